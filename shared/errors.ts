@@ -1,0 +1,184 @@
+/**
+ * Typed errors and the one place that turns them into HTTP responses.
+ *
+ * Three body styles coexist because clients depend on them:
+ * - `openai`  — `/v1/*`: the OpenAI error envelope, so OpenAI SDKs surface the message.
+ * - `detail`  — routes of the earlier version: FastAPI's `{"detail": ...}` bodies, kept byte-compatible.
+ * - `code`    — `/scrub`, `/rehydrate`: the earlier redaction gateway's `{"error": "<code>", ...}`.
+ * - `problem` — every new route: RFC 9457 problem+json (which also carries `detail`).
+ */
+
+export type ErrorStyle = 'openai' | 'detail' | 'code' | 'problem'
+
+export interface FieldIssue {
+  /** Dotted path of the failing field, e.g. `body.items.0.text`. */
+  field: string
+  message: string
+  /** Where the field lives: body, query, path, header, form. */
+  location?: string
+}
+
+export interface AppErrorOptions {
+  /** Seconds a client should wait before retrying (sets `Retry-After`). */
+  retryAfterS?: number
+  issues?: FieldIssue[]
+  /** Extra fields merged into the body (earlier contracts carry some, e.g. `spans`). */
+  extra?: Record<string, unknown>
+  cause?: unknown
+}
+
+export class AppError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly retryAfterS: number | undefined
+  readonly issues: FieldIssue[] | undefined
+  readonly extra: Record<string, unknown> | undefined
+
+  constructor(status: number, code: string, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'AppError'
+    this.status = status
+    this.code = code
+    this.retryAfterS = options.retryAfterS
+    this.issues = options.issues
+    this.extra = options.extra
+  }
+}
+
+export const badRequest = (message: string, options?: AppErrorOptions) =>
+  new AppError(400, 'bad_request', message, options)
+export const validationFailed = (issues: FieldIssue[]) =>
+  new AppError(422, 'validation_failed', describeIssues(issues), { issues })
+export const notFound = (message: string) => new AppError(404, 'not_found', message)
+export const conflict = (message: string, options?: AppErrorOptions) =>
+  new AppError(409, 'conflict', message, options)
+export const payloadTooLarge = (limitBytes: number) =>
+  new AppError(413, 'payload_too_large', `Request body is larger than the limit of ${limitBytes} bytes.`)
+export const unsupportedMediaType = (message: string) =>
+  new AppError(415, 'unsupported_media_type', message)
+export const upstreamUnavailable = (service: string, retryAfterS: number, why = 'is not reachable') =>
+  new AppError(503, 'upstream_unavailable', `${service} ${why}; retry in ${retryAfterS} s.`, {
+    retryAfterS,
+  })
+export const upstreamFailed = (service: string, why: string) =>
+  new AppError(502, 'upstream_failed', `${service} failed: ${why}`)
+export const upstreamTimeout = (service: string, timeoutMs: number) =>
+  new AppError(504, 'upstream_timeout', `${service} did not answer within ${timeoutMs} ms.`)
+
+export function describeIssues(issues: FieldIssue[]): string {
+  const shown = issues.slice(0, 5).map((i) => `${i.field || '(root)'}: ${i.message}`)
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''
+  return `Invalid request — ${shown.join('; ')}${more}`
+}
+
+/** Earlier-version routes, whose error bodies must stay `{"detail": ...}`. */
+const DETAIL_PREFIXES = [
+  '/api/status',
+  '/api/endpoints',
+  '/api/services',
+  '/api/health-event',
+  '/api/models',
+  '/api/swap',
+  '/api/schedule',
+  '/api/audio/',
+  '/api/nim/',
+]
+
+export function errorStyleFor(path: string): ErrorStyle {
+  if (path === '/v1' || path.startsWith('/v1/')) return 'openai'
+  if (path === '/scrub' || path === '/rehydrate') return 'code'
+  if (path === '/api/search') return 'detail'
+  if (DETAIL_PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`)))
+    return 'detail'
+  return 'problem'
+}
+
+export interface RenderedError {
+  status: number
+  headers: Record<string, string>
+  body: unknown
+}
+
+const OPENAI_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  409: 'conflict_error',
+  413: 'invalid_request_error',
+  415: 'invalid_request_error',
+  422: 'invalid_request_error',
+  429: 'rate_limit_error',
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+export function renderError(
+  err: AppError,
+  style: ErrorStyle,
+  requestId: string | undefined,
+  path: string,
+): RenderedError {
+  const headers: Record<string, string> = {}
+  if (err.retryAfterS !== undefined) headers['Retry-After'] = String(Math.max(0, Math.ceil(err.retryAfterS)))
+  if (requestId) headers['X-Request-Id'] = requestId
+  const body = bodyFor(err, style, requestId, path)
+  headers['Content-Type'] = style === 'problem' ? 'application/problem+json' : 'application/json'
+  return { status: err.status, headers, body }
+}
+
+function bodyFor(err: AppError, style: ErrorStyle, requestId: string | undefined, path: string) {
+  switch (style) {
+    case 'openai':
+      return {
+        error: {
+          message: err.message,
+          type: OPENAI_TYPES[err.status] ?? (err.status >= 500 ? 'server_error' : 'invalid_request_error'),
+          code: err.code,
+          param: err.issues?.[0]?.field ?? null,
+          ...(requestId ? { request_id: requestId } : {}),
+        },
+      }
+    case 'detail':
+      // FastAPI shape: validation errors are a list of {loc, msg, type}; everything else a string.
+      if (err.issues)
+        return {
+          detail: err.issues.map((i) => ({
+            loc: [i.location ?? 'body', ...i.field.split('.').filter(Boolean)],
+            msg: i.message,
+            type: 'value_error',
+          })),
+        }
+      return { detail: err.message, ...err.extra }
+    case 'code':
+      return { error: err.code, detail: err.message, ...(err.issues ? { issues: err.issues } : {}), ...err.extra }
+    case 'problem':
+      return {
+        type: `urn:spark-control:error:${err.code}`,
+        title: TITLES[err.status] ?? 'Error',
+        status: err.status,
+        detail: err.message,
+        instance: path,
+        ...(requestId ? { request_id: requestId } : {}),
+        ...(err.issues ? { errors: err.issues } : {}),
+        ...(err.retryAfterS !== undefined ? { retry_after_s: err.retryAfterS } : {}),
+        ...err.extra,
+      }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Readiness: each service names its dependencies and how to check them.
+ *
+ * A dependency that is not configured is reported, not failed — an owner who has not set up Qdrant
+ * still has a working gateway. Only `critical` dependencies make `/ready` answer 503; the rest
+ * show up as `degraded` so the dashboard can explain them.
+ */
+export type DependencyState = 'up' | 'busy' | 'down' | 'not_configured' | 'disabled'
+
+export interface DependencyReport {
+  state: DependencyState
+  /** Plain-language note for the dashboard ("connection refused", "model Qwen/… loaded"). */
+  detail?: string
+  latency_ms?: number
+  /** Facts the gateway's discovery routes read (base_url, model, …). */
+  info?: Record<string, unknown>
+}
+
+export interface DependencyCheck {
+  name: string
+  critical?: boolean
+  check: (signal: AbortSignal) => Promise<DependencyReport>
+}
+
+export interface ReadyReport {
+  service: string
+  status: 'ready' | 'degraded' | 'not_ready'
+  simulated: boolean
+  checked_at: string
+  dependencies: Record<string, DependencyReport & { critical: boolean }>
+}
+
+export interface ReadinessOptions {
+  service: string
+  checks: DependencyCheck[]
+  simulated?: boolean
+  timeoutMs?: number
+  /** Results are reused this long so a polling dashboard never multiplies upstream probes. */
+  cacheMs?: number
+}
+
+export function createReadiness({ service, checks, simulated = false, timeoutMs = 2000, cacheMs = 500 }: ReadinessOptions) {
+  let cached: { at: number; report: Promise<ReadyReport> } | undefined
+
+  async function runOne(dep: DependencyCheck): Promise<DependencyReport> {
+    const started = performance.now()
+    const signal = AbortSignal.timeout(timeoutMs)
+    try {
+      const report = await Promise.race([
+        dep.check(signal),
+        new Promise<never>((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
+        ),
+      ])
+      return { latency_ms: Math.round(performance.now() - started), ...report }
+    } catch (err) {
+      return { state: 'down', detail: (err as Error).message, latency_ms: Math.round(performance.now() - started) }
+    }
+  }
+
+  async function evaluate(): Promise<ReadyReport> {
+    const results = await Promise.all(checks.map(runOne))
+    const dependencies: ReadyReport['dependencies'] = {}
+    let status: ReadyReport['status'] = 'ready'
+    checks.forEach((dep, i) => {
+      const r = results[i]!
+      const critical = dep.critical ?? false
+      dependencies[dep.name] = { ...r, critical }
+      if (r.state === 'down' || r.state === 'busy') {
+        if (critical) status = 'not_ready'
+        else if (status === 'ready') status = 'degraded'
+      }
+    })
+    return { service, status, simulated, checked_at: new Date().toISOString(), dependencies }
+  }
+
+  return {
+    report(): Promise<ReadyReport> {
+      const now = Date.now()
+      if (!cached || now - cached.at > cacheMs) cached = { at: now, report: evaluate() }
+      return cached.report
+    },
+  }
+}
+
+export type Readiness = ReturnType<typeof createReadiness>

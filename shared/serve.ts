@@ -1,0 +1,139 @@
+/**
+ * Runs an app on Node (via @hono/node-server) or Deno (Deno.serve) — the only runtime-specific
+ * code in the project — and shuts it down gracefully: stop accepting, end streams, let in-flight
+ * requests finish, run the service's closers, exit within 10 s.
+ */
+import type { Logger } from './logger.ts'
+
+type FetchHandler = (request: Request) => Response | Promise<Response>
+
+export interface ServeOptions {
+  fetch: FetchHandler
+  port: number
+  hostname: string
+  logger: Logger
+  /** Aborted when shutdown begins; pass the same controller's signal to createService. */
+  lifecycle: AbortController
+  /** Closers run after the listener stops (SSH clients, agents, databases). */
+  onClose?: Array<() => unknown | Promise<unknown>>
+  graceMs?: number
+  /** Install SIGTERM/SIGINT handlers (main does; tests call `close()` themselves). */
+  handleSignals?: boolean
+}
+
+export interface RunningServer {
+  port: number
+  close(): Promise<void>
+}
+
+interface DenoLike {
+  serve(
+    options: { port: number; hostname: string; signal: AbortSignal; onListen?: (addr: { port: number }) => void },
+    handler: FetchHandler,
+  ): { finished: Promise<void>; addr: { port: number } }
+  addSignalListener(signal: string, handler: () => void): void
+  exit(code: number): never
+}
+
+const denoRuntime = (): DenoLike | undefined => (globalThis as { Deno?: DenoLike }).Deno
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const deno = denoRuntime()
+  const running = deno ? serveDeno(deno, options) : await serveNode(options)
+  options.logger.info({ port: running.port, host: options.hostname, runtime: deno ? 'deno' : 'node' }, 'listening')
+  if (options.handleSignals) {
+    let closing = false
+    const onSignal = (signal: string) => {
+      if (closing) return
+      closing = true
+      options.logger.info({ signal }, 'shutting down')
+      const hardStop = setTimeout(() => exit(1), (options.graceMs ?? 8000) + 2000)
+      ;(hardStop as { unref?: () => void }).unref?.()
+      running.close().then(
+        () => exit(0),
+        (err: unknown) => {
+          options.logger.error({ err }, 'shutdown failed')
+          exit(1)
+        },
+      )
+    }
+    if (deno) {
+      deno.addSignalListener('SIGTERM', () => onSignal('SIGTERM'))
+      deno.addSignalListener('SIGINT', () => onSignal('SIGINT'))
+    } else {
+      process.once('SIGTERM', () => onSignal('SIGTERM'))
+      process.once('SIGINT', () => onSignal('SIGINT'))
+    }
+  }
+  return running
+}
+
+function exit(code: number): void {
+  const deno = denoRuntime()
+  if (deno) deno.exit(code)
+  else process.exit(code)
+}
+
+async function runClosers(options: ServeOptions) {
+  for (const close of options.onClose ?? []) {
+    try {
+      await close()
+    } catch (err) {
+      options.logger.warn({ err }, 'closer failed')
+    }
+  }
+}
+
+async function serveNode(options: ServeOptions): Promise<RunningServer> {
+  const { serve: nodeServe } = await import('@hono/node-server')
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = nodeServe({ fetch: options.fetch, port: options.port, hostname: options.hostname }, () =>
+      resolve(s as import('node:http').Server),
+    ) as import('node:http').Server
+  })
+  // Slow clients must not pin sockets forever; long uploads and streams keep sending bytes.
+  server.headersTimeout = 30_000
+  server.requestTimeout = 0
+  server.keepAliveTimeout = 65_000
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  return {
+    port,
+    async close() {
+      options.lifecycle.abort()
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const grace = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 8000)
+      grace.unref()
+      await closed
+      clearTimeout(grace)
+      await runClosers(options)
+    },
+  }
+}
+
+function serveDeno(deno: DenoLike, options: ServeOptions): RunningServer {
+  const stop = new AbortController()
+  let port = options.port
+  const server = deno.serve(
+    {
+      port: options.port,
+      hostname: options.hostname,
+      signal: stop.signal,
+      onListen: (addr) => {
+        port = addr.port
+      },
+    },
+    options.fetch,
+  )
+  port = server.addr.port
+  return {
+    port,
+    async close() {
+      options.lifecycle.abort()
+      stop.abort()
+      await server.finished
+      await runClosers(options)
+    },
+  }
+}

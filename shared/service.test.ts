@@ -1,0 +1,124 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { describe, expect, it } from 'vitest'
+import { AppError } from './errors.ts'
+import { silentLogger } from './logger.ts'
+import { createReadiness } from './readiness.ts'
+import { createService } from './service.ts'
+
+const echoRoute = (path: string) =>
+  createRoute({
+    method: 'post',
+    path,
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ name: z.string().min(1), count: z.number().int() }) } },
+      },
+    },
+    responses: { 200: { description: 'echo', content: { 'application/json': { schema: z.object({ name: z.string() }) } } } },
+  })
+
+function makeApp(depState: 'up' | 'down' = 'up', critical = false) {
+  const readiness = createReadiness({
+    service: 'test-service',
+    checks: [{ name: 'upstream', critical, check: async () => ({ state: depState, detail: 'probe' }) }],
+    cacheMs: 0,
+  })
+  const app = createService({ name: 'test-service', logger: silentLogger(), readiness, bodyLimitBytes: 2048 })
+  for (const path of ['/v1/echo', '/api/swap/echo', '/api/new-thing/echo', '/scrub'])
+    app.openapi(echoRoute(path), (c) => c.json({ name: c.req.valid('json').name }, 200))
+  app.get('/boom', () => {
+    throw new Error('secret internals')
+  })
+  app.get('/api/busy', () => {
+    throw new AppError(503, 'upstream_unavailable', 'busy', { retryAfterS: 7 })
+  })
+  return app
+}
+
+const post = (app: ReturnType<typeof makeApp>, path: string, body: string, headers: Record<string, string> = {}) =>
+  app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+
+describe('service factory', () => {
+  it('echoes a valid incoming request id and generates one otherwise', async () => {
+    const app = makeApp()
+    const given = await app.request('/health', { headers: { 'X-Request-Id': 'abc-123' } })
+    expect(given.headers.get('x-request-id')).toBe('abc-123')
+    const generated = await app.request('/health')
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    const hostile = await app.request('/health', { headers: { 'X-Request-Id': 'a b;rm -rf' } })
+    expect(hostile.headers.get('x-request-id')).not.toContain(' ')
+  })
+
+  it('answers validation failures with 422 in the style of each path family', async () => {
+    const app = makeApp()
+    const bad = JSON.stringify({ name: '', count: 'x' })
+    const openai = await post(app, '/v1/echo', bad)
+    expect(openai.status).toBe(422)
+    const oBody = await openai.json()
+    expect(oBody.error.type).toBe('invalid_request_error')
+    expect(oBody.error.param).toBe('name')
+
+    const legacy = await post(app, '/api/swap/echo', bad)
+    expect(legacy.status).toBe(422)
+    const lBody = await legacy.json()
+    expect(lBody.detail.map((d: { loc: string[] }) => d.loc.join('.'))).toEqual(['body.name', 'body.count'])
+
+    const fresh = await post(app, '/api/new-thing/echo', bad)
+    expect(fresh.status).toBe(422)
+    expect(fresh.headers.get('content-type')).toBe('application/problem+json')
+    const pBody = await fresh.json()
+    expect(pBody.status).toBe(422)
+    expect(pBody.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'count'])
+    expect(pBody.request_id).toBe(fresh.headers.get('x-request-id'))
+
+    const scrub = await post(app, '/scrub', bad)
+    expect((await scrub.json()).error).toBe('validation_failed')
+  })
+
+  it('turns malformed JSON into a 400, never a 500', async () => {
+    const res = await post(makeApp(), '/v1/echo', '{"name": ')
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.code).toBe('bad_request')
+  })
+
+  it('rejects bodies over the limit with 413', async () => {
+    const res = await post(makeApp(), '/api/new-thing/echo', JSON.stringify({ name: 'x'.repeat(5000), count: 1 }))
+    expect(res.status).toBe(413)
+  })
+
+  it('hides internal errors behind a 500 with the request id, and sets Retry-After on 503', async () => {
+    const app = makeApp()
+    const boom = await app.request('/boom')
+    expect(boom.status).toBe(500)
+    expect(await boom.text()).not.toContain('secret internals')
+    const busy = await app.request('/api/busy')
+    expect(busy.status).toBe(503)
+    expect(busy.headers.get('retry-after')).toBe('7')
+  })
+
+  it('reports unknown routes as 404 in the path style', async () => {
+    const res = await makeApp().request('/v1/nothing')
+    expect(res.status).toBe(404)
+    expect((await res.json()).error.type).toBe('not_found_error')
+  })
+
+  it('reports readiness: degraded for an optional dependency, 503 for a critical one', async () => {
+    const degraded = await makeApp('down', false).request('/ready')
+    expect(degraded.status).toBe(200)
+    expect((await degraded.json()).status).toBe('degraded')
+    const notReady = await makeApp('down', true).request('/ready')
+    expect(notReady.status).toBe(503)
+    const body = await notReady.json()
+    expect(body.dependencies.upstream).toMatchObject({ state: 'down', critical: true })
+  })
+
+  it('counts requests by route template in /metrics and publishes the OpenAPI document', async () => {
+    const app = makeApp()
+    await post(app, '/v1/echo', JSON.stringify({ name: 'a', count: 1 }))
+    const metrics = await (await app.request('/metrics')).text()
+    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/v1\/echo"[^}]*status="200"[^}]*\} 1/)
+    const doc = await (await app.request('/openapi.json')).json()
+    expect(Object.keys(doc.paths)).toContain('/v1/echo')
+  })
+})

@@ -1,0 +1,140 @@
+/**
+ * The one factory every service is built with: request ids, per-request loggers, metrics, body
+ * limits, the error mapper, and the standard endpoints `/health`, `/ready`, `/metrics`,
+ * `/openapi.json`. A service adds its own routes to what this returns.
+ */
+import { OpenAPIHono, type Hook } from '@hono/zod-openapi'
+import type { Context, Env } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import {
+  AppError,
+  errorStyleFor,
+  payloadTooLarge,
+  renderError,
+  validationFailed,
+  type ErrorStyle,
+  type FieldIssue,
+} from './errors.ts'
+import type { Logger } from './logger.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
+import type { Readiness } from './readiness.ts'
+
+export interface AppVariables {
+  requestId: string
+  log: Logger
+  /** Aborted when the process begins to shut down; long-lived streams watch it and end. */
+  shutdown: AbortSignal
+}
+export interface AppEnv extends Env {
+  Variables: AppVariables
+}
+export type ServiceApp = OpenAPIHono<AppEnv>
+
+export interface ServiceOptions {
+  name: string
+  version?: string
+  description?: string
+  logger: Logger
+  readiness: Readiness
+  metrics?: Metrics
+  shutdown?: AbortSignal
+  /** Default limit for request bodies; routes that take uploads raise it themselves. */
+  bodyLimitBytes?: number
+  /** Overrides the error body style for paths this service owns (see errors.ts). */
+  errorStyle?: (path: string) => ErrorStyle
+}
+
+const REQUEST_ID_PATTERN = /^[\w\-.:=]{1,128}$/
+
+const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (result.success) return
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.'),
+    message: issue.message,
+    location: result.target === 'json' ? 'body' : result.target,
+  }))
+  throw validationFailed(issues)
+}
+
+/** A router for one route group; validation failures become 422s in the service's error style. */
+export function createRouter(): ServiceApp {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+}
+
+export function createService(options: ServiceOptions): ServiceApp {
+  const { name, logger, readiness } = options
+  const metrics = options.metrics ?? createMetrics(name)
+  const shutdown = options.shutdown ?? new AbortController().signal
+  const styleFor = options.errorStyle ?? errorStyleFor
+  const app = createRouter()
+
+  app.use(
+    requestId({
+      headerName: 'X-Request-Id',
+      generator: () => crypto.randomUUID(),
+      limitLength: 128,
+    }),
+  )
+  app.use(async (c, next) => {
+    if (!REQUEST_ID_PATTERN.test(c.var.requestId)) c.set('requestId', crypto.randomUUID())
+    const log = logger.child({ reqId: c.var.requestId })
+    c.set('log', log)
+    c.set('shutdown', shutdown)
+    const started = performance.now()
+    await next()
+    const seconds = (performance.now() - started) / 1000
+    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath
+    const labels = { route, method: c.req.method, status: String(c.res.status) }
+    metrics.requests.inc(labels)
+    metrics.duration.observe(labels, seconds)
+    if (!QUIET_PATHS.has(c.req.path))
+      log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request')
+  })
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+      onError: () => {
+        throw payloadTooLarge(options.bodyLimitBytes ?? 10 * 1024 * 1024)
+      },
+    }),
+  )
+
+  app.notFound((c) => sendError(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), styleFor))
+  app.onError((err, c) => sendError(c, toAppError(err, c), styleFor))
+
+  app.get('/health', (c) => c.json({ status: 'ok', service: name, version: options.version ?? '0.1.0' }))
+  app.get('/ready', async (c) => {
+    const report = await readiness.report()
+    return c.json(report, report.status === 'not_ready' ? 503 : 200)
+  })
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', metrics.registry.contentType)
+    return c.body(await metrics.registry.metrics())
+  })
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: name, version: options.version ?? '0.1.0', description: options.description },
+  })
+  return app
+}
+
+/** Paths polled constantly; logging each would drown the useful lines. */
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
+
+function toAppError(err: unknown, c: Context<AppEnv>): AppError {
+  if (err instanceof AppError) return err
+  if (err instanceof HTTPException) {
+    const code = err.status === 400 ? 'bad_request' : err.status === 413 ? 'payload_too_large' : 'http_error'
+    return new AppError(err.status, code, err.message || 'Bad request.')
+  }
+  c.var.log?.error({ err }, 'unhandled error')
+  return new AppError(500, 'internal_error', 'Something went wrong on our side; the error was logged with this request id.')
+}
+
+export function sendError(c: Context<AppEnv>, err: AppError, styleFor: (path: string) => ErrorStyle = errorStyleFor) {
+  const rendered = renderError(err, styleFor(c.req.path), c.var.requestId, c.req.path)
+  if (err.status >= 500) c.var.log?.warn({ status: err.status, code: err.code, msg: err.message }, 'request failed')
+  return new Response(JSON.stringify(rendered.body), { status: rendered.status, headers: rendered.headers })
+}
