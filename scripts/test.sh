@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole suite: type check, then every test (unit, in-process, system on the simulated
+# cluster, real OpenSSH, real audio, browser, Deno). Prints a closing "N passed, N failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/check-tools.sh || exit 1
+
+echo "== type check"
+npx tsc --noEmit -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }
+
+echo "== tests"
+mkdir -p .data
+report=.data/vitest-report.json
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
+status=$?
+if [ -f "$report" ]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
+    const skipped = r.numPendingTests + (r.numTodoTests || 0)
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""))
+  ' "$report"
+fi
+exit $status
