@@ -1,0 +1,106 @@
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createLogger, type Logger, silentLogger } from '../../shared/logger.ts'
+import type { ReadyReport } from '../../shared/readiness.ts'
+import { buildApp } from './app.ts'
+import { loadRedactionConfig } from './config.ts'
+
+let root: string
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'redaction-test-'))
+})
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+function redactionApp(env: Record<string, string>, logger: Logger = silentLogger()) {
+  return buildApp({ config: loadRedactionConfig(env), logger })
+}
+
+async function ready(app: ReturnType<typeof redactionApp>) {
+  const res = await app.request('/ready')
+  return { status: res.status, body: (await res.json()) as ReadyReport }
+}
+
+describe('redaction-gateway readiness: map_store', () => {
+  it('creates a missing database directory with mode 0700 and reports ready', async () => {
+    const dir = join(root, 'missing', 'maps')
+    const { status, body } = await ready(redactionApp({ REDACTION_MAP_DB: join(dir, 'r.db') }))
+    expect(status).toBe(200)
+    expect(body.status).toBe('ready')
+    expect(body.dependencies.map_store).toMatchObject({
+      state: 'up',
+      critical: true,
+      detail: expect.stringContaining('created'),
+      info: { kind: 'sqlite', path: join(dir, 'r.db') },
+    })
+    const made = await stat(dir)
+    expect(made.isDirectory()).toBe(true)
+    expect(made.mode & 0o777).toBe(0o700)
+  })
+
+  it('uses <DATA_DIR>/redaction_maps.db by default', async () => {
+    const { body } = await ready(redactionApp({ DATA_DIR: join(root, 'data') }))
+    expect(body.dependencies.map_store).toMatchObject({
+      state: 'up',
+      info: { path: join(root, 'data', 'redaction_maps.db') },
+    })
+    expect((await stat(join(root, 'data'))).isDirectory()).toBe(true)
+  })
+
+  it('answers 503 not_ready when a file sits where the directory should be', async () => {
+    await writeFile(join(root, 'blocker'), 'x')
+    const { status, body } = await ready(redactionApp({ REDACTION_MAP_DB: join(root, 'blocker', 'r.db') }))
+    expect(status).toBe(503)
+    expect(body.status).toBe('not_ready')
+    expect(body.dependencies.map_store!.state).toBe('down')
+    expect(body.dependencies.map_store!.detail).toContain(join(root, 'blocker'))
+  })
+
+  it('answers 503 when the database path is a directory', async () => {
+    await mkdir(join(root, 'r.db'))
+    const { status, body } = await ready(redactionApp({ REDACTION_MAP_DB: join(root, 'r.db') }))
+    expect(status).toBe(503)
+    expect(body.dependencies.map_store).toMatchObject({
+      state: 'down',
+      detail: `${join(root, 'r.db')}: not a regular file`,
+    })
+  })
+})
+
+describe('redaction-gateway service surface', () => {
+  it('answers /health, /ready, /metrics and /openapi.json', async () => {
+    const app = redactionApp({ DATA_DIR: root })
+    expect(await (await app.request('/health')).json()).toMatchObject({
+      status: 'ok',
+      service: 'redaction-gateway',
+    })
+    expect((await app.request('/ready')).status).toBe(200)
+    expect(await (await app.request('/metrics')).text()).toContain('http_requests_total')
+    expect((await (await app.request('/openapi.json')).json()).info.title).toBe('redaction-gateway')
+  })
+
+  it('answers /scrub before it exists in the earlier {"error": code} shape', async () => {
+    const res = await redactionApp({ DATA_DIR: root }).request('/scrub', { method: 'POST', body: '{}' })
+    expect(res.status).toBe(404)
+    expect((await res.json()).error).toBe('not_found')
+  })
+
+  it('never writes REDACTION_KEY to the log or the readiness report', async () => {
+    const sink = new PassThrough()
+    let logged = ''
+    sink.on('data', (chunk: Buffer) => (logged += chunk.toString()))
+    const logger = createLogger({ service: 'redaction-gateway', level: 'trace', destination: sink })
+    const config = loadRedactionConfig({ DATA_DIR: root, REDACTION_KEY: 'k3y-material' })
+    const app = buildApp({ config, logger })
+    const report = await (await app.request('/ready')).text()
+    await app.request('/nowhere')
+    logger.info({ config }, 'config')
+    await new Promise((r) => setImmediate(r))
+    expect(logged).toContain('[redacted]')
+    expect(logged + report).not.toContain('k3y-material')
+  })
+})

@@ -1,0 +1,73 @@
+/**
+ * Parakeet ASR on Spark 2: its health and the model it serves. Transcription comes in a later issue
+ * and will run through `inFlight.track` so its load is visible to the health check.
+ */
+import type { Dispatcher } from 'undici'
+import { callJson } from '../../../shared/http-client.ts'
+import type { DependencyCheck } from '../../../shared/readiness.ts'
+import { upstreamCheck, type UpstreamTarget } from '../../../shared/upstream-health.ts'
+import { DEFAULT_STT_MODEL, parseModelIds } from '../domain/models.ts'
+import { createCached } from './cached.ts'
+import { loadAwareHealth } from './health.ts'
+import { createInFlight, type InFlight } from './in-flight.ts'
+
+export const PARAKEET_LABEL = 'Parakeet ASR'
+
+export interface ParakeetOptions {
+  baseUrl: string | null
+  disabled: boolean
+  healthTimeoutMs: number
+  dispatcher?: Dispatcher
+  /** The model list only changes when the container is rebuilt. */
+  modelsTtlMs?: number
+}
+
+export interface Parakeet {
+  target: UpstreamTarget
+  inFlight: InFlight
+  check: DependencyCheck
+  /** STT model ids to advertise; empty when Parakeet is disabled or not configured. Never throws. */
+  models(): Promise<string[]>
+}
+
+export function createParakeet(options: ParakeetOptions): Parakeet {
+  const target: UpstreamTarget = {
+    name: 'parakeet',
+    baseUrl: options.baseUrl,
+    disabled: options.disabled,
+    notConfiguredDetail: 'set PARAKEET_URL, PARAKEET_HOST or SPARK2_HOST',
+  }
+  const inFlight = createInFlight()
+  const listed = createCached(() => fetchModelIds(options), {
+    ttlMs: options.modelsTtlMs ?? 60_000,
+    staleMs: 10 * 60_000,
+    errorTtlMs: 10_000,
+  })
+  // A wrapper without `/v1/models`, or one that cannot answer now, still serves the usual model.
+  const served = async () => {
+    const ids = await listed.get().catch(() => [])
+    return ids.length > 0 ? ids : [DEFAULT_STT_MODEL]
+  }
+  const check = upstreamCheck({
+    target,
+    defaultModel: DEFAULT_STT_MODEL,
+    lookupModel: async () => (await served())[0] ?? null,
+    assess: loadAwareHealth({ inFlight, timeoutMs: options.healthTimeoutMs, dispatcher: options.dispatcher }),
+  })
+  return {
+    target,
+    inFlight,
+    check,
+    models: async () => (target.disabled || !target.baseUrl ? [] : served()),
+  }
+}
+
+async function fetchModelIds(options: ParakeetOptions): Promise<string[]> {
+  if (!options.baseUrl) return []
+  const res = await callJson(`${options.baseUrl}/v1/models`, {
+    service: PARAKEET_LABEL,
+    timeoutMs: options.healthTimeoutMs,
+    dispatcher: options.dispatcher,
+  })
+  return res.status >= 200 && res.status < 300 ? parseModelIds(res.body) : []
+}

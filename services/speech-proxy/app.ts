@@ -1,0 +1,53 @@
+import type { Logger } from '../../shared/logger.ts'
+import type { Metrics } from '../../shared/metrics.ts'
+import { createReadiness } from '../../shared/readiness.ts'
+import { createService, type ServiceApp } from '../../shared/service.ts'
+import type { SpeechUpstreams } from './adapters/upstreams.ts'
+import type { SpeechConfig } from './config.ts'
+import { modelsRoutes } from './routes/models.ts'
+import { voicesRoutes } from './routes/voices.ts'
+
+export const SERVICE_NAME = 'speech-proxy'
+
+/** Readiness waits this much longer than a health probe, so a slow probe can still report "busy". */
+const READINESS_MARGIN_MS = 1000
+
+export interface SpeechDeps {
+  config: Pick<
+    SpeechConfig,
+    'SIMULATED_CLUSTER' | 'BODY_LIMIT_BYTES' | 'AUDIO_BODY_LIMIT_BYTES' | 'UPSTREAM_HEALTH_TIMEOUT_MS'
+  >
+  logger: Logger
+  upstreams: SpeechUpstreams
+  metrics?: Metrics
+  shutdown?: AbortSignal
+  /** Unix seconds stamped on `/v1/models` entries; the process start by default. */
+  created?: number
+  /** How long `/v1/models` waits for Kokoro's voices. */
+  voiceWaitMs?: number
+}
+
+export function buildApp(deps: SpeechDeps): ServiceApp {
+  const { parakeet, kokoro } = deps.upstreams
+  const readiness = createReadiness({
+    service: SERVICE_NAME,
+    checks: [parakeet.check, kokoro.check],
+    simulated: deps.config.SIMULATED_CLUSTER,
+    timeoutMs: deps.config.UPSTREAM_HEALTH_TIMEOUT_MS + READINESS_MARGIN_MS,
+  })
+  const app = createService({
+    name: SERVICE_NAME,
+    description: 'OpenAI-compatible speech: Parakeet transcription and Kokoro voices on Spark 2.',
+    logger: deps.logger,
+    readiness,
+    metrics: deps.metrics,
+    shutdown: deps.shutdown,
+    // The service-wide limit is the outer gate, so it must admit audio uploads (413 above 200 MB,
+    // as before); JSON-only routes added later apply BODY_LIMIT_BYTES themselves.
+    bodyLimitBytes: Math.max(deps.config.BODY_LIMIT_BYTES, deps.config.AUDIO_BODY_LIMIT_BYTES),
+  })
+  const created = deps.created ?? Math.floor(Date.now() / 1000)
+  app.route('/', modelsRoutes({ stt: parakeet, tts: kokoro, created, voiceWaitMs: deps.voiceWaitMs }))
+  app.route('/', voicesRoutes({ tts: kokoro }))
+  return app
+}

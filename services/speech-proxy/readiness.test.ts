@@ -1,0 +1,150 @@
+import { Hono } from 'hono'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createPool } from '../../shared/http-client.ts'
+import type { ReadyReport } from '../../shared/readiness.ts'
+import { type FakeUpstream, refusedUrl, sleep, startFake } from './testing/fake-upstream.ts'
+import { speechApp } from './testing/harness.ts'
+
+const pool = createPool({ connectTimeoutMs: 1000 })
+const fakes: FakeUpstream[] = []
+let stopSlow = new AbortController()
+let hits: string[] = []
+
+/** A Parakeet-like upstream: `/health` (optionally slow) and an OpenAI model list. */
+function parakeetFake(healthDelayMs = 0) {
+  const app = new Hono()
+  app.use(async (c, next) => {
+    hits.push(`parakeet ${c.req.path}`)
+    await next()
+  })
+  app.get('/health', async (c) => {
+    await sleep(healthDelayMs, stopSlow.signal)
+    return c.json({ status: 'ok' })
+  })
+  app.get(
+    '/v1/models',
+    (c) => c.json({ object: 'list', data: [{ id: 'nvidia/parakeet-tdt-0.6b-v3-spark' }] }),
+  )
+  return app
+}
+
+function kokoroFake(healthDelayMs = 0) {
+  const app = new Hono()
+  app.use(async (c, next) => {
+    hits.push(`kokoro ${c.req.path}`)
+    await next()
+  })
+  app.get('/health', async (c) => {
+    await sleep(healthDelayMs, stopSlow.signal)
+    return c.json({ status: 'healthy' })
+  })
+  return app
+}
+
+async function serveFake(app: Hono) {
+  const fake = await startFake(app)
+  fakes.push(fake)
+  return fake.url
+}
+
+async function ready(app: ReturnType<typeof speechApp>['app']) {
+  const res = await app.request('/ready')
+  return { status: res.status, body: (await res.json()) as ReadyReport }
+}
+
+let refused: string
+beforeAll(async () => {
+  refused = await refusedUrl()
+})
+afterEach(async () => {
+  stopSlow.abort()
+  stopSlow = new AbortController()
+  hits = []
+  await Promise.all(fakes.splice(0).map((f) => f.close()))
+})
+afterAll(() => pool.destroy())
+
+describe('speech-proxy readiness', () => {
+  it('reports both upstreams up, with UpstreamInfo and the model Parakeet names', async () => {
+    const parakeetUrl = await serveFake(parakeetFake())
+    const kokoroUrl = await serveFake(kokoroFake())
+    const { status, body } = await ready(speechApp({ parakeetUrl, kokoroUrl, dispatcher: pool }).app)
+    expect(status).toBe(200)
+    expect(body.status).toBe('ready')
+    expect(body.dependencies.parakeet).toMatchObject({
+      state: 'up',
+      critical: false,
+      info: {
+        kind: 'stt',
+        base_url: parakeetUrl,
+        model: 'nvidia/parakeet-tdt-0.6b-v3-spark',
+        disabled: false,
+      },
+    })
+    expect(body.dependencies.kokoro).toMatchObject({
+      state: 'up',
+      info: { kind: 'tts', base_url: kokoroUrl, model: 'kokoro', disabled: false },
+    })
+  })
+
+  it('reports a refused connection as down with a plain detail, and stays answering (degraded)', async () => {
+    const kokoroUrl = await serveFake(kokoroFake())
+    const { status, body } = await ready(speechApp({ parakeetUrl: refused, kokoroUrl, dispatcher: pool }).app)
+    expect(status).toBe(200)
+    expect(body.status).toBe('degraded')
+    expect(body.dependencies.parakeet).toMatchObject({
+      state: 'down',
+      detail: 'connection refused',
+      info: { model: 'nvidia/parakeet-tdt-0.6b-v3', base_url: refused },
+    })
+    expect(body.dependencies.kokoro!.state).toBe('up')
+  })
+
+  it('reports a health check slower than the timeout as down when we are not loading it', async () => {
+    const kokoroUrl = await serveFake(kokoroFake(2000))
+    const started = performance.now()
+    const { body } = await ready(speechApp({ kokoroUrl, healthTimeoutMs: 200, dispatcher: pool }).app)
+    expect(body.dependencies.kokoro).toMatchObject({ state: 'down', detail: 'no answer within 200 ms' })
+    expect(performance.now() - started).toBeLessThan(1500)
+  })
+
+  it('reports the same slow health check as busy while our own request to it is running', async () => {
+    const kokoroUrl = await serveFake(kokoroFake(2000))
+    const { app, upstreams } = speechApp({ kokoroUrl, healthTimeoutMs: 200, dispatcher: pool })
+    let finish!: () => void
+    const work = upstreams.kokoro.inFlight.track(() => new Promise<void>((resolve) => (finish = resolve)))
+    const { body } = await ready(app)
+    finish()
+    await work
+    expect(body.dependencies.kokoro!.state).toBe('busy')
+    expect(body.dependencies.kokoro!.detail).toContain('no answer within 200 ms')
+    expect(body.status).toBe('degraded')
+  })
+
+  it('reports upstreams in DISABLED_SERVICES as disabled without contacting them', async () => {
+    const parakeetUrl = await serveFake(parakeetFake())
+    const kokoroUrl = await serveFake(kokoroFake())
+    const { body } = await ready(
+      speechApp({ parakeetUrl, kokoroUrl, disabled: 'kokoro', dispatcher: pool }).app,
+    )
+    expect(body.dependencies.kokoro).toMatchObject({
+      state: 'disabled',
+      info: { kind: 'tts', base_url: kokoroUrl, model: 'kokoro', disabled: true },
+    })
+    expect(body.dependencies.parakeet!.state).toBe('up')
+    expect(hits.filter((h) => h.startsWith('kokoro'))).toEqual([])
+    expect(body.status).toBe('ready')
+  })
+
+  it('reports unconfigured upstreams as not_configured, saying what to set', async () => {
+    const { status, body } = await ready(speechApp({ dispatcher: pool }).app)
+    expect(status).toBe(200)
+    expect(body.status).toBe('ready')
+    expect(body.dependencies.parakeet).toMatchObject({
+      state: 'not_configured',
+      detail: expect.stringContaining('SPARK2_HOST'),
+      info: { kind: 'stt', base_url: null, model: 'nvidia/parakeet-tdt-0.6b-v3', disabled: false },
+    })
+    expect(body.dependencies.kokoro!.state).toBe('not_configured')
+  })
+})

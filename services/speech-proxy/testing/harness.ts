@@ -1,0 +1,35 @@
+/** Builds the speech proxy exactly as main.ts does, against fake upstreams. Test-only code. */
+import type { Dispatcher } from 'undici'
+import { silentLogger } from '../../../shared/logger.ts'
+import { createSpeechUpstreams } from '../adapters/upstreams.ts'
+import { buildApp } from '../app.ts'
+import { loadSpeechConfig } from '../config.ts'
+
+export interface HarnessOptions {
+  parakeetUrl?: string
+  kokoroUrl?: string
+  disabled?: string
+  healthTimeoutMs?: number
+  voiceWaitMs?: number
+  env?: Record<string, string>
+  dispatcher?: Dispatcher
+}
+
+export function speechApp(options: HarnessOptions) {
+  const config = loadSpeechConfig({
+    PARAKEET_URL: options.parakeetUrl ?? '',
+    KOKORO_URL: options.kokoroUrl ?? '',
+    DISABLED_SERVICES: options.disabled ?? '',
+    UPSTREAM_HEALTH_TIMEOUT_MS: String(options.healthTimeoutMs ?? 300),
+    ...options.env,
+  })
+  const upstreams = createSpeechUpstreams(config, options.dispatcher)
+  const app = buildApp({
+    config,
+    logger: silentLogger(),
+    upstreams,
+    created: 1_700_000_000,
+    voiceWaitMs: options.voiceWaitMs,
+  })
+  return { app, upstreams, config }
+}

@@ -1,0 +1,159 @@
+import { Hono } from 'hono'
+import { PassThrough } from 'node:stream'
+import type { Dispatcher } from 'undici'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createPool } from '../../shared/http-client.ts'
+import { createLogger, type Logger, silentLogger } from '../../shared/logger.ts'
+import type { ReadyReport } from '../../shared/readiness.ts'
+import { createVectorUpstreams } from './adapters/upstreams.ts'
+import { buildApp } from './app.ts'
+import { loadVectorConfig } from './config.ts'
+import { type FakeUpstream, refusedUrl, sleep, startFake } from './testing/fake-upstream.ts'
+
+const pool = createPool({ connectTimeoutMs: 1000 })
+const fakes: FakeUpstream[] = []
+let stopSlow = new AbortController()
+let seenApiKeys: Array<string | undefined> = []
+
+function vectorApp(env: Record<string, string>, options: { dispatcher?: Dispatcher; logger?: Logger } = {}) {
+  const config = loadVectorConfig({ UPSTREAM_HEALTH_TIMEOUT_MS: '300', ...env })
+  const upstreams = createVectorUpstreams(config, options.dispatcher ?? pool)
+  return buildApp({ config, logger: options.logger ?? silentLogger(), upstreams })
+}
+
+/** A fake with a health route at `path`, optionally slow. */
+async function fakeWithHealth(path: string, delayMs = 0) {
+  const app = new Hono().get(path, async (c) => {
+    seenApiKeys.push(c.req.header('api-key'))
+    await sleep(delayMs, stopSlow.signal)
+    return c.text('ok')
+  })
+  const fake = await startFake(app)
+  fakes.push(fake)
+  return fake.url
+}
+
+async function ready(app: ReturnType<typeof vectorApp>) {
+  const res = await app.request('/ready')
+  return { status: res.status, body: (await res.json()) as ReadyReport }
+}
+
+let refused: string
+beforeAll(async () => {
+  refused = await refusedUrl()
+})
+afterEach(async () => {
+  stopSlow.abort()
+  stopSlow = new AbortController()
+  seenApiKeys = []
+  await Promise.all(fakes.splice(0).map((f) => f.close()))
+})
+afterAll(() => pool.destroy())
+
+describe('vector-search readiness', () => {
+  it('reports embeddings (/health) and Qdrant (/readyz) up, with UpstreamInfo', async () => {
+    const EMBED_URL = await fakeWithHealth('/health')
+    const QDRANT_URL = await fakeWithHealth('/readyz')
+    const { status, body } = await ready(vectorApp({ EMBED_URL, QDRANT_URL, QDRANT_API_KEY: 'k-123' }))
+    expect(status).toBe(200)
+    expect(body.status).toBe('ready')
+    expect(body.dependencies.embeddings).toMatchObject({
+      state: 'up',
+      critical: false,
+      info: { kind: 'embeddings', base_url: EMBED_URL, model: 'BAAI/bge-m3', disabled: false },
+    })
+    expect(body.dependencies.qdrant).toMatchObject({
+      state: 'up',
+      info: { kind: 'vector_db', base_url: QDRANT_URL, model: null, disabled: false },
+    })
+    expect(seenApiKeys).toContain('k-123')
+    expect(JSON.stringify(body)).not.toContain('k-123')
+  })
+
+  it('reports a refused connection as down with "connection refused"', async () => {
+    const { body } = await ready(vectorApp({ EMBED_URL: refused, QDRANT_URL: refused }))
+    expect(body.status).toBe('degraded')
+    expect(body.dependencies.embeddings).toMatchObject({ state: 'down', detail: 'connection refused' })
+    expect(body.dependencies.qdrant).toMatchObject({ state: 'down', detail: 'connection refused' })
+  })
+
+  it('reports a health check slower than the timeout as down, within the deadline', async () => {
+    const EMBED_URL = await fakeWithHealth('/health', 3000)
+    const started = performance.now()
+    const { body } = await ready(vectorApp({ EMBED_URL, UPSTREAM_HEALTH_TIMEOUT_MS: '200' }))
+    expect(body.dependencies.embeddings).toMatchObject({ state: 'down', detail: 'no answer within 200 ms' })
+    expect(performance.now() - started).toBeLessThan(1500)
+  })
+
+  it('reports an error status from Qdrant (shards still loading) as down', async () => {
+    const app = new Hono().get('/readyz', (c) => c.text('some shards are not ready', 503))
+    const fake = await startFake(app)
+    fakes.push(fake)
+    const { body } = await ready(vectorApp({ QDRANT_URL: fake.url }))
+    expect(body.dependencies.qdrant).toMatchObject({
+      state: 'down',
+      detail: 'health check answered HTTP 503',
+    })
+  })
+
+  it('reports upstreams in DISABLED_SERVICES as disabled without contacting them', async () => {
+    const EMBED_URL = await fakeWithHealth('/health')
+    const { body } = await ready(
+      vectorApp({ EMBED_URL, DISABLED_SERVICES: 'embeddings,qdrant', SPARK2_HOST: '192.0.2.1' }),
+    )
+    expect(body.dependencies.embeddings).toMatchObject({
+      state: 'disabled',
+      info: { disabled: true, base_url: EMBED_URL },
+    })
+    expect(body.dependencies.qdrant).toMatchObject({ state: 'disabled', info: { disabled: true } })
+    expect(seenApiKeys).toEqual([])
+    expect(body.status).toBe('ready')
+  })
+
+  it('reports Qdrant as not_configured, "embedded store in use", without QDRANT_URL or SPARK2_HOST', async () => {
+    const { status, body } = await ready(vectorApp({}))
+    expect(status).toBe(200)
+    expect(body.dependencies.qdrant).toMatchObject({
+      state: 'not_configured',
+      detail: 'embedded store in use',
+      info: { kind: 'vector_db', base_url: null, disabled: false },
+    })
+    expect(body.dependencies.embeddings).toMatchObject({
+      state: 'not_configured',
+      detail: expect.stringContaining('EMBED_URL'),
+    })
+  })
+})
+
+describe('vector-search service surface', () => {
+  it('answers /health, /ready, /metrics and /openapi.json', async () => {
+    const app = vectorApp({})
+    expect(await (await app.request('/health')).json()).toMatchObject({
+      status: 'ok',
+      service: 'vector-search',
+    })
+    expect((await app.request('/ready')).status).toBe(200)
+    expect(await (await app.request('/metrics')).text()).toContain('http_requests_total')
+    expect((await (await app.request('/openapi.json')).json()).info.title).toBe('vector-search')
+  })
+
+  it('answers /v1 routes that do not exist yet with the OpenAI envelope', async () => {
+    const res = await vectorApp({}).request('/v1/embeddings')
+    expect(res.status).toBe(404)
+    expect((await res.json()).error.type).toBe('not_found_error')
+  })
+
+  it('never writes the Qdrant API key to the log', async () => {
+    const sink = new PassThrough()
+    let logged = ''
+    sink.on('data', (chunk: Buffer) => (logged += chunk.toString()))
+    const logger = createLogger({ service: 'vector-search', level: 'trace', destination: sink })
+    const app = vectorApp({ QDRANT_URL: refused, QDRANT_API_KEY: 'k-logged?' }, { logger })
+    await app.request('/ready')
+    await app.request('/nowhere')
+    logger.info({ config: loadVectorConfig({ QDRANT_API_KEY: 'k-logged?' }) }, 'config')
+    await new Promise((r) => setImmediate(r))
+    expect(logged).toContain('[redacted]')
+    expect(logged).not.toContain('k-logged?')
+  })
+})

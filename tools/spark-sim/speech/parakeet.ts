@@ -1,0 +1,153 @@
+/**
+ * Simulated Parakeet ASR container (port 8000 on Spark 2) with the Sortformer/TitaNet patch the
+ * earlier version applied to it. Routes:
+ *
+ *   GET  /health                      {"status":"ok"}
+ *   GET  /v1/models                   OpenAI model list (nvidia/parakeet-tdt-0.6b-v3)
+ *   POST /v1/audio/transcriptions     OpenAI multipart; json | text | srt | vtt | verbose_json
+ *   POST /v1/audio/diarize            Sortformer on the whole file: {duration, segments:[{start,end,
+ *                                     speaker,confidence}], speakers_detected, models}; with
+ *                                     `fingerprints=true` (query or form) the diarize-chunk shape
+ *   POST /v1/audio/diarize-chunk      always the diarize-chunk shape: {duration, segments:[{start_s,
+ *                                     end_s,speaker,confidence}], speakers_detected, fingerprints:
+ *                                     {Speaker_0:[192]}, models:{diarization,embedding}}
+ *
+ * Uploads stream to a temp dir (removed after every request), ffmpeg decodes to 16 kHz mono, and
+ * the segment times and speakers come from real signal processing; only the words are simulated.
+ * Errors use FastAPI's `{"detail": ...}` bodies, as the Python wrapper does.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Context } from 'hono'
+import { analyzeFile, DecodeError } from './audio/decode.ts'
+import type { Frames } from './audio/features.ts'
+import { MultipartError, readMultipart, type MultipartResult } from './audio/multipart.ts'
+import { diarize } from './audio/speakers.ts'
+import { ToolMissingError } from './audio/tools.ts'
+import { detectSpeech, speechThresholdDb } from './audio/vad.ts'
+import {
+  EmulatorError,
+  startEmulator,
+  type EmulatorContext,
+  type EmulatorHandle,
+  type EmulatorOptions,
+} from './emulator-server.ts'
+import { PARAKEET_MODEL, RESPONSE_FORMATS, render, transcribe, type ResponseFormat } from './parakeet-formats.ts'
+
+export const DIARIZATION_MODEL = 'nvidia/diar_sortformer_4spk-v1'
+export const EMBEDDING_MODEL = 'nvidia/speakerverification_en_titanet_large'
+
+export interface ParakeetOptions extends EmulatorOptions {
+  /** Parent of the per-request temp dirs (default: the OS temp dir). */
+  tmpDir?: string
+}
+
+const detail = (status: number, message: string) => new EmulatorError(status, { detail: message })
+
+/** FastAPI's 422 for a missing form field. */
+const missingField = (field: string) =>
+  new EmulatorError(422, { detail: [{ type: 'missing', loc: ['body', field], msg: 'Field required', input: null }] })
+
+interface Upload {
+  form: MultipartResult
+  frames: Frames
+}
+
+async function withUpload<T>(
+  c: Context,
+  ctx: EmulatorContext,
+  tmpParent: string,
+  work: (upload: Upload) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpParent, 'spark-sim-parakeet-'))
+  try {
+    const form = await readMultipart(c.req.raw.body, c.req.header('content-type'), dir, ctx.bodyLimitBytes)
+    const file = form.files.find((f) => f.field === 'file')
+    if (!file) throw missingField('file')
+    const frames = await analyzeFile(file.path, { signal: c.req.raw.signal })
+    return await work({ form, frames })
+  } catch (err) {
+    if (err instanceof MultipartError) throw detail(err.status, err.message)
+    if (err instanceof DecodeError) throw detail(400, err.message)
+    if (err instanceof ToolMissingError) throw detail(500, err.message)
+    throw err
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+const field = (form: MultipartResult, name: string) => form.fields.get(name)?.[0]
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v.trim())
+
+function diarizeFrames(frames: Frames) {
+  const speech = detectSpeech(frames)
+  return diarize(frames, speech, speechThresholdDb(frames))
+}
+
+export function startParakeet(options: ParakeetOptions = {}): Promise<EmulatorHandle> {
+  const tmpParent = options.tmpDir ?? tmpdir()
+  return startEmulator(
+    {
+      name: 'parakeet',
+      errorBody: (_status, message) => ({ detail: message }),
+      routes(app, ctx) {
+        app.get('/health', (c) => c.json({ status: 'ok' }))
+        app.get('/v1/models', (c) =>
+          c.json({
+            object: 'list',
+            data: [{ id: PARAKEET_MODEL, object: 'model', created: 1_747_000_000, owned_by: 'nvidia' }],
+          }),
+        )
+
+        app.post('/v1/audio/transcriptions', (c) =>
+          withUpload(c, ctx, tmpParent, async ({ form, frames }) => {
+            const format = (field(form, 'response_format') ?? 'json').trim() as ResponseFormat
+            if (!RESPONSE_FORMATS.includes(format))
+              throw detail(400, `Unsupported response_format '${format}'; use one of ${RESPONSE_FORMATS.join(', ')}`)
+            const granularities = [
+              ...(form.fields.get('timestamp_granularities[]') ?? []),
+              ...(form.fields.get('timestamp_granularities') ?? []),
+            ].flatMap((g) => g.split(',').map((s) => s.trim()).filter(Boolean))
+            const bad = granularities.find((g) => g !== 'word' && g !== 'segment')
+            if (bad) throw detail(400, `Unsupported timestamp granularity '${bad}'; use word or segment`)
+            const transcript = transcribe(frames)
+            ctx.log.info({ durationS: transcript.duration, segments: transcript.segments.length }, 'transcribed')
+            return render(transcript, format, granularities)
+          }),
+        )
+
+        const chunkShape = (frames: Frames) => {
+          const d = diarizeFrames(frames)
+          return {
+            duration: Math.round(frames.durationS * 1000) / 1000,
+            segments: d.turns.map((t) => ({ start_s: t.start, end_s: t.end, speaker: t.speaker, confidence: t.confidence })),
+            speakers_detected: d.speakers,
+            fingerprints: d.fingerprints,
+            models: { diarization: DIARIZATION_MODEL, embedding: EMBEDDING_MODEL },
+          }
+        }
+
+        app.post('/v1/audio/diarize', (c) =>
+          withUpload(c, ctx, tmpParent, async ({ form, frames }) => {
+            if (truthy(c.req.query('fingerprints')) || truthy(field(form, 'fingerprints')))
+              return c.json(chunkShape(frames))
+            const d = diarizeFrames(frames)
+            ctx.log.info({ speakers: d.speakers.length, turns: d.turns.length }, 'diarized')
+            return c.json({
+              duration: Math.round(frames.durationS * 1000) / 1000,
+              segments: d.turns,
+              speakers_detected: d.speakers,
+              models: { diarization: DIARIZATION_MODEL },
+            })
+          }),
+        )
+
+        app.post('/v1/audio/diarize-chunk', (c) =>
+          withUpload(c, ctx, tmpParent, async ({ frames }) => c.json(chunkShape(frames))),
+        )
+      },
+    },
+    options,
+  )
+}

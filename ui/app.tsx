@@ -1,0 +1,163 @@
+/**
+ * The dashboard: server-rendered pages, an SSE status feed and its static files, as one Hono app
+ * the gateway mounts for `/`, `/ui/*` and `/static/*`. It knows nothing about how the status is
+ * gathered: `getStatus` is the gateway's, and the tests pass a fake.
+ */
+import { type Context, Hono } from 'hono'
+import { AppError } from '../shared/errors.ts'
+import type { Logger } from '../shared/logger.ts'
+import type { AppEnv } from '../shared/service.ts'
+import { type Asset, assetUrl, loadAssets, serveAsset } from './assets.ts'
+import type { Chrome } from './layout/layout.tsx'
+import { ConnectivityPage } from './pages/connectivity.tsx'
+import { HistoryPage } from './pages/history.tsx'
+import { LogsPage } from './pages/logs.tsx'
+import { NotFoundPage } from './pages/not-found.tsx'
+import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
+import { RedactionPage } from './pages/redaction.tsx'
+import { SearchPage } from './pages/search.tsx'
+import { SpeechPage } from './pages/speech.tsx'
+import { SwapPage } from './pages/swap.tsx'
+import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
+import { render, streamStatus, toHtml } from './status-stream.tsx'
+
+export interface DashboardDeps {
+  getStatus: GetStatus
+  /** The Sparks are the simulator: every page says so, persistently. */
+  simulated: boolean
+  logger: Logger
+  /** Aborted when the process shuts down; open status streams end when it does. */
+  shutdown: AbortSignal
+  /** How often the live feed re-reads the status. */
+  statusIntervalMs?: number
+  /** How long one status read may take before the page says "retrying". */
+  statusTimeoutMs?: number
+  /** Whether the control routes take no credentials (DESIGN 9); true until API keys exist. */
+  controlsOpen?: boolean
+  /** Bound on concurrent status streams, so a runaway client cannot hold unbounded timers. */
+  maxStreams?: number
+  now?: () => Date
+}
+
+export const FRAGMENT_PATH = '/ui/fragments/status'
+
+/** Placeholder pages, one per DESIGN 5.7 page that is not built yet. */
+const PLACEHOLDERS = {
+  '/ui/swap': SwapPage,
+  '/ui/logs': LogsPage,
+  '/ui/speech': SpeechPage,
+  '/ui/search': SearchPage,
+  '/ui/redaction': RedactionPage,
+  '/ui/connectivity': ConnectivityPage,
+  '/ui/history': HistoryPage,
+} as const
+
+/**
+ * Our pages load scripts and styles from our own origin only; nothing inline, nothing remote.
+ * Set per response, not as `use('*')` middleware, which would leak onto the gateway's API routes.
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  // Live state: a cached copy would show the owner a cluster that no longer exists.
+  'Cache-Control': 'no-store',
+}
+
+const sendHtml = (c: Context<AppEnv>, html: string, status: 200 | 404 = 200) =>
+  c.html(html, status, PAGE_HEADERS)
+
+const page = async (c: Context<AppEnv>, node: unknown, status: 200 | 404 = 200) =>
+  sendHtml(c, `<!doctype html>${await toHtml(node)}`, status)
+
+export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
+  const assets = loadAssets()
+  const intervalMs = deps.statusIntervalMs ?? 2000
+  // Above the gateway's own probe timeout (3 s by default), so a slow but healthy probe is not "unreachable".
+  const timeoutMs = deps.statusTimeoutMs ?? 5000
+  const maxStreams = deps.maxStreams ?? 64
+  const now = deps.now ?? (() => new Date())
+  const chrome: Chrome = {
+    simulated: deps.simulated,
+    controlsOpen: deps.controlsOpen ?? true,
+    urls: {
+      htmx: assetUrl(assets.htmx),
+      sse: assetUrl(assets.sse),
+      css: assetUrl(assets.css),
+      script: assetUrl(assets.script),
+      icon: assetUrl(assets.icon),
+    },
+  }
+  const logOf = (c: Context<AppEnv>) => c.var.log ?? deps.logger
+
+  async function currentView(c: Context<AppEnv>): Promise<StatusView> {
+    try {
+      return { ok: true, status: await readStatus(deps.getStatus, c.req.raw.signal, timeoutMs) }
+    } catch (err) {
+      logOf(c).warn({ reason: (err as Error).message }, 'dashboard: cluster status unavailable')
+      return { ok: false }
+    }
+  }
+
+  const app = new Hono<AppEnv>()
+
+  app.get('/', async (c) => {
+    const view = await currentView(c)
+    try {
+      return await page(c, <OverviewPage chrome={chrome} view={view} now={now()} />)
+    } catch (err) {
+      // A status of the wrong shape still gets the page, with the "retrying" notice in it.
+      logOf(c).warn({ reason: (err as Error).message }, 'dashboard: status could not be rendered')
+      return page(c, <OverviewPage chrome={chrome} view={{ ok: false }} now={now()} />)
+    }
+  })
+  app.get('/ui', (c) => c.redirect('/', 302))
+  app.get('/ui/', (c) => c.redirect('/', 302))
+  for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
+    app.get(path, (c) => page(c, <Page chrome={chrome} />))
+  }
+
+  app.get(FRAGMENT_PATH, async (c) => {
+    const { summary, cards } = await render(
+      await currentView(c),
+      { simulated: deps.simulated, now },
+      undefined,
+      logOf(c),
+    )
+    // Same ids and live-region semantics as the page, so a poller can swap it into `.live` as is.
+    const liveAttrs = 'id="live-summary" aria-live="polite" aria-atomic="true"'
+    return sendHtml(c, `<div ${liveAttrs}>${summary}</div><div id="status-cards">${cards}</div>`)
+  })
+
+  let openStreams = 0
+  app.get(STATUS_EVENTS_PATH, (c) => {
+    // HEAD would start a stream nobody reads, stuck on back-pressure until the socket closes.
+    if (c.req.method === 'HEAD') {
+      return c.body(null, 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' })
+    }
+    if (openStreams >= maxStreams) {
+      const message = 'Too many dashboards are open; close some tabs and retry.'
+      throw new AppError(503, 'too_many_streams', message, { retryAfterS: 10 })
+    }
+    openStreams++
+    c.header('X-Accel-Buffering', 'no')
+    return streamStatus(c, {
+      getStatus: deps.getStatus,
+      simulated: deps.simulated,
+      logger: deps.logger,
+      shutdown: deps.shutdown,
+      intervalMs,
+      timeoutMs,
+      now,
+      onEnd: () => openStreams--,
+    })
+  })
+
+  const files: Asset[] = Object.values(assets)
+  for (const asset of files) app.get(asset.path, (c) => serveAsset(c, asset))
+
+  app.get('/ui/*', (c) => page(c, <NotFoundPage chrome={chrome} />, 404))
+  return app
+}

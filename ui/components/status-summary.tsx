@@ -1,0 +1,102 @@
+/**
+ * The top of the overview: is everything working, which chat model is loaded, what is busy.
+ * It sits in the page's polite live region, so the stream only re-sends it when it changes.
+ */
+import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
+import type { StatusView } from '../status-source.ts'
+import { overallLook, upstreamTitle } from './labels.ts'
+
+export const STATUS_ERROR_TEXT = "Cannot reach the gateway's status — retrying"
+
+export function StatusSummary({ view, simulated }: { view: StatusView; simulated: boolean }) {
+  if (!view.ok) return <StatusError />
+  const { status } = view
+  const look = overallLook(status.overall)
+  return (
+    <div class="summary-block">
+      <div class={`summary tone-${look.tone}`} data-overall={status.overall}>
+        <span class="summary-icon" aria-hidden="true">
+          {look.icon}
+        </span>
+        <div>
+          <p class="summary-label">
+            {look.label}
+            {simulated || status.simulated
+              ? (
+                <>
+                  {' '}
+                  <span class="sim-tag">simulated cluster</span>
+                </>
+              )
+              : null}
+          </p>
+          <p class="summary-text" data-summary>
+            {status.summary}
+          </p>
+        </div>
+      </div>
+      <ModelLine model={status.loaded_model} />
+      <BusyLine status={status} />
+    </div>
+  )
+}
+
+function ModelLine({ model }: { model: string | null }) {
+  if (!model) {
+    return (
+      <p class="model model-none" data-model="">
+        No chat model loaded
+      </p>
+    )
+  }
+  return (
+    <p class="model" data-model={model}>
+      Chat model: <strong>{model}</strong>
+    </p>
+  )
+}
+
+/** The third question the owner asks: what is the cluster busy with right now. */
+function BusyLine({ status }: { status: ClusterStatus }) {
+  const busy = status.upstreams.filter((u) => u.state === 'busy' && !u.disabled)
+  const busyNodes = status.nodes.filter((n) => n.state === 'busy')
+  if (busy.length === 0 && busyNodes.length === 0) return <p class="busy-line">Nothing is busy right now.</p>
+  return (
+    <ul class="busy-line" aria-label="Busy right now">
+      {busy.map((u) => (
+        <li>
+          <strong>{upstreamTitle(u.name)} is busy</strong>
+          {u.detail ? `: ${u.detail}` : ''}
+        </li>
+      ))}
+      {busyNodes.map((n) => (
+        <li>
+          <strong>{n.name} is busy</strong>
+          {n.detail ? `: ${n.detail}` : ''}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+export function StatusError() {
+  return (
+    <div class="summary-block">
+      <div class="summary tone-bad" data-overall="unreachable">
+        <span class="summary-icon" aria-hidden="true">
+          ✕
+        </span>
+        <div>
+          <p class="summary-label">Status unknown</p>
+          <p class="summary-text" data-summary>
+            {STATUS_ERROR_TEXT}
+          </p>
+        </div>
+      </div>
+      <p class="help">
+        This page keeps trying on its own. If this message stays for more than a minute, restart Spark Control
+        from StartOS.
+      </p>
+    </div>
+  )
+}

@@ -1,0 +1,43 @@
+/** The dashboard's pages (DESIGN 5.7), in the order the owner is most likely to need them. */
+export interface NavItem {
+  id: PageId
+  href: string
+  label: string
+}
+
+export type PageId =
+  | 'overview'
+  | 'swap'
+  | 'logs'
+  | 'speech'
+  | 'search'
+  | 'redaction'
+  | 'connectivity'
+  | 'history'
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { id: 'overview', href: '/', label: 'Overview' },
+  { id: 'swap', href: '/ui/swap', label: 'Swap' },
+  { id: 'logs', href: '/ui/logs', label: 'Logs' },
+  { id: 'speech', href: '/ui/speech', label: 'Speech' },
+  { id: 'search', href: '/ui/search', label: 'Search' },
+  { id: 'redaction', href: '/ui/redaction', label: 'Redaction' },
+  { id: 'connectivity', href: '/ui/connectivity', label: 'Connectivity' },
+  { id: 'history', href: '/ui/history', label: 'History' },
+]
+
+export function Nav({ current }: { current: PageId | null }) {
+  return (
+    <nav class="nav" aria-label="Main">
+      <ul>
+        {NAV_ITEMS.map((item) => (
+          <li>
+            <a href={item.href} aria-current={item.id === current ? 'page' : undefined}>
+              {item.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}

@@ -1,0 +1,38 @@
+/**
+ * The overview: the page the owner opens. It arrives already filled in (the server reads the
+ * status before answering), then the SSE stream keeps both regions current without a reload.
+ */
+import { StatusCards } from '../components/status-cards.tsx'
+import { StatusSummary } from '../components/status-summary.tsx'
+import { type Chrome, Layout } from '../layout/layout.tsx'
+import type { StatusView } from '../status-source.ts'
+
+export const STATUS_EVENTS_PATH = '/ui/events/status'
+
+export function OverviewPage({ chrome, view, now }: { chrome: Chrome; view: StatusView; now: Date }) {
+  return (
+    <Layout title="Overview" current="overview" chrome={chrome}>
+      <h1>Overview</h1>
+      <p id="connection" class="notice notice-warn" role="status" hidden>
+        Live updates paused — reconnecting. What you see below may be out of date.
+      </p>
+      {/* Without JavaScript nothing streams, so say how to refresh instead of looking live. */}
+      <noscript>
+        <p class="notice">Live updates need JavaScript. Reload the page to see the latest state.</p>
+      </noscript>
+      <div class="live" hx-ext="sse" sse-connect={STATUS_EVENTS_PATH}>
+        <section aria-labelledby="now-h">
+          <h2 id="now-h" class="visually-hidden">
+            Cluster status
+          </h2>
+          <div id="live-summary" sse-swap="status" aria-live="polite" aria-atomic="true">
+            <StatusSummary view={view} simulated={chrome.simulated} />
+          </div>
+        </section>
+        <div id="status-cards" sse-swap="cards">
+          <StatusCards view={view} now={now} />
+        </div>
+      </div>
+    </Layout>
+  )
+}
