@@ -1,0 +1,56 @@
+/**
+ * swap-controller: today the foundation — readiness of vLLM and of every Spark node, and the
+ * read-only node view. The swap state machine, catalog, telemetry history and chat proxy build
+ * on these adapters later.
+ */
+import type { Logger } from '../../shared/logger.ts'
+import type { Metrics } from '../../shared/metrics.ts'
+import { createReadiness } from '../../shared/readiness.ts'
+import { createService, type ServiceApp } from '../../shared/service.ts'
+import type { SshNodes } from '../../shared/ssh/types.ts'
+import { createNodeStatus } from './adapters/node-status.ts'
+import type { VllmClient } from './adapters/vllm-client.ts'
+import type { SwapControllerConfig } from './config.ts'
+import type { Inventory } from './domain/inventory.ts'
+import { nodeChecks, vllmCheck } from './adapters/readiness-checks.ts'
+import { nodesRoutes } from './routes/nodes.ts'
+
+export const SERVICE_NAME = 'swap-controller'
+
+export interface SwapControllerDeps {
+  config: Pick<SwapControllerConfig, 'SIMULATED_CLUSTER' | 'BODY_LIMIT_BYTES' | 'DISABLED_SERVICES'>
+  inventory: Inventory
+  ssh: SshNodes
+  vllm: VllmClient
+  logger: Logger
+  metrics?: Metrics
+  shutdown?: AbortSignal
+  /** Budget of each node probe (SSH command); default 5 s. */
+  probeTimeoutMs?: number
+  /** How long a node view is reused; default 1 s. */
+  nodeCacheMs?: number
+  /** How long a readiness report is reused; default 500 ms (tests pass 0). */
+  readinessCacheMs?: number
+}
+
+export function buildApp(deps: SwapControllerDeps): ServiceApp {
+  const { config, inventory } = deps
+  const readiness = createReadiness({
+    service: SERVICE_NAME,
+    simulated: config.SIMULATED_CLUSTER,
+    cacheMs: deps.readinessCacheMs,
+    checks: [vllmCheck(deps.vllm, inventory, config.DISABLED_SERVICES), ...nodeChecks(inventory, deps.ssh)],
+  })
+  const app = createService({
+    name: SERVICE_NAME,
+    description: 'Model catalog, swap state machine, vLLM lifecycle over SSH, GPU/host telemetry.',
+    logger: deps.logger,
+    readiness,
+    metrics: deps.metrics,
+    shutdown: deps.shutdown,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  })
+  const nodes = createNodeStatus({ inventory, ssh: deps.ssh, timeoutMs: deps.probeTimeoutMs, cacheMs: deps.nodeCacheMs })
+  app.route('/', nodesRoutes({ nodes, simulated: config.SIMULATED_CLUSTER }))
+  return app
+}

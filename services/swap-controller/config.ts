@@ -1,0 +1,103 @@
+/**
+ * The swap-controller's environment. The earlier version's names are kept (`SPARK1_HOST`, …,
+ * `VLLM_PORT`, `VLLM_CONTAINER`, `DISABLED_SERVICES`) and blank values still mean "default", as
+ * the StartOS action hands over `""` for fields the owner left empty. `SPARK_NODES` is the
+ * addition for inventories beyond two nodes; when set it replaces the SPARK1/SPARK2 pair.
+ */
+import { join } from 'node:path'
+import { z } from 'zod'
+import { baseConfig, env, loadConfig, type EnvSource } from '../../shared/config.ts'
+import { absolutePathProblem } from '../../shared/ssh/quote.ts'
+import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
+
+export const DEFAULT_PORT = SERVICES['swap-controller'].port
+
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+
+/** An IP or a DNS name: ssh2 and undici take it as is, and it never reaches a shell. */
+const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/
+const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
+
+const hostString = () => z.string().trim().regex(HOST, 'must be an IP address or a host name')
+const userString = () => z.string().trim().regex(USER, 'must be a user name (letters, digits, `_ . -`)')
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional())
+
+export const nodeEntrySchema = z
+  .object({
+    name: z.string().regex(NAME, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit'),
+    host: hostString(),
+    user: userString(),
+    ssh_port: z.number().int().min(1).max(65535).default(22),
+    role: z.enum(['head', 'worker']),
+  })
+  .strict()
+
+export type NodeEntry = z.infer<typeof nodeEntrySchema>
+
+const nodesSchema = z.array(nodeEntrySchema).min(1, 'must list at least one node').superRefine((nodes, ctx) => {
+  const seen = new Set<string>()
+  nodes.forEach((n, i) => {
+    if (seen.has(n.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate node name ${n.name}` })
+    seen.add(n.name)
+  })
+  const heads = nodes.filter((n) => n.role === 'head').length
+  if (heads !== 1) ctx.addIssue({ code: 'custom', path: [], message: `needs exactly one node with role "head" (found ${heads})` })
+})
+
+const jsonNodes = () =>
+  z.preprocess((value, ctx) => {
+    if (typeof value !== 'string' || value.trim() === '') return undefined
+    try {
+      return JSON.parse(value)
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, host, user, ssh_port?, role}' })
+      return z.NEVER
+    }
+  }, nodesSchema.optional())
+
+/** `~/…` (resolved per SSH user) or an absolute path; it reaches commands, so it is checked strictly. */
+const dockerDir = () =>
+  z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .trim()
+      .default('~/spark-vllm-docker')
+      .superRefine((v, ctx) => {
+        const problem = absolutePathProblem(v.startsWith('~/') ? `/home/user/${v.slice(2)}` : v)
+        if (problem) ctx.addIssue({ code: 'custom', message: `must be ~/<dir> or an absolute path: ${problem}` })
+      }),
+  )
+
+export const configShape = {
+  ...baseConfig(DEFAULT_PORT),
+  SPARK1_HOST: optional(hostString()),
+  SPARK1_USER: optional(userString()),
+  SPARK1_SSH_PORT: env.int(22, 1, 65535),
+  SPARK2_HOST: optional(hostString()),
+  SPARK2_USER: optional(userString()),
+  SPARK2_SSH_PORT: env.int(22, 1, 65535),
+  /** JSON inventory for any number of nodes; overrides SPARK1_* and SPARK2_* when set. */
+  SPARK_NODES: jsonNodes(),
+  /** Private key for every node; default `<DATA_DIR>/ssh/id_ed25519`. */
+  SSH_KEY_PATH: env.optionalString(),
+  /** known_hosts file; unset pins host keys in memory only (see shared/ssh/known-hosts.ts). */
+  SSH_KNOWN_HOSTS: env.optionalString(),
+  /** Refuse nodes whose host key is not in SSH_KNOWN_HOSTS instead of recording it on first use. */
+  SSH_STRICT_HOST_KEYS: env.bool(false),
+  /** Where vLLM answers; default the head node's host. */
+  VLLM_HOST: optional(hostString()),
+  VLLM_PORT: env.int(UPSTREAMS.vllm.port, 1, 65535),
+  VLLM_CONTAINER: z.preprocess(blankIsUnset, z.string().trim().regex(NAME, 'must be a container name').default('vllm_node')),
+  /** eugr/spark-vllm-docker checkout on the Sparks. */
+  SPARK_VLLM_DOCKER_DIR: dockerDir(),
+  RECIPES_DIR: env.string('./recipes'),
+  DISABLED_SERVICES: env.list(),
+}
+
+export type SwapControllerConfig = ReturnType<typeof loadSwapControllerConfig>
+export const loadSwapControllerConfig = (source: EnvSource) => loadConfig(configShape, source)
+
+export const sshKeyPath = (config: Pick<SwapControllerConfig, 'SSH_KEY_PATH' | 'DATA_DIR'>) =>
+  config.SSH_KEY_PATH ?? join(config.DATA_DIR, 'ssh', 'id_ed25519')

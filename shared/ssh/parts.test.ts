@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { backoffDelay } from './backoff.ts'
+import { createLineSplitter } from './channel.ts'
+import { createLimiter } from './limiter.ts'
+
+describe('backoffDelay', () => {
+  it('grows exponentially, stays within [ceiling/2, ceiling] and never exceeds the cap', () => {
+    const opts = { baseMs: 500, maxMs: 30_000 }
+    expect(backoffDelay(1, { ...opts, random: () => 0 })).toBe(250)
+    expect(backoffDelay(1, { ...opts, random: () => 1 })).toBe(500)
+    expect(backoffDelay(3, { ...opts, random: () => 1 })).toBe(2000)
+    for (let failures = 1; failures <= 200; failures++) {
+      const d = backoffDelay(failures, { ...opts, random: Math.random })
+      expect(d).toBeLessThanOrEqual(30_000)
+      expect(d).toBeGreaterThanOrEqual(Math.min(30_000, 500 * 2 ** (failures - 1)) / 2 - 1)
+    }
+  })
+})
+
+describe('createLimiter', () => {
+  it('admits up to max, queues up to maxQueued, refuses beyond, and hands slots over in order', async () => {
+    const limiter = createLimiter(1, 1, () => new Error('full'))
+    const first = await limiter.acquire()
+    const second = limiter.acquire()
+    await expect(limiter.acquire()).rejects.toThrow('full')
+    expect([limiter.active, limiter.queued]).toEqual([1, 1])
+    first()
+    first()
+    const release = await second
+    expect([limiter.active, limiter.queued]).toEqual([1, 0])
+    release()
+    expect(limiter.active).toBe(0)
+  })
+
+  it('drops a waiter whose signal aborts, and drains waiters on close', async () => {
+    const limiter = createLimiter(1, 5, () => new Error('full'))
+    await limiter.acquire()
+    const ac = new AbortController()
+    const waiting = limiter.acquire(ac.signal)
+    ac.abort(new Error('gone'))
+    await expect(waiting).rejects.toThrow('gone')
+    expect(limiter.queued).toBe(0)
+    const other = limiter.acquire()
+    limiter.drain(new Error('closed'))
+    await expect(other).rejects.toThrow('closed')
+  })
+})
+
+describe('createLineSplitter', () => {
+  it('splits across chunk boundaries, strips CR, cuts long lines and flushes the tail', () => {
+    const lines: Array<[string, boolean]> = []
+    const s = createLineSplitter(8, (line, truncated) => lines.push([line, truncated]))
+    for (const chunk of ['ab', 'c\r\nde', 'f\n0123456789abcdef', 'ghij\nshort\n', 'ü中', '\ntail'])
+      s.push(Buffer.from(chunk))
+    s.end()
+    expect(lines).toEqual([
+      ['abc', false],
+      ['def', false],
+      ['01234567', true],
+      ['short', false],
+      ['ü中', false],
+      ['tail', false],
+    ])
+  })
+})

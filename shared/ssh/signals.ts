@@ -1,0 +1,43 @@
+/** Small abort-aware helpers: every wait in the SSH kit ends when the caller's budget does. */
+
+export function withBudget(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs)
+  return signal ? AbortSignal.any([signal, timeout]) : timeout
+}
+
+export function sleep(ms: number, signal: AbortSignal, reason: () => Error): Promise<void> {
+  if (signal.aborted) return Promise.reject(reason())
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(t)
+      reject(reason())
+    }
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** Waits for `promise` but gives up when `signal` aborts (the promise itself carries on). */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal, reason: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason())
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(reason())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
+
+/** Timers must not keep a process alive on shutdown (Node); Deno's timers have no unref here. */
+export const unref = (t: unknown) => (t as { unref?: () => void }).unref?.()

@@ -1,0 +1,233 @@
+/**
+ * The shared SSH client against a real OpenSSH server (Debian's sshd, started here on a loopback
+ * port with its own keys and config). This is what the Sparks run, so it is where quoting, kills
+ * and host key pinning are proven — the in-process ssh2 server cannot show what a real login
+ * shell does with the command string.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { connect, createServer } from 'node:net'
+import { tmpdir, userInfo } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { silentLogger } from '../../shared/logger.ts'
+import { SshError, SshPool, inDirectory, type SshPoolOptions } from '../../shared/ssh/index.ts'
+import { parseMeminfo } from '../../services/swap-controller/domain/meminfo.ts'
+import { randomHostileString, seededRandom } from './shell-words.ts'
+
+const SSHD = '/usr/sbin/sshd'
+const SETUP_HINT = 'run: sudo bash scripts/setup-system.sh'
+
+let dir: string
+let port: number
+let sshd: ChildProcess | undefined
+let sshdLog = ''
+const pools: SshPool[] = []
+
+function run(argv: string[]) {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
+  if (r.error) throw new Error(`${argv[0]} could not start (${r.error.message}); ${SETUP_HINT}`)
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)
+  return r.stdout
+}
+
+const keygen = (file: string) => run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'spark-control-test', '-f', file])
+
+async function freePort(): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  const { port: p } = srv.address() as { port: number }
+  await new Promise((resolve) => srv.close(resolve))
+  return p
+}
+
+async function startSshd(hostKey: string) {
+  const config = join(dir, 'sshd_config')
+  await writeFile(
+    config,
+    [
+      'ListenAddress 127.0.0.1',
+      `Port ${port}`,
+      `HostKey ${hostKey}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'PermitRootLogin prohibit-password',
+      'StrictModes no',
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'AllowTcpForwarding no',
+      'X11Forwarding no',
+      'PrintMotd no',
+      'LogLevel VERBOSE',
+      '',
+    ].join('\n'),
+  )
+  sshdLog = ''
+  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+  child.stderr!.on('data', (d: Buffer) => {
+    sshdLog = (sshdLog + d.toString()).slice(-8000)
+  })
+  sshd = child
+  const deadline = Date.now() + 10_000
+  while (!(await portOpen())) {
+    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}):\n${sshdLog}`)
+    if (Date.now() > deadline) throw new Error(`sshd did not listen on ${port}:\n${sshdLog}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function stopSshd() {
+  const child = sshd
+  sshd = undefined
+  if (!child || child.exitCode !== null) return
+  // Let closed sessions finish first: sshd's session processes outlive a killed listener.
+  const children = `/proc/${child.pid}/task/${child.pid}/children`
+  const until = Date.now() + 3000
+  while (Date.now() < until && existsSync(children) && readFileSync(children, 'utf8').trim() !== '')
+    await new Promise((r) => setTimeout(r, 50))
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+function portOpen(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+function pool(overrides: Partial<SshPoolOptions> = {}) {
+  const p = new SshPool({
+    targets: [{ name: 'spark-test', host: '127.0.0.1', port, user: userInfo().username }],
+    keyPath: join(dir, 'client_ed25519'),
+    logger: silentLogger(),
+    backoffBaseMs: 50,
+    backoffMaxMs: 500,
+    ...overrides,
+  })
+  pools.push(p)
+  return p.get('spark-test')!
+}
+
+beforeAll(async () => {
+  if (!existsSync(SSHD)) throw new Error(`OpenSSH server not found at ${SSHD} — ${SETUP_HINT}`)
+  dir = await mkdtemp(join(tmpdir(), 'openssh-test-'))
+  keygen(join(dir, 'host_ed25519'))
+  keygen(join(dir, 'host2_ed25519'))
+  keygen(join(dir, 'client_ed25519'))
+  await copyFile(join(dir, 'client_ed25519.pub'), join(dir, 'authorized_keys'))
+  // sshd refuses to start without its privilege separation directory (normally made by systemd).
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 }).catch((err: Error) => {
+    throw new Error(`cannot create /run/sshd (${err.message}); ${SETUP_HINT} and run the tests as root`)
+  })
+  port = await freePort()
+  await startSshd(join(dir, 'host_ed25519'))
+})
+
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()))
+  await stopSshd()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+describe('SSH client against a real OpenSSH server', () => {
+  it('authenticates with the explicit key and reads /proc/meminfo', async () => {
+    const node = pool()
+    const res = await node.exec(['cat', '/proc/meminfo'], { timeoutMs: 10_000 })
+    expect(res.code).toBe(0)
+    const mem = parseMeminfo(res.stdout)
+    expect(mem).not.toBeNull()
+    expect(mem!.total_bytes).toBeGreaterThan(64 * 1024 * 1024)
+    expect(mem!.available_bytes).toBeLessThanOrEqual(mem!.total_bytes)
+    expect(node.state().state).toBe('connected')
+  })
+
+  it('delivers hostile values byte-for-byte through the login shell and runs nothing injected', async () => {
+    const node = pool()
+    const canary = join(dir, 'canary')
+    await mkdir(canary)
+    const hostile = [
+      `$(touch ${canary}/a)`,
+      `\`touch ${canary}/b\``,
+      `; touch ${canary}/c`,
+      `&& touch ${canary}/d`,
+      `| touch ${canary}/e`,
+      `\ntouch ${canary}/f\n`,
+      `'; touch ${canary}/g; '`,
+      `"$(touch ${canary}/h)"`,
+      `\\'$(touch ${canary}/i)`,
+      '$HOME ${PATH} $0 $@ *',
+      '-n',
+      '',
+      '  spaced  ',
+      'Ünïcødé 中文 😀 \u202e',
+      ...Array.from({ length: 200 }, (_, i) => randomHostileString(seededRandom(1000 + i), 40)),
+    ]
+    const res = await node.exec(['printf', '%s\n', ...hostile], { timeoutMs: 10_000 })
+    expect(res).toMatchObject({ code: 0, stderr: '' })
+    expect(Buffer.from(res.stdout)).toEqual(Buffer.from(hostile.map((v) => `${v}\n`).join('')))
+    const viaDir = await node.exec(inDirectory(canary, ['sh', '-c', 'pwd; printf "%s\\n" "$@"', 'sh', ...hostile.slice(0, 14)]))
+    expect(viaDir.stdout).toBe(`${canary}\n${hostile.slice(0, 14).map((v) => `${v}\n`).join('')}`)
+    expect(await readdir(canary)).toEqual([])
+  })
+
+  it('kills a command that exceeds its timeout', async () => {
+    const node = pool()
+    const marker = join(dir, 'should-not-exist')
+    const started = Date.now()
+    // Run as root here, OpenSSH refuses the kill signal request, so this proves the remote backstop.
+    const err = await node.exec(['sh', '-c', 'sleep 3; touch "$1"', 'sh', marker], { timeoutMs: 300 }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SshError)
+    expect((err as SshError).kind).toBe('timeout')
+    expect(Date.now() - started).toBeLessThan(1500)
+    await new Promise((r) => setTimeout(r, 3300))
+    expect(existsSync(marker)).toBe(false)
+    expect((await node.exec(['true'])).code).toBe(0)
+  })
+
+  it('streams the lines of a long-running command and stops it on abort', async () => {
+    const node = pool()
+    const lines: string[] = []
+    const stop = new AbortController()
+    const script = 'i=0; while [ $i -lt 100 ]; do echo "line $i"; echo "err $i" >&2; i=$((i+1)); sleep 0.05; done'
+    const result = await node.stream(['sh', '-c', script], {
+      signal: stop.signal,
+      onLine: (line, stream) => {
+        if (stream === 'stdout') lines.push(line)
+        if (lines.length === 3) stop.abort()
+      },
+    })
+    expect(result.aborted).toBe(true)
+    expect(lines.slice(0, 3)).toEqual(['line 0', 'line 1', 'line 2'])
+    expect(result.durationMs).toBeLessThan(3000)
+  })
+
+  it('records the host key on first use in OpenSSH format, and refuses the server once its key changes', async () => {
+    const knownHosts = join(dir, 'known_hosts')
+    const first = pool({ knownHostsPath: knownHosts })
+    expect((await first.exec(['true'])).code).toBe(0)
+    // OpenSSH itself finds the line we wrote.
+    expect(run(['ssh-keygen', '-F', `[127.0.0.1]:${port}`, '-f', knownHosts])).toContain('ssh-ed25519')
+    // sshd's running sessions outlive its listener, so the old connection is ended here.
+    await pools.at(-1)!.close()
+
+    await stopSshd()
+    await startSshd(join(dir, 'host2_ed25519'))
+    const node = pool({ knownHostsPath: knownHosts })
+    const err = await node.exec(['true'], { timeoutMs: 5000 }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SshError)
+    expect((err as SshError).kind).toBe('host_key_mismatch')
+    expect(node.state()).toMatchObject({ state: 'down' })
+    expect(node.state().lastError).toMatch(/host key changed/)
+    // The changed key was refused, not recorded next to the old one.
+    expect(run(['ssh-keygen', '-F', `[127.0.0.1]:${port}`, '-f', knownHosts]).match(/ssh-ed25519/g)).toHaveLength(1)
+  })
+})
