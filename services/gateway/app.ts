@@ -1,0 +1,150 @@
+import type { Hono, MiddlewareHandler } from 'hono'
+import type { Logger } from '../../shared/logger.ts'
+import { createMetrics, type Metrics } from '../../shared/metrics.ts'
+import { createReadiness } from '../../shared/readiness.ts'
+import { type AppEnv, createService, type ServiceApp } from '../../shared/service.ts'
+import { BACKEND_SERVICES } from '../../shared/topology.ts'
+import type { BackendReader } from './adapters/backend-reader.ts'
+import { createStatusSource, type ServiceProbe } from './adapters/service-probe.ts'
+import type { UpstreamProxy } from './adapters/upstream-proxy.ts'
+import type { GatewayConfig } from './config.ts'
+import { serviceDependency } from './domain/cluster-status.ts'
+import { isCrossSiteControlRequest } from './domain/csrf.ts'
+import type { OpenApiDoc } from './domain/openapi-merge.ts'
+import { mountDashboard } from './routes/dashboard.ts'
+import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
+import { createFrontDoor, crossSiteRefused, type FrontDoor } from './routes/front-door.ts'
+import { modelsRoutes } from './routes/models.ts'
+import { statusRoutes } from './routes/status.ts'
+
+export const SERVICE_NAME = 'gateway'
+const VERSION = '0.1.0'
+
+export type GatewayAppConfig = Pick<
+  GatewayConfig,
+  | 'SIMULATED_CLUSTER'
+  | 'BODY_LIMIT_BYTES'
+  | 'AUDIO_BODY_LIMIT_BYTES'
+  | 'DISABLED_SERVICES'
+  | 'PROXY_CHAT_TIMEOUT_MS'
+  | 'PROXY_AUDIO_TIMEOUT_MS'
+  | 'PROXY_TIMEOUT_MS'
+  | 'STATUS_PROBE_TIMEOUT_MS'
+>
+
+export interface GatewayDeps {
+  config: GatewayAppConfig
+  logger: Logger
+  metrics?: Metrics
+  shutdown?: AbortSignal
+  /** Adapters; main.ts builds the real ones, tests point them at fake backends. */
+  proxy: UpstreamProxy
+  reader: BackendReader
+  probe: ServiceProbe
+  /** The ui/ app; the gateway serves a placeholder page without it. */
+  dashboard?: Hono<AppEnv>
+  now?: () => Date
+}
+
+/**
+ * The gateway: a service app for its own routes (status, discovery, docs, dashboard) whose `fetch`
+ * first offers each request to the proxy fast path (see routes/front-door.ts).
+ */
+export function buildApp(deps: GatewayDeps): ServiceApp {
+  const { config, logger } = deps
+  const now = deps.now ?? (() => new Date())
+  const metrics = deps.metrics ?? createMetrics(SERVICE_NAME)
+  const disabled = config.DISABLED_SERVICES
+  const getStatus = createStatusSource(deps.probe, { disabled, simulated: config.SIMULATED_CLUSTER }, now)
+  const readiness = backendReadiness(deps.probe, config)
+  const app = createService({
+    name: SERVICE_NAME,
+    version: VERSION,
+    description: 'The one public entry of Spark Control: routing, discovery, status, docs and the dashboard.',
+    logger,
+    readiness,
+    metrics,
+    shutdown: deps.shutdown,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  })
+  app.use(csrfGuard)
+  app.route('/', statusRoutes({ getStatus }))
+  const timeoutMs = config.STATUS_PROBE_TIMEOUT_MS
+  const speechDisabled = disabled.includes('speech-proxy')
+  app.route('/', modelsRoutes({ getStatus, reader: deps.reader, speechDisabled, timeoutMs, now }))
+  const ownDoc = () => app.getOpenAPI31Document({ openapi: '3.1.0', info: DOC_INFO }) as unknown as OpenApiDoc
+  app.route('/', docsRoutes({ reader: deps.reader, ownDoc, disabled, timeoutMs }))
+  mountDashboard(app, deps.dashboard)
+
+  const frontDoor = createFrontDoor({
+    proxy: deps.proxy,
+    limits: {
+      audio: config.AUDIO_BODY_LIMIT_BYTES,
+      chat: config.BODY_LIMIT_BYTES,
+      standard: config.BODY_LIMIT_BYTES,
+    },
+    timeouts: {
+      audio: config.PROXY_AUDIO_TIMEOUT_MS,
+      chat: config.PROXY_CHAT_TIMEOUT_MS,
+      standard: config.PROXY_TIMEOUT_MS,
+    },
+    disabled,
+    metrics,
+    logger,
+  })
+  installFrontDoor(app, frontDoor)
+  return app
+}
+
+/** The gateway is ready when it answers; each backend is a dependency it reports on, never critical. */
+function backendReadiness(probe: ServiceProbe, config: GatewayAppConfig) {
+  return createReadiness({
+    service: SERVICE_NAME,
+    simulated: config.SIMULATED_CLUSTER,
+    timeoutMs: config.STATUS_PROBE_TIMEOUT_MS + 500,
+    checks: BACKEND_SERVICES.map((name) => ({
+      name,
+      critical: false,
+      check: async () => serviceDependency((await probe.probeAll()).find((p) => p.name === name)!),
+    })),
+  })
+}
+
+/** The same guard as the front door's, for the routes the gateway answers itself. */
+const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const h = {
+    origin: c.req.header('origin') ?? null,
+    referer: c.req.header('referer') ?? null,
+    host: c.req.header('host') ?? null,
+    forwardedHost: c.req.header('x-forwarded-host') ?? null,
+  }
+  if (isCrossSiteControlRequest(c.req.method, c.req.path, h)) throw crossSiteRefused()
+  await next()
+}
+
+const DOC_INFO = {
+  title: 'Spark Control API',
+  version: VERSION,
+  description: 'Every route of Spark Control, served on one address by the gateway.',
+}
+
+/** Proxied paths go to the front door; the rest (and `/openapi.json`, the merged document) to Hono. */
+function installFrontDoor(app: ServiceApp, frontDoor: FrontDoor) {
+  const honoFetch = app.fetch
+  app.fetch = (request, env, ctx) => frontDoor(request, env) ?? honoFetch(aliasMergedDoc(request), env, ctx)
+}
+
+const ROOT_DOC = '/openapi.json'
+
+/**
+ * The service factory already claims `/openapi.json` for the gateway's own routes; the public
+ * `/openapi.json` is the merged document, so it is answered by `MERGED_DOC_PATH`.
+ */
+function aliasMergedDoc(request: Request): Request {
+  const url = request.url
+  const i = url.indexOf('/', url.indexOf('//') + 2)
+  const end = i + ROOT_DOC.length
+  if (i === -1 || !url.startsWith(ROOT_DOC, i) || (url.length !== end && url[end] !== '?')) return request
+  if (request.method !== 'GET' && request.method !== 'HEAD') return request
+  return new Request(url.slice(0, i) + MERGED_DOC_PATH + url.slice(end), request)
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest'
+import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
+import { BACKEND_SERVICES } from '../../../shared/topology.ts'
+import { buildClusterStatus, serviceDependency, type ServiceProbeResult } from './cluster-status.ts'
+import type { BackendName } from './route-table.ts'
+
+type Dep = DependencyReport & { critical: boolean }
+const NOW = new Date('2026-01-02T03:04:05Z')
+
+const upstream = (
+  state: Dep['state'],
+  kind: string,
+  base_url: string | null,
+  model: string | null,
+  extra: Partial<Dep> = {},
+): Dep => ({
+  state,
+  critical: false,
+  info: { kind, base_url, model, disabled: state === 'disabled' },
+  ...extra,
+})
+const node = (name: string, host: string, state: Dep['state']): Dep => ({
+  state,
+  critical: false,
+  info: { kind: 'node', name, host, role: name === 'spark-1' ? 'llm' : 'speech' },
+})
+
+function report(
+  deps: Record<string, Dep>,
+  status: ReadyReport['status'] = 'ready',
+  simulated = false,
+): ReadyReport {
+  return { service: 'x', status, simulated, checked_at: NOW.toISOString(), dependencies: deps }
+}
+
+/** A healthy cluster: every backend answers, every upstream is up, a model is loaded. */
+function healthy(): Record<BackendName, ReadyReport | null> {
+  return {
+    'swap-controller': report({
+      vllm: upstream('up', 'llm', 'http://<spark-1-ip>:8888/v1', 'Qwen/Qwen3-8B'),
+      'node:spark-1': node('spark-1', '10.0.0.1', 'up'),
+      'node:spark-2': node('spark-2', '10.0.0.2', 'up'),
+    }),
+    'speech-proxy': report({
+      parakeet: upstream('up', 'stt', 'http://10.0.0.2:8000', 'parakeet-tdt'),
+      kokoro: upstream('up', 'tts', 'http://10.0.0.2:8880', 'kokoro'),
+    }),
+    'vector-search': report({
+      embeddings: upstream('up', 'embeddings', 'http://10.0.0.2:8088', 'bge-m3'),
+      qdrant: upstream('up', 'vector_db', 'http://10.0.0.2:6333', null),
+    }),
+    'redaction-gateway': report({}),
+    'connectivity-monitor': report({ 'node:spark-2': node('spark-2', '10.0.0.2', 'up') }),
+  }
+}
+
+function probes(
+  reports: Record<BackendName, ReadyReport | null>,
+  disabled: string[] = [],
+): ServiceProbeResult[] {
+  return BACKEND_SERVICES.map((name) => ({
+    name,
+    url: `http://127.0.0.1/${name}`,
+    report: disabled.includes(name) ? null : reports[name],
+    error: reports[name] ? null : 'connection refused',
+    latency_ms: reports[name] ? 3 : null,
+    disabled: disabled.includes(name),
+  }))
+}
+
+const build = (
+  reports: Record<BackendName, ReadyReport | null>,
+  disabled: string[] = [],
+  simulated = false,
+) => buildClusterStatus(probes(reports, disabled), { disabled, simulated, now: NOW })
+
+describe('cluster status', () => {
+  it('says everything is working when it is, with the loaded model', () => {
+    const status = build(healthy())
+    expect(status).toMatchObject({
+      overall: 'ok',
+      summary: 'Everything is working',
+      loaded_model: 'Qwen/Qwen3-8B',
+    })
+    expect(status.checked_at).toBe(NOW.toISOString())
+    expect(status.services.map((s) => s.state)).toEqual(['up', 'up', 'up', 'up', 'up'])
+    expect(status.upstreams.map((u) => u.name)).toEqual([
+      'vllm',
+      'parakeet',
+      'kokoro',
+      'embeddings',
+      'qdrant',
+    ])
+    expect(status.upstreams.find((u) => u.name === 'parakeet')).toMatchObject({
+      kind: 'stt',
+      ready: true,
+      via: 'speech-proxy',
+      base_url: 'http://10.0.0.2:8000',
+      model: 'parakeet-tdt',
+    })
+    expect(status.nodes.map((n) => [n.name, n.reachable])).toEqual([
+      ['spark-1', true],
+      ['spark-2', true],
+    ])
+  })
+
+  it('names an unreachable Spark once, not every upstream on it', () => {
+    const r = healthy()
+    r['swap-controller']!.dependencies['node:spark-2'] = node('spark-2', '10.0.0.2', 'down')
+    r['connectivity-monitor']!.dependencies['node:spark-2'] = node('spark-2', '10.0.0.2', 'down')
+    for (const name of ['parakeet', 'kokoro'] as const) r['speech-proxy']!.dependencies[name]!.state = 'down'
+    r['speech-proxy']!.status = 'degraded'
+    const status = build(r)
+    expect(status.overall).toBe('degraded')
+    expect(status.summary).toBe('Spark 2 is unreachable')
+    expect(status.nodes.find((n) => n.name === 'spark-2')).toMatchObject({
+      reachable: false,
+      state: 'down',
+      host: '10.0.0.2',
+    })
+  })
+
+  it('counts a node as reachable when any service reaches it', () => {
+    const r = healthy()
+    r['connectivity-monitor']!.dependencies['node:spark-2'] = node('spark-2', '10.0.0.2', 'down')
+    expect(build(r).nodes.find((n) => n.name === 'spark-2')?.reachable).toBe(true)
+  })
+
+  it('reports a backend that does not answer as down, and its upstreams as unknown', () => {
+    const status = build({ ...healthy(), 'speech-proxy': null })
+    expect(status.services.find((s) => s.name === 'speech-proxy')).toMatchObject({
+      state: 'down',
+      detail: 'Not answering: connection refused.',
+    })
+    expect(status.upstreams.find((u) => u.name === 'kokoro')).toMatchObject({
+      state: 'unknown',
+      ready: false,
+    })
+    expect(status.summary).toBe('Speech is not answering')
+  })
+
+  it('says so plainly when nothing answers', () => {
+    const none = Object.fromEntries(BACKEND_SERVICES.map((s) => [s, null])) as Record<BackendName, null>
+    expect(build(none)).toMatchObject({
+      overall: 'down',
+      summary: "None of Spark Control's services is answering",
+      loaded_model: null,
+    })
+  })
+
+  it('says "Speech is busy" when speech upstreams are busy, and stays ok', () => {
+    const r = healthy()
+    r['speech-proxy']!.dependencies.parakeet!.state = 'busy'
+    r['speech-proxy']!.status = 'degraded'
+    const status = build(r)
+    expect(status.summary).toBe('Speech is busy')
+    expect(status.upstreams.find((u) => u.name === 'parakeet')?.ready).toBe(true)
+  })
+
+  it('says when no chat model is loaded', () => {
+    const r = healthy()
+    r['swap-controller']!.dependencies.vllm = upstream('up', 'llm', 'http://10.0.0.1:8888/v1', null)
+    expect(build(r)).toMatchObject({
+      summary: 'Chat model: none loaded',
+      loaded_model: null,
+      overall: 'degraded',
+    })
+  })
+
+  it('does not name a model for a vLLM that is down', () => {
+    const r = healthy()
+    r['swap-controller']!.dependencies.vllm!.state = 'down'
+    const status = build(r)
+    expect(status.loaded_model).toBeNull()
+    expect(status.summary).toBe('The chat model server is down')
+  })
+
+  it('marks upstreams named in DISABLED_SERVICES as disabled and never a problem', () => {
+    const status = build(healthy(), ['kokoro'])
+    expect(status.upstreams.find((u) => u.name === 'kokoro')).toMatchObject({
+      disabled: true,
+      ready: false,
+      state: 'disabled',
+    })
+    expect(status.summary).toBe('Everything is working')
+  })
+
+  it('keeps a disabled service out of the verdict without probing it', () => {
+    const status = build(healthy(), ['redaction-gateway'])
+    expect(status.services.find((s) => s.name === 'redaction-gateway')?.state).toBe('not_configured')
+    expect(status.overall).toBe('ok')
+  })
+
+  it('joins several problems into one sentence', () => {
+    const r = { ...healthy(), 'vector-search': null, 'redaction-gateway': null, 'connectivity-monitor': null }
+    expect(build(r).summary).toBe('Search is not answering; Redaction is not answering; and 1 more problem')
+  })
+
+  it('is simulated when any backend says so, or the gateway is configured so', () => {
+    const r = healthy()
+    expect(build(r).simulated).toBe(false)
+    expect(build(r, [], true).simulated).toBe(true)
+    r['vector-search']!.simulated = true
+    expect(build(r).simulated).toBe(true)
+  })
+
+  it('ignores odd info fields rather than passing them on', () => {
+    const r = healthy()
+    r['swap-controller']!.dependencies.vllm!.info = { kind: 42, base_url: { x: 1 }, model: ['a'] }
+    const vllm = build(r).upstreams.find((u) => u.name === 'vllm')!
+    expect(vllm).toMatchObject({ kind: 'llm', base_url: null, model: null })
+  })
+
+  it('maps a backend to a dependency of the gateway itself', () => {
+    const [swap, speech] = probes({ ...healthy(), 'speech-proxy': null })
+    expect(serviceDependency(swap!)).toMatchObject({
+      state: 'up',
+      info: { url: 'http://127.0.0.1/swap-controller' },
+    })
+    expect(serviceDependency(speech!)).toMatchObject({ state: 'down', detail: 'connection refused' })
+  })
+})

@@ -1,0 +1,43 @@
+import { startService } from '../../shared/start.ts'
+import { buildDashboard } from '../../ui/app.tsx'
+import { createBackendReader } from './adapters/backend-reader.ts'
+import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
+import { createUpstreamProxy } from './adapters/upstream-proxy.ts'
+import { buildApp, SERVICE_NAME } from './app.ts'
+import { backendUrls, loadGatewayConfig } from './config.ts'
+
+await startService({
+  name: SERVICE_NAME,
+  loadConfig: loadGatewayConfig,
+  build: (config, kit) => {
+    const urls = backendUrls(config)
+    const proxy = createUpstreamProxy({
+      urls,
+      connectTimeoutMs: config.PROXY_CONNECT_TIMEOUT_MS,
+      connections: config.PROXY_CONNECTIONS,
+      retryAfterS: config.RETRY_AFTER_S,
+      onBrokenStream: (info) => kit.logger.warn(info, 'backend stream broke mid-response'),
+    })
+    const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
+    const disabled = config.DISABLED_SERVICES
+    const probe = createServiceProbe({ reader, urls, disabled, cacheMs: config.STATUS_CACHE_MS })
+    const getStatus = createStatusSource(probe, { disabled, simulated: config.SIMULATED_CLUSTER })
+    const dashboard = buildDashboard({
+      getStatus,
+      simulated: config.SIMULATED_CLUSTER,
+      logger: kit.logger,
+      shutdown: kit.lifecycle.signal,
+    })
+    const app = buildApp({
+      config,
+      logger: kit.logger,
+      metrics: kit.metrics,
+      shutdown: kit.lifecycle.signal,
+      proxy,
+      reader,
+      probe,
+      dashboard,
+    })
+    return { app, onClose: [() => proxy.close(), () => reader.close()] }
+  },
+})

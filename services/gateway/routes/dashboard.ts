@@ -1,0 +1,52 @@
+/**
+ * Mounts the dashboard (ui/) for `/`, `/ui/*` and `/static/*`, GET and HEAD only. It runs as its
+ * own Hono app so its middleware can never reach the API routes; the gateway's request id, logger
+ * and shutdown signal are handed over, so its logs and errors carry the same request id.
+ */
+import { Hono } from 'hono'
+import { AppError, notFound } from '../../../shared/errors.ts'
+import { type AppEnv, type AppVariables, sendError, type ServiceApp } from '../../../shared/service.ts'
+
+export const DASHBOARD_PATHS = ['/', '/ui', '/ui/*', '/static/*']
+
+export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefined) {
+  if (!dashboard) {
+    app.get('/', (c) => c.html(PLACEHOLDER))
+    return
+  }
+  const inner = new Hono<AppEnv>()
+  inner.use(async (c, next) => {
+    const parent = (c.env as { parent: AppVariables }).parent
+    c.set('requestId', parent.requestId)
+    c.set('log', parent.log)
+    c.set('shutdown', parent.shutdown)
+    await next()
+  })
+  inner.route('/', dashboard)
+  inner.notFound((c) => sendError(c, notFound(`No page at ${c.req.path}.`)))
+  inner.onError((err, c) => {
+    if (err instanceof AppError) return sendError(c, err)
+    c.var.log.error({ err }, 'dashboard error')
+    return sendError(
+      c,
+      new AppError(
+        500,
+        'internal_error',
+        'The page failed to render; the error was logged with this request id.',
+      ),
+    )
+  })
+  app.on(
+    ['GET', 'HEAD'],
+    DASHBOARD_PATHS,
+    (c) =>
+      inner.fetch(c.req.raw, {
+        parent: { requestId: c.var.requestId, log: c.var.log, shutdown: c.var.shutdown },
+      }),
+  )
+}
+
+const PLACEHOLDER =
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Spark Control</title></head>
+<body><h1>Spark Control</h1><p>The dashboard is not installed in this build.</p>
+<p>Status: <a href="/api/status">/api/status</a> · API reference: <a href="/docs">/docs</a></p></body></html>`

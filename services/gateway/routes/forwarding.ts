@@ -1,0 +1,149 @@
+/**
+ * What the proxy sends upstream: the client's headers minus hop-by-hop ones, our request id and
+ * `X-Forwarded-*`, read in one pass; and the body as a counted stream that stops at the limit.
+ */
+import { payloadTooLarge } from '../../../shared/errors.ts'
+import type { OriginHeaders } from '../domain/csrf.ts'
+
+export interface ScannedHeaders extends OriginHeaders {
+  /** Flat `[name, value, …]` list for undici, without content-length (added when a body goes along). */
+  headers: string[]
+  requestId: string
+  contentLength: number | null
+  contentLengthHeader: string | null
+}
+
+/** Meaningful only between two hops, or set by us; never forwarded as the client sent them. */
+const NOT_FORWARDED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'host',
+  // undici refuses it; Node's server has already answered `100 Continue` by the time we read the body.
+  'expect',
+  'content-length',
+  'x-request-id',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+])
+
+/** The same rule as the service factory: anything else is replaced, never echoed into logs. */
+const REQUEST_ID_PATTERN = /^[\w\-.:=]{1,128}$/
+
+export function scanHeaders(request: Request, env: unknown): ScannedHeaders {
+  const headers: string[] = []
+  let requestId: string | null = null
+  let contentLengthHeader: string | null = null
+  let origin: string | null = null
+  let referer: string | null = null
+  let host: string | null = null
+  let forwardedFor: string | null = null
+  let forwardedProto: string | null = null
+  let forwardedHost: string | null = null
+  let connection: string | null = null
+  for (const [name, value] of request.headers) {
+    if (name === 'x-request-id') requestId = value
+    else if (name === 'content-length') contentLengthHeader = value
+    else if (name === 'host') host = value
+    else if (name === 'x-forwarded-for') forwardedFor = value
+    else if (name === 'x-forwarded-proto') forwardedProto = value
+    else if (name === 'x-forwarded-host') forwardedHost = value
+    else if (name === 'connection') connection = value
+    else if (name === 'origin') origin = value
+    else if (name === 'referer') referer = value
+    if (NOT_FORWARDED.has(name) || name.startsWith('proxy-')) continue
+    headers.push(name, value)
+  }
+  if (connection !== null) dropListed(headers, connection)
+  const id = requestId !== null && REQUEST_ID_PATTERN.test(requestId) ? requestId : crypto.randomUUID()
+  headers.push('x-request-id', id)
+  const chain = forwardedChain(forwardedFor, clientAddress(env))
+  if (chain !== null) headers.push('x-forwarded-for', chain)
+  headers.push('x-forwarded-proto', forwardedProto ?? (request.url.startsWith('https:') ? 'https' : 'http'))
+  if (forwardedHost !== null || host !== null) headers.push('x-forwarded-host', forwardedHost ?? host ?? '')
+  const length = contentLengthHeader !== null && /^\d{1,15}$/.test(contentLengthHeader)
+    ? Number(contentLengthHeader)
+    : null
+  return {
+    headers,
+    requestId: id,
+    contentLength: length,
+    contentLengthHeader,
+    origin,
+    referer,
+    host,
+    forwardedHost,
+  }
+}
+
+/** Our peer joins the chain a proxy in front of us (StartOS) may have started. */
+function forwardedChain(earlier: string | null, client: string | null): string | null {
+  if (client === null) return earlier
+  return earlier === null ? client : `${earlier}, ${client}`
+}
+
+/** `Connection: x-secret` makes `x-secret` hop-by-hop too (RFC 9110 7.6.1). */
+function dropListed(headers: string[], connection: string) {
+  const listed = connection.toLowerCase().split(',').map((t) => t.trim()).filter((t) =>
+    t !== 'close' && t !== 'keep-alive'
+  )
+  if (listed.length === 0) return
+  for (let i = headers.length - 2; i >= 0; i -= 2) if (listed.includes(headers[i]!)) headers.splice(i, 2)
+}
+
+/**
+ * The peer address, from whichever server runs us: @hono/node-server passes the Node request as
+ * `env.incoming`, Deno.serve passes `{ remoteAddr }`. Unknown servers (tests) give null.
+ */
+export function clientAddress(env: unknown): string | null {
+  const e = env as
+    | { incoming?: { socket?: { remoteAddress?: string } }; remoteAddr?: { hostname?: string } }
+    | undefined
+  return e?.incoming?.socket?.remoteAddress ?? e?.remoteAddr?.hostname ?? null
+}
+
+/**
+ * Small declared bodies (a chat request, a search query) are read in one go: the runtime hands
+ * them over without building a stream, which is most of the cost of proxying a POST. Anything
+ * larger, or of unknown length, streams.
+ */
+const SMALL_BODY_BYTES = 64 * 1024
+
+export async function requestBody(
+  request: Request,
+  declared: number | null,
+  limit: number,
+): Promise<AsyncIterable<Uint8Array> | Uint8Array | null> {
+  if (declared === 0) return null
+  // Reading `request.body` first would make @hono/node-server build a full stream and lose its fast path.
+  if (declared !== null && declared <= SMALL_BODY_BYTES) return new Uint8Array(await request.arrayBuffer())
+  return request.body === null ? null : limitedBody(request.body, limit)
+}
+
+/**
+ * The request body, chunk by chunk as it arrives, counted: past `limit` bytes it throws a 413,
+ * which aborts the upstream request. Memory stays at one chunk whatever the upload size.
+ */
+export async function* limitedBody(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+): AsyncGenerator<Uint8Array> {
+  let seen = 0
+  const reader = body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      seen += value.byteLength
+      if (seen > limit) throw payloadTooLarge(limit)
+      yield value
+    }
+  } finally {
+    // Stops the client's stream too when the upstream gave up early (error, 413, early answer).
+    reader.cancel().catch(() => undefined)
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `GET /v1/models`: what the earlier version listed (speech-proxy's audio models and TTS voices)
+ * plus the loaded LLM. Answers 200 with whatever is known when speech-proxy is down, because
+ * OpenAI clients call it at start-up and would refuse to start on an error.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import type { BackendReader } from '../adapters/backend-reader.ts'
+import type { GetStatus } from '../adapters/service-probe.ts'
+import { mergeModelLists } from '../domain/discovery.ts'
+
+const modelList = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(
+      z.looseObject({
+        id: z.string(),
+        object: z.literal('model'),
+        created: z.number(),
+        owned_by: z.string(),
+      }),
+    ),
+  })
+  .openapi('ModelList')
+
+const modelsRoute = createRoute({
+  method: 'get',
+  path: '/v1/models',
+  tags: ['gateway'],
+  summary: 'Audio models and TTS voices (as before), plus the loaded chat model',
+  responses: {
+    200: { description: 'OpenAI model list', content: { 'application/json': { schema: modelList } } },
+  },
+})
+
+export interface ModelsRouteDeps {
+  getStatus: GetStatus
+  reader: BackendReader
+  speechDisabled: boolean
+  timeoutMs: number
+  now: () => Date
+}
+
+export function modelsRoutes(deps: ModelsRouteDeps): ServiceApp {
+  const router = createRouter()
+  router.openapi(modelsRoute, async (c) => {
+    const [speech, status] = await Promise.all([
+      deps.speechDisabled
+        ? null
+        : deps.reader.read('speech-proxy', '/v1/models', { timeoutMs: deps.timeoutMs }),
+      deps.getStatus(),
+    ])
+    const listed = speech?.ok && speech.status === 200 ? speech.body : null
+    return c.json(mergeModelLists(listed, status.loaded_model, deps.now()), 200)
+  })
+  return router
+}

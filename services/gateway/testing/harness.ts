@@ -1,0 +1,154 @@
+/**
+ * Test scaffolding: fake backends on real sockets (127.0.0.1, port 0) and a gateway served over
+ * real HTTP by @hono/node-server, as in production, so streaming, aborts and limits are exercised
+ * end to end. Every server is closed by the test that starts it.
+ */
+import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { silentLogger } from '../../../shared/logger.ts'
+import type { AppEnv } from '../../../shared/service.ts'
+import { BACKEND_SERVICES } from '../../../shared/topology.ts'
+import { createBackendReader } from '../adapters/backend-reader.ts'
+import { createServiceProbe } from '../adapters/service-probe.ts'
+import { createUpstreamProxy, type UpstreamProxyOptions } from '../adapters/upstream-proxy.ts'
+import { buildApp, type GatewayAppConfig } from '../app.ts'
+import type { BackendName } from '../domain/route-table.ts'
+
+export interface Listening {
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * A raw node:http backend: full control over timing, headers and aborts. A handler that fails
+ * (typically: the gateway aborted the request mid-body) just drops its connection.
+ */
+export function listen(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<Listening> {
+  const server = createServer((req, res) => {
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch(() => res.destroy())
+  })
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections()
+            server.close(() => done())
+          }),
+      })
+    })
+  })
+}
+
+/** A port nothing listens on: bound, then released. */
+export async function deadUrl(): Promise<string> {
+  const probe = await listen(() => undefined)
+  await probe.close()
+  return probe.url
+}
+
+export const testConfig = (overrides: Partial<GatewayAppConfig> = {}): GatewayAppConfig => ({
+  SIMULATED_CLUSTER: false,
+  BODY_LIMIT_BYTES: 10 * 1024 * 1024,
+  AUDIO_BODY_LIMIT_BYTES: 200 * 1024 * 1024,
+  DISABLED_SERVICES: [],
+  PROXY_CHAT_TIMEOUT_MS: 30 * 60_000,
+  PROXY_AUDIO_TIMEOUT_MS: 30 * 60_000,
+  PROXY_TIMEOUT_MS: 5 * 60_000,
+  STATUS_PROBE_TIMEOUT_MS: 1000,
+  ...overrides,
+})
+
+export interface GatewayUnderTest extends Listening {
+  app: ReturnType<typeof buildApp>
+}
+
+/** Backends not given point at a dead port, as if they were not running. */
+export async function startGateway(
+  given: Partial<Record<BackendName, string>>,
+  options: {
+    config?: Partial<GatewayAppConfig>
+    dashboard?: Hono<AppEnv>
+    onBrokenStream?: UpstreamProxyOptions['onBrokenStream']
+  } = {},
+): Promise<GatewayUnderTest> {
+  const dead = await deadUrl()
+  const urls = Object.fromEntries(BACKEND_SERVICES.map((s) => [s, given[s] ?? dead])) as Record<
+    BackendName,
+    string
+  >
+  const config = testConfig(options.config)
+  const proxy = createUpstreamProxy({
+    urls,
+    connectTimeoutMs: 1000,
+    connections: 16,
+    retryAfterS: 5,
+    onBrokenStream: options.onBrokenStream,
+  })
+  const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
+  const probe = createServiceProbe({ reader, urls, disabled: config.DISABLED_SERVICES, cacheMs: 0 })
+  const app = buildApp({ config, logger: silentLogger(), proxy, reader, probe, dashboard: options.dashboard })
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+  const { port } = server.address() as AddressInfo
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((done) => {
+        ;(server as unknown as { closeAllConnections(): void }).closeAllConnections()
+        server.close(() => done())
+      })
+      await Promise.all([proxy.close(), reader.close()])
+    },
+  }
+}
+
+/** Reads a request body whole (fakes only; the gateway itself never does this). */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export interface RawResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/**
+ * A request through node:http, which (unlike fetch) lets a test send hop-by-hop headers such as
+ * `Connection`, `TE` or `Proxy-Authorization`, and an exact Host or Origin.
+ */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on(
+        'end',
+        () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+      )
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(options.body)
+  })
+}
