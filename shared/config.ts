@@ -6,6 +6,7 @@
  * but wrong stops the process with a message naming every bad key.
  */
 import { z } from 'zod'
+import { Secret } from './secret.ts'
 
 export type EnvSource = Record<string, string | undefined>
 
@@ -18,7 +19,10 @@ export class ConfigError extends Error {
   }
 }
 
-const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+export const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+
+/** A bare host name or IP (v4, or v6 with or without brackets): no scheme, port or path. */
+const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[?[0-9A-Fa-f:.]+\]?)$/
 
 /** Builders for env values; each treats a blank string as "use the default". */
 export const env = {
@@ -52,6 +56,34 @@ export const env = {
     ),
   url: () => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).optional()),
   urlWithDefault: (fallback: string) => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).default(fallback)),
+  /** A host as the earlier version took it (`SPARK2_HOST`, `PARAKEET_HOST`); URLs go in `*_URL` keys. */
+  host: () =>
+    z.preprocess(
+      blankIsUnset,
+      z
+        .string()
+        .trim()
+        .refine((v) => HOST_PATTERN.test(v), {
+          message: 'expected a host name or IP address (e.g. <spark-2-ip>), without a scheme, spaces or a path',
+        })
+        .optional(),
+    ),
+  /** A secret (API key, encryption key): wrapped so no log line or JSON dump can show it. */
+  secret: () => z.preprocess(blankIsUnset, z.string().optional()).transform((v) => (v === undefined ? undefined : new Secret(v))),
+  /**
+   * Names compared case-insensitively (`DISABLED_SERVICES`). Unknown names are kept, not refused:
+   * the earlier version also hid custom tiles with this list, and a value it accepted must not stop us.
+   */
+  nameSet: () =>
+    z.preprocess(blankIsUnset, z.string().default('')).transform(
+      (s) =>
+        new Set(
+          s
+            .split(',')
+            .map((x) => x.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+    ),
   logLevel: () =>
     z.preprocess(blankIsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 }
@@ -85,4 +117,33 @@ export function loadConfig<T extends z.ZodRawShape>(shape: T, source: EnvSource)
 export function processEnv(): EnvSource {
   const deno = (globalThis as { Deno?: { env: { toObject(): EnvSource } } }).Deno
   return deno ? deno.env.toObject() : { ...process.env }
+}
+
+export interface UpstreamLocation {
+  /** An explicit URL (`PARAKEET_URL`), the most specific setting. */
+  url?: string
+  /** The upstream's own host key and value (`PARAKEET_HOST`). */
+  hostKey?: string
+  host?: string
+  port: number
+  /** The node it usually lives on (`SPARK2_HOST`) and that key's name, for error messages. */
+  fallbackHostKey: string
+  fallbackHost?: string
+}
+
+/**
+ * Where an upstream lives, most specific first: its URL, then its own host (+ port), then the node
+ * it usually runs on with its usual port. Null when none is set: the service runs and says so.
+ */
+export function resolveUpstreamUrl(location: UpstreamLocation): string | null {
+  if (location.url) return location.url.replace(/\/+$/, '')
+  const chosen = location.host ?? location.fallbackHost
+  if (!chosen) return null
+  const bracketed = chosen.includes(':') && !chosen.startsWith('[') ? `[${chosen}]` : chosen
+  const built = `http://${bracketed}:${location.port}`
+  if (!URL.canParse(built)) {
+    const key = location.host ? (location.hostKey ?? 'host') : location.fallbackHostKey
+    throw new ConfigError([`${key}: not a usable host (got ${JSON.stringify(chosen)})`])
+  }
+  return built
 }

@@ -5,32 +5,6 @@ import { SERVICES } from '../../shared/topology.ts'
 export const DEFAULT_PORT = SERVICES['redaction-gateway'].port
 export const MAP_DB_FILE = 'redaction_maps.db'
 
-/**
- * Holds a secret so that logging, serialising or inspecting the configuration never shows it;
- * the one reader calls `reveal()` where the value is used.
- */
-export class Secret {
-  readonly #value: string
-  constructor(value: string) {
-    this.#value = value
-  }
-  reveal(): string {
-    return this.#value
-  }
-  toJSON() {
-    return '[redacted]'
-  }
-  toString() {
-    return '[redacted]'
-  }
-  [Symbol.for('nodejs.util.inspect.custom')]() {
-    return 'Secret([redacted])'
-  }
-  [Symbol.for('Deno.customInspect')]() {
-    return 'Secret([redacted])'
-  }
-}
-
 export const configShape = {
   ...baseConfig(DEFAULT_PORT),
   /** The earlier version's map database; blank ⇒ `<DATA_DIR>/redaction_maps.db`. */
@@ -38,9 +12,9 @@ export const configShape = {
     message: 'expected a file path (it ends with a slash or contains a NUL byte)',
   }),
   /** Key for encrypting stored values (used by the map store in a later issue). */
-  REDACTION_KEY: env.optionalString().transform((v) => (v === undefined ? undefined : new Secret(v))),
+  REDACTION_KEY: env.secret(),
   /** Upstream names to leave alone (case-insensitive); kept for the local-LLM NER pass to come. */
-  DISABLED_SERVICES: env.list().transform((names) => new Set(names.map((n) => n.toLowerCase()))),
+  DISABLED_SERVICES: env.nameSet(),
 }
 
 type RawConfig = ReturnType<typeof loadRaw>

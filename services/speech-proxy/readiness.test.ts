@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createPool } from '../../shared/http-client.ts'
 import type { ReadyReport } from '../../shared/readiness.ts'
-import { type FakeUpstream, refusedUrl, sleep, startFake } from './testing/fake-upstream.ts'
+import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
 import { speechApp } from './testing/harness.ts'
 
 const pool = createPool({ connectTimeoutMs: 1000 })

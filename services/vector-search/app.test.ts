@@ -8,7 +8,7 @@ import type { ReadyReport } from '../../shared/readiness.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp } from './app.ts'
 import { loadVectorConfig } from './config.ts'
-import { type FakeUpstream, refusedUrl, sleep, startFake } from './testing/fake-upstream.ts'
+import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
 
 const pool = createPool({ connectTimeoutMs: 1000 })
 const fakes: FakeUpstream[] = []
