@@ -1,0 +1,58 @@
+/** A real ssh2 client for the simulator's tests: one connection, `exec` → {stdout, stderr, code}. */
+import ssh2 from 'ssh2'
+
+const { Client, utils } = ssh2
+
+export interface ExecResult {
+  stdout: string
+  stderr: string
+  code: number | null
+}
+
+export function generateClientKey(): { privateKey: string; publicLine: string } {
+  const pair = utils.generateKeyPairSync('ed25519', { comment: 'spark-sim-test' })
+  return { privateKey: pair.private, publicLine: pair.public }
+}
+
+export class TestSsh {
+  private constructor(readonly client: ssh2.Client) {}
+
+  static connect(port: number, privateKey: string, username = 'sparkuser'): Promise<TestSsh> {
+    return new Promise((resolve, reject) => {
+      const client = new Client()
+      client.once('ready', () => {
+        client.setNoDelay(true)
+        client.off('error', reject)
+        // A dropped connection surfaces as an 'error' event; tests observe it through 'close'.
+        client.on('error', () => undefined)
+        resolve(new TestSsh(client))
+      })
+      client.once('error', reject)
+      client.connect({ host: '127.0.0.1', port, username, privateKey, readyTimeout: 5000 })
+    })
+  }
+
+  /** Runs one command; `onData` sees stdout as it streams; `signal` closes the channel early. */
+  exec(command: string, opts: { onData?: (s: string) => void; signal?: AbortSignal } = {}): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, stream) => {
+        if (err) return reject(err)
+        let stdout = ''
+        let stderr = ''
+        let code: number | null = null
+        opts.signal?.addEventListener('abort', () => stream.close(), { once: true })
+        stream.on('data', (d: Buffer) => {
+          stdout += d.toString()
+          opts.onData?.(d.toString())
+        })
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+        stream.on('exit', (c: number | null) => (code = c))
+        stream.on('close', () => resolve({ stdout, stderr, code }))
+      })
+    })
+  }
+
+  end(): void {
+    this.client.end()
+  }
+}
