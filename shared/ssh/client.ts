@@ -195,13 +195,23 @@ export class SshNodeClient implements SshNode {
     }
     try {
       const client = await this.#ensureConnected(deadline, signal, reason)
-      return await use(await this.#openExec(client, command, signal, reason))
+      return await this.#openExec(client, command, signal, reason, use)
     } finally {
       release()
     }
   }
 
-  #openExec(client: Client, command: string, signal: AbortSignal, reason: () => Error): Promise<ClientChannel> {
+  /**
+   * `use` runs inside ssh2's callback, not after an await: a fast peer's exit status and close can
+   * arrive in the same TCP read as the channel confirmation, and would be missed by later listeners.
+   */
+  #openExec<T>(
+    client: Client,
+    command: string,
+    signal: AbortSignal,
+    reason: () => Error,
+    use: (channel: ClientChannel) => Promise<T>,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const onAbort = () => reject(reason())
       if (signal.aborted) return onAbort()
@@ -211,7 +221,7 @@ export class SshNodeClient implements SshNode {
         if (err) return reject(this.#error('channel_failed', `could not open a channel (${err.message})`, 1))
         // Opened after the caller gave up: close it so the session is not leaked.
         if (signal.aborted) return channel.close()
-        resolve(channel)
+        use(channel).then(resolve, reject)
       })
     })
   }

@@ -79,9 +79,20 @@ async function runArgv(ctx: CommandContext, argv: string[]): Promise<number> {
   return found.handler({ ...ctx, argv })
 }
 
-/** `timeout DURATION cmd…`: 124 when the command outlives the duration. */
+/** Options of coreutils `timeout` before DURATION; `-s`/`-k` take a value. */
+function timeoutOperands(argv: string[]): string[] {
+  let i = 0
+  while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '--') {
+    const opt = argv[i]!
+    i += opt === '-s' || opt === '-k' || opt === '--signal' || opt === '--kill-after' ? 2 : 1
+  }
+  if (argv[i] === '--') i++
+  return argv.slice(i)
+}
+
+/** `timeout [-s SIG] [-k DUR] DURATION cmd…`: 124 when the command outlives the duration. */
 async function timeout(ctx: CommandContext): Promise<number> {
-  const args = ctx.argv.slice(1).filter((a, i) => i > 0 || !a.startsWith('-'))
+  const args = timeoutOperands(ctx.argv.slice(1))
   const secs = Number(String(args[0] ?? '').replace(/s$/, ''))
   if (Number.isNaN(secs) || args.length < 2) {
     ctx.stderr("timeout: invalid time interval\nTry 'timeout --help' for more information.\n")

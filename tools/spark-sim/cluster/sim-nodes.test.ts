@@ -84,6 +84,14 @@ describe('shell parsing over exec', () => {
     expect((await ssh1.exec('nvidia-smi --bogus >/dev/null 2>&1; echo done')).stdout).toBe('done\n')
   })
 
+  it('runs commands under coreutils timeout with its options, as the controller wraps them', async () => {
+    const ok = await ssh1.exec("'timeout' '-s' 'KILL' '3.000s' 'echo' 'x'")
+    expect(ok).toMatchObject({ code: 0, stdout: 'x\n' })
+    const late = await ssh1.exec('timeout -k 1 0.2 sleep 5')
+    expect(late.code).toBe(124)
+    expect((await ssh1.exec('timeout --signal=TERM -- 0.5s echo y')).stdout).toBe('y\n')
+  })
+
   it('answers unknown commands with 127 and syntax errors with 2', async () => {
     const r = await ssh1.exec('frobnicate --now')
     expect(r.code).toBe(127)
