@@ -42,6 +42,13 @@ describe('vector-search config', () => {
     expect(String(config.QDRANT_API_KEY)).toBe('[redacted]')
   })
 
+  it('uses the embedded store when VECTOR_STORE=embedded, even with a Spark 2 host', () => {
+    const config = loadVectorConfig({ SPARK2_HOST: '127.0.0.1', VECTOR_STORE: 'embedded' })
+    expect(config.QDRANT_URL).toBeNull()
+    expect(config.EMBED_URL).toBe('http://127.0.0.1:8088')
+    expect(loadVectorConfig({ SPARK2_HOST: '127.0.0.1' }).QDRANT_URL).toBe('http://127.0.0.1:6333')
+  })
+
   it('names every bad key at once', () => {
     let problems: string[] = []
     try {

@@ -1,4 +1,5 @@
-import { baseConfig, env, type EnvSource, loadConfig, resolveUpstreamUrl } from '../../shared/config.ts'
+import { z } from 'zod'
+import { baseConfig, blankIsUnset, env, type EnvSource, loadConfig, resolveUpstreamUrl } from '../../shared/config.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['vector-search'].port
@@ -12,6 +13,11 @@ export const configShape = {
   /** Qdrant; unset (and no SPARK2_HOST) means the embedded store is used instead. */
   QDRANT_URL: env.url(),
   QDRANT_API_KEY: env.secret(),
+  /**
+   * `auto` uses Qdrant when QDRANT_URL or SPARK2_HOST says where it is, else the embedded store;
+   * `embedded` forces the embedded store (the simulated cluster has no Qdrant).
+   */
+  VECTOR_STORE: z.preprocess(blankIsUnset, z.enum(['auto', 'qdrant', 'embedded']).default('auto')),
   /** Upstream names to leave alone (case-insensitive); unknown names are kept for the gateway. */
   DISABLED_SERVICES: env.nameSet(),
   UPSTREAM_HEALTH_TIMEOUT_MS: env.int(1500, 50, 30_000),
@@ -32,6 +38,9 @@ export function loadVectorConfig(source: EnvSource): VectorConfig {
   return {
     ...raw,
     EMBED_URL: resolveUpstreamUrl({ url: raw.EMBED_URL, port: UPSTREAMS.embeddings.port, ...spark2 }),
-    QDRANT_URL: resolveUpstreamUrl({ url: raw.QDRANT_URL, port: UPSTREAMS.qdrant.port, ...spark2 }),
+    QDRANT_URL:
+      raw.VECTOR_STORE === 'embedded'
+        ? null
+        : resolveUpstreamUrl({ url: raw.QDRANT_URL, port: UPSTREAMS.qdrant.port, ...spark2 }),
   }
 }

@@ -100,7 +100,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       KOKORO_URL: kokoro.url,
       EMBED_URL: embeddings.url,
       // No Qdrant in the simulator: vector-search uses its embedded store.
-      QDRANT_URL: '',
+      VECTOR_STORE: 'embedded',
     }
 
     const preload = options.preload === undefined ? SIM_DEFAULT_RECIPE : options.preload
