@@ -102,10 +102,13 @@ async function serveNode(options: ServeOptions): Promise<RunningServer> {
     async close() {
       options.lifecycle.abort()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Connections turn idle as their streams and in-flight requests finish; close each as it does.
       server.closeIdleConnections()
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
       const grace = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 8000)
       grace.unref()
       await closed
+      clearInterval(sweep)
       clearTimeout(grace)
       await runClosers(options)
     },

@@ -102,7 +102,7 @@ describe('cluster status on the simulated cluster', () => {
   })
 })
 
-function upstream(s: { upstreams: Array<{ name: string; state: string }> }, name: string) {
+function upstream(s: { upstreams: Array<{ name: string; state: string; detail: string }> }, name: string) {
   return s.upstreams.find((u) => u.name === name)!
 }
 function node(s: { nodes: Array<{ name: string; reachable: boolean }> }, name: string) {
