@@ -2,21 +2,21 @@
  * The overview in a real browser (Debian's Chromium via playwright-core): it shows the model and
  * the states, updates live over SSE without a reload, labels the simulator, and fits a phone.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 import { silentLogger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import { buildDashboard } from '../../ui/app.tsx'
+import { launchChromium } from './chromium.ts'
 import { SAMPLE_MODEL, sampleStatus, withUpstream } from '../../ui/fixtures/sample-status.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
 
 let browser: Browser
@@ -31,9 +31,6 @@ function fresh(): ClusterStatus {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}; run: sudo bash scripts/setup-system.sh`)
-  }
   mkdirSync(ARTIFACTS, { recursive: true })
   const dashboard = buildDashboard({
     getStatus: async () => {
@@ -53,19 +50,7 @@ beforeAll(async () => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
   })
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 afterEach(async () => {

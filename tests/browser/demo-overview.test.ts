@@ -1,0 +1,49 @@
+/**
+ * The dashboard of the real stack in a real browser: the gateway serves the overview built from
+ * every service's readiness, and an outage on the simulated cluster shows up live, without reload.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { useDemo } from '../support/demo.ts'
+import { launchChromium } from './chromium.ts'
+
+const fixture = useDemo({ name: 'browser' })
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('overview on the simulated cluster', () => {
+  it('shows the loaded model and all-good, then a Spark outage live, then the recovery', async () => {
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (err) => errors.push(err.message))
+    await page.goto(fixture.url('/'))
+
+    await expect.poll(() => page.textContent('[data-summary]')).toContain('Everything is working')
+    expect(await page.getAttribute('[data-model]', 'data-model')).toBe(SIM_RECIPES[SIM_DEFAULT_RECIPE]!.servedModelName)
+    expect(await page.textContent('body')).toContain('Simulated cluster')
+    expect(await page.getAttribute('[data-card="node:spark-2"]', 'data-state')).toBe('up')
+
+    const worker = fixture.demo().sim.nodes.node('spark-2')
+    worker.setUnreachable(true, { dropExisting: true })
+    try {
+      await expect
+        .poll(() => page.getAttribute('[data-card="node:spark-2"]', 'data-state'), { timeout: 15_000 })
+        .toBe('down')
+      expect(await page.textContent('[data-summary]')).toContain('Spark 2')
+    } finally {
+      worker.setUnreachable(false)
+    }
+    await expect
+      .poll(() => page.getAttribute('[data-card="node:spark-2"]', 'data-state'), { timeout: 40_000 })
+      .toBe('up')
+    expect(errors).toEqual([])
+    await page.close()
+  }, 90_000)
+})
