@@ -24,6 +24,15 @@ export const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() =
 /** A bare host name or IP (v4, or v6 with or without brackets): no scheme, port or path. */
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[?[0-9A-Fa-f:.]+\]?)$/
 
+/** A host name or IP address as ssh2 and undici take it; never a URL, never anything a shell would read. */
+export const hostSchema = () =>
+  z
+    .string()
+    .trim()
+    .refine((v) => HOST_PATTERN.test(v), {
+      message: 'expected a host name or IP address (e.g. <spark-2-ip>), without a scheme, spaces or a path',
+    })
+
 /** Builders for env values; each treats a blank string as "use the default". */
 export const env = {
   string: (fallback: string) => z.preprocess(blankIsUnset, z.string().trim().default(fallback)),
@@ -57,17 +66,7 @@ export const env = {
   url: () => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).optional()),
   urlWithDefault: (fallback: string) => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).default(fallback)),
   /** A host as the earlier version took it (`SPARK2_HOST`, `PARAKEET_HOST`); URLs go in `*_URL` keys. */
-  host: () =>
-    z.preprocess(
-      blankIsUnset,
-      z
-        .string()
-        .trim()
-        .refine((v) => HOST_PATTERN.test(v), {
-          message: 'expected a host name or IP address (e.g. <spark-2-ip>), without a scheme, spaces or a path',
-        })
-        .optional(),
-    ),
+  host: () => z.preprocess(blankIsUnset, hostSchema().optional()),
   /** A secret (API key, encryption key): wrapped so no log line or JSON dump can show it. */
   secret: () => z.preprocess(blankIsUnset, z.string().optional()).transform((v) => (v === undefined ? undefined : new Secret(v))),
   /**

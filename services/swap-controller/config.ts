@@ -6,27 +6,22 @@
  */
 import { join } from 'node:path'
 import { z } from 'zod'
-import { baseConfig, env, loadConfig, type EnvSource } from '../../shared/config.ts'
+import { baseConfig, blankIsUnset, env, hostSchema, loadConfig, type EnvSource } from '../../shared/config.ts'
 import { absolutePathProblem } from '../../shared/ssh/quote.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['swap-controller'].port
 
-const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
-
-/** An IP or a DNS name: ssh2 and undici take it as is, and it never reaches a shell. */
-const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 
-const hostString = () => z.string().trim().regex(HOST, 'must be an IP address or a host name')
 const userString = () => z.string().trim().regex(USER, 'must be a user name (letters, digits, `_ . -`)')
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional())
 
 export const nodeEntrySchema = z
   .object({
     name: z.string().regex(NAME, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit'),
-    host: hostString(),
+    host: hostSchema(),
     user: userString(),
     ssh_port: z.number().int().min(1).max(65535).default(22),
     role: z.enum(['head', 'worker']),
@@ -72,10 +67,10 @@ const dockerDir = () =>
 
 export const configShape = {
   ...baseConfig(DEFAULT_PORT),
-  SPARK1_HOST: optional(hostString()),
+  SPARK1_HOST: optional(hostSchema()),
   SPARK1_USER: optional(userString()),
   SPARK1_SSH_PORT: env.int(22, 1, 65535),
-  SPARK2_HOST: optional(hostString()),
+  SPARK2_HOST: optional(hostSchema()),
   SPARK2_USER: optional(userString()),
   SPARK2_SSH_PORT: env.int(22, 1, 65535),
   /** JSON inventory for any number of nodes; overrides SPARK1_* and SPARK2_* when set. */
@@ -87,7 +82,7 @@ export const configShape = {
   /** Refuse nodes whose host key is not in SSH_KNOWN_HOSTS instead of recording it on first use. */
   SSH_STRICT_HOST_KEYS: env.bool(false),
   /** Where vLLM answers; default the head node's host. */
-  VLLM_HOST: optional(hostString()),
+  VLLM_HOST: optional(hostSchema()),
   VLLM_PORT: env.int(UPSTREAMS.vllm.port, 1, 65535),
   VLLM_CONTAINER: z.preprocess(blankIsUnset, z.string().trim().regex(NAME, 'must be a container name').default('vllm_node')),
   /** eugr/spark-vllm-docker checkout on the Sparks. */
