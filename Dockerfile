@@ -9,7 +9,8 @@ COPY shared ./shared
 COPY services ./services
 COPY ui ./ui
 COPY tools ./tools
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY scripts/build.sh ./scripts/build.sh
+RUN bash scripts/build.sh dist && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 # ffmpeg for the speech proxy; openssh-client for operators debugging from a shell.
@@ -20,7 +21,6 @@ ENV NODE_ENV=production DATA_DIR=/data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
-COPY ui/static ./dist/ui/static
 VOLUME /data
 USER node
 # The service to run is the compose command, e.g. `node dist/services/gateway/main.js`.
