@@ -1,0 +1,162 @@
+/**
+ * Swap records: one per swap (real or dry run) with its per-phase seconds and a log excerpt. The
+ * catalog reads past loads of a recipe through `LoadHistory` for its ETA and its history column.
+ */
+import type { Database } from '../../../../shared/sqlite.ts'
+import { isoUtc } from '../../domain/coordination/time.ts'
+import { clip, parseJsonRecord, pruneToNewest } from './prune.ts'
+
+export interface PastLoad {
+  started_at: string
+  outcome: string
+  total_s: number
+  /** Seconds per phase, e.g. `{stopping: 4.2, loading: 71.5, warming: 3.1}`. */
+  phases: Record<string, number>
+}
+
+/** What the catalog consumes; async so another store could stand behind it. */
+export interface LoadHistory {
+  recentLoads(key: string, limit: number): Promise<PastLoad[]>
+}
+
+export interface SwapRecordStart {
+  id: string
+  recipe: string
+  model?: string | null
+  fromModel?: string | null
+  dryRun?: boolean
+  startedAtMs: number
+}
+
+export interface SwapRecordEnd {
+  /** `ready`, `failed`, `cancelled`, `rolled_back`, … */
+  outcome: string
+  endedAtMs: number
+  /** Seconds per phase. */
+  phases: Record<string, number>
+  logExcerpt?: string | null
+  error?: string | null
+}
+
+export interface SwapRecord {
+  id: string
+  recipe: string
+  model: string | null
+  from_model: string | null
+  dry_run: boolean
+  started_at: string
+  ended_at: string | null
+  outcome: string
+  total_s: number | null
+  phases: Record<string, number>
+  log_excerpt: string | null
+  error: string | null
+}
+
+export interface SwapRecords extends LoadHistory {
+  start(record: SwapRecordStart): void
+  finish(id: string, end: SwapRecordEnd): boolean
+  get(id: string): SwapRecord | undefined
+}
+
+interface Row {
+  id: string
+  recipe: string
+  model: string | null
+  from_model: string | null
+  dry_run: number
+  started_at_ms: number
+  ended_at_ms: number | null
+  outcome: string
+  total_s: number | null
+  phases: string
+  log_excerpt: string | null
+  error: string | null
+}
+
+/** A log excerpt is the tail of the container log; 64 KiB is about the last thousand lines. */
+export const MAX_LOG_EXCERPT_CHARS = 64 * 1024
+
+const toRecord = (row: Row): SwapRecord => ({
+  id: row.id,
+  recipe: row.recipe,
+  model: row.model,
+  from_model: row.from_model,
+  dry_run: row.dry_run === 1,
+  started_at: isoUtc(row.started_at_ms),
+  ended_at: row.ended_at_ms === null ? null : isoUtc(row.ended_at_ms),
+  outcome: row.outcome,
+  total_s: row.total_s,
+  phases: parseJsonRecord(row.phases) ?? {},
+  log_excerpt: row.log_excerpt,
+  error: row.error,
+})
+
+/** Finite values only, millisecond precision, a bounded number of phases. */
+const seconds = (phases: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(phases)
+      .filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
+      .slice(0, 32)
+      .map(([k, v]) => [k.slice(0, 64), Math.round(v * 1000) / 1000]),
+  )
+
+export function swapRecords(db: Database, maxRows: number): SwapRecords {
+  return {
+    start(record) {
+      db.transaction(() => {
+        const seq = (db.get<{ s: number | null }>('SELECT MAX(seq) AS s FROM swap_records')?.s ?? 0) + 1
+        db.run(
+          `INSERT INTO swap_records (id, seq, recipe, model, from_model, dry_run, started_at_ms, outcome)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'running')`,
+          [
+            record.id,
+            seq,
+            record.recipe,
+            record.model ?? null,
+            record.fromModel ?? null,
+            record.dryRun ?? false,
+            record.startedAtMs,
+          ],
+        )
+        pruneToNewest(db, 'swap_records', 'seq', maxRows)
+      })
+    },
+    finish(id, end) {
+      const row = db.get<{ started_at_ms: number }>('SELECT started_at_ms FROM swap_records WHERE id = ?', [id])
+      if (!row) return false
+      const total = Math.max(0, end.endedAtMs - row.started_at_ms) / 1000
+      db.run(
+        `UPDATE swap_records SET ended_at_ms = ?, outcome = ?, total_s = ?, phases = ?, log_excerpt = ?, error = ?
+         WHERE id = ?`,
+        [
+          end.endedAtMs,
+          clip(end.outcome, 32),
+          total,
+          JSON.stringify(seconds(end.phases)),
+          clip(end.logExcerpt, MAX_LOG_EXCERPT_CHARS, 'tail'),
+          clip(end.error, 2000),
+          id,
+        ],
+      )
+      return true
+    },
+    get(id) {
+      const row = db.get<Row>('SELECT * FROM swap_records WHERE id = ?', [id])
+      return row && toRecord(row)
+    },
+    async recentLoads(key, limit) {
+      const rows = db.all<Row>(
+        `SELECT * FROM swap_records WHERE recipe = ? AND ended_at_ms IS NOT NULL AND dry_run = 0
+         ORDER BY started_at_ms DESC LIMIT ?`,
+        [key, Math.max(0, Math.min(1000, Math.trunc(limit)))],
+      )
+      return rows.map((r) => ({
+        started_at: isoUtc(r.started_at_ms),
+        outcome: r.outcome,
+        total_s: r.total_s ?? 0,
+        phases: parseJsonRecord(r.phases) ?? {},
+      }))
+    },
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Delivers the swap webhook from the durable outbox: a small batch at a time (the bounded in-memory
+ * queue), each POST with a timeout, failures retried with backoff and jitter until the policy gives
+ * up. It never blocks a swap: the engine only writes to the outbox and calls `notify()`. The URL's
+ * path and the secret are never logged (webhook URLs often carry a secret in the path).
+ */
+import { request, type Dispatcher } from 'undici'
+import type { Logger } from '../../../shared/logger.ts'
+import type { Secret } from '../../../shared/secret.ts'
+import type { OutboxItem, WebhookOutbox } from '../domain/coordination/ports.ts'
+import { DEFAULT_RETRY, isRetryableStatus, retryDelayMs, signBody, type RetryPolicy } from '../domain/coordination/webhook.ts'
+
+export interface WebhookSenderOptions {
+  url: string
+  secret?: Secret
+  outbox: WebhookOutbox
+  logger: Logger
+  timeoutMs?: number
+  policy?: RetryPolicy
+  /** Items taken from the outbox per round; bounds what is held in memory. */
+  batchSize?: number
+  clock?: () => number
+  random?: () => number
+  dispatcher?: Dispatcher
+}
+
+export interface WebhookSender {
+  /** Picks up deliveries left pending by an earlier run. */
+  start(): void
+  /** Something was enqueued: send it now instead of at the next timer. */
+  notify(): void
+  /** Resolves when the current round (if any) has finished; for tests and shutdown. */
+  idle(): Promise<void>
+  close(): Promise<void>
+}
+
+type Verdict = { ok: true; status: number } | { ok: false; retry: boolean; why: string; status?: number }
+
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
+  const { outbox, logger } = options
+  const clock = options.clock ?? Date.now
+  const policy = options.policy ?? DEFAULT_RETRY
+  const timeoutMs = options.timeoutMs ?? 5000
+  const batchSize = options.batchSize ?? 20
+  const origin = new URL(options.url).origin
+  const log = logger.child({ component: 'webhook', receiver: origin })
+  const stop = new AbortController()
+  let running: Promise<void> | null = null
+  let pendingNotify = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  async function post(item: OutboxItem): Promise<Verdict> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'spark-control-swap-webhook',
+      'x-spark-event': item.event,
+      'x-spark-delivery': String(item.id),
+    }
+    if (options.secret) headers['x-spark-signature'] = signBody(item.body, options.secret.reveal())
+    try {
+      const res = await request(options.url, {
+        method: 'POST',
+        body: item.body,
+        headers,
+        signal: AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        dispatcher: options.dispatcher,
+      })
+      // The answer's body is not needed; drain it (bounded) so the connection can be reused.
+      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined)
+      const status = res.statusCode
+      if (status >= 200 && status < 300) return { ok: true, status }
+      return { ok: false, retry: isRetryableStatus(status), why: `HTTP ${status}`, status }
+    } catch (err) {
+      const e = err as { code?: string; name?: string; cause?: { code?: string } }
+      return { ok: false, retry: true, why: e.code ?? e.cause?.code ?? e.name ?? 'request failed' }
+    }
+  }
+
+  async function deliver(item: OutboxItem): Promise<void> {
+    const attempts = item.attempts + 1
+    const verdict = await post(item)
+    // Shutting down aborted the POST: the try does not count, the row stays pending for the next run.
+    if (stop.signal.aborted) return
+    const fields = { delivery: item.id, event: item.event, attempts }
+    if (verdict.ok) {
+      outbox.markDelivered(item.id, clock(), attempts)
+      log.info({ ...fields, status: verdict.status }, 'webhook delivered')
+      return
+    }
+    const delay = verdict.retry ? retryDelayMs(attempts, policy, options.random) : null
+    if (delay === null) {
+      outbox.markFailed(item.id, attempts, verdict.why)
+      log.warn({ ...fields, why: verdict.why }, 'webhook delivery failed for good')
+      return
+    }
+    outbox.markRetry(item.id, attempts, clock() + delay, verdict.why)
+    log.warn({ ...fields, why: verdict.why, retry_in_ms: delay }, 'webhook delivery failed; will retry')
+  }
+
+  async function round(): Promise<void> {
+    while (!stop.signal.aborted) {
+      const batch = outbox.due(clock(), batchSize)
+      if (batch.length === 0) return
+      for (const item of batch) {
+        if (stop.signal.aborted) return
+        await deliver(item)
+      }
+    }
+  }
+
+  function armTimer() {
+    clearTimeout(timer)
+    if (stop.signal.aborted) return
+    const next = outbox.nextDueAtMs()
+    if (next === null) return
+    timer = setTimeout(notify, Math.min(MAX_TIMER_MS, Math.max(0, next - clock())))
+    // A pending retry must not keep a finished process (or a test) alive.
+    timer.unref?.()
+  }
+
+  function notify() {
+    if (stop.signal.aborted) return
+    if (running) {
+      pendingNotify = true
+      return
+    }
+    // The round starts on a later turn of the event loop: the caller (a swap finishing) never
+    // runs any of the delivery work, not even its first synchronous part.
+    running = new Promise((resolve) => setTimeout(resolve, 0))
+      .then(round)
+      .catch((err: unknown) => log.error({ err }, 'webhook round failed'))
+      .finally(() => {
+        running = null
+        if (pendingNotify) {
+          pendingNotify = false
+          notify()
+          return
+        }
+        try {
+          armTimer()
+        } catch (err) {
+          log.error({ err }, 'webhook timer failed')
+        }
+      })
+  }
+
+  return {
+    start: notify,
+    notify,
+    async idle() {
+      while (running) await running
+    },
+    async close() {
+      stop.abort()
+      clearTimeout(timer)
+      while (running) await running
+    },
+  }
+}

@@ -1,0 +1,98 @@
+import { createHmac } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import {
+  DEFAULT_RETRY,
+  encodeEvent,
+  isRetryableStatus,
+  retryDelayMs,
+  signBody,
+  swapEvent,
+  verifySignature,
+  type RetryPolicy,
+} from './webhook.ts'
+
+const started = Date.parse('2026-03-01T12:00:00.000Z')
+
+describe('swapEvent', () => {
+  it('builds swap_complete with ISO +00:00 times and seconds', () => {
+    const event = swapEvent({
+      swapId: 'swp_1',
+      recipe: 'qwen3-30b',
+      model: 'Qwen/Qwen3-30B-A3B-FP8',
+      fromModel: 'meta/llama',
+      startedAtMs: started,
+      finishedAtMs: started + 83_456,
+    })
+    expect(event).toEqual({
+      event: 'swap_complete',
+      swap_id: 'swp_1',
+      recipe: 'qwen3-30b',
+      model: 'Qwen/Qwen3-30B-A3B-FP8',
+      from_model: 'meta/llama',
+      started_at: '2026-03-01T12:00:00.000000+00:00',
+      finished_at: '2026-03-01T12:01:23.456000+00:00',
+      duration_s: 83.456,
+    })
+    expect('error' in event).toBe(false)
+  })
+
+  it('builds swap_failed with a bounded error', () => {
+    const event = swapEvent({
+      swapId: 'swp_2',
+      recipe: 'big',
+      model: null,
+      fromModel: null,
+      startedAtMs: started,
+      finishedAtMs: started + 5,
+      error: 'x'.repeat(5000),
+    })
+    expect(event.event).toBe('swap_failed')
+    expect(event.error).toHaveLength(1000)
+    expect(event.duration_s).toBe(0.005)
+  })
+})
+
+describe('signing', () => {
+  const body = encodeEvent(
+    swapEvent({ swapId: 's', recipe: 'r', model: 'm', fromModel: null, startedAtMs: started, finishedAtMs: started }),
+  )
+
+  it('is sha256= plus the hex HMAC-SHA256 of the exact body bytes', () => {
+    const expected = createHmac('sha256', 'k3y').update(Buffer.from(body, 'utf8')).digest('hex')
+    expect(signBody(body, 'k3y')).toBe(`sha256=${expected}`)
+    expect(signBody(Buffer.from(body), 'k3y')).toBe(`sha256=${expected}`)
+  })
+
+  it('verifies only the right body with the right secret', () => {
+    const header = signBody(body, 'k3y')
+    expect(verifySignature(body, 'k3y', header)).toBe(true)
+    expect(verifySignature(`${body} `, 'k3y', header)).toBe(false)
+    expect(verifySignature(body, 'other', header)).toBe(false)
+    expect(verifySignature(body, 'k3y', undefined)).toBe(false)
+    expect(verifySignature(body, 'k3y', 'sha256=short')).toBe(false)
+  })
+})
+
+describe('retry schedule', () => {
+  const policy: RetryPolicy = { baseMs: 1000, maxMs: 8000, maxAttempts: 6 }
+
+  it('doubles per failure up to the cap, with half of each step random', () => {
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, policy, () => 0))).toEqual([500, 1000, 2000, 4000, 4000])
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, policy, () => 1))).toEqual([1000, 2000, 4000, 8000, 8000])
+    const spread = new Set(Array.from({ length: 20 }, (_, i) => retryDelayMs(3, policy, () => i / 20)))
+    expect(spread.size).toBe(20)
+  })
+
+  it('gives up after maxAttempts tries in all', () => {
+    expect(retryDelayMs(5, policy, () => 0.5)).not.toBeNull()
+    expect(retryDelayMs(6, policy, () => 0.5)).toBeNull()
+    expect(retryDelayMs(0, policy)).toBeNull()
+    const total = Array.from({ length: DEFAULT_RETRY.maxAttempts - 1 }, (_, i) => retryDelayMs(i + 1, DEFAULT_RETRY, () => 1)!)
+    expect(total.reduce((a, b) => a + b, 0)).toBeLessThan(10 * 60_000)
+  })
+
+  it('retries timeouts, throttling and server errors, not other client errors', () => {
+    expect([408, 429, 500, 502, 503].every(isRetryableStatus)).toBe(true)
+    expect([400, 401, 404, 410, 422].some(isRetryableStatus)).toBe(false)
+  })
+})

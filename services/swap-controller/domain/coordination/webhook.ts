@@ -1,0 +1,97 @@
+/**
+ * The swap webhook of the earlier API: after every swap one small JSON event, `swap_complete` or
+ * `swap_failed`, signed with `X-Spark-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>`
+ * when a secret is set. The earlier body fields are unknown (gap 6); the shape below is our choice,
+ * recorded in docs/COMPATIBILITY.md. Delivery is at-least-once, so receivers dedupe on `swap_id`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { isoUtc } from './time.ts'
+
+export const WEBHOOK_EVENTS = ['swap_complete', 'swap_failed'] as const
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number]
+
+export interface WebhookEvent {
+  event: WebhookEventName
+  swap_id: string
+  /** Recipe key that was loaded (or attempted). */
+  recipe: string
+  /** Served model id the swap aimed for; null when unknown. */
+  model: string | null
+  /** Model served before the swap; null when nothing was loaded. */
+  from_model: string | null
+  started_at: string
+  finished_at: string
+  /** Seconds, float (millisecond precision). */
+  duration_s: number
+  /** Only on `swap_failed`: what went wrong, short. */
+  error?: string
+}
+
+export interface SwapOutcome {
+  swapId: string
+  recipe: string
+  model: string | null
+  fromModel: string | null
+  startedAtMs: number
+  finishedAtMs: number
+  /** Set when the swap failed; absent or null for success. */
+  error?: string | null
+}
+
+/** Long errors (log tails) belong in the swap record, not in a notification. */
+export const MAX_EVENT_ERROR_CHARS = 1000
+
+export function swapEvent(outcome: SwapOutcome): WebhookEvent {
+  const failed = outcome.error !== undefined && outcome.error !== null
+  const event: WebhookEvent = {
+    event: failed ? 'swap_failed' : 'swap_complete',
+    swap_id: outcome.swapId,
+    recipe: outcome.recipe,
+    model: outcome.model,
+    from_model: outcome.fromModel,
+    started_at: isoUtc(outcome.startedAtMs),
+    finished_at: isoUtc(outcome.finishedAtMs),
+    duration_s: Math.max(0, Math.round(outcome.finishedAtMs - outcome.startedAtMs)) / 1000,
+  }
+  if (failed) event.error = outcome.error!.slice(0, MAX_EVENT_ERROR_CHARS)
+  return event
+}
+
+/** The exact bytes that are signed, stored in the outbox and sent. */
+export const encodeEvent = (event: WebhookEvent): string => JSON.stringify(event)
+
+export function signBody(body: string | Uint8Array, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+}
+
+/** What a receiver does; used by our tests and documented for downstream developers. */
+export function verifySignature(body: string | Uint8Array, secret: string, header: string | null | undefined): boolean {
+  if (!header) return false
+  const expected = Buffer.from(signBody(body, secret))
+  const given = Buffer.from(header)
+  return expected.length === given.length && timingSafeEqual(expected, given)
+}
+
+export interface RetryPolicy {
+  /** Delay after the first failure; doubles after each further one. */
+  baseMs: number
+  maxMs: number
+  /** Deliveries tried in all, the first included; then the event is marked failed. */
+  maxAttempts: number
+}
+
+/** 8 tries spread over two to four minutes: long enough to ride out a receiver restart. */
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2000, maxMs: 120_000, maxAttempts: 8 }
+
+/**
+ * Delay before the next try after `failures` failed attempts, or null to give up. "Equal jitter":
+ * half the exponential step fixed, half random, so retries spread out but never fire at once.
+ */
+export function retryDelayMs(failures: number, policy: RetryPolicy = DEFAULT_RETRY, random = Math.random): number | null {
+  if (failures < 1 || failures >= policy.maxAttempts) return null
+  const step = Math.min(policy.maxMs, policy.baseMs * 2 ** (failures - 1))
+  return Math.round(step / 2 + random() * (step / 2))
+}
+
+/** 408, 429 and 5xx may pass on a later try; other 4xx mean the receiver rejects the event itself. */
+export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500

@@ -1,0 +1,58 @@
+/**
+ * `GET /api/swap/history`: the audit log, newest first — every mutation of the cluster and of the
+ * coordination state (who, when, what, dry run or real, outcome, milliseconds per phase). New in
+ * Spark Control; it sits under `/api/swap` so its errors are `{"detail": ...}` like its neighbours.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import type { Coordination } from '../domain/coordination/service.ts'
+
+export const HISTORY_LIMIT = { default: 50, max: 500 } as const
+
+const entrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string().openapi({ example: '2026-01-01T22:00:00.000000+00:00' }),
+    actor: z.string().openapi({ description: '`X-Spark-Actor`, else `dashboard` or `api`.' }),
+    action: z.string().openapi({ example: 'lock.acquire' }),
+    target: z.string().nullable(),
+    dry_run: z.boolean(),
+    outcome: z.string().openapi({ example: 'ok' }),
+    duration_ms: z.record(z.string(), z.number()).nullable().openapi({ description: 'Milliseconds per phase.' }),
+    detail: z.string().nullable(),
+    request_id: z.string().nullable(),
+  })
+  .openapi('AuditEntry')
+
+const historyRoute = createRoute({
+  method: 'get',
+  path: '/api/swap/history',
+  tags: ['coordination'],
+  summary: 'The audit log, newest first',
+  request: {
+    query: z.object({
+      limit: z
+        .string()
+        .regex(/^\d{1,9}$/, 'must be a whole number')
+        .optional()
+        .openapi({ description: `Rows to return; default ${HISTORY_LIMIT.default}, at most ${HISTORY_LIMIT.max}.` }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Audit rows',
+      content: { 'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('AuditHistory') } },
+    },
+    422: { description: 'Invalid limit', content: { 'application/json': { schema: z.object({ detail: z.unknown() }) } } },
+  },
+})
+
+export function historyRoutes({ coordination }: { coordination: Coordination }): ServiceApp {
+  const router = createRouter()
+  router.openapi(historyRoute, (c) => {
+    const raw = c.req.valid('query').limit
+    const limit = Math.min(HISTORY_LIMIT.max, Math.max(1, raw === undefined ? HISTORY_LIMIT.default : Number(raw)))
+    return c.json({ entries: coordination.history(limit) }, 200)
+  })
+  return router
+}

@@ -1,0 +1,104 @@
+/**
+ * `GET/POST/DELETE /api/schedule`: the earlier API's schedule registry — who plans to swap to what
+ * and when. Informational only: nothing here runs a swap. Entry fields are our choice (gap 6 of the
+ * earlier API), documented in docs/COMPATIBILITY.md.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { badRequest } from '../../../shared/errors.ts'
+import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import { actorFrom } from '../domain/coordination/actor.ts'
+import { scheduleInputSchema } from '../domain/coordination/schedule.ts'
+import type { Coordination } from '../domain/coordination/service.ts'
+
+const entrySchema = z
+  .object({
+    id: z.string(),
+    holder: z.string(),
+    recipe: z.string().nullable(),
+    model: z.string().nullable(),
+    cron: z.string().nullable().openapi({ description: 'Five-field cron (minute hour day month weekday) or @daily-style.' }),
+    at: z.string().nullable().openapi({ description: 'One-off time, ISO-8601 in UTC (`+00:00`).' }),
+    note: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('ScheduleEntry')
+
+const detailBody = z.object({ detail: z.unknown() }).openapi('ScheduleError')
+const detail = (description: string) => ({ description, content: { 'application/json': { schema: detailBody } } })
+const idParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be a schedule entry id')
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/schedule',
+  tags: ['coordination'],
+  summary: 'The schedule registry (informational: nothing is executed)',
+  responses: {
+    200: {
+      description: 'Every entry, oldest first',
+      content: { 'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('ScheduleList') } },
+    },
+  },
+})
+
+const entryInput = scheduleInputSchema.openapi('ScheduleEntryInput')
+
+const addRoute = createRoute({
+  method: 'post',
+  path: '/api/schedule',
+  tags: ['coordination'],
+  summary: 'Add an entry, or replace the entry with the same `id`',
+  request: { body: { required: true, content: { 'application/json': { schema: entryInput } } } },
+  responses: {
+    200: { description: 'The stored entry', content: { 'application/json': { schema: entrySchema } } },
+    409: detail('The registry is full'),
+    422: detail('Invalid entry'),
+  },
+})
+
+const deleted = z.object({ deleted: z.literal(true), entry: entrySchema }).openapi('ScheduleDeleted')
+
+const deleteByQuery = createRoute({
+  method: 'delete',
+  path: '/api/schedule',
+  tags: ['coordination'],
+  summary: 'Delete an entry by `?id=`',
+  request: { query: z.object({ id: idParam.optional() }) },
+  responses: {
+    200: { description: 'Deleted', content: { 'application/json': { schema: deleted } } },
+    400: detail('No id given'),
+    404: detail('No such entry'),
+  },
+})
+
+const deleteByPath = createRoute({
+  method: 'delete',
+  path: '/api/schedule/{id}',
+  tags: ['coordination'],
+  summary: 'Delete an entry by id',
+  request: { params: z.object({ id: idParam.openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: { description: 'Deleted', content: { 'application/json': { schema: deleted } } },
+    404: detail('No such entry'),
+  },
+})
+
+export function scheduleRoutes({ coordination }: { coordination: Coordination }): ServiceApp {
+  const router = createRouter()
+  router.openapi(listRoute, (c) => c.json({ entries: coordination.listSchedule() }, 200))
+  router.openapi(addRoute, (c) => {
+    const ctx = { actor: actorFrom((n) => c.req.header(n)), requestId: c.var.requestId }
+    return c.json(coordination.putSchedule(c.req.valid('json'), ctx), 200)
+  })
+  router.openapi(deleteByQuery, (c) => {
+    const { id } = c.req.valid('query')
+    if (!id) throw badRequest('Say which entry to delete: DELETE /api/schedule?id=<id> or /api/schedule/<id>.')
+    const ctx = { actor: actorFrom((n) => c.req.header(n)), requestId: c.var.requestId }
+    return c.json({ deleted: true as const, entry: coordination.deleteSchedule(id, ctx) }, 200)
+  })
+  router.openapi(deleteByPath, (c) => {
+    const ctx = { actor: actorFrom((n) => c.req.header(n)), requestId: c.var.requestId }
+    return c.json({ deleted: true as const, entry: coordination.deleteSchedule(c.req.valid('param').id, ctx) }, 200)
+  })
+  return router
+}
