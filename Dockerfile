@@ -9,6 +9,7 @@ COPY shared ./shared
 COPY services ./services
 COPY ui ./ui
 COPY tools ./tools
+COPY recipes ./recipes
 COPY scripts/build.sh ./scripts/build.sh
 RUN bash scripts/build.sh dist && npm prune --omit=dev
 
@@ -21,6 +22,7 @@ ENV NODE_ENV=production DATA_DIR=/data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/recipes ./recipes
 VOLUME /data
 USER node
 # The service to run is the compose command, e.g. `node dist/services/gateway/main.js`.

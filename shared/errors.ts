@@ -84,10 +84,27 @@ const DETAIL_PREFIXES = [
   '/api/nim/',
 ]
 
+/**
+ * New routes that live under an earlier prefix (`/api/swap…`): they answer problem+json like every
+ * other new route. One list, so the gateway (when the service is down) and the service agree.
+ */
+const NEW_UNDER_EARLIER_PREFIXES = new Set([
+  '/api/swap/models',
+  '/api/swap/state',
+  '/api/swap/events',
+  '/api/swap/cancel',
+  '/api/swap/stop',
+  '/api/swap/history',
+  '/api/swap/telemetry',
+  '/api/swap/telemetry/stream',
+  '/api/swap/logs',
+])
+
 export function errorStyleFor(path: string): ErrorStyle {
   if (path === '/v1' || path.startsWith('/v1/')) return 'openai'
   if (path === '/scrub' || path === '/rehydrate') return 'code'
   if (path === '/api/search') return 'detail'
+  if (NEW_UNDER_EARLIER_PREFIXES.has(path)) return 'problem'
   if (DETAIL_PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`)))
     return 'detail'
   return 'problem'

@@ -13,7 +13,16 @@ import type { VllmClient } from './adapters/vllm-client.ts'
 import type { SwapControllerConfig } from './config.ts'
 import type { Inventory } from './domain/inventory.ts'
 import { nodeChecks, vllmCheck } from './adapters/readiness-checks.ts'
+import type { LogTail } from './adapters/log-tail.ts'
+import type { TelemetryPoller } from './adapters/telemetry-poller.ts'
+import type { Coordination } from './domain/coordination/service.ts'
+import { historyRoutes } from './routes/history.ts'
+import { lockRoutes } from './routes/lock.ts'
+import { catalogRoutes, type CatalogRouteDeps } from './routes/catalog.ts'
+import { logsRoutes } from './routes/logs.ts'
 import { nodesRoutes } from './routes/nodes.ts'
+import { telemetryRoutes } from './routes/telemetry.ts'
+import { scheduleRoutes } from './routes/schedule.ts'
 
 export const SERVICE_NAME = 'swap-controller'
 
@@ -31,7 +40,16 @@ export interface SwapControllerDeps {
   nodeCacheMs?: number
   /** How long a readiness report is reused; default 500 ms (tests pass 0). */
   readinessCacheMs?: number
+  /** Node and vLLM telemetry (started by main.ts); its routes are mounted when given. */
+  telemetry?: TelemetryPoller
+  /** Live container logs of every node; `/api/swap/logs` is mounted when given. */
+  logTail?: LogTail
+  /** Swap lock, schedule registry and audit history; their routes are mounted when given. */
+  coordination?: Coordination
+  /** Recipes and their load history; the catalog routes are mounted when given. */
+  catalog?: Pick<CatalogRouteDeps, 'recipes' | 'history'>
 }
+
 
 export function buildApp(deps: SwapControllerDeps): ServiceApp {
   const { config, inventory } = deps
@@ -52,5 +70,13 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
   })
   const nodes = createNodeStatus({ inventory, ssh: deps.ssh, timeoutMs: deps.probeTimeoutMs, cacheMs: deps.nodeCacheMs })
   app.route('/', nodesRoutes({ nodes, simulated: config.SIMULATED_CLUSTER }))
+  // Static `/api/swap/…` paths go before any `/api/swap/{id}` route, which would shadow them.
+  if (deps.telemetry) app.route('/', telemetryRoutes({ telemetry: deps.telemetry, simulated: config.SIMULATED_CLUSTER }))
+  if (deps.logTail) app.route('/', logsRoutes({ logs: deps.logTail }))
+  if (deps.catalog)
+    app.route('/', catalogRoutes({ ...deps.catalog, loadedModels: (s) => deps.vllm.listModels(s), simulated: config.SIMULATED_CLUSTER }))
+  // Before any `/api/swap/{id}` route: the earlier version's lock was shadowed by it (fixed in v0.27).
+  if (deps.coordination)
+    for (const routes of [lockRoutes, historyRoutes, scheduleRoutes]) app.route('/', routes({ coordination: deps.coordination }))
   return app
 }

@@ -52,13 +52,13 @@ const jsonNodes = () =>
   }, nodesSchema.optional())
 
 /** `~/…` (resolved per SSH user) or an absolute path; it reaches commands, so it is checked strictly. */
-const dockerDir = () =>
+const homePath = (fallback: string) =>
   z.preprocess(
     blankIsUnset,
     z
       .string()
       .trim()
-      .default('~/spark-vllm-docker')
+      .default(fallback)
       .superRefine((v, ctx) => {
         const problem = absolutePathProblem(v.startsWith('~/') ? `/home/user/${v.slice(2)}` : v)
         if (problem) ctx.addIssue({ code: 'custom', message: `must be ~/<dir> or an absolute path: ${problem}` })
@@ -86,9 +86,24 @@ export const configShape = {
   VLLM_PORT: env.int(UPSTREAMS.vllm.port, 1, 65535),
   VLLM_CONTAINER: z.preprocess(blankIsUnset, z.string().trim().regex(NAME, 'must be a container name').default('vllm_node')),
   /** eugr/spark-vllm-docker checkout on the Sparks. */
-  SPARK_VLLM_DOCKER_DIR: dockerDir(),
+  SPARK_VLLM_DOCKER_DIR: homePath('~/spark-vllm-docker'),
   RECIPES_DIR: env.string('./recipes'),
   DISABLED_SERVICES: env.list(),
+  /** How often each node and vLLM's /metrics are polled for telemetry. */
+  TELEMETRY_INTERVAL_MS: env.int(2000, 250, 60_000),
+  /** Points kept per telemetry series for sparklines (300 × 2 s = 10 min). */
+  TELEMETRY_HISTORY: env.int(300, 10, 10_000),
+  /** Hugging Face cache on the Sparks, whose disk the telemetry reports. */
+  MODEL_CACHE_DIR: homePath('~/.cache/huggingface'),
+  /** Container log lines kept per node for replay on `/api/swap/logs`. */
+  LOG_REPLAY_LINES: env.int(500, 10, 5000),
+  /** Where `swap_complete` / `swap_failed` events are POSTed; unset sends none. */
+  SWAP_WEBHOOK_URL: env.url(),
+  /** Signs each event body: `X-Spark-Signature: sha256=<hex HMAC-SHA256>`. Never logged. */
+  SWAP_WEBHOOK_SECRET: env.secret(),
+  SWAP_WEBHOOK_TIMEOUT_MS: env.int(5000, 100, 120_000),
+  /** Audit rows kept in `<DATA_DIR>/swap-controller.db`; the oldest go first. */
+  AUDIT_MAX_ROWS: env.int(10_000, 100, 10_000_000),
 }
 
 export type SwapControllerConfig = ReturnType<typeof loadSwapControllerConfig>

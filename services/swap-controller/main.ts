@@ -1,15 +1,22 @@
 import { createPool } from '../../shared/http-client.ts'
 import { createSshPool } from '../../shared/ssh/pool.ts'
 import { startService } from '../../shared/start.ts'
+import { openSwapStore } from './adapters/store/store.ts'
+import { createRecipeDir } from './adapters/recipe-dir.ts'
+import { createLogTail } from './adapters/log-tail.ts'
+import { createTelemetryPoller } from './adapters/telemetry-poller.ts'
 import { createVllmClient } from './adapters/vllm-client.ts'
+import { createVllmMetricsClient } from './adapters/vllm-metrics-client.ts'
+import { createWebhookSender } from './adapters/webhook-sender.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadSwapControllerConfig, sshKeyPath } from './config.ts'
+import { createCoordination } from './domain/coordination/service.ts'
 import { buildInventory, sshTargets } from './domain/inventory.ts'
 
 await startService({
   name: SERVICE_NAME,
   loadConfig: loadSwapControllerConfig,
-  build: (config, kit) => {
+  build: async (config, kit) => {
     const inventory = buildInventory(config)
     for (const warning of inventory.warnings) kit.logger.warn({ source: inventory.source }, warning)
     const ssh = createSshPool({
@@ -21,6 +28,34 @@ await startService({
     })
     const dispatcher = createPool({ connectTimeoutMs: 3000 })
     const vllm = createVllmClient({ baseUrl: inventory.vllm.baseUrl, dispatcher })
+    const telemetry = createTelemetryPoller({
+      inventory,
+      ssh,
+      cacheDir: config.MODEL_CACHE_DIR,
+      vllm: config.DISABLED_SERVICES.includes('vllm') ? null : createVllmMetricsClient({ baseUrl: inventory.vllm.baseUrl, dispatcher }),
+      intervalMs: config.TELEMETRY_INTERVAL_MS,
+      historySize: config.TELEMETRY_HISTORY,
+      logger: kit.logger.child({ component: 'telemetry' }),
+    })
+    const logTail = createLogTail({
+      nodes: sshTargets(inventory).map((t) => t.name),
+      ssh,
+      container: inventory.vllm.container,
+      replayLines: config.LOG_REPLAY_LINES,
+      logger: kit.logger.child({ component: 'logs' }),
+    })
+    const store = await openSwapStore({ dataDir: config.DATA_DIR, limits: { auditRows: config.AUDIT_MAX_ROWS } })
+    const webhook = config.SWAP_WEBHOOK_URL
+      ? createWebhookSender({
+          url: config.SWAP_WEBHOOK_URL,
+          secret: config.SWAP_WEBHOOK_SECRET,
+          timeoutMs: config.SWAP_WEBHOOK_TIMEOUT_MS,
+          outbox: store.outbox,
+          logger: kit.logger,
+        })
+      : null
+    webhook?.start()
+    const coordination = createCoordination({ store, webhook })
     const app = buildApp({
       config,
       inventory,
@@ -29,7 +64,17 @@ await startService({
       logger: kit.logger,
       metrics: kit.metrics,
       shutdown: kit.lifecycle.signal,
+      telemetry,
+      logTail,
+      coordination,
+      catalog: {
+        recipes: createRecipeDir({ dir: config.RECIPES_DIR }),
+        // Past loads from the swap records in SQLite (written by the swap engine).
+        history: store.loads,
+      },
     })
-    return { app, onClose: [() => ssh.close(), () => dispatcher.close()] }
+    telemetry.start()
+    logTail.start()
+    return { app, onClose: [() => telemetry.stop(), () => logTail.stop(), () => ssh.close(), () => dispatcher.close(), () => webhook?.close(), () => store.close()] }
   },
 })

@@ -54,6 +54,11 @@ const UPSTREAM_STATUSES = new Set([502, 503, 504])
 
 async function probe(method: string, path: string, init: RequestInit = {}) {
   const res = await fetch(fixture.url(path), { method, ...init, signal: AbortSignal.timeout(15_000) })
+  // Live streams (logs, telemetry) never end by design: an accepted stream is an answer.
+  if (res.headers.get('content-type')?.includes('text/event-stream')) {
+    await res.body?.cancel()
+    return { status: res.status, text: '', retryAfter: res.headers.get('retry-after'), type: 'text/event-stream' }
+  }
   const text = await res.text()
   return { status: res.status, text, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type') }
 }

@@ -10,7 +10,7 @@ import ssh2 from 'ssh2'
 import { silentLogger, type Logger } from '../../shared/logger.ts'
 import { startSimNodes, type SimNodesHandle } from './cluster/index.ts'
 import { startBgeM3 } from './embeddings/bge-m3.ts'
-import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from './recipes.ts'
+import { loadSimRecipes, SIM_DEFAULT_RECIPE, SIM_RECIPES_DIR } from './recipes.ts'
 import type { EmulatorHandle } from './speech/emulator-server.ts'
 import { startKokoro } from './speech/kokoro.ts'
 import { startParakeet } from './speech/parakeet.ts'
@@ -38,6 +38,8 @@ export interface SimulatedClusterOptions {
   loadTimeMs?: number
   /** Recipe to load at start-up so the cluster has a chat model; null starts empty. */
   preload?: string | null
+  /** The Sparks' copy of the recipe files; default the repo's `recipes/`, which the controller reads too. */
+  recipesDir?: string
   logger?: Logger
 }
 
@@ -57,6 +59,11 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   const host = options.host ?? '127.0.0.1'
   const logger = options.logger ?? silentLogger()
   const ports = options.ports ?? {}
+  const recipesDir = resolve(options.recipesDir ?? SIM_RECIPES_DIR)
+  const recipeSet = loadSimRecipes(recipesDir)
+  for (const problem of recipeSet.problems) logger.warn({ problem }, 'sim: recipe skipped')
+  const preload = options.preload === undefined ? SIM_DEFAULT_RECIPE : options.preload
+  if (preload && !recipeSet.recipes[preload]) throw new Error(`simulator: no recipe ${preload} in ${recipesDir}`)
   const { keyPath, publicLine, privateKey } = await writeClientKey(options.dataDir)
   const vllmPort = ports.vllm ?? 0
 
@@ -69,7 +76,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       ],
       authorizedKeys: [publicLine],
       vllmDir: SIM_VLLM_DIR,
-      recipes: SIM_RECIPES,
+      recipes: recipeSet.recipes,
       defaultLoadTimeMs: options.loadTimeMs ?? 6000,
       logger,
     })
@@ -95,6 +102,8 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       SSH_KEY_PATH: keyPath,
       SSH_KNOWN_HOSTS: join(options.dataDir, 'known_hosts'),
       SPARK_VLLM_DOCKER_DIR: SIM_VLLM_DIR,
+      // The controller's catalog reads the very files the simulated Sparks launch from.
+      RECIPES_DIR: recipesDir,
       VLLM_PORT: String(chosenVllmPort),
       PARAKEET_URL: parakeet.url,
       KOKORO_URL: kokoro.url,
@@ -103,7 +112,6 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       VECTOR_STORE: 'embedded',
     }
 
-    const preload = options.preload === undefined ? SIM_DEFAULT_RECIPE : options.preload
     if (preload) {
       const argv = [`${SIM_VLLM_DIR}/run-recipe.sh`, preload, '--solo', '-d', '--port', String(chosenVllmPort)]
       const result = await runOverSsh({ host, port: head.sshPort, privateKey, user: SIM_USER, command: argv })

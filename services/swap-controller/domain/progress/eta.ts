@@ -1,0 +1,104 @@
+/**
+ * Time left in a start-up, from how long the same recipe's earlier loads spent in each phase
+ * (median, so one cold-cache load does not skew it). Without history the default profile is used,
+ * scaled to the recipe's median total when only totals are known. A phase is "stalled" when it
+ * has run more than `stallFactor` × its usual time — and at least `stallFloorS`, so a phase that
+ * usually takes 2 s is not flagged after 6 s of ordinary jitter.
+ */
+import { DEFAULT_PHASE_SECONDS, type Phase, phaseIndex, PHASES, type PhaseWeights } from './phases.ts'
+import type { ProgressSnapshot } from './tracker.ts'
+
+export interface LoadHistoryEntry {
+  phases: Record<string, number>
+  total_s: number
+}
+
+export interface EtaOptions {
+  /** Default 3. */
+  stallFactor?: number
+  /** Default 60 s. */
+  stallFloorS?: number
+  /** Seconds per phase used without history. */
+  profile?: Partial<PhaseWeights>
+}
+
+export interface EtaEstimate {
+  /** Seconds until ready; 0 once ready, null after a failure. */
+  eta_s: number | null
+  /** What a whole load usually takes. */
+  typical_total_s: number
+  phase: Phase
+  phase_elapsed_s: number
+  phase_typical_s: number
+  stalled: boolean
+  basis: 'history' | 'default'
+}
+
+export function median(values: readonly number[]): number | null {
+  const sorted = values.filter((v) => Number.isFinite(v) && v >= 0).sort((a, b) => a - b)
+  if (sorted.length === 0) return null
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** The usual seconds of every phase for this history. */
+export function typicalPhases(
+  history: readonly LoadHistoryEntry[],
+  profile: Partial<PhaseWeights> = {},
+): Record<Phase, number> {
+  const base = { ...DEFAULT_PHASE_SECONDS, ...profile }
+  const baseTotal = PHASES.reduce((s, p) => s + base[p], 0)
+  const medianTotal = median(history.map((h) => h.total_s).filter((t) => t > 0))
+  const scale = medianTotal !== null && baseTotal > 0 ? medianTotal / baseTotal : 1
+  const out = {} as Record<Phase, number>
+  for (const phase of PHASES) {
+    const seen = median(
+      history.flatMap((h) => (typeof h.phases?.[phase] === 'number' ? [h.phases[phase]!] : [])),
+    )
+    out[phase] = seen ?? base[phase] * scale
+  }
+  return out
+}
+
+export function estimateEta(
+  tracker: { snapshot(): ProgressSnapshot },
+  history: readonly LoadHistoryEntry[],
+  options: EtaOptions = {},
+): EtaEstimate {
+  const snap = tracker.snapshot()
+  const usual = typicalPhases(history, options.profile)
+  const typicalTotal = PHASES.reduce((s, p) => s + usual[p], 0)
+  const elapsed = Math.max(0, (snap.at_ms - snap.phase_started_at_ms) / 1000)
+  const phaseTypical = usual[snap.phase]
+  const threshold = Math.max((options.stallFactor ?? 3) * phaseTypical, options.stallFloorS ?? 60)
+  const base = {
+    typical_total_s: round(typicalTotal),
+    phase: snap.phase,
+    phase_elapsed_s: round(elapsed),
+    phase_typical_s: round(phaseTypical),
+    basis: history.length > 0 ? ('history' as const) : ('default' as const),
+  }
+  if (snap.failure) return { ...base, eta_s: null, stalled: false }
+  if (snap.phase === 'ready') return { ...base, eta_s: 0, stalled: false }
+  const later = PHASES.slice(phaseIndex(snap.phase) + 1).reduce((s, p) => s + usual[p], 0)
+  return {
+    ...base,
+    eta_s: round(remainingInPhase(elapsed, phaseTypical, snap.phase_percent) + later),
+    stalled: elapsed > threshold,
+  }
+}
+
+/**
+ * With a percentage from the log, this load's own pace is the better guide (a model twice the
+ * usual size loads its shards at the same rate but has twice as many); without one, the usual
+ * duration minus what already passed.
+ */
+function remainingInPhase(elapsed: number, typical: number, percent: number | null): number {
+  if (percent !== null && percent >= 5 && percent < 100 && elapsed > 0) {
+    return (elapsed * (100 - percent)) / percent
+  }
+  if (percent === 100) return 0
+  return Math.max(0, typical - elapsed)
+}
+
+const round = (n: number) => Math.round(n * 10) / 10

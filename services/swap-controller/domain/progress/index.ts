@@ -1,0 +1,29 @@
+/** Start-up progress from vLLM logs: parse lines, merge nodes into one phase and percentage, estimate the ETA. */
+export {
+  estimateEta,
+  type EtaEstimate,
+  type EtaOptions,
+  type LoadHistoryEntry,
+  median,
+  typicalPhases,
+} from './eta.ts'
+export { cleanLine, type LogEvent, parseLogLine, rayWorkerOf } from './log-line.ts'
+export {
+  DEFAULT_PHASE_SECONDS,
+  DEFAULT_PHASE_WEIGHTS,
+  FAILURE_KINDS,
+  type FailureKind,
+  isPhase,
+  type Phase,
+  phaseIndex,
+  PHASES,
+  type PhaseWeights,
+} from './phases.ts'
+export {
+  type LoadDurations,
+  type PhaseTiming,
+  type ProgressFailure,
+  type ProgressSnapshot,
+  ProgressTracker,
+  type ProgressTrackerOptions,
+} from './tracker.ts'

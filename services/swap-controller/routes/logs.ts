@@ -1,0 +1,88 @@
+/**
+ * `GET /api/swap/logs`: server-sent events of the vLLM container logs of every node (or one,
+ * `?node=`): first the newest `?tail=` lines kept per node, then every new line as it arrives,
+ * each a `log` event `{node, line, at}`. Replay and subscription happen in one synchronous step,
+ * so no line falls between them and none comes twice.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
+import { createStreamLimit, serveSse, type SseEvent } from './telemetry.ts'
+
+export const LOGS_PATHS = ['/api/swap/logs']
+
+const problem = {
+  description: 'Problem details (RFC 9457)',
+  content: {
+    'application/problem+json': {
+      schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }),
+    },
+  },
+}
+
+export interface LogsRouteDeps {
+  logs: LogTail
+  maxStreams?: number
+  heartbeatMs?: number
+}
+
+const toEvent = (e: LogLineEvent): SseEvent => ({
+  event: 'log',
+  data: JSON.stringify({ node: e.node, line: e.line, at: e.at }),
+})
+
+export function logsRoutes(deps: LogsRouteDeps): ServiceApp {
+  const { logs } = deps
+  const names = [...logs.nodes]
+  const limit = createStreamLimit(deps.maxStreams ?? 32, 'log')
+  const defaultTail = Math.min(200, logs.replayLines)
+  const route = createRoute({
+    method: 'get',
+    path: LOGS_PATHS[0]!,
+    tags: ['swap-controller'],
+    summary: 'Server-sent events: the vLLM container log of every node, recent lines first, then live',
+    request: {
+      query: z.object({
+        node: z
+          .string()
+          .refine((v) => names.includes(v), {
+            message: `must be one of the nodes: ${names.join(', ') || 'none configured'}`,
+          })
+          .optional()
+          .openapi({ description: 'Only this node.', example: names[0] }),
+        tail: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(logs.replayLines)
+          .optional()
+          .openapi({ description: `Lines replayed per node before the live ones (default ${defaultTail}).` }),
+      }),
+    },
+    responses: {
+      200: {
+        description: '`log` events `{node, line, at}`; `dropped` `{count}` when a slow client missed lines',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+      422: { ...problem, description: 'Unknown node or tail out of range' },
+      503: { ...problem, description: 'Too many open streams (Retry-After)' },
+    },
+  })
+
+  const router = createRouter()
+  router.openapi(route, (c) => {
+    const { node, tail = defaultTail } = c.req.valid('query')
+    return serveSse(c, {
+      limit,
+      heartbeatMs: deps.heartbeatMs,
+      open: (push) => {
+        const backlog = tail === 0 ? [] : logs.replay({ node, tail })
+        const close = logs.subscribe((e) => {
+          if (node === undefined || e.node === node) push(toEvent(e))
+        })
+        return { initial: backlog.map(toEvent), close }
+      },
+    })
+  })
+  return router
+}
