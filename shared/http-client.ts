@@ -4,6 +4,7 @@
  * the peer is not there, 504 when it is too slow, 502 when it answers badly).
  */
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
+import { withBudget } from './abort.ts'
 import { AppError, upstreamFailed, upstreamTimeout, upstreamUnavailable } from './errors.ts'
 
 export interface PoolOptions {
@@ -67,11 +68,6 @@ export function classifyFailure(err: unknown, options: Pick<CallOptions, 'servic
   return upstreamFailed(options.service, e.message ?? String(err))
 }
 
-/** A combined signal: the caller's abort, or the timeout, whichever comes first. */
-export function withTimeout(timeoutMs: number, signal?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs)
-  return signal ? AbortSignal.any([signal, timeout]) : timeout
-}
 
 /** Calls an upstream and parses its JSON answer; non-2xx statuses are returned, not thrown. */
 export async function callJson<T = unknown>(url: string, options: CallOptions): Promise<JsonResponse<T>> {
@@ -88,7 +84,7 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
       method: options.method ?? (payload ? 'POST' : 'GET'),
       headers,
       body: payload,
-      signal: withTimeout(timeoutMs, options.signal),
+      signal: withBudget(options.signal, timeoutMs),
       dispatcher: options.dispatcher,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

@@ -101,12 +101,13 @@ async function serveNode(options: ServeOptions): Promise<RunningServer> {
   const { createServer } = await import('node:http')
   const viaFetch = getRequestListener(options.fetch, { hostname: options.hostname })
   const first = options.nodeHandler
-  const listener: typeof viaFetch = first
-    ? async (req, res) => {
-        if (!first(req, res)) await viaFetch(req, res)
-      }
-    : viaFetch
-  const server = createServer(listener)
+  const server = createServer(
+    first
+      ? (req, res) => {
+          if (!first(req, res)) void viaFetch(req, res)
+        }
+      : viaFetch,
+  )
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.hostname, () => {

@@ -6,7 +6,7 @@
 import { ConfigError, processEnv, type EnvSource } from './config.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
-import { serve, type RunningServer } from './serve.ts'
+import { type NodeHandler, serve, type RunningServer } from './serve.ts'
 import type { ServiceApp } from './service.ts'
 
 export interface ServiceKit {
@@ -15,10 +15,17 @@ export interface ServiceKit {
   lifecycle: AbortController
 }
 
+export interface Built {
+  app: ServiceApp
+  onClose?: Array<() => unknown>
+  /** See `ServeOptions.nodeHandler`: used on Node only. */
+  nodeHandler?: NodeHandler
+}
+
 export interface StartOptions<C extends { HOST: string; PORT: number; LOG_LEVEL: string }> {
   name: string
   loadConfig: (env: EnvSource) => C
-  build: (config: C, kit: ServiceKit) => Promise<{ app: ServiceApp; onClose?: Array<() => unknown> }> | { app: ServiceApp; onClose?: Array<() => unknown> }
+  build: (config: C, kit: ServiceKit) => Promise<Built> | Built
 }
 
 export async function startService<C extends { HOST: string; PORT: number; LOG_LEVEL: string }>(
@@ -37,9 +44,10 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL })
   const metrics = createMetrics(options.name, { processMetrics: true })
   const lifecycle = new AbortController()
-  const { app, onClose } = await options.build(config, { logger, metrics, lifecycle })
+  const { app, onClose, nodeHandler } = await options.build(config, { logger, metrics, lifecycle })
   return serve({
     fetch: app.fetch,
+    nodeHandler,
     port: config.PORT,
     hostname: config.HOST,
     logger,

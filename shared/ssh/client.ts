@@ -22,7 +22,7 @@ import type { HostKeyStore } from './known-hosts.ts'
 import { createLimiter, type Limiter } from './limiter.ts'
 import { buildCommand } from './quote.ts'
 import { REMOTE_GRACE_MS, SSH_DEFAULTS, withRemoteDeadline } from './defaults.ts'
-import { abortable, sleep, unref, withBudget } from './signals.ts'
+import { abortable, sleep, unref, withBudget } from '../abort.ts'
 import type {
   ExecOptions,
   ExecResult,

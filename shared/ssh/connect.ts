@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { Client, type ConnectConfig } from 'ssh2'
 import { SshError, type SshErrorKind } from './errors.ts'
 import type { HostKeyStore, HostKeyVerdict } from './known-hosts.ts'
-import { unref } from './signals.ts'
+import { unref } from '../abort.ts'
 import type { SshTarget } from './types.ts'
 
 export interface ConnectParams {

@@ -3,6 +3,7 @@
  * second: the dashboard, `/api/status`, `/api/endpoints`, `/v1/models` and the gateway's own
  * `/ready` may all ask at the same moment and must not multiply the probes.
  */
+import { abortable } from '../../../shared/abort.ts'
 import { z } from 'zod'
 import type { ReadyReport } from '../../../shared/readiness.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
@@ -103,21 +104,3 @@ export function createStatusSource(
   }
 }
 
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e)
-      },
-    )
-  })
-}

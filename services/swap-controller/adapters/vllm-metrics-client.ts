@@ -6,7 +6,8 @@
 import { Buffer } from 'node:buffer'
 import { type Dispatcher, request } from 'undici'
 import { upstreamFailed } from '../../../shared/errors.ts'
-import { classifyFailure, withTimeout } from '../../../shared/http-client.ts'
+import { withBudget } from '../../../shared/abort.ts'
+import { classifyFailure } from '../../../shared/http-client.ts'
 import { parsePrometheusText } from '../domain/telemetry/prometheus.ts'
 import type { VllmScrape } from '../domain/telemetry/vllm-metrics.ts'
 
@@ -53,7 +54,7 @@ export function createVllmMetricsClient(options: VllmMetricsClientOptions): Vllm
         const res = await request(`${baseUrl}/metrics`, {
           method: 'GET',
           headers: { accept: 'text/plain' },
-          signal: withTimeout(timeoutMs, signal),
+          signal: withBudget(signal, timeoutMs),
           dispatcher,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,

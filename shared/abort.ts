@@ -1,5 +1,6 @@
-/** Small abort-aware helpers: every wait in the SSH kit ends when the caller's budget does. */
+/** Small abort-aware helpers: every wait ends when the caller's budget (signal or timeout) does. */
 
+/** A combined signal: the caller's abort, or the timeout, whichever comes first. */
 export function withBudget(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs)
   return signal ? AbortSignal.any([signal, timeout]) : timeout
@@ -20,8 +21,16 @@ export function sleep(ms: number, signal: AbortSignal, reason: () => Error): Pro
   })
 }
 
-/** Waits for `promise` but gives up when `signal` aborts (the promise itself carries on). */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal, reason: () => Error): Promise<T> {
+/**
+ * Waits for `promise` but gives up when `signal` aborts (the promise itself carries on). Without a
+ * `reason` it rejects with the signal's own reason.
+ */
+export function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  reason: () => unknown = () => signal?.reason,
+): Promise<T> {
+  if (!signal) return promise
   if (signal.aborted) return Promise.reject(reason())
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(reason())
