@@ -23,6 +23,8 @@ import { logsRoutes } from './routes/logs.ts'
 import { nodesRoutes } from './routes/nodes.ts'
 import { telemetryRoutes } from './routes/telemetry.ts'
 import { scheduleRoutes } from './routes/schedule.ts'
+import { swapRoutes } from './routes/swap.ts'
+import type { SwapEngine } from './domain/swap/engine.ts'
 
 export const SERVICE_NAME = 'swap-controller'
 
@@ -48,6 +50,8 @@ export interface SwapControllerDeps {
   coordination?: Coordination
   /** Recipes and their load history; the catalog routes are mounted when given. */
   catalog?: Pick<CatalogRouteDeps, 'recipes' | 'history'>
+  /** The swap engine; `POST /api/swap`, `/api/swap/{id}`, state, cancel and events are mounted when given. */
+  swap?: SwapEngine
 }
 
 
@@ -78,5 +82,7 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
   // Before any `/api/swap/{id}` route: the earlier version's lock was shadowed by it (fixed in v0.27).
   if (deps.coordination)
     for (const routes of [lockRoutes, historyRoutes, scheduleRoutes]) app.route('/', routes({ coordination: deps.coordination }))
+  // Last: its `/api/swap/{id}` would shadow every static `/api/swap/...` path above.
+  if (deps.swap) app.route('/', swapRoutes({ engine: deps.swap }))
   return app
 }

@@ -104,6 +104,14 @@ export const configShape = {
   SWAP_WEBHOOK_TIMEOUT_MS: env.int(5000, 100, 120_000),
   /** Audit rows kept in `<DATA_DIR>/swap-controller.db`; the oldest go first. */
   AUDIT_MAX_ROWS: env.int(10_000, 100, 10_000_000),
+  /** A swap whose estimated memory need does not fit: `refuse` it, or `warn` and go ahead. */
+  SWAP_FIT_POLICY: z.preprocess(blankIsUnset, z.enum(['refuse', 'warn']).default('refuse')),
+  /** `docker stop -t`: seconds before SIGKILL (eugr's PID 1 ignores SIGTERM, so this is always waited). */
+  SWAP_STOP_GRACE_S: env.int(10, 0, 600),
+  /** How long teardown may take to show the container gone, the port closed and memory settled. */
+  SWAP_VERIFY_TIMEOUT_S: env.int(60, 5, 3600),
+  /** How long a launched model may take to answer a streamed token (cold compile caches take long). */
+  SWAP_READY_TIMEOUT_S: env.int(1800, 10, 14_400),
 }
 
 export type SwapControllerConfig = ReturnType<typeof loadSwapControllerConfig>

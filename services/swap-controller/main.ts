@@ -8,6 +8,8 @@ import { createTelemetryPoller } from './adapters/telemetry-poller.ts'
 import { createVllmClient } from './adapters/vllm-client.ts'
 import { createVllmMetricsClient } from './adapters/vllm-metrics-client.ts'
 import { createWebhookSender } from './adapters/webhook-sender.ts'
+import { createClusterDriver } from './adapters/cluster-driver.ts'
+import { createSwapEngine } from './domain/swap/engine.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadSwapControllerConfig, sshKeyPath } from './config.ts'
 import { createCoordination } from './domain/coordination/service.ts'
@@ -56,6 +58,33 @@ await startService({
       : null
     webhook?.start()
     const coordination = createCoordination({ store, webhook })
+    const recipes = createRecipeDir({ dir: config.RECIPES_DIR })
+    const swap = createSwapEngine({
+      catalog: recipes,
+      driver: createClusterDriver({
+        ssh,
+        vllmHost: inventory.vllm.host,
+        dispatcher,
+        commandTimeoutMs: 30_000,
+        verifyTimeoutMs: config.SWAP_VERIFY_TIMEOUT_S * 1000,
+        readyTimeoutMs: config.SWAP_READY_TIMEOUT_S * 1000,
+      }),
+      coordination,
+      loads: store.loads,
+      loadedModels: (signal) => vllm.listModels(signal),
+      subscribeLogs: (listener) => logTail.subscribe((e) => listener(e.node, e.line, Date.parse(e.at))),
+      kickLogs: () => logTail.kick(),
+      inventory,
+      vllmPort: inventory.vllm.port,
+      container: inventory.vllm.container,
+      stopGraceS: config.SWAP_STOP_GRACE_S,
+      fitPolicy: config.SWAP_FIT_POLICY,
+    })
+    // A swap in flight is cancelled; its record and audit row are written before the store closes.
+    const closeSwap = () => {
+      swap.close()
+      return Promise.race([swap.idle(), new Promise((r) => setTimeout(r, 5000).unref())])
+    }
     const app = buildApp({
       config,
       inventory,
@@ -68,13 +97,25 @@ await startService({
       logTail,
       coordination,
       catalog: {
-        recipes: createRecipeDir({ dir: config.RECIPES_DIR }),
+        recipes,
         // Past loads from the swap records in SQLite (written by the swap engine).
         history: store.loads,
       },
+      swap,
     })
     telemetry.start()
     logTail.start()
-    return { app, onClose: [() => telemetry.stop(), () => logTail.stop(), () => ssh.close(), () => dispatcher.close(), () => webhook?.close(), () => store.close()] }
+    return {
+      app,
+      onClose: [
+        () => closeSwap(),
+        () => telemetry.stop(),
+        () => logTail.stop(),
+        () => ssh.close(),
+        () => dispatcher.close(),
+        () => webhook?.close(),
+        () => store.close(),
+      ],
+    }
   },
 })

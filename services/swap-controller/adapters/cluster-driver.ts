@@ -1,0 +1,214 @@
+/**
+ * Executes a swap plan on the Sparks: the plan's argv lists over the persistent SSH pool, and the
+ * readiness ladder over HTTP (undici, every call with a budget). Teardown is verified rather than
+ * trusted — `docker stop` can return before a node really let go (swap-anchors 1.9) — and a
+ * container that will not go away fails the swap before anything new is launched.
+ */
+import { connect } from 'node:net'
+import { request, type Dispatcher } from 'undici'
+import { sleep, withBudget } from '../../../shared/abort.ts'
+import { callJson } from '../../../shared/http-client.ts'
+import type { SshNodes } from '../../../shared/ssh/types.ts'
+import { parseDockerPs } from '../domain/docker-ps.ts'
+import { parseMeminfo } from '../domain/meminfo.ts'
+import type { SwapPlan } from '../domain/swap/plan.ts'
+import { MEMINFO_ARGV } from '../domain/swap/plan.ts'
+import { SwapFailure, type ClusterDriver, type ReadyWatch } from '../domain/swap/ports.ts'
+
+export interface ClusterDriverOptions {
+  ssh: SshNodes
+  /** vLLM's host as the controller reaches it; null disables the port and HTTP checks. */
+  vllmHost: string | null
+  dispatcher?: Dispatcher
+  /** Budget of one SSH command (stop waits out docker's grace, so it gets the grace on top). */
+  commandTimeoutMs?: number
+  /** How long teardown may take to show the container gone, the port closed and memory settled. */
+  verifyTimeoutMs?: number
+  /** How long a launched model may take to become ready. */
+  readyTimeoutMs?: number
+  pollMs?: number
+  /** Lines of container log kept with a failed swap. */
+  excerptLines?: number
+}
+
+/** Two MemAvailable readings closer than this count as "stopped changing". */
+const MEMORY_SETTLED_BYTES = 512 * 2 ** 20
+const noAnswer = () => null
+const cancelled = () => new SwapFailure('cancelled', 'cancelled')
+const pause = (ms: number, signal: AbortSignal) => sleep(ms, signal, cancelled)
+
+/** True when something accepts TCP on host:port; refused, reset or silent (1 s) count as closed. */
+export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port })
+    const end = (open: boolean) => {
+      socket.destroy()
+      resolve(open)
+    }
+    socket.setTimeout(timeoutMs, () => end(false))
+    socket.once('connect', () => end(true))
+    socket.once('error', () => end(false))
+  })
+}
+
+export function createClusterDriver(options: ClusterDriverOptions): ClusterDriver {
+  const { ssh, vllmHost, dispatcher } = options
+  const cmdMs = options.commandTimeoutMs ?? 30_000
+  const pollMs = options.pollMs ?? 250
+  const readyMs = options.readyTimeoutMs ?? 30 * 60_000
+  const node = (name: string) => {
+    const n = ssh.get(name)
+    if (!n) throw new SwapFailure('teardown', `node ${name} is not in the SSH inventory`)
+    return n
+  }
+  const run = (name: string, argv: readonly string[], signal?: AbortSignal, timeoutMs = cmdMs) =>
+    node(name).exec(argv, { timeoutMs, signal, maxOutputBytes: 256 * 1024 })
+  const urlHost = vllmHost?.includes(':') ? `[${vllmHost}]` : vllmHost
+  const baseUrl = (plan: SwapPlan) => (urlHost ? `http://${urlHost}:${plan.port}` : null)
+
+  async function memory(nodes: readonly string[], signal?: AbortSignal) {
+    const read = async (n: string) => {
+      const res = await run(n, MEMINFO_ARGV, signal, 5000)
+      const mem = res.code === 0 ? parseMeminfo(res.stdout) : null
+      return mem ? ([n, mem.available_bytes] as const) : null
+    }
+    const pairs = await Promise.all(nodes.map((n) => read(n).catch(() => null)))
+    return Object.fromEntries(pairs.filter((p) => p !== null))
+  }
+
+  /** Nodes where the container still exists, with docker's status; a failed probe counts as present. */
+  async function leftovers(plan: SwapPlan, signal: AbortSignal): Promise<string[]> {
+    const checks = plan.verify.filter((v) => v.argv[0] === 'docker')
+    const found = await Promise.all(
+      checks.map(async (v) => {
+        const failed = (e: Error) => ({ code: -1, stdout: '', stderr: e.message })
+        const res = await run(v.node, v.argv, signal, 5000).catch(failed)
+        const why = res.stderr.trim().slice(0, 200) || `exit ${res.code}`
+        if (res.code !== 0) return `${v.node} (docker ps failed: ${why})`
+        const c = parseDockerPs(res.stdout, plan.container)
+        return c ? `${v.node} (${c.status || c.state})` : null
+      }),
+    )
+    return found.filter((f): f is string => f !== null)
+  }
+
+  async function verifyStopped(plan: SwapPlan, signal: AbortSignal) {
+    const deadline = Date.now() + (options.verifyTimeoutMs ?? 60_000)
+    let problem = ''
+    let previous: Record<string, number> | null = null
+    while (Date.now() < deadline) {
+      const left = await leftovers(plan, signal)
+      const open = vllmHost ? await portOpen(vllmHost, plan.port) : false
+      // UMA pages come back with a lag; "near baseline" = MemAvailable stopped rising between polls.
+      const mem = await memory(plan.nodes, signal)
+      const before = previous
+      const settled = before !== null && plan.nodes.every((n) => Math.abs((mem[n] ?? 0) - (before[n] ?? 0)) < MEMORY_SETTLED_BYTES)
+      if (left.length === 0 && !open && settled) return
+      if (left.length > 0) problem = `container ${plan.container} still present on ${left.join(', ')}`
+      else problem = open ? `port ${plan.port} still open` : 'memory still being released'
+      previous = mem
+      await pause(Math.max(pollMs, 500), signal)
+    }
+    throw new SwapFailure('teardown', `teardown not verified: ${problem}; the new model was not started`)
+  }
+
+  async function health(url: string, signal: AbortSignal) {
+    const res = await callJson(`${url}/health`, { service: 'vLLM', timeoutMs: 2000, signal, dispatcher }).catch(noAnswer)
+    return res?.status === 200
+  }
+
+  async function lists(url: string, id: string, signal: AbortSignal) {
+    const options = { service: 'vLLM', timeoutMs: 3000, signal, dispatcher }
+    const res = await callJson<{ data?: { id?: unknown }[] }>(`${url}/v1/models`, options).catch(noAnswer)
+    return res?.status === 200 && Array.isArray(res.body?.data) && res.body.data.some((m) => m.id === id)
+  }
+
+  /** One token, streamed: proves the engine generates, not just that the HTTP server is up. */
+  async function firstToken(url: string, model: string, signal: AbortSignal) {
+    const res = await request(`${url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, prompt: 'ping', max_tokens: 1, stream: true }),
+      signal: withBudget(signal, 30_000),
+      dispatcher,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    }).catch(() => null)
+    if (!res) return false
+    if (res.statusCode !== 200) {
+      await res.body.dump()
+      return false
+    }
+    let seen = ''
+    for await (const chunk of res.body) {
+      seen += chunk.toString()
+      if (/data: *\{/.test(seen)) break
+      if (seen.length > 64 * 1024) break
+    }
+    res.body.destroy()
+    return /data: *\{/.test(seen)
+  }
+
+  async function headContainerGone(plan: SwapPlan, signal: AbortSignal): Promise<string | null> {
+    const probe = plan.verify.find((v) => v.node === plan.head && v.argv[0] === 'docker')!
+    const res = await run(plan.head, probe.argv, signal, 5000).catch(() => null)
+    if (!res || res.code !== 0) return null
+    const c = parseDockerPs(res.stdout, plan.container)
+    if (!c) return `container ${plan.container} disappeared on ${plan.head}`
+    return c.running ? null : `container ${plan.container} on ${plan.head} exited: ${c.status}`
+  }
+
+  async function awaitReady(plan: SwapPlan, watch: ReadyWatch) {
+    const url = baseUrl(plan)
+    if (!url) throw new SwapFailure('readiness', 'no vLLM host is configured; readiness cannot be checked')
+    const deadline = Date.now() + readyMs
+    let healthy = false
+    let lastContainerCheck = 0
+    while (Date.now() < deadline) {
+      const failure = watch.logFailure()
+      if (failure) throw new SwapFailure('load', `vLLM failed on ${failure.node} (${failure.kind}): ${failure.detail}`)
+      if (Date.now() - lastContainerCheck > 1000) {
+        lastContainerCheck = Date.now()
+        const gone = await headContainerGone(plan, watch.signal)
+        if (gone) throw new SwapFailure('load', gone)
+      }
+      if (!healthy && (await portOpen(vllmHost!, plan.port)) && (await health(url, watch.signal))) {
+        healthy = true
+        watch.onHealthy()
+      }
+      const id = plan.servedModelName
+      if (healthy && (await lists(url, id, watch.signal)) && (await firstToken(url, id, watch.signal))) return
+      await pause(pollMs, watch.signal)
+    }
+    throw new SwapFailure('readiness', `not ready within ${Math.round(readyMs / 1000)} s`)
+  }
+
+  return {
+    memory,
+    async stop(plan, signal) {
+      const graceMs = Number(plan.teardown.find((t) => t.argv[1] === 'stop')?.argv[3] ?? 10) * 1000
+      await Promise.all(
+        plan.nodes.map(async (n) => {
+          for (const step of plan.teardown.filter((t) => t.node === n))
+            await run(n, step.argv, signal, cmdMs + graceMs).catch(() => undefined)
+        }),
+      )
+    },
+    verifyStopped,
+    async launch(plan, signal) {
+      const res = await run(plan.launch.node, plan.launch.argv, signal, 10 * 60_000)
+      if (res.code !== 0) {
+        const why = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-5).join(' | ').slice(0, 1000)
+        throw new SwapFailure('launch', `run-recipe.sh exited with ${res.code ?? res.signal}: ${why}`)
+      }
+    },
+    awaitReady,
+    async logExcerpt(plan) {
+      const lines = options.excerptLines ?? 60
+      const argv = ['docker', 'logs', '--tail', String(lines), plan.container]
+      const res = await run(plan.head, argv, undefined, 10_000).catch(noAnswer)
+      if (!res || res.code !== 0) return null
+      return `${res.stdout}${res.stderr}`.trim() || null
+    },
+  }
+}

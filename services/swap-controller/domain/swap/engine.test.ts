@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest'
+import { stringify } from 'yaml'
+import { parseRecipe } from '../catalog/recipe.ts'
+import type { CatalogEntry } from '../catalog/types.ts'
+import { createSwapEngine, type SwapEngineDeps } from './engine.ts'
+import type { SwapPlan } from './plan.ts'
+import { SwapFailure, type ClusterDriver } from './ports.ts'
+
+const GIB = 2 ** 30
+const entry = (key: string, served: string): CatalogEntry =>
+  parseRecipe(
+    stringify({
+      recipe_version: '1',
+      name: key,
+      model: `org/${key}`,
+      container: 'vllm-node',
+      solo_only: true,
+      command: `vllm serve org/${key} --served-model-name ${served}\n`,
+      spark_control: { weights_gib: 10 },
+    }),
+    { file: `${key}.yaml` },
+  )
+
+interface Calls {
+  launches: string[]
+  stops: string[]
+  audits: { action: string; outcome: string }[]
+  webhooks: string[]
+  loads: string[]
+}
+
+function setup(driver: Partial<ClusterDriver>, over: Partial<SwapEngineDeps> = {}) {
+  const calls: Calls = { launches: [], stops: [], audits: [], webhooks: [], loads: [] }
+  const base: ClusterDriver = {
+    memory: async (nodes) => Object.fromEntries(nodes.map((n) => [n, 100 * GIB])),
+    stop: async (p: SwapPlan) => void calls.stops.push(p.recipe),
+    verifyStopped: async () => undefined,
+    launch: async (p: SwapPlan) => void calls.launches.push(p.recipe),
+    awaitReady: async () => undefined,
+    logExcerpt: async () => 'CUDA out of memory',
+  }
+  const engine = createSwapEngine({
+    catalog: { snapshot: async () => ({ dir: '/r', entries: [entry('old', 'old-model'), entry('new', 'new-model')], notes: [], readAt: '' }) },
+    driver: { ...base, ...driver },
+    coordination: {
+      assertSwapAllowed: () => undefined,
+      recordAudit: (e) => {
+        calls.audits.push({ action: e.action, outcome: e.outcome })
+        return {} as never
+      },
+      enqueueWebhook: (e) => {
+        calls.webhooks.push(e.event)
+        return 1
+      },
+    },
+    loads: {
+      start: (r) => void calls.loads.push(`start ${r.recipe}`),
+      finish: (_id, end) => calls.loads.push(`finish ${end.outcome}`) > 0,
+      recentLoads: async () => [],
+    },
+    loadedModels: async () => ['old-model'],
+    inventory: { nodes: [{ name: 'spark-1', user: 'u', dockerDir: '/home/u/d', role: 'head' }] },
+    vllmPort: 8888,
+    container: 'vllm_node',
+    stopGraceS: 1,
+    fitPolicy: 'refuse',
+    ...over,
+  })
+  return { engine, calls }
+}
+
+const ask = { recipe: 'new', actor: 'api' }
+
+describe('swap engine', () => {
+  it('swaps, records the load, audits and sends swap_complete', async () => {
+    const { engine, calls } = setup({})
+    const started = await engine.request(ask)
+    await engine.idle()
+    const job = engine.job(started.dry_run ? '' : started.job_id)!
+    expect(job).toMatchObject({ status: 'ready', outcome: 'ready', from_model: 'old-model', model: 'new-model' })
+    expect(calls).toMatchObject({ launches: ['new'], stops: ['new'], webhooks: ['swap_complete'], loads: ['start new', 'finish ready'] })
+    expect(calls.audits).toEqual([{ action: 'swap.start', outcome: 'ready' }])
+  })
+
+  it('rolls back once when the load fails, and stops there when the rollback fails too', async () => {
+    const { engine, calls } = setup({
+      awaitReady: async () => {
+        throw new SwapFailure('load', 'vLLM failed on spark-1 (oom)')
+      },
+    })
+    await engine.request(ask)
+    await engine.idle()
+    const job = engine.state()!
+    expect(job).toMatchObject({ status: 'failed', outcome: 'failed', rollback: { recipe: 'old', outcome: 'failed' } })
+    expect(job.error).toMatch(/oom.*rollback to old failed/)
+    expect(job.log_excerpt).toBe('CUDA out of memory')
+    expect(calls.launches).toEqual(['new', 'old'])
+    expect(calls.webhooks).toEqual(['swap_failed'])
+  })
+
+  it('never launches after a teardown that could not be verified, and does not roll back', async () => {
+    const { engine, calls } = setup({
+      verifyStopped: async () => {
+        throw new SwapFailure('teardown', 'container vllm_node still present on spark-1')
+      },
+    })
+    await engine.request(ask)
+    await engine.idle()
+    expect(engine.state()).toMatchObject({ status: 'failed', rollback: null })
+    expect(calls.launches).toEqual([])
+  })
+
+  it('cancels mid-load: aborts the wait, stops what it started, audits, no webhook', async () => {
+    const { engine, calls } = setup({
+      awaitReady: (_p, w) =>
+        new Promise((_r, reject) => w.signal.addEventListener('abort', () => reject(new SwapFailure('cancelled', 'cancelled')))),
+    })
+    await engine.request(ask)
+    await new Promise((r) => setTimeout(r, 10))
+    expect(engine.state()?.status).toBe('loading')
+    expect(engine.cancel({ actor: 'api' }).cancel_requested).toBe(true)
+    await engine.idle()
+    expect(engine.state()).toMatchObject({ status: 'cancelled', outcome: 'cancelled' })
+    expect(calls.stops).toEqual(['new', 'new'])
+    expect(calls.webhooks).toEqual([])
+    expect(calls.audits.map((a) => `${a.action} ${a.outcome}`)).toEqual(['swap.cancel ok', 'swap.start cancelled'])
+    expect(() => engine.cancel({ actor: 'api' })).toThrow(expect.objectContaining({ status: 409 }))
+  })
+
+  it('refuses a swap that does not fit before touching anything', async () => {
+    const { engine, calls } = setup({ memory: async () => ({ 'spark-1': 1 * GIB }) }, { loadedModels: async () => [] })
+    await expect(engine.request(ask)).rejects.toMatchObject({ status: 409 })
+    expect(calls.stops).toEqual([])
+    expect(calls.audits).toEqual([{ action: 'swap.start', outcome: 'refused' }])
+  })
+
+  it('answers 404 for an unknown recipe and publishes state events', async () => {
+    const { engine } = setup({})
+    await expect(engine.request({ recipe: 'nope', actor: 'api' })).rejects.toMatchObject({ status: 404 })
+    const seen: string[] = []
+    engine.events.subscribe((e) => seen.push(`${e.type}:${(e.data as { status?: string }).status}`))
+    await engine.request(ask)
+    await engine.idle()
+    expect(seen.filter((s) => s.startsWith('state')).at(-1)).toBe('state:ready')
+    expect(seen).toContain('state:verifying-stopped')
+  })
+})

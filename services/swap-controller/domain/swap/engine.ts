@@ -1,0 +1,251 @@
+/**
+ * The swap engine: takes a request and decides — catalog, lock, single flight, fit — before
+ * anything is touched, then drives one swap in the background (run.ts) and files what it left
+ * (record.ts). Dry runs stop after the decision and return the exact commands.
+ */
+import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
+import type { Recipe, RecipeCatalog, RunMode } from '../catalog/types.ts'
+import type { Coordination } from '../coordination/service.ts'
+import { estimateEta, type LoadHistoryEntry } from '../progress/eta.ts'
+import { SwapEvents } from './events.ts'
+import { checkFit, type FitPolicy, type FitVerdict } from './fit.ts'
+import { SwapMachine, type SwapJob, type SwapState } from './machine.ts'
+import { planSwap, renderPlan, type PlanInput, type RenderedPlan, type SwapPlan } from './plan.ts'
+import type { ClusterDriver } from './ports.ts'
+import { recordFinished, type SwapRecords } from './record.ts'
+import { runSwap, type RunContext, type RunSlot } from './run.ts'
+import { jobView, progressView, type JobView } from './view.ts'
+
+export interface SwapRequest {
+  recipe: string
+  mode?: RunMode
+  dryRun?: boolean
+  token?: string
+  actor: string
+  requestId?: string
+}
+
+export interface DryRunAnswer {
+  dry_run: true
+  recipe: string
+  mode: RunMode
+  model: string
+  from_model: string | null
+  commands: RenderedPlan
+  fit: FitVerdict
+}
+
+export type StartedAnswer = JobView & { dry_run: false; coalesced: boolean; fit: FitVerdict | null }
+export type SwapAnswer = DryRunAnswer | StartedAnswer
+
+export interface SwapEngineDeps {
+  catalog: RecipeCatalog
+  driver: ClusterDriver
+  coordination: Pick<Coordination, 'assertSwapAllowed' | 'recordAudit' | 'enqueueWebhook'>
+  loads: SwapRecords & { recentLoads(key: string, limit: number): Promise<LoadHistoryEntry[]> }
+  /** Served ids vLLM lists now (rejects when it does not answer). */
+  loadedModels(signal?: AbortSignal): Promise<string[]>
+  /** Live log lines of every node, for progress and failure patterns. */
+  subscribeLogs?: RunContext['subscribeLogs']
+  kickLogs?: () => void
+  inventory: { nodes: PlanInput['nodes'] }
+  vllmPort: number
+  container: string
+  stopGraceS: number
+  fitPolicy: FitPolicy
+  now?: () => number
+  newId?: () => string
+  maxSubscribers?: number
+}
+
+export interface SwapEngine {
+  request(req: SwapRequest): Promise<SwapAnswer>
+  cancel(ctx: { actor: string; requestId?: string }): JobView
+  job(id: string): JobView | undefined
+  /** The running job, else the newest finished one, else null. */
+  state(): JobView | null
+  readonly events: SwapEvents
+  /** Resolves when the running swap (if any) has finished; for tests and shutdown. */
+  idle(): Promise<void>
+  close(): void
+}
+
+const isValid = (e: { valid: boolean }): e is Recipe => e.valid
+
+export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
+  const now = deps.now ?? Date.now
+  const machine = new SwapMachine({ now, newId: deps.newId })
+  const events = new SwapEvents(deps.maxSubscribers ?? 64)
+  let running: (RunSlot & { done: Promise<void> }) | null = null
+
+  const liveProgress = () => {
+    const tracker = running?.tracker
+    return tracker ? progressView(tracker.snapshot(), estimateEta(tracker, running!.history)) : null
+  }
+  const view = (job: SwapJob) => jobView(job, now(), machine.current()?.id === job.id ? liveProgress() : null)
+  const publishState = (job: SwapJob) => events.publish('state', view(job))
+  const move = (job: SwapJob, state: SwapState) => {
+    machine.move(job.id, state)
+    publishState(job)
+  }
+  const plan = (recipe: Recipe, mode?: RunMode) =>
+    planSwap({
+      recipe,
+      mode,
+      nodes: deps.inventory.nodes,
+      vllmPort: deps.vllmPort,
+      container: deps.container,
+      stopGraceS: deps.stopGraceS,
+    })
+  const runCtx: RunContext = {
+    driver: deps.driver,
+    machine,
+    events,
+    now,
+    move,
+    publishState,
+    plan: (r) => plan(r),
+    subscribeLogs: deps.subscribeLogs,
+    kickLogs: deps.kickLogs,
+  }
+
+  async function findRecipe(key: string): Promise<{ recipe: Recipe; all: Recipe[] }> {
+    const snap = await deps.catalog.snapshot()
+    const entry = snap.entries.find((e) => e.key === key)
+    if (!entry) throw notFound(`No recipe named ${key}.`)
+    if (!isValid(entry)) {
+      const message = `Recipe ${key} is invalid: ${entry.reasons.join(' ')}`
+      throw new AppError(422, 'invalid_recipe', message, { extra: { reasons: entry.reasons } })
+    }
+    return { recipe: entry, all: snap.entries.filter(isValid) }
+  }
+
+  /** The served id vLLM lists now, and the recipe that serves it (the rollback target). */
+  async function currentModel(all: Recipe[]) {
+    const ids = await deps.loadedModels().catch(() => [] as string[])
+    const id = ids[0] ?? null
+    return { id, recipe: id ? (all.find((r) => r.servedModelName === id) ?? null) : null }
+  }
+
+  async function fitFor(p: SwapPlan, recipe: Recipe, current: Recipe | null) {
+    const available = await deps.driver.memory(p.nodes)
+    const cur = current && current.key !== recipe.key ? { recipe: current, mode: current.defaultMode } : null
+    return checkFit({ recipe, mode: p.mode, nodes: p.nodes, available, current: cur, policy: deps.fitPolicy })
+  }
+
+  const audit = (req: SwapRequest, outcome: string, detail: string, dryRun = false) =>
+    deps.coordination.recordAudit({
+      actor: req.actor,
+      requestId: req.requestId,
+      action: 'swap.start',
+      target: req.recipe,
+      dryRun,
+      outcome,
+      detail,
+    })
+  const joined = (job: SwapJob): StartedAnswer => ({ ...view(job), dry_run: false, coalesced: true, fit: null })
+
+  async function request(req: SwapRequest): Promise<SwapAnswer> {
+    const { recipe, all } = await findRecipe(req.recipe)
+    const p = plan(recipe, req.mode)
+    if (req.dryRun) {
+      const current = await currentModel(all)
+      const fit = await fitFor(p, recipe, current.recipe)
+      audit(req, 'ok', fit.message, true)
+      const { mode, servedModelName: model } = p
+      const commands = renderPlan(p)
+      return { dry_run: true, recipe: recipe.key, mode, model, from_model: current.id, commands, fit }
+    }
+    deps.coordination.assertSwapAllowed(req.token)
+    const ask = { recipe: p.recipe, mode: p.mode, model: p.servedModelName, actor: req.actor }
+    const busy = machine.current()
+    if (busy && busy.recipe === p.recipe && busy.mode === p.mode && !busy.cancel_requested) return joined(busy)
+    // Another recipe is running: the machine answers with the 409 before any node is read.
+    if (busy) machine.start({ ...ask, from_model: null, from_recipe: null })
+    const current = await currentModel(all)
+    const fit = await fitFor(p, recipe, current.recipe)
+    if (!fit.allowed) {
+      audit(req, 'refused', fit.message)
+      throw conflict(fit.message, { extra: { fit } })
+    }
+    const started = machine.start({ ...ask, from_model: current.id, from_recipe: current.recipe?.key ?? null })
+    if (started.kind === 'coalesced') return joined(started.job)
+    const previous = current.recipe && current.recipe.key !== recipe.key ? current.recipe : null
+    launchJob(started.job, p, previous, req)
+    return { ...view(started.job), dry_run: false, coalesced: false, fit }
+  }
+
+  function launchJob(job: SwapJob, p: SwapPlan, previous: Recipe | null, req: SwapRequest) {
+    const slot: RunSlot & { done: Promise<void> } = {
+      abort: new AbortController(),
+      tracker: null,
+      history: [],
+      done: Promise.resolve(),
+    }
+    running = slot
+    const { id, recipe, model, from_model: fromModel, started_at_ms: startedAtMs } = job
+    deps.loads.start({ id, recipe, model, fromModel, startedAtMs })
+    publishState(job)
+    // Never rejects: a bug in the drive must end the job as failed, not crash the process.
+    slot.done = deps.loads
+      .recentLoads(job.recipe, 10)
+      .catch(() => [])
+      .then((history) => {
+        slot.history = history
+        return runSwap(runCtx, job, p, previous, slot)
+      })
+      .catch((err: unknown) => {
+        job.error ??= `internal error: ${err instanceof Error ? err.message : String(err)}`
+      })
+      .then(() => finish(job, req, slot))
+      .catch(() => undefined)
+  }
+
+  function finish(job: SwapJob, req: SwapRequest, slot: RunSlot) {
+    if (!['ready', 'failed', 'cancelled'].includes(job.state)) {
+      // Only reachable through a bug in the drive; the job must still end.
+      job.state = 'failed'
+      job.transitions.push({ state: 'failed', at_ms: now() })
+    }
+    const done = machine.finish(job.id)
+    if (running === slot) running = null
+    recordFinished(done, slot.tracker?.durations().phases ?? {}, deps, { requestId: req.requestId })
+    publishState(done)
+  }
+
+  return {
+    request,
+    cancel(ctx) {
+      const job = machine.requestCancel()
+      if (!job) throw conflict('No swap is in progress.')
+      running?.abort.abort()
+      deps.coordination.recordAudit({
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        action: 'swap.cancel',
+        target: job.recipe,
+        outcome: 'ok',
+        detail: `cancel requested in ${job.state}`,
+      })
+      const v = view(job)
+      events.publish('state', v)
+      return v
+    },
+    job: (id) => {
+      const j = machine.get(id)
+      return j ? view(j) : undefined
+    },
+    state: () => {
+      const j = machine.latest()
+      return j ? view(j) : null
+    },
+    events,
+    idle: async () => {
+      await running?.done
+    },
+    close() {
+      running?.abort.abort()
+      events.close()
+    },
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { stringify } from 'yaml'
+import { parseRecipe } from '../catalog/recipe.ts'
+import type { Recipe } from '../catalog/types.ts'
+import { checkFit } from './fit.ts'
+import { planSwap, renderPlan } from './plan.ts'
+
+const GIB = 2 ** 30
+const yaml = (extra: Record<string, unknown> = {}) =>
+  stringify({
+    recipe_version: '1',
+    name: 'Test',
+    model: 'org/test-model',
+    container: 'vllm-node',
+    defaults: { port: 8000 },
+    command: 'vllm serve org/test-model --port {port} --served-model-name test\n',
+    spark_control: { weights_gib: 20 },
+    ...extra,
+  })
+function recipe(file = 'test-model.yaml', extra: Record<string, unknown> = {}): Recipe {
+  const entry = parseRecipe(yaml(extra), { file })
+  if (!entry.valid) throw new Error(entry.reasons.join('; '))
+  return entry
+}
+const nodes = [
+  { name: 'spark-1', user: 'u', dockerDir: '/home/u/spark-vllm-docker', role: 'head' },
+  { name: 'spark-2', user: 'u', dockerDir: '/home/u/spark-vllm-docker', role: 'worker' },
+]
+const base = { nodes, vllmPort: 8888, container: 'vllm_node', stopGraceS: 10 }
+
+describe('planSwap', () => {
+  it('tears down every node, verifies, and launches detached on the port, solo with --solo', () => {
+    const plan = planSwap({ ...base, recipe: recipe(), mode: 'solo' })
+    const r = renderPlan(plan)
+    expect(r.teardown.map((c) => `${c.node}: ${c.command}`)).toEqual([
+      "spark-1: 'docker' 'stop' '-t' '10' 'vllm_node'",
+      "spark-1: 'docker' 'rm' '-f' 'vllm_node'",
+      "spark-2: 'docker' 'stop' '-t' '10' 'vllm_node'",
+      "spark-2: 'docker' 'rm' '-f' 'vllm_node'",
+    ])
+    expect(r.verify.filter((c) => c.command.startsWith("'docker'")).map((c) => c.node)).toEqual(['spark-1', 'spark-2'])
+    expect(r.launch).toEqual([
+      { node: 'spark-1', command: "'/home/u/spark-vllm-docker/run-recipe.sh' 'test-model' '-d' '--port' '8888' '--solo'" },
+    ])
+    expect(plan.servedModelName).toBe('test')
+  })
+
+  it('passes --name only for a non-default container, and no --solo in cluster mode', () => {
+    const plan = planSwap({ ...base, container: 'llm', recipe: recipe('big.yaml', { cluster_only: true }), mode: 'cluster' })
+    expect(plan.launch.argv).toEqual(['/home/u/spark-vllm-docker/run-recipe.sh', 'big', '-d', '--port', '8888', '--name', 'llm'])
+  })
+
+  it('refuses a mode the recipe cannot run in', () => {
+    expect(() => planSwap({ ...base, recipe: recipe('s.yaml', { solo_only: true }), mode: 'cluster' })).toThrow(/mode|runs only/)
+  })
+
+  it.each(['x;reboot', 'x$(id)', 'x`id`', 'x\nreboot', '../x', '-rf', "x'y"])('refuses the hostile recipe key %j', (key) => {
+    expect(() => planSwap({ ...base, recipe: { ...recipe(), key }, mode: 'solo' })).toThrow()
+  })
+
+  it('never puts the model id or served name in a command, whatever they hold', () => {
+    const hostile = { ...recipe(), model: 'org/$(reboot)', servedModelName: 'x;`id`\n../y' }
+    const all = Object.values(renderPlan(planSwap({ ...base, recipe: hostile, mode: 'solo' }))).flat()
+    for (const c of all) expect(c.command).not.toMatch(/reboot|`id`|\.\.\/y/)
+  })
+
+  it('refuses a hostile container, port or docker dir', () => {
+    const r = recipe()
+    expect(() => planSwap({ ...base, recipe: r, container: 'a;b' })).toThrow()
+    expect(() => planSwap({ ...base, recipe: r, vllmPort: 70000 })).toThrow()
+    const bad = [{ ...nodes[0]!, dockerDir: '/home/u/$(id)' }]
+    expect(() => planSwap({ ...base, recipe: r, nodes: bad })).toThrow()
+  })
+})
+
+describe('checkFit', () => {
+  const r = { ...recipe(), memoryNeedBytes: 60 * GIB, placements: [{ mode: 'solo' as const, nodes: 1, memoryNeedBytes: 60 * GIB, weightsShareBytes: 0, kvShareBytes: 0 }] }
+  const other = { ...r, key: 'other', placements: [{ ...r.placements[0]!, memoryNeedBytes: 40 * GIB }] }
+  const names = ['spark-1', 'spark-2']
+
+  it('counts what the current model frees', () => {
+    const v = checkFit({ recipe: r, mode: 'solo', nodes: names, available: { 'spark-1': 30 * GIB }, current: { recipe: other, mode: 'solo' }, policy: 'refuse' })
+    expect(v).toMatchObject({ fits: true, allowed: true })
+    expect(v.per_node).toEqual([{ node: 'spark-1', need_bytes: 60 * GIB, available_bytes: 30 * GIB, freed_bytes: 40 * GIB, fits: true }])
+  })
+
+  it('refuses, or warns by policy, when a node is short or unreadable', () => {
+    const short = checkFit({ recipe: r, mode: 'solo', nodes: names, available: { 'spark-1': 30 * GIB }, policy: 'refuse' })
+    expect(short).toMatchObject({ fits: false, allowed: false })
+    expect(short.message).toMatch(/spark-1 needs 60.0 GiB but would have 30.0 GiB/)
+    expect(checkFit({ recipe: r, mode: 'solo', nodes: names, available: {}, policy: 'warn' })).toMatchObject({ fits: false, allowed: true })
+  })
+})

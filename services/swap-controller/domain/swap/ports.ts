@@ -1,0 +1,38 @@
+/** What the swap engine needs from the outside world; the cluster driver implements it over SSH and HTTP. */
+import type { ProgressFailure } from '../progress/tracker.ts'
+import type { SwapPlan } from './plan.ts'
+
+/** Where a swap failed; `teardown` failures happen before any launch, so nothing new was started. */
+export type FailureStage = 'teardown' | 'launch' | 'load' | 'readiness' | 'cancelled'
+
+export class SwapFailure extends Error {
+  constructor(
+    readonly stage: FailureStage,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'SwapFailure'
+  }
+}
+
+export interface ReadyWatch {
+  signal: AbortSignal
+  /** vLLM answers `/health`: weights are in, what is left is warm-up. */
+  onHealthy(): void
+  /** A failure the log tail saw (OOM, engine death), checked on every poll. */
+  logFailure(): ProgressFailure | null
+}
+
+export interface ClusterDriver {
+  /** MemAvailable per node in bytes; a node that could not be read is left out. */
+  memory(nodes: readonly string[], signal?: AbortSignal): Promise<Record<string, number>>
+  /** Stop and remove the container on every node of the plan (exit codes are judged by `verifyStopped`). */
+  stop(plan: SwapPlan, signal: AbortSignal): Promise<void>
+  /** Container gone everywhere, port closed, memory settled — or a `teardown` SwapFailure. */
+  verifyStopped(plan: SwapPlan, signal: AbortSignal): Promise<void>
+  launch(plan: SwapPlan, signal: AbortSignal): Promise<void>
+  /** Port → /health → /v1/models lists the id → one streamed token; or a SwapFailure. */
+  awaitReady(plan: SwapPlan, watch: ReadyWatch): Promise<void>
+  /** The last lines of the container log of the plan's nodes, for the swap record. */
+  logExcerpt(plan: SwapPlan): Promise<string | null>
+}

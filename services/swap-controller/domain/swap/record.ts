@@ -1,0 +1,60 @@
+/**
+ * What every finished swap leaves behind, whatever happened: its swap record (phases in seconds —
+ * swap states and vLLM log phases have disjoint names, the latter feed the next load's ETA), one
+ * audit row, and a webhook event (`swap_complete` / `swap_failed`; a cancel sends none).
+ */
+import type { Coordination } from '../coordination/service.ts'
+import { swapEvent } from '../coordination/webhook.ts'
+import { stateDurations, type SwapJob } from './machine.ts'
+import { outcomeOf } from './view.ts'
+
+export interface SwapRecords {
+  start(r: { id: string; recipe: string; model: string | null; fromModel: string | null; startedAtMs: number }): void
+  finish(
+    id: string,
+    end: {
+      outcome: string
+      endedAtMs: number
+      phases: Record<string, number>
+      logExcerpt?: string | null
+      error?: string | null
+    },
+  ): boolean
+}
+
+export type RecordSinks = Pick<Coordination, 'recordAudit' | 'enqueueWebhook'>
+
+export function recordFinished(
+  job: SwapJob,
+  logPhases: Record<string, number>,
+  sinks: { loads: SwapRecords; coordination: RecordSinks },
+  ctx: { requestId?: string },
+): void {
+  const endedAtMs = job.finished_at_ms!
+  const durations = stateDurations(job, endedAtMs)
+  const seconds = Object.fromEntries(Object.entries(durations).map(([k, ms]) => [k, ms / 1000]))
+  const outcome = outcomeOf(job)
+  const phases = { ...seconds, ...logPhases }
+  sinks.loads.finish(job.id, { outcome, endedAtMs, phases, logExcerpt: job.log_excerpt, error: job.error })
+  sinks.coordination.recordAudit({
+    actor: job.actor,
+    requestId: ctx.requestId,
+    action: 'swap.start',
+    target: job.recipe,
+    outcome,
+    durationMs: durations,
+    detail: (job.error ?? `${job.from_model ?? 'nothing'} → ${job.model}`).slice(0, 500),
+  })
+  if (outcome === 'cancelled') return
+  sinks.coordination.enqueueWebhook(
+    swapEvent({
+      swapId: job.id,
+      recipe: job.recipe,
+      model: job.model,
+      fromModel: job.from_model,
+      startedAtMs: job.started_at_ms,
+      finishedAtMs: endedAtMs,
+      error: outcome === 'ready' ? null : (job.error ?? outcome),
+    }),
+  )
+}

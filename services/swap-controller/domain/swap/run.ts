@@ -1,0 +1,125 @@
+/**
+ * One swap, driven to its end: teardown (verified) → launch → readiness, with live progress from
+ * the log tail; on failure the log excerpt is kept and the previous model is relaunched — once.
+ * A teardown failure never rolls back: nothing new was started and the old container is still there.
+ */
+import type { Recipe } from '../catalog/types.ts'
+import { estimateEta, type LoadHistoryEntry } from '../progress/eta.ts'
+import { ProgressTracker } from '../progress/tracker.ts'
+import type { SwapEvents } from './events.ts'
+import type { SwapJob, SwapMachine, SwapState } from './machine.ts'
+import type { SwapPlan } from './plan.ts'
+import { SwapFailure, type ClusterDriver } from './ports.ts'
+import { progressView } from './view.ts'
+
+export interface RunSlot {
+  abort: AbortController
+  tracker: ProgressTracker | null
+  history: LoadHistoryEntry[]
+}
+
+export interface RunContext {
+  driver: ClusterDriver
+  machine: SwapMachine
+  events: SwapEvents
+  now: () => number
+  move(job: SwapJob, state: SwapState): void
+  publishState(job: SwapJob): void
+  plan(recipe: Recipe): SwapPlan
+  subscribeLogs?: (listener: (node: string, line: string, atMs: number) => void) => () => void
+  kickLogs?: () => void
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+export async function runSwap(
+  ctx: RunContext,
+  job: SwapJob,
+  p: SwapPlan,
+  previous: Recipe | null,
+  slot: RunSlot,
+): Promise<void> {
+  const signal = slot.abort.signal
+  let launched = false
+  try {
+    ctx.move(job, 'stopping')
+    await ctx.driver.stop(p, signal)
+    ctx.move(job, 'verifying-stopped')
+    await ctx.driver.verifyStopped(p, signal)
+    ctx.move(job, 'starting')
+    launched = true
+    await loadModel(ctx, job, p, slot, true)
+    ctx.move(job, 'ready')
+  } catch (err) {
+    await onFailure(ctx, job, p, previous, slot, err, launched)
+  }
+}
+
+/** Launch and wait for readiness; `track` (the target, not a rollback) moves the job and publishes progress. */
+async function loadModel(ctx: RunContext, job: SwapJob, p: SwapPlan, slot: RunSlot, track: boolean) {
+  const tracker = new ProgressTracker({ startedAtMs: ctx.now(), now: ctx.now })
+  if (track) slot.tracker = tracker
+  let lastPhase = ''
+  const unsubscribe = ctx.subscribeLogs?.((node, line, atMs) => {
+    tracker.push(node, line, atMs)
+    const snap = tracker.snapshot()
+    if (!track || snap.phase === lastPhase) return
+    lastPhase = snap.phase
+    const progress = progressView(snap, estimateEta(tracker, slot.history))
+    ctx.events.publish('progress', { job_id: job.id, ...progress })
+  })
+  try {
+    await ctx.driver.launch(p, slot.abort.signal)
+    ctx.kickLogs?.()
+    if (track) ctx.move(job, 'loading')
+    await ctx.driver.awaitReady(p, {
+      signal: slot.abort.signal,
+      onHealthy: () => track && ctx.move(job, 'warming'),
+      logFailure: () => tracker.snapshot().failure,
+    })
+    // A driver that found the model ready at its first look never reported `/health` separately.
+    if (track && job.state === 'loading') ctx.move(job, 'warming')
+  } finally {
+    unsubscribe?.()
+  }
+}
+
+async function onFailure(
+  ctx: RunContext,
+  job: SwapJob,
+  p: SwapPlan,
+  previous: Recipe | null,
+  slot: RunSlot,
+  err: unknown,
+  launched: boolean,
+) {
+  if (launched) job.log_excerpt = await ctx.driver.logExcerpt(p).catch(() => null)
+  if (slot.abort.signal.aborted) {
+    // Whatever was started is removed so no half-loaded model holds the memory.
+    if (launched) await ctx.driver.stop(p, AbortSignal.timeout(60_000)).catch(() => undefined)
+    ctx.move(job, 'cancelled')
+    return
+  }
+  ctx.machine.fail(job.id, messageOf(err), job.log_excerpt)
+  ctx.publishState(job)
+  const teardownFailed = err instanceof SwapFailure && err.stage === 'teardown'
+  if (!previous || teardownFailed) return
+  await rollBack(ctx, job, previous, slot, messageOf(err))
+}
+
+async function rollBack(ctx: RunContext, job: SwapJob, previous: Recipe, slot: RunSlot, cause: string) {
+  ctx.move(job, 'rolling-back')
+  job.rollback = { recipe: previous.key, outcome: 'running' }
+  try {
+    const back = ctx.plan(previous)
+    await ctx.driver.stop(back, slot.abort.signal)
+    await ctx.driver.verifyStopped(back, slot.abort.signal)
+    await loadModel(ctx, job, back, slot, false)
+    job.rollback.outcome = 'ready'
+    ctx.move(job, 'ready')
+  } catch (err) {
+    job.rollback.outcome = 'failed'
+    job.error = `${cause}; rollback to ${previous.key} failed: ${messageOf(err)}`
+    ctx.move(job, slot.abort.signal.aborted ? 'cancelled' : 'failed')
+  }
+}
