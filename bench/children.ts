@@ -1,28 +1,33 @@
 /**
  * The benchmark's child processes: forked helpers (upstream, load generator) that talk over IPC,
- * a cleanup list run in reverse on the way out (also on error and on Ctrl-C), and the resident
- * memory of a process as the kernel reports it.
+ * a cleanup list run in reverse on the way out (also on error and on Ctrl-C), and what the kernel
+ * says a process used: resident memory, CPU time.
  */
-import { type ChildProcess, fork } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { type ChildProcess, fork, spawnSync } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
 
 export type Cleanup = () => Promise<unknown> | unknown
 
 export class Cleanups {
   private readonly steps: Array<{ name: string; run: Cleanup }> = []
+  /** Callers (the normal exit and a signal handler) wait for the same run, never cut it short. */
+  private running: Promise<void> = Promise.resolve()
 
   add(name: string, run: Cleanup) {
     this.steps.push({ name, run })
   }
 
-  async runAll(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step.run()
-      } catch (err) {
-        console.error(`bench: cleanup of ${step.name} failed: ${(err as Error).message}`)
+  runAll(): Promise<void> {
+    this.running = this.running.then(async () => {
+      for (const step of this.steps.splice(0).reverse()) {
+        try {
+          await step.run()
+        } catch (err) {
+          console.error(`bench: cleanup of ${step.name} failed: ${(err as Error).message}`)
+        }
       }
-    }
+    })
+    return this.running
   }
 }
 
@@ -34,8 +39,8 @@ export interface Forked {
 }
 
 /** Forks a TypeScript file (tsx is inherited from our own execArgv) and waits for its `ready`. */
-export async function forkReady(file: URL, timeoutMs = 15_000): Promise<Forked> {
-  const child = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+export async function forkReady(file: URL, args: string[] = [], timeoutMs = 15_000): Promise<Forked> {
+  const child = fork(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
   let nextId = 1
   const hello = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -89,4 +94,34 @@ export async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: 
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN)
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 }
+}
+
+let ticksPerSecond: number | null = null
+
+/** CPU time (user + system, all threads) used so far by these processes, in seconds (Linux `/proc`). */
+export async function cpuSecondsOf(pids: number[]): Promise<number> {
+  if (ticksPerSecond === null) {
+    const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()
+    ticksPerSecond = Number(out) > 0 ? Number(out) : 100
+  }
+  let ticks = 0
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name, which may itself contain spaces: utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    ticks += Number(fields[11]) + Number(fields[12])
+  }
+  return ticks / ticksPerSecond
+}
+
+/** A process and its direct children (nginx: the master and its worker). */
+export async function withChildren(pid: number): Promise<number[]> {
+  const pids = [pid]
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    if (ppid === pid) pids.push(Number(entry))
+  }
+  return pids
 }

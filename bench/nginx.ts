@@ -17,6 +17,8 @@ export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/
 export interface RunningNginx {
   url: string
   version: string
+  /** The master process; its worker is its child. */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -66,7 +68,8 @@ export async function startNginx(dir: string, upstreamPort: number): Promise<Run
   const port = await freePort()
   const conf = join(prefix, 'nginx.conf')
   await writeFile(conf, nginxConfig(prefix, port, upstreamPort))
-  const args = ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf, '-g', `daemon off; pid ${join(prefix, 'nginx.pid')};`]
+  const pidFile = join(prefix, 'nginx.pid')
+  const args = ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf, '-g', `daemon off; pid ${pidFile};`]
   const child = spawn(NGINX_BIN, args, { stdio: ['ignore', 'inherit', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (c: Buffer) => {
@@ -81,5 +84,5 @@ export async function startNginx(dir: string, upstreamPort: number): Promise<Run
     throw new Error(`nginx did not start: ${(err as Error).message}\n${stderr}`)
   }
   // SIGTERM is nginx's fast shutdown; the master takes its worker with it.
-  return { url, version, stop }
+  return { url, version, pid: child.pid!, stop }
 }

@@ -4,6 +4,7 @@
  * the printed table. Nothing here fails anything: a missed target is reported, not thrown.
  */
 import type { Samples } from './load.ts'
+import type { MemoryRow } from './memory.ts'
 
 export interface Summary {
   count: number
@@ -99,7 +100,9 @@ export interface Figures {
   lagP99Ms: Record<string, number>
   throughput: Record<string, Throughput>
   sse: Record<string, Summary>
-  rss: Array<{ name: string; rssMiB: number; peakMiB: number }>
+  /** CPU time of the proxy process(es) per request in the throughput phase; null for direct. */
+  cpuUsPerRequest: Record<string, number | null>
+  rss: MemoryRow[]
   targets: TargetCheck[]
 }
 
@@ -116,6 +119,7 @@ export function render(f: Figures, rate: number, concurrency: number): string {
       'added p99',
       `req/s @c${concurrency}`,
       '× nginx',
+      'CPU µs/req',
       'SSE p50 ms',
       'SSE p99 ms',
       'SSE added p99',
@@ -135,20 +139,43 @@ export function render(f: Figures, rate: number, concurrency: number): string {
       base ? '' : signed(l.p99Ms - direct.p99Ms, 3),
       num(t.rps, 0),
       num(t.rps / nginxRps, 2),
+      num(f.cpuUsPerRequest[p] ?? Number.NaN, 1),
       num(s.p50Ms, 3),
       num(s.p99Ms, 3),
       base ? '' : signed(s.p99Ms - sseDirect.p99Ms, 3),
       String(l.errors + t.errors + s.errors),
     ])
   }
+  const names = [...new Set(f.rss.map((r) => r.name))]
+  const rssOf = (name: string, how: MemoryRow['how']) => f.rss.find((r) => r.name === name && r.how === how)
   const memory = table([
-    ['process (idle)', 'RSS MiB', 'peak MiB'],
-    ...f.rss.map((r) => [r.name, num(r.rssMiB, 1), num(r.peakMiB, 1)]),
+    ['process (idle)', 'RSS MiB via tsx', 'RSS MiB compiled', 'baseline MiB'],
+    ...names.map((n) => [
+      n,
+      num(rssOf(n, 'tsx')?.rssMiB ?? Number.NaN, 1),
+      num(rssOf(n, 'compiled')?.rssMiB ?? Number.NaN, 1),
+      num(rssOf(n, 'baseline')?.rssMiB ?? Number.NaN, 1),
+    ]),
   ])
   const targets = table([
     ['target', 'measured', 'goal', ''],
     ...f.targets.map((t) => [t.figure, num(t.value, 2), t.target, t.met ? 'met' : 'MISSED']),
   ])
   const lag = f.paths.map((p) => `${p} ${num(f.lagP99Ms[p]!, 2)} ms`).join(', ')
-  return `${table(rows)}\n\nopen-loop start lag p99: ${lag}\n\n${memory}\n\n${targets}\n`
+  const notes = [`open-loop start lag p99: ${lag}`]
+  const fast = f.throughput.gateway
+  const portable = f.throughput['gateway-portable']
+  if (fast && portable) {
+    const cpu = (f.cpuUsPerRequest.gateway ?? Number.NaN) / (f.cpuUsPerRequest['gateway-portable'] ?? Number.NaN)
+    const rps = num(fast.rps / portable.rps, 2)
+    notes.push(`gateway (Node fast path) vs gateway-portable: req/s ×${rps}, CPU per request ×${num(cpu, 2)}`)
+  }
+  const [gw, bare, ngx] = [f.cpuUsPerRequest.gateway, f.cpuUsPerRequest['node-bare'], f.cpuUsPerRequest.nginx]
+  if (gw && bare && ngx) {
+    notes.push(
+      `CPU per request: gateway ${num(gw, 1)} µs = a bare Node proxy ${num(bare, 1)} µs + the gateway's own ` +
+        `work ${num(gw - bare, 1)} µs; nginx ${num(ngx, 1)} µs`,
+    )
+  }
+  return `${table(rows)}\n\n${notes.join('\n')}\n\n${memory}\n\n${targets}\n`
 }

@@ -2,9 +2,11 @@ import type { Hono, MiddlewareHandler } from 'hono'
 import type { Logger } from '../../shared/logger.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
+import type { NodeHandler } from '../../shared/serve.ts'
 import { type AppEnv, createService, type ServiceApp } from '../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../shared/topology.ts'
 import type { BackendReader } from './adapters/backend-reader.ts'
+import { createNodeFrontDoor } from './adapters/node-front-door.ts'
 import { createStatusSource, type ServiceProbe } from './adapters/service-probe.ts'
 import type { UpstreamProxy } from './adapters/upstream-proxy.ts'
 import type { GatewayConfig } from './config.ts'
@@ -13,7 +15,7 @@ import { isCrossSiteControlRequest } from './domain/csrf.ts'
 import type { OpenApiDoc } from './domain/openapi-merge.ts'
 import { mountDashboard } from './routes/dashboard.ts'
 import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
-import { createFrontDoor, crossSiteRefused, type FrontDoor } from './routes/front-door.ts'
+import { createFrontDoor, createProxyPolicy, crossSiteRefused, type FrontDoor } from './routes/front-door.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { statusRoutes } from './routes/status.ts'
 
@@ -46,11 +48,19 @@ export interface GatewayDeps {
   now?: () => Date
 }
 
+export interface Gateway {
+  app: ServiceApp
+  /** For `startService` on Node: proxied requests without web Request/Response (adapters/node-front-door.ts). */
+  nodeHandler: NodeHandler
+}
+
 /**
  * The gateway: a service app for its own routes (status, discovery, docs, dashboard) whose `fetch`
- * first offers each request to the proxy fast path (see routes/front-door.ts).
+ * first offers each request to the proxy's front door (see routes/front-door.ts) — the portable
+ * path, which Deno runs — and a Node handler that proxies the same requests by the same rules
+ * without web objects.
  */
-export function buildApp(deps: GatewayDeps): ServiceApp {
+export function buildGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps
   const now = deps.now ?? (() => new Date())
   const metrics = deps.metrics ?? createMetrics(SERVICE_NAME)
@@ -76,7 +86,7 @@ export function buildApp(deps: GatewayDeps): ServiceApp {
   app.route('/', docsRoutes({ reader: deps.reader, ownDoc, disabled, timeoutMs }))
   mountDashboard(app, deps.dashboard)
 
-  const frontDoor = createFrontDoor({
+  const frontDoorOptions = {
     proxy: deps.proxy,
     limits: {
       audio: config.AUDIO_BODY_LIMIT_BYTES,
@@ -91,9 +101,15 @@ export function buildApp(deps: GatewayDeps): ServiceApp {
     disabled,
     metrics,
     logger,
-  })
-  installFrontDoor(app, frontDoor)
-  return app
+  }
+  const policy = createProxyPolicy(frontDoorOptions)
+  installFrontDoor(app, createFrontDoor(frontDoorOptions, policy))
+  return { app, nodeHandler: createNodeFrontDoor({ proxy: deps.proxy, policy }) }
+}
+
+/** The app alone, for callers that serve it through `fetch` only. */
+export function buildApp(deps: GatewayDeps): ServiceApp {
+  return buildGateway(deps).app
 }
 
 /** The gateway is ready when it answers; each backend is a dependency it reports on, never critical. */

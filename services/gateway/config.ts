@@ -39,6 +39,11 @@ export const configShape = {
   PROXY_CONNECT_TIMEOUT_MS: env.int(3000, 100),
   /** Keep-alive connections per backend; bounded so a flood cannot exhaust sockets. */
   PROXY_CONNECTIONS: env.int(512, 1, 65_535),
+  /**
+   * On Node, proxied requests skip web Request/Response objects (adapters/node-front-door.ts). Off
+   * serves them through the portable path Deno uses: same behaviour, more CPU per request.
+   */
+  PROXY_NODE_FAST_PATH: env.bool(true),
   /** What a client is told to wait when a backend is not there. */
   RETRY_AFTER_S: env.int(5, 0, 3600),
   /** Backends' `/ready` probes their upstreams with a 2 s budget, so allow a little more. */

@@ -3,7 +3,7 @@ import { buildDashboard } from '../../ui/app.tsx'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
 import { createUpstreamProxy } from './adapters/upstream-proxy.ts'
-import { buildApp, SERVICE_NAME } from './app.ts'
+import { buildGateway, SERVICE_NAME } from './app.ts'
 import { backendUrls, loadGatewayConfig } from './config.ts'
 
 await startService({
@@ -28,7 +28,7 @@ await startService({
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
     })
-    const app = buildApp({
+    const { app, nodeHandler } = buildGateway({
       config,
       logger: kit.logger,
       metrics: kit.metrics,
@@ -38,6 +38,10 @@ await startService({
       probe,
       dashboard,
     })
-    return { app, onClose: [() => proxy.close(), () => reader.close()] }
+    return {
+      app,
+      nodeHandler: config.PROXY_NODE_FAST_PATH ? nodeHandler : undefined,
+      onClose: [() => proxy.close(), () => reader.close()],
+    }
   },
 })

@@ -51,6 +51,23 @@ describe('streaming proxy', () => {
     expect(received.map((r) => r.text).join('')).toContain('data: [DONE]')
   })
 
+  it('sends an event stream’s head before its first event', async () => {
+    const upstream = await track(
+      listen((req, res) => {
+        req.resume()
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        res.flushHeaders()
+        setTimeout(() => res.end('data: late\n\n'), 600)
+      }),
+    )
+    const gw = await track(startGateway({ 'swap-controller': upstream.url }))
+    const started = Date.now()
+    const res = await request(`${gw.url}/api/swap/job-1/stream`)
+    // The client knows the stream is open while the backend has said nothing yet.
+    expect(Date.now() - started).toBeLessThan(400)
+    expect(await res.body.text()).toBe('data: late\n\n')
+  })
+
   it('aborts the backend stream soon after the client goes away', async () => {
     let closedAt = 0
     let finished = false

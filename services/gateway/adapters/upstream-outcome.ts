@@ -17,34 +17,44 @@ export class ClientGone extends Error {
 
 const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer'])
 
+/** Response headers as Node's `writeHead` takes them; a repeated header (set-cookie) stays a list. */
+export type ResponseHeaders = Record<string, string | string[]>
+
+/** The backend's headers a client may see, plus our request id when the backend sent none. */
 export function responseHeaders(
   raw: Record<string, string | string[] | undefined>,
   requestId: string,
-): HeadersInit {
+): ResponseHeaders {
   const listed = typeof raw.connection === 'string'
     ? raw.connection.toLowerCase().split(',').map((s) => s.trim())
     : []
-  const plain: Record<string, string> = {}
-  let pairs: Array<[string, string]> | null = null
+  const out: ResponseHeaders = {}
   for (const key in raw) {
     const value = raw[key]
     if (value === undefined || DROP_RESPONSE.has(key) || key.startsWith('proxy-') || listed.includes(key)) {
       continue
     }
-    if (typeof value === 'string') {
-      if (pairs) pairs.push([key, value])
-      else plain[key] = value
-      continue
-    }
-    // Repeated headers (set-cookie) must stay separate lines; a plain object cannot hold them.
-    pairs ??= Object.entries(plain)
-    for (const v of value) pairs.push([key, v])
+    out[key] = value
   }
-  if (raw['x-request-id'] === undefined) {
-    if (pairs) pairs.push(['x-request-id', requestId])
-    else plain['x-request-id'] = requestId
+  if (raw['x-request-id'] === undefined) out['x-request-id'] = requestId
+  return out
+}
+
+/** For a web Response: the record itself, or name/value pairs when a header repeats. */
+export function webHeaders(headers: ResponseHeaders): HeadersInit {
+  let pairs: Array<[string, string]> | null = null
+  for (const key in headers) {
+    if (typeof headers[key] === 'string') continue
+    pairs = []
+    break
   }
-  return pairs ?? plain
+  if (pairs === null) return headers as Record<string, string>
+  for (const key in headers) {
+    const value = headers[key]!
+    if (typeof value === 'string') pairs.push([key, value])
+    else for (const v of value) pairs.push([key, v])
+  }
+  return pairs
 }
 
 export function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {

@@ -35,48 +35,67 @@ const NOT_FORWARDED = new Set([
 const REQUEST_ID_PATTERN = /^[\w\-.:=]{1,128}$/
 
 export function scanHeaders(request: Request, env: unknown): ScannedHeaders {
-  const headers: string[] = []
-  let requestId: string | null = null
-  let contentLengthHeader: string | null = null
-  let origin: string | null = null
-  let referer: string | null = null
-  let host: string | null = null
-  let forwardedFor: string | null = null
-  let forwardedProto: string | null = null
-  let forwardedHost: string | null = null
-  let connection: string | null = null
-  for (const [name, value] of request.headers) {
-    if (name === 'x-request-id') requestId = value
-    else if (name === 'content-length') contentLengthHeader = value
-    else if (name === 'host') host = value
-    else if (name === 'x-forwarded-for') forwardedFor = value
-    else if (name === 'x-forwarded-proto') forwardedProto = value
-    else if (name === 'x-forwarded-host') forwardedHost = value
-    else if (name === 'connection') connection = value
-    else if (name === 'origin') origin = value
-    else if (name === 'referer') referer = value
-    if (NOT_FORWARDED.has(name) || name.startsWith('proxy-')) continue
-    headers.push(name, value)
+  const scan = new HeaderScan()
+  for (const [name, value] of request.headers) scan.add(name, value)
+  return scan.finish(request.url.startsWith('https:'), clientAddress(env))
+}
+
+const joined = (earlier: string | null, value: string) => (earlier === null ? value : `${earlier}, ${value}`)
+
+/**
+ * One pass over the client's headers, whichever way they arrive: web `Headers` (the portable path)
+ * or Node's raw list (the Node fast path), names in lower case. A header sent twice is joined with
+ * ", " as `Headers` joins it, so both paths judge the same Origin, Host and request id.
+ */
+export class HeaderScan {
+  private readonly headers: string[] = []
+  private requestId: string | null = null
+  private contentLengthHeader: string | null = null
+  private origin: string | null = null
+  private referer: string | null = null
+  private host: string | null = null
+  private forwardedFor: string | null = null
+  private forwardedProto: string | null = null
+  private forwardedHost: string | null = null
+  private connection: string | null = null
+
+  add(name: string, value: string) {
+    if (name === 'x-request-id') this.requestId = joined(this.requestId, value)
+    else if (name === 'content-length') this.contentLengthHeader = joined(this.contentLengthHeader, value)
+    else if (name === 'host') this.host = joined(this.host, value)
+    else if (name === 'x-forwarded-for') this.forwardedFor = joined(this.forwardedFor, value)
+    else if (name === 'x-forwarded-proto') this.forwardedProto = joined(this.forwardedProto, value)
+    else if (name === 'x-forwarded-host') this.forwardedHost = joined(this.forwardedHost, value)
+    else if (name === 'connection') this.connection = joined(this.connection, value)
+    else if (name === 'origin') this.origin = joined(this.origin, value)
+    else if (name === 'referer') this.referer = joined(this.referer, value)
+    if (NOT_FORWARDED.has(name) || name.startsWith('proxy-')) return
+    this.headers.push(name, value)
   }
-  if (connection !== null) dropListed(headers, connection)
-  const id = requestId !== null && REQUEST_ID_PATTERN.test(requestId) ? requestId : crypto.randomUUID()
-  headers.push('x-request-id', id)
-  const chain = forwardedChain(forwardedFor, clientAddress(env))
-  if (chain !== null) headers.push('x-forwarded-for', chain)
-  headers.push('x-forwarded-proto', forwardedProto ?? (request.url.startsWith('https:') ? 'https' : 'http'))
-  if (forwardedHost !== null || host !== null) headers.push('x-forwarded-host', forwardedHost ?? host ?? '')
-  const length = contentLengthHeader !== null && /^\d{1,15}$/.test(contentLengthHeader)
-    ? Number(contentLengthHeader)
-    : null
-  return {
-    headers,
-    requestId: id,
-    contentLength: length,
-    contentLengthHeader,
-    origin,
-    referer,
-    host,
-    forwardedHost,
+
+  /** `secure`: the client reached us over TLS; `client`: its address, when the server knows it. */
+  finish(secure: boolean, client: string | null): ScannedHeaders {
+    const { headers, requestId, contentLengthHeader, forwardedHost, host } = this
+    if (this.connection !== null) dropListed(headers, this.connection)
+    const id = requestId !== null && REQUEST_ID_PATTERN.test(requestId) ? requestId : crypto.randomUUID()
+    headers.push('x-request-id', id)
+    const chain = forwardedChain(this.forwardedFor, client)
+    if (chain !== null) headers.push('x-forwarded-for', chain)
+    headers.push('x-forwarded-proto', this.forwardedProto ?? (secure ? 'https' : 'http'))
+    if (forwardedHost !== null || host !== null) headers.push('x-forwarded-host', forwardedHost ?? host ?? '')
+    const length = contentLengthHeader !== null && /^\d{1,15}$/.test(contentLengthHeader)
+      ? Number(contentLengthHeader)
+      : null
+    return {
+      headers,
+      requestId: id,
+      contentLength: length,
+      contentLengthHeader,
+      origin: this.origin,
+      referer: this.referer,
+      host,
+      forwardedHost,
+    }
   }
 }
 
@@ -111,7 +130,7 @@ export function clientAddress(env: unknown): string | null {
  * them over without building a stream, which is most of the cost of proxying a POST. Anything
  * larger, or of unknown length, streams.
  */
-const SMALL_BODY_BYTES = 64 * 1024
+export const SMALL_BODY_BYTES = 64 * 1024
 
 export async function requestBody(
   request: Request,

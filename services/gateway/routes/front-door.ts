@@ -12,7 +12,7 @@ import type { Metrics } from '../../../shared/metrics.ts'
 import type { UpstreamProxy } from '../adapters/upstream-proxy.ts'
 import { isCrossSiteControlRequest } from '../domain/csrf.ts'
 import { type Budget, resolveRoute, type Route } from '../domain/route-table.ts'
-import { requestBody, scanHeaders } from './forwarding.ts'
+import { requestBody, type ScannedHeaders, scanHeaders } from './forwarding.ts'
 
 export interface FrontDoorOptions {
   proxy: UpstreamProxy
@@ -35,7 +35,21 @@ export const crossSiteRefused = () =>
 
 const METHOD_LABELS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
-export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
+/**
+ * What every proxied request goes through, whichever server delivered it (this front door, or the
+ * Node fast path in adapters/node-front-door.ts): the refusals, the budgets, the error a failure
+ * becomes, and the metric. Both paths call the same functions, so they cannot drift apart.
+ */
+export interface ProxyPolicy {
+  /** Throws the refusal (backend switched off, cross-site, declared body too large); else the budgets. */
+  admit(route: Route, method: string, path: string, h: ScannedHeaders): { limit: number; timeoutMs: number }
+  /** Any failure as the AppError to answer with; 5xx are logged, anything unexpected as a bug. */
+  failure(err: unknown, route: Route, requestId: string): AppError
+  /** One metric (and, at debug level, one line) per proxied request; `started` from performance.now(). */
+  record(route: Route, method: string, status: number, started: number, requestId: string): void
+}
+
+export function createProxyPolicy(options: FrontDoorOptions): ProxyPolicy {
   const disabled = new Set(options.disabled)
   const { requests, duration } = options.metrics
   // Access lines for every proxied request are a debug aid; at info level only failures are logged.
@@ -51,18 +65,8 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
     )
   }
 
-  async function proxied(
-    request: Request,
-    env: unknown,
-    route: Route,
-    path: string,
-    target: string,
-  ): Promise<Response> {
-    const started = performance.now()
-    const method = request.method
-    const h = scanHeaders(request, env)
-    let status = 500
-    try {
+  return {
+    admit(route, method, path, h) {
       if (disabled.has(route.service)) {
         throw new AppError(
           503,
@@ -73,6 +77,56 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
       if (isCrossSiteControlRequest(method, path, h)) throw crossSiteRefused()
       const limit = options.limits[route.budget]
       if (h.contentLength !== null && h.contentLength > limit) throw payloadTooLarge(limit)
+      return { limit, timeoutMs: options.timeouts[route.budget] }
+    },
+
+    failure(err, route, requestId) {
+      const appError = err instanceof AppError ? err : unexpected(err, requestId)
+      if (appError.status >= 500) {
+        options.logger.warn(
+          { reqId: requestId, route: route.pattern, status: appError.status, detail: appError.message },
+          'proxy error',
+        )
+      }
+      return appError
+    },
+
+    record(route, method, status, started, requestId) {
+      const seconds = (performance.now() - started) / 1000
+      const labels = {
+        route: route.pattern,
+        method: METHOD_LABELS.has(method) ? method : 'OTHER',
+        status: String(status),
+      }
+      requests.inc(labels)
+      duration.observe(labels, seconds)
+      if (debug) {
+        options.logger.debug({
+          reqId: requestId,
+          method,
+          route: route.pattern,
+          status,
+          ms: Math.round(seconds * 1000),
+        }, 'proxied')
+      }
+    },
+  }
+}
+
+/** Path (no query) of a request target, the part the route table and the error style go by. */
+export function pathOf(target: string): string {
+  const queryStart = target.indexOf('?')
+  return queryStart === -1 ? target : target.slice(0, queryStart)
+}
+
+export function createFrontDoor(options: FrontDoorOptions, policy = createProxyPolicy(options)): FrontDoor {
+  async function proxied(request: Request, env: unknown, route: Route, path: string, target: string) {
+    const started = performance.now()
+    const method = request.method
+    const h = scanHeaders(request, env)
+    let status = 500
+    try {
+      const { limit, timeoutMs } = policy.admit(route, method, path, h)
       const body = method === 'GET' || method === 'HEAD'
         ? null
         : await readableBody(request, h.contentLength, limit)
@@ -85,40 +139,18 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
         path: route.upstreamPath ?? target,
         headers: h.headers,
         body,
-        timeoutMs: options.timeouts[route.budget],
+        timeoutMs,
         clientSignal: () => request.signal,
         requestId: h.requestId,
       })
       status = response.status
       return response
     } catch (err) {
-      const appError = err instanceof AppError ? err : unexpected(err, h.requestId)
+      const appError = policy.failure(err, route, h.requestId)
       status = appError.status
-      if (status >= 500) {
-        options.logger.warn(
-          { reqId: h.requestId, route: route.pattern, status, detail: appError.message },
-          'proxy error',
-        )
-      }
       return errorResponse(appError, path, h.requestId)
     } finally {
-      const seconds = (performance.now() - started) / 1000
-      const labels = {
-        route: route.pattern,
-        method: METHOD_LABELS.has(method) ? method : 'OTHER',
-        status: String(status),
-      }
-      requests.inc(labels)
-      duration.observe(labels, seconds)
-      if (debug) {
-        options.logger.debug({
-          reqId: h.requestId,
-          method,
-          route: route.pattern,
-          status,
-          ms: Math.round(seconds * 1000),
-        }, 'proxied')
-      }
+      policy.record(route, method, status, started, h.requestId)
     }
   }
 
@@ -126,11 +158,11 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
     const url = request.url
     const pathStart = url.indexOf('/', url.indexOf('//') + 2)
     if (pathStart === -1) return null
-    const queryStart = url.indexOf('?', pathStart)
-    const path = queryStart === -1 ? url.slice(pathStart) : url.slice(pathStart, queryStart)
+    const target = url.slice(pathStart)
+    const path = pathOf(target)
     const route = resolveRoute(path)
     if (route === null) return null
-    return proxied(request, env, route, path, url.slice(pathStart))
+    return proxied(request, env, route, path, target)
   }
 }
 
@@ -143,8 +175,13 @@ async function readableBody(request: Request, declared: number | null, limit: nu
   }
 }
 
-/** The shared renderer, without a Hono context: same bodies, headers and request id. */
-export function errorResponse(err: AppError, path: string, requestId: string): Response {
+/** The shared renderer, without a Hono context: same bodies, headers and request id on both paths. */
+export function renderProxyError(err: AppError, path: string, requestId: string) {
   const rendered = renderError(err, errorStyleFor(path), requestId, path)
-  return new Response(JSON.stringify(rendered.body), { status: rendered.status, headers: rendered.headers })
+  return { status: rendered.status, headers: rendered.headers, body: JSON.stringify(rendered.body) }
+}
+
+export function errorResponse(err: AppError, path: string, requestId: string): Response {
+  const { status, headers, body } = renderProxyError(err, path, requestId)
+  return new Response(body, { status, headers })
 }

@@ -1,19 +1,21 @@
 /**
  * Test scaffolding: fake backends on real sockets (127.0.0.1, port 0) and a gateway served over
- * real HTTP by @hono/node-server, as in production, so streaming, aborts and limits are exercised
- * end to end. Every server is closed by the test that starts it.
+ * real HTTP by the shared serve helper, as main.ts serves it on Node — proxied requests on the Node
+ * fast path — so streaming, aborts and limits are exercised end to end. proxy-portable.test.ts runs
+ * the proxy suites again on the portable path (web Request/Response, as on Deno). Every server is
+ * closed by the test that starts it.
  */
 import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { silentLogger } from '../../../shared/logger.ts'
+import { serve } from '../../../shared/serve.ts'
 import type { AppEnv } from '../../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import { createBackendReader } from '../adapters/backend-reader.ts'
 import { createServiceProbe } from '../adapters/service-probe.ts'
 import { createUpstreamProxy, type UpstreamProxyOptions } from '../adapters/upstream-proxy.ts'
-import { buildApp, type GatewayAppConfig } from '../app.ts'
+import { buildGateway, type GatewayAppConfig } from '../app.ts'
 import type { BackendName } from '../domain/route-table.ts'
 
 export interface Listening {
@@ -66,7 +68,20 @@ export const testConfig = (overrides: Partial<GatewayAppConfig> = {}): GatewayAp
 })
 
 export interface GatewayUnderTest extends Listening {
-  app: ReturnType<typeof buildApp>
+  app: ReturnType<typeof buildGateway>['app']
+  /** How proxied requests are served over HTTP (in-process `app.request` is always portable). */
+  path: ServePath
+  /** Request targets the Node fast path took (the first 1000), so tests can tell which path ran. */
+  fastPathTook: string[]
+}
+
+/** `node`: main.ts's choice on Node (the fast path); `portable`: everything through `fetch`, as on Deno. */
+export type ServePath = 'node' | 'portable'
+let servePath: ServePath = 'node'
+
+/** For a test file that runs the same tests on the other path (see proxy-portable.test.ts). */
+export function useServePath(path: ServePath) {
+  servePath = path
 }
 
 /** Backends not given point at a dead port, as if they were not running. */
@@ -93,18 +108,40 @@ export async function startGateway(
   })
   const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
   const probe = createServiceProbe({ reader, urls, disabled: config.DISABLED_SERVICES, cacheMs: 0 })
-  const app = buildApp({ config, logger: silentLogger(), proxy, reader, probe, dashboard: options.dashboard })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  const { port } = server.address() as AddressInfo
+  const logger = silentLogger()
+  const { app, nodeHandler } = buildGateway({ config, logger, proxy, reader, probe, dashboard: options.dashboard })
+  const path = servePath
+  const fastPathTook: string[] = []
+  const start = () =>
+    serve({
+      fetch: app.fetch,
+      nodeHandler: path === 'portable' ? undefined : (req, res) => {
+        const took = nodeHandler(req, res)
+        if (took && fastPathTook.length < 1000) fastPathTook.push(req.url ?? '')
+        return took
+      },
+      port: 0,
+      hostname: '127.0.0.1',
+      logger,
+      lifecycle: new AbortController(),
+      // Tests leave streams open on purpose; closing cuts them at once.
+      graceMs: 0,
+    })
+  // The fast path leaves Hosts with a port from 60000 up to the portable path (node-front-door.ts);
+  // a test gateway there would quietly test the wrong path.
+  let server = await start()
+  for (let tries = 0; server.port >= 60_000 && tries < 20; tries++) {
+    const taken = server
+    server = await start()
+    await taken.close()
+  }
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    path,
+    fastPathTook,
+    url: `http://127.0.0.1:${server.port}`,
     async close() {
-      await new Promise<void>((done) => {
-        ;(server as unknown as { closeAllConnections(): void }).closeAllConnections()
-        server.close(() => done())
-      })
+      await server.close()
       await Promise.all([proxy.close(), reader.close()])
     },
   }

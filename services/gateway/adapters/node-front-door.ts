@@ -1,0 +1,181 @@
+/**
+ * The gateway's Node fast path: on Node, a proxied request never becomes a web Request or Response.
+ * Its headers are read from Node's raw list, its body goes to undici as Node's own chunks, and the
+ * answer is written straight to Node's response (node-relay.ts). Building the web objects cost the
+ * gateway about a third of its CPU per request (bench/README.md). Every decision is shared with
+ * the portable path, which Deno runs (routes/front-door.ts): the route table, header filtering
+ * (`HeaderScan`), the policy (refusals, budgets, errors, metrics), error rendering, and the
+ * exchange with the backend (exchange.ts). Requests it declines — paths the gateway answers itself,
+ * and request targets the portable path would rewrite — go on to the Hono app unchanged.
+ */
+import { Buffer } from 'node:buffer'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { badRequest, payloadTooLarge } from '../../../shared/errors.ts'
+import type { NodeHandler } from '../../../shared/serve.ts'
+import { resolveRoute, type Route } from '../domain/route-table.ts'
+import { HeaderScan, type ScannedHeaders, SMALL_BODY_BYTES } from '../routes/forwarding.ts'
+import { pathOf, type ProxyPolicy, renderProxyError } from '../routes/front-door.ts'
+import { concat } from './upstream-outcome.ts'
+import type { UpstreamProxy } from './upstream-proxy.ts'
+
+export interface NodeFrontDoorOptions {
+  proxy: UpstreamProxy
+  /** The same policy object the portable front door uses. */
+  policy: ProxyPolicy
+}
+
+/**
+ * @hono/node-server gives the portable path the raw request target only when target and Host are
+ * this plain (these are its rules); anything else it normalizes with WHATWG URL parsing (dot
+ * segments, percent-encoding, host checks). Taking only plain requests, the fast path routes and
+ * forwards exactly the string the portable path would.
+ */
+const PLAIN_TARGET = /^\/[!#$&-;=?-[\]_a-z~]*$/
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/
+const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/
+
+export function createNodeFrontDoor({ proxy, policy }: NodeFrontDoorOptions): NodeHandler {
+  async function proxied(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    path: string,
+    target: string,
+    h: ScannedHeaders,
+  ) {
+    const started = performance.now()
+    const method = req.method ?? 'GET'
+    const hasBody = method !== 'GET' && method !== 'HEAD'
+    let status = 500
+    try {
+      const { limit, timeoutMs } = policy.admit(route, method, path, h)
+      const body = hasBody ? await nodeBody(req, h.contentLength, limit) : null
+      if (body !== null && h.contentLengthHeader !== null) h.headers.push('content-length', h.contentLengthHeader)
+      status = await proxy.relay({
+        service: route.service,
+        method,
+        path: route.upstreamPath ?? target,
+        headers: h.headers,
+        body,
+        timeoutMs,
+        clientSignal: null,
+        requestId: h.requestId,
+      }, res)
+    } catch (err) {
+      const appError = policy.failure(err, route, h.requestId)
+      status = appError.status
+      writeError(res, renderProxyError(appError, path, h.requestId))
+    } finally {
+      policy.record(route, method, status, started, h.requestId)
+      if (hasBody) releaseBody(req, res)
+    }
+  }
+
+  return (req, res) => {
+    const target = req.url ?? ''
+    if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target)) return false
+    const path = pathOf(target)
+    const route = resolveRoute(path)
+    if (route === null) return false
+    const scan = new HeaderScan()
+    const raw = req.rawHeaders
+    for (let i = 0; i < raw.length; i += 2) scan.add(raw[i]!.toLowerCase(), raw[i + 1]!)
+    const secure = (req.socket as { encrypted?: boolean }).encrypted === true
+    const h = scan.finish(secure, req.socket.remoteAddress ?? null)
+    if (h.host === null || !PLAIN_HOST.test(h.host)) return false
+    proxied(req, res, route, path, target, h).catch(() => res.destroy())
+    return true
+  }
+}
+
+/** As the portable path's `requestBody`: small declared bodies read whole, the rest streamed and counted. */
+async function nodeBody(req: IncomingMessage, declared: number | null, limit: number) {
+  if (declared === 0) return null
+  if (declared === null || declared > SMALL_BODY_BYTES) return limitedBody(req, limit)
+  try {
+    return await readWhole(req)
+  } catch {
+    // A client that stops sending mid-body gets a 400 (if it is still there to read it), not a 502.
+    throw badRequest('The request body could not be read.')
+  }
+}
+
+function readWhole(req: IncomingMessage): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk)
+      size += chunk.byteLength
+    })
+    req.once('end', () => resolve(concat(chunks, size)))
+    req.once('error', reject)
+    req.once('close', () => {
+      if (!req.readableEnded) reject(new Error('request closed before its body ended'))
+    })
+  })
+}
+
+/**
+ * The body chunk by chunk as it arrives, counted: past `limit` bytes it throws a 413, which aborts
+ * the upstream request. The request is not destroyed when the upstream stops reading early: the
+ * client is still owed an answer on that connection.
+ */
+async function* limitedBody(req: IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
+  let seen = 0
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    seen += chunk.byteLength
+    if (seen > limit) throw payloadTooLarge(limit)
+    yield chunk
+  }
+}
+
+function writeError(res: ServerResponse, rendered: ReturnType<typeof renderProxyError>) {
+  if (res.destroyed) return
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  // A head the server refused to write may have left some of the backend's headers set.
+  for (const name of res.getHeaderNames()) res.removeHeader(name)
+  res.writeHead(rendered.status, { ...rendered.headers, 'content-length': String(Buffer.byteLength(rendered.body)) })
+  res.end(rendered.body)
+}
+
+/** Bounds on reading what is left of a request body the answer did not need (@hono/node-server's). */
+const DRAIN_MS = 500
+const DRAIN_BYTES = 64 * 1024 * 1024
+
+/**
+ * The answer went out before the request body was all read (a refusal, an early error, a backend
+ * that did not read it all): the rest is read and dropped for a moment, as @hono/node-server does
+ * on the portable path, so the client sees its answer rather than a reset; then the connection closes.
+ */
+function releaseBody(req: IncomingMessage, res: ServerResponse) {
+  if (req.readableEnded || req.destroyed) return
+  if (res.writableFinished || res.destroyed) drain(req)
+  else res.once('close', () => drain(req))
+}
+
+function drain(req: IncomingMessage) {
+  if (req.readableEnded || req.destroyed) return
+  let seen = 0
+  const done = () => {
+    clearTimeout(timer)
+    req.off('data', onData)
+  }
+  const close = () => {
+    done()
+    if (!req.socket.destroyed) req.socket.destroySoon()
+  }
+  const onData = (chunk: Buffer) => {
+    seen += chunk.byteLength
+    if (seen > DRAIN_BYTES) close()
+  }
+  const timer = setTimeout(close, DRAIN_MS)
+  timer.unref()
+  req.on('data', onData)
+  req.once('end', done)
+  req.once('error', done)
+  req.resume()
+}
