@@ -24,7 +24,10 @@ import { nodesRoutes } from './routes/nodes.ts'
 import { telemetryRoutes } from './routes/telemetry.ts'
 import { scheduleRoutes } from './routes/schedule.ts'
 import { swapRoutes } from './routes/swap.ts'
+import { swapLegacyRoutes } from './routes/swap-legacy.ts'
+import { swapStopRoutes } from './routes/swap-stop.ts'
 import type { SwapEngine } from './domain/swap/engine.ts'
+import { chatRoutes, type ChatRouteDeps } from './routes/chat.ts'
 
 export const SERVICE_NAME = 'swap-controller'
 
@@ -52,6 +55,8 @@ export interface SwapControllerDeps {
   catalog?: Pick<CatalogRouteDeps, 'recipes' | 'history'>
   /** The swap engine; `POST /api/swap`, `/api/swap/{id}`, state, cancel and events are mounted when given. */
   swap?: SwapEngine
+  /** The swap-aware chat proxy (`/v1/chat/completions`, `/v1/completions`, `/v1/models`); mounted when given. */
+  chat?: Omit<ChatRouteDeps, 'engine' | 'loadedModels' | 'catalog'>
 }
 
 
@@ -82,7 +87,17 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
   // Before any `/api/swap/{id}` route: the earlier version's lock was shadowed by it (fixed in v0.27).
   if (deps.coordination)
     for (const routes of [lockRoutes, historyRoutes, scheduleRoutes]) app.route('/', routes({ coordination: deps.coordination }))
+  if (deps.swap) app.route('/', swapStopRoutes({ engine: deps.swap }))
+  // After the telemetry routes: `/api/swap/telemetry/stream` has the shape of `/api/swap/{id}/stream`.
+  if (deps.swap) app.route('/', swapLegacyRoutes({ engine: deps.swap, logs: deps.logTail }))
   // Last: its `/api/swap/{id}` would shadow every static `/api/swap/...` path above.
   if (deps.swap) app.route('/', swapRoutes({ engine: deps.swap }))
+  if (deps.chat)
+    app.route('/', chatRoutes({
+      ...deps.chat,
+      engine: deps.swap,
+      catalog: deps.catalog?.recipes,
+      loadedModels: (s) => deps.vllm.listModels(s),
+    }))
   return app
 }

@@ -6,6 +6,8 @@ import { createRecipeDir } from './adapters/recipe-dir.ts'
 import { createLogTail } from './adapters/log-tail.ts'
 import { createTelemetryPoller } from './adapters/telemetry-poller.ts'
 import { createVllmClient } from './adapters/vllm-client.ts'
+import { createVllmProxy } from './adapters/vllm-proxy.ts'
+import { createInflight } from './domain/chat/inflight.ts'
 import { createVllmMetricsClient } from './adapters/vllm-metrics-client.ts'
 import { createWebhookSender } from './adapters/webhook-sender.ts'
 import { createClusterDriver } from './adapters/cluster-driver.ts'
@@ -59,6 +61,14 @@ await startService({
     webhook?.start()
     const coordination = createCoordination({ store, webhook })
     const recipes = createRecipeDir({ dir: config.RECIPES_DIR })
+    // Chat streams run long: their own pool, with the chat budget as the idle timeout.
+    const chatDispatcher = createPool({
+      connectTimeoutMs: 3000,
+      headersTimeoutMs: config.CHAT_TIMEOUT_MS,
+      bodyTimeoutMs: config.CHAT_TIMEOUT_MS,
+      connections: 256,
+    })
+    const inflight = createInflight()
     const swap = createSwapEngine({
       catalog: recipes,
       driver: createClusterDriver({
@@ -79,6 +89,10 @@ await startService({
       container: inventory.vllm.container,
       stopGraceS: config.SWAP_STOP_GRACE_S,
       fitPolicy: config.SWAP_FIT_POLICY,
+      drain: async (signal) => {
+        const { drained, left } = await inflight.drain(config.CHAT_DRAIN_TIMEOUT_MS, signal)
+        if (!drained && !signal.aborted) kit.logger.warn({ left }, 'swap proceeds with chat generations still running')
+      },
     })
     // A swap in flight is cancelled; its record and audit row are written before the store closes.
     const closeSwap = () => {
@@ -102,6 +116,11 @@ await startService({
         history: store.loads,
       },
       swap,
+      chat: {
+        proxy: createVllmProxy({ baseUrl: inventory.vllm.baseUrl, dispatcher: chatDispatcher, timeoutMs: config.CHAT_TIMEOUT_MS }),
+        inflight,
+        waitDuringSwapMs: config.CHAT_WAIT_DURING_SWAP_MS,
+      },
     })
     telemetry.start()
     logTail.start()
@@ -113,6 +132,7 @@ await startService({
         () => logTail.stop(),
         () => ssh.close(),
         () => dispatcher.close(),
+        () => chatDispatcher.destroy(),
         () => webhook?.close(),
         () => store.close(),
       ],

@@ -144,4 +144,35 @@ describe('swap engine', () => {
     expect(seen.filter((s) => s.startsWith('state')).at(-1)).toBe('state:ready')
     expect(seen).toContain('state:verifying-stopped')
   })
+
+  it('drains in `draining` before the old model is stopped', async () => {
+    let release = () => undefined as void
+    const order: string[] = []
+    const { engine, calls } = setup(
+      { stop: async (p) => void order.push(`stop ${p.recipe}`) },
+      { drain: () => new Promise<void>((r) => (release = () => (order.push('drained'), r()))) },
+    )
+    await engine.request(ask)
+    await new Promise((r) => setTimeout(r, 10))
+    expect(engine.state()).toMatchObject({ status: 'draining' })
+    expect(order).toEqual([])
+    release()
+    await engine.idle()
+    expect(order).toEqual(['drained', 'stop new'])
+    expect(engine.state()).toMatchObject({ status: 'ready' })
+    expect(calls.launches).toEqual(['new'])
+  })
+
+  it('a cancel during the drain stops nothing', async () => {
+    const { engine, calls } = setup(
+      {},
+      { drain: (signal) => new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })) },
+    )
+    await engine.request(ask)
+    engine.cancel({ actor: 'api' })
+    await engine.idle()
+    expect(engine.state()).toMatchObject({ status: 'cancelled' })
+    expect(calls.stops).toEqual([])
+    expect(calls.launches).toEqual([])
+  })
 })

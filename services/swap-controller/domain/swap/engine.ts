@@ -3,14 +3,16 @@
  * anything is touched, then drives one swap in the background (run.ts) and files what it left
  * (record.ts). Dry runs stop after the decision and return the exact commands.
  */
-import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
+import { AppError, conflict, notFound, validationFailed } from '../../../../shared/errors.ts'
+import { assertPort, assertSafeName } from '../../../../shared/ssh/quote.ts'
 import type { Recipe, RecipeCatalog, RunMode } from '../catalog/types.ts'
 import type { Coordination } from '../coordination/service.ts'
 import { estimateEta, type LoadHistoryEntry } from '../progress/eta.ts'
 import { SwapEvents } from './events.ts'
 import { checkFit, type FitPolicy, type FitVerdict } from './fit.ts'
 import { SwapMachine, type SwapJob, type SwapState } from './machine.ts'
-import { planSwap, renderPlan, type PlanInput, type RenderedPlan, type SwapPlan } from './plan.ts'
+import { dockerPsArgv } from '../docker-ps.ts'
+import { MEMINFO_ARGV, planSwap, renderPlan, teardownArgv, type PlanInput, type RenderedPlan, type SwapPlan } from './plan.ts'
 import type { ClusterDriver } from './ports.ts'
 import { recordFinished, type SwapRecords } from './record.ts'
 import { runSwap, type RunContext, type RunSlot } from './run.ts'
@@ -35,6 +37,37 @@ export interface DryRunAnswer {
   fit: FitVerdict
 }
 
+/** `POST /api/swap/{key}/validate`: the dry run's verdict, for a recipe that may be invalid. */
+export interface ValidateAnswer {
+  key: string
+  valid: boolean
+  reasons: string[]
+  warnings: string[]
+  mode: RunMode | null
+  model: string | null
+  from_model: string | null
+  fit: FitVerdict | null
+  commands: RenderedPlan | null
+}
+
+export interface StopRequest {
+  dryRun?: boolean
+  token?: string
+  actor: string
+  requestId?: string
+}
+
+export interface StopAnswer {
+  dry_run: boolean
+  stopped: boolean
+  /** What vLLM served before the stop (null: nothing, or it did not answer). */
+  model: string | null
+  recipe: string | null
+  nodes: string[]
+  commands: Pick<RenderedPlan, 'teardown' | 'verify'>
+  duration_ms: Record<string, number> | null
+}
+
 export type StartedAnswer = JobView & { dry_run: false; coalesced: boolean; fit: FitVerdict | null }
 export type SwapAnswer = DryRunAnswer | StartedAnswer
 
@@ -48,6 +81,8 @@ export interface SwapEngineDeps {
   /** Live log lines of every node, for progress and failure patterns. */
   subscribeLogs?: RunContext['subscribeLogs']
   kickLogs?: () => void
+  /** Called in `draining`, before the old model is stopped (the chat proxy's in-flight drain). */
+  drain?: RunContext['drain']
   inventory: { nodes: PlanInput['nodes'] }
   vllmPort: number
   container: string
@@ -60,6 +95,10 @@ export interface SwapEngineDeps {
 
 export interface SwapEngine {
   request(req: SwapRequest): Promise<SwapAnswer>
+  /** Pre-flight of a recipe: validity, fit and commands; reads only (no audit, nothing run). */
+  validate(key: string, mode?: RunMode): Promise<ValidateAnswer>
+  /** Stops the served model on every node with verified teardown (lock token needed unless a dry run). */
+  stop(req: StopRequest): Promise<StopAnswer>
   cancel(ctx: { actor: string; requestId?: string }): JobView
   job(id: string): JobView | undefined
   /** The running job, else the newest finished one, else null. */
@@ -77,6 +116,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   const machine = new SwapMachine({ now, newId: deps.newId })
   const events = new SwapEvents(deps.maxSubscribers ?? 64)
   let running: (RunSlot & { done: Promise<void> }) | null = null
+  let stopping: AbortController | null = null
 
   const liveProgress = () => {
     const tracker = running?.tracker
@@ -107,6 +147,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     plan: (r) => plan(r),
     subscribeLogs: deps.subscribeLogs,
     kickLogs: deps.kickLogs,
+    drain: deps.drain,
   }
 
   async function findRecipe(key: string): Promise<{ recipe: Recipe; all: Recipe[] }> {
@@ -157,6 +198,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       return { dry_run: true, recipe: recipe.key, mode, model, from_model: current.id, commands, fit }
     }
     deps.coordination.assertSwapAllowed(req.token)
+    if (stopping) throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
     const ask = { recipe: p.recipe, mode: p.mode, model: p.servedModelName, actor: req.actor }
     const busy = machine.current()
     if (busy && busy.recipe === p.recipe && busy.mode === p.mode && !busy.cancel_requested) return joined(busy)
@@ -213,8 +255,89 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     publishState(done)
   }
 
+  async function validate(key: string, mode?: RunMode): Promise<ValidateAnswer> {
+    const snap = await deps.catalog.snapshot()
+    const entry = snap.entries.find((e) => e.key === key)
+    if (!entry) throw notFound(`No recipe named ${key}.`)
+    const none = { mode: null, model: null, from_model: null, fit: null, commands: null }
+    if (!isValid(entry)) return { key, valid: false, reasons: entry.reasons, warnings: [], ...none }
+    const warnings = [...entry.warnings]
+    let p: SwapPlan
+    try {
+      p = plan(entry, mode)
+    } catch (err) {
+      // A mode the recipe does not run is the caller's mistake (422); an inventory gap is a reason.
+      if (!(err instanceof AppError) || err.issues?.[0]?.field === 'mode') throw err
+      return { key, valid: false, reasons: [err.message], warnings, ...none }
+    }
+    const current = await currentModel(snap.entries.filter(isValid))
+    const fit = await fitFor(p, entry, current.recipe)
+    if (!fit.fits && fit.allowed) warnings.push(fit.message)
+    const { mode: m, servedModelName: model } = p
+    const reasons = fit.allowed ? [] : [fit.message]
+    return { key, valid: fit.allowed, reasons, warnings, mode: m, model, from_model: current.id, fit, commands: renderPlan(p) }
+  }
+
+  /** The teardown half of a plan, on every reachable node, whatever recipe (if any) is loaded. */
+  function stopPlan(recipe: string): SwapPlan {
+    const reachable = deps.inventory.nodes.filter((n) => n.user !== null)
+    const head = reachable.find((n) => n.role === 'head') ?? reachable[0]
+    if (!head) throw validationFailed([{ field: 'inventory', message: 'no node with an SSH user' }])
+    const container = assertSafeName(deps.container, 'container')
+    const nodes = reachable.map((n) => assertSafeName(n.name, 'node'))
+    const grace = Math.max(0, Math.min(600, Math.round(deps.stopGraceS)))
+    const verify = nodes.flatMap((node) => [dockerPsArgv(container), [...MEMINFO_ARGV]].map((argv) => ({ node, argv })))
+    const teardown = nodes.flatMap((n) => teardownArgv(n, container, grace))
+    const [port, launch] = [assertPort(deps.vllmPort, 'port'), { node: head.name, argv: [] }]
+    return { recipe, mode: 'solo', servedModelName: '', port, container, nodes, head: head.name, teardown, verify, launch }
+  }
+
+  async function stop(req: StopRequest): Promise<StopAnswer> {
+    const busy = machine.current()
+    if (!req.dryRun) deps.coordination.assertSwapAllowed(req.token)
+    if (!req.dryRun && busy) throw conflict(`A swap to ${busy.recipe} is in progress; cancel it first.`, { extra: { job_id: busy.id } })
+    if (!req.dryRun && stopping) throw conflict('A stop is already in progress.')
+    const guard = req.dryRun ? null : (stopping = new AbortController())
+    try {
+      const valid = await deps.catalog.snapshot().then((s) => s.entries.filter(isValid), () => [])
+      const current = await currentModel(valid)
+      const p = stopPlan(current.recipe?.key ?? '')
+      // A stop plan has no launch: render the teardown and verify steps only.
+      const { teardown, verify } = renderPlan({ ...p, launch: { node: p.head, argv: ['true'] } })
+      const base = { model: current.id, recipe: current.recipe?.key ?? null, nodes: p.nodes, commands: { teardown, verify } }
+      const audit = (outcome: string, detail: string, durationMs?: Record<string, number>) =>
+        deps.coordination.recordAudit({
+          ...{ actor: req.actor, requestId: req.requestId, action: 'swap.stop', target: base.recipe ?? base.model },
+          ...{ dryRun: !guard, outcome, detail: detail.slice(0, 500), durationMs },
+        })
+      if (!guard) {
+        audit('ok', `would stop ${current.id ?? 'nothing'} on ${p.nodes.join(', ')}`)
+        return { dry_run: true, stopped: false, ...base, duration_ms: null }
+      }
+      const t0 = now()
+      await deps.driver.stop(p, guard.signal)
+      const t1 = now()
+      const durations = () => ({ stopping: t1 - t0, 'verifying-stopped': now() - t1 })
+      try {
+        await deps.driver.verifyStopped(p, guard.signal)
+      } catch (err) {
+        // The driver words it for a swap; a stop has no new model to mention.
+        const why = (err instanceof Error ? err.message : String(err)).replace(/; the new model was not started$/, '')
+        audit('failed', why, durations())
+        throw new AppError(502, 'teardown_not_verified', `Stop failed: ${why}.`, { extra: { nodes: p.nodes } })
+      }
+      const took = durations()
+      audit('ok', `${current.id ?? 'nothing'} stopped; teardown verified`, took)
+      return { dry_run: false, stopped: true, ...base, duration_ms: took }
+    } finally {
+      if (guard && stopping === guard) stopping = null
+    }
+  }
+
   return {
     request,
+    validate,
+    stop,
     cancel(ctx) {
       const job = machine.requestCancel()
       if (!job) throw conflict('No swap is in progress.')
@@ -245,6 +368,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     },
     close() {
       running?.abort.abort()
+      stopping?.abort()
       events.close()
     },
   }

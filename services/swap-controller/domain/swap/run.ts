@@ -28,6 +28,8 @@ export interface RunContext {
   plan(recipe: Recipe): SwapPlan
   subscribeLogs?: (listener: (node: string, line: string, atMs: number) => void) => () => void
   kickLogs?: () => void
+  /** Waits (bounded by its owner) for in-flight generations to finish before the old model stops. */
+  drain?: (signal: AbortSignal) => Promise<void>
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
@@ -42,6 +44,11 @@ export async function runSwap(
   const signal = slot.abort.signal
   let launched = false
   try {
+    if (ctx.drain) {
+      signal.throwIfAborted()
+      await ctx.drain(signal)
+      signal.throwIfAborted()
+    }
     ctx.move(job, 'stopping')
     await ctx.driver.stop(p, signal)
     ctx.move(job, 'verifying-stopped')

@@ -1,0 +1,170 @@
+/**
+ * The swap-aware chat proxy: `POST /v1/chat/completions` and `/v1/completions` to vLLM, and vLLM's
+ * own `GET /v1/models`. Before forwarding, each request is checked against the swap engine and the
+ * loaded model (domain/chat/decide.ts): held while a swap finishes, refused with 503 + Retry-After
+ * when the wait would be too long, refused with a message naming the loaded model when it asks for
+ * another, or — for recipes marked `on_demand` — the swap is started for it. Every forwarded
+ * request is counted in flight so a swap drains them before it stops the model.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { AppError } from '../../../shared/errors.ts'
+import { createRouter, type AppEnv, type ServiceApp } from '../../../shared/service.ts'
+import type { VllmProxy } from '../adapters/vllm-proxy.ts'
+import type { RecipeCatalog } from '../domain/catalog/types.ts'
+import { decide, loadedSince, swapInProgress, type OnDemandRecipe } from '../domain/chat/decide.ts'
+import type { Inflight } from '../domain/chat/inflight.ts'
+import { actorFrom } from '../domain/coordination/actor.ts'
+import { LOCK_TOKEN_HEADER, presentedToken } from '../domain/coordination/token.ts'
+import type { SwapEngine } from '../domain/swap/engine.ts'
+
+export interface ChatRouteDeps {
+  proxy: VllmProxy
+  inflight: Inflight
+  /** Served ids vLLM lists now (rejects when it does not answer). */
+  loadedModels(signal?: AbortSignal): Promise<string[]>
+  /** Without an engine the proxy is a plain passthrough. */
+  engine?: Pick<SwapEngine, 'state' | 'request'>
+  /** Recipes, for on-demand swaps and minimum residency; without them no on-demand swap happens. */
+  catalog?: RecipeCatalog
+  /** How long a request is held during a swap before it gets 503 + Retry-After. */
+  waitDuringSwapMs: number
+  pollMs?: number
+  /** How long the loaded model id is reused between requests. */
+  modelCacheMs?: number
+  now?: () => number
+}
+
+const envelope = z.object({ error: z.object({ message: z.string(), code: z.string() }) })
+const openaiError = (description: string) => ({ description, content: { 'application/json': { schema: envelope } } })
+const passthrough = {
+  200: {
+    description: 'vLLM\'s answer, streamed as it comes (`text/event-stream` when `stream: true`)',
+    content: { 'application/json': { schema: z.any() }, 'text/event-stream': { schema: z.string() } },
+  },
+  404: openaiError('`model_not_found`: the model is not loaded (the message names the loaded one)'),
+  409: openaiError('`model_resident`: the loaded model is within its min residency (Retry-After), or a conflict'),
+  423: openaiError('An on-demand swap was refused: the swap lock is held'),
+  502: { description: '`{"detail": "vllm unreachable"}` (the earlier body), or vLLM failed' },
+  503: openaiError('`model_switching`: a swap runs longer than the hold budget (Retry-After from its ETA)'),
+}
+const chatPath = (path: '/v1/chat/completions' | '/v1/completions', summary: string) =>
+  createRoute({ method: 'post', path, tags: ['chat'], summary, responses: passthrough })
+
+const modelsRoute = createRoute({
+  method: 'get',
+  path: '/v1/models',
+  tags: ['chat'],
+  summary: 'The models vLLM serves now (vLLM\'s own list)',
+  responses: { 200: { description: 'vLLM\'s model list', content: { 'application/json': { schema: z.any() } } } },
+})
+
+/** `model` and `stream` from a body that is forwarded untouched; a body that is not JSON is vLLM's to refuse. */
+export function peekBody(bytes: Uint8Array): { model: string | null; stream: boolean } {
+  try {
+    const body = JSON.parse(new TextDecoder().decode(bytes)) as { model?: unknown; stream?: unknown }
+    return { model: typeof body?.model === 'string' ? body.model : null, stream: body?.stream === true }
+  } catch {
+    return { model: null, stream: false }
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+
+export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
+  const now = deps.now ?? Date.now
+  const pollMs = deps.pollMs ?? 200
+  const cacheMs = deps.modelCacheMs ?? 1000
+  let cached: { at: number; id: string | null } | null = null
+
+  async function loaded(fresh: boolean, signal: AbortSignal): Promise<string | null> {
+    if (!fresh && cached && now() - cached.at < cacheMs) return cached.id
+    const id = await deps.loadedModels(signal).then((ids) => ids[0] ?? null, () => null)
+    cached = { at: now(), id }
+    return id
+  }
+
+  async function recipes(): Promise<OnDemandRecipe[]> {
+    if (!deps.catalog) return []
+    const snap = await deps.catalog.snapshot().catch(() => null)
+    return (snap?.entries ?? []).flatMap((e) => (e.valid ? [e] : []))
+  }
+
+  async function handle(c: Context<AppEnv>, path: '/v1/chat/completions' | '/v1/completions') {
+    const body = new Uint8Array(await c.req.arrayBuffer())
+    const { model, stream } = peekBody(body)
+    const signal = c.req.raw.signal
+    const started = now()
+    let swapStarted = false
+    let held = false
+    let catalog: OnDemandRecipe[] | null = null
+    for (;;) {
+      if (signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.')
+      const job = deps.engine?.state() ?? null
+      const swap = swapInProgress(job)
+      const id = swap || model === null ? null : await loaded(held, signal)
+      if (id !== null && model !== null && model !== id) catalog ??= await recipes()
+      // Read again after the awaits: a swap may have started meanwhile.
+      const current = deps.engine?.state() ?? null
+      const situation = {
+        requested: model,
+        swap: swapInProgress(current),
+        loaded: id,
+        loadedSinceMs: loadedSince(current, id),
+        recipes: catalog ?? [],
+        nowMs: now(),
+        waitedMs: now() - started,
+        waitBudgetMs: deps.waitDuringSwapMs,
+        swapStarted,
+      }
+      const d = decide(situation)
+      if (d.kind === 'reject') throw d.error
+      if (d.kind === 'hold') {
+        held = true
+        await sleep(Math.min(pollMs, Math.max(1, deps.waitDuringSwapMs - situation.waitedMs)), signal)
+        continue
+      }
+      if (d.kind === 'swap') {
+        swapStarted = true
+        held = true
+        c.var.log.info({ recipe: d.recipe, requested: model }, 'on-demand swap for a chat request')
+        await deps.engine!.request({
+          recipe: d.recipe,
+          token: presentedToken({ header: c.req.header(LOCK_TOKEN_HEADER) }),
+          actor: `chat:${actorFrom((n) => c.req.header(n))}`,
+          requestId: c.var.requestId,
+        })
+        continue
+      }
+      // Counted before the first await of the forward, so a swap that starts now drains it.
+      const release = deps.inflight.acquire()
+      return deps.proxy.forward({
+        path,
+        body,
+        contentType: c.req.header('content-type'),
+        streaming: stream,
+        requestId: c.var.requestId,
+        signal,
+        onEnd: release,
+      })
+    }
+  }
+
+  const router = createRouter()
+  // Raw passthrough Responses: the declared schemas document them, nothing validates them.
+  const chatRoute = chatPath('/v1/chat/completions', 'Chat completion through vLLM (swap-aware)')
+  router.openapi(chatRoute, (c) => handle(c, '/v1/chat/completions') as never)
+  const textRoute = chatPath('/v1/completions', 'Text completion through vLLM (swap-aware)')
+  router.openapi(textRoute, (c) => handle(c, '/v1/completions') as never)
+  router.openapi(modelsRoute, (c) => deps.proxy.models({ requestId: c.var.requestId, signal: c.req.raw.signal }) as never)
+  return router
+}

@@ -1,0 +1,69 @@
+/**
+ * `POST /api/swap/stop` (new, problem+json — the path is in shared/errors.ts's list): stop the
+ * served model on every node with verified teardown (container gone, port closed, memory settled),
+ * the same commands a swap's teardown runs. Needs the swap-lock token while the lock is held (423
+ * without it), refuses while a swap runs (409), `dry_run` shows the commands; audited as `swap.stop`.
+ * Mount before any `/api/swap/{id}` route.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import { actorFrom } from '../domain/coordination/actor.ts'
+import { MAX_TOKEN_LENGTH, presentedToken } from '../domain/coordination/token.ts'
+import type { SwapEngine } from '../domain/swap/engine.ts'
+import { dryRunSchema, problem, swapHeaders } from './swap-schemas.ts'
+
+export const STOP_PATH = '/api/swap/stop'
+
+const stopBody = z
+  .object({
+    dry_run: z.boolean().optional().openapi({ description: 'The exact commands; touch nothing.' }),
+    token: z.string().max(MAX_TOKEN_LENGTH).optional().openapi({ description: 'The swap-lock token (the header is preferred).' }),
+  })
+  .openapi('SwapStopRequest')
+
+const { teardown, verify } = dryRunSchema.shape.commands.shape
+const stopSchema = z
+  .object({
+    dry_run: z.boolean(),
+    stopped: z.boolean().openapi({ description: 'True once teardown was verified on every node.' }),
+    model: z.string().nullable().openapi({ description: 'What vLLM served before the stop; null when nothing answered.' }),
+    recipe: z.string().nullable(),
+    nodes: z.array(z.string()),
+    commands: z.object({ teardown, verify }),
+    duration_ms: z.record(z.string(), z.number()).nullable().openapi({ description: 'Per phase: `stopping`, `verifying-stopped`.' }),
+  })
+  .openapi('SwapStop')
+
+const stopRoute = createRoute({
+  method: 'post',
+  path: STOP_PATH,
+  tags: ['swap'],
+  summary: 'Stop the served model on every node, with verified teardown (or `dry_run`: the commands)',
+  request: {
+    headers: swapHeaders,
+    body: { required: false, content: { 'application/json': { schema: stopBody } } },
+  },
+  responses: {
+    200: { description: 'Stopped and verified, or the dry run', content: { 'application/json': { schema: stopSchema } } },
+    409: problem('A swap or another stop is in progress (`job_id`)'),
+    422: problem('Invalid body'),
+    423: problem('The swap lock is held and its token was not given (`lock`)'),
+    502: problem('Teardown could not be verified on some node (`nodes`); the container may still run'),
+  },
+})
+
+export function swapStopRoutes({ engine }: { engine: Pick<SwapEngine, 'stop'> }): ServiceApp {
+  const router = createRouter()
+  router.openapi(stopRoute, async (c) => {
+    const body = c.req.valid('json') ?? {}
+    const headers = c.req.valid('header')
+    const answer = await engine.stop({
+      dryRun: body.dry_run === true,
+      token: presentedToken({ header: headers['x-swap-lock-token'], body }),
+      actor: actorFrom((n) => c.req.header(n)),
+      requestId: c.var.requestId,
+    })
+    return c.json(answer, 200)
+  })
+  return router
+}

@@ -1,0 +1,119 @@
+/**
+ * The swap-aware chat proxy on the simulated cluster, through the gateway: streamed completions from
+ * the preloaded model, requests arriving mid-swap (held then served, or 503 + Retry-After — never a
+ * connection error), and the errors that name the loaded model. The tests share one stack, in order.
+ */
+import { describe, expect, it } from 'vitest'
+import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { eventually, useDemo } from '../support/demo.ts'
+
+const fixture = useDemo({
+  name: 'chat',
+  loadTimeMs: 1500,
+  env: { SWAP_VERIFY_TIMEOUT_S: '5', SWAP_STOP_GRACE_S: '1', CHAT_WAIT_DURING_SWAP_MS: '20000' },
+})
+const served = (key: string) => SIM_RECIPES[key]!.servedModelName as string
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(fixture.url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+const getJson = async (path: string) => (await fetch(fixture.url(path))).json()
+const finished = (id: string) => eventually(() => getJson(`/api/swap/${id}`), (j) => j.finished_at !== null, 30_000)
+
+interface Outcome {
+  sentAt: number
+  status: number
+  retryAfter: string | null
+  model?: string
+  error?: { code: string; message: string }
+}
+
+/** Starts a swap and sends chat requests while it runs; a connection error (rejected fetch) fails the test. */
+async function chatDuringSwap(recipe: string) {
+  const started = await post('/api/swap', { recipe })
+  expect(started.status).toBe(202)
+  const { job_id: id } = await started.json()
+  const outcomes: Promise<Outcome>[] = []
+  for (let i = 0; i < 5; i++) {
+    const body = i % 2 === 0 ? {} : { model: served(recipe) }
+    const sentAt = Date.now()
+    outcomes.push(
+      chat(body).then(async (res) => {
+        const json = await res.json()
+        return { sentAt, status: res.status, retryAfter: res.headers.get('retry-after'), model: json.model, error: json.error }
+      }),
+    )
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  const results = await Promise.all(outcomes)
+  return { results, job: await finished(id) }
+}
+const chat = (body: Record<string, unknown>) => post('/v1/chat/completions', { messages: [{ role: 'user', content: 'hello' }], max_tokens: 8, ...body })
+
+describe('chat proxy on the simulated cluster', () => {
+  it('streams a chat completion from the preloaded model chunk by chunk, ending with [DONE]', async () => {
+    const res = await chat({ model: served(SIM_DEFAULT_RECIPE), stream: true, max_tokens: 12, stream_options: { include_usage: true } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/event-stream')
+    const reader = res.body!.getReader()
+    const reads: string[] = []
+    for (let r = await reader.read(); !r.done; r = await reader.read()) reads.push(new TextDecoder().decode(r.value))
+    const text = reads.join('')
+    expect(reads.length).toBeGreaterThan(2)
+    expect(text.match(/^data: \{/gm)!.length).toBeGreaterThan(2)
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
+    expect(text).toContain('"usage"')
+  })
+
+  it('answers a model that is not loaded with an error naming the loaded one', async () => {
+    const res = await chat({ model: 'no-such-model' })
+    expect(res.status).toBe(404)
+    const body = await res.json()
+    expect(body.error.code).toBe('model_not_found')
+    expect(body.error.message).toContain(`the loaded model is ${served(SIM_DEFAULT_RECIPE)}`)
+  })
+
+  it('answers chat requests during a first swap (no load history, ETA over the budget) with 503 + Retry-After', async () => {
+    const { job, results } = await chatDuringSwap('gpt-oss-120b')
+    for (const r of results) expect(r.status === 200 || r.status === 503, JSON.stringify(r)).toBe(true)
+    const refused = results.filter((r) => r.status === 503)
+    expect(refused.length).toBeGreaterThan(0)
+    for (const r of refused) {
+      expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(5)
+      expect(r.error).toMatchObject({ code: 'model_switching' })
+      expect(r.error?.message).toContain(`Switching models to ${served('gpt-oss-120b')}`)
+    }
+    expect(job.outcome).toBe('ready')
+  })
+
+  it('holds chat requests during a swap whose ETA fits, and serves them from the new model', async () => {
+    // Back to the first model, then again to the second: now its past load gives a short ETA.
+    const back = await (await post('/api/swap', { recipe: SIM_DEFAULT_RECIPE })).json()
+    await finished(back.job_id)
+    const { job, results } = await chatDuringSwap('gpt-oss-120b')
+    for (const r of results) expect(r, JSON.stringify(r)).toMatchObject({ status: 200, model: served('gpt-oss-120b') })
+    // Sent before the swap finished: they were held, not merely sent after it.
+    expect(results.filter((r) => r.sentAt < Date.parse(job.finished_at)).length).toBeGreaterThan(2)
+    expect(job.outcome).toBe('ready')
+  })
+
+  it('refuses an on-demand swap while the new model is within its min residency', async () => {
+    const res = await chat({ model: served(SIM_DEFAULT_RECIPE) })
+    expect(res.status).toBe(409)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(200)
+    const body = await res.json()
+    expect(body.error.code).toBe('model_resident')
+    expect(body.error.message).toContain(`${served('gpt-oss-120b')} stays loaded at least`)
+  })
+
+  it('drains an in-flight generation before the swap stops its model', async () => {
+    const res = await chat({ model: served('gpt-oss-120b'), stream: true, max_tokens: 60 })
+    const reader = res.body!.getReader()
+    let text = new TextDecoder().decode((await reader.read()).value)
+    const swap = await (await post('/api/swap', { recipe: SIM_DEFAULT_RECIPE })).json()
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value)
+    expect(text).not.toContain('event: error')
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
+    const job = await finished(swap.job_id)
+    expect(job.outcome).toBe('ready')
+    expect(job.durations_ms.draining).toBeGreaterThan(300)
+  })
+})
