@@ -38,19 +38,19 @@ function healthy(): Record<BackendName, ReadyReport | null> {
   return {
     'swap-controller': report({
       vllm: upstream('up', 'llm', 'http://<spark-1-ip>:8888/v1', 'Qwen/Qwen3-8B'),
-      'node:spark-1': node('spark-1', '10.0.0.1', 'up'),
-      'node:spark-2': node('spark-2', '10.0.0.2', 'up'),
+      'node:spark-1': node('spark-1', 'spark-1.test', 'up'),
+      'node:spark-2': node('spark-2', 'spark-2.test', 'up'),
     }),
     'speech-proxy': report({
-      parakeet: upstream('up', 'stt', 'http://10.0.0.2:8000', 'parakeet-tdt'),
-      kokoro: upstream('up', 'tts', 'http://10.0.0.2:8880', 'kokoro'),
+      parakeet: upstream('up', 'stt', 'http://spark-2.test:8000', 'parakeet-tdt'),
+      kokoro: upstream('up', 'tts', 'http://spark-2.test:8880', 'kokoro'),
     }),
     'vector-search': report({
-      embeddings: upstream('up', 'embeddings', 'http://10.0.0.2:8088', 'bge-m3'),
-      qdrant: upstream('up', 'vector_db', 'http://10.0.0.2:6333', null),
+      embeddings: upstream('up', 'embeddings', 'http://spark-2.test:8088', 'bge-m3'),
+      qdrant: upstream('up', 'vector_db', 'http://spark-2.test:6333', null),
     }),
     'redaction-gateway': report({}),
-    'connectivity-monitor': report({ 'node:spark-2': node('spark-2', '10.0.0.2', 'up') }),
+    'connectivity-monitor': report({ 'node:spark-2': node('spark-2', 'spark-2.test', 'up') }),
   }
 }
 
@@ -95,7 +95,7 @@ describe('cluster status', () => {
       kind: 'stt',
       ready: true,
       via: 'speech-proxy',
-      base_url: 'http://10.0.0.2:8000',
+      base_url: 'http://spark-2.test:8000',
       model: 'parakeet-tdt',
     })
     expect(status.nodes.map((n) => [n.name, n.reachable])).toEqual([
@@ -106,8 +106,8 @@ describe('cluster status', () => {
 
   it('names an unreachable Spark once, not every upstream on it', () => {
     const r = healthy()
-    r['swap-controller']!.dependencies['node:spark-2'] = node('spark-2', '10.0.0.2', 'down')
-    r['connectivity-monitor']!.dependencies['node:spark-2'] = node('spark-2', '10.0.0.2', 'down')
+    r['swap-controller']!.dependencies['node:spark-2'] = node('spark-2', 'spark-2.test', 'down')
+    r['connectivity-monitor']!.dependencies['node:spark-2'] = node('spark-2', 'spark-2.test', 'down')
     for (const name of ['parakeet', 'kokoro'] as const) r['speech-proxy']!.dependencies[name]!.state = 'down'
     r['speech-proxy']!.status = 'degraded'
     const status = build(r)
@@ -116,13 +116,13 @@ describe('cluster status', () => {
     expect(status.nodes.find((n) => n.name === 'spark-2')).toMatchObject({
       reachable: false,
       state: 'down',
-      host: '10.0.0.2',
+      host: 'spark-2.test',
     })
   })
 
   it('counts a node as reachable when any service reaches it', () => {
     const r = healthy()
-    r['connectivity-monitor']!.dependencies['node:spark-2'] = node('spark-2', '10.0.0.2', 'down')
+    r['connectivity-monitor']!.dependencies['node:spark-2'] = node('spark-2', 'spark-2.test', 'down')
     expect(build(r).nodes.find((n) => n.name === 'spark-2')?.reachable).toBe(true)
   })
 
@@ -159,7 +159,7 @@ describe('cluster status', () => {
 
   it('says when no chat model is loaded', () => {
     const r = healthy()
-    r['swap-controller']!.dependencies.vllm = upstream('up', 'llm', 'http://10.0.0.1:8888/v1', null)
+    r['swap-controller']!.dependencies.vllm = upstream('up', 'llm', 'http://spark-1.test:8888/v1', null)
     expect(build(r)).toMatchObject({
       summary: 'Chat model: none loaded',
       loaded_model: null,
