@@ -17,7 +17,9 @@ if [ -f "$report" ]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
     const skipped = r.numPendingTests + (r.numTodoTests || 0)
-    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""))
+    // A file that fails before its tests run (a beforeAll) fails no test; count the file instead.
+    const failed = r.numFailedTests || r.numFailedTestSuites
+    console.log(`tests: ${r.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
   ' "$report"
 fi
 exit $status

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2'
 import { splitShellWords } from './shell-words.ts'
+import { generateEd25519KeyPair } from '../../shared/ssh/keygen.ts'
 
 export interface FakeSshd {
   port: number
@@ -26,7 +27,7 @@ export interface FakeSshd {
 }
 
 export function generateKeys() {
-  return utils.generateKeyPairSync('ed25519', {})
+  return generateEd25519KeyPair()
 }
 
 export async function startFakeSshd(allowedPublicKey: string): Promise<FakeSshd> {

@@ -6,7 +6,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import ssh2 from 'ssh2'
 import { silentLogger, type Logger } from '../../shared/logger.ts'
 import { startSimNodes, type SimNodesHandle } from './cluster/index.ts'
 import { startBgeM3 } from './embeddings/bge-m3.ts'
@@ -15,6 +14,7 @@ import type { EmulatorHandle } from './speech/emulator-server.ts'
 import { startKokoro } from './speech/kokoro.ts'
 import { startParakeet } from './speech/parakeet.ts'
 import { runOverSsh } from './ssh-exec.ts'
+import { generateEd25519KeyPair } from '../../shared/ssh/keygen.ts'
 
 export const SIM_USER = 'sim'
 export const SIM_VLLM_DIR = `/home/${SIM_USER}/spark-vllm-docker`
@@ -141,7 +141,7 @@ async function closeAll(closers: Array<() => Promise<void>>) {
 async function writeClientKey(dataDir: string) {
   const dir = resolve(dataDir, 'ssh')
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'spark-control-sim' })
+  const pair = generateEd25519KeyPair('spark-control-sim')
   const keyPath = join(dir, 'id_ed25519')
   await writeFile(keyPath, pair.private, { mode: 0o600 })
   await writeFile(`${keyPath}.pub`, `${pair.public}\n`, { mode: 0o644 })

@@ -6,7 +6,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import type { SshConnectionState, SshNode, StreamOptions, StreamResult } from '../../../shared/ssh/types.ts'
@@ -15,6 +14,7 @@ import { type SimNodesHandle, startSimNodes } from '../../../tools/spark-sim/clu
 import { SIM_RECIPES } from '../../../tools/spark-sim/recipes.ts'
 import { ProgressTracker } from '../domain/progress/tracker.ts'
 import { createLogTail, feedProgress, type LogLineEvent, type LogTail, parseDockerTimestamp } from './log-tail.ts'
+import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 
 const VLLM_DIR = '/home/sim/spark-vllm-docker'
 let dir: string
@@ -45,7 +45,7 @@ const hitModels = async () => void (await fetch(`${sim.vllmUrl()}/v1/models`)).b
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'log-tail-'))
-  const key = ssh2.utils.generateKeyPairSync('ed25519')
+  const key = generateEd25519KeyPair()
   await writeFile(join(dir, 'id'), key.private, { mode: 0o600 })
   sim = await startSimNodes({
     nodes: [

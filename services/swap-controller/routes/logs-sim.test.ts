@@ -8,7 +8,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
@@ -24,6 +23,7 @@ import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
 import { buildInventory } from '../domain/inventory.ts'
 import { type Phase, PHASES, ProgressTracker } from '../domain/progress/index.ts'
+import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 
 const VLLM_DIR = '/home/sim/spark-vllm-docker'
 let dir: string
@@ -37,7 +37,7 @@ const shutdown = new AbortController()
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'logs-sim-'))
-  const key = ssh2.utils.generateKeyPairSync('ed25519')
+  const key = generateEd25519KeyPair()
   await writeFile(join(dir, 'id'), key.private, { mode: 0o600 })
   vllmPort = await freePort()
   sim = await startSimNodes({

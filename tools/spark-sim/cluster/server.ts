@@ -11,6 +11,7 @@ import { type PortMap, type RecipeMeta, SimCluster } from './cluster.ts'
 import { resolveCommand } from './commands.ts'
 import { type CommandRecord, SimNode, type SimNodeSpec } from './node-state.ts'
 import { Pipe, runCommandLine, type Session } from './shell-exec.ts'
+import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 
 const { Server, utils } = ssh2
 
@@ -100,7 +101,7 @@ function listen(server: NetServer, host: string, port: number): Promise<number> 
 }
 
 export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHandle> {
-  const hostKey = opts.hostKey ?? utils.generateKeyPairSync('ed25519').private
+  const hostKey = opts.hostKey ?? generateEd25519KeyPair('spark-sim-host').private
   const parsedHost = utils.parseKey(hostKey)
   if (parsedHost instanceof Error) throw new Error(`hostKey: ${parsedHost.message}`)
   const hostParsed = Array.isArray(parsedHost) ? (parsedHost[0] as ParsedKey) : parsedHost

@@ -1,7 +1,8 @@
 /** A real ssh2 client for the simulator's tests: one connection, `exec` → {stdout, stderr, code}. */
 import ssh2 from 'ssh2'
+import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 
-const { Client, utils } = ssh2
+const { Client } = ssh2
 
 export interface ExecResult {
   stdout: string
@@ -10,7 +11,7 @@ export interface ExecResult {
 }
 
 export function generateClientKey(): { privateKey: string; publicLine: string } {
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'spark-sim-test' })
+  const pair = generateEd25519KeyPair('spark-sim-test')
   return { privateKey: pair.private, publicLine: pair.public }
 }
 
