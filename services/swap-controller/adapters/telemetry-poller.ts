@@ -74,7 +74,7 @@ export interface TelemetryPollerOptions {
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
 export function createTelemetryPoller(options: TelemetryPollerOptions): TelemetryPoller {
-  const intervalMs = options.intervalMs ?? 2000
+  const intervalMs = options.intervalMs ?? 1500
   const timeoutMs = options.timeoutMs ?? Math.min(5000, Math.max(1000, intervalMs))
   const historySize = options.historySize ?? 300
   const now = options.now ?? Date.now
