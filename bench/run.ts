@@ -14,8 +14,9 @@
  * Everything listens on 127.0.0.1; every process and temp file is removed at the end, also on
  * error or Ctrl-C. A benchmark is not a test: missed targets are reported, never an exit code.
  */
+import { writeResults } from './results.ts'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { launchStack, REPO_ROOT } from '../tools/stack/launch.ts'
 import { Cleanups, cpuSecondsOf, forkReady, withChildren } from './children.ts'
@@ -176,7 +177,7 @@ async function main() {
     console.log(`\n${render(figures, CONFIG.rate, CONFIG.concurrency)}`)
     const loadAtEnd = loadavg()[0]!
     log(`load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadAtEnd.toFixed(2)}`)
-    const file = await writeResults(startedAt, { nginx: nginx.version, loadAtStart, loadAtEnd }, figures)
+    const file = await writeRun(startedAt, { nginx: nginx.version, loadAtStart, loadAtEnd }, figures)
     log(`results written to ${file}`)
   } finally {
     await proxies.runAll()
@@ -226,23 +227,8 @@ function collect(
   return f
 }
 
-async function writeResults(startedAt: Date, extra: Record<string, string | number>, figures: Figures) {
-  const dir = join(REPO_ROOT, 'bench', 'results')
-  await mkdir(dir, { recursive: true })
-  const file = join(dir, `gateway-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
-  const meta = {
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? null,
-    ...extra,
-    config: CONFIG,
-    targets: TARGETS,
-    gateways: GATEWAYS,
-  }
-  await writeFile(file, `${JSON.stringify({ meta, ...figures }, null, 2)}\n`)
-  return file
+function writeRun(startedAt: Date, extra: Record<string, string | number>, figures: Figures) {
+  return writeResults('gateway', startedAt, { ...extra, config: CONFIG, targets: TARGETS, gateways: GATEWAYS }, figures as object)
 }
 
 main().catch((err: Error) => {

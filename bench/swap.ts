@@ -19,8 +19,9 @@
  * bench itself breaks. The demo stack and its data directory are removed at the end, also on
  * error or Ctrl-C.
  */
+import { writeResults } from './results.ts'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Demo, startDemo } from '../tools/demo-stack.ts'
 import { REPO_ROOT } from '../tools/stack/launch.ts'
@@ -421,7 +422,7 @@ async function main() {
     console.log(`\n${render(figures, targets)}`)
     const loadAtEnd = loadavg()[0]!
     log(`load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadAtEnd.toFixed(2)}`)
-    const file = await writeResults(startedAt, { loadAtStart, loadAtEnd }, { ...figures, targets })
+    const file = await writeRun(startedAt, { loadAtStart, loadAtEnd }, { ...figures, targets })
     log(`results written to ${file}`)
   } finally {
     await cleanup()
@@ -480,22 +481,8 @@ function render(f: {
   return `${swapTable}\n\n${freshness}\n\n${notes}\n\n${goals}\n`
 }
 
-async function writeResults(startedAt: Date, extra: Record<string, number>, figures: unknown) {
-  const dir = join(REPO_ROOT, 'bench', 'results')
-  await mkdir(dir, { recursive: true })
-  const file = join(dir, `swap-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
-  const meta = {
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? null,
-    ...extra,
-    config: CONFIG,
-    targets: TARGETS,
-  }
-  await writeFile(file, `${JSON.stringify({ meta, ...(figures as object) }, null, 2)}\n`)
-  return file
+function writeRun(startedAt: Date, extra: Record<string, string | number>, figures: unknown) {
+  return writeResults('swap', startedAt, { ...extra, config: CONFIG, targets: TARGETS }, figures as object)
 }
 
 main().catch((err: Error) => {

@@ -79,6 +79,7 @@ export async function openDatabase(path: string, options: OpenOptions): Promise<
   prepareFile(path)
   const { db: native, driver } = await openNative(path)
   try {
+    // PRAGMA values cannot be bound as parameters; this one is our own config, forced to an integer.
     native.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`)
     native.exec('PRAGMA journal_mode = WAL')
     native.exec('PRAGMA synchronous = FULL')

@@ -7,16 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { DependencyState, ReadyReport } from '../../shared/readiness.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import { listen, type Listening, rawRequest, startGateway } from './testing/harness.ts'
+import { trackServers } from './testing/tracked.ts'
 
-const open: Listening[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()))
-})
-async function track<T extends Listening>(s: Promise<T>): Promise<T> {
-  const started = await s
-  open.push(started)
-  return started
-}
+const track = trackServers()
 
 const up = (kind: string, base_url: string, model: string | null, state: DependencyState = 'up') => ({
   state,
@@ -219,8 +212,7 @@ describe('readiness and errors', () => {
   })
 
   it('answers unknown paths with 404 in the style of the path', async () => {
-    const gw = await startGateway({})
-    open.push(gw)
+    const gw = await track(startGateway({}))
     const openai = JSON.parse((await rawRequest(`${gw.url}/v1/nothing`)).body)
     expect(openai.error.type).toBe('not_found_error')
     const problem = await rawRequest(`${gw.url}/api/nothing`)
@@ -229,8 +221,7 @@ describe('readiness and errors', () => {
   })
 
   it('guards its own control routes against cross-site posts too', async () => {
-    const gw = await startGateway({})
-    open.push(gw)
+    const gw = await track(startGateway({}))
     const res = await rawRequest(`${gw.url}/api/status`, {
       method: 'POST',
       headers: { origin: 'http://evil.example' },

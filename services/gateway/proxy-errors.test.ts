@@ -5,26 +5,11 @@
 import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { listen, type Listening, rawRequest, readBody, startGateway } from './testing/harness.ts'
+import { echoBackend, trackServers } from './testing/tracked.ts'
 
-const open: Listening[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()))
-})
-async function track<T extends Listening>(s: Promise<T>): Promise<T> {
-  const started = await s
-  open.push(started)
-  return started
-}
+const track = trackServers()
 
-/** A backend that echoes what it received: method, url, headers, body length. */
-function echo(calls: string[] = []) {
-  return listen(async (req, res) => {
-    const body = await readBody(req)
-    calls.push(`${req.method} ${req.url}`)
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, length: body.length }))
-  })
-}
+const echo = echoBackend
 
 describe('backend not running', () => {
   it('answers 503 + Retry-After naming the service, in the OpenAI envelope on /v1', async () => {

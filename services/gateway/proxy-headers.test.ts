@@ -4,26 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { listen, type Listening, rawRequest, readBody, sleep, startGateway } from './testing/harness.ts'
+import { echoBackend, trackServers } from './testing/tracked.ts'
 
-const open: Listening[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()))
-})
-async function track<T extends Listening>(s: Promise<T>): Promise<T> {
-  const started = await s
-  open.push(started)
-  return started
-}
+const track = trackServers()
 
-/** A backend that echoes what it received: method, url, headers, body length. */
-function echo(calls: string[] = []) {
-  return listen(async (req, res) => {
-    const body = await readBody(req)
-    calls.push(`${req.method} ${req.url}`)
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, length: body.length }))
-  })
-}
+const echo = echoBackend
 
 describe('forwarded headers', () => {
   it('drops hop-by-hop headers and adds X-Forwarded-*', async () => {

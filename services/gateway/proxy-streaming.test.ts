@@ -6,16 +6,9 @@ import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { listen, type Listening, rawRequest, readBody, sleep, startGateway } from './testing/harness.ts'
+import { trackServers } from './testing/tracked.ts'
 
-const open: Listening[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()))
-})
-async function track<T extends Listening>(s: Promise<T>): Promise<T> {
-  const started = await s
-  open.push(started)
-  return started
-}
+const track = trackServers()
 
 describe('streaming proxy', () => {
   it('delivers each SSE event as the backend produces it', async () => {

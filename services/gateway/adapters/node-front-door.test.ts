@@ -6,16 +6,9 @@
 import { request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { listen, type Listening, rawRequest, readBody, startGateway } from '../testing/harness.ts'
+import { trackServers } from '../testing/tracked.ts'
 
-const open: Listening[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()))
-})
-async function track<T extends Listening>(s: Promise<T>): Promise<T> {
-  const started = await s
-  open.push(started)
-  return started
-}
+const track = trackServers()
 
 /**
  * The Host clients send: plain, as @hono/node-server defines it (see node-front-door.ts). The
