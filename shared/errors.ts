@@ -98,6 +98,7 @@ const NEW_UNDER_EARLIER_PREFIXES = new Set([
   '/api/swap/telemetry',
   '/api/swap/telemetry/stream',
   '/api/swap/logs',
+  '/api/swap/logs/recent',
 ])
 
 export function errorStyleFor(path: string): ErrorStyle {

@@ -8,18 +8,20 @@ import { AppError } from '../shared/errors.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
 import { type Asset, assetUrl, loadAssets, serveAsset } from './assets.ts'
-import type { Chrome } from './layout/layout.tsx'
+import { type Chrome, Layout } from './layout/layout.tsx'
+import { Placeholder } from './components/placeholder.tsx'
 import { ConnectivityPage } from './pages/connectivity.tsx'
-import { HistoryPage } from './pages/history.tsx'
 import { LogsPage } from './pages/logs.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPage } from './pages/redaction.tsx'
 import { SearchPage } from './pages/search.tsx'
 import { SpeechPage } from './pages/speech.tsx'
-import { SwapPage } from './pages/swap.tsx'
 import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
-import { render, streamStatus, toHtml } from './status-stream.tsx'
+import { page, sendHtml } from './respond.ts'
+import { render, streamStatus } from './status-stream.tsx'
+import type { SwapSource } from './swap/source.ts'
+import { overviewSwapData, swapDashboardRoutes } from './swap/routes.tsx'
 
 export interface DashboardDeps {
   getStatus: GetStatus
@@ -37,40 +39,20 @@ export interface DashboardDeps {
   /** Bound on concurrent status streams, so a runaway client cannot hold unbounded timers. */
   maxStreams?: number
   now?: () => Date
+  /** The swap-controller, for the swap and history pages and the overview's model card. */
+  swap?: SwapSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
 
 /** Placeholder pages, one per DESIGN 5.7 page that is not built yet. */
 const PLACEHOLDERS = {
-  '/ui/swap': SwapPage,
   '/ui/logs': LogsPage,
   '/ui/speech': SpeechPage,
   '/ui/search': SearchPage,
   '/ui/redaction': RedactionPage,
   '/ui/connectivity': ConnectivityPage,
-  '/ui/history': HistoryPage,
 } as const
-
-/**
- * Our pages load scripts and styles from our own origin only; nothing inline, nothing remote.
- * Set per response, not as `use('*')` middleware, which would leak onto the gateway's API routes.
- */
-const PAGE_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
-  // Live state: a cached copy would show the owner a cluster that no longer exists.
-  'Cache-Control': 'no-store',
-}
-
-const sendHtml = (c: Context<AppEnv>, html: string, status: 200 | 404 = 200) =>
-  c.html(html, status, PAGE_HEADERS)
-
-const page = async (c: Context<AppEnv>, node: unknown, status: 200 | 404 = 200) =>
-  sendHtml(c, `<!doctype html>${await toHtml(node)}`, status)
 
 export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   const assets = loadAssets()
@@ -104,9 +86,13 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   app.get('/', async (c) => {
-    const view = await currentView(c)
+    const swapSource = deps.swap
+    const [view, swap] = await Promise.all([
+      currentView(c),
+      swapSource ? overviewSwapData(swapSource, c.req.raw.signal) : null,
+    ])
     try {
-      return await page(c, <OverviewPage chrome={chrome} view={view} now={now()} />)
+      return await page(c, <OverviewPage chrome={chrome} view={view} now={now()} swap={swap} />)
     } catch (err) {
       // A status of the wrong shape still gets the page, with the "retrying" notice in it.
       logOf(c).warn({ reason: (err as Error).message }, 'dashboard: status could not be rendered')
@@ -115,6 +101,14 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   })
   app.get('/ui', (c) => c.redirect('/', 302))
   app.get('/ui/', (c) => c.redirect('/', 302))
+  if (deps.swap) app.route('/', swapDashboardRoutes({ swap: deps.swap, chrome, logger: deps.logger, now }))
+  else {
+    // Built without the swap-controller (a test, or a gateway serving other services only).
+    for (const [path, title] of [['/ui/swap', 'Swap model'], ['/ui/history', 'History']] as const) {
+      const body = <p>The swap controller is not connected to this dashboard, so there is nothing to show.</p>
+      app.get(path, (c) => page(c, <Layout title={title} current={null} chrome={chrome}><Placeholder title={title}>{body}</Placeholder></Layout>))
+    }
+  }
   for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
     app.get(path, (c) => page(c, <Page chrome={chrome} />))
   }

@@ -1,16 +1,17 @@
-/** Placeholder until this page is built; it says what will be here. */
-import { Placeholder } from '../components/placeholder.tsx'
+/** Every change made to the cluster: the swap-controller's audit log as a table. */
 import { type Chrome, Layout } from '../layout/layout.tsx'
+import { HistoryTable } from '../swap/history-table.tsx'
+import type { AuditEntry } from '../swap/source.ts'
 
-export function HistoryPage({ chrome }: { chrome: Chrome }) {
+export function HistoryPage({ chrome, entries }: { chrome: Chrome; entries: AuditEntry[] | null }) {
   return (
     <Layout title="History" current="history" chrome={chrome}>
-      <Placeholder title="History">
-        <p>
-          Here you will see every change made to the cluster (model switches, stops, restarts): who asked for
-          it, when, and how it went.
-        </p>
-      </Placeholder>
+      <h1>History</h1>
+      <p class="help">
+        Every change made to the cluster, newest first: model switches, cancels, stops and swap reservations — who
+        asked, when, and how it went. Dry runs (checks that changed nothing) are marked.
+      </p>
+      <HistoryTable entries={entries} />
     </Layout>
   )
 }

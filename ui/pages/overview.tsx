@@ -6,10 +6,14 @@ import { StatusCards } from '../components/status-cards.tsx'
 import { StatusSummary } from '../components/status-summary.tsx'
 import { type Chrome, Layout } from '../layout/layout.tsx'
 import type { StatusView } from '../status-source.ts'
+import { ModelCard, SwitchForm } from '../swap/model-card.tsx'
+import { SwapProgress } from '../swap/progress.tsx'
+import type { OverviewSwapData } from '../swap/routes.tsx'
 
 export const STATUS_EVENTS_PATH = '/ui/events/status'
 
-export function OverviewPage({ chrome, view, now }: { chrome: Chrome; view: StatusView; now: Date }) {
+export function OverviewPage(props: { chrome: Chrome; view: StatusView; now: Date; swap?: OverviewSwapData | null }) {
+  const { chrome, view, now, swap } = props
   return (
     <Layout title="Overview" current="overview" chrome={chrome}>
       <h1>Overview</h1>
@@ -29,10 +33,23 @@ export function OverviewPage({ chrome, view, now }: { chrome: Chrome; view: Stat
             <StatusSummary view={view} simulated={chrome.simulated} />
           </div>
         </section>
+        {swap ? <ChatModel swap={swap} /> : null}
         <div id="status-cards" sse-swap="cards">
           <StatusCards view={view} now={now} />
         </div>
       </div>
     </Layout>
+  )
+}
+
+/** The chat model, how busy it is, and the way to switch it — outside the SSE region's swaps. */
+function ChatModel({ swap }: { swap: OverviewSwapData }) {
+  return (
+    <section class="chat-model" aria-label="Chat model">
+      <ModelCard data={swap.card} />
+      {swap.models ? <SwitchForm models={swap.models} /> : null}
+      <div id="swap-confirm"></div>
+      <SwapProgress data={swap.progress} />
+    </section>
   )
 }

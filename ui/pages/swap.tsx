@@ -1,17 +1,53 @@
-/** Placeholder until this page is built; it says what will be here. */
-import { Placeholder } from '../components/placeholder.tsx'
+/**
+ * Switching the chat model: the loaded model, every recipe with its fit verdict, the confirmation,
+ * the switch as it happens, and the Sparks' own readings. Filled in on the server, so it works
+ * without JavaScript too (a reload shows the latest); with it, each region refreshes itself.
+ */
 import { type Chrome, Layout } from '../layout/layout.tsx'
+import { type ConfirmData, SwapConfirm } from '../swap/confirm.tsx'
+import { LockBanner } from '../swap/lock-banner.tsx'
+import { ModelCard, type ModelCardData } from '../swap/model-card.tsx'
+import { NodeCards } from '../swap/node-cards.tsx'
+import { type ProgressData, SwapProgress } from '../swap/progress.tsx'
+import { type FitLookup, RecipeList } from '../swap/recipe-list.tsx'
+import type { CatalogList, LockView, TelemetryView } from '../swap/source.ts'
 
-export function SwapPage({ chrome }: { chrome: Chrome }) {
+export interface SwapPageData {
+  card: ModelCardData
+  progress: ProgressData
+  catalog: CatalogList | null
+  fits: FitLookup
+  telemetry: TelemetryView | null
+  lock: LockView | null
+  /** Set when the page was asked for with `?recipe=` (the no-JavaScript way to the confirmation). */
+  confirm: ConfirmData | null
+}
+
+export function SwapPage({ chrome, data, now }: { chrome: Chrome; data: SwapPageData; now: Date }) {
   return (
     <Layout title="Swap model" current="swap" chrome={chrome}>
-      <Placeholder title="Swap model">
-        <p>
-          Here you will switch the chat model: pick a model, read in plain words what the switch will do and
-          how long it usually takes, confirm, then watch it load step by step with a time estimate and a
-          cancel button.
-        </p>
-      </Placeholder>
+      <h1>Swap model</h1>
+      <LockBanner lock={data.lock} />
+      <ModelCard data={data.card} />
+      <div id="swap-confirm">{data.confirm ? <SwapConfirm data={data.confirm} /> : null}</div>
+      <SwapProgress data={data.progress} />
+      <section aria-labelledby="recipes-h">
+        <h2 id="recipes-h">Models you can switch to</h2>
+        {data.catalog === null ? (
+          <p class="muted">The model list is not available right now; reload to retry.</p>
+        ) : (
+          <>
+            {data.catalog.notes.map((n) => (
+              <p class="notice">{n}</p>
+            ))}
+            <RecipeList models={data.catalog.models} fits={data.fits} />
+          </>
+        )}
+      </section>
+      <section aria-labelledby="nodes-h">
+        <h2 id="nodes-h">Sparks</h2>
+        <NodeCards telemetry={data.telemetry} now={now} />
+      </section>
     </Layout>
   )
 }

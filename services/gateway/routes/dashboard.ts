@@ -1,13 +1,16 @@
 /**
- * Mounts the dashboard (ui/) for `/`, `/ui/*` and `/static/*`, GET and HEAD only. It runs as its
+ * Mounts the dashboard (ui/) for `/`, `/ui/*` and `/static/*` (GET and HEAD), and its forms under
+ * `/ui/actions/*` (POST, behind the gateway's same-origin guard). It runs as its
  * own Hono app so its middleware can never reach the API routes; the gateway's request id, logger
  * and shutdown signal are handed over, so its logs and errors carry the same request id.
  */
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { AppError, notFound } from '../../../shared/errors.ts'
 import { type AppEnv, type AppVariables, sendError, type ServiceApp } from '../../../shared/service.ts'
 
 export const DASHBOARD_PATHS = ['/', '/ui', '/ui/*', '/static/*']
+/** The dashboard's own forms (a person confirmed a swap, asked for a cancel): POST only. */
+export const DASHBOARD_ACTION_PATHS = ['/ui/actions/*']
 
 export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefined) {
   if (!dashboard) {
@@ -36,14 +39,10 @@ export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefi
       ),
     )
   })
-  app.on(
-    ['GET', 'HEAD'],
-    DASHBOARD_PATHS,
-    (c) =>
-      inner.fetch(c.req.raw, {
-        parent: { requestId: c.var.requestId, log: c.var.log, shutdown: c.var.shutdown },
-      }),
-  )
+  const forward = (c: Context<AppEnv>) =>
+    inner.fetch(c.req.raw, { parent: { requestId: c.var.requestId, log: c.var.log, shutdown: c.var.shutdown } })
+  app.on(['GET', 'HEAD'], DASHBOARD_PATHS, forward)
+  app.on('POST', DASHBOARD_ACTION_PATHS, forward)
 }
 
 const PLACEHOLDER =

@@ -1,4 +1,7 @@
 /**
+ * `GET /api/swap/logs/recent`: the same newest lines as JSON, for a page that renders them
+ * server-side (the dashboard's log tail) instead of holding a stream open.
+ *
  * `GET /api/swap/logs`: server-sent events of the vLLM container logs of every node (or one,
  * `?node=`): first the newest `?tail=` lines kept per node, then every new line as it arrives,
  * each a `log` event `{node, line, at}`. Replay and subscription happen in one synchronous step,
@@ -9,7 +12,7 @@ import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
 import { createStreamLimit, serveSse, type SseEvent } from './telemetry.ts'
 
-export const LOGS_PATHS = ['/api/swap/logs']
+export const LOGS_PATHS = ['/api/swap/logs', '/api/swap/logs/recent']
 
 const problem = {
   description: 'Problem details (RFC 9457)',
@@ -69,7 +72,32 @@ export function logsRoutes(deps: LogsRouteDeps): ServiceApp {
     },
   })
 
+  const recentRoute = createRoute({
+    method: 'get',
+    path: LOGS_PATHS[1]!,
+    tags: ['swap-controller'],
+    summary: 'The newest vLLM container log lines of every node (or one), as JSON',
+    request: { query: route.request!.query! },
+    responses: {
+      200: {
+        description: 'Oldest first',
+        content: {
+          'application/json': {
+            schema: z.object({ lines: z.array(z.object({ node: z.string(), line: z.string(), at: z.string() })) }),
+          },
+        },
+      },
+      422: { ...problem, description: 'Unknown node or tail out of range' },
+    },
+  })
+
   const router = createRouter()
+  router.openapi(recentRoute, (c) => {
+    const { node, tail = 20 } = c.req.valid('query')
+    // Per node first, then the newest `tail` of the merged, time-ordered lines.
+    const lines = tail === 0 ? [] : logs.replay({ node, tail }).slice(-tail)
+    return c.json({ lines: lines.map((e) => ({ node: e.node, line: e.line, at: e.at })) }, 200)
+  })
   router.openapi(route, (c) => {
     const { node, tail = defaultTail } = c.req.valid('query')
     return serveSse(c, {

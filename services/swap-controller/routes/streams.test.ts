@@ -253,6 +253,18 @@ describe('GET /api/swap/logs', () => {
     expect(body.errors[0].message).toContain('spark-1, spark-2')
   })
 
+  it('answers the newest lines as JSON on /recent, merged across nodes and cut to tail', async () => {
+    const { app } = setup()
+    const res = await app.request('/api/swap/logs/recent?tail=2')
+    expect(res.status).toBe(200)
+    expect((await res.json()).lines.map((e: { line: string }) => e.line)).toEqual(['a2', 'a3'])
+    const one = await (await app.request('/api/swap/logs/recent?node=spark-2&tail=5')).json()
+    expect(one.lines.every((e: { node: string }) => e.node === 'spark-2')).toBe(true)
+    const bad = await app.request('/api/swap/logs/recent?tail=abc')
+    expect(bad.status).toBe(422)
+    expect(bad.headers.get('content-type')).toBe('application/problem+json')
+  })
+
   it('lets the client go: its subscription ends with the stream', async () => {
     const { app, logTail } = setup()
     const events = await open(app, '/api/swap/logs')

@@ -1,0 +1,31 @@
+/** How every dashboard answer leaves: HTML with the page headers (CSP, no caching of live state). */
+import type { Context } from 'hono'
+import type { AppEnv } from '../shared/service.ts'
+import { toHtml } from './status-stream.tsx'
+
+/**
+ * Our pages load scripts and styles from our own origin only; nothing inline, nothing remote.
+ * Set per response, not as `use('*')` middleware, which would leak onto the gateway's API routes.
+ */
+export const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  // Live state: a cached copy would show the owner a cluster that no longer exists.
+  'Cache-Control': 'no-store',
+}
+
+export type PageStatus = 200 | 404 | 422
+
+export const sendHtml = (c: Context<AppEnv>, html: string, status: PageStatus = 200) =>
+  c.html(html, status, PAGE_HEADERS)
+
+/** A whole page. */
+export const page = async (c: Context<AppEnv>, node: unknown, status: PageStatus = 200) =>
+  sendHtml(c, `<!doctype html>${await toHtml(node)}`, status)
+
+/** A piece of a page that htmx swaps in. */
+export const fragment = async (c: Context<AppEnv>, node: unknown, status: PageStatus = 200) =>
+  sendHtml(c, await toHtml(node), status)

@@ -1,0 +1,66 @@
+/** Plain-language words and numbers for the swap pages: what a state means, how long, how big. */
+
+const GIB = 1024 ** 3
+
+export const gib = (bytes: number | null | undefined) =>
+  bytes === null || bytes === undefined ? '—' : `${(bytes / GIB).toFixed(bytes >= 10 * GIB ? 0 : 1)} GiB`
+
+/** "about 2 min", "about 40 s": an estimate, said as one. */
+export function aboutDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'unknown'
+  const s = Math.max(0, Math.round(seconds))
+  if (s < 60) return `about ${Math.max(5, Math.round(s / 5) * 5)} s`
+  const m = Math.round(s / 60)
+  return m < 90 ? `about ${m} min` : `about ${(s / 3600).toFixed(1)} h`
+}
+
+/** "2 min 5 s", "800 ms": a measured duration, exact. */
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s} s`
+  const m = Math.floor(s / 60)
+  return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`
+}
+
+export const sumMs = (d: Record<string, number> | null | undefined) =>
+  d ? Object.values(d).reduce((a, b) => a + b, 0) : null
+
+/** The swap machine's states, as a person reads them, in the order a swap goes through them. */
+export const STATE_STEPS: Array<{ state: string; label: string }> = [
+  { state: 'draining', label: 'Finishing answers in progress' },
+  { state: 'stopping', label: 'Stopping the current model' },
+  { state: 'verifying-stopped', label: 'Checking memory is free' },
+  { state: 'starting', label: 'Starting the new model' },
+  { state: 'loading', label: 'Loading the model' },
+  { state: 'warming', label: 'Checking it answers' },
+  { state: 'ready', label: 'Ready' },
+]
+
+export const STATE_LABEL: Record<string, string> = {
+  ...Object.fromEntries(STATE_STEPS.map((s) => [s.state, s.label])),
+  failed: 'Failed',
+  'rolling-back': 'Going back to the previous model',
+  cancelled: 'Cancelled',
+}
+
+export const PHASE_LABEL: Record<string, string> = {
+  container: 'container starting',
+  'engine-init': 'engine starting',
+  'loading-weights': 'reading the weights',
+  'weights-loaded': 'weights read',
+  compiling: 'compiling',
+  'kv-cache': 'reserving memory for conversations',
+  'cuda-graphs': 'capturing GPU graphs',
+  'api-starting': 'opening the API',
+  ready: 'ready',
+}
+
+export const modeWords = (mode: string) => (mode === 'cluster' ? 'across both Sparks' : 'on one Spark')
+
+export const pct = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)} %`
+
+export const rate = (v: number | null | undefined) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v >= 100 ? Math.round(v) : v.toFixed(1)} tok/s`

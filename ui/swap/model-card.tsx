@@ -1,0 +1,97 @@
+/**
+ * The chat model card: what is loaded, how busy it is (tokens/s, KV cache, queue), and whether a
+ * switch is under way. It re-fetches itself every few seconds; the switch form sits outside it so
+ * a refresh never resets a choice being made.
+ */
+import { pct, rate, STATE_LABEL } from './format.ts'
+import { SWAP_PATHS } from './paths.ts'
+import type { CatalogModel, SwapStateView, TelemetryView } from './source.ts'
+import { Sparkline } from './sparkline.tsx'
+
+export interface ModelCardData {
+  state: SwapStateView | null
+  telemetry: TelemetryView | null
+}
+
+export function ModelCard({ data }: { data: ModelCardData }) {
+  const vllm = data.telemetry?.vllm
+  const served = vllm?.models[0] ?? null
+  const job = data.state?.job
+  const swapping = job && job.outcome === 'running' ? job : null
+  const state = swapping ? 'swapping' : served ? 'serving' : data.telemetry ? 'none' : 'unknown'
+  return (
+    <section
+      id="model-card"
+      class={`model-card tone-${state === 'serving' ? 'good' : state === 'swapping' ? 'busy' : 'off'}`}
+      data-card="model"
+      data-state={state}
+      aria-labelledby="model-card-h"
+      hx-get={SWAP_PATHS.modelCard}
+      hx-trigger="every 3s"
+      hx-swap="outerHTML"
+    >
+      <h2 id="model-card-h">Chat model</h2>
+      <p class="model-name" data-loaded-model={served?.model_name ?? ''}>
+        {served ? served.model_name : state === 'unknown' ? 'Not known right now' : 'No model is answering'}
+      </p>
+      {swapping ? (
+        <p class="model-switching">
+          Switching to <strong>{swapping.recipe}</strong>: {STATE_LABEL[swapping.status] ?? swapping.status}
+          {swapping.progress ? `, ${Math.round(swapping.progress.percent)} %` : ''}.{' '}
+          <a href={SWAP_PATHS.page}>Follow it</a>
+        </p>
+      ) : null}
+      {served ? (
+        <dl class="stats">
+          <div data-stat="generation">
+            <dt>Writing</dt>
+            <dd>{rate(served.generation_tokens_per_s)}</dd>
+          </div>
+          <div data-stat="prompt">
+            <dt>Reading</dt>
+            <dd>{rate(served.prompt_tokens_per_s)}</dd>
+          </div>
+          <div data-stat="kv">
+            <dt>Conversation memory (KV cache)</dt>
+            <dd>{pct(served.kv_cache_pct, 1)}</dd>
+          </div>
+          <div data-stat="queue">
+            <dt>Requests</dt>
+            <dd>
+              {served.running ?? 0} running, {served.waiting ?? 0} waiting
+            </dd>
+          </div>
+        </dl>
+      ) : null}
+      {vllm && vllm.history.generation_tokens_per_s.length > 1 ? (
+        <Sparkline values={vllm.history.generation_tokens_per_s} label="Tokens written per second, recent minutes" />
+      ) : null}
+    </section>
+  )
+}
+
+/** Pick a recipe, then read what the switch will do before anything happens. */
+export function SwitchForm({ models }: { models: CatalogModel[] }) {
+  const choices = models.filter((m) => m.valid && !m.loaded)
+  if (choices.length === 0) return <p class="muted">No other model is ready to switch to.</p>
+  return (
+    <form
+      class="switch-form"
+      method="get"
+      action={SWAP_PATHS.page}
+      hx-get={SWAP_PATHS.confirm}
+      hx-target="#swap-confirm"
+      hx-swap="innerHTML"
+    >
+      <label for="switch-recipe">Switch the chat model to</label>
+      <select id="switch-recipe" name="recipe">
+        {choices.map((m) => (
+          <option value={m.key}>{m.name}</option>
+        ))}
+      </select>
+      <button type="submit" class="button" data-action="switch">
+        Switch…
+      </button>
+    </form>
+  )
+}

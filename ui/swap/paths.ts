@@ -1,0 +1,15 @@
+/** Every URL of the dashboard's swap pages, fragments and forms, named once. */
+export const SWAP_PATHS = {
+  page: '/ui/swap',
+  history: '/ui/history',
+  modelCard: '/ui/fragments/model',
+  progress: '/ui/fragments/swap/progress',
+  confirm: '/ui/fragments/swap/confirm',
+  nodes: '/ui/fragments/nodes',
+  start: '/ui/actions/swap',
+  cancel: '/ui/actions/swap/cancel',
+  releaseLock: '/ui/actions/lock/release',
+} as const
+
+/** Who the audit log names for a click in the dashboard (the API names its caller). */
+export const DASHBOARD_ACTOR = 'dashboard'

@@ -1,0 +1,146 @@
+/**
+ * A switch as it happens: the steps done and to come, the load's percentage and time left, the
+ * newest log lines, and Cancel. Once it ends, what happened in words, with the log excerpt when it
+ * failed. The panel re-fetches itself: every second during a switch, every few seconds otherwise,
+ * so a switch started elsewhere (an app, a script) shows up too.
+ */
+import { aboutDuration, duration, PHASE_LABEL, STATE_LABEL, STATE_STEPS, sumMs } from './format.ts'
+import { SWAP_PATHS } from './paths.ts'
+import type { JobView, LogLine, SwapStateView } from './source.ts'
+
+export interface Notice {
+  tone: 'bad' | 'warn' | 'good'
+  text: string
+}
+
+export interface ProgressData {
+  state: SwapStateView | null
+  logs: LogLine[]
+  notice?: Notice | null
+}
+
+export function SwapProgress({ data }: { data: ProgressData }) {
+  const job = data.state?.job ?? null
+  const running = job?.outcome === 'running'
+  return (
+    <section
+      id="swap-progress"
+      class="swap-progress"
+      data-swap-state={data.state ? data.state.state : 'unknown'}
+      data-outcome={job?.outcome ?? 'none'}
+      data-job={job?.job_id ?? ''}
+      hx-get={SWAP_PATHS.progress}
+      hx-trigger={running ? 'every 1s' : 'every 3s'}
+      hx-swap="outerHTML"
+    >
+      {data.notice ? (
+        <p class={`notice notice-${data.notice.tone}`} role="alert" data-notice={data.notice.tone}>
+          {data.notice.text}
+        </p>
+      ) : null}
+      {data.state === null ? <p class="muted">The swap controller is not answering; retrying.</p> : null}
+      {job && running ? <Running job={job} logs={data.logs} /> : null}
+      {job && !running ? <Finished job={job} /> : null}
+    </section>
+  )
+}
+
+function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
+  const p = job.progress
+  const reached = new Set(job.transitions.map((t) => t.state))
+  const rollingBack = job.status === 'rolling-back'
+  return (
+    <>
+      <h2>{rollingBack ? `The switch to ${job.recipe} failed — going back` : `Switching to ${job.recipe}`}</h2>
+      {rollingBack && job.error ? <p class="notice notice-bad">{job.error}</p> : null}
+      <ol class="steps">
+        {STATE_STEPS.map((s) => {
+          const status = s.state === job.status ? 'current' : reached.has(s.state as JobView['status']) ? 'done' : 'todo'
+          const took = job.durations_ms[s.state]
+          return (
+            <li data-step={s.state} data-step-status={status} aria-current={status === 'current' ? 'step' : undefined}>
+              <span aria-hidden="true">{status === 'done' ? '✓' : status === 'current' ? '▶' : '○'}</span> {s.label}
+              {status === 'done' && took !== undefined ? <span class="muted"> · {duration(took)}</span> : null}
+            </li>
+          )
+        })}
+      </ol>
+      {p ? (
+        <div class="load-progress" role="status">
+          <progress max={100} value={p.percent} aria-label="Loading progress">
+            {Math.round(p.percent)} %
+          </progress>
+          <p>
+            <strong data-percent={p.percent}>{Math.round(p.percent)} %</strong> · {PHASE_LABEL[p.phase] ?? p.phase}
+            {p.phase_percent !== null ? ` (${Math.round(p.phase_percent)} %)` : ''} ·{' '}
+            {p.eta_s === null ? 'time left unknown' : `${aboutDuration(p.eta_s)} left`}
+          </p>
+          {p.stalled ? (
+            <p class="notice notice-warn" data-stalled="true">
+              This step is taking far longer than it usually does. It may still finish; the log below shows what the
+              model is doing.
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      <LogTail logs={logs} />
+      {job.cancel_requested ? (
+        <p class="muted">Cancelling…</p>
+      ) : (
+        <form method="post" action={SWAP_PATHS.cancel} hx-post={SWAP_PATHS.cancel} hx-target="#swap-progress" hx-swap="outerHTML">
+          <button type="submit" class="button button-quiet" data-action="cancel">
+            Cancel the switch
+          </button>
+        </form>
+      )}
+    </>
+  )
+}
+
+function LogTail({ logs }: { logs: LogLine[] }) {
+  if (logs.length === 0) return null
+  return (
+    <details class="log-tail" open>
+      <summary>Newest lines of the model's log</summary>
+      <pre data-log-tail="">{logs.map((l) => `${l.node}  ${l.line}`).join('\n')}</pre>
+    </details>
+  )
+}
+
+const clock = (iso: string | null) => (iso ? new Date(iso).toISOString().slice(11, 19) + ' UTC' : '')
+
+function Finished({ job }: { job: JobView }) {
+  const took = duration(sumMs(job.durations_ms))
+  const back = job.rollback?.recipe ?? job.from_model ?? 'the previous model'
+  const messages: Record<JobView['outcome'], { tone: string; text: string }> = {
+    ready: { tone: 'good', text: `Switched to ${job.recipe} at ${clock(job.finished_at)}; it took ${took}.` },
+    rolled_back: {
+      tone: 'warn',
+      text: `The switch to ${job.recipe} failed, so Spark Control went back to ${back}, which is answering again.`,
+    },
+    failed: {
+      tone: 'bad',
+      text: `The switch to ${job.recipe} failed${job.rollback ? `, and going back to ${back} failed too` : ''}. ` +
+        'No chat model may be running; pick one below.',
+    },
+    cancelled: { tone: 'warn', text: `The switch to ${job.recipe} was cancelled at ${clock(job.finished_at)}.` },
+    running: { tone: 'busy', text: '' },
+  }
+  const m = messages[job.outcome]
+  return (
+    <>
+      <h2>Last switch</h2>
+      <p class={`notice notice-${m.tone}`} data-result={job.outcome}>
+        {m.text}
+      </p>
+      {job.error ? <p data-error="">What went wrong: {job.error}</p> : null}
+      {job.log_excerpt ? (
+        <details class="log-tail" open={job.outcome !== 'ready'}>
+          <summary>The model's log when it failed</summary>
+          <pre data-log-excerpt="">{job.log_excerpt}</pre>
+        </details>
+      ) : null}
+      <p class="muted">{STATE_LABEL[job.status] ?? job.status} · started {clock(job.started_at)}</p>
+    </>
+  )
+}
