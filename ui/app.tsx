@@ -104,9 +104,10 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   if (deps.swap) app.route('/', swapDashboardRoutes({ swap: deps.swap, chrome, logger: deps.logger, now }))
   else {
     // Built without the swap-controller (a test, or a gateway serving other services only).
-    for (const [path, title] of [['/ui/swap', 'Swap model'], ['/ui/history', 'History']] as const) {
+    const unconnected = [['/ui/swap', 'swap', 'Swap model'], ['/ui/history', 'history', 'History']] as const
+    for (const [path, id, title] of unconnected) {
       const body = <p>The swap controller is not connected to this dashboard, so there is nothing to show.</p>
-      app.get(path, (c) => page(c, <Layout title={title} current={null} chrome={chrome}><Placeholder title={title}>{body}</Placeholder></Layout>))
+      app.get(path, (c) => page(c, <Layout title={title} current={id} chrome={chrome}><Placeholder title={title}>{body}</Placeholder></Layout>))
     }
   }
   for (const [path, Page] of Object.entries(PLACEHOLDERS)) {

@@ -5,8 +5,16 @@
  */
 import { aboutDuration, gib, modeWords } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
-import { usualLoadS } from './recipe-list.tsx'
+import { successfulLoadsS, usualLoadS } from './recipe-list.tsx'
 import type { CatalogModel, LockView, ValidateAnswer } from './source.ts'
+
+type NodeFit = NonNullable<ValidateAnswer['fit']>['per_node'][number]
+
+/** What a node will have once the current model is stopped: free now, plus what stopping gives back. */
+const freeOnceStopped = (n: NodeFit) =>
+  n.available_bytes === null ? 'free memory could not be read' : `${gib(n.available_bytes + n.freed_bytes)} free once stopped`
+
+const plural = (n: number, word: string) => `${n === 1 ? '' : `${n} `}${word}${n === 1 ? '' : 's'}`
 
 export interface ConfirmData {
   model: CatalogModel
@@ -42,17 +50,19 @@ export function SwapConfirm({ data }: { data: ConfirmData }) {
         {fit ? (
           <li data-fit={fit.fits ? 'fits' : fit.allowed ? 'tight' : 'no-fit'}>
             {fit.message}
-            {fit.per_node.map((n) => ` ${n.node}: ${gib(n.freed_bytes)} free once stopped, ${gib(n.need_bytes)} needed.`)}
+            {!fit.fits && fit.allowed ? ' The fit policy allows it anyway: the load may run out of memory and go back.' : ''}
+            {fit.per_node.map((n) => ` ${n.node}: ${freeOnceStopped(n)}, ${gib(n.need_bytes)} needed.`)}
           </li>
         ) : null}
         <li>
           {usual === null
             ? 'It has not been loaded here before; large models take several minutes.'
-            : `Loading usually takes ${aboutDuration(usual)} (from its last ${m.history.length} loads).`}
+            : `Loading usually takes ${aboutDuration(usual)} ` +
+              `(from its last ${plural(successfulLoadsS(m).length, 'successful load')}).`}
         </li>
         <li>If it fails to load, Spark Control goes back to {current ?? 'no model'} by itself and keeps the log of what went wrong.</li>
       </ul>
-      {check.warnings.map((w) => (
+      {check.warnings.filter((w) => w !== fit?.message).map((w) => (
         <p class="notice notice-warn">{w}</p>
       ))}
       {lock?.held ? (

@@ -2,14 +2,19 @@
 
 const GIB = 1024 ** 3
 
+// 9.97 GiB rounds to "10 GiB", not "10.0 GiB": the switch to whole numbers is on the rounded value.
 export const gib = (bytes: number | null | undefined) =>
-  bytes === null || bytes === undefined ? '—' : `${(bytes / GIB).toFixed(bytes >= 10 * GIB ? 0 : 1)} GiB`
+  bytes === null || bytes === undefined || !Number.isFinite(bytes)
+    ? '—'
+    : `${(bytes / GIB).toFixed(bytes / GIB >= 9.95 ? 0 : 1)} GiB`
 
 /** "about 2 min", "about 40 s": an estimate, said as one. */
 export function aboutDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'unknown'
   const s = Math.max(0, Math.round(seconds))
-  if (s < 60) return `about ${Math.max(5, Math.round(s / 5) * 5)} s`
+  // Rounded to 5 s first, so 58 s reads "about 1 min", never "about 60 s".
+  const five = Math.max(5, Math.round(s / 5) * 5)
+  if (five < 60) return `about ${five} s`
   const m = Math.round(s / 60)
   return m < 90 ? `about ${m} min` : `about ${(s / 3600).toFixed(1)} h`
 }
@@ -17,7 +22,7 @@ export function aboutDuration(seconds: number | null | undefined): string {
 /** "2 min 5 s", "800 ms": a measured duration, exact. */
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
-  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`
   const s = Math.round(ms / 1000)
   if (s < 60) return `${s} s`
   const m = Math.floor(s / 60)

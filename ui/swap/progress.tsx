@@ -140,7 +140,9 @@ function Finished({ job }: { job: JobView }) {
           <pre data-log-excerpt="">{job.log_excerpt}</pre>
         </details>
       ) : null}
-      <p class="muted">{STATE_LABEL[job.status] ?? job.status} · started {clock(job.started_at)}</p>
+      <p class="muted">
+        Started {clock(job.started_at)}{job.finished_at ? `, ended ${clock(job.finished_at)}` : ''} · job {job.job_id}
+      </p>
     </>
   )
 }

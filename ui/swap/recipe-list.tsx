@@ -9,9 +9,13 @@ import type { CatalogModel, ValidateAnswer } from './source.ts'
 
 export type FitLookup = Map<string, ValidateAnswer | { error: string }>
 
+/** Seconds each past successful load took (failed and rolled-back loads say nothing of the usual time). */
+export const successfulLoadsS = (model: Pick<CatalogModel, 'history'>) =>
+  model.history.filter((h) => h.outcome === 'ready' || h.outcome === 'ok').map((h) => h.total_s)
+
 /** Median of past successful loads, in seconds; null when there are none. */
 export function usualLoadS(model: Pick<CatalogModel, 'history'>): number | null {
-  const ok = model.history.filter((h) => h.outcome === 'ready' || h.outcome === 'ok').map((h) => h.total_s)
+  const ok = successfulLoadsS(model)
   if (ok.length === 0) return null
   const sorted = [...ok].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)

@@ -73,7 +73,8 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
 
   async function fitsOf(c: Context<AppEnv>, catalog: CatalogList | null): Promise<FitLookup> {
     const fits: FitLookup = new Map()
-    const valid = catalog?.models.filter((m) => m.valid) ?? []
+    // A key the controller would refuse anyway (a file named `$(id).yaml`) is not passed on, not even to check.
+    const valid = catalog?.models.filter((m) => m.valid && RECIPE_KEY.test(m.key)) ?? []
     await Promise.all(
       valid.map(async (m) => {
         try {
