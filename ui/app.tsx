@@ -11,7 +11,6 @@ import { type Asset, assetUrl, loadAssets, serveAsset } from './assets.ts'
 import { type Chrome, Layout } from './layout/layout.tsx'
 import { Placeholder } from './components/placeholder.tsx'
 import { ConnectivityPage } from './pages/connectivity.tsx'
-import { LogsPage } from './pages/logs.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPage } from './pages/redaction.tsx'
@@ -47,7 +46,6 @@ export const FRAGMENT_PATH = '/ui/fragments/status'
 
 /** Placeholder pages, one per DESIGN 5.7 page that is not built yet. */
 const PLACEHOLDERS = {
-  '/ui/logs': LogsPage,
   '/ui/speech': SpeechPage,
   '/ui/search': SearchPage,
   '/ui/redaction': RedactionPage,
@@ -104,7 +102,11 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   if (deps.swap) app.route('/', swapDashboardRoutes({ swap: deps.swap, chrome, logger: deps.logger, now }))
   else {
     // Built without the swap-controller (a test, or a gateway serving other services only).
-    const unconnected = [['/ui/swap', 'swap', 'Swap model'], ['/ui/history', 'history', 'History']] as const
+    const unconnected = [
+      ['/ui/swap', 'swap', 'Swap model'],
+      ['/ui/logs', 'logs', 'Logs'],
+      ['/ui/history', 'history', 'History'],
+    ] as const
     for (const [path, id, title] of unconnected) {
       const body = <p>The swap controller is not connected to this dashboard, so there is nothing to show.</p>
       app.get(path, (c) => page(c, <Layout title={title} current={id} chrome={chrome}><Placeholder title={title}>{body}</Placeholder></Layout>))

@@ -2,6 +2,8 @@
 export const SWAP_PATHS = {
   page: '/ui/swap',
   history: '/ui/history',
+  logs: '/ui/logs',
+  logLines: '/ui/fragments/logs',
   modelCard: '/ui/fragments/model',
   progress: '/ui/fragments/swap/progress',
   confirm: '/ui/fragments/swap/confirm',

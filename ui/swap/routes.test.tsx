@@ -613,3 +613,36 @@ describe('headers and escaping', () => {
     expect(echoed).toContain('named &lt;script&gt;alert(1)&lt;/script&gt;.')
   })
 })
+
+describe('GET /ui/logs', () => {
+  it('shows every node\'s newest lines, refreshing itself, with a filter per known node', async () => {
+    const fake = fakeSwapSource()
+    const { res, html } = await get(dashboard(fake), '/ui/logs')
+    expect(res.status).toBe(200)
+    expect(html).toContain('Loading safetensors checkpoint shards: 40% Completed')
+    expect(html).toContain('INFO worker ready')
+    expect(tagWith(html, 'id="log-lines"')).toContain('hx-trigger="every 2s"')
+    expect(html).toContain('href="/ui/logs?node=spark-2"')
+    expect(fake.calls.find((c) => c.method === 'recentLogs')?.args).toEqual([300])
+  })
+
+  it('filters by a known node only; an unknown or hostile one is ignored, never passed on', async () => {
+    const fake = fakeSwapSource()
+    const one = await get(dashboard(fake), '/ui/fragments/logs?node=spark-2')
+    expect(one.html).toContain('INFO worker ready')
+    expect(one.html).not.toContain('safetensors')
+    for (const node of ['spark-9', '$(id)', '../etc']) {
+      await get(dashboard(fake), `/ui/fragments/logs?node=${encodeURIComponent(node)}`)
+    }
+    const asked = fake.calls.filter((c) => c.method === 'recentLogs').map((c) => c.args[1])
+    expect(asked).toEqual(['spark-2', undefined, undefined, undefined])
+  })
+
+  it('says the logs are unavailable, not an error page, when the controller does not answer', async () => {
+    const fake = fakeSwapSource()
+    fake.fail.recentLogs = new Error('connect ECONNREFUSED')
+    const { res, html } = await get(dashboard(fake), '/ui/logs')
+    expect(res.status).toBe(200)
+    expect(html).toContain('not available right now')
+  })
+})

@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import type { Chrome } from '../layout/layout.tsx'
 import { HistoryPage } from '../pages/history.tsx'
+import { LOG_PAGE_LINES, LogLines, LogsPage } from '../pages/logs.tsx'
 import { SwapPage } from '../pages/swap.tsx'
 import { fragment, page } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
@@ -123,6 +124,19 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const entries = await read(c, 'history', swap.history(200, c.req.raw.signal))
     return page(c, <HistoryPage chrome={chrome} entries={entries} />)
   })
+
+  /** The node names the controller knows; `?node=` must be one of them, or it is ignored. */
+  async function logsData(c: Context<AppEnv>) {
+    const telemetry = await read(c, 'telemetry', swap.telemetry(c.req.raw.signal))
+    const nodes = telemetry?.nodes.map((n) => n.node) ?? []
+    const asked = c.req.query('node')
+    const node = asked && nodes.includes(asked) ? asked : null
+    const lines = await read(c, 'logs', swap.recentLogs(LOG_PAGE_LINES, c.req.raw.signal, node ?? undefined))
+    return { lines, nodes, node }
+  }
+
+  app.get(SWAP_PATHS.logs, async (c) => page(c, <LogsPage chrome={chrome} data={await logsData(c)} />))
+  app.get(SWAP_PATHS.logLines, async (c) => fragment(c, <LogLines data={await logsData(c)} />))
 
   app.get(SWAP_PATHS.modelCard, async (c) => {
     const signal = c.req.raw.signal

@@ -62,7 +62,8 @@ export interface SwapSource {
   state(signal?: AbortSignal): Promise<SwapStateView>
   telemetry(signal?: AbortSignal): Promise<TelemetryView>
   history(limit: number, signal?: AbortSignal): Promise<AuditEntry[]>
-  recentLogs(tail: number, signal?: AbortSignal): Promise<LogLine[]>
+  /** The newest `tail` lines of the vLLM container logs, every node or one. */
+  recentLogs(tail: number, signal?: AbortSignal, node?: string): Promise<LogLine[]>
   /** Starts a real swap as `actor` (a person confirmed it); rejects with SwapSourceError on 4xx. */
   start(recipe: string, actor: string, signal?: AbortSignal): Promise<JobView>
   cancel(actor: string, signal?: AbortSignal): Promise<JobView | null>

@@ -66,8 +66,10 @@ export function createSwapSource(options: SwapSourceOptions): SwapSource & { clo
     telemetry: (signal) => call<TelemetryView>('/api/swap/telemetry', signal),
     history: async (limit, signal) =>
       (await call<{ entries: AuditEntry[] }>(`/api/swap/history?limit=${limit}`, signal)).entries,
-    recentLogs: async (tail, signal) =>
-      (await call<{ lines: LogLine[] }>(`/api/swap/logs/recent?tail=${tail}`, signal)).lines,
+    recentLogs: async (tail, signal, node) => {
+      const only = node === undefined ? '' : `&node=${encodeURIComponent(node)}`
+      return (await call<{ lines: LogLine[] }>(`/api/swap/logs/recent?tail=${tail}${only}`, signal)).lines
+    },
     start: (recipe, actor, signal) =>
       call<JobView>('/api/swap', signal, { method: 'POST', body: { recipe }, actor }),
     cancel: (actor, signal) => call<JobView>('/api/swap/cancel', signal, { method: 'POST', actor }),
