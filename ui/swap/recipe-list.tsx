@@ -77,10 +77,12 @@ function RecipeRow({ model: m, fit }: { model: CatalogModel; fit: ValidateAnswer
         {m.loaded ? <span class="badge tone-good">Loaded</span> : null}
         {m.description ? <span class="muted block">{m.description}</span> : null}
       </th>
-      <td>{m.modes.map(modeWords).join(' or ')}</td>
-      <td>{gib(m.memory_need_bytes)}</td>
-      <td data-fit-text="">{verdict.text}</td>
-      <td>{usual === null ? 'not loaded here yet' : aboutDuration(usual)}</td>
+      <td data-label="Runs">{m.modes.map(modeWords).join(' or ')}</td>
+      <td data-label="Memory">{gib(m.memory_need_bytes)}</td>
+      <td data-label="Fits now" data-fit-text="">
+        {verdict.text}
+      </td>
+      <td data-label="Usual load">{usual === null ? 'not loaded here yet' : aboutDuration(usual)}</td>
       <td>
         {m.loaded ? null : (
           <a
