@@ -96,6 +96,12 @@ export const configShape = {
   TELEMETRY_HISTORY: env.int(300, 10, 10_000),
   /** Hugging Face cache on the Sparks, whose disk the telemetry reports. */
   MODEL_CACHE_DIR: homePath('~/.cache/huggingface'),
+  /** The Hugging Face CLI on the Sparks: `hf` (huggingface_hub ≥ 0.34), `huggingface-cli` (older), or `uvx` (`uvx hf`, as eugr's hf-download.sh). */
+  MODEL_DOWNLOAD_TOOL: z.preprocess(blankIsUnset, z.enum(['hf', 'huggingface-cli', 'uvx']).default('hf')),
+  /** How long one node's download may run before it is stopped (big models take hours on a slow line). */
+  MODEL_DOWNLOAD_TIMEOUT_S: env.int(21_600, 60, 172_800),
+  /** Downloads running at once (each fetches to every node); one more is refused with 429. */
+  MODEL_DOWNLOADS_MAX: env.int(2, 1, 8),
   /** Container log lines kept per node for replay on `/api/swap/logs`. */
   LOG_REPLAY_LINES: env.int(500, 10, 5000),
   /** Where `swap_complete` / `swap_failed` events are POSTed; unset sends none. */

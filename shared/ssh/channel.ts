@@ -84,12 +84,24 @@ function sendKill(channel: ClientChannel) {
   else channel.signal('KILL')
 }
 
+/** The next `\n` or `\r` at or after `start`, -1 when there is none. */
+function nextBreak(chunk: Buffer, start: number): number {
+  const lf = chunk.indexOf(0x0a, start)
+  const cr = chunk.indexOf(0x0d, start)
+  return lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr)
+}
+
 /**
  * Splits a byte stream into lines without ever holding more than `maxLineBytes`: a longer line is
  * delivered cut at the bound (flagged) and the rest of it is dropped, so a runaway log line can
  * not grow memory. Splitting on the byte `\n` is safe for UTF-8.
  */
-export function createLineSplitter(maxLineBytes: number, emit: (line: string, truncated: boolean) => void) {
+export function createLineSplitter(
+  maxLineBytes: number,
+  emit: (line: string, truncated: boolean) => void,
+  /** Also end a line at `\r`: progress bars (tqdm, curl) redraw with it and never print `\n` until done. */
+  carriageReturnEndsLine = false,
+) {
   let parts: Buffer[] = []
   let size = 0
   let skipping = false
@@ -106,7 +118,7 @@ export function createLineSplitter(maxLineBytes: number, emit: (line: string, tr
     push(chunk: Buffer) {
       let start = 0
       while (start < chunk.length) {
-        const nl = chunk.indexOf(0x0a, start)
+        const nl = carriageReturnEndsLine ? nextBreak(chunk, start) : chunk.indexOf(0x0a, start)
         const end = nl < 0 ? chunk.length : nl
         if (!skipping) {
           const room = maxLineBytes - size

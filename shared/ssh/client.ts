@@ -126,8 +126,8 @@ export class SshNodeClient implements SshNode {
     const maxLine = options.maxLineBytes ?? 64 * 1024
     const started = performance.now()
     const split = {
-      stdout: createLineSplitter(maxLine, (line, cut) => options.onLine(line, 'stdout', cut)),
-      stderr: createLineSplitter(maxLine, (line, cut) => options.onLine(line, 'stderr', cut)),
+      stdout: createLineSplitter(maxLine, (line, cut) => options.onLine(line, 'stdout', cut), options.carriageReturnEndsLine),
+      stderr: createLineSplitter(maxLine, (line, cut) => options.onLine(line, 'stderr', cut), options.carriageReturnEndsLine),
     }
     const stopped = this.#error('aborted', `${argv[0]} stream was stopped`)
     const openReason = () =>

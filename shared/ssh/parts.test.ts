@@ -62,4 +62,12 @@ describe('createLineSplitter', () => {
       ['tail', false],
     ])
   })
+
+  it('optionally ends lines at CR too, so progress-bar redraws arrive one by one', () => {
+    const lines: string[] = []
+    const s = createLineSplitter(64, (line) => lines.push(line), true)
+    for (const chunk of ['a: 10%\ra: 5', '0%\ra: 100%\r\n', '/snap\n']) s.push(Buffer.from(chunk))
+    s.end()
+    expect(lines).toEqual(['a: 10%', 'a: 50%', 'a: 100%', '', '/snap'])
+  })
 })

@@ -72,6 +72,8 @@ export interface StreamOptions {
   openTimeoutMs?: number
   /** Longer lines are delivered cut at this many bytes with `truncated` set. Default 64 KiB. */
   maxLineBytes?: number
+  /** Also end lines at `\r` (progress bars redraw with it); `\r\n` then yields an extra empty line. */
+  carriageReturnEndsLine?: boolean
 }
 
 export interface StreamResult extends ChannelExit {

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { silentLogger, type Logger } from '../../shared/logger.ts'
 import { startSimNodes, type SimNodesHandle } from './cluster/index.ts'
+import { SIM_UNRECIPED_MODEL } from './cluster/hf-hub.ts'
 import { startBgeM3 } from './embeddings/bge-m3.ts'
 import { loadSimRecipes, SIM_DEFAULT_RECIPE, SIM_RECIPES_DIR } from './recipes.ts'
 import type { EmulatorHandle } from './speech/emulator-server.ts'
@@ -40,6 +41,8 @@ export interface SimulatedClusterOptions {
   preload?: string | null
   /** The Sparks' copy of the recipe files; default the repo's `recipes/`, which the controller reads too. */
   recipesDir?: string
+  /** How long a simulated `hf download` takes (default 2 s). */
+  downloadTimeMs?: number
   logger?: Logger
 }
 
@@ -78,6 +81,9 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       vllmDir: SIM_VLLM_DIR,
       recipes: recipeSet.recipes,
       defaultLoadTimeMs: options.loadTimeMs ?? 6000,
+      // Every recipe's weights, plus one model no recipe launches (the menu lists it as needs_setup).
+      hfCacheModels: [...new Set([...Object.values(recipeSet.recipes).map((r) => r.model), SIM_UNRECIPED_MODEL])],
+      downloadTimeMs: options.downloadTimeMs,
       logger,
     })
     closers.push(() => nodes.close())

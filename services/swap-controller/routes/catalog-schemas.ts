@@ -4,6 +4,7 @@
  * (`repo`, `local_path`, `needs_setup`, a menu plus a `recipes` list; see docs/COMPATIBILITY.md).
  */
 import { z } from '@hono/zod-openapi'
+import { inferredSettings } from './models-schemas.ts'
 
 const mode = z.enum(['solo', 'cluster'])
 
@@ -70,18 +71,24 @@ export const swapModelList = z
 
 export const menuModel = z
   .object({
-    key: z.string(),
+    key: z.string().openapi({ description: 'The recipe key, a custom card key, or `org--name` for an on-disk model.' }),
     name: z.string(),
     repo: z.string().nullable().openapi({ description: 'Hugging Face `org/name`; exactly one of repo and local_path is set.' }),
     local_path: z.string().nullable(),
     served_model_name: z.string(),
-    recipe: z.string().openapi({ description: 'The recipe that launches it.' }),
-    needs_setup: z.boolean().openapi({ description: 'An on-disk model without a recipe; false for every recipe-backed entry.' }),
-    on_disk: z.boolean().nullable().openapi({ description: 'Whether the weights are on the Sparks; null until the disk scan exists.' }),
+    recipe: z.string().nullable().openapi({ description: 'The recipe that launches it; null for `needs_setup` entries.' }),
+    needs_setup: z.boolean().openapi({ description: 'No recipe launches it yet (an on-disk model or a custom card).' }),
+    on_disk: z.boolean().nullable().openapi({
+      description: 'Weights found in the HF cache of at least one node; null when not checked (local paths, caches unreadable).',
+    }),
+    on_nodes: z.array(z.string()).nullable().openapi({ description: 'The nodes holding the weights; null when not checked.' }),
+    size_bytes: z.number().int().nullable().openapi({ description: 'Size of the snapshot on disk.' }),
     loaded: z.boolean(),
     solo_only: z.boolean(),
     cluster_only: z.boolean(),
-    memory_need_bytes: z.number().int(),
+    memory_need_bytes: z.number().int().openapi({ description: 'Per node; for `needs_setup`, solo with vLLM’s default budget.' }),
+    custom: z.boolean().openapi({ description: 'A custom card (POST /api/models) exists for it.' }),
+    settings: inferredSettings.nullable().openapi({ description: 'Inferred from config.json; only for `needs_setup` entries.' }),
   })
   .openapi('MenuModel')
 
@@ -102,6 +109,7 @@ export const earlierModelList = z
     models: z.array(menuModel).openapi({ description: 'The menu: models that can be swapped to.' }),
     recipes: z.array(recipeSummary).openapi({ description: 'Every recipe file, invalid ones with their reasons.' }),
     loaded_model: z.string().nullable(),
+    notes: z.array(z.string()).openapi({ description: 'Why disk facts are missing for a node, if they are.' }),
   })
   .openapi('ModelMenu')
 

@@ -151,10 +151,14 @@ describe('GET /api/models (earlier API)', () => {
       recipe: 'qwen3-coder-30b',
       needs_setup: false,
       on_disk: null,
+      on_nodes: null,
+      size_bytes: null,
       loaded: true,
       solo_only: true,
       cluster_only: false,
       memory_need_bytes: expect.any(Number),
+      custom: false,
+      settings: null,
     })
     expect(body.recipes).toHaveLength(4)
     expect(body.recipes[2]).toMatchObject({ key: 'hostile-container', valid: false, repo: null, reasons: [expect.stringContaining('container:')] })

@@ -12,6 +12,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { CatalogEntry, LoadHistory, LoadRecord, Recipe, RecipeCatalog } from '../domain/catalog/types.ts'
+import { GB10_NODE_MEMORY_BYTES } from '../domain/catalog/memory.ts'
+import { buildMenu, type MenuEntry } from '../domain/models/menu.ts'
+import type { ModelService } from '../domain/models/service.ts'
 import { detail, earlierModelList, problem, swapModelList, type swapModel } from './catalog-schemas.ts'
 
 export interface CatalogRouteDeps {
@@ -20,6 +23,8 @@ export interface CatalogRouteDeps {
   /** Served model ids vLLM lists in `/v1/models` right now. */
   loadedModels(signal?: AbortSignal): Promise<string[]>
   simulated: boolean
+  /** Model management: on-disk models and custom cards in the menu (`needs_setup`); absent = recipes only. */
+  menu?: ModelService['menu']
 }
 
 const swapModelsRoute = createRoute({
@@ -145,24 +150,19 @@ function swapModelView(e: CatalogEntry, serving: ReadonlySet<string>, history: L
   }
 }
 
-/** The earlier menu lists what can be launched; invalid recipes appear only in `recipes`. */
-function earlierView(entries: CatalogEntry[], loaded: string[] | null) {
-  const serving = new Set(loaded ?? [])
-  const models = entries.filter((e): e is Recipe => e.valid).map((e) => ({
-    key: e.key,
-    name: e.name,
-    repo: e.model,
-    local_path: e.localPath,
-    served_model_name: e.servedModelName,
-    recipe: e.key,
-    // Disk discovery (on-disk models without a recipe, `needs_setup`) comes with model management.
-    needs_setup: false,
-    on_disk: null,
-    loaded: serving.has(e.servedModelName),
-    solo_only: !e.modes.includes('cluster'),
-    cluster_only: !e.modes.includes('solo'),
-    memory_need_bytes: e.memoryNeedBytes,
-  }))
+/** The earlier menu lists what can be launched (and, with model management, what is on disk); invalid recipes appear only in `recipes`. */
+async function earlierView(deps: CatalogRouteDeps, entries: CatalogEntry[], loaded: string[] | null) {
+  let models: MenuEntry[]
+  let notes: string[] = []
+  if (deps.menu) {
+    try {
+      ;({ models, notes } = await deps.menu(entries, loaded))
+    } catch (err) {
+      // The disk scan never takes the menu down: recipes are listed without disk facts.
+      models = buildMenu({ entries, custom: [], disk: null, loaded, nodeMemoryBytes: GB10_NODE_MEMORY_BYTES })
+      notes = [`the model caches could not be read (${why(err)}); on_disk is null`]
+    }
+  } else models = buildMenu({ entries, custom: [], disk: null, loaded, nodeMemoryBytes: GB10_NODE_MEMORY_BYTES })
   const recipes = entries.map((e) => ({
     key: e.key,
     file: e.file,
@@ -172,7 +172,7 @@ function earlierView(entries: CatalogEntry[], loaded: string[] | null) {
     valid: e.valid,
     reasons: e.valid ? [] : e.reasons,
   }))
-  return { models, recipes, loaded_model: loaded?.[0] ?? null }
+  return { models, recipes, loaded_model: loaded?.[0] ?? null, notes }
 }
 
 export function catalogRoutes(deps: CatalogRouteDeps): ServiceApp {
@@ -188,7 +188,7 @@ export function catalogRoutes(deps: CatalogRouteDeps): ServiceApp {
   })
   router.openapi(earlierModelsRoute, async (c) => {
     const [snapshot, now] = await Promise.all([deps.recipes.snapshot(), loadedNow(deps, c.req.raw.signal)])
-    return c.json(earlierView(snapshot.entries, now.loaded), 200)
+    return c.json(await earlierView(deps, snapshot.entries, now.loaded), 200)
   })
   return router
 }

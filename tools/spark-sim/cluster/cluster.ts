@@ -44,6 +44,8 @@ export interface ClusterSettings {
   removeDelayMs: number
   tokensPerSecond?: number
   statsIntervalMs?: number
+  /** How long a simulated `hf download` takes from start to the snapshot path. */
+  downloadTimeMs: number
   logger?: Logger
 }
 

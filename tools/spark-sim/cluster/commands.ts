@@ -8,6 +8,7 @@ import { cd, echo, hostname, printf, sleepCmd, test, uname } from './coreutils.t
 import { docker } from './docker.ts'
 import { launchClusterScript, runRecipeScript } from './eugr-scripts.ts'
 import { cat, df, grep, head, ls, tail, wc } from './files.ts'
+import { find, hfCli, rm } from './hf-tools.ts'
 import { nvidiaSmi } from './nvidia-smi.ts'
 import { type CommandContext, type CommandHandler, type Resolve, resolvePath, runCommandLine, type Session } from './shell-exec.ts'
 import { free } from './telemetry.ts'
@@ -146,6 +147,7 @@ const PATH_COMMANDS: Record<string, CommandHandler> = {
   bash, sh: bash, nproc: (ctx) => (ctx.stdout('20\n'), 0), sync: () => 0, whoami: (ctx) => (ctx.stdout(`${ctx.session.user}\n`), 0),
   date: (ctx) => (ctx.stdout(`${ctx.argv[1] === '+%s' ? Math.floor(Date.now() / 1000) : new Date().toUTCString()}\n`), 0),
   which: commandV, test, '[': test, printf, echo, true: () => 0, false: () => 1,
+  find, rm, hf: hfCli, 'huggingface-cli': hfCli, uvx: hfCli,
 }
 
 /** Shell builtins shadow PATH commands, as in bash. */

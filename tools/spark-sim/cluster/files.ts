@@ -28,7 +28,7 @@ export function ls(ctx: CommandContext): number {
       }
       const child = e.kind === 'dir' ? lookup(ctx.session, `${abs === '/' ? '' : abs}/${name}`) : e
       const mode = child?.kind === 'dir' ? 'drwxr-xr-x' : (child as { mode?: string } | undefined)?.mode ?? '-rw-r--r--'
-      const size = child?.kind === 'file' ? child.content().length : 4096
+      const size = child?.kind === 'file' ? (child.size ?? child.content().length) : 4096
       const u = ctx.session.user
       ctx.stdout(`${mode} 1 ${u} ${u} ${String(size).padStart(6)} Apr 18 10:00 ${name}\n`)
     }

@@ -2,3 +2,4 @@ export { startSimNodes, type ContainerInfo, type SimNodeHandle, type SimNodesHan
 export type { PortMap, RecipeMeta } from './cluster.ts'
 export type { CommandRecord, SimNodeSpec } from './node-state.ts'
 export { parseCommandLine, ShellSyntaxError } from './shell-words.ts'
+export { SIM_DOWNLOADABLE_MODEL, SIM_UNRECIPED_MODEL, hubModel, onSimHub, type HubModel } from './hf-hub.ts'

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { VllmEmulatorHandle } from '../vllm/index.ts'
+import type { HubModel } from './hf-hub.ts'
 import { LogBuffer } from './log-buffer.ts'
 import { type Allocation, GpuModel, type GpuSample, KIB_PER_GIB, MemoryModel } from './resources.ts'
 
@@ -101,6 +102,10 @@ export class SimNode {
   readonly files = new Map<string, string>()
   readonly sessions = new Set<{ drop(): void }>()
   readonly bootTime = Date.now() - 3 * 24 * 3600 * 1000
+  /** The node's Hugging Face cache, by repo id (what `find`, `rm` and `hf download` act on). */
+  readonly hfCache = new Map<string, HubModel>()
+  /** Fault switch: the next downloads on this node break off part-way (`network`). */
+  downloadFailure: 'network' | null = null
   unreachable = false
   stopRefusal = false
   sshPort = 0

@@ -9,6 +9,7 @@ import ssh2 from 'ssh2'
 import type { VllmFailure, VllmState } from '../vllm/index.ts'
 import { type PortMap, type RecipeMeta, SimCluster } from './cluster.ts'
 import { resolveCommand } from './commands.ts'
+import { onSimHub } from './hf-hub.ts'
 import { type CommandRecord, SimNode, type SimNodeSpec } from './node-state.ts'
 import { Pipe, runCommandLine, type Session } from './shell-exec.ts'
 import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
@@ -33,6 +34,10 @@ export interface SimNodesOptions {
   removeDelayMs?: number
   tokensPerSecond?: number
   statsIntervalMs?: number
+  /** Repos every node's HF cache holds at start (default: every recipe's model). */
+  hfCacheModels?: string[]
+  /** How long a simulated `hf download` takes (default 2 s). */
+  downloadTimeMs?: number
 }
 
 export interface ContainerInfo {
@@ -63,12 +68,17 @@ export interface SimNodeHandle {
   logs(container?: string): string[]
   memory(): { totalKiB: number; availableKiB: number; freeKiB: number; usedKiB: number }
   activeSessions(): number
+  /** Repo ids in this node's HF cache. */
+  cachedModels(): string[]
+  /** `network`: downloads on this node break off at 40 %; null: they succeed. */
+  setDownloadFailure(kind: 'network' | null): void
 }
 
 export interface SimNodesHandle {
   readonly nodes: SimNodeHandle[]
   node(name: string): SimNodeHandle
   setLoadTimeMs(ms: number): void
+  setDownloadTimeMs(ms: number): void
   setNextFailure(kind: VllmFailure, atFraction?: number): void
   /** The serving vLLM emulator's real URL, or null. */
   vllmUrl(): string | null
@@ -116,8 +126,13 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
     removeDelayMs: opts.removeDelayMs ?? 150,
     tokensPerSecond: opts.tokensPerSecond,
     statsIntervalMs: opts.statsIntervalMs,
+    downloadTimeMs: opts.downloadTimeMs ?? 2000,
     logger: opts.logger,
   })
+  for (const repo of opts.hfCacheModels ?? Object.values(opts.recipes).map((r) => r.model)) {
+    const model = onSimHub(repo, opts.recipes)
+    if (model) for (const n of nodes) n.hfCache.set(repo, model)
+  }
   const log = opts.logger
   const servers: NetServer[] = []
 
@@ -250,6 +265,10 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
       return { totalKiB: m.totalKiB, availableKiB: m.availableKiB, freeKiB: m.freeKiB, usedKiB: m.usedKiB }
     },
     activeSessions: () => node.sessions.size,
+    cachedModels: () => [...node.hfCache.keys()].sort(),
+    setDownloadFailure: (kind) => {
+      node.downloadFailure = kind
+    },
   })
   const handles = nodes.map(nodeHandle)
 
@@ -262,6 +281,9 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
     },
     setLoadTimeMs: (ms) => {
       cluster.settings.loadTimeMs = ms
+    },
+    setDownloadTimeMs: (ms) => {
+      cluster.settings.downloadTimeMs = ms
     },
     setNextFailure: (kind, at) => {
       cluster.nextFailure = { kind, at }

@@ -6,11 +6,12 @@
 import { meminfoText } from './telemetry.ts'
 import type { Session } from './shell-exec.ts'
 
-export type Entry = { kind: 'dir' } | { kind: 'file'; content: () => string; mode?: string }
+/** `size` overrides the content length (model shards are never materialised). */
+export type Entry = { kind: 'dir' } | { kind: 'file'; content: () => string; mode?: string; size?: number }
 
 const SCRIPTS = ['autodiscover.sh', 'build-and-copy.sh', 'hf-download.sh', 'launch-cluster.sh', 'run-recipe.sh']
 const BINARIES = (
-  'docker nvidia-smi bash sh cat df free ls grep head tail ss sudo hostname uname nproc printf echo sleep env wc test true false'
+  'docker nvidia-smi bash sh cat df free ls grep head tail ss sudo hostname uname nproc printf echo sleep env wc test true false find rm hf'
 ).split(' ')
 
 export const hfCacheDir = (name: string) => `models--${name.replace(/\//g, '--')}`
@@ -67,7 +68,15 @@ export function entries(s: Session): Map<string, Entry> {
   const home = s.home
   dir(home)
   for (const d of ['.cache', '.cache/huggingface', '.cache/huggingface/hub', '.cache/vllm', '.ssh']) dir(`${home}/${d}`)
-  for (const r of Object.values(s.cluster.settings.recipes)) dir(`${home}/.cache/huggingface/hub/${hfCacheDir(r.model)}`)
+  for (const model of s.node.hfCache.values()) {
+    const base = `${home}/.cache/huggingface/hub/${hfCacheDir(model.repo)}`
+    for (const d of ['', '/blobs', '/refs', '/snapshots', `/snapshots/${model.revision}`]) dir(`${base}${d}`)
+    file(`${base}/refs/main`, () => model.revision)
+    for (const f of model.files) {
+      // Snapshot entries are symlinks to blobs in a real cache; `find -L` and `ls -lL` see the blob sizes.
+      m.set(`${base}/snapshots/${model.revision}/${f.name}`, { kind: 'file', content: () => f.content ?? '', size: f.size })
+    }
+  }
   const v = s.cluster.settings.vllmDir
   for (const p of [v.split('/').slice(0, -1).join('/') || '/', v, `${v}/recipes`, `${v}/mods`]) dir(p)
   file(`${v}/.env`, () => envFile(s))

@@ -65,4 +65,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_outbox_due ON webhook_outbox (state, next_attempt_at_ms);
   `,
+  // Custom model cards from `POST /api/models` (model management, issue #3).
+  `
+  CREATE TABLE custom_models (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    repo TEXT,
+    local_path TEXT,
+    served_model_name TEXT NOT NULL,
+    max_model_len INTEGER,
+    notes TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    CHECK ((repo IS NULL) <> (local_path IS NULL))
+  );
+  `,
 ]

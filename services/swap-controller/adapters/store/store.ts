@@ -7,6 +7,8 @@ import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../../shared/sqlite.ts'
 import type { CoordinationStore } from '../../domain/coordination/ports.ts'
 import { auditRepository } from './audit.ts'
+import { customModelRepository } from './custom-models.ts'
+import type { CustomModelStore } from '../../domain/models/custom.ts'
 import { lockRepository } from './lock-row.ts'
 import { swapRecords, type SwapRecords } from './loads.ts'
 import { webhookOutbox } from './outbox.ts'
@@ -27,6 +29,8 @@ export interface SwapStore extends CoordinationStore {
   readonly path: string
   /** Swap records; also the `LoadHistory` the catalog reads. */
   loads: SwapRecords
+  /** Custom model cards (`POST /api/models`). */
+  customModels: CustomModelStore
   close(): void
 }
 
@@ -53,6 +57,7 @@ export function swapStoreOn(db: Database, limits: StoreLimits): SwapStore {
     schedule: scheduleRepository(db),
     outbox: webhookOutbox(db, limits.outboxRows),
     loads: swapRecords(db, limits.swapRecords),
+    customModels: customModelRepository(db),
     close: () => db.close(),
   }
 }

@@ -1,0 +1,94 @@
+/**
+ * Custom model cards (`POST /api/models`): the earlier ModelDef's identity — exactly one of `repo`
+ * (a Hugging Face `org/name`) or `local_path` (an absolute path on the Sparks) — plus a display name
+ * and the served name clients will use. The whole entry is validated before anything is stored;
+ * every string that could later reach a command on a Spark goes through the shared validators.
+ * Launch settings stay in recipes: a card without a recipe is listed as `needs_setup`.
+ */
+import { z } from 'zod'
+import { absolutePathProblem, assertModelId, assertSafeName } from '../../../../shared/ssh/quote.ts'
+import { displayNameProblem, modelIdProblem, servedNameProblem } from '../catalog/schema.ts'
+import { keyForRepo } from './ids.ts'
+
+export const MAX_CUSTOM_MODELS = 200
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
+
+export interface CustomModel {
+  key: string
+  name: string
+  repo: string | null
+  local_path: string | null
+  served_model_name: string
+  max_model_len: number | null
+  notes: string | null
+  created_at: string
+  created_by: string
+}
+
+const checked = (problem: (v: string) => string | null) =>
+  z.string().superRefine((v, ctx) => {
+    const p = problem(v)
+    if (p) ctx.addIssue({ code: 'custom', message: p })
+  })
+
+const pathProblem = (v: string) => {
+  const p = absolutePathProblem(v)
+  return p ? `${p} (an absolute path on the Sparks)` : null
+}
+
+export const customModelInput = z
+  .object({
+    repo: checked(modelIdProblem).optional(),
+    local_path: checked(pathProblem).optional(),
+    key: z.string().regex(KEY, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit').optional(),
+    name: checked(displayNameProblem).optional(),
+    served_model_name: checked(servedNameProblem).optional(),
+    max_model_len: z.number().int().min(256).max(10_000_000).optional(),
+    notes: z
+      .string()
+      .max(500)
+      .regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, 'must not contain control characters')
+      .optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if ((v.repo === undefined) === (v.local_path === undefined))
+      ctx.addIssue({ code: 'custom', path: ['repo'], message: 'give exactly one of `repo` (Hugging Face `org/name`) or `local_path`' })
+  })
+
+export type CustomModelInput = z.infer<typeof customModelInput>
+
+/** The last path segment as a key: `/data/models/my-finetune` → `my-finetune`. */
+function keyForPath(path: string): string {
+  const last = path.replace(/\/+$/, '').split('/').pop() ?? ''
+  const key = last.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128)
+  return assertSafeName(key || 'local-model', 'key')
+}
+
+/** A validated input → the card as stored. Throws a 422 if a value slipped past the schema. */
+export function toCustomModel(input: CustomModelInput, nowIso: string, actor: string): CustomModel {
+  const repo = input.repo === undefined ? null : assertModelId(input.repo, 'repo')
+  const localPath = input.local_path ?? null
+  const key = assertSafeName(input.key ?? (repo ? keyForRepo(repo) : keyForPath(localPath as string)), 'key')
+  const source = (repo ?? localPath) as string
+  return {
+    key,
+    name: input.name ?? (repo ? (repo.split('/')[1] as string) : key),
+    repo,
+    local_path: localPath,
+    served_model_name: input.served_model_name ?? source,
+    max_model_len: input.max_model_len ?? null,
+    notes: input.notes ?? null,
+    created_at: nowIso,
+    created_by: actor,
+  }
+}
+
+/** Where custom cards are kept (SQLite in production, a Map in tests). */
+export interface CustomModelStore {
+  list(): CustomModel[]
+  get(key: string): CustomModel | undefined
+  put(model: CustomModel): void
+  remove(key: string): boolean
+  count(): number
+}

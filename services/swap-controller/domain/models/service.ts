@@ -1,0 +1,210 @@
+/**
+ * Model management over its ports: the menu with disk discovery, custom cards, delete (weights on
+ * every node plus the card) and suggestions. Mutations are audited with who, what and outcome.
+ * A delete is refused (409) while the model is loaded, part of a running swap, or downloading.
+ */
+import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
+import { assertSafeName } from '../../../../shared/ssh/quote.ts'
+import type { CatalogEntry, Recipe, RecipeCatalog } from '../catalog/types.ts'
+import type { AuditInput } from '../coordination/ports.ts'
+import { MAX_CUSTOM_MODELS, toCustomModel, type CustomModel, type CustomModelInput, type CustomModelStore } from './custom.ts'
+import type { Downloads } from './downloads.ts'
+import { keyForRepo, sameRepo } from './ids.ts'
+import { buildMenu, type DiskView, type MenuEntry } from './menu.ts'
+import { suggest, type Suggestion } from './suggest.ts'
+import { isoUtc } from '../coordination/time.ts'
+
+export interface NodeRemoval {
+  node: string
+  ok: boolean
+  error: string | null
+}
+
+/** The Sparks' model caches (SSH adapter in production). */
+export interface ModelDisk {
+  /** Cached for a few seconds; `fresh` reads again. Never throws: failed nodes are listed in `failed`. */
+  scan(options?: { fresh?: boolean; signal?: AbortSignal }): Promise<DiskView>
+  /** `rm -rf` of the repo's cache directory on every node. */
+  remove(repo: string): Promise<NodeRemoval[]>
+  invalidate(): void
+}
+
+/** What the swap engine is doing, as far as a delete cares. */
+export interface SwapGlance {
+  running: boolean
+  recipe: string
+  model: string
+  from_model: string | null
+  outcome: string
+}
+
+export interface ModelServiceDeps {
+  recipes: RecipeCatalog
+  disk: ModelDisk
+  custom: CustomModelStore
+  downloads: Downloads
+  loadedModels(signal?: AbortSignal): Promise<string[]>
+  swapState(): SwapGlance | null
+  audit(entry: AuditInput): void
+  nodeMemoryBytes: number
+  /** How long `GET /api/models` waits for the disk scan before answering without it; default 4 s. */
+  menuScanBudgetMs?: number
+  now?: () => number
+}
+
+export interface Ctx {
+  actor: string
+  requestId?: string
+}
+
+export interface DeleteAnswer {
+  key: string
+  repo: string | null
+  local_path: string | null
+  weights_removed: boolean
+  nodes: NodeRemoval[]
+  card_removed: boolean
+  recipe_kept: string | null
+  notes: string[]
+}
+
+export interface ModelService {
+  menu(entries: readonly CatalogEntry[], loaded: string[] | null): Promise<{ models: MenuEntry[]; notes: string[] }>
+  add(input: CustomModelInput, ctx: Ctx): Promise<CustomModel>
+  remove(key: string, ctx: Ctx, signal?: AbortSignal): Promise<DeleteAnswer>
+  suggest(q: string, limit: number): Promise<Suggestion[]>
+  readonly downloads: Downloads
+}
+
+export function createModelService(deps: ModelServiceDeps): ModelService {
+  const now = deps.now ?? Date.now
+  const menuScanBudgetMs = deps.menuScanBudgetMs ?? 4000
+  const validRecipes = async () => (await deps.recipes.snapshot()).entries.filter((e): e is Recipe => e.valid)
+  const diskNotes = (disk: DiskView) => disk.failed.map((f) => `the model cache on ${f.node} could not be read (${f.error}); on_disk leaves it out`)
+
+  async function assertNotInUse(names: Set<string>, recipeKeys: Set<string>, repo: string | null, label: string, signal?: AbortSignal) {
+    const active = repo ? deps.downloads.activeFor(repo) : undefined
+    if (active) throw conflict(`${label} is being downloaded (${active.download_id}); cancel it or wait before deleting.`)
+    const swap = deps.swapState()
+    const involved = (s: SwapGlance) => recipeKeys.has(s.recipe) || names.has(s.model) || (s.from_model !== null && names.has(s.from_model))
+    if (swap?.running && involved(swap))
+      throw conflict(`${label} is part of the swap under way (${swap.recipe}); delete it after the swap has finished.`)
+    let loaded: string[] | null = null
+    try {
+      loaded = await deps.loadedModels(signal)
+    } catch {
+      loaded = null
+    }
+    if (loaded?.some((m) => names.has(m)))
+      throw conflict(`${label} is loaded right now; swap to another model or stop it first.`)
+    if (loaded === null && swap && !swap.running && swap.outcome === 'ready' && names.has(swap.model))
+      throw conflict(`${label} was the last model loaded and vLLM did not answer to confirm it is stopped; try again shortly.`)
+  }
+
+  return {
+    downloads: deps.downloads,
+
+    async menu(entries, loaded) {
+      // The menu must answer even when a node is slow: past the budget the scan goes on in the
+      // background (its result is cached for the next look) and this answer says so.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), menuScanBudgetMs)))
+      const disk = await Promise.race([deps.disk.scan(), late]).finally(() => clearTimeout(timer))
+      const usable = disk && !(disk.failed.length > 0 && disk.models.length === 0) ? disk : null
+      const models = buildMenu({ entries, custom: deps.custom.list(), disk: usable, loaded, nodeMemoryBytes: deps.nodeMemoryBytes })
+      const notes = disk ? diskNotes(disk) : [`the model caches did not answer within ${menuScanBudgetMs} ms; on_disk is null for now`]
+      return { models, notes }
+    },
+
+    async add(input, ctx) {
+      const card = toCustomModel(input, isoUtc(now()), ctx.actor)
+      const audit = (outcome: string, detail: string | null) =>
+        deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.add', target: card.key, outcome, detail })
+      const refuse = (message: string) => {
+        audit('refused', message)
+        return conflict(message)
+      }
+      const recipes = await validRecipes()
+      const twin = deps.custom
+        .list()
+        .find((c) => (card.repo && sameRepo(c.repo, card.repo)) || (card.local_path && c.local_path === card.local_path))
+      if (deps.custom.get(card.key))
+        throw refuse(`A custom model with key ${card.key} exists already; delete it first or pick another key.`)
+      if (recipes.some((r) => r.key === card.key)) throw refuse(`${card.key} is a recipe key; pick another key.`)
+      if (twin) throw refuse(`${card.repo ?? card.local_path} is already in the catalog as ${twin.key}.`)
+      if (deps.custom.count() >= MAX_CUSTOM_MODELS)
+        throw refuse(`The catalog holds ${MAX_CUSTOM_MODELS} custom models already; delete some first.`)
+      deps.custom.put(card)
+      audit('ok', card.repo ?? card.local_path)
+      return card
+    },
+
+    async remove(key, ctx, signal) {
+      assertSafeName(key, 'key')
+      const recipes = await validRecipes()
+      const card = deps.custom.get(key)
+      const recipe = recipes.find((r) => r.key === key)
+      // Only an `org--name` key needs the disks to be resolved; read them fresh, a delete is rare.
+      const disk = !card && !recipe ? await deps.disk.scan({ fresh: true, signal }) : null
+      const found = disk?.models.find((d) => keyForRepo(d.repo).toLowerCase() === key.toLowerCase())
+      const repo = recipe?.model ?? card?.repo ?? found?.repo ?? null
+      const localPath = recipe?.localPath ?? card?.local_path ?? null
+      if (!repo && !localPath && disk && disk.failed.length > 0) {
+        const nodes = disk.failed.map((f) => f.node).join(', ')
+        const message = `No model ${key} was found, but the model cache on ${nodes} could not be read; retry shortly.`
+        throw new AppError(503, 'caches_unreadable', message, { retryAfterS: 15 })
+      }
+      if (!repo && !localPath) throw notFound(`No model ${key}: not a recipe, a custom model or a model on the Sparks' disks.`)
+      const sharing = recipes.filter((r) => r.key === key || (repo && sameRepo(r.model, repo)))
+      const names = new Set([
+        ...sharing.map((r) => r.servedModelName),
+        ...(card ? [card.served_model_name] : []),
+        ...(repo ? [repo] : []),
+      ])
+      const label = repo ?? localPath ?? key
+      const audit = (outcome: string, detail: string) =>
+        deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.delete', target: label, outcome, detail: detail.slice(0, 500) })
+      try {
+        await assertNotInUse(names, new Set(sharing.map((r) => r.key)), repo, label, signal)
+      } catch (err) {
+        if (err instanceof AppError) audit('refused', err.message)
+        throw err
+      }
+      const notes: string[] = []
+      let nodes: NodeRemoval[] = []
+      if (repo) {
+        nodes = await deps.disk.remove(repo)
+        deps.disk.invalidate()
+        const failed = nodes.filter((n) => !n.ok).map((f) => `${f.node} (${f.error})`)
+        if (failed.length > 0) {
+          const message = `The weights of ${repo} could not be removed on ${failed.join(', ')}; the card is kept so the delete can be retried.`
+          audit('failed', message)
+          throw new AppError(502, 'delete_incomplete', message, { extra: { nodes } })
+        }
+      } else if (!card) {
+        const message =
+          `${key} runs weights from a local path (${localPath}); the API does not delete local directories. ` +
+          'Remove the recipe file and the directory by hand.'
+        audit('refused', message)
+        throw conflict(message)
+      } else notes.push(`weights at the local path ${localPath} are not removed by the API`)
+      const cardRemoved = card ? deps.custom.remove(card.key) : false
+      const recipeKept = sharing[0]?.key ?? null
+      if (recipeKept)
+        notes.push(`the recipe file ${recipeKept} stays in RECIPES_DIR; the model shows as not on disk until downloaded again`)
+      audit('ok', repo ? `removed ${repo} on ${nodes.map((n) => n.node).join(', ') || 'no node'}` : 'card removed')
+      return { key, repo, local_path: localPath, weights_removed: !!repo, nodes, card_removed: cardRemoved, recipe_kept: recipeKept, notes }
+    },
+
+    async suggest(q, limit) {
+      const [recipes, disk] = await Promise.all([validRecipes().catch(() => []), deps.disk.scan().catch(() => null)])
+      return suggest({
+        q,
+        limit,
+        recipes: recipes.map((r) => r.model).filter((m): m is string => !!m),
+        onDisk: disk?.models.map((d) => d.repo) ?? [],
+        custom: deps.custom.list().map((c) => c.repo).filter((r): r is string => !!r),
+      })
+    },
+  }
+}

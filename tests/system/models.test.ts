@@ -1,0 +1,124 @@
+/**
+ * Model management on the simulated cluster, through the gateway: the menu with on-disk discovery
+ * (a model without a recipe shows as needs_setup with settings from its config.json), suggestions,
+ * a download to both Sparks with progress, a download that breaks off on one node, the 409 guard
+ * on the loaded model, and a delete that removes exactly one cache directory on every node.
+ */
+import { describe, expect, it } from 'vitest'
+import { SIM_DOWNLOADABLE_MODEL, SIM_UNRECIPED_MODEL } from '../../tools/spark-sim/cluster/index.ts'
+import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
+import { eventually, useDemo } from '../support/demo.ts'
+
+const fixture = useDemo({ name: 'models', loadTimeMs: 600 })
+type Json = Record<string, any>
+
+async function send(method: string, path: string, body?: unknown) {
+  const init: RequestInit = { method, headers: { 'x-spark-actor': 'system-test' } }
+  if (body !== undefined) {
+    init.body = JSON.stringify(body)
+    ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
+  }
+  const res = await fetch(fixture.url(path), init)
+  return { status: res.status, body: (await res.json()) as Json }
+}
+const sim = () => fixture.demo().sim.nodes
+const menu = async () => (await send('GET', '/api/models')).body.models as Json[]
+const byRepo = (models: Json[], repo: string) => models.find((m) => m.repo === repo)
+const mutations = (from: number[]) =>
+  sim().nodes.flatMap((n, i) => n.commandLog.slice(from[i]).map((c) => c.line)).filter((l) => /'(rm|hf)'/.test(l))
+const marks = () => sim().nodes.map((n) => n.commandLog.length)
+
+async function download(repo: string) {
+  const started = await send('POST', '/api/models/download', { repo })
+  expect(started.status).toBe(202)
+  const seen: number[] = []
+  const done = await eventually(
+    async () => {
+      const v = (await send('GET', `/api/models/downloads/${started.body.download_id}`)).body
+      seen.push(v.percent)
+      return v
+    },
+    (v) => v.status !== 'running',
+    20_000,
+  )
+  return { done, seen }
+}
+
+describe('model management on the simulated cluster', () => {
+  it('lists recipes on disk on both nodes and an on-disk model without a recipe as needs_setup', async () => {
+    const models = await menu()
+    const recipeEntry = models.find((m) => m.key === SIM_DEFAULT_RECIPE)!
+    expect(recipeEntry).toMatchObject({ needs_setup: false, on_disk: true, on_nodes: ['spark-1', 'spark-2'], loaded: true })
+    expect(byRepo(models, SIM_UNRECIPED_MODEL)).toMatchObject({
+      key: 'Qwen--Qwen3-4B-Instruct-2507',
+      needs_setup: true,
+      recipe: null,
+      on_disk: true,
+      on_nodes: ['spark-1', 'spark-2'],
+      settings: { architecture: 'Qwen3ForCausalLM', model_type: 'qwen3', max_model_len: 262144, dtype: 'bfloat16', quantization: null },
+    })
+    expect(byRepo(models, SIM_UNRECIPED_MODEL)!.settings.weights_gib).toBeCloseTo(7.5, 0)
+    expect(byRepo(models, SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
+  })
+
+  it('suggests known-good models for the download box', async () => {
+    const res = await send('GET', '/api/models/suggest?q=phi')
+    expect(res.status).toBe(200)
+    expect(res.body.suggestions).toContainEqual(expect.objectContaining({ repo: SIM_DOWNLOADABLE_MODEL, source: 'known', on_disk: false }))
+  })
+
+  it('downloads a model to both Sparks with rising progress; it then shows as needs_setup', async () => {
+    const { done, seen } = await download(SIM_DOWNLOADABLE_MODEL)
+    expect(done).toMatchObject({ status: 'done', percent: 100, error: null })
+    expect(seen.some((p) => p > 0 && p < 100)).toBe(true)
+    for (const n of done.nodes) expect(n.snapshot_path).toContain('/hub/models--microsoft--Phi-4-mini-instruct/snapshots/')
+    for (const n of sim().nodes) expect(n.cachedModels()).toContain(SIM_DOWNLOADABLE_MODEL)
+    const entry = await eventually(menu, (m) => byRepo(m, SIM_DOWNLOADABLE_MODEL) !== undefined)
+    expect(byRepo(entry, SIM_DOWNLOADABLE_MODEL)).toMatchObject({ needs_setup: true, on_nodes: ['spark-1', 'spark-2'], settings: { architecture: 'Phi3ForCausalLM' } })
+  })
+
+  it('refuses to delete the loaded model (409) and runs nothing', async () => {
+    const from = marks()
+    const res = await send('DELETE', `/api/models/${SIM_DEFAULT_RECIPE}`)
+    expect(res.status).toBe(409)
+    expect(res.body.detail).toMatch(/loaded right now/)
+    expect(mutations(from)).toEqual([])
+    for (const n of sim().nodes) expect(n.cachedModels()).toContain('Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8')
+  })
+
+  it('deletes a model: exactly its cache directory on every node, audited', async () => {
+    const from = marks()
+    const res = await send('DELETE', '/api/models/microsoft--Phi-4-mini-instruct')
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ weights_removed: true, nodes: [{ node: 'spark-1', ok: true }, { node: 'spark-2', ok: true }] })
+    for (const n of sim().nodes) expect(n.cachedModels()).not.toContain(SIM_DOWNLOADABLE_MODEL)
+    const rm = mutations(from)
+    expect(rm).toHaveLength(2)
+    for (const l of rm) expect(l).toMatch(/'rm' '-rf' '--' '\/home\/sim\/\.cache\/huggingface\/hub\/models--microsoft--Phi-4-mini-instruct'$/)
+    expect(byRepo(await menu(), SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
+    const history = (await send('GET', '/api/swap/history?limit=20')).body.entries as Json[]
+    expect(history.find((e) => e.action === 'model.delete')).toMatchObject({ actor: 'system-test', outcome: 'ok', target: SIM_DOWNLOADABLE_MODEL })
+    expect(history.some((e) => e.action === 'model.download' && e.outcome === 'ok')).toBe(true)
+  })
+
+  it('reports a download that breaks off on one node, and refuses hostile input before any command', async () => {
+    sim().node('spark-2').setDownloadFailure('network')
+    try {
+      const { done } = await download(SIM_DOWNLOADABLE_MODEL)
+      expect(done.status).toBe('failed')
+      expect(done.error).toMatch(/^spark-2: /)
+      expect(done.nodes.map((n: Json) => n.status)).toEqual(['done', 'failed'])
+    } finally {
+      sim().node('spark-2').setDownloadFailure(null)
+    }
+    const from = marks()
+    for (const repo of ['org/x;reboot', 'org/$(id)', 'org/`id`', 'org/a\nb', '../../etc/passwd']) {
+      expect((await send('POST', '/api/models/download', { repo })).status, repo).toBe(422)
+      expect((await send('POST', '/api/models', { repo })).status, repo).toBe(422)
+    }
+    expect((await send('POST', '/api/models', { local_path: '/data/../etc' })).status).toBe(422)
+    expect(mutations(from)).toEqual([])
+    // Leave the caches as they were for anything that runs after.
+    expect((await send('DELETE', '/api/models/microsoft--Phi-4-mini-instruct')).status).toBe(200)
+  })
+})
