@@ -24,6 +24,8 @@ export interface AppErrorOptions {
   issues?: FieldIssue[]
   /** Extra fields merged into the body (earlier contracts carry some, e.g. `spans`). */
   extra?: Record<string, unknown>
+  /** Response headers the error needs (`WWW-Authenticate` on a 401). */
+  headers?: Record<string, string>
   cause?: unknown
 }
 
@@ -33,6 +35,7 @@ export class AppError extends Error {
   readonly retryAfterS: number | undefined
   readonly issues: FieldIssue[] | undefined
   readonly extra: Record<string, unknown> | undefined
+  readonly headers: Record<string, string> | undefined
 
   constructor(status: number, code: string, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -42,6 +45,7 @@ export class AppError extends Error {
     this.retryAfterS = options.retryAfterS
     this.issues = options.issues
     this.extra = options.extra
+    this.headers = options.headers
   }
 }
 
@@ -153,7 +157,7 @@ export function renderError(
   requestId: string | undefined,
   path: string,
 ): RenderedError {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...err.headers }
   if (err.retryAfterS !== undefined) headers['Retry-After'] = String(Math.max(0, Math.ceil(err.retryAfterS)))
   if (requestId) headers['X-Request-Id'] = requestId
   const body = bodyFor(err, style, requestId, path)

@@ -26,6 +26,8 @@ export interface AppVariables {
   log: Logger
   /** Aborted when the process begins to shut down; long-lived streams watch it and end. */
   shutdown: AbortSignal
+  /** The API key's name when the request carried a valid one (gateway); who acts, for audits. */
+  actor?: string
 }
 export interface AppEnv extends Env {
   Variables: AppVariables

@@ -1,4 +1,5 @@
 import type { Hono, MiddlewareHandler } from 'hono'
+import type { ApiKeyAuth } from '../../shared/auth/guard.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
@@ -12,12 +13,14 @@ import type { UpstreamProxy } from './adapters/upstream-proxy.ts'
 import type { GatewayConfig } from './config.ts'
 import { serviceDependency } from './domain/cluster-status.ts'
 import { isCrossSiteControlRequest } from './domain/csrf.ts'
+import { groupFor } from './domain/route-groups.ts'
 import type { OpenApiDoc } from './domain/openapi-merge.ts'
 import { mountDashboard } from './routes/dashboard.ts'
 import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
 import { createFrontDoor, createProxyPolicy, crossSiteRefused, type FrontDoor } from './routes/front-door.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { statusRoutes } from './routes/status.ts'
+import { unlockRoutes } from './routes/unlock.ts'
 
 export const SERVICE_NAME = 'gateway'
 const VERSION = '0.1.0'
@@ -45,6 +48,8 @@ export interface GatewayDeps {
   probe: ServiceProbe
   /** The ui/ app; the gateway serves a placeholder page without it. */
   dashboard?: Hono<AppEnv>
+  /** API keys for the route groups in `API_KEY_GROUPS`; absent: every route is open (the default). */
+  auth?: ApiKeyAuth
   now?: () => Date
 }
 
@@ -78,12 +83,14 @@ export function buildGateway(deps: GatewayDeps): Gateway {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
   })
   app.use(csrfGuard)
+  if (deps.auth) app.use(keyGuard(deps.auth))
   app.route('/', statusRoutes({ getStatus }))
   const timeoutMs = config.STATUS_PROBE_TIMEOUT_MS
   const speechDisabled = disabled.includes('speech-proxy')
   app.route('/', modelsRoutes({ getStatus, reader: deps.reader, speechDisabled, timeoutMs, now }))
   const ownDoc = () => app.getOpenAPI31Document({ openapi: '3.1.0', info: DOC_INFO }) as unknown as OpenApiDoc
   app.route('/', docsRoutes({ reader: deps.reader, ownDoc, disabled, timeoutMs }))
+  if (deps.auth) app.route('/', unlockRoutes({ auth: deps.auth }))
   mountDashboard(app, deps.dashboard)
 
   const frontDoorOptions = {
@@ -101,6 +108,7 @@ export function buildGateway(deps: GatewayDeps): Gateway {
     disabled,
     metrics,
     logger,
+    auth: deps.auth,
   }
   const policy = createProxyPolicy(frontDoorOptions)
   installFrontDoor(app, createFrontDoor(frontDoorOptions, policy))
@@ -135,6 +143,17 @@ const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
     forwardedHost: c.req.header('x-forwarded-host') ?? null,
   }
   if (isCrossSiteControlRequest(c.req.method, c.req.path, h)) throw crossSiteRefused()
+  await next()
+}
+
+/** The key check for the routes the gateway answers itself (the dashboard's actions). */
+const keyGuard = (auth: ApiKeyAuth): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const actor = auth.check(groupFor(c.req.method, c.req.path, null), {
+    authorization: c.req.header('authorization') ?? null,
+    apiKey: c.req.header('x-api-key') ?? null,
+    cookie: c.req.header('cookie') ?? null,
+  })
+  if (actor !== null) c.set('actor', actor)
   await next()
 }
 

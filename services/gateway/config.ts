@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { apiKeyConfig } from '../../shared/auth/config.ts'
 import { baseConfig, env, type EnvSource, loadConfig } from '../../shared/config.ts'
 import { BACKEND_SERVICES, defaultServiceUrl, SERVICES } from '../../shared/topology.ts'
 import type { BackendName } from './domain/route-table.ts'
@@ -49,6 +50,8 @@ export const configShape = {
   /** Backends' `/ready` probes their upstreams with a 2 s budget, so allow a little more. */
   STATUS_PROBE_TIMEOUT_MS: env.int(3000, 100),
   STATUS_CACHE_MS: env.int(1000, 0),
+  /** Opt-in API keys per route group (docs/SECURITY.md); none by default, as the apps send none. */
+  ...apiKeyConfig(),
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>

@@ -1,7 +1,9 @@
 import { startService } from '../../shared/start.ts'
 import { buildDashboard } from '../../ui/app.tsx'
+import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
+import { createSwapSource } from './adapters/swap-source.ts'
 import { createUpstreamProxy } from './adapters/upstream-proxy.ts'
 import { buildGateway, SERVICE_NAME } from './app.ts'
 import { backendUrls, loadGatewayConfig } from './config.ts'
@@ -9,7 +11,7 @@ import { backendUrls, loadGatewayConfig } from './config.ts'
 await startService({
   name: SERVICE_NAME,
   loadConfig: loadGatewayConfig,
-  build: (config, kit) => {
+  build: async (config, kit) => {
     const urls = backendUrls(config)
     const proxy = createUpstreamProxy({
       urls,
@@ -17,16 +19,21 @@ await startService({
       connections: config.PROXY_CONNECTIONS,
       retryAfterS: config.RETRY_AFTER_S,
       onBrokenStream: (info) => kit.logger.warn(info, 'backend stream broke mid-response'),
+      shutdown: kit.lifecycle.signal,
     })
     const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
     const disabled = config.DISABLED_SERVICES
     const probe = createServiceProbe({ reader, urls, disabled, cacheMs: config.STATUS_CACHE_MS })
     const getStatus = createStatusSource(probe, { disabled, simulated: config.SIMULATED_CLUSTER })
+    const swap = createSwapSource({ baseUrl: urls['swap-controller'] })
     const dashboard = buildDashboard({
       getStatus,
+      swap,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
+      // The banner says control routes are open to anyone; not so once they need an admin key.
+      controlsOpen: !config.API_KEY_GROUPS.includes('admin'),
     })
     const { app, nodeHandler } = buildGateway({
       config,
@@ -37,11 +44,12 @@ await startService({
       reader,
       probe,
       dashboard,
+      auth: await openGatewayAuth(config, kit.logger),
     })
     return {
       app,
       nodeHandler: config.PROXY_NODE_FAST_PATH ? nodeHandler : undefined,
-      onClose: [() => proxy.close(), () => reader.close()],
+      onClose: [() => proxy.close(), () => reader.close(), () => swap.close()],
     }
   },
 })

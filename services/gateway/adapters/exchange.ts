@@ -35,10 +35,23 @@ export interface ForwardRequest {
    */
   clientSignal: (() => AbortSignal) | null
   requestId: string
+  /**
+   * An event stream of this request never ends by itself (swap progress, logs): at shutdown the
+   * gateway ends it cleanly instead of holding the process open for it. Chat and audio streams
+   * end with their generation, so they get the grace period instead.
+   */
+  endOnShutdown?: boolean
+}
+
+/** The open event streams a shutdown ends (see `ForwardRequest.endOnShutdown`). */
+export interface OpenStreams {
+  add(exchange: Exchange): void
+  delete(exchange: Exchange): void
 }
 
 export interface ExchangeOptions {
   retryAfterS: number
+  streams?: OpenStreams
   /** Told when a stream breaks after its head was sent: the client only sees a cut connection. */
   onBrokenStream?: (info: { service: BackendName; requestId: string; reason: string }) => void
 }
@@ -138,7 +151,17 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
       this.sendHead(status, out)
     } catch (err) {
       this.refused(err)
+      return
     }
+    if (this.sse && this.req.endOnShutdown) this.options.streams?.add(this)
+  }
+
+  /** Shutdown: the client's stream ends cleanly (an EventSource reconnects later), the backend's is dropped. */
+  endForShutdown() {
+    if (this.ended) return
+    this.ended = true
+    this.sendEnd()
+    if (!this.finished) this.abort(new ClientGone())
   }
 
   /**
@@ -163,6 +186,7 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd() {
     this.finished = true
+    this.options.streams?.delete(this)
     if (this.small) {
       const { status, headers, chunks, size } = this.small
       this.settled = true
@@ -180,6 +204,7 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error) {
     this.finished = true
+    this.options.streams?.delete(this)
     if (!this.settled) {
       this.settled = true
       this.fail(classify(err, this.req, this.options.retryAfterS))

@@ -60,6 +60,7 @@ export function createNodeFrontDoor({ proxy, policy }: NodeFrontDoorOptions): No
         timeoutMs,
         clientSignal: null,
         requestId: h.requestId,
+        endOnShutdown: route.budget === 'standard',
       }, res)
     } catch (err) {
       const appError = policy.failure(err, route, h.requestId)

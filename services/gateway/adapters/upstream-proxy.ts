@@ -14,7 +14,7 @@ import { type Dispatcher, Pool } from 'undici'
 import type { AppError } from '../../../shared/errors.ts'
 import type { BackendName } from '../domain/route-table.ts'
 import { type ClientWatch, createClientWatch, type Watchable } from './client-watch.ts'
-import { Exchange, type ExchangeOptions, type ForwardRequest } from './exchange.ts'
+import { Exchange, type ExchangeOptions, type ForwardRequest, type OpenStreams } from './exchange.ts'
 import { NodeExchange } from './node-relay.ts'
 import { type ResponseHeaders, webHeaders } from './upstream-outcome.ts'
 
@@ -30,10 +30,12 @@ export interface UpstreamProxy {
   close(): Promise<void>
 }
 
-export interface UpstreamProxyOptions extends ExchangeOptions {
+export interface UpstreamProxyOptions extends Omit<ExchangeOptions, 'streams'> {
   urls: Record<BackendName, string>
   connectTimeoutMs: number
   connections: number
+  /** Aborted when shutdown begins: open event streams (`endOnShutdown`) end at once. */
+  shutdown?: AbortSignal
 }
 
 /** The client's bytes are buffered up to this much while the reader is slower than the backend. */
@@ -53,6 +55,21 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
   }
 
   const clients = createClientWatch()
+  const open = new Set<Exchange>()
+  const shutdown = options.shutdown
+  const streams: OpenStreams = {
+    add(exchange) {
+      // A stream that opens after shutdown began (a keep-alive connection's last request) ends at once.
+      if (shutdown?.aborted) queueMicrotask(() => exchange.endForShutdown())
+      else open.add(exchange)
+    },
+    delete: (exchange) => open.delete(exchange),
+  }
+  shutdown?.addEventListener('abort', () => {
+    for (const exchange of [...open]) exchange.endForShutdown()
+    open.clear()
+  }, { once: true })
+  const exchangeOptions: ExchangeOptions = { ...options, streams }
 
   function dispatch(req: ForwardRequest, exchange: Exchange) {
     const target = targets.get(req.service)!
@@ -72,8 +89,8 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
   async function close() {
     clients.close()
     const pools = [...targets.values()].map((t) => t.pool)
-    // In-flight streams end with their clients; give stragglers a moment, then cut them.
-    const grace = new Promise<'late'>((r) => setTimeout(() => r('late'), 2000))
+    // Runs once the server has closed every client connection, so little is left: a moment, then cut.
+    const grace = new Promise<'late'>((r) => setTimeout(() => r('late'), 1000))
     const closed = await Promise.race([Promise.all(pools.map((p) => p.close())), grace])
     if (closed === 'late') await Promise.all(pools.map((p) => p.destroy()))
   }
@@ -81,11 +98,11 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
   return {
     forward: (req) =>
       new Promise<Response>((resolve, reject) => {
-        dispatch(req, new WebExchange(req, options, resolve, reject, clients))
+        dispatch(req, new WebExchange(req, exchangeOptions, resolve, reject, clients))
       }),
     relay: (req, res) =>
       new Promise<number>((resolve, reject) => {
-        dispatch(req, new NodeExchange(req, options, res, resolve, reject))
+        dispatch(req, new NodeExchange(req, exchangeOptions, res, resolve, reject))
       }),
     close,
   }

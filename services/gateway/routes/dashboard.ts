@@ -23,6 +23,8 @@ export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefi
     c.set('requestId', parent.requestId)
     c.set('log', parent.log)
     c.set('shutdown', parent.shutdown)
+    // The name of the API key that unlocked the dashboard, when keys are on: the audit log's "who".
+    if (parent.actor) c.set('actor', parent.actor)
     await next()
   })
   inner.route('/', dashboard)
@@ -40,7 +42,9 @@ export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefi
     )
   })
   const forward = (c: Context<AppEnv>) =>
-    inner.fetch(c.req.raw, { parent: { requestId: c.var.requestId, log: c.var.log, shutdown: c.var.shutdown } })
+    inner.fetch(c.req.raw, {
+      parent: { requestId: c.var.requestId, log: c.var.log, shutdown: c.var.shutdown, actor: c.var.actor },
+    })
   app.on(['GET', 'HEAD'], DASHBOARD_PATHS, forward)
   app.on('POST', DASHBOARD_ACTION_PATHS, forward)
 }

@@ -3,14 +3,17 @@
  * `X-Forwarded-*`, read in one pass; and the body as a counted stream that stops at the limit.
  */
 import { payloadTooLarge } from '../../../shared/errors.ts'
+import type { CredentialHeaders } from '../../../shared/auth/credentials.ts'
 import type { OriginHeaders } from '../domain/csrf.ts'
 
-export interface ScannedHeaders extends OriginHeaders {
+export interface ScannedHeaders extends OriginHeaders, CredentialHeaders {
   /** Flat `[name, value, …]` list for undici, without content-length (added when a body goes along). */
   headers: string[]
   requestId: string
   contentLength: number | null
   contentLengthHeader: string | null
+  /** `X-Spark-Actor` as the client sent it; never forwarded as is (see `ProxyPolicy.admit`). */
+  actor: string | null
 }
 
 /** Meaningful only between two hops, or set by us; never forwarded as the client sent them. */
@@ -29,6 +32,8 @@ const NOT_FORWARDED = new Set([
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
+  // Who acts, for the swap-controller's audit: set by the gateway (the API key's name), not the client.
+  'x-spark-actor',
 ])
 
 /** The same rule as the service factory: anything else is replaced, never echoed into logs. */
@@ -58,6 +63,10 @@ export class HeaderScan {
   private forwardedProto: string | null = null
   private forwardedHost: string | null = null
   private connection: string | null = null
+  private authorization: string | null = null
+  private apiKey: string | null = null
+  private cookie: string | null = null
+  private actor: string | null = null
 
   add(name: string, value: string) {
     if (name === 'x-request-id') this.requestId = joined(this.requestId, value)
@@ -69,6 +78,11 @@ export class HeaderScan {
     else if (name === 'connection') this.connection = joined(this.connection, value)
     else if (name === 'origin') this.origin = joined(this.origin, value)
     else if (name === 'referer') this.referer = joined(this.referer, value)
+    else if (name === 'authorization') this.authorization = joined(this.authorization, value)
+    else if (name === 'x-api-key') this.apiKey = joined(this.apiKey, value)
+    // Several Cookie headers are one list (RFC 6265 5.4), joined as a browser would send them.
+    else if (name === 'cookie') this.cookie = this.cookie === null ? value : `${this.cookie}; ${value}`
+    else if (name === 'x-spark-actor') this.actor = joined(this.actor, value)
     if (NOT_FORWARDED.has(name) || name.startsWith('proxy-')) return
     this.headers.push(name, value)
   }
@@ -95,6 +109,10 @@ export class HeaderScan {
       referer: this.referer,
       host,
       forwardedHost,
+      authorization: this.authorization,
+      apiKey: this.apiKey,
+      cookie: this.cookie,
+      actor: this.actor,
     }
   }
 }

@@ -6,11 +6,14 @@
  * Response, so Node (via @hono/node-server) and Deno run it unchanged. Paths the table does not
  * claim return null and go on to the Hono app.
  */
+import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
+import { ACTOR_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError, badRequest, errorStyleFor, payloadTooLarge, renderError } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { Metrics } from '../../../shared/metrics.ts'
 import type { UpstreamProxy } from '../adapters/upstream-proxy.ts'
 import { isCrossSiteControlRequest } from '../domain/csrf.ts'
+import { groupFor } from '../domain/route-groups.ts'
 import { type Budget, resolveRoute, type Route } from '../domain/route-table.ts'
 import { requestBody, type ScannedHeaders, scanHeaders } from './forwarding.ts'
 
@@ -22,6 +25,8 @@ export interface FrontDoorOptions {
   disabled: readonly string[]
   metrics: Metrics
   logger: Logger
+  /** API keys (opt-in per route group); absent: every route is open, as before keys existed. */
+  auth?: ApiKeyAuth
 }
 
 export type FrontDoor = (request: Request, env?: unknown) => Promise<Response> | null
@@ -41,7 +46,10 @@ const METHOD_LABELS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
  * becomes, and the metric. Both paths call the same functions, so they cannot drift apart.
  */
 export interface ProxyPolicy {
-  /** Throws the refusal (backend switched off, cross-site, declared body too large); else the budgets. */
+  /**
+   * Throws the refusal (backend switched off, cross-site, missing or insufficient API key, declared
+   * body too large); else the budgets. Adds `X-Spark-Actor` to the forwarded headers.
+   */
   admit(route: Route, method: string, path: string, h: ScannedHeaders): { limit: number; timeoutMs: number }
   /** Any failure as the AppError to answer with; 5xx are logged, anything unexpected as a bug. */
   failure(err: unknown, route: Route, requestId: string): AppError
@@ -75,6 +83,7 @@ export function createProxyPolicy(options: FrontDoorOptions): ProxyPolicy {
         )
       }
       if (isCrossSiteControlRequest(method, path, h)) throw crossSiteRefused()
+      forwardActor(h, options.auth ? options.auth.check(groupFor(method, path, route), h) : h.actor)
       const limit = options.limits[route.budget]
       if (h.contentLength !== null && h.contentLength > limit) throw payloadTooLarge(limit)
       return { limit, timeoutMs: options.timeouts[route.budget] }
@@ -113,6 +122,14 @@ export function createProxyPolicy(options: FrontDoorOptions): ProxyPolicy {
   }
 }
 
+/**
+ * With keys on, the audit's "who" is the key's name and nothing a client claims; with keys off,
+ * a caller may still name itself, as before keys existed.
+ */
+function forwardActor(h: ScannedHeaders, actor: string | null) {
+  if (actor !== null) h.headers.push(ACTOR_HEADER, actor)
+}
+
 /** Path (no query) of a request target, the part the route table and the error style go by. */
 export function pathOf(target: string): string {
   const queryStart = target.indexOf('?')
@@ -142,6 +159,7 @@ export function createFrontDoor(options: FrontDoorOptions, policy = createProxyP
         timeoutMs,
         clientSignal: () => request.signal,
         requestId: h.requestId,
+        endOnShutdown: route.budget === 'standard',
       })
       status = response.status
       return response

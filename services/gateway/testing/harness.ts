@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Hono } from 'hono'
+import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { serve } from '../../../shared/serve.ts'
 import type { AppEnv } from '../../../shared/service.ts'
@@ -91,6 +92,9 @@ export async function startGateway(
     config?: Partial<GatewayAppConfig>
     dashboard?: Hono<AppEnv>
     onBrokenStream?: UpstreamProxyOptions['onBrokenStream']
+    auth?: ApiKeyAuth
+    /** The gateway's shutdown signal, as main.ts passes it to the proxy. */
+    shutdown?: AbortSignal
   } = {},
 ): Promise<GatewayUnderTest> {
   const dead = await deadUrl()
@@ -105,11 +109,15 @@ export async function startGateway(
     connections: 16,
     retryAfterS: 5,
     onBrokenStream: options.onBrokenStream,
+    shutdown: options.shutdown,
   })
   const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
   const probe = createServiceProbe({ reader, urls, disabled: config.DISABLED_SERVICES, cacheMs: 0 })
   const logger = silentLogger()
-  const { app, nodeHandler } = buildGateway({ config, logger, proxy, reader, probe, dashboard: options.dashboard })
+  const { app, nodeHandler } = buildGateway({
+    ...{ config, logger, proxy, reader, probe },
+    ...{ dashboard: options.dashboard, auth: options.auth },
+  })
   const path = servePath
   const fastPathTook: string[] = []
   const start = () =>

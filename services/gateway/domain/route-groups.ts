@@ -1,0 +1,40 @@
+/**
+ * Which API-key group (DESIGN 9) a request belongs to, derived from the route table rather than a
+ * second list of paths: the backend a path goes to decides the group, and for the control backends
+ * only state-changing methods count (reads stay open, like the dashboard's polling). Null means the
+ * request never needs a key (discovery, docs, health, the dashboard's pages).
+ */
+import type { Scope } from '../../../shared/auth/keys.ts'
+import type { Route } from './route-table.ts'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Data backends: every method of their routes is in the group. */
+const DATA_GROUPS: Partial<Record<Route['service'], Scope>> = {
+  'speech-proxy': 'audio',
+  'vector-search': 'search',
+  'redaction-gateway': 'redaction',
+}
+
+/**
+ * The dashboard's forms post to `/ui/actions/…`; the gateway serves them itself. The unlock form
+ * (`POST /ui/unlock`) must stay open: it is how a browser presents its key.
+ */
+const DASHBOARD_ACTIONS = '/ui/actions/'
+
+/** `route`: what `resolveRoute(path)` found (null: the gateway answers the path itself). */
+export function groupFor(method: string, path: string, route: Route | null): Scope | null {
+  const safe = SAFE_METHODS.has(method.toUpperCase())
+  // CORS preflights carry no credentials by design; the real request that follows is checked.
+  if (method.toUpperCase() === 'OPTIONS') return null
+  if (route === null) return !safe && path.startsWith(DASHBOARD_ACTIONS) ? 'admin' : null
+  // `/api/<service>/health|ready|metrics|openapi.json`: the same as each service's own probes.
+  if (route.upstreamPath !== undefined) return null
+  if (route.budget === 'chat') return 'chat'
+  const data = DATA_GROUPS[route.service]
+  if (data) return data
+  // `/api/health-event` is a report the apps send, not a change to the cluster.
+  if (route.service === 'connectivity-monitor' && path === '/api/health-event') return null
+  // swap-controller (swaps, models, services, schedule, lock, NIM) and the monitor's own routes.
+  return safe ? null : 'admin'
+}

@@ -1,0 +1,60 @@
+/**
+ * `POST /ui/unlock` and `POST /ui/lock`: how a browser presents an API key. The dashboard's form
+ * posts the key once; a valid one is kept in the `sc_key` cookie (HttpOnly, so page scripts never
+ * see it; SameSite=Strict, so other sites cannot ride on it), which the key check reads like an
+ * `Authorization` header. Mounted only while some route group needs a key. The same-origin guard
+ * covers both routes (they are control routes).
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { KEY_COOKIE } from '../../../shared/auth/credentials.ts'
+import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
+import { AppError } from '../../../shared/errors.ts'
+import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+
+const MAX_AGE_S = 30 * 24 * 3600
+
+const form = z.object({
+  key: z.string().max(256).openapi({ description: 'The API key (`sc_…`).' }),
+  next: z.string().max(512).optional().openapi({ description: 'Where to go afterwards: a path on this site.' }),
+})
+
+const redirect = { 303: { description: 'Done; back to `next` (default `/`)' } }
+
+const unlockRoute = createRoute({
+  method: 'post',
+  path: '/ui/unlock',
+  tags: ['dashboard'],
+  summary: 'Keep an API key in the browser (the `sc_key` cookie) for the dashboard',
+  request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: form } } } },
+  responses: { ...redirect, 401: { description: 'Unknown or revoked key' }, 422: { description: 'No key field' } },
+})
+
+const lockRoute = createRoute({
+  method: 'post',
+  path: '/ui/lock',
+  tags: ['dashboard'],
+  summary: 'Forget the API key this browser keeps',
+  responses: redirect,
+})
+
+/** Only a path on this site: `//host` or a scheme would make the form an open redirect. */
+const safeNext = (next: string | undefined) => (next && /^\/(?![/\\])/.test(next) ? next : '/')
+
+export function unlockRoutes({ auth }: { auth: ApiKeyAuth }): ServiceApp {
+  const router = createRouter()
+  router.openapi(unlockRoute, (c) => {
+    const { key, next } = c.req.valid('form')
+    const name = key.trim() ? auth.check(null, { authorization: null, apiKey: key.trim(), cookie: null }) : null
+    if (name === null) throw new AppError(401, 'unauthorized', 'That API key is not valid (unknown or revoked).')
+    c.var.log.info({ keyName: name }, 'dashboard unlocked')
+    const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+    const attrs = `Path=/; HttpOnly; SameSite=Strict; Max-Age=${MAX_AGE_S}${secure ? '; Secure' : ''}`
+    c.header('Set-Cookie', `${KEY_COOKIE}=${key.trim()}; ${attrs}`)
+    return c.redirect(safeNext(next), 303)
+  })
+  router.openapi(lockRoute, (c) => {
+    c.header('Set-Cookie', `${KEY_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)
+    return c.redirect('/', 303)
+  })
+  return router
+}
