@@ -1,7 +1,7 @@
 /**
  * Runs an app on Node (via @hono/node-server) or Deno (Deno.serve) — the only runtime-specific
  * code in the project — and shuts it down gracefully: stop accepting, end streams, let in-flight
- * requests finish, run the service's closers, exit within 10 s.
+ * requests finish (for at most `graceMs`), run the service's closers, exit within 10 s.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from './logger.ts'
@@ -23,6 +23,7 @@ export interface ServeOptions {
   lifecycle: AbortController
   /** Closers run after the listener stops (SSH clients, agents, databases). */
   onClose?: Array<() => unknown | Promise<unknown>>
+  /** How long in-flight requests may run on after shutdown begins; then their connections are cut. */
   graceMs?: number
   /** Install SIGTERM/SIGINT handlers (main does; tests call `close()` themselves). */
   handleSignals?: boolean
@@ -47,6 +48,14 @@ interface DenoLike {
   exit(code: number): never
 }
 
+/** The whole shutdown (DESIGN 4): past it the process exits 1 whatever is still running. */
+const SHUTDOWN_BUDGET_MS = 10_000
+/**
+ * In-flight requests get half the budget: the closers (swap record, SSH sessions, pools, SQLite)
+ * need the rest, and long streams (a chat generation) would otherwise use all of it.
+ */
+const DEFAULT_GRACE_MS = 5000
+
 const denoRuntime = (): DenoLike | undefined => (globalThis as { Deno?: DenoLike }).Deno
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
@@ -59,10 +68,17 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       if (closing) return
       closing = true
       options.logger.info({ signal }, 'shutting down')
-      const hardStop = setTimeout(() => exit(1), (options.graceMs ?? 8000) + 2000)
+      const started = Date.now()
+      const hardStop = setTimeout(() => {
+        options.logger.error({ ms: Date.now() - started }, 'shutdown budget exceeded; exiting now')
+        exit(1)
+      }, SHUTDOWN_BUDGET_MS - 500)
       ;(hardStop as { unref?: () => void }).unref?.()
       running.close().then(
-        () => exit(0),
+        () => {
+          options.logger.info({ ms: Date.now() - started }, 'stopped')
+          exit(0)
+        },
         (err: unknown) => {
           options.logger.error({ err }, 'shutdown failed')
           exit(1)
@@ -129,7 +145,7 @@ async function serveNode(options: ServeOptions): Promise<RunningServer> {
       // Connections turn idle as their streams and in-flight requests finish; close each as it does.
       server.closeIdleConnections()
       const sweep = setInterval(() => server.closeIdleConnections(), 50)
-      const grace = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 8000)
+      const grace = setTimeout(() => server.closeAllConnections(), options.graceMs ?? DEFAULT_GRACE_MS)
       grace.unref()
       await closed
       clearInterval(sweep)

@@ -28,6 +28,8 @@ import { swapLegacyRoutes } from './routes/swap-legacy.ts'
 import { swapStopRoutes } from './routes/swap-stop.ts'
 import type { SwapEngine } from './domain/swap/engine.ts'
 import { chatRoutes, type ChatRouteDeps } from './routes/chat.ts'
+import { modelsRoutes } from './routes/models.ts'
+import type { ModelService } from './domain/models/service.ts'
 
 export const SERVICE_NAME = 'swap-controller'
 
@@ -57,6 +59,8 @@ export interface SwapControllerDeps {
   swap?: SwapEngine
   /** The swap-aware chat proxy (`/v1/chat/completions`, `/v1/completions`, `/v1/models`); mounted when given. */
   chat?: Omit<ChatRouteDeps, 'engine' | 'loadedModels' | 'catalog'>
+  /** Model management (add, delete, suggest, downloads; disk discovery in `GET /api/models`); mounted when given. */
+  models?: ModelService
 }
 
 
@@ -83,7 +87,13 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
   if (deps.telemetry) app.route('/', telemetryRoutes({ telemetry: deps.telemetry, simulated: config.SIMULATED_CLUSTER }))
   if (deps.logTail) app.route('/', logsRoutes({ logs: deps.logTail }))
   if (deps.catalog)
-    app.route('/', catalogRoutes({ ...deps.catalog, loadedModels: (s) => deps.vllm.listModels(s), simulated: config.SIMULATED_CLUSTER }))
+    app.route('/', catalogRoutes({
+      ...deps.catalog,
+      loadedModels: (s) => deps.vllm.listModels(s),
+      simulated: config.SIMULATED_CLUSTER,
+      menu: deps.models?.menu,
+    }))
+  if (deps.models) app.route('/', modelsRoutes({ models: deps.models }))
   // Before any `/api/swap/{id}` route: the earlier version's lock was shadowed by it (fixed in v0.27).
   if (deps.coordination)
     for (const routes of [lockRoutes, historyRoutes, scheduleRoutes]) app.route('/', routes({ coordination: deps.coordination }))

@@ -16,6 +16,10 @@ import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadSwapControllerConfig, sshKeyPath } from './config.ts'
 import { createCoordination } from './domain/coordination/service.ts'
 import { buildInventory, sshTargets } from './domain/inventory.ts'
+import { createModelDisk } from './adapters/model-disk.ts'
+import { createDownloads } from './domain/models/downloads.ts'
+import { createModelService } from './domain/models/service.ts'
+import { GB10_NODE_MEMORY_BYTES } from './domain/catalog/memory.ts'
 
 await startService({
   name: SERVICE_NAME,
@@ -91,13 +95,43 @@ await startService({
       fitPolicy: config.SWAP_FIT_POLICY,
       drain: async (signal) => {
         const { drained, left } = await inflight.drain(config.CHAT_DRAIN_TIMEOUT_MS, signal)
-        if (!drained && !signal.aborted) kit.logger.warn({ left }, 'swap proceeds with chat generations still running')
+        if (!drained && !signal.aborted) kit.logger.warn({ left }, 'model stops with chat generations still running')
       },
     })
-    // A swap in flight is cancelled; its record and audit row are written before the store closes.
+    const modelDisk = createModelDisk({
+      ssh,
+      nodes: inventory.nodes.flatMap((n) => (n.user ? [{ name: n.name, user: n.user }] : [])),
+      cacheDir: config.MODEL_CACHE_DIR,
+      tool: config.MODEL_DOWNLOAD_TOOL,
+    })
+    const downloads = createDownloads({
+      runner: modelDisk.runner,
+      nodes: () => inventory.nodes.filter((n) => n.user).map((n) => n.name),
+      audit: (entry) => coordination.recordAudit(entry),
+      onFinished: () => modelDisk.invalidate(),
+      timeoutMs: config.MODEL_DOWNLOAD_TIMEOUT_S * 1000,
+      maxActive: config.MODEL_DOWNLOADS_MAX,
+    })
+    const models = createModelService({
+      recipes,
+      disk: modelDisk,
+      custom: store.customModels,
+      downloads,
+      loadedModels: (signal) => vllm.listModels(signal),
+      swapState: () => {
+        const job = swap.state()
+        return job && { running: job.outcome === 'running', recipe: job.recipe, model: job.model, from_model: job.from_model, outcome: job.outcome }
+      },
+      audit: (entry) => coordination.recordAudit(entry),
+      nodeMemoryBytes: GB10_NODE_MEMORY_BYTES,
+    })
+    // A swap in flight is interrupted as soon as shutdown begins — not after the server has
+    // drained, which is what held requests waited for — and its record and audit row are written
+    // (within a bounded wait) before the store closes.
+    kit.lifecycle.signal.addEventListener('abort', () => swap.close(), { once: true })
     const closeSwap = () => {
       swap.close()
-      return Promise.race([swap.idle(), new Promise((r) => setTimeout(r, 5000).unref())])
+      return Promise.race([swap.idle(), new Promise((r) => setTimeout(r, 2000).unref())])
     }
     const app = buildApp({
       config,
@@ -116,6 +150,7 @@ await startService({
         history: store.loads,
       },
       swap,
+      models,
       chat: {
         proxy: createVllmProxy({ baseUrl: inventory.vllm.baseUrl, dispatcher: chatDispatcher, timeoutMs: config.CHAT_TIMEOUT_MS }),
         inflight,
@@ -128,6 +163,7 @@ await startService({
       app,
       onClose: [
         () => closeSwap(),
+        () => downloads.close(),
         () => telemetry.stop(),
         () => logTail.stop(),
         () => ssh.close(),

@@ -1,11 +1,12 @@
 /**
  * Graceful shutdown of real service processes: SIGTERM ends open SSE streams, lets the process
- * close its SSH connections and exit 0 well within the 10 s budget.
+ * close its SSH connections and exit 0 well within the 10 s budget — also in the middle of a swap,
+ * with requests held for it, which is where it used to take most of the budget.
  */
 import { describe, expect, it } from 'vitest'
-import { useDemo } from '../support/demo.ts'
-
-const fixture = useDemo({ name: 'shutdown' })
+import { openSwapStore } from '../../services/swap-controller/adapters/store/store.ts'
+import { REPO_ROOT } from '../../tools/stack/launch.ts'
+import { eventually, useDemo } from '../support/demo.ts'
 
 const exitOf = (proc: import('node:child_process').ChildProcess) =>
   new Promise<{ code: number | null; ms: number }>((resolve) => {
@@ -14,6 +15,8 @@ const exitOf = (proc: import('node:child_process').ChildProcess) =>
   })
 
 describe('graceful shutdown', () => {
+  const fixture = useDemo({ name: 'shutdown' })
+
   it('the gateway ends a live dashboard stream and exits 0 on SIGTERM', async () => {
     const res = await fetch(fixture.url('/ui/events/status'))
     expect(res.headers.get('content-type')).toContain('text/event-stream')
@@ -47,4 +50,56 @@ describe('graceful shutdown', () => {
     await new Promise((r) => setTimeout(r, 300))
     expect(sim.nodes.node('spark-1').activeSessions()).toBe(0)
   })
+})
+
+describe('shutdown in the middle of a swap', () => {
+  // A slow load, so SIGTERM lands while the new model is loading (and held requests wait for it).
+  const name = 'shutdown-swap'
+  const fixture = useDemo({ name, loadTimeMs: 8000 })
+  const post = (path: string, body: unknown) =>
+    fetch(fixture.url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+  it('both processes exit 0 within ~3 s (budget 10 s) and the swap is recorded as interrupted', async () => {
+    const { stack } = fixture.demo()
+    const started = await post('/api/swap', { recipe: 'gpt-oss-120b' })
+    expect(started.status).toBe(202)
+    const { job_id: id } = await started.json()
+    await eventually(() => fetch(fixture.url(`/api/swap/${id}`)).then((r) => r.json()), (j) => j.status === 'loading', 15_000)
+
+    // What holds a process open mid-swap: an event stream through the gateway, and a chat request
+    // held until the new model is ready.
+    const events = await fetch(fixture.url('/api/swap/events'))
+    expect(events.headers.get('content-type')).toContain('text/event-stream')
+    const eventsEnded = events.body!.pipeTo(new WritableStream()).then(() => 'ended', () => 'cut')
+    const held = post('/v1/chat/completions', { model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }] })
+    await new Promise((r) => setTimeout(r, 300))
+
+    const procs = [stack.services.gateway!, stack.services['swap-controller']!]
+    const exits = procs.map((p) => exitOf(p.process))
+    for (const p of procs) p.process.kill('SIGTERM')
+    const [gateway, controller] = await Promise.all(exits)
+    expect(gateway!.code).toBe(0)
+    expect(controller!.code).toBe(0)
+    for (const { ms } of [gateway!, controller!]) {
+      expect(ms).toBeLessThan(10_000)
+      expect(ms).toBeLessThan(3000)
+    }
+    // The held request got an answer (503 + Retry-After) rather than a cut connection.
+    const answer = await held
+    expect(answer.status).toBe(503)
+    expect(answer.headers.get('retry-after')).not.toBeNull()
+    expect(await eventsEnded).toBe('ended')
+
+    const store = await openSwapStore({ dataDir: `${REPO_ROOT}.data/test-${name}-${process.pid}` })
+    try {
+      const record = store.loads.get(id)
+      expect(record).toMatchObject({ outcome: 'cancelled' })
+      expect(record!.ended_at).not.toBeNull()
+      expect(record!.error).toMatch(/^interrupted in loading: swap-controller shut down/)
+      const audit = store.audit.recent(10).find((e) => e.action === 'swap.start' && e.target === 'gpt-oss-120b')
+      expect(audit).toMatchObject({ outcome: 'cancelled' })
+    } finally {
+      store.close()
+    }
+  }, 60_000)
 })

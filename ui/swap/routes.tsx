@@ -97,6 +97,8 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     return check ? { model, check, lock } : null
   }
 
+  /** "dashboard", or "dashboard:<key name>" when an API key unlocked it. */
+  const actorOf = (c: Context<AppEnv>) => (c.var.actor ? `${DASHBOARD_ACTOR}:${c.var.actor}` : DASHBOARD_ACTOR)
   const isHtmx = (c: Context<AppEnv>) => c.req.header('hx-request') === 'true'
   const refusal = (err: unknown): Notice => ({
     tone: err instanceof SwapSourceError && err.status < 500 ? 'warn' : 'bad',
@@ -169,7 +171,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     if (!RECIPE_KEY.test(recipe)) notice = { tone: 'bad', text: 'Pick a model from the list first.' }
     else {
       try {
-        await swap.start(recipe, DASHBOARD_ACTOR, c.req.raw.signal)
+        await swap.start(recipe, actorOf(c), c.req.raw.signal)
       } catch (err) {
         notice = refusal(err)
       }
@@ -183,7 +185,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   app.post(SWAP_PATHS.cancel, async (c) => {
     let notice: Notice | null = null
     try {
-      await swap.cancel(DASHBOARD_ACTOR, c.req.raw.signal)
+      await swap.cancel(actorOf(c), c.req.raw.signal)
     } catch (err) {
       notice = refusal(err)
     }
@@ -194,7 +196,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   app.post(SWAP_PATHS.releaseLock, async (c) => {
     let lock = null
     try {
-      lock = await swap.forceReleaseLock(DASHBOARD_ACTOR, c.req.raw.signal)
+      lock = await swap.forceReleaseLock(actorOf(c), c.req.raw.signal)
     } catch (err) {
       logOf(c).warn({ reason: (err as Error).message }, 'dashboard: lock release failed')
       lock = await read(c, 'lock', swap.lock(c.req.raw.signal))

@@ -24,7 +24,12 @@ const eta = (s: number) => ({ phase: 'weights', phase_percent: 10, percent: 10, 
 const recipe = (key: string, served: string, onDemand: boolean, minResidencyS = 0) =>
   ({ valid: true, key, servedModelName: served, onDemand, minResidencyS }) as never
 
-function setup(state: () => JobView | null, loaded: () => string[], onSwap?: (r: SwapRequest) => void) {
+function setup(
+  state: () => JobView | null,
+  loaded: () => string[],
+  onSwap?: (r: SwapRequest) => void,
+  more: { stopping?: () => boolean; shutdown?: AbortSignal } = {},
+) {
   const forwarded: ForwardRequest[] = []
   const proxy: VllmProxy = {
     forward: async (r) => {
@@ -36,8 +41,9 @@ function setup(state: () => JobView | null, loaded: () => string[], onSwap?: (r:
     models: async () => new Response('{}'),
   }
   const swaps: SwapRequest[] = []
-  const engine: Pick<SwapEngine, 'state' | 'request'> = {
+  const engine: Pick<SwapEngine, 'state' | 'request' | 'stopInProgress'> = {
     state,
+    stopInProgress: more.stopping ?? (() => false),
     request: async (r) => {
       swaps.push(r)
       onSwap?.(r)
@@ -53,7 +59,7 @@ function setup(state: () => JobView | null, loaded: () => string[], onSwap?: (r:
     }),
   }
   const readiness = createReadiness({ service: 'swap-controller', checks: [] })
-  const app = createService({ name: 'swap-controller', logger: silentLogger(), readiness })
+  const app = createService({ name: 'swap-controller', logger: silentLogger(), readiness, shutdown: more.shutdown })
   const loadedModels = async () => loaded()
   const timing = { waitDuringSwapMs: 1000, pollMs: 10, modelCacheMs: 0 }
   app.route('/', chatRoutes({ proxy, inflight: createInflight(), engine, catalog, loadedModels, ...timing }))
@@ -103,6 +109,32 @@ describe('chat proxy during a swap', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950)
     expect(res.status).toBe(503)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(5)
+  })
+})
+
+describe('chat proxy during a stop and at shutdown', () => {
+  it('refuses new generations with 503 while POST /api/swap/stop drains and tears down', async () => {
+    let stopping = true
+    const { chat, forwarded } = setup(() => null, () => ['qwen'], undefined, { stopping: () => stopping })
+    const res = await chat({ model: 'qwen', messages: [] })
+    expect(res.status).toBe(503)
+    expect((await res.json()).error.code).toBe('model_stopping')
+    expect(forwarded).toHaveLength(0)
+    stopping = false
+    expect((await chat({ model: 'qwen', messages: [] })).status).toBe(200)
+  })
+
+  it('answers a held request at once when shutdown begins, instead of holding the server open', async () => {
+    const lifecycle = new AbortController()
+    const { chat, forwarded } = setup(() => job({}), () => [], undefined, { shutdown: lifecycle.signal })
+    const t0 = Date.now()
+    setTimeout(() => lifecycle.abort(), 50)
+    const res = await chat({ model: 'air', messages: [] })
+    expect(Date.now() - t0).toBeLessThan(500)
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('5')
+    expect((await res.json()).error.code).toBe('shutting_down')
+    expect(forwarded).toHaveLength(0)
   })
 })
 

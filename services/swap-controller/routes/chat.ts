@@ -24,7 +24,7 @@ export interface ChatRouteDeps {
   /** Served ids vLLM lists now (rejects when it does not answer). */
   loadedModels(signal?: AbortSignal): Promise<string[]>
   /** Without an engine the proxy is a plain passthrough. */
-  engine?: Pick<SwapEngine, 'state' | 'request'>
+  engine?: Pick<SwapEngine, 'state' | 'request'> & Partial<Pick<SwapEngine, 'stopInProgress'>>
   /** Recipes, for on-demand swaps and minimum residency; without them no on-demand swap happens. */
   catalog?: RecipeCatalog
   /** How long a request is held during a swap before it gets 503 + Retry-After. */
@@ -46,7 +46,10 @@ const passthrough = {
   409: openaiError('`model_resident`: the loaded model is within its min residency (Retry-After), or a conflict'),
   423: openaiError('An on-demand swap was refused: the swap lock is held'),
   502: { description: '`{"detail": "vllm unreachable"}` (the earlier body), or vLLM failed' },
-  503: openaiError('`model_switching`: a swap runs longer than the hold budget (Retry-After from its ETA)'),
+  503: openaiError(
+    '`model_switching`: a swap runs longer than the hold budget (Retry-After from its ETA); `model_stopping`: ' +
+      'POST /api/swap/stop is under way; `shutting_down`: the service is restarting (Retry-After)',
+  ),
 }
 const chatPath = (path: '/v1/chat/completions' | '/v1/completions', summary: string) =>
   createRoute({ method: 'post', path, tags: ['chat'], summary, responses: passthrough })
@@ -69,16 +72,28 @@ export function peekBody(bytes: Uint8Array): { model: string | null; stream: boo
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** Resolves after `ms`, or as soon as any of `signals` aborts. */
+const sleep = (ms: number, ...signals: AbortSignal[]) =>
   new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer)
-      signal.removeEventListener('abort', done)
+      for (const s of signals) s.removeEventListener('abort', done)
       resolve()
     }
     const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
+    for (const s of signals) s.addEventListener('abort', done, { once: true })
   })
+
+const stoppingError = () =>
+  new AppError(503, 'model_stopping', 'The model is being stopped (POST /api/swap/stop); no model will answer until the next swap.')
+
+/**
+ * A held request is answered at once when the process starts shutting down: holding it would
+ * keep the server (and the gateway in front) open for the whole grace period, for an answer the
+ * swap — cancelled by the shutdown — will not bring.
+ */
+const shuttingDownError = () =>
+  new AppError(503, 'shutting_down', 'The service is restarting; retry shortly.', { retryAfterS: 5 })
 
 export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
   const now = deps.now ?? Date.now
@@ -109,6 +124,9 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
     let catalog: OnDemandRecipe[] | null = null
     for (;;) {
       if (signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.')
+      if (c.var.shutdown.aborted) throw shuttingDownError()
+      // A stop drains the generations under way; new ones would only be cut when vLLM goes.
+      if (deps.engine?.stopInProgress?.()) throw stoppingError()
       const job = deps.engine?.state() ?? null
       const swap = swapInProgress(job)
       const id = swap || model === null ? null : await loaded(held, signal)
@@ -130,7 +148,7 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
       if (d.kind === 'reject') throw d.error
       if (d.kind === 'hold') {
         held = true
-        await sleep(Math.min(pollMs, Math.max(1, deps.waitDuringSwapMs - situation.waitedMs)), signal)
+        await sleep(Math.min(pollMs, Math.max(1, deps.waitDuringSwapMs - situation.waitedMs)), signal, c.var.shutdown)
         continue
       }
       if (d.kind === 'swap') {

@@ -8,7 +8,8 @@ import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
 import { parseRecipe } from '../domain/catalog/recipe.ts'
 import { buildInventory } from '../domain/inventory.ts'
-import { createSwapEngine } from '../domain/swap/engine.ts'
+import { createInflight } from '../domain/chat/inflight.ts'
+import { createSwapEngine, type SwapEngineDeps } from '../domain/swap/engine.ts'
 import { SwapFailure, type ClusterDriver } from '../domain/swap/ports.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
 
@@ -31,7 +32,7 @@ afterEach(async () => {
   for (const c of closers.splice(0)) await c()
 })
 
-function setup(driver: Partial<ClusterDriver> = {}) {
+function setup(driver: Partial<ClusterDriver> = {}, extra: Partial<SwapEngineDeps> = {}) {
   const calls = { steps: [] as string[], audits: [] as Record<string, unknown>[] }
   const state = { locked: false }
   let releaseLoad = () => undefined as void
@@ -66,6 +67,7 @@ function setup(driver: Partial<ClusterDriver> = {}) {
     container: 'vllm_node',
     stopGraceS: 5,
     fitPolicy: 'refuse',
+    ...extra,
   })
   const config = loadSwapControllerConfig({ SPARK1_HOST: '192.0.2.10', SPARK1_USER: 'owner' })
   const app = buildApp({
@@ -162,6 +164,53 @@ describe('POST /api/swap/stop', () => {
     expect(body.detail).toBe('Stop failed: teardown not verified: container vllm_node still present on spark-2 (Up 1 hour).')
     expect(body.nodes).toEqual(['spark-1', 'spark-2'])
     expect(calls.audits.at(-1)).toMatchObject({ action: 'swap.stop', outcome: 'failed' })
+  })
+
+  it('drains in-flight chat generations before stopping, as a swap does, and refuses new ones meanwhile', async () => {
+    const inflight = createInflight()
+    let draining = false
+    const drain = async (signal: AbortSignal) => {
+      draining = true
+      await inflight.drain(5000, signal)
+    }
+    const { stop, calls, engine } = setup({}, { drain })
+    const release = inflight.acquire()
+    const stopping = stop()
+    while (!draining) await new Promise((r) => setTimeout(r, 2))
+    await new Promise((r) => setTimeout(r, 30))
+    // The generation is still running: nothing is torn down, and the chat proxy sees the stop.
+    expect(calls.steps).toEqual([])
+    expect(engine.stopInProgress()).toBe(true)
+    release()
+    const res = await stopping
+    const body = await res.json()
+    expect(res.status, JSON.stringify(body)).toBe(200)
+    expect(calls.steps).toEqual(['stop spark-1,spark-2', 'verify'])
+    expect(Object.keys(body.duration_ms)).toEqual(['draining', 'stopping', 'verifying-stopped'])
+    expect(body.duration_ms.draining).toBeGreaterThanOrEqual(20)
+    expect(engine.stopInProgress()).toBe(false)
+  })
+
+  it('bounds the drain: a generation that outlives it does not block the stop', async () => {
+    const inflight = createInflight()
+    const { stop, calls } = setup({}, { drain: async (signal) => void (await inflight.drain(50, signal)) })
+    inflight.acquire()
+    const res = await stop()
+    expect(res.status).toBe(200)
+    expect(calls.steps).toEqual(['stop spark-1,spark-2', 'verify'])
+  })
+
+  it('stops nothing when shutdown interrupts the drain (503, audited as cancelled)', async () => {
+    const inflight = createInflight()
+    const { stop, calls, engine } = setup({}, { drain: async (signal) => void (await inflight.drain(5000, signal)) })
+    inflight.acquire()
+    const stopping = stop()
+    await new Promise((r) => setTimeout(r, 20))
+    engine.close()
+    const res = await stopping
+    expect(res.status).toBe(503)
+    expect(calls.steps).toEqual([])
+    expect(calls.audits.at(-1)).toMatchObject({ action: 'swap.stop', outcome: 'cancelled' })
   })
 
   it('answers 422 for a bad body', async () => {

@@ -1,5 +1,6 @@
 /**
- * `POST /api/swap/stop` (new, problem+json — the path is in shared/errors.ts's list): stop the
+ * `POST /api/swap/stop` (new, problem+json — the path is in shared/errors.ts's list): drain in-flight
+ * chat generations (bounded, as a swap does; new ones get 503 meanwhile), then stop the
  * served model on every node with verified teardown (container gone, port closed, memory settled),
  * the same commands a swap's teardown runs. Needs the swap-lock token while the lock is held (423
  * without it), refuses while a swap runs (409), `dry_run` shows the commands; audited as `swap.stop`.
@@ -30,7 +31,7 @@ const stopSchema = z
     recipe: z.string().nullable(),
     nodes: z.array(z.string()),
     commands: z.object({ teardown, verify }),
-    duration_ms: z.record(z.string(), z.number()).nullable().openapi({ description: 'Per phase: `stopping`, `verifying-stopped`.' }),
+    duration_ms: z.record(z.string(), z.number()).nullable().openapi({ description: 'Per phase: `draining` (in-flight chat generations), `stopping`, `verifying-stopped`.' }),
   })
   .openapi('SwapStop')
 
@@ -49,6 +50,7 @@ const stopRoute = createRoute({
     422: problem('Invalid body'),
     423: problem('The swap lock is held and its token was not given (`lock`)'),
     502: problem('Teardown could not be verified on some node (`nodes`); the container may still run'),
+    503: problem('The service began shutting down while draining; nothing was stopped'),
   },
 })
 

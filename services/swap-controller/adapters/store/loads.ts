@@ -101,7 +101,13 @@ const seconds = (phases: Record<string, number>) =>
       .map(([k, v]) => [k.slice(0, 64), Math.round(v * 1000) / 1000]),
   )
 
+/** Said of a swap the process never finished: it was killed (SIGKILL, power) during the swap. */
+export const ORPHAN_ERROR = 'The swap-controller stopped during this swap; found unfinished at the next start.'
+
 export function swapRecords(db: Database, maxRows: number): SwapRecords {
+  // A record still `running` at open belongs to a process that died mid-swap (a clean shutdown
+  // records `cancelled`). Close it, without an end time, so it neither looks live nor feeds an ETA.
+  db.run(`UPDATE swap_records SET outcome = 'interrupted', error = ? WHERE outcome = 'running'`, [ORPHAN_ERROR])
   return {
     start(record) {
       db.transaction(() => {

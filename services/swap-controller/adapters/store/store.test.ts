@@ -118,6 +118,19 @@ describe('swap records and LoadHistory', () => {
     expect(store.loads.finish('nope', { outcome: 'ready', endedAtMs: T0, phases: {} })).toBe(false)
   })
 
+  it('closes a record left running by a process that died mid-swap, at the next open', async () => {
+    const first = await fileStore()
+    first.loads.start({ id: 'swp_dead', recipe: 'big', model: 'big', fromModel: null, startedAtMs: T0 })
+    first.loads.start({ id: 'swp_done', recipe: 'big', model: 'big', fromModel: null, startedAtMs: T0 + 1 })
+    first.loads.finish('swp_done', { outcome: 'ready', endedAtMs: T0 + 60_000, phases: {} })
+    first.close()
+    const second = await fileStore()
+    expect(second.loads.get('swp_dead')).toMatchObject({ outcome: 'interrupted', error: expect.stringMatching(/stopped during this swap/) })
+    expect(second.loads.get('swp_done')).toMatchObject({ outcome: 'ready' })
+    // Not a load to learn an ETA from.
+    expect((await second.loads.recentLoads('big', 10)).map((l) => l.outcome)).toEqual(['ready'])
+  })
+
   it('keeps the tail of a long log excerpt and a bounded number of records', async () => {
     const store = await fileStore({ swapRecords: 3 })
     for (let i = 0; i < 5; i++) store.loads.start({ id: `s${i}`, recipe: 'r', startedAtMs: T0 + i })

@@ -1,8 +1,8 @@
 /**
- * Who an audited mutation is attributed to. There is no login yet (API keys and the dashboard
- * password are a later, opt-in issue), so a caller may name itself with `X-Spark-Actor`; the
- * dashboard's htmx requests are "dashboard" and everything else "api". When API keys arrive, the
- * key's name takes precedence here.
+ * Who an audited mutation is attributed to: `X-Spark-Actor`. With API keys on (API_KEY_GROUPS), the
+ * gateway — the only published port — sets it to the name of the key the request carried and drops
+ * whatever the client sent, so the audit's "who" is the key. With keys off, a caller may name
+ * itself, as before keys existed; the dashboard's htmx requests are "dashboard", the rest "api".
  */
 export const ACTOR_HEADER = 'x-spark-actor'
 const MAX_ACTOR_CHARS = 64

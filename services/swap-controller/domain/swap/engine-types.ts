@@ -73,7 +73,7 @@ export interface SwapEngineDeps {
   /** Live log lines of every node, for progress and failure patterns. */
   subscribeLogs?: RunContext['subscribeLogs']
   kickLogs?: () => void
-  /** Called in `draining`, before the old model is stopped (the chat proxy's in-flight drain). */
+  /** Called in `draining` and by a stop, before the model is stopped (the chat proxy's in-flight drain). */
   drain?: RunContext['drain']
   inventory: { nodes: PlanInput['nodes'] }
   vllmPort: number
@@ -91,6 +91,8 @@ export interface SwapEngine {
   validate(key: string, mode?: RunMode): Promise<ValidateAnswer>
   /** Stops the served model on every node with verified teardown (lock token needed unless a dry run). */
   stop(req: StopRequest): Promise<StopAnswer>
+  /** A stop is draining or tearing down: the chat proxy refuses new generations meanwhile. */
+  stopInProgress(): boolean
   cancel(ctx: { actor: string; requestId?: string }): JobView
   job(id: string): JobView | undefined
   /** The running job, else the newest finished one, else null. */

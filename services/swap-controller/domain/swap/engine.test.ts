@@ -176,3 +176,36 @@ describe('swap engine', () => {
     expect(calls.launches).toEqual([])
   })
 })
+
+describe('fit when reloading the loaded recipe', () => {
+  it('counts the memory the loaded model gives back when it is stopped first', async () => {
+    const need = entry('old', 'old-model') as { memoryNeedBytes: number }
+    // Free memory alone is short of the need; the loaded copy of the same recipe makes up for it.
+    const { engine } = setup({ memory: async (nodes) => Object.fromEntries(nodes.map((n) => [n, need.memoryNeedBytes / 2])) })
+    const answer = await engine.validate('old')
+    expect(answer.fit).toMatchObject({ fits: true, allowed: true })
+    expect(answer.fit!.per_node[0]!.freed_bytes).toBe(need.memoryNeedBytes)
+    const other = await engine.validate('new')
+    expect(other.fit!.per_node[0]!.freed_bytes).toBe(need.memoryNeedBytes)
+  })
+
+  it('shutdown mid-load ends the swap as interrupted at once: no log excerpt, no teardown', async () => {
+    let excerpts = 0
+    const { engine, calls } = setup({
+      awaitReady: (_p, o) => new Promise<void>((_r, reject) => o.signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      logExcerpt: async () => (excerpts++, 'log'),
+    })
+    await engine.request(ask)
+    await new Promise((r) => setTimeout(r, 10))
+    expect(engine.state()).toMatchObject({ status: 'loading' })
+    const stopsBefore = calls.stops.length
+    engine.close()
+    await engine.idle()
+    const job = engine.state()!
+    expect(job).toMatchObject({ status: 'cancelled', outcome: 'cancelled' })
+    expect(job.error).toBe('interrupted in loading: swap-controller shut down; the model being loaded was left on the nodes (the next swap or stop removes it)')
+    expect(calls.stops.length).toBe(stopsBefore)
+    expect(excerpts).toBe(0)
+    expect(calls.loads.at(-1)).toBe('finish cancelled')
+  })
+})

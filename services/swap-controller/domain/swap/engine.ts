@@ -3,15 +3,13 @@
  * anything is touched, then drives one swap in the background (run.ts) and files what it left
  * (record.ts). Dry runs stop after the decision and return the exact commands.
  */
-import { AppError, conflict, notFound, validationFailed } from '../../../../shared/errors.ts'
-import { assertPort, assertSafeName } from '../../../../shared/ssh/quote.ts'
+import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import type { Recipe, RunMode } from '../catalog/types.ts'
 import { estimateEta } from '../progress/eta.ts'
 import { SwapEvents } from './events.ts'
 import { checkFit } from './fit.ts'
 import { SwapMachine, type SwapJob, type SwapState } from './machine.ts'
-import { dockerPsArgv } from '../docker-ps.ts'
-import { MEMINFO_ARGV, planSwap, renderPlan, teardownArgv, type SwapPlan } from './plan.ts'
+import { planStop, planSwap, renderPlan, type SwapPlan } from './plan.ts'
 import { recordFinished } from './record.ts'
 import { runSwap, type RunContext, type RunSlot } from './run.ts'
 import { jobView, progressView } from './view.ts'
@@ -90,7 +88,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
 
   async function fitFor(p: SwapPlan, recipe: Recipe, current: Recipe | null) {
     const available = await deps.driver.memory(p.nodes)
-    const cur = current && current.key !== recipe.key ? { recipe: current, mode: current.defaultMode } : null
+    // Reloading the same recipe stops it first too: its memory counts as freed.
+    const cur = current ? { recipe: current, mode: current.defaultMode } : null
     return checkFit({ recipe, mode: p.mode, nodes: p.nodes, available, current: cur, policy: deps.fitPolicy })
   }
 
@@ -198,20 +197,6 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     return { key, valid: fit.allowed, reasons, warnings, mode: m, model, from_model: current.id, fit, commands: renderPlan(p) }
   }
 
-  /** The teardown half of a plan, on every reachable node, whatever recipe (if any) is loaded. */
-  function stopPlan(recipe: string): SwapPlan {
-    const reachable = deps.inventory.nodes.filter((n) => n.user !== null)
-    const head = reachable.find((n) => n.role === 'head') ?? reachable[0]
-    if (!head) throw validationFailed([{ field: 'inventory', message: 'no node with an SSH user' }])
-    const container = assertSafeName(deps.container, 'container')
-    const nodes = reachable.map((n) => assertSafeName(n.name, 'node'))
-    const grace = Math.max(0, Math.min(600, Math.round(deps.stopGraceS)))
-    const verify = nodes.flatMap((node) => [dockerPsArgv(container), [...MEMINFO_ARGV]].map((argv) => ({ node, argv })))
-    const teardown = nodes.flatMap((n) => teardownArgv(n, container, grace))
-    const [port, launch] = [assertPort(deps.vllmPort, 'port'), { node: head.name, argv: [] }]
-    return { recipe, mode: 'solo', servedModelName: '', port, container, nodes, head: head.name, teardown, verify, launch }
-  }
-
   async function stop(req: StopRequest): Promise<StopAnswer> {
     const busy = machine.current()
     if (!req.dryRun) deps.coordination.assertSwapAllowed(req.token)
@@ -221,7 +206,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     try {
       const valid = await deps.catalog.snapshot().then((s) => s.entries.filter(isValid), () => [])
       const current = await currentModel(valid)
-      const p = stopPlan(current.recipe?.key ?? '')
+      const p = planStop({ recipe: current.recipe?.key ?? '', nodes: deps.inventory.nodes, container: deps.container, vllmPort: deps.vllmPort, stopGraceS: deps.stopGraceS })
       // A stop plan has no launch: render the teardown and verify steps only.
       const { teardown, verify } = renderPlan({ ...p, launch: { node: p.head, argv: ['true'] } })
       const base = { model: current.id, recipe: current.recipe?.key ?? null, nodes: p.nodes, commands: { teardown, verify } }
@@ -234,10 +219,18 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
         audit('ok', `would stop ${current.id ?? 'nothing'} on ${p.nodes.join(', ')}`)
         return { dry_run: true, stopped: false, ...base, duration_ms: null }
       }
+      // As a swap does: in-flight generations finish (bounded by the drain) before vLLM goes away.
       const t0 = now()
-      await deps.driver.stop(p, guard.signal)
+      await deps.drain?.(guard.signal)
+      const drained: Record<string, number> = deps.drain ? { draining: now() - t0 } : {}
+      if (guard.signal.aborted) {
+        audit('cancelled', 'interrupted while draining: the service is shutting down; nothing was stopped', drained)
+        throw new AppError(503, 'stop_interrupted', 'The stop was interrupted (the service is shutting down); nothing was stopped.')
+      }
       const t1 = now()
-      const durations = () => ({ stopping: t1 - t0, 'verifying-stopped': now() - t1 })
+      await deps.driver.stop(p, guard.signal)
+      const t2 = now()
+      const durations = () => ({ ...drained, stopping: t2 - t1, 'verifying-stopped': now() - t2 })
       try {
         await deps.driver.verifyStopped(p, guard.signal)
       } catch (err) {
@@ -258,6 +251,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     request,
     validate,
     stop,
+    stopInProgress: () => stopping !== null,
     cancel(ctx) {
       const job = machine.requestCancel()
       if (!job) throw conflict('No swap is in progress.')
@@ -287,6 +281,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       await running?.done
     },
     close() {
+      // Only shutdown closes the engine: the running swap ends as interrupted, without cleanup.
+      if (running) running.interrupted = true
       running?.abort.abort()
       stopping?.abort()
       events.close()

@@ -114,3 +114,23 @@ export function renderPlan(plan: SwapPlan): RenderedPlan {
   const render = (list: NodeArgv[]) => list.map((c) => ({ node: c.node, command: buildCommand(c.argv) }))
   return { teardown: render(plan.teardown), verify: render(plan.verify), launch: render([plan.launch]) }
 }
+
+/** The teardown half of a plan, on every reachable node, whatever recipe (if any) is loaded. */
+export function planStop(input: {
+  recipe: string
+  nodes: PlanInput['nodes']
+  container: string
+  vllmPort: number
+  stopGraceS: number
+}): SwapPlan {
+  const reachable = input.nodes.filter((n) => n.user !== null)
+  const head = reachable.find((n) => n.role === 'head') ?? reachable[0]
+  if (!head) throw validationFailed([{ field: 'inventory', message: 'no node with an SSH user' }])
+  const container = assertSafeName(input.container, 'container')
+  const nodes = reachable.map((n) => assertSafeName(n.name, 'node'))
+  const grace = Math.max(0, Math.min(600, Math.round(input.stopGraceS)))
+  const verify = nodes.flatMap((node) => [dockerPsArgv(container), [...MEMINFO_ARGV]].map((argv) => ({ node, argv })))
+  const teardown = nodes.flatMap((n) => teardownArgv(n, container, grace))
+  const port = assertPort(input.vllmPort, 'port')
+  return { recipe: input.recipe, mode: 'solo', servedModelName: '', port, container, nodes, head: head.name, teardown, verify, launch: { node: head.name, argv: [] } }
+}

@@ -14,6 +14,8 @@ import { progressView } from './view.ts'
 
 export interface RunSlot {
   abort: AbortController
+  /** Aborted because the service is shutting down (not a user's cancel): see `onFailure`. */
+  interrupted?: boolean
   tracker: ProgressTracker | null
   history: LoadHistoryEntry[]
 }
@@ -100,6 +102,15 @@ async function onFailure(
   err: unknown,
   launched: boolean,
 ) {
+  if (slot.abort.signal.aborted && slot.interrupted) {
+    // Shutting down: the record must be written within the exit budget, so no SSH round trips
+    // (log excerpt, a `docker stop` that waits out its grace). The next swap or stop removes
+    // whatever was left: it tears down any vllm_node before it launches.
+    const left = launched ? '; the model being loaded was left on the nodes (the next swap or stop removes it)' : ''
+    job.error ??= `interrupted in ${job.state}: swap-controller shut down${left}`
+    ctx.move(job, 'cancelled')
+    return
+  }
   if (launched) job.log_excerpt = await ctx.driver.logExcerpt(p).catch(() => null)
   if (slot.abort.signal.aborted) {
     // Whatever was started is removed so no half-loaded model holds the memory.
@@ -126,7 +137,8 @@ async function rollBack(ctx: RunContext, job: SwapJob, previous: Recipe, slot: R
     ctx.move(job, 'ready')
   } catch (err) {
     job.rollback.outcome = 'failed'
-    job.error = `${cause}; rollback to ${previous.key} failed: ${messageOf(err)}`
+    const why = slot.interrupted ? 'interrupted: swap-controller shut down' : `failed: ${messageOf(err)}`
+    job.error = `${cause}; rollback to ${previous.key} ${why}`
     ctx.move(job, slot.abort.signal.aborted ? 'cancelled' : 'failed')
   }
 }
