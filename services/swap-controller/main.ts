@@ -122,6 +122,7 @@ await startService({
         const job = swap.state()
         return job && { running: job.outcome === 'running', recipe: job.recipe, model: job.model, from_model: job.from_model, outcome: job.outcome }
       },
+      holdSwaps: (reason) => swap.holdSwaps(reason),
       audit: (entry) => coordination.recordAudit(entry),
       nodeMemoryBytes: GB10_NODE_MEMORY_BYTES,
     })

@@ -85,6 +85,8 @@ async function setup(opts: { loaded?: string[] | 'down'; swap?: SwapGlance | nul
     disk.scan = () => new Promise((r) => setTimeout(() => r(view), opts.slowScanMs))
   }
   const runner = fakeRunner()
+  /** Reasons swaps are held for right now. */
+  const holds: string[] = []
   const recipes = createRecipeDir({ dir: RECIPES, recheckMs: 0 })
   const listModels = async () => {
     if (opts.loaded === 'down') throw new Error('ECONNREFUSED')
@@ -99,6 +101,10 @@ async function setup(opts: { loaded?: string[] | 'down'; swap?: SwapGlance | nul
     downloads,
     loadedModels: listModels,
     swapState: () => opts.swap ?? null,
+    holdSwaps: (reason) => {
+      holds.push(reason)
+      return () => void holds.splice(holds.indexOf(reason), 1)
+    },
     audit: (e) => coordination.recordAudit(e),
     nodeMemoryBytes: GB10_NODE_MEMORY_BYTES,
     menuScanBudgetMs: 100,
@@ -121,7 +127,7 @@ async function setup(opts: { loaded?: string[] | 'down'; swap?: SwapGlance | nul
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.json() }
   }
   const audit = () => coordination.history(50)
-  return { send, disk, runner, downloads, audit, store }
+  return { send, disk, runner, downloads, audit, store, holds }
 }
 
 describe('POST /api/models', () => {
@@ -219,6 +225,22 @@ describe('DELETE /api/models/{key}', () => {
     expect(res.body.detail).toMatch(/did not answer/)
     expect((await send('DELETE', '/api/models/qwen3-coder-30b')).status).toBe(200)
     expect(disk.removed).toEqual([QWEN])
+  })
+
+  it('holds swaps from the in-use check until the weights are gone, and releases them whatever happens', async () => {
+    const { send, disk, holds } = await setup()
+    const seen: string[][] = []
+    const remove = disk.remove.bind(disk)
+    disk.remove = async (repo) => {
+      seen.push([...holds])
+      return remove(repo)
+    }
+    expect((await send('DELETE', '/api/models/gpt-oss-120b')).status).toBe(200)
+    expect(seen).toEqual([['the weights of openai/gpt-oss-120b are being deleted']])
+    expect(holds).toEqual([])
+    const refused = await setup({ loaded: ['gpt-oss-120b'] })
+    expect((await refused.send('DELETE', '/api/models/gpt-oss-120b')).status).toBe(409)
+    expect(refused.holds).toEqual([])
   })
 
   it('removes the weights on every node and the card; keeps the recipe file', async () => {

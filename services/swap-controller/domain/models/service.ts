@@ -45,6 +45,8 @@ export interface ModelServiceDeps {
   downloads: Downloads
   loadedModels(signal?: AbortSignal): Promise<string[]>
   swapState(): SwapGlance | null
+  /** Refuses new swaps (409 naming `reason`) until the returned release is called. */
+  holdSwaps?(reason: string): () => void
   audit(entry: AuditInput): void
   nodeMemoryBytes: number
   /** How long `GET /api/models` waits for the disk scan before answering without it; default 4 s. */
@@ -164,36 +166,42 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       const label = repo ?? localPath ?? key
       const audit = (outcome: string, detail: string) =>
         deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.delete', target: label, outcome, detail: detail.slice(0, 500) })
+      // No swap may start from the in-use check until the weights are gone (it could load them).
+      const release = deps.holdSwaps?.(`the weights of ${label} are being deleted`) ?? (() => undefined)
       try {
-        await assertNotInUse(names, new Set(sharing.map((r) => r.key)), repo, label, signal)
-      } catch (err) {
-        if (err instanceof AppError) audit('refused', err.message)
-        throw err
-      }
-      const notes: string[] = []
-      let nodes: NodeRemoval[] = []
-      if (repo) {
-        nodes = await deps.disk.remove(repo)
-        deps.disk.invalidate()
-        const failed = nodes.filter((n) => !n.ok).map((f) => `${f.node} (${f.error})`)
-        if (failed.length > 0) {
-          const message = `The weights of ${repo} could not be removed on ${failed.join(', ')}; the card is kept so the delete can be retried.`
-          audit('failed', message)
-          throw new AppError(502, 'delete_incomplete', message, { extra: { nodes } })
+        try {
+          await assertNotInUse(names, new Set(sharing.map((r) => r.key)), repo, label, signal)
+        } catch (err) {
+          if (err instanceof AppError) audit('refused', err.message)
+          throw err
         }
-      } else if (!card) {
-        const message =
-          `${key} runs weights from a local path (${localPath}); the API does not delete local directories. ` +
-          'Remove the recipe file and the directory by hand.'
-        audit('refused', message)
-        throw conflict(message)
-      } else notes.push(`weights at the local path ${localPath} are not removed by the API`)
-      const cardRemoved = card ? deps.custom.remove(card.key) : false
-      const recipeKept = sharing[0]?.key ?? null
-      if (recipeKept)
-        notes.push(`the recipe file ${recipeKept} stays in RECIPES_DIR; the model shows as not on disk until downloaded again`)
-      audit('ok', repo ? `removed ${repo} on ${nodes.map((n) => n.node).join(', ') || 'no node'}` : 'card removed')
-      return { key, repo, local_path: localPath, weights_removed: !!repo, nodes, card_removed: cardRemoved, recipe_kept: recipeKept, notes }
+        const notes: string[] = []
+        let nodes: NodeRemoval[] = []
+        if (repo) {
+          nodes = await deps.disk.remove(repo)
+          deps.disk.invalidate()
+          const failed = nodes.filter((n) => !n.ok).map((f) => `${f.node} (${f.error})`)
+          if (failed.length > 0) {
+            const message = `The weights of ${repo} could not be removed on ${failed.join(', ')}; the card is kept so the delete can be retried.`
+            audit('failed', message)
+            throw new AppError(502, 'delete_incomplete', message, { extra: { nodes } })
+          }
+        } else if (!card) {
+          const message =
+            `${key} runs weights from a local path (${localPath}); the API does not delete local directories. ` +
+            'Remove the recipe file and the directory by hand.'
+          audit('refused', message)
+          throw conflict(message)
+        } else notes.push(`weights at the local path ${localPath} are not removed by the API`)
+        const cardRemoved = card ? deps.custom.remove(card.key) : false
+        const recipeKept = sharing[0]?.key ?? null
+        if (recipeKept)
+          notes.push(`the recipe file ${recipeKept} stays in RECIPES_DIR; the model shows as not on disk until downloaded again`)
+        audit('ok', repo ? `removed ${repo} on ${nodes.map((n) => n.node).join(', ') || 'no node'}` : 'card removed')
+        return { key, repo, local_path: localPath, weights_removed: !!repo, nodes, card_removed: cardRemoved, recipe_kept: recipeKept, notes }
+      } finally {
+        release()
+      }
     },
 
     async suggest(q, limit) {

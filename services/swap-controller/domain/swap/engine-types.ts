@@ -93,6 +93,8 @@ export interface SwapEngine {
   stop(req: StopRequest): Promise<StopAnswer>
   /** A stop is draining or tearing down: the chat proxy refuses new generations meanwhile. */
   stopInProgress(): boolean
+  /** Keeps new swaps from starting (409 naming `reason`) until the returned function is called. */
+  holdSwaps(reason: string): () => void
   cancel(ctx: { actor: string; requestId?: string }): JobView
   job(id: string): JobView | undefined
   /** The running job, else the newest finished one, else null. */

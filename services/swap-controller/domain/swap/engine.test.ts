@@ -209,3 +209,18 @@ describe('fit when reloading the loaded recipe', () => {
     expect(calls.loads.at(-1)).toBe('finish cancelled')
   })
 })
+
+describe('holds', () => {
+  it('refuses new swaps with 409 naming the reason while held, and starts them again once released', async () => {
+    const { engine, calls } = setup({})
+    const release = engine.holdSwaps('the weights of org/new are being deleted')
+    await expect(engine.request(ask)).rejects.toMatchObject({ status: 409, message: expect.stringContaining('org/new are being deleted') })
+    // A dry run touches nothing, so a hold does not stop it.
+    expect((await engine.request({ ...ask, dryRun: true })).dry_run).toBe(true)
+    expect(calls.launches).toEqual([])
+    release()
+    await engine.request(ask)
+    await engine.idle()
+    expect(calls.launches).toEqual(['new'])
+  })
+})

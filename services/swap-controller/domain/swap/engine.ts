@@ -35,6 +35,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   const events = new SwapEvents(deps.maxSubscribers ?? 64)
   let running: (RunSlot & { done: Promise<void> }) | null = null
   let stopping: AbortController | null = null
+  /** Reasons another part of the controller keeps swaps from starting (a weights delete). */
+  const holds = new Set<{ reason: string }>()
 
   const liveProgress = () => {
     const tracker = running?.tracker
@@ -118,6 +120,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     }
     deps.coordination.assertSwapAllowed(req.token)
     if (stopping) throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
+    const [held] = holds
+    if (held) throw conflict(`No swap can start while ${held.reason}; try again when that is done.`)
     const ask = { recipe: p.recipe, mode: p.mode, model: p.servedModelName, actor: req.actor }
     const busy = machine.current()
     if (busy && busy.recipe === p.recipe && busy.mode === p.mode && !busy.cancel_requested) return joined(busy)
@@ -252,6 +256,11 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     validate,
     stop,
     stopInProgress: () => stopping !== null,
+    holdSwaps(reason) {
+      const hold = { reason }
+      holds.add(hold)
+      return () => void holds.delete(hold)
+    },
     cancel(ctx) {
       const job = machine.requestCancel()
       if (!job) throw conflict('No swap is in progress.')
