@@ -133,6 +133,7 @@ describe('layout and placeholder pages', () => {
     expect(NAV_ITEMS.map((i) => i.href)).toEqual([
       '/',
       '/ui/swap',
+      '/ui/models',
       '/ui/logs',
       '/ui/speech',
       '/ui/search',

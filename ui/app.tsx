@@ -17,10 +17,12 @@ import { RedactionPage } from './pages/redaction.tsx'
 import { SearchPage } from './pages/search.tsx'
 import { SpeechPage } from './pages/speech.tsx'
 import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
-import { page, sendHtml } from './respond.ts'
+import { chromeFor, page, sendHtml } from './respond.ts'
 import { render, streamStatus } from './status-stream.tsx'
 import type { SwapSource } from './swap/source.ts'
 import { overviewSwapData, swapDashboardRoutes } from './swap/routes.tsx'
+import { modelsDashboardRoutes } from './models/routes.tsx'
+import type { ModelsSource } from './models/source.ts'
 
 export interface DashboardDeps {
   getStatus: GetStatus
@@ -40,6 +42,8 @@ export interface DashboardDeps {
   now?: () => Date
   /** The swap-controller, for the swap and history pages and the overview's model card. */
   swap?: SwapSource
+  /** The swap-controller's model management, for the models page. */
+  models?: ModelsSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
@@ -90,11 +94,11 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
       swapSource ? overviewSwapData(swapSource, c.req.raw.signal) : null,
     ])
     try {
-      return await page(c, <OverviewPage chrome={chrome} view={view} now={now()} swap={swap} />)
+      return await page(c, <OverviewPage chrome={chromeFor(chrome, c)} view={view} now={now()} swap={swap} />)
     } catch (err) {
       // A status of the wrong shape still gets the page, with the "retrying" notice in it.
       logOf(c).warn({ reason: (err as Error).message }, 'dashboard: status could not be rendered')
-      return page(c, <OverviewPage chrome={chrome} view={{ ok: false }} now={now()} />)
+      return page(c, <OverviewPage chrome={chromeFor(chrome, c)} view={{ ok: false }} now={now()} />)
     }
   })
   app.get('/ui', (c) => c.redirect('/', 302))
@@ -109,11 +113,16 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     ] as const
     for (const [path, id, title] of unconnected) {
       const body = <p>The swap controller is not connected to this dashboard, so there is nothing to show.</p>
-      app.get(path, (c) => page(c, <Layout title={title} current={id} chrome={chrome}><Placeholder title={title}>{body}</Placeholder></Layout>))
+      app.get(path, (c) => page(c, <Layout title={title} current={id} chrome={chromeFor(chrome, c)}><Placeholder title={title}>{body}</Placeholder></Layout>))
     }
   }
+  if (deps.models) app.route('/', modelsDashboardRoutes({ models: deps.models, chrome, logger: deps.logger }))
+  else {
+    const body = <p>The swap controller is not connected to this dashboard, so there are no models to show.</p>
+    app.get('/ui/models', (c) => page(c, <Layout title="Models" current="models" chrome={chromeFor(chrome, c)}><Placeholder title="Models">{body}</Placeholder></Layout>))
+  }
   for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
-    app.get(path, (c) => page(c, <Page chrome={chrome} />))
+    app.get(path, (c) => page(c, <Page chrome={chromeFor(chrome, c)} />))
   }
 
   app.get(FRAGMENT_PATH, async (c) => {
@@ -155,6 +164,6 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   const files: Asset[] = Object.values(assets)
   for (const asset of files) app.get(asset.path, (c) => serveAsset(c, asset))
 
-  app.get('/ui/*', (c) => page(c, <NotFoundPage chrome={chrome} />, 404))
+  app.get('/ui/*', (c) => page(c, <NotFoundPage chrome={chromeFor(chrome, c)} />, 404))
   return app
 }

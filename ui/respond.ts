@@ -1,6 +1,7 @@
 /** How every dashboard answer leaves: HTML with the page headers (CSP, no caching of live state). */
 import type { Context } from 'hono'
 import type { AppEnv } from '../shared/service.ts'
+import type { Chrome } from './layout/layout.tsx'
 import { toHtml } from './status-stream.tsx'
 
 /**
@@ -29,3 +30,11 @@ export const page = async (c: Context<AppEnv>, node: unknown, status: PageStatus
 /** A piece of a page that htmx swaps in. */
 export const fragment = async (c: Context<AppEnv>, node: unknown, status: PageStatus = 200) =>
   sendHtml(c, await toHtml(node), status)
+
+/** The page frame for this request: who the browser's API key says it is (null: none, or keys are off). */
+export const chromeFor = (chrome: Chrome, c: Context<AppEnv>): Chrome => ({
+  ...chrome,
+  viewer: c.var.actor ?? null,
+  here: c.req.path,
+  unlockRefused: c.req.query('unlock') === 'refused',
+})

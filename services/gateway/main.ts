@@ -3,6 +3,7 @@ import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
+import { createModelsSource } from './adapters/models-source.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
 import { createUpstreamProxy } from './adapters/upstream-proxy.ts'
 import { buildGateway, SERVICE_NAME } from './app.ts'
@@ -26,9 +27,11 @@ await startService({
     const probe = createServiceProbe({ reader, urls, disabled, cacheMs: config.STATUS_CACHE_MS })
     const getStatus = createStatusSource(probe, { disabled, simulated: config.SIMULATED_CLUSTER })
     const swap = createSwapSource({ baseUrl: urls['swap-controller'] })
+    const models = createModelsSource({ baseUrl: urls['swap-controller'] })
     const dashboard = buildDashboard({
       getStatus,
       swap,
+      models,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
@@ -49,7 +52,7 @@ await startService({
     return {
       app,
       nodeHandler: config.PROXY_NODE_FAST_PATH ? nodeHandler : undefined,
-      onClose: [() => proxy.close(), () => reader.close(), () => swap.close()],
+      onClose: [() => proxy.close(), () => reader.close(), () => swap.close(), () => models.close()],
     }
   },
 })

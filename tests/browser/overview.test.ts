@@ -156,7 +156,7 @@ describe('overview in Chromium', () => {
     const heights = await page.locator('nav a').evaluateAll((links) =>
       links.map((a) => a.getBoundingClientRect().height)
     )
-    expect(heights).toHaveLength(8)
+    expect(heights).toHaveLength(9)
     for (const h of heights) expect(h).toBeGreaterThanOrEqual(44)
     const columns = await page.locator('.cards').first().evaluate((el) =>
       getComputedStyle(el).gridTemplateColumns

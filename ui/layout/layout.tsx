@@ -9,6 +9,12 @@ export interface Chrome {
   simulated: boolean
   /** True while the control routes take no credentials (DESIGN 9): the page says so. */
   controlsOpen: boolean
+  /** With keys on: the name of the key this browser unlocked the controls with, or null. */
+  viewer?: string | null
+  /** This page's path, to come back to after unlocking. */
+  here?: string
+  /** The unlock form was just sent a key the gateway does not know. */
+  unlockRefused?: boolean
   urls: { htmx: string; sse: string; css: string; script: string; icon: string }
 }
 
@@ -45,7 +51,7 @@ export function Layout(props: { title: string; current: PageId | null; chrome: C
         </a>
         <header class="site-header">
           {chrome.simulated ? <SimulatedBanner /> : null}
-          {chrome.controlsOpen ? <OpenControlsBanner /> : null}
+          {chrome.controlsOpen ? <OpenControlsBanner /> : <KeyBanner viewer={chrome.viewer ?? null} here={chrome.here ?? '/'} refused={chrome.unlockRefused ?? false} />}
           <div class="brand-row">
             <a class="brand" href="/">
               Spark Control
@@ -54,6 +60,8 @@ export function Layout(props: { title: string; current: PageId | null; chrome: C
           <Nav current={props.current} />
         </header>
         <main id="main" class="main" tabindex={-1}>
+          {/* Where a refused or failed action says why (dashboard.js fills it; htmx swaps only 2xx). */}
+          <p id="action-error" class="notice notice-bad" role="alert" hidden></p>
           {props.children}
         </main>
         <footer class="site-footer">
@@ -96,6 +104,45 @@ function OpenControlsBanner() {
           models or restart services.
         </span>
       </p>
+    </div>
+  )
+}
+
+/**
+ * With API keys on for the control routes: either who this browser acts as, with a way to forget
+ * the key, or the form to unlock the controls with one. The key goes to the gateway once and is
+ * kept in an HttpOnly cookie; this page never holds it.
+ */
+function KeyBanner({ viewer, here, refused }: { viewer: string | null; here: string; refused: boolean }) {
+  if (viewer) {
+    return (
+      <div class="banner banner-key" role="note" data-banner="unlocked">
+        <p>
+          Controls unlocked with the API key <strong>{viewer}</strong>.
+        </p>
+        <form method="post" action="/ui/lock">
+          <button type="submit" class="button button-quiet" data-action="lock-controls">
+            Lock
+          </button>
+        </form>
+      </div>
+    )
+  }
+  return (
+    <div class="banner banner-key" role="note" data-banner="locked">
+      {refused ? (
+        <p role="alert" data-unlock="refused">
+          <strong>That key was not accepted</strong> (unknown or revoked). Nothing was kept.
+        </p>
+      ) : null}
+      <form method="post" action="/ui/unlock" class="unlock-form">
+        <label for="unlock-key">Switching models and other changes need an API key with the admin scope.</label>
+        <input id="unlock-key" name="key" type="password" autocomplete="off" required maxlength={256} placeholder="sc_…" />
+        <input type="hidden" name="next" value={here} />
+        <button type="submit" class="button" data-action="unlock-controls">
+          Unlock controls
+        </button>
+      </form>
     </div>
   )
 }

@@ -8,6 +8,7 @@ export interface NavItem {
 export type PageId =
   | 'overview'
   | 'swap'
+  | 'models'
   | 'logs'
   | 'speech'
   | 'search'
@@ -18,6 +19,7 @@ export type PageId =
 export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'overview', href: '/', label: 'Overview' },
   { id: 'swap', href: '/ui/swap', label: 'Swap' },
+  { id: 'models', href: '/ui/models', label: 'Models' },
   { id: 'logs', href: '/ui/logs', label: 'Logs' },
   { id: 'speech', href: '/ui/speech', label: 'Speech' },
   { id: 'search', href: '/ui/search', label: 'Search' },

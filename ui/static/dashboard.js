@@ -1,6 +1,8 @@
-// Spark Control dashboard: the only hand-written script. It shows the "reconnecting" notice while
-// the live status stream is down, so a frozen page never passes for a live one. htmx-ext-sse
-// does the reconnecting itself; this only reflects it on screen.
+// Spark Control dashboard: the only hand-written script.
+// 1. It shows the "reconnecting" notice while the live status stream is down, so a frozen page
+//    never passes for a live one (htmx-ext-sse does the reconnecting itself).
+// 2. It says why an action was refused or failed: htmx swaps only 2xx answers, so a 401 (controls
+//    locked), a 403 (key without the admin scope) or a dead gateway would otherwise do nothing.
 ;(function () {
   'use strict'
   function setPaused(paused) {
@@ -16,5 +18,40 @@
   })
   document.addEventListener('htmx:sseMessage', function () {
     setPaused(false)
+  })
+
+  function showError(text) {
+    var box = document.getElementById('action-error')
+    if (!box) return
+    box.textContent = text
+    box.hidden = !text
+  }
+  // The message our error bodies carry: problem+json `detail`, `{"detail"}`, or the OpenAI envelope.
+  function messageOf(xhr) {
+    try {
+      var body = JSON.parse(xhr.responseText)
+      var m = (body && (body.detail || (body.error && body.error.message) || body.title)) || ''
+      if (typeof m === 'string' && m) return m
+    } catch (e) {
+      // not JSON: fall through
+    }
+    return 'The server answered ' + xhr.status + '.'
+  }
+  var ASKED_BY_PERSON = /^(post|delete|put|patch)$/i
+  document.addEventListener('htmx:responseError', function (evt) {
+    var d = evt.detail
+    // Refreshes that fail are retried by their own timers; only a person's action gets a message.
+    if (!ASKED_BY_PERSON.test(d.requestConfig && d.requestConfig.verb)) return
+    var hint = d.xhr.status === 401 || d.xhr.status === 403 ? ' Unlock the controls with an admin API key (top of the page).' : ''
+    showError('Not done: ' + messageOf(d.xhr) + hint)
+  })
+  document.addEventListener('htmx:sendError', function (evt) {
+    var d = evt.detail
+    if (!ASKED_BY_PERSON.test(d.requestConfig && d.requestConfig.verb)) return
+    showError('Not done: the dashboard could not reach Spark Control. Check the connection and try again.')
+  })
+  document.addEventListener('htmx:afterRequest', function (evt) {
+    var d = evt.detail
+    if (d.successful && ASKED_BY_PERSON.test(d.requestConfig && d.requestConfig.verb)) showError('')
   })
 })()

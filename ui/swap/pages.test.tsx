@@ -210,3 +210,22 @@ describe('GET /ui/logs', () => {
     expect(html).toContain('not available right now')
   })
 })
+
+describe('the key banner, with API keys on for the controls', () => {
+  it('offers the unlock form, coming back to this page, instead of the "open to anyone" banner', async () => {
+    const { html } = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/history')
+    expect(html).not.toContain('data-banner="open-controls"')
+    expect(html).toContain('data-banner="locked"')
+    expect(html).toContain('action="/ui/unlock"')
+    expect(html).toContain('name="next" value="/ui/history"')
+    expect(html).not.toContain('data-unlock="refused"')
+    const refused = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/swap?unlock=refused')
+    expect(refused.html).toContain('data-unlock="refused"')
+  })
+
+  it('shows no key banner while the controls are open', async () => {
+    const { html } = await get(dashboard(), '/')
+    expect(html).toContain('data-banner="open-controls"')
+    expect(html).not.toContain('data-banner="locked"')
+  })
+})

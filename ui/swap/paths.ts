@@ -12,6 +12,3 @@ export const SWAP_PATHS = {
   cancel: '/ui/actions/swap/cancel',
   releaseLock: '/ui/actions/lock/release',
 } as const
-
-/** Who the audit log names for a click in the dashboard (the API names its caller). */
-export const DASHBOARD_ACTOR = 'dashboard'

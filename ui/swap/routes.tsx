@@ -11,13 +11,14 @@ import type { Chrome } from '../layout/layout.tsx'
 import { HistoryPage } from '../pages/history.tsx'
 import { LOG_PAGE_LINES, LogLines, LogsPage } from '../pages/logs.tsx'
 import { SwapPage } from '../pages/swap.tsx'
-import { fragment, page } from '../respond.ts'
+import { chromeFor, fragment, page } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
 import { SwapConfirm } from './confirm.tsx'
 import { LockBanner } from './lock-banner.tsx'
 import { ModelCard } from './model-card.tsx'
 import { NodeCards } from './node-cards.tsx'
-import { DASHBOARD_ACTOR, SWAP_PATHS } from './paths.ts'
+import { actorOf, isHtmx } from '../actions.ts'
+import { SWAP_PATHS } from './paths.ts'
 import { type Notice, SwapProgress } from './progress.tsx'
 import type { FitLookup } from './recipe-list.tsx'
 import { type CatalogList, type SwapSource, SwapSourceError } from './source.ts'
@@ -97,9 +98,6 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     return check ? { model, check, lock } : null
   }
 
-  /** "dashboard", or "dashboard:<key name>" when an API key unlocked it. */
-  const actorOf = (c: Context<AppEnv>) => (c.var.actor ? `${DASHBOARD_ACTOR}:${c.var.actor}` : DASHBOARD_ACTOR)
-  const isHtmx = (c: Context<AppEnv>) => c.req.header('hx-request') === 'true'
   const refusal = (err: unknown): Notice => ({
     tone: err instanceof SwapSourceError && err.status < 500 ? 'warn' : 'bad',
     text: err instanceof SwapSourceError ? err.message : 'The swap controller did not answer; nothing was changed.',
@@ -119,12 +117,12 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       recipe && RECIPE_KEY.test(recipe) ? confirmData(c, recipe, catalog) : null,
     ])
     const data = { card: { state: progress.state, telemetry }, progress, catalog, fits, telemetry, lock, confirm }
-    return page(c, <SwapPage chrome={chrome} data={data} now={deps.now()} />)
+    return page(c, <SwapPage chrome={chromeFor(chrome, c)} data={data} now={deps.now()} />)
   })
 
   app.get(SWAP_PATHS.history, async (c) => {
     const entries = await read(c, 'history', swap.history(200, c.req.raw.signal))
-    return page(c, <HistoryPage chrome={chrome} entries={entries} />)
+    return page(c, <HistoryPage chrome={chromeFor(chrome, c)} entries={entries} />)
   })
 
   /** The node names the controller knows; `?node=` must be one of them, or it is ignored. */
@@ -137,7 +135,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     return { lines, nodes, node }
   }
 
-  app.get(SWAP_PATHS.logs, async (c) => page(c, <LogsPage chrome={chrome} data={await logsData(c)} />))
+  app.get(SWAP_PATHS.logs, async (c) => page(c, <LogsPage chrome={chromeFor(chrome, c)} data={await logsData(c)} />))
   app.get(SWAP_PATHS.logLines, async (c) => fragment(c, <LogLines data={await logsData(c)} />))
 
   app.get(SWAP_PATHS.modelCard, async (c) => {

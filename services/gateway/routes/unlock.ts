@@ -18,7 +18,7 @@ const form = z.object({
   next: z.string().max(512).optional().openapi({ description: 'Where to go afterwards: a path on this site.' }),
 })
 
-const redirect = { 303: { description: 'Done; back to `next` (default `/`)' } }
+const redirect = { 303: { description: 'Done; back to `next` (default `/`); a refused key from a browser form comes back with `?unlock=refused`' } }
 
 const unlockRoute = createRoute({
   method: 'post',
@@ -45,7 +45,14 @@ export function unlockRoutes({ auth }: { auth: ApiKeyAuth }): ServiceApp {
   router.openapi(unlockRoute, (c) => {
     const { key, next } = c.req.valid('form')
     const name = key.trim() ? auth.check(null, { authorization: null, apiKey: key.trim(), cookie: null }) : null
-    if (name === null) throw new AppError(401, 'unauthorized', 'That API key is not valid (unknown or revoked).')
+    if (name === null) {
+      // A person at the form gets the page back saying so; a script gets the 401.
+      if (c.req.header('accept')?.includes('text/html')) {
+        c.var.log.info('dashboard unlock refused: unknown key')
+        return c.redirect(`${safeNext(next)}${safeNext(next).includes('?') ? '&' : '?'}unlock=refused`, 303)
+      }
+      throw new AppError(401, 'unauthorized', 'That API key is not valid (unknown or revoked).')
+    }
     c.var.log.info({ keyName: name }, 'dashboard unlocked')
     const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
     const attrs = `Path=/; HttpOnly; SameSite=Strict; Max-Age=${MAX_AGE_S}${secure ? '; Secure' : ''}`

@@ -1,0 +1,94 @@
+/**
+ * With API keys on for the admin group, in a real browser on the real stack: a switch from the
+ * dashboard without a key is refused with a message saying how to unlock (not silently ignored);
+ * a key without the admin scope is refused too; after unlocking with an admin key the same click
+ * switches the model, and the audit log names the key.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateKey, hashKey } from '../../shared/auth/keys.ts'
+import { REPO_ROOT } from '../../tools/stack/launch.ts'
+import { SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { useDemo } from '../support/demo.ts'
+import { launchChromium } from './chromium.ts'
+
+const ADMIN_KEY = generateKey()
+const CHAT_KEY = generateKey()
+const keysDir = `${REPO_ROOT}.data/test-locked-controls-${process.pid}`
+mkdirSync(keysDir, { recursive: true })
+writeFileSync(`${keysDir}/api-keys.json`, JSON.stringify([
+  { name: 'ops-laptop', hash: hashKey(ADMIN_KEY), scopes: ['admin'], created_at: '2026-01-01T00:00:00Z' },
+  { name: 'crm-app', hash: hashKey(CHAT_KEY), scopes: ['chat'], created_at: '2026-01-01T00:00:00Z' },
+]))
+const fixture = useDemo({
+  name: 'locked-controls',
+  env: { API_KEY_GROUPS: 'admin', API_KEYS_FILE: `${keysDir}/api-keys.json` },
+})
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const TARGET = 'gpt-oss-120b'
+
+async function confirmSwitch(page: Page) {
+  await page.goto(fixture.url(`/ui/swap?recipe=${TARGET}`))
+  await page.click('[data-action="confirm-swap"]')
+}
+
+async function unlock(page: Page, key: string) {
+  await page.fill('#unlock-key', key)
+  await page.click('[data-action="unlock-controls"]')
+  await page.waitForLoadState('load')
+}
+
+describe('dashboard controls behind an admin key', () => {
+  it('says how to unlock, refuses a key without the scope, and switches once unlocked', async () => {
+    const page = await browser.newPage()
+    await page.goto(fixture.url('/ui/swap'))
+    expect(await page.locator('[data-banner="open-controls"]').count()).toBe(0)
+    expect(await page.locator('[data-banner="locked"]').count()).toBe(1)
+
+    await confirmSwitch(page)
+    await expect.poll(() => page.textContent('#action-error'), { timeout: 10_000 }).toMatch(/API key is required.*Unlock/)
+    expect(await page.isVisible('#action-error')).toBe(true)
+
+    await unlock(page, CHAT_KEY)
+    expect(await page.textContent('[data-banner="unlocked"]')).toContain('crm-app')
+    expect(page.url()).toContain('/ui/swap')
+    await confirmSwitch(page)
+    await expect.poll(() => page.textContent('#action-error'), { timeout: 10_000 }).toMatch(/does not have the admin scope/)
+
+    await page.click('[data-action="lock-controls"]')
+    await page.goto(fixture.url('/ui/swap'))
+    await unlock(page, ADMIN_KEY)
+    expect(await page.textContent('[data-banner="unlocked"]')).toContain('ops-laptop')
+    await confirmSwitch(page)
+    await expect.poll(() => page.getAttribute('#swap-progress', 'data-outcome'), { timeout: 60_000 }).toBe('ready')
+    expect(await page.isHidden('#action-error')).toBe(true)
+    await expect
+      .poll(() => page.getAttribute('#model-card [data-loaded-model]', 'data-loaded-model'), { timeout: 15_000 })
+      .toBe(SIM_RECIPES[TARGET]!.servedModelName)
+
+    await page.goto(fixture.url('/ui/history'))
+    expect(await page.textContent('tr[data-action="swap.start"]:not(:has(.badge))')).toContain('dashboard:ops-laptop')
+    await page.close()
+  }, 120_000)
+
+  it('refuses a wrong key at the unlock form without keeping it', async () => {
+    const page = await browser.newPage()
+    await page.goto(fixture.url('/ui/swap'))
+    await page.fill('#unlock-key', 'sc_not-a-real-key')
+    await page.click('[data-action="unlock-controls"]')
+    await page.waitForSelector('[data-unlock="refused"]')
+    expect(page.url()).toMatch(/\/ui\/swap\?unlock=refused$/)
+    expect(await page.locator('[data-banner="locked"]').count()).toBe(1)
+    expect((await page.context().cookies()).find((c) => c.name === 'sc_key')).toBeUndefined()
+    await page.close()
+  }, 30_000)
+})

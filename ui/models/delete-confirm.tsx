@@ -1,0 +1,37 @@
+/** The question before a delete: what goes, from where, and that it cannot be undone. */
+import { gib } from '../swap/format.ts'
+import { MODELS_PATHS } from './paths.ts'
+import type { DeleteAnswer, MenuModel } from './source.ts'
+
+export function DeleteConfirm({ model: m }: { model: MenuModel }) {
+  const where = m.on_nodes?.length ? m.on_nodes.join(', ') : 'every Spark'
+  return (
+    <div class="confirm confirm-danger" role="dialog" aria-labelledby="delete-confirm-h" data-confirm-delete={m.key}>
+      <h2 id="delete-confirm-h">Delete {m.name}?</h2>
+      <ul>
+        <li>
+          This removes its weights{m.size_bytes === null ? '' : ` (${gib(m.size_bytes)})`} from every Spark ({where}).
+          It cannot be undone: to use it again it has to be downloaded again.
+        </li>
+        {m.recipe ? <li>The recipe {m.recipe} is kept; switching to it fails until the weights are downloaded again.</li> : null}
+        {m.custom ? <li>Its custom card is removed too.</li> : null}
+        {m.local_path ? <li>Files in the local folder {m.local_path} are not removed.</li> : null}
+      </ul>
+      <div class="confirm-actions">
+        <form method="post" action={MODELS_PATHS.remove} hx-post={MODELS_PATHS.remove} hx-target="#models-confirm" hx-swap="innerHTML">
+          <input type="hidden" name="key" value={m.key} />
+          <button type="submit" class="button button-danger" data-action="confirm-delete">
+            Yes, delete it from every Spark
+          </button>
+        </form>
+        <a class="button button-quiet" href={MODELS_PATHS.page} hx-get={MODELS_PATHS.deleteConfirm} hx-target="#models-confirm" data-action="dismiss">
+          Keep it
+        </a>
+      </div>
+    </div>
+  )
+}
+
+/** Per-node results of a delete (the 200 answer, or a 502's `nodes`). */
+export const nodeResults = (nodes: DeleteAnswer['nodes']) =>
+  nodes.map((n) => (n.ok ? `${n.node}: removed` : `${n.node}: not removed — ${n.error ?? 'no reason given'}`))

@@ -1,0 +1,98 @@
+/**
+ * Downloads to the Sparks: each with its overall and per-node progress and Cancel while it runs.
+ * The panel re-fetches itself every 2 s while a download runs and every 10 s otherwise, so one
+ * started from the API or another tab shows up too.
+ */
+import { gib } from '../swap/format.ts'
+import { type ModelsNotice, NoticeBox } from './notice.tsx'
+import { MODELS_PATHS } from './paths.ts'
+import type { DownloadView } from './source.ts'
+import { isDownloadId } from './validate.ts'
+
+/** The newest few; the API keeps more. */
+const SHOWN = 6
+
+const STATUS_WORDS: Record<DownloadView['status'], string> = {
+  running: 'downloading',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+}
+const TONE: Record<DownloadView['status'], string> = { running: 'busy', done: 'good', failed: 'bad', cancelled: 'off' }
+
+const clock = (iso: string | null) => (iso ? `${new Date(iso).toISOString().slice(11, 19)} UTC` : '')
+
+export interface DownloadsData {
+  downloads: DownloadView[] | null
+  notice?: ModelsNotice | null
+}
+
+export function Downloads({ data }: { data: DownloadsData }) {
+  const list = data.downloads
+  const running = list?.some((d) => d.status === 'running') ?? false
+  return (
+    <section
+      id="models-downloads"
+      class="downloads"
+      aria-labelledby="downloads-h"
+      data-running={String(running)}
+      hx-get={MODELS_PATHS.downloads}
+      hx-trigger={running ? 'every 2s' : 'every 10s'}
+      hx-swap="outerHTML"
+    >
+      <h3 id="downloads-h">Downloads</h3>
+      <NoticeBox notice={data.notice} />
+      {list === null ? <p class="muted">Downloads are not available right now; retrying.</p> : null}
+      {list?.length === 0 ? <p class="muted">No downloads yet.</p> : null}
+      {list?.slice(0, SHOWN).map((d) => (
+        <DownloadItem d={d} />
+      ))}
+    </section>
+  )
+}
+
+function DownloadItem({ d }: { d: DownloadView }) {
+  const pct = Math.round(d.percent)
+  return (
+    <article class={`download tone-${TONE[d.status]}`} data-download={d.download_id} data-status={d.status}>
+      <p>
+        <strong>{d.repo}</strong> — <span class="badge">{STATUS_WORDS[d.status]}</span>{' '}
+        <span data-percent={d.percent}>{pct} %</span>
+        <span class="muted">
+          {' '}
+          · started {clock(d.started_at)} by {d.actor}
+          {d.finished_at ? `, ended ${clock(d.finished_at)}` : ''}
+        </span>
+      </p>
+      {d.status === 'running' ? (
+        <progress max={100} value={d.percent} aria-label={`Download of ${d.repo}`}>
+          {pct} %
+        </progress>
+      ) : null}
+      <ul class="download-nodes">
+        {d.nodes.map((n) => (
+          <li data-node={n.node} data-node-status={n.status}>
+            {n.node}: {STATUS_WORDS[n.status]}, {Math.round(n.percent)} %, {gib(n.bytes_downloaded)}
+            {n.files_total === null ? '' : ` (${n.files_done} of ${n.files_total} files)`}
+            {n.error ?? n.last_error ? <span class="block">{n.error ?? n.last_error}</span> : null}
+          </li>
+        ))}
+      </ul>
+      {d.error && d.status !== 'running' ? <p data-error="">What went wrong: {d.error}</p> : null}
+      {d.status === 'running' && isDownloadId(d.download_id) ? (
+        <form
+          method="post"
+          action={MODELS_PATHS.cancelDownload}
+          hx-post={MODELS_PATHS.cancelDownload}
+          hx-target="#models-downloads"
+          hx-swap="outerHTML"
+        >
+          <input type="hidden" name="id" value={d.download_id} />
+          <button type="submit" class="button button-quiet" data-action="cancel-download">
+            Cancel this download
+          </button>
+        </form>
+      ) : null}
+    </article>
+  )
+}
