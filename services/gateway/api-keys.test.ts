@@ -85,6 +85,23 @@ describe('API keys required for admin', () => {
   })
 })
 
+describe('on-demand swaps through the open chat route', () => {
+  it('tells the swap-controller whether the key may load a model, and never takes the client\'s word', async () => {
+    const { gw } = await stack(['admin'])
+    const mayswap = async (headers: Record<string, string>) => {
+      const res = await post(`${gw.url}/v1/chat/completions`, { 'x-spark-may-swap': 'yes', ...headers })
+      expect(res.status).toBe(200)
+      return JSON.parse(res.body).headers['x-spark-may-swap']
+    }
+    expect(await mayswap({})).toBe('no')
+    expect(await mayswap({ 'x-api-key': CHAT_KEY })).toBe('no')
+    expect(await mayswap({ 'x-api-key': ADMIN_KEY })).toBe('yes')
+    const open = await stack(null)
+    const res = await post(`${open.gw.url}/v1/chat/completions`, { 'x-spark-may-swap': 'no' })
+    expect(JSON.parse(res.body).headers['x-spark-may-swap']).toBeUndefined()
+  })
+})
+
 describe('a dashboard action with a key', () => {
   it('reaches the swap-controller as "dashboard:<key name>", so the audit names the key', async () => {
     const fake = fakeSwapSource()
@@ -133,6 +150,21 @@ describe('the dashboard unlock form', () => {
     const offSite = await form(`${gw.url}/ui/unlock`, `key=${ADMIN_KEY}&next=%2F%2Fevil.example`)
     expect(offSite.headers.location).toBe('/')
     expect((await form(`${gw.url}/ui/unlock`, 'nothing=1')).status).toBe(422)
+  })
+
+  it('sends a next with control characters, spaces or a backslash home, never a 500 (form and refused key)', async () => {
+    const { gw } = await stack(['admin'])
+    const html = { accept: 'text/html' }
+    for (const next of ['%2F%0D%0Ax', '%2F%09%2Fevil.example', '%2F%0A%2Fevil.example', '%2F%5Cevil.example', '%2Fa%20b', '%2F%C3%A9']) {
+      const ok = await form(`${gw.url}/ui/unlock`, `key=${ADMIN_KEY}&next=${next}`)
+      expect(ok.status, next).toBe(303)
+      expect(ok.headers.location, next).toBe('/')
+      const refused = await form(`${gw.url}/ui/unlock`, `key=sc_nope&next=${next}`, html)
+      expect(refused.status, next).toBe(303)
+      expect(refused.headers.location, next).toBe('/?unlock=refused')
+    }
+    const kept = await form(`${gw.url}/ui/unlock`, `key=sc_nope&next=%2Fui%2Fswap%3Fa%3D1`, html)
+    expect(kept.headers.location).toBe('/ui/swap?a=1&unlock=refused')
   })
 })
 

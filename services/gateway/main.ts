@@ -38,6 +38,7 @@ await startService({
       // The banner says control routes are open to anyone; not so once they need an admin key.
       controlsOpen: !config.API_KEY_GROUPS.includes('admin'),
     })
+    const auth = await openGatewayAuth(config, kit.logger)
     const { app, nodeHandler } = buildGateway({
       config,
       logger: kit.logger,
@@ -47,12 +48,12 @@ await startService({
       reader,
       probe,
       dashboard,
-      auth: await openGatewayAuth(config, kit.logger),
+      auth,
     })
     return {
       app,
       nodeHandler: config.PROXY_NODE_FAST_PATH ? nodeHandler : undefined,
-      onClose: [() => proxy.close(), () => reader.close(), () => swap.close(), () => models.close()],
+      onClose: [() => proxy.close(), () => reader.close(), () => swap.close(), () => models.close(), () => auth?.close()],
     }
   },
 })

@@ -127,5 +127,22 @@ describe('the key file', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(store.lookup(key)).toBeNull()
     expect(store.size).toBe(0)
+    store.close()
+  })
+
+  it('refuses a revoked key on the first lookup once recheckMs has passed, however quiet the store was', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sc-keys-'))
+    const path = join(dir, 'keys.json')
+    const key = generateKey()
+    await writeKeyFile(path, [record('ops', key, ['admin'])])
+    const store = await openFileKeyStore({ path, recheckMs: 40 })
+    try {
+      await new Promise((r) => setTimeout(r, 100)) // quiet: no lookups at all
+      await writeKeyFile(path, []) // revoke
+      await new Promise((r) => setTimeout(r, 150))
+      expect(store.lookup(key)).toBeNull()
+    } finally {
+      store.close()
+    }
   })
 })

@@ -7,6 +7,12 @@ export const KEY_COOKIE = 'sc_key'
 
 /** Who acts, for the audit log: the gateway sets it to the key's name for the services behind it. */
 export const ACTOR_HEADER = 'x-spark-actor'
+/**
+ * Set by the gateway on chat requests while the admin group needs a key: `yes` when the request's
+ * key may also load a model (admin scope), `no` otherwise. The swap-controller's on-demand swap
+ * obeys it, so an open chat route cannot be used to swap models. Clients cannot send it.
+ */
+export const MAY_SWAP_HEADER = 'x-spark-may-swap'
 
 export interface CredentialHeaders {
   authorization: string | null

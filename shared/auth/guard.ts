@@ -18,6 +18,10 @@ export interface ApiKeyAuth {
    * the scope. A key sent to an open group is still identified, for the audit log.
    */
   check(group: Scope | null, h: CredentialHeaders): string | null
+  /** Whether the request carries a valid key with `scope` (never throws). */
+  hasScope(scope: Scope, h: CredentialHeaders): boolean
+  /** Stops the key store's re-check timer (on shutdown). */
+  close(): void
 }
 
 const REALM = 'spark-control'
@@ -47,6 +51,11 @@ export function createApiKeyAuth(options: { groups: Iterable<Scope>; store: KeyS
       }
       return who.name
     },
+    hasScope(scope, h) {
+      const key = presentedKey(h)
+      return key !== null && (store.lookup(key)?.scopes.has(scope) ?? false)
+    },
+    close: () => store.close(),
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * The key file: a JSON list of `{name, hash, scopes, created_at}` (never a key itself), written by
  * `tools/api-keys.ts` and read by the gateway. The gateway re-reads it when its modification time
- * changes (checked at most every `recheckMs`), so `revoke` takes effect within seconds, no restart.
+ * changes (checked every `recheckMs` in the background), so `revoke` takes effect within seconds, no restart.
  */
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { unref } from '../abort.ts'
 import { digestOf, HASH_PATTERN, matchKey, SCOPES, type Scope } from './keys.ts'
 
 export const KEY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
@@ -78,7 +79,7 @@ export interface KeyStore {
   /** The key's identity, or null for an unknown (or revoked) key. */
   lookup(key: string): KeyIdentity | null
   readonly size: number
-  /** Stops nothing (no timers); here so callers can treat stores alike. */
+  /** Stops the file store's re-check timer; nothing for a memory store. */
   close(): void
 }
 
@@ -120,19 +121,20 @@ export async function openFileKeyStore(options: FileKeyStoreOptions): Promise<Ke
   const recheckMs = options.recheckMs ?? 2000
   let snap = snapshotOf(await readKeyFile(options.path))
   let size = snap.identities.length
-  let mtimeMs = await mtimeOf(options.path)
+  let version = await versionOf(options.path)
   let checkedAt = now()
   let checking = false
 
   async function recheck() {
+    if (checking) return
     checking = true
     try {
-      const m = await mtimeOf(options.path)
-      if (m === mtimeMs) return
+      const m = await versionOf(options.path)
+      if (m === version) return
       const records = await readKeyFile(options.path)
       snap = snapshotOf(records)
       size = records.length
-      mtimeMs = m
+      version = m
     } catch (err) {
       options.onReloadError?.(err as Error)
     } finally {
@@ -140,6 +142,11 @@ export async function openFileKeyStore(options: FileKeyStoreOptions): Promise<Ke
       checkedAt = now()
     }
   }
+
+  // Re-checked on a timer, not on demand: a re-check started by a lookup would come too late for
+  // that lookup, so the first request after a quiet spell would be judged by keys of any age.
+  const timer = recheckMs > 0 ? setInterval(() => void recheck(), recheckMs) : undefined
+  if (timer !== undefined) unref(timer)
 
   return {
     lookup(key) {
@@ -149,10 +156,13 @@ export async function openFileKeyStore(options: FileKeyStoreOptions): Promise<Ke
     get size() {
       return size
     },
-    close() {},
+    close() {
+      clearInterval(timer)
+    },
   }
 }
 
-async function mtimeOf(path: string): Promise<number> {
-  return stat(path).then((s) => s.mtimeMs, () => -1)
+/** Modification time, size and inode: a rename-over in the same millisecond still counts as a change. */
+async function versionOf(path: string): Promise<string> {
+  return stat(path).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => 'missing')
 }

@@ -45,6 +45,19 @@ describe('POST /api/models and delete', () => {
     }
   })
 
+  it('accepts an earlier full ModelDef (vLLM args/knobs ignored and listed), still refusing bad known fields', async () => {
+    const key = `compat-def-${process.pid}`
+    await send('DELETE', `/api/models/${key}`)
+    const modelDef = { key, local_path: `/srv/models/${key}`, name: 'Compat ModelDef', vllm_args: ['--trust-remote-code'], gpu_memory_utilization: 0.9 }
+    const added = await send('POST', '/api/models', modelDef)
+    expect(added.status).toBe(201)
+    expect(added.body).toMatchObject({ key, ignored_fields: ['vllm_args', 'gpu_memory_utilization'], ignored_note: expect.any(String) })
+    expect((await send('DELETE', `/api/models/${key}`)).status).toBe(200)
+    const hostile = await send('POST', '/api/models', { local_path: '/a/../b', vllm_args: ['--x'] })
+    expect(hostile.status).toBe(422)
+    expect(Array.isArray(hostile.body.detail)).toBe(true)
+  })
+
   it('adds a local-path card, refuses it twice (409), lists it, and deletes the card without touching disks', async () => {
     const key = `compat-local-${process.pid}`
     await send('DELETE', `/api/models/${key}`)

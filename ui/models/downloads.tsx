@@ -24,7 +24,15 @@ const clock = (iso: string | null) => (iso ? `${new Date(iso).toISOString().slic
 
 export interface DownloadsData {
   downloads: DownloadView[] | null
-  notice?: ModelsNotice | null
+}
+
+/** Beside the self-refreshing panel (which would wipe it within seconds); actions replace it out of band. */
+export function DownloadsNotice({ notice, oob = false }: { notice: ModelsNotice | null; oob?: boolean }) {
+  return (
+    <div id="downloads-notice" hx-swap-oob={oob ? 'true' : undefined}>
+      <NoticeBox notice={notice} />
+    </div>
+  )
 }
 
 export function Downloads({ data }: { data: DownloadsData }) {
@@ -41,7 +49,6 @@ export function Downloads({ data }: { data: DownloadsData }) {
       hx-swap="outerHTML"
     >
       <h3 id="downloads-h">Downloads</h3>
-      <NoticeBox notice={data.notice} />
       {list === null ? <p class="muted">Downloads are not available right now; retrying.</p> : null}
       {list?.length === 0 ? <p class="muted">No downloads yet.</p> : null}
       {list?.slice(0, SHOWN).map((d) => (

@@ -16,7 +16,7 @@ import { toHtml } from '../status-stream.tsx'
 import { AddForm } from './add-form.tsx'
 import { DeleteConfirm, nodeResults } from './delete-confirm.tsx'
 import { DownloadConfirm, SuggestionOptions } from './download-form.tsx'
-import { Downloads } from './downloads.tsx'
+import { Downloads, DownloadsNotice } from './downloads.tsx'
 import { ModelList, deletable } from './model-list.tsx'
 import { type ModelsNotice, NoticeBox, refusal } from './notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
@@ -123,7 +123,7 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
       }
     }
     if (!isHtmx(c)) return c.redirect(MODELS_PATHS.page, 303)
-    const html = await toHtml(<Downloads data={{ downloads: await downloadsOf(c), notice }} />)
+    const html = await toHtml(<>{<Downloads data={{ downloads: await downloadsOf(c) }} />}<DownloadsNotice notice={notice} oob /></>)
     return fragment(c, `${html}<div id="download-confirm" hx-swap-oob="true"></div>`)
   })
 
@@ -139,7 +139,7 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
       }
     }
     if (!isHtmx(c)) return c.redirect(MODELS_PATHS.page, 303)
-    return fragment(c, <Downloads data={{ downloads: await downloadsOf(c), notice }} />)
+    return fragment(c, <>{<Downloads data={{ downloads: await downloadsOf(c) }} />}<DownloadsNotice notice={notice} oob /></>)
   })
 
   app.post(MODELS_PATHS.remove, async (c) => {

@@ -7,7 +7,7 @@ import { type Chrome, Layout } from '../layout/layout.tsx'
 import { type AddData, AddForm } from '../models/add-form.tsx'
 import { DeleteConfirm } from '../models/delete-confirm.tsx'
 import { type DownloadConfirmData, DownloadConfirm, DownloadForm } from '../models/download-form.tsx'
-import { Downloads, type DownloadsData } from '../models/downloads.tsx'
+import { Downloads, type DownloadsData, DownloadsNotice } from '../models/downloads.tsx'
 import { ModelList } from '../models/model-list.tsx'
 import type { MenuModel, ModelMenu, Suggestion } from '../models/source.ts'
 
@@ -31,6 +31,7 @@ export function ModelsPage({ chrome, data }: { chrome: Chrome; data: ModelsPageD
         <h2 id="download-h">Download a model</h2>
         <DownloadForm suggestions={data.suggestions} value={data.downloadConfirm?.repo} />
         <div id="download-confirm">{data.downloadConfirm ? <DownloadConfirm data={data.downloadConfirm} /> : null}</div>
+        <DownloadsNotice notice={null} />
         <Downloads data={data.downloads} />
       </section>
       <AddForm data={data.add} />

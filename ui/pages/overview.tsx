@@ -7,7 +7,7 @@ import { StatusSummary } from '../components/status-summary.tsx'
 import { type Chrome, Layout } from '../layout/layout.tsx'
 import type { StatusView } from '../status-source.ts'
 import { ModelCard, SwitchForm } from '../swap/model-card.tsx'
-import { SwapProgress } from '../swap/progress.tsx'
+import { SwapNotice, SwapProgress } from '../swap/progress.tsx'
 import type { OverviewSwapData } from '../swap/routes.tsx'
 
 export const STATUS_EVENTS_PATH = '/ui/events/status'
@@ -49,6 +49,7 @@ function ChatModel({ swap }: { swap: OverviewSwapData }) {
       <ModelCard data={swap.card} />
       {swap.models ? <SwitchForm models={swap.models} /> : null}
       <div id="swap-confirm"></div>
+      <SwapNotice notice={null} />
       <SwapProgress data={swap.progress} />
     </section>
   )

@@ -8,7 +8,7 @@ import { type ConfirmData, SwapConfirm } from '../swap/confirm.tsx'
 import { LockBanner } from '../swap/lock-banner.tsx'
 import { ModelCard, type ModelCardData } from '../swap/model-card.tsx'
 import { NodeCards } from '../swap/node-cards.tsx'
-import { type ProgressData, SwapProgress } from '../swap/progress.tsx'
+import { type ProgressData, SwapNotice, SwapProgress } from '../swap/progress.tsx'
 import { type FitLookup, RecipeList } from '../swap/recipe-list.tsx'
 import type { CatalogList, LockView, TelemetryView } from '../swap/source.ts'
 
@@ -30,6 +30,7 @@ export function SwapPage({ chrome, data, now }: { chrome: Chrome; data: SwapPage
       <LockBanner lock={data.lock} />
       <ModelCard data={data.card} />
       <div id="swap-confirm">{data.confirm ? <SwapConfirm data={data.confirm} /> : null}</div>
+      <SwapNotice notice={null} />
       <SwapProgress data={data.progress} />
       <section aria-labelledby="recipes-h">
         <h2 id="recipes-h">Models you can switch to</h2>

@@ -125,7 +125,16 @@ describe('POST /ui/actions/swap', () => {
       expect(html).toContain(`<p class="notice notice-warn" role="alert" data-notice="warn">${err.message.replace("'", '&#39;')}</p>`)
       expect(html).toContain('hx-swap-oob="true"')
       expect(html).toContain('data-outcome="none"')
+      // Beside the self-refreshing panel, not in it, so the next refresh does not wipe it out.
+      const panel = /<section id="swap-progress"[\s\S]*?<\/section>/.exec(html)![0]
+      expect(panel).not.toContain('data-notice')
+      expect(html).toMatch(/<div id="swap-notice" hx-swap-oob="true"><p class="notice notice-warn"/)
     }
+  })
+
+  it('empties an earlier notice when an action goes through', async () => {
+    const { html } = await post(dashboard(), '/ui/actions/swap', { recipe: 'llama-70b' })
+    expect(html).toContain('<div id="swap-notice" hx-swap-oob="true"></div>')
   })
 
   it('says nothing was changed when the controller does not answer at all', async () => {

@@ -229,3 +229,19 @@ describe('the key banner, with API keys on for the controls', () => {
     expect(html).not.toContain('data-banner="locked"')
   })
 })
+
+describe('fit checks on the swap page', () => {
+  it('shares one round of fit checks between views a moment apart, and checks again after an action', async () => {
+    const fake = fakeSwapSource()
+    const app = dashboard(fake)
+    const validates = () => fake.calls.filter((c) => c.method === 'validate').length
+    await get(app, '/ui/swap')
+    const perView = validates()
+    expect(perView).toBeGreaterThan(0)
+    await get(app, '/ui/swap')
+    expect(validates()).toBe(perView)
+    await post(app, '/ui/actions/swap/cancel')
+    await get(app, '/ui/swap')
+    expect(validates()).toBe(2 * perView)
+  })
+})

@@ -16,7 +16,23 @@ export interface Notice {
 export interface ProgressData {
   state: SwapStateView | null
   logs: LogLine[]
-  notice?: Notice | null
+}
+
+/**
+ * What the last click in this panel came to when it was refused (a 423 lock, a 409 busy). It sits
+ * beside the panel, not in it: the panel replaces itself every second or so, and would take the
+ * message with it before anyone read it. Action answers replace it out of band (emptied on success).
+ */
+export function SwapNotice({ notice, oob = false }: { notice: Notice | null; oob?: boolean }) {
+  return (
+    <div id="swap-notice" hx-swap-oob={oob ? 'true' : undefined}>
+      {notice ? (
+        <p class={`notice notice-${notice.tone}`} role="alert" data-notice={notice.tone}>
+          {notice.text}
+        </p>
+      ) : null}
+    </div>
+  )
 }
 
 export function SwapProgress({ data }: { data: ProgressData }) {
@@ -33,11 +49,6 @@ export function SwapProgress({ data }: { data: ProgressData }) {
       hx-trigger={running ? 'every 1s' : 'every 3s'}
       hx-swap="outerHTML"
     >
-      {data.notice ? (
-        <p class={`notice notice-${data.notice.tone}`} role="alert" data-notice={data.notice.tone}>
-          {data.notice.text}
-        </p>
-      ) : null}
       {data.state === null ? <p class="muted">The swap controller is not answering; retrying.</p> : null}
       {job && running ? <Running job={job} logs={data.logs} /> : null}
       {job && !running ? <Finished job={job} /> : null}

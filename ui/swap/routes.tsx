@@ -19,7 +19,7 @@ import { ModelCard } from './model-card.tsx'
 import { NodeCards } from './node-cards.tsx'
 import { actorOf, isHtmx } from '../actions.ts'
 import { SWAP_PATHS } from './paths.ts'
-import { type Notice, SwapProgress } from './progress.tsx'
+import { type Notice, SwapNotice, SwapProgress } from './progress.tsx'
 import type { FitLookup } from './recipe-list.tsx'
 import { type CatalogList, type SwapSource, SwapSourceError } from './source.ts'
 
@@ -65,15 +65,23 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     }
   }
 
-  async function progressData(c: Context<AppEnv>, notice: Notice | null = null) {
+  async function progressData(c: Context<AppEnv>) {
     const signal = c.req.raw.signal
     const state = await read(c, 'state', swap.state(signal))
     const running = state?.job?.outcome === 'running'
     const logs = running ? ((await read(c, 'logs', swap.recentLogs(tail, signal))) ?? []) : []
-    return { state, logs, notice }
+    return { state, logs }
   }
 
+  /**
+   * Each fit check reads every node's memory over SSH; reloads and open tabs within a few seconds
+   * share one round (the verdict moves with memory, not by the second). Actions drop it.
+   */
+  let recentFits: { atMs: number; fits: FitLookup } | null = null
+  const FITS_REUSE_MS = 3000
+
   async function fitsOf(c: Context<AppEnv>, catalog: CatalogList | null): Promise<FitLookup> {
+    if (recentFits && Date.now() - recentFits.atMs < FITS_REUSE_MS) return recentFits.fits
     const fits: FitLookup = new Map()
     // A key the controller would refuse anyway (a file named `$(id).yaml`) is not passed on, not even to check.
     const valid = catalog?.models.filter((m) => m.valid && RECIPE_KEY.test(m.key)) ?? []
@@ -86,6 +94,8 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
         }
       }),
     )
+    // A round where the controller answered nothing is not worth keeping.
+    if ([...fits.values()].some((f) => !('error' in f))) recentFits = { atMs: Date.now(), fits }
     return fits
   }
 
@@ -163,6 +173,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   })
 
   app.post(SWAP_PATHS.start, async (c) => {
+    recentFits = null
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
     const recipe = typeof form.recipe === 'string' ? form.recipe : ''
     let notice: Notice | null = null
@@ -176,11 +187,12 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     }
     if (!isHtmx(c)) return c.redirect(SWAP_PATHS.page, 303)
     const clearConfirm = '<div id="swap-confirm" hx-swap-oob="true"></div>'
-    const html = await toHtml(<SwapProgress data={await progressData(c, notice)} />)
+    const html = await toHtml(<>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
     return fragment(c, `${html}${clearConfirm}`)
   })
 
   app.post(SWAP_PATHS.cancel, async (c) => {
+    recentFits = null
     let notice: Notice | null = null
     try {
       await swap.cancel(actorOf(c), c.req.raw.signal)
@@ -188,7 +200,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       notice = refusal(err)
     }
     if (!isHtmx(c)) return c.redirect(SWAP_PATHS.page, 303)
-    return fragment(c, <SwapProgress data={await progressData(c, notice)} />)
+    return fragment(c, <>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
   })
 
   app.post(SWAP_PATHS.releaseLock, async (c) => {

@@ -5,7 +5,9 @@ import { AppError } from '../../../shared/errors.ts'
 import { download, sampleMenu, sampleSuggestions } from '../../../ui/fixtures/models.ts'
 import { sampleTelemetry } from '../../../ui/fixtures/swap.ts'
 import { ModelsSourceError } from '../../../ui/models/source.ts'
-import { createModelsSource } from './models-source.ts'
+import { REMOVE_TIMEOUT_MS, SCAN_TIMEOUT_MS } from '../../swap-controller/adapters/model-disk.ts'
+import { VLLM_TIMEOUT_MS } from '../../swap-controller/adapters/vllm-client.ts'
+import { CHANGE_TIMEOUT_MS, createModelsSource } from './models-source.ts'
 
 interface Seen {
   method: string
@@ -150,6 +152,12 @@ describe('models source over HTTP', () => {
     expect(err).toBeInstanceOf(AppError)
     expect((err as AppError).status).toBe(504)
     expect(err).not.toBeInstanceOf(ModelsSourceError)
+  })
+
+  it('waits for a delete comfortably longer than the controller may take for one', async () => {
+    // The controller's own bounds on a delete: disk scan, vLLM check, then rm on the nodes in parallel.
+    const controllerBound = SCAN_TIMEOUT_MS + VLLM_TIMEOUT_MS + REMOVE_TIMEOUT_MS
+    expect(CHANGE_TIMEOUT_MS).toBeGreaterThanOrEqual(1.5 * controllerBound)
   })
 
   it('rejects at once when nothing listens on the address', async () => {

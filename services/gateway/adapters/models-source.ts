@@ -16,11 +16,18 @@ import {
   type Suggestion,
 } from '../../../ui/models/source.ts'
 
+/**
+ * Deadline of a change. A delete at the controller takes up to its disk scan deadline (10 s) + the
+ * vLLM check (3 s) + `rm -rf` on the nodes in parallel (60 s, SSH channel wait included) ≈ 73 s.
+ * Giving up sooner would report a failed delete that then completes, so this is about twice that.
+ */
+export const CHANGE_TIMEOUT_MS = 150_000
+
 export interface ModelsSourceOptions {
   baseUrl: string
   /** Reads (the menu scans every node's cache over SSH, cached 15 s by the controller). */
   timeoutMs?: number
-  /** Changes: a delete waits for every node. */
+  /** Changes: a delete waits for every node. Default CHANGE_TIMEOUT_MS. */
   changeTimeoutMs?: number
   pool?: Agent
 }
@@ -47,7 +54,7 @@ function messageOf(body: unknown, status: number, fields: FieldProblem[]): strin
 export function createModelsSource(options: ModelsSourceOptions): ModelsSource & { close(): Promise<void> } {
   const pool = options.pool ?? createPool({ connections: 4 })
   const timeoutMs = options.timeoutMs ?? 10_000
-  const changeTimeoutMs = options.changeTimeoutMs ?? 60_000
+  const changeTimeoutMs = options.changeTimeoutMs ?? CHANGE_TIMEOUT_MS
   const base = options.baseUrl.replace(/\/+$/, '')
 
   async function call<T>(

@@ -34,6 +34,8 @@ const NOT_FORWARDED = new Set([
   'x-forwarded-host',
   // Who acts, for the swap-controller's audit: set by the gateway (the API key's name), not the client.
   'x-spark-actor',
+  // Whether a chat request may load a model: the gateway's verdict, never the client's.
+  'x-spark-may-swap',
 ])
 
 /** The same rule as the service factory: anything else is replaced, never echoed into logs. */

@@ -7,7 +7,7 @@
  * claim return null and go on to the Hono app.
  */
 import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
-import { ACTOR_HEADER } from '../../../shared/auth/credentials.ts'
+import { ACTOR_HEADER, MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError, badRequest, errorStyleFor, payloadTooLarge, renderError } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { Metrics } from '../../../shared/metrics.ts'
@@ -83,7 +83,12 @@ export function createProxyPolicy(options: FrontDoorOptions): ProxyPolicy {
         )
       }
       if (isCrossSiteControlRequest(method, path, h)) throw crossSiteRefused()
-      forwardActor(h, options.auth ? options.auth.check(groupFor(method, path, route), h) : h.actor)
+      const group = groupFor(method, path, route)
+      forwardActor(h, options.auth ? options.auth.check(group, h) : h.actor)
+      // A chat request may load a model on demand: with admin behind a key, only an admin key may.
+      if (group === 'chat' && options.auth?.groups.has('admin')) {
+        h.headers.push(MAY_SWAP_HEADER, options.auth.hasScope('admin', h) ? 'yes' : 'no')
+      }
       const limit = options.limits[route.budget]
       if (h.contentLength !== null && h.contentLength > limit) throw payloadTooLarge(limit)
       return { limit, timeoutMs: options.timeouts[route.budget] }

@@ -37,8 +37,13 @@ const lockRoute = createRoute({
   responses: redirect,
 })
 
-/** Only a path on this site: `//host` or a scheme would make the form an open redirect. */
-const safeNext = (next: string | undefined) => (next && /^\/(?![/\\])/.test(next) ? next : '/')
+/**
+ * Only a path on this site, in visible ASCII: `//host` or a scheme would make the form an open
+ * redirect, a tab or newline is dropped by browsers (`/\t/host` becomes `//host`), and CR/LF or
+ * non-ASCII would make the Location header invalid (a 500).
+ */
+const SAFE_NEXT = /^\/(?![/\\])[\x21-\x7e]*$/
+const safeNext = (next: string | undefined) => (next && SAFE_NEXT.test(next) ? next : '/')
 
 export function unlockRoutes({ auth }: { auth: ApiKeyAuth }): ServiceApp {
   const router = createRouter()
@@ -49,7 +54,8 @@ export function unlockRoutes({ auth }: { auth: ApiKeyAuth }): ServiceApp {
       // A person at the form gets the page back saying so; a script gets the 401.
       if (c.req.header('accept')?.includes('text/html')) {
         c.var.log.info('dashboard unlock refused: unknown key')
-        return c.redirect(`${safeNext(next)}${safeNext(next).includes('?') ? '&' : '?'}unlock=refused`, 303)
+        const back = safeNext(next)
+        return c.redirect(safeNext(`${back}${back.includes('?') ? '&' : '?'}unlock=refused`), 303)
       }
       throw new AppError(401, 'unauthorized', 'That API key is not valid (unknown or revoked).')
     }

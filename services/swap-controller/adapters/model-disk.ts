@@ -4,6 +4,7 @@
  * tool. Every command is an argv quoted by shared/ssh; the only request value that reaches one is
  * a repo id already checked by assertModelId, and the paths are rebuilt from it here.
  */
+import { abortable } from '../../../shared/abort.ts'
 import { withRemoteDeadline } from '../../../shared/ssh/defaults.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
 import { resolveDockerDir } from '../domain/inventory.ts'
@@ -24,6 +25,7 @@ export interface ModelDiskOptions {
   /** MODEL_CACHE_DIR: `~/…` (per SSH user) or absolute. */
   cacheDir: string
   tool?: DownloadTool
+  /** A whole scan's deadline (listing and config reads); default 10 s. */
   scanTimeoutMs?: number
   removeTimeoutMs?: number
   /** How long a scan is reused. */
@@ -31,6 +33,9 @@ export interface ModelDiskOptions {
 }
 
 const MAX_CONFIGS_KEPT = 500
+/** Defaults of a whole scan's deadline and of one node's `rm -rf` (the gateway's change deadline is set from these). */
+export const SCAN_TIMEOUT_MS = 10_000
+export const REMOVE_TIMEOUT_MS = 60_000
 const why = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200)
 
 /** The download tool's argv; `--cache-dir` keeps it in the cache the scan reads, whatever HF_HOME says. */
@@ -42,7 +47,7 @@ export function downloadArgv(tool: DownloadTool, repo: string, hub: string): str
 }
 
 export function createModelDisk(options: ModelDiskOptions): ModelDisk & { runner: DownloadRunner } {
-  const { ssh, nodes, tool = 'hf', scanTimeoutMs = 10_000, removeTimeoutMs = 60_000, cacheMs = 15_000 } = options
+  const { ssh, nodes, tool = 'hf', scanTimeoutMs = SCAN_TIMEOUT_MS, removeTimeoutMs = REMOVE_TIMEOUT_MS, cacheMs = 15_000 } = options
   const hubOf = (user: string) => hubDir(resolveDockerDir(options.cacheDir, user) as string)
   const configs = new Map<string, string | null>()
   let last: { at: number; view: DiskView } | null = null
@@ -110,15 +115,18 @@ export function createModelDisk(options: ModelDiskOptions): ModelDisk & { runner
   return {
     scan({ fresh = false, signal } = {}) {
       if (!fresh && last && Date.now() - last.at < cacheMs) return Promise.resolve(last.view)
-      inFlight ??= scanAll(signal)
+      // The scan is shared by every caller meanwhile, so it runs on its own deadline: a caller's
+      // signal (a client that went away) would fail it for all of them. A caller stops waiting on
+      // its own signal instead. A view in which every node failed is not kept: the next look retries.
+      inFlight ??= scanAll(AbortSignal.timeout(scanTimeoutMs))
         .then((view) => {
-          last = { at: Date.now(), view }
+          if (nodes.length === 0 || view.failed.length < nodes.length) last = { at: Date.now(), view }
           return view
         })
         .finally(() => {
           inFlight = null
         })
-      return inFlight
+      return signal ? abortable(inFlight, signal) : inFlight
     },
     invalidate() {
       last = null

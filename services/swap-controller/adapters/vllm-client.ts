@@ -23,7 +23,10 @@ export interface VllmClientOptions {
 
 const modelsBody = z.object({ data: z.array(z.object({ id: z.string() })) })
 
-export function createVllmClient({ baseUrl, dispatcher, timeoutMs = 3000 }: VllmClientOptions): VllmClient {
+/** Default deadline of a `GET /v1/models` (a delete's in-use check waits for it). */
+export const VLLM_TIMEOUT_MS = 3000
+
+export function createVllmClient({ baseUrl, dispatcher, timeoutMs = VLLM_TIMEOUT_MS }: VllmClientOptions): VllmClient {
   return {
     baseUrl,
     async listModels(signal) {

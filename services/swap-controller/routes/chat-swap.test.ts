@@ -113,6 +113,20 @@ describe('chat proxy during a swap', () => {
 })
 
 describe('chat proxy during a stop and at shutdown', () => {
+  it('does not forward a request when a stop began while it was reading what is loaded', async () => {
+    let stopping = false
+    // The stop begins while the request awaits the loaded-model read.
+    const loaded = () => {
+      stopping = true
+      return ['qwen']
+    }
+    const { chat, forwarded } = setup(() => null, loaded, undefined, { stopping: () => stopping })
+    const res = await chat({ model: 'qwen', messages: [] })
+    expect(res.status).toBe(503)
+    expect((await res.json()).error.code).toBe('model_stopping')
+    expect(forwarded).toHaveLength(0)
+  })
+
   it('refuses new generations with 503 while POST /api/swap/stop drains and tears down', async () => {
     let stopping = true
     const { chat, forwarded } = setup(() => null, () => ['qwen'], undefined, { stopping: () => stopping })
@@ -163,6 +177,19 @@ describe('chat proxy and the loaded model', () => {
     expect(res.status).toBe(200)
     expect(swaps).toEqual([expect.objectContaining({ recipe: 'air-key', token: 'tok', actor: 'chat:crm' })])
     expect(forwarded).toHaveLength(1)
+  })
+
+  it('refuses an on-demand swap (403, nothing started) when the gateway says the key may not swap', async () => {
+    const { chat, swaps, forwarded } = setup(() => null, () => ['big'])
+    const res = await chat({ model: 'air', messages: [] }, { 'x-spark-may-swap': 'no' })
+    expect(res.status).toBe(403)
+    const body = await res.json()
+    expect(body.error.code).toBe('swap_needs_admin')
+    expect(body.error.message).toContain('big is loaded')
+    expect(swaps).toEqual([])
+    expect(forwarded).toHaveLength(0)
+    // The loaded model itself is still served to the same request.
+    expect((await chat({ model: 'big', messages: [] }, { 'x-spark-may-swap': 'no' })).status).toBe(200)
   })
 
   it('refuses an on-demand swap within the min residency of the loaded model (409 with when)', async () => {

@@ -8,6 +8,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import { MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { createRouter, type AppEnv, type ServiceApp } from '../../../shared/service.ts'
 import type { VllmProxy } from '../adapters/vllm-proxy.ts'
@@ -152,6 +153,8 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
         continue
       }
       if (d.kind === 'swap') {
+        // The gateway says `no` when admin needs a key and this request's key is not one.
+        if (c.req.header(MAY_SWAP_HEADER) === 'no') throw swapNeedsAdmin(model, id)
         swapStarted = true
         held = true
         c.var.log.info({ recipe: d.recipe, requested: model }, 'on-demand swap for a chat request')
@@ -163,6 +166,9 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
         })
         continue
       }
+      // A stop that began during the awaits above has drained without this request: say so
+      // rather than forward into a vLLM being torn down. (A swap starting now drains it.)
+      if (deps.engine?.stopInProgress?.()) throw stoppingError()
       // Counted before the first await of the forward, so a swap that starts now drains it.
       const release = deps.inflight.acquire()
       return deps.proxy.forward({
@@ -185,4 +191,14 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
   router.openapi(textRoute, (c) => handle(c, '/v1/completions') as never)
   router.openapi(modelsRoute, (c) => deps.proxy.models({ requestId: c.var.requestId, signal: c.req.raw.signal }) as never)
   return router
+}
+
+function swapNeedsAdmin(requested: string | null, loaded: string | null): AppError {
+  const now = loaded ? `${loaded} is loaded` : 'no model is loaded'
+  return new AppError(
+    403,
+    'swap_needs_admin',
+    `The model ${requested} is not loaded (${now}); loading it on demand needs an API key with the admin scope.`,
+    { extra: { loaded_model: loaded } },
+  )
 }

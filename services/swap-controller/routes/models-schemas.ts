@@ -53,6 +53,15 @@ export const customModel = z
   })
   .openapi('CustomModel')
 
+export const addedModel = customModel
+  .extend({
+    ignored_fields: z.array(z.string()).openapi({
+      description: 'Posted fields a card does not have (e.g. the vLLM args of an earlier ModelDef): ignored, not stored.',
+    }),
+    ignored_note: z.string().nullable().openapi({ description: 'Why `ignored_fields` were ignored; null when none were.' }),
+  })
+  .openapi('CustomModelAdded')
+
 export const deleteAnswer = z
   .object({
     key: z.string(),

@@ -73,7 +73,7 @@ function fakeRunner(): DownloadRunner & { release(): void } {
   }
 }
 
-async function setup(opts: { loaded?: string[] | 'down'; swap?: SwapGlance | null; dataDir?: string; slowScanMs?: number } = {}) {
+async function setup(opts: { loaded?: string[] | 'down' | (() => Promise<string[]>); swap?: SwapGlance | null; dataDir?: string; slowScanMs?: number } = {}) {
   const store = await openSwapStore(opts.dataDir ? { dataDir: opts.dataDir } : { path: ':memory:' })
   stores.push(store)
   const coordination = createCoordination({ store })
@@ -89,6 +89,7 @@ async function setup(opts: { loaded?: string[] | 'down'; swap?: SwapGlance | nul
   const holds: string[] = []
   const recipes = createRecipeDir({ dir: RECIPES, recheckMs: 0 })
   const listModels = async () => {
+    if (typeof opts.loaded === 'function') return opts.loaded()
     if (opts.loaded === 'down') throw new Error('ECONNREFUSED')
     return opts.loaded ?? []
   }
@@ -153,7 +154,8 @@ describe('POST /api/models', () => {
       { repo: '../etc/passwd' },
       { local_path: '/data/../etc' },
       { local_path: 'relative' },
-      { repo: 'a/b', vllm_args: '--trust-remote-code' },
+      { repo: 'org/x;reboot', vllm_args: '--trust-remote-code' },
+      { repo: 'a/b', name: 'x"; rm -rf /', tensor_parallel_size: 2 },
     ]) {
       const res = await send('POST', '/api/models', body)
       expect(res.status, JSON.stringify(body)).toBe(422)
@@ -161,6 +163,35 @@ describe('POST /api/models', () => {
     }
     expect((await send('POST', '/api/models', '{not json')).status).toBe(400)
     expect(store.customModels.count()).toBe(0)
+  })
+
+  it('accepts an earlier full ModelDef: known fields validated and stored, the rest ignored and listed', async () => {
+    const { send, store, audit } = await setup()
+    const modelDef = {
+      repo: 'me/legacy-model',
+      name: 'Legacy model',
+      served_model_name: 'legacy',
+      max_model_len: 32768,
+      vllm_args: ['--trust-remote-code', '--enable-auto-tool-choice'],
+      gpu_memory_utilization: 0.85,
+      tensor_parallel_size: 2,
+      chat_template: '/data/templates/x.jinja',
+    }
+    const res = await send('POST', '/api/models', modelDef)
+    expect(res.status).toBe(201)
+    expect(res.body).toMatchObject({
+      key: 'me--legacy-model',
+      served_model_name: 'legacy',
+      max_model_len: 32768,
+      ignored_fields: ['vllm_args', 'gpu_memory_utilization', 'tensor_parallel_size', 'chat_template'],
+      ignored_note: expect.stringMatching(/ignored .*recipes/),
+    })
+    const stored = store.customModels.get('me--legacy-model')!
+    expect(Object.keys(stored)).not.toContain('vllm_args')
+    expect(JSON.stringify(stored)).not.toContain('trust-remote-code')
+    expect(audit()[0]).toMatchObject({ action: 'model.add', outcome: 'ok', detail: expect.stringContaining('ignored fields: vllm_args') })
+    const plain = await send('POST', '/api/models', { repo: 'me/plain' })
+    expect(plain.body).toMatchObject({ ignored_fields: [], ignored_note: null })
   })
 
   it('refuses duplicates and recipe keys with 409, and the card survives a restart', async () => {
@@ -241,6 +272,56 @@ describe('DELETE /api/models/{key}', () => {
     const refused = await setup({ loaded: ['gpt-oss-120b'] })
     expect((await refused.send('DELETE', '/api/models/gpt-oss-120b')).status).toBe(409)
     expect(refused.holds).toEqual([])
+  })
+
+  it('refuses a download of the repo (409) from the in-use check until the rm ends, whatever its outcome', async () => {
+    const { send, disk, runner, downloads } = await setup()
+    const repo = 'Qwen/Qwen3-4B-Instruct-2507'
+    let finishRm = () => {}
+    let rmStarted = () => {}
+    const inRm = new Promise<void>((r) => (rmStarted = r))
+    const remove = disk.remove.bind(disk)
+    disk.remove = async (r) => {
+      rmStarted()
+      await new Promise<void>((res) => (finishRm = res))
+      return remove(r)
+    }
+    const del = send('DELETE', '/api/models/Qwen--Qwen3-4B-Instruct-2507')
+    await inRm
+    const during = await send('POST', '/api/models/download', { repo: 'qwen/qwen3-4b-instruct-2507' })
+    expect(during.status).toBe(409)
+    expect(during.body.detail).toMatch(/being deleted/)
+    expect(downloads.list()).toEqual([])
+    finishRm()
+    expect((await del).status).toBe(200)
+    expect((await send('POST', '/api/models/download', { repo })).status).toBe(202)
+    runner.release()
+    await downloads.idle()
+    // A failed rm releases the repo too.
+    disk.remove = remove
+    disk.failOn = 'spark-1'
+    expect((await send('DELETE', '/api/models/gpt-oss-120b')).status).toBe(502)
+    expect((await send('POST', '/api/models/download', { repo: 'openai/gpt-oss-120b' })).status).toBe(202)
+    runner.release()
+    await downloads.idle()
+  })
+
+  it('refuses a download started while the delete checks vLLM, before the rm', async () => {
+    let asked = () => {}
+    const checking = new Promise<void>((r) => (asked = r))
+    let answer = (_: string[]) => {}
+    const loaded = () => {
+      asked()
+      return new Promise<string[]>((r) => (answer = r))
+    }
+    const { send, disk, downloads } = await setup({ loaded })
+    const del = send('DELETE', '/api/models/gpt-oss-120b')
+    await checking
+    expect((await send('POST', '/api/models/download', { repo: 'openai/gpt-oss-120b' })).status).toBe(409)
+    answer([])
+    expect((await del).status).toBe(200)
+    expect(disk.removed).toEqual(['openai/gpt-oss-120b'])
+    expect(downloads.list()).toEqual([])
   })
 
   it('removes the weights on every node and the card; keeps the recipe file', async () => {

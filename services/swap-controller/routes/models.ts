@@ -13,7 +13,7 @@ import { MAX_SUGGESTIONS } from '../domain/models/suggest.ts'
 import type { ModelService } from '../domain/models/service.ts'
 import {
   actorHeader,
-  customModel,
+  addedModel,
   deleteAnswer,
   detail,
   downloadIdParam,
@@ -29,13 +29,13 @@ const addRoute = createRoute({
   method: 'post',
   path: '/api/models',
   tags: ['models'],
-  summary: 'Add a custom model card: exactly one of `repo` (Hugging Face) or `local_path`',
+  summary: 'Add a custom model card: exactly one of `repo` (Hugging Face) or `local_path`; unknown fields are ignored',
   request: {
     headers: actorHeader,
     body: { required: true, content: { 'application/json': { schema: customModelInput.openapi('CustomModelRequest') } } },
   },
   responses: {
-    201: json(customModel, 'Stored; it shows in the menu (as `needs_setup` until a recipe launches it)'),
+    201: json(addedModel, 'Stored; it shows in the menu (as `needs_setup` until a recipe launches it); unknown fields are ignored and listed'),
     409: detail('The key or the model is already in the catalog, or the catalog is full'),
     422: detail('Invalid entry; every failing field is named'),
   },

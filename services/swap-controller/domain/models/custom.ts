@@ -3,6 +3,7 @@
  * (a Hugging Face `org/name`) or `local_path` (an absolute path on the Sparks) — plus a display name
  * and the served name clients will use. The whole entry is validated before anything is stored;
  * every string that could later reach a command on a Spark goes through the shared validators.
+ * Fields a card does not have are ignored and named in the answer (see `ignoredFields`).
  * Launch settings stay in recipes: a card without a recipe is listed as `needs_setup`.
  */
 import { z } from 'zod'
@@ -36,27 +37,48 @@ const pathProblem = (v: string) => {
   return p ? `${p} (an absolute path on the Sparks)` : null
 }
 
-export const customModelInput = z
-  .object({
-    repo: checked(modelIdProblem).optional(),
-    local_path: checked(pathProblem).optional(),
-    key: z.string().regex(KEY, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit').optional(),
-    name: checked(displayNameProblem).optional(),
-    served_model_name: checked(servedNameProblem).optional(),
-    max_model_len: z.number().int().min(256).max(10_000_000).optional(),
-    notes: z
-      .string()
-      .max(500)
-      .regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, 'must not contain control characters')
-      .optional(),
-  })
-  .strict()
+const cardFields = z.object({
+  repo: checked(modelIdProblem).optional(),
+  local_path: checked(pathProblem).optional(),
+  key: z.string().regex(KEY, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit').optional(),
+  name: checked(displayNameProblem).optional(),
+  served_model_name: checked(servedNameProblem).optional(),
+  max_model_len: z.number().int().min(256).max(10_000_000).optional(),
+  notes: z
+    .string()
+    .max(500)
+    .regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, 'must not contain control characters')
+    .optional(),
+})
+
+/**
+ * Unknown fields are ignored, not refused: an earlier client posts a whole ModelDef, whose vLLM
+ * args and knobs belong in a recipe here. `ignoredFields` names them for the answer; every field
+ * a card has is still validated, and nothing unknown is stored.
+ */
+export const customModelInput = cardFields
+  .loose()
   .superRefine((v, ctx) => {
     if ((v.repo === undefined) === (v.local_path === undefined))
       ctx.addIssue({ code: 'custom', path: ['repo'], message: 'give exactly one of `repo` (Hugging Face `org/name`) or `local_path`' })
   })
 
 export type CustomModelInput = z.infer<typeof customModelInput>
+
+const KNOWN_FIELDS = new Set(Object.keys(cardFields.shape))
+const MAX_IGNORED_LISTED = 50
+
+/** The fields of a posted entry that a card does not have (bounded, each name cut to 64 characters). */
+export function ignoredFields(input: object): string[] {
+  return Object.keys(input)
+    .filter((k) => !KNOWN_FIELDS.has(k))
+    .slice(0, MAX_IGNORED_LISTED)
+    .map((k) => k.slice(0, 64))
+}
+
+export const IGNORED_NOTE =
+  'These fields are not part of a model card and were ignored (nothing of them was stored): launch ' +
+  'settings such as vLLM args live in recipes (see recipes/README.md).'
 
 /** The last path segment as a key: `/data/models/my-finetune` → `my-finetune`. */
 function keyForPath(path: string): string {

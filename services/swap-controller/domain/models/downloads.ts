@@ -66,6 +66,11 @@ export interface Downloads {
   cancel(id: string, ctx: { actor: string; requestId?: string }): DownloadView
   /** The running job for a repo, if any (deletes refuse while one runs). */
   activeFor(repo: string): DownloadView | undefined
+  /**
+   * Marks the repo as being deleted until the returned release is called: `start` answers 409 for
+   * it meanwhile, so no download writes into a directory an `rm -rf` is removing.
+   */
+  holdForDelete(repo: string): () => void
   idle(): Promise<void>
   close(): void
 }
@@ -101,6 +106,8 @@ export function createDownloads(options: DownloadsOptions): Downloads {
   const maxActive = options.maxActive ?? 2
   const maxKept = options.maxKept ?? 20
   const jobs = new Map<string, Job>()
+  /** Repos (as given to holdForDelete) with a delete in progress; a list, as two deletes may overlap. */
+  const deleting: string[] = []
   const snapshot = (j: Job): DownloadView => structuredClone(j.view)
   const running = () => [...jobs.values()].filter((j) => j.view.status === 'running')
   /** A copy with the overall percentage as of now (nodes update theirs as output arrives). */
@@ -187,6 +194,8 @@ export function createDownloads(options: DownloadsOptions): Downloads {
         options.audit({ actor, requestId, action: 'model.download', target: repo, outcome: 'refused', detail: err.message })
         return err
       }
+      if (deleting.some((d) => sameRepo(d, repo)))
+        throw refuse(conflict(`${repo} is being deleted from the Sparks; start the download after the delete has finished.`))
       const same = running().find((j) => sameRepo(j.view.repo, repo))
       if (same) {
         const id = same.view.download_id
@@ -232,6 +241,15 @@ export function createDownloads(options: DownloadsOptions): Downloads {
     activeFor: (repo) => {
       const j = running().find((x) => sameRepo(x.view.repo, repo))
       return j && snapshot(j)
+    },
+    holdForDelete(repo) {
+      deleting.push(repo)
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        deleting.splice(deleting.indexOf(repo), 1)
+      }
     },
     idle: async () => {
       await Promise.all([...jobs.values()].map((j) => j.done))

@@ -7,7 +7,15 @@ import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import { assertSafeName } from '../../../../shared/ssh/quote.ts'
 import type { CatalogEntry, Recipe, RecipeCatalog } from '../catalog/types.ts'
 import type { AuditInput } from '../coordination/ports.ts'
-import { MAX_CUSTOM_MODELS, toCustomModel, type CustomModel, type CustomModelInput, type CustomModelStore } from './custom.ts'
+import {
+  IGNORED_NOTE,
+  ignoredFields,
+  MAX_CUSTOM_MODELS,
+  toCustomModel,
+  type CustomModel,
+  type CustomModelInput,
+  type CustomModelStore,
+} from './custom.ts'
 import type { Downloads } from './downloads.ts'
 import { keyForRepo, sameRepo } from './ids.ts'
 import { buildMenu, type DiskView, type MenuEntry } from './menu.ts'
@@ -22,7 +30,10 @@ export interface NodeRemoval {
 
 /** The Sparks' model caches (SSH adapter in production). */
 export interface ModelDisk {
-  /** Cached for a few seconds; `fresh` reads again. Never throws: failed nodes are listed in `failed`. */
+  /**
+   * Cached for a few seconds; `fresh` reads again. Never throws: failed nodes are listed in
+   * `failed`. `signal` only stops this caller's wait (rejecting with its reason), not the scan.
+   */
   scan(options?: { fresh?: boolean; signal?: AbortSignal }): Promise<DiskView>
   /** `rm -rf` of the repo's cache directory on every node. */
   remove(repo: string): Promise<NodeRemoval[]>
@@ -70,9 +81,15 @@ export interface DeleteAnswer {
   notes: string[]
 }
 
+/** The stored card, plus the posted fields a card does not have (ignored, not stored). */
+export interface AddedModel extends CustomModel {
+  ignored_fields: string[]
+  ignored_note: string | null
+}
+
 export interface ModelService {
   menu(entries: readonly CatalogEntry[], loaded: string[] | null): Promise<{ models: MenuEntry[]; notes: string[] }>
-  add(input: CustomModelInput, ctx: Ctx): Promise<CustomModel>
+  add(input: CustomModelInput, ctx: Ctx): Promise<AddedModel>
   remove(key: string, ctx: Ctx, signal?: AbortSignal): Promise<DeleteAnswer>
   suggest(q: string, limit: number): Promise<Suggestion[]>
   readonly downloads: Downloads
@@ -137,8 +154,10 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       if (deps.custom.count() >= MAX_CUSTOM_MODELS)
         throw refuse(`The catalog holds ${MAX_CUSTOM_MODELS} custom models already; delete some first.`)
       deps.custom.put(card)
-      audit('ok', card.repo ?? card.local_path)
-      return card
+      const ignored = ignoredFields(input)
+      const what = card.repo ?? card.local_path ?? card.key
+      audit('ok', ignored.length > 0 ? `${what}; ignored fields: ${ignored.join(', ')}`.slice(0, 500) : what)
+      return { ...card, ignored_fields: ignored, ignored_note: ignored.length > 0 ? IGNORED_NOTE : null }
     },
 
     async remove(key, ctx, signal) {
@@ -168,6 +187,9 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.delete', target: label, outcome, detail: detail.slice(0, 500) })
       // No swap may start from the in-use check until the weights are gone (it could load them).
       const release = deps.holdSwaps?.(`the weights of ${label} are being deleted`) ?? (() => undefined)
+      // Taken before the download check below and held until the rm ends: a download started in
+      // between would write into the directory being removed.
+      const releaseRepo = repo ? deps.downloads.holdForDelete(repo) : () => undefined
       try {
         try {
           await assertNotInUse(names, new Set(sharing.map((r) => r.key)), repo, label, signal)
@@ -200,6 +222,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         audit('ok', repo ? `removed ${repo} on ${nodes.map((n) => n.node).join(', ') || 'no node'}` : 'card removed')
         return { key, repo, local_path: localPath, weights_removed: !!repo, nodes, card_removed: cardRemoved, recipe_kept: recipeKept, notes }
       } finally {
+        releaseRepo()
         release()
       }
     },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { AppError } from '../../../../shared/errors.ts'
 import { buildCommand } from '../../../../shared/ssh/quote.ts'
 import { downloadArgv } from '../../adapters/model-disk.ts'
-import { customModelInput, toCustomModel } from './custom.ts'
+import { customModelInput, ignoredFields, toCustomModel } from './custom.ts'
 import { configArgv, parseScan } from './disk-scan.ts'
 import { cacheDirName, hubDir, keyForRepo, modelDirPath, repoFromCacheDir } from './ids.ts'
 
@@ -110,8 +110,12 @@ describe('custom model cards (POST /api/models)', () => {
     },
   )
 
-  it('refuses unknown fields, hostile names and keys', () => {
-    expect(parse({ repo: 'org/name', extra_args: '--trust-remote-code' }).success).toBe(false)
+  it('lets unknown fields through (named by ignoredFields), and refuses hostile names and keys', () => {
+    const loose = { repo: 'org/name', extra_args: '--trust-remote-code', ['x'.repeat(100)]: 1 }
+    expect(parse(loose).success).toBe(true)
+    expect(ignoredFields(loose)).toEqual(['extra_args', 'x'.repeat(64)])
+    expect(toCustomModel(parse(loose).data!, '2026-01-01T00:00:00.000Z', 'api')).not.toHaveProperty('extra_args')
+    expect(parse({ repo: 'org/x;reboot', extra_args: '--trust-remote-code' }).success).toBe(false)
     expect(parse({ repo: 'org/name', name: 'x"; rm -rf /' }).success).toBe(false)
     expect(parse({ repo: 'org/name', key: '-rf' }).success).toBe(false)
     expect(parse({ repo: 'org/name', key: '../x' }).success).toBe(false)

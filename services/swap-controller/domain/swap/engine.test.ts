@@ -224,3 +224,45 @@ describe('holds', () => {
     expect(calls.launches).toEqual(['new'])
   })
 })
+
+describe('a swap still reading the nodes', () => {
+  /** A driver whose memory read waits for `open()`, so the test can act while the swap checks fit. */
+  function gated() {
+    let open = () => {}
+    const gate = new Promise<void>((r) => (open = r))
+    let reading = () => {}
+    const started = new Promise<void>((r) => (reading = r))
+    const memory = async (nodes: readonly string[]) => {
+      reading()
+      await gate
+      return Object.fromEntries(nodes.map((n) => [n, 100 * GIB]))
+    }
+    return { memory, open: () => open(), started }
+  }
+
+  it('is refused (409) if a weights delete took its hold meanwhile, and launches nothing', async () => {
+    const g = gated()
+    const { engine, calls } = setup({ memory: g.memory })
+    const asked = engine.request(ask)
+    await g.started
+    const release = engine.holdSwaps('the weights of org/new are being deleted')
+    g.open()
+    await expect(asked).rejects.toMatchObject({ status: 409, message: expect.stringContaining('being deleted') })
+    release()
+    await engine.idle()
+    expect(calls.launches).toEqual([])
+    expect(engine.state()).toBeNull()
+  })
+
+  it('keeps a stop from starting under it (409), then the swap goes ahead', async () => {
+    const g = gated()
+    const { engine, calls } = setup({ memory: g.memory })
+    const asked = engine.request(ask)
+    await g.started
+    await expect(engine.stop({ actor: 'api' })).rejects.toMatchObject({ status: 409 })
+    g.open()
+    await asked
+    await engine.idle()
+    expect(calls.launches).toEqual(['new'])
+  })
+})

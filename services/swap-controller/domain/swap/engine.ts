@@ -35,6 +35,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   const events = new SwapEvents(deps.maxSubscribers ?? 64)
   let running: (RunSlot & { done: Promise<void> }) | null = null
   let stopping: AbortController | null = null
+  /** Swap requests past their first checks, still reading the nodes: a stop must not begin under them. */
+  let pending = 0
   /** Reasons another part of the controller keeps swaps from starting (a weights delete). */
   const holds = new Set<{ reason: string }>()
 
@@ -119,25 +121,37 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       return { dry_run: true, recipe: recipe.key, mode, model, from_model: current.id, commands, fit }
     }
     deps.coordination.assertSwapAllowed(req.token)
-    if (stopping) throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
-    const [held] = holds
-    if (held) throw conflict(`No swap can start while ${held.reason}; try again when that is done.`)
+    assertMayStart()
     const ask = { recipe: p.recipe, mode: p.mode, model: p.servedModelName, actor: req.actor }
     const busy = machine.current()
     if (busy && busy.recipe === p.recipe && busy.mode === p.mode && !busy.cancel_requested) return joined(busy)
     // Another recipe is running: the machine answers with the 409 before any node is read.
     if (busy) machine.start({ ...ask, from_model: null, from_recipe: null })
-    const current = await currentModel(all)
-    const fit = await fitFor(p, recipe, current.recipe)
-    if (!fit.allowed) {
-      audit(req, 'refused', fit.message)
-      throw conflict(fit.message, { extra: { fit } })
+    pending++
+    try {
+      const current = await currentModel(all)
+      const fit = await fitFor(p, recipe, current.recipe)
+      if (!fit.allowed) {
+        audit(req, 'refused', fit.message)
+        throw conflict(fit.message, { extra: { fit } })
+      }
+      // Again, with nothing awaited before the start: a stop or a weights delete may have begun
+      // while memory was being read.
+      assertMayStart()
+      const started = machine.start({ ...ask, from_model: current.id, from_recipe: current.recipe?.key ?? null })
+      if (started.kind === 'coalesced') return joined(started.job)
+      const previous = current.recipe && current.recipe.key !== recipe.key ? current.recipe : null
+      launchJob(started.job, p, previous, req)
+      return { ...view(started.job), dry_run: false, coalesced: false, fit }
+    } finally {
+      pending--
     }
-    const started = machine.start({ ...ask, from_model: current.id, from_recipe: current.recipe?.key ?? null })
-    if (started.kind === 'coalesced') return joined(started.job)
-    const previous = current.recipe && current.recipe.key !== recipe.key ? current.recipe : null
-    launchJob(started.job, p, previous, req)
-    return { ...view(started.job), dry_run: false, coalesced: false, fit }
+  }
+
+  function assertMayStart() {
+    if (stopping) throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
+    const [held] = holds
+    if (held) throw conflict(`No swap can start while ${held.reason}; try again when that is done.`)
   }
 
   function launchJob(job: SwapJob, p: SwapPlan, previous: Recipe | null, req: SwapRequest) {
@@ -206,6 +220,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     if (!req.dryRun) deps.coordination.assertSwapAllowed(req.token)
     if (!req.dryRun && busy) throw conflict(`A swap to ${busy.recipe} is in progress; cancel it first.`, { extra: { job_id: busy.id } })
     if (!req.dryRun && stopping) throw conflict('A stop is already in progress.')
+    if (!req.dryRun && pending > 0) throw conflict('A swap is being checked and about to start; try again in a moment.')
     const guard = req.dryRun ? null : (stopping = new AbortController())
     try {
       const valid = await deps.catalog.snapshot().then((s) => s.entries.filter(isValid), () => [])
