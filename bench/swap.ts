@@ -24,7 +24,6 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Demo, startDemo } from '../tools/demo-stack.ts'
-import { REPO_ROOT } from '../tools/stack/launch.ts'
 import { SIM_DEFAULT_RECIPE } from '../tools/spark-sim/recipes.ts'
 import { atMost, table, type TargetCheck } from './report.ts'
 

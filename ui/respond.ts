@@ -1,5 +1,6 @@
 /** How every dashboard answer leaves: HTML with the page headers (CSP, no caching of live state). */
 import type { Context } from 'hono'
+import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
 import type { Chrome } from './layout/layout.tsx'
 import { toHtml } from './status-stream.tsx'
@@ -38,3 +39,18 @@ export const chromeFor = (chrome: Chrome, c: Context<AppEnv>): Chrome => ({
   here: c.req.path,
   unlockRefused: c.req.query('unlock') === 'refused',
 })
+
+/**
+ * A read for a page that may fail: logged with the request's id, and null to the page, which then
+ * says "not available right now" instead of failing.
+ */
+export function pageReader(fallback: Logger, source: string) {
+  return async <T>(c: Context<AppEnv>, what: string, p: Promise<T>): Promise<T | null> => {
+    try {
+      return await p
+    } catch (err) {
+      ;(c.var.log ?? fallback).warn({ reason: (err as Error).message, what }, `dashboard: ${source} read failed`)
+      return null
+    }
+  }
+}

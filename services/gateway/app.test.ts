@@ -3,10 +3,10 @@
  * list, the merged OpenAPI document and its page, readiness, the dashboard mount.
  */
 import { Hono } from 'hono'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DependencyState, ReadyReport } from '../../shared/readiness.ts'
 import type { AppEnv } from '../../shared/service.ts'
-import { listen, type Listening, rawRequest, startGateway } from './testing/harness.ts'
+import { listen, rawRequest, startGateway } from './testing/harness.ts'
 import { trackServers } from './testing/tracked.ts'
 
 const track = trackServers()

@@ -3,8 +3,8 @@
  * upload limits.
  */
 import { Readable } from 'node:stream'
-import { afterEach, describe, expect, it } from 'vitest'
-import { listen, type Listening, rawRequest, readBody, startGateway } from './testing/harness.ts'
+import { describe, expect, it } from 'vitest'
+import { listen, rawRequest, startGateway } from './testing/harness.ts'
 import { echoBackend, trackServers } from './testing/tracked.ts'
 
 const track = trackServers()

@@ -2,8 +2,8 @@
  * What the proxy forwards, drops and adds on the way through, the CSRF guard in front of proxied
  * control routes, and a few edge cases of the exchange.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { listen, type Listening, rawRequest, readBody, sleep, startGateway } from './testing/harness.ts'
+import { describe, expect, it } from 'vitest'
+import { listen, rawRequest, sleep, startGateway } from './testing/harness.ts'
 import { echoBackend, trackServers } from './testing/tracked.ts'
 
 const track = trackServers()

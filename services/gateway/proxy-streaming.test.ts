@@ -3,9 +3,9 @@
  * leaves must stop the backend's work.
  */
 import { Readable } from 'node:stream'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { request } from 'undici'
-import { listen, type Listening, rawRequest, readBody, sleep, startGateway } from './testing/harness.ts'
+import { listen, rawRequest, readBody, sleep, startGateway } from './testing/harness.ts'
 import { trackServers } from './testing/tracked.ts'
 
 const track = trackServers()

@@ -11,7 +11,7 @@ import type { AppEnv } from '../../shared/service.ts'
 import { actorOf, isHtmx } from '../actions.ts'
 import type { Chrome } from '../layout/layout.tsx'
 import { ModelsPage } from '../pages/models.tsx'
-import { chromeFor, fragment, page } from '../respond.ts'
+import { chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
 import { AddForm } from './add-form.tsx'
 import { DeleteConfirm, nodeResults } from './delete-confirm.tsx'
@@ -35,17 +35,8 @@ const NOT_A_REPO = 'That is not a Hugging Face model id: it must look like org/n
 export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
   const { models, chrome } = deps
   const app = new Hono<AppEnv>()
-  const logOf = (c: Context<AppEnv>) => c.var.log ?? deps.logger
 
-  /** A read that may fail: logged, and null to the page. */
-  const read = async <T,>(c: Context<AppEnv>, what: string, p: Promise<T>): Promise<T | null> => {
-    try {
-      return await p
-    } catch (err) {
-      logOf(c).warn({ reason: (err as Error).message, what }, 'dashboard: model read failed')
-      return null
-    }
-  }
+  const read = pageReader(deps.logger, 'model')
   const form = async (c: Context<AppEnv>) => c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
   const menuOf = (c: Context<AppEnv>) => read(c, 'menu', models.menu(c.req.raw.signal))
   const downloadsOf = (c: Context<AppEnv>) => read(c, 'downloads', models.downloads(c.req.raw.signal))

@@ -4,7 +4,7 @@
  * failed. The panel re-fetches itself: every second during a switch, every few seconds otherwise,
  * so a switch started elsewhere (an app, a script) shows up too.
  */
-import { aboutDuration, duration, PHASE_LABEL, STATE_LABEL, STATE_STEPS, sumMs } from './format.ts'
+import { aboutDuration, duration, PHASE_LABEL, STATE_STEPS, sumMs } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { JobView, LogLine, SwapStateView } from './source.ts'
 

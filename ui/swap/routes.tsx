@@ -11,7 +11,7 @@ import type { Chrome } from '../layout/layout.tsx'
 import { HistoryPage } from '../pages/history.tsx'
 import { LOG_PAGE_LINES, LogLines, LogsPage } from '../pages/logs.tsx'
 import { SwapPage } from '../pages/swap.tsx'
-import { chromeFor, fragment, page } from '../respond.ts'
+import { chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
 import { SwapConfirm } from './confirm.tsx'
 import { LockBanner } from './lock-banner.tsx'
@@ -55,15 +55,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const logOf = (c: Context<AppEnv>) => c.var.log ?? deps.logger
 
-  /** A read that may fail: logged, and null to the page. */
-  const read = async <T,>(c: Context<AppEnv>, what: string, p: Promise<T>): Promise<T | null> => {
-    try {
-      return await p
-    } catch (err) {
-      logOf(c).warn({ reason: (err as Error).message, what }, 'dashboard: swap-controller read failed')
-      return null
-    }
-  }
+  const read = pageReader(deps.logger, 'swap-controller')
 
   async function progressData(c: Context<AppEnv>) {
     const signal = c.req.raw.signal

@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { closedPort, type Handler, json, useControllerStandIn } from '../testing/controller-stand-in.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { download, sampleMenu, sampleSuggestions } from '../../../ui/fixtures/models.ts'
 import { sampleTelemetry } from '../../../ui/fixtures/swap.ts'
@@ -9,46 +8,10 @@ import { REMOVE_TIMEOUT_MS, SCAN_TIMEOUT_MS } from '../../swap-controller/adapte
 import { VLLM_TIMEOUT_MS } from '../../swap-controller/adapters/vllm-client.ts'
 import { CHANGE_TIMEOUT_MS, createModelsSource } from './models-source.ts'
 
-interface Seen {
-  method: string
-  url: string
-  headers: IncomingMessage['headers']
-  body: string
-}
-type Handler = (req: Seen, res: ServerResponse) => void
+const startController = useControllerStandIn()
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-/** A controller stand-in on 127.0.0.1:0 that records each request and answers with `handler`. */
-async function controller(handler: Handler, timeoutMs = 300) {
-  const seen: Seen[] = []
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const s = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() }
-      seen.push(s)
-      handler(s, res)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  const source = createModelsSource({ baseUrl: `http://127.0.0.1:${port}/`, timeoutMs, changeTimeoutMs: timeoutMs })
-  cleanups.push(async () => {
-    await source.close()
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  return { seen, source }
-}
-
-const json = (res: ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { 'content-type': 'application/json' })
-  res.end(JSON.stringify(body))
-}
+/** The controller stand-in, with the source under test pointed at it. */
+const controller = (handler: Handler, timeoutMs = 300) => startController(handler, (url) => createModelsSource({ baseUrl: url, timeoutMs, changeTimeoutMs: timeoutMs }))
 
 const deleted = {
   key: 'gpt-oss-120b',
@@ -161,12 +124,9 @@ describe('models source over HTTP', () => {
   })
 
   it('rejects at once when nothing listens on the address', async () => {
-    const probe = createServer()
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const { port } = probe.address() as AddressInfo
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const port = await closedPort()
     const source = createModelsSource({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 })
-    cleanups.push(() => source.close())
+    onTestFinished(() => source.close())
     const err = await source.menu().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(AppError)
     expect((err as AppError).status).toBe(503)

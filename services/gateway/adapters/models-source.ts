@@ -3,7 +3,7 @@
  * call. Reads are short; a delete runs `rm -rf` on every node over SSH, so changes get longer.
  */
 import type { Agent } from 'undici'
-import { callJson, createPool } from '../../../shared/http-client.ts'
+import { type ControllerRequest, createControllerCall, messageOf } from './controller-call.ts'
 import {
   type CustomModel,
   type DeleteAnswer,
@@ -44,41 +44,21 @@ function fieldsOf(body: unknown): FieldProblem[] {
   })
 }
 
-function messageOf(body: unknown, status: number, fields: FieldProblem[]): string {
-  const b = body as { detail?: unknown; title?: unknown; error?: { message?: unknown } } | null
-  for (const m of [b?.detail, b?.error?.message, b?.title]) if (typeof m === 'string' && m) return m
-  if (fields.length) return fields.map((f) => `${f.field}: ${f.message}`).join('; ')
-  return `The swap-controller answered ${status}.`
-}
-
 export function createModelsSource(options: ModelsSourceOptions): ModelsSource & { close(): Promise<void> } {
-  const pool = options.pool ?? createPool({ connections: 4 })
-  const timeoutMs = options.timeoutMs ?? 10_000
   const changeTimeoutMs = options.changeTimeoutMs ?? CHANGE_TIMEOUT_MS
-  const base = options.baseUrl.replace(/\/+$/, '')
-
-  async function call<T>(
-    path: string,
-    signal?: AbortSignal,
-    init: { method?: 'POST' | 'DELETE'; body?: unknown; actor?: string } = {},
-  ) {
-    const headers: Record<string, string> = init.actor ? { 'x-spark-actor': init.actor } : {}
-    const res = await callJson<T>(`${base}${path}`, {
-      service: 'swap-controller',
-      method: init.method,
-      body: init.body,
-      headers,
-      signal,
-      timeoutMs: init.method ? changeTimeoutMs : timeoutMs,
-      dispatcher: pool,
-    })
-    if (res.status >= 400) {
-      const extra = typeof res.body === 'object' && res.body !== null ? (res.body as Record<string, unknown>) : {}
-      const fields = fieldsOf(res.body)
-      throw new ModelsSourceError(res.status, messageOf(res.body, res.status, fields), fields, extra)
-    }
-    return res.body
-  }
+  const controller = createControllerCall(
+    { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 10_000, connections: 4, pool: options.pool },
+    (r) => {
+      const extra = typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {}
+      const fields = fieldsOf(r.body)
+      // A 422 whose detail is the field list has no sentence of its own: say the fields.
+      const message = messageOf(r.body, r.status) ?? (fields.length ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : r.message)
+      return new ModelsSourceError(r.status, message, fields, extra)
+    },
+  )
+  // Changes get the long deadline: a delete waits for every node.
+  const call = <T,>(path: string, signal?: AbortSignal, init: ControllerRequest = {}) =>
+    controller.call<T>(path, signal, init.method ? { timeoutMs: changeTimeoutMs, ...init } : init)
 
   return {
     menu: (signal) => call<ModelMenu>('/api/models', signal),
@@ -107,6 +87,6 @@ export function createModelsSource(options: ModelsSourceOptions): ModelsSource &
     remove: (key, actor, signal) =>
       call<DeleteAnswer>(`/api/models/${encodeURIComponent(key)}`, signal, { method: 'DELETE', actor }),
     add: (card, actor, signal) => call<CustomModel>('/api/models', signal, { method: 'POST', body: card, actor }),
-    close: () => pool.close(),
+    close: () => controller.close(),
   }
 }

@@ -4,8 +4,8 @@
  * run on this path through the harness; proxy-portable.test.ts runs them on the other one.
  */
 import { request } from 'node:http'
-import { afterEach, describe, expect, it } from 'vitest'
-import { listen, type Listening, rawRequest, readBody, startGateway } from '../testing/harness.ts'
+import { describe, expect, it } from 'vitest'
+import { listen, rawRequest, readBody, startGateway } from '../testing/harness.ts'
 import { trackServers } from '../testing/tracked.ts'
 
 const track = trackServers()

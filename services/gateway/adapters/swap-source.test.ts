@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { closedPort, type Handler, json, useControllerStandIn } from '../testing/controller-stand-in.ts'
 import { AppError } from '../../../shared/errors.ts'
 import {
   fitsAnswer,
@@ -14,47 +13,10 @@ import {
 import { SwapSourceError } from '../../../ui/swap/source.ts'
 import { createSwapSource } from './swap-source.ts'
 
-interface Seen {
-  method: string
-  url: string
-  headers: IncomingMessage['headers']
-  body: string
-}
+const startController = useControllerStandIn()
 
-type Handler = (req: Seen, res: ServerResponse) => void
-
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-/** A controller stand-in on 127.0.0.1:0 that records each request and answers with `handler`. */
-async function controller(handler: Handler) {
-  const seen: Seen[] = []
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const s = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() }
-      seen.push(s)
-      handler(s, res)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  const source = createSwapSource({ baseUrl: `http://127.0.0.1:${port}/`, timeoutMs: 300 })
-  cleanups.push(async () => {
-    await source.close()
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  return { seen, source, port }
-}
-
-const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
-  res.writeHead(status, { 'content-type': type })
-  res.end(JSON.stringify(body))
-}
+/** The controller stand-in, with the source under test pointed at it. */
+const controller = (handler: Handler) => startController(handler, (url) => createSwapSource({ baseUrl: url, timeoutMs: 300 }))
 
 /** Answers each path with what the controller would. */
 const routes: Handler = (req, res) => {
@@ -184,12 +146,9 @@ describe('swap source over HTTP', () => {
   })
 
   it('rejects at once when nothing listens on the address', async () => {
-    const probe = createServer()
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const { port } = probe.address() as AddressInfo
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const port = await closedPort()
     const source = createSwapSource({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 })
-    cleanups.push(() => source.close())
+    onTestFinished(() => source.close())
     const started = Date.now()
     const err = await source.catalog().catch((e: unknown) => e)
     expect(Date.now() - started).toBeLessThan(2000)

@@ -3,7 +3,7 @@
  * reaches the controller directly (not through its own proxy), as the dashboard's actor.
  */
 import type { Agent } from 'undici'
-import { callJson, createPool } from '../../../shared/http-client.ts'
+import { type ControllerRequest, createControllerCall } from './controller-call.ts'
 import {
   type AuditEntry,
   type CatalogList,
@@ -24,39 +24,16 @@ export interface SwapSourceOptions {
   pool?: Agent
 }
 
-/** The message of any of our error bodies: problem+json `detail`, `{detail}`, or the OpenAI envelope. */
-function messageOf(body: unknown, status: number): string {
-  const b = body as { detail?: unknown; title?: unknown; error?: { message?: unknown } } | null
-  for (const m of [b?.detail, b?.error?.message, b?.title]) if (typeof m === 'string' && m) return m
-  return `The swap-controller answered ${status}.`
-}
-
 export function createSwapSource(options: SwapSourceOptions): SwapSource & { close(): Promise<void> } {
-  const pool = options.pool ?? createPool({ connections: 8 })
-  const timeoutMs = options.timeoutMs ?? 8000
-  const base = options.baseUrl.replace(/\/+$/, '')
-
-  async function call<T>(
-    path: string,
-    signal?: AbortSignal,
-    init: { method?: 'POST' | 'DELETE'; body?: unknown; actor?: string } = {},
-  ) {
-    const headers: Record<string, string> = init.actor ? { 'x-spark-actor': init.actor } : {}
-    const res = await callJson<T>(`${base}${path}`, {
-      service: 'swap-controller',
-      method: init.method,
-      body: init.body ?? (init.method === 'POST' ? {} : undefined),
-      headers,
-      signal,
-      timeoutMs,
-      dispatcher: pool,
-    })
-    if (res.status >= 400) {
-      const extra = typeof res.body === 'object' && res.body !== null ? (res.body as Record<string, unknown>) : {}
-      throw new SwapSourceError(res.status, messageOf(res.body, res.status), extra)
-    }
-    return res.body
-  }
+  const controller = createControllerCall(
+    { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 8000, connections: 8, pool: options.pool },
+    (r) => {
+      const extra = typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {}
+      return new SwapSourceError(r.status, r.message, extra)
+    },
+  )
+  const call = <T,>(path: string, signal?: AbortSignal, init: ControllerRequest = {}) =>
+    controller.call<T>(path, signal, { ...init, body: init.body ?? (init.method === 'POST' ? {} : undefined) })
 
   return {
     catalog: (signal) => call<CatalogList>('/api/swap/models?history=5', signal),
@@ -75,6 +52,6 @@ export function createSwapSource(options: SwapSourceOptions): SwapSource & { clo
     cancel: (actor, signal) => call<JobView>('/api/swap/cancel', signal, { method: 'POST', actor }),
     lock: (signal) => call<LockView>('/api/swap/lock', signal),
     forceReleaseLock: (actor, signal) => call<LockView>('/api/swap/lock?force=true', signal, { method: 'DELETE', actor }),
-    close: () => pool.close(),
+    close: () => controller.close(),
   }
 }

@@ -9,8 +9,8 @@ import { createLogger } from '../../../shared/logger.ts'
 import { Secret } from '../../../shared/secret.ts'
 import { createCoordination } from '../domain/coordination/service.ts'
 import { swapEvent, verifySignature, type RetryPolicy } from '../domain/coordination/webhook.ts'
-import { openSwapStore, type SwapStore } from './store/store.ts'
-import { createWebhookSender, type WebhookSender } from './webhook-sender.ts'
+import { openSwapStore } from './store/store.ts'
+import { createWebhookSender } from './webhook-sender.ts'
 
 interface Received {
   headers: IncomingHttpHeaders

@@ -11,7 +11,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
-import type { CatalogEntry, LoadHistory, LoadRecord, Recipe, RecipeCatalog } from '../domain/catalog/types.ts'
+import type { CatalogEntry, LoadHistory, LoadRecord, RecipeCatalog } from '../domain/catalog/types.ts'
 import { GB10_NODE_MEMORY_BYTES } from '../domain/catalog/memory.ts'
 import { buildMenu, type MenuEntry } from '../domain/models/menu.ts'
 import type { ModelService } from '../domain/models/service.ts'

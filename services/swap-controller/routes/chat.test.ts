@@ -6,7 +6,6 @@ import { createReadiness } from '../../../shared/readiness.ts'
 import { createService } from '../../../shared/service.ts'
 import { createVllmProxy } from '../adapters/vllm-proxy.ts'
 import { createInflight } from '../domain/chat/inflight.ts'
-import type { JobView } from '../domain/swap/view.ts'
 import { chatRoutes, type ChatRouteDeps } from './chat.ts'
 
 /** A fake vLLM whose behaviour each test picks by the prompt it sends. */

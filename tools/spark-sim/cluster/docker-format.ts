@@ -7,7 +7,6 @@ import { humanDuration, type SimContainer } from './node-state.ts'
 /** `docker ps` row fields as the CLI's ContainerContext names them. */
 export function psFields(c: SimContainer, noTrunc: boolean, now = Date.now()): Record<string, string> {
   const created = c.createdAt
-  const p = (n: number) => String(n).padStart(2, '0')
   const createdAt = `${created.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`
   return {
     ID: noTrunc ? c.id : c.id.slice(0, 12),

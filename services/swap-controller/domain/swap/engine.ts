@@ -14,7 +14,6 @@ import { recordFinished } from './record.ts'
 import { runSwap, type RunContext, type RunSlot } from './run.ts'
 import { jobView, progressView } from './view.ts'
 import type {
-  DryRunAnswer,
   StartedAnswer,
   StopAnswer,
   StopRequest,
