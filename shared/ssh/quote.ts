@@ -74,6 +74,19 @@ export function absolutePathProblem(value: unknown): string | null {
   return null
 }
 
+/** Top-level directories that hold the system, never a model: a bind mount of one would expose it. */
+const SYSTEM_DIRS = new Set(['bin', 'boot', 'dev', 'etc', 'lib', 'lib64', 'proc', 'root', 'run', 'sbin', 'sys', 'usr', 'var'])
+
+/** A model's own folder on the Sparks: an absolute path as above, below `/`, not a system directory. */
+export function modelFolderProblem(value: unknown): string | null {
+  const problem = absolutePathProblem(value)
+  if (problem) return problem
+  const top = (value as string).split('/')[1] ?? ''
+  if (top === '') return 'must be a model folder, not `/`'
+  if (SYSTEM_DIRS.has(top)) return `must be a model folder, not under the system directory /${top}`
+  return null
+}
+
 export function assertAbsolutePath(value: unknown, field = 'path'): string {
   const problem = absolutePathProblem(value)
   if (problem) throw invalid(field, problem)

@@ -3,7 +3,7 @@
  * asked of the controller. Repo ids and paths use the same validators as the SSH layer, so nothing
  * the page lets through is refused later for a different reason; a hostile value never leaves here.
  */
-import { absolutePathProblem, assertModelId, assertSafeName } from '../../shared/ssh/quote.ts'
+import { assertModelId, assertSafeName, modelFolderProblem } from '../../shared/ssh/quote.ts'
 
 const passes = (check: () => unknown) => {
   try {
@@ -20,7 +20,7 @@ export const isRepo = (v: unknown): v is string => passes(() => assertModelId(v)
 export const isModelKey = (v: unknown): v is string => passes(() => assertSafeName(v))
 export const isDownloadId = (v: unknown): v is string => typeof v === 'string' && /^dl_[a-f0-9]{12}$/.test(v)
 /** Why a local path is refused, or null. */
-export const localPathProblem = (v: string) => absolutePathProblem(v)
+export const localPathProblem = (v: string) => modelFolderProblem(v)
 /** The controller's display-name rule: no quotes, `;`, `$`, backticks or line breaks. */
 export const isDisplayName = (v: string) => /^[\p{L}\p{N}][\p{L}\p{N} _.,:+()/-]{0,199}$/u.test(v)
 /** What the suggestion box may search for: the characters of a repo id, nothing else. */

@@ -7,7 +7,7 @@
  * Launch settings stay in recipes: a card without a recipe is listed as `needs_setup`.
  */
 import { z } from 'zod'
-import { absolutePathProblem, assertModelId, assertSafeName } from '../../../../shared/ssh/quote.ts'
+import { assertModelId, assertSafeName, modelFolderProblem } from '../../../../shared/ssh/quote.ts'
 import { displayNameProblem, modelIdProblem, servedNameProblem } from '../catalog/schema.ts'
 import { keyForRepo } from './ids.ts'
 
@@ -33,7 +33,7 @@ const checked = (problem: (v: string) => string | null) =>
   })
 
 const pathProblem = (v: string) => {
-  const p = absolutePathProblem(v)
+  const p = modelFolderProblem(v)
   return p ? `${p} (an absolute path on the Sparks)` : null
 }
 

@@ -102,7 +102,7 @@ describe('custom model cards (POST /api/models)', () => {
     expect(parse({ repo: 'org/name', local_path: '/data/x' }).success).toBe(false)
   })
 
-  it.each(['relative/path', '/data/../etc', '/data/./x', '/data/$(id)', '/data/`id`', '/data/a;b', '/data/a\nb', '/data//x', '/data/a b'])(
+  it.each(['relative/path', '/data/../etc', '/data/./x', '/data/$(id)', '/data/`id`', '/data/a;b', '/data/a\nb', '/data//x', '/data/a b', '/', '/etc', '/root/models', '/proc/1'])(
     'refuses the local path %j',
     (local_path) => {
       const r = parse({ local_path })
