@@ -55,7 +55,7 @@ async function startCompiled(out: string, dataDir: string, cleanups: Cleanups) {
   const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [SERVICES[n].urlEnv, `http://127.0.0.1:${ports[n]}`]))
   const children = new Map<ServiceName, ChildProcess>()
   for (const name of SERVICE_NAMES) {
-    const child = spawn(process.execPath, [join(out, 'services', name, 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICES[name].nodeFlags, join(out, 'services', name, 'main.js')], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -46,7 +46,7 @@ export const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '
 function commandFor(runtime: Runtime, name: ServiceName): [string, string[]] {
   const entry = `services/${name}/main.ts`
   if (runtime === 'deno') return [`${REPO_ROOT}node_modules/.bin/deno`, ['run', ...DENO_PERMISSIONS, entry]]
-  return [process.execPath, ['--import', 'tsx', entry]]
+  return [process.execPath, [...SERVICES[name].nodeFlags, '--import', 'tsx', entry]]
 }
 
 export async function launchStack(options: StackOptions = {}): Promise<Stack> {
