@@ -1,7 +1,7 @@
 /** `GET /api/swap/{id}/stream` and `POST /api/swap/{key}/validate` through buildApp, with a real engine and fakes. */
 import { afterEach, describe, expect, it } from 'vitest'
+import { lockedCoordination } from '../testing/engine-parts.ts'
 import { stringify } from 'yaml'
-import { AppError } from '../../../shared/errors.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { sseReader } from '../../../ui/fixtures/sse.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
@@ -82,13 +82,7 @@ function setup(driver: Partial<ClusterDriver> = {}, telemetry?: TelemetryPoller)
       logExcerpt: async () => null,
       ...driver,
     },
-    coordination: {
-      assertSwapAllowed: (token) => {
-        if (state.locked && token !== 'secret') throw new AppError(423, 'swap_locked', 'The swap lock is held.', { extra: { lock: { held: true } } })
-      },
-      recordAudit: (e) => (calls.audits.push({ ...e }), {}) as never,
-      enqueueWebhook: () => null,
-    },
+    coordination: lockedCoordination(state, calls.audits),
     loads: { start: () => undefined, finish: () => true, recentLoads: async () => [] },
     loadedModels: async () => state.loaded,
     inventory: {

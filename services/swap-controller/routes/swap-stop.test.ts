@@ -1,31 +1,17 @@
 /** `POST /api/swap/stop` through buildApp, with a real engine and a fake driver. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
-import { AppError } from '../../../shared/errors.ts'
+import { testRecipe, lockedCoordination } from '../testing/engine-parts.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createVllmClient } from '../adapters/vllm-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
-import { parseRecipe } from '../domain/catalog/recipe.ts'
 import { buildInventory } from '../domain/inventory.ts'
 import { createInflight } from '../domain/chat/inflight.ts'
 import { createSwapEngine, type SwapEngineDeps } from '../domain/swap/engine.ts'
 import { SwapFailure, type ClusterDriver } from '../domain/swap/ports.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
 
-const recipe = (key: string, served: string) =>
-  parseRecipe(
-    stringify({
-      recipe_version: '1',
-      name: key,
-      model: `org/${key}`,
-      container: 'vllm-node',
-      solo_only: true,
-      command: `vllm serve org/${key} --served-model-name ${served}\n`,
-      spark_control: { weights_gib: 10 },
-    }),
-    { file: `${key}.yaml` },
-  )
+const recipe = testRecipe
 
 const closers: Array<() => unknown> = []
 afterEach(async () => {
@@ -47,13 +33,7 @@ function setup(driver: Partial<ClusterDriver> = {}, extra: Partial<SwapEngineDep
       logExcerpt: async () => null,
       ...driver,
     },
-    coordination: {
-      assertSwapAllowed: (token) => {
-        if (state.locked && token !== 'secret') throw new AppError(423, 'swap_locked', 'The swap lock is held.', { extra: { lock: { held: true } } })
-      },
-      recordAudit: (e) => (calls.audits.push({ ...e }), {}) as never,
-      enqueueWebhook: () => null,
-    },
+    coordination: lockedCoordination(state, calls.audits),
     loads: { start: () => undefined, finish: () => true, recentLoads: async () => [] },
     loadedModels: async () => ['old-model'],
     inventory: {

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
-import { parseRecipe } from '../catalog/recipe.ts'
-import type { CatalogEntry } from '../catalog/types.ts'
+import { testRecipe } from '../../testing/engine-parts.ts'
 import { createSwapEngine, type SwapEngineDeps } from './engine.ts'
 import type { SwapPlan } from './plan.ts'
 import { SwapFailure, type ClusterDriver } from './ports.ts'
 
 const GIB = 2 ** 30
-const entry = (key: string, served: string): CatalogEntry =>
-  parseRecipe(
-    stringify({
-      recipe_version: '1',
-      name: key,
-      model: `org/${key}`,
-      container: 'vllm-node',
-      solo_only: true,
-      command: `vllm serve org/${key} --served-model-name ${served}\n`,
-      spark_control: { weights_gib: 10 },
-    }),
-    { file: `${key}.yaml` },
-  )
+const entry = testRecipe
 
 interface Calls {
   launches: string[]
