@@ -143,12 +143,21 @@ describe('parakeet emulator: transcription', () => {
 })
 
 describe('parakeet emulator: no speech', () => {
-  it('returns no text and no speakers for silence, a steady tone and white noise', async () => {
-    const files = ['silence', 'tone', 'noise'].map((n) => join(dir, `${n}.wav`))
+  it('returns no text and no speakers for silence, a steady tone and white, pink and brown noise', async () => {
     const base = ['-n', '-r', '16000', '-c', '1', '-b', '16']
-    await runToolOk('sox', [...base, files[0]!, 'trim', '0', '2'])
-    await runToolOk('sox', [...base, files[1]!, 'synth', '2', 'sine', '440'])
-    await runToolOk('sox', [...base, files[2]!, 'synth', '2', 'whitenoise', 'vol', '0.1'])
+    const makers: Array<[string, string[]]> = [
+      ['silence', ['trim', '0', '2']],
+      ['tone', ['synth', '2', 'sine', '440']],
+    ]
+    // sox draws new noise each run; several files of each colour so a lucky draw cannot pass.
+    for (const colour of ['whitenoise', 'pinknoise', 'brownnoise'])
+      for (const vol of ['0.1', '0.5']) makers.push([`${colour}-${vol}`, ['synth', '2', colour, 'vol', vol]])
+    const files: string[] = []
+    for (const [name, effect] of makers) {
+      const file = join(dir, `${name}.wav`)
+      await runToolOk('sox', [...base, file, ...effect])
+      files.push(file)
+    }
     for (const file of files) {
       expect(await (await post('/v1/audio/transcriptions', file)).json()).toEqual({ text: '' })
       const d = (await (await post('/v1/audio/diarize-chunk', file)).json()) as { segments: unknown[]; speakers_detected: unknown[] }
