@@ -7,6 +7,7 @@ import { type Context, Hono } from 'hono'
 import { AppError } from '../shared/errors.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
+import { FlashNotices } from './flash.ts'
 import { type Asset, assetUrl, loadAssets, serveAsset } from './assets.ts'
 import { type Chrome, Layout } from './layout/layout.tsx'
 import { Placeholder } from './components/placeholder.tsx'
@@ -66,6 +67,7 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   const chrome: Chrome = {
     simulated: deps.simulated,
     controlsOpen: deps.controlsOpen ?? true,
+    notices: new FlashNotices(),
     urls: {
       htmx: assetUrl(assets.htmx),
       sse: assetUrl(assets.sse),

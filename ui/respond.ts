@@ -2,7 +2,9 @@
 import type { Context } from 'hono'
 import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
-import type { Chrome } from './layout/layout.tsx'
+import type { Notice } from './components/notice.tsx'
+import { FLASH_PARAM } from './flash.ts'
+import { type Chrome, UNLOCK_NOTES } from './layout/layout.tsx'
 import { toHtml } from './status-stream.tsx'
 
 /**
@@ -37,8 +39,16 @@ export const chromeFor = (chrome: Chrome, c: Context<AppEnv>): Chrome => ({
   ...chrome,
   viewer: c.var.actor ?? null,
   here: c.req.path,
-  unlockRefused: c.req.query('unlock') === 'refused',
+  unlockNote: UNLOCK_NOTES.find((n) => n === c.req.query('unlock')) ?? null,
+  flash: chrome.notices?.take(c.req.query(FLASH_PARAM)) ?? null,
 })
+
+/**
+ * The answer to a plain form post (no JavaScript): back to `path` (303), carrying what the action
+ * came to so that page can say it.
+ */
+export const backTo = (c: Context<AppEnv>, chrome: Chrome, path: string, notice: Notice | null) =>
+  c.redirect(chrome.notices ? chrome.notices.redirectPath(path, notice) : path, 303)
 
 /**
  * A read for a page that may fail: logged with the request's id, and null to the page, which then

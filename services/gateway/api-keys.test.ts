@@ -123,6 +123,43 @@ describe('a dashboard action with a key', () => {
   })
 })
 
+describe('a dashboard form posted without JavaScript and refused', () => {
+  const plainForm = (url: string, headers: Record<string, string>) =>
+    rawRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,*/*', ...headers },
+      body: 'recipe=llama-70b',
+    })
+
+  it('goes back to the page it came from, saying a key (or the admin scope) is needed; nothing starts', async () => {
+    const fake = fakeSwapSource()
+    const dashboard = buildDashboard({
+      getStatus: () => Promise.resolve(sampleStatus(new Date())),
+      simulated: true,
+      logger: silentLogger(),
+      shutdown: new AbortController().signal,
+      swap: fake.source,
+      controlsOpen: false,
+    })
+    const gw = await track(startGateway({}, { auth: auth(['admin']), dashboard }))
+    const from = { referer: `${gw.url}/ui/swap?notice=old` }
+    const none = await plainForm(`${gw.url}/ui/actions/swap`, from)
+    expect(none.status).toBe(303)
+    expect(none.headers.location).toBe('/ui/swap?unlock=needed')
+    const chat = await plainForm(`${gw.url}/ui/actions/swap`, { ...from, cookie: `sc_key=${CHAT_KEY}` })
+    expect(chat.headers.location).toBe('/ui/swap?unlock=not-admin')
+    // No usable Referer: home. htmx and scripts get the error itself, in the problem style.
+    expect((await plainForm(`${gw.url}/ui/actions/swap`, {})).headers.location).toBe('/?unlock=needed')
+    const htmx = await plainForm(`${gw.url}/ui/actions/swap`, { ...from, 'hx-request': 'true' })
+    expect(htmx.status).toBe(401)
+    expect(htmx.headers['content-type']).toContain('application/problem+json')
+    expect(fake.calls.filter((c) => c.method === 'start')).toEqual([])
+    const page = await rawRequest(`${gw.url}/ui/swap?unlock=not-admin`, { headers: { cookie: `sc_key=${CHAT_KEY}` } })
+    expect(page.body).toContain('data-unlock="not-admin"')
+    expect(page.body).toContain('lacks the admin scope')
+  })
+})
+
 describe('the dashboard unlock form', () => {
   const form = (url: string, body: string, headers: Record<string, string> = {}) =>
     rawRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body })

@@ -20,7 +20,7 @@ import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
 import { createFrontDoor, createProxyPolicy, crossSiteRefused, type FrontDoor } from './routes/front-door.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { statusRoutes } from './routes/status.ts'
-import { unlockRoutes } from './routes/unlock.ts'
+import { refusedFormRedirect, unlockRoutes } from './routes/unlock.ts'
 
 export const SERVICE_NAME = 'gateway'
 const VERSION = '0.1.0'
@@ -148,11 +148,18 @@ const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** The key check for the routes the gateway answers itself (the dashboard's actions). */
 const keyGuard = (auth: ApiKeyAuth): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const actor = auth.check(groupFor(c.req.method, c.req.path, null), {
-    authorization: c.req.header('authorization') ?? null,
-    apiKey: c.req.header('x-api-key') ?? null,
-    cookie: c.req.header('cookie') ?? null,
-  })
+  let actor: string | null
+  try {
+    actor = auth.check(groupFor(c.req.method, c.req.path, null), {
+      authorization: c.req.header('authorization') ?? null,
+      apiKey: c.req.header('x-api-key') ?? null,
+      cookie: c.req.header('cookie') ?? null,
+    })
+  } catch (err) {
+    const back = refusedFormRedirect(c, err)
+    if (back) return back
+    throw err
+  }
   if (actor !== null) c.set('actor', actor)
   await next()
 }

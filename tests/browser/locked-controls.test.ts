@@ -2,7 +2,8 @@
  * With API keys on for the admin group, in a real browser on the real stack: a switch from the
  * dashboard without a key is refused with a message saying how to unlock (not silently ignored);
  * a key without the admin scope is refused too; after unlocking with an admin key the same click
- * switches the model, and the audit log names the key.
+ * switches the model, and the audit log names the key. The same holds without JavaScript: every
+ * form posts, and the page it lands back on says what the click came to.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
@@ -91,4 +92,42 @@ describe('dashboard controls behind an admin key', () => {
     expect((await page.context().cookies()).find((c) => c.name === 'sc_key')).toBeUndefined()
     await page.close()
   }, 30_000)
+
+  it('works without JavaScript: a refusal lands back on the page saying why, and an unlocked switch goes through', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    const loaded = (await (await fetch(fixture.url('/api/status'))).json()).loaded_model as string
+    const target = Object.keys(SIM_RECIPES).find((k) => !SIM_RECIPES[k]!.clusterOnly && SIM_RECIPES[k]!.servedModelName !== loaded)!
+    const confirm = async () => {
+      await page.goto(fixture.url(`/ui/swap?recipe=${target}`))
+      await Promise.all([page.waitForURL(/\/ui\/swap\?/), page.click('[data-action="confirm-swap"]')])
+    }
+
+    await confirm()
+    expect(page.url()).toMatch(/\/ui\/swap\?unlock=needed$/)
+    expect(await page.textContent('[data-unlock="needed"]')).toContain('unlock the controls with an API key first')
+
+    await unlock(page, ADMIN_KEY)
+    const admin = { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY }
+    const taken = await fetch(fixture.url('/api/swap/lock'), { method: 'POST', headers: admin, body: '{"holder":"nightly-eval"}' })
+    expect(taken.status).toBe(200)
+    await confirm()
+    expect(page.url()).toMatch(/\/ui\/swap\?notice=/)
+    expect(await page.textContent('main [data-notice="warn"]')).toContain('nightly-eval')
+    await page.reload()
+    expect(await page.locator('main [data-notice]').count()).toBe(0)
+
+    await Promise.all([page.waitForURL(/\/ui\/swap$/), page.click('[data-action="release-lock"]')])
+    expect(await page.locator('[data-lock-held]').count()).toBe(0)
+    await confirm()
+    expect(page.url()).toMatch(/\/ui\/swap$/)
+    await expect
+      .poll(async () => (await (await fetch(fixture.url('/api/status'))).json()).loaded_model, { timeout: 60_000 })
+      .toBe(SIM_RECIPES[target]!.servedModelName)
+    await page.reload()
+    expect(await page.getAttribute('#swap-progress', 'data-outcome')).toBe('ready')
+    await page.goto(fixture.url('/ui/history'))
+    expect(await page.textContent('tr[data-action="lock.force_release"]')).toContain('dashboard:ops-laptop')
+    await context.close()
+  }, 120_000)
 })

@@ -3,7 +3,17 @@
  * Scripts are local files (see assets.ts) and `defer`red so the page paints before they run.
  */
 import type { Child } from 'hono/jsx'
+import { type Notice, NoticeBox } from '../components/notice.tsx'
+import type { FlashNotices } from '../flash.ts'
 import { Nav, type PageId } from './nav.tsx'
+
+/**
+ * `refused`: the unlock form was sent a key the gateway does not know. `needed` and `not-admin`: a
+ * form posted without JavaScript was refused for want of a key, or of the admin scope (with
+ * JavaScript, the page says so in place).
+ */
+export const UNLOCK_NOTES = ['refused', 'needed', 'not-admin'] as const
+export type UnlockNote = (typeof UNLOCK_NOTES)[number]
 
 export interface Chrome {
   simulated: boolean
@@ -13,8 +23,12 @@ export interface Chrome {
   viewer?: string | null
   /** This page's path, to come back to after unlocking. */
   here?: string
-  /** The unlock form was just sent a key the gateway does not know. */
-  unlockRefused?: boolean
+  /** Why the browser was just sent back to unlock (`?unlock=`): a key refused, or an action that needs one. */
+  unlockNote?: UnlockNote | null
+  /** What a form sent without JavaScript came to, shown once on the page it lands back on. */
+  flash?: Notice | null
+  /** Where those answers wait for that page (read by chromeFor, not rendered). */
+  notices?: FlashNotices
   urls: { htmx: string; sse: string; css: string; script: string; icon: string }
 }
 
@@ -51,7 +65,7 @@ export function Layout(props: { title: string; current: PageId | null; chrome: C
         </a>
         <header class="site-header">
           {chrome.simulated ? <SimulatedBanner /> : null}
-          {chrome.controlsOpen ? <OpenControlsBanner /> : <KeyBanner viewer={chrome.viewer ?? null} here={chrome.here ?? '/'} refused={chrome.unlockRefused ?? false} />}
+          {chrome.controlsOpen ? <OpenControlsBanner /> : <KeyBanner viewer={chrome.viewer ?? null} here={chrome.here ?? '/'} note={chrome.unlockNote ?? null} />}
           <div class="brand-row">
             <a class="brand" href="/">
               Spark Control
@@ -62,6 +76,7 @@ export function Layout(props: { title: string; current: PageId | null; chrome: C
         <main id="main" class="main" tabindex={-1}>
           {/* Where a refused or failed action says why (dashboard.js fills it; htmx swaps only 2xx). */}
           <p id="action-error" class="notice notice-bad" role="alert" hidden></p>
+          <NoticeBox notice={chrome.flash} />
           {props.children}
         </main>
         <footer class="site-footer">
@@ -113,10 +128,37 @@ function OpenControlsBanner() {
  * the key, or the form to unlock the controls with one. The key goes to the gateway once and is
  * kept in an HttpOnly cookie; this page never holds it.
  */
-function KeyBanner({ viewer, here, refused }: { viewer: string | null; here: string; refused: boolean }) {
+const UNLOCK_TEXT: Record<UnlockNote, Child> = {
+  refused: (
+    <>
+      <strong>That key was not accepted</strong> (unknown or revoked). Nothing was kept.
+    </>
+  ),
+  needed: (
+    <>
+      <strong>Nothing was changed:</strong> unlock the controls with an API key first.
+    </>
+  ),
+  'not-admin': (
+    <>
+      <strong>Nothing was changed:</strong> the key this browser unlocked with lacks the admin scope.
+    </>
+  ),
+}
+
+function UnlockNoteLine({ note }: { note: UnlockNote | null }) {
+  return note ? (
+    <p role="alert" data-unlock={note}>
+      {UNLOCK_TEXT[note]}
+    </p>
+  ) : null
+}
+
+function KeyBanner({ viewer, here, note }: { viewer: string | null; here: string; note: UnlockNote | null }) {
   if (viewer) {
     return (
       <div class="banner banner-key" role="note" data-banner="unlocked">
+        <UnlockNoteLine note={note} />
         <p>
           Controls unlocked with the API key <strong>{viewer}</strong>.
         </p>
@@ -130,11 +172,7 @@ function KeyBanner({ viewer, here, refused }: { viewer: string | null; here: str
   }
   return (
     <div class="banner banner-key" role="note" data-banner="locked">
-      {refused ? (
-        <p role="alert" data-unlock="refused">
-          <strong>That key was not accepted</strong> (unknown or revoked). Nothing was kept.
-        </p>
-      ) : null}
+      <UnlockNoteLine note={note} />
       <form method="post" action="/ui/unlock" class="unlock-form">
         <label for="unlock-key">Switching models and other changes need an API key with the admin scope.</label>
         <input id="unlock-key" name="key" type="password" autocomplete="off" required maxlength={256} placeholder="sc_…" />

@@ -3,11 +3,11 @@
  * It is listed as needing a recipe until one launches it. Refusals come back in this same box,
  * with what was typed kept.
  */
-import { type ModelsNotice, NoticeBox } from './notice.tsx'
+import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
 
 export interface AddData {
-  notice?: ModelsNotice | null
+  notice?: Notice | null
   values?: { repo?: string; local_path?: string; name?: string }
 }
 

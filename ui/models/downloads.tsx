@@ -4,7 +4,7 @@
  * started from the API or another tab shows up too.
  */
 import { gib } from '../swap/format.ts'
-import { type ModelsNotice, NoticeBox } from './notice.tsx'
+import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
 import type { DownloadView } from './source.ts'
 import { isDownloadId } from './validate.ts'
@@ -27,7 +27,7 @@ export interface DownloadsData {
 }
 
 /** Beside the self-refreshing panel (which would wipe it within seconds); actions replace it out of band. */
-export function DownloadsNotice({ notice, oob = false }: { notice: ModelsNotice | null; oob?: boolean }) {
+export function DownloadsNotice({ notice, oob = false }: { notice: Notice | null; oob?: boolean }) {
   return (
     <div id="downloads-notice" hx-swap-oob={oob ? 'true' : undefined}>
       <NoticeBox notice={notice} />

@@ -239,6 +239,22 @@ describe('deleting', () => {
     expect(html).not.toContain('data-model="Qwen--Qwen3-4B-Instruct-2507"')
   })
 
+  it('without htmx, lands back on the models page saying what the delete came to, once', async () => {
+    const fake = fakeModelsSource()
+    const app = dashboard(fake)
+    const { res } = await post(app, '/ui/actions/models/delete', { key: 'Qwen--Qwen3-4B-Instruct-2507' }, false)
+    expect(res.status).toBe(303)
+    const back = res.headers.get('location')!
+    expect(back).toMatch(/^\/ui\/models\?notice=/)
+    const { html } = await get(app, back)
+    expect(html).toContain('data-notice="good"')
+    expect(html).toContain('its weights were removed from every Spark')
+    expect(html).toContain('<li>spark-1: removed</li>')
+    expect((await get(app, back)).html).not.toContain('data-notice="good"')
+    const bad = await post(app, '/ui/actions/models/add', { repo: '', local_path: '' }, false)
+    expect((await get(app, bad.res.headers.get('location')!)).html).toContain('Nothing was added:')
+  })
+
   it('shows a refusal (loaded, swapping) with the controller message, and a 502 node by node', async () => {
     const fake = fakeModelsSource()
     fake.fail.remove = new ModelsSourceError(409, 'gpt-oss-120b is part of the running swap; wait for it to end.')

@@ -11,14 +11,15 @@ import type { AppEnv } from '../../shared/service.ts'
 import { actorOf, isHtmx } from '../actions.ts'
 import type { Chrome } from '../layout/layout.tsx'
 import { ModelsPage } from '../pages/models.tsx'
-import { chromeFor, fragment, page, pageReader } from '../respond.ts'
+import { backTo, chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
 import { AddForm } from './add-form.tsx'
 import { DeleteConfirm, nodeResults } from './delete-confirm.tsx'
 import { DownloadConfirm, SuggestionOptions } from './download-form.tsx'
 import { Downloads, DownloadsNotice } from './downloads.tsx'
 import { ModelList, deletable } from './model-list.tsx'
-import { type ModelsNotice, NoticeBox, refusal } from './notice.tsx'
+import { type Notice, NoticeBox } from '../components/notice.tsx'
+import { refusal } from './notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
 import { type DeleteAnswer, type ModelMenu, type ModelsSource, ModelsSourceError, type NewCard } from './source.ts'
 import { field, isDisplayName, isDownloadId, isModelKey, isRepo, isSuggestQuery, localPathProblem } from './validate.ts'
@@ -104,7 +105,7 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
 
   app.post(MODELS_PATHS.download, async (c) => {
     const repo = field(await form(c), 'repo')
-    let notice: ModelsNotice | null = null
+    let notice: Notice | null = null
     if (!isRepo(repo)) notice = { tone: 'bad', text: NOT_A_REPO }
     else {
       try {
@@ -113,14 +114,14 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
         notice = refusal(err)
       }
     }
-    if (!isHtmx(c)) return c.redirect(MODELS_PATHS.page, 303)
+    if (!isHtmx(c)) return backTo(c, chrome, MODELS_PATHS.page, notice)
     const html = await toHtml(<>{<Downloads data={{ downloads: await downloadsOf(c) }} />}<DownloadsNotice notice={notice} oob /></>)
     return fragment(c, `${html}<div id="download-confirm" hx-swap-oob="true"></div>`)
   })
 
   app.post(MODELS_PATHS.cancelDownload, async (c) => {
     const id = field(await form(c), 'id')
-    let notice: ModelsNotice | null = null
+    let notice: Notice | null = null
     if (!isDownloadId(id)) notice = { tone: 'bad', text: 'That is not a download of this dashboard.' }
     else {
       try {
@@ -129,13 +130,13 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
         notice = refusal(err)
       }
     }
-    if (!isHtmx(c)) return c.redirect(MODELS_PATHS.page, 303)
+    if (!isHtmx(c)) return backTo(c, chrome, MODELS_PATHS.page, notice)
     return fragment(c, <>{<Downloads data={{ downloads: await downloadsOf(c) }} />}<DownloadsNotice notice={notice} oob /></>)
   })
 
   app.post(MODELS_PATHS.remove, async (c) => {
     const key = field(await form(c), 'key')
-    let notice: ModelsNotice
+    let notice: Notice
     if (!isModelKey(key)) notice = { tone: 'bad', text: 'Pick a model from the list first.' }
     else {
       try {
@@ -147,7 +148,7 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
         if (nodes) notice.items = nodeResults(nodes)
       }
     }
-    if (!isHtmx(c)) return c.redirect(MODELS_PATHS.page, 303)
+    if (!isHtmx(c)) return backTo(c, chrome, MODELS_PATHS.page, notice)
     const html = await toHtml(<NoticeBox notice={notice} />)
     return fragment(c, `${html}${await toHtml(<ModelList menu={await menuOf(c)} oob />)}`)
   })
@@ -156,7 +157,7 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
     const body = await form(c)
     const values = { repo: field(body, 'repo'), local_path: field(body, 'local_path'), name: field(body, 'name') }
     const problems = cardProblems(values)
-    let notice: ModelsNotice | null = null
+    let notice: Notice | null = null
     let added = false
     if (problems.length) notice = { tone: 'bad', text: 'Nothing was added:', items: problems }
     else {
@@ -169,7 +170,7 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
         notice = refusal(err)
       }
     }
-    if (!isHtmx(c)) return c.redirect(MODELS_PATHS.page, 303)
+    if (!isHtmx(c)) return backTo(c, chrome, MODELS_PATHS.page, notice)
     // Typed values are kept only for a retry (JSX escapes them like any text).
     const html = await toHtml(<AddForm data={{ notice, values: added ? {} : values }} />)
     if (!added) return fragment(c, html)
@@ -179,7 +180,7 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
   return app
 }
 
-function deleted(done: DeleteAnswer): ModelsNotice {
+function deleted(done: DeleteAnswer): Notice {
   const what = done.repo ?? done.local_path ?? done.key
   const text = done.weights_removed
     ? `Deleted ${what}: its weights were removed from every Spark.`

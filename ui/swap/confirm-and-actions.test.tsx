@@ -154,6 +154,22 @@ describe('POST /ui/actions/swap', () => {
     expect(fake.callsOf('start')).toEqual([['llama-70b', 'dashboard']])
   })
 
+  it('without htmx, brings a refusal back to the swap page once', async () => {
+    const fake = fakeSwapSource()
+    fake.fail.start = new SwapSourceError(423, 'The swap lock is held by nightly-eval until 12:50 UTC.')
+    const app = dashboard(fake)
+    const { res } = await post(app, '/ui/actions/swap', { recipe: 'llama-70b' }, false)
+    expect(res.status).toBe(303)
+    const back = res.headers.get('location')!
+    expect(back).toMatch(/^\/ui\/swap\?notice=[0-9a-f-]{36}$/)
+    expect(back).not.toContain('nightly')
+    const shown = await get(app, back)
+    expect(shown.res.status).toBe(200)
+    expect(shown.html).toContain('<div class="notice notice-warn" role="alert" data-notice="warn"><p>The swap lock is held by nightly-eval until 12:50 UTC.</p></div>')
+    // A reload shows the page as it is now, not the old answer.
+    expect((await get(app, back)).html).not.toContain('nightly-eval')
+  })
+
   it('refuses a missing or hostile recipe with a notice and never starts anything', async () => {
     for (const recipe of ['', ...HOSTILE]) {
       const fake = fakeSwapSource()
@@ -184,8 +200,10 @@ describe('POST /ui/actions/swap/cancel and /ui/actions/lock/release', () => {
     const { res, html } = await post(dashboard(fake), '/ui/actions/swap/cancel')
     expect(res.status).toBe(200)
     expect(html).toContain('data-notice="warn">No swap is in progress.</p>')
-    const plain = await post(dashboard(fake), '/ui/actions/swap/cancel', {}, false)
+    const app = dashboard(fake)
+    const plain = await post(app, '/ui/actions/swap/cancel', {}, false)
     expect(plain.res.status).toBe(303)
+    expect((await get(app, plain.res.headers.get('location')!)).html).toContain('No swap is in progress.')
   })
 
   it('force-releases the lock as the dashboard and answers the banner gone', async () => {

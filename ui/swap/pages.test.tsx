@@ -221,6 +221,10 @@ describe('the key banner, with API keys on for the controls', () => {
     expect(html).not.toContain('data-unlock="refused"')
     const refused = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/swap?unlock=refused')
     expect(refused.html).toContain('data-unlock="refused"')
+    const needed = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/swap?unlock=needed')
+    expect(needed.html).toContain('<strong>Nothing was changed:</strong> unlock the controls with an API key first.')
+    const unknown = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/swap?unlock=%3Cb%3E')
+    expect(unknown.html).not.toContain('data-unlock=')
   })
 
   it('shows no key banner while the controls are open', async () => {

@@ -7,11 +7,7 @@
 import { aboutDuration, duration, PHASE_LABEL, STATE_STEPS, sumMs } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { JobView, LogLine, SwapStateView } from './source.ts'
-
-export interface Notice {
-  tone: 'bad' | 'warn' | 'good'
-  text: string
-}
+import type { Notice } from '../components/notice.tsx'
 
 export interface ProgressData {
   state: SwapStateView | null

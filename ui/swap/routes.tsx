@@ -11,7 +11,7 @@ import type { Chrome } from '../layout/layout.tsx'
 import { HistoryPage } from '../pages/history.tsx'
 import { LOG_PAGE_LINES, LogLines, LogsPage } from '../pages/logs.tsx'
 import { SwapPage } from '../pages/swap.tsx'
-import { chromeFor, fragment, page, pageReader } from '../respond.ts'
+import { backTo, chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
 import { SwapConfirm } from './confirm.tsx'
 import { LockBanner } from './lock-banner.tsx'
@@ -19,7 +19,8 @@ import { ModelCard } from './model-card.tsx'
 import { NodeCards } from './node-cards.tsx'
 import { actorOf, isHtmx } from '../actions.ts'
 import { SWAP_PATHS } from './paths.ts'
-import { type Notice, SwapNotice, SwapProgress } from './progress.tsx'
+import type { Notice } from '../components/notice.tsx'
+import { SwapNotice, SwapProgress } from './progress.tsx'
 import type { FitLookup } from './recipe-list.tsx'
 import { type CatalogList, type SwapSource, SwapSourceError } from './source.ts'
 
@@ -177,7 +178,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
         notice = refusal(err)
       }
     }
-    if (!isHtmx(c)) return c.redirect(SWAP_PATHS.page, 303)
+    if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     const clearConfirm = '<div id="swap-confirm" hx-swap-oob="true"></div>'
     const html = await toHtml(<>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
     return fragment(c, `${html}${clearConfirm}`)
@@ -191,19 +192,21 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     } catch (err) {
       notice = refusal(err)
     }
-    if (!isHtmx(c)) return c.redirect(SWAP_PATHS.page, 303)
+    if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     return fragment(c, <>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
   })
 
   app.post(SWAP_PATHS.releaseLock, async (c) => {
     let lock = null
+    let notice: Notice | null = null
     try {
       lock = await swap.forceReleaseLock(actorOf(c), c.req.raw.signal)
     } catch (err) {
       logOf(c).warn({ reason: (err as Error).message }, 'dashboard: lock release failed')
+      notice = refusal(err)
       lock = await read(c, 'lock', swap.lock(c.req.raw.signal))
     }
-    if (!isHtmx(c)) return c.redirect(SWAP_PATHS.page, 303)
+    if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     return fragment(c, <LockBanner lock={lock} />)
   })
 

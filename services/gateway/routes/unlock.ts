@@ -9,7 +9,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { KEY_COOKIE } from '../../../shared/auth/credentials.ts'
 import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
 import { AppError } from '../../../shared/errors.ts'
-import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
+import type { Context } from 'hono'
 
 const MAX_AGE_S = 30 * 24 * 3600
 
@@ -45,6 +46,32 @@ const lockRoute = createRoute({
 const SAFE_NEXT = /^\/(?![/\\])[\x21-\x7e]*$/
 const safeNext = (next: string | undefined) => (next && SAFE_NEXT.test(next) ? next : '/')
 
+const withUnlockNote = (path: string, note: string) => safeNext(`${path}${path.includes('?') ? '&' : '?'}unlock=${note}`)
+
+/** The path of the page a form was posted from (the same-origin guard already checked where it came from). */
+function refererPath(referer: string | undefined): string {
+  try {
+    return referer ? safeNext(new URL(referer).pathname) : '/'
+  } catch {
+    return '/'
+  }
+}
+
+const DASHBOARD_ACTIONS = '/ui/actions/'
+
+/**
+ * A dashboard form posted without JavaScript and refused for want of a key (401) or of the admin
+ * scope (403): a person, not a script, so back to the page it came from, which says why next to
+ * the unlock form. Null for anything else (htmx and API callers get the error itself).
+ */
+export function refusedFormRedirect(c: Context<AppEnv>, err: unknown): Response | null {
+  if (!(err instanceof AppError) || (err.status !== 401 && err.status !== 403)) return null
+  if (!c.req.path.startsWith(DASHBOARD_ACTIONS) || c.req.header('hx-request') === 'true') return null
+  if (!c.req.header('accept')?.includes('text/html')) return null
+  c.var.log.info({ path: c.req.path, status: err.status }, 'dashboard action refused: no admin key')
+  return c.redirect(withUnlockNote(refererPath(c.req.header('referer')), err.status === 401 ? 'needed' : 'not-admin'), 303)
+}
+
 export function unlockRoutes({ auth }: { auth: ApiKeyAuth }): ServiceApp {
   const router = createRouter()
   router.openapi(unlockRoute, (c) => {
@@ -54,8 +81,7 @@ export function unlockRoutes({ auth }: { auth: ApiKeyAuth }): ServiceApp {
       // A person at the form gets the page back saying so; a script gets the 401.
       if (c.req.header('accept')?.includes('text/html')) {
         c.var.log.info('dashboard unlock refused: unknown key')
-        const back = safeNext(next)
-        return c.redirect(safeNext(`${back}${back.includes('?') ? '&' : '?'}unlock=refused`), 303)
+        return c.redirect(withUnlockNote(safeNext(next), 'refused'), 303)
       }
       throw new AppError(401, 'unauthorized', 'That API key is not valid (unknown or revoked).')
     }
