@@ -111,6 +111,7 @@ await startService({
       onFinished: () => modelDisk.invalidate(),
       timeoutMs: config.MODEL_DOWNLOAD_TIMEOUT_S * 1000,
       maxActive: config.MODEL_DOWNLOADS_MAX,
+      journal: store.downloads,
     })
     const models = createModelService({
       recipes,

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { openSwapStore } from '../../services/swap-controller/adapters/store/store.ts'
+import { SIM_DOWNLOADABLE_MODEL } from '../../tools/spark-sim/cluster/index.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { eventually, useDemo } from '../support/demo.ts'
 
@@ -98,6 +99,43 @@ describe('shutdown in the middle of a swap', () => {
       expect(record!.error).toMatch(/^interrupted in loading: swap-controller shut down/)
       const audit = store.audit.recent(10).find((e) => e.action === 'swap.start' && e.target === 'gpt-oss-120b')
       expect(audit).toMatchObject({ outcome: 'cancelled' })
+    } finally {
+      store.close()
+    }
+  }, 60_000)
+})
+
+describe('shutdown in the middle of a model download', () => {
+  const name = 'shutdown-download'
+  const fixture = useDemo({ name })
+
+  it('exits 0 promptly, and the download is kept as interrupted (not failed, not cancelled)', async () => {
+    const { sim, stack } = fixture.demo()
+    sim.nodes.setDownloadTimeMs(30_000)
+    const res = await fetch(fixture.url('/api/models/download'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ repo: SIM_DOWNLOADABLE_MODEL }),
+    })
+    expect(res.status).toBe(202)
+    const { download_id: id } = await res.json()
+    await eventually(() => fetch(fixture.url(`/api/models/downloads/${id}`)).then((r) => r.json()), (v) => v.percent > 0, 15_000)
+
+    const controller = stack.services['swap-controller']!
+    const exited = exitOf(controller.process)
+    controller.process.kill('SIGTERM')
+    const { code, ms } = await exited
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(3000)
+
+    // What the next start reads: the job, interrupted, with how to resume.
+    const store = await openSwapStore({ dataDir: `${REPO_ROOT}.data/test-${name}-${process.pid}` })
+    try {
+      const job = store.downloads.recent(10).find((v) => v.download_id === id)
+      expect(job).toMatchObject({ status: 'interrupted', repo: SIM_DOWNLOADABLE_MODEL })
+      expect(job!.error).toMatch(/download it again to resume/)
+      const audit = store.audit.recent(10).find((e) => e.action === 'model.download' && e.outcome !== 'started')
+      expect(audit).toMatchObject({ outcome: 'interrupted', target: SIM_DOWNLOADABLE_MODEL })
     } finally {
       store.close()
     }

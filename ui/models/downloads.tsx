@@ -7,7 +7,7 @@ import { gib } from '../swap/format.ts'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
 import type { DownloadView } from './source.ts'
-import { isDownloadId } from './validate.ts'
+import { isDownloadId, isRepo } from './validate.ts'
 
 /** The newest few; the API keeps more. */
 const SHOWN = 6
@@ -17,8 +17,9 @@ const STATUS_WORDS: Record<DownloadView['status'], string> = {
   done: 'done',
   failed: 'failed',
   cancelled: 'cancelled',
+  interrupted: 'interrupted',
 }
-const TONE: Record<DownloadView['status'], string> = { running: 'busy', done: 'good', failed: 'bad', cancelled: 'off' }
+const TONE: Record<DownloadView['status'], string> = { running: 'busy', done: 'good', failed: 'bad', cancelled: 'off', interrupted: 'warn' }
 
 const clock = (iso: string | null) => (iso ? `${new Date(iso).toISOString().slice(11, 19)} UTC` : '')
 
@@ -100,6 +101,23 @@ function DownloadItem({ d }: { d: DownloadView }) {
           </button>
         </form>
       ) : null}
+      {d.status !== 'running' && d.status !== 'done' && isRepo(d.repo) ? <DownloadAgain repo={d.repo} /> : null}
     </article>
+  )
+}
+
+/** Asks first, like any download (the same confirmation); `hf download` resumes from the files already fetched. */
+function DownloadAgain({ repo }: { repo: string }) {
+  const query = `?repo=${encodeURIComponent(repo)}`
+  return (
+    <a
+      class="button button-quiet"
+      href={`${MODELS_PATHS.page}${query}`}
+      hx-get={`${MODELS_PATHS.downloadConfirm}${query}`}
+      hx-target="#download-confirm"
+      data-action="download-again"
+    >
+      Download again…
+    </a>
   )
 }

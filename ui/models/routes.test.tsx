@@ -201,6 +201,22 @@ describe('downloading', () => {
     expect(idle.html).toContain('data-node="spark-2" data-node-status="done"')
   })
 
+  it('offers "Download again…" (through the same confirmation) for a download that did not finish', async () => {
+    const interrupted = download('org/big', 'interrupted', 35, 'dl_dddddddddddd')
+    interrupted.error = 'Spark Control stopped while this download ran; download it again to resume (files already fetched are kept).'
+    const fake = fakeModelsSource({
+      downloads: [interrupted, download('org/broken', 'failed', 40, 'dl_cccccccccccc'), download('org/fine', 'done', 100, 'dl_eeeeeeeeeeee')],
+    })
+    const { html } = await get(dashboard(fake), '/ui/fragments/models/downloads')
+    const item = (id: string) => new RegExp(`<article[^>]*data-download="${id}"[\\s\\S]*?</article>`).exec(html)![0]
+    expect(item('dl_dddddddddddd')).toContain('class="download tone-warn"')
+    expect(item('dl_dddddddddddd')).toContain('spark-1: interrupted, 35 %')
+    expect(item('dl_dddddddddddd')).toContain('download it again to resume')
+    expect(item('dl_dddddddddddd')).toContain('href="/ui/models?repo=org%2Fbig" hx-get="/ui/fragments/models/download/confirm?repo=org%2Fbig"')
+    expect(item('dl_cccccccccccc')).toContain('data-action="download-again"')
+    expect(item('dl_eeeeeeeeeeee')).not.toContain('data-action="download-again"')
+  })
+
   it('cancels a download by id as the dashboard', async () => {
     const fake = fakeModelsSource({ downloads: [download('openai/gpt-oss-20b', 'running', 10)] })
     const { html } = await post(dashboard(fake), '/ui/actions/models/downloads/cancel', { id: 'dl_0123456789ab' })

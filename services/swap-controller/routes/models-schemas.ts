@@ -89,7 +89,7 @@ export const suggestionList = z
   })
   .openapi('ModelSuggestions')
 
-const status = z.enum(['running', 'done', 'failed', 'cancelled'])
+const status = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted'])
 
 export const downloadView = z
   .object({

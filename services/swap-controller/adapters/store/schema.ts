@@ -80,4 +80,12 @@ export const MIGRATIONS: readonly string[] = [
     CHECK ((repo IS NULL) <> (local_path IS NULL))
   );
   `,
+  // Model download jobs, so the list outlives a restart (one running then is shown as interrupted).
+  `
+  CREATE TABLE download_jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    view TEXT NOT NULL
+  );
+  `,
 ]

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCoordination } from '../../domain/coordination/service.ts'
 import { hashToken } from '../../domain/coordination/token.ts'
+import { openDatabase } from '../../../../shared/sqlite.ts'
+import { MIGRATIONS } from './schema.ts'
 import { openSwapStore, STORE_FILE, type StoreLimits, type SwapStore } from './store.ts'
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z')
@@ -164,5 +166,39 @@ describe('webhook outbox', () => {
     const store = await fileStore({ outboxRows: 3 })
     const ids = Array.from({ length: 5 }, (_, i) => store.outbox.enqueue('swap_complete', `{"n":${i}}`, T0))
     expect(store.outbox.due(T0, 10).map((i) => i.id)).toEqual(ids.slice(2))
+  })
+})
+
+describe('download jobs', () => {
+  const view = (id: string, status: 'running' | 'done' = 'running') => ({
+    download_id: id,
+    repo: 'org/name',
+    status,
+    percent: status === 'done' ? 100 : 10,
+    started_at: '2026-03-01T12:00:00.000Z',
+    finished_at: null,
+    actor: 'ops',
+    error: null,
+    nodes: [],
+  })
+
+  it('keeps each job once, updated in place, across a restart, newest last and bounded', async () => {
+    const first = await fileStore({ downloadJobs: 3 })
+    for (const id of ['dl_1', 'dl_2', 'dl_3', 'dl_4']) first.downloads.save(view(id))
+    first.downloads.save(view('dl_3', 'done'))
+    first.close()
+    const again = await fileStore()
+    expect(again.downloads.recent(10).map((v) => [v.download_id, v.status])).toEqual([['dl_2', 'running'], ['dl_3', 'done'], ['dl_4', 'running']])
+    expect(again.downloads.recent(1).map((v) => v.download_id)).toEqual(['dl_4'])
+  })
+  it('skips a row that does not hold a job (a hand-edited file) instead of failing', async () => {
+    const first = await fileStore()
+    first.downloads.save(view('dl_1'))
+    const path = first.path
+    first.close()
+    const raw = await openDatabase(path, { migrations: MIGRATIONS })
+    raw.run("INSERT INTO download_jobs (id, view) VALUES ('x', 'not json'), ('y', '{\"repo\": 1}')")
+    raw.close()
+    expect((await fileStore()).downloads.recent(10).map((v) => v.download_id)).toEqual(['dl_1'])
   })
 })

@@ -1,7 +1,8 @@
 /**
  * The swap-controller's database, `<DATA_DIR>/swap-controller.db`: audit log, swap records (load
- * history), the swap lock, the schedule registry and the webhook outbox. SQLite through the shared
- * kit (WAL, synchronous=FULL: a write has reached the disk when a call returns).
+ * history), the swap lock, the schedule registry, the webhook outbox, custom model cards and model
+ * download jobs. SQLite through the shared kit (WAL, synchronous=FULL: a write has reached the disk
+ * when a call returns).
  */
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../../shared/sqlite.ts'
@@ -9,6 +10,8 @@ import type { CoordinationStore } from '../../domain/coordination/ports.ts'
 import { auditRepository } from './audit.ts'
 import { customModelRepository } from './custom-models.ts'
 import type { CustomModelStore } from '../../domain/models/custom.ts'
+import type { DownloadJournal } from '../../domain/models/downloads.ts'
+import { downloadJobs } from './download-jobs.ts'
 import { lockRepository } from './lock-row.ts'
 import { swapRecords, type SwapRecords } from './loads.ts'
 import { webhookOutbox } from './outbox.ts'
@@ -21,9 +24,10 @@ export interface StoreLimits {
   auditRows: number
   swapRecords: number
   outboxRows: number
+  downloadJobs: number
 }
 
-export const DEFAULT_LIMITS: StoreLimits = { auditRows: 10_000, swapRecords: 2_000, outboxRows: 1_000 }
+export const DEFAULT_LIMITS: StoreLimits = { auditRows: 10_000, swapRecords: 2_000, outboxRows: 1_000, downloadJobs: 200 }
 
 export interface SwapStore extends CoordinationStore {
   readonly path: string
@@ -31,6 +35,8 @@ export interface SwapStore extends CoordinationStore {
   loads: SwapRecords
   /** Custom model cards (`POST /api/models`). */
   customModels: CustomModelStore
+  /** Model download jobs (`POST /api/models/download`). */
+  downloads: DownloadJournal
   close(): void
 }
 
@@ -58,6 +64,7 @@ export function swapStoreOn(db: Database, limits: StoreLimits): SwapStore {
     outbox: webhookOutbox(db, limits.outboxRows),
     loads: swapRecords(db, limits.swapRecords),
     customModels: customModelRepository(db),
+    downloads: downloadJobs(db, limits.downloadJobs),
     close: () => db.close(),
   }
 }

@@ -3,6 +3,11 @@
  * once (each Spark pulls from the Hub itself, so no node waits on another). Bounded: at most
  * `maxActive` jobs run, one per repo, and the last `maxKept` finished jobs are remembered. Every
  * node run has a deadline; cancel aborts the node runs. Start and end are audited.
+ *
+ * Jobs are written to a journal (SQLite in production) as they start, every few seconds while they
+ * run, and when they end: after a restart the list still shows them, and one that was running is
+ * `interrupted` (its SSH session, and so the download on the Spark, ended with the process; the
+ * files already fetched stay, and downloading again resumes from them).
  */
 import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import type { AuditInput } from '../coordination/ports.ts'
@@ -10,7 +15,17 @@ import { isoUtc } from '../coordination/time.ts'
 import { createProgressFold, parseSegment, segmentsOf, type NodeProgress } from './download-progress.ts'
 import { sameRepo } from './ids.ts'
 
-export type DownloadStatus = 'running' | 'done' | 'failed' | 'cancelled'
+export type DownloadStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
+
+/** Where jobs outlive the process. */
+export interface DownloadJournal {
+  save(view: DownloadView): void
+  /** The newest `limit` jobs, oldest first. */
+  recent(limit: number): DownloadView[]
+}
+
+export const INTERRUPTED_TEXT =
+  'Spark Control stopped while this download ran; download it again to resume (files already fetched are kept).'
 
 export interface NodeRunResult {
   /** Exit status; null when killed or the channel was lost. */
@@ -53,6 +68,9 @@ export interface DownloadsOptions {
   /** Told when a job ends (the disk view is stale then). */
   onFinished?(view: DownloadView): void
   timeoutMs: number
+  journal?: DownloadJournal
+  /** How often a running job's progress is written to the journal. */
+  journalEveryMs?: number
   maxActive?: number
   maxKept?: number
   now?: () => number
@@ -80,6 +98,7 @@ interface Job {
   abort: AbortController
   done: Promise<void>
   startedMs: number
+  savedMs: number
 }
 
 const meanPercent = (nodes: NodeDownloadView[]) =>
@@ -105,7 +124,12 @@ export function createDownloads(options: DownloadsOptions): Downloads {
   const newId = options.newId ?? (() => `dl_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`)
   const maxActive = options.maxActive ?? 2
   const maxKept = options.maxKept ?? 20
+  const journalEveryMs = options.journalEveryMs ?? 5000
   const jobs = new Map<string, Job>()
+  const save = (j: Job) => {
+    j.savedMs = now()
+    options.journal?.save(current(j))
+  }
   /** Repos (as given to holdForDelete) with a delete in progress; a list, as two deletes may overlap. */
   const deleting: string[] = []
   const snapshot = (j: Job): DownloadView => structuredClone(j.view)
@@ -115,6 +139,18 @@ export function createDownloads(options: DownloadsOptions): Downloads {
     const v = snapshot(j)
     if (v.status === 'running') v.percent = meanPercent(v.nodes)
     return v
+  }
+
+  /** Ends a job the process is leaving (shutdown, or found running at start): not failed, not cancelled by anyone. */
+  function interrupt(job: Job) {
+    const v = job.view
+    for (const n of v.nodes) if (n.status === 'running') n.status = 'interrupted'
+    v.status = 'interrupted'
+    v.percent = meanPercent(v.nodes)
+    v.finished_at ??= isoUtc(now())
+    v.error = INTERRUPTED_TEXT
+    options.audit({ actor: v.actor, action: 'model.download', target: v.repo, outcome: 'interrupted', detail: v.download_id })
+    save(job)
   }
 
   function prune() {
@@ -144,6 +180,7 @@ export function createDownloads(options: DownloadsOptions): Downloads {
             if (e) fold.apply(e)
           }
           Object.assign(node, fold.state)
+          if (now() - job.savedMs >= journalEveryMs) save(job)
         },
       })
       code = result.code
@@ -166,6 +203,7 @@ export function createDownloads(options: DownloadsOptions): Downloads {
 
   function finish(job: Job, requestId?: string) {
     const v = job.view
+    if (v.status === 'interrupted') return
     v.status = overall(v.nodes)
     v.percent = meanPercent(v.nodes)
     v.finished_at = isoUtc(now())
@@ -174,8 +212,15 @@ export function createDownloads(options: DownloadsOptions): Downloads {
     const detail = v.status === 'done' ? `downloaded to ${v.nodes.map((n) => n.node).join(', ')}` : (v.error ?? v.status)
     const durationMs = { download: now() - job.startedMs }
     options.audit({ actor: v.actor, requestId, action: 'model.download', target: v.repo, outcome, detail: detail.slice(0, 500), durationMs })
+    save(job)
     options.onFinished?.(snapshot(job))
     prune()
+  }
+
+  for (const view of options.journal?.recent(maxKept) ?? []) {
+    const job: Job = { view, abort: new AbortController(), done: Promise.resolve(), startedMs: Date.parse(view.started_at), savedMs: 0 }
+    jobs.set(view.download_id, job)
+    if (view.status === 'running') interrupt(job)
   }
 
   return {
@@ -217,8 +262,9 @@ export function createDownloads(options: DownloadsOptions): Downloads {
         error: null,
         nodes: targets.map((node) => ({ node, status: 'running', exit_code: null, error: null, ...createProgressFold().state })),
       }
-      const job: Job = { view, abort: new AbortController(), done: Promise.resolve(), startedMs }
+      const job: Job = { view, abort: new AbortController(), done: Promise.resolve(), startedMs, savedMs: 0 }
       jobs.set(view.download_id, job)
+      save(job)
       options.audit({ actor, requestId, action: 'model.download', target: repo, outcome: 'started', detail: `to ${targets.join(', ')}` })
       job.done = Promise.all(view.nodes.map((n) => runNode(job, n))).then(() => finish(job, requestId))
       return snapshot(job)
@@ -255,7 +301,10 @@ export function createDownloads(options: DownloadsOptions): Downloads {
       await Promise.all([...jobs.values()].map((j) => j.done))
     },
     close() {
-      for (const j of running()) j.abort.abort()
+      for (const j of running()) {
+        interrupt(j)
+        j.abort.abort()
+      }
     },
   }
 }
