@@ -14,8 +14,10 @@ export interface FieldIssue {
   /** Dotted path of the failing field, e.g. `body.items.0.text`. */
   field: string
   message: string
-  /** Where the field lives: body, query, path, header, form. */
+  /** Where the field lives: body, query, path, header. */
   location?: string
+  /** FastAPI's error type on the earlier routes (`value_error` unless said). */
+  type?: string
 }
 
 export interface AppErrorOptions {
@@ -184,7 +186,7 @@ function bodyFor(err: AppError, style: ErrorStyle, requestId: string | undefined
           detail: err.issues.map((i) => ({
             loc: [i.location ?? 'body', ...i.field.split('.').filter(Boolean)],
             msg: i.message,
-            type: 'value_error',
+            type: i.type ?? 'value_error',
           })),
         }
       return { detail: err.message, ...err.extra }

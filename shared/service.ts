@@ -4,7 +4,7 @@
  * `/openapi.json`. A service adds its own routes to what this returns.
  */
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi'
-import type { Context, Env } from 'hono'
+import type { Context, Env, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
@@ -50,14 +50,58 @@ export interface ServiceOptions {
 
 const REQUEST_ID_PATTERN = /^[\w\-.:=]{1,128}$/
 
+/** Where a field lives, in FastAPI's words (the earlier routes' `loc`; the others' `location`). */
+const LOCATIONS: Record<string, string> = { json: 'body', form: 'body', param: 'path' }
+
 const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return
   const issues: FieldIssue[] = result.error.issues.map((issue) => ({
     field: issue.path.map(String).join('.'),
     message: issue.message,
-    location: result.target === 'json' ? 'body' : result.target,
+    location: LOCATIONS[result.target] ?? result.target,
   }))
   throw validationFailed(issues)
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
+
+/**
+ * FastAPI, which served the earlier routes, reads a body sent without `Content-Type` as JSON and
+ * takes an empty JSON body as no body; clients rely on both (`requests.post(url, data=json.dumps(…))`,
+ * a `DELETE /api/swap/lock` sent with the JSON header and nothing else). Those requests are
+ * rewritten to what the route validators expect. Only on the earlier (`detail`-style) paths.
+ */
+function earlierJsonBodies(styleFor: (path: string) => ErrorStyle): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!BODY_METHODS.has(c.req.method) || styleFor(c.req.path) !== 'detail') return next()
+    const type = c.req.header('content-type')
+    if (type !== undefined && !JSON_TYPE.test(type)) return next()
+    const raw = c.req.raw
+    if (raw.body === null) return next()
+    const text = await c.req.text()
+    const empty = text.trim() === ''
+    if (type !== undefined && !empty) return next()
+    const headers = new Headers(raw.headers)
+    headers.delete('content-length')
+    if (empty) headers.delete('content-type')
+    else headers.set('content-type', 'application/json')
+    // The text stays in the request's body cache, where the JSON validator reads it.
+    c.req.raw = new Request(raw.url, { method: raw.method, headers, body: empty ? null : text, signal: raw.signal })
+    return next()
+  }
+}
+
+/**
+ * A body the validators cannot read, as FastAPI said it on the earlier routes: a 422 list (Hono
+ * answers 400 "Malformed JSON" and 415 for a body of another type).
+ */
+function earlierBodyIssue(err: HTTPException): FieldIssue | null {
+  if (err.status === 400 && /malformed json/i.test(err.message))
+    return { field: '', location: 'body', message: 'JSON decode error', type: 'json_invalid' }
+  if (err.status === 415)
+    return { field: '', location: 'body', message: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' }
+  return null
 }
 
 /** A router for one route group; validation failures become 422s in the service's error style. */
@@ -103,8 +147,10 @@ export function createService(options: ServiceOptions): ServiceApp {
     }),
   )
 
+  app.use(earlierJsonBodies(styleFor))
+
   app.notFound((c) => sendError(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), styleFor))
-  app.onError((err, c) => sendError(c, toAppError(err, c), styleFor))
+  app.onError((err, c) => sendError(c, toAppError(err, c, styleFor), styleFor))
 
   app.get('/health', (c) => c.json({ status: 'ok', service: name, version: options.version ?? '0.1.0' }))
   app.get('/ready', async (c) => {
@@ -125,8 +171,10 @@ export function createService(options: ServiceOptions): ServiceApp {
 /** Paths polled constantly; logging each would drown the useful lines. */
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
 
-function toAppError(err: unknown, c: Context<AppEnv>): AppError {
+function toAppError(err: unknown, c: Context<AppEnv>, styleFor: (path: string) => ErrorStyle): AppError {
   if (err instanceof AppError) return err
+  const issue = err instanceof HTTPException && styleFor(c.req.path) === 'detail' ? earlierBodyIssue(err) : null
+  if (issue) return validationFailed([issue])
   if (err instanceof HTTPException) {
     const code = err.status === 400 ? 'bad_request' : err.status === 413 ? 'payload_too_large' : 'http_error'
     return new AppError(err.status, code, err.message || 'Bad request.')

@@ -101,10 +101,29 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
     expect(entries[0]!.at).toMatch(ISO_UTC)
   })
 
-  it('answers FastAPI-style 422 {"detail": [...]} for a bad body', async () => {
+  it('answers FastAPI-style 422 {"detail": [...]} for a bad body, malformed JSON included', async () => {
     const res = await send('POST', '/api/swap/lock', { ttl_seconds: 10 })
     expect(res.status).toBe(422)
     expect(Array.isArray(res.body.detail)).toBe(true)
+    const malformed = await fetch(target.url('/api/swap/lock'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"holder":' })
+    expect(malformed.status).toBe(422)
+    expect(await malformed.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] })
+  })
+
+  it('takes JSON sent without Content-Type, and a JSON header with no body, as FastAPI did', async () => {
+    await forceRelease()
+    // requests.post(url, data=json.dumps({...})): bytes, no Content-Type.
+    const bytes = (text: string) => new TextEncoder().encode(text)
+    const taken = await fetch(target.url('/api/swap/lock'), { method: 'POST', body: bytes('{"holder": "compat-bare"}') })
+    expect(taken.status).toBe(200)
+    const { token } = (await taken.json()) as { token: string }
+    // A client that sends the JSON header on every request, the token in the header.
+    const released = await fetch(target.url('/api/swap/lock'), {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json', 'x-swap-lock-token': token },
+    })
+    expect(released.status).toBe(200)
+    expect(await released.json()).toEqual({ held: false })
   })
 })
 

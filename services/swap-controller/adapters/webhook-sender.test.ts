@@ -72,6 +72,7 @@ const event = (ok: boolean) =>
     recipe: 'qwen3',
     model: 'Qwen/Qwen3',
     fromModel: 'old',
+    servingModel: ok ? 'Qwen/Qwen3' : 'old',
     startedAtMs: 0,
     finishedAtMs: 2500,
     error: ok ? null : 'OOM',

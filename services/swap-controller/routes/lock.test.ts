@@ -119,8 +119,28 @@ describe('POST/GET/DELETE /api/swap/lock', () => {
       headers: { 'content-type': 'application/json' },
       body: '{"holder":',
     })
-    expect(malformed.status).toBe(400)
-    expect(typeof ((await malformed.json()) as { detail: unknown }).detail).toBe('string')
+    // As FastAPI answered it: a 422 list, not Hono's 400 string.
+    expect(malformed.status).toBe(422)
+    expect(await malformed.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] })
+  })
+
+  it('reads a body sent without Content-Type as JSON, and a JSON header with no body as no body (as FastAPI did)', async () => {
+    const { app } = await setup()
+    // What `requests.post(url, data=json.dumps(...))` sends: bytes, no Content-Type.
+    const bare = (method: string, path: string, body: string, headers: Record<string, string> = {}) =>
+      app.request(path, { method, headers, body: new TextEncoder().encode(body) })
+    const taken = await bare('POST', '/api/swap/lock', '{"holder": "nightly"}')
+    expect(taken.status).toBe(200)
+    const { token } = (await taken.json()) as { token: string }
+    // A client that sends the JSON header on every request, here with the token in the header only.
+    const released = await bare('DELETE', '/api/swap/lock', '', { 'content-type': 'application/json', 'x-swap-lock-token': token })
+    expect(released.status).toBe(200)
+    expect(await released.json()).toEqual({ held: false })
+    const empty = await bare('POST', '/api/swap/lock', '', { 'content-type': 'application/json' })
+    expect(empty.status).toBe(422)
+    const text = await bare('POST', '/api/swap/lock', '{"holder": "x"}', { 'content-type': 'text/plain' })
+    expect(text.status).toBe(422)
+    expect(await text.json()).toMatchObject({ detail: [{ loc: ['body'], type: 'model_attributes_type' }] })
   })
 })
 

@@ -35,7 +35,7 @@ describe('POST /api/models', () => {
       expect(res.status, JSON.stringify(body)).toBe(422)
       expect(Array.isArray(res.body.detail)).toBe(true)
     }
-    expect((await send('POST', '/api/models', '{not json')).status).toBe(400)
+    expect((await send('POST', '/api/models', '{not json')).status).toBe(422)
     expect(store.customModels.count()).toBe(0)
   })
 

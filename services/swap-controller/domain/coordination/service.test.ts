@@ -134,7 +134,7 @@ describe('recordAudit and enqueueWebhook', () => {
 
   it('queues signed-later deliveries in the outbox and wakes the sender', async () => {
     const { coordination, store, notified } = await setup({ webhook: true })
-    const event = swapEvent({ swapId: 's1', recipe: 'r', model: 'm', fromModel: null, startedAtMs: T0, finishedAtMs: T0 + 1000 })
+    const event = swapEvent({ swapId: 's1', recipe: 'r', model: 'm', fromModel: null, startedAtMs: T0, finishedAtMs: T0 + 1000, servingModel: 'm' })
     const id = coordination.enqueueWebhook(event)
     expect(id).toBeGreaterThan(0)
     expect(notified).toEqual([T0])
@@ -145,7 +145,7 @@ describe('recordAudit and enqueueWebhook', () => {
 
   it('queues nothing when no webhook is configured', async () => {
     const { coordination, store } = await setup()
-    const event = swapEvent({ swapId: 's1', recipe: 'r', model: 'm', fromModel: null, startedAtMs: T0, finishedAtMs: T0 })
+    const event = swapEvent({ swapId: 's1', recipe: 'r', model: 'm', fromModel: null, startedAtMs: T0, finishedAtMs: T0, servingModel: 'm' })
     expect(coordination.enqueueWebhook(event)).toBeNull()
     expect(store.outbox.nextDueAtMs()).toBeNull()
   })

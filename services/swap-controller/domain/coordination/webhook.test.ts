@@ -22,6 +22,7 @@ describe('swapEvent', () => {
       fromModel: 'meta/llama',
       startedAtMs: started,
       finishedAtMs: started + 83_456,
+      servingModel: 'Qwen/Qwen3-30B-A3B-FP8',
     })
     expect(event).toEqual({
       event: 'swap_complete',
@@ -32,6 +33,7 @@ describe('swapEvent', () => {
       started_at: '2026-03-01T12:00:00.000000+00:00',
       finished_at: '2026-03-01T12:01:23.456000+00:00',
       duration_s: 83.456,
+      serving_model: 'Qwen/Qwen3-30B-A3B-FP8',
     })
     expect('error' in event).toBe(false)
   })
@@ -44,6 +46,7 @@ describe('swapEvent', () => {
       fromModel: null,
       startedAtMs: started,
       finishedAtMs: started + 5,
+      servingModel: null,
       error: 'x'.repeat(5000),
     })
     expect(event.event).toBe('swap_failed')
@@ -54,7 +57,7 @@ describe('swapEvent', () => {
 
 describe('signing', () => {
   const body = encodeEvent(
-    swapEvent({ swapId: 's', recipe: 'r', model: 'm', fromModel: null, startedAtMs: started, finishedAtMs: started }),
+    swapEvent({ swapId: 's', recipe: 'r', model: 'm', fromModel: null, startedAtMs: started, finishedAtMs: started, servingModel: 'm' }),
   )
 
   it('is sha256= plus the hex HMAC-SHA256 of the exact body bytes', () => {

@@ -23,7 +23,12 @@ export interface WebhookEvent {
   finished_at: string
   /** Seconds, float (millisecond precision). */
   duration_s: number
-  /** Only on `swap_failed`: what went wrong, short. */
+  /**
+   * What vLLM serves now that the swap is over: `model`, `from_model` (rolled back, or the swap
+   * ended before stopping it), or null (nothing: the old model was stopped and the new one is not up).
+   */
+  serving_model: string | null
+  /** Only on `swap_failed`: what went wrong, short (`cancelled: …` for a cancelled swap). */
   error?: string
 }
 
@@ -34,6 +39,7 @@ export interface SwapOutcome {
   fromModel: string | null
   startedAtMs: number
   finishedAtMs: number
+  servingModel: string | null
   /** Set when the swap failed; absent or null for success. */
   error?: string | null
 }
@@ -52,6 +58,7 @@ export function swapEvent(outcome: SwapOutcome): WebhookEvent {
     started_at: isoUtc(outcome.startedAtMs),
     finished_at: isoUtc(outcome.finishedAtMs),
     duration_s: Math.max(0, Math.round(outcome.finishedAtMs - outcome.startedAtMs)) / 1000,
+    serving_model: outcome.servingModel,
   }
   if (failed) event.error = outcome.error!.slice(0, MAX_EVENT_ERROR_CHARS)
   return event

@@ -35,7 +35,7 @@ function setup(driver: Partial<ClusterDriver>, over: Partial<SwapEngineDeps> = {
         return {} as never
       },
       enqueueWebhook: (e) => {
-        calls.webhooks.push(e.event)
+        calls.webhooks.push(`${e.event} serving=${e.serving_model}${e.error ? ` error=${e.error}` : ''}`)
         return 1
       },
     },
@@ -64,7 +64,7 @@ describe('swap engine', () => {
     await engine.idle()
     const job = engine.job(started.dry_run ? '' : started.job_id)!
     expect(job).toMatchObject({ status: 'ready', outcome: 'ready', from_model: 'old-model', model: 'new-model' })
-    expect(calls).toMatchObject({ launches: ['new'], stops: ['new'], webhooks: ['swap_complete'], loads: ['start new', 'finish ready'] })
+    expect(calls).toMatchObject({ launches: ['new'], stops: ['new'], webhooks: ['swap_complete serving=new-model'], loads: ['start new', 'finish ready'] })
     expect(calls.audits).toEqual([{ action: 'swap.start', outcome: 'ready' }])
   })
 
@@ -81,7 +81,7 @@ describe('swap engine', () => {
     expect(job.error).toMatch(/oom.*rollback to old failed/)
     expect(job.log_excerpt).toBe('CUDA out of memory')
     expect(calls.launches).toEqual(['new', 'old'])
-    expect(calls.webhooks).toEqual(['swap_failed'])
+    expect(calls.webhooks).toEqual([expect.stringMatching(/^swap_failed serving=null error=.*oom/)])
   })
 
   it('never launches after a teardown that could not be verified, and does not roll back', async () => {
@@ -96,7 +96,7 @@ describe('swap engine', () => {
     expect(calls.launches).toEqual([])
   })
 
-  it('cancels mid-load: aborts the wait, stops what it started, audits, no webhook', async () => {
+  it('cancels mid-load: aborts the wait, stops what it started, audits, tells apps nothing serves now', async () => {
     const { engine, calls } = setup({
       awaitReady: (_p, w) =>
         new Promise((_r, reject) => w.signal.addEventListener('abort', () => reject(new SwapFailure('cancelled', 'cancelled')))),
@@ -108,7 +108,7 @@ describe('swap engine', () => {
     await engine.idle()
     expect(engine.state()).toMatchObject({ status: 'cancelled', outcome: 'cancelled' })
     expect(calls.stops).toEqual(['new', 'new'])
-    expect(calls.webhooks).toEqual([])
+    expect(calls.webhooks).toEqual([expect.stringMatching(/^swap_failed serving=null error=cancelled: /)])
     expect(calls.audits.map((a) => `${a.action} ${a.outcome}`)).toEqual(['swap.cancel ok', 'swap.start cancelled'])
     expect(() => engine.cancel({ actor: 'api' })).toThrow(expect.objectContaining({ status: 409 }))
   })

@@ -1,7 +1,8 @@
 /**
  * What every finished swap leaves behind, whatever happened: its swap record (phases in seconds —
  * swap states and vLLM log phases have disjoint names, the latter feed the next load's ETA), one
- * audit row, and a webhook event (`swap_complete` / `swap_failed`; a cancel sends none).
+ * audit row, and a webhook event (`swap_complete`, or `swap_failed` — a cancelled swap included,
+ * since it may have stopped the model apps were using).
  */
 import type { Coordination } from '../coordination/service.ts'
 import { swapEvent } from '../coordination/webhook.ts'
@@ -45,7 +46,6 @@ export function recordFinished(
     durationMs: durations,
     detail: (job.error ?? `${job.from_model ?? 'nothing'} → ${job.model}`).slice(0, 500),
   })
-  if (outcome === 'cancelled') return
   sinks.coordination.enqueueWebhook(
     swapEvent({
       swapId: job.id,
@@ -54,7 +54,16 @@ export function recordFinished(
       fromModel: job.from_model,
       startedAtMs: job.started_at_ms,
       finishedAtMs: endedAtMs,
-      error: outcome === 'ready' ? null : (job.error ?? outcome),
+      servingModel: servingAfter(job),
+      error: outcome === 'ready' ? null : outcome === 'cancelled' ? `cancelled: ${job.error ?? 'cancelled'}` : (job.error ?? outcome),
     }),
   )
+}
+
+/** What vLLM serves once the swap is over: the new model, the previous one (rolled back, or never stopped), or nothing. */
+export function servingAfter(job: SwapJob): string | null {
+  const outcome = outcomeOf(job)
+  if (outcome === 'ready') return job.model
+  if (outcome === 'rolled_back') return job.from_model
+  return job.transitions.some((t) => t.state === 'stopping') ? null : job.from_model
 }
