@@ -82,6 +82,50 @@ describe('service factory', () => {
     expect((await res.json()).error.code).toBe('bad_request')
   })
 
+  it('on earlier routes, answers malformed JSON and non-JSON bodies as FastAPI did: a 422 list', async () => {
+    const malformed = await post(makeApp(), '/api/swap/echo', '{"name": ')
+    expect(malformed.status).toBe(422)
+    expect(await malformed.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] })
+    const text = await post(makeApp(), '/api/swap/echo', 'name=x', { 'content-type': 'text/plain' })
+    expect(text.status).toBe(422)
+    expect((await text.json()).detail[0]).toMatchObject({ loc: ['body'], type: 'model_attributes_type' })
+  })
+
+  it('reads an untyped body as JSON on earlier routes only, and an empty JSON body as none everywhere', async () => {
+    const app = makeApp()
+    const optional = createRoute({
+      method: 'delete',
+      path: '/api/new-thing/optional',
+      request: { body: { required: false, content: { 'application/json': { schema: z.object({ token: z.string() }) } } } },
+      responses: { 200: { description: 'ok' } },
+    })
+    app.openapi(optional, (c) => c.json({ ok: true }, 200))
+    const bytes = (text: string) => new TextEncoder().encode(text)
+    const untyped = (path: string) => app.request(path, { method: 'POST', body: bytes('{"name": "a", "count": 1}') })
+    expect(await (await untyped('/api/swap/echo')).json()).toEqual({ name: 'a' })
+    expect((await untyped('/api/new-thing/echo')).status).toBe(415)
+    const empty = await app.request('/api/new-thing/optional', { method: 'DELETE', headers: { 'content-type': 'application/json' } })
+    expect(empty.status).toBe(200)
+    const zero = await app.request('/api/new-thing/optional', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: bytes('') })
+    expect(zero.status).toBe(200)
+  })
+
+  it('leaves a JSON body unread for a route that streams it', async () => {
+    const app = makeApp()
+    app.post('/api/new-thing/stream', async (c) => c.text(await new Response(c.req.raw.body).text()))
+    const chunks = ['{"a":', '1}']
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift()
+        if (next === undefined) controller.close()
+        else controller.enqueue(new TextEncoder().encode(next))
+      },
+    })
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit
+    const res = await app.request('/api/new-thing/stream', init)
+    expect(await res.text()).toBe('{"a":1}')
+  })
+
   it('rejects bodies over the limit with 413', async () => {
     const res = await post(makeApp(), '/api/new-thing/echo', JSON.stringify({ name: 'x'.repeat(5000), count: 1 }))
     expect(res.status).toBe(413)

@@ -67,29 +67,56 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
 
 /**
- * FastAPI, which served the earlier routes, reads a body sent without `Content-Type` as JSON and
- * takes an empty JSON body as no body; clients rely on both (`requests.post(url, data=json.dumps(…))`,
- * a `DELETE /api/swap/lock` sent with the JSON header and nothing else). Those requests are
- * rewritten to what the route validators expect. Only on the earlier (`detail`-style) paths.
+ * An empty body sent with the JSON header is no body, on every route: many clients send the header
+ * on every request, and a route whose body is optional (`DELETE /api/swap/lock`, `POST
+ * /api/swap/stop`) must not fail on it. On the earlier (`detail`-style) routes a body without
+ * `Content-Type` is also read as JSON, as FastAPI did (`requests.post(url, data=json.dumps(…))`).
+ * Such requests are rewritten to what the route validators expect.
  */
-function earlierJsonBodies(styleFor: (path: string) => ErrorStyle): MiddlewareHandler<AppEnv> {
+function lenientJsonBodies(styleFor: (path: string) => ErrorStyle): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!BODY_METHODS.has(c.req.method) || styleFor(c.req.path) !== 'detail') return next()
-    const type = c.req.header('content-type')
-    if (type !== undefined && !JSON_TYPE.test(type)) return next()
     const raw = c.req.raw
-    if (raw.body === null) return next()
+    if (!BODY_METHODS.has(c.req.method)) return next()
+    const type = c.req.header('content-type')
+    if (type !== undefined) {
+      if (JSON_TYPE.test(type) && (await isEmptyBody(raw))) c.req.raw = rebuilt(raw, null)
+      return next()
+    }
+    if (raw.body === null || styleFor(c.req.path) !== 'detail') return next()
     const text = await c.req.text()
-    const empty = text.trim() === ''
-    if (type !== undefined && !empty) return next()
-    const headers = new Headers(raw.headers)
-    headers.delete('content-length')
-    if (empty) headers.delete('content-type')
-    else headers.set('content-type', 'application/json')
     // The text stays in the request's body cache, where the JSON validator reads it.
-    c.req.raw = new Request(raw.url, { method: raw.method, headers, body: empty ? null : text, signal: raw.signal })
+    c.req.raw = rebuilt(raw, text.trim() === '' ? null : text)
     return next()
   }
+}
+
+/**
+ * Whether a request carries no bytes, leaving its body unread for routes that stream it: from
+ * Content-Length when there is one, else from the first chunk of a copy.
+ */
+async function isEmptyBody(raw: Request): Promise<boolean> {
+  const length = raw.headers.get('content-length')
+  if (raw.body === null) return true
+  if (length !== null) return length.trim() === '0'
+  const reader = raw.clone().body!.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return true
+      if (value.byteLength > 0) return false
+    }
+  } finally {
+    void reader.cancel().catch(() => {})
+  }
+}
+
+/** The same request with `body` (typed JSON), or with no body and no body headers. */
+function rebuilt(raw: Request, body: string | null): Request {
+  const headers = new Headers(raw.headers)
+  headers.delete('content-length')
+  if (body === null) headers.delete('content-type')
+  else headers.set('content-type', 'application/json')
+  return new Request(raw.url, { method: raw.method, headers, body, signal: raw.signal })
 }
 
 /**
@@ -147,7 +174,7 @@ export function createService(options: ServiceOptions): ServiceApp {
     }),
   )
 
-  app.use(earlierJsonBodies(styleFor))
+  app.use(lenientJsonBodies(styleFor))
 
   app.notFound((c) => sendError(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), styleFor))
   app.onError((err, c) => sendError(c, toAppError(err, c, styleFor), styleFor))
@@ -185,6 +212,6 @@ function toAppError(err: unknown, c: Context<AppEnv>, styleFor: (path: string) =
 
 export function sendError(c: Context<AppEnv>, err: AppError, styleFor: (path: string) => ErrorStyle = errorStyleFor) {
   const rendered = renderError(err, styleFor(c.req.path), c.var.requestId, c.req.path)
-  if (err.status >= 500) c.var.log?.warn({ status: err.status, code: err.code, msg: err.message }, 'request failed')
+  if (err.status >= 500) c.var.log?.warn({ status: err.status, code: err.code, detail: err.message }, 'request failed')
   return new Response(JSON.stringify(rendered.body), { status: rendered.status, headers: rendered.headers })
 }

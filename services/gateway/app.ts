@@ -141,6 +141,7 @@ const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
     referer: c.req.header('referer') ?? null,
     host: c.req.header('host') ?? null,
     forwardedHost: c.req.header('x-forwarded-host') ?? null,
+    fetchSite: c.req.header('sec-fetch-site') ?? null,
   }
   if (isCrossSiteControlRequest(c.req.method, c.req.path, h)) throw crossSiteRefused()
   await next()

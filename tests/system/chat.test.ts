@@ -116,4 +116,15 @@ describe('chat proxy on the simulated cluster', () => {
     expect(job.outcome).toBe('ready')
     expect(job.durations_ms.draining).toBeGreaterThan(300)
   })
+
+  it('loads an on-demand model for a chat request after the model was stopped, and answers from it', async () => {
+    const stopped = await post('/api/swap/stop', {})
+    expect(stopped.status).toBe(200)
+    expect((await getJson('/api/status')).loaded_model ?? null).toBeNull()
+    const res = await chat({ model: served(SIM_DEFAULT_RECIPE) })
+    expect(res.status).toBe(200)
+    expect((await res.json()).model).toBe(served(SIM_DEFAULT_RECIPE))
+    const history = (await getJson('/api/swap/history?limit=5')).entries as Array<{ action: string; actor: string; outcome: string }>
+    expect(history.find((e) => e.action === 'swap.start')).toMatchObject({ actor: expect.stringMatching(/^chat:/), outcome: 'ready' })
+  }, 60_000)
 })

@@ -52,6 +52,15 @@ describe('CSRF guard', () => {
     expect(isCrossSiteControlRequest('POST', '/api/swap', h({}))).toBe(false)
   })
 
+  it('refuses a browser that says the request is cross-site, even with Origin and Referer withheld', () => {
+    expect(isCrossSiteControlRequest('POST', '/ui/actions/swap', h({ fetchSite: 'cross-site' }))).toBe(true)
+    expect(isCrossSiteControlRequest('POST', '/api/swap', h({ fetchSite: 'Cross-Site' }))).toBe(true)
+    expect(isCrossSiteControlRequest('POST', '/api/swap', h({ fetchSite: 'same-origin' }))).toBe(false)
+    // A bookmark or a typed URL ("none") is a person, not another site.
+    expect(isCrossSiteControlRequest('POST', '/api/swap', h({ fetchSite: 'none' }))).toBe(false)
+    expect(isCrossSiteControlRequest('GET', '/api/swap', h({ fetchSite: 'cross-site' }))).toBe(false)
+  })
+
   it('never blocks safe methods or data routes', () => {
     expect(isCrossSiteControlRequest('GET', '/api/swap', h({ origin: 'http://evil.example' }))).toBe(false)
     expect(isCrossSiteControlRequest('OPTIONS', '/api/swap', h({ origin: 'http://evil.example' }))).toBe(

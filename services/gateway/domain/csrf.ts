@@ -1,8 +1,9 @@
 /**
  * The same-origin guard of the earlier version, for browsers: a state-changing request to a
  * control route that says it comes from another site (by `Origin`, or failing that `Referer`) is
- * refused. Programs that send neither header pass, as they always have — apps and scripts call
- * `/api/swap` without one.
+ * refused, and so is one whose browser says so itself (`Sec-Fetch-Site: cross-site`, which a page
+ * cannot forge or suppress, even where a referrer policy hides `Referer`). Programs that send none
+ * of these headers pass, as they always have — apps and scripts call `/api/swap` without one.
  */
 import { isDataRoute } from './route-table.ts'
 
@@ -12,6 +13,8 @@ export interface OriginHeaders {
   host: string | null
   /** Set by a reverse proxy in front of us (StartOS); browsers cannot set it cross-site. */
   forwardedHost: string | null
+  /** `Sec-Fetch-Site`, set by browsers only. */
+  fetchSite?: string | null
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -19,6 +22,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** True when the request must be refused with 403. */
 export function isCrossSiteControlRequest(method: string, path: string, h: OriginHeaders): boolean {
   if (SAFE_METHODS.has(method.toUpperCase()) || isDataRoute(path)) return false
+  if (h.fetchSite?.trim().toLowerCase() === 'cross-site') return true
   const claimed = h.origin ?? h.referer
   if (claimed === null) return false
   let source: URL

@@ -64,6 +64,7 @@ export class HeaderScan {
   private forwardedFor: string | null = null
   private forwardedProto: string | null = null
   private forwardedHost: string | null = null
+  private fetchSite: string | null = null
   private connection: string | null = null
   private authorization: string | null = null
   private apiKey: string | null = null
@@ -80,6 +81,7 @@ export class HeaderScan {
     else if (name === 'connection') this.connection = joined(this.connection, value)
     else if (name === 'origin') this.origin = joined(this.origin, value)
     else if (name === 'referer') this.referer = joined(this.referer, value)
+    else if (name === 'sec-fetch-site') this.fetchSite = joined(this.fetchSite, value)
     else if (name === 'authorization') this.authorization = joined(this.authorization, value)
     else if (name === 'x-api-key') this.apiKey = joined(this.apiKey, value)
     // Several Cookie headers are one list (RFC 6265 5.4), joined as a browser would send them.
@@ -111,6 +113,7 @@ export class HeaderScan {
       referer: this.referer,
       host,
       forwardedHost,
+      fetchSite: this.fetchSite,
       authorization: this.authorization,
       apiKey: this.apiKey,
       cookie: this.cookie,

@@ -179,6 +179,27 @@ describe('chat proxy and the loaded model', () => {
     expect(forwarded).toHaveLength(1)
   })
 
+  it('loads an on-demand model when none is loaded (vLLM not there), and forwards to it', async () => {
+    let current: JobView | null = null
+    let models: string[] | null = null
+    const notThere = new AppError(503, 'upstream_unavailable', 'vLLM is not reachable; retry in 5 s.')
+    const served = () => {
+      if (models === null) throw notThere
+      return models
+    }
+    const { chat, swaps, forwarded } = setup(() => current, served, () => {
+      current = job({ status: 'starting', from_model: null })
+      setTimeout(() => {
+        current = job({ status: 'ready', outcome: 'ready', from_model: null, finished_at: new Date().toISOString() })
+        models = ['air']
+      }, 100)
+    })
+    const res = await chat({ model: 'air', messages: [] })
+    expect(res.status).toBe(200)
+    expect(swaps).toEqual([expect.objectContaining({ recipe: 'air-key' })])
+    expect(forwarded).toHaveLength(1)
+  })
+
   it('refuses an on-demand swap (403, nothing started) when the gateway says the key may not swap', async () => {
     const { chat, swaps, forwarded } = setup(() => null, () => ['big'])
     const res = await chat({ model: 'air', messages: [] }, { 'x-spark-may-swap': 'no' })

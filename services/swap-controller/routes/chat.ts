@@ -96,17 +96,27 @@ const stoppingError = () =>
 const shuttingDownError = () =>
   new AppError(503, 'shutting_down', 'The service is restarting; retry shortly.', { retryAfterS: 5 })
 
+interface ServedView {
+  ids: string[]
+  nothingLoaded: boolean
+}
+const UNKNOWN: ServedView = { ids: [], nothingLoaded: false }
+
 export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
   const now = deps.now ?? Date.now
   const pollMs = deps.pollMs ?? 200
   const cacheMs = deps.modelCacheMs ?? 1000
-  let cached: { at: number; id: string | null } | null = null
+  let cached: { at: number; view: ServedView } | null = null
 
-  async function loaded(fresh: boolean, signal: AbortSignal): Promise<string | null> {
-    if (!fresh && cached && now() - cached.at < cacheMs) return cached.id
-    const id = await deps.loadedModels(signal).then((ids) => ids[0] ?? null, () => null)
-    cached = { at: now(), id }
-    return id
+  /** What vLLM serves: its ids, or none because it is not there (refused), or unknown (slow, odd answer). */
+  async function served(fresh: boolean, signal: AbortSignal): Promise<ServedView> {
+    if (!fresh && cached && now() - cached.at < cacheMs) return cached.view
+    const view = await deps.loadedModels(signal).then(
+      (ids): ServedView => ({ ids, nothingLoaded: ids.length === 0 }),
+      (err): ServedView => ({ ids: [], nothingLoaded: err instanceof AppError && err.status === 503 }),
+    )
+    cached = { at: now(), view }
+    return view
   }
 
   async function recipes(): Promise<OnDemandRecipe[]> {
@@ -130,14 +140,17 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
       if (deps.engine?.stopInProgress?.()) throw stoppingError()
       const job = deps.engine?.state() ?? null
       const swap = swapInProgress(job)
-      const id = swap || model === null ? null : await loaded(held, signal)
-      if (id !== null && model !== null && model !== id) catalog ??= await recipes()
+      const view = swap || model === null ? UNKNOWN : await served(held, signal)
+      const id = view.ids[0] ?? null
+      if (model !== null && !view.ids.includes(model) && (id !== null || view.nothingLoaded)) catalog ??= await recipes()
       // Read again after the awaits: a swap may have started meanwhile.
       const current = deps.engine?.state() ?? null
       const situation = {
         requested: model,
         swap: swapInProgress(current),
         loaded: id,
+        served: view.ids,
+        nothingLoaded: view.nothingLoaded,
         loadedSinceMs: loadedSince(current, id),
         recipes: catalog ?? [],
         nowMs: now(),

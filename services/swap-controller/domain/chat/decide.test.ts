@@ -76,6 +76,21 @@ describe('chat decision', () => {
     expect(rejected({ requested: 'air', swapStarted: true }).status).toBe(404)
   })
 
+  it('loads an on-demand model when nothing is loaded (vLLM not there), once; otherwise lets vLLM answer', () => {
+    const none = { loaded: null, served: [], nothingLoaded: true }
+    expect(at({ ...none, requested: 'coder-30b' })).toEqual({ kind: 'swap', recipe: 'coder' })
+    expect(at({ ...none, requested: 'coder-30b', swapStarted: true })).toEqual({ kind: 'forward' })
+    // Not on demand: forwarded, so the client meets vLLM's absence as before (502 "vllm unreachable").
+    expect(at({ ...none, requested: 'big-120b' })).toEqual({ kind: 'forward' })
+    // Unknown (slow vLLM, odd answer): never a swap on a guess.
+    expect(at({ loaded: null, served: [], nothingLoaded: false, requested: 'coder-30b' })).toEqual({ kind: 'forward' })
+  })
+
+  it('forwards a request for any id vLLM serves (an alias or a LoRA adapter), not only the first', () => {
+    expect(at({ requested: 'big-lora-sql', loaded: 'big-120b', served: ['big-120b', 'big-lora-sql'] })).toEqual({ kind: 'forward' })
+    expect(at({ requested: 'air', loaded: 'big-120b', served: ['big-120b', 'air'] })).toEqual({ kind: 'forward' })
+  })
+
   it('respects the min residency of the loaded model (409 naming when it may be swapped)', () => {
     const since = NOW - 100_000
     const err = rejected({ requested: 'air', loaded: 'coder-30b', loadedSinceMs: since })

@@ -28,8 +28,12 @@ export interface ChatSituation {
   /** The request's `model`; null when it has none (forwarded as is). */
   requested: string | null
   swap: SwapInProgress | null
-  /** What vLLM lists now; null when unknown (then the request is forwarded and vLLM answers). */
+  /** What vLLM lists first now; null when nothing is loaded or it is unknown. */
   loaded: string | null
+  /** Every id vLLM serves (aliases, LoRA adapters); a request for any of them is forwarded. */
+  served?: readonly string[]
+  /** vLLM is not there at all (connection refused): no model is loaded, so an on-demand one may be. */
+  nothingLoaded?: boolean
   /** When the loaded model finished loading, if this process saw it. */
   loadedSinceMs: number | null
   recipes: readonly OnDemandRecipe[]
@@ -85,14 +89,20 @@ export function decide(s: ChatSituation): ChatDecision {
       return { kind: 'reject', error: switchingError(s.swap) }
     return { kind: 'hold', target: s.swap.target }
   }
-  if (s.requested === null || s.loaded === null || s.requested === s.loaded) return { kind: 'forward' }
+  const served = s.served ?? (s.loaded === null ? [] : [s.loaded])
+  if (s.requested === null || served.includes(s.requested)) return { kind: 'forward' }
+  // Unknown (vLLM slow or answering badly): forward, and vLLM's own answer says what is wrong.
+  if (s.loaded === null && !s.nothingLoaded) return { kind: 'forward' }
   const onDemand = s.recipes.filter((r) => r.onDemand)
   const wanted = onDemand.find((r) => matches(r, s.requested!))
-  if (wanted?.servedModelName === s.loaded) return { kind: 'forward' }
+  if (wanted && served.includes(wanted.servedModelName)) return { kind: 'forward' }
+  // Nothing loaded and nothing to load: vLLM's absence answers as it always did (502).
+  if (s.loaded === null && (!wanted || s.swapStarted)) return { kind: 'forward' }
   if (!wanted || s.swapStarted) {
-    const error = modelNotFound(s.requested, s.loaded, onDemand.map((r) => r.servedModelName))
+    const error = modelNotFound(s.requested, s.loaded!, onDemand.map((r) => r.servedModelName))
     return { kind: 'reject', error }
   }
+  if (s.loaded === null) return { kind: 'swap', recipe: wanted.key }
   const current = s.recipes.find((r) => r.servedModelName === s.loaded)
   if (current && s.loadedSinceMs !== null) {
     const until = s.loadedSinceMs + current.minResidencyS * 1000
