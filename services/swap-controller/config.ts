@@ -88,6 +88,9 @@ export const configShape = {
   /** eugr/spark-vllm-docker checkout on the Sparks. */
   SPARK_VLLM_DOCKER_DIR: homePath('~/spark-vllm-docker'),
   RECIPES_DIR: env.string('./recipes'),
+  /** The earlier version's catalog files, read as model cards (docs/COMPATIBILITY.md); unset: none. */
+  MODELS_YAML: env.optionalString(),
+  MODELS_OVERRIDES: env.optionalString(),
   DISABLED_SERVICES: env.list(),
   /** How often each node and vLLM's /metrics are polled for telemetry. */
   // 1.5 s keeps every reading under the 2 s freshness target (a reading ages up to one interval).

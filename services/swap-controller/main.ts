@@ -18,6 +18,8 @@ import { createCoordination } from './domain/coordination/service.ts'
 import { buildInventory, sshTargets } from './domain/inventory.ts'
 import { createModelDisk } from './adapters/model-disk.ts'
 import { createDownloads } from './domain/models/downloads.ts'
+import { withEarlierCards } from './domain/models/earlier-catalog.ts'
+import { earlierCatalogFiles, earlierFiles } from './adapters/earlier-catalog-files.ts'
 import { createModelService } from './domain/models/service.ts'
 import { GB10_NODE_MEMORY_BYTES } from './domain/catalog/memory.ts'
 
@@ -116,7 +118,7 @@ await startService({
     const models = createModelService({
       recipes,
       disk: modelDisk,
-      custom: store.customModels,
+      custom: withEarlierCards(store.customModels, earlierCatalogFiles(earlierFiles(config), kit.logger)),
       downloads,
       loadedModels: (signal) => vllm.listModels(signal),
       swapState: () => {

@@ -4,12 +4,19 @@
  * a download to both Sparks with progress, a download that breaks off on one node, the 409 guard
  * on the loaded model, and a delete that removes exactly one cache directory on every node.
  */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { SIM_DOWNLOADABLE_MODEL, SIM_UNRECIPED_MODEL } from '../../tools/spark-sim/cluster/index.ts'
 import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { eventually, useDemo } from '../support/demo.ts'
 
-const fixture = useDemo({ name: 'models', loadTimeMs: 600 })
+// The earlier version's catalog file, as an installation upgrading from it would still set.
+const earlierYaml = `${REPO_ROOT}.data/test-models-yaml-${process.pid}.yaml`
+mkdirSync(dirname(earlierYaml), { recursive: true })
+writeFileSync(earlierYaml, 'legacy-coder:\n  repo: org/legacy-coder\n  served_model_name: legacy-coder\n  tensor_parallel_size: 2\n')
+const fixture = useDemo({ name: 'models', loadTimeMs: 600, env: { MODELS_YAML: earlierYaml } })
 type Json = Record<string, any>
 
 async function send(method: string, path: string, body?: unknown) {
@@ -59,6 +66,10 @@ describe('model management on the simulated cluster', () => {
     })
     expect(byRepo(models, SIM_UNRECIPED_MODEL)!.settings.weights_gib).toBeCloseTo(7.5, 0)
     expect(byRepo(models, SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
+  })
+
+  it('lists the models of the earlier MODELS_YAML as cards that need a recipe', async () => {
+    expect(byRepo(await menu(), 'org/legacy-coder')).toMatchObject({ key: 'legacy-coder', needs_setup: true, recipe: null })
   })
 
   it('suggests known-good models for the download box', async () => {

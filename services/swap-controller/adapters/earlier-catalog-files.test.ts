@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createLogger } from '../../../shared/logger.ts'
+import { earlierCatalogFiles, earlierFiles } from './earlier-catalog-files.ts'
+
+const dirs: string[] = []
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+function capture() {
+  const lines: Array<Record<string, unknown>> = []
+  const logger = createLogger({ service: 'swap-controller', level: 'info', destination: { write: (l: string) => void lines.push(JSON.parse(l)) } })
+  return { logger, lines }
+}
+
+describe('earlier catalog files', () => {
+  it('reads the files the settings name, again only when one changes, and logs what it skipped once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-yaml-'))
+    dirs.push(dir)
+    const yaml = join(dir, 'models.yaml')
+    writeFileSync(yaml, 'a: { repo: org/a }\nbad: { repo: "x;y" }\n')
+    const files = earlierFiles({ MODELS_YAML: yaml, MODELS_OVERRIDES: join(dir, 'missing.yaml') })
+    expect(files.map((f) => f.label)).toEqual(['MODELS_YAML', 'MODELS_OVERRIDES'])
+    const { logger, lines } = capture()
+    const read = earlierCatalogFiles(files, logger)
+    expect(read().map((c) => c.key)).toEqual(['a'])
+    expect(read().map((c) => c.key)).toEqual(['a'])
+    const skipped = lines.filter((l) => l.msg === 'earlier model catalog: entry skipped').map((l) => l.problem)
+    expect(skipped).toEqual([expect.stringMatching(/^MODELS_YAML: bad skipped/), expect.stringMatching(/^MODELS_OVERRIDES: .*missing\.yaml cannot be read$/)])
+    writeFileSync(yaml, 'a: { repo: org/a }\nb: { repo: org/b }\n')
+    utimesSync(yaml, new Date(), new Date(Date.now() + 5000))
+    expect(read().map((c) => c.key)).toEqual(['a', 'b'])
+  })
+
+  it('reads nothing when neither setting is given', () => {
+    expect(earlierFiles({})).toEqual([])
+    expect(earlierCatalogFiles([], capture().logger)()).toEqual([])
+  })
+})
