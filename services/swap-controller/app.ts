@@ -29,6 +29,7 @@ import { swapStopRoutes } from './routes/swap-stop.ts'
 import type { SwapEngine } from './domain/swap/engine.ts'
 import { chatRoutes, type ChatRouteDeps } from './routes/chat.ts'
 import { modelsRoutes } from './routes/models.ts'
+import { methodNotAllowed } from './routes/method-not-allowed.ts'
 import type { ModelService } from './domain/models/service.ts'
 
 export const SERVICE_NAME = 'swap-controller'
@@ -109,5 +110,7 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
       catalog: deps.catalog?.recipes,
       loadedModels: (s) => deps.vllm.listModels(s),
     }))
+  // Very last: only a request no route answered reaches it (405 + Allow for a known path, else 404).
+  app.all('*', methodNotAllowed(app))
   return app
 }

@@ -69,6 +69,11 @@ describe('swap engine on the simulated cluster', () => {
       { node: 'spark-1', command: `'/home/sim/spark-vllm-docker/run-recipe.sh' 'gpt-oss-120b' '-d' '--port' '${port}' '--solo'` },
     ])
     expect(body.fit).toMatchObject({ fits: true, allowed: true, policy: 'refuse' })
+    // What stopping the loaded model frees is capped by what is in use: never more than MemTotal in all.
+    for (const n of body.fit.per_node as Array<{ node: string; available_bytes: number; freed_bytes: number; total_bytes: number }>) {
+      expect(n.total_bytes, n.node).toBeGreaterThan(0)
+      expect(n.available_bytes + n.freed_bytes, n.node).toBeLessThanOrEqual(n.total_bytes)
+    }
     expect(mutating(ranSince(from))).toEqual([])
     expect(head().containers()[0]?.vllm?.servedModelName).toBe(served(SIM_DEFAULT_RECIPE))
   })

@@ -10,7 +10,7 @@ import { sleep, withBudget } from '../../../shared/abort.ts'
 import { callJson } from '../../../shared/http-client.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
 import { parseDockerPs } from '../domain/docker-ps.ts'
-import { parseMeminfo } from '../domain/meminfo.ts'
+import { parseMeminfo, type MemorySnapshot } from '../domain/meminfo.ts'
 import type { SwapPlan } from '../domain/swap/plan.ts'
 import { MEMINFO_ARGV } from '../domain/swap/plan.ts'
 import { SwapFailure, type ClusterDriver, type ReadyWatch } from '../domain/swap/ports.ts'
@@ -66,14 +66,19 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   const urlHost = vllmHost?.includes(':') ? `[${vllmHost}]` : vllmHost
   const baseUrl = (plan: SwapPlan) => (urlHost ? `http://${urlHost}:${plan.port}` : null)
 
-  async function memory(nodes: readonly string[], signal?: AbortSignal) {
+  async function meminfo(nodes: readonly string[], signal?: AbortSignal): Promise<Record<string, MemorySnapshot>> {
     const read = async (n: string) => {
       const res = await run(n, MEMINFO_ARGV, signal, 5000)
       const mem = res.code === 0 ? parseMeminfo(res.stdout) : null
-      return mem ? ([n, mem.available_bytes] as const) : null
+      return mem ? ([n, mem] as const) : null
     }
     const pairs = await Promise.all(nodes.map((n) => read(n).catch(() => null)))
     return Object.fromEntries(pairs.filter((p) => p !== null))
+  }
+
+  async function memory(nodes: readonly string[], signal?: AbortSignal) {
+    const snaps = await meminfo(nodes, signal)
+    return Object.fromEntries(Object.entries(snaps).map(([n, m]) => [n, m.available_bytes]))
   }
 
   /** Nodes where the container still exists, with docker's status; a failed probe counts as present. */
@@ -185,6 +190,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
 
   return {
     memory,
+    meminfo,
     async stop(plan, signal) {
       const graceMs = Number(plan.teardown.find((t) => t.argv[1] === 'stop')?.argv[3] ?? 10) * 1000
       await Promise.all(

@@ -10,7 +10,9 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 
 function capture() {
   const lines: Array<Record<string, unknown>> = []
-  const logger = createLogger({ service: 'swap-controller', level: 'info', destination: { write: (l: string) => void lines.push(JSON.parse(l)) } })
+  // pino only calls write(); a bare object keeps the lines synchronous for the assertions.
+  const destination = { write: (l: string) => void lines.push(JSON.parse(l)) } as unknown as NodeJS.WritableStream
+  const logger = createLogger({ service: 'swap-controller', level: 'info', destination })
   return { logger, lines }
 }
 

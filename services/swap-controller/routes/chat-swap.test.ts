@@ -95,10 +95,10 @@ describe('chat proxy during a swap', () => {
     const res = await chat({ model: 'air', messages: [] })
     expect(Date.now() - t0).toBeLessThan(500)
     expect(res.status).toBe(503)
-    expect(res.headers.get('retry-after')).toBe('43')
+    expect(res.headers.get('retry-after')).toBe('30')
     const body = await res.json()
     expect(body.error).toMatchObject({ code: 'model_switching', type: 'server_error' })
-    expect(body.error.message).toBe('Switching models to air (loading); about 43 s left. Retry in 43 s.')
+    expect(body.error.message).toBe('Switching models to air (loading); about 43 s left. Retry in 30 s.')
     expect(forwarded).toHaveLength(0)
   })
 

@@ -1,7 +1,8 @@
 /**
  * `GET /api/swap/history`: the audit log, newest first — every mutation of the cluster and of the
  * coordination state (who, when, what, dry run or real, outcome, milliseconds per phase). New in
- * Spark Control; it sits under `/api/swap` so its errors are `{"detail": ...}` like its neighbours.
+ * Spark Control: it sits under `/api/swap`, but as a new route its errors are problem+json
+ * (`NEW_UNDER_EARLIER_PREFIXES` in shared/errors.ts).
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
@@ -34,8 +35,11 @@ const historyRoute = createRoute({
       limit: z
         .string()
         .regex(/^\d{1,9}$/, 'must be a whole number')
+        .refine((v) => Number(v) >= 1, `must be at least 1 (1 to ${HISTORY_LIMIT.max})`)
         .optional()
-        .openapi({ description: `Rows to return; default ${HISTORY_LIMIT.default}, at most ${HISTORY_LIMIT.max}.` }),
+        .openapi({
+          description: `Rows to return, at least 1; default ${HISTORY_LIMIT.default}, larger values are cut to ${HISTORY_LIMIT.max}.`,
+        }),
     }),
   },
   responses: {
@@ -43,7 +47,10 @@ const historyRoute = createRoute({
       description: 'Audit rows',
       content: { 'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('AuditHistory') } },
     },
-    422: { description: 'Invalid limit', content: { 'application/json': { schema: z.object({ detail: z.unknown() }) } } },
+    422: {
+      description: 'Invalid limit (not a whole number, or below 1)',
+      content: { 'application/problem+json': { schema: z.object({ detail: z.unknown() }).passthrough() } },
+    },
   },
 })
 
@@ -51,7 +58,7 @@ export function historyRoutes({ coordination }: { coordination: Coordination }):
   const router = createRouter()
   router.openapi(historyRoute, (c) => {
     const raw = c.req.valid('query').limit
-    const limit = Math.min(HISTORY_LIMIT.max, Math.max(1, raw === undefined ? HISTORY_LIMIT.default : Number(raw)))
+    const limit = Math.min(HISTORY_LIMIT.max, raw === undefined ? HISTORY_LIMIT.default : Number(raw))
     return c.json({ entries: coordination.history(limit) }, 200)
   })
   return router

@@ -161,6 +161,18 @@ describe('GET /api/swap/history', () => {
     expect((await call('GET', '/api/swap/history?limit=ten')).status).toBe(422)
   })
 
+  it('answers 422 in problem+json for a limit below 1, naming the query field', async () => {
+    const { app } = await setup()
+    for (const q of ['0', '00']) {
+      const res = await app.request(`/api/swap/history?limit=${q}`)
+      expect(res.status).toBe(422)
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/)
+      const body = (await res.json()) as { detail: string }
+      expect(body.detail).toMatch(/limit: must be at least 1/)
+    }
+    expect((await app.request('/api/swap/history?limit=1')).status).toBe(200)
+  })
+
   it('publishes the coordination routes in the OpenAPI document', async () => {
     const { app } = await setup()
     const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> }

@@ -22,6 +22,23 @@ describe('DELETE /api/models/{key}', () => {
     await dl.downloads.idle()
   })
 
+  it('answers 409 naming the download for a model downloaded for the first time (no recipe, no card, not on disk)', async () => {
+    const dl = await setup()
+    const started = await dl.send('POST', '/api/models/download', { repo: 'org/brand-new-model' })
+    expect(started.status).toBe(202)
+    const res = await dl.send('DELETE', '/api/models/org--brand-new-model')
+    expect(res.status).toBe(409)
+    expect(res.body.detail).toMatch(/org\/brand-new-model is being downloaded/)
+    expect(res.body.detail).toContain(started.body.download_id as string)
+    expect(res.body.download_id).toBe(started.body.download_id)
+    expect(dl.disk.removed).toEqual([])
+    expect(dl.audit().find((a) => a.action === 'model.delete')).toMatchObject({ outcome: 'refused', target: 'org/brand-new-model' })
+    dl.runner.release()
+    await dl.downloads.idle()
+    // Once it is no longer running, an unknown key is 404 again.
+    expect((await dl.send('DELETE', '/api/models/org--never-heard-of')).status).toBe(404)
+  })
+
   it('refuses while vLLM does not answer and the model was the last one loaded', async () => {
     const swap = { running: false, recipe: 'gpt-oss-120b', model: 'gpt-oss-120b', from_model: null, outcome: 'ready' }
     const { send, disk } = await setup({ loaded: 'down', swap })

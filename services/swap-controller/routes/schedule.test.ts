@@ -62,4 +62,15 @@ describe('/api/schedule', () => {
     ])
     expect((await call('DELETE', '/api/schedule/..%2F..')).status).toBe(422)
   })
+
+  it('refuses an out-of-range cron and a recipe that is not a recipe key with 422 naming the field', async () => {
+    const { call } = await setup()
+    const cron = await call('POST', '/api/schedule', { holder: 'nightly', recipe: 'gpt-oss-120b', cron: '99 99 * * *' })
+    expect(cron.status).toBe(422)
+    expect((cron.body.detail as Array<{ loc: string[] }>).map((d) => d.loc)).toEqual([['body', 'cron']])
+    const recipe = await call('POST', '/api/schedule', { holder: 'n', recipe: '$(id)', at: '2026-12-01T00:00:00+00:00' })
+    expect(recipe.status).toBe(422)
+    expect((recipe.body.detail as Array<{ loc: string[]; msg: string }>)[0]).toMatchObject({ loc: ['body', 'recipe'], msg: expect.stringMatching(/recipe key/) })
+    expect((await call('GET', '/api/schedule')).body).toEqual({ entries: [] })
+  })
 })

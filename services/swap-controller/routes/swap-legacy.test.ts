@@ -15,6 +15,7 @@ import { buildInventory } from '../domain/inventory.ts'
 import { createSwapEngine } from '../domain/swap/engine.ts'
 import { SwapFailure, type ClusterDriver } from '../domain/swap/ports.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
+import { patternMatches } from './method-not-allowed.ts'
 
 const GIB = 2 ** 30
 const recipe = (key: string, served: string, gib = 10): CatalogEntry =>
@@ -156,7 +157,11 @@ describe('GET /api/swap/{id}/stream', () => {
     for (let e = await events.next(); e; e = await events.next()) rest.push(e)
     expect(rest.at(-1)?.event).toBe('done')
     expect(JSON.parse(rest.at(-1)!.data)).toMatchObject({ job_id: job.job_id, status: 'ready', outcome: 'ready' })
-    expect(rest.filter((e) => e.event === 'status').map((e) => JSON.parse(e.data).status)).toContain('ready')
+    // Status and outcome agree: `ready` comes only with `done` (outcome ready), never as running.
+    const statuses = [first!, ...rest].filter((e) => e.event === 'status').map((e) => JSON.parse(e.data))
+    expect(statuses.length).toBeGreaterThan(0)
+    for (const s of statuses) expect(s.outcome).toBe('running')
+    expect(statuses.map((s) => s.status)).not.toContain('ready')
     expect(logs.listeners).toBe(0)
   })
 
@@ -255,5 +260,47 @@ describe('POST /api/swap/{key}/validate', () => {
       expect(Array.isArray((await res.json()).detail)).toBe(true)
     }
     expect((await post(app, '/api/swap/new/validate?mode=cluster')).status).toBe(422)
+  })
+
+  it('locates a mode the recipe does not run where it was given: the query here, the body on POST /api/swap', async () => {
+    const { app } = setup()
+    const query = await post(app, '/api/swap/new/validate?mode=cluster')
+    expect(query.status).toBe(422)
+    expect((await query.json()).detail).toEqual([expect.objectContaining({ loc: ['query', 'mode'], msg: expect.stringMatching(/runs only solo/) })])
+    const badValue = await post(app, '/api/swap/new/validate?mode=duo')
+    expect((await badValue.json()).detail[0].loc).toEqual(['query', 'mode'])
+    const body = await post(app, '/api/swap', { recipe: 'new', mode: 'cluster' })
+    expect(body.status).toBe(422)
+    expect((await body.json()).detail).toEqual([expect.objectContaining({ loc: ['body', 'mode'] })])
+  })
+})
+
+describe('a known path with the wrong method', () => {
+  it('answers 405 with Allow in the path style; an unknown path stays 404', async () => {
+    const { app, calls } = setup()
+    const put = await app.request('/api/swap', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"recipe":"new"}' })
+    expect(put.status).toBe(405)
+    expect(put.headers.get('allow')).toBe('POST')
+    expect(await put.json()).toEqual({ detail: 'PUT is not allowed on /api/swap; allowed: POST.' })
+    const state = await app.request('/api/swap/state', { method: 'DELETE' })
+    expect(state.status).toBe(405)
+    expect(state.headers.get('allow')).toBe('GET, HEAD')
+    expect(state.headers.get('content-type')).toContain('application/problem+json')
+    const validate = await app.request('/api/swap/new/validate', { method: 'GET' })
+    expect(validate.status).toBe(405)
+    expect(validate.headers.get('allow')).toBe('POST')
+    expect((await app.request('/api/swap/new/nothing-here', { method: 'PUT' })).status).toBe(404)
+    expect((await app.request('/api/nothing', { method: 'GET' })).status).toBe(404)
+    // Routes with the method still answer as before.
+    expect((await app.request('/api/swap/state')).status).toBe(200)
+    expect(calls.launches).toEqual([])
+  })
+
+  it('matches route patterns segment by segment', () => {
+    expect(patternMatches('/api/swap/:id/stream', '/api/swap/swp_1/stream')).toBe(true)
+    expect(patternMatches('/api/swap/:id', '/api/swap/swp_1/stream')).toBe(false)
+    expect(patternMatches('/api/swap', '/api/swap/')).toBe(true)
+    expect(patternMatches('/static/*', '/static/a/b')).toBe(true)
+    expect(patternMatches('/api/swap/:id', '/api/swap')).toBe(false)
   })
 })

@@ -9,11 +9,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import { notFound } from '../../../shared/errors.ts'
+import { AppError, notFound, validationFailed } from '../../../shared/errors.ts'
 import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
 import { parseIsoMs } from '../domain/coordination/time.ts'
 import type { SwapEngine } from '../domain/swap/engine.ts'
+import { isTerminal } from '../domain/swap/machine.ts'
 import type { JobView } from '../domain/swap/view.ts'
 import { BoundedQueue } from '../domain/telemetry/bounded-queue.ts'
 import { detail, dryRunSchema, JOB_ID, RECIPE_KEY } from './swap-schemas.ts'
@@ -89,6 +90,12 @@ const validateRoute = createRoute({
 
 type Queued = SseEvent | 'end'
 const statusOf = (j: JobView) => ({ job_id: j.job_id, status: j.status, outcome: j.outcome, progress: j.progress })
+/**
+ * A `status` event only for a state the job is still running in: an end state (`ready`, `failed`,
+ * `cancelled`) is told by `done`, whose outcome agrees with it — never `"status":"ready"` with
+ * `"outcome":"running"`. (A `failed` that a rollback follows shows as the `rolling-back` status.)
+ */
+const statusWorthy = (j: JobView) => j.outcome === 'running' && !isTerminal(j.status)
 
 export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
   const { engine, logs } = deps
@@ -135,7 +142,7 @@ export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
         return at >= startMs && (endMs === null || at <= endMs)
       }
       const endMs = job.finished_at === null ? null : parseIsoMs(job.finished_at)
-      if (job.outcome === 'running') queue.push({ event: 'status', data: JSON.stringify(statusOf(job)) })
+      if (statusWorthy(job)) queue.push({ event: 'status', data: JSON.stringify(statusOf(job)) })
       for (const e of logs?.replay() ?? []) if (inWindow(e, endMs)) forward(e)
       const closers: Array<() => void> = []
       if (job.outcome !== 'running') end(job)
@@ -144,8 +151,8 @@ export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
         const onState = (data: unknown) => {
           const j = data as JobView
           if (ended || j.job_id !== job.job_id) return
-          if (j.outcome === 'running') queue.push({ event: 'status', data: JSON.stringify(statusOf(j)) })
-          else finish(j)
+          if (statusWorthy(j)) queue.push({ event: 'status', data: JSON.stringify(statusOf(j)) })
+          else if (j.outcome !== 'running') finish(j)
         }
         const unsubscribe = engine.events.subscribe((e) => e.type === 'state' && onState(e.data), abort)
         if (unsubscribe) closers.push(unsubscribe)
@@ -189,7 +196,14 @@ export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
   router.openapi(validateRoute, async (c) => {
     const { key } = c.req.valid('param')
     const { mode } = c.req.valid('query')
-    return c.json(await engine.validate(key, mode), 200)
+    try {
+      return c.json(await engine.validate(key, mode), 200)
+    } catch (err) {
+      // The engine words a mode the recipe does not run for `POST /api/swap`'s body; here it is `?mode=`.
+      if (err instanceof AppError && err.issues?.some((i) => i.field === 'mode'))
+        throw validationFailed(err.issues.map((i) => (i.field === 'mode' ? { ...i, location: 'query' } : i)))
+      throw err
+    }
   })
   return router
 }

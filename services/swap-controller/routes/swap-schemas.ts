@@ -60,7 +60,8 @@ const nodeFit = z.object({
   node: z.string(),
   need_bytes: z.number(),
   available_bytes: z.number().nullable(),
-  freed_bytes: z.number(),
+  freed_bytes: z.number().openapi({ description: 'What stopping the current model frees here, at most what is in use (MemTotal − MemAvailable).' }),
+  total_bytes: z.number().nullable().openapi({ description: 'MemTotal of the node; null when not read.' }),
   fits: z.boolean().nullable(),
 })
 const fit = z

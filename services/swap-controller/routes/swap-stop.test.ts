@@ -1,7 +1,8 @@
 /** `POST /api/swap/stop` through buildApp, with a real engine and a fake driver. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { testRecipe, lockedCoordination } from '../testing/engine-parts.ts'
-import { silentLogger } from '../../../shared/logger.ts'
+import { PassThrough } from 'node:stream'
+import { createLogger, silentLogger, type Logger } from '../../../shared/logger.ts'
 import { createVllmClient } from '../adapters/vllm-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
@@ -18,7 +19,7 @@ afterEach(async () => {
   for (const c of closers.splice(0)) await c()
 })
 
-function setup(driver: Partial<ClusterDriver> = {}, extra: Partial<SwapEngineDeps> = {}) {
+function setup(driver: Partial<ClusterDriver> = {}, extra: Partial<SwapEngineDeps> = {}, logger: Logger = silentLogger()) {
   const calls = { steps: [] as string[], audits: [] as Record<string, unknown>[] }
   const state = { locked: false }
   let releaseLoad = () => undefined as void
@@ -55,7 +56,7 @@ function setup(driver: Partial<ClusterDriver> = {}, extra: Partial<SwapEngineDep
     inventory: buildInventory(config),
     ssh: new FakeSshNodes().add(new FakeSshNode('spark-1', healthySpark)),
     vllm: createVllmClient({ baseUrl: null }),
-    logger: silentLogger(),
+    logger,
     swap: engine,
   })
   closers.push(async () => {
@@ -144,6 +145,23 @@ describe('POST /api/swap/stop', () => {
     expect(body.detail).toBe('Stop failed: teardown not verified: container vllm_node still present on spark-2 (Up 1 hour).')
     expect(body.nodes).toEqual(['spark-1', 'spark-2'])
     expect(calls.audits.at(-1)).toMatchObject({ action: 'swap.stop', outcome: 'failed' })
+  })
+
+  it('logs a failed request with one `msg` (the error text goes in another field)', async () => {
+    const out = new PassThrough()
+    const lines: string[] = []
+    out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)))
+    const failing = async () => {
+      throw new SwapFailure('teardown', 'teardown not verified: container vllm_node still present on spark-2')
+    }
+    const { stop } = setup({ verifyStopped: failing }, {}, createLogger({ service: 'swap-controller', destination: out }))
+    expect((await stop()).status).toBe(502)
+    await new Promise((r) => setImmediate(r))
+    const failed = lines.find((l) => l.includes('request failed'))
+    expect(failed).toBeDefined()
+    expect(failed!.match(/"msg":/g)).toHaveLength(1)
+    expect(JSON.parse(failed!)).toMatchObject({ msg: 'request failed', status: 502 })
+    for (const line of lines) expect(line.match(/"msg":/g)?.length ?? 0, line).toBeLessThanOrEqual(1)
   })
 
   it('drains in-flight chat generations before stopping, as a swap does, and refuses new ones meanwhile', async () => {

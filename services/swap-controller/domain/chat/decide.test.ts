@@ -41,8 +41,9 @@ describe('chat decision', () => {
 
   it('answers 503 + Retry-After from the ETA when the wait would exceed the budget', () => {
     const err = rejected({ swap: { target: 'air', status: 'loading', etaS: 95.2 }, requested: 'air' })
-    expect(err).toMatchObject({ status: 503, code: 'model_switching', retryAfterS: 96 })
-    expect(err.message).toBe('Switching models to air (loading); about 96 s left. Retry in 96 s.')
+    // The ETA is said as it is; Retry-After is at most 30 s, so the client meets the next estimate.
+    expect(err).toMatchObject({ status: 503, code: 'model_switching', retryAfterS: 30 })
+    expect(err.message).toBe('Switching models to air (loading); about 96 s left. Retry in 30 s.')
     const late = rejected({ swap: { target: 'air', status: 'stopping', etaS: null }, requested: null, waitedMs: 30_000 })
     expect(late).toMatchObject({ status: 503, retryAfterS: 15 })
     expect(late.message).toContain('time left unknown')
@@ -50,10 +51,11 @@ describe('chat decision', () => {
     expect(rejected({ swap: { target: 'air', status: 'warming', etaS: 10 }, requested: 'air', waitedMs: 25_000 })).toMatchObject({ retryAfterS: 10 })
   })
 
-  it('never advises less than 5 s', () => {
+  it('advises between 5 and 30 s', () => {
     expect(retryAfterFor(0.2)).toBe(5)
     expect(retryAfterFor(null)).toBe(15)
-    expect(retryAfterFor(41.1)).toBe(42)
+    expect(retryAfterFor(21.1)).toBe(22)
+    expect(retryAfterFor(41.1)).toBe(30)
   })
 
   it('refuses a model other than the swap target during a swap', () => {

@@ -55,8 +55,14 @@ export type ChatDecision =
 export const UNKNOWN_ETA_RETRY_S = 15
 export const MIN_RETRY_S = 5
 
+/**
+ * An ETA is an estimate (a first load has no history at all): a client is told to come back within
+ * half a minute at most and meets the next estimate, rather than wait out a long guess.
+ */
+export const MAX_RETRY_S = 30
+
 export const retryAfterFor = (etaS: number | null) =>
-  Math.max(MIN_RETRY_S, Math.ceil(etaS ?? UNKNOWN_ETA_RETRY_S))
+  Math.min(MAX_RETRY_S, Math.max(MIN_RETRY_S, Math.ceil(etaS ?? UNKNOWN_ETA_RETRY_S)))
 
 export function switchingError(swap: SwapInProgress): AppError {
   const retryAfterS = retryAfterFor(swap.etaS)

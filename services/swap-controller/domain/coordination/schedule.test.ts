@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { actorFrom } from './actor.ts'
-import { isCron, scheduleInputSchema, toScheduleEntry } from './schedule.ts'
+import { cronProblem, isCron, scheduleInputSchema, toScheduleEntry } from './schedule.ts'
 import { isoUtc, parseIsoMs } from './time.ts'
 import { hashToken, mintToken, presentedToken, tokenMatches } from './token.ts'
 
@@ -36,6 +36,23 @@ describe('schedule entry validation', () => {
     expect(isCron('0 22 * *')).toBe(false)
     expect(isCron('0 22 * * * *')).toBe(false)
     expect(isCron('$(id) * * * *')).toBe(false)
+  })
+
+  it('checks every cron field against its range: numbers, *, lists, ranges, steps, names, macros', () => {
+    for (const ok of ['0 22 * * 1-5', '*/5 * * * *', '0,30 8-18/2 1,15 * MON-FRI', '59 23 31 12 7', '0 0 ? * SUN#2', '@daily', '@hourly', '0 9 1 jan-mar *'])
+      expect(cronProblem(ok), ok).toBeNull()
+    for (const bad of ['99 99 * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * 32 * *', '* * * 13 *', '* * * * 8', '5-1 * * * *',
+      '*/0 * * * *', '1-2-3 * * * *', '*/5/2 * * * *', '1,,2 * * * *', '? * * * *', '* * * FOO *', '0 0 * * MON#6', '@often', '0 22 * * 1-5 *'])
+      expect(cronProblem(bad), bad).not.toBeNull()
+    expect(cronProblem('99 99 * * *')).toMatch(/`99` is not a valid minute \(0-59\)/)
+    expect(fields({ holder: 'nightly', recipe: 'gpt-oss-120b', cron: '99 99 * * *' })).toEqual(['cron'])
+  })
+
+  it('takes a recipe key of the catalog pattern (unknown keys allowed, the registry is informational)', () => {
+    expect(fields({ holder: 'n', recipe: 'not-in-the-catalog-yet', at: '2026-12-01T00:00:00+00:00' })).toEqual([])
+    expect(fields({ holder: 'n', recipe: '', cron: '@daily' })).toEqual([])
+    for (const bad of ['$(id)', '../x', 'a b', '-lead', 'x'.repeat(129)])
+      expect(fields({ holder: 'n', recipe: bad, at: '2026-12-01T00:00:00+00:00' }), bad).toEqual(['recipe'])
   })
 })
 

@@ -9,28 +9,104 @@ import { isoUtc, parseIsoMs } from './time.ts'
 export const MAX_SCHEDULE_ENTRIES = 200
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/
-// Five cron fields (minute hour day month weekday) of the usual characters, or a named macro.
-const CRON_FIELD = /^[0-9A-Za-z*?/,#LW-]+$/
+/** The catalog's recipe key (the file stem): what `POST /api/swap` and `run-recipe.sh` take. */
+const RECIPE_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 const CRON_MACRO = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']
+
+interface CronField {
+  name: string
+  min: number
+  max: number
+  /** Three-letter names, numbered from `min`. */
+  names?: string[]
+  /** `?` (Quartz's "no specific value") is accepted where cron allows either day field. */
+  question?: boolean
+  /** Weekday `#n`: the n-th such weekday of the month (1–5). */
+  nth?: boolean
+}
+
+/** Minute, hour, day of month, month, day of week (0 and 7 are both Sunday). */
+const CRON_FIELDS: readonly CronField[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31, question: true },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
+  { name: 'day of week', min: 0, max: 7, names: DAYS, question: true, nth: true },
+]
+
+function cronValue(text: string, f: CronField): number | null {
+  if (/^\d{1,2}$/.test(text)) {
+    const n = Number(text)
+    return n >= f.min && n <= f.max ? n : null
+  }
+  const named = f.names?.indexOf(text.toUpperCase()) ?? -1
+  return named >= 0 ? named + f.min : null
+}
+
+/** One comma-separated part: `*`, `a`, `a-b`, each optionally `/step`; or weekday `a#n`. */
+function cronPartProblem(part: string, f: CronField): string | null {
+  const bad = `\`${part.slice(0, 20)}\` is not a valid ${f.name} (${f.min}-${f.max})`
+  if (f.nth && part.includes('#')) {
+    const [day, n] = part.split('#')
+    return cronValue(day!, f) !== null && /^[1-5]$/.test(n ?? '') ? null : bad
+  }
+  const [range, step, extra] = part.split('/')
+  if (extra !== undefined) return bad
+  if (step !== undefined && !(/^\d{1,2}$/.test(step) && Number(step) >= 1 && Number(step) <= f.max)) return bad
+  if (range === '*') return null
+  const [from, to, more] = range!.split('-')
+  if (more !== undefined) return bad
+  const a = cronValue(from!, f)
+  if (a === null) return bad
+  if (to === undefined) return null
+  const b = cronValue(to, f)
+  return b !== null && a <= b ? null : bad
+}
+
+/**
+ * Why a cron expression is not valid, or null: five fields (minute hour day month weekday) of
+ * numbers in range, `*`, lists, ranges and steps, month and weekday names, weekday `#n`, `?` in the
+ * day fields; or a macro such as `@daily`.
+ */
+export function cronProblem(value: string): string | null {
+  const v = value.trim()
+  if (v.startsWith('@')) return CRON_MACRO.test(v) ? null : `\`${v.slice(0, 20)}\` is not a known macro (@hourly, @daily, @weekly, @monthly, @yearly)`
+  const fields = v.split(/\s+/)
+  if (fields.length !== 5) return `needs five fields (minute hour day month weekday), not ${fields.length}`
+  for (const [i, text] of fields.entries()) {
+    const f = CRON_FIELDS[i]!
+    if (text === '?' && f.question) continue
+    const problem = text.split(',').map((p) => cronPartProblem(p, f)).find((p) => p !== null)
+    if (problem) return problem
+  }
+  return null
+}
 
 const noControl = (v: string) => !/[\u0000-\u001f\u007f]/.test(v)
 const text = (max: number) => z.string().trim().max(max).refine(noControl, 'must not contain control characters')
 const optionalText = (max: number) => text(max).nullable().optional()
 
-export const isCron = (value: string): boolean => {
-  if (CRON_MACRO.test(value)) return true
-  const fields = value.trim().split(/\s+/)
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f))
-}
+export const isCron = (value: string): boolean => cronProblem(value) === null
 
 export const scheduleInputSchema = z
   .object({
     id: z.string().regex(ID, 'must be 1-64 letters, digits, `_ . : -`').optional(),
     holder: text(128).min(1, 'must name who swaps'),
-    recipe: optionalText(128),
+    // Informational: a well-formed key the catalog does not (yet) hold is allowed.
+    recipe: z
+      .string()
+      .trim()
+      .refine((v) => v === '' || RECIPE_KEY.test(v), 'must be a recipe key: 1-128 letters, digits, `_ . -`, starting with a letter or digit')
+      .nullable()
+      .optional(),
     model: optionalText(256),
-    cron: optionalText(128).refine((v) => v == null || isCron(v), {
-      message: 'must be a five-field cron expression (minute hour day month weekday) or @daily-style macro',
+    cron: optionalText(128).superRefine((v, ctx) => {
+      const problem = v == null ? null : cronProblem(v)
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: `must be a five-field cron expression (minute hour day month weekday) or @daily-style macro: ${problem}` })
     }),
     at: optionalText(64).refine((v) => v == null || parseIsoMs(v) !== null, {
       message: 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-01T22:00:00+00:00',

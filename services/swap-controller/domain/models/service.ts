@@ -170,6 +170,17 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       const found = disk?.models.find((d) => keyForRepo(d.repo).toLowerCase() === key.toLowerCase())
       const repo = recipe?.model ?? card?.repo ?? found?.repo ?? null
       const localPath = recipe?.localPath ?? card?.local_path ?? null
+      if (!repo && !localPath) {
+        // A first download: no recipe, no card, nothing on disk yet — but the key names what is coming.
+        const coming = deps.downloads
+          .list()
+          .find((d) => d.status === 'running' && keyForRepo(d.repo).toLowerCase() === key.toLowerCase())
+        if (coming) {
+          const message = `${coming.repo} is being downloaded (${coming.download_id}); cancel it or wait before deleting.`
+          deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.delete', target: coming.repo, outcome: 'refused', detail: message })
+          throw conflict(message, { extra: { download_id: coming.download_id } })
+        }
+      }
       if (!repo && !localPath && disk && disk.failed.length > 0) {
         const nodes = disk.failed.map((f) => f.node).join(', ')
         const message = `No model ${key} was found, but the model cache on ${nodes} could not be read; retry shortly.`

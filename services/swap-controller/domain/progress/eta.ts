@@ -1,9 +1,10 @@
 /**
  * Time left in a start-up, from how long the same recipe's earlier loads spent in each phase
- * (median, so one cold-cache load does not skew it). Without history the default profile is used,
- * scaled to the recipe's median total when only totals are known. A phase is "stalled" when it
- * has run more than `stallFactor` × its usual time — and at least `stallFloorS`, so a phase that
- * usually takes 2 s is not flagged after 6 s of ordinary jitter.
+ * (median, so one cold-cache load does not skew it), scaled to the recipe's median total when only
+ * totals are known. Without history: this load's own pace once the weights are loading. A phase
+ * is "stalled" when it has run more than `stallFactor` × its usual time (the default profile without
+ * history) — and at least `stallFloorS`, so a phase that usually takes 2 s is not flagged after 6 s
+ * of ordinary jitter.
  */
 import { DEFAULT_PHASE_SECONDS, type Phase, phaseIndex, PHASES, type PhaseWeights } from './phases.ts'
 import type { ProgressSnapshot } from './tracker.ts'
@@ -22,6 +23,9 @@ export interface EtaOptions {
   profile?: Partial<PhaseWeights>
 }
 
+/** The overall bar must have reached the weights (container and engine start-up are ~10 %) to extrapolate. */
+const LIVE_PACE_MIN_PERCENT = 10
+
 export interface EtaEstimate {
   /** Seconds until ready; 0 once ready, null after a failure. */
   eta_s: number | null
@@ -31,7 +35,8 @@ export interface EtaEstimate {
   phase_elapsed_s: number
   phase_typical_s: number
   stalled: boolean
-  basis: 'history' | 'default'
+  /** `history`: this recipe's past loads; `progress`: this load's pace so far; `default`: the generic profile. */
+  basis: 'history' | 'progress' | 'default'
 }
 
 export function median(values: readonly number[]): number | null {
@@ -81,11 +86,24 @@ export function estimateEta(
   if (snap.failure) return { ...base, eta_s: null, stalled: false }
   if (snap.phase === 'ready') return { ...base, eta_s: 0, stalled: false }
   const later = PHASES.slice(phaseIndex(snap.phase) + 1).reduce((s, p) => s + usual[p], 0)
-  return {
-    ...base,
-    eta_s: round(remainingInPhase(elapsed, phaseTypical, snap.phase_percent) + later),
-    stalled: elapsed > threshold,
-  }
+  const stalled = elapsed > threshold
+  const byProfile = remainingInPhase(elapsed, phaseTypical, snap.phase_percent) + later
+  if (history.length > 0) return { ...base, eta_s: round(byProfile), stalled }
+  // Without history nobody knows how long a first load takes (a small model is ready in seconds, a
+  // large one after minutes): this load's own pace says more than a generic profile.
+  const pace = livePace(snap)
+  const basis = pace === null ? ('default' as const) : ('progress' as const)
+  return { ...base, basis, eta_s: round(pace ?? byProfile), stalled }
+}
+
+/**
+ * Time left at the pace of this load so far: the overall bar (weighted by phase, moved by the
+ * log's shard and graph percentages) against the time since launch. Null before the weights.
+ */
+function livePace(snap: ProgressSnapshot): number | null {
+  const sinceLaunch = (snap.at_ms - snap.started_at_ms) / 1000
+  if (snap.percent < LIVE_PACE_MIN_PERCENT || snap.percent >= 100 || sinceLaunch <= 0) return null
+  return (sinceLaunch * (100 - snap.percent)) / snap.percent
 }
 
 /**

@@ -132,13 +132,38 @@ describe('ProgressTracker', () => {
 describe('estimateEta', () => {
   const defaultTotal = PHASES.reduce((s, p) => s + DEFAULT_PHASE_SECONDS[p], 0)
 
-  it('uses the default profile without history', () => {
+  it('uses the default profile without history, before the weights start loading', () => {
     const c = clock()
     const tracker = new ProgressTracker({ now: c.now })
     c.advance(4000)
     const eta = estimateEta(tracker, [])
     expect(eta).toMatchObject({ basis: 'default', phase: 'container', phase_elapsed_s: 4, stalled: false })
     expect(eta.eta_s).toBe(defaultTotal - 4)
+  })
+
+  it('without history, extrapolates the live progress since launch: a quick first load gets a short ETA', () => {
+    // The QA case: a small model whose shards load within seconds; the default profile said ~89 s.
+    const c = clock()
+    const tracker = new ProgressTracker({ now: c.now })
+    c.set(1000)
+    tracker.push('spark-1', core('Starting to load model x...'))
+    c.set(2000)
+    tracker.push('spark-1', shard(2, 4))
+    const eta = estimateEta(tracker, [])
+    // 10 % done before the weights + half of their 35 % = 27.5 % in 2 s: about 5.3 s left.
+    expect(eta).toMatchObject({ basis: 'progress', eta_s: 5.3 })
+    // A slow first load is told as slow (the chat proxy caps its Retry-After instead).
+    c.set(200_000)
+    expect(estimateEta(tracker, []).eta_s).toBeGreaterThan(500)
+  })
+
+  it('keeps the history-based estimate, uncapped, when the recipe has past loads', () => {
+    const c = clock()
+    const tracker = new ProgressTracker({ now: c.now })
+    c.advance(1000)
+    const eta = estimateEta(tracker, [{ phases: {}, total_s: 600 }])
+    expect(eta.basis).toBe('history')
+    expect(eta.eta_s).toBeGreaterThan(500)
   })
 
   it('takes the median of each phase from history and adds the later phases', () => {
@@ -166,7 +191,8 @@ describe('estimateEta', () => {
     tracker.push('spark-1', core('Starting to load model x...'))
     c.advance(30_000)
     tracker.push('spark-1', shard(1, 4))
-    const eta = estimateEta(tracker, [], { profile: Object.fromEntries(PHASES.map((p) => [p, 0])) })
+    const history = [{ phases: Object.fromEntries(PHASES.map((p) => [p, 0])), total_s: 0 }]
+    const eta = estimateEta(tracker, history)
     expect(eta.eta_s).toBe(90)
   })
 

@@ -8,9 +8,10 @@ import type { Recipe, RunMode } from '../catalog/types.ts'
 import { estimateEta } from '../progress/eta.ts'
 import { SwapEvents } from './events.ts'
 import { checkFit } from './fit.ts'
-import { SwapMachine, type SwapJob, type SwapState } from './machine.ts'
+import { isTerminal, SwapMachine, type SwapJob, type SwapState } from './machine.ts'
 import { planStop, planSwap, renderPlan, type SwapPlan } from './plan.ts'
 import { recordFinished } from './record.ts'
+import { refusalAuditor } from './refusals.ts'
 import { runSwap, type RunContext, type RunSlot } from './run.ts'
 import { jobView, progressView } from './view.ts'
 import type {
@@ -47,7 +48,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   const publishState = (job: SwapJob) => events.publish('state', view(job))
   const move = (job: SwapJob, state: SwapState) => {
     machine.move(job.id, state)
-    publishState(job)
+    // An end state is published by `finish`, with its outcome: never `ready` while still `running`.
+    if (!isTerminal(state)) publishState(job)
   }
   const plan = (recipe: Recipe, mode?: RunMode) =>
     planSwap({
@@ -90,10 +92,20 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   }
 
   async function fitFor(p: SwapPlan, recipe: Recipe, current: Recipe | null) {
-    const available = await deps.driver.memory(p.nodes)
+    const { available, total } = await readMemory(p.nodes)
     // Reloading the same recipe stops it first too: its memory counts as freed.
     const cur = current ? { recipe: current, mode: current.defaultMode } : null
-    return checkFit({ recipe, mode: p.mode, nodes: p.nodes, available, current: cur, policy: deps.fitPolicy })
+    return checkFit({ recipe, mode: p.mode, nodes: p.nodes, available, current: cur, policy: deps.fitPolicy, total })
+  }
+
+  /** MemAvailable per node, and MemTotal where the driver reads it (it caps what a stop frees). */
+  async function readMemory(nodes: string[]): Promise<{ available: Record<string, number>; total?: Record<string, number> }> {
+    if (!deps.driver.meminfo) return { available: await deps.driver.memory(nodes) }
+    const snaps = Object.entries(await deps.driver.meminfo(nodes))
+    return {
+      available: Object.fromEntries(snaps.map(([n, m]) => [n, m.available_bytes])),
+      total: Object.fromEntries(snaps.map(([n, m]) => [n, m.total_bytes])),
+    }
   }
 
   const audit = (req: SwapRequest, outcome: string, detail: string, dryRun = false) =>
@@ -108,7 +120,11 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     })
   const joined = (job: SwapJob): StartedAnswer => ({ ...view(job), dry_run: false, coalesced: true, fit: null })
 
-  async function request(req: SwapRequest): Promise<SwapAnswer> {
+  const refusals = refusalAuditor()
+  const request = (req: SwapRequest) =>
+    refusals.run(() => decide(req), (detail) => audit(req, 'refused', detail, req.dryRun === true))
+
+  async function decide(req: SwapRequest): Promise<SwapAnswer> {
     const { recipe, all } = await findRecipe(req.recipe)
     const p = plan(recipe, req.mode)
     if (req.dryRun) {
@@ -132,7 +148,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       const fit = await fitFor(p, recipe, current.recipe)
       if (!fit.allowed) {
         audit(req, 'refused', fit.message)
-        throw conflict(fit.message, { extra: { fit } })
+        throw refusals.written(conflict(fit.message, { extra: { fit } }))
       }
       // Again, with nothing awaited before the start: a stop or a weights delete may have begun
       // while memory was being read.
@@ -214,7 +230,17 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     return { key, valid: fit.allowed, reasons, warnings, mode: m, model, from_model: current.id, fit, commands: renderPlan(p) }
   }
 
-  async function stop(req: StopRequest): Promise<StopAnswer> {
+  const stop = (req: StopRequest) =>
+    refusals.run(
+      () => stopNow(req),
+      (detail) =>
+        deps.coordination.recordAudit({
+          ...{ actor: req.actor, requestId: req.requestId, action: 'swap.stop', target: null },
+          ...{ dryRun: req.dryRun === true, outcome: 'refused', detail },
+        }),
+    )
+
+  async function stopNow(req: StopRequest): Promise<StopAnswer> {
     const busy = machine.current()
     if (!req.dryRun) deps.coordination.assertSwapAllowed(req.token)
     if (!req.dryRun && busy) throw conflict(`A swap to ${busy.recipe} is in progress; cancel it first.`, { extra: { job_id: busy.id } })

@@ -11,8 +11,13 @@ export interface NodeFit {
   node: string
   need_bytes: number
   available_bytes: number | null
-  /** What stopping the current model should give back on this node. */
+  /**
+   * What stopping the current model should give back on this node: its nominal need, capped by
+   * what is in use there (MemTotal − MemAvailable), so available + freed never exceeds MemTotal.
+   */
   freed_bytes: number
+  /** MemTotal of the node, when it could be read. */
+  total_bytes: number | null
   fits: boolean | null
 }
 
@@ -32,6 +37,8 @@ export interface FitInput {
   nodes: readonly string[]
   /** Live MemAvailable per node; a missing node is unknown (it could not be read). */
   available: Readonly<Record<string, number>>
+  /** Live MemTotal per node; where known, it caps what stopping the current model can free. */
+  total?: Readonly<Record<string, number>>
   /** The recipe loaded now, when known, and the mode it runs in. */
   current?: { recipe: Recipe; mode: RunMode } | null
   policy: FitPolicy
@@ -48,17 +55,29 @@ export function needPerNode(recipe: Recipe, mode: RunMode, nodes: readonly strin
   return Object.fromEntries(nodes.slice(0, count).map((n) => [n, bytes]))
 }
 
+/**
+ * The nominal need of the model being stopped (`gpu_memory_utilization` × node memory) is what it
+ * may claim, not what it holds: a model that uses 37 GiB frees 37 GiB, not 91. Stopping can give
+ * back at most what is in use on the node, which also keeps available + freed within MemTotal.
+ */
+export function freedOn(nominal: number, available: number | null, total: number | null): number {
+  if (available === null || total === null) return nominal
+  return Math.max(0, Math.min(nominal, total - available))
+}
+
 export function checkFit(input: FitInput): FitVerdict {
   const need = needPerNode(input.recipe, input.mode, input.nodes)
   const freed = input.current ? needPerNode(input.current.recipe, input.current.mode, input.nodes) : {}
   const perNode: NodeFit[] = Object.entries(need).map(([node, bytes]) => {
     const available = input.available[node] ?? null
-    const give = freed[node] ?? 0
+    const total = input.total?.[node] ?? null
+    const give = freedOn(freed[node] ?? 0, available, total)
     return {
       node,
       need_bytes: bytes,
       available_bytes: available,
       freed_bytes: give,
+      total_bytes: total,
       fits: available === null ? null : available + give >= bytes,
     }
   })

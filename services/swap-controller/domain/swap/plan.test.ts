@@ -81,7 +81,22 @@ describe('checkFit', () => {
   it('counts what the current model frees', () => {
     const v = checkFit({ recipe: r, mode: 'solo', nodes: names, available: { 'spark-1': 30 * GIB }, current: { recipe: other, mode: 'solo' }, policy: 'refuse' })
     expect(v).toMatchObject({ fits: true, allowed: true })
-    expect(v.per_node).toEqual([{ node: 'spark-1', need_bytes: 60 * GIB, available_bytes: 30 * GIB, freed_bytes: 40 * GIB, fits: true }])
+    expect(v.per_node).toEqual([{ node: 'spark-1', need_bytes: 60 * GIB, available_bytes: 30 * GIB, freed_bytes: 40 * GIB, total_bytes: null, fits: true }])
+  })
+
+  it('frees at most what is in use on the node, so available + freed never exceeds MemTotal', () => {
+    // 122 GiB node, 37 GiB in use: the loaded model's nominal 85 GiB cannot all come back.
+    const big = { ...other, placements: [{ ...r.placements[0]!, memoryNeedBytes: 85 * GIB }] }
+    const input = { recipe: r, mode: 'solo' as const, nodes: names, current: { recipe: big, mode: 'solo' as const }, policy: 'refuse' as const }
+    const v = checkFit({ ...input, available: { 'spark-1': 85 * GIB }, total: { 'spark-1': 122 * GIB } })
+    expect(v.per_node[0]).toMatchObject({ available_bytes: 85 * GIB, freed_bytes: 37 * GIB, total_bytes: 122 * GIB })
+    const tight = { ...r, placements: [{ ...r.placements[0]!, memoryNeedBytes: 125 * GIB }] }
+    const short = checkFit({ ...input, recipe: tight, available: { 'spark-1': 85 * GIB }, total: { 'spark-1': 122 * GIB } })
+    expect(short).toMatchObject({ fits: false, allowed: false })
+    expect(short.message).toMatch(/spark-1 needs 125.0 GiB but would have 122.0 GiB/)
+    // A model using less than its nominal need frees only what it uses.
+    const light = checkFit({ ...input, available: { 'spark-1': 110 * GIB }, total: { 'spark-1': 122 * GIB } })
+    expect(light.per_node[0]!.freed_bytes).toBe(12 * GIB)
   })
 
   it('refuses, or warns by policy, when a node is short or unreadable', () => {

@@ -51,7 +51,8 @@ export const MEMINFO_ARGV = ['cat', '/proc/meminfo'] as const
 function chooseMode(recipe: Recipe, mode: RunMode | undefined): RunMode {
   const chosen = mode ?? recipe.defaultMode
   if (!recipe.modes.includes(chosen))
-    throw validationFailed([{ field: 'mode', message: `${recipe.key} runs only ${recipe.modes.join(' or ')}` }])
+    // `body`: POST /api/swap's field; the validate route relocates it to its query.
+    throw validationFailed([{ field: 'mode', location: 'body', message: `${recipe.key} runs only ${recipe.modes.join(' or ')}` }])
   return chosen
 }
 

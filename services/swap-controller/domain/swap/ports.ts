@@ -1,4 +1,5 @@
 /** What the swap engine needs from the outside world; the cluster driver implements it over SSH and HTTP. */
+import type { MemorySnapshot } from '../meminfo.ts'
 import type { ProgressFailure } from '../progress/tracker.ts'
 import type { SwapPlan } from './plan.ts'
 
@@ -26,6 +27,11 @@ export interface ReadyWatch {
 export interface ClusterDriver {
   /** MemAvailable per node in bytes; a node that could not be read is left out. */
   memory(nodes: readonly string[], signal?: AbortSignal): Promise<Record<string, number>>
+  /**
+   * MemTotal and MemAvailable per node (one read each); the fit check caps what stopping the current
+   * model can free by what is in use. Optional: without it the fit check has MemAvailable only.
+   */
+  meminfo?(nodes: readonly string[], signal?: AbortSignal): Promise<Record<string, MemorySnapshot>>
   /** Stop and remove the container on every node of the plan (exit codes are judged by `verifyStopped`). */
   stop(plan: SwapPlan, signal: AbortSignal): Promise<void>
   /** Container gone everywhere, port closed, memory settled — or a `teardown` SwapFailure. */
