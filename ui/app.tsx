@@ -21,6 +21,7 @@ import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 import { chromeFor, page, sendHtml } from './respond.ts'
 import { render, streamStatus } from './status-stream.tsx'
 import type { SwapSource } from './swap/source.ts'
+import { deliberateStop, STOP_HISTORY } from './components/stopped.ts'
 import { overviewSwapData, swapDashboardRoutes } from './swap/routes.tsx'
 import { modelsDashboardRoutes } from './models/routes.tsx'
 import type { ModelsSource } from './models/source.ts'
@@ -77,6 +78,14 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     },
   }
   const logOf = (c: Context<AppEnv>) => c.var.log ?? deps.logger
+  const swapForStops = deps.swap
+  // Asked only while no model answers: the audit log is read when it can change what the page says.
+  const stopInfo = swapForStops
+    ? async (view: StatusView, signal: AbortSignal) =>
+        view.ok && view.status.loaded_model === null
+          ? deliberateStop(await swapForStops.history(STOP_HISTORY, signal).catch(() => null))
+          : null
+    : undefined
 
   async function currentView(c: Context<AppEnv>): Promise<StatusView> {
     try {
@@ -93,7 +102,7 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     const swapSource = deps.swap
     const [view, swap] = await Promise.all([
       currentView(c),
-      swapSource ? overviewSwapData(swapSource, c.req.raw.signal) : null,
+      swapSource ? overviewSwapData(swapSource, c.req.raw.signal, now()) : null,
     ])
     try {
       return await page(c, <OverviewPage chrome={chromeFor(chrome, c)} view={view} now={now()} swap={swap} />)
@@ -128,12 +137,9 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   }
 
   app.get(FRAGMENT_PATH, async (c) => {
-    const { summary, cards } = await render(
-      await currentView(c),
-      { simulated: deps.simulated, now },
-      undefined,
-      logOf(c),
-    )
+    const view = await currentView(c)
+    const stopped = stopInfo ? await stopInfo(view, c.req.raw.signal) : null
+    const { summary, cards } = await render(view, { simulated: deps.simulated, now }, undefined, logOf(c), stopped)
     // Same ids and live-region semantics as the page, so a poller can swap it into `.live` as is.
     const liveAttrs = 'id="live-summary" aria-live="polite" aria-atomic="true"'
     return sendHtml(c, `<div ${liveAttrs}>${summary}</div><div id="status-cards">${cards}</div>`)
@@ -159,6 +165,7 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
       intervalMs,
       timeoutMs,
       now,
+      stopInfo,
       onEnd: () => openStreams--,
     })
   })

@@ -4,6 +4,7 @@ import { silentLogger } from '../shared/logger.ts'
 import { buildDashboard, type DashboardDeps } from './app.tsx'
 import { SAMPLE_MODEL, sampleStatus, withUpstream } from './fixtures/sample-status.ts'
 import { sseReader } from './fixtures/sse.ts'
+import { fakeSwapSource, sampleHistory } from './fixtures/swap.ts'
 
 function setup(extra: Partial<DashboardDeps> = {}) {
   let current: ClusterStatus | Error = sampleStatus()
@@ -44,6 +45,21 @@ async function open(app: ReturnType<typeof buildDashboard>, init?: RequestInit) 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('status stream', () => {
+  it('says a deliberate stop in neutral words, read from the swap-controller history', async () => {
+    const fake = fakeSwapSource({
+      history: [{ ...sampleHistory()[0]!, action: 'swap.stop', outcome: 'ok', actor: 'alice', at: '2030-01-01T11:58:00.000Z' }],
+    })
+    const down = withUpstream(sampleStatus(), 'vllm', { state: 'down', ready: false, model: null })
+    const t = setup({ statusIntervalMs: 60_000, swap: fake.source })
+    t.set({ ...down, overall: 'degraded', summary: 'The chat model server is down', loaded_model: null })
+    const events = await open(t.app)
+    const first = await events.next()
+    expect(first?.data).toContain('No chat model is loaded (stopped by alice at 11:58 UTC)')
+    expect(first?.data).not.toContain('The chat model server is down')
+    expect((await events.next())?.data).toContain('data-state="stopped"')
+    await events.cancel()
+  })
+
   it('sends the status fragment first, then the cards, on connect', async () => {
     const t = setup({ statusIntervalMs: 60_000 })
     const events = await open(t.app)

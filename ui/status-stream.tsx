@@ -14,6 +14,7 @@ import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
 import { StatusCards } from './components/status-cards.tsx'
 import { StatusSummary } from './components/status-summary.tsx'
+import type { DeliberateStop } from './components/stopped.ts'
 import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 
 export interface StreamDeps {
@@ -26,6 +27,8 @@ export interface StreamDeps {
   now: () => Date
   /** Called once when the stream has ended, whatever ended it. */
   onEnd?: () => void
+  /** Whether the chat model was stopped on purpose (the swap-controller's audit); absent = never said. */
+  stopInfo?: (view: StatusView, signal: AbortSignal) => Promise<DeliberateStop | null>
 }
 
 /** Renders a (synchronous) Hono JSX tree to its HTML string. */
@@ -33,10 +36,11 @@ export async function toHtml(node: unknown): Promise<string> {
   return String(await (node as { toString(): string | Promise<string> }).toString())
 }
 
-export const renderSummary = (view: StatusView, simulated: boolean) =>
-  toHtml(<StatusSummary view={view} simulated={simulated} />)
+export const renderSummary = (view: StatusView, simulated: boolean, stopped: DeliberateStop | null = null) =>
+  toHtml(<StatusSummary view={view} simulated={simulated} stopped={stopped} />)
 
-export const renderCards = (view: StatusView, now: Date) => toHtml(<StatusCards view={view} now={now} />)
+export const renderCards = (view: StatusView, now: Date, stopped: DeliberateStop | null = null) =>
+  toHtml(<StatusCards view={view} now={now} stopped={stopped} />)
 
 /** Sleeps, but wakes at once when `signal` aborts; the timer never outlives the wait. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -81,8 +85,9 @@ async function feed(stream: SSEStreamingApi, signal: AbortSignal, deps: StreamDe
   let first = true
   while (!signal.aborted) {
     const read = await nextView(deps, signal, lastGood)
+    const stopped = deps.stopInfo ? await deps.stopInfo(read.view, signal).catch(() => null) : null
     if (signal.aborted) break
-    const { summary, cards, shown } = await render(read.view, deps, lastGood, log)
+    const { summary, cards, shown } = await render(read.view, deps, lastGood, log, stopped)
     if (shown && read.view.ok) lastGood = read.view.status
     // Log the change, not every tick: a gateway down for an hour should not write 1800 lines.
     if (!shown && !failing) log.warn({ reason: read.reason }, 'dashboard: cluster status unavailable')
@@ -117,10 +122,11 @@ export async function render(
   deps: Pick<StreamDeps, 'simulated' | 'now'>,
   lastGood: ClusterStatus | undefined,
   log: Logger,
+  stopped: DeliberateStop | null = null,
 ) {
   const attempt = async (v: StatusView) => ({
-    summary: await renderSummary(v, deps.simulated),
-    cards: await renderCards(v, deps.now()),
+    summary: await renderSummary(v, deps.simulated, stopped),
+    cards: await renderCards(v, deps.now(), stopped),
   })
   try {
     return { ...(await attempt(view)), shown: view.ok }

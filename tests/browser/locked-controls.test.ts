@@ -98,9 +98,11 @@ describe('dashboard controls behind an admin key', () => {
     const page = await context.newPage()
     const loaded = (await (await fetch(fixture.url('/api/status'))).json()).loaded_model as string
     const target = Object.keys(SIM_RECIPES).find((k) => !SIM_RECIPES[k]!.clusterOnly && SIM_RECIPES[k]!.servedModelName !== loaded)!
+    const open = () => page.goto(fixture.url(`/ui/swap?recipe=${target}`))
+    const yes = () => Promise.all([page.waitForURL(/\/ui\/swap(\?|$)/), page.click('[data-action="confirm-swap"]')])
     const confirm = async () => {
-      await page.goto(fixture.url(`/ui/swap?recipe=${target}`))
-      await Promise.all([page.waitForURL(/\/ui\/swap\?/), page.click('[data-action="confirm-swap"]')])
+      await open()
+      await yes()
     }
 
     await confirm()
@@ -109,13 +111,19 @@ describe('dashboard controls behind an admin key', () => {
 
     await unlock(page, ADMIN_KEY)
     const admin = { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY }
+    // The confirmation was open before someone reserved swaps: its Yes is refused, and the page says why.
+    await open()
     const taken = await fetch(fixture.url('/api/swap/lock'), { method: 'POST', headers: admin, body: '{"holder":"nightly-eval"}' })
     expect(taken.status).toBe(200)
-    await confirm()
+    await yes()
     expect(page.url()).toMatch(/\/ui\/swap\?notice=/)
     expect(await page.textContent('main [data-notice="warn"]')).toContain('nightly-eval')
     await page.reload()
     expect(await page.locator('main [data-notice]').count()).toBe(0)
+    // Opened now, the confirmation offers no Yes while swaps are reserved, and says by whom.
+    await open()
+    expect(await page.locator('[data-action="confirm-swap"]').count()).toBe(0)
+    expect(await page.textContent('[data-switch-blocked="lock"]')).toContain('nightly-eval')
 
     await Promise.all([page.waitForURL(/\/ui\/swap$/), page.click('[data-action="release-lock"]')])
     expect(await page.locator('[data-lock-held]').count()).toBe(0)

@@ -5,7 +5,7 @@
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 
 /** Every state a card can show; the union of service, upstream and node states. */
-export type CardState = 'up' | 'busy' | 'degraded' | 'down' | 'not_configured' | 'disabled' | 'unknown'
+export type CardState = 'up' | 'busy' | 'degraded' | 'down' | 'stopped' | 'not_configured' | 'disabled' | 'unknown'
 
 interface StateLook {
   label: string
@@ -19,6 +19,8 @@ const LOOKS: Record<CardState, StateLook> = {
   busy: { label: 'Busy', icon: '◐', tone: 'busy' },
   degraded: { label: 'Degraded', icon: '⚠', tone: 'warn' },
   down: { label: 'Down', icon: '✕', tone: 'bad' },
+  // Down on purpose (someone stopped it): not a fault, so not red.
+  stopped: { label: 'Stopped', icon: '○', tone: 'off' },
   not_configured: { label: 'Not configured', icon: '○', tone: 'off' },
   disabled: { label: 'Disabled', icon: '⊘', tone: 'off' },
   unknown: { label: 'Unknown', icon: '?', tone: 'off' },

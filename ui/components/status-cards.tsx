@@ -10,6 +10,19 @@ import type {
 } from '../../services/gateway/domain/cluster-status.ts'
 import type { StatusView } from '../status-source.ts'
 import { ago, type CardState, isStale, lookOf, serviceTitle, upstreamTitle } from './labels.ts'
+import { type DeliberateStop, serviceOnlyMissesModel, stopApplies } from './stopped.ts'
+import { clockUtc } from '../swap/format.ts'
+
+/**
+ * The services' details are built for logs and the API ("…; retry in 5 s.", "Working, but The chat
+ * model server is down."); on a card they read as operator sentences.
+ */
+export function operatorDetail(detail: string): string {
+  return detail
+    .replace(/^(.+?) is not reachable; retry in \d+ s\.?$/, 'Not answering right now; Spark Control keeps checking.')
+    .replace(/; retry in \d+ s\.?$/, '; Spark Control keeps checking.')
+    .replace(/^(Working, but |Answers, but cannot serve: )(The|A|An) /, (_, lead: string, w: string) => `${lead}${w.toLowerCase()} `)
+}
 
 interface CardProps {
   id: string
@@ -33,7 +46,7 @@ function Card({ id, title, subtitle, state, detail, checkedAt, now, extra }: Car
           <span aria-hidden="true">{look.icon}</span> {look.label}
         </span>
       </div>
-      {detail ? <p class="card-detail">{detail}</p> : null}
+      {detail ? <p class="card-detail">{operatorDetail(detail)}</p> : null}
       {extra ? <p class="card-extra">{extra}</p> : null}
       <p class="card-meta">
         <span>{subtitle}</span>
@@ -49,30 +62,38 @@ function Card({ id, title, subtitle, state, detail, checkedAt, now, extra }: Car
   )
 }
 
-const serviceCard = (s: ServiceStatus, checkedAt: string, now: Date) => (
+// With the model stopped on purpose, a service whose only trouble is the missing model is working.
+const serviceCard = (s: ServiceStatus, checkedAt: string, now: Date, stopped: boolean) => (
   <Card
     id={`service:${s.name}`}
     title={serviceTitle(s.name)}
     subtitle={s.latency_ms === null ? s.name : `${s.name} · answered in ${s.latency_ms} ms`}
-    state={s.state}
-    detail={s.detail}
+    state={stopped && serviceOnlyMissesModel(s) ? 'up' : s.state}
+    detail={stopped && serviceOnlyMissesModel(s) ? 'Working. No chat model is loaded (stopped on purpose).' : s.detail}
     checkedAt={checkedAt}
     now={now}
   />
 )
 
-const upstreamCard = (u: UpstreamStatus, checkedAt: string, now: Date) => (
-  <Card
+const upstreamCard = (u: UpstreamStatus, checkedAt: string, now: Date, stopped: DeliberateStop | null) => {
+  const off = stopped !== null && u.name === 'vllm' && !u.disabled && u.state === 'down'
+  return <Card
     id={`upstream:${u.name}`}
     title={upstreamTitle(u.name)}
     subtitle={`${u.name} · reported by ${u.via}`}
-    state={u.disabled ? 'disabled' : u.state}
-    detail={u.disabled ? 'Turned off in the settings.' : u.detail}
+    state={u.disabled ? 'disabled' : off ? 'stopped' : u.state}
+    detail={
+      u.disabled
+        ? 'Turned off in the settings.'
+        : off
+          ? `Stopped on purpose by ${stopped.actor} at ${clockUtc(stopped.at)}. Pick a model on the Swap page to start one.`
+          : u.detail
+    }
     extra={u.model ? `Serving ${u.model}` : undefined}
     checkedAt={checkedAt}
     now={now}
   />
-)
+}
 
 /** An unreachable node is down, whatever its last reported state, unless it is simply not set up. */
 function nodeState(n: NodeStatus): string {
@@ -92,8 +113,9 @@ const nodeCard = (n: NodeStatus, checkedAt: string, now: Date) => (
   />
 )
 
-function CardGroups({ status, now }: { status: ClusterStatus; now: Date }) {
+function CardGroups({ status, now, stopped: given }: { status: ClusterStatus; now: Date; stopped?: DeliberateStop | null }) {
   const at = status.checked_at
+  const stopped = stopApplies(status, given) ? given : null
   return (
     <>
       <section class="group" aria-labelledby="g-nodes">
@@ -104,18 +126,18 @@ function CardGroups({ status, now }: { status: ClusterStatus; now: Date }) {
       </section>
       <section class="group" aria-labelledby="g-upstreams">
         <h2 id="g-upstreams">Model and speech servers on the Sparks</h2>
-        <ul class="cards">{status.upstreams.map((u) => upstreamCard(u, at, now))}</ul>
+        <ul class="cards">{status.upstreams.map((u) => upstreamCard(u, at, now, stopped))}</ul>
       </section>
       <section class="group" aria-labelledby="g-services">
         <h2 id="g-services">Spark Control services</h2>
-        <ul class="cards">{status.services.map((s) => serviceCard(s, at, now))}</ul>
+        <ul class="cards">{status.services.map((s) => serviceCard(s, at, now, stopped !== null))}</ul>
       </section>
     </>
   )
 }
 
-export function StatusCards({ view, now }: { view: StatusView; now: Date }) {
-  if (view.ok) return <CardGroups status={view.status} now={now} />
+export function StatusCards({ view, now, stopped }: { view: StatusView; now: Date; stopped?: DeliberateStop | null }) {
+  if (view.ok) return <CardGroups status={view.status} now={now} stopped={stopped} />
   if (!view.lastGood) return <p class="empty">Nothing to show until the gateway answers.</p>
   return (
     <>

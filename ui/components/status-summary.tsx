@@ -4,17 +4,26 @@
  */
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 import type { StatusView } from '../status-source.ts'
+import { clockUtc } from '../swap/format.ts'
 import { overallLook, upstreamTitle } from './labels.ts'
+import { type DeliberateStop, onlyTheStop, stopApplies } from './stopped.ts'
 
 export const STATUS_ERROR_TEXT = "Cannot reach the gateway's status — retrying"
 
-export function StatusSummary({ view, simulated }: { view: StatusView; simulated: boolean }) {
+export const stoppedWords = (s: DeliberateStop) => `stopped by ${s.actor} at ${clockUtc(s.at)}`
+
+export function StatusSummary(props: { view: StatusView; simulated: boolean; stopped?: DeliberateStop | null }) {
+  const { view, simulated } = props
   if (!view.ok) return <StatusError />
   const { status } = view
-  const look = overallLook(status.overall)
+  const stopped = stopApplies(status, props.stopped) ? props.stopped : null
+  // Stopped on purpose and nothing else wrong: a choice someone made, said without alarm.
+  const calm = stopped !== null && onlyTheStop(status)
+  const look = calm ? { label: 'No chat model', icon: '○', tone: 'off' } : overallLook(status.overall)
+  const summary = calm ? `No chat model is loaded (${stoppedWords(stopped)})` : status.summary
   return (
     <div class="summary-block">
-      <div class={`summary tone-${look.tone}`} data-overall={status.overall}>
+      <div class={`summary tone-${look.tone}`} data-overall={status.overall} data-stopped={calm ? 'true' : undefined}>
         <span class="summary-icon" aria-hidden="true">
           {look.icon}
         </span>
@@ -31,21 +40,21 @@ export function StatusSummary({ view, simulated }: { view: StatusView; simulated
               : null}
           </p>
           <p class="summary-text" data-summary>
-            {status.summary}
+            {summary}
           </p>
         </div>
       </div>
-      <ModelLine model={status.loaded_model} />
+      {calm ? null : <ModelLine model={status.loaded_model} stopped={stopped} />}
       <BusyLine status={status} />
     </div>
   )
 }
 
-function ModelLine({ model }: { model: string | null }) {
+function ModelLine({ model, stopped }: { model: string | null; stopped: DeliberateStop | null }) {
   if (!model) {
     return (
       <p class="model model-none" data-model="">
-        No chat model loaded
+        No chat model loaded{stopped ? ` (${stoppedWords(stopped)})` : ''}
       </p>
     )
   }

@@ -59,8 +59,30 @@ export function Downloads({ data }: { data: DownloadsData }) {
   )
 }
 
+/**
+ * Where a finished download's error is said, once. The controller gives it per node and again
+ * joined ("spark-1: X; spark-2: X"); one reason shared by every failing node is said once under
+ * them, different reasons stay beside their nodes, and the joined copy only adds what they lack.
+ */
+export function errorPlacement(d: Pick<DownloadView, 'status' | 'error' | 'nodes'>) {
+  const nodeErr = (n: DownloadView['nodes'][number]) => n.error ?? n.last_error ?? null
+  const failing = d.nodes.filter((n) => nodeErr(n) !== null)
+  if (d.status === 'running') return { perNode: true, summary: null }
+  const reasons = new Set(failing.map(nodeErr))
+  if (failing.length > 0 && reasons.size === 1) {
+    const on = failing.map((n) => n.node).join(' and ')
+    return { perNode: false, summary: `What went wrong on ${on}: ${[...reasons][0]}` }
+  }
+  if (!d.error) return { perNode: true, summary: null }
+  let rest = d.error
+  for (const n of failing) rest = rest.split(`${n.node}: ${nodeErr(n)}`).join('').split(nodeErr(n)!).join('')
+  const covered = failing.length > 0 && /^[\s;,.]*$/.test(rest)
+  return { perNode: true, summary: covered ? null : `What went wrong: ${d.error}` }
+}
+
 function DownloadItem({ d }: { d: DownloadView }) {
   const pct = Math.round(d.percent)
+  const errors = errorPlacement(d)
   return (
     <article class={`download tone-${TONE[d.status]}`} data-download={d.download_id} data-status={d.status}>
       <p>
@@ -82,11 +104,11 @@ function DownloadItem({ d }: { d: DownloadView }) {
           <li data-node={n.node} data-node-status={n.status}>
             {n.node}: {STATUS_WORDS[n.status]}, {Math.round(n.percent)} %, {gib(n.bytes_downloaded)}
             {n.files_total === null ? '' : ` (${n.files_done} of ${n.files_total} files)`}
-            {n.error ?? n.last_error ? <span class="block">{n.error ?? n.last_error}</span> : null}
+            {errors.perNode && (n.error ?? n.last_error) ? <span class="block">{n.error ?? n.last_error}</span> : null}
           </li>
         ))}
       </ul>
-      {d.error && d.status !== 'running' ? <p data-error="">What went wrong: {d.error}</p> : null}
+      {errors.summary ? <p data-error="">{errors.summary}</p> : null}
       {d.status === 'running' && isDownloadId(d.download_id) ? (
         <form
           method="post"

@@ -59,11 +59,18 @@ export function ModelList({ menu, oob = false }: { menu: ModelMenu | null; oob?:
   )
 }
 
-function diskWords(m: MenuModel): string {
+/**
+ * "105 GiB on each Spark (spark-1, spark-2)": the size is per copy (the controller reports the
+ * largest copy), so it is said as such rather than beside a list of nodes, where it read as a total.
+ */
+export function diskWords(m: Pick<MenuModel, 'on_disk' | 'local_path' | 'on_nodes' | 'size_bytes'>): string {
   if (m.on_disk === null) return m.local_path ? 'A local folder on the Sparks (not checked)' : 'Not checked'
   if (!m.on_disk) return 'Not downloaded'
-  const where = m.on_nodes?.length ? `On ${m.on_nodes.join(', ')}` : 'On disk'
-  return m.size_bytes === null ? where : `${where} · ${gib(m.size_bytes)}`
+  const nodes = m.on_nodes ?? []
+  const size = m.size_bytes === null ? null : gib(m.size_bytes)
+  if (nodes.length > 1) return size ? `${size} on each Spark (${nodes.join(', ')})` : `On each Spark (${nodes.join(', ')})`
+  if (nodes.length === 1) return size ? `${size} on ${nodes[0]}` : `On ${nodes[0]}`
+  return size ? `${size} on disk` : 'On disk'
 }
 
 function ModelRow({ model: m }: { model: MenuModel }) {
@@ -88,7 +95,7 @@ function ModelRow({ model: m }: { model: MenuModel }) {
             href={`${MODELS_PATHS.page}?delete=${encodeURIComponent(m.key)}#models-confirm`}
             hx-get={`${MODELS_PATHS.deleteConfirm}?key=${encodeURIComponent(m.key)}`}
             hx-target="#models-confirm"
-            hx-swap="innerHTML"
+            hx-swap="innerHTML show:#models-confirm:top"
             data-action="delete"
           >
             Delete…

@@ -62,13 +62,16 @@ describe('GET /ui/models', () => {
     expect(html).toContain('<a href="/ui/models" aria-current="page">Models</a>')
     const loaded = rowOf(html, 'qwen3-coder-30b')
     expect(loaded).toContain('Loaded')
-    expect(loaded).toContain('On spark-1, spark-2 · 30 GiB')
+    // The size of each copy, said as such: not beside a list of nodes, where it read as a total.
+    expect(loaded).toContain('30 GiB on each Spark (spark-1, spark-2)')
     expect(loaded).toContain('Recipe qwen3-coder-30b')
     expect(loaded).not.toContain('data-action="delete"')
     const idle = rowOf(html, 'gpt-oss-120b')
     expect(idle).toContain('openai/gpt-oss-120b')
     expect(idle).toContain('href="/ui/models?delete=gpt-oss-120b#models-confirm"')
     expect(idle).toContain('hx-get="/ui/fragments/models/delete/confirm?key=gpt-oss-120b"')
+    // The question appears at the top of the page: it is brought into view, not left off screen.
+    expect(idle).toContain('hx-swap="innerHTML show:#models-confirm:top"')
     const absent = rowOf(html, 'glm-4.5-air')
     expect(absent).toContain('Not downloaded')
     expect(absent).not.toContain('data-action="delete"')
@@ -193,7 +196,9 @@ describe('downloading', () => {
     expect(html).toContain('<input type="hidden" name="id" value="dl_0123456789ab"/>')
     expect(html).toContain('data-action="cancel-download"')
     const failed = /<article[^>]*data-download="dl_cccccccccccc"[\s\S]*?<\/article>/.exec(html)![0]
-    expect(failed).toContain('httpx.ReadError: connection reset')
+    // Said once, not beside the node and again joined below.
+    expect(failed.match(/httpx.ReadError: connection reset/g)).toHaveLength(1)
+    expect(failed).toContain('<p data-error="">What went wrong on spark-2: httpx.ReadError: connection reset</p>')
     expect(failed).not.toContain('cancel-download')
     fake.data.downloads = [download('openai/gpt-oss-20b', 'done', 100)]
     const idle = await get(dashboard(fake), '/ui/fragments/models/downloads')
@@ -215,6 +220,26 @@ describe('downloading', () => {
     expect(item('dl_dddddddddddd')).toContain('href="/ui/models?repo=org%2Fbig" hx-get="/ui/fragments/models/download/confirm?repo=org%2Fbig"')
     expect(item('dl_cccccccccccc')).toContain('data-action="download-again"')
     expect(item('dl_eeeeeeeeeeee')).not.toContain('data-action="download-again"')
+  })
+
+  it('says a failed download\'s error once: shared reasons once below, different ones beside their nodes', async () => {
+    const url = 'Repository Not Found for url: https://huggingface.co/api/models/org/nope/revision/main.'
+    const same = download('org/nope', 'failed', 0, 'dl_ffffffffffff')
+    same.error = `spark-1: ${url}; spark-2: ${url}`
+    same.nodes = same.nodes.map((n) => ({ ...n, status: 'failed' as const, error: url, last_error: url }))
+    const differ = download('org/half', 'failed', 0, 'dl_aaaaaaaaaaaa')
+    differ.error = 'spark-1: disk full; spark-2: connection reset'
+    differ.nodes = [
+      { ...differ.nodes[0]!, status: 'failed', error: 'disk full' },
+      { ...differ.nodes[1]!, status: 'failed', error: 'connection reset', last_error: 'connection reset' },
+    ]
+    const { html } = await get(dashboard(fakeModelsSource({ downloads: [same, differ] })), '/ui/fragments/models/downloads')
+    const item = (id: string) => new RegExp(`<article[^>]*data-download="${id}"[\\s\\S]*?</article>`).exec(html)![0]
+    expect(item('dl_ffffffffffff').split('Repository Not Found')).toHaveLength(2)
+    expect(item('dl_ffffffffffff')).toContain(`What went wrong on spark-1 and spark-2: ${url}`)
+    expect(item('dl_aaaaaaaaaaaa')).toContain('<span class="block">disk full</span>')
+    expect(item('dl_aaaaaaaaaaaa')).toContain('<span class="block">connection reset</span>')
+    expect(item('dl_aaaaaaaaaaaa')).not.toContain('What went wrong')
   })
 
   it('cancels a download by id as the dashboard', async () => {

@@ -6,6 +6,7 @@ import { StatusCards } from '../components/status-cards.tsx'
 import { StatusSummary } from '../components/status-summary.tsx'
 import { type Chrome, Layout } from '../layout/layout.tsx'
 import type { StatusView } from '../status-source.ts'
+import { LockBanner } from '../swap/lock-banner.tsx'
 import { ModelCard, SwitchForm } from '../swap/model-card.tsx'
 import { SwapNotice, SwapProgress } from '../swap/progress.tsx'
 import type { OverviewSwapData } from '../swap/routes.tsx'
@@ -30,12 +31,12 @@ export function OverviewPage(props: { chrome: Chrome; view: StatusView; now: Dat
             Cluster status
           </h2>
           <div id="live-summary" sse-swap="status" aria-live="polite" aria-atomic="true">
-            <StatusSummary view={view} simulated={chrome.simulated} />
+            <StatusSummary view={view} simulated={chrome.simulated} stopped={swap?.stopped} />
           </div>
         </section>
-        {swap ? <ChatModel swap={swap} /> : null}
+        {swap ? <ChatModel swap={swap} now={now} /> : null}
         <div id="status-cards" sse-swap="cards">
-          <StatusCards view={view} now={now} />
+          <StatusCards view={view} now={now} stopped={swap?.stopped} />
         </div>
       </div>
     </Layout>
@@ -43,11 +44,12 @@ export function OverviewPage(props: { chrome: Chrome; view: StatusView; now: Dat
 }
 
 /** The chat model, how busy it is, and the way to switch it — outside the SSE region's swaps. */
-function ChatModel({ swap }: { swap: OverviewSwapData }) {
+function ChatModel({ swap, now }: { swap: OverviewSwapData; now: Date }) {
   return (
     <section class="chat-model" aria-label="Chat model">
+      <LockBanner lock={swap.lock} now={now} />
       <ModelCard data={swap.card} />
-      {swap.models ? <SwitchForm models={swap.models} /> : null}
+      <SwitchForm models={swap.models} block={swap.block} />
       <div id="swap-confirm"></div>
       <SwapNotice notice={null} />
       <SwapProgress data={swap.progress} />

@@ -9,14 +9,13 @@ import { LockBanner } from '../swap/lock-banner.tsx'
 import { ModelCard, type ModelCardData } from '../swap/model-card.tsx'
 import { NodeCards } from '../swap/node-cards.tsx'
 import { type ProgressData, SwapNotice, SwapProgress } from '../swap/progress.tsx'
-import { type FitLookup, RecipeList } from '../swap/recipe-list.tsx'
-import type { CatalogList, LockView, TelemetryView } from '../swap/source.ts'
+import { RecipeSection, type RecipeSectionData } from '../swap/recipe-list.tsx'
+import type { LockView, TelemetryView } from '../swap/source.ts'
 
 export interface SwapPageData {
   card: ModelCardData
   progress: ProgressData
-  catalog: CatalogList | null
-  fits: FitLookup
+  recipes: RecipeSectionData
   telemetry: TelemetryView | null
   lock: LockView | null
   /** Set when the page was asked for with `?recipe=` (the no-JavaScript way to the confirmation). */
@@ -27,23 +26,14 @@ export function SwapPage({ chrome, data, now }: { chrome: Chrome; data: SwapPage
   return (
     <Layout title="Swap model" current="swap" chrome={chrome}>
       <h1>Swap model</h1>
-      <LockBanner lock={data.lock} />
+      <LockBanner lock={data.lock} now={now} />
       <ModelCard data={data.card} />
       <div id="swap-confirm">{data.confirm ? <SwapConfirm data={data.confirm} /> : null}</div>
       <SwapNotice notice={null} />
       <SwapProgress data={data.progress} />
       <section aria-labelledby="recipes-h">
         <h2 id="recipes-h">Models you can switch to</h2>
-        {data.catalog === null ? (
-          <p class="muted">The model list is not available right now; reload to retry.</p>
-        ) : (
-          <>
-            {data.catalog.notes.map((n) => (
-              <p class="notice">{n}</p>
-            ))}
-            <RecipeList models={data.catalog.models} fits={data.fits} />
-          </>
-        )}
+        <RecipeSection data={data.recipes} />
       </section>
       <section aria-labelledby="nodes-h">
         <h2 id="nodes-h">Sparks</h2>

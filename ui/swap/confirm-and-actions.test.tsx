@@ -17,8 +17,8 @@ describe('GET /ui/fragments/swap/confirm', () => {
     expect(html).toContain('It runs across both Sparks (spark-1, spark-2) and needs about 45 GiB of memory on each.')
     expect(html).toContain('<li data-fit="fits">Fits: every node has room once the current model is stopped.')
     // Free once stopped = free now + what stopping the current model gives back (50 + 40, 70 + 20).
-    expect(html).toContain('spark-1: 90 GiB free once stopped, 45 GiB needed.')
-    expect(html).toContain('spark-2: 90 GiB free once stopped, 45 GiB needed.')
+    expect(html).toContain('spark-1: 90 GiB free once the current model is stopped, 45 GiB needed.')
+    expect(html).toContain('spark-2: 90 GiB free once the current model is stopped, 45 GiB needed.')
     expect(html).toContain('Loading usually takes about 4 min (from its last 3 successful loads).')
     expect(html).toContain(`goes back to ${CURRENT_MODEL} by itself`)
     expect(html).toContain('data-action="confirm-swap"')
@@ -26,6 +26,29 @@ describe('GET /ui/fragments/swap/confirm', () => {
     expect(html).toContain('spark-1$ docker rm -f &#39;vllm_node&#39;')
     expect(html).not.toContain('data-lock-held')
     expect(html).not.toContain('data-refused')
+    expect(html).toContain('Keep the current model')
+  })
+
+  it('words every sentence for a solo model when nothing is loaded: no "each", no "once stopped", no going back', async () => {
+    const fake = fakeSwapSource()
+    const solo = fitsAnswer('big-tight')
+    fake.data.validate['big-tight'] = {
+      ...solo,
+      mode: 'solo',
+      from_model: null,
+      fit: { ...solo.fit!, per_node: [{ ...solo.fit!.per_node[0]!, freed_bytes: 0 }] },
+    }
+    const { html } = await confirm(fake, 'big-tight')
+    expect(html).toContain('It runs on one Spark (spark-1) and needs about 45 GiB of memory there.')
+    expect(html).not.toContain(' on each')
+    expect(html).toContain('<li data-fit="fits">Fits: spark-1 has room.')
+    expect(html).toContain('spark-1: 50 GiB free, 45 GiB needed.')
+    expect(html).not.toContain('once')
+    expect(html).toContain('cleans up after it, so no model is loaded (as now)')
+    expect(html).not.toContain('goes back to')
+    expect(html).not.toContain('Keep the current model')
+    expect(html).toContain('>Not now</a>')
+    expect(html).toContain('data-action="confirm-swap"')
   })
 
   it('says so when the model was never loaded here and nothing is running now', async () => {
@@ -35,7 +58,8 @@ describe('GET /ui/fragments/swap/confirm', () => {
     expect(html).toContain('No model is answering now, so nothing is interrupted.')
     expect(html).toContain('It runs on one Spark (spark-1)')
     expect(html).toContain('It has not been loaded here before')
-    expect(html).toContain('goes back to no model by itself')
+    expect(html).toContain('so no model is loaded (as now)')
+    expect(html).toContain('may run out of memory and stop.')
     // Tight under the warn policy: allowed, with the warning shown.
     expect(html).toContain('<li data-fit="tight">Does not fit: spark-1 needs 100.0 GiB')
     expect(html).toContain('The fit policy allows it anyway')
@@ -56,12 +80,23 @@ describe('GET /ui/fragments/swap/confirm', () => {
     expect(html).toContain('data-action="dismiss"')
   })
 
-  it('warns that a switch will be refused while swaps are reserved', async () => {
+  it('offers no "Yes" while swaps are reserved, and says who holds them, until when, and what to do', async () => {
     const { html } = await confirm(fakeSwapSource({ lock: HELD_LOCK }), 'llama-70b')
+    expect(html).toContain('data-allowed="false"')
     expect(html).toContain(
-      'data-lock-held="true">Swaps are reserved by <strong>nightly-eval</strong> until 2030-01-01T12:50:00.000Z (benchmark run)',
+      'data-lock-held="true">Not now: Swaps are reserved by nightly-eval (benchmark run) until 12:50 UTC (in 50 min).',
     )
-    expect(html).toContain('will be refused unless you release the reservation')
+    expect(html).toContain('release the reservation, or wait for it to end.')
+    expect(html).not.toContain('2030-01-01T12:50')
+    expect(html).not.toContain('data-action="confirm-swap"')
+    expect(html).toContain('data-action="dismiss"')
+  })
+
+  it('offers no "Yes" while another switch runs, and says to wait or cancel it', async () => {
+    const { html } = await confirm(fakeSwapSource({ state: { state: 'loading', job: runningJob('gpt-oss-120b') } }), 'llama-70b')
+    expect(html).toContain('data-switch-blocked="running"')
+    expect(html).toContain('Not now: A switch to gpt-oss-120b is running. Wait for it to finish, or cancel it first.')
+    expect(html).not.toContain('data-action="confirm-swap"')
   })
 
   it('answers a notice for an unknown, invalid or hostile recipe, and never passes it on', async () => {
@@ -114,7 +149,7 @@ describe('POST /ui/actions/swap', () => {
 
   it('shows the controller refusal (423 lock, 409 busy) as a notice with status 200', async () => {
     const cases = [
-      new SwapSourceError(423, 'The swap lock is held by nightly-eval until 12:50 UTC.'),
+      new SwapSourceError(409, 'The swap lock is held by nightly-eval until 12:50 UTC.'),
       new SwapSourceError(409, 'A swap to gpt-oss-120b is in progress; cancel it first.', { job_id: 'swp_1' }),
     ]
     for (const err of cases) {
@@ -130,6 +165,25 @@ describe('POST /ui/actions/swap', () => {
       expect(panel).not.toContain('data-notice')
       expect(html).toMatch(/<div id="swap-notice" hx-swap-oob="true"><p class="notice notice-warn"/)
     }
+  })
+
+  it("says a lock refusal in an operator's words: who holds it, until when, how to release; never the lock's token", async () => {
+    const fake = fakeSwapSource()
+    fake.fail.start = new SwapSourceError(423, "The swap lock is held by nightly-eval; this needs the lock's token.")
+    fake.data.lock = HELD_LOCK
+    const { res, html } = await post(dashboard(fake), '/ui/actions/swap', { recipe: 'llama-70b' })
+    expect(res.headers.get('HX-Trigger')).toBeNull()
+    expect(html).toContain('data-notice="warn">Not switched: Swaps are reserved by nightly-eval (benchmark run) until 12:50 UTC')
+    expect(html).not.toContain('token')
+    // Released between the refusal and the look at the lock: says so without inventing a holder.
+    fake.data.lock = { held: false }
+    const again = await post(dashboard(fake), '/ui/actions/swap', { recipe: 'llama-70b' })
+    expect(again.html).toContain('Not switched: swaps were reserved by someone else at that moment. Try again.')
+  })
+
+  it('tells the rest of the page that a switch started (HX-Trigger: swap-changed)', async () => {
+    const { res } = await post(dashboard(), '/ui/actions/swap', { recipe: 'llama-70b' })
+    expect(res.headers.get('HX-Trigger')).toBe('swap-changed')
   })
 
   it('empties an earlier notice when an action goes through', async () => {
@@ -156,7 +210,8 @@ describe('POST /ui/actions/swap', () => {
 
   it('without htmx, brings a refusal back to the swap page once', async () => {
     const fake = fakeSwapSource()
-    fake.fail.start = new SwapSourceError(423, 'The swap lock is held by nightly-eval until 12:50 UTC.')
+    fake.fail.start = new SwapSourceError(423, "The swap lock is held by nightly-eval; this needs the lock's token.")
+    fake.data.lock = HELD_LOCK
     const app = dashboard(fake)
     const { res } = await post(app, '/ui/actions/swap', { recipe: 'llama-70b' }, false)
     expect(res.status).toBe(303)
@@ -165,9 +220,13 @@ describe('POST /ui/actions/swap', () => {
     expect(back).not.toContain('nightly')
     const shown = await get(app, back)
     expect(shown.res.status).toBe(200)
-    expect(shown.html).toContain('<div class="notice notice-warn" role="alert" data-notice="warn"><p>The swap lock is held by nightly-eval until 12:50 UTC.</p></div>')
+    expect(shown.html).toContain(
+      '<div class="notice notice-warn" role="alert" data-notice="warn"><p>Not switched: Swaps are reserved by nightly-eval ' +
+        '(benchmark run) until 12:50 UTC (in 50 min). Release the reservation, or wait for it to end.</p></div>',
+    )
+    expect(shown.html).not.toContain('token')
     // A reload shows the page as it is now, not the old answer.
-    expect((await get(app, back)).html).not.toContain('nightly-eval')
+    expect((await get(app, back)).html).not.toContain('Not switched')
   })
 
   it('refuses a missing or hostile recipe with a notice and never starts anything', async () => {
@@ -211,7 +270,8 @@ describe('POST /ui/actions/swap/cancel and /ui/actions/lock/release', () => {
     const { res, html } = await post(dashboard(fake), '/ui/actions/lock/release')
     expect(res.status).toBe(200)
     expect(fake.callsOf('forceReleaseLock')).toEqual([['dashboard']])
-    expect(html).toBe('<div id="lock-banner"></div>')
+    expect(html).toMatch(/^<div id="lock-banner" hx-get="\/ui\/fragments\/lock"[^>]*><\/div>$/)
+    expect(res.headers.get('HX-Trigger')).toBe('swap-changed')
     expect((await get(dashboard(fake), '/ui/swap')).html).not.toContain('data-lock-held')
   })
 

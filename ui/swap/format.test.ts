@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { catalogModel, fitsAnswer, refusedAnswer, tightAnswer } from '../fixtures/swap.ts'
-import { aboutDuration, duration, gib, modeWords, pct, rate, sumMs } from './format.ts'
+import { aboutDuration, clockUtc, duration, gib, inWords, modeWords, pct, rate, sumMs, untilWords } from './format.ts'
 import { fitWords, successfulLoadsS, usualLoadS } from './recipe-list.tsx'
 
 const GIB = 1024 ** 3
@@ -109,5 +109,21 @@ describe('fitWords', () => {
     const gap = { ...fitsAnswer('a'), valid: false, fit: null, commands: null, reasons: ['inventory: no node with an SSH user'] }
     expect(fitWords(gap)).toEqual({ state: 'invalid', text: 'inventory: no node with an SSH user' })
     expect(fitWords({ ...gap, reasons: [] })).toEqual({ state: 'invalid', text: 'Cannot run here' })
+  })
+})
+
+describe('clockUtc, inWords and untilWords', () => {
+  const now = new Date('2026-11-26T03:49:04.000Z')
+  it('says a deadline as a person reads it: the UTC clock time and how long from now', () => {
+    expect(untilWords('2026-11-26T04:03:04.542000+00:00', now)).toBe('04:03 UTC (in 14 min)')
+    expect(untilWords('2026-11-26T03:49:44.000Z', now)).toBe('03:49 UTC (in 40 s)')
+    expect(untilWords('2026-11-26T06:00:04.000Z', now)).toBe('06:00 UTC (in 2 h 11 min)')
+    expect(untilWords('2026-11-26T03:40:00.000Z', now)).toBe('03:40 UTC (now)')
+  })
+  it('never prints NaN for a missing or broken time', () => {
+    expect(untilWords(undefined, now)).toBe('an unknown time')
+    expect(untilWords('not a time', now)).toBe('an unknown time')
+    expect(inWords(null, now)).toBe('')
+    expect(clockUtc('2026-11-26T03:49:17.000Z', true)).toBe('03:49:17 UTC')
   })
 })

@@ -69,3 +69,26 @@ export const pct = (v: number | null | undefined, digits = 0) =>
 
 export const rate = (v: number | null | undefined) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v >= 100 ? Math.round(v) : v.toFixed(1)} tok/s`
+
+/** "04:03 UTC": the server's zone is not the owner's, so times say which zone they are in. */
+export const clockUtc = (iso: string | null | undefined, seconds = false) => {
+  const ms = iso ? Date.parse(iso) : NaN
+  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(11, seconds ? 19 : 16)} UTC` : 'an unknown time'
+}
+
+/** "in 14 min", "in 40 s", "in 2 h 5 min": how long until `iso`, for a deadline a person waits on. */
+export function inWords(iso: string | null | undefined, now: Date): string {
+  const s = Math.round(((iso ? Date.parse(iso) : NaN) - now.getTime()) / 1000)
+  if (!Number.isFinite(s)) return ''
+  if (s <= 0) return 'now'
+  if (s < 60) return `in ${s} s`
+  const m = Math.round(s / 60)
+  if (m < 120) return `in ${m} min`
+  return `in ${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`
+}
+
+/** "04:03 UTC (in 14 min)": a reservation's end, exact and relative. */
+export const untilWords = (iso: string | null | undefined, now: Date) => {
+  const rel = inWords(iso, now)
+  return rel ? `${clockUtc(iso)} (${rel})` : clockUtc(iso)
+}

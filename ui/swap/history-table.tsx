@@ -5,13 +5,32 @@
 import { duration, sumMs } from './format.ts'
 import type { AuditEntry } from './source.ts'
 
-const ACTION_WORDS: Record<string, string> = {
+/** The audit's action names, as a person says them; the raw name stays in `data-action` and the title. */
+export const ACTION_WORDS: Record<string, string> = {
   'swap.start': 'Switch model',
   'swap.cancel': 'Cancel switch',
   'swap.stop': 'Stop model',
   'lock.acquire': 'Reserve swaps',
+  'lock.extend': 'Extend reservation',
   'lock.release': 'Release reservation',
   'lock.force_release': 'Force-release reservation',
+  'model.add': 'Add model',
+  'model.download': 'Download model',
+  'model.download.cancel': 'Cancel download',
+  'model.delete': 'Delete model',
+  'schedule.add': 'Schedule a switch',
+  'schedule.update': 'Change scheduled switch',
+  'schedule.delete': 'Remove scheduled switch',
+}
+
+/** An unknown action still reads as words: "backup.run_now" → "Backup: run now". */
+export function actionWords(action: string): string {
+  const known = ACTION_WORDS[action]
+  if (known) return known
+  const [head = action, ...rest] = action.split('.')
+  const words = (t: string) => t.replace(/[_-]+/g, ' ')
+  const first = words(head).replace(/^./, (c) => c.toUpperCase())
+  return rest.length ? `${first}: ${rest.map(words).join(' ')}` : first
 }
 
 export function HistoryTable({ entries }: { entries: AuditEntry[] | null }) {
@@ -33,20 +52,25 @@ export function HistoryTable({ entries }: { entries: AuditEntry[] | null }) {
         <tbody>
           {entries.map((e) => (
             <tr data-audit={e.id} data-action={e.action} data-outcome={e.outcome}>
-              <td>
+              <td data-label="When (UTC)">
                 <time datetime={e.at}>{e.at.slice(0, 19).replace('T', ' ')}</time>
               </td>
-              <td>{e.actor}</td>
-              <td>
-                {ACTION_WORDS[e.action] ?? e.action}
+              <td data-label="Who">{e.actor}</td>
+              <td data-label="What">
+                <span title={e.action}>{actionWords(e.action)}</span>
                 {e.target ? <strong> {e.target}</strong> : null}
                 {e.dry_run ? <span class="badge tone-off">dry run</span> : null}
               </td>
-              <td>{e.outcome}</td>
-              <td title={e.duration_ms ? Object.entries(e.duration_ms).map(([k, v]) => `${k} ${duration(v)}`).join(', ') : ''}>
+              <td data-label="Result">{e.outcome}</td>
+              <td
+                data-label="Took"
+                title={e.duration_ms ? Object.entries(e.duration_ms).map(([k, v]) => `${k} ${duration(v)}`).join(', ') : ''}
+              >
                 {duration(sumMs(e.duration_ms))}
               </td>
-              <td class="detail-cell">{e.detail ?? ''}</td>
+              <td class="detail-cell" data-label={e.detail ? 'Details' : undefined}>
+                {e.detail ?? ''}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -17,18 +17,30 @@ describe('GET /ui/fragments/swap/progress', () => {
     expect(html).toContain('data-step="warming" data-step-status="todo"')
     expect(html).toContain('data-step="ready" data-step-status="todo"')
     expect(html).toContain('Stopping the current model<span class="muted"> · 9 s</span>')
-    expect(html).toContain('<strong data-percent="55.3">55 %</strong> · reading the weights (40 %) · about 2 min left')
+    // One percentage (the whole load), and the step by name: not the step's own 40 % beside it.
+    expect(html).toContain('<strong data-percent="55.3">55 % done</strong> · now <span data-phase="loading-weights">reading the weights</span> · about 2 min left')
+    expect(html).not.toContain('40 %')
     expect(html).not.toContain('data-stalled')
     expect(html).toContain('spark-1  Loading safetensors checkpoint shards: 40% Completed | 6/15\nspark-2  INFO worker ready')
     expect(html).toContain('data-action="cancel"')
-    expect(fake.callsOf('recentLogs')).toEqual([[12]])
+    // Three times the tail is read, so 12 lines remain once health polls are left out.
+    expect(fake.callsOf('recentLogs')).toEqual([[36]])
+  })
+
+  it('leaves health-check lines out of the log tail under a running switch', async () => {
+    const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
+    const poll = (i: number) => ({ node: 'spark-1', line: `INFO:     127.0.0.1:5${i} - "GET /v1/models HTTP/1.1" 200 OK`, at: '2030-01-01T12:00:09.000Z' })
+    fake.data.logs = [...fake.data.logs, ...Array.from({ length: 20 }, (_, i) => poll(i))]
+    const html = await progress(fake)
+    expect(html).toContain('INFO worker ready')
+    expect(html).not.toContain('GET /v1/models')
   })
 
   it('says when a step is stalled and when the time left is unknown', async () => {
     const job = runningJob('llama-70b', { progress: { phase: 'compiling', phase_percent: null, percent: 70, eta_s: null, stalled: true } })
     const html = await progress(fakeSwapSource({ state: { state: 'loading', job } }))
     expect(html).toContain('data-stalled="true"')
-    expect(html).toContain('· compiling · time left unknown')
+    expect(html).toContain('now <span data-phase="compiling">compiling</span> · time left unknown')
   })
 
   it('shows "Cancelling…" instead of the button once a cancel was asked for', async () => {
@@ -84,6 +96,52 @@ describe('GET /ui/fragments/swap/progress', () => {
     expect(ok).not.toContain('data-error')
   })
 
+  it('heads the log of a cancelled switch as cancelled, not as a failure', async () => {
+    const job = { ...finishedJob('cancelled'), log_excerpt: 'INFO loading weights' }
+    const html = await progress(fakeSwapSource({ state: { state: 'idle', job } }))
+    expect(html).toContain("<summary>The model&#39;s log when the switch was cancelled</summary>")
+    expect(html).not.toContain('when it failed')
+    const failed = await progress(fakeSwapSource({ state: { state: 'idle', job: finishedJob('failed') } }))
+    expect(failed).toContain("<summary>The model&#39;s log when it failed</summary>")
+  })
+
+  it('carries what it showed in its own poll URL, and says swap-changed when a switch started or ended since', async () => {
+    const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
+    const app = dashboard(fake)
+    const first = await get(app, '/ui/fragments/swap/progress')
+    const url = /hx-get="([^"]+)"/.exec(tagWith(first.html, 'id="swap-progress"'))![1]!.replaceAll('&amp;', '&')
+    expect(url).toBe('/ui/fragments/swap/progress?seen=swp_0123456789abcdef%3Arunning')
+    // Polled again, still running: nothing to tell the rest of the page.
+    expect((await get(app, url)).res.headers.get('HX-Trigger')).toBeNull()
+    fake.data.state = { state: 'idle', job: finishedJob('ready') }
+    const ended = await get(app, url)
+    expect(ended.res.headers.get('HX-Trigger')).toBe('swap-changed')
+    expect(tagWith(ended.html, 'id="swap-progress"')).toContain('seen=swp_0123456789abcdef%3Aready')
+    // The page's first render has no `seen`: no trigger for a page that was just drawn.
+    expect((await get(app, '/ui/fragments/swap/progress')).res.headers.get('HX-Trigger')).toBeNull()
+  })
+
+  it('sends the model card along, from the same state read, while a switch runs', async () => {
+    const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
+    const html = await progress(fake)
+    expect(html).toMatch(/<section hx-swap-oob="true" id="model-card"/)
+    expect(html).toContain('<p class="model-switching" data-step="loading">')
+    expect(fake.callsOf('state')).toHaveLength(1)
+    const idle = await progress(fakeSwapSource())
+    expect(idle).not.toContain('model-card')
+  })
+
+  it('says under the last switch that the model was stopped since, when it was', async () => {
+    const fake = fakeSwapSource({ state: { state: 'idle', job: finishedJob('ready') } })
+    const stop = { ...fake.data.history[0]!, id: 50, action: 'swap.stop', outcome: 'ok', actor: 'alice', at: '2030-01-01T12:04:00.000Z' }
+    fake.data.history = [stop, ...fake.data.history]
+    const html = await progress(fake)
+    expect(html).toContain('Since then alice stopped the model at 12:04:00 UTC; no chat model is loaded now.')
+    // A stop from before that switch says nothing about it.
+    fake.data.history = [{ ...stop, at: '2030-01-01T11:00:00.000Z' }]
+    expect(await progress(fake)).not.toContain('data-stopped-since')
+  })
+
   it('says the controller is not answering when the state read fails', async () => {
     const fake = fakeSwapSource()
     fake.fail.state = new Error('timeout')
@@ -105,7 +163,8 @@ describe('GET /ui/fragments/model', () => {
     expect(html).toContain('<dd>1234 tok/s</dd>')
     expect(html).toContain('<div data-stat="kv"><dt>Conversation memory (KV cache)</dt><dd>37.4 %</dd></div>')
     expect(html).toContain('<dd>3 running, 1 waiting</dd>')
-    expect(html).toContain('aria-label="Tokens written per second, recent minutes"')
+    expect(html).toContain('aria-label="Tokens written per second, recent minutes: now 42.6 tok/s · low 40.0 tok/s · high 42.6 tok/s"')
+    expect(html).toContain('<span class="spark-scale" aria-hidden="true" data-spark-scale="">now 42.6 tok/s · low 40.0 tok/s · high 42.6 tok/s</span>')
     expect(html).not.toContain('Switching to')
   })
 
@@ -114,8 +173,21 @@ describe('GET /ui/fragments/model', () => {
     t.vllm = { ...t.vllm, models: [], at: null, error: { message: 'connection refused', at: '2030-01-01T12:00:08.000Z' } }
     const html = await card(fakeSwapSource({ telemetry: t, state: { state: 'loading', job: runningJob() } }))
     expect(tagWith(html, 'id="model-card"')).toContain('data-state="swapping"')
-    expect(html).toContain('Switching to <strong>llama-70b</strong>: Loading the model, 55 %.')
+    expect(html).toContain('Switching to <strong>llama-70b</strong>: Loading the model, 55 % done.')
     expect(html).not.toContain('data-stat=')
+    expect(tagWith(html, 'id="model-card"')).toContain('hx-trigger="every 3s, swap-changed from:body"')
+  })
+
+  it('no longer names the old model once the switch has stopped it, whatever the last vLLM reading says', async () => {
+    // Telemetry still lists the old model (read before it was stopped).
+    const html = await card(fakeSwapSource({ state: { state: 'loading', job: runningJob() } }))
+    expect(html).not.toContain(CURRENT_MODEL)
+    expect(html).toContain('No model is answering during the switch')
+    // While answers in progress finish, the old model still answers and is named.
+    const draining = runningJob('llama-70b', { status: 'draining', progress: null })
+    const early = await card(fakeSwapSource({ state: { state: 'draining', job: draining } }))
+    expect(early).toContain(`data-loaded-model="${CURRENT_MODEL}"`)
+    expect(early).toContain('Finishing answers in progress')
   })
 
   it('tells "nothing loaded" from "not known"', async () => {

@@ -1,17 +1,24 @@
 /**
  * Shown while someone (an app, a script, a person) has reserved swaps: who, until when, and a way
  * for a person at the dashboard to take the reservation back. Releasing is audited as forced.
+ * It re-reads itself now and then, so a reservation taken or ended elsewhere shows up.
  */
+import { clockUtc, inWords } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { LockView } from './source.ts'
 
-export function LockBanner({ lock }: { lock: LockView | null }) {
-  if (!lock?.held) return <div id="lock-banner" />
+const refresh = { 'hx-get': SWAP_PATHS.lock, 'hx-trigger': 'every 10s, swap-changed from:body', 'hx-swap': 'outerHTML' }
+
+export function LockBanner({ lock, now }: { lock: LockView | null; now: Date }) {
+  if (!lock?.held) return <div id="lock-banner" {...refresh} />
+  const rel = inWords(lock.expires_at, now)
   return (
-    <div id="lock-banner" class="notice notice-warn" role="note" data-lock-held="true">
+    <div id="lock-banner" class="notice notice-warn" role="note" data-lock-held="true" {...refresh}>
       <p>
-        Swaps are reserved by <strong>{lock.holder}</strong> until <time datetime={lock.expires_at}>{lock.expires_at}</time>
-        {lock.note ? ` — ${lock.note}` : ''}. Switches without the holder's token are refused, this page's too.
+        Swaps are reserved by <strong>{lock.holder ?? 'someone'}</strong>
+        {lock.note ? ` (${lock.note})` : ''} until <time datetime={lock.expires_at}>{clockUtc(lock.expires_at)}</time>
+        {rel ? ` (${rel})` : ''}. Until then nobody can switch the chat model without the holder's say-so, this page
+        included: release the reservation, or wait for it to end.
       </p>
       <form method="post" action={SWAP_PATHS.releaseLock} hx-post={SWAP_PATHS.releaseLock} hx-target="#lock-banner" hx-swap="outerHTML">
         <button type="submit" class="button button-quiet" data-action="release-lock">

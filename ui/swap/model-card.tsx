@@ -3,6 +3,7 @@
  * switch is under way. It re-fetches itself every few seconds; the switch form sits outside it so
  * a refresh never resets a choice being made.
  */
+import type { SwitchBlock } from './blocked.ts'
 import { pct, rate, STATE_LABEL } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { CatalogModel, SwapStateView, TelemetryView } from './source.ts'
@@ -13,31 +14,45 @@ export interface ModelCardData {
   telemetry: TelemetryView | null
 }
 
-export function ModelCard({ data }: { data: ModelCardData }) {
+/**
+ * The card and the progress panel read the same swap state (the progress fragment sends the card
+ * along, out of band, while a switch runs), so they never name different steps. Past the draining
+ * step the old model is gone, whatever vLLM's last reading (taken up to a poll ago) still says.
+ */
+export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: boolean }) {
   const vllm = data.telemetry?.vllm
-  const served = vllm?.models[0] ?? null
   const job = data.state?.job
   const swapping = job && job.outcome === 'running' ? job : null
+  const oldGone = swapping !== null && swapping.status !== 'draining'
+  const served = oldGone ? null : (vllm?.models[0] ?? null)
   const state = swapping ? 'swapping' : served ? 'serving' : data.telemetry ? 'none' : 'unknown'
+  const name = served
+    ? served.model_name
+    : swapping && oldGone
+      ? 'No model is answering during the switch'
+      : state === 'unknown'
+        ? 'Not known right now'
+        : 'No model is answering'
   return (
     <section
+      hx-swap-oob={oob ? 'true' : undefined}
       id="model-card"
       class={`model-card tone-${state === 'serving' ? 'good' : state === 'swapping' ? 'busy' : 'off'}`}
       data-card="model"
       data-state={state}
       aria-labelledby="model-card-h"
       hx-get={SWAP_PATHS.modelCard}
-      hx-trigger="every 3s"
+      hx-trigger="every 3s, swap-changed from:body"
       hx-swap="outerHTML"
     >
       <h2 id="model-card-h">Chat model</h2>
       <p class="model-name" data-loaded-model={served?.model_name ?? ''}>
-        {served ? served.model_name : state === 'unknown' ? 'Not known right now' : 'No model is answering'}
+        {name}
       </p>
       {swapping ? (
-        <p class="model-switching">
+        <p class="model-switching" data-step={swapping.status}>
           Switching to <strong>{swapping.recipe}</strong>: {STATE_LABEL[swapping.status] ?? swapping.status}
-          {swapping.progress ? `, ${Math.round(swapping.progress.percent)} %` : ''}.{' '}
+          {swapping.progress ? `, ${Math.round(swapping.progress.percent)} % done` : ''}.{' '}
           <a href={SWAP_PATHS.page}>Follow it</a>
         </p>
       ) : null}
@@ -64,16 +79,36 @@ export function ModelCard({ data }: { data: ModelCardData }) {
         </dl>
       ) : null}
       {vllm && vllm.history.generation_tokens_per_s.length > 1 ? (
-        <Sparkline values={vllm.history.generation_tokens_per_s} label="Tokens written per second, recent minutes" />
+        <Sparkline values={vllm.history.generation_tokens_per_s} label="Tokens written per second, recent minutes" format={rate} />
       ) : null}
     </section>
   )
 }
 
-/** Pick a recipe, then read what the switch will do before anything happens. */
-export function SwitchForm({ models }: { models: CatalogModel[] }) {
+/**
+ * Pick a recipe, then read what the switch will do before anything happens. While a switch runs or
+ * swaps are reserved, the form says why it cannot be used instead. It re-reads itself when a switch
+ * starts or ends (`swap-changed`) and every 15 s, so the choices match what is loaded.
+ */
+export function SwitchForm({ models, block = null }: { models: CatalogModel[] | null; block?: SwitchBlock | null }) {
+  return (
+    <div id="switch-form" hx-get={SWAP_PATHS.switchForm} hx-trigger="swap-changed from:body, every 15s" hx-swap="outerHTML">
+      <SwitchChoices models={models} block={block} />
+    </div>
+  )
+}
+
+function SwitchChoices({ models, block }: { models: CatalogModel[] | null; block: SwitchBlock | null }) {
+  if (models === null) return <p class="muted">The model list is not available right now; retrying.</p>
   const choices = models.filter((m) => m.valid && !m.loaded)
   if (choices.length === 0) return <p class="muted">No other model is ready to switch to.</p>
+  if (block) {
+    return (
+      <p class="notice notice-warn" data-switch-blocked={block.kind}>
+        {block.text}
+      </p>
+    )
+  }
   return (
     <form
       class="switch-form"

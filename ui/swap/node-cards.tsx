@@ -47,7 +47,7 @@ function NodeCard({ node: n, now, staleAfterS }: { node: NodeView; now: Date; st
             GPU {pct(n.gpu.utilization_pct)} · {n.gpu.temperature_c ?? '—'} °C · {n.gpu.power_w ?? '—'} W ·{' '}
             {n.gpu.sm_clock_mhz ?? '—'} MHz
           </p>
-          <Sparkline values={n.history.gpu_util_pct} min={0} max={100} label={`${n.node} GPU load, recent minutes`} />
+          <Sparkline values={n.history.gpu_util_pct} min={0} max={100} label={`${n.node} GPU load, recent minutes`} format={(v) => pct(v)} />
           {throttle.length ? <p class="notice notice-warn">Clocks held down: {throttle.join(', ')}</p> : null}
         </div>
       ) : null}
@@ -61,6 +61,7 @@ function NodeCard({ node: n, now, staleAfterS }: { node: NodeView; now: Date; st
             min={0}
             max={mem.total_bytes}
             label={`${n.node} memory in use, recent minutes`}
+            format={gib}
           />
         </div>
       ) : null}

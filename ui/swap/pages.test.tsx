@@ -57,14 +57,76 @@ describe('GET /ui/swap', () => {
 
   it('shows the lock banner only while swaps are reserved', async () => {
     const free = await get(dashboard(), '/ui/swap')
-    expect(free.html).toContain('<div id="lock-banner"></div>')
+    expect(free.html).toMatch(/<div id="lock-banner" hx-get="\/ui\/fragments\/lock" hx-trigger="every 10s, swap-changed from:body"[^>]*><\/div>/)
     expect(free.html).not.toContain('data-lock-held')
     const held = await get(dashboard(fakeSwapSource({ lock: HELD_LOCK })), '/ui/swap')
     const banner = /<div id="lock-banner"[\s\S]*?<\/div>/.exec(held.html)![0]
     expect(banner).toContain('data-lock-held="true"')
     expect(banner).toContain('<strong>nightly-eval</strong>')
     expect(banner).toContain('benchmark run')
+    // The expiry as a person reads it; the exact instant stays in the datetime attribute.
+    expect(banner).toContain('until <time datetime="2030-01-01T12:50:00.000Z">12:50 UTC</time> (in 50 min)')
     expect(banner).toContain('data-action="release-lock"')
+  })
+
+  it('offers no Switch while swaps are reserved, and says why, in the list and as a notice', async () => {
+    const { html } = await get(dashboard(fakeSwapSource({ lock: HELD_LOCK })), '/ui/swap')
+    const row = rowOf(html, 'llama-70b')
+    expect(row).not.toContain('data-action="switch"')
+    expect(row).toContain('<span class="switch-blocked muted" data-blocked="lock">Swaps are reserved</span>')
+    expect(html).toContain(
+      'data-switch-blocked="lock">Swaps are reserved by nightly-eval (benchmark run) until 12:50 UTC (in 50 min). ' +
+        'Switching is paused until then: release the reservation, or wait for it to end.',
+    )
+  })
+
+  it('offers no Switch while a switch runs, and does not check fits meanwhile', async () => {
+    const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
+    const { html } = await get(dashboard(fake), '/ui/swap')
+    expect(html).not.toContain('data-action="switch"')
+    expect(rowOf(html, 'gpt-oss-120b')).toContain('data-blocked="running">After the running switch</span>')
+    expect(rowOf(html, 'gpt-oss-120b')).toContain('Checked again once the switch ends')
+    expect(html).toContain('A switch to llama-70b is running. Wait for it to finish, or cancel it first.')
+    expect(fake.callsOf('validate')).toEqual([])
+    // vLLM's last word still says the old model is loaded; past draining the switch has stopped it.
+    expect(rowOf(html, 'qwen3-coder-30b')).toContain('data-fit="stopped" data-loaded="false"')
+    expect(rowOf(html, 'qwen3-coder-30b')).toContain('Stopped for the switch')
+    expect(rowOf(html, 'qwen3-coder-30b')).not.toContain('>Loaded<')
+    expect(rowOf(html, 'llama-70b')).toContain('Switching to it now')
+    expect(tagWith(html, 'id="swap-recipes"')).toContain('hx-trigger="swap-changed from:body, every 3s"')
+    const draining = runningJob('llama-70b', { status: 'draining', progress: null })
+    const early = await get(dashboard(fakeSwapSource({ state: { state: 'draining', job: draining } })), '/ui/swap')
+    expect(rowOf(early.html, 'qwen3-coder-30b')).toContain('Running now, stops next')
+  })
+
+  it('refreshes the recipe list by itself: on swap-changed and every 30 s, with the Loaded mark as it is now', async () => {
+    const fake = fakeSwapSource()
+    const app = dashboard(fake)
+    const page = await get(app, '/ui/swap')
+    const section = tagWith(page.html, 'id="swap-recipes"')
+    expect(section).toContain('hx-get="/ui/fragments/swap/recipes"')
+    expect(section).toContain('hx-trigger="swap-changed from:body, every 30s"')
+    expect(rowOf(page.html, 'qwen3-coder-30b')).toContain('data-loaded="true"')
+    // The switch ended: llama is loaded now, qwen is not.
+    for (const m of fake.data.catalog.models) m.loaded = m.key === 'llama-70b'
+    const fresh = await get(app, '/ui/fragments/swap/recipes')
+    expect(fresh.html).toMatch(/^<div id="swap-recipes"/)
+    expect(rowOf(fresh.html, 'llama-70b')).toContain('data-loaded="true"')
+    expect(rowOf(fresh.html, 'llama-70b')).not.toContain('data-action="switch"')
+    expect(rowOf(fresh.html, 'qwen3-coder-30b')).toContain('data-loaded="false"')
+    expect(rowOf(fresh.html, 'qwen3-coder-30b')).toContain('data-action="switch"')
+  })
+
+  it('says "no timed load yet" for the loaded model without a recorded load, and notes in plain words', async () => {
+    const fake = fakeSwapSource()
+    fake.data.catalog.models[0]!.history = []
+    fake.data.catalog.notes = ['vLLM did not say what it serves (connect ECONNREFUSED); every recipe shows loaded: false']
+    const { html } = await get(dashboard(fake), '/ui/swap')
+    expect(rowOf(html, 'qwen3-coder-30b')).toContain('no timed load yet')
+    expect(rowOf(html, 'qwen3-coder-30b')).not.toContain('not loaded here yet')
+    expect(rowOf(html, 'gpt-oss-120b')).toContain('not loaded here yet')
+    expect(html).toContain('The chat model server is not answering, so this list cannot show which model is loaded right now.')
+    expect(html).not.toContain('loaded: false')
   })
 
   it('still answers 200 and says what is not available when every read fails', async () => {
@@ -115,7 +177,8 @@ describe('GET /ui/history', () => {
     expect(html).toContain('<a href="/ui/history" aria-current="page">History</a>')
     expect(html.match(/<tr data-audit="/g)).toHaveLength(3)
     const real = /<tr data-audit="12"[\s\S]*?<\/tr>/.exec(html)![0]
-    expect(real).toContain('Switch model<strong> llama-70b</strong>')
+    expect(real).toContain('<span title="swap.start">Switch model</span><strong> llama-70b</strong>')
+    expect(real).toContain('<td data-label="Result">ready</td>')
     expect(real).not.toContain('dry run')
     expect(real).toContain('>3 min 45 s</td>')
     expect(real).toContain('<time datetime="2030-01-01T11:40:00.000Z">2030-01-01 11:40:00</time>')
@@ -124,6 +187,21 @@ describe('GET /ui/history', () => {
     expect(dry).toContain('>—</td>')
     expect(html).toContain('Force-release reservation')
     expect(fake.callsOf('history')).toEqual([[200]])
+  })
+
+  it('names every action in plain words, keeping the raw name in data-action and the title', async () => {
+    const fake = fakeSwapSource()
+    const raw = ['lock.extend', 'model.download', 'schedule.add', 'model.download.cancel', 'backup.run_now']
+    fake.data.history = raw.map((action, i) => ({ ...fake.data.history[2]!, id: 100 + i, action }))
+    const { html } = await get(dashboard(fake), '/ui/history')
+    const words = ['Extend reservation', 'Download model', 'Schedule a switch', 'Cancel download', 'Backup: run now']
+    raw.forEach((action, i) => {
+      const row = new RegExp(`<tr data-audit="${100 + i}"[\\s\\S]*?</tr>`).exec(html)![0]
+      expect(row).toContain(`data-action="${action}"`)
+      expect(row).toContain(`<span title="${action}">${words[i]}</span>`)
+    })
+    // Each cell says which column it is, for the stacked layout on a phone.
+    expect(html).toContain('<td data-label="Who">dashboard</td>')
   })
 
   it('says the history is not available when the read fails, with status 200', async () => {
@@ -161,8 +239,23 @@ describe('GET / with the swap-controller', () => {
     const down = await get(dashboard(fake), '/')
     expect(down.res.status).toBe(200)
     expect(down.html).toContain('Not known right now')
-    expect(down.html).not.toContain('switch-form')
+    expect(down.html).not.toContain('class="switch-form"')
     expect(down.html).toContain('Everything is working')
+  })
+
+  it('shows the lock notice on the overview too, and no Switch while swaps are reserved', async () => {
+    const { html } = await get(dashboard(fakeSwapSource({ lock: HELD_LOCK })), '/')
+    expect(html).toContain('data-lock-held="true"')
+    expect(html).toContain('12:50 UTC</time> (in 50 min)')
+    expect(html).not.toContain('class="switch-form"')
+    expect(tagWith(html, 'id="switch-form"')).toContain('hx-trigger="swap-changed from:body, every 15s"')
+    expect(html).toContain('data-switch-blocked="lock"')
+    const running = await get(dashboard(fakeSwapSource({ state: { state: 'loading', job: runningJob() } })), '/')
+    expect(running.html).not.toContain('class="switch-form"')
+    expect(running.html).toContain('data-switch-blocked="running"')
+    const fragment = await get(dashboard(fakeSwapSource()), '/ui/fragments/swap/switch-form')
+    expect(fragment.html).toMatch(/^<div id="switch-form"/)
+    expect(fragment.html).toContain('class="switch-form"')
   })
 
   it('leaves the overview without the model card when no swap-controller is given', async () => {
@@ -200,6 +293,47 @@ describe('GET /ui/logs', () => {
     }
     const asked = fake.calls.filter((c) => c.method === 'recentLogs').map((c) => c.args[1])
     expect(asked).toEqual(['spark-2', undefined, undefined, undefined])
+  })
+
+  it('hides health-check access lines by default, with a link (no JavaScript needed) to show them', async () => {
+    const fake = fakeSwapSource()
+    const at = '2030-01-01T12:00:09.000Z'
+    fake.data.logs = [
+      { node: 'spark-1', line: 'INFO:     127.0.0.1:40112 - "GET /v1/models HTTP/1.1" 200 OK', at },
+      { node: 'spark-1', line: 'INFO:     127.0.0.1:40114 - "GET /health HTTP/1.1" 200 OK', at },
+      { node: 'spark-2', line: 'INFO:     10.0.0.5:40116 - "GET /metrics HTTP/1.1" 200 OK', at },
+      { node: 'spark-1', line: 'INFO:     10.0.0.9:40118 - "POST /v1/chat/completions HTTP/1.1" 200 OK', at },
+      { node: 'spark-1', line: 'INFO:     127.0.0.1:40120 - "GET /health HTTP/1.1" 503 Service Unavailable', at },
+      { node: 'spark-1', line: 'Loading safetensors checkpoint shards: 40% Completed', at },
+    ]
+    const app = dashboard(fake)
+    const { html } = await get(app, '/ui/logs?node=spark-1')
+    expect(html).not.toContain('GET /v1/models')
+    expect(html).not.toContain('GET /health HTTP/1.1&quot; 200')
+    // Real requests and failed health checks say something: they stay.
+    expect(html).toContain('POST /v1/chat/completions')
+    expect(html).toContain('503 Service Unavailable')
+    expect(html).toContain('data-hidden-health="2"')
+    const toggle = tagWith(html, 'data-action="toggle-health"')
+    expect(toggle).toContain('href="/ui/logs?node=spark-1&amp;health=show"')
+    expect(toggle).toContain('aria-pressed="false"')
+    expect(tagWith(html, 'id="log-lines"')).toContain('hx-get="/ui/fragments/logs?node=spark-1"')
+
+    const shown = await get(app, '/ui/logs?node=spark-1&health=show')
+    expect(shown.html).toContain('GET /v1/models')
+    expect(tagWith(shown.html, 'data-action="toggle-health"')).toContain('href="/ui/logs?node=spark-1"')
+    expect(tagWith(shown.html, 'id="log-lines"')).toContain('hx-get="/ui/fragments/logs?node=spark-1&amp;health=show"')
+    // The node filter keeps the choice.
+    expect(shown.html).toContain('href="/ui/logs?node=spark-2&amp;health=show"')
+    expect((await get(app, '/ui/fragments/logs?health=show')).html).toContain('GET /metrics')
+    expect((await get(app, '/ui/fragments/logs')).html).not.toContain('GET /metrics')
+  })
+
+  it('says so when health checks were all there was', async () => {
+    const fake = fakeSwapSource()
+    fake.data.logs = [{ node: 'spark-1', line: 'INFO:     127.0.0.1:1 - "GET /health HTTP/1.1" 200 OK', at: '2030-01-01T12:00:09.000Z' }]
+    const { html } = await get(dashboard(fake), '/ui/fragments/logs')
+    expect(html).toContain('Only health checks lately (1 line hidden)')
   })
 
   it('says the logs are unavailable, not an error page, when the controller does not answer', async () => {

@@ -8,10 +8,13 @@ import { aboutDuration, duration, PHASE_LABEL, STATE_STEPS, sumMs } from './form
 import { SWAP_PATHS } from './paths.ts'
 import type { JobView, LogLine, SwapStateView } from './source.ts'
 import type { Notice } from '../components/notice.tsx'
+import type { DeliberateStop } from '../components/stopped.ts'
 
 export interface ProgressData {
   state: SwapStateView | null
   logs: LogLine[]
+  /** A stop made after the last switch: that switch's result is then no longer what runs. */
+  stopped?: DeliberateStop | null
 }
 
 /**
@@ -31,9 +34,18 @@ export function SwapNotice({ notice, oob = false }: { notice: Notice | null; oob
   )
 }
 
+/**
+ * What the panel last showed, as a key: which job, and whether it still runs. The panel's own poll
+ * URL carries it, so the server can tell when a switch started or ended since (and say
+ * `swap-changed`, which the recipe list, the card and the lock notice listen for).
+ */
+export const progressKey = (state: SwapStateView | null) =>
+  state === null ? 'unknown' : state.job ? `${state.job.job_id}:${state.job.outcome}` : 'none'
+
 export function SwapProgress({ data }: { data: ProgressData }) {
   const job = data.state?.job ?? null
   const running = job?.outcome === 'running'
+  const seen = progressKey(data.state)
   return (
     <section
       id="swap-progress"
@@ -41,13 +53,13 @@ export function SwapProgress({ data }: { data: ProgressData }) {
       data-swap-state={data.state ? data.state.state : 'unknown'}
       data-outcome={job?.outcome ?? 'none'}
       data-job={job?.job_id ?? ''}
-      hx-get={SWAP_PATHS.progress}
+      hx-get={`${SWAP_PATHS.progress}?seen=${encodeURIComponent(seen)}`}
       hx-trigger={running ? 'every 1s' : 'every 3s'}
       hx-swap="outerHTML"
     >
       {data.state === null ? <p class="muted">The swap controller is not answering; retrying.</p> : null}
       {job && running ? <Running job={job} logs={data.logs} /> : null}
-      {job && !running ? <Finished job={job} /> : null}
+      {job && !running ? <Finished job={job} stopped={data.stopped ?? null} /> : null}
     </section>
   )
 }
@@ -78,8 +90,9 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
             {Math.round(p.percent)} %
           </progress>
           <p>
-            <strong data-percent={p.percent}>{Math.round(p.percent)} %</strong> · {PHASE_LABEL[p.phase] ?? p.phase}
-            {p.phase_percent !== null ? ` (${Math.round(p.phase_percent)} %)` : ''} ·{' '}
+            {/* One number: the whole load. The step's own percentage beside it read as a second, contradicting total. */}
+            <strong data-percent={p.percent}>{Math.round(p.percent)} % done</strong> · now{' '}
+            <span data-phase={p.phase}>{PHASE_LABEL[p.phase] ?? p.phase}</span> ·{' '}
             {p.eta_s === null ? 'time left unknown' : `${aboutDuration(p.eta_s)} left`}
           </p>
           {p.stalled ? (
@@ -114,9 +127,17 @@ function LogTail({ logs }: { logs: LogLine[] }) {
   )
 }
 
+const EXCERPT_TITLE: Record<JobView['outcome'], string> = {
+  ready: "The model's log while it loaded",
+  rolled_back: "The model's log when it failed",
+  failed: "The model's log when it failed",
+  cancelled: "The model's log when the switch was cancelled",
+  running: "The model's log",
+}
+
 const clock = (iso: string | null) => (iso ? new Date(iso).toISOString().slice(11, 19) + ' UTC' : '')
 
-function Finished({ job }: { job: JobView }) {
+function Finished({ job, stopped }: { job: JobView; stopped: DeliberateStop | null }) {
   const took = duration(sumMs(job.durations_ms))
   const back = job.rollback?.recipe ?? job.from_model ?? 'the previous model'
   const messages: Record<JobView['outcome'], { tone: string; text: string }> = {
@@ -140,10 +161,15 @@ function Finished({ job }: { job: JobView }) {
       <p class={`notice notice-${m.tone}`} data-result={job.outcome}>
         {m.text}
       </p>
+      {stopped && job.finished_at && Date.parse(stopped.at) >= Date.parse(job.finished_at) ? (
+        <p class="notice" data-stopped-since="">
+          Since then {stopped.actor} stopped the model at {clock(stopped.at)}; no chat model is loaded now.
+        </p>
+      ) : null}
       {job.error ? <p data-error="">What went wrong: {job.error}</p> : null}
       {job.log_excerpt ? (
         <details class="log-tail" open={job.outcome !== 'ready'}>
-          <summary>The model's log when it failed</summary>
+          <summary>{EXCERPT_TITLE[job.outcome]}</summary>
           <pre data-log-excerpt="">{job.log_excerpt}</pre>
         </details>
       ) : null}

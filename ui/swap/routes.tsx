@@ -13,16 +13,20 @@ import { LOG_PAGE_LINES, LogLines, LogsPage } from '../pages/logs.tsx'
 import { SwapPage } from '../pages/swap.tsx'
 import { backTo, chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
+import { switchBlock, refusalWords } from './blocked.ts'
 import { SwapConfirm } from './confirm.tsx'
+import { deliberateStop, STOP_HISTORY } from '../components/stopped.ts'
 import { LockBanner } from './lock-banner.tsx'
 import { ModelCard } from './model-card.tsx'
 import { NodeCards } from './node-cards.tsx'
 import { actorOf, isHtmx } from '../actions.ts'
+import { HEALTH_PARAM, withoutHealthPolls } from './log-filter.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { Notice } from '../components/notice.tsx'
-import { SwapNotice, SwapProgress } from './progress.tsx'
-import type { FitLookup } from './recipe-list.tsx'
-import { type CatalogList, type SwapSource, SwapSourceError } from './source.ts'
+import { progressKey, SwapNotice, SwapProgress } from './progress.tsx'
+import { type FitLookup, RecipeSection } from './recipe-list.tsx'
+import { SwitchForm } from './model-card.tsx'
+import { type CatalogList, type LockView, type SwapSource, SwapSourceError, type SwapStateView } from './source.ts'
 
 export interface SwapDashboardDeps {
   swap: SwapSource
@@ -36,17 +40,26 @@ export interface SwapDashboardDeps {
 /** Recipe keys as the catalog names them; anything else is refused before a call is made. */
 const RECIPE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
 
-/** What the overview shows of the chat model: the card, the switch form and a running switch. */
-export async function overviewSwapData(swap: SwapSource, signal: AbortSignal) {
+/** What the overview shows of the chat model: the card, the lock, the switch form and a running switch. */
+export async function overviewSwapData(swap: SwapSource, signal: AbortSignal, now: Date = new Date()) {
   const none = () => null
-  const [state, telemetry, catalog] = await Promise.all([
+  const [state, telemetry, catalog, lock, history] = await Promise.all([
     swap.state(signal).catch(none),
     swap.telemetry(signal).catch(none),
     swap.catalog(signal).catch(none),
+    swap.lock(signal).catch(none),
+    swap.history(STOP_HISTORY, signal).catch(none),
   ])
   const running = state?.job?.outcome === 'running'
-  const logs = running ? await swap.recentLogs(12, signal).catch(() => []) : []
-  return { card: { state, telemetry }, progress: { state, logs }, models: catalog?.models ?? null }
+  const logs = running ? withoutHealthPolls(await swap.recentLogs(36, signal).catch(() => []), false).lines.slice(-12) : []
+  return {
+    card: { state, telemetry },
+    progress: { state, logs, stopped: running ? null : deliberateStop(history) },
+    models: catalog?.models ?? null,
+    lock,
+    block: switchBlock(state, lock, now),
+    stopped: deliberateStop(history),
+  }
 }
 export type OverviewSwapData = Awaited<ReturnType<typeof overviewSwapData>>
 
@@ -62,8 +75,11 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const signal = c.req.raw.signal
     const state = await read(c, 'state', swap.state(signal))
     const running = state?.job?.outcome === 'running'
-    const logs = running ? ((await read(c, 'logs', swap.recentLogs(tail, signal))) ?? []) : []
-    return { state, logs }
+    // The tail under a switch is for what the model says while loading: our health polls are left out.
+    const logs = running ? withoutHealthPolls((await read(c, 'logs', swap.recentLogs(tail * 3, signal))) ?? [], false).lines.slice(-tail) : []
+    // After a switch, whether the model was stopped since (then "Switched to …" is no longer the state).
+    const stopped = state?.job && !running ? deliberateStop(await read(c, 'history', swap.history(STOP_HISTORY, signal))) : null
+    return { state, logs, stopped }
   }
 
   /**
@@ -97,14 +113,34 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const list = catalog === undefined ? await read(c, 'catalog', swap.catalog(signal)) : catalog
     const model = list?.models.find((m) => m.key === recipe && m.valid)
     if (!model) return null
-    const [check, lock] = await Promise.all([read(c, 'validate', swap.validate(recipe, signal)), read(c, 'lock', swap.lock(signal))])
-    return check ? { model, check, lock } : null
+    const [check, lock, state] = await Promise.all([
+      read(c, 'validate', swap.validate(recipe, signal)),
+      read(c, 'lock', swap.lock(signal)),
+      read(c, 'state', swap.state(signal)),
+    ])
+    return check ? { model, check, lock, block: switchBlock(state, lock, deps.now()) } : null
   }
 
-  const refusal = (err: unknown): Notice => ({
-    tone: err instanceof SwapSourceError && err.status < 500 ? 'warn' : 'bad',
-    text: err instanceof SwapSourceError ? err.message : 'The swap controller did not answer; nothing was changed.',
-  })
+  /** The recipe list as it is now; while a switch runs, fits are not checked (they would change anyway). */
+  async function recipesData(c: Context<AppEnv>, pre?: { catalog: CatalogList | null; state: SwapStateView | null; lock: LockView | null }) {
+    const signal = c.req.raw.signal
+    const [catalog, state, lock] = pre
+      ? [pre.catalog, pre.state, pre.lock]
+      : await Promise.all([read(c, 'catalog', swap.catalog(signal)), read(c, 'state', swap.state(signal)), read(c, 'lock', swap.lock(signal))])
+    const block = switchBlock(state, lock, deps.now())
+    const running = state?.job?.outcome === 'running' ? state.job : null
+    const fits: FitLookup = running ? new Map() : await fitsOf(c, catalog)
+    return { catalog, fits, block, job: running }
+  }
+
+  async function refusal(c: Context<AppEnv>, err: unknown): Promise<Notice> {
+    if (!(err instanceof SwapSourceError)) return { tone: 'bad', text: 'The swap controller did not answer; nothing was changed.' }
+    const lock = err.status === 423 ? await read(c, 'lock', swap.lock(c.req.raw.signal)) : null
+    return { tone: err.status < 500 ? 'warn' : 'bad', text: refusalWords(err.status, err.message, lock, deps.now()) }
+  }
+
+  /** Tells the page's other regions (recipes, card, lock notice) that a switch started or ended. */
+  const announceChange = (c: Context<AppEnv>) => c.header('HX-Trigger', 'swap-changed')
 
   app.get(SWAP_PATHS.page, async (c) => {
     const signal = c.req.raw.signal
@@ -115,11 +151,11 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       progressData(c),
     ])
     const recipe = c.req.query('recipe')
-    const [fits, confirm] = await Promise.all([
-      fitsOf(c, catalog),
+    const [recipes, confirm] = await Promise.all([
+      recipesData(c, { catalog, state: progress.state, lock }),
       recipe && RECIPE_KEY.test(recipe) ? confirmData(c, recipe, catalog) : null,
     ])
-    const data = { card: { state: progress.state, telemetry }, progress, catalog, fits, telemetry, lock, confirm }
+    const data = { card: { state: progress.state, telemetry }, progress, recipes, telemetry, lock, confirm }
     return page(c, <SwapPage chrome={chromeFor(chrome, c)} data={data} now={deps.now()} />)
   })
 
@@ -134,8 +170,10 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const nodes = telemetry?.nodes.map((n) => n.node) ?? []
     const asked = c.req.query('node')
     const node = asked && nodes.includes(asked) ? asked : null
-    const lines = await read(c, 'logs', swap.recentLogs(LOG_PAGE_LINES, c.req.raw.signal, node ?? undefined))
-    return { lines, nodes, node }
+    const raw = await read(c, 'logs', swap.recentLogs(LOG_PAGE_LINES, c.req.raw.signal, node ?? undefined))
+    const health = c.req.query(HEALTH_PARAM) === 'show'
+    const shown = raw === null ? null : withoutHealthPolls(raw, health)
+    return { lines: shown?.lines ?? null, hidden: shown?.hidden ?? 0, nodes, node, health }
   }
 
   app.get(SWAP_PATHS.logs, async (c) => page(c, <LogsPage chrome={chromeFor(chrome, c)} data={await logsData(c)} />))
@@ -147,7 +185,29 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     return fragment(c, <ModelCard data={{ state, telemetry }} />)
   })
 
-  app.get(SWAP_PATHS.progress, async (c) => fragment(c, <SwapProgress data={await progressData(c)} />))
+  app.get(SWAP_PATHS.progress, async (c) => {
+    const data = await progressData(c)
+    const seen = c.req.query('seen')
+    if (seen !== undefined && data.state !== null && seen !== progressKey(data.state)) announceChange(c)
+    // While a switch runs the card comes along, from this same state read, so both name the same step.
+    if (data.state?.job?.outcome !== 'running') return fragment(c, <SwapProgress data={data} />)
+    const telemetry = await read(c, 'telemetry', swap.telemetry(c.req.raw.signal))
+    return fragment(c, <><SwapProgress data={data} /><ModelCard data={{ state: data.state, telemetry }} oob /></>)
+  })
+
+  app.get(SWAP_PATHS.recipes, async (c) => fragment(c, <RecipeSection data={await recipesData(c)} />))
+
+  app.get(SWAP_PATHS.lock, async (c) => fragment(c, <LockBanner lock={await read(c, 'lock', swap.lock(c.req.raw.signal))} now={deps.now()} />))
+
+  app.get(SWAP_PATHS.switchForm, async (c) => {
+    const signal = c.req.raw.signal
+    const [catalog, state, lock] = await Promise.all([
+      read(c, 'catalog', swap.catalog(signal)),
+      read(c, 'state', swap.state(signal)),
+      read(c, 'lock', swap.lock(signal)),
+    ])
+    return fragment(c, <SwitchForm models={catalog?.models ?? null} block={switchBlock(state, lock, deps.now())} />)
+  })
 
   app.get(SWAP_PATHS.nodes, async (c) => {
     const telemetry = await read(c, 'telemetry', swap.telemetry(c.req.raw.signal))
@@ -175,10 +235,11 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       try {
         await swap.start(recipe, actorOf(c), c.req.raw.signal)
       } catch (err) {
-        notice = refusal(err)
+        notice = await refusal(c, err)
       }
     }
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
+    if (!notice) announceChange(c)
     const clearConfirm = '<div id="swap-confirm" hx-swap-oob="true"></div>'
     const html = await toHtml(<>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
     return fragment(c, `${html}${clearConfirm}`)
@@ -190,9 +251,10 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     try {
       await swap.cancel(actorOf(c), c.req.raw.signal)
     } catch (err) {
-      notice = refusal(err)
+      notice = await refusal(c, err)
     }
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
+    if (!notice) announceChange(c)
     return fragment(c, <>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
   })
 
@@ -203,11 +265,13 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       lock = await swap.forceReleaseLock(actorOf(c), c.req.raw.signal)
     } catch (err) {
       logOf(c).warn({ reason: (err as Error).message }, 'dashboard: lock release failed')
-      notice = refusal(err)
+      notice = await refusal(c, err)
       lock = await read(c, 'lock', swap.lock(c.req.raw.signal))
     }
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
-    return fragment(c, <LockBanner lock={lock} />)
+    // Released: the recipe list and the switch form may offer switching again.
+    if (!notice) announceChange(c)
+    return fragment(c, <LockBanner lock={lock} now={deps.now()} />)
   })
 
   return app

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { toHtml } from '../status-stream.tsx'
-import { Sparkline, sparkPoints } from './sparkline.tsx'
+import { Sparkline, sparkPoints, sparkScale } from './sparkline.tsx'
 
 const ys = (run: string) => run.split(' ').map((p) => Number(p.split(',')[1]))
 const xs = (run: string) => run.split(' ').map((p) => Number(p.split(',')[0]))
@@ -42,11 +42,18 @@ describe('sparkPoints', () => {
 describe('Sparkline', () => {
   it('renders polylines for runs and a dot for a lone reading, labelled for screen readers', async () => {
     const html = await toHtml(<Sparkline values={[1, 2, null, 3]} label="GPU <load>" min={0} max={4} />)
-    expect(html).toContain('role="img" aria-label="GPU &lt;load&gt;"')
+    expect(html).toContain('role="img" aria-label="GPU &lt;load&gt;: now 3 · low 1 · high 3"')
     expect(html).toContain('<title>GPU &lt;load&gt;</title>')
     expect(html.match(/<polyline /g)).toHaveLength(1)
     expect(html.match(/<circle /g)).toHaveLength(1)
     expect(html).not.toContain('style=')
+  })
+
+  it('writes its scale beside the line, with the unit: now, lowest, highest', async () => {
+    const html = await toHtml(<Sparkline values={[10, null, 55.5, 30]} label="GPU load" min={0} max={100} format={(v) => `${Math.round(v)} %`} />)
+    expect(html).toContain('<span class="spark-scale" aria-hidden="true" data-spark-scale="">now 30 % · low 10 % · high 56 %</span>')
+    expect(sparkScale([1, null], String)).toBe('no reading now · low 1 · high 1')
+    expect(sparkScale([null], String)).toBe('no readings yet')
   })
 
   it('scales to the readings when no bounds are given, including negatives', async () => {
