@@ -102,17 +102,23 @@ describe('on-demand swaps through the open chat route', () => {
   })
 })
 
+/** The real dashboard, with a fake swap-controller, behind a gateway that needs admin keys. */
+async function dashboardBehindKeys() {
+  const fake = fakeSwapSource()
+  const dashboard = buildDashboard({
+    getStatus: () => Promise.resolve(sampleStatus(new Date())),
+    simulated: true,
+    logger: silentLogger(),
+    shutdown: new AbortController().signal,
+    swap: fake.source,
+    controlsOpen: false,
+  })
+  return { fake, gw: await track(startGateway({}, { auth: auth(['admin']), dashboard })) }
+}
+
 describe('a dashboard action with a key', () => {
   it('reaches the swap-controller as "dashboard:<key name>", so the audit names the key', async () => {
-    const fake = fakeSwapSource()
-    const dashboard = buildDashboard({
-      getStatus: () => Promise.resolve(sampleStatus(new Date())),
-      simulated: true,
-      logger: silentLogger(),
-      shutdown: new AbortController().signal,
-      swap: fake.source,
-    })
-    const gw = await track(startGateway({}, { auth: auth(['admin']), dashboard }))
+    const { fake, gw } = await dashboardBehindKeys()
     const res = await rawRequest(`${gw.url}/ui/actions/swap`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true', 'x-api-key': ADMIN_KEY },
@@ -132,16 +138,7 @@ describe('a dashboard form posted without JavaScript and refused', () => {
     })
 
   it('goes back to the page it came from, saying a key (or the admin scope) is needed; nothing starts', async () => {
-    const fake = fakeSwapSource()
-    const dashboard = buildDashboard({
-      getStatus: () => Promise.resolve(sampleStatus(new Date())),
-      simulated: true,
-      logger: silentLogger(),
-      shutdown: new AbortController().signal,
-      swap: fake.source,
-      controlsOpen: false,
-    })
-    const gw = await track(startGateway({}, { auth: auth(['admin']), dashboard }))
+    const { fake, gw } = await dashboardBehindKeys()
     const from = { referer: `${gw.url}/ui/swap?notice=old` }
     const none = await plainForm(`${gw.url}/ui/actions/swap`, from)
     expect(none.status).toBe(303)

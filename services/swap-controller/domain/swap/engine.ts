@@ -9,15 +9,14 @@ import { estimateEta } from '../progress/eta.ts'
 import { SwapEvents } from './events.ts'
 import { checkFit } from './fit.ts'
 import { isTerminal, SwapMachine, type SwapJob, type SwapState } from './machine.ts'
-import { planStop, planSwap, renderPlan, type SwapPlan } from './plan.ts'
+import { planSwap, renderPlan, type SwapPlan } from './plan.ts'
 import { recordFinished } from './record.ts'
 import { refusalAuditor } from './refusals.ts'
+import { createStopper } from './stop.ts'
 import { runSwap, type RunContext, type RunSlot } from './run.ts'
 import { jobView, progressView } from './view.ts'
 import type {
   StartedAnswer,
-  StopAnswer,
-  StopRequest,
   SwapAnswer,
   SwapEngine,
   SwapEngineDeps,
@@ -34,7 +33,6 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   const machine = new SwapMachine({ now, newId: deps.newId })
   const events = new SwapEvents(deps.maxSubscribers ?? 64)
   let running: (RunSlot & { done: Promise<void> }) | null = null
-  let stopping: AbortController | null = null
   /** Swap requests past their first checks, still reading the nodes: a stop must not begin under them. */
   let pending = 0
   /** Reasons another part of the controller keeps swaps from starting (a weights delete). */
@@ -90,6 +88,17 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     const id = ids[0] ?? null
     return { id, recipe: id ? (all.find((r) => r.servedModelName === id) ?? null) : null }
   }
+
+  const stopper = createStopper({
+    deps,
+    now,
+    currentModel: async () => currentModel(await deps.catalog.snapshot().then((s) => s.entries.filter(isValid), () => [])),
+    busy: () => {
+      const job = machine.current()
+      if (job) return conflict(`A swap to ${job.recipe} is in progress; cancel it first.`, { extra: { job_id: job.id } })
+      return pending > 0 ? conflict('A swap is being checked and about to start; try again in a moment.') : null
+    },
+  })
 
   async function fitFor(p: SwapPlan, recipe: Recipe, current: Recipe | null) {
     const { available, total } = await readMemory(p.nodes)
@@ -164,7 +173,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   }
 
   function assertMayStart() {
-    if (stopping) throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
+    if (stopper.inProgress()) throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
     const [held] = holds
     if (held) throw conflict(`No swap can start while ${held.reason}; try again when that is done.`)
   }
@@ -230,72 +239,11 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     return { key, valid: fit.allowed, reasons, warnings, mode: m, model, from_model: current.id, fit, commands: renderPlan(p) }
   }
 
-  const stop = (req: StopRequest) =>
-    refusals.run(
-      () => stopNow(req),
-      (detail) =>
-        deps.coordination.recordAudit({
-          ...{ actor: req.actor, requestId: req.requestId, action: 'swap.stop', target: null },
-          ...{ dryRun: req.dryRun === true, outcome: 'refused', detail },
-        }),
-    )
-
-  async function stopNow(req: StopRequest): Promise<StopAnswer> {
-    const busy = machine.current()
-    if (!req.dryRun) deps.coordination.assertSwapAllowed(req.token)
-    if (!req.dryRun && busy) throw conflict(`A swap to ${busy.recipe} is in progress; cancel it first.`, { extra: { job_id: busy.id } })
-    if (!req.dryRun && stopping) throw conflict('A stop is already in progress.')
-    if (!req.dryRun && pending > 0) throw conflict('A swap is being checked and about to start; try again in a moment.')
-    const guard = req.dryRun ? null : (stopping = new AbortController())
-    try {
-      const valid = await deps.catalog.snapshot().then((s) => s.entries.filter(isValid), () => [])
-      const current = await currentModel(valid)
-      const p = planStop({ recipe: current.recipe?.key ?? '', nodes: deps.inventory.nodes, container: deps.container, vllmPort: deps.vllmPort, stopGraceS: deps.stopGraceS })
-      // A stop plan has no launch: render the teardown and verify steps only.
-      const { teardown, verify } = renderPlan({ ...p, launch: { node: p.head, argv: ['true'] } })
-      const base = { model: current.id, recipe: current.recipe?.key ?? null, nodes: p.nodes, commands: { teardown, verify } }
-      const audit = (outcome: string, detail: string, durationMs?: Record<string, number>) =>
-        deps.coordination.recordAudit({
-          ...{ actor: req.actor, requestId: req.requestId, action: 'swap.stop', target: base.recipe ?? base.model },
-          ...{ dryRun: !guard, outcome, detail: detail.slice(0, 500), durationMs },
-        })
-      if (!guard) {
-        audit('ok', `would stop ${current.id ?? 'nothing'} on ${p.nodes.join(', ')}`)
-        return { dry_run: true, stopped: false, ...base, duration_ms: null }
-      }
-      // As a swap does: in-flight generations finish (bounded by the drain) before vLLM goes away.
-      const t0 = now()
-      await deps.drain?.(guard.signal)
-      const drained: Record<string, number> = deps.drain ? { draining: now() - t0 } : {}
-      if (guard.signal.aborted) {
-        audit('cancelled', 'interrupted while draining: the service is shutting down; nothing was stopped', drained)
-        throw new AppError(503, 'stop_interrupted', 'The stop was interrupted (the service is shutting down); nothing was stopped.')
-      }
-      const t1 = now()
-      await deps.driver.stop(p, guard.signal)
-      const t2 = now()
-      const durations = () => ({ ...drained, stopping: t2 - t1, 'verifying-stopped': now() - t2 })
-      try {
-        await deps.driver.verifyStopped(p, guard.signal)
-      } catch (err) {
-        // The driver words it for a swap; a stop has no new model to mention.
-        const why = (err instanceof Error ? err.message : String(err)).replace(/; the new model was not started$/, '')
-        audit('failed', why, durations())
-        throw new AppError(502, 'teardown_not_verified', `Stop failed: ${why}.`, { extra: { nodes: p.nodes } })
-      }
-      const took = durations()
-      audit('ok', `${current.id ?? 'nothing'} stopped; teardown verified`, took)
-      return { dry_run: false, stopped: true, ...base, duration_ms: took }
-    } finally {
-      if (guard && stopping === guard) stopping = null
-    }
-  }
-
   return {
     request,
     validate,
-    stop,
-    stopInProgress: () => stopping !== null,
+    stop: (req) => stopper.stop(req),
+    stopInProgress: () => stopper.inProgress(),
     holdSwaps(reason) {
       const hold = { reason }
       holds.add(hold)
@@ -333,7 +281,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       // Only shutdown closes the engine: the running swap ends as interrupted, without cleanup.
       if (running) running.interrupted = true
       running?.abort.abort()
-      stopping?.abort()
+      stopper.abort()
       events.close()
     },
   }
