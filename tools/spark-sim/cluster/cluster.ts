@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino'
 import { startVllmEmulator, type VllmFailure } from '../vllm/index.ts'
+import { architectureOf } from './hf-hub.ts'
 import { KIB_PER_GIB } from './resources.ts'
 import { SimContainer, type SimNode, type VllmProcess } from './node-state.ts'
 
@@ -114,6 +115,7 @@ export class SimCluster {
       advertisedHost: params.host,
       advertisedPort: params.nominalPort,
       maxModelLen: params.maxModelLen,
+      architecture: architectureOf(params.model),
       gpuMemoryUtilization: params.gpuMemoryUtilization,
       workers: workers.map((w) => ({ ip: w.node.host })),
       weightsGiB: memGiB * 0.62,

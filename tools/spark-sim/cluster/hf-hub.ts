@@ -54,6 +54,20 @@ const KNOWN: Record<string, ModelFacts> = {
   'microsoft/Phi-4-mini-instruct': {
     architecture: 'Phi3ForCausalLM', modelType: 'phi3', maxPositions: 131_072, dtype: 'bfloat16', weightsGiB: 7.2,
   },
+  'Qwen/Qwen3-30B-A3B-Instruct-2507-FP8': {
+    architecture: 'Qwen3MoeForCausalLM', modelType: 'qwen3_moe', maxPositions: 262_144, dtype: 'bfloat16',
+    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] }, weightsGiB: 30.5,
+  },
+  'Qwen/Qwen3-Next-80B-A3B-Instruct-FP8': {
+    architecture: 'Qwen3NextForCausalLM', modelType: 'qwen3_next', maxPositions: 262_144, dtype: 'bfloat16',
+    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] }, weightsGiB: 76.5,
+  },
+  'google/gemma-3-27b-it': {
+    architecture: 'Gemma3ForConditionalGeneration', modelType: 'gemma3', maxPositions: 131_072, dtype: 'bfloat16', weightsGiB: 51.4,
+  },
+  'mistralai/Mistral-Small-3.2-24B-Instruct-2506': {
+    architecture: 'Mistral3ForConditionalGeneration', modelType: 'mistral3', maxPositions: 131_072, dtype: 'bfloat16', weightsGiB: 44.7,
+  },
 }
 
 /** On disk at start-up in the demo with no recipe launching it: the menu shows it as `needs_setup`. */
@@ -78,6 +92,9 @@ function configJson(f: ModelFacts): string {
   if (f.quant) config.quantization_config = f.quant
   return `${JSON.stringify(config, null, 2)}\n`
 }
+
+/** The architecture a launched model's log names (its config.json's `architectures[0]`). */
+export const architectureOf = (repo: string): string => factsFor(repo).architecture
 
 function factsFor(repo: string, recipe?: RecipeMeta): ModelFacts {
   return (

@@ -34,6 +34,8 @@ export interface VllmEmulatorOptions {
   advertisedHost?: string
   advertisedPort?: number
   maxModelLen?: number
+  /** The model's architecture as its config.json names it; default Qwen3MoeForCausalLM. */
+  architecture?: string
   /** Ray workers (cluster mode): their forwarded lines appear with the `(RayWorkerWrapper …)` prefix. */
   workers?: Array<{ ip: string }>
   weightsGiB?: number
@@ -181,6 +183,7 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
     const elapsed = () => performance.now() - t0
     const facts = {
       model: opts.model,
+      architecture: opts.architecture ?? 'Qwen3MoeForCausalLM',
       servedModelName: served,
       version: engine.config.version,
       maxModelLen,

@@ -7,6 +7,8 @@ import { graphBar, progressBar, ROUTES, type VllmLog } from './log-lines.ts'
 
 export interface StartupFacts {
   model: string
+  /** What the model's config.json names (vLLM logs it as it resolves the model class). */
+  architecture: string
   servedModelName: string
   version: string
   maxModelLen: number
@@ -49,7 +51,7 @@ export function startupSteps(f: StartupFacts): StartupStep[] {
     log.api('INFO', 'utils.py:253', `non-default args: {${args}}`)
   })
   add(0.03, (log) => {
-    log.api('INFO', 'model.py:547', 'Resolved architecture: Qwen3MoeForCausalLM')
+    log.api('INFO', 'model.py:547', `Resolved architecture: ${f.architecture}`)
     log.api('INFO', 'model.py:1510', `Using max model len ${f.maxModelLen}`)
     log.api('INFO', 'scheduler.py:205', 'Chunked prefill is enabled with max_num_batched_tokens=8192.')
     log.core(
