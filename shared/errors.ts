@@ -62,9 +62,10 @@ export const payloadTooLarge = (limitBytes: number) =>
   new AppError(413, 'payload_too_large', `Request body is larger than the limit of ${limitBytes} bytes.`)
 export const unsupportedMediaType = (message: string) =>
   new AppError(415, 'unsupported_media_type', message)
-export const upstreamUnavailable = (service: string, retryAfterS: number, why = 'is not reachable') =>
+export const upstreamUnavailable = (service: string, retryAfterS: number, why = 'is not reachable', cause?: unknown) =>
   new AppError(503, 'upstream_unavailable', `${service} ${why}; retry in ${retryAfterS} s.`, {
     retryAfterS,
+    cause,
   })
 export const upstreamFailed = (service: string, why: string) =>
   new AppError(502, 'upstream_failed', `${service} failed: ${why}`)

@@ -63,11 +63,18 @@ export function classifyFailure(err: unknown, options: Pick<CallOptions, 'servic
     code === 'UND_ERR_CONNECT_TIMEOUT'
   )
     return upstreamTimeout(options.service, options.timeoutMs ?? 0)
-  if (code && REFUSED.has(code)) return upstreamUnavailable(options.service, options.retryAfterS ?? 5)
+  if (code && REFUSED.has(code)) return upstreamUnavailable(options.service, options.retryAfterS ?? 5, undefined, { code })
   if (e.name === 'AbortError') return new AppError(499, 'client_closed', 'The client went away.')
   return upstreamFailed(options.service, e.message ?? String(err))
 }
 
+
+/**
+ * Whether a failed call found nothing listening (connection refused), as opposed to a network that
+ * dropped, a name that did not resolve or a peer that reset: only then is the upstream known to be off.
+ */
+export const wasRefused = (err: unknown): boolean =>
+  err instanceof AppError && (err.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED'
 
 /** Calls an upstream and parses its JSON answer; non-2xx statuses are returned, not thrown. */
 export async function callJson<T = unknown>(url: string, options: CallOptions): Promise<JsonResponse<T>> {

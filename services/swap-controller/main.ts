@@ -114,6 +114,7 @@ await startService({
       timeoutMs: config.MODEL_DOWNLOAD_TIMEOUT_S * 1000,
       maxActive: config.MODEL_DOWNLOADS_MAX,
       journal: store.downloads,
+      onJournalError: (err) => kit.logger.warn({ reason: (err as Error).message }, 'download journal could not be written or read'),
     })
     const models = createModelService({
       recipes,

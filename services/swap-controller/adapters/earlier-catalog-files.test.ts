@@ -29,10 +29,19 @@ describe('earlier catalog files', () => {
     expect(read().map((c) => c.key)).toEqual(['a'])
     expect(read().map((c) => c.key)).toEqual(['a'])
     const skipped = lines.filter((l) => l.msg === 'earlier model catalog: entry skipped').map((l) => l.problem)
-    expect(skipped).toEqual([expect.stringMatching(/^MODELS_YAML: bad skipped/), expect.stringMatching(/^MODELS_OVERRIDES: .*missing\.yaml cannot be read$/)])
+    expect(skipped).toEqual([expect.stringMatching(/^MODELS_YAML: bad skipped/), expect.stringMatching(/^MODELS_OVERRIDES: .*missing\.yaml cannot be read \(ENOENT\)$/)])
     writeFileSync(yaml, 'a: { repo: org/a }\nb: { repo: org/b }\n')
     utimesSync(yaml, new Date(), new Date(Date.now() + 5000))
     expect(read().map((c) => c.key)).toEqual(['a', 'b'])
+  })
+
+  it('reports a directory given as the file, never failing the menu', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-yaml-'))
+    dirs.push(dir)
+    const { logger, lines } = capture()
+    const read = earlierCatalogFiles([{ label: 'MODELS_YAML', path: dir }], logger)
+    expect(read()).toEqual([])
+    expect(lines.find((l) => l.msg === 'earlier model catalog: entry skipped')?.problem).toMatch(/cannot be read \(EISDIR\)$/)
   })
 
   it('reads nothing when neither setting is given', () => {

@@ -23,6 +23,15 @@ export function earlierFiles(config: { MODELS_YAML?: string; MODELS_OVERRIDES?: 
   ]
 }
 
+/** The file's text, or the error reading it (a directory, no permission). */
+function readText(path: string): string | Error {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    return new Error((err as NodeJS.ErrnoException).code ?? (err as Error).message)
+  }
+}
+
 /** A catalog file this large is not a hand-written list. */
 const MAX_FILE_BYTES = 1024 * 1024
 
@@ -41,18 +50,21 @@ export function earlierCatalogFiles(files: EarlierCatalogFile[], logger: Logger)
     })
     const now = stats.map((s) => `${s.path}:${s.size}:${s.mtimeMs}`).join('|')
     if (now === stamp) return cards
-    stamp = now
     const problems: string[] = []
-    cards = []
+    const next: CustomModel[] = []
     for (const f of stats) {
-      if (f.size < 0) problems.push(`${f.label}: ${f.path} cannot be read`)
-      else if (f.size > MAX_FILE_BYTES) problems.push(`${f.label}: ${f.path} is larger than ${MAX_FILE_BYTES} bytes; not read`)
+      const text = f.size > MAX_FILE_BYTES ? null : readText(f.path)
+      if (f.size < 0 || text instanceof Error) problems.push(`${f.label}: ${f.path} cannot be read${text instanceof Error ? ` (${text.message})` : ''}`)
+      else if (text === null) problems.push(`${f.label}: ${f.path} is larger than ${MAX_FILE_BYTES} bytes; not read`)
       else {
-        const read = readEarlierCatalog(readFileSync(f.path, 'utf8'), f.label, isoUtc(f.mtimeMs))
-        cards.push(...read.cards.filter((c) => !cards.some((k) => k.key === c.key)))
+        const read = readEarlierCatalog(text, f.label, isoUtc(f.mtimeMs))
+        next.push(...read.cards.filter((c) => !next.some((k) => k.key === c.key)))
         problems.push(...read.problems)
       }
     }
+    // Remembered only once read: a file that failed is tried (and reported) again after it changes.
+    stamp = now
+    cards = next
     logger.info({ models: cards.length, files: files.map((f) => f.label) }, 'earlier model catalog read')
     for (const p of problems) logger.warn({ problem: p }, 'earlier model catalog: entry skipped')
     return cards

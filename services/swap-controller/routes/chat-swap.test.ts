@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../../shared/errors.ts'
+import { AppError, upstreamUnavailable } from '../../../shared/errors.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createReadiness } from '../../../shared/readiness.ts'
 import { createService } from '../../../shared/service.ts'
@@ -182,7 +182,7 @@ describe('chat proxy and the loaded model', () => {
   it('loads an on-demand model when none is loaded (vLLM not there), and forwards to it', async () => {
     let current: JobView | null = null
     let models: string[] | null = null
-    const notThere = new AppError(503, 'upstream_unavailable', 'vLLM is not reachable; retry in 5 s.')
+    const notThere = upstreamUnavailable('vLLM', 5, undefined, { code: 'ECONNREFUSED' })
     const served = () => {
       if (models === null) throw notThere
       return models
@@ -197,6 +197,16 @@ describe('chat proxy and the loaded model', () => {
     const res = await chat({ model: 'air', messages: [] })
     expect(res.status).toBe(200)
     expect(swaps).toEqual([expect.objectContaining({ recipe: 'air-key' })])
+    expect(forwarded).toHaveLength(1)
+  })
+
+  it('starts no swap when vLLM could not be asked (a reset, a timeout): nothing is known to be unloaded', async () => {
+    const reset = upstreamUnavailable('vLLM', 5, undefined, { code: 'ECONNRESET' })
+    const { chat, swaps, forwarded } = setup(() => null, () => {
+      throw reset
+    })
+    await chat({ model: 'air', messages: [] })
+    expect(swaps).toEqual([])
     expect(forwarded).toHaveLength(1)
   })
 

@@ -10,6 +10,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError } from '../../../shared/errors.ts'
+import { wasRefused } from '../../../shared/http-client.ts'
 import { createRouter, type AppEnv, type ServiceApp } from '../../../shared/service.ts'
 import type { VllmProxy } from '../adapters/vllm-proxy.ts'
 import type { RecipeCatalog } from '../domain/catalog/types.ts'
@@ -108,12 +109,15 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
   const cacheMs = deps.modelCacheMs ?? 1000
   let cached: { at: number; view: ServedView } | null = null
 
-  /** What vLLM serves: its ids, or none because it is not there (refused), or unknown (slow, odd answer). */
+  /**
+   * What vLLM serves: its ids; none because nothing listens on its port (refused: no model is
+   * loaded); or unknown (slow, reset, odd answer), when no swap is started on a guess.
+   */
   async function served(fresh: boolean, signal: AbortSignal): Promise<ServedView> {
     if (!fresh && cached && now() - cached.at < cacheMs) return cached.view
     const view = await deps.loadedModels(signal).then(
       (ids): ServedView => ({ ids, nothingLoaded: ids.length === 0 }),
-      (err): ServedView => ({ ids: [], nothingLoaded: err instanceof AppError && err.status === 503 }),
+      (err): ServedView => ({ ids: [], nothingLoaded: wasRefused(err) }),
     )
     cached = { at: now(), view }
     return view

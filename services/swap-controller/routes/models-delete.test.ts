@@ -1,5 +1,6 @@
 /** Deleting a model: its 409 guards, the hold on swaps and downloads, partial failures, what it never deletes. */
 import { describe, expect, it } from 'vitest'
+import type { CustomModel } from '../domain/models/custom.ts'
 import { QWEN, setup } from '../testing/models-app.ts'
 
 describe('DELETE /api/models/{key}', () => {
@@ -126,6 +127,32 @@ describe('DELETE /api/models/{key}', () => {
     expect(audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'ok', actor: 'tester' })
     const recipe = await send('DELETE', '/api/models/gpt-oss-120b')
     expect(recipe.body).toMatchObject({ repo: 'openai/gpt-oss-120b', recipe_kept: 'gpt-oss-120b', card_removed: false })
+  })
+
+  it('keeps a card from MODELS_YAML (it lives in that file): its weights go, a folder-only card is refused', async () => {
+    const fileCard = (key: string, over: Partial<CustomModel>): CustomModel => ({
+      key,
+      name: key,
+      repo: null,
+      local_path: null,
+      served_model_name: key,
+      max_model_len: null,
+      notes: null,
+      created_at: '2026-01-01T00:00:00.000000+00:00',
+      created_by: 'MODELS_YAML',
+      ...over,
+    })
+    const earlier = [fileCard('legacy-local', { local_path: '/data/models/legacy' }), fileCard('legacy-hub', { repo: 'org/legacy-hub' })]
+    const { send, disk, audit } = await setup({ earlier })
+    const local = await send('DELETE', '/api/models/legacy-local')
+    expect(local.status).toBe(409)
+    expect(local.body.detail).toBe('Nothing was deleted: the card legacy-local is defined in MODELS_YAML; it stays listed until removed from that file.')
+    expect(audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'refused' })
+    const hub = await send('DELETE', '/api/models/legacy-hub')
+    expect(hub.status).toBe(200)
+    expect(hub.body).toMatchObject({ weights_removed: true, card_removed: false })
+    expect(hub.body.notes).toContain('the card legacy-hub is defined in MODELS_YAML; it stays listed until removed from that file')
+    expect(disk.removed).toEqual(['org/legacy-hub'])
   })
 
   it('502 with per-node results when a node fails (card kept); 404 unknown; 422 hostile key', async () => {

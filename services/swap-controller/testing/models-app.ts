@@ -13,6 +13,8 @@ import { loadSwapControllerConfig } from '../config.ts'
 import { createCoordination } from '../domain/coordination/service.ts'
 import { buildInventory } from '../domain/inventory.ts'
 import { GB10_NODE_MEMORY_BYTES } from '../domain/catalog/memory.ts'
+import type { CustomModel } from '../domain/models/custom.ts'
+import { withEarlierCards } from '../domain/models/earlier-catalog.ts'
 import { createDownloads, type DownloadRunner } from '../domain/models/downloads.ts'
 import { inferSettings } from '../domain/models/hf-config.ts'
 import type { DiskView } from '../domain/models/menu.ts'
@@ -75,7 +77,9 @@ export function fakeRunner(): DownloadRunner & { release(): void } {
   }
 }
 
-export async function setup(opts: { loaded?: string[] | 'down' | (() => Promise<string[]>); swap?: SwapGlance | null; dataDir?: string; slowScanMs?: number } = {}) {
+export async function setup(
+  opts: { loaded?: string[] | 'down' | (() => Promise<string[]>); swap?: SwapGlance | null; dataDir?: string; slowScanMs?: number; earlier?: CustomModel[] } = {},
+) {
   const store = await openSwapStore(opts.dataDir ? { dataDir: opts.dataDir } : { path: ':memory:' })
   stores.push(store)
   const coordination = createCoordination({ store })
@@ -100,7 +104,7 @@ export async function setup(opts: { loaded?: string[] | 'down' | (() => Promise<
   const models = createModelService({
     recipes,
     disk,
-    custom: store.customModels,
+    custom: withEarlierCards(store.customModels, () => opts.earlier ?? []),
     downloads,
     loadedModels: listModels,
     swapState: () => opts.swap ?? null,

@@ -138,4 +138,25 @@ describe('downloads journal', () => {
     expect(rows.get(id)!.status).toBe('interrupted')
     expect(audits.map((a) => a.outcome)).toEqual(['started', 'interrupted'])
   })
+
+  it('goes on downloading when the journal cannot be written (a full disk), and says so', async () => {
+    const errors: string[] = []
+    const broken: DownloadJournal = {
+      save: () => {
+        throw new Error('SQLITE_FULL: database or disk is full')
+      },
+      recent: () => {
+        throw new Error('SQLITE_IOERR')
+      },
+    }
+    const { runner, endAll } = heldRunner()
+    const d = createDownloads({ runner, nodes: () => ['a'], audit: () => {}, timeoutMs: 60_000, journal: broken, journalEveryMs: 0, onJournalError: (e) => errors.push((e as Error).message) })
+    const id = d.start({ repo: 'org/one', actor: 't' }).download_id
+    expect(d.get(id)!.status).toBe('running')
+    endAll(0)
+    await d.idle()
+    expect(d.get(id)!.status).toBe('done')
+    expect(errors[0]).toBe('SQLITE_IOERR')
+    expect(errors.filter((e) => e.startsWith('SQLITE_FULL')).length).toBeGreaterThanOrEqual(2)
+  })
 })

@@ -13,19 +13,12 @@ import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import type { AuditInput } from '../coordination/ports.ts'
 import { isoUtc } from '../coordination/time.ts'
 import { createProgressFold, parseSegment, segmentsOf, type NodeProgress } from './download-progress.ts'
+import { bestEffort, type DownloadJournal, markInterrupted, meanPercent } from './download-journal.ts'
 import { sameRepo } from './ids.ts'
 
+export { type DownloadJournal, INTERRUPTED_TEXT } from './download-journal.ts'
+
 export type DownloadStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
-
-/** Where jobs outlive the process. */
-export interface DownloadJournal {
-  save(view: DownloadView): void
-  /** The newest `limit` jobs, oldest first. */
-  recent(limit: number): DownloadView[]
-}
-
-export const INTERRUPTED_TEXT =
-  'Spark Control stopped while this download ran; download it again to resume (files already fetched are kept).'
 
 export interface NodeRunResult {
   /** Exit status; null when killed or the channel was lost. */
@@ -69,6 +62,8 @@ export interface DownloadsOptions {
   onFinished?(view: DownloadView): void
   timeoutMs: number
   journal?: DownloadJournal
+  /** Told when the journal cannot be written or read (the downloads go on; only the record suffers). */
+  onJournalError?(err: unknown): void
   /** How often a running job's progress is written to the journal. */
   journalEveryMs?: number
   maxActive?: number
@@ -101,9 +96,6 @@ interface Job {
   savedMs: number
 }
 
-const meanPercent = (nodes: NodeDownloadView[]) =>
-  Math.round((nodes.reduce((s, n) => s + n.percent, 0) / Math.max(1, nodes.length)) * 10) / 10
-
 const overall = (nodes: NodeDownloadView[]): DownloadStatus =>
   nodes.some((n) => n.status === 'running')
     ? 'running'
@@ -126,9 +118,10 @@ export function createDownloads(options: DownloadsOptions): Downloads {
   const maxKept = options.maxKept ?? 20
   const journalEveryMs = options.journalEveryMs ?? 5000
   const jobs = new Map<string, Job>()
+  const journal = options.journal && bestEffort(options.journal, options.onJournalError)
   const save = (j: Job) => {
     j.savedMs = now()
-    options.journal?.save(current(j))
+    journal?.save(current(j))
   }
   /** Repos (as given to holdForDelete) with a delete in progress; a list, as two deletes may overlap. */
   const deleting: string[] = []
@@ -143,12 +136,7 @@ export function createDownloads(options: DownloadsOptions): Downloads {
 
   /** Ends a job the process is leaving (shutdown, or found running at start): not failed, not cancelled by anyone. */
   function interrupt(job: Job) {
-    const v = job.view
-    for (const n of v.nodes) if (n.status === 'running') n.status = 'interrupted'
-    v.status = 'interrupted'
-    v.percent = meanPercent(v.nodes)
-    v.finished_at ??= isoUtc(now())
-    v.error = INTERRUPTED_TEXT
+    const v = markInterrupted(job.view, isoUtc(now()))
     options.audit({ actor: v.actor, action: 'model.download', target: v.repo, outcome: 'interrupted', detail: v.download_id })
     save(job)
   }
@@ -217,7 +205,7 @@ export function createDownloads(options: DownloadsOptions): Downloads {
     prune()
   }
 
-  for (const view of options.journal?.recent(maxKept) ?? []) {
+  for (const view of journal?.recent(maxKept) ?? []) {
     const job: Job = { view, abort: new AbortController(), done: Promise.resolve(), startedMs: Date.parse(view.started_at), savedMs: 0 }
     jobs.set(view.download_id, job)
     if (view.status === 'running') interrupt(job)

@@ -227,6 +227,15 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
           throw conflict(message)
         } else notes.push(`weights at the local path ${localPath} are not removed by the API`)
         const cardRemoved = card ? deps.custom.remove(card.key) : false
+        if (card && !cardRemoved) {
+          // A card from the earlier catalog files (MODELS_YAML) lives in that file, not here.
+          const kept = `the card ${card.key} is defined in ${card.created_by}; it stays listed until removed from that file`
+          if (!repo) {
+            audit('refused', kept)
+            throw conflict(`Nothing was deleted: ${kept}.`)
+          }
+          notes.push(kept)
+        }
         const recipeKept = sharing[0]?.key ?? null
         if (recipeKept)
           notes.push(`the recipe file ${recipeKept} stays in RECIPES_DIR; the model shows as not on disk until downloaded again`)

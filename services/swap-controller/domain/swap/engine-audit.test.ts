@@ -55,6 +55,15 @@ describe('refused swap requests are audited', () => {
     await engine.idle()
   })
 
+  it('writes the same refusal for the same caller once a minute, so a retrying client cannot flood the log', async () => {
+    const { engine, audits, lock } = setup()
+    lock.locked = true
+    for (let i = 0; i < 50; i++) await expect(engine.request({ recipe: 'new', actor: 'chat:crm' })).rejects.toMatchObject({ status: 423 })
+    await expect(engine.request({ recipe: 'new', actor: 'chat:other' })).rejects.toMatchObject({ status: 423 })
+    await expect(engine.request({ recipe: 'old', actor: 'chat:crm' })).rejects.toMatchObject({ status: 423 })
+    expect(refusals(audits)).toEqual(['swap.start chat:crm new 423', 'swap.start chat:other new 423', 'swap.start chat:crm old 423'])
+  })
+
   it('writes a fit refusal once', async () => {
     // A 10 GiB node with 1 GiB free: stopping the loaded model frees at most the 9 GiB in use.
     const { engine, audits } = setup({ meminfo: async () => ({ 'spark-1': { total_bytes: 10 * GIB, available_bytes: 1 * GIB } }) })

@@ -129,9 +129,9 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     })
   const joined = (job: SwapJob): StartedAnswer => ({ ...view(job), dry_run: false, coalesced: true, fit: null })
 
-  const refusals = refusalAuditor()
+  const refusals = refusalAuditor({ now })
   const request = (req: SwapRequest) =>
-    refusals.run(() => decide(req), (detail) => audit(req, 'refused', detail, req.dryRun === true))
+    refusals.run(() => decide(req), (detail) => audit(req, 'refused', detail, req.dryRun === true), `${req.actor}\n${req.recipe}`)
 
   async function decide(req: SwapRequest): Promise<SwapAnswer> {
     const { recipe, all } = await findRecipe(req.recipe)

@@ -18,7 +18,7 @@ export interface StopperDeps {
 
 export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
   let stopping: AbortController | null = null
-  const refusals = refusalAuditor()
+  const refusals = refusalAuditor({ now })
 
   async function stopNow(req: StopRequest): Promise<StopAnswer> {
     if (!req.dryRun) deps.coordination.assertSwapAllowed(req.token)
@@ -78,6 +78,7 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
             ...{ actor: req.actor, requestId: req.requestId, action: 'swap.stop', target: null },
             ...{ dryRun: req.dryRun === true, outcome: 'refused', detail },
           }),
+        req.actor,
       ),
     inProgress: () => stopping !== null,
     /** Shutdown: a stop draining or tearing down ends at once. */
