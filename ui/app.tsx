@@ -21,7 +21,7 @@ import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 import { chromeFor, page, sendHtml } from './respond.ts'
 import { render, streamStatus } from './status-stream.tsx'
 import type { SwapSource } from './swap/source.ts'
-import { deliberateStop, STOP_HISTORY } from './components/stopped.ts'
+import { deliberateStop, MODEL_CHANGES, STOP_HISTORY } from './components/stopped.ts'
 import { overviewSwapData, swapDashboardRoutes } from './swap/routes.tsx'
 import { modelsDashboardRoutes } from './models/routes.tsx'
 import type { ModelsSource } from './models/source.ts'
@@ -79,11 +79,17 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   }
   const logOf = (c: Context<AppEnv>) => c.var.log ?? deps.logger
   const swapForStops = deps.swap
+  // A slow controller must not hold up the 2 s status feed: this read gets a second, then is skipped.
+  const STOP_READ_MS = 1000
   // Asked only while no model answers: the audit log is read when it can change what the page says.
   const stopInfo = swapForStops
     ? async (view: StatusView, signal: AbortSignal) =>
         view.ok && view.status.loaded_model === null
-          ? deliberateStop(await swapForStops.history(STOP_HISTORY, signal).catch(() => null))
+          ? deliberateStop(
+              await swapForStops
+                .history(STOP_HISTORY, AbortSignal.any([signal, AbortSignal.timeout(STOP_READ_MS)]), MODEL_CHANGES)
+                .catch(() => null),
+            )
           : null
     : undefined
 

@@ -134,6 +134,9 @@ describe('the overview after a deliberate stop', () => {
       now: () => NOW,
       swap: fake.source,
     })
+    // Lock heartbeats and downloads after the stop do not push it out of sight: only model changes are read.
+    const chatter = Array.from({ length: 40 }, (_, i) => entry({ id: 200 + i, action: 'lock.extend', actor: 'nightly' }))
+    fake.data.history = [...chatter, ...fake.data.history]
     for (const path of ['/', '/ui/fragments/status']) {
       const { html } = await get(down, path)
       expect(html, path).toContain('No chat model is loaded (stopped by alice at 11:58 UTC)')

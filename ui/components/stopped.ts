@@ -6,7 +6,9 @@
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 import type { AuditEntry } from '../swap/source.ts'
 
-/** How many audit rows are read to find the newest change of model; stops are rare, switches too. */
+/** The audit actions that change which model is loaded; only these are read, so nothing else crowds them out. */
+export const MODEL_CHANGES = ['swap.start', 'swap.stop'] as const
+/** A few rows: refusals and dry runs of those actions are skipped past. */
 export const STOP_HISTORY = 20
 
 export interface DeliberateStop {

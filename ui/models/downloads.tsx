@@ -3,7 +3,7 @@
  * The panel re-fetches itself every 2 s while a download runs and every 10 s otherwise, so one
  * started from the API or another tab shows up too.
  */
-import { gib } from '../swap/format.ts'
+import { clockUtc, gib } from '../swap/format.ts'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
 import type { DownloadView } from './source.ts'
@@ -21,7 +21,7 @@ const STATUS_WORDS: Record<DownloadView['status'], string> = {
 }
 const TONE: Record<DownloadView['status'], string> = { running: 'busy', done: 'good', failed: 'bad', cancelled: 'off', interrupted: 'warn' }
 
-const clock = (iso: string | null) => (iso ? `${new Date(iso).toISOString().slice(11, 19)} UTC` : '')
+const clock = (iso: string | null) => (iso ? clockUtc(iso, true) : '')
 
 export interface DownloadsData {
   downloads: DownloadView[] | null
@@ -66,8 +66,9 @@ export function Downloads({ data }: { data: DownloadsData }) {
  */
 export function errorPlacement(d: Pick<DownloadView, 'status' | 'error' | 'nodes'>) {
   const nodeErr = (n: DownloadView['nodes'][number]) => n.error ?? n.last_error ?? null
-  const failing = d.nodes.filter((n) => nodeErr(n) !== null)
-  if (d.status === 'running') return { perNode: true, summary: null }
+  // A retry the tool recovered from leaves a `last_error` on a node that finished: not what went wrong.
+  if (d.status !== 'failed' && d.status !== 'interrupted') return { perNode: true, summary: null }
+  const failing = d.nodes.filter((n) => n.status !== 'done' && nodeErr(n) !== null)
   const reasons = new Set(failing.map(nodeErr))
   if (failing.length > 0 && reasons.size === 1) {
     const on = failing.map((n) => n.node).join(' and ')

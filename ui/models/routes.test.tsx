@@ -242,6 +242,15 @@ describe('downloading', () => {
     expect(item('dl_aaaaaaaaaaaa')).not.toContain('What went wrong')
   })
 
+  it('says nothing went wrong for a finished or cancelled download with a retry on record', async () => {
+    const done = download('org/fine', 'done', 100, 'dl_bbbbbbbbbbbb')
+    done.nodes = done.nodes.map((n) => ({ ...n, last_error: 'Error while downloading shard 3, retrying' }))
+    const cancelled = download('org/stopped', 'cancelled', 40, 'dl_cccccccccccc')
+    cancelled.nodes = cancelled.nodes.map((n) => ({ ...n, last_error: 'Error while downloading shard 3, retrying' }))
+    const { html } = await get(dashboard(fakeModelsSource({ downloads: [done, cancelled] })), '/ui/fragments/models/downloads')
+    expect(html).not.toContain('What went wrong')
+  })
+
   it('cancels a download by id as the dashboard', async () => {
     const fake = fakeModelsSource({ downloads: [download('openai/gpt-oss-20b', 'running', 10)] })
     const { html } = await post(dashboard(fake), '/ui/actions/models/downloads/cancel', { id: 'dl_0123456789ab' })

@@ -88,17 +88,24 @@ export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: bo
 /**
  * Pick a recipe, then read what the switch will do before anything happens. While a switch runs or
  * swaps are reserved, the form says why it cannot be used instead. It re-reads itself when a switch
- * starts or ends (`swap-changed`) and every 15 s, so the choices match what is loaded.
+ * starts or ends (`swap-changed`) and every 15 s, so the choices match what is loaded; the choice
+ * being made is sent along (`hx-include`) and comes back selected, so a refresh never resets it.
  */
-export function SwitchForm({ models, block = null }: { models: CatalogModel[] | null; block?: SwitchBlock | null }) {
+export function SwitchForm(props: { models: CatalogModel[] | null; block?: SwitchBlock | null; selected?: string | null }) {
   return (
-    <div id="switch-form" hx-get={SWAP_PATHS.switchForm} hx-trigger="swap-changed from:body, every 15s" hx-swap="outerHTML">
-      <SwitchChoices models={models} block={block} />
+    <div
+      id="switch-form"
+      hx-get={SWAP_PATHS.switchForm}
+      hx-trigger="swap-changed from:body, every 15s"
+      hx-include="#switch-recipe"
+      hx-swap="outerHTML"
+    >
+      <SwitchChoices models={props.models} block={props.block ?? null} selected={props.selected ?? null} />
     </div>
   )
 }
 
-function SwitchChoices({ models, block }: { models: CatalogModel[] | null; block: SwitchBlock | null }) {
+function SwitchChoices({ models, block, selected }: { models: CatalogModel[] | null; block: SwitchBlock | null; selected: string | null }) {
   if (models === null) return <p class="muted">The model list is not available right now; retrying.</p>
   const choices = models.filter((m) => m.valid && !m.loaded)
   if (choices.length === 0) return <p class="muted">No other model is ready to switch to.</p>
@@ -121,7 +128,9 @@ function SwitchChoices({ models, block }: { models: CatalogModel[] | null; block
       <label for="switch-recipe">Switch the chat model to</label>
       <select id="switch-recipe" name="recipe">
         {choices.map((m) => (
-          <option value={m.key}>{m.name}</option>
+          <option value={m.key} selected={m.key === selected}>
+            {m.name}
+          </option>
         ))}
       </select>
       <button type="submit" class="button" data-action="switch">

@@ -256,6 +256,13 @@ describe('GET / with the swap-controller', () => {
     const fragment = await get(dashboard(fakeSwapSource()), '/ui/fragments/swap/switch-form')
     expect(fragment.html).toMatch(/^<div id="switch-form"/)
     expect(fragment.html).toContain('class="switch-form"')
+    // The refresh sends the choice being made and gets it back selected (never reset to the first).
+    expect(tagWith(fragment.html, 'id="switch-form"')).toContain('hx-include="#switch-recipe"')
+    const kept = await get(dashboard(fakeSwapSource()), '/ui/fragments/swap/switch-form?recipe=big-tight')
+    expect(kept.html).toContain('<option value="big-tight" selected="">')
+    const hostile = await get(dashboard(fakeSwapSource()), `/ui/fragments/swap/switch-form?recipe=${encodeURIComponent('"><b>')}`)
+    expect(hostile.html).not.toContain('selected')
+    expect(hostile.html).not.toContain('<b>')
   })
 
   it('leaves the overview without the model card when no swap-controller is given', async () => {

@@ -4,7 +4,7 @@
  * failed. The panel re-fetches itself: every second during a switch, every few seconds otherwise,
  * so a switch started elsewhere (an app, a script) shows up too.
  */
-import { aboutDuration, duration, PHASE_LABEL, STATE_STEPS, sumMs } from './format.ts'
+import { aboutDuration, clockUtc, duration, PHASE_LABEL, STATE_STEPS, sumMs } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { JobView, LogLine, SwapStateView } from './source.ts'
 import type { Notice } from '../components/notice.tsx'
@@ -135,7 +135,7 @@ const EXCERPT_TITLE: Record<JobView['outcome'], string> = {
   running: "The model's log",
 }
 
-const clock = (iso: string | null) => (iso ? new Date(iso).toISOString().slice(11, 19) + ' UTC' : '')
+const clock = (iso: string | null) => (iso ? clockUtc(iso, true) : '')
 
 function Finished({ job, stopped }: { job: JobView; stopped: DeliberateStop | null }) {
   const took = duration(sumMs(job.durations_ms))

@@ -15,7 +15,7 @@ import { backTo, chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
 import { switchBlock, refusalWords } from './blocked.ts'
 import { SwapConfirm } from './confirm.tsx'
-import { deliberateStop, STOP_HISTORY } from '../components/stopped.ts'
+import { deliberateStop, MODEL_CHANGES, STOP_HISTORY } from '../components/stopped.ts'
 import { LockBanner } from './lock-banner.tsx'
 import { ModelCard } from './model-card.tsx'
 import { NodeCards } from './node-cards.tsx'
@@ -48,7 +48,7 @@ export async function overviewSwapData(swap: SwapSource, signal: AbortSignal, no
     swap.telemetry(signal).catch(none),
     swap.catalog(signal).catch(none),
     swap.lock(signal).catch(none),
-    swap.history(STOP_HISTORY, signal).catch(none),
+    swap.history(STOP_HISTORY, signal, MODEL_CHANGES).catch(none),
   ])
   const running = state?.job?.outcome === 'running'
   const logs = running ? withoutHealthPolls(await swap.recentLogs(36, signal).catch(() => []), false).lines.slice(-12) : []
@@ -78,7 +78,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     // The tail under a switch is for what the model says while loading: our health polls are left out.
     const logs = running ? withoutHealthPolls((await read(c, 'logs', swap.recentLogs(tail * 3, signal))) ?? [], false).lines.slice(-tail) : []
     // After a switch, whether the model was stopped since (then "Switched to …" is no longer the state).
-    const stopped = state?.job && !running ? deliberateStop(await read(c, 'history', swap.history(STOP_HISTORY, signal))) : null
+    const stopped = state?.job && !running ? deliberateStop(await read(c, 'history', swap.history(STOP_HISTORY, signal, MODEL_CHANGES))) : null
     return { state, logs, stopped }
   }
 
@@ -206,7 +206,9 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       read(c, 'state', swap.state(signal)),
       read(c, 'lock', swap.lock(signal)),
     ])
-    return fragment(c, <SwitchForm models={catalog?.models ?? null} block={switchBlock(state, lock, deps.now())} />)
+    const chosen = c.req.query('recipe')
+    const selected = chosen && RECIPE_KEY.test(chosen) ? chosen : null
+    return fragment(c, <SwitchForm models={catalog?.models ?? null} block={switchBlock(state, lock, deps.now())} selected={selected} />)
   })
 
   app.get(SWAP_PATHS.nodes, async (c) => {

@@ -61,7 +61,8 @@ export interface SwapSource {
   validate(recipe: string, signal?: AbortSignal): Promise<ValidateAnswer>
   state(signal?: AbortSignal): Promise<SwapStateView>
   telemetry(signal?: AbortSignal): Promise<TelemetryView>
-  history(limit: number, signal?: AbortSignal): Promise<AuditEntry[]>
+  /** The audit log, newest first; only `actions` when given (`swap.start`, `swap.stop`, …). */
+  history(limit: number, signal?: AbortSignal, actions?: readonly string[]): Promise<AuditEntry[]>
   /** The newest `tail` lines of the vLLM container logs, every node or one. */
   recentLogs(tail: number, signal?: AbortSignal, node?: string): Promise<LogLine[]>
   /** Starts a real swap as `actor` (a person confirmed it); rejects with SwapSourceError on 4xx. */

@@ -41,8 +41,10 @@ export function createSwapSource(options: SwapSourceOptions): SwapSource & { clo
       call<ValidateAnswer>(`/api/swap/${encodeURIComponent(recipe)}/validate`, signal, { method: 'POST' }),
     state: (signal) => call<SwapStateView>('/api/swap/state', signal),
     telemetry: (signal) => call<TelemetryView>('/api/swap/telemetry', signal),
-    history: async (limit, signal) =>
-      (await call<{ entries: AuditEntry[] }>(`/api/swap/history?limit=${limit}`, signal)).entries,
+    history: async (limit, signal, actions) => {
+      const only = actions?.length ? `&action=${actions.map(encodeURIComponent).join(',')}` : ''
+      return (await call<{ entries: AuditEntry[] }>(`/api/swap/history?limit=${limit}${only}`, signal)).entries
+    },
     recentLogs: async (tail, signal, node) => {
       const only = node === undefined ? '' : `&node=${encodeURIComponent(node)}`
       return (await call<{ lines: LogLine[] }>(`/api/swap/logs/recent?tail=${tail}${only}`, signal)).lines

@@ -9,6 +9,8 @@ import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { Coordination } from '../domain/coordination/service.ts'
 
 export const HISTORY_LIMIT = { default: 50, max: 500 } as const
+/** Up to 20 names like `swap.start` or `model.download.cancel`. */
+const ACTIONS = /^[a-z_]{1,32}(\.[a-z_]{1,32}){0,3}(,[a-z_]{1,32}(\.[a-z_]{1,32}){0,3}){0,19}$/
 
 const entrySchema = z
   .object({
@@ -40,6 +42,11 @@ const historyRoute = createRoute({
         .openapi({
           description: `Rows to return, at least 1; default ${HISTORY_LIMIT.default}, larger values are cut to ${HISTORY_LIMIT.max}.`,
         }),
+      action: z
+        .string()
+        .regex(ACTIONS, 'must be action names separated by commas (e.g. swap.start,swap.stop)')
+        .optional()
+        .openapi({ description: 'Only these actions, comma-separated (e.g. `swap.start,swap.stop`).', example: 'swap.start,swap.stop' }),
     }),
   },
   responses: {
@@ -57,9 +64,9 @@ const historyRoute = createRoute({
 export function historyRoutes({ coordination }: { coordination: Coordination }): ServiceApp {
   const router = createRouter()
   router.openapi(historyRoute, (c) => {
-    const raw = c.req.valid('query').limit
+    const { limit: raw, action } = c.req.valid('query')
     const limit = Math.min(HISTORY_LIMIT.max, raw === undefined ? HISTORY_LIMIT.default : Number(raw))
-    return c.json({ entries: coordination.history(limit) }, 200)
+    return c.json({ entries: coordination.history(limit, action?.split(',')) }, 200)
   })
   return router
 }

@@ -159,6 +159,12 @@ describe('GET /api/swap/history', () => {
     expect((await call('GET', '/api/swap/history?limit=2')).body.entries).toHaveLength(2)
     expect((await call('GET', '/api/swap/history?limit=99999')).status).toBe(200)
     expect((await call('GET', '/api/swap/history?limit=ten')).status).toBe(422)
+    // Only some actions: what a reader looking for one kind of event asks for.
+    const refusedOnly = await call('GET', '/api/swap/history?action=lock.acquire,swap.stop&limit=1')
+    expect((refusedOnly.body.entries as Array<Record<string, unknown>>).map((e) => e.actor)).toEqual(['bot-c'])
+    expect((await call('GET', '/api/swap/history?action=swap.stop')).body.entries).toEqual([])
+    for (const bad of ['DROP TABLE', "swap.stop'--", 'a,', ',a'])
+      expect((await call('GET', `/api/swap/history?action=${encodeURIComponent(bad)}`)).status, bad).toBe(422)
   })
 
   it('answers 422 in problem+json for a limit below 1, naming the query field', async () => {

@@ -61,8 +61,11 @@ export function auditRepository(db: Database, maxRows: number): AuditRepository 
       pruneToNewest(db, 'audit_log', 'id', maxRows)
       return toEntry(db.get<AuditRow>('SELECT * FROM audit_log WHERE id = ?', [lastInsertRowid])!)
     },
-    recent(limit) {
-      return db.all<AuditRow>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?', [Math.max(0, limit)]).map(toEntry)
+    recent(limit, actions) {
+      const n = Math.max(0, limit)
+      if (!actions?.length) return db.all<AuditRow>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?', [n]).map(toEntry)
+      const marks = actions.map(() => '?').join(', ')
+      return db.all<AuditRow>(`SELECT * FROM audit_log WHERE action IN (${marks}) ORDER BY id DESC LIMIT ?`, [...actions, n]).map(toEntry)
     },
   }
 }

@@ -55,7 +55,8 @@ export interface LockRepository {
 export interface AuditRepository {
   append(entry: AuditInput & { atMs: number }): AuditEntry
   /** Newest first. */
-  recent(limit: number): AuditEntry[]
+  /** Newest first; only the given actions when `actions` is non-empty. */
+  recent(limit: number, actions?: readonly string[]): AuditEntry[]
 }
 
 export interface ScheduleRepository {

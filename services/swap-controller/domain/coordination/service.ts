@@ -38,7 +38,7 @@ export interface Coordination {
   recordAudit(entry: AuditInput): AuditEntry
   /** Queues a signed delivery in the durable outbox; returns its id, or null when no webhook is set. */
   enqueueWebhook(event: WebhookEvent): number | null
-  history(limit: number): AuditEntry[]
+  history(limit: number, actions?: readonly string[]): AuditEntry[]
   listSchedule(): ScheduleEntry[]
   putSchedule(input: ScheduleInput, ctx: RequestContext): ScheduleEntry
   deleteSchedule(id: string, ctx: RequestContext): ScheduleEntry
@@ -130,7 +130,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
       return id
     },
 
-    history: (limit) => store.audit.recent(limit),
+    history: (limit, actions) => store.audit.recent(limit, actions),
 
     listSchedule: () => store.schedule.list(),
 
