@@ -92,12 +92,14 @@ export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: bo
  * being made is sent along (`hx-include`) and comes back selected, so a refresh never resets it.
  */
 export function SwitchForm(props: { models: CatalogModel[] | null; block?: SwitchBlock | null; selected?: string | null }) {
+  // Only while the choice is on the page: htmx reports an include that matches nothing as an error.
+  const choosing = !props.block && (props.models ?? []).some((m) => m.valid && !m.loaded)
   return (
     <div
       id="switch-form"
       hx-get={SWAP_PATHS.switchForm}
       hx-trigger="swap-changed from:body, every 15s"
-      hx-include="#switch-recipe"
+      hx-include={choosing ? '#switch-recipe' : undefined}
       hx-swap="outerHTML"
     >
       <SwitchChoices models={props.models} block={props.block ?? null} selected={props.selected ?? null} />

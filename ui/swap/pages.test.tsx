@@ -204,6 +204,8 @@ describe('GET / with the swap-controller', () => {
     expect(html).not.toContain('class="switch-form"')
     expect(tagWith(html, 'id="switch-form"')).toContain('hx-trigger="swap-changed from:body, every 15s"')
     expect(html).toContain('data-switch-blocked="lock"')
+    // No choice on the page, so nothing to include in the refresh.
+    expect(tagWith(html, 'id="switch-form"')).not.toContain('hx-include')
     const running = await get(dashboard(fakeSwapSource({ state: { state: 'loading', job: runningJob() } })), '/')
     expect(running.html).not.toContain('class="switch-form"')
     expect(running.html).toContain('data-switch-blocked="running"')
