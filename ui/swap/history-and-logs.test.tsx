@@ -12,7 +12,7 @@ describe('GET /ui/history', () => {
     expect(html.match(/<tr data-audit="/g)).toHaveLength(3)
     const real = /<tr data-audit="12"[\s\S]*?<\/tr>/.exec(html)![0]
     expect(real).toContain('<span title="swap.start">Switch model</span><strong> llama-70b</strong>')
-    expect(real).toContain('<td data-label="Result">ready</td>')
+    expect(real).toContain('<td data-label="Result" title="ready">switched</td>')
     expect(real).not.toContain('dry run')
     expect(real).toContain('>3 min 45 s</td>')
     expect(real).toContain('<time datetime="2030-01-01T11:40:00.000Z">2030-01-01 11:40:00</time>')

@@ -33,6 +33,20 @@ export function actionWords(action: string): string {
   return rest.length ? `${first}: ${rest.map(words).join(' ')}` : first
 }
 
+/** How each action ended, in words; the raw outcome stays in `data-outcome` and the title. */
+export const OUTCOME_WORDS: Record<string, string> = {
+  ok: 'done',
+  ready: 'switched',
+  rolled_back: 'went back to the previous model',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  refused: 'refused',
+  started: 'started',
+  interrupted: 'interrupted by a restart',
+}
+
+export const outcomeWords = (outcome: string) => OUTCOME_WORDS[outcome] ?? outcome.replace(/[_-]+/g, ' ')
+
 export function HistoryTable({ entries }: { entries: AuditEntry[] | null }) {
   if (entries === null) return <p class="muted">The history is not available right now; reload to retry.</p>
   if (entries.length === 0) return <p class="muted">Nothing has changed on the cluster yet.</p>
@@ -61,7 +75,9 @@ export function HistoryTable({ entries }: { entries: AuditEntry[] | null }) {
                 {e.target ? <strong> {e.target}</strong> : null}
                 {e.dry_run ? <span class="badge tone-off">dry run</span> : null}
               </td>
-              <td data-label="Result">{e.outcome}</td>
+              <td data-label="Result" title={e.outcome}>
+                {outcomeWords(e.outcome)}
+              </td>
               <td
                 data-label="Took"
                 title={e.duration_ms ? Object.entries(e.duration_ms).map(([k, v]) => `${k} ${duration(v)}`).join(', ') : ''}
