@@ -102,7 +102,7 @@ describe('downloading', () => {
     expect(item('dl_dddddddddddd')).toContain('class="download tone-warn"')
     expect(item('dl_dddddddddddd')).toContain('spark-1: interrupted, 35 %')
     expect(item('dl_dddddddddddd')).toContain('download it again to resume')
-    expect(item('dl_dddddddddddd')).toContain('href="/ui/models?repo=org%2Fbig" hx-get="/ui/fragments/models/download/confirm?repo=org%2Fbig"')
+    expect(item('dl_dddddddddddd')).toContain('href="/ui/models?repo=org%2Fbig#download-confirm" hx-get="/ui/fragments/models/download/confirm?repo=org%2Fbig"')
     expect(item('dl_cccccccccccc')).toContain('data-action="download-again"')
     expect(item('dl_eeeeeeeeeeee')).not.toContain('data-action="download-again"')
   })

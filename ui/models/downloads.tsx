@@ -5,6 +5,7 @@
  */
 import { clockUtc, gib } from '../swap/format.ts'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
+import { AskFirstLink } from '../components/ask-first-link.tsx'
 import { MODELS_PATHS } from './paths.ts'
 import type { DownloadView } from './source.ts'
 import { isDownloadId, isRepo } from './validate.ts'
@@ -131,16 +132,6 @@ function DownloadItem({ d }: { d: DownloadView }) {
 
 /** Asks first, like any download (the same confirmation); `hf download` resumes from the files already fetched. */
 function DownloadAgain({ repo }: { repo: string }) {
-  const query = `?repo=${encodeURIComponent(repo)}`
-  return (
-    <a
-      class="button button-quiet"
-      href={`${MODELS_PATHS.page}${query}`}
-      hx-get={`${MODELS_PATHS.downloadConfirm}${query}`}
-      hx-target="#download-confirm"
-      data-action="download-again"
-    >
-      Download again…
-    </a>
-  )
+  const at = { page: MODELS_PATHS.page, fragment: MODELS_PATHS.downloadConfirm, target: 'download-confirm' }
+  return <AskFirstLink {...at} param="repo" value={repo} action="download-again" label="Download again…" />
 }

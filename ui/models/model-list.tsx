@@ -4,6 +4,7 @@
  * (what a recipe for them needs). Refreshes itself, so a finished download or a delete elsewhere shows.
  */
 import { gib } from '../swap/format.ts'
+import { AskFirstLink } from '../components/ask-first-link.tsx'
 import { MODELS_PATHS } from './paths.ts'
 import type { MenuModel, ModelMenu } from './source.ts'
 import { isModelKey } from './validate.ts'
@@ -90,16 +91,16 @@ function ModelRow({ model: m }: { model: MenuModel }) {
       <td data-label="Launched by">{m.recipe ? `Recipe ${m.recipe}` : 'No recipe yet'}</td>
       <td>
         {deletable(m) ? (
-          <a
-            class="button button-quiet"
-            href={`${MODELS_PATHS.page}?delete=${encodeURIComponent(m.key)}#models-confirm`}
-            hx-get={`${MODELS_PATHS.deleteConfirm}?key=${encodeURIComponent(m.key)}`}
-            hx-target="#models-confirm"
-            hx-swap="innerHTML show:#models-confirm:top"
-            data-action="delete"
-          >
-            Delete…
-          </a>
+          <AskFirstLink
+            page={MODELS_PATHS.page}
+            fragment={MODELS_PATHS.deleteConfirm}
+            param="key"
+            pageParam="delete"
+            value={m.key}
+            target="models-confirm"
+            action="delete"
+            label="Delete…"
+          />
         ) : null}
       </td>
     </tr>

@@ -79,8 +79,8 @@ describe('GET /ui/logs', () => {
     fake.data.logs = [
       { node: 'spark-1', line: 'INFO:     127.0.0.1:40112 - "GET /v1/models HTTP/1.1" 200 OK', at },
       { node: 'spark-1', line: 'INFO:     127.0.0.1:40114 - "GET /health HTTP/1.1" 200 OK', at },
-      { node: 'spark-2', line: 'INFO:     10.0.0.5:40116 - "GET /metrics HTTP/1.1" 200 OK', at },
-      { node: 'spark-1', line: 'INFO:     10.0.0.9:40118 - "POST /v1/chat/completions HTTP/1.1" 200 OK', at },
+      { node: 'spark-2', line: 'INFO:     192.0.2.5:40116 - "GET /metrics HTTP/1.1" 200 OK', at },
+      { node: 'spark-1', line: 'INFO:     192.0.2.9:40118 - "POST /v1/chat/completions HTTP/1.1" 200 OK', at },
       { node: 'spark-1', line: 'INFO:     127.0.0.1:40120 - "GET /health HTTP/1.1" 503 Service Unavailable', at },
       { node: 'spark-1', line: 'Loading safetensors checkpoint shards: 40% Completed', at },
     ]

@@ -5,6 +5,7 @@
  */
 import type { SwitchBlock } from './blocked.ts'
 import { aboutDuration, gib, modeWords } from './format.ts'
+import { AskFirstLink } from '../components/ask-first-link.tsx'
 import { SWAP_PATHS } from './paths.ts'
 import type { CatalogList, CatalogModel, JobView, ValidateAnswer } from './source.ts'
 
@@ -171,16 +172,7 @@ function RecipeRow(props: {
             {BLOCKED_WORDS[block.kind]}
           </span>
         ) : (
-          <a
-            class="button"
-            href={`${SWAP_PATHS.page}?recipe=${encodeURIComponent(m.key)}#swap-confirm`}
-            hx-get={`${SWAP_PATHS.confirm}?recipe=${encodeURIComponent(m.key)}`}
-            hx-target="#swap-confirm"
-            hx-swap="innerHTML show:#swap-confirm:top"
-            data-action="switch"
-          >
-            Switch…
-          </a>
+          <AskFirstLink page={SWAP_PATHS.page} fragment={SWAP_PATHS.confirm} param="recipe" value={m.key} target="swap-confirm" action="switch" label="Switch…" primary />
         )}
       </td>
     </tr>
