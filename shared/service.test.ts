@@ -86,12 +86,16 @@ describe('service factory', () => {
     const malformed = await post(makeApp(), '/api/swap/echo', '{"name": ')
     expect(malformed.status).toBe(422)
     expect(await malformed.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] })
+    // New routes say it the same way, in their own style (problem+json).
+    const fresh = await post(makeApp(), '/api/new-thing/echo', '{"name": ')
+    expect(fresh.status).toBe(422)
+    expect((await fresh.json()).errors).toEqual([{ field: '', location: 'body', message: 'JSON decode error', type: 'json_invalid' }])
     const text = await post(makeApp(), '/api/swap/echo', 'name=x', { 'content-type': 'text/plain' })
     expect(text.status).toBe(422)
     expect((await text.json()).detail[0]).toMatchObject({ loc: ['body'], type: 'model_attributes_type' })
   })
 
-  it('reads an untyped body as JSON on earlier routes only, and an empty JSON body as none everywhere', async () => {
+  it('reads an untyped body as JSON (but not on /v1, which forwards it as it came), and an empty JSON body as none', async () => {
     const app = makeApp()
     const optional = createRoute({
       method: 'delete',
@@ -103,7 +107,8 @@ describe('service factory', () => {
     const bytes = (text: string) => new TextEncoder().encode(text)
     const untyped = (path: string) => app.request(path, { method: 'POST', body: bytes('{"name": "a", "count": 1}') })
     expect(await (await untyped('/api/swap/echo')).json()).toEqual({ name: 'a' })
-    expect((await untyped('/api/new-thing/echo')).status).toBe(415)
+    expect(await (await untyped('/api/new-thing/echo')).json()).toEqual({ name: 'a' })
+    expect((await untyped('/v1/echo')).status).toBe(415)
     const empty = await app.request('/api/new-thing/optional', { method: 'DELETE', headers: { 'content-type': 'application/json' } })
     expect(empty.status).toBe(200)
     const zero = await app.request('/api/new-thing/optional', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: bytes('') })

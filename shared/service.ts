@@ -69,8 +69,9 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
 /**
  * An empty body sent with the JSON header is no body, on every route: many clients send the header
  * on every request, and a route whose body is optional (`DELETE /api/swap/lock`, `POST
- * /api/swap/stop`) must not fail on it. On the earlier (`detail`-style) routes a body without
- * `Content-Type` is also read as JSON, as FastAPI did (`requests.post(url, data=json.dumps(…))`).
+ * /api/swap/stop`) must not fail on it. A body without `Content-Type` is read as JSON, as FastAPI
+ * did for the earlier routes (`requests.post(url, data=json.dumps(…))`) — on every route but `/v1`,
+ * whose bodies go to vLLM as they came.
  * Such requests are rewritten to what the route validators expect.
  */
 function lenientJsonBodies(styleFor: (path: string) => ErrorStyle): MiddlewareHandler<AppEnv> {
@@ -82,7 +83,8 @@ function lenientJsonBodies(styleFor: (path: string) => ErrorStyle): MiddlewareHa
       if (JSON_TYPE.test(type) && (await isEmptyBody(raw))) c.req.raw = rebuilt(raw, null)
       return next()
     }
-    if (raw.body === null || styleFor(c.req.path) !== 'detail') return next()
+    // /v1 bodies go to vLLM as they came; everywhere else an untyped body is read as JSON.
+    if (raw.body === null || styleFor(c.req.path) === 'openai') return next()
     const text = await c.req.text()
     // The text stays in the request's body cache, where the JSON validator reads it.
     c.req.raw = rebuilt(raw, text.trim() === '' ? null : text)
@@ -121,7 +123,8 @@ function rebuilt(raw: Request, body: string | null): Request {
 
 /**
  * A body the validators cannot read, as FastAPI said it on the earlier routes: a 422 list (Hono
- * answers 400 "Malformed JSON" and 415 for a body of another type).
+ * answers 400 "Malformed JSON" and 415 for a body of another type). The same on our new routes, so
+ * a bad body is one status everywhere; `/v1` keeps the OpenAI-style 400.
  */
 function earlierBodyIssue(err: HTTPException): FieldIssue | null {
   if (err.status === 400 && /malformed json/i.test(err.message))
@@ -200,7 +203,7 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
 
 function toAppError(err: unknown, c: Context<AppEnv>, styleFor: (path: string) => ErrorStyle): AppError {
   if (err instanceof AppError) return err
-  const issue = err instanceof HTTPException && styleFor(c.req.path) === 'detail' ? earlierBodyIssue(err) : null
+  const issue = err instanceof HTTPException && styleFor(c.req.path) !== 'openai' ? earlierBodyIssue(err) : null
   if (issue) return validationFailed([issue])
   if (err instanceof HTTPException) {
     const code = err.status === 400 ? 'bad_request' : err.status === 413 ? 'payload_too_large' : 'http_error'

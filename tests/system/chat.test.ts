@@ -71,17 +71,13 @@ describe('chat proxy on the simulated cluster', () => {
     expect(body.error.message).toContain(`the loaded model is ${served(SIM_DEFAULT_RECIPE)}`)
   })
 
-  it('answers chat requests during a first swap (no load history, ETA over the budget) with 503 + Retry-After', async () => {
+  it('holds chat requests during a first swap (no load history: its ETA is only a guess) and serves them from the new model', async () => {
     const { job, results } = await chatDuringSwap('gpt-oss-120b')
-    for (const r of results) expect(r.status === 200 || r.status === 503, JSON.stringify(r)).toBe(true)
-    const refused = results.filter((r) => r.status === 503)
-    expect(refused.length).toBeGreaterThan(0)
-    for (const r of refused) {
-      expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(5)
-      expect(r.error).toMatchObject({ code: 'model_switching' })
-      expect(r.error?.message).toContain(`Switching models to ${served('gpt-oss-120b')}`)
-    }
     expect(job.outcome).toBe('ready')
+    for (const r of results) {
+      expect(r.status, JSON.stringify(r)).toBe(200)
+      expect(r.model).toBe(served('gpt-oss-120b'))
+    }
   })
 
   it('holds chat requests during a swap whose ETA fits, and serves them from the new model', async () => {

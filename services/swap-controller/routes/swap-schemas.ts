@@ -31,6 +31,11 @@ const progress = z
     phase_percent: z.number().nullable(),
     percent: z.number(),
     eta_s: z.number().nullable(),
+    eta_basis: z
+      .enum(['history', 'progress', 'default'])
+      .nullable()
+      .optional()
+      .openapi({ description: "What `eta_s` rests on: this recipe's past loads, this load's pace so far, or a generic profile (a guess)." }),
     stalled: z.boolean(),
   })
   .nullable()

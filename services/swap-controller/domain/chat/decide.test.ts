@@ -51,6 +51,12 @@ describe('chat decision', () => {
     expect(rejected({ swap: { target: 'air', status: 'warming', etaS: 10 }, requested: 'air', waitedMs: 25_000 })).toMatchObject({ retryAfterS: 10 })
   })
 
+  it('holds a request for the budget when the ETA is only a guess (a first load), instead of refusing at once', () => {
+    const guessed = { target: 'air', status: 'loading', etaS: 170, etaGuessed: true }
+    expect(at({ swap: guessed, requested: 'air' })).toEqual({ kind: 'hold', target: 'air' })
+    expect(rejected({ swap: guessed, requested: 'air', waitedMs: 30_000 })).toMatchObject({ status: 503, retryAfterS: 30 })
+  })
+
   it('advises between 5 and 30 s', () => {
     expect(retryAfterFor(0.2)).toBe(5)
     expect(retryAfterFor(null)).toBe(15)
@@ -71,11 +77,14 @@ describe('chat decision', () => {
     expect(rejected({ requested: 'big', loaded: 'air' }).status).toBe(404)
   })
 
-  it('starts an on-demand swap by served name or recipe key, once', () => {
+  it('starts an on-demand swap by served name, once; a recipe key loads nothing (vLLM would not know it)', () => {
     expect(at({ requested: 'coder-30b' })).toEqual({ kind: 'swap', recipe: 'coder' })
     expect(at({ requested: 'air' })).toEqual({ kind: 'swap', recipe: 'air' })
-    expect(at({ requested: 'coder', loaded: 'coder-30b' })).toEqual({ kind: 'forward' })
     expect(rejected({ requested: 'air', swapStarted: true }).status).toBe(404)
+    const byKey = rejected({ requested: 'coder' })
+    expect(byKey).toMatchObject({ status: 404, code: 'model_not_found' })
+    expect(byKey.message).toContain('(coder is a recipe key; ask for coder-30b, the name it serves.)')
+    expect(rejected({ requested: 'coder', loaded: 'coder-30b' }).status).toBe(404)
   })
 
   it('loads an on-demand model when nothing is loaded (vLLM not there), once; otherwise lets vLLM answer', () => {
@@ -120,9 +129,10 @@ const job = (over: Partial<JobView>): JobView =>
 describe('swap as the proxy sees it', () => {
   it('is in progress until ready, and a rollback brings the previous model', () => {
     expect(swapInProgress(null)).toBeNull()
-    expect(swapInProgress(job({}))).toEqual({ target: 'air', status: 'loading', etaS: null })
+    expect(swapInProgress(job({}))).toEqual({ target: 'air', status: 'loading', etaS: null, etaGuessed: false })
     const eta = { phase: 'weights', phase_percent: 50, percent: 40, eta_s: 12, stalled: false }
     expect(swapInProgress(job({ progress: eta }))?.etaS).toBe(12)
+    expect(swapInProgress(job({ progress: { ...eta, eta_basis: 'default' } }))?.etaGuessed).toBe(true)
     expect(swapInProgress(job({ status: 'rolling-back' }))?.target).toBe('coder-30b')
     expect(swapInProgress(job({ status: 'ready' }))).toBeNull()
     expect(swapInProgress(job({ status: 'ready', outcome: 'ready', finished_at: 'x' }))).toBeNull()

@@ -15,6 +15,8 @@ export interface SwapInProgress {
   status: string
   /** Seconds left by the load history, null while unknown (before launch, or no past loads). */
   etaS: number | null
+  /** True when `etaS` is only a generic profile: it never refuses a request before the hold budget is spent. */
+  etaGuessed?: boolean
 }
 
 export interface OnDemandRecipe {
@@ -74,13 +76,18 @@ export function switchingError(swap: SwapInProgress): AppError {
   })
 }
 
-export function modelNotFound(requested: string, loaded: string, onDemand: readonly string[]): AppError {
+export function modelNotFound(requested: string, loaded: string, onDemand: readonly string[], byKey?: OnDemandRecipe): AppError {
   const also = onDemand.length ? ` Models that load on request: ${onDemand.join(', ')}.` : ''
-  const message = `The model ${requested} is not loaded; the loaded model is ${loaded}.${also}`
+  const hint = byKey ? ` (${requested} is a recipe key; ask for ${byKey.servedModelName}, the name it serves.)` : ''
+  const message = `The model ${requested} is not loaded; the loaded model is ${loaded}.${hint}${also}`
   return new AppError(404, 'model_not_found', message, { extra: { loaded_model: loaded } })
 }
 
-const matches = (r: OnDemandRecipe, model: string) => r.servedModelName === model || r.key === model
+/**
+ * A request names a model by what vLLM will serve it as. A recipe's key is not that name: the body
+ * goes to vLLM unchanged, which would not know it, so a key loads nothing (the 404 names the served name).
+ */
+const matches = (r: OnDemandRecipe, model: string) => r.servedModelName === model
 
 export function decide(s: ChatSituation): ChatDecision {
   if (s.swap) {
@@ -91,7 +98,8 @@ export function decide(s: ChatSituation): ChatDecision {
     }
     const leftMs = s.waitBudgetMs - s.waitedMs
     // Holding past the budget only to refuse later wastes the client's time: refuse now.
-    if (leftMs <= 0 || (s.swap.etaS !== null && s.swap.etaS * 1000 > leftMs))
+    const trusted = s.swap.etaS !== null && !s.swap.etaGuessed
+    if (leftMs <= 0 || (trusted && s.swap.etaS! * 1000 > leftMs))
       return { kind: 'reject', error: switchingError(s.swap) }
     return { kind: 'hold', target: s.swap.target }
   }
@@ -105,7 +113,8 @@ export function decide(s: ChatSituation): ChatDecision {
   // Nothing loaded and nothing to load: vLLM's absence answers as it always did (502).
   if (s.loaded === null && (!wanted || s.swapStarted)) return { kind: 'forward' }
   if (!wanted || s.swapStarted) {
-    const error = modelNotFound(s.requested, s.loaded!, onDemand.map((r) => r.servedModelName))
+    const byKey = s.recipes.find((r) => r.key === s.requested && r.servedModelName !== r.key)
+    const error = modelNotFound(s.requested, s.loaded!, onDemand.map((r) => r.servedModelName), byKey)
     return { kind: 'reject', error }
   }
   if (s.loaded === null) return { kind: 'swap', recipe: wanted.key }
@@ -129,7 +138,7 @@ export function swapInProgress(job: JobView | null): SwapInProgress | null {
   if (!job || job.outcome !== 'running' || job.status === 'ready') return null
   // A rollback brings the previous model back: that is what requests will meet.
   const target = job.status === 'rolling-back' && job.from_model ? job.from_model : job.model
-  return { target, status: job.status, etaS: job.progress?.eta_s ?? null }
+  return { target, status: job.status, etaS: job.progress?.eta_s ?? null, etaGuessed: job.progress?.eta_basis === 'default' }
 }
 
 /** When the model now loaded finished loading, by the newest swap this process ran. */

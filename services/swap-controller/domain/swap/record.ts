@@ -55,9 +55,15 @@ export function recordFinished(
       startedAtMs: job.started_at_ms,
       finishedAtMs: endedAtMs,
       servingModel: servingAfter(job),
-      error: outcome === 'ready' ? null : outcome === 'cancelled' ? `cancelled: ${job.error ?? 'cancelled'}` : (job.error ?? outcome),
+      error: outcome === 'ready' ? null : outcome === 'cancelled' ? `cancelled: ${job.error ?? cancelledWhere(job)}` : (job.error ?? outcome),
     }),
   )
+}
+
+/** "requested while loading", from the last state the swap was in before it was cancelled. */
+function cancelledWhere(job: SwapJob): string {
+  const before = job.transitions.filter((t) => t.state !== 'cancelled').at(-1)?.state
+  return before ? `requested while ${before}` : 'requested'
 }
 
 /** What vLLM serves once the swap is over: the new model, the previous one (rolled back, or never stopped), or nothing. */

@@ -15,6 +15,8 @@ export interface ProgressView {
   phase_percent: number | null
   percent: number
   eta_s: number | null
+  /** What `eta_s` rests on; `default` is a generic profile, a guess. */
+  eta_basis?: 'history' | 'progress' | 'default' | null
   stalled: boolean
 }
 
@@ -51,6 +53,7 @@ export function progressView(snap: ProgressSnapshot | null, eta: EtaEstimate | n
     phase_percent: snap.phase_percent,
     percent: Math.round(snap.percent * 10) / 10,
     eta_s: eta?.eta_s ?? null,
+    eta_basis: eta?.basis ?? null,
     stalled: eta?.stalled ?? false,
   }
 }
