@@ -122,7 +122,7 @@ describe('the overview after a deliberate stop', () => {
     // The sample status has a model loaded: a model started since the stop wins.
     const page = await get(app, '/')
     expect(page.html).not.toContain('stopped by alice')
-    expect(fake.callsOf('history')[0]).toEqual([20])
+    expect(fake.callsOf('history')[0]).toEqual([5])
     const fragment = await get(app, '/ui/fragments/status')
     expect(fragment.html).not.toContain('data-stopped')
 
@@ -134,8 +134,11 @@ describe('the overview after a deliberate stop', () => {
       now: () => NOW,
       swap: fake.source,
     })
-    // Lock heartbeats and downloads after the stop do not push it out of sight: only model changes are read.
-    const chatter = Array.from({ length: 40 }, (_, i) => entry({ id: 200 + i, action: 'lock.extend', actor: 'nightly' }))
+    // Lock heartbeats, refused switches and dry runs after the stop do not push it out of sight:
+    // only model changes that ran are read.
+    const chatter = Array.from({ length: 40 }, (_, i) =>
+      entry(i % 3 === 0 ? { id: 200 + i, action: 'lock.extend' } : i % 3 === 1 ? { id: 200 + i, action: 'swap.start', outcome: 'refused' } : { id: 200 + i, action: 'swap.start', dry_run: true, outcome: 'ready' }),
+    )
     fake.data.history = [...chatter, ...fake.data.history]
     for (const path of ['/', '/ui/fragments/status']) {
       const { html } = await get(down, path)

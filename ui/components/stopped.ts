@@ -6,10 +6,16 @@
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 import type { AuditEntry } from '../swap/source.ts'
 
-/** The audit actions that change which model is loaded; only these are read, so nothing else crowds them out. */
-export const MODEL_CHANGES = ['swap.start', 'swap.stop'] as const
-/** A few rows: refusals and dry runs of those actions are skipped past. */
-export const STOP_HISTORY = 20
+/**
+ * The audit rows that changed which model is loaded: real switches and stops that ran (not refused,
+ * not dry runs). Only these are read, so nothing else can crowd the newest one out of sight.
+ */
+export const MODEL_CHANGES = {
+  actions: ['swap.start', 'swap.stop'],
+  outcomes: ['ok', 'ready', 'rolled_back', 'failed', 'cancelled'],
+  dryRun: false,
+} as const
+export const STOP_HISTORY = 5
 
 export interface DeliberateStop {
   actor: string

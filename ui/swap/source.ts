@@ -61,8 +61,8 @@ export interface SwapSource {
   validate(recipe: string, signal?: AbortSignal): Promise<ValidateAnswer>
   state(signal?: AbortSignal): Promise<SwapStateView>
   telemetry(signal?: AbortSignal): Promise<TelemetryView>
-  /** The audit log, newest first; only `actions` when given (`swap.start`, `swap.stop`, …). */
-  history(limit: number, signal?: AbortSignal, actions?: readonly string[]): Promise<AuditEntry[]>
+  /** The audit log, newest first; only the rows `filter` lets through when given. */
+  history(limit: number, signal?: AbortSignal, filter?: HistoryFilter): Promise<AuditEntry[]>
   /** The newest `tail` lines of the vLLM container logs, every node or one. */
   recentLogs(tail: number, signal?: AbortSignal, node?: string): Promise<LogLine[]>
   /** Starts a real swap as `actor` (a person confirmed it); rejects with SwapSourceError on 4xx. */
@@ -71,4 +71,11 @@ export interface SwapSource {
   lock(signal?: AbortSignal): Promise<LockView>
   /** Releases another holder's reservation without its token: only ever on a person's click. */
   forceReleaseLock(actor: string, signal?: AbortSignal): Promise<LockView>
+}
+
+/** `GET /api/swap/history`'s filters: some actions, some outcomes, real requests or dry runs only. */
+export interface HistoryFilter {
+  actions?: readonly string[]
+  outcomes?: readonly string[]
+  dryRun?: boolean
 }

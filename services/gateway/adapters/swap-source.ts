@@ -41,9 +41,12 @@ export function createSwapSource(options: SwapSourceOptions): SwapSource & { clo
       call<ValidateAnswer>(`/api/swap/${encodeURIComponent(recipe)}/validate`, signal, { method: 'POST' }),
     state: (signal) => call<SwapStateView>('/api/swap/state', signal),
     telemetry: (signal) => call<TelemetryView>('/api/swap/telemetry', signal),
-    history: async (limit, signal, actions) => {
-      const only = actions?.length ? `&action=${actions.map(encodeURIComponent).join(',')}` : ''
-      return (await call<{ entries: AuditEntry[] }>(`/api/swap/history?limit=${limit}${only}`, signal)).entries
+    history: async (limit, signal, filter = {}) => {
+      const query = new URLSearchParams({ limit: String(limit) })
+      if (filter.actions?.length) query.set('action', filter.actions.join(','))
+      if (filter.outcomes?.length) query.set('outcome', filter.outcomes.join(','))
+      if (filter.dryRun !== undefined) query.set('dry_run', String(filter.dryRun))
+      return (await call<{ entries: AuditEntry[] }>(`/api/swap/history?${query}`, signal)).entries
     },
     recentLogs: async (tail, signal, node) => {
       const only = node === undefined ? '' : `&node=${encodeURIComponent(node)}`

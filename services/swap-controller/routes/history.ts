@@ -10,6 +10,7 @@ import type { Coordination } from '../domain/coordination/service.ts'
 
 export const HISTORY_LIMIT = { default: 50, max: 500 } as const
 /** Up to 20 names like `swap.start` or `model.download.cancel`. */
+const OUTCOMES = /^[a-z_]{1,32}(,[a-z_]{1,32}){0,19}$/
 const ACTIONS = /^[a-z_]{1,32}(\.[a-z_]{1,32}){0,3}(,[a-z_]{1,32}(\.[a-z_]{1,32}){0,3}){0,19}$/
 
 const entrySchema = z
@@ -47,6 +48,12 @@ const historyRoute = createRoute({
         .regex(ACTIONS, 'must be action names separated by commas (e.g. swap.start,swap.stop)')
         .optional()
         .openapi({ description: 'Only these actions, comma-separated (e.g. `swap.start,swap.stop`).', example: 'swap.start,swap.stop' }),
+      outcome: z
+        .string()
+        .regex(OUTCOMES, 'must be outcomes separated by commas (e.g. ok,ready,failed)')
+        .optional()
+        .openapi({ description: 'Only these outcomes, comma-separated (e.g. `ok,ready,rolled_back`).' }),
+      dry_run: z.enum(['true', 'false']).optional().openapi({ description: 'Only dry runs (`true`) or only real requests (`false`).' }),
     }),
   },
   responses: {
@@ -64,9 +71,10 @@ const historyRoute = createRoute({
 export function historyRoutes({ coordination }: { coordination: Coordination }): ServiceApp {
   const router = createRouter()
   router.openapi(historyRoute, (c) => {
-    const { limit: raw, action } = c.req.valid('query')
+    const { limit: raw, action, outcome, dry_run: dryRun } = c.req.valid('query')
     const limit = Math.min(HISTORY_LIMIT.max, raw === undefined ? HISTORY_LIMIT.default : Number(raw))
-    return c.json({ entries: coordination.history(limit, action?.split(',')) }, 200)
+    const filter = { actions: action?.split(','), outcomes: outcome?.split(','), dryRun: dryRun === undefined ? undefined : dryRun === 'true' }
+    return c.json({ entries: coordination.history(limit, filter) }, 200)
   })
   return router
 }

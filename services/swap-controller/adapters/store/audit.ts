@@ -61,11 +61,22 @@ export function auditRepository(db: Database, maxRows: number): AuditRepository 
       pruneToNewest(db, 'audit_log', 'id', maxRows)
       return toEntry(db.get<AuditRow>('SELECT * FROM audit_log WHERE id = ?', [lastInsertRowid])!)
     },
-    recent(limit, actions) {
-      const n = Math.max(0, limit)
-      if (!actions?.length) return db.all<AuditRow>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?', [n]).map(toEntry)
-      const marks = actions.map(() => '?').join(', ')
-      return db.all<AuditRow>(`SELECT * FROM audit_log WHERE action IN (${marks}) ORDER BY id DESC LIMIT ?`, [...actions, n]).map(toEntry)
+    recent(limit, filter = {}) {
+      const where: string[] = []
+      const params: Array<string | number> = []
+      const within = (column: string, values: readonly string[] | undefined) => {
+        if (!values?.length) return
+        where.push(`${column} IN (${values.map(() => '?').join(', ')})`)
+        params.push(...values)
+      }
+      within('action', filter.actions)
+      within('outcome', filter.outcomes)
+      if (filter.dryRun !== undefined) {
+        where.push('dry_run = ?')
+        params.push(filter.dryRun ? 1 : 0)
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')} ` : ''
+      return db.all<AuditRow>(`SELECT * FROM audit_log ${clause}ORDER BY id DESC LIMIT ?`, [...params, Math.max(0, limit)]).map(toEntry)
     },
   }
 }

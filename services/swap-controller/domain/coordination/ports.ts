@@ -55,8 +55,8 @@ export interface LockRepository {
 export interface AuditRepository {
   append(entry: AuditInput & { atMs: number }): AuditEntry
   /** Newest first. */
-  /** Newest first; only the given actions when `actions` is non-empty. */
-  recent(limit: number, actions?: readonly string[]): AuditEntry[]
+  /** Newest first; only the rows the filter lets through (each part applies when given). */
+  recent(limit: number, filter?: AuditFilter): AuditEntry[]
 }
 
 export interface ScheduleRepository {
@@ -84,4 +84,11 @@ export interface CoordinationStore {
   audit: AuditRepository
   schedule: ScheduleRepository
   outbox: WebhookOutbox
+}
+
+/** Which audit rows a reader wants: some actions, some outcomes, real or dry runs only. */
+export interface AuditFilter {
+  actions?: readonly string[]
+  outcomes?: readonly string[]
+  dryRun?: boolean
 }

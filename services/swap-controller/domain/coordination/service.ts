@@ -15,7 +15,7 @@ import {
   type LockView,
   type RefusalReason,
 } from './lock.ts'
-import type { AuditEntry, AuditInput, CoordinationStore } from './ports.ts'
+import type { AuditEntry, AuditFilter, AuditInput, CoordinationStore } from './ports.ts'
 import { MAX_SCHEDULE_ENTRIES, toScheduleEntry, type ScheduleEntry, type ScheduleInput } from './schedule.ts'
 import { mintToken } from './token.ts'
 import { encodeEvent, WEBHOOK_EVENTS, type WebhookEvent } from './webhook.ts'
@@ -38,7 +38,7 @@ export interface Coordination {
   recordAudit(entry: AuditInput): AuditEntry
   /** Queues a signed delivery in the durable outbox; returns its id, or null when no webhook is set. */
   enqueueWebhook(event: WebhookEvent): number | null
-  history(limit: number, actions?: readonly string[]): AuditEntry[]
+  history(limit: number, filter?: AuditFilter): AuditEntry[]
   listSchedule(): ScheduleEntry[]
   putSchedule(input: ScheduleInput, ctx: RequestContext): ScheduleEntry
   deleteSchedule(id: string, ctx: RequestContext): ScheduleEntry
@@ -130,7 +130,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
       return id
     },
 
-    history: (limit, actions) => store.audit.recent(limit, actions),
+    history: (limit, filter) => store.audit.recent(limit, filter),
 
     listSchedule: () => store.schedule.list(),
 
