@@ -21,7 +21,7 @@ import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 import { chromeFor, page, sendHtml } from './respond.ts'
 import { render, streamStatus } from './status-stream.tsx'
 import type { SwapSource } from './swap/source.ts'
-import { deliberateStop, MODEL_CHANGES, STOP_HISTORY } from './components/stopped.ts'
+import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from './components/stopped.ts'
 import { overviewSwapData, swapDashboardRoutes } from './swap/routes.tsx'
 import { modelsDashboardRoutes } from './models/routes.tsx'
 import type { ModelsSource } from './models/source.ts'
@@ -83,14 +83,14 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   const STOP_READ_MS = 1000
   // Asked only while no model answers: the audit log is read when it can change what the page says.
   const stopInfo = swapForStops
-    ? async (view: StatusView, signal: AbortSignal) =>
-        view.ok && view.status.loaded_model === null
-          ? deliberateStop(
-              await swapForStops
-                .history(STOP_HISTORY, AbortSignal.any([signal, AbortSignal.timeout(STOP_READ_MS)]), MODEL_CHANGES)
-                .catch(() => null),
-            )
-          : null
+    ? async (view: StatusView, signal: AbortSignal) => {
+        if (!view.ok || view.status.loaded_model !== null) return null
+        const bounded = AbortSignal.any([signal, AbortSignal.timeout(STOP_READ_MS)])
+        const state = await swapForStops.state(bounded).catch(() => null)
+        const switching = switchInProgress(state?.job)
+        if (switching) return switching
+        return deliberateStop(await swapForStops.history(STOP_HISTORY, bounded, MODEL_CHANGES).catch(() => null))
+      }
     : undefined
 
   async function currentView(c: Context<AppEnv>): Promise<StatusView> {

@@ -63,13 +63,19 @@ function Card({ id, title, subtitle, state, detail, checkedAt, now, extra }: Car
 }
 
 // With the model stopped on purpose, a service whose only trouble is the missing model is working.
-const serviceCard = (s: ServiceStatus, checkedAt: string, now: Date, stopped: boolean) => (
+const serviceCard = (s: ServiceStatus, checkedAt: string, now: Date, stopped: DeliberateStop | null) => (
   <Card
     id={`service:${s.name}`}
     title={serviceTitle(s.name)}
     subtitle={s.latency_ms === null ? s.name : `${s.name} · answered in ${s.latency_ms} ms`}
     state={stopped && serviceOnlyMissesModel(s) ? 'up' : s.state}
-    detail={stopped && serviceOnlyMissesModel(s) ? 'Working. No chat model is loaded (stopped on purpose).' : s.detail}
+    detail={
+      stopped && serviceOnlyMissesModel(s)
+        ? stopped.switchingTo
+          ? 'Working. The chat model is being switched.'
+          : 'Working. No chat model is loaded (stopped on purpose).'
+        : s.detail
+    }
     checkedAt={checkedAt}
     now={now}
   />
@@ -81,13 +87,15 @@ const upstreamCard = (u: UpstreamStatus, checkedAt: string, now: Date, stopped: 
     id={`upstream:${u.name}`}
     title={upstreamTitle(u.name)}
     subtitle={`${u.name} · reported by ${u.via}`}
-    state={u.disabled ? 'disabled' : off ? 'stopped' : u.state}
+    state={u.disabled ? 'disabled' : off ? (stopped.switchingTo ? 'busy' : 'stopped') : u.state}
     detail={
       u.disabled
         ? 'Turned off in the settings.'
-        : off
-          ? `Stopped on purpose by ${stopped.actor} at ${clockUtc(stopped.at)}. Pick a model on the Swap page to start one.`
-          : u.detail
+        : off && stopped.switchingTo
+          ? `Switching to ${stopped.switchingTo} (started ${clockUtc(stopped.at)}); it answers again once that model is loaded.`
+          : off
+            ? `Stopped on purpose by ${stopped.actor} at ${clockUtc(stopped.at)}. Pick a model on the Swap page to start one.`
+            : u.detail
     }
     extra={u.model ? `Serving ${u.model}` : undefined}
     checkedAt={checkedAt}
@@ -130,7 +138,7 @@ function CardGroups({ status, now, stopped: given }: { status: ClusterStatus; no
       </section>
       <section class="group" aria-labelledby="g-services">
         <h2 id="g-services">Spark Control services</h2>
-        <ul class="cards">{status.services.map((s) => serviceCard(s, at, now, stopped !== null))}</ul>
+        <ul class="cards">{status.services.map((s) => serviceCard(s, at, now, stopped))}</ul>
       </section>
     </>
   )

@@ -6,11 +6,11 @@ import type { ClusterStatus } from '../../services/gateway/domain/cluster-status
 import type { StatusView } from '../status-source.ts'
 import { clockUtc } from '../swap/format.ts'
 import { overallLook, upstreamTitle } from './labels.ts'
-import { type DeliberateStop, onlyTheStop, stopApplies } from './stopped.ts'
+import { type DeliberateStop, onlyTheStop, stopApplies, stoppedWords as wordsOf } from './stopped.ts'
 
 export const STATUS_ERROR_TEXT = "Cannot reach the gateway's status — retrying"
 
-export const stoppedWords = (s: DeliberateStop) => `stopped by ${s.actor} at ${clockUtc(s.at)}`
+export const stoppedWords = (s: DeliberateStop) => wordsOf(s, (iso) => clockUtc(iso))
 
 export function StatusSummary(props: { view: StatusView; simulated: boolean; stopped?: DeliberateStop | null }) {
   const { view, simulated } = props
@@ -19,8 +19,16 @@ export function StatusSummary(props: { view: StatusView; simulated: boolean; sto
   const stopped = stopApplies(status, props.stopped) ? props.stopped : null
   // Stopped on purpose and nothing else wrong: a choice someone made, said without alarm.
   const calm = stopped !== null && onlyTheStop(status)
-  const look = calm ? { label: 'No chat model', icon: '○', tone: 'off' } : overallLook(status.overall)
-  const summary = calm ? `No chat model is loaded (${stoppedWords(stopped)})` : status.summary
+  const look = !calm
+    ? overallLook(status.overall)
+    : stopped.switchingTo
+      ? { label: 'Switching models', icon: '⟳', tone: 'busy' }
+      : { label: 'No chat model', icon: '○', tone: 'off' }
+  const summary = !calm
+    ? status.summary
+    : stopped.switchingTo
+      ? `Switching the chat model to ${stopped.switchingTo} (started ${clockUtc(stopped.at)})`
+      : `No chat model is loaded (${stoppedWords(stopped)})`
   return (
     <div class="summary-block">
       <div class={`summary tone-${look.tone}`} data-overall={status.overall} data-stopped={calm ? 'true' : undefined}>

@@ -5,7 +5,7 @@ import { silentLogger } from '../../shared/logger.ts'
 import { buildDashboard } from '../app.tsx'
 import { dashboard, get } from '../fixtures/swap-app.ts'
 import { sampleStatus, withUpstream } from '../fixtures/sample-status.ts'
-import { fakeSwapSource, sampleHistory } from '../fixtures/swap.ts'
+import { fakeSwapSource, runningJob, sampleHistory } from '../fixtures/swap.ts'
 import { toHtml } from '../status-stream.tsx'
 import type { AuditEntry } from '../swap/source.ts'
 import { operatorDetail, StatusCards } from './status-cards.tsx'
@@ -145,6 +145,28 @@ describe('the overview after a deliberate stop', () => {
       expect(html, path).toContain('No chat model is loaded (stopped by alice at 11:58 UTC)')
       expect(html, path).toContain('data-state="stopped"')
       expect(html, path).not.toContain('NEEDS ATTENTION')
+    }
+  })
+})
+
+describe('the overview during a switch', () => {
+  it('says the model is being switched, not that its server is down', async () => {
+    const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
+    const app = buildDashboard({
+      getStatus: () => Promise.resolve(modelDown()),
+      simulated: true,
+      logger: silentLogger(),
+      shutdown: new AbortController().signal,
+      now: () => NOW,
+      swap: fake.source,
+    })
+    const model = runningJob().model
+    for (const path of ['/', '/ui/fragments/status']) {
+      const { html } = await get(app, path)
+      expect(html, path).toContain(`Switching the chat model to ${model} (started `)
+      expect(html, path).not.toContain('Needs attention')
+      expect(html, path).toContain('data-card="upstream:vllm" data-state="busy"')
+      expect(html, path).toContain('Working. The chat model is being switched.')
     }
   })
 })

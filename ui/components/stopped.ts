@@ -20,7 +20,18 @@ export const STOP_HISTORY = 5
 export interface DeliberateStop {
   actor: string
   at: string
+  /** Set while a switch runs: the model is away because it is being replaced by this one. */
+  switchingTo?: string
 }
+
+/** A switch in progress, said like a stop: no model answers, on purpose, for a while. */
+export function switchInProgress(job: { outcome: string; model: string; started_at: string } | null | undefined): DeliberateStop | null {
+  return job?.outcome === 'running' ? { actor: '', at: job.started_at, switchingTo: job.model } : null
+}
+
+/** "stopped by alice at 04:08 UTC", or "switching to gpt-oss-120b since 04:08 UTC". */
+export const stoppedWords = (s: DeliberateStop, clock: (iso: string) => string) =>
+  s.switchingTo ? `switching to ${s.switchingTo} since ${clock(s.at)}` : `stopped by ${s.actor} at ${clock(s.at)}`
 
 /**
  * The newest change of the loaded model, if it was a completed stop. A switch after it (ended in

@@ -15,7 +15,7 @@ import { backTo, chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
 import { switchBlock, refusalWords } from './blocked.ts'
 import { SwapConfirm } from './confirm.tsx'
-import { deliberateStop, MODEL_CHANGES, STOP_HISTORY } from '../components/stopped.ts'
+import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from '../components/stopped.ts'
 import { LockBanner } from './lock-banner.tsx'
 import { ModelCard } from './model-card.tsx'
 import { NodeCards } from './node-cards.tsx'
@@ -58,7 +58,7 @@ export async function overviewSwapData(swap: SwapSource, signal: AbortSignal, no
     models: catalog?.models ?? null,
     lock,
     block: switchBlock(state, lock, now),
-    stopped: deliberateStop(history),
+    stopped: switchInProgress(state?.job) ?? deliberateStop(history),
   }
 }
 export type OverviewSwapData = Awaited<ReturnType<typeof overviewSwapData>>
