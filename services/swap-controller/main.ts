@@ -106,6 +106,7 @@ await startService({
       cacheDir: config.MODEL_CACHE_DIR,
       tool: config.MODEL_DOWNLOAD_TOOL,
     })
+    const earlierCatalog = earlierCatalogFiles(earlierFiles(config), kit.logger)
     const downloads = createDownloads({
       runner: modelDisk.runner,
       nodes: () => inventory.nodes.filter((n) => n.user).map((n) => n.name),
@@ -119,7 +120,8 @@ await startService({
     const models = createModelService({
       recipes,
       disk: modelDisk,
-      custom: withEarlierCards(store.customModels, earlierCatalogFiles(earlierFiles(config), kit.logger)),
+      custom: withEarlierCards(store.customModels, earlierCatalog.cards),
+      catalogNotes: earlierCatalog.problems,
       downloads,
       loadedModels: (signal) => vllm.listModels(signal),
       swapState: () => {

@@ -15,7 +15,12 @@ import { eventually, useDemo } from '../support/demo.ts'
 // The earlier version's catalog file, as an installation upgrading from it would still set.
 const earlierYaml = `${REPO_ROOT}.data/test-models-yaml-${process.pid}.yaml`
 mkdirSync(dirname(earlierYaml), { recursive: true })
-writeFileSync(earlierYaml, 'legacy-coder:\n  repo: org/legacy-coder\n  served_model_name: legacy-coder\n  tensor_parallel_size: 2\n')
+writeFileSync(
+  earlierYaml,
+  'legacy-coder:\n  repo: org/legacy-coder\n  served_model_name: legacy-coder\n  tensor_parallel_size: 2\n' +
+    'broken:\n  repo: "org/$(id)"\n' +
+    `${SIM_DEFAULT_RECIPE}:\n  repo: org/shadowed\n`,
+)
 const fixture = useDemo({ name: 'models', loadTimeMs: 600, env: { MODELS_YAML: earlierYaml } })
 type Json = Record<string, any>
 
@@ -68,8 +73,11 @@ describe('model management on the simulated cluster', () => {
     expect(byRepo(models, SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
   })
 
-  it('lists the models of the earlier MODELS_YAML as cards that need a recipe', async () => {
+  it('lists the models of the earlier MODELS_YAML as cards that need a recipe, and says what it skipped', async () => {
     expect(byRepo(await menu(), 'org/legacy-coder')).toMatchObject({ key: 'legacy-coder', needs_setup: true, recipe: null })
+    const notes = (await send('GET', '/api/models')).body.notes as string[]
+    expect(notes).toContainEqual(expect.stringMatching(/^MODELS_YAML: broken skipped — repo: /))
+    expect(notes).toContain(`MODELS_YAML: ${SIM_DEFAULT_RECIPE} is also a recipe key; the recipe is listed, not the card`)
   })
 
   it('suggests known-good models for the download box', async () => {

@@ -25,9 +25,12 @@ describe('earlier catalog files', () => {
     const files = earlierFiles({ MODELS_YAML: yaml, MODELS_OVERRIDES: join(dir, 'missing.yaml') })
     expect(files.map((f) => f.label)).toEqual(['MODELS_YAML', 'MODELS_OVERRIDES'])
     const { logger, lines } = capture()
-    const read = earlierCatalogFiles(files, logger)
+    const reader = earlierCatalogFiles(files, logger)
+    const read = reader.cards
     expect(read().map((c) => c.key)).toEqual(['a'])
     expect(read().map((c) => c.key)).toEqual(['a'])
+    // The model list's notes say the same, so an operator sees it without reading logs.
+    expect(reader.problems()).toEqual([expect.stringMatching(/^MODELS_YAML: bad skipped/), expect.stringMatching(/missing\.yaml cannot be read/)])
     const skipped = lines.filter((l) => l.msg === 'earlier model catalog: entry skipped').map((l) => l.problem)
     expect(skipped).toEqual([expect.stringMatching(/^MODELS_YAML: bad skipped/), expect.stringMatching(/^MODELS_OVERRIDES: .*missing\.yaml cannot be read \(ENOENT\)$/)])
     writeFileSync(yaml, 'a: { repo: org/a }\nb: { repo: org/b }\n')
@@ -39,13 +42,16 @@ describe('earlier catalog files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'models-yaml-'))
     dirs.push(dir)
     const { logger, lines } = capture()
-    const read = earlierCatalogFiles([{ label: 'MODELS_YAML', path: dir }], logger)
-    expect(read()).toEqual([])
+    const reader = earlierCatalogFiles([{ label: 'MODELS_YAML', path: dir }], logger)
+    expect(reader.cards()).toEqual([])
+    expect(reader.problems()[0]).toMatch(/cannot be read \(EISDIR\)$/)
     expect(lines.find((l) => l.msg === 'earlier model catalog: entry skipped')?.problem).toMatch(/cannot be read \(EISDIR\)$/)
   })
 
   it('reads nothing when neither setting is given', () => {
     expect(earlierFiles({})).toEqual([])
-    expect(earlierCatalogFiles([], capture().logger)()).toEqual([])
+    const none = earlierCatalogFiles([], capture().logger)
+    expect(none.cards()).toEqual([])
+    expect(none.problems()).toEqual([])
   })
 })

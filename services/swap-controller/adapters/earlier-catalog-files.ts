@@ -35,11 +35,18 @@ function readText(path: string): string | Error {
 /** A catalog file this large is not a hand-written list. */
 const MAX_FILE_BYTES = 1024 * 1024
 
-export function earlierCatalogFiles(files: EarlierCatalogFile[], logger: Logger): () => CustomModel[] {
+/** The files' cards, and what was skipped in them (for the model list's notes), both re-read on change. */
+export interface EarlierCatalogReader {
+  cards(): CustomModel[]
+  problems(): string[]
+}
+
+export function earlierCatalogFiles(files: EarlierCatalogFile[], logger: Logger): EarlierCatalogReader {
   let stamp = ''
   let cards: CustomModel[] = []
-  if (files.length === 0) return () => cards
-  return () => {
+  let skipped: string[] = []
+  const read = (): CustomModel[] => {
+    if (files.length === 0) return cards
     const stats = files.map((f) => {
       try {
         const s = statSync(f.path)
@@ -65,8 +72,16 @@ export function earlierCatalogFiles(files: EarlierCatalogFile[], logger: Logger)
     // Remembered only once read: a file that failed is tried (and reported) again after it changes.
     stamp = now
     cards = next
+    skipped = problems
     logger.info({ models: cards.length, files: files.map((f) => f.label) }, 'earlier model catalog read')
     for (const p of problems) logger.warn({ problem: p }, 'earlier model catalog: entry skipped')
     return cards
+  }
+  return {
+    cards: read,
+    problems: () => {
+      read()
+      return skipped
+    },
   }
 }

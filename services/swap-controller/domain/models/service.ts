@@ -53,6 +53,8 @@ export interface ModelServiceDeps {
   recipes: RecipeCatalog
   disk: ModelDisk
   custom: CustomModelStore
+  /** What the earlier catalog files (MODELS_YAML) could not give, for the model list's notes. */
+  catalogNotes?(): string[]
   downloads: Downloads
   loadedModels(signal?: AbortSignal): Promise<string[]>
   swapState(): SwapGlance | null
@@ -99,6 +101,12 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
   const now = deps.now ?? Date.now
   const menuScanBudgetMs = deps.menuScanBudgetMs ?? 4000
   const validRecipes = async () => (await deps.recipes.snapshot()).entries.filter((e): e is Recipe => e.valid)
+  /** A card whose key is also a recipe's is not listed (the recipe is); said, not silently dropped. */
+  const shadowedCards = (entries: readonly CatalogEntry[]) =>
+    deps.custom
+      .list()
+      .filter((c) => entries.some((e) => e.key === c.key))
+      .map((c) => `${c.created_by}: ${c.key} is also a recipe key; the recipe is listed, not the card`)
   const diskNotes = (disk: DiskView) => disk.failed.map((f) => `the model cache on ${f.node} could not be read (${f.error}); on_disk leaves it out`)
 
   async function assertNotInUse(names: Set<string>, recipeKeys: Set<string>, repo: string | null, label: string, signal?: AbortSignal) {
@@ -132,7 +140,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       const usable = disk && !(disk.failed.length > 0 && disk.models.length === 0) ? disk : null
       const models = buildMenu({ entries, custom: deps.custom.list(), disk: usable, loaded, nodeMemoryBytes: deps.nodeMemoryBytes })
       const notes = disk ? diskNotes(disk) : [`the model caches did not answer within ${menuScanBudgetMs} ms; on_disk is null for now`]
-      return { models, notes }
+      return { models, notes: [...notes, ...(deps.catalogNotes?.() ?? []), ...shadowedCards(entries)] }
     },
 
     async add(input, ctx) {
