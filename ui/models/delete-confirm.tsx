@@ -34,4 +34,6 @@ export function DeleteConfirm({ model: m }: { model: MenuModel }) {
 
 /** Per-node results of a delete (the 200 answer, or a 502's `nodes`). */
 export const nodeResults = (nodes: DeleteAnswer['nodes']) =>
-  nodes.map((n) => (n.ok ? `${n.node}: removed` : `${n.node}: not removed — ${n.error ?? 'no reason given'}`))
+  nodes.map((n) =>
+    !n.ok ? `${n.node}: not removed — ${n.error ?? 'no reason given'}` : n.on_disk === false ? `${n.node}: was not on its disk` : `${n.node}: removed`,
+  )

@@ -91,6 +91,16 @@ describe('deleting', () => {
     expect(page.html).toContain('data-confirm-delete="gpt-oss-120b"')
   })
 
+  it('says when there were no weights to remove (the model was on no Spark)', async () => {
+    const fake = fakeModelsSource()
+    const card = fake.data.menu.models.find((m) => m.key === 'Qwen--Qwen3-4B-Instruct-2507')!
+    card.on_disk = false
+    const { html } = await post(dashboard(fake), '/ui/actions/models/delete', { key: card.key })
+    expect(html).toContain('was on no Spark&#39;s disk: there were no weights to remove')
+    expect(html).toContain('<li>spark-1: was not on its disk</li>')
+    expect(html).not.toContain('removed from every Spark')
+  })
+
   it('deletes as the dashboard and answers with the per-node result and a fresh list', async () => {
     const fake = fakeModelsSource()
     const { html } = await post(dashboard(fake), '/ui/actions/models/delete', { key: 'Qwen--Qwen3-4B-Instruct-2507' })

@@ -182,9 +182,12 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
 
 function deleted(done: DeleteAnswer): Notice {
   const what = done.repo ?? done.local_path ?? done.key
+  const somewhereMissing = done.nodes.some((n) => n.on_disk === false)
   const text = done.weights_removed
-    ? `Deleted ${what}: its weights were removed from every Spark.`
-    : `Deleted ${what}${done.card_removed ? ' (its custom card)' : ''}.`
+    ? `Deleted ${what}: its weights were removed from ${somewhereMissing ? 'the Sparks that had them' : 'every Spark'}.`
+    : done.repo && done.nodes.length > 0
+      ? `${what} was on no Spark's disk: there were no weights to remove${done.card_removed ? '; its custom card is deleted' : ''}.`
+      : `Deleted ${what}${done.card_removed ? ' (its custom card)' : ''}.`
   return { tone: 'good', text, items: [...nodeResults(done.nodes), ...done.notes] }
 }
 

@@ -84,8 +84,8 @@ describe('model cache over SSH (simulated Sparks)', () => {
   it('removes exactly the model directory on every node, quoted', async () => {
     const removed = await disk.remove('openai/gpt-oss-120b')
     expect(removed).toEqual([
-      { node: 'spark-1', ok: true, error: null },
-      { node: 'spark-2', ok: true, error: null },
+      { node: 'spark-1', ok: true, error: null, on_disk: true },
+      { node: 'spark-2', ok: true, error: null, on_disk: true },
     ])
     for (const n of sim.nodes) expect(n.cachedModels()).not.toContain('openai/gpt-oss-120b')
     expect(sim.node('spark-2').commandLog.at(-1)!.line).toMatch(
@@ -93,6 +93,11 @@ describe('model cache over SSH (simulated Sparks)', () => {
     )
     disk.invalidate()
     expect((await disk.scan()).models.map((m) => m.repo)).not.toContain('openai/gpt-oss-120b')
+    // Again: nothing there any more, and the answer says so instead of "removed".
+    expect(await disk.remove('openai/gpt-oss-120b')).toEqual([
+      { node: 'spark-1', ok: true, error: null, on_disk: false },
+      { node: 'spark-2', ok: true, error: null, on_disk: false },
+    ])
   })
 
   it('downloads to every node with rising progress, then the model is on disk', async () => {

@@ -137,9 +137,13 @@ export function createModelDisk(options: ModelDiskOptions): ModelDisk & { runner
           const node = ssh.get(n.name)
           if (!node) return { node: n.name, ok: false, error: 'not in the SSH pool' }
           try {
-            const res = await node.exec(['rm', '-rf', '--', modelDirPath(hubOf(n.user), repo)], { timeoutMs: removeTimeoutMs })
+            const dir = modelDirPath(hubOf(n.user), repo)
+            // Asked first, so the answer can say where there was nothing to remove.
+            const there = await node.exec(['test', '-e', dir], { timeoutMs: removeTimeoutMs })
+            if (there.code === 1) return { node: n.name, ok: true, error: null, on_disk: false }
+            const res = await node.exec(['rm', '-rf', '--', dir], { timeoutMs: removeTimeoutMs })
             return res.code === 0
-              ? { node: n.name, ok: true, error: null }
+              ? { node: n.name, ok: true, error: null, on_disk: true }
               : { node: n.name, ok: false, error: `rm exited with ${res.code ?? res.signal}: ${res.stderr.slice(0, 200).trim()}` }
           } catch (err) {
             return { node: n.name, ok: false, error: why(err) }

@@ -155,6 +155,20 @@ describe('DELETE /api/models/{key}', () => {
     expect(disk.removed).toEqual(['org/legacy-hub'])
   })
 
+  it('says there were no weights to remove when no Spark had them, instead of "removed"', async () => {
+    const { send, disk, audit } = await setup()
+    await send('POST', '/api/models', { repo: 'org/never-fetched' })
+    disk.absent.push('org/never-fetched')
+    const res = await send('DELETE', '/api/models/org--never-fetched')
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ weights_removed: false, card_removed: true })
+    expect(res.body.nodes).toEqual([
+      { node: 'spark-1', ok: true, error: null, on_disk: false },
+      { node: 'spark-2', ok: true, error: null, on_disk: false },
+    ])
+    expect(audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'ok', detail: "org/never-fetched was on no Spark's disk; nothing to remove" })
+  })
+
   it('502 with per-node results when a node fails (card kept); 404 unknown; 422 hostile key', async () => {
     const { send, disk, store } = await setup()
     await send('POST', '/api/models', { repo: 'me/x' })

@@ -68,7 +68,14 @@ export const deleteAnswer = z
     repo: z.string().nullable(),
     local_path: z.string().nullable(),
     weights_removed: z.boolean().openapi({ description: 'The cache directory was removed on every node.' }),
-    nodes: z.array(z.object({ node: z.string(), ok: z.boolean(), error: z.string().nullable() })),
+    nodes: z.array(
+      z.object({
+        node: z.string(),
+        ok: z.boolean(),
+        error: z.string().nullable(),
+        on_disk: z.boolean().optional().openapi({ description: 'Whether the weights were there to remove on this node.' }),
+      }),
+    ),
     card_removed: z.boolean().openapi({ description: 'A custom card (POST /api/models) was removed.' }),
     recipe_kept: z.string().nullable().openapi({ description: 'Recipe files are never deleted by the API.' }),
     notes: z.array(z.string()),

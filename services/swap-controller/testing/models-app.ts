@@ -49,13 +49,16 @@ export class FakeDisk implements ModelDisk {
   }
   removed: string[] = []
   failOn: string | null = null
+  /** Repos no node has on disk: a remove finds nothing there. */
+  absent: string[] = []
   async scan() {
     return this.view
   }
   async remove(repo: string): Promise<NodeRemoval[]> {
     this.removed.push(repo)
+    const onDisk = !this.absent.includes(repo)
     return ['spark-1', 'spark-2'].map((node) =>
-      node === this.failOn ? { node, ok: false, error: 'connection lost' } : { node, ok: true, error: null },
+      node === this.failOn ? { node, ok: false, error: 'connection lost' } : { node, ok: true, error: null, on_disk: onDisk },
     )
   }
   invalidate() {}

@@ -26,6 +26,8 @@ export interface NodeRemoval {
   node: string
   ok: boolean
   error: string | null
+  /** Whether the model's directory was there to remove (false: nothing on that node's disk); absent when unknown. */
+  on_disk?: boolean
 }
 
 /** The Sparks' model caches (SSH adapter in production). */
@@ -247,8 +249,11 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         const recipeKept = sharing[0]?.key ?? null
         if (recipeKept)
           notes.push(`the recipe file ${recipeKept} stays in RECIPES_DIR; the model shows as not on disk until downloaded again`)
-        audit('ok', repo ? `removed ${repo} on ${nodes.map((n) => n.node).join(', ') || 'no node'}` : 'card removed')
-        return { key, repo, local_path: localPath, weights_removed: !!repo, nodes, card_removed: cardRemoved, recipe_kept: recipeKept, notes }
+        const had = nodes.filter((n) => n.on_disk !== false).map((n) => n.node)
+        audit('ok', repo ? (had.length ? `removed ${repo} on ${had.join(', ')}` : `${repo} was on no Spark's disk; nothing to remove`) : 'card removed')
+        // Removed only where there was something to remove: a model never downloaded has no weights to lose.
+        const removedSomewhere = !!repo && nodes.some((n) => n.on_disk !== false)
+        return { key, repo, local_path: localPath, weights_removed: removedSomewhere, nodes, card_removed: cardRemoved, recipe_kept: recipeKept, notes }
       } finally {
         releaseRepo()
         release()
