@@ -74,7 +74,7 @@ describe('model management on the simulated cluster', () => {
   })
 
   it('lists the models of the earlier MODELS_YAML as cards that need a recipe, and says what it skipped', async () => {
-    expect(byRepo(await menu(), 'org/legacy-coder')).toMatchObject({ key: 'legacy-coder', needs_setup: true, recipe: null })
+    expect(byRepo(await menu(), 'org/legacy-coder')).toMatchObject({ key: 'legacy-coder', needs_setup: true, recipe: null, card_file: 'MODELS_YAML' })
     const notes = (await send('GET', '/api/models')).body.notes as string[]
     expect(notes).toContainEqual(expect.stringMatching(/^MODELS_YAML: broken skipped — repo: /))
     expect(notes).toContain(`MODELS_YAML: ${SIM_DEFAULT_RECIPE} is also a recipe key; the recipe is listed, not the card`)

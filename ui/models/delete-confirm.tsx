@@ -9,12 +9,18 @@ export function DeleteConfirm({ model: m }: { model: MenuModel }) {
     <div class="confirm confirm-danger" role="dialog" aria-labelledby="delete-confirm-h" data-confirm-delete={m.key}>
       <h2 id="delete-confirm-h">Delete {m.name}?</h2>
       <ul>
-        <li>
-          This removes its weights{m.size_bytes === null ? '' : ` (${gib(m.size_bytes)})`} from every Spark ({where}).
-          It cannot be undone: to use it again it has to be downloaded again.
-        </li>
+        {m.repo && m.on_disk !== false ? (
+          <li>
+            This removes its weights{m.size_bytes === null ? '' : ` (${gib(m.size_bytes)})`} from every Spark ({where}).
+            It cannot be undone: to use it again it has to be downloaded again.
+          </li>
+        ) : null}
         {m.recipe ? <li>The recipe {m.recipe} is kept; switching to it fails until the weights are downloaded again.</li> : null}
-        {m.custom ? <li>Its custom card is removed too.</li> : null}
+        {m.card_file ? (
+          <li>Its card stays listed: it is defined in {m.card_file}; remove it from that file.</li>
+        ) : m.custom ? (
+          <li>Its custom card is removed too.</li>
+        ) : null}
         {m.local_path ? <li>Files in the local folder {m.local_path} are not removed.</li> : null}
       </ul>
       <div class="confirm-actions">

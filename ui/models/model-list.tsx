@@ -9,8 +9,11 @@ import { MODELS_PATHS } from './paths.ts'
 import type { MenuModel, ModelMenu } from './source.ts'
 import { isModelKey } from './validate.ts'
 
-/** Only what has something to remove: weights on a disk or a custom card; never the loaded model. */
-export const deletable = (m: MenuModel) => !m.loaded && (m.on_disk === true || m.custom) && isModelKey(m.key)
+/**
+ * Only what has something to remove: weights on a disk, or a card made here (a card from MODELS_YAML
+ * is edited in that file); never the loaded model.
+ */
+export const deletable = (m: MenuModel) => !m.loaded && (m.on_disk === true || (m.custom && !m.card_file)) && isModelKey(m.key)
 
 /** `oob`: sent along with a form's answer, to replace the list where it is. */
 export function ModelList({ menu, oob = false }: { menu: ModelMenu | null; oob?: boolean }) {

@@ -91,6 +91,20 @@ describe('deleting', () => {
     expect(page.html).toContain('data-confirm-delete="gpt-oss-120b"')
   })
 
+  it('never offers to delete a folder card from MODELS_YAML, and says a file card stays listed', async () => {
+    const fake = fakeModelsSource()
+    fake.data.menu.models.push(
+      menuModel('legacy-local', { repo: null, local_path: '/data/models/legacy', recipe: null, custom: true, card_file: 'MODELS_YAML', on_disk: null }),
+      menuModel('legacy-hub', { repo: 'org/legacy-hub', recipe: null, custom: true, card_file: 'MODELS_YAML' }),
+    )
+    const page = await get(dashboard(fake), '/ui/models')
+    expect(rowOf(page.html, 'legacy-local')).not.toContain('data-action="delete"')
+    expect(rowOf(page.html, 'legacy-hub')).toContain('data-action="delete"')
+    const { html } = await get(dashboard(fake), '/ui/fragments/models/delete/confirm?key=legacy-hub')
+    expect(html).toContain('Its card stays listed: it is defined in MODELS_YAML; remove it from that file.')
+    expect(html).not.toContain('Its custom card is removed too.')
+  })
+
   it('says when there were no weights to remove (the model was on no Spark)', async () => {
     const fake = fakeModelsSource()
     const card = fake.data.menu.models.find((m) => m.key === 'Qwen--Qwen3-4B-Instruct-2507')!

@@ -88,6 +88,10 @@ export const menuModel = z
     cluster_only: z.boolean(),
     memory_need_bytes: z.number().int().openapi({ description: 'Per node; for `needs_setup`, solo with vLLM’s default budget.' }),
     custom: z.boolean().openapi({ description: 'A custom card (POST /api/models) exists for it.' }),
+    card_file: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The earlier catalog file its card is defined in (`MODELS_YAML`, `MODELS_OVERRIDES`), edited there; null otherwise.' }),
     settings: inferredSettings.nullable().openapi({ description: 'Inferred from config.json; only for `needs_setup` entries.' }),
   })
   .openapi('MenuModel')

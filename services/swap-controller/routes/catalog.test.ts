@@ -158,6 +158,7 @@ describe('GET /api/models (earlier API)', () => {
       cluster_only: false,
       memory_need_bytes: expect.any(Number),
       custom: false,
+      card_file: null,
       settings: null,
     })
     expect(body.recipes).toHaveLength(4)

@@ -11,6 +11,13 @@ import { parse } from 'yaml'
 import { AppError } from '../../../../shared/errors.ts'
 import { type CustomModel, customModelInput, type CustomModelStore, toCustomModel } from './custom.ts'
 
+/** The settings whose files the cards come from; such a card's `created_by` is one of them. */
+export const EARLIER_CATALOG_FILES = ['MODELS_YAML', 'MODELS_OVERRIDES'] as const
+
+/** The file a card is defined in, or null for a card made through the API. */
+export const cardFile = (c: CustomModel | undefined): string | null =>
+  c && (EARLIER_CATALOG_FILES as readonly string[]).includes(c.created_by) ? c.created_by : null
+
 export interface EarlierCatalog {
   cards: CustomModel[]
   /** One line per skipped entry or unreadable file, for the log and the menu's notes. */

@@ -7,6 +7,7 @@
 import type { CatalogEntry, Recipe } from '../catalog/types.ts'
 import { estimateMemory, GIB, VLLM_DEFAULT_GPU_MEMORY_UTILIZATION } from '../catalog/memory.ts'
 import type { CustomModel } from './custom.ts'
+import { cardFile } from './earlier-catalog.ts'
 import type { InferredSettings } from './hf-config.ts'
 import { keyForRepo, sameRepo } from './ids.ts'
 
@@ -41,6 +42,8 @@ export interface MenuEntry {
   cluster_only: boolean
   memory_need_bytes: number
   custom: boolean
+  /** The earlier catalog file the card is defined in (`MODELS_YAML`), where it is edited; null otherwise. */
+  card_file: string | null
   settings: InferredSettings | null
 }
 
@@ -85,6 +88,7 @@ export function buildMenu(input: MenuInput): MenuEntry[] {
     cluster_only: !e.modes.includes('solo'),
     memory_need_bytes: e.memoryNeedBytes,
     custom: !!customByRepo(e.model),
+    card_file: cardFile(customByRepo(e.model)),
     settings: null,
   }))
   const launched = (repo: string | null, path: string | null) =>
@@ -109,6 +113,7 @@ export function buildMenu(input: MenuInput): MenuEntry[] {
       cluster_only: false,
       memory_need_bytes: soloNeed(settings?.weights_gib ?? null, input.nodeMemoryBytes),
       custom: true,
+      card_file: cardFile(c),
       settings,
     })
   }
@@ -133,6 +138,7 @@ export function buildMenu(input: MenuInput): MenuEntry[] {
       cluster_only: false,
       memory_need_bytes: soloNeed(d.settings.weights_gib ?? (d.sizeBytes > 0 ? d.sizeBytes / GIB : null), input.nodeMemoryBytes),
       custom: false,
+      card_file: null,
       settings: d.settings,
     })
   }
