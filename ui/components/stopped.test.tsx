@@ -126,14 +126,7 @@ describe('the overview after a deliberate stop', () => {
     const fragment = await get(app, '/ui/fragments/status')
     expect(fragment.html).not.toContain('data-stopped')
 
-    const down = buildDashboard({
-      getStatus: () => Promise.resolve(modelDown()),
-      simulated: true,
-      logger: silentLogger(),
-      shutdown: new AbortController().signal,
-      now: () => NOW,
-      swap: fake.source,
-    })
+    const down = downDashboard(fake)
     // Lock heartbeats, refused switches and dry runs after the stop do not push it out of sight:
     // only model changes that ran are read.
     const chatter = Array.from({ length: 40 }, (_, i) =>
@@ -149,17 +142,21 @@ describe('the overview after a deliberate stop', () => {
   })
 })
 
+/** The dashboard over a cluster whose chat model server does not answer. */
+const downDashboard = (fake: ReturnType<typeof fakeSwapSource>) =>
+  buildDashboard({
+    getStatus: () => Promise.resolve(modelDown()),
+    simulated: true,
+    logger: silentLogger(),
+    shutdown: new AbortController().signal,
+    now: () => NOW,
+    swap: fake.source,
+  })
+
 describe('the overview during a switch', () => {
   it('says the model is being switched, not that its server is down', async () => {
     const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
-    const app = buildDashboard({
-      getStatus: () => Promise.resolve(modelDown()),
-      simulated: true,
-      logger: silentLogger(),
-      shutdown: new AbortController().signal,
-      now: () => NOW,
-      swap: fake.source,
-    })
+    const app = downDashboard(fake)
     const model = runningJob().model
     for (const path of ['/', '/ui/fragments/status']) {
       const { html } = await get(app, path)

@@ -1,7 +1,6 @@
 /** `GET /api/swap/{id}/stream` and `POST /api/swap/{key}/validate` through buildApp, with a real engine and fakes. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { lockedCoordination } from '../testing/engine-parts.ts'
-import { stringify } from 'yaml'
+import { lockedCoordination, testRecipe as recipe } from '../testing/engine-parts.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { sseReader } from '../../../ui/fixtures/sse.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
@@ -10,7 +9,6 @@ import { createVllmClient } from '../adapters/vllm-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
 import { parseRecipe } from '../domain/catalog/recipe.ts'
-import type { CatalogEntry } from '../domain/catalog/types.ts'
 import { buildInventory } from '../domain/inventory.ts'
 import { createSwapEngine } from '../domain/swap/engine.ts'
 import { SwapFailure, type ClusterDriver } from '../domain/swap/ports.ts'
@@ -18,19 +16,6 @@ import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
 import { patternMatches } from './method-not-allowed.ts'
 
 const GIB = 2 ** 30
-const recipe = (key: string, served: string, gib = 10): CatalogEntry =>
-  parseRecipe(
-    stringify({
-      recipe_version: '1',
-      name: key,
-      model: `org/${key}`,
-      container: 'vllm-node',
-      solo_only: true,
-      command: `vllm serve org/${key} --served-model-name ${served}\n`,
-      spark_control: { weights_gib: gib },
-    }),
-    { file: `${key}.yaml` },
-  )
 const ENTRIES = [recipe('old', 'old-model'), recipe('new', 'new-model'), recipe('huge', 'huge-model', 500), parseRecipe('name: x\n', { file: 'broken.yaml' })]
 
 function fakeLogs() {

@@ -8,8 +8,8 @@ import { parseRecipe } from '../domain/catalog/recipe.ts'
 import type { CatalogEntry } from '../domain/catalog/types.ts'
 import type { SwapEngineDeps } from '../domain/swap/engine.ts'
 
-/** A solo recipe `key` for `org/<key>`, served as `served`, 10 GiB of weights. */
-export const testRecipe = (key: string, served: string): CatalogEntry =>
+/** A solo recipe `key` for `org/<key>`, served as `served`, `gib` (10) GiB of weights. */
+export const testRecipe = (key: string, served: string, gib = 10): CatalogEntry =>
   parseRecipe(
     stringify({
       recipe_version: '1',
@@ -18,7 +18,7 @@ export const testRecipe = (key: string, served: string): CatalogEntry =>
       container: 'vllm-node',
       solo_only: true,
       command: `vllm serve org/${key} --served-model-name ${served}\n`,
-      spark_control: { weights_gib: 10 },
+      spark_control: { weights_gib: gib },
     }),
     { file: `${key}.yaml` },
   )
