@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config'
 // Slow suites get their own timeouts in their files; the defaults here suit the fast ones.
 export default defineConfig({
   test: {
-    include: ['services/**/*.test.{ts,tsx}', 'shared/**/*.test.ts', 'ui/**/*.test.{ts,tsx}', 'tools/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'services/**/*.test.{ts,tsx}',
+      'shared/**/*.test.ts',
+      'ui/**/*.test.{ts,tsx}',
+      'tools/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',

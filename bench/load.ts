@@ -107,15 +107,17 @@ async function openLoop(target: Target, rate: number, durationMs: number): Promi
   const fire = (due: number) => {
     const sent = performance.now()
     s.lagUs.push((sent - due) * 1000)
-    const p = hit(target).then(
-      (status) => {
-        if (status === 200) {
-          s.ok++
-          s.latencyUs.push((performance.now() - sent) * 1000)
-        } else fail(s, new Error(`HTTP ${status}`))
-      },
-      (err) => fail(s, err),
-    ).finally(() => inflight.delete(p))
+    const p = hit(target)
+      .then(
+        (status) => {
+          if (status === 200) {
+            s.ok++
+            s.latencyUs.push((performance.now() - sent) * 1000)
+          } else fail(s, new Error(`HTTP ${status}`))
+        },
+        (err) => fail(s, err),
+      )
+      .finally(() => inflight.delete(p))
     inflight.add(p)
   }
   await new Promise<void>((done) => {

@@ -10,9 +10,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { SERVICE_NAMES, SERVICES, type ServiceName } from '../shared/topology.ts'
 import { launchStack, REPO_ROOT } from '../tools/stack/launch.ts'
 import { freePort, waitForHealth } from '../tools/stack/ports.ts'
-import { SERVICE_NAMES, SERVICES, type ServiceName } from '../shared/topology.ts'
 import { type Cleanups, memoryOf, stopChild } from './children.ts'
 
 export interface MemoryRow {
@@ -36,7 +36,10 @@ export async function buildCompiled(cleanups: Cleanups, log: (s: string) => void
   const out = join(REPO_ROOT, '.data', `bench-build-${process.pid}`)
   cleanups.add('compiled build', () => rm(out, { recursive: true, force: true }))
   log('memory: building the services as the image does (scripts/build.sh)')
-  const build = spawn('bash', ['scripts/build.sh', out], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const build = spawn('bash', ['scripts/build.sh', out], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let said = ''
   const keep = (chunk: Buffer) => {
     said = (said + chunk.toString()).slice(-2000)
@@ -51,28 +54,36 @@ export async function buildCompiled(cleanups: Cleanups, log: (s: string) => void
 
 /** The compiled services as child processes, laid out like launchStack does (free loopback ports). */
 async function startCompiled(out: string, dataDir: string, cleanups: Cleanups) {
-  const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (n) => [n, await freePort()] as const)))
-  const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [SERVICES[n].urlEnv, `http://127.0.0.1:${ports[n]}`]))
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICE_NAMES.map(async (n) => [n, await freePort()] as const)),
+  )
+  const urls = Object.fromEntries(
+    SERVICE_NAMES.map((n) => [SERVICES[n].urlEnv, `http://127.0.0.1:${ports[n]}`]),
+  )
   const children = new Map<ServiceName, ChildProcess>()
   for (const name of SERVICE_NAMES) {
-    const child = spawn(process.execPath, [...SERVICES[name].nodeFlags, join(out, 'services', name, 'main.js')], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        ...urls,
-        LOG_LEVEL: 'warn',
-        DATA_DIR: dataDir,
-        HOST: '127.0.0.1',
-        PORT: String(ports[name]),
+    const child = spawn(
+      process.execPath,
+      [...SERVICES[name].nodeFlags, join(out, 'services', name, 'main.js')],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          ...urls,
+          LOG_LEVEL: 'warn',
+          DATA_DIR: dataDir,
+          HOST: '127.0.0.1',
+          PORT: String(ports[name]),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    })
+    )
     children.set(name, child)
     cleanups.add(`${name} (compiled)`, () => stopChild(child, 10_000))
   }
   await Promise.all(
     SERVICE_NAMES.map((n) =>
-      waitForHealth(`http://127.0.0.1:${ports[n]}`, 60_000, () => children.get(n)!.exitCode === null)
+      waitForHealth(`http://127.0.0.1:${ports[n]}`, 60_000, () => children.get(n)!.exitCode === null),
     ),
   )
   return children

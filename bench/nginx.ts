@@ -12,7 +12,9 @@ import { join } from 'node:path'
 import { freePort, waitForHealth } from '../tools/stack/ports.ts'
 import { stopChild } from './children.ts'
 
-export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p))
+export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) =>
+  existsSync(p),
+)
 
 export interface RunningNginx {
   url: string
@@ -61,15 +63,27 @@ http {
 }
 
 export async function startNginx(dir: string, upstreamPort: number): Promise<RunningNginx> {
-  if (!NGINX_BIN) throw new Error('nginx is not installed (apt-get install nginx, or scripts/setup-system.sh)')
-  const version = spawnSync(NGINX_BIN, ['-v'], { encoding: 'utf8' }).stderr.trim().replace(/^nginx version: /, '')
+  if (!NGINX_BIN)
+    throw new Error('nginx is not installed (apt-get install nginx, or scripts/setup-system.sh)')
+  const version = spawnSync(NGINX_BIN, ['-v'], { encoding: 'utf8' })
+    .stderr.trim()
+    .replace(/^nginx version: /, '')
   const prefix = join(dir, 'nginx')
   await mkdir(prefix, { recursive: true })
   const port = await freePort()
   const conf = join(prefix, 'nginx.conf')
   await writeFile(conf, nginxConfig(prefix, port, upstreamPort))
   const pidFile = join(prefix, 'nginx.pid')
-  const args = ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf, '-g', `daemon off; pid ${pidFile};`]
+  const args = [
+    '-p',
+    prefix,
+    '-e',
+    join(prefix, 'error.log'),
+    '-c',
+    conf,
+    '-g',
+    `daemon off; pid ${pidFile};`,
+  ]
   const child = spawn(NGINX_BIN, args, { stdio: ['ignore', 'inherit', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (c: Buffer) => {

@@ -85,12 +85,14 @@ export const atLeast = (figure: string, value: number, floor: number, unit: stri
 })
 
 const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '—')
-const signed = (v: number, digits = 2) => (Number.isFinite(v) && v >= 0 ? `+${num(v, digits)}` : num(v, digits))
+const signed = (v: number, digits = 2) =>
+  Number.isFinite(v) && v >= 0 ? `+${num(v, digits)}` : num(v, digits)
 
 /** A plain aligned text table; the first row is the header. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
 }
 
@@ -166,7 +168,8 @@ export function render(f: Figures, rate: number, concurrency: number): string {
   const fast = f.throughput.gateway
   const portable = f.throughput['gateway-portable']
   if (fast && portable) {
-    const cpu = (f.cpuUsPerRequest.gateway ?? Number.NaN) / (f.cpuUsPerRequest['gateway-portable'] ?? Number.NaN)
+    const cpu =
+      (f.cpuUsPerRequest.gateway ?? Number.NaN) / (f.cpuUsPerRequest['gateway-portable'] ?? Number.NaN)
     const rps = num(fast.rps / portable.rps, 2)
     notes.push(`gateway (Node fast path) vs gateway-portable: req/s ×${rps}, CPU per request ×${num(cpu, 2)}`)
   }

@@ -4,7 +4,12 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { REPO_ROOT } from '../tools/stack/launch.ts'
 
-export async function writeResults(kind: string, startedAt: Date, meta: Record<string, unknown>, figures: object) {
+export async function writeResults(
+  kind: string,
+  startedAt: Date,
+  meta: Record<string, unknown>,
+  figures: object,
+) {
   const dir = join(REPO_ROOT, 'bench', 'results')
   await mkdir(dir, { recursive: true })
   const file = join(dir, `${kind}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)

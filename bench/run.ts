@@ -14,9 +14,9 @@
  * Everything listens on 127.0.0.1; every process and temp file is removed at the end, also on
  * error or Ctrl-C. A benchmark is not a test: missed targets are reported, never an exit code.
  */
-import { writeResults } from './results.ts'
-import { cpus, loadavg, tmpdir } from 'node:os'
+
 import { mkdtemp, rm } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launchStack } from '../tools/stack/launch.ts'
 import { Cleanups, cpuSecondsOf, forkReady, withChildren } from './children.ts'
@@ -24,6 +24,7 @@ import type { Job, Samples, Target } from './load.ts'
 import { buildCompiled, idleMemory } from './memory.ts'
 import { startNginx } from './nginx.ts'
 import { atLeast, atMost, type Figures, lagP99Ms, render, summarize, throughputOf } from './report.ts'
+import { writeResults } from './results.ts'
 
 /** `BENCH_QUICK=1` runs every phase at a fifth of its length, to try the bench itself out. */
 const scale = process.env.BENCH_QUICK === '1' ? 0.2 : 1
@@ -50,8 +51,17 @@ const GATEWAYS: Array<{ name: string; env: Record<string, string> }> = [
   { name: 'gateway-portable', env: { PROXY_NODE_FAST_PATH: 'false' } },
 ]
 
-const CHAT_BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 1 })
-const chat = (origin: string): Target => ({ origin, path: '/v1/chat/completions', method: 'POST', body: CHAT_BODY })
+const CHAT_BODY = JSON.stringify({
+  model: 'bench',
+  messages: [{ role: 'user', content: 'Say ok.' }],
+  max_tokens: 1,
+})
+const chat = (origin: string): Target => ({
+  origin,
+  path: '/v1/chat/completions',
+  method: 'POST',
+  body: CHAT_BODY,
+})
 const sseChat = (origin: string): Target => ({
   origin,
   path: `/v1/chat/completions?sse=${CONFIG.sse.events}&ms=${CONFIG.sse.intervalMs}`,
@@ -70,7 +80,10 @@ async function main() {
     if (interrupted) return
     interrupted = true
     log(`${signal}: cleaning up`)
-    void proxies.runAll().then(() => cleanups.runAll()).finally(() => process.exit(130))
+    void proxies
+      .runAll()
+      .then(() => cleanups.runAll())
+      .finally(() => process.exit(130))
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
@@ -135,7 +148,12 @@ async function main() {
 
     const share = (ms: number) => Math.round(ms / CONFIG.rounds)
     for (const p of paths) {
-      await run({ kind: 'rate', target: chat(origins[p]!), rate: CONFIG.rate, durationMs: CONFIG.latencyWarmupMs })
+      await run({
+        kind: 'rate',
+        target: chat(origins[p]!),
+        rate: CONFIG.rate,
+        durationMs: CONFIG.latencyWarmupMs,
+      })
     }
     const latency = await rounds('latency', (p) => ({
       kind: 'rate',
@@ -145,14 +163,23 @@ async function main() {
     }))
     for (const p of paths) {
       const target = chat(origins[p]!)
-      await run({ kind: 'closed', target, concurrency: CONFIG.concurrency, durationMs: CONFIG.throughputWarmupMs })
+      await run({
+        kind: 'closed',
+        target,
+        concurrency: CONFIG.concurrency,
+        durationMs: CONFIG.throughputWarmupMs,
+      })
     }
-    const throughput = await rounds('throughput', (p) => ({
-      kind: 'closed',
-      target: chat(origins[p]!),
-      concurrency: CONFIG.concurrency,
-      durationMs: share(CONFIG.throughputMs),
-    }), true)
+    const throughput = await rounds(
+      'throughput',
+      (p) => ({
+        kind: 'closed',
+        target: chat(origins[p]!),
+        concurrency: CONFIG.concurrency,
+        durationMs: share(CONFIG.throughputMs),
+      }),
+      true,
+    )
     const sseTimeoutMs = CONFIG.sse.events * CONFIG.sse.intervalMs + 15_000
     const sse = await rounds('sse', (p) => ({
       kind: 'sse',
@@ -169,10 +196,12 @@ async function main() {
       return []
     })
 
-    const cpuUsPerRequest = Object.fromEntries(paths.map((p) => {
-      const ok = throughput[p]!.reduce((n, r) => n + r.ok, 0)
-      return [p, proxyPids[p]!.length === 0 || ok === 0 ? null : (cpuSeconds[p]! / ok) * 1e6]
-    }))
+    const cpuUsPerRequest = Object.fromEntries(
+      paths.map((p) => {
+        const ok = throughput[p]!.reduce((n, r) => n + r.ok, 0)
+        return [p, proxyPids[p]!.length === 0 || ok === 0 ? null : (cpuSeconds[p]! / ok) * 1e6]
+      }),
+    )
     const figures = collect(paths, latency, throughput, sse, rss, cpuUsPerRequest)
     console.log(`\n${render(figures, CONFIG.rate, CONFIG.concurrency)}`)
     const loadAtEnd = loadavg()[0]!
@@ -207,9 +236,24 @@ function collect(
   const direct = f.latency.direct!
   for (const gw of GATEWAYS.map((g) => g.name)) {
     f.targets.push(
-      atMost(`${gw}: added p50 @${CONFIG.rate}/s (ms)`, f.latency[gw]!.p50Ms - direct.p50Ms, TARGETS.addedP50Ms, 'ms'),
-      atMost(`${gw}: added p99 @${CONFIG.rate}/s (ms)`, f.latency[gw]!.p99Ms - direct.p99Ms, TARGETS.addedP99Ms, 'ms'),
-      atLeast(`${gw}: throughput / nginx`, f.throughput[gw]!.rps / f.throughput.nginx!.rps, TARGETS.vsNginx, '×'),
+      atMost(
+        `${gw}: added p50 @${CONFIG.rate}/s (ms)`,
+        f.latency[gw]!.p50Ms - direct.p50Ms,
+        TARGETS.addedP50Ms,
+        'ms',
+      ),
+      atMost(
+        `${gw}: added p99 @${CONFIG.rate}/s (ms)`,
+        f.latency[gw]!.p99Ms - direct.p99Ms,
+        TARGETS.addedP99Ms,
+        'ms',
+      ),
+      atLeast(
+        `${gw}: throughput / nginx`,
+        f.throughput[gw]!.rps / f.throughput.nginx!.rps,
+        TARGETS.vsNginx,
+        '×',
+      ),
       // The same ratio if each proxy had a core of its own (README: why the two differ).
       atLeast(
         `${gw}: throughput / nginx, per core`,
@@ -217,7 +261,12 @@ function collect(
         TARGETS.vsNginx,
         '×',
       ),
-      atMost(`${gw}: SSE added p99 (ms)`, f.sse[gw]!.p99Ms - f.sse.direct!.p99Ms, TARGETS.sseAddedP99Ms, 'ms'),
+      atMost(
+        `${gw}: SSE added p99 (ms)`,
+        f.sse[gw]!.p99Ms - f.sse.direct!.p99Ms,
+        TARGETS.sseAddedP99Ms,
+        'ms',
+      ),
     )
   }
   for (const r of rss) {
@@ -228,7 +277,12 @@ function collect(
 }
 
 function writeRun(startedAt: Date, extra: Record<string, string | number>, figures: Figures) {
-  return writeResults('gateway', startedAt, { ...extra, config: CONFIG, targets: TARGETS, gateways: GATEWAYS }, figures as object)
+  return writeResults(
+    'gateway',
+    startedAt,
+    { ...extra, config: CONFIG, targets: TARGETS, gateways: GATEWAYS },
+    figures as object,
+  )
 }
 
 main().catch((err: Error) => {

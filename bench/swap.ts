@@ -19,13 +19,14 @@
  * bench itself breaks. The demo stack and its data directory are removed at the end, also on
  * error or Ctrl-C.
  */
-import { writeResults } from './results.ts'
-import { cpus, loadavg, tmpdir } from 'node:os'
+
 import { mkdtemp, rm } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Demo, startDemo } from '../tools/demo-stack.ts'
 import { SIM_DEFAULT_RECIPE } from '../tools/spark-sim/recipes.ts'
-import { atMost, table, type TargetCheck } from './report.ts'
+import { atMost, type TargetCheck, table } from './report.ts'
+import { writeResults } from './results.ts'
 
 /** `BENCH_QUICK=1`: fewer swaps and a shorter telemetry phase, to try the bench itself out. */
 const quick = process.env.BENCH_QUICK === '1'
@@ -75,7 +76,17 @@ function watchSim(demo: Demo) {
         if (!c.vllm || c.vllm.state === 'exited') continue
         const key = `${n.name}/${c.id}`
         let v = seen.get(key)
-        if (!v) seen.set(key, (v = { container: c.id, node: n.name, model: c.vllm.servedModelName, startedAt: t, readyAt: null }))
+        if (!v)
+          seen.set(
+            key,
+            (v = {
+              container: c.id,
+              node: n.name,
+              model: c.vllm.servedModelName,
+              startedAt: t,
+              readyAt: null,
+            }),
+          )
         if (v.readyAt === null && c.vllm.state === 'ready') v.readyAt = t
       }
     }
@@ -90,7 +101,9 @@ function watchSim(demo: Demo) {
   return {
     /** The first vLLM serving `model` that started after `since`. */
     find: (model: string, since: number) =>
-      [...seen.values()].filter((v) => v.model === model && v.startedAt >= since).sort((a, b) => a.startedAt - b.startedAt)[0],
+      [...seen.values()]
+        .filter((v) => v.model === model && v.startedAt >= since)
+        .sort((a, b) => a.startedAt - b.startedAt)[0],
     stop: () => {
       stopped = true
     },
@@ -192,7 +205,12 @@ interface FreshnessSample {
 }
 
 interface TelemetrySnapshot {
-  nodes: Array<{ node: string; gpu: { at: string } | null; memory: { at: string } | null; disk: { at: string } | null }>
+  nodes: Array<{
+    node: string
+    gpu: { at: string } | null
+    memory: { at: string } | null
+    disk: { at: string } | null
+  }>
   vllm: { at: string | null }
 }
 
@@ -208,14 +226,19 @@ function sampleTelemetry(gatewayUrl: string, phase: () => FreshnessSample['phase
         const body = (await res.json()) as TelemetrySnapshot
         const at = now()
         if (!res.ok) throw new Error(`status ${res.status}`)
-        const nodeStamps = body.nodes.flatMap((n) => [n.gpu?.at, n.memory?.at, n.disk?.at]).map((s) => (s ? Date.parse(s) : Number.NaN))
-        const all = [...nodeStamps, body.vllm.at ? Date.parse(body.vllm.at) : Number.NaN].filter(Number.isFinite)
+        const nodeStamps = body.nodes
+          .flatMap((n) => [n.gpu?.at, n.memory?.at, n.disk?.at])
+          .map((s) => (s ? Date.parse(s) : Number.NaN))
+        const all = [...nodeStamps, body.vllm.at ? Date.parse(body.vllm.at) : Number.NaN].filter(
+          Number.isFinite,
+        )
         if (all.length === 0) throw new Error('no readings yet')
         samples.push({
           phase: phase(),
           newestMs: at - Math.max(...all),
           // A node source never read counts as infinitely old.
-          stalestNodeMs: at - Math.min(...nodeStamps.map((s) => (Number.isFinite(s) ? s : Number.NEGATIVE_INFINITY))),
+          stalestNodeMs:
+            at - Math.min(...nodeStamps.map((s) => (Number.isFinite(s) ? s : Number.NEGATIVE_INFINITY))),
         })
       } catch (err) {
         errors.push((err as Error).message)
@@ -261,8 +284,17 @@ interface SwapRecord {
 
 function stats(values: number[]) {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
-  const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]! : Number.NaN)
-  return { count: sorted.length, p50: q(0.5), p95: q(0.95), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN, min: sorted[0] ?? Number.NaN }
+  const q = (p: number) =>
+    sorted.length
+      ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
+      : Number.NaN
+  return {
+    count: sorted.length,
+    p50: q(0.5),
+    p95: q(0.95),
+    max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+    min: sorted[0] ?? Number.NaN,
+  }
 }
 
 async function swapOnce(
@@ -281,7 +313,8 @@ async function swapOnce(
     body: JSON.stringify({ recipe }),
   })
   const started = (await res.json()) as Job & { detail?: string }
-  if (res.status !== 202) throw new Error(`POST /api/swap ${recipe}: ${res.status} ${JSON.stringify(started)}`)
+  if (res.status !== 202)
+    throw new Error(`POST /api/swap ${recipe}: ${res.status} ${JSON.stringify(started)}`)
   const { job } = await events.finished(started.job_id, CONFIG.swapTimeoutMs)
   const at = (state: string) => {
     const t = job.transitions.find((x) => x.state === state)
@@ -314,7 +347,10 @@ async function waitUntilServing(gatewayUrl: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs
   let last = ''
   while (Date.now() < deadline) {
-    const status = await fetch(`${gatewayUrl}/api/status`).then((r) => r.json(), () => null) as { overall?: string; loaded_model?: string; summary?: string } | null
+    const status = (await fetch(`${gatewayUrl}/api/status`).then(
+      (r) => r.json(),
+      () => null,
+    )) as { overall?: string; loaded_model?: string; summary?: string } | null
     last = status ? `${status.overall}: ${status.summary}` : 'no answer'
     if (status?.overall === 'ok' && status.loaded_model) return
     await sleep(200)
@@ -325,7 +361,8 @@ async function waitUntilServing(gatewayUrl: string, timeoutMs = 60_000) {
 async function main() {
   const startedAt = new Date()
   const loadAtStart = loadavg()[0]!
-  if (loadAtStart > 0.5 * cpus().length) log(`the machine is busy (load ${loadAtStart.toFixed(1)}): figures will be noisy`)
+  if (loadAtStart > 0.5 * cpus().length)
+    log(`the machine is busy (load ${loadAtStart.toFixed(1)}): figures will be noisy`)
   const cleanups: Array<[string, () => Promise<unknown> | unknown]> = []
   let cleaning: Promise<void> | undefined
   const cleanup = () =>
@@ -400,22 +437,48 @@ async function main() {
       simLoadOverMs: stats(ok.map((s) => s.simLoadMs - s.loadTimeMs)),
       beforeLoadMs: stats(ok.map((s) => s.beforeLoadMs)),
       phasesMs: Object.fromEntries(
-        [...new Set(ok.flatMap((s) => Object.keys(s.durationsMs)))].map((k) => [k, stats(ok.map((s) => s.durationsMs[k] ?? Number.NaN))]),
+        [...new Set(ok.flatMap((s) => Object.keys(s.durationsMs)))].map((k) => [
+          k,
+          stats(ok.map((s) => s.durationsMs[k] ?? Number.NaN)),
+        ]),
       ),
       telemetry: {
         samples: telemetry.samples.length,
         errors: telemetry.errors.length,
         firstError: telemetry.errors[0] ?? null,
-        newestMs: { idle: fresh('idle', 'newestMs'), swapping: fresh('swapping', 'newestMs'), all: fresh('all', 'newestMs') },
-        stalestNodeMs: { idle: fresh('idle', 'stalestNodeMs'), swapping: fresh('swapping', 'stalestNodeMs'), all: fresh('all', 'stalestNodeMs') },
+        newestMs: {
+          idle: fresh('idle', 'newestMs'),
+          swapping: fresh('swapping', 'newestMs'),
+          all: fresh('all', 'newestMs'),
+        },
+        stalestNodeMs: {
+          idle: fresh('idle', 'stalestNodeMs'),
+          swapping: fresh('swapping', 'stalestNodeMs'),
+          all: fresh('all', 'stalestNodeMs'),
+        },
       },
     }
     const targets: TargetCheck[] = [
-      atMost('readiness detected after sim vLLM ready, max (ms)', figures.detectMs.max, TARGETS.readinessMs, 'ms'),
+      atMost(
+        'readiness detected after sim vLLM ready, max (ms)',
+        figures.detectMs.max,
+        TARGETS.readinessMs,
+        'ms',
+      ),
       atMost('  … seen by an SSE client, max (ms)', figures.detectSseMs.max, TARGETS.readinessMs, 'ms'),
       atMost('controller overhead per swap, max (ms)', figures.overheadMs.max, TARGETS.overheadMs, 'ms'),
-      atMost('telemetry freshness, newest reading, max (ms)', figures.telemetry.newestMs.all.max, TARGETS.freshnessMs, 'ms'),
-      atMost('  … stalest node reading, max (ms)', figures.telemetry.stalestNodeMs.all.max, TARGETS.freshnessMs, 'ms'),
+      atMost(
+        'telemetry freshness, newest reading, max (ms)',
+        figures.telemetry.newestMs.all.max,
+        TARGETS.freshnessMs,
+        'ms',
+      ),
+      atMost(
+        '  … stalest node reading, max (ms)',
+        figures.telemetry.stalestNodeMs.all.max,
+        TARGETS.freshnessMs,
+        'ms',
+      ),
     ]
     if (figures.failed > 0) log(`${figures.failed} swap(s) did not end ready: left out of the figures`)
     console.log(`\n${render(figures, targets)}`)
@@ -432,25 +495,35 @@ async function main() {
 
 const n = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '—')
 
-function render(f: {
-  swaps: SwapRecord[]
-  detectMs: ReturnType<typeof stats>
-  detectSseMs: ReturnType<typeof stats>
-  totalMs: ReturnType<typeof stats>
-  clientTotalMs: ReturnType<typeof stats>
-  overheadMs: ReturnType<typeof stats>
-  simLoadMs: ReturnType<typeof stats>
-  simLoadOverMs: ReturnType<typeof stats>
-  beforeLoadMs: ReturnType<typeof stats>
-  phasesMs: Record<string, ReturnType<typeof stats>>
-  telemetry: {
-    samples: number
-    errors: number
-    newestMs: Record<'idle' | 'swapping' | 'all', ReturnType<typeof stats>>
-    stalestNodeMs: Record<'idle' | 'swapping' | 'all', ReturnType<typeof stats>>
-  }
-}, targets: TargetCheck[]): string {
-  const row = (name: string, s: ReturnType<typeof stats>, digits = 0) => [name, String(s.count), n(s.min, digits), n(s.p50, digits), n(s.p95, digits), n(s.max, digits)]
+function render(
+  f: {
+    swaps: SwapRecord[]
+    detectMs: ReturnType<typeof stats>
+    detectSseMs: ReturnType<typeof stats>
+    totalMs: ReturnType<typeof stats>
+    clientTotalMs: ReturnType<typeof stats>
+    overheadMs: ReturnType<typeof stats>
+    simLoadMs: ReturnType<typeof stats>
+    simLoadOverMs: ReturnType<typeof stats>
+    beforeLoadMs: ReturnType<typeof stats>
+    phasesMs: Record<string, ReturnType<typeof stats>>
+    telemetry: {
+      samples: number
+      errors: number
+      newestMs: Record<'idle' | 'swapping' | 'all', ReturnType<typeof stats>>
+      stalestNodeMs: Record<'idle' | 'swapping' | 'all', ReturnType<typeof stats>>
+    }
+  },
+  targets: TargetCheck[],
+): string {
+  const row = (name: string, s: ReturnType<typeof stats>, digits = 0) => [
+    name,
+    String(s.count),
+    n(s.min, digits),
+    n(s.p50, digits),
+    n(s.p95, digits),
+    n(s.max, digits),
+  ]
   const swapTable = table([
     ['swap figure (ms)', 'n', 'min', 'p50', 'p95', 'max'],
     row('readiness detection (ready transition − sim ready)', f.detectMs, 1),

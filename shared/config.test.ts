@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, baseConfig, env, loadConfig } from './config.ts'
+import { baseConfig, ConfigError, env, loadConfig } from './config.ts'
 
-const shape = { ...baseConfig(9000), VLLM_PORT: env.port(8888), DISABLED_SERVICES: env.list(), FLAG: env.bool(false) }
+const shape = {
+  ...baseConfig(9000),
+  VLLM_PORT: env.port(8888),
+  DISABLED_SERVICES: env.list(),
+  FLAG: env.bool(false),
+}
 
 describe('loadConfig', () => {
   it('falls back to defaults for blank values, as the earlier version did', () => {

@@ -39,8 +39,10 @@ export const env = {
   optionalString: () => z.preprocess(blankIsUnset, z.string().trim().optional()),
   int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
     z.preprocess(blankIsUnset, z.coerce.number().int().min(min).max(max).default(fallback)),
-  port: (fallback: number) => z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(fallback)),
-  number: (fallback: number, min = 0) => z.preprocess(blankIsUnset, z.coerce.number().min(min).default(fallback)),
+  port: (fallback: number) =>
+    z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(fallback)),
+  number: (fallback: number, min = 0) =>
+    z.preprocess(blankIsUnset, z.coerce.number().min(min).default(fallback)),
   bool: (fallback: boolean) =>
     z.preprocess(
       blankIsUnset,
@@ -64,11 +66,15 @@ export const env = {
         ),
     ),
   url: () => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).optional()),
-  urlWithDefault: (fallback: string) => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).default(fallback)),
+  urlWithDefault: (fallback: string) =>
+    z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).default(fallback)),
   /** A host as the earlier version took it (`SPARK2_HOST`, `PARAKEET_HOST`); URLs go in `*_URL` keys. */
   host: () => z.preprocess(blankIsUnset, hostSchema().optional()),
   /** A secret (API key, encryption key): wrapped so no log line or JSON dump can show it. */
-  secret: () => z.preprocess(blankIsUnset, z.string().optional()).transform((v) => (v === undefined ? undefined : new Secret(v))),
+  secret: () =>
+    z
+      .preprocess(blankIsUnset, z.string().optional())
+      .transform((v) => (v === undefined ? undefined : new Secret(v))),
   /**
    * Names compared case-insensitively (`DISABLED_SERVICES`). Unknown names are kept, not refused:
    * the earlier version also hid custom tiles with this list, and a value it accepted must not stop us.
@@ -84,7 +90,10 @@ export const env = {
         ),
     ),
   logLevel: () =>
-    z.preprocess(blankIsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    z.preprocess(
+      blankIsUnset,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
 }
 
 /** Keys every service reads. `PORT` and `HOST` are per process; each service sets its default port. */
@@ -106,7 +115,8 @@ export function loadConfig<T extends z.ZodRawShape>(shape: T, source: EnvSource)
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.') || '(root)'
     const raw = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined
-    const shown = raw === undefined ? '' : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`
+    const shown =
+      raw === undefined ? '' : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`
     return `${key}: ${issue.message}${shown}`
   })
   throw new ConfigError(problems)

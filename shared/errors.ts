@@ -60,9 +60,13 @@ export const conflict = (message: string, options?: AppErrorOptions) =>
   new AppError(409, 'conflict', message, options)
 export const payloadTooLarge = (limitBytes: number) =>
   new AppError(413, 'payload_too_large', `Request body is larger than the limit of ${limitBytes} bytes.`)
-export const unsupportedMediaType = (message: string) =>
-  new AppError(415, 'unsupported_media_type', message)
-export const upstreamUnavailable = (service: string, retryAfterS: number, why = 'is not reachable', cause?: unknown) =>
+export const unsupportedMediaType = (message: string) => new AppError(415, 'unsupported_media_type', message)
+export const upstreamUnavailable = (
+  service: string,
+  retryAfterS: number,
+  why = 'is not reachable',
+  cause?: unknown,
+) =>
   new AppError(503, 'upstream_unavailable', `${service} ${why}; retry in ${retryAfterS} s.`, {
     retryAfterS,
     cause,
@@ -192,7 +196,12 @@ function bodyFor(err: AppError, style: ErrorStyle, requestId: string | undefined
         }
       return { detail: err.message, ...err.extra }
     case 'code':
-      return { error: err.code, detail: err.message, ...(err.issues ? { issues: err.issues } : {}), ...err.extra }
+      return {
+        error: err.code,
+        detail: err.message,
+        ...(err.issues ? { issues: err.issues } : {}),
+        ...err.extra,
+      }
     case 'problem':
       return {
         type: `urn:spark-control:error:${err.code}`,

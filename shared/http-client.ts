@@ -3,7 +3,7 @@
  * abort signal and request id carried along, and failures mapped to the right status (503 when
  * the peer is not there, 504 when it is too slow, 502 when it answers badly).
  */
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
+import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici'
 import { withBudget } from './abort.ts'
 import { AppError, upstreamFailed, upstreamTimeout, upstreamUnavailable } from './errors.ts'
 
@@ -49,10 +49,21 @@ export interface JsonResponse<T> {
   body: T
 }
 
-const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'])
+const REFUSED = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+])
 
 /** Classifies a transport failure into the error a client of ours should see. */
-export function classifyFailure(err: unknown, options: Pick<CallOptions, 'service' | 'timeoutMs' | 'retryAfterS'>): AppError {
+export function classifyFailure(
+  err: unknown,
+  options: Pick<CallOptions, 'service' | 'timeoutMs' | 'retryAfterS'>,
+): AppError {
   if (err instanceof AppError) return err
   const e = err as { code?: string; name?: string; cause?: { code?: string }; message?: string }
   const code = e.code ?? e.cause?.code
@@ -63,11 +74,11 @@ export function classifyFailure(err: unknown, options: Pick<CallOptions, 'servic
     code === 'UND_ERR_CONNECT_TIMEOUT'
   )
     return upstreamTimeout(options.service, options.timeoutMs ?? 0)
-  if (code && REFUSED.has(code)) return upstreamUnavailable(options.service, options.retryAfterS ?? 5, undefined, { code })
+  if (code && REFUSED.has(code))
+    return upstreamUnavailable(options.service, options.retryAfterS ?? 5, undefined, { code })
   if (e.name === 'AbortError') return new AppError(499, 'client_closed', 'The client went away.')
   return upstreamFailed(options.service, e.message ?? String(err))
 }
-
 
 /**
  * Whether a failed call found nothing listening (connection refused), as opposed to a network that

@@ -39,7 +39,13 @@ export interface ReadinessOptions {
   cacheMs?: number
 }
 
-export function createReadiness({ service, checks, simulated = false, timeoutMs = 2000, cacheMs = 500 }: ReadinessOptions) {
+export function createReadiness({
+  service,
+  checks,
+  simulated = false,
+  timeoutMs = 2000,
+  cacheMs = 500,
+}: ReadinessOptions) {
   let cached: { at: number; report: Promise<ReadyReport> } | undefined
 
   async function runOne(dep: DependencyCheck): Promise<DependencyReport> {
@@ -49,12 +55,18 @@ export function createReadiness({ service, checks, simulated = false, timeoutMs 
       const report = await Promise.race([
         dep.check(signal),
         new Promise<never>((_, reject) =>
-          signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
+          signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), {
+            once: true,
+          }),
         ),
       ])
       return { latency_ms: Math.round(performance.now() - started), ...report }
     } catch (err) {
-      return { state: 'down', detail: (err as Error).message, latency_ms: Math.round(performance.now() - started) }
+      return {
+        state: 'down',
+        detail: (err as Error).message,
+        latency_ms: Math.round(performance.now() - started),
+      }
     }
   }
 

@@ -41,7 +41,12 @@ export interface RunningServer {
 
 interface DenoLike {
   serve(
-    options: { port: number; hostname: string; signal: AbortSignal; onListen?: (addr: { port: number }) => void },
+    options: {
+      port: number
+      hostname: string
+      signal: AbortSignal
+      onListen?: (addr: { port: number }) => void
+    },
     handler: FetchHandler,
   ): { finished: Promise<void>; addr: { port: number } }
   addSignalListener(signal: string, handler: () => void): void
@@ -61,7 +66,10 @@ const denoRuntime = (): DenoLike | undefined => (globalThis as { Deno?: DenoLike
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const deno = denoRuntime()
   const running = deno ? serveDeno(deno, options) : await serveNode(options)
-  options.logger.info({ port: running.port, host: options.hostname, runtime: deno ? 'deno' : 'node' }, 'listening')
+  options.logger.info(
+    { port: running.port, host: options.hostname, runtime: deno ? 'deno' : 'node' },
+    'listening',
+  )
   if (options.handleSignals) {
     let closing = false
     const onSignal = (signal: string) => {

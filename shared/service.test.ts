@@ -12,10 +12,17 @@ const echoRoute = (path: string) =>
     request: {
       body: {
         required: true,
-        content: { 'application/json': { schema: z.object({ name: z.string().min(1), count: z.number().int() }) } },
+        content: {
+          'application/json': { schema: z.object({ name: z.string().min(1), count: z.number().int() }) },
+        },
       },
     },
-    responses: { 200: { description: 'echo', content: { 'application/json': { schema: z.object({ name: z.string() }) } } } },
+    responses: {
+      200: {
+        description: 'echo',
+        content: { 'application/json': { schema: z.object({ name: z.string() }) } },
+      },
+    },
   })
 
 function makeApp(depState: 'up' | 'down' = 'up', critical = false) {
@@ -36,8 +43,12 @@ function makeApp(depState: 'up' | 'down' = 'up', critical = false) {
   return app
 }
 
-const post = (app: ReturnType<typeof makeApp>, path: string, body: string, headers: Record<string, string> = {}) =>
-  app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+const post = (
+  app: ReturnType<typeof makeApp>,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+) => app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
 
 describe('service factory', () => {
   it('echoes a valid incoming request id and generates one otherwise', async () => {
@@ -85,11 +96,15 @@ describe('service factory', () => {
   it('on earlier routes, answers malformed JSON and non-JSON bodies as FastAPI did: a 422 list', async () => {
     const malformed = await post(makeApp(), '/api/swap/echo', '{"name": ')
     expect(malformed.status).toBe(422)
-    expect(await malformed.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] })
+    expect(await malformed.json()).toEqual({
+      detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }],
+    })
     // New routes say it the same way, in their own style (problem+json).
     const fresh = await post(makeApp(), '/api/new-thing/echo', '{"name": ')
     expect(fresh.status).toBe(422)
-    expect((await fresh.json()).errors).toEqual([{ field: '', location: 'body', message: 'JSON decode error', type: 'json_invalid' }])
+    expect((await fresh.json()).errors).toEqual([
+      { field: '', location: 'body', message: 'JSON decode error', type: 'json_invalid' },
+    ])
     const text = await post(makeApp(), '/api/swap/echo', 'name=x', { 'content-type': 'text/plain' })
     expect(text.status).toBe(422)
     expect((await text.json()).detail[0]).toMatchObject({ loc: ['body'], type: 'model_attributes_type' })
@@ -100,18 +115,31 @@ describe('service factory', () => {
     const optional = createRoute({
       method: 'delete',
       path: '/api/new-thing/optional',
-      request: { body: { required: false, content: { 'application/json': { schema: z.object({ token: z.string() }) } } } },
+      request: {
+        body: {
+          required: false,
+          content: { 'application/json': { schema: z.object({ token: z.string() }) } },
+        },
+      },
       responses: { 200: { description: 'ok' } },
     })
     app.openapi(optional, (c) => c.json({ ok: true }, 200))
     const bytes = (text: string) => new TextEncoder().encode(text)
-    const untyped = (path: string) => app.request(path, { method: 'POST', body: bytes('{"name": "a", "count": 1}') })
+    const untyped = (path: string) =>
+      app.request(path, { method: 'POST', body: bytes('{"name": "a", "count": 1}') })
     expect(await (await untyped('/api/swap/echo')).json()).toEqual({ name: 'a' })
     expect(await (await untyped('/api/new-thing/echo')).json()).toEqual({ name: 'a' })
     expect((await untyped('/v1/echo')).status).toBe(415)
-    const empty = await app.request('/api/new-thing/optional', { method: 'DELETE', headers: { 'content-type': 'application/json' } })
+    const empty = await app.request('/api/new-thing/optional', {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(empty.status).toBe(200)
-    const zero = await app.request('/api/new-thing/optional', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: bytes('') })
+    const zero = await app.request('/api/new-thing/optional', {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: bytes(''),
+    })
     expect(zero.status).toBe(200)
   })
 
@@ -126,13 +154,22 @@ describe('service factory', () => {
         else controller.enqueue(new TextEncoder().encode(next))
       },
     })
-    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit
+    const init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit
     const res = await app.request('/api/new-thing/stream', init)
     expect(await res.text()).toBe('{"a":1}')
   })
 
   it('rejects bodies over the limit with 413', async () => {
-    const res = await post(makeApp(), '/api/new-thing/echo', JSON.stringify({ name: 'x'.repeat(5000), count: 1 }))
+    const res = await post(
+      makeApp(),
+      '/api/new-thing/echo',
+      JSON.stringify({ name: 'x'.repeat(5000), count: 1 }),
+    )
     expect(res.status).toBe(413)
   })
 

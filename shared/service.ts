@@ -3,19 +3,19 @@
  * limits, the error mapper, and the standard endpoints `/health`, `/ready`, `/metrics`,
  * `/openapi.json`. A service adds its own routes to what this returns.
  */
-import { OpenAPIHono, type Hook } from '@hono/zod-openapi'
+import { type Hook, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import {
   AppError,
+  type ErrorStyle,
   errorStyleFor,
+  type FieldIssue,
   payloadTooLarge,
   renderError,
   validationFailed,
-  type ErrorStyle,
-  type FieldIssue,
 } from './errors.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
@@ -130,7 +130,12 @@ function earlierBodyIssue(err: HTTPException): FieldIssue | null {
   if (err.status === 400 && /malformed json/i.test(err.message))
     return { field: '', location: 'body', message: 'JSON decode error', type: 'json_invalid' }
   if (err.status === 415)
-    return { field: '', location: 'body', message: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' }
+    return {
+      field: '',
+      location: 'body',
+      message: 'Input should be a valid dictionary or object to extract fields from',
+      type: 'model_attributes_type',
+    }
   return null
 }
 
@@ -166,7 +171,10 @@ export function createService(options: ServiceOptions): ServiceApp {
     metrics.requests.inc(labels)
     metrics.duration.observe(labels, seconds)
     if (!QUIET_PATHS.has(c.req.path))
-      log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request')
+      log.info(
+        { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) },
+        'request',
+      )
   })
   app.use(
     bodyLimit({
@@ -179,7 +187,9 @@ export function createService(options: ServiceOptions): ServiceApp {
 
   app.use(lenientJsonBodies(styleFor))
 
-  app.notFound((c) => sendError(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), styleFor))
+  app.notFound((c) =>
+    sendError(c, new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), styleFor),
+  )
   app.onError((err, c) => sendError(c, toAppError(err, c, styleFor), styleFor))
 
   app.get('/health', (c) => c.json({ status: 'ok', service: name, version: options.version ?? '0.1.0' }))
@@ -203,18 +213,28 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
 
 function toAppError(err: unknown, c: Context<AppEnv>, styleFor: (path: string) => ErrorStyle): AppError {
   if (err instanceof AppError) return err
-  const issue = err instanceof HTTPException && styleFor(c.req.path) !== 'openai' ? earlierBodyIssue(err) : null
+  const issue =
+    err instanceof HTTPException && styleFor(c.req.path) !== 'openai' ? earlierBodyIssue(err) : null
   if (issue) return validationFailed([issue])
   if (err instanceof HTTPException) {
     const code = err.status === 400 ? 'bad_request' : err.status === 413 ? 'payload_too_large' : 'http_error'
     return new AppError(err.status, code, err.message || 'Bad request.')
   }
   c.var.log?.error({ err }, 'unhandled error')
-  return new AppError(500, 'internal_error', 'Something went wrong on our side; the error was logged with this request id.')
+  return new AppError(
+    500,
+    'internal_error',
+    'Something went wrong on our side; the error was logged with this request id.',
+  )
 }
 
-export function sendError(c: Context<AppEnv>, err: AppError, styleFor: (path: string) => ErrorStyle = errorStyleFor) {
+export function sendError(
+  c: Context<AppEnv>,
+  err: AppError,
+  styleFor: (path: string) => ErrorStyle = errorStyleFor,
+) {
   const rendered = renderError(err, styleFor(c.req.path), c.var.requestId, c.req.path)
-  if (err.status >= 500) c.var.log?.warn({ status: err.status, code: err.code, detail: err.message }, 'request failed')
+  if (err.status >= 500)
+    c.var.log?.warn({ status: err.status, code: err.code, detail: err.message }, 'request failed')
   return new Response(JSON.stringify(rendered.body), { status: rendered.status, headers: rendered.headers })
 }

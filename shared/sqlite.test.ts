@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDatabase, type Database } from './sqlite.ts'
+import { type Database, openDatabase } from './sqlite.ts'
 
 const MIGRATIONS = [
   'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, flag INTEGER)',
@@ -51,11 +51,22 @@ describe('openDatabase on Node (better-sqlite3)', () => {
 
   it('runs, gets and lists with positional and named parameters, booleans as 0/1', async () => {
     const db = await openAt(join(freshDir(), 'a.db'))
-    const first = db.run('INSERT INTO notes (body, flag, author) VALUES (?, ?, ?)', ['hello', true, undefined])
+    const first = db.run('INSERT INTO notes (body, flag, author) VALUES (?, ?, ?)', [
+      'hello',
+      true,
+      undefined,
+    ])
     expect(first).toEqual({ changes: 1, lastInsertRowid: 1 })
     db.run('INSERT INTO notes (body, flag) VALUES (:body, :flag)', { body: 'second', flag: false })
-    expect(db.get('SELECT body, flag, author FROM notes WHERE id = ?', [1])).toEqual({ body: 'hello', flag: 1, author: null })
-    expect(db.all<{ body: string }>('SELECT body FROM notes ORDER BY id').map((r) => r.body)).toEqual(['hello', 'second'])
+    expect(db.get('SELECT body, flag, author FROM notes WHERE id = ?', [1])).toEqual({
+      body: 'hello',
+      flag: 1,
+      author: null,
+    })
+    expect(db.all<{ body: string }>('SELECT body FROM notes ORDER BY id').map((r) => r.body)).toEqual([
+      'hello',
+      'second',
+    ])
     expect(db.get('SELECT * FROM notes WHERE id = ?', [99])).toBeUndefined()
   })
 
@@ -65,7 +76,10 @@ describe('openDatabase on Node (better-sqlite3)', () => {
     db.run('INSERT INTO notes (body) VALUES (?)', ['kept'])
     db.close()
     const again = await openAt(path)
-    expect(again.all('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }])
+    expect(again.all('SELECT version FROM schema_version ORDER BY version')).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ])
     again.run('UPDATE notes SET author = ?', ['me'])
     again.close()
     const third = await openAt(path)
@@ -75,7 +89,9 @@ describe('openDatabase on Node (better-sqlite3)', () => {
   it('refuses a database written by a newer build', async () => {
     const path = join(freshDir(), 'newer.db')
     ;(await openAt(path)).close()
-    await expect(openDatabase(path, { migrations: MIGRATIONS.slice(0, 1) })).rejects.toThrow(/newer than this build/)
+    await expect(openDatabase(path, { migrations: MIGRATIONS.slice(0, 1) })).rejects.toThrow(
+      /newer than this build/,
+    )
   })
 
   it('rolls a failed migration back entirely', async () => {
@@ -104,14 +120,17 @@ describe('openDatabase on Node (better-sqlite3)', () => {
         }),
       ).toThrow('inner fails')
     })
-    expect(db.all<{ body: string }>('SELECT body FROM notes ORDER BY id').map((r) => r.body)).toEqual(['one', 'outer'])
+    expect(db.all<{ body: string }>('SELECT body FROM notes ORDER BY id').map((r) => r.body)).toEqual([
+      'one',
+      'outer',
+    ])
   })
 
   it('refuses an async transaction body and leaves nothing behind', async () => {
     const db = await openAt(join(freshDir(), 'async.db'))
-    expect(() => db.transaction((async () => db.run('INSERT INTO notes (body) VALUES (?)', ['x'])) as () => unknown)).toThrow(
-      /synchronous/,
-    )
+    expect(() =>
+      db.transaction((async () => db.run('INSERT INTO notes (body) VALUES (?)', ['x'])) as () => unknown),
+    ).toThrow(/synchronous/)
     expect(db.get<{ n: number }>('SELECT COUNT(*) AS n FROM notes')?.n).toBe(0)
   })
 
@@ -148,7 +167,12 @@ describe('openDatabase on Deno (node:sqlite)', () => {
     )
     const path = join(base, 'deno', 'svc.db')
     const out = await runDeno(['run', '--allow-read', '--allow-write', '--allow-env', script, path])
-    expect(JSON.parse(out)).toEqual({ driver: 'node:sqlite', row: { body: 'from deno', flag: 1 }, mode: 'wal', sync: 2 })
+    expect(JSON.parse(out)).toEqual({
+      driver: 'node:sqlite',
+      row: { body: 'from deno', flag: 1 },
+      mode: 'wal',
+      sync: 2,
+    })
     expect(statSync(path).mode & 0o777).toBe(0o600)
     // The file Deno wrote is an ordinary SQLite database: Node reads it back.
     const db = await openAt(path)
@@ -158,12 +182,17 @@ describe('openDatabase on Deno (node:sqlite)', () => {
 
 function runDeno(argv: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(DENO, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    const child = spawn(DENO, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(stdout.trim()) : reject(new Error(`deno exited ${code}:\n${stderr}`))))
+    child.once('exit', (code) =>
+      code === 0 ? resolve(stdout.trim()) : reject(new Error(`deno exited ${code}:\n${stderr}`)),
+    )
   })
 }

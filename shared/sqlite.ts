@@ -129,7 +129,8 @@ function wrap(native: NativeDatabase, path: string, driver: Database['driver']):
       const result = prepare(sql).run(...args(params))
       return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) }
     },
-    get: <T>(sql: string, params?: SqlParams) => (prepare(sql).get(...args(params)) ?? undefined) as T | undefined,
+    get: <T>(sql: string, params?: SqlParams) =>
+      (prepare(sql).get(...args(params)) ?? undefined) as T | undefined,
     all: <T>(sql: string, params?: SqlParams) => prepare(sql).all(...args(params)) as T[],
     transaction<T>(fn: () => T): T {
       const savepoint = `sp_${depth}`
@@ -172,7 +173,10 @@ function migrate(db: Database, migrations: readonly string[]): void {
   for (let version = current + 1; version <= migrations.length; version++) {
     db.transaction(() => {
       db.exec(migrations[version - 1]!)
-      db.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [version, new Date().toISOString()])
+      db.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [
+        version,
+        new Date().toISOString(),
+      ])
     })
   }
 }

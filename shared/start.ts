@@ -3,10 +3,10 @@
  * real dependencies, serve the app, and shut down cleanly. A bad configuration stops the process
  * with every bad key named.
  */
-import { ConfigError, processEnv, type EnvSource } from './config.ts'
+import { ConfigError, type EnvSource, processEnv } from './config.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
-import { type NodeHandler, serve, type RunningServer } from './serve.ts'
+import { type NodeHandler, type RunningServer, serve } from './serve.ts'
 import type { ServiceApp } from './service.ts'
 
 export interface ServiceKit {

@@ -23,9 +23,13 @@ export const SERVICES = {
 export type ServiceName = keyof typeof SERVICES
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[]
 /** Every service except the gateway itself. */
-export const BACKEND_SERVICES = SERVICE_NAMES.filter((n) => n !== 'gateway') as Exclude<ServiceName, 'gateway'>[]
+export const BACKEND_SERVICES = SERVICE_NAMES.filter((n) => n !== 'gateway') as Exclude<
+  ServiceName,
+  'gateway'
+>[]
 
-export const defaultServiceUrl = (name: ServiceName, host = '127.0.0.1') => `http://${host}:${SERVICES[name].port}`
+export const defaultServiceUrl = (name: ServiceName, host = '127.0.0.1') =>
+  `http://${host}:${SERVICES[name].port}`
 
 /**
  * Upstreams on the Sparks, as the earlier version named them (`DISABLED_SERVICES` takes these

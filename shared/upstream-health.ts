@@ -9,7 +9,7 @@
  */
 import { type Dispatcher, request } from 'undici'
 import type { DependencyCheck, DependencyReport } from './readiness.ts'
-import { type UpstreamInfo, type UpstreamName, UPSTREAMS } from './topology.ts'
+import { UPSTREAMS, type UpstreamInfo, type UpstreamName } from './topology.ts'
 
 export type ProbeOutcome =
   | { kind: 'ok'; status: number }
@@ -127,9 +127,12 @@ export interface UpstreamCheckOptions {
 }
 
 /** A readiness check for one upstream. Upstreams are never critical: the service still answers. */
-export function upstreamCheck(
-  { target, defaultModel, lookupModel, assess }: UpstreamCheckOptions,
-): DependencyCheck {
+export function upstreamCheck({
+  target,
+  defaultModel,
+  lookupModel,
+  assess,
+}: UpstreamCheckOptions): DependencyCheck {
   const report = (assessment: Assessment, model: string | null): DependencyReport => ({
     ...assessment,
     info: { ...upstreamInfo(target, model) },

@@ -25,15 +25,18 @@ describe('compose.yaml', () => {
     expect(Object.keys(compose.services).sort()).toEqual([...SERVICE_NAMES].sort())
   })
 
-  it.each(SERVICE_NAMES)('runs %s with its flags, on its port, knowing where every other service is', (name) => {
-    const svc = compose.services[name]!
-    expect(svc.command).toEqual(['node', ...SERVICES[name].nodeFlags, `dist/services/${name}/main.js`])
-    expect(svc.environment.PORT).toBe(String(SERVICES[name].port))
-    for (const other of SERVICE_NAMES.filter((n) => n !== 'gateway')) {
-      expect(svc.environment[SERVICES[other].urlEnv]).toBe(`http://${other}:${SERVICES[other].port}`)
-    }
-    expect(svc.healthcheck?.test.join(' ')).toContain('/ready')
-  })
+  it.each(SERVICE_NAMES)(
+    'runs %s with its flags, on its port, knowing where every other service is',
+    (name) => {
+      const svc = compose.services[name]!
+      expect(svc.command).toEqual(['node', ...SERVICES[name].nodeFlags, `dist/services/${name}/main.js`])
+      expect(svc.environment.PORT).toBe(String(SERVICES[name].port))
+      for (const other of SERVICE_NAMES.filter((n) => n !== 'gateway')) {
+        expect(svc.environment[SERVICES[other].urlEnv]).toBe(`http://${other}:${SERVICES[other].port}`)
+      }
+      expect(svc.healthcheck?.test.join(' ')).toContain('/ready')
+    },
+  )
 
   it('publishes the gateway only', () => {
     const published = SERVICE_NAMES.filter((n) => compose.services[n]!.ports?.length)

@@ -20,7 +20,13 @@ const examples = Object.fromEntries(
     .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
     .map((l) => {
       const [key, ...rest] = l.split('=')
-      return [key!, rest.join('=').replace(/\s+#.*$/, '').trim()]
+      return [
+        key!,
+        rest
+          .join('=')
+          .replace(/\s+#.*$/, '')
+          .trim(),
+      ]
     }),
 )
 
@@ -34,6 +40,7 @@ describe('.env.example', () => {
   })
 
   it('names the URL variable of every service', () => {
-    for (const s of Object.values(SERVICES)) if (s.urlEnv !== 'GATEWAY_URL') expect(text).toContain(`${s.urlEnv}=`)
+    for (const s of Object.values(SERVICES))
+      if (s.urlEnv !== 'GATEWAY_URL') expect(text).toContain(`${s.urlEnv}=`)
   })
 })

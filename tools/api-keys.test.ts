@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hashKey } from '../shared/auth/keys.ts'
-import { REPO_ROOT } from './stack/launch.ts'
 import { runApiKeys } from './api-keys.ts'
+import { REPO_ROOT } from './stack/launch.ts'
 
 let dir = ''
 afterEach(async () => {
@@ -16,7 +16,11 @@ afterEach(async () => {
 async function cli(...argv: string[]) {
   const out: string[] = []
   const err: string[] = []
-  const code = await runApiKeys(argv, { env: { DATA_DIR: dir }, out: (l) => out.push(l), err: (l) => err.push(l) })
+  const code = await runApiKeys(argv, {
+    env: { DATA_DIR: dir },
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  })
   return { code, out, err }
 }
 
@@ -30,7 +34,9 @@ describe('tools/api-keys.ts', () => {
     const file = join(dir, 'api-keys.json')
     const text = await readFile(file, 'utf8')
     expect(text).not.toContain(key)
-    expect(JSON.parse(text)).toMatchObject([{ name: 'crm-app', hash: hashKey(key), scopes: ['chat', 'search'] }])
+    expect(JSON.parse(text)).toMatchObject([
+      { name: 'crm-app', hash: hashKey(key), scopes: ['chat', 'search'] },
+    ])
     expect((await stat(file)).mode & 0o777).toBe(0o600)
 
     const listed = await cli('list')
@@ -51,9 +57,17 @@ describe('tools/api-keys.ts', () => {
     dir = await mkdtemp(join(tmpdir(), 'sc-cli-'))
     const file = join(dir, 'k.json')
     const run = promisify(execFile)
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'tools/api-keys.ts', 'add', 'ops', '--scopes', 'admin', '--file', file], { cwd: REPO_ROOT })
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'tools/api-keys.ts', 'add', 'ops', '--scopes', 'admin', '--file', file],
+      { cwd: REPO_ROOT },
+    )
     expect(stdout.trim()).toMatch(/^sc_[A-Za-z0-9_-]{43}$/)
-    const listed = await run(process.execPath, ['--import', 'tsx', 'tools/api-keys.ts', 'list', '--file', file], { cwd: REPO_ROOT })
+    const listed = await run(
+      process.execPath,
+      ['--import', 'tsx', 'tools/api-keys.ts', 'list', '--file', file],
+      { cwd: REPO_ROOT },
+    )
     expect(listed.stdout).toMatch(/^ops\tadmin\t/)
   }, 20_000)
 })

@@ -36,8 +36,13 @@ export async function runApiKeys(argv: string[], io: CliIo): Promise<number> {
   const fileArg = option('--file')
   const scopesArg = option('--scopes')
   const [command, name, ...rest] = args
-  const blank = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined)
-  const file = fileArg ?? keysFilePath({ API_KEYS_FILE: blank(io.env.API_KEYS_FILE), DATA_DIR: blank(io.env.DATA_DIR) ?? './.data' })
+  const blank = (v: string | undefined) => (v?.trim() ? v.trim() : undefined)
+  const file =
+    fileArg ??
+    keysFilePath({
+      API_KEYS_FILE: blank(io.env.API_KEYS_FILE),
+      DATA_DIR: blank(io.env.DATA_DIR) ?? './.data',
+    })
   if (rest.length > 0 || !command) return usage(io)
   const records = await readKeyFile(file)
 
@@ -47,15 +52,26 @@ export async function runApiKeys(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   if (command === 'add' && name !== undefined) {
-    if (!KEY_NAME_PATTERN.test(name)) return refuse(io, `bad name ${JSON.stringify(name)}: letters, digits, . _ - (at most 64)`)
+    if (!KEY_NAME_PATTERN.test(name))
+      return refuse(io, `bad name ${JSON.stringify(name)}: letters, digits, . _ - (at most 64)`)
     if (records.some((r) => r.name === name)) return refuse(io, `a key named ${name} exists; revoke it first`)
-    const scopes = (scopesArg ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)
+    const scopes = (scopesArg ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean)
     const bad = scopes.filter((s) => !isScope(s))
-    if (scopes.length === 0 || bad.length) return refuse(io, `--scopes: one or more of ${SCOPES.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`)
+    if (scopes.length === 0 || bad.length)
+      return refuse(
+        io,
+        `--scopes: one or more of ${SCOPES.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`,
+      )
     const key = generateKey()
     const created = (io.now?.() ?? new Date()).toISOString()
     await mkdir(dirname(file), { recursive: true })
-    await writeKeyFile(file, [...records, { name, hash: hashKey(key), scopes: [...new Set(scopes)] as Scope[], created_at: created }])
+    await writeKeyFile(file, [
+      ...records,
+      { name, hash: hashKey(key), scopes: [...new Set(scopes)] as Scope[], created_at: created },
+    ])
     io.err(`added ${name} (${scopes.join(',')}) to ${file}; the key is shown once:`)
     io.out(key)
     return 0

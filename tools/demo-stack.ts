@@ -5,7 +5,11 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { SERVICES, type ServiceName } from '../shared/topology.ts'
-import { startSimulatedCluster, type SimulatedCluster, type SimulatedClusterOptions } from './spark-sim/index.ts'
+import {
+  type SimulatedCluster,
+  type SimulatedClusterOptions,
+  startSimulatedCluster,
+} from './spark-sim/index.ts'
 import { launchStack, REPO_ROOT, type Runtime, type Stack } from './stack/launch.ts'
 
 export interface DemoOptions {
@@ -38,7 +42,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   })
   try {
     const ports = options.defaultPorts
-      ? (Object.fromEntries(Object.entries(SERVICES).map(([name, s]) => [name, s.port])) as Record<ServiceName, number>)
+      ? (Object.fromEntries(Object.entries(SERVICES).map(([name, s]) => [name, s.port])) as Record<
+          ServiceName,
+          number
+        >)
       : undefined
     const stack = await launchStack({
       runtime: options.runtime,

@@ -6,7 +6,8 @@ import type { AppEnv } from '../shared/service.ts'
 export const DASHBOARD_ACTOR = 'dashboard'
 
 /** "dashboard", or "dashboard:<key name>" when an API key unlocked it. */
-export const actorOf = (c: Context<AppEnv>) => (c.var.actor ? `${DASHBOARD_ACTOR}:${c.var.actor}` : DASHBOARD_ACTOR)
+export const actorOf = (c: Context<AppEnv>) =>
+  c.var.actor ? `${DASHBOARD_ACTOR}:${c.var.actor}` : DASHBOARD_ACTOR
 
 /** htmx swaps the answer in; a plain form post is sent back to the page (303). */
 export const isHtmx = (c: Context<AppEnv>) => c.req.header('hx-request') === 'true'

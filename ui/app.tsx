@@ -7,24 +7,24 @@ import { type Context, Hono } from 'hono'
 import { AppError } from '../shared/errors.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
-import { FlashNotices } from './flash.ts'
 import { type Asset, assetUrl, loadAssets, serveAsset } from './assets.ts'
-import { type Chrome, Layout } from './layout/layout.tsx'
 import { Placeholder } from './components/placeholder.tsx'
+import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from './components/stopped.ts'
+import { FlashNotices } from './flash.ts'
+import { type Chrome, Layout } from './layout/layout.tsx'
+import { modelsDashboardRoutes } from './models/routes.tsx'
+import type { ModelsSource } from './models/source.ts'
 import { ConnectivityPage } from './pages/connectivity.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPage } from './pages/redaction.tsx'
 import { SearchPage } from './pages/search.tsx'
 import { SpeechPage } from './pages/speech.tsx'
-import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 import { chromeFor, page, sendHtml } from './respond.ts'
+import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 import { render, streamStatus } from './status-stream.tsx'
-import type { SwapSource } from './swap/source.ts'
-import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from './components/stopped.ts'
 import { overviewSwapData, swapDashboardRoutes } from './swap/routes.tsx'
-import { modelsDashboardRoutes } from './models/routes.tsx'
-import type { ModelsSource } from './models/source.ts'
+import type { SwapSource } from './swap/source.ts'
 
 export interface DashboardDeps {
   getStatus: GetStatus
@@ -89,7 +89,9 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
         const state = await swapForStops.state(bounded).catch(() => null)
         const switching = switchInProgress(state?.job)
         if (switching) return switching
-        return deliberateStop(await swapForStops.history(STOP_HISTORY, bounded, MODEL_CHANGES).catch(() => null))
+        return deliberateStop(
+          await swapForStops.history(STOP_HISTORY, bounded, MODEL_CHANGES).catch(() => null),
+        )
       }
     : undefined
 
@@ -130,13 +132,29 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     ] as const
     for (const [path, id, title] of unconnected) {
       const body = <p>The swap controller is not connected to this dashboard, so there is nothing to show.</p>
-      app.get(path, (c) => page(c, <Layout title={title} current={id} chrome={chromeFor(chrome, c)}><Placeholder title={title}>{body}</Placeholder></Layout>))
+      app.get(path, (c) =>
+        page(
+          c,
+          <Layout title={title} current={id} chrome={chromeFor(chrome, c)}>
+            <Placeholder title={title}>{body}</Placeholder>
+          </Layout>,
+        ),
+      )
     }
   }
   if (deps.models) app.route('/', modelsDashboardRoutes({ models: deps.models, chrome, logger: deps.logger }))
   else {
-    const body = <p>The swap controller is not connected to this dashboard, so there are no models to show.</p>
-    app.get('/ui/models', (c) => page(c, <Layout title="Models" current="models" chrome={chromeFor(chrome, c)}><Placeholder title="Models">{body}</Placeholder></Layout>))
+    const body = (
+      <p>The swap controller is not connected to this dashboard, so there are no models to show.</p>
+    )
+    app.get('/ui/models', (c) =>
+      page(
+        c,
+        <Layout title="Models" current="models" chrome={chromeFor(chrome, c)}>
+          <Placeholder title="Models">{body}</Placeholder>
+        </Layout>,
+      ),
+    )
   }
   for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
     app.get(path, (c) => page(c, <Page chrome={chromeFor(chrome, c)} />))
@@ -145,7 +163,13 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   app.get(FRAGMENT_PATH, async (c) => {
     const view = await currentView(c)
     const stopped = stopInfo ? await stopInfo(view, c.req.raw.signal) : null
-    const { summary, cards } = await render(view, { simulated: deps.simulated, now }, undefined, logOf(c), stopped)
+    const { summary, cards } = await render(
+      view,
+      { simulated: deps.simulated, now },
+      undefined,
+      logOf(c),
+      stopped,
+    )
     // Same ids and live-region semantics as the page, so a poller can swap it into `.live` as is.
     const liveAttrs = 'id="live-summary" aria-live="polite" aria-atomic="true"'
     return sendHtml(c, `<div ${liveAttrs}>${summary}</div><div id="status-cards">${cards}</div>`)

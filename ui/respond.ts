@@ -59,7 +59,10 @@ export function pageReader(fallback: Logger, source: string) {
     try {
       return await p
     } catch (err) {
-      ;(c.var.log ?? fallback).warn({ reason: (err as Error).message, what }, `dashboard: ${source} read failed`)
+      ;(c.var.log ?? fallback).warn(
+        { reason: (err as Error).message, what },
+        `dashboard: ${source} read failed`,
+      )
       return null
     }
   }

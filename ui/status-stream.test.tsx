@@ -47,7 +47,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 describe('status stream', () => {
   it('says a deliberate stop in neutral words, read from the swap-controller history', async () => {
     const fake = fakeSwapSource({
-      history: [{ ...sampleHistory()[0]!, action: 'swap.stop', outcome: 'ok', actor: 'alice', at: '2030-01-01T11:58:00.000Z' }],
+      history: [
+        {
+          ...sampleHistory()[0]!,
+          action: 'swap.stop',
+          outcome: 'ok',
+          actor: 'alice',
+          at: '2030-01-01T11:58:00.000Z',
+        },
+      ],
     })
     const down = withUpstream(sampleStatus(), 'vllm', { state: 'down', ready: false, model: null })
     const t = setup({ statusIntervalMs: 60_000, swap: fake.source })

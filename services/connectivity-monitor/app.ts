@@ -14,7 +14,11 @@ export interface MonitorDeps {
 }
 
 export function buildApp(deps: MonitorDeps): ServiceApp {
-  const readiness = createReadiness({ service: SERVICE_NAME, checks: [], simulated: deps.config.SIMULATED_CLUSTER })
+  const readiness = createReadiness({
+    service: SERVICE_NAME,
+    checks: [],
+    simulated: deps.config.SIMULATED_CLUSTER,
+  })
   return createService({
     name: SERVICE_NAME,
     description: 'Probes, passive outcome intake, outage log and uptime.',

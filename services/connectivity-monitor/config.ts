@@ -1,4 +1,4 @@
-import { baseConfig, env, loadConfig, type EnvSource } from '../../shared/config.ts'
+import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
 
 export const DEFAULT_PORT = 9105
 

@@ -31,7 +31,11 @@ async function stack(groups: Scope[] | null) {
   return { gw, calls }
 }
 const post = (url: string, headers: Record<string, string> = {}) =>
-  rawRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"recipe":"x"}' })
+  rawRequest(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: '{"recipe":"x"}',
+  })
 
 describe('API keys required for admin', () => {
   it('refuses a swap without a key: 401, {"detail"} body, a challenge, and nothing forwarded', async () => {
@@ -55,7 +59,10 @@ describe('API keys required for admin', () => {
 
   it('passes an admin key on, with the key name as X-Spark-Actor in place of the client one', async () => {
     const { gw, calls } = await stack(['admin'])
-    const ways: Array<Record<string, string>> = [{ 'x-api-key': ADMIN_KEY }, { cookie: `theme=dark; sc_key=${ADMIN_KEY}` }]
+    const ways: Array<Record<string, string>> = [
+      { 'x-api-key': ADMIN_KEY },
+      { cookie: `theme=dark; sc_key=${ADMIN_KEY}` },
+    ]
     for (const headers of ways) {
       const res = await post(`${gw.url}/api/swap/stop`, { ...headers, 'x-spark-actor': 'someone-else' })
       expect(res.status).toBe(200)
@@ -86,7 +93,7 @@ describe('API keys required for admin', () => {
 })
 
 describe('on-demand swaps through the open chat route', () => {
-  it('tells the swap-controller whether the key may load a model, and never takes the client\'s word', async () => {
+  it("tells the swap-controller whether the key may load a model, and never takes the client's word", async () => {
     const { gw } = await stack(['admin'])
     const mayswap = async (headers: Record<string, string>) => {
       const res = await post(`${gw.url}/v1/chat/completions`, { 'x-spark-may-swap': 'yes', ...headers })
@@ -121,7 +128,11 @@ describe('a dashboard action with a key', () => {
     const { fake, gw } = await dashboardBehindKeys()
     const res = await rawRequest(`${gw.url}/ui/actions/swap`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true', 'x-api-key': ADMIN_KEY },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'hx-request': 'true',
+        'x-api-key': ADMIN_KEY,
+      },
       body: 'recipe=llama-70b',
     })
     expect(res.status).toBe(200)
@@ -151,7 +162,9 @@ describe('a dashboard form posted without JavaScript and refused', () => {
     expect(htmx.status).toBe(401)
     expect(htmx.headers['content-type']).toContain('application/problem+json')
     expect(fake.calls.filter((c) => c.method === 'start')).toEqual([])
-    const page = await rawRequest(`${gw.url}/ui/swap?unlock=not-admin`, { headers: { cookie: `sc_key=${CHAT_KEY}` } })
+    const page = await rawRequest(`${gw.url}/ui/swap?unlock=not-admin`, {
+      headers: { cookie: `sc_key=${CHAT_KEY}` },
+    })
     expect(page.body).toContain('data-unlock="not-admin"')
     expect(page.body).toContain('lacks the admin scope')
   })
@@ -159,7 +172,11 @@ describe('a dashboard form posted without JavaScript and refused', () => {
 
 describe('the dashboard unlock form', () => {
   const form = (url: string, body: string, headers: Record<string, string> = {}) =>
-    rawRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body })
+    rawRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    })
 
   it('keeps a valid key in an HttpOnly SameSite cookie that then works as a credential', async () => {
     const { gw } = await stack(['admin'])
@@ -167,7 +184,9 @@ describe('the dashboard unlock form', () => {
     expect(res.status).toBe(303)
     expect(res.headers.location).toBe('/ui/swap')
     const cookie = String(res.headers['set-cookie'])
-    expect(cookie).toMatch(new RegExp(`^sc_key=${ADMIN_KEY}; Path=/; HttpOnly; SameSite=Strict; Max-Age=\\d+$`))
+    expect(cookie).toMatch(
+      new RegExp(`^sc_key=${ADMIN_KEY}; Path=/; HttpOnly; SameSite=Strict; Max-Age=\\d+$`),
+    )
     const swap = await post(`${gw.url}/api/swap`, { cookie: cookie.split(';')[0]! })
     expect(JSON.parse(swap.body).headers['x-spark-actor']).toBe('ops')
     const locked = await form(`${gw.url}/ui/lock`, '')
@@ -189,7 +208,14 @@ describe('the dashboard unlock form', () => {
   it('sends a next with control characters, spaces or a backslash home, never a 500 (form and refused key)', async () => {
     const { gw } = await stack(['admin'])
     const html = { accept: 'text/html' }
-    for (const next of ['%2F%0D%0Ax', '%2F%09%2Fevil.example', '%2F%0A%2Fevil.example', '%2F%5Cevil.example', '%2Fa%20b', '%2F%C3%A9']) {
+    for (const next of [
+      '%2F%0D%0Ax',
+      '%2F%09%2Fevil.example',
+      '%2F%0A%2Fevil.example',
+      '%2F%5Cevil.example',
+      '%2Fa%20b',
+      '%2F%C3%A9',
+    ]) {
       const ok = await form(`${gw.url}/ui/unlock`, `key=${ADMIN_KEY}&next=${next}`)
       expect(ok.status, next).toBe(303)
       expect(ok.headers.location, next).toBe('/')
@@ -212,7 +238,9 @@ describe('error styles of the other groups', () => {
     const scrub = await post(`${gw.url}/scrub`)
     expect(scrub.status).toBe(401)
     expect(JSON.parse(scrub.body).error).toBe('unauthorized')
-    expect((await post(`${gw.url}/v1/chat/completions`, { authorization: `Bearer ${CHAT_KEY}` })).status).toBe(200)
+    expect(
+      (await post(`${gw.url}/v1/chat/completions`, { authorization: `Bearer ${CHAT_KEY}` })).status,
+    ).toBe(200)
   })
 })
 

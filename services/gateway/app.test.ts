@@ -46,12 +46,15 @@ const swapDoc = {
 }
 const speechList = {
   object: 'list',
-  data: [{ id: 'parakeet-tdt', object: 'model', created: 1, owned_by: 'speech-proxy' }, {
-    id: 'af_heart',
-    object: 'model',
-    created: 1,
-    owned_by: 'kokoro',
-  }],
+  data: [
+    { id: 'parakeet-tdt', object: 'model', created: 1, owned_by: 'speech-proxy' },
+    {
+      id: 'af_heart',
+      object: 'model',
+      created: 1,
+      owned_by: 'kokoro',
+    },
+  ],
 }
 
 async function cluster(options: { disabled?: string[]; speechUp?: boolean } = {}) {
@@ -68,15 +71,21 @@ async function cluster(options: { disabled?: string[]; speechUp?: boolean } = {}
       { '/openapi.json': swapDoc },
     ),
   )
-  const speech = options.speechUp === false ? undefined : await track(
-    backend(
-      ready({
-        parakeet: up('stt', 'http://<spark-2-ip>:8000', 'parakeet-tdt'),
-        kokoro: up('tts', 'http://<spark-2-ip>:8880', 'kokoro'),
-      }, true),
-      { '/v1/models': speechList },
-    ),
-  )
+  const speech =
+    options.speechUp === false
+      ? undefined
+      : await track(
+          backend(
+            ready(
+              {
+                parakeet: up('stt', 'http://<spark-2-ip>:8000', 'parakeet-tdt'),
+                kokoro: up('tts', 'http://<spark-2-ip>:8880', 'kokoro'),
+              },
+              true,
+            ),
+            { '/v1/models': speechList },
+          ),
+        )
   const gw = await track(
     startGateway(
       { 'swap-controller': swap.url, 'speech-proxy': speech?.url },
@@ -106,14 +115,16 @@ describe('GET /api/status', () => {
       'redaction-gateway:down',
       'connectivity-monitor:down',
     ])
-    expect(body.nodes).toEqual([{
-      name: 'spark-1',
-      host: '<spark-1-ip>',
-      role: 'llm',
-      reachable: true,
-      state: 'up',
-      detail: 'Working.',
-    }])
+    expect(body.nodes).toEqual([
+      {
+        name: 'spark-1',
+        host: '<spark-1-ip>',
+        role: 'llm',
+        reachable: true,
+        state: 'up',
+        detail: 'Working.',
+      },
+    ])
     expect(Date.parse(body.checked_at)).not.toBeNaN()
   })
 })

@@ -13,8 +13,8 @@ import type { UpstreamProxy } from './adapters/upstream-proxy.ts'
 import type { GatewayConfig } from './config.ts'
 import { serviceDependency } from './domain/cluster-status.ts'
 import { isCrossSiteControlRequest } from './domain/csrf.ts'
-import { groupFor } from './domain/route-groups.ts'
 import type { OpenApiDoc } from './domain/openapi-merge.ts'
+import { groupFor } from './domain/route-groups.ts'
 import { mountDashboard } from './routes/dashboard.ts'
 import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
 import { createFrontDoor, createProxyPolicy, crossSiteRefused, type FrontDoor } from './routes/front-door.ts'
@@ -148,22 +148,24 @@ const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
 }
 
 /** The key check for the routes the gateway answers itself (the dashboard's actions). */
-const keyGuard = (auth: ApiKeyAuth): MiddlewareHandler<AppEnv> => async (c, next) => {
-  let actor: string | null
-  try {
-    actor = auth.check(groupFor(c.req.method, c.req.path, null), {
-      authorization: c.req.header('authorization') ?? null,
-      apiKey: c.req.header('x-api-key') ?? null,
-      cookie: c.req.header('cookie') ?? null,
-    })
-  } catch (err) {
-    const back = refusedFormRedirect(c, err)
-    if (back) return back
-    throw err
+const keyGuard =
+  (auth: ApiKeyAuth): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    let actor: string | null
+    try {
+      actor = auth.check(groupFor(c.req.method, c.req.path, null), {
+        authorization: c.req.header('authorization') ?? null,
+        apiKey: c.req.header('x-api-key') ?? null,
+        cookie: c.req.header('cookie') ?? null,
+      })
+    } catch (err) {
+      const back = refusedFormRedirect(c, err)
+      if (back) return back
+      throw err
+    }
+    if (actor !== null) c.set('actor', actor)
+    await next()
   }
-  if (actor !== null) c.set('actor', actor)
-  await next()
-}
 
 const DOC_INFO = {
   title: 'Spark Control API',

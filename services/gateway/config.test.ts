@@ -39,7 +39,7 @@ describe('gateway config', () => {
 
   it('names every bad key', () => {
     expect(() =>
-      loadGatewayConfig({ BIND_PORT: 'x', VECTOR_SEARCH_URL: 'ftp://nope', PROXY_TIMEOUT_MS: '5' })
+      loadGatewayConfig({ BIND_PORT: 'x', VECTOR_SEARCH_URL: 'ftp://nope', PROXY_TIMEOUT_MS: '5' }),
     ).toThrow(ConfigError)
     try {
       loadGatewayConfig({ BIND_PORT: 'x', VECTOR_SEARCH_URL: 'ftp://nope' })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { apiKeyConfig } from '../../shared/auth/config.ts'
-import { baseConfig, env, type EnvSource, loadConfig } from '../../shared/config.ts'
+import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
 import { BACKEND_SERVICES, defaultServiceUrl, SERVICES } from '../../shared/topology.ts'
 import type { BackendName } from './domain/route-table.ts'
 

@@ -5,7 +5,7 @@
  */
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type GatewayUnderTest, listen, type Listening, readBody, startGateway } from './testing/harness.ts'
+import { type GatewayUnderTest, type Listening, listen, readBody, startGateway } from './testing/harness.ts'
 
 /** mulberry32: tiny, seeded, good enough to pick test inputs. */
 function rng(seed: number) {
@@ -55,7 +55,7 @@ const SEGMENTS = [
   'constructor',
   '%2F',
   '?a=%zz&b',
-  '?' + 'q'.repeat(2000),
+  `?${'q'.repeat(2000)}`,
   '#frag',
 ]
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'FOO']
@@ -69,14 +69,14 @@ const HEADER_VALUES: Record<string, string[]> = {
     'text/event-stream',
     'x'.repeat(1000),
   ],
-  'x-forwarded-for': ['not-an-ip', '1.1.1.1, ' + '2.2.2.2, '.repeat(200)],
+  'x-forwarded-for': ['not-an-ip', `1.1.1.1, ${'2.2.2.2, '.repeat(200)}`],
   'x-forwarded-host': ['evil.example', ''],
   accept: ['*/*', 'text/html', 'application/json;q=abc'],
 }
 const BODIES = [
   '',
   '{',
-  '{"a":' + '['.repeat(5000),
+  `{"a":${'['.repeat(5000)}`,
   'null',
   '\u0000\u0001\u0002',
   'x'.repeat(100_000),
@@ -155,8 +155,8 @@ describe('fuzz', () => {
       ['POST /api/swap HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3', '0\r\n\r\n'],
       ['POST /v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: gzip, chunked', '0\r\n\r\n'],
       ['POST /v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked', '5\r\nhello\r\n0\r\n\r\n'],
-      ['GET /api/status HTTP/1.1\r\nX-Big: ' + 'h'.repeat(20_000), ''],
-      ['GET /' + 'a/'.repeat(4000) + ' HTTP/1.1', ''],
+      [`GET /api/status HTTP/1.1\r\nX-Big: ${'h'.repeat(20_000)}`, ''],
+      [`GET /${'a/'.repeat(4000)} HTTP/1.1`, ''],
       ['POST /api/swap HTTP/1.1\r\nOrigin: http://\u00e9vil.example\r\nContent-Length: 2', '{}'],
       ['DELETE /api/swap/lock HTTP/1.1\r\nOrigin: http://evil.example', ''],
       ['POST /api/audio/x HTTP/1.1\r\nContent-Length: 99999999999999999999', ''],

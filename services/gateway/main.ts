@@ -2,8 +2,8 @@ import { startService } from '../../shared/start.ts'
 import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
-import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
 import { createModelsSource } from './adapters/models-source.ts'
+import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
 import { createUpstreamProxy } from './adapters/upstream-proxy.ts'
 import { buildGateway, SERVICE_NAME } from './app.ts'
@@ -53,7 +53,13 @@ await startService({
     return {
       app,
       nodeHandler: config.PROXY_NODE_FAST_PATH ? nodeHandler : undefined,
-      onClose: [() => proxy.close(), () => reader.close(), () => swap.close(), () => models.close(), () => auth?.close()],
+      onClose: [
+        () => proxy.close(),
+        () => reader.close(),
+        () => swap.close(),
+        () => models.close(),
+        () => auth?.close(),
+      ],
     }
   },
 })

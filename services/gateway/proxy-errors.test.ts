@@ -61,9 +61,12 @@ describe('backend not running', () => {
     const calls: string[] = []
     const upstream = await track(echo(calls))
     const gw = await track(
-      startGateway({ 'redaction-gateway': upstream.url }, {
-        config: { DISABLED_SERVICES: ['redaction-gateway'] },
-      }),
+      startGateway(
+        { 'redaction-gateway': upstream.url },
+        {
+          config: { DISABLED_SERVICES: ['redaction-gateway'] },
+        },
+      ),
     )
     const res = await rawRequest(`${gw.url}/rehydrate`, { method: 'POST', body: '{}' })
     expect(res.status).toBe(503)

@@ -124,11 +124,13 @@ describe('CSRF guard on proxied routes', () => {
         .status,
     ).toBe(200)
     expect(
-      (await rawRequest(`${gw.url}/api/swap`, {
-        method: 'POST',
-        body: '{}',
-        headers: { referer: `${self}/ui/swap` },
-      })).status,
+      (
+        await rawRequest(`${gw.url}/api/swap`, {
+          method: 'POST',
+          body: '{}',
+          headers: { referer: `${self}/ui/swap` },
+        })
+      ).status,
     ).toBe(200)
     expect((await rawRequest(`${gw.url}/api/swap`, { method: 'POST', body: '{}' })).status).toBe(200)
     expect(calls).toHaveLength(3)

@@ -3,8 +3,8 @@
  * leaves must stop the backend's work.
  */
 import { Readable } from 'node:stream'
-import { describe, expect, it } from 'vitest'
 import { request } from 'undici'
+import { describe, expect, it } from 'vitest'
 import { listen, rawRequest, readBody, sleep, startGateway } from './testing/harness.ts'
 import { trackServers } from './testing/tracked.ts'
 
@@ -228,9 +228,12 @@ describe('streaming proxy', () => {
     )
     const broken: string[] = []
     const gw = await track(
-      startGateway({ 'speech-proxy': upstream.url }, {
-        onBrokenStream: (i) => broken.push(`${i.service} ${i.reason}`),
-      }),
+      startGateway(
+        { 'speech-proxy': upstream.url },
+        {
+          onBrokenStream: (i) => broken.push(`${i.service} ${i.reason}`),
+        },
+      ),
     )
     const res = await request(`${gw.url}/v1/audio/speech`, { method: 'POST', body: '{}' })
     let received = 0

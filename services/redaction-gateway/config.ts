@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { baseConfig, env, type EnvSource, loadConfig } from '../../shared/config.ts'
+import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
 import { SERVICES } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['redaction-gateway'].port

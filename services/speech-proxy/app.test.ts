@@ -28,7 +28,12 @@ async function serveFake(app: Hono) {
 }
 
 const LEGACY = { voices: ['af_heart', 'bm_george'] }
-const CURRENT = { voices: [{ id: 'af_heart', name: 'af_heart' }, { id: 'bm_george', name: 'bm_george' }] }
+const CURRENT = {
+  voices: [
+    { id: 'af_heart', name: 'af_heart' },
+    { id: 'bm_george', name: 'bm_george' },
+  ],
+}
 const EXPECTED_VOICES = [
   { id: 'af_heart', name: 'af_heart', language: 'en-US', gender: 'female' },
   { id: 'bm_george', name: 'bm_george', language: 'en-GB', gender: 'male' },
@@ -132,10 +137,12 @@ describe('GET /v1/models', () => {
     const slowUrl = await serveFake(kokoroFake(CURRENT, { delayMs: 5000 }))
     for (const kokoroUrl of [refused, slowUrl]) {
       const started = performance.now()
-      const res = await speechApp({ parakeetUrl: refused, kokoroUrl, voiceWaitMs: 200, dispatcher: pool }).app
-        .request(
-          '/v1/models',
-        )
+      const res = await speechApp({
+        parakeetUrl: refused,
+        kokoroUrl,
+        voiceWaitMs: 200,
+        dispatcher: pool,
+      }).app.request('/v1/models')
       expect(res.status).toBe(200)
       expect((await res.json()).data.map((m: { id: string }) => m.id)).toEqual([
         'nvidia/parakeet-tdt-0.6b-v3',
@@ -146,8 +153,12 @@ describe('GET /v1/models', () => {
 
   it('leaves out the models of disabled or unconfigured upstreams', async () => {
     const kokoroUrl = await serveFake(kokoroFake(LEGACY))
-    const res = await speechApp({ parakeetUrl: refused, kokoroUrl, disabled: 'parakeet', dispatcher: pool })
-      .app.request('/v1/models')
+    const res = await speechApp({
+      parakeetUrl: refused,
+      kokoroUrl,
+      disabled: 'parakeet',
+      dispatcher: pool,
+    }).app.request('/v1/models')
     expect((await res.json()).data.map((m: { id: string }) => m.id)).toEqual(['af_heart', 'bm_george'])
     const none = await speechApp({ dispatcher: pool }).app.request('/v1/models')
     expect(await none.json()).toEqual({ object: 'list', data: [] })

@@ -14,15 +14,16 @@ const problemsOf = (source: Record<string, string>) => {
 
 describe('speech-proxy config', () => {
   it('uses defaults for an empty or blank environment, with upstreams not configured', () => {
-    for (
-      const source of [{}, {
+    for (const source of [
+      {},
+      {
         PORT: '',
         PARAKEET_URL: ' ',
         SPARK2_HOST: '',
         AUDIO_BODY_LIMIT_BYTES: '',
         DISABLED_SERVICES: '',
-      }]
-    ) {
+      },
+    ]) {
       const config = loadSpeechConfig(source)
       expect(config.PORT).toBe(DEFAULT_PORT)
       expect(DEFAULT_PORT).toBe(9102)

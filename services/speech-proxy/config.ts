@@ -1,4 +1,4 @@
-import { baseConfig, env, type EnvSource, loadConfig, resolveUpstreamUrl } from '../../shared/config.ts'
+import { baseConfig, type EnvSource, env, loadConfig, resolveUpstreamUrl } from '../../shared/config.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['speech-proxy'].port

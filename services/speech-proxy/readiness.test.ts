@@ -21,9 +21,8 @@ function parakeetFake(healthDelayMs = 0) {
     await sleep(healthDelayMs, stopSlow.signal)
     return c.json({ status: 'ok' })
   })
-  app.get(
-    '/v1/models',
-    (c) => c.json({ object: 'list', data: [{ id: 'nvidia/parakeet-tdt-0.6b-v3-spark' }] }),
+  app.get('/v1/models', (c) =>
+    c.json({ object: 'list', data: [{ id: 'nvidia/parakeet-tdt-0.6b-v3-spark' }] }),
   )
   return app
 }

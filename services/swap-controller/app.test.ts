@@ -5,7 +5,7 @@ import { createVllmClient } from './adapters/vllm-client.ts'
 import { buildApp } from './app.ts'
 import { loadSwapControllerConfig } from './config.ts'
 import { buildInventory } from './domain/inventory.ts'
-import { FakeSshNode, FakeSshNodes, healthySpark, startFakeVllm, type FakeVllm } from './testing/fakes.ts'
+import { FakeSshNode, FakeSshNodes, type FakeVllm, healthySpark, startFakeVllm } from './testing/fakes.ts'
 
 let vllm: FakeVllm
 
@@ -28,9 +28,18 @@ function setup(env: Record<string, string> = {}, scripts: Record<string, FakeSsh
   })
   const inventory = buildInventory(config)
   const ssh = new FakeSshNodes()
-  for (const node of inventory.nodes.filter((n) => n.user)) ssh.add(new FakeSshNode(node.name, scripts[node.name] ?? healthySpark))
+  for (const node of inventory.nodes.filter((n) => n.user))
+    ssh.add(new FakeSshNode(node.name, scripts[node.name] ?? healthySpark))
   const client = createVllmClient({ baseUrl: inventory.vllm.baseUrl, timeoutMs: 1000 })
-  const app = buildApp({ config, inventory, ssh, vllm: client, logger: silentLogger(), readinessCacheMs: 0, nodeCacheMs: 200 })
+  const app = buildApp({
+    config,
+    inventory,
+    ssh,
+    vllm: client,
+    logger: silentLogger(),
+    readinessCacheMs: 0,
+    nodeCacheMs: 200,
+  })
   return { app, ssh, inventory }
 }
 
@@ -50,7 +59,10 @@ describe('readiness', () => {
       state: 'up',
       info: { kind: 'node', name: 'spark-1', host: '192.0.2.10', role: 'head' },
     })
-    expect(body.dependencies['node:spark-2']).toMatchObject({ state: 'not_configured', info: { name: 'spark-2', role: 'worker' } })
+    expect(body.dependencies['node:spark-2']).toMatchObject({
+      state: 'not_configured',
+      info: { name: 'spark-2', role: 'worker' },
+    })
   })
 
   it('checks nodes with a cheap `true` that does not wrap a remote deadline', async () => {
@@ -79,7 +91,8 @@ describe('readiness', () => {
   })
 
   it('says down with the SSH reason when a node does not answer', async () => {
-    const unreachable = () => new SshError('unavailable', 'spark-1', 'not connected (ECONNREFUSED)', { retryAfterS: 4 })
+    const unreachable = () =>
+      new SshError('unavailable', 'spark-1', 'not connected (ECONNREFUSED)', { retryAfterS: 4 })
     const body = await ready(setup({}, { 'spark-1': unreachable }).app)
     expect(body.status).toBe('degraded')
     expect(body.dependencies['node:spark-1'].state).toBe('down')
@@ -111,7 +124,14 @@ describe('GET /api/swap-controller/nodes', () => {
         role: 'head',
         ssh: { state: 'connected', since: '2026-01-01T00:00:00.000Z', last_error: null },
         memory: { total_bytes: 127601952 * 1024, available_bytes: 31250616 * 1024 },
-        gpu: { utilization_pct: 96, temperature_c: 71, power_w: 48.27, sm_clock_mhz: 2405, memory_used_mib: null, memory_total_mib: null },
+        gpu: {
+          utilization_pct: 96,
+          temperature_c: 71,
+          power_w: 48.27,
+          sm_clock_mhz: 2405,
+          memory_used_mib: null,
+          memory_total_mib: null,
+        },
         vllm_container: { name: 'vllm_node', state: 'running', status: 'Up 2 hours', running: true },
         errors: [],
       },
@@ -133,8 +153,11 @@ describe('GET /api/swap-controller/nodes', () => {
   })
 
   it('reports a failing probe in errors and keeps the rest', async () => {
-    const noGpu: FakeSshNode['script'] = (argv) => (argv.includes('nvidia-smi') ? { code: 127, stderr: 'secret-ish output' } : healthySpark(argv))
-    const body = await (await setup({}, { 'spark-1': noGpu }).app.request('/api/swap-controller/nodes/spark-1')).json()
+    const noGpu: FakeSshNode['script'] = (argv) =>
+      argv.includes('nvidia-smi') ? { code: 127, stderr: 'secret-ish output' } : healthySpark(argv)
+    const body = await (
+      await setup({}, { 'spark-1': noGpu }).app.request('/api/swap-controller/nodes/spark-1')
+    ).json()
     expect(body.gpu).toBeNull()
     expect(body.memory).not.toBeNull()
     expect(body.errors).toEqual([{ probe: 'gpu', message: expect.stringContaining('not installed') }])
@@ -166,6 +189,8 @@ describe('GET /api/swap-controller/nodes', () => {
 
   it('publishes the routes in the OpenAPI document', async () => {
     const doc = await (await setup().app.request('/openapi.json')).json()
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/swap-controller/nodes', '/api/swap-controller/nodes/{name}']))
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/swap-controller/nodes', '/api/swap-controller/nodes/{name}']),
+    )
   })
 })

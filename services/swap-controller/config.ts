@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path'
 import { z } from 'zod'
-import { baseConfig, blankIsUnset, env, hostSchema, loadConfig, type EnvSource } from '../../shared/config.ts'
+import { baseConfig, blankIsUnset, type EnvSource, env, hostSchema, loadConfig } from '../../shared/config.ts'
 import { absolutePathProblem } from '../../shared/ssh/quote.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
@@ -30,15 +30,24 @@ export const nodeEntrySchema = z
 
 export type NodeEntry = z.infer<typeof nodeEntrySchema>
 
-const nodesSchema = z.array(nodeEntrySchema).min(1, 'must list at least one node').superRefine((nodes, ctx) => {
-  const seen = new Set<string>()
-  nodes.forEach((n, i) => {
-    if (seen.has(n.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate node name ${n.name}` })
-    seen.add(n.name)
+const nodesSchema = z
+  .array(nodeEntrySchema)
+  .min(1, 'must list at least one node')
+  .superRefine((nodes, ctx) => {
+    const seen = new Set<string>()
+    nodes.forEach((n, i) => {
+      if (seen.has(n.name))
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate node name ${n.name}` })
+      seen.add(n.name)
+    })
+    const heads = nodes.filter((n) => n.role === 'head').length
+    if (heads !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `needs exactly one node with role "head" (found ${heads})`,
+      })
   })
-  const heads = nodes.filter((n) => n.role === 'head').length
-  if (heads !== 1) ctx.addIssue({ code: 'custom', path: [], message: `needs exactly one node with role "head" (found ${heads})` })
-})
 
 const jsonNodes = () =>
   z.preprocess((value, ctx) => {
@@ -61,7 +70,8 @@ const homePath = (fallback: string) =>
       .default(fallback)
       .superRefine((v, ctx) => {
         const problem = absolutePathProblem(v.startsWith('~/') ? `/home/user/${v.slice(2)}` : v)
-        if (problem) ctx.addIssue({ code: 'custom', message: `must be ~/<dir> or an absolute path: ${problem}` })
+        if (problem)
+          ctx.addIssue({ code: 'custom', message: `must be ~/<dir> or an absolute path: ${problem}` })
       }),
   )
 
@@ -84,7 +94,10 @@ export const configShape = {
   /** Where vLLM answers; default the head node's host. */
   VLLM_HOST: optional(hostSchema()),
   VLLM_PORT: env.int(UPSTREAMS.vllm.port, 1, 65535),
-  VLLM_CONTAINER: z.preprocess(blankIsUnset, z.string().trim().regex(NAME, 'must be a container name').default('vllm_node')),
+  VLLM_CONTAINER: z.preprocess(
+    blankIsUnset,
+    z.string().trim().regex(NAME, 'must be a container name').default('vllm_node'),
+  ),
   /** eugr/spark-vllm-docker checkout on the Sparks. */
   SPARK_VLLM_DOCKER_DIR: homePath('~/spark-vllm-docker'),
   RECIPES_DIR: env.string('./recipes'),

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeys, startFakeSshd, type FakeSshd } from '../../tests/ssh/fake-sshd.ts'
-import { startFakeVllm, type FakeVllm } from './testing/fakes.ts'
+import { type FakeSshd, generateKeys, startFakeSshd } from '../../tests/ssh/fake-sshd.ts'
+import { type FakeVllm, startFakeVllm } from './testing/fakes.ts'
 
 let dir: string
 let sshd: FakeSshd
@@ -48,7 +48,16 @@ afterAll(async () => {
 const DENO = join(process.cwd(), 'node_modules', '.bin', 'deno')
 const RUNTIMES: Record<string, string[]> = {
   node: [process.execPath, '--import', 'tsx', 'services/swap-controller/main.ts'],
-  deno: [DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', 'services/swap-controller/main.ts'],
+  deno: [
+    DENO,
+    'run',
+    '--allow-net',
+    '--allow-env',
+    '--allow-read',
+    '--allow-write',
+    '--allow-sys',
+    'services/swap-controller/main.ts',
+  ],
 }
 
 async function runMain(runtime: string) {
@@ -82,7 +91,10 @@ describe.each(Object.keys(RUNTIMES))('main.ts on %s', (runtime) => {
       const ready = await (await fetch(`http://127.0.0.1:${port}/ready`)).json()
       expect(ready.status).toBe('ready')
       expect(ready.dependencies.vllm).toMatchObject({ state: 'up', info: { model: 'served-model' } })
-      expect(ready.dependencies['node:spark-1']).toMatchObject({ state: 'up', info: { host: '127.0.0.1', role: 'head' } })
+      expect(ready.dependencies['node:spark-1']).toMatchObject({
+        state: 'up',
+        info: { host: '127.0.0.1', role: 'head' },
+      })
     } finally {
       child.kill('SIGTERM')
     }

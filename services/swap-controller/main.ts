@@ -1,27 +1,27 @@
 import { createPool } from '../../shared/http-client.ts'
 import { createSshPool } from '../../shared/ssh/pool.ts'
 import { startService } from '../../shared/start.ts'
-import { openSwapStore } from './adapters/store/store.ts'
-import { createRecipeDir } from './adapters/recipe-dir.ts'
+import { createClusterDriver } from './adapters/cluster-driver.ts'
+import { earlierCatalogFiles, earlierFiles } from './adapters/earlier-catalog-files.ts'
 import { createLogTail } from './adapters/log-tail.ts'
+import { createModelDisk } from './adapters/model-disk.ts'
+import { createRecipeDir } from './adapters/recipe-dir.ts'
+import { openSwapStore } from './adapters/store/store.ts'
 import { createTelemetryPoller } from './adapters/telemetry-poller.ts'
 import { createVllmClient } from './adapters/vllm-client.ts'
-import { createVllmProxy } from './adapters/vllm-proxy.ts'
-import { createInflight } from './domain/chat/inflight.ts'
 import { createVllmMetricsClient } from './adapters/vllm-metrics-client.ts'
+import { createVllmProxy } from './adapters/vllm-proxy.ts'
 import { createWebhookSender } from './adapters/webhook-sender.ts'
-import { createClusterDriver } from './adapters/cluster-driver.ts'
-import { createSwapEngine } from './domain/swap/engine.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadSwapControllerConfig, sshKeyPath } from './config.ts'
+import { GB10_NODE_MEMORY_BYTES } from './domain/catalog/memory.ts'
+import { createInflight } from './domain/chat/inflight.ts'
 import { createCoordination } from './domain/coordination/service.ts'
 import { buildInventory, sshTargets } from './domain/inventory.ts'
-import { createModelDisk } from './adapters/model-disk.ts'
 import { createDownloads } from './domain/models/downloads.ts'
 import { withEarlierCards } from './domain/models/earlier-catalog.ts'
-import { earlierCatalogFiles, earlierFiles } from './adapters/earlier-catalog-files.ts'
 import { createModelService } from './domain/models/service.ts'
-import { GB10_NODE_MEMORY_BYTES } from './domain/catalog/memory.ts'
+import { createSwapEngine } from './domain/swap/engine.ts'
 
 await startService({
   name: SERVICE_NAME,
@@ -42,7 +42,9 @@ await startService({
       inventory,
       ssh,
       cacheDir: config.MODEL_CACHE_DIR,
-      vllm: config.DISABLED_SERVICES.includes('vllm') ? null : createVllmMetricsClient({ baseUrl: inventory.vllm.baseUrl, dispatcher }),
+      vllm: config.DISABLED_SERVICES.includes('vllm')
+        ? null
+        : createVllmMetricsClient({ baseUrl: inventory.vllm.baseUrl, dispatcher }),
       intervalMs: config.TELEMETRY_INTERVAL_MS,
       historySize: config.TELEMETRY_HISTORY,
       logger: kit.logger.child({ component: 'telemetry' }),
@@ -54,7 +56,10 @@ await startService({
       replayLines: config.LOG_REPLAY_LINES,
       logger: kit.logger.child({ component: 'logs' }),
     })
-    const store = await openSwapStore({ dataDir: config.DATA_DIR, limits: { auditRows: config.AUDIT_MAX_ROWS } })
+    const store = await openSwapStore({
+      dataDir: config.DATA_DIR,
+      limits: { auditRows: config.AUDIT_MAX_ROWS },
+    })
     const webhook = config.SWAP_WEBHOOK_URL
       ? createWebhookSender({
           url: config.SWAP_WEBHOOK_URL,
@@ -97,7 +102,8 @@ await startService({
       fitPolicy: config.SWAP_FIT_POLICY,
       drain: async (signal) => {
         const { drained, left } = await inflight.drain(config.CHAT_DRAIN_TIMEOUT_MS, signal)
-        if (!drained && !signal.aborted) kit.logger.warn({ left }, 'model stops with chat generations still running')
+        if (!drained && !signal.aborted)
+          kit.logger.warn({ left }, 'model stops with chat generations still running')
       },
     })
     const modelDisk = createModelDisk({
@@ -115,7 +121,8 @@ await startService({
       timeoutMs: config.MODEL_DOWNLOAD_TIMEOUT_S * 1000,
       maxActive: config.MODEL_DOWNLOADS_MAX,
       journal: store.downloads,
-      onJournalError: (err) => kit.logger.warn({ reason: (err as Error).message }, 'download journal could not be written or read'),
+      onJournalError: (err) =>
+        kit.logger.warn({ reason: (err as Error).message }, 'download journal could not be written or read'),
     })
     const models = createModelService({
       recipes,
@@ -126,7 +133,15 @@ await startService({
       loadedModels: (signal) => vllm.listModels(signal),
       swapState: () => {
         const job = swap.state()
-        return job && { running: job.outcome === 'running', recipe: job.recipe, model: job.model, from_model: job.from_model, outcome: job.outcome }
+        return (
+          job && {
+            running: job.outcome === 'running',
+            recipe: job.recipe,
+            model: job.model,
+            from_model: job.from_model,
+            outcome: job.outcome,
+          }
+        )
       },
       holdSwaps: (reason) => swap.holdSwaps(reason),
       audit: (entry) => coordination.recordAudit(entry),
@@ -159,7 +174,11 @@ await startService({
       swap,
       models,
       chat: {
-        proxy: createVllmProxy({ baseUrl: inventory.vllm.baseUrl, dispatcher: chatDispatcher, timeoutMs: config.CHAT_TIMEOUT_MS }),
+        proxy: createVllmProxy({
+          baseUrl: inventory.vllm.baseUrl,
+          dispatcher: chatDispatcher,
+          timeoutMs: config.CHAT_TIMEOUT_MS,
+        }),
         inflight,
         waitDuringSwapMs: config.CHAT_WAIT_DURING_SWAP_MS,
       },

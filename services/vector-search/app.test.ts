@@ -1,14 +1,14 @@
-import { Hono } from 'hono'
 import { PassThrough } from 'node:stream'
+import { Hono } from 'hono'
 import type { Dispatcher } from 'undici'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createPool } from '../../shared/http-client.ts'
 import { createLogger, type Logger, silentLogger } from '../../shared/logger.ts'
 import type { ReadyReport } from '../../shared/readiness.ts'
+import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp } from './app.ts'
 import { loadVectorConfig } from './config.ts'
-import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
 
 const pool = createPool({ connectTimeoutMs: 1000 })
 const fakes: FakeUpstream[] = []

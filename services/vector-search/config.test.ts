@@ -5,9 +5,10 @@ import { DEFAULT_PORT, loadVectorConfig } from './config.ts'
 
 describe('vector-search config', () => {
   it('uses defaults for blank values: nothing configured, Qdrant left to the embedded store', () => {
-    for (
-      const source of [{}, { EMBED_URL: '', QDRANT_URL: ' ', QDRANT_API_KEY: '', SPARK2_HOST: '', PORT: '' }]
-    ) {
+    for (const source of [
+      {},
+      { EMBED_URL: '', QDRANT_URL: ' ', QDRANT_API_KEY: '', SPARK2_HOST: '', PORT: '' },
+    ]) {
       const config = loadVectorConfig(source)
       expect(config.PORT).toBe(DEFAULT_PORT)
       expect(DEFAULT_PORT).toBe(9103)

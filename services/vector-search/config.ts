@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { baseConfig, blankIsUnset, env, type EnvSource, loadConfig, resolveUpstreamUrl } from '../../shared/config.ts'
+import {
+  baseConfig,
+  blankIsUnset,
+  type EnvSource,
+  env,
+  loadConfig,
+  resolveUpstreamUrl,
+} from '../../shared/config.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['vector-search'].port

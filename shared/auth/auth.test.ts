@@ -2,13 +2,20 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { AppError } from '../errors.ts'
 import { loadConfig } from '../config.ts'
+import type { AppError } from '../errors.ts'
 import { apiKeyConfig } from './config.ts'
 import { cookieValue, presentedKey } from './credentials.ts'
 import { createApiKeyAuth } from './guard.ts'
-import { generateKey, hashHint, hashKey, matchKey, digestOf } from './keys.ts'
-import { type ApiKeyRecord, keysFilePath, memoryKeyStore, openFileKeyStore, readKeyFile, writeKeyFile } from './store.ts'
+import { digestOf, generateKey, hashHint, hashKey, matchKey } from './keys.ts'
+import {
+  type ApiKeyRecord,
+  keysFilePath,
+  memoryKeyStore,
+  openFileKeyStore,
+  readKeyFile,
+  writeKeyFile,
+} from './store.ts'
 
 const record = (name: string, key: string, scopes: ApiKeyRecord['scopes']): ApiKeyRecord => ({
   name,
@@ -92,9 +99,14 @@ describe('the key check', () => {
 describe('configuration', () => {
   it('defaults to no group, takes a list or "all", and names a wrong group', () => {
     expect(loadConfig(apiKeyConfig(), {}).API_KEY_GROUPS).toEqual([])
-    expect(loadConfig(apiKeyConfig(), { API_KEY_GROUPS: ' Admin, chat,admin' }).API_KEY_GROUPS).toEqual(['admin', 'chat'])
+    expect(loadConfig(apiKeyConfig(), { API_KEY_GROUPS: ' Admin, chat,admin' }).API_KEY_GROUPS).toEqual([
+      'admin',
+      'chat',
+    ])
     expect(loadConfig(apiKeyConfig(), { API_KEY_GROUPS: 'all' }).API_KEY_GROUPS).toHaveLength(5)
-    expect(() => loadConfig(apiKeyConfig(), { API_KEY_GROUPS: 'admin,root' })).toThrow(/API_KEY_GROUPS: unknown group root/)
+    expect(() => loadConfig(apiKeyConfig(), { API_KEY_GROUPS: 'admin,root' })).toThrow(
+      /API_KEY_GROUPS: unknown group root/,
+    )
     expect(keysFilePath({ DATA_DIR: '/d' })).toBe('/d/api-keys.json')
     expect(keysFilePath({ DATA_DIR: '/d', API_KEYS_FILE: '/k.json' })).toBe('/k.json')
   })

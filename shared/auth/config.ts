@@ -12,11 +12,17 @@ const groupList = z.preprocess(
     .string()
     .default('')
     .transform((s, ctx): Scope[] => {
-      const names = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)
+      const names = s
+        .split(',')
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean)
       if (names.includes('all')) return [...SCOPES]
       const bad = names.filter((n) => !(SCOPES as readonly string[]).includes(n))
       if (bad.length) {
-        ctx.addIssue({ code: 'custom', message: `unknown group ${bad.join(', ')}; expected ${SCOPES.join(', ')} or all` })
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown group ${bad.join(', ')}; expected ${SCOPES.join(', ')} or all`,
+        })
         return z.NEVER
       }
       return [...new Set(names)] as Scope[]

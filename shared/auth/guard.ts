@@ -41,13 +41,21 @@ export function createApiKeyAuth(options: { groups: Iterable<Scope>; store: KeyS
       const who = store.lookup(key)
       if (who === null) {
         // A wrong key on an open route is ignored, as it was before keys existed.
-        if (needed) throw unauthorized(group, 'The API key is not valid (unknown or revoked)', 'invalid_token')
+        if (needed)
+          throw unauthorized(group, 'The API key is not valid (unknown or revoked)', 'invalid_token')
         return null
       }
       if (needed && !who.scopes.has(group)) {
-        throw new AppError(403, 'insufficient_scope', `The API key "${who.name}" does not have the ${group} scope.`, {
-          headers: { 'WWW-Authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${group}"` },
-        })
+        throw new AppError(
+          403,
+          'insufficient_scope',
+          `The API key "${who.name}" does not have the ${group} scope.`,
+          {
+            headers: {
+              'WWW-Authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${group}"`,
+            },
+          },
+        )
       }
       return who.name
     },

@@ -23,7 +23,8 @@ export type ApiKeyRecord = z.infer<typeof recordSchema>
 const fileSchema = z.array(recordSchema).superRefine((list, ctx) => {
   const seen = new Set<string>()
   for (const [i, r] of list.entries()) {
-    if (seen.has(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name ${r.name}` })
+    if (seen.has(r.name))
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name ${r.name}` })
     seen.add(r.name)
   }
 })
@@ -164,5 +165,8 @@ export async function openFileKeyStore(options: FileKeyStoreOptions): Promise<Ke
 
 /** Modification time, size and inode: a rename-over in the same millisecond still counts as a change. */
 async function versionOf(path: string): Promise<string> {
-  return stat(path).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => 'missing')
+  return stat(path).then(
+    (s) => `${s.mtimeMs}:${s.size}:${s.ino}`,
+    () => 'missing',
+  )
 }

@@ -11,7 +11,10 @@ export interface BackoffOptions {
 }
 
 /** Delay before attempt number `failures + 1`, given `failures` consecutive failures (≥ 1). */
-export function backoffDelay(failures: number, { baseMs, maxMs, random = Math.random }: BackoffOptions): number {
+export function backoffDelay(
+  failures: number,
+  { baseMs, maxMs, random = Math.random }: BackoffOptions,
+): number {
   const exponent = Math.min(Math.max(failures - 1, 0), 30)
   const ceiling = Math.min(maxMs, baseMs * 2 ** exponent)
   return Math.round(ceiling / 2 + random() * (ceiling / 2))

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeys, startFakeSshd, type FakeSshd } from '../../tests/ssh/fake-sshd.ts'
+import { type FakeSshd, generateKeys, startFakeSshd } from '../../tests/ssh/fake-sshd.ts'
 import { createLogger } from '../logger.ts'
 import { SshError } from './errors.ts'
 import { formatKnownHostLine } from './known-hosts.ts'
@@ -78,11 +78,16 @@ describe('SshNodeClient against an in-process ssh2 server', () => {
     expect(sshd.deadlines.at(-1)).toBe('31.000s')
     const fail = await node.exec(['fail', '3'])
     expect(fail).toMatchObject({ code: 3, stderr: 'something failed\n' })
-    expect((await node.exec(['cat'], { stdin: 'piped input', remoteDeadline: false })).stdout).toBe('piped input')
+    expect((await node.exec(['cat'], { stdin: 'piped input', remoteDeadline: false })).stdout).toBe(
+      'piped input',
+    )
     expect(sshd.deadlines.at(-1)).toBeNull()
     expect(sshd.connections - before).toBe(1)
     expect(node.state()).toMatchObject({ state: 'connected', lastError: null, failures: 0 })
-    await expect(node.exec(['echo-args', 'a\0b'])).rejects.toMatchObject({ status: 422, issues: [{ field: 'argv.1' }] })
+    await expect(node.exec(['echo-args', 'a\0b'])).rejects.toMatchObject({
+      status: 422,
+      issues: [{ field: 'argv.1' }],
+    })
   })
 
   it('reports a refused key as auth_failed without retrying in a hot loop', async () => {
@@ -207,13 +212,19 @@ describe('SshNodeClient against an in-process ssh2 server', () => {
 
     const other = generateKeys()
     const changed = join(dir, 'known_hosts_changed')
-    const line = formatKnownHostLine('127.0.0.1', sshd.port, Buffer.from(other.public.split(' ')[1]!, 'base64'))
+    const line = formatKnownHostLine(
+      '127.0.0.1',
+      sshd.port,
+      Buffer.from(other.public.split(' ')[1]!, 'base64'),
+    )
     await writeFile(changed, `${line}\n`)
     const mismatch = await rejection(pool({ knownHostsPath: changed }).exec(['true']))
     expect(mismatch.kind).toBe('host_key_mismatch')
     expect(sshd.execs.length).toBeGreaterThan(0)
 
-    const strict = await rejection(pool({ knownHostsPath: join(dir, 'empty_known_hosts'), strictHostKeys: true }).exec(['true']))
+    const strict = await rejection(
+      pool({ knownHostsPath: join(dir, 'empty_known_hosts'), strictHostKeys: true }).exec(['true']),
+    )
     expect(strict.kind).toBe('host_key_unknown')
     expect(strict.message).toMatch(/SHA256:/)
   })

@@ -13,16 +13,16 @@
  */
 import { Buffer } from 'node:buffer'
 import type { Client, ClientChannel } from 'ssh2'
+import { abortable, sleep, unref, withBudget } from '../abort.ts'
 import type { Logger } from '../logger.ts'
 import { backoffDelay } from './backoff.ts'
-import { createLineSplitter, runChannel, type ChannelExit } from './channel.ts'
+import { type ChannelExit, createLineSplitter, runChannel } from './channel.ts'
 import { openConnection } from './connect.ts'
+import { REMOTE_GRACE_MS, SSH_DEFAULTS, withRemoteDeadline } from './defaults.ts'
 import { NEEDS_OPERATOR, SshError, type SshErrorKind } from './errors.ts'
 import type { HostKeyStore } from './known-hosts.ts'
 import { createLimiter, type Limiter } from './limiter.ts'
 import { buildCommand } from './quote.ts'
-import { REMOTE_GRACE_MS, SSH_DEFAULTS, withRemoteDeadline } from './defaults.ts'
-import { abortable, sleep, unref, withBudget } from '../abort.ts'
 import type {
   ExecOptions,
   ExecResult,
@@ -95,14 +95,16 @@ export class SshNodeClient implements SshNode {
         : this.#error('timeout', `${argv[0]} did not finish within ${timeoutMs} ms`)
     const started = performance.now()
     const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], bytes: 0 }
-    const log = (fields: object) => this.#o.logger.debug({ node: this.name, cmd: argv[0], ms: elapsed(started), ...fields }, 'ssh exec')
+    const log = (fields: object) =>
+      this.#o.logger.debug({ node: this.name, cmd: argv[0], ms: elapsed(started), ...fields }, 'ssh exec')
     const exit = await this.#withChannel(command, signal, Date.now() + timeoutMs, reason, (channel) =>
       runChannel(channel, {
         signal,
         stdin: options.stdin,
         abortReason: reason,
         lostReason: () => this.#error('connection_lost', `the connection dropped while ${argv[0]} ran`),
-        stopReason: () => this.#error('output_limit', `${argv[0]} wrote more than ${maxOutput} bytes and was killed`),
+        stopReason: () =>
+          this.#error('output_limit', `${argv[0]} wrote more than ${maxOutput} bytes and was killed`),
         onData: (stream, chunk) => {
           out.bytes += chunk.length
           if (out.bytes > maxOutput) return false
@@ -126,12 +128,22 @@ export class SshNodeClient implements SshNode {
     const maxLine = options.maxLineBytes ?? 64 * 1024
     const started = performance.now()
     const split = {
-      stdout: createLineSplitter(maxLine, (line, cut) => options.onLine(line, 'stdout', cut), options.carriageReturnEndsLine),
-      stderr: createLineSplitter(maxLine, (line, cut) => options.onLine(line, 'stderr', cut), options.carriageReturnEndsLine),
+      stdout: createLineSplitter(
+        maxLine,
+        (line, cut) => options.onLine(line, 'stdout', cut),
+        options.carriageReturnEndsLine,
+      ),
+      stderr: createLineSplitter(
+        maxLine,
+        (line, cut) => options.onLine(line, 'stderr', cut),
+        options.carriageReturnEndsLine,
+      ),
     }
     const stopped = this.#error('aborted', `${argv[0]} stream was stopped`)
     const openReason = () =>
-      options.signal.aborted ? stopped : this.#error('timeout', `no channel for ${argv[0]} within ${openTimeoutMs} ms`)
+      options.signal.aborted
+        ? stopped
+        : this.#error('timeout', `no channel for ${argv[0]} within ${openTimeoutMs} ms`)
     let exit: ChannelExit = { code: null, signal: null }
     try {
       const openSignal = withBudget(options.signal, openTimeoutMs)
@@ -140,7 +152,8 @@ export class SshNodeClient implements SshNode {
           signal: options.signal,
           abortReason: () => stopped,
           stopReason: () => stopped,
-          lostReason: () => this.#error('connection_lost', `the connection dropped during the ${argv[0]} stream`),
+          lostReason: () =>
+            this.#error('connection_lost', `the connection dropped during the ${argv[0]} stream`),
           onData: (stream, chunk) => {
             split[stream].push(chunk)
             return true
@@ -154,7 +167,10 @@ export class SshNodeClient implements SshNode {
       split.stderr.end()
     }
     const durationMs = elapsed(started)
-    this.#o.logger.debug({ node: this.name, cmd: argv[0], ms: durationMs, code: exit.code }, 'ssh stream ended')
+    this.#o.logger.debug(
+      { node: this.name, cmd: argv[0], ms: durationMs, code: exit.code },
+      'ssh stream ended',
+    )
     return { ...exit, aborted: options.signal.aborted, durationMs }
   }
 
@@ -236,7 +252,11 @@ export class SshNodeClient implements SshNode {
         const hopeless = wait > 0 && this.#lastKind !== null && NEEDS_OPERATOR.has(this.#lastKind)
         if (hopeless) throw this.#error(this.#lastKind!, this.#lastError ?? 'down')
         if (wait > deadline - Date.now())
-          throw this.#error('unavailable', `not connected (${this.#lastError ?? 'down'})`, Math.ceil(wait / 1000))
+          throw this.#error(
+            'unavailable',
+            `not connected (${this.#lastError ?? 'down'})`,
+            Math.ceil(wait / 1000),
+          )
         if (wait > 0) {
           await sleep(wait, signal, reason)
           continue
@@ -308,7 +328,10 @@ export class SshNodeClient implements SshNode {
     this.#setState('down', message)
     // The first failure is news; the retries of a Spark that stays off are not.
     const level = this.#failures === 1 ? 'warn' : 'debug'
-    this.#o.logger[level]({ node: this.name, failures: this.#failures, retry_ms: delay, reason: message }, 'SSH connection down')
+    this.#o.logger[level](
+      { node: this.name, failures: this.#failures, retry_ms: delay, reason: message },
+      'SSH connection down',
+    )
     if (this.#retryTimer) clearTimeout(this.#retryTimer)
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null

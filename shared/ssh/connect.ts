@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import { Client, type ConnectConfig } from 'ssh2'
+import { unref } from '../abort.ts'
 import { SshError, type SshErrorKind } from './errors.ts'
 import type { HostKeyStore, HostKeyVerdict } from './known-hosts.ts'
-import { unref } from '../abort.ts'
 import type { SshTarget } from './types.ts'
 
 export interface ConnectParams {
@@ -30,9 +30,15 @@ export async function openConnection(p: ConnectParams): Promise<Client> {
   try {
     privateKey = await readFile(p.keyPath)
   } catch (err) {
-    throw fail('key_unreadable', `cannot read the private key at ${p.keyPath} (${(err as { code?: string }).code ?? 'error'})`)
+    throw fail(
+      'key_unreadable',
+      `cannot read the private key at ${p.keyPath} (${(err as { code?: string }).code ?? 'error'})`,
+    )
   }
-  const serverHostKey = (await p.hostKeys.preferredAlgorithms(p.target.host, p.target.port)) as SshAlgorithms['serverHostKey']
+  const serverHostKey = (await p.hostKeys.preferredAlgorithms(
+    p.target.host,
+    p.target.port,
+  )) as SshAlgorithms['serverHostKey']
 
   return new Promise<Client>((resolve, reject) => {
     const client = new Client()
@@ -47,7 +53,10 @@ export async function openConnection(p: ConnectParams): Promise<Client> {
       reject(err)
     }
     // ssh2's readyTimeout covers the handshake; this also covers a host key check that hangs.
-    const guard = setTimeout(() => settle(fail('connect_failed', 'connection attempt timed out')), p.connectTimeoutMs + 2000)
+    const guard = setTimeout(
+      () => settle(fail('connect_failed', 'connection attempt timed out')),
+      p.connectTimeoutMs + 2000,
+    )
     unref(guard)
 
     client.on('ready', () => {
@@ -97,12 +106,20 @@ export async function openConnection(p: ConnectParams): Promise<Client> {
   })
 }
 
-function describeFailure(p: ConnectParams, err: Error & { level?: string; code?: string }, verdict: HostKeyVerdict | null) {
+function describeFailure(
+  p: ConnectParams,
+  err: Error & { level?: string; code?: string },
+  verdict: HostKeyVerdict | null,
+) {
   const fail = (kind: SshErrorKind, message: string) => new SshError(kind, p.target.name, message)
   if (verdict && !verdict.ok) return fail(verdict.kind, verdict.message)
   const { user, host } = p.target
   if (err.level === 'client-authentication')
-    return fail('auth_failed', `${user}@${host} refused the key ${p.keyPath}; add its public key to that user's ~/.ssh/authorized_keys`)
-  if (err.level === 'client-timeout') return fail('connect_failed', `no SSH handshake within ${p.connectTimeoutMs} ms`)
+    return fail(
+      'auth_failed',
+      `${user}@${host} refused the key ${p.keyPath}; add its public key to that user's ~/.ssh/authorized_keys`,
+    )
+  if (err.level === 'client-timeout')
+    return fail('connect_failed', `no SSH handshake within ${p.connectTimeoutMs} ms`)
   return fail('connect_failed', err.code ? `${err.code} (${err.message})` : err.message)
 }

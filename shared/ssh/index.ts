@@ -1,18 +1,18 @@
 /** The SSH kit: import from here. See client.ts for the connection model, quote.ts for commands. */
-export { backoffDelay, type BackoffOptions } from './backoff.ts'
-export { SshNodeClient, type SshClientOptions } from './client.ts'
+export { type BackoffOptions, backoffDelay } from './backoff.ts'
+export { type SshClientOptions, SshNodeClient } from './client.ts'
 export { SSH_DEFAULTS, withRemoteDeadline } from './defaults.ts'
-export { NEEDS_OPERATOR, SshError, isSshError, type SshErrorKind } from './errors.ts'
+export { isSshError, NEEDS_OPERATOR, SshError, type SshErrorKind } from './errors.ts'
 export {
   createHostKeyStore,
   fingerprint,
   formatKnownHostLine,
-  parseKnownHosts,
   type HostKeyStore,
   type HostKeyStoreOptions,
   type HostKeyVerdict,
+  parseKnownHosts,
 } from './known-hosts.ts'
-export { SshPool, createSshPool, type SshPoolOptions } from './pool.ts'
+export { createSshPool, SshPool, type SshPoolOptions } from './pool.ts'
 export {
   absolutePathProblem,
   assertAbsolutePath,

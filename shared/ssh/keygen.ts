@@ -13,7 +13,10 @@ export interface KeyPair {
 export function generateEd25519KeyPair(comment = 'spark-control', attempts = 20): KeyPair {
   for (let i = 0; i < attempts; i++) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment })
-    if (!(ssh2.utils.parseKey(pair.private) instanceof Error) && !(ssh2.utils.parseKey(pair.public) instanceof Error))
+    if (
+      !(ssh2.utils.parseKey(pair.private) instanceof Error) &&
+      !(ssh2.utils.parseKey(pair.public) instanceof Error)
+    )
       return { private: pair.private, public: pair.public }
   }
   throw new Error(`could not generate a usable ed25519 key in ${attempts} attempts`)

@@ -49,7 +49,9 @@ describe('known_hosts parsing and matching', () => {
 
   it('formats lines the way OpenSSH does and fingerprints like ssh-keygen -l', () => {
     const key = blob()
-    expect(formatKnownHostLine('198.51.100.5', 22, key)).toBe(`198.51.100.5 ssh-ed25519 ${key.toString('base64')}`)
+    expect(formatKnownHostLine('198.51.100.5', 22, key)).toBe(
+      `198.51.100.5 ssh-ed25519 ${key.toString('base64')}`,
+    )
     expect(formatKnownHostLine('198.51.100.5', 2222, key)).toMatch(/^\[198\.51\.100\.5\]:2222 ssh-ed25519 /)
     expect(fingerprint(key)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/)
   })
@@ -61,7 +63,10 @@ describe('host key store', () => {
     const [a, b] = [blob(), blob()]
     expect(await store.verify('n', '198.51.100.5', 22, a)).toMatchObject({ ok: true, recorded: true })
     expect(await store.verify('n', '198.51.100.5', 22, a)).toMatchObject({ ok: true, recorded: false })
-    expect(await store.verify('n', '198.51.100.5', 22, b)).toMatchObject({ ok: false, kind: 'host_key_mismatch' })
+    expect(await store.verify('n', '198.51.100.5', 22, b)).toMatchObject({
+      ok: false,
+      kind: 'host_key_mismatch',
+    })
     expect(await store.verify('n', '198.51.100.6', 22, b)).toMatchObject({ ok: true, recorded: true })
   })
 
@@ -71,12 +76,21 @@ describe('host key store', () => {
     const path = join(dir, 'sub', 'known_hosts')
     const store = createHostKeyStore({ path, logger: silentLogger() })
     const key = blob()
-    await Promise.all([store.verify('a', '198.51.100.5', 22, key), store.verify('b', '198.51.100.6', 2200, key)])
+    await Promise.all([
+      store.verify('a', '198.51.100.5', 22, key),
+      store.verify('b', '198.51.100.6', 2200, key),
+    ])
     const lines = (await readFile(path, 'utf8')).trim().split('\n').sort()
-    expect(lines).toEqual([formatKnownHostLine('198.51.100.5', 22, key), formatKnownHostLine('198.51.100.6', 2200, key)])
+    expect(lines).toEqual([
+      formatKnownHostLine('198.51.100.5', 22, key),
+      formatKnownHostLine('198.51.100.6', 2200, key),
+    ])
     expect((await store.preferredAlgorithms('198.51.100.5', 22))[0]).toBe('ssh-ed25519')
     const revokedStore = createHostKeyStore({ path, logger: silentLogger() })
     await appendFile(path, `@revoked 198.51.100.5 ssh-ed25519 ${key.toString('base64')}\n`)
-    expect(await revokedStore.verify('a', '198.51.100.5', 22, key)).toMatchObject({ ok: false, kind: 'host_key_mismatch' })
+    expect(await revokedStore.verify('a', '198.51.100.5', 22, key)).toMatchObject({
+      ok: false,
+      kind: 'host_key_mismatch',
+    })
   })
 })

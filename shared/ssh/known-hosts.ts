@@ -34,7 +34,8 @@ export type HostKeyVerdict =
   | { ok: false; kind: 'host_key_mismatch' | 'host_key_unknown'; fingerprint: string; message: string }
 
 /** `SHA256:<base64>` exactly as `ssh-keygen -l` prints it. */
-export const fingerprint = (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
+export const fingerprint = (key: Buffer) =>
+  `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
 
 /** The algorithm name at the start of an SSH public key blob. */
 export function keyTypeOf(key: Buffer): string {
@@ -64,7 +65,13 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
     const [hosts, keyType, keyB64] = fields
     if (!hosts || !keyType || !keyB64) continue
     const hashed = parseHashed(hosts)
-    entries.push({ marker, hashed, patterns: hashed ? null : hosts.split(','), keyType, key: Buffer.from(keyB64, 'base64') })
+    entries.push({
+      marker,
+      hashed,
+      patterns: hashed ? null : hosts.split(','),
+      keyType,
+      key: Buffer.from(keyB64, 'base64'),
+    })
   }
   return entries
 }
@@ -75,13 +82,17 @@ function parseHashed(hosts: string): KnownHostEntry['hashed'] {
 }
 
 function wildcardMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${re}$`, 'i').test(name)
 }
 
 export function entryMatches(entry: KnownHostEntry, host: string, port: number): boolean {
   const name = knownHostName(host, port)
-  if (entry.hashed) return createHmac('sha1', entry.hashed.salt).update(name).digest().equals(entry.hashed.hash)
+  if (entry.hashed)
+    return createHmac('sha1', entry.hashed.salt).update(name).digest().equals(entry.hashed.hash)
   let matched = false
   for (const p of entry.patterns ?? []) {
     if (p.startsWith('!')) {
@@ -101,7 +112,8 @@ const ALL_HOST_KEY_ALGORITHMS = [
   'rsa-sha2-256',
   'ssh-rsa',
 ]
-const algorithmsFor = (keyType: string) => (keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType])
+const algorithmsFor = (keyType: string) =>
+  keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType]
 
 export interface HostKeyStoreOptions {
   /** known_hosts file; unset pins first-seen keys in memory only. */
@@ -133,7 +145,13 @@ export function createHostKeyStore({ path, strict = false, logger }: HostKeyStor
 
   async function record(host: string, port: number, key: Buffer) {
     if (!path) {
-      memory.push({ marker: null, hashed: null, patterns: [knownHostName(host, port)], keyType: keyTypeOf(key), key })
+      memory.push({
+        marker: null,
+        hashed: null,
+        patterns: [knownHostName(host, port)],
+        keyType: keyTypeOf(key),
+        key,
+      })
       return
     }
     const file = path
@@ -150,7 +168,9 @@ export function createHostKeyStore({ path, strict = false, logger }: HostKeyStor
   return {
     async preferredAlgorithms(host, port) {
       const known = (await entries()).filter((e) => e.marker === null && entryMatches(e, host, port))
-      const first = [...new Set(known.flatMap((e) => algorithmsFor(e.keyType)))].filter((a) => ALL_HOST_KEY_ALGORITHMS.includes(a))
+      const first = [...new Set(known.flatMap((e) => algorithmsFor(e.keyType)))].filter((a) =>
+        ALL_HOST_KEY_ALGORITHMS.includes(a),
+      )
       return [...first, ...ALL_HOST_KEY_ALGORITHMS.filter((a) => !first.includes(a))]
     },
 
@@ -158,7 +178,12 @@ export function createHostKeyStore({ path, strict = false, logger }: HostKeyStor
       const fp = fingerprint(key)
       const all = (await entries()).filter((e) => entryMatches(e, host, port))
       if (all.some((e) => e.marker === 'revoked' && e.key.equals(key)))
-        return { ok: false, kind: 'host_key_mismatch', fingerprint: fp, message: `host key ${fp} is marked @revoked` }
+        return {
+          ok: false,
+          kind: 'host_key_mismatch',
+          fingerprint: fp,
+          message: `host key ${fp} is marked @revoked`,
+        }
       const pinned = all.filter((e) => e.marker === null)
       if (pinned.some((e) => e.key.equals(key))) return { ok: true, recorded: false, fingerprint: fp }
       if (pinned.length > 0) {
@@ -180,7 +205,9 @@ export function createHostKeyStore({ path, strict = false, logger }: HostKeyStor
       await record(host, port, key)
       logger.warn(
         { node, host, port, fingerprint: fp, known_hosts: path ?? null },
-        path ? 'SSH host key accepted on first use and recorded' : 'SSH host key accepted on first use (pinned in memory only; set SSH_KNOWN_HOSTS to keep it)',
+        path
+          ? 'SSH host key accepted on first use and recorded'
+          : 'SSH host key accepted on first use (pinned in memory only; set SSH_KNOWN_HOSTS to keep it)',
       )
       return { ok: true, recorded: true, fingerprint: fp }
     },

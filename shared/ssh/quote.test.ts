@@ -60,7 +60,8 @@ describe('quoteArg / buildCommand', () => {
   })
 
   it('keeps hostile values as single words', () => {
-    for (const value of HOSTILE) expect(splitShellWords(buildCommand(['printf', '%s', value]))).toEqual(['printf', '%s', value])
+    for (const value of HOSTILE)
+      expect(splitShellWords(buildCommand(['printf', '%s', value]))).toEqual(['printf', '%s', value])
   })
 
   it('never leaves a character outside quotes except the separating spaces and escaped quotes', () => {
@@ -86,13 +87,20 @@ describe('quoteArg / buildCommand', () => {
       const argv = Array.from({ length: 1 + Math.floor(random() * 5) }, () => randomHostileString(random))
       argv[0] = argv[0] || 'x'
       const parsed = splitShellWords(buildCommand(argv))
-      if (JSON.stringify(parsed) !== JSON.stringify(argv)) expect.fail(`seed ${seed}: ${JSON.stringify(argv)}`)
+      if (JSON.stringify(parsed) !== JSON.stringify(argv))
+        expect.fail(`seed ${seed}: ${JSON.stringify(argv)}`)
     }
   })
 
   it('runs a command in a directory through positional parameters only', () => {
     const argv = inDirectory('/home/u/spark-vllm-docker', ['./run-recipe.sh', '$(id)'])
-    expect(argv.slice(0, 5)).toEqual(['sh', '-c', 'cd -- "$1" && shift && exec "$@"', 'sh', '/home/u/spark-vllm-docker'])
+    expect(argv.slice(0, 5)).toEqual([
+      'sh',
+      '-c',
+      'cd -- "$1" && shift && exec "$@"',
+      'sh',
+      '/home/u/spark-vllm-docker',
+    ])
     expect(argv.slice(5)).toEqual(['./run-recipe.sh', '$(id)'])
     expectValidation(() => inDirectory('relative/dir', ['ls']), 'dir')
   })
@@ -101,7 +109,21 @@ describe('quoteArg / buildCommand', () => {
 describe('validators', () => {
   it('accepts container and recipe names, refuses anything else', () => {
     for (const ok of ['vllm_node', 'qwen3-30b.a3b', 'A', 'x'.repeat(128)]) expect(assertSafeName(ok)).toBe(ok)
-    for (const bad of ['', '-rm', '.hidden', '_x', 'a b', 'a;b', 'a/b', '../x', 'x'.repeat(129), 'é', 'a\nb', 'a\0', "a'b"])
+    for (const bad of [
+      '',
+      '-rm',
+      '.hidden',
+      '_x',
+      'a b',
+      'a;b',
+      'a/b',
+      '../x',
+      'x'.repeat(129),
+      'é',
+      'a\nb',
+      'a\0',
+      "a'b",
+    ])
       expectValidation(() => assertSafeName(bad, 'container'), 'container')
     expectValidation(() => assertSafeName(42, 'container'), 'container')
   })

@@ -12,7 +12,7 @@
  * names, model ids, paths, ports) must also match strict patterns, so a value that is quoted
  * correctly but means something else to the remote program (`--rm`, `../../etc`) is refused.
  */
-import { validationFailed, type AppError } from '../errors.ts'
+import { type AppError, validationFailed } from '../errors.ts'
 
 const invalid = (field: string, message: string): AppError => validationFailed([{ field, message }])
 
@@ -51,7 +51,10 @@ const MAX_PATH = 4096
 /** Container names, recipe names, node names: a leading letter or digit, so never an option. */
 export function assertSafeName(value: unknown, field = 'name'): string {
   if (typeof value !== 'string' || !SAFE_NAME.test(value))
-    throw invalid(field, 'must be 1-128 characters of letters, digits, `_`, `.` or `-`, starting with a letter or digit')
+    throw invalid(
+      field,
+      'must be 1-128 characters of letters, digits, `_`, `.` or `-`, starting with a letter or digit',
+    )
   return value
 }
 
@@ -75,7 +78,21 @@ export function absolutePathProblem(value: unknown): string | null {
 }
 
 /** Top-level directories that hold the system, never a model: a bind mount of one would expose it. */
-const SYSTEM_DIRS = new Set(['bin', 'boot', 'dev', 'etc', 'lib', 'lib64', 'proc', 'root', 'run', 'sbin', 'sys', 'usr', 'var'])
+const SYSTEM_DIRS = new Set([
+  'bin',
+  'boot',
+  'dev',
+  'etc',
+  'lib',
+  'lib64',
+  'proc',
+  'root',
+  'run',
+  'sbin',
+  'sys',
+  'usr',
+  'var',
+])
 
 /** A model's own folder on the Sparks: an absolute path as above, below `/`, not a system directory. */
 export function modelFolderProblem(value: unknown): string | null {

@@ -1,10 +1,11 @@
 /**
  * Fake upstreams for tests: a tiny Hono app served on 127.0.0.1 at a free port. Test-only code.
  */
-import { serve } from '@hono/node-server'
-import type { Hono } from 'hono'
+
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
 
 export interface FakeUpstream {
   url: string
@@ -13,9 +14,8 @@ export interface FakeUpstream {
 
 export async function startFake(app: Hono): Promise<FakeUpstream> {
   const server = await new Promise<Server>((resolve) => {
-    const s = serve(
-      { fetch: app.fetch, port: 0, hostname: '127.0.0.1' },
-      () => resolve(s as Server),
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
     ) as Server
   })
   const { port } = server.address() as AddressInfo

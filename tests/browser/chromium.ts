@@ -1,11 +1,12 @@
 /** Debian's Chromium through playwright-core, started the way this machine allows (no downloads). */
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser, chromium } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
 
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}; run: sudo bash scripts/setup-system.sh`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is missing at ${CHROMIUM}; run: sudo bash scripts/setup-system.sh`)
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

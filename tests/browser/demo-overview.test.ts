@@ -26,7 +26,9 @@ describe('overview on the simulated cluster', () => {
     await page.goto(fixture.url('/'))
 
     await expect.poll(() => page.textContent('[data-summary]')).toContain('Everything is working')
-    expect(await page.getAttribute('[data-model]', 'data-model')).toBe(SIM_RECIPES[SIM_DEFAULT_RECIPE]!.servedModelName)
+    expect(await page.getAttribute('[data-model]', 'data-model')).toBe(
+      SIM_RECIPES[SIM_DEFAULT_RECIPE]!.servedModelName,
+    )
     expect(await page.textContent('body')).toContain('Simulated cluster')
     expect(await page.getAttribute('[data-card="node:spark-2"]', 'data-state')).toBe('up')
 

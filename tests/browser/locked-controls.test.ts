@@ -9,8 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateKey, hashKey } from '../../shared/auth/keys.ts'
-import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { useDemo } from '../support/demo.ts'
 import { launchChromium } from './chromium.ts'
 
@@ -18,10 +18,13 @@ const ADMIN_KEY = generateKey()
 const CHAT_KEY = generateKey()
 const keysDir = `${REPO_ROOT}.data/test-locked-controls-${process.pid}`
 mkdirSync(keysDir, { recursive: true })
-writeFileSync(`${keysDir}/api-keys.json`, JSON.stringify([
-  { name: 'ops-laptop', hash: hashKey(ADMIN_KEY), scopes: ['admin'], created_at: '2026-01-01T00:00:00Z' },
-  { name: 'crm-app', hash: hashKey(CHAT_KEY), scopes: ['chat'], created_at: '2026-01-01T00:00:00Z' },
-]))
+writeFileSync(
+  `${keysDir}/api-keys.json`,
+  JSON.stringify([
+    { name: 'ops-laptop', hash: hashKey(ADMIN_KEY), scopes: ['admin'], created_at: '2026-01-01T00:00:00Z' },
+    { name: 'crm-app', hash: hashKey(CHAT_KEY), scopes: ['chat'], created_at: '2026-01-01T00:00:00Z' },
+  ]),
+)
 const fixture = useDemo({
   name: 'locked-controls',
   env: { API_KEY_GROUPS: 'admin', API_KEYS_FILE: `${keysDir}/api-keys.json` },
@@ -56,28 +59,38 @@ describe('dashboard controls behind an admin key', () => {
     expect(await page.locator('[data-banner="locked"]').count()).toBe(1)
 
     await confirmSwitch(page)
-    await expect.poll(() => page.textContent('#action-error'), { timeout: 10_000 }).toMatch(/API key is required.*Unlock/)
+    await expect
+      .poll(() => page.textContent('#action-error'), { timeout: 10_000 })
+      .toMatch(/API key is required.*Unlock/)
     expect(await page.isVisible('#action-error')).toBe(true)
 
     await unlock(page, CHAT_KEY)
     expect(await page.textContent('[data-banner="unlocked"]')).toContain('crm-app')
     expect(page.url()).toContain('/ui/swap')
     await confirmSwitch(page)
-    await expect.poll(() => page.textContent('#action-error'), { timeout: 10_000 }).toMatch(/does not have the admin scope/)
+    await expect
+      .poll(() => page.textContent('#action-error'), { timeout: 10_000 })
+      .toMatch(/does not have the admin scope/)
 
     await page.click('[data-action="lock-controls"]')
     await page.goto(fixture.url('/ui/swap'))
     await unlock(page, ADMIN_KEY)
     expect(await page.textContent('[data-banner="unlocked"]')).toContain('ops-laptop')
     await confirmSwitch(page)
-    await expect.poll(() => page.getAttribute('#swap-progress', 'data-outcome'), { timeout: 60_000 }).toBe('ready')
+    await expect
+      .poll(() => page.getAttribute('#swap-progress', 'data-outcome'), { timeout: 60_000 })
+      .toBe('ready')
     expect(await page.isHidden('#action-error')).toBe(true)
     await expect
-      .poll(() => page.getAttribute('#model-card [data-loaded-model]', 'data-loaded-model'), { timeout: 15_000 })
+      .poll(() => page.getAttribute('#model-card [data-loaded-model]', 'data-loaded-model'), {
+        timeout: 15_000,
+      })
       .toBe(SIM_RECIPES[TARGET]!.servedModelName)
 
     await page.goto(fixture.url('/ui/history'))
-    expect(await page.textContent('tr[data-action="swap.start"]:not(:has(.badge))')).toContain('dashboard:ops-laptop')
+    expect(await page.textContent('tr[data-action="swap.start"]:not(:has(.badge))')).toContain(
+      'dashboard:ops-laptop',
+    )
     await page.close()
   }, 120_000)
 
@@ -97,9 +110,12 @@ describe('dashboard controls behind an admin key', () => {
     const context = await browser.newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
     const loaded = (await (await fetch(fixture.url('/api/status'))).json()).loaded_model as string
-    const target = Object.keys(SIM_RECIPES).find((k) => !SIM_RECIPES[k]!.clusterOnly && SIM_RECIPES[k]!.servedModelName !== loaded)!
+    const target = Object.keys(SIM_RECIPES).find(
+      (k) => !SIM_RECIPES[k]!.clusterOnly && SIM_RECIPES[k]!.servedModelName !== loaded,
+    )!
     const open = () => page.goto(fixture.url(`/ui/swap?recipe=${target}`))
-    const yes = () => Promise.all([page.waitForURL(/\/ui\/swap(\?|$)/), page.click('[data-action="confirm-swap"]')])
+    const yes = () =>
+      Promise.all([page.waitForURL(/\/ui\/swap(\?|$)/), page.click('[data-action="confirm-swap"]')])
     const confirm = async () => {
       await open()
       await yes()
@@ -107,13 +123,19 @@ describe('dashboard controls behind an admin key', () => {
 
     await confirm()
     expect(page.url()).toMatch(/\/ui\/swap\?unlock=needed$/)
-    expect(await page.textContent('[data-unlock="needed"]')).toContain('unlock the controls with an API key first')
+    expect(await page.textContent('[data-unlock="needed"]')).toContain(
+      'unlock the controls with an API key first',
+    )
 
     await unlock(page, ADMIN_KEY)
     const admin = { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY }
     // The confirmation was open before someone reserved swaps: its Yes is refused, and the page says why.
     await open()
-    const taken = await fetch(fixture.url('/api/swap/lock'), { method: 'POST', headers: admin, body: '{"holder":"nightly-eval"}' })
+    const taken = await fetch(fixture.url('/api/swap/lock'), {
+      method: 'POST',
+      headers: admin,
+      body: '{"holder":"nightly-eval"}',
+    })
     expect(taken.status).toBe(200)
     await yes()
     expect(page.url()).toMatch(/\/ui\/swap\?notice=/)
@@ -130,7 +152,9 @@ describe('dashboard controls behind an admin key', () => {
     await confirm()
     expect(page.url()).toMatch(/\/ui\/swap$/)
     await expect
-      .poll(async () => (await (await fetch(fixture.url('/api/status'))).json()).loaded_model, { timeout: 60_000 })
+      .poll(async () => (await (await fetch(fixture.url('/api/status'))).json()).loaded_model, {
+        timeout: 60_000,
+      })
       .toBe(SIM_RECIPES[target]!.servedModelName)
     await page.reload()
     expect(await page.getAttribute('#swap-progress', 'data-outcome')).toBe('ready')

@@ -70,7 +70,9 @@ describe('managing models from the dashboard (simulated cluster)', () => {
     }
     expect(await page.getAttribute('#models-downloads', 'hx-trigger')).toBe('every 10s')
     // The list refreshes itself and now has the new model, waiting for a recipe.
-    await page.waitForSelector(`tr[data-model="openai--gpt-oss-20b"][data-needs-setup="true"]`, { timeout: 20_000 })
+    await page.waitForSelector(`tr[data-model="openai--gpt-oss-20b"][data-needs-setup="true"]`, {
+      timeout: 20_000,
+    })
     expect(errors).toEqual([])
     await page.close()
   }, 90_000)
@@ -88,12 +90,17 @@ describe('managing models from the dashboard (simulated cluster)', () => {
     await page.waitForSelector('#models-confirm [data-notice="good"]', { timeout: 20_000 })
     expect(await page.textContent('#models-confirm')).toContain('removed from every Spark')
     await expect.poll(() => page.locator(row).count()).toBe(0)
-    for (const node of nodeNames()) expect(fixture.demo().sim.nodes.node(node).cachedModels()).not.toContain(SIM_UNRECIPED_MODEL)
+    for (const node of nodeNames())
+      expect(fixture.demo().sim.nodes.node(node).cachedModels()).not.toContain(SIM_UNRECIPED_MODEL)
 
     // The audit log names the dashboard for both changes.
     const history = await fetch(fixture.url('/api/swap/history?limit=50')).then((r) => r.json())
-    const mine = (history.entries as Array<{ action: string; actor: string }>).filter((e) => e.action.startsWith('model.'))
-    expect(mine.map((e) => `${e.action} ${e.actor}`)).toEqual(expect.arrayContaining(['model.download dashboard', 'model.delete dashboard']))
+    const mine = (history.entries as Array<{ action: string; actor: string }>).filter((e) =>
+      e.action.startsWith('model.'),
+    )
+    expect(mine.map((e) => `${e.action} ${e.actor}`)).toEqual(
+      expect.arrayContaining(['model.download dashboard', 'model.delete dashboard']),
+    )
     expect(errors).toEqual([])
     await page.close()
   }, 60_000)

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { serve, type ServerType } from '@hono/node-server'
+import { type ServerType, serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -14,8 +14,8 @@ import type { ClusterStatus } from '../../services/gateway/domain/cluster-status
 import { silentLogger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import { buildDashboard } from '../../ui/app.tsx'
-import { launchChromium } from './chromium.ts'
 import { SAMPLE_MODEL, sampleStatus, withUpstream } from '../../ui/fixtures/sample-status.ts'
+import { launchChromium } from './chromium.ts'
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
 
@@ -83,9 +83,9 @@ async function openPage(viewport = { width: 1280, height: 900 }, colorScheme: 'l
   })
   await page.goto(`${baseUrl}/`)
   // dashboard.js marks the page live once the SSE stream has opened.
-  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.live), { timeout: 5000 }).toBe(
-    'on',
-  )
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.dataset.live), { timeout: 5000 })
+    .toBe('on')
   return { page, problems }
 }
 
@@ -118,9 +118,9 @@ describe('overview in Chromium', () => {
     }
 
     await expect.poll(() => text(page, '.summary-text'), { timeout: 5000 }).toBe('Speech to text is down')
-    await expect.poll(() => text(page, '#live-summary .model'), { timeout: 5000 }).toBe(
-      'Chat model: GLM-4.5-Air',
-    )
+    await expect
+      .poll(() => text(page, '#live-summary .model'), { timeout: 5000 })
+      .toBe('Chat model: GLM-4.5-Air')
     await expect
       .poll(() => page.locator('[data-card="upstream:parakeet"]').getAttribute('data-state'), {
         timeout: 5000,
@@ -140,7 +140,9 @@ describe('overview in Chromium', () => {
       .poll(() => text(page, '.summary-text'), { timeout: 5000 })
       .toBe("Cannot reach the gateway's status — retrying")
     expect(await page.content()).not.toContain('gateway exploded')
-    await expect.poll(() => page.locator('.notice-warn:visible').count(), { timeout: 5000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.locator('.notice-warn:visible').count(), { timeout: 5000 })
+      .toBeGreaterThan(0)
     await page.screenshot({ path: `${ARTIFACTS}overview-unreachable.png` })
     fake.status = fresh()
     await expect.poll(() => text(page, '.summary-text'), { timeout: 5000 }).toBe('Everything is working')
@@ -153,14 +155,15 @@ describe('overview in Chromium', () => {
       view: window.innerWidth,
     }))
     expect(widths.scroll).toBeLessThanOrEqual(widths.view)
-    const heights = await page.locator('nav a').evaluateAll((links) =>
-      links.map((a) => a.getBoundingClientRect().height)
-    )
+    const heights = await page
+      .locator('nav a')
+      .evaluateAll((links) => links.map((a) => a.getBoundingClientRect().height))
     expect(heights).toHaveLength(9)
     for (const h of heights) expect(h).toBeGreaterThanOrEqual(44)
-    const columns = await page.locator('.cards').first().evaluate((el) =>
-      getComputedStyle(el).gridTemplateColumns
-    )
+    const columns = await page
+      .locator('.cards')
+      .first()
+      .evaluate((el) => getComputedStyle(el).gridTemplateColumns)
     expect(columns.split(' ')).toHaveLength(1)
     expect(await page.locator('[data-banner="simulated"]').isVisible()).toBe(true)
     await page.screenshot({ path: `${ARTIFACTS}overview-phone.png` })

@@ -64,10 +64,14 @@ describe('switching the chat model from the overview (simulated cluster)', () =>
     await expect.poll(() => outcome(page), { timeout: 10_000 }).toBe('running')
     await page.waitForSelector('#swap-progress [data-step-status="current"]')
     await page.waitForSelector('#swap-progress [data-percent]', { timeout: 15_000 })
-    await expect.poll(() => page.textContent('#swap-progress [data-log-tail]'), { timeout: 10_000 }).toMatch(/spark-1/)
+    await expect
+      .poll(() => page.textContent('#swap-progress [data-log-tail]'), { timeout: 10_000 })
+      .toMatch(/spark-1/)
     expect(await page.locator('#swap-progress [data-action="cancel"]').count()).toBe(1)
     // The card refreshes itself every few seconds.
-    await expect.poll(() => page.textContent('#model-card'), { timeout: 10_000 }).toContain(`Switching to ${TARGET}`)
+    await expect
+      .poll(() => page.textContent('#model-card'), { timeout: 10_000 })
+      .toContain(`Switching to ${TARGET}`)
 
     await expect.poll(() => outcome(page), { timeout: 60_000 }).toBe('ready')
     expect(await page.textContent('#swap-progress [data-result]')).toContain(`Switched to ${TARGET}`)

@@ -21,12 +21,17 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
 }
 
 /** Leaves the lock free for the next test, whoever holds it (a person's force-release). */
-const forceRelease = () => send('DELETE', '/api/swap/lock?force=true', undefined, { 'x-spark-actor': 'compat-suite' })
+const forceRelease = () =>
+  send('DELETE', '/api/swap/lock?force=true', undefined, { 'x-spark-actor': 'compat-suite' })
 
 describe('swap lock (COORDINATION.md v0.25)', () => {
   it('replays the documented flow: acquire, read, conflict, extend, refused and real release', async () => {
     await forceRelease()
-    const acquired = await send('POST', '/api/swap/lock', { holder: 'compat-batch', ttl_seconds: 600, note: 'nightly reindex' })
+    const acquired = await send('POST', '/api/swap/lock', {
+      holder: 'compat-batch',
+      ttl_seconds: 600,
+      note: 'nightly reindex',
+    })
     expect(acquired.status).toBe(200)
     expect(acquired.type).toContain('application/json')
     const lock = acquired.body
@@ -42,7 +47,12 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
 
     const state = await send('GET', '/api/swap/lock')
     expect(state.status).toBe(200)
-    expect(state.body).toMatchObject({ held: true, holder: 'compat-batch', acquired_at: lock.acquired_at, expires_at: lock.expires_at })
+    expect(state.body).toMatchObject({
+      held: true,
+      holder: 'compat-batch',
+      acquired_at: lock.acquired_at,
+      expires_at: lock.expires_at,
+    })
     expect(state.body).not.toHaveProperty('token')
     expect(JSON.stringify(state.body)).not.toContain(token)
 
@@ -52,7 +62,11 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
     expect(other.body.lock).toMatchObject({ held: true, holder: 'compat-batch' })
     expect(JSON.stringify(other.body)).not.toContain(token)
 
-    const extended = await send('POST', '/api/swap/lock', { holder: 'compat-batch', ttl_seconds: 1200, token })
+    const extended = await send('POST', '/api/swap/lock', {
+      holder: 'compat-batch',
+      ttl_seconds: 1200,
+      token,
+    })
     expect(extended.status).toBe(200)
     expect(extended.body.acquired_at).toBe(lock.acquired_at)
     expect(extended.body.seconds_remaining).toBeGreaterThan(1195)
@@ -74,7 +88,10 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
       [undefined, 900],
     ] as const) {
       await forceRelease()
-      const { status, body } = await send('POST', '/api/swap/lock', { holder: 'compat-ttl', ttl_seconds: ttl })
+      const { status, body } = await send('POST', '/api/swap/lock', {
+        holder: 'compat-ttl',
+        ttl_seconds: ttl,
+      })
       expect(status).toBe(200)
       const span = (Date.parse(body.expires_at as string) - Date.parse(body.acquired_at as string)) / 1000
       expect(span, `ttl_seconds=${ttl}`).toBe(expected)
@@ -85,7 +102,10 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
   it('takes the token from a JSON body or ?token= as well as the header', async () => {
     await forceRelease()
     const first = (await send('POST', '/api/swap/lock', { holder: 'compat-body' })).body.token as string
-    expect(await send('DELETE', '/api/swap/lock', { token: first })).toMatchObject({ status: 200, body: { held: false } })
+    expect(await send('DELETE', '/api/swap/lock', { token: first })).toMatchObject({
+      status: 200,
+      body: { held: false },
+    })
     const second = (await send('POST', '/api/swap/lock', { holder: 'compat-query' })).body.token as string
     const viaQuery = await send('DELETE', `/api/swap/lock?token=${encodeURIComponent(second)}`)
     expect(viaQuery).toMatchObject({ status: 200, body: { held: false } })
@@ -97,7 +117,12 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
     const history = await send('GET', '/api/swap/history?limit=5')
     expect(history.status).toBe(200)
     const entries = history.body.entries as Json[]
-    expect(entries[0]).toMatchObject({ action: 'lock.force_release', actor: 'compat-suite', target: 'compat-stuck', outcome: 'ok' })
+    expect(entries[0]).toMatchObject({
+      action: 'lock.force_release',
+      actor: 'compat-suite',
+      target: 'compat-stuck',
+      outcome: 'ok',
+    })
     expect(entries[0]!.at).toMatch(ISO_UTC)
   })
 
@@ -105,16 +130,25 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
     const res = await send('POST', '/api/swap/lock', { ttl_seconds: 10 })
     expect(res.status).toBe(422)
     expect(Array.isArray(res.body.detail)).toBe(true)
-    const malformed = await fetch(target.url('/api/swap/lock'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"holder":' })
+    const malformed = await fetch(target.url('/api/swap/lock'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"holder":',
+    })
     expect(malformed.status).toBe(422)
-    expect(await malformed.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] })
+    expect(await malformed.json()).toEqual({
+      detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }],
+    })
   })
 
   it('takes JSON sent without Content-Type, and a JSON header with no body, as FastAPI did', async () => {
     await forceRelease()
     // requests.post(url, data=json.dumps({...})): bytes, no Content-Type.
     const bytes = (text: string) => new TextEncoder().encode(text)
-    const taken = await fetch(target.url('/api/swap/lock'), { method: 'POST', body: bytes('{"holder": "compat-bare"}') })
+    const taken = await fetch(target.url('/api/swap/lock'), {
+      method: 'POST',
+      body: bytes('{"holder": "compat-bare"}'),
+    })
     expect(taken.status).toBe(200)
     const { token } = (await taken.json()) as { token: string }
     // A client that sends the JSON header on every request, the token in the header.
@@ -129,11 +163,25 @@ describe('swap lock (COORDINATION.md v0.25)', () => {
 
 describe('schedule registry (informational)', () => {
   it('adds, lists and deletes an entry', async () => {
-    const added = await send('POST', '/api/schedule', { holder: 'compat-crm', recipe: 'demo-recipe', cron: '0 22 * * 1-5', note: 'x' })
+    const added = await send('POST', '/api/schedule', {
+      holder: 'compat-crm',
+      recipe: 'demo-recipe',
+      cron: '0 22 * * 1-5',
+      note: 'x',
+    })
     expect(added.status).toBe(200)
     const id = added.body.id as string
-    expect(added.body).toMatchObject({ holder: 'compat-crm', recipe: 'demo-recipe', cron: '0 22 * * 1-5', at: null })
-    const oneOff = await send('POST', '/api/schedule', { holder: 'compat-demo', model: 'm', at: '2030-01-01T09:00:00+02:00' })
+    expect(added.body).toMatchObject({
+      holder: 'compat-crm',
+      recipe: 'demo-recipe',
+      cron: '0 22 * * 1-5',
+      at: null,
+    })
+    const oneOff = await send('POST', '/api/schedule', {
+      holder: 'compat-demo',
+      model: 'm',
+      at: '2030-01-01T09:00:00+02:00',
+    })
     expect(oneOff.body.at).toBe('2030-01-01T07:00:00.000000+00:00')
 
     const listed = await send('GET', '/api/schedule')
@@ -141,8 +189,13 @@ describe('schedule registry (informational)', () => {
     const ids = (listed.body.entries as Json[]).map((e) => e.id)
     expect(ids).toEqual(expect.arrayContaining([id, oneOff.body.id]))
 
-    expect(await send('DELETE', `/api/schedule?id=${encodeURIComponent(id)}`)).toMatchObject({ status: 200, body: { deleted: true } })
-    expect(await send('DELETE', `/api/schedule/${encodeURIComponent(oneOff.body.id as string)}`)).toMatchObject({ status: 200 })
+    expect(await send('DELETE', `/api/schedule?id=${encodeURIComponent(id)}`)).toMatchObject({
+      status: 200,
+      body: { deleted: true },
+    })
+    expect(
+      await send('DELETE', `/api/schedule/${encodeURIComponent(oneOff.body.id as string)}`),
+    ).toMatchObject({ status: 200 })
     const after = (await send('GET', '/api/schedule')).body.entries as Json[]
     expect(after.map((e) => e.id)).not.toContain(id)
     const gone = await send('DELETE', `/api/schedule?id=${encodeURIComponent(id)}`)

@@ -78,16 +78,34 @@ describe('conventions every earlier client relies on', () => {
   })
 
   it('refuses a cross-site browser POST to a control route with 403, and lets non-browser clients through', async () => {
-    const cross = await get('/api/swap', { method: 'POST', headers: { origin: 'http://elsewhere.example' }, body: '{}' })
+    const cross = await get('/api/swap', {
+      method: 'POST',
+      headers: { origin: 'http://elsewhere.example' },
+      body: '{}',
+    })
     expect(cross.status).toBe(403)
     expect(typeof (await cross.json()).detail).toBe('string')
-    const plain = await get('/api/swap', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const plain = await get('/api/swap', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(plain.status).not.toBe(403)
   })
 
   it('exempts data routes from the CSRF guard', async () => {
-    for (const path of ['/v1/chat/completions', '/api/health-event', '/scrub', '/api/search', '/api/audio/diarize-chunk']) {
-      const res = await get(path, { method: 'POST', headers: { origin: 'http://elsewhere.example' }, body: '{}' })
+    for (const path of [
+      '/v1/chat/completions',
+      '/api/health-event',
+      '/scrub',
+      '/api/search',
+      '/api/audio/diarize-chunk',
+    ]) {
+      const res = await get(path, {
+        method: 'POST',
+        headers: { origin: 'http://elsewhere.example' },
+        body: '{}',
+      })
       expect(res.status, path).not.toBe(403)
     }
   })

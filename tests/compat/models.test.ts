@@ -29,15 +29,24 @@ describe('GET /api/models (v0.27 menu)', () => {
       expect([m.repo, m.local_path].filter((v) => v !== null)).toHaveLength(1)
       expect(typeof m.needs_setup).toBe('boolean')
       expect(m.needs_setup).toBe(m.recipe === null)
-      if (m.needs_setup && m.on_disk) expect(m.settings).toMatchObject({ max_model_len: expect.anything(), notes: expect.any(Array) })
+      if (m.needs_setup && m.on_disk)
+        expect(m.settings).toMatchObject({ max_model_len: expect.anything(), notes: expect.any(Array) })
     }
-    if (!process.env.COMPAT_BASE_URL) expect((body.models as Json[]).some((m) => m.needs_setup && m.on_disk)).toBe(true)
+    if (!process.env.COMPAT_BASE_URL)
+      expect((body.models as Json[]).some((m) => m.needs_setup && m.on_disk)).toBe(true)
   })
 })
 
 describe('POST /api/models and delete', () => {
   it('validates the whole entry before persisting: 422 {"detail": [...]} for invalid ones', async () => {
-    for (const entry of [{}, { repo: 'a/b', local_path: '/x/y' }, { repo: 'not-a-repo' }, { repo: 'org/x;reboot' }, { local_path: 'rel/path' }, { local_path: '/a/../b' }]) {
+    for (const entry of [
+      {},
+      { repo: 'a/b', local_path: '/x/y' },
+      { repo: 'not-a-repo' },
+      { repo: 'org/x;reboot' },
+      { local_path: 'rel/path' },
+      { local_path: '/a/../b' },
+    ]) {
       const res = await send('POST', '/api/models', entry)
       expect(res.status, JSON.stringify(entry)).toBe(422)
       expect(res.type).toContain('application/json')
@@ -48,10 +57,20 @@ describe('POST /api/models and delete', () => {
   it('accepts an earlier full ModelDef (vLLM args/knobs ignored and listed), still refusing bad known fields', async () => {
     const key = `compat-def-${process.pid}`
     await send('DELETE', `/api/models/${key}`)
-    const modelDef = { key, local_path: `/srv/models/${key}`, name: 'Compat ModelDef', vllm_args: ['--trust-remote-code'], gpu_memory_utilization: 0.9 }
+    const modelDef = {
+      key,
+      local_path: `/srv/models/${key}`,
+      name: 'Compat ModelDef',
+      vllm_args: ['--trust-remote-code'],
+      gpu_memory_utilization: 0.9,
+    }
     const added = await send('POST', '/api/models', modelDef)
     expect(added.status).toBe(201)
-    expect(added.body).toMatchObject({ key, ignored_fields: ['vllm_args', 'gpu_memory_utilization'], ignored_note: expect.any(String) })
+    expect(added.body).toMatchObject({
+      key,
+      ignored_fields: ['vllm_args', 'gpu_memory_utilization'],
+      ignored_note: expect.any(String),
+    })
     expect((await send('DELETE', `/api/models/${key}`)).status).toBe(200)
     const hostile = await send('POST', '/api/models', { local_path: '/a/../b', vllm_args: ['--x'] })
     expect(hostile.status).toBe(422)
@@ -61,7 +80,11 @@ describe('POST /api/models and delete', () => {
   it('adds a local-path card, refuses it twice (409), lists it, and deletes the card without touching disks', async () => {
     const key = `compat-local-${process.pid}`
     await send('DELETE', `/api/models/${key}`)
-    const added = await send('POST', '/api/models', { key, local_path: `/srv/models/${key}`, name: 'Compat local model' })
+    const added = await send('POST', '/api/models', {
+      key,
+      local_path: `/srv/models/${key}`,
+      name: 'Compat local model',
+    })
     expect(added.status).toBe(201)
     expect(added.body).toMatchObject({ key, repo: null, local_path: `/srv/models/${key}` })
     const again = await send('POST', '/api/models', { key, local_path: `/srv/models/${key}` })

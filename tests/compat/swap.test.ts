@@ -56,11 +56,19 @@ describe('model menu (GET /api/models)', () => {
     const res = await send('GET', '/api/models')
     expect(res.status).toBe(200)
     expect(res.type).toContain('application/json')
-    const { models, recipes, loaded_model: loaded } = res.body as { models: Json[]; recipes: Json[]; loaded_model: unknown }
+    const {
+      models,
+      recipes,
+      loaded_model: loaded,
+    } = res.body as { models: Json[]; recipes: Json[]; loaded_model: unknown }
     expect(models.length).toBeGreaterThan(1)
     // Recipe-backed entries; on-disk models without a recipe (needs_setup) are checked in models.test.ts.
     for (const m of models.filter((x) => x.recipe !== null)) {
-      expect(m).toMatchObject({ key: expect.any(String), served_model_name: expect.any(String), needs_setup: false })
+      expect(m).toMatchObject({
+        key: expect.any(String),
+        served_model_name: expect.any(String),
+        needs_setup: false,
+      })
       // Exactly one of repo / local_path, as the earlier ModelDef.
       expect([m.repo, m.local_path].filter((v) => v !== null)).toHaveLength(1)
       expect(typeof m.memory_need_bytes).toBe('number')
@@ -76,7 +84,12 @@ describe('pre-flight (POST /api/swap/{key}/validate)', () => {
     const model = await otherModel()
     const res = await send('POST', `/api/swap/${encodeURIComponent(model.key)}/validate`)
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ key: model.key, valid: true, reasons: [], model: model.served_model_name })
+    expect(res.body).toMatchObject({
+      key: model.key,
+      valid: true,
+      reasons: [],
+      model: model.served_model_name,
+    })
     expect(Array.isArray(res.body.warnings)).toBe(true)
     expect(res.body.fit).toMatchObject({ fits: true, allowed: true })
     const commands = res.body.commands as Record<'launch' | 'teardown', { node: string; command: string }[]>
@@ -106,15 +119,36 @@ describe('swap flow (POST /api/swap → job → stream)', () => {
       expect(typeof refused.body.detail).toBe('string')
       expect(refused.body.lock).toMatchObject({ held: true, holder: 'compat-swap' })
 
-      const started = await send('POST', '/api/swap', { recipe: model.key }, { 'X-Swap-Lock-Token': lock.token as string })
+      const started = await send(
+        'POST',
+        '/api/swap',
+        { recipe: model.key },
+        { 'X-Swap-Lock-Token': lock.token as string },
+      )
       expect(started.status).toBe(202)
       const id = started.body.job_id as string
       expect(id).toMatch(/^swp_[0-9a-f]{16}$/)
-      expect(started.body).toMatchObject({ recipe: model.key, model: model.served_model_name, outcome: 'running' })
+      expect(started.body).toMatchObject({
+        recipe: model.key,
+        model: model.served_model_name,
+        outcome: 'running',
+      })
 
       const job = await send('GET', `/api/swap/${id}`)
       expect(job.status).toBe(200)
-      for (const field of ['job_id', 'status', 'outcome', 'recipe', 'mode', 'model', 'from_model', 'started_at', 'finished_at', 'transitions', 'error'])
+      for (const field of [
+        'job_id',
+        'status',
+        'outcome',
+        'recipe',
+        'mode',
+        'model',
+        'from_model',
+        'started_at',
+        'finished_at',
+        'transitions',
+        'error',
+      ])
         expect(job.body, field).toHaveProperty(field)
 
       const events = await readStream(`/api/swap/${id}/stream`)
@@ -125,7 +159,9 @@ describe('swap flow (POST /api/swap → job → stream)', () => {
       expect(done.event).toBe('done')
       expect(JSON.parse(done.data)).toMatchObject({ job_id: id, status: 'ready', outcome: 'ready' })
       // The startup line comes before the end, as the earlier UI saw it.
-      expect(events.findIndex((e) => e.data.includes('Application startup complete.'))).toBeLessThan(events.length - 1)
+      expect(events.findIndex((e) => e.data.includes('Application startup complete.'))).toBeLessThan(
+        events.length - 1,
+      )
 
       const after = await send('GET', `/api/swap/${id}`)
       expect(after.body).toMatchObject({ status: 'ready', outcome: 'ready', error: null })

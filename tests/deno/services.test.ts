@@ -4,14 +4,15 @@
  */
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, launchStack, type Stack } from '../../tools/stack/launch.ts'
 import { SERVICE_NAMES } from '../../shared/topology.ts'
+import { launchStack, REPO_ROOT, type Stack } from '../../tools/stack/launch.ts'
 
 let stack: Stack | undefined
 
 beforeAll(async () => {
   const deno = `${REPO_ROOT}node_modules/.bin/deno`
-  if (!existsSync(deno)) throw new Error(`deno is missing at ${deno}: run "npm ci" (the deno npm package provides it)`)
+  if (!existsSync(deno))
+    throw new Error(`deno is missing at ${deno}: run "npm ci" (the deno npm package provides it)`)
   stack = await launchStack({
     runtime: 'deno',
     env: { LOG_LEVEL: 'warn', DATA_DIR: `${REPO_ROOT}.data/deno-test` },
@@ -44,6 +45,8 @@ describe('services under Deno', () => {
     const status = await res.json()
     const names = status.services.map((s: { name: string }) => s.name)
     expect(names).toEqual(expect.arrayContaining(['swap-controller', 'speech-proxy', 'connectivity-monitor']))
-    expect(status.services.find((s: { name: string }) => s.name === 'redaction-gateway').state).not.toBe('down')
+    expect(status.services.find((s: { name: string }) => s.name === 'redaction-gateway').state).not.toBe(
+      'down',
+    )
   })
 })

@@ -5,9 +5,9 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { Server, utils, type Connection, type ServerChannel } from 'ssh2'
-import { splitShellWords } from './shell-words.ts'
+import { type Connection, Server, type ServerChannel, utils } from 'ssh2'
 import { generateEd25519KeyPair } from '../../shared/ssh/keygen.ts'
+import { splitShellWords } from './shell-words.ts'
 
 export interface FakeSshd {
   port: number
@@ -35,7 +35,13 @@ export async function startFakeSshd(allowedPublicKey: string): Promise<FakeSshd>
   const allowed = utils.parseKey(allowedPublicKey)
   if (allowed instanceof Error) throw allowed
   const open = new Set<Connection>()
-  const state = { execs: [] as string[][], deadlines: [] as Array<string | null>, signals: [] as string[], closedEarly: 0, connections: 0 }
+  const state = {
+    execs: [] as string[][],
+    deadlines: [] as Array<string | null>,
+    signals: [] as string[],
+    closedEarly: 0,
+    connections: 0,
+  }
 
   // ssh2's server drops `signal` requests once a command runs; its protocol debug log still shows them.
   const debug = (msg: string) => {
@@ -49,7 +55,10 @@ export async function startFakeSshd(allowedPublicKey: string): Promise<FakeSshd>
     conn.on('error', () => {})
     conn.on('authentication', (ctx) => {
       const blob = allowed.getPublicSSH()
-      const same = ctx.method === 'publickey' && ctx.key.data.length === blob.length && timingSafeEqual(ctx.key.data, blob)
+      const same =
+        ctx.method === 'publickey' &&
+        ctx.key.data.length === blob.length &&
+        timingSafeEqual(ctx.key.data, blob)
       if (!same || ctx.method !== 'publickey') return ctx.reject(['publickey'])
       if (!ctx.signature) return ctx.accept()
       return allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : ctx.reject()

@@ -4,16 +4,16 @@
  * and host key pinning are proven — the in-process ssh2 server cannot show what a real login
  * shell does with the command string.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { connect, createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { silentLogger } from '../../shared/logger.ts'
-import { SshError, SshPool, inDirectory, type SshPoolOptions } from '../../shared/ssh/index.ts'
 import { parseMeminfo } from '../../services/swap-controller/domain/meminfo.ts'
+import { silentLogger } from '../../shared/logger.ts'
+import { inDirectory, SshError, SshPool, type SshPoolOptions } from '../../shared/ssh/index.ts'
 import { randomHostileString, seededRandom } from './shell-words.ts'
 
 const SSHD = '/usr/sbin/sshd'
@@ -32,7 +32,8 @@ function run(argv: string[]) {
   return r.stdout
 }
 
-const keygen = (file: string) => run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'spark-control-test', '-f', file])
+const keygen = (file: string) =>
+  run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'spark-control-test', '-f', file])
 
 async function freePort(): Promise<number> {
   const srv = createServer()
@@ -174,8 +175,15 @@ describe('SSH client against a real OpenSSH server', () => {
     const res = await node.exec(['printf', '%s\n', ...hostile], { timeoutMs: 10_000 })
     expect(res).toMatchObject({ code: 0, stderr: '' })
     expect(Buffer.from(res.stdout)).toEqual(Buffer.from(hostile.map((v) => `${v}\n`).join('')))
-    const viaDir = await node.exec(inDirectory(canary, ['sh', '-c', 'pwd; printf "%s\\n" "$@"', 'sh', ...hostile.slice(0, 14)]))
-    expect(viaDir.stdout).toBe(`${canary}\n${hostile.slice(0, 14).map((v) => `${v}\n`).join('')}`)
+    const viaDir = await node.exec(
+      inDirectory(canary, ['sh', '-c', 'pwd; printf "%s\\n" "$@"', 'sh', ...hostile.slice(0, 14)]),
+    )
+    expect(viaDir.stdout).toBe(
+      `${canary}\n${hostile
+        .slice(0, 14)
+        .map((v) => `${v}\n`)
+        .join('')}`,
+    )
     expect(await readdir(canary)).toEqual([])
   })
 
@@ -184,7 +192,9 @@ describe('SSH client against a real OpenSSH server', () => {
     const marker = join(dir, 'should-not-exist')
     const started = Date.now()
     // Run as root here, OpenSSH refuses the kill signal request, so this proves the remote backstop.
-    const err = await node.exec(['sh', '-c', 'sleep 3; touch "$1"', 'sh', marker], { timeoutMs: 300 }).catch((e: unknown) => e)
+    const err = await node
+      .exec(['sh', '-c', 'sleep 3; touch "$1"', 'sh', marker], { timeoutMs: 300 })
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SshError)
     expect((err as SshError).kind).toBe('timeout')
     expect(Date.now() - started).toBeLessThan(1500)
@@ -197,7 +207,8 @@ describe('SSH client against a real OpenSSH server', () => {
     const node = pool()
     const lines: string[] = []
     const stop = new AbortController()
-    const script = 'i=0; while [ $i -lt 100 ]; do echo "line $i"; echo "err $i" >&2; i=$((i+1)); sleep 0.05; done'
+    const script =
+      'i=0; while [ $i -lt 100 ]; do echo "line $i"; echo "err $i" >&2; i=$((i+1)); sleep 0.05; done'
     const result = await node.stream(['sh', '-c', script], {
       signal: stop.signal,
       onLine: (line, stream) => {
@@ -228,6 +239,8 @@ describe('SSH client against a real OpenSSH server', () => {
     expect(node.state()).toMatchObject({ state: 'down' })
     expect(node.state().lastError).toMatch(/host key changed/)
     // The changed key was refused, not recorded next to the old one.
-    expect(run(['ssh-keygen', '-F', `[127.0.0.1]:${port}`, '-f', knownHosts]).match(/ssh-ed25519/g)).toHaveLength(1)
+    expect(
+      run(['ssh-keygen', '-F', `[127.0.0.1]:${port}`, '-f', knownHosts]).match(/ssh-ed25519/g),
+    ).toHaveLength(1)
   })
 })

@@ -4,7 +4,7 @@
  * deployment instead by setting COMPAT_BASE_URL.
  */
 import { afterAll, beforeAll } from 'vitest'
-import { startDemo, type Demo, type DemoOptions } from '../../tools/demo-stack.ts'
+import { type Demo, type DemoOptions, startDemo } from '../../tools/demo-stack.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 
 export interface DemoFixture {
@@ -36,7 +36,10 @@ export async function waitForEverythingUp(gatewayUrl: string, timeoutMs = 30_000
   const deadline = Date.now() + timeoutMs
   let last = ''
   while (Date.now() < deadline) {
-    const status = await fetch(`${gatewayUrl}/api/status`).then((r) => r.json(), () => null)
+    const status = await fetch(`${gatewayUrl}/api/status`).then(
+      (r) => r.json(),
+      () => null,
+    )
     last = status ? `${status.overall}: ${status.summary}` : 'no answer'
     if (status?.overall === 'ok' && status.loaded_model) return
     await new Promise((r) => setTimeout(r, 200))
@@ -45,11 +48,16 @@ export async function waitForEverythingUp(gatewayUrl: string, timeoutMs = 30_000
 }
 
 /** Polls `check` until it returns true (or throws on timeout with the last value seen). */
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let value = await read()
   while (!check(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`)
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`)
     await new Promise((r) => setTimeout(r, 200))
     value = await read()
   }

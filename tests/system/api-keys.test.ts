@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { generateKey, hashKey } from '../../shared/auth/keys.ts'
-import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { useDemo } from '../support/demo.ts'
 
 const ADMIN_KEY = generateKey()
@@ -16,10 +16,13 @@ const CHAT_KEY = generateKey()
 const keysDir = `${REPO_ROOT}.data/test-api-keys-${process.pid}`
 const keysFile = `${keysDir}/api-keys.json`
 mkdirSync(keysDir, { recursive: true })
-writeFileSync(keysFile, JSON.stringify([
-  { name: 'ops-laptop', hash: hashKey(ADMIN_KEY), scopes: ['admin'], created_at: '2026-01-01T00:00:00Z' },
-  { name: 'crm-app', hash: hashKey(CHAT_KEY), scopes: ['chat'], created_at: '2026-01-01T00:00:00Z' },
-]))
+writeFileSync(
+  keysFile,
+  JSON.stringify([
+    { name: 'ops-laptop', hash: hashKey(ADMIN_KEY), scopes: ['admin'], created_at: '2026-01-01T00:00:00Z' },
+    { name: 'crm-app', hash: hashKey(CHAT_KEY), scopes: ['chat'], created_at: '2026-01-01T00:00:00Z' },
+  ]),
+)
 
 const fixture = useDemo({ name: 'api-keys', env: { API_KEY_GROUPS: 'admin', API_KEYS_FILE: keysFile } })
 const dryRun = (headers: Record<string, string> = {}) =>
@@ -40,7 +43,9 @@ describe('API keys required for admin routes', () => {
     const ok = await dryRun({ authorization: `Bearer ${ADMIN_KEY}` })
     expect(ok.status).toBe(200)
     const history = await (await fetch(fixture.url('/api/swap/history?limit=5'))).json()
-    const entry = history.entries.find((e: { action: string; dry_run?: boolean }) => e.action === 'swap.start')
+    const entry = history.entries.find(
+      (e: { action: string; dry_run?: boolean }) => e.action === 'swap.start',
+    )
     expect(entry).toMatchObject({ actor: 'ops-laptop', target: 'gpt-oss-120b' })
     expect(JSON.stringify(history)).not.toContain('spoofed')
   })

@@ -14,9 +14,18 @@ const fixture = useDemo({
 })
 const served = (key: string) => SIM_RECIPES[key]!.servedModelName as string
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(fixture.url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  fetch(fixture.url(path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
 const getJson = async (path: string) => (await fetch(fixture.url(path))).json()
-const finished = (id: string) => eventually(() => getJson(`/api/swap/${id}`), (j) => j.finished_at !== null, 30_000)
+const finished = (id: string) =>
+  eventually(
+    () => getJson(`/api/swap/${id}`),
+    (j) => j.finished_at !== null,
+    30_000,
+  )
 
 interface Outcome {
   sentAt: number
@@ -38,7 +47,13 @@ async function chatDuringSwap(recipe: string) {
     outcomes.push(
       chat(body).then(async (res) => {
         const json = await res.json()
-        return { sentAt, status: res.status, retryAfter: res.headers.get('retry-after'), model: json.model, error: json.error }
+        return {
+          sentAt,
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+          model: json.model,
+          error: json.error,
+        }
       }),
     )
     await new Promise((r) => setTimeout(r, 150))
@@ -46,16 +61,23 @@ async function chatDuringSwap(recipe: string) {
   const results = await Promise.all(outcomes)
   return { results, job: await finished(id) }
 }
-const chat = (body: Record<string, unknown>) => post('/v1/chat/completions', { messages: [{ role: 'user', content: 'hello' }], max_tokens: 8, ...body })
+const chat = (body: Record<string, unknown>) =>
+  post('/v1/chat/completions', { messages: [{ role: 'user', content: 'hello' }], max_tokens: 8, ...body })
 
 describe('chat proxy on the simulated cluster', () => {
   it('streams a chat completion from the preloaded model chunk by chunk, ending with [DONE]', async () => {
-    const res = await chat({ model: served(SIM_DEFAULT_RECIPE), stream: true, max_tokens: 12, stream_options: { include_usage: true } })
+    const res = await chat({
+      model: served(SIM_DEFAULT_RECIPE),
+      stream: true,
+      max_tokens: 12,
+      stream_options: { include_usage: true },
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/event-stream')
     const reader = res.body!.getReader()
     const reads: string[] = []
-    for (let r = await reader.read(); !r.done; r = await reader.read()) reads.push(new TextDecoder().decode(r.value))
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      reads.push(new TextDecoder().decode(r.value))
     const text = reads.join('')
     expect(reads.length).toBeGreaterThan(2)
     expect(text.match(/^data: \{/gm)!.length).toBeGreaterThan(2)
@@ -85,7 +107,8 @@ describe('chat proxy on the simulated cluster', () => {
     const back = await (await post('/api/swap', { recipe: SIM_DEFAULT_RECIPE })).json()
     await finished(back.job_id)
     const { job, results } = await chatDuringSwap('gpt-oss-120b')
-    for (const r of results) expect(r, JSON.stringify(r)).toMatchObject({ status: 200, model: served('gpt-oss-120b') })
+    for (const r of results)
+      expect(r, JSON.stringify(r)).toMatchObject({ status: 200, model: served('gpt-oss-120b') })
     // Sent before the swap finished: they were held, not merely sent after it.
     expect(results.filter((r) => r.sentAt < Date.parse(job.finished_at)).length).toBeGreaterThan(2)
     expect(job.outcome).toBe('ready')
@@ -105,7 +128,8 @@ describe('chat proxy on the simulated cluster', () => {
     const reader = res.body!.getReader()
     let text = new TextDecoder().decode((await reader.read()).value)
     const swap = await (await post('/api/swap', { recipe: SIM_DEFAULT_RECIPE })).json()
-    for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value)
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      text += new TextDecoder().decode(r.value)
     expect(text).not.toContain('event: error')
     expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
     const job = await finished(swap.job_id)
@@ -120,7 +144,14 @@ describe('chat proxy on the simulated cluster', () => {
     const res = await chat({ model: served(SIM_DEFAULT_RECIPE) })
     expect(res.status).toBe(200)
     expect((await res.json()).model).toBe(served(SIM_DEFAULT_RECIPE))
-    const history = (await getJson('/api/swap/history?limit=5')).entries as Array<{ action: string; actor: string; outcome: string }>
-    expect(history.find((e) => e.action === 'swap.start')).toMatchObject({ actor: expect.stringMatching(/^chat:/), outcome: 'ready' })
+    const history = (await getJson('/api/swap/history?limit=5')).entries as Array<{
+      action: string
+      actor: string
+      outcome: string
+    }>
+    expect(history.find((e) => e.action === 'swap.start')).toMatchObject({
+      actor: expect.stringMatching(/^chat:/),
+      outcome: 'ready',
+    })
   }, 60_000)
 })

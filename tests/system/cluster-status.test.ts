@@ -96,7 +96,10 @@ describe('cluster status on the simulated cluster', () => {
     expect((await legacy.json()).detail).toContain('speech-proxy')
 
     // The gateway caches status for a second; the death shows on the next probe.
-    const s = await eventually(status, (v) => v.services.find((x: { name: string }) => x.name === 'speech-proxy').state === 'down')
+    const s = await eventually(
+      status,
+      (v) => v.services.find((x: { name: string }) => x.name === 'speech-proxy').state === 'down',
+    )
     expect(s.overall).not.toBe('ok')
     expect((await fetch(fixture.url('/api/status'))).status).toBe(200)
   })

@@ -57,15 +57,26 @@ async function probe(method: string, path: string, init: RequestInit = {}) {
   // Live streams (logs, telemetry) never end by design: an accepted stream is an answer.
   if (res.headers.get('content-type')?.includes('text/event-stream')) {
     await res.body?.cancel()
-    return { status: res.status, text: '', retryAfter: res.headers.get('retry-after'), type: 'text/event-stream' }
+    return {
+      status: res.status,
+      text: '',
+      retryAfter: res.headers.get('retry-after'),
+      type: 'text/event-stream',
+    }
   }
   const text = await res.text()
-  return { status: res.status, text, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type') }
+  return {
+    status: res.status,
+    text,
+    retryAfter: res.headers.get('retry-after'),
+    type: res.headers.get('content-type'),
+  }
 }
 
 function expectHandled(r: Awaited<ReturnType<typeof probe>>, what: string) {
   expect(r.status, `${what} → ${r.status} ${r.text.slice(0, 200)}`).toBeLessThan(600)
-  if (r.status >= 500) expect(UPSTREAM_STATUSES.has(r.status), `${what} → ${r.status} ${r.text.slice(0, 200)}`).toBe(true)
+  if (r.status >= 500)
+    expect(UPSTREAM_STATUSES.has(r.status), `${what} → ${r.status} ${r.text.slice(0, 200)}`).toBe(true)
   if (r.status === 503) expect(r.retryAfter, `${what} 503 without Retry-After`).not.toBeNull()
   if (r.status >= 400 && r.type?.includes('json')) expect(() => JSON.parse(r.text), what).not.toThrow()
 }
@@ -73,19 +84,28 @@ function expectHandled(r: Awaited<ReturnType<typeof probe>>, what: string) {
 describe('fuzzing every route', () => {
   it('published routes survive hostile path parameters, queries and bodies', async () => {
     const doc = await (await fetch(fixture.url('/openapi.json'))).json()
-    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => [m.toUpperCase(), path] as const),
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => [m.toUpperCase(), path] as const),
     )
     expect(routes.length).toBeGreaterThan(3)
     for (const [method, template] of routes) {
       for (const value of HOSTILE) {
         const path = template.replace(/\{[^}]+\}/g, encodeURIComponent(value))
         expectHandled(await probe(method, path), `${method} ${path.slice(0, 60)}`)
-        expectHandled(await probe(method, `${template.replace(/\{[^}]+\}/g, 'x')}?${encodeURIComponent(value)}=${encodeURIComponent(value)}`), `${method} ${template} query`)
+        expectHandled(
+          await probe(
+            method,
+            `${template.replace(/\{[^}]+\}/g, 'x')}?${encodeURIComponent(value)}=${encodeURIComponent(value)}`,
+          ),
+          `${method} ${template} query`,
+        )
       }
       for (const [type, body] of BODIES) {
         if (method === 'GET') continue
-        expectHandled(await probe(method, template, { body, headers: { 'content-type': type } }), `${method} ${template} ${type}`)
+        expectHandled(
+          await probe(method, template, { body, headers: { 'content-type': type } }),
+          `${method} ${template} ${type}`,
+        )
       }
     }
   }, 120_000)
@@ -100,14 +120,19 @@ describe('fuzzing every route', () => {
   }, 120_000)
 
   it('hostile headers and oversized bodies are refused cleanly', async () => {
-    const hostileId = await probe('GET', '/api/status', { headers: { 'x-request-id': "'; DROP TABLE x; --" } })
+    const hostileId = await probe('GET', '/api/status', {
+      headers: { 'x-request-id': "'; DROP TABLE x; --" },
+    })
     expect(hostileId.status).toBe(200)
     const huge = await probe('POST', '/api/swap', {
       body: 'x'.repeat(11 * 1024 * 1024),
       headers: { 'content-type': 'application/json' },
     })
     expect(huge.status).toBe(413)
-    const cross = await probe('POST', '/api/swap', { body: '{}', headers: { origin: 'http://elsewhere.example', 'content-type': 'application/json' } })
+    const cross = await probe('POST', '/api/swap', {
+      body: '{}',
+      headers: { origin: 'http://elsewhere.example', 'content-type': 'application/json' },
+    })
     expect(cross.status).toBe(403)
     expect(JSON.parse(cross.text).detail).toMatch(/cross-site/i)
   })

@@ -7,9 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { SIM_DOWNLOADABLE_MODEL, SIM_UNRECIPED_MODEL } from '../../tools/spark-sim/cluster/index.ts'
 import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
+import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { eventually, useDemo } from '../support/demo.ts'
 
 // The earlier version's catalog file, as an installation upgrading from it would still set.
@@ -37,7 +37,9 @@ const sim = () => fixture.demo().sim.nodes
 const menu = async () => (await send('GET', '/api/models')).body.models as Json[]
 const byRepo = (models: Json[], repo: string) => models.find((m) => m.repo === repo)
 const mutations = (from: number[]) =>
-  sim().nodes.flatMap((n, i) => n.commandLog.slice(from[i]).map((c) => c.line)).filter((l) => /'(rm|hf)'/.test(l))
+  sim()
+    .nodes.flatMap((n, i) => n.commandLog.slice(from[i]).map((c) => c.line))
+    .filter((l) => /'(rm|hf)'/.test(l))
 const marks = () => sim().nodes.map((n) => n.commandLog.length)
 
 async function download(repo: string) {
@@ -60,40 +62,65 @@ describe('model management on the simulated cluster', () => {
   it('lists recipes on disk on both nodes and an on-disk model without a recipe as needs_setup', async () => {
     const models = await menu()
     const recipeEntry = models.find((m) => m.key === SIM_DEFAULT_RECIPE)!
-    expect(recipeEntry).toMatchObject({ needs_setup: false, on_disk: true, on_nodes: ['spark-1', 'spark-2'], loaded: true })
+    expect(recipeEntry).toMatchObject({
+      needs_setup: false,
+      on_disk: true,
+      on_nodes: ['spark-1', 'spark-2'],
+      loaded: true,
+    })
     expect(byRepo(models, SIM_UNRECIPED_MODEL)).toMatchObject({
       key: 'Qwen--Qwen3-4B-Instruct-2507',
       needs_setup: true,
       recipe: null,
       on_disk: true,
       on_nodes: ['spark-1', 'spark-2'],
-      settings: { architecture: 'Qwen3ForCausalLM', model_type: 'qwen3', max_model_len: 262144, dtype: 'bfloat16', quantization: null },
+      settings: {
+        architecture: 'Qwen3ForCausalLM',
+        model_type: 'qwen3',
+        max_model_len: 262144,
+        dtype: 'bfloat16',
+        quantization: null,
+      },
     })
     expect(byRepo(models, SIM_UNRECIPED_MODEL)!.settings.weights_gib).toBeCloseTo(7.5, 0)
     expect(byRepo(models, SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
   })
 
   it('lists the models of the earlier MODELS_YAML as cards that need a recipe, and says what it skipped', async () => {
-    expect(byRepo(await menu(), 'org/legacy-coder')).toMatchObject({ key: 'legacy-coder', needs_setup: true, recipe: null, card_file: 'MODELS_YAML' })
+    expect(byRepo(await menu(), 'org/legacy-coder')).toMatchObject({
+      key: 'legacy-coder',
+      needs_setup: true,
+      recipe: null,
+      card_file: 'MODELS_YAML',
+    })
     const notes = (await send('GET', '/api/models')).body.notes as string[]
     expect(notes).toContainEqual(expect.stringMatching(/^MODELS_YAML: broken skipped — repo: /))
-    expect(notes).toContain(`MODELS_YAML: ${SIM_DEFAULT_RECIPE} is also a recipe key; the recipe is listed, not the card`)
+    expect(notes).toContain(
+      `MODELS_YAML: ${SIM_DEFAULT_RECIPE} is also a recipe key; the recipe is listed, not the card`,
+    )
   })
 
   it('suggests known-good models for the download box', async () => {
     const res = await send('GET', '/api/models/suggest?q=phi')
     expect(res.status).toBe(200)
-    expect(res.body.suggestions).toContainEqual(expect.objectContaining({ repo: SIM_DOWNLOADABLE_MODEL, source: 'known', on_disk: false }))
+    expect(res.body.suggestions).toContainEqual(
+      expect.objectContaining({ repo: SIM_DOWNLOADABLE_MODEL, source: 'known', on_disk: false }),
+    )
   })
 
   it('downloads a model to both Sparks with rising progress; it then shows as needs_setup', async () => {
     const { done, seen } = await download(SIM_DOWNLOADABLE_MODEL)
     expect(done).toMatchObject({ status: 'done', percent: 100, error: null })
     expect(seen.some((p) => p > 0 && p < 100)).toBe(true)
-    for (const n of done.nodes) expect(n.snapshot_path).toContain('/hub/models--microsoft--Phi-4-mini-instruct/snapshots/')
+    for (const n of done.nodes)
+      expect(n.snapshot_path).toContain('/hub/models--microsoft--Phi-4-mini-instruct/snapshots/')
     for (const n of sim().nodes) expect(n.cachedModels()).toContain(SIM_DOWNLOADABLE_MODEL)
     const entry = await eventually(menu, (m) => byRepo(m, SIM_DOWNLOADABLE_MODEL) !== undefined)
-    expect(byRepo(entry, SIM_DOWNLOADABLE_MODEL)).toMatchObject({ needs_setup: true, on_nodes: ['spark-1', 'spark-2'], settings: { architecture: 'Phi3ForCausalLM' } })
+    expect(byRepo(entry, SIM_DOWNLOADABLE_MODEL)).toMatchObject({
+      needs_setup: true,
+      on_nodes: ['spark-1', 'spark-2'],
+      settings: { architecture: 'Phi3ForCausalLM' },
+    })
   })
 
   it('refuses to delete the loaded model (409) and runs nothing', async () => {
@@ -109,14 +136,27 @@ describe('model management on the simulated cluster', () => {
     const from = marks()
     const res = await send('DELETE', '/api/models/microsoft--Phi-4-mini-instruct')
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ weights_removed: true, nodes: [{ node: 'spark-1', ok: true }, { node: 'spark-2', ok: true }] })
+    expect(res.body).toMatchObject({
+      weights_removed: true,
+      nodes: [
+        { node: 'spark-1', ok: true },
+        { node: 'spark-2', ok: true },
+      ],
+    })
     for (const n of sim().nodes) expect(n.cachedModels()).not.toContain(SIM_DOWNLOADABLE_MODEL)
     const rm = mutations(from)
     expect(rm).toHaveLength(2)
-    for (const l of rm) expect(l).toMatch(/'rm' '-rf' '--' '\/home\/sim\/\.cache\/huggingface\/hub\/models--microsoft--Phi-4-mini-instruct'$/)
+    for (const l of rm)
+      expect(l).toMatch(
+        /'rm' '-rf' '--' '\/home\/sim\/\.cache\/huggingface\/hub\/models--microsoft--Phi-4-mini-instruct'$/,
+      )
     expect(byRepo(await menu(), SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
     const history = (await send('GET', '/api/swap/history?limit=20')).body.entries as Json[]
-    expect(history.find((e) => e.action === 'model.delete')).toMatchObject({ actor: 'system-test', outcome: 'ok', target: SIM_DOWNLOADABLE_MODEL })
+    expect(history.find((e) => e.action === 'model.delete')).toMatchObject({
+      actor: 'system-test',
+      outcome: 'ok',
+      target: SIM_DOWNLOADABLE_MODEL,
+    })
     expect(history.some((e) => e.action === 'model.download' && e.outcome === 'ok')).toBe(true)
   })
 

@@ -58,21 +58,35 @@ describe('shutdown in the middle of a swap', () => {
   const name = 'shutdown-swap'
   const fixture = useDemo({ name, loadTimeMs: 8000 })
   const post = (path: string, body: unknown) =>
-    fetch(fixture.url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(fixture.url(path), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
 
   it('both processes exit 0 within ~3 s (budget 10 s) and the swap is recorded as interrupted', async () => {
     const { stack } = fixture.demo()
     const started = await post('/api/swap', { recipe: 'gpt-oss-120b' })
     expect(started.status).toBe(202)
     const { job_id: id } = await started.json()
-    await eventually(() => fetch(fixture.url(`/api/swap/${id}`)).then((r) => r.json()), (j) => j.status === 'loading', 15_000)
+    await eventually(
+      () => fetch(fixture.url(`/api/swap/${id}`)).then((r) => r.json()),
+      (j) => j.status === 'loading',
+      15_000,
+    )
 
     // What holds a process open mid-swap: an event stream through the gateway, and a chat request
     // held until the new model is ready.
     const events = await fetch(fixture.url('/api/swap/events'))
     expect(events.headers.get('content-type')).toContain('text/event-stream')
-    const eventsEnded = events.body!.pipeTo(new WritableStream()).then(() => 'ended', () => 'cut')
-    const held = post('/v1/chat/completions', { model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }] })
+    const eventsEnded = events.body!.pipeTo(new WritableStream()).then(
+      () => 'ended',
+      () => 'cut',
+    )
+    const held = post('/v1/chat/completions', {
+      model: 'gpt-oss-120b',
+      messages: [{ role: 'user', content: 'hi' }],
+    })
     await new Promise((r) => setTimeout(r, 300))
 
     const procs = [stack.services.gateway!, stack.services['swap-controller']!]
@@ -97,7 +111,9 @@ describe('shutdown in the middle of a swap', () => {
       expect(record).toMatchObject({ outcome: 'cancelled' })
       expect(record!.ended_at).not.toBeNull()
       expect(record!.error).toMatch(/^interrupted in loading: swap-controller shut down/)
-      const audit = store.audit.recent(10).find((e) => e.action === 'swap.start' && e.target === 'gpt-oss-120b')
+      const audit = store.audit
+        .recent(10)
+        .find((e) => e.action === 'swap.start' && e.target === 'gpt-oss-120b')
       expect(audit).toMatchObject({ outcome: 'cancelled' })
     } finally {
       store.close()
@@ -119,7 +135,11 @@ describe('shutdown in the middle of a model download', () => {
     })
     expect(res.status).toBe(202)
     const { download_id: id } = await res.json()
-    await eventually(() => fetch(fixture.url(`/api/models/downloads/${id}`)).then((r) => r.json()), (v) => v.percent > 0, 15_000)
+    await eventually(
+      () => fetch(fixture.url(`/api/models/downloads/${id}`)).then((r) => r.json()),
+      (v) => v.percent > 0,
+      15_000,
+    )
 
     const controller = stack.services['swap-controller']!
     const exited = exitOf(controller.process)
@@ -134,7 +154,9 @@ describe('shutdown in the middle of a model download', () => {
       const job = store.downloads.recent(10).find((v) => v.download_id === id)
       expect(job).toMatchObject({ status: 'interrupted', repo: SIM_DOWNLOADABLE_MODEL })
       expect(job!.error).toMatch(/download it again to resume/)
-      const audit = store.audit.recent(10).find((e) => e.action === 'model.download' && e.outcome !== 'started')
+      const audit = store.audit
+        .recent(10)
+        .find((e) => e.action === 'model.download' && e.outcome !== 'started')
       expect(audit).toMatchObject({ outcome: 'interrupted', target: SIM_DOWNLOADABLE_MODEL })
     } finally {
       store.close()

@@ -12,7 +12,11 @@ import { eventually, useDemo } from '../support/demo.ts'
 
 /** A webhook receiver, started before the stack so the controller is configured to send to it. */
 const SECRET = 'swap-test-secret'
-const hook = { url: '', server: null as Server | null, received: [] as { body: string; signature: string | undefined }[] }
+const hook = {
+  url: '',
+  server: null as Server | null,
+  received: [] as { body: string; signature: string | undefined }[],
+}
 beforeAll(async () => {
   hook.server = createServer((req, res) => {
     let body = ''
@@ -32,7 +36,12 @@ const fixture = useDemo({
   loadTimeMs: 600,
   // A getter: read when the stack starts, after the receiver above has its port.
   get env() {
-    return { SWAP_VERIFY_TIMEOUT_S: '5', SWAP_STOP_GRACE_S: '1', SWAP_WEBHOOK_URL: hook.url, SWAP_WEBHOOK_SECRET: SECRET }
+    return {
+      SWAP_VERIFY_TIMEOUT_S: '5',
+      SWAP_STOP_GRACE_S: '1',
+      SWAP_WEBHOOK_URL: hook.url,
+      SWAP_WEBHOOK_SECRET: SECRET,
+    }
   },
 })
 const delivered = (id: string) =>
@@ -41,14 +50,31 @@ const delivered = (id: string) =>
     (r) => r !== undefined,
   )
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(fixture.url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  fetch(fixture.url(path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
 const getJson = async (path: string) => (await fetch(fixture.url(path))).json()
 const served = (key: string) => SIM_RECIPES[key]!.servedModelName as string
-const finished = (id: string) => eventually(() => getJson(`/api/swap/${id}`), (j) => j.finished_at !== null, 30_000)
-const loaded = (model: string) => eventually(() => getJson('/api/status'), (s) => s.loaded_model === model, 15_000)
+const finished = (id: string) =>
+  eventually(
+    () => getJson(`/api/swap/${id}`),
+    (j) => j.finished_at !== null,
+    30_000,
+  )
+const loaded = (model: string) =>
+  eventually(
+    () => getJson('/api/status'),
+    (s) => s.loaded_model === model,
+    15_000,
+  )
 const head = () => fixture.demo().sim.nodes.node('spark-1')
 /** Lines the head node ran since `from`, for "was anything launched or stopped" checks. */
-const ranSince = (from: number) => head().commandLog.slice(from).map((e) => e.line)
+const ranSince = (from: number) =>
+  head()
+    .commandLog.slice(from)
+    .map((e) => e.line)
 const mutating = (lines: string[]) => lines.filter((l) => /run-recipe|'docker' '(stop|rm)'/.test(l))
 
 describe('swap engine on the simulated cluster', () => {
@@ -58,19 +84,34 @@ describe('swap engine on the simulated cluster', () => {
     expect(res.status).toBe(200)
     const body = await res.json()
     const port = fixture.demo().sim.vllmPort
-    expect(body).toMatchObject({ dry_run: true, recipe: 'gpt-oss-120b', mode: 'solo', from_model: served(SIM_DEFAULT_RECIPE) })
-    expect(body.commands.teardown.map((c: { node: string; command: string }) => `${c.node}: ${c.command}`)).toEqual([
+    expect(body).toMatchObject({
+      dry_run: true,
+      recipe: 'gpt-oss-120b',
+      mode: 'solo',
+      from_model: served(SIM_DEFAULT_RECIPE),
+    })
+    expect(
+      body.commands.teardown.map((c: { node: string; command: string }) => `${c.node}: ${c.command}`),
+    ).toEqual([
       "spark-1: 'docker' 'stop' '-t' '1' 'vllm_node'",
       "spark-1: 'docker' 'rm' '-f' 'vllm_node'",
       "spark-2: 'docker' 'stop' '-t' '1' 'vllm_node'",
       "spark-2: 'docker' 'rm' '-f' 'vllm_node'",
     ])
     expect(body.commands.launch).toEqual([
-      { node: 'spark-1', command: `'/home/sim/spark-vllm-docker/run-recipe.sh' 'gpt-oss-120b' '-d' '--port' '${port}' '--solo'` },
+      {
+        node: 'spark-1',
+        command: `'/home/sim/spark-vllm-docker/run-recipe.sh' 'gpt-oss-120b' '-d' '--port' '${port}' '--solo'`,
+      },
     ])
     expect(body.fit).toMatchObject({ fits: true, allowed: true, policy: 'refuse' })
     // What stopping the loaded model frees is capped by what is in use: never more than MemTotal in all.
-    for (const n of body.fit.per_node as Array<{ node: string; available_bytes: number; freed_bytes: number; total_bytes: number }>) {
+    for (const n of body.fit.per_node as Array<{
+      node: string
+      available_bytes: number
+      freed_bytes: number
+      total_bytes: number
+    }>) {
       expect(n.total_bytes, n.node).toBeGreaterThan(0)
       expect(n.available_bytes + n.freed_bytes, n.node).toBeLessThanOrEqual(n.total_bytes)
     }
@@ -90,7 +131,10 @@ describe('swap engine on the simulated cluster', () => {
   })
 
   it('swaps solo to another solo recipe; a duplicate joins it and another recipe gets 409', async () => {
-    const [a, b] = await Promise.all([post('/api/swap', { recipe: 'gpt-oss-120b' }), post('/api/swap', { recipe: 'gpt-oss-120b' })])
+    const [a, b] = await Promise.all([
+      post('/api/swap', { recipe: 'gpt-oss-120b' }),
+      post('/api/swap', { recipe: 'gpt-oss-120b' }),
+    ])
     expect([a.status, b.status]).toEqual([202, 202])
     const [ja, jb] = [await a.json(), await b.json()]
     expect(ja.job_id).toBe(jb.job_id)
@@ -101,15 +145,30 @@ describe('swap engine on the simulated cluster', () => {
     const state = await getJson('/api/swap/state')
     expect(state.job.job_id).toBe(ja.job_id)
     const done = await finished(ja.job_id)
-    expect(done).toMatchObject({ status: 'ready', outcome: 'ready', error: null, from_model: served(SIM_DEFAULT_RECIPE) })
+    expect(done).toMatchObject({
+      status: 'ready',
+      outcome: 'ready',
+      error: null,
+      from_model: served(SIM_DEFAULT_RECIPE),
+    })
     expect(done.transitions.map((t: { state: string }) => t.state)).toEqual([
-      'draining', 'stopping', 'verifying-stopped', 'starting', 'loading', 'warming', 'ready',
+      'draining',
+      'stopping',
+      'verifying-stopped',
+      'starting',
+      'loading',
+      'warming',
+      'ready',
     ])
     await loaded(served('gpt-oss-120b'))
     expect((await getJson('/api/swap/state')).state).toBe('idle')
     const event = (await delivered(ja.job_id))!
     expect(verifySignature(event.body, SECRET, event.signature)).toBe(true)
-    expect(JSON.parse(event.body)).toMatchObject({ event: 'swap_complete', recipe: 'gpt-oss-120b', model: served('gpt-oss-120b') })
+    expect(JSON.parse(event.body)).toMatchObject({
+      event: 'swap_complete',
+      recipe: 'gpt-oss-120b',
+      model: served('gpt-oss-120b'),
+    })
   })
 
   it('refuses a swap while another holder has the lock (423), and proceeds with its token', async () => {
@@ -122,7 +181,10 @@ describe('swap engine on the simulated cluster', () => {
       expect(ok.status).toBe(202)
       expect((await finished((await ok.json()).job_id)).outcome).toBe('ready')
     } finally {
-      await fetch(fixture.url('/api/swap/lock'), { method: 'DELETE', headers: { 'x-swap-lock-token': lock.token } })
+      await fetch(fixture.url('/api/swap/lock'), {
+        method: 'DELETE',
+        headers: { 'x-swap-lock-token': lock.token },
+      })
     }
     await loaded(served(SIM_DEFAULT_RECIPE))
   })
@@ -131,7 +193,11 @@ describe('swap engine on the simulated cluster', () => {
     fixture.demo().sim.nodes.setNextFailure('oom')
     const job = await (await post('/api/swap', { recipe: 'gpt-oss-120b' })).json()
     const done = await finished(job.job_id)
-    expect(done).toMatchObject({ status: 'ready', outcome: 'rolled_back', rollback: { recipe: SIM_DEFAULT_RECIPE, outcome: 'ready' } })
+    expect(done).toMatchObject({
+      status: 'ready',
+      outcome: 'rolled_back',
+      rollback: { recipe: SIM_DEFAULT_RECIPE, outcome: 'ready' },
+    })
     expect(done.transitions.map((t: { state: string }) => t.state)).toContain('failed')
     expect(done.error).toMatch(/out of memory|oom|exited/i)
     expect(done.log_excerpt).toMatch(/out of memory/i)
@@ -150,7 +216,10 @@ describe('swap engine on the simulated cluster', () => {
       expect(ranSince(from).filter((l) => l.includes('run-recipe'))).toEqual([])
       const event = (await delivered(job.job_id))!
       expect(verifySignature(event.body, SECRET, event.signature)).toBe(true)
-      expect(JSON.parse(event.body)).toMatchObject({ event: 'swap_failed', error: expect.stringMatching(/still present/) })
+      expect(JSON.parse(event.body)).toMatchObject({
+        event: 'swap_failed',
+        error: expect.stringMatching(/still present/),
+      })
     } finally {
       head().setStopRefusal(false)
     }
@@ -167,15 +236,24 @@ describe('swap engine on the simulated cluster', () => {
     const reading = collect(events, seen, abort.signal)
     try {
       const job = await (await post('/api/swap', { recipe: 'gpt-oss-120b' })).json()
-      const loading = await eventually(() => getJson('/api/swap/state'), (s) => s.state === 'loading' && s.job.progress !== null)
+      const loading = await eventually(
+        () => getJson('/api/swap/state'),
+        (s) => s.state === 'loading' && s.job.progress !== null,
+      )
       expect(loading.job.progress).toMatchObject({ stalled: false })
       expect(typeof loading.job.progress.percent).toBe('number')
       const cancel = await post('/api/swap/cancel', {})
       expect(cancel.status).toBe(202)
       const done = await finished(job.job_id)
       expect(done).toMatchObject({ status: 'cancelled', outcome: 'cancelled' })
-      await eventually(async () => head().containers(), (c) => c.length === 0)
-      await eventually(async () => seen, (s) => s.some((e) => e.includes('"status":"cancelled"')))
+      await eventually(
+        async () => head().containers(),
+        (c) => c.length === 0,
+      )
+      await eventually(
+        async () => seen,
+        (s) => s.some((e) => e.includes('"status":"cancelled"')),
+      )
       expect(seen.some((e) => e.includes('"status":"loading"'))).toBe(true)
       expect((await post('/api/swap/cancel', {})).status).toBe(409)
     } finally {
@@ -192,12 +270,20 @@ describe('swap engine on the simulated cluster', () => {
       const res = await post('/api/swap', { recipe: 'glm-4.5-air' })
       const job = await res.json()
       expect([res.status, job.mode, job.fit?.per_node.length]).toEqual([202, 'cluster', 2])
-      await eventually(() => getJson('/api/swap/state'), (s) => s.state === 'loading')
+      await eventually(
+        () => getJson('/api/swap/state'),
+        (s) => s.state === 'loading',
+      )
       for (const n of sim.nodes.nodes) n.dropConnections()
       const done = await finished(job.job_id)
       expect(done).toMatchObject({ status: 'ready', outcome: 'ready', mode: 'cluster' })
-      expect(sim.nodes.nodes.map((n) => n.containers().map((c) => c.status))).toEqual([['running'], ['running']])
-      const launch = ranSince(0).filter((l) => l.includes('run-recipe')).at(-1)
+      expect(sim.nodes.nodes.map((n) => n.containers().map((c) => c.status))).toEqual([
+        ['running'],
+        ['running'],
+      ])
+      const launch = ranSince(0)
+        .filter((l) => l.includes('run-recipe'))
+        .at(-1)
       expect(launch).toMatch(/'glm-4\.5-air' '-d' '--port' '\d+'$/)
       await loaded(served('glm-4.5-air'))
     } finally {
@@ -210,6 +296,11 @@ async function collect(res: Response, into: string[], signal: AbortSignal) {
   const decoder = new TextDecoder()
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     if (signal.aborted) break
-    into.push(...decoder.decode(chunk).split('\n').filter((l) => l.startsWith('data:')))
+    into.push(
+      ...decoder
+        .decode(chunk)
+        .split('\n')
+        .filter((l) => l.startsWith('data:')),
+    )
   }
 }

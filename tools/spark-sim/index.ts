@@ -6,16 +6,16 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { silentLogger, type Logger } from '../../shared/logger.ts'
-import { startSimNodes, type SimNodesHandle } from './cluster/index.ts'
+import { type Logger, silentLogger } from '../../shared/logger.ts'
+import { generateEd25519KeyPair } from '../../shared/ssh/keygen.ts'
 import { SIM_UNRECIPED_MODEL } from './cluster/hf-hub.ts'
+import { type SimNodesHandle, startSimNodes } from './cluster/index.ts'
 import { startBgeM3 } from './embeddings/bge-m3.ts'
 import { loadSimRecipes, SIM_DEFAULT_RECIPE, SIM_RECIPES_DIR } from './recipes.ts'
 import type { EmulatorHandle } from './speech/emulator-server.ts'
 import { startKokoro } from './speech/kokoro.ts'
 import { startParakeet } from './speech/parakeet.ts'
 import { runOverSsh } from './ssh-exec.ts'
-import { generateEd25519KeyPair } from '../../shared/ssh/keygen.ts'
 
 export const SIM_USER = 'sim'
 export const SIM_VLLM_DIR = `/home/${SIM_USER}/spark-vllm-docker`
@@ -66,7 +66,8 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   const recipeSet = loadSimRecipes(recipesDir)
   for (const problem of recipeSet.problems) logger.warn({ problem }, 'sim: recipe skipped')
   const preload = options.preload === undefined ? SIM_DEFAULT_RECIPE : options.preload
-  if (preload && !recipeSet.recipes[preload]) throw new Error(`simulator: no recipe ${preload} in ${recipesDir}`)
+  if (preload && !recipeSet.recipes[preload])
+    throw new Error(`simulator: no recipe ${preload} in ${recipesDir}`)
   const { keyPath, publicLine, privateKey } = await writeClientKey(options.dataDir)
   const vllmPort = ports.vllm ?? 0
 
@@ -82,7 +83,9 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       recipes: recipeSet.recipes,
       defaultLoadTimeMs: options.loadTimeMs ?? 6000,
       // Every recipe's weights, plus one model no recipe launches (the menu lists it as needs_setup).
-      hfCacheModels: [...new Set([...Object.values(recipeSet.recipes).map((r) => r.model), SIM_UNRECIPED_MODEL])],
+      hfCacheModels: [
+        ...new Set([...Object.values(recipeSet.recipes).map((r) => r.model), SIM_UNRECIPED_MODEL]),
+      ],
       downloadTimeMs: options.downloadTimeMs,
       logger,
     })
@@ -119,9 +122,17 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     }
 
     if (preload) {
-      const argv = [`${SIM_VLLM_DIR}/run-recipe.sh`, preload, '--solo', '-d', '--port', String(chosenVllmPort)]
+      const argv = [
+        `${SIM_VLLM_DIR}/run-recipe.sh`,
+        preload,
+        '--solo',
+        '-d',
+        '--port',
+        String(chosenVllmPort),
+      ]
       const result = await runOverSsh({ host, port: head.sshPort, privateKey, user: SIM_USER, command: argv })
-      if (result.code !== 0) throw new Error(`simulator preload of ${preload} failed: ${result.stderr || result.stdout}`)
+      if (result.code !== 0)
+        throw new Error(`simulator preload of ${preload} failed: ${result.stderr || result.stdout}`)
     }
 
     return {

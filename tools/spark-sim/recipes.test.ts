@@ -26,19 +26,31 @@ describe('the simulator`s recipes', () => {
       defaultPort: 8000,
       container: 'vllm-node',
     })
-    expect(SIM_RECIPES['gpt-oss-120b']).toMatchObject({ servedModelName: 'gpt-oss-120b', memGiB: 61, container: 'vllm-node-mxfp4' })
-    expect(SIM_RECIPES['qwen3-coder-30b']).toMatchObject({ servedModelName: 'Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8', memGiB: 31 })
+    expect(SIM_RECIPES['gpt-oss-120b']).toMatchObject({
+      servedModelName: 'gpt-oss-120b',
+      memGiB: 61,
+      container: 'vllm-node-mxfp4',
+    })
+    expect(SIM_RECIPES['qwen3-coder-30b']).toMatchObject({
+      servedModelName: 'Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8',
+      memGiB: 31,
+    })
   })
 
   it('fall back to what the command serves when `model` is absent', () => {
-    const meta = simRecipeFrom('name: x\ncontainer: vllm-node\ncommand: |\n  vllm serve org/plain \\\n    --port 8000\n')
+    const meta = simRecipeFrom(
+      'name: x\ncontainer: vllm-node\ncommand: |\n  vllm serve org/plain \\\n    --port 8000\n',
+    )
     expect(meta).toMatchObject({ model: 'org/plain', servedModelName: 'org/plain', memGiB: undefined })
   })
 
   it('skip files they cannot use, saying why', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sim-recipes-'))
     try {
-      await writeFile(join(dir, 'good.yaml'), 'model: org/good\ncontainer: vllm-node\ncommand: vllm serve org/good\n')
+      await writeFile(
+        join(dir, 'good.yaml'),
+        'model: org/good\ncontainer: vllm-node\ncommand: vllm serve org/good\n',
+      )
       await writeFile(join(dir, 'list.yaml'), '- a\n- b\n')
       await writeFile(join(dir, 'broken.yml'), 'model: [unclosed\n')
       const { recipes, problems } = loadSimRecipes(dir)

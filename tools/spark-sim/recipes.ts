@@ -54,11 +54,13 @@ export function simRecipeFrom(source: string): RecipeMeta | string {
   const tp = Number(flag(command, ['-tp', '--tensor-parallel-size']) ?? text(defaults.tensor_parallel) ?? 1)
   const weights = Number(overrides.weights_gib)
   // Footprint per node: a recipe that asks for tensor parallelism splits its weights over the nodes.
-  const nodes = doc.solo_only === true ? 1 : Math.max(Number.isInteger(tp) ? tp : 1, doc.cluster_only === true ? 2 : 1)
+  const nodes =
+    doc.solo_only === true ? 1 : Math.max(Number.isInteger(tp) ? tp : 1, doc.cluster_only === true ? 2 : 1)
   const port = Number(defaults.port)
   return {
     model,
-    servedModelName: text(overrides.served_model_name) ?? flag(command, ['--served-model-name']) ?? served ?? model,
+    servedModelName:
+      text(overrides.served_model_name) ?? flag(command, ['--served-model-name']) ?? served ?? model,
     soloOnly: doc.solo_only === true,
     clusterOnly: doc.cluster_only === true,
     memGiB: Number.isFinite(weights) && weights > 0 ? Math.round((weights / nodes) * 10) / 10 : undefined,
@@ -71,7 +73,9 @@ export function simRecipeFrom(source: string): RecipeMeta | string {
 export function loadSimRecipes(dir = SIM_RECIPES_DIR): SimRecipeSet {
   const recipes: Record<string, RecipeMeta> = {}
   const problems: string[] = []
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/i.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/i.test(f))
+    .sort()) {
     const key = file.replace(/\.ya?ml$/i, '')
     try {
       const meta = simRecipeFrom(readFileSync(`${dir}/${file}`, 'utf8'))

@@ -12,7 +12,9 @@ export interface SshExecRequest {
   timeoutMs?: number
 }
 
-export function runOverSsh(req: SshExecRequest): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runOverSsh(
+  req: SshExecRequest,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client()
     const timer = setTimeout(() => {
@@ -41,6 +43,12 @@ export function runOverSsh(req: SshExecRequest): Promise<{ code: number | null; 
         })
       })
     })
-    client.connect({ host: req.host, port: req.port, username: req.user, privateKey: req.privateKey, readyTimeout: 5000 })
+    client.connect({
+      host: req.host,
+      port: req.port,
+      username: req.user,
+      privateKey: req.privateKey,
+      readyTimeout: 5000,
+    })
   })
 }

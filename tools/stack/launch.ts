@@ -3,7 +3,7 @@
  * process per service — for the demo and for system tests. Each child gets its own environment;
  * stdout/stderr lines are kept (bounded) for diagnosis and optionally echoed.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { SERVICES, type ServiceName } from '../../shared/topology.ts'
 import { freePort, waitForHealth } from './ports.ts'
@@ -41,7 +41,14 @@ export interface Stack {
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const MAX_OUTPUT_LINES = 2000
 
-export const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', '--allow-run']
+export const DENO_PERMISSIONS = [
+  '--allow-net',
+  '--allow-env',
+  '--allow-read',
+  '--allow-write',
+  '--allow-sys',
+  '--allow-run',
+]
 
 function commandFor(runtime: Runtime, name: ServiceName): [string, string[]] {
   const entry = `services/${name}/main.ts`
@@ -53,9 +60,11 @@ export async function launchStack(options: StackOptions = {}): Promise<Stack> {
   const names = options.services ?? (Object.keys(SERVICES) as ServiceName[])
   const host = options.host ?? '127.0.0.1'
   const ports: Partial<Record<ServiceName, number>> = {}
-  for (const name of Object.keys(SERVICES) as ServiceName[]) ports[name] = options.ports?.[name] ?? (await freePort(host))
+  for (const name of Object.keys(SERVICES) as ServiceName[])
+    ports[name] = options.ports?.[name] ?? (await freePort(host))
   const urlEnv: Record<string, string> = {}
-  for (const name of Object.keys(SERVICES) as ServiceName[]) urlEnv[SERVICES[name].urlEnv] = `http://${host}:${ports[name]}`
+  for (const name of Object.keys(SERVICES) as ServiceName[])
+    urlEnv[SERVICES[name].urlEnv] = `http://${host}:${ports[name]}`
 
   const services: Record<string, RunningService> = {}
   const stack: Stack = {
@@ -76,15 +85,23 @@ export async function launchStack(options: StackOptions = {}): Promise<Stack> {
       }
       const [cmd, args] = commandFor(options.runtime ?? 'node', name)
       const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-      const running: RunningService = { name, url: `http://${host}:${port}`, port, process: child, output: [] }
+      const running: RunningService = {
+        name,
+        url: `http://${host}:${port}`,
+        port,
+        process: child,
+        output: [],
+      }
       collect(running, options.echo)
       services[name] = running
     }
     await Promise.all(
       Object.values(services).map((s) =>
-        waitForHealth(s.url, options.healthTimeoutMs ?? 30_000, () => s.process.exitCode === null).catch((err: Error) => {
-          throw new Error(`${s.name}: ${err.message}\n${s.output.slice(-20).join('\n')}`)
-        }),
+        waitForHealth(s.url, options.healthTimeoutMs ?? 30_000, () => s.process.exitCode === null).catch(
+          (err: Error) => {
+            throw new Error(`${s.name}: ${err.message}\n${s.output.slice(-20).join('\n')}`)
+          },
+        ),
       ),
     )
   } catch (err) {

@@ -15,7 +15,11 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** Resolves when something accepts HTTP on `url` + `/health`, or rejects after `timeoutMs`. */
-export async function waitForHealth(url: string, timeoutMs = 30_000, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForHealth(
+  url: string,
+  timeoutMs = 30_000,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let lastError = ''
   while (Date.now() < deadline) {

@@ -5,7 +5,15 @@
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 
 /** Every state a card can show; the union of service, upstream and node states. */
-export type CardState = 'up' | 'busy' | 'degraded' | 'down' | 'stopped' | 'not_configured' | 'disabled' | 'unknown'
+export type CardState =
+  | 'up'
+  | 'busy'
+  | 'degraded'
+  | 'down'
+  | 'stopped'
+  | 'not_configured'
+  | 'disabled'
+  | 'unknown'
 
 interface StateLook {
   label: string

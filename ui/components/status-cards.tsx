@@ -9,9 +9,9 @@ import type {
   UpstreamStatus,
 } from '../../services/gateway/domain/cluster-status.ts'
 import type { StatusView } from '../status-source.ts'
+import { clockUtc } from '../swap/format.ts'
 import { ago, type CardState, isStale, lookOf, serviceTitle, upstreamTitle } from './labels.ts'
 import { type DeliberateStop, serviceOnlyMissesModel, stopApplies } from './stopped.ts'
-import { clockUtc } from '../swap/format.ts'
 
 /**
  * The services' details are built for logs and the API ("…; retry in 5 s.", "Working, but The chat
@@ -19,9 +19,15 @@ import { clockUtc } from '../swap/format.ts'
  */
 export function operatorDetail(detail: string): string {
   return detail
-    .replace(/^(.+?) is not reachable; retry in \d+ s\.?$/, 'Not answering right now; Spark Control keeps checking.')
+    .replace(
+      /^(.+?) is not reachable; retry in \d+ s\.?$/,
+      'Not answering right now; Spark Control keeps checking.',
+    )
     .replace(/; retry in \d+ s\.?$/, '; Spark Control keeps checking.')
-    .replace(/^(Working, but |Answers, but cannot serve: )(The|A|An) /, (_, lead: string, w: string) => `${lead}${w.toLowerCase()} `)
+    .replace(
+      /^(Working, but |Answers, but cannot serve: )(The|A|An) /,
+      (_, lead: string, w: string) => `${lead}${w.toLowerCase()} `,
+    )
 }
 
 interface CardProps {
@@ -83,24 +89,26 @@ const serviceCard = (s: ServiceStatus, checkedAt: string, now: Date, stopped: De
 
 const upstreamCard = (u: UpstreamStatus, checkedAt: string, now: Date, stopped: DeliberateStop | null) => {
   const off = stopped !== null && u.name === 'vllm' && !u.disabled && u.state === 'down'
-  return <Card
-    id={`upstream:${u.name}`}
-    title={upstreamTitle(u.name)}
-    subtitle={`${u.name} · reported by ${u.via}`}
-    state={u.disabled ? 'disabled' : off ? (stopped.switchingTo ? 'busy' : 'stopped') : u.state}
-    detail={
-      u.disabled
-        ? 'Turned off in the settings.'
-        : off && stopped.switchingTo
-          ? `Switching to ${stopped.switchingTo} (started ${clockUtc(stopped.at)}); it answers again once that model is loaded.`
-          : off
-            ? `Stopped on purpose by ${stopped.actor} at ${clockUtc(stopped.at)}. Pick a model on the Swap page to start one.`
-            : u.detail
-    }
-    extra={u.model ? `Serving ${u.model}` : undefined}
-    checkedAt={checkedAt}
-    now={now}
-  />
+  return (
+    <Card
+      id={`upstream:${u.name}`}
+      title={upstreamTitle(u.name)}
+      subtitle={`${u.name} · reported by ${u.via}`}
+      state={u.disabled ? 'disabled' : off ? (stopped.switchingTo ? 'busy' : 'stopped') : u.state}
+      detail={
+        u.disabled
+          ? 'Turned off in the settings.'
+          : off && stopped.switchingTo
+            ? `Switching to ${stopped.switchingTo} (started ${clockUtc(stopped.at)}); it answers again once that model is loaded.`
+            : off
+              ? `Stopped on purpose by ${stopped.actor} at ${clockUtc(stopped.at)}. Pick a model on the Swap page to start one.`
+              : u.detail
+      }
+      extra={u.model ? `Serving ${u.model}` : undefined}
+      checkedAt={checkedAt}
+      now={now}
+    />
+  )
 }
 
 /** An unreachable node is down, whatever its last reported state, unless it is simply not set up. */
@@ -121,16 +129,26 @@ const nodeCard = (n: NodeStatus, checkedAt: string, now: Date) => (
   />
 )
 
-function CardGroups({ status, now, stopped: given }: { status: ClusterStatus; now: Date; stopped?: DeliberateStop | null }) {
+function CardGroups({
+  status,
+  now,
+  stopped: given,
+}: {
+  status: ClusterStatus
+  now: Date
+  stopped?: DeliberateStop | null
+}) {
   const at = status.checked_at
   const stopped = stopApplies(status, given) ? given : null
   return (
     <>
       <section class="group" aria-labelledby="g-nodes">
         <h2 id="g-nodes">Spark boxes</h2>
-        {status.nodes.length
-          ? <ul class="cards">{status.nodes.map((n) => nodeCard(n, at, now))}</ul>
-          : <p class="empty">No Spark boxes are set up yet.</p>}
+        {status.nodes.length ? (
+          <ul class="cards">{status.nodes.map((n) => nodeCard(n, at, now))}</ul>
+        ) : (
+          <p class="empty">No Spark boxes are set up yet.</p>
+        )}
       </section>
       <section class="group" aria-labelledby="g-upstreams">
         <h2 id="g-upstreams">Model and speech servers on the Sparks</h2>
@@ -144,7 +162,15 @@ function CardGroups({ status, now, stopped: given }: { status: ClusterStatus; no
   )
 }
 
-export function StatusCards({ view, now, stopped }: { view: StatusView; now: Date; stopped?: DeliberateStop | null }) {
+export function StatusCards({
+  view,
+  now,
+  stopped,
+}: {
+  view: StatusView
+  now: Date
+  stopped?: DeliberateStop | null
+}) {
   if (view.ok) return <CardGroups status={view.status} now={now} stopped={stopped} />
   if (!view.lastGood) return <p class="empty">Nothing to show until the gateway answers.</p>
   return (

@@ -12,7 +12,11 @@ export const STATUS_ERROR_TEXT = "Cannot reach the gateway's status — retrying
 
 export const stoppedWords = (s: DeliberateStop) => wordsOf(s, (iso) => clockUtc(iso))
 
-export function StatusSummary(props: { view: StatusView; simulated: boolean; stopped?: DeliberateStop | null }) {
+export function StatusSummary(props: {
+  view: StatusView
+  simulated: boolean
+  stopped?: DeliberateStop | null
+}) {
   const { view, simulated } = props
   if (!view.ok) return <StatusError />
   const { status } = view
@@ -31,21 +35,23 @@ export function StatusSummary(props: { view: StatusView; simulated: boolean; sto
       : `No chat model is loaded (${stoppedWords(stopped)})`
   return (
     <div class="summary-block">
-      <div class={`summary tone-${look.tone}`} data-overall={status.overall} data-stopped={calm ? 'true' : undefined}>
+      <div
+        class={`summary tone-${look.tone}`}
+        data-overall={status.overall}
+        data-stopped={calm ? 'true' : undefined}
+      >
         <span class="summary-icon" aria-hidden="true">
           {look.icon}
         </span>
         <div>
           <p class="summary-label">
             {look.label}
-            {simulated || status.simulated
-              ? (
-                <>
-                  {' '}
-                  <span class="sim-tag">simulated cluster</span>
-                </>
-              )
-              : null}
+            {simulated || status.simulated ? (
+              <>
+                {' '}
+                <span class="sim-tag">simulated cluster</span>
+              </>
+            ) : null}
           </p>
           <p class="summary-text" data-summary>
             {summary}

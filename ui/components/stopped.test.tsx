@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 import { silentLogger } from '../../shared/logger.ts'
 import { buildDashboard } from '../app.tsx'
-import { dashboard, get } from '../fixtures/swap-app.ts'
 import { sampleStatus, withUpstream } from '../fixtures/sample-status.ts'
 import { fakeSwapSource, runningJob, sampleHistory } from '../fixtures/swap.ts'
+import { dashboard, get } from '../fixtures/swap-app.ts'
 import { toHtml } from '../status-stream.tsx'
 import type { AuditEntry } from '../swap/source.ts'
 import { operatorDetail, StatusCards } from './status-cards.tsx'
@@ -56,7 +56,10 @@ function modelDown(): ClusterStatus {
 
 describe('deliberateStop', () => {
   it('finds a completed stop when it is the newest change of model', () => {
-    expect(deliberateStop([entry({}), ...sampleHistory()])).toEqual({ actor: 'alice', at: '2030-01-01T11:58:00.000Z' })
+    expect(deliberateStop([entry({}), ...sampleHistory()])).toEqual({
+      actor: 'alice',
+      at: '2030-01-01T11:58:00.000Z',
+    })
   })
 
   it('ignores dry runs, refused switches and failed stops; a switch after the stop wins', () => {
@@ -78,7 +81,9 @@ describe('the overview after a deliberate stop', () => {
   const stopped = { actor: 'alice', at: '2030-01-01T11:58:00.000Z' }
 
   it('says "No chat model is loaded (stopped by …)" in a neutral tone when nothing else is wrong', async () => {
-    const html = await toHtml(<StatusSummary view={{ ok: true, status: modelDown() }} simulated stopped={stopped} />)
+    const html = await toHtml(
+      <StatusSummary view={{ ok: true, status: modelDown() }} simulated stopped={stopped} />,
+    )
     expect(html).toContain('class="summary tone-off"')
     expect(html).toContain('data-stopped="true"')
     expect(html).toContain('No chat model is loaded (stopped by alice at 11:58 UTC)')
@@ -87,14 +92,21 @@ describe('the overview after a deliberate stop', () => {
   })
 
   it('keeps the warning when something else is wrong too, and names the stop on the model line', async () => {
-    const status = { ...modelDown(), nodes: modelDown().nodes.map((n, i) => (i === 1 ? { ...n, reachable: false, state: 'down' as const } : n)) }
+    const status = {
+      ...modelDown(),
+      nodes: modelDown().nodes.map((n, i) =>
+        i === 1 ? { ...n, reachable: false, state: 'down' as const } : n,
+      ),
+    }
     const html = await toHtml(<StatusSummary view={{ ok: true, status }} simulated stopped={stopped} />)
     expect(html).toContain('tone-warn')
     expect(html).toContain('No chat model loaded (stopped by alice at 11:58 UTC)')
   })
 
   it('shows the chat model server as Stopped (not Down) and the swap-controller as working', async () => {
-    const html = await toHtml(<StatusCards view={{ ok: true, status: modelDown() }} now={NOW} stopped={stopped} />)
+    const html = await toHtml(
+      <StatusCards view={{ ok: true, status: modelDown() }} now={NOW} stopped={stopped} />,
+    )
     const vllm = /<li class="card[^"]*" data-card="upstream:vllm"[\s\S]*?<\/li>/.exec(html)![0]
     expect(vllm).toContain('data-state="stopped"')
     expect(vllm).toContain('tone-off')
@@ -110,7 +122,9 @@ describe('the overview after a deliberate stop', () => {
     expect(html).not.toContain('but The')
     expect(html).toContain('Not answering right now; Spark Control keeps checking.')
     expect(html).not.toContain('retry in 5 s')
-    expect(operatorDetail('Kokoro is busy; retry in 3 s.')).toBe('Kokoro is busy; Spark Control keeps checking.')
+    expect(operatorDetail('Kokoro is busy; retry in 3 s.')).toBe(
+      'Kokoro is busy; Spark Control keeps checking.',
+    )
     expect(operatorDetail('Working, but Qdrant is down.')).toBe('Working, but Qdrant is down.')
   })
 
@@ -130,7 +144,13 @@ describe('the overview after a deliberate stop', () => {
     // Lock heartbeats, refused switches and dry runs after the stop do not push it out of sight:
     // only model changes that ran are read.
     const chatter = Array.from({ length: 40 }, (_, i) =>
-      entry(i % 3 === 0 ? { id: 200 + i, action: 'lock.extend' } : i % 3 === 1 ? { id: 200 + i, action: 'swap.start', outcome: 'refused' } : { id: 200 + i, action: 'swap.start', dry_run: true, outcome: 'ready' }),
+      entry(
+        i % 3 === 0
+          ? { id: 200 + i, action: 'lock.extend' }
+          : i % 3 === 1
+            ? { id: 200 + i, action: 'swap.start', outcome: 'refused' }
+            : { id: 200 + i, action: 'swap.start', dry_run: true, outcome: 'ready' },
+      ),
     )
     fake.data.history = [...chatter, ...fake.data.history]
     for (const path of ['/', '/ui/fragments/status']) {

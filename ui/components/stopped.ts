@@ -25,13 +25,17 @@ export interface DeliberateStop {
 }
 
 /** A switch in progress, said like a stop: no model answers, on purpose, for a while. */
-export function switchInProgress(job: { outcome: string; model: string; started_at: string } | null | undefined): DeliberateStop | null {
+export function switchInProgress(
+  job: { outcome: string; model: string; started_at: string } | null | undefined,
+): DeliberateStop | null {
   return job?.outcome === 'running' ? { actor: '', at: job.started_at, switchingTo: job.model } : null
 }
 
 /** "stopped by alice at 04:08 UTC", or "switching to gpt-oss-120b since 04:08 UTC". */
 export const stoppedWords = (s: DeliberateStop, clock: (iso: string) => string) =>
-  s.switchingTo ? `switching to ${s.switchingTo} since ${clock(s.at)}` : `stopped by ${s.actor} at ${clock(s.at)}`
+  s.switchingTo
+    ? `switching to ${s.switchingTo} since ${clock(s.at)}`
+    : `stopped by ${s.actor} at ${clock(s.at)}`
 
 /**
  * The newest change of the loaded model, if it was a completed stop. A switch after it (ended in
@@ -41,14 +45,17 @@ export function deliberateStop(history: AuditEntry[] | null): DeliberateStop | n
   const last = history?.find(
     (e) =>
       !e.dry_run &&
-      ((e.action === 'swap.start' && e.outcome !== 'refused') || (e.action === 'swap.stop' && e.outcome === 'ok')),
+      ((e.action === 'swap.start' && e.outcome !== 'refused') ||
+        (e.action === 'swap.stop' && e.outcome === 'ok')),
   )
   return last?.action === 'swap.stop' ? { actor: last.actor, at: last.at } : null
 }
 
 /** The stop applies only while nothing answers: a model started by hand since wins. */
-export const stopApplies = (status: ClusterStatus, stopped: DeliberateStop | null | undefined): stopped is DeliberateStop =>
-  !!stopped && status.loaded_model === null
+export const stopApplies = (
+  status: ClusterStatus,
+  stopped: DeliberateStop | null | undefined,
+): stopped is DeliberateStop => !!stopped && status.loaded_model === null
 
 /** A service's trouble that is only vLLM being away. */
 const onlyVllm = (s: ClusterStatus['services'][number]) => {

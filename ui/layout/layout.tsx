@@ -65,7 +65,15 @@ export function Layout(props: { title: string; current: PageId | null; chrome: C
         </a>
         <header class="site-header">
           {chrome.simulated ? <SimulatedBanner /> : null}
-          {chrome.controlsOpen ? <OpenControlsBanner /> : <KeyBanner viewer={chrome.viewer ?? null} here={chrome.here ?? '/'} note={chrome.unlockNote ?? null} />}
+          {chrome.controlsOpen ? (
+            <OpenControlsBanner />
+          ) : (
+            <KeyBanner
+              viewer={chrome.viewer ?? null}
+              here={chrome.here ?? '/'}
+              note={chrome.unlockNote ?? null}
+            />
+          )}
           <div class="brand-row">
             <a class="brand" href="/">
               Spark Control
@@ -174,8 +182,18 @@ function KeyBanner({ viewer, here, note }: { viewer: string | null; here: string
     <div class="banner banner-key" role="note" data-banner="locked">
       <UnlockNoteLine note={note} />
       <form method="post" action="/ui/unlock" class="unlock-form">
-        <label for="unlock-key">Switching models and other changes need an API key with the admin scope.</label>
-        <input id="unlock-key" name="key" type="password" autocomplete="off" required maxlength={256} placeholder="sc_…" />
+        <label for="unlock-key">
+          Switching models and other changes need an API key with the admin scope.
+        </label>
+        <input
+          id="unlock-key"
+          name="key"
+          type="password"
+          autocomplete="off"
+          required
+          maxlength={256}
+          placeholder="sc_…"
+        />
         <input type="hidden" name="next" value={here} />
         <button type="submit" class="button" data-action="unlock-controls">
           Unlock controls

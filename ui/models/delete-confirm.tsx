@@ -6,16 +6,25 @@ import type { DeleteAnswer, MenuModel } from './source.ts'
 export function DeleteConfirm({ model: m }: { model: MenuModel }) {
   const where = m.on_nodes?.length ? m.on_nodes.join(', ') : 'every Spark'
   return (
-    <div class="confirm confirm-danger" role="dialog" aria-labelledby="delete-confirm-h" data-confirm-delete={m.key}>
+    <div
+      class="confirm confirm-danger"
+      role="dialog"
+      aria-labelledby="delete-confirm-h"
+      data-confirm-delete={m.key}
+    >
       <h2 id="delete-confirm-h">Delete {m.name}?</h2>
       <ul>
         {m.repo && m.on_disk !== false ? (
           <li>
-            This removes its weights{m.size_bytes === null ? '' : ` (${gib(m.size_bytes)})`} from every Spark ({where}).
-            It cannot be undone: to use it again it has to be downloaded again.
+            This removes its weights{m.size_bytes === null ? '' : ` (${gib(m.size_bytes)})`} from every Spark
+            ({where}). It cannot be undone: to use it again it has to be downloaded again.
           </li>
         ) : null}
-        {m.recipe ? <li>The recipe {m.recipe} is kept; switching to it fails until the weights are downloaded again.</li> : null}
+        {m.recipe ? (
+          <li>
+            The recipe {m.recipe} is kept; switching to it fails until the weights are downloaded again.
+          </li>
+        ) : null}
         {m.card_file ? (
           <li>Its card stays listed: it is defined in {m.card_file}; remove it from that file.</li>
         ) : m.custom ? (
@@ -24,13 +33,25 @@ export function DeleteConfirm({ model: m }: { model: MenuModel }) {
         {m.local_path ? <li>Files in the local folder {m.local_path} are not removed.</li> : null}
       </ul>
       <div class="confirm-actions">
-        <form method="post" action={MODELS_PATHS.remove} hx-post={MODELS_PATHS.remove} hx-target="#models-confirm" hx-swap="innerHTML">
+        <form
+          method="post"
+          action={MODELS_PATHS.remove}
+          hx-post={MODELS_PATHS.remove}
+          hx-target="#models-confirm"
+          hx-swap="innerHTML"
+        >
           <input type="hidden" name="key" value={m.key} />
           <button type="submit" class="button button-danger" data-action="confirm-delete">
             Yes, delete it from every Spark
           </button>
         </form>
-        <a class="button button-quiet" href={MODELS_PATHS.page} hx-get={MODELS_PATHS.deleteConfirm} hx-target="#models-confirm" data-action="dismiss">
+        <a
+          class="button button-quiet"
+          href={MODELS_PATHS.page}
+          hx-get={MODELS_PATHS.deleteConfirm}
+          hx-target="#models-confirm"
+          data-action="dismiss"
+        >
           Keep it
         </a>
       </div>
@@ -41,5 +62,9 @@ export function DeleteConfirm({ model: m }: { model: MenuModel }) {
 /** Per-node results of a delete (the 200 answer, or a 502's `nodes`). */
 export const nodeResults = (nodes: DeleteAnswer['nodes']) =>
   nodes.map((n) =>
-    !n.ok ? `${n.node}: not removed — ${n.error ?? 'no reason given'}` : n.on_disk === false ? `${n.node}: was not on its disk` : `${n.node}: removed`,
+    !n.ok
+      ? `${n.node}: not removed — ${n.error ?? 'no reason given'}`
+      : n.on_disk === false
+        ? `${n.node}: was not on its disk`
+        : `${n.node}: removed`,
   )

@@ -11,7 +11,9 @@ export function SuggestionOptions({ suggestions }: { suggestions: Suggestion[] }
   return (
     <>
       {suggestions.map((s) => (
-        <option value={s.repo}>{[s.note, s.on_disk ? 'already on disk' : null].filter(Boolean).join(' · ')}</option>
+        <option value={s.repo}>
+          {[s.note, s.on_disk ? 'already on disk' : null].filter(Boolean).join(' · ')}
+        </option>
       ))}
     </>
   )
@@ -72,8 +74,9 @@ export function DownloadConfirm({ data }: { data: DownloadConfirmData }) {
       <h2 id="download-confirm-h">Download {repo} to every Spark?</h2>
       <ul>
         <li>
-          Every Spark{nodes.length ? ` (${nodes.join(', ')})` : ''} fetches it from Hugging Face into its own model
-          cache, so each one uses the disk space. Large models take a long time; chat keeps working meanwhile.
+          Every Spark{nodes.length ? ` (${nodes.join(', ')})` : ''} fetches it from Hugging Face into its own
+          model cache, so each one uses the disk space. Large models take a long time; chat keeps working
+          meanwhile.
         </li>
         <li data-size="">
           {known?.note ? `Roughly: ${known.note}.` : 'Its size is not known before the download starts.'}
@@ -82,7 +85,10 @@ export function DownloadConfirm({ data }: { data: DownloadConfirmData }) {
             : ''}
         </li>
         {model?.on_disk ? (
-          <li>It is already on {model.on_nodes?.join(', ') ?? 'the Sparks'}; downloading again fetches only what is missing.</li>
+          <li>
+            It is already on {model.on_nodes?.join(', ') ?? 'the Sparks'}; downloading again fetches only what
+            is missing.
+          </li>
         ) : null}
         <li>
           {model?.recipe
@@ -92,13 +98,25 @@ export function DownloadConfirm({ data }: { data: DownloadConfirmData }) {
         <li>Gated models need each Spark's own Hugging Face login; Spark Control never handles the token.</li>
       </ul>
       <div class="confirm-actions">
-        <form method="post" action={MODELS_PATHS.download} hx-post={MODELS_PATHS.download} hx-target="#models-downloads" hx-swap="outerHTML">
+        <form
+          method="post"
+          action={MODELS_PATHS.download}
+          hx-post={MODELS_PATHS.download}
+          hx-target="#models-downloads"
+          hx-swap="outerHTML"
+        >
           <input type="hidden" name="repo" value={repo} />
           <button type="submit" class="button button-primary" data-action="confirm-download">
             Yes, download it
           </button>
         </form>
-        <a class="button button-quiet" href={MODELS_PATHS.page} hx-get={MODELS_PATHS.downloadConfirm} hx-target="#download-confirm" data-action="dismiss">
+        <a
+          class="button button-quiet"
+          href={MODELS_PATHS.page}
+          hx-get={MODELS_PATHS.downloadConfirm}
+          hx-target="#download-confirm"
+          data-action="dismiss"
+        >
           Not now
         </a>
       </div>

@@ -3,9 +3,10 @@
  * The panel re-fetches itself every 2 s while a download runs and every 10 s otherwise, so one
  * started from the API or another tab shows up too.
  */
-import { clockUtc, gib } from '../swap/format.ts'
-import { type Notice, NoticeBox } from '../components/notice.tsx'
+
 import { AskFirstLink } from '../components/ask-first-link.tsx'
+import { type Notice, NoticeBox } from '../components/notice.tsx'
+import { clockUtc, gib } from '../swap/format.ts'
 import { MODELS_PATHS } from './paths.ts'
 import type { DownloadView } from './source.ts'
 import { isDownloadId, isRepo } from './validate.ts'
@@ -20,7 +21,13 @@ const STATUS_WORDS: Record<DownloadView['status'], string> = {
   cancelled: 'cancelled',
   interrupted: 'interrupted',
 }
-const TONE: Record<DownloadView['status'], string> = { running: 'busy', done: 'good', failed: 'bad', cancelled: 'off', interrupted: 'warn' }
+const TONE: Record<DownloadView['status'], string> = {
+  running: 'busy',
+  done: 'good',
+  failed: 'bad',
+  cancelled: 'off',
+  interrupted: 'warn',
+}
 
 const clock = (iso: string | null) => (iso ? clockUtc(iso, true) : '')
 
@@ -77,7 +84,12 @@ export function errorPlacement(d: Pick<DownloadView, 'status' | 'error' | 'nodes
   }
   if (!d.error) return { perNode: true, summary: null }
   let rest = d.error
-  for (const n of failing) rest = rest.split(`${n.node}: ${nodeErr(n)}`).join('').split(nodeErr(n)!).join('')
+  for (const n of failing)
+    rest = rest
+      .split(`${n.node}: ${nodeErr(n)}`)
+      .join('')
+      .split(nodeErr(n)!)
+      .join('')
   const covered = failing.length > 0 && /^[\s;,.]*$/.test(rest)
   return { perNode: true, summary: covered ? null : `What went wrong: ${d.error}` }
 }
@@ -106,7 +118,9 @@ function DownloadItem({ d }: { d: DownloadView }) {
           <li data-node={n.node} data-node-status={n.status}>
             {n.node}: {STATUS_WORDS[n.status]}, {Math.round(n.percent)} %, {gib(n.bytes_downloaded)}
             {n.files_total === null ? '' : ` (${n.files_done} of ${n.files_total} files)`}
-            {errors.perNode && (n.error ?? n.last_error) ? <span class="block">{n.error ?? n.last_error}</span> : null}
+            {errors.perNode && (n.error ?? n.last_error) ? (
+              <span class="block">{n.error ?? n.last_error}</span>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -125,7 +139,9 @@ function DownloadItem({ d }: { d: DownloadView }) {
           </button>
         </form>
       ) : null}
-      {d.status !== 'running' && d.status !== 'done' && isRepo(d.repo) ? <DownloadAgain repo={d.repo} /> : null}
+      {d.status !== 'running' && d.status !== 'done' && isRepo(d.repo) ? (
+        <DownloadAgain repo={d.repo} />
+      ) : null}
     </article>
   )
 }

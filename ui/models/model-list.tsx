@@ -3,8 +3,9 @@
  * whether a recipe launches it, and for those without one the settings read from their config.json
  * (what a recipe for them needs). Refreshes itself, so a finished download or a delete elsewhere shows.
  */
-import { gib } from '../swap/format.ts'
+
 import { AskFirstLink } from '../components/ask-first-link.tsx'
+import { gib } from '../swap/format.ts'
 import { MODELS_PATHS } from './paths.ts'
 import type { MenuModel, ModelMenu } from './source.ts'
 import { isModelKey } from './validate.ts'
@@ -13,7 +14,8 @@ import { isModelKey } from './validate.ts'
  * Only what has something to remove: weights on a disk, or a card made here (a card from MODELS_YAML
  * is edited in that file); never the loaded model.
  */
-export const deletable = (m: MenuModel) => !m.loaded && (m.on_disk === true || (m.custom && !m.card_file)) && isModelKey(m.key)
+export const deletable = (m: MenuModel) =>
+  !m.loaded && (m.on_disk === true || (m.custom && !m.card_file)) && isModelKey(m.key)
 
 /** `oob`: sent along with a form's answer, to replace the list where it is. */
 export function ModelList({ menu, oob = false }: { menu: ModelMenu | null; oob?: boolean }) {
@@ -72,14 +74,20 @@ export function diskWords(m: Pick<MenuModel, 'on_disk' | 'local_path' | 'on_node
   if (!m.on_disk) return 'Not downloaded'
   const nodes = m.on_nodes ?? []
   const size = m.size_bytes === null ? null : gib(m.size_bytes)
-  if (nodes.length > 1) return size ? `${size} on each Spark (${nodes.join(', ')})` : `On each Spark (${nodes.join(', ')})`
+  if (nodes.length > 1)
+    return size ? `${size} on each Spark (${nodes.join(', ')})` : `On each Spark (${nodes.join(', ')})`
   if (nodes.length === 1) return size ? `${size} on ${nodes[0]}` : `On ${nodes[0]}`
   return size ? `${size} on disk` : 'On disk'
 }
 
 function ModelRow({ model: m }: { model: MenuModel }) {
   return (
-    <tr data-model={m.key} data-needs-setup={String(m.needs_setup)} data-loaded={String(m.loaded)} data-on-disk={String(m.on_disk)}>
+    <tr
+      data-model={m.key}
+      data-needs-setup={String(m.needs_setup)}
+      data-loaded={String(m.loaded)}
+      data-on-disk={String(m.on_disk)}
+    >
       <th scope="row">
         {m.name}
         {m.loaded ? <span class="badge tone-good">Loaded</span> : null}
@@ -127,7 +135,9 @@ function Setup({ model: m }: { model: MenuModel }) {
           </div>
           <div>
             <dt>Max context</dt>
-            <dd>{s.max_model_len === null ? 'unknown' : `${s.max_model_len.toLocaleString('en-US')} tokens`}</dd>
+            <dd>
+              {s.max_model_len === null ? 'unknown' : `${s.max_model_len.toLocaleString('en-US')} tokens`}
+            </dd>
           </div>
           <div>
             <dt>Weights type</dt>

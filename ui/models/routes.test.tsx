@@ -1,11 +1,11 @@
 /** The models page: the list, deleting, adding a custom model, and hostile values stopped before any call. */
 import { describe, expect, it } from 'vitest'
-import { CHANGES, dashboard, get, HOSTILE, post, rowOf, tagOf } from '../fixtures/models-app.ts'
-import { fakeModelsSource, menuModel } from '../fixtures/models.ts'
-import { ModelsSourceError } from './source.ts'
-import { buildDashboard } from '../app.tsx'
 import { silentLogger } from '../../shared/logger.ts'
+import { buildDashboard } from '../app.tsx'
+import { fakeModelsSource, menuModel } from '../fixtures/models.ts'
+import { CHANGES, dashboard, get, HOSTILE, post, rowOf, tagOf } from '../fixtures/models-app.ts'
 import { sampleStatus } from '../fixtures/sample-status.ts'
+import { ModelsSourceError } from './source.ts'
 
 describe('GET /ui/models', () => {
   it('lists every model with where it is on disk, its size, its recipe and whether it is loaded', async () => {
@@ -36,15 +36,22 @@ describe('GET /ui/models', () => {
     const row = rowOf(html, 'Qwen--Qwen3-4B-Instruct-2507')
     expect(row).toContain('data-needs-setup="true"')
     expect(row).toContain('Needs a recipe')
-    expect(row).toContain('No recipe launches this model yet, so it cannot be switched to. A recipe for it is needed first')
-    for (const text of ['Qwen3ForCausalLM', '262,144 tokens', 'bfloat16', 'none', '7.5 GiB', 'No recipe yet']) expect(row).toContain(text)
+    expect(row).toContain(
+      'No recipe launches this model yet, so it cannot be switched to. A recipe for it is needed first',
+    )
+    for (const text of ['Qwen3ForCausalLM', '262,144 tokens', 'bfloat16', 'none', '7.5 GiB', 'No recipe yet'])
+      expect(row).toContain(text)
     expect(row).toContain('data-action="delete"')
   })
 
   it('still answers 200 and says what is not available when every read fails', async () => {
     const fake = fakeModelsSource()
     fake.failAll()
-    for (const path of ['/ui/models', '/ui/models?repo=openai/gpt-oss-20b', '/ui/models?delete=gpt-oss-120b']) {
+    for (const path of [
+      '/ui/models',
+      '/ui/models?repo=openai/gpt-oss-20b',
+      '/ui/models?delete=gpt-oss-120b',
+    ]) {
       const { res, html } = await get(dashboard(fake), path)
       expect(res.status, path).toBe(200)
       expect(html).toContain('The model list is not available right now')
@@ -52,7 +59,11 @@ describe('GET /ui/models', () => {
       expect(html).not.toContain('ECONNREFUSED')
       expect(html).not.toContain('data-confirm-delete')
     }
-    for (const path of ['/ui/fragments/models/list', '/ui/fragments/models/downloads', '/ui/fragments/models/suggest?q=qw']) {
+    for (const path of [
+      '/ui/fragments/models/list',
+      '/ui/fragments/models/downloads',
+      '/ui/fragments/models/suggest?q=qw',
+    ]) {
       const { res, html } = await get(dashboard(fake), path)
       expect(res.status, path).toBe(200)
       expect(html).not.toContain('ECONNREFUSED')
@@ -74,7 +85,10 @@ describe('GET /ui/models', () => {
 
 describe('deleting', () => {
   it('asks first, saying it removes the weights from every Spark and cannot be undone', async () => {
-    const { html } = await get(dashboard(), '/ui/fragments/models/delete/confirm?key=Qwen--Qwen3-4B-Instruct-2507')
+    const { html } = await get(
+      dashboard(),
+      '/ui/fragments/models/delete/confirm?key=Qwen--Qwen3-4B-Instruct-2507',
+    )
     expect(html).toContain('data-confirm-delete="Qwen--Qwen3-4B-Instruct-2507"')
     expect(html).toContain('This removes its weights (7.5 GiB) from every Spark (spark-1, spark-2)')
     expect(html).toContain('It cannot be undone')
@@ -94,8 +108,20 @@ describe('deleting', () => {
   it('never offers to delete a folder card from MODELS_YAML, and says a file card stays listed', async () => {
     const fake = fakeModelsSource()
     fake.data.menu.models.push(
-      menuModel('legacy-local', { repo: null, local_path: '/data/models/legacy', recipe: null, custom: true, card_file: 'MODELS_YAML', on_disk: null }),
-      menuModel('legacy-hub', { repo: 'org/legacy-hub', recipe: null, custom: true, card_file: 'MODELS_YAML' }),
+      menuModel('legacy-local', {
+        repo: null,
+        local_path: '/data/models/legacy',
+        recipe: null,
+        custom: true,
+        card_file: 'MODELS_YAML',
+        on_disk: null,
+      }),
+      menuModel('legacy-hub', {
+        repo: 'org/legacy-hub',
+        recipe: null,
+        custom: true,
+        card_file: 'MODELS_YAML',
+      }),
     )
     const page = await get(dashboard(fake), '/ui/models')
     expect(rowOf(page.html, 'legacy-local')).not.toContain('data-action="delete"')
@@ -117,7 +143,9 @@ describe('deleting', () => {
 
   it('deletes as the dashboard and answers with the per-node result and a fresh list', async () => {
     const fake = fakeModelsSource()
-    const { html } = await post(dashboard(fake), '/ui/actions/models/delete', { key: 'Qwen--Qwen3-4B-Instruct-2507' })
+    const { html } = await post(dashboard(fake), '/ui/actions/models/delete', {
+      key: 'Qwen--Qwen3-4B-Instruct-2507',
+    })
     expect(fake.callsOf('remove')).toEqual([['Qwen--Qwen3-4B-Instruct-2507', 'dashboard']])
     expect(html).toContain('data-notice="good"')
     expect(html).toContain('its weights were removed from every Spark')
@@ -129,7 +157,12 @@ describe('deleting', () => {
   it('without htmx, lands back on the models page saying what the delete came to, once', async () => {
     const fake = fakeModelsSource()
     const app = dashboard(fake)
-    const { res } = await post(app, '/ui/actions/models/delete', { key: 'Qwen--Qwen3-4B-Instruct-2507' }, false)
+    const { res } = await post(
+      app,
+      '/ui/actions/models/delete',
+      { key: 'Qwen--Qwen3-4B-Instruct-2507' },
+      false,
+    )
     expect(res.status).toBe(303)
     const back = res.headers.get('location')!
     expect(back).toMatch(/^\/ui\/models\?notice=/)
@@ -144,7 +177,10 @@ describe('deleting', () => {
 
   it('shows a refusal (loaded, swapping) with the controller message, and a 502 node by node', async () => {
     const fake = fakeModelsSource()
-    fake.fail.remove = new ModelsSourceError(409, 'gpt-oss-120b is part of the running swap; wait for it to end.')
+    fake.fail.remove = new ModelsSourceError(
+      409,
+      'gpt-oss-120b is part of the running swap; wait for it to end.',
+    )
     const busy = await post(dashboard(fake), '/ui/actions/models/delete', { key: 'gpt-oss-120b' })
     expect(busy.res.status).toBe(200)
     expect(busy.html).toContain('data-notice="warn"')
@@ -153,7 +189,8 @@ describe('deleting', () => {
       { node: 'spark-1', ok: true, error: null },
       { node: 'spark-2', ok: false, error: 'ssh: connection refused' },
     ]
-    const message = 'The weights of openai/gpt-oss-120b could not be removed on spark-2; the card is kept so the delete can be retried.'
+    const message =
+      'The weights of openai/gpt-oss-120b could not be removed on spark-2; the card is kept so the delete can be retried.'
     fake.fail.remove = new ModelsSourceError(502, message, [], { detail: message, nodes })
     const partial = await post(dashboard(fake), '/ui/actions/models/delete', { key: 'gpt-oss-120b' })
     expect(partial.html).toContain('data-notice="bad"')
@@ -167,7 +204,11 @@ describe('adding a custom model', () => {
   it('adds a repo or a folder as the dashboard and lists it', async () => {
     const fake = fakeModelsSource()
     const app = dashboard(fake, 'ops')
-    const { html } = await post(app, '/ui/actions/models/add', { repo: 'org/my-finetune', local_path: '', name: 'My finetune' })
+    const { html } = await post(app, '/ui/actions/models/add', {
+      repo: 'org/my-finetune',
+      local_path: '',
+      name: 'My finetune',
+    })
     expect(fake.callsOf('add')).toEqual([[{ repo: 'org/my-finetune', name: 'My finetune' }, 'dashboard:ops']])
     expect(html).toContain('Added My finetune.')
     expect(tagOf(html, 'models-list')).toContain('hx-swap-oob="true"')
@@ -227,14 +268,27 @@ describe('hostile values', () => {
       expect(del.html).not.toContain('data-confirm-delete')
       expect(del.html).not.toContain('<script')
     }
-    const paths = ['/data/$(id)', '/data/`id`', '/data/../etc', 'data/x', '/data/x;id', '/data/x\nid', "/data/o'x", '/data//x', '-rf']
+    const paths = [
+      '/data/$(id)',
+      '/data/`id`',
+      '/data/../etc',
+      'data/x',
+      '/data/x;id',
+      '/data/x\nid',
+      "/data/o'x",
+      '/data//x',
+      '-rf',
+    ]
     for (const p of paths) await post(app, '/ui/actions/models/add', { local_path: p })
     for (const m of CHANGES) expect(fake.callsOf(m), m).toEqual([])
     expect(fake.callsOf('suggest').filter((a) => a[0] !== '')).toEqual([])
     // A listed key that is not a key gets no Delete link; its text is escaped.
     const { html } = await get(app, '/ui/models')
     expect(rowOf(html, '\\$\\(id\\)')).not.toContain('data-action="delete"')
-    const xss = await get(app, `/ui/fragments/models/delete/confirm?key=${encodeURIComponent('<script>alert(1)</script>')}`)
+    const xss = await get(
+      app,
+      `/ui/fragments/models/delete/confirm?key=${encodeURIComponent('<script>alert(1)</script>')}`,
+    )
     expect(xss.html).toContain('&lt;script&gt;')
   })
 })

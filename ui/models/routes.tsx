@@ -9,6 +9,7 @@ import { type Context, Hono } from 'hono'
 import type { Logger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import { actorOf, isHtmx } from '../actions.ts'
+import { type Notice, NoticeBox } from '../components/notice.tsx'
 import type { Chrome } from '../layout/layout.tsx'
 import { ModelsPage } from '../pages/models.tsx'
 import { backTo, chromeFor, fragment, page, pageReader } from '../respond.ts'
@@ -17,12 +18,25 @@ import { AddForm } from './add-form.tsx'
 import { DeleteConfirm, nodeResults } from './delete-confirm.tsx'
 import { DownloadConfirm, SuggestionOptions } from './download-form.tsx'
 import { Downloads, DownloadsNotice } from './downloads.tsx'
-import { ModelList, deletable } from './model-list.tsx'
-import { type Notice, NoticeBox } from '../components/notice.tsx'
+import { deletable, ModelList } from './model-list.tsx'
 import { refusal } from './notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
-import { type DeleteAnswer, type ModelMenu, type ModelsSource, ModelsSourceError, type NewCard } from './source.ts'
-import { field, isDisplayName, isDownloadId, isModelKey, isRepo, isSuggestQuery, localPathProblem } from './validate.ts'
+import {
+  type DeleteAnswer,
+  type ModelMenu,
+  type ModelsSource,
+  ModelsSourceError,
+  type NewCard,
+} from './source.ts'
+import {
+  field,
+  isDisplayName,
+  isDownloadId,
+  isModelKey,
+  isRepo,
+  isSuggestQuery,
+  localPathProblem,
+} from './validate.ts'
 
 export interface ModelsDashboardDeps {
   models: ModelsSource
@@ -31,7 +45,8 @@ export interface ModelsDashboardDeps {
 }
 
 const SUGGESTIONS = 10
-const NOT_A_REPO = 'That is not a Hugging Face model id: it must look like org/name (letters, digits, `_ . -`).'
+const NOT_A_REPO =
+  'That is not a Hugging Face model id: it must look like org/name (letters, digits, `_ . -`).'
 
 export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
   const { models, chrome } = deps
@@ -42,7 +57,9 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
   const menuOf = (c: Context<AppEnv>) => read(c, 'menu', models.menu(c.req.raw.signal))
   const downloadsOf = (c: Context<AppEnv>) => read(c, 'downloads', models.downloads(c.req.raw.signal))
   const suggestionsOf = async (c: Context<AppEnv>, q: string) =>
-    isSuggestQuery(q) ? ((await read(c, 'suggest', models.suggest(q, SUGGESTIONS, c.req.raw.signal))) ?? []) : []
+    isSuggestQuery(q)
+      ? ((await read(c, 'suggest', models.suggest(q, SUGGESTIONS, c.req.raw.signal))) ?? [])
+      : []
 
   async function downloadConfirmData(c: Context<AppEnv>, repo: string, menu?: ModelMenu | null) {
     const [list, suggestions, disks] = await Promise.all([
@@ -59,12 +76,17 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
   }
 
   /** The menu entry a delete is about, only when it has something to delete. */
-  const deleteTarget = (menu: ModelMenu | null, key: string) => menu?.models.find((m) => m.key === key && deletable(m)) ?? null
+  const deleteTarget = (menu: ModelMenu | null, key: string) =>
+    menu?.models.find((m) => m.key === key && deletable(m)) ?? null
 
   app.get(MODELS_PATHS.page, async (c) => {
     const repo = c.req.query('repo')?.trim() ?? ''
     const del = c.req.query('delete') ?? ''
-    const [menu, downloads, suggestions] = await Promise.all([menuOf(c), downloadsOf(c), suggestionsOf(c, '')])
+    const [menu, downloads, suggestions] = await Promise.all([
+      menuOf(c),
+      downloadsOf(c),
+      suggestionsOf(c, ''),
+    ])
     const data = {
       menu,
       downloads: { downloads },
@@ -77,7 +99,9 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
   })
 
   app.get(MODELS_PATHS.list, async (c) => fragment(c, <ModelList menu={await menuOf(c)} />))
-  app.get(MODELS_PATHS.downloads, async (c) => fragment(c, <Downloads data={{ downloads: await downloadsOf(c) }} />))
+  app.get(MODELS_PATHS.downloads, async (c) =>
+    fragment(c, <Downloads data={{ downloads: await downloadsOf(c) }} />),
+  )
 
   app.get(MODELS_PATHS.suggest, async (c) => {
     // `q` from a link; `repo` when the download box itself asks (htmx sends the input under its name).
@@ -115,7 +139,12 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
       }
     }
     if (!isHtmx(c)) return backTo(c, chrome, MODELS_PATHS.page, notice)
-    const html = await toHtml(<>{<Downloads data={{ downloads: await downloadsOf(c) }} />}<DownloadsNotice notice={notice} oob /></>)
+    const html = await toHtml(
+      <>
+        {<Downloads data={{ downloads: await downloadsOf(c) }} />}
+        <DownloadsNotice notice={notice} oob />
+      </>,
+    )
     return fragment(c, `${html}<div id="download-confirm" hx-swap-oob="true"></div>`)
   })
 
@@ -131,7 +160,13 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
       }
     }
     if (!isHtmx(c)) return backTo(c, chrome, MODELS_PATHS.page, notice)
-    return fragment(c, <>{<Downloads data={{ downloads: await downloadsOf(c) }} />}<DownloadsNotice notice={notice} oob /></>)
+    return fragment(
+      c,
+      <>
+        {<Downloads data={{ downloads: await downloadsOf(c) }} />}
+        <DownloadsNotice notice={notice} oob />
+      </>,
+    )
   })
 
   app.post(MODELS_PATHS.remove, async (c) => {
@@ -155,16 +190,26 @@ export function modelsDashboardRoutes(deps: ModelsDashboardDeps): Hono<AppEnv> {
 
   app.post(MODELS_PATHS.add, async (c) => {
     const body = await form(c)
-    const values = { repo: field(body, 'repo'), local_path: field(body, 'local_path'), name: field(body, 'name') }
+    const values = {
+      repo: field(body, 'repo'),
+      local_path: field(body, 'local_path'),
+      name: field(body, 'name'),
+    }
     const problems = cardProblems(values)
     let notice: Notice | null = null
     let added = false
     if (problems.length) notice = { tone: 'bad', text: 'Nothing was added:', items: problems }
     else {
-      const card = { ...(values.repo ? { repo: values.repo } : { local_path: values.local_path }), ...(values.name ? { name: values.name } : {}) }
+      const card = {
+        ...(values.repo ? { repo: values.repo } : { local_path: values.local_path }),
+        ...(values.name ? { name: values.name } : {}),
+      }
       try {
         const made = await models.add(card as NewCard, actorOf(c), c.req.raw.signal)
-        notice = { tone: 'good', text: `Added ${made.name}. It is listed above as needing a recipe until one launches it.` }
+        notice = {
+          tone: 'good',
+          text: `Added ${made.name}. It is listed above as needing a recipe until one launches it.`,
+        }
         added = true
       } catch (err) {
         notice = refusal(err)
@@ -195,19 +240,24 @@ function deleted(done: DeleteAnswer): Notice {
 function perNode(v: unknown): DeleteAnswer['nodes'] | null {
   if (!Array.isArray(v)) return null
   const ok = v.every((n) => typeof n?.node === 'string' && typeof n?.ok === 'boolean')
-  return ok ? v.map((n) => ({ node: n.node, ok: n.ok, error: typeof n.error === 'string' ? n.error : null })) : null
+  return ok
+    ? v.map((n) => ({ node: n.node, ok: n.ok, error: typeof n.error === 'string' ? n.error : null }))
+    : null
 }
 
 /** Every reason the card cannot be sent, named by field; [] when it can. */
 function cardProblems(v: { repo: string; local_path: string; name: string }): string[] {
   const problems: string[] = []
-  if (Boolean(v.repo) === Boolean(v.local_path)) problems.push('Give either a Hugging Face model or a folder, not both and not neither.')
+  if (Boolean(v.repo) === Boolean(v.local_path))
+    problems.push('Give either a Hugging Face model or a folder, not both and not neither.')
   if (v.repo && !isRepo(v.repo)) problems.push(`Hugging Face model: ${NOT_A_REPO}`)
   if (v.local_path) {
     const p = localPathProblem(v.local_path)
     if (p) problems.push(`Folder: ${p}.`)
   }
   if (v.name && !isDisplayName(v.name))
-    problems.push('Name: 1-200 letters, digits, spaces or `_ . , : + ( ) / -` (no quotes, `;`, `$`, backticks or line breaks).')
+    problems.push(
+      'Name: 1-200 letters, digits, spaces or `_ . , : + ( ) / -` (no quotes, `;`, `$`, backticks or line breaks).',
+    )
   return problems
 }

@@ -20,7 +20,10 @@ export type DownloadView = z.infer<typeof downloadView>
 export type CustomModel = z.infer<typeof customModel>
 
 /** Exactly one of `repo` and `local_path`, already validated by the dashboard. */
-export type NewCard = { name?: string } & ({ repo: string; local_path?: never } | { local_path: string; repo?: never })
+export type NewCard = { name?: string } & (
+  | { repo: string; local_path?: never }
+  | { local_path: string; repo?: never }
+)
 
 /** A node's model-cache disk, from the controller's telemetry; null numbers when it could not be read. */
 export interface NodeDisk {

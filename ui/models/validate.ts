@@ -24,7 +24,7 @@ export const localPathProblem = (v: string) => modelFolderProblem(v)
 /** The controller's display-name rule: no quotes, `;`, `$`, backticks or line breaks. */
 export const isDisplayName = (v: string) => /^[\p{L}\p{N}][\p{L}\p{N} _.,:+()/-]{0,199}$/u.test(v)
 /** What the suggestion box may search for: the characters of a repo id, nothing else. */
-export const isSuggestQuery = (v: string) => /^[A-Za-z0-9_.\/-]{0,96}$/.test(v)
+export const isSuggestQuery = (v: string) => /^[A-Za-z0-9_./-]{0,96}$/.test(v)
 
 /** A form field as a trimmed string ('' when missing or not text). */
 export const field = (form: Record<string, unknown>, name: string) => {

@@ -8,9 +8,9 @@ export function HistoryPage({ chrome, entries }: { chrome: Chrome; entries: Audi
     <Layout title="History" current="history" chrome={chrome}>
       <h1>History</h1>
       <p class="help">
-        Every change made to the cluster, newest first: model switches, cancels and stops, swap reservations, model
-        downloads and deletes, scheduled switches — who asked, when, and how it went. Dry runs (checks that changed
-        nothing) are marked.
+        Every change made to the cluster, newest first: model switches, cancels and stops, swap reservations,
+        model downloads and deletes, scheduled switches — who asked, when, and how it went. Dry runs (checks
+        that changed nothing) are marked.
       </p>
       <HistoryTable entries={entries} />
     </Layout>

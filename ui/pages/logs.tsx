@@ -50,8 +50,8 @@ export function LogsPage({ chrome, data }: { chrome: Chrome; data: LogsData }) {
     <Layout title="Logs" current="logs" chrome={chrome}>
       <h1>Model logs</h1>
       <p class="help">
-        The last {LOG_PAGE_LINES} lines the chat model's container wrote on {data.node ?? 'every Spark'}, newest at the
-        bottom; this refreshes every two seconds.{' '}
+        The last {LOG_PAGE_LINES} lines the chat model's container wrote on {data.node ?? 'every Spark'},
+        newest at the bottom; this refreshes every two seconds.{' '}
         {data.health
           ? 'Health checks (Spark Control asking the model whether it is up) are shown.'
           : 'Health checks (Spark Control asking the model whether it is up, every few seconds) are hidden.'}

@@ -6,7 +6,7 @@
 import { type Chrome, Layout } from '../layout/layout.tsx'
 import { type AddData, AddForm } from '../models/add-form.tsx'
 import { DeleteConfirm } from '../models/delete-confirm.tsx'
-import { type DownloadConfirmData, DownloadConfirm, DownloadForm } from '../models/download-form.tsx'
+import { DownloadConfirm, type DownloadConfirmData, DownloadForm } from '../models/download-form.tsx'
 import { Downloads, type DownloadsData, DownloadsNotice } from '../models/downloads.tsx'
 import { ModelList } from '../models/model-list.tsx'
 import type { MenuModel, ModelMenu, Suggestion } from '../models/source.ts'
@@ -25,12 +25,16 @@ export function ModelsPage({ chrome, data }: { chrome: Chrome; data: ModelsPageD
   return (
     <Layout title="Models" current="models" chrome={chrome}>
       <h1>Models</h1>
-      <div id="models-confirm">{data.deleteConfirm ? <DeleteConfirm model={data.deleteConfirm} /> : null}</div>
+      <div id="models-confirm">
+        {data.deleteConfirm ? <DeleteConfirm model={data.deleteConfirm} /> : null}
+      </div>
       <ModelList menu={data.menu} />
       <section aria-labelledby="download-h">
         <h2 id="download-h">Download a model</h2>
         <DownloadForm suggestions={data.suggestions} value={data.downloadConfirm?.repo} />
-        <div id="download-confirm">{data.downloadConfirm ? <DownloadConfirm data={data.downloadConfirm} /> : null}</div>
+        <div id="download-confirm">
+          {data.downloadConfirm ? <DownloadConfirm data={data.downloadConfirm} /> : null}
+        </div>
         <DownloadsNotice notice={null} />
         <Downloads data={data.downloads} />
       </section>

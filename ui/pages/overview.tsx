@@ -13,7 +13,12 @@ import type { OverviewSwapData } from '../swap/routes.tsx'
 
 export const STATUS_EVENTS_PATH = '/ui/events/status'
 
-export function OverviewPage(props: { chrome: Chrome; view: StatusView; now: Date; swap?: OverviewSwapData | null }) {
+export function OverviewPage(props: {
+  chrome: Chrome
+  view: StatusView
+  now: Date
+  swap?: OverviewSwapData | null
+}) {
   const { chrome, view, now, swap } = props
   return (
     <Layout title="Overview" current="overview" chrome={chrome}>

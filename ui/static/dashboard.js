@@ -3,20 +3,19 @@
 //    never passes for a live one (htmx-ext-sse does the reconnecting itself).
 // 2. It says why an action was refused or failed: htmx swaps only 2xx answers, so a 401 (controls
 //    locked), a 403 (key without the admin scope) or a dead gateway would otherwise do nothing.
-;(function () {
-  'use strict'
+;(() => {
   function setPaused(paused) {
     var notice = document.getElementById('connection')
     if (notice) notice.hidden = !paused
     document.documentElement.setAttribute('data-live', paused ? 'paused' : 'on')
   }
-  document.addEventListener('htmx:sseError', function () {
+  document.addEventListener('htmx:sseError', () => {
     setPaused(true)
   })
-  document.addEventListener('htmx:sseOpen', function () {
+  document.addEventListener('htmx:sseOpen', () => {
     setPaused(false)
   })
-  document.addEventListener('htmx:sseMessage', function () {
+  document.addEventListener('htmx:sseMessage', () => {
     setPaused(false)
   })
 
@@ -30,28 +29,31 @@
   function messageOf(xhr) {
     try {
       var body = JSON.parse(xhr.responseText)
-      var m = (body && (body.detail || (body.error && body.error.message) || body.title)) || ''
+      var m = (body && (body.detail || body.error?.message || body.title)) || ''
       if (typeof m === 'string' && m) return m
     } catch (e) {
       // not JSON: fall through
     }
-    return 'The server answered ' + xhr.status + '.'
+    return `The server answered ${xhr.status}.`
   }
   var ASKED_BY_PERSON = /^(post|delete|put|patch)$/i
-  document.addEventListener('htmx:responseError', function (evt) {
+  document.addEventListener('htmx:responseError', (evt) => {
     var d = evt.detail
     // Refreshes that fail are retried by their own timers; only a person's action gets a message.
-    if (!ASKED_BY_PERSON.test(d.requestConfig && d.requestConfig.verb)) return
-    var hint = d.xhr.status === 401 || d.xhr.status === 403 ? ' Unlock the controls with an admin API key (top of the page).' : ''
-    showError('Not done: ' + messageOf(d.xhr) + hint)
+    if (!ASKED_BY_PERSON.test(d.requestConfig?.verb)) return
+    var hint =
+      d.xhr.status === 401 || d.xhr.status === 403
+        ? ' Unlock the controls with an admin API key (top of the page).'
+        : ''
+    showError(`Not done: ${messageOf(d.xhr)}${hint}`)
   })
-  document.addEventListener('htmx:sendError', function (evt) {
+  document.addEventListener('htmx:sendError', (evt) => {
     var d = evt.detail
-    if (!ASKED_BY_PERSON.test(d.requestConfig && d.requestConfig.verb)) return
+    if (!ASKED_BY_PERSON.test(d.requestConfig?.verb)) return
     showError('Not done: the dashboard could not reach Spark Control. Check the connection and try again.')
   })
-  document.addEventListener('htmx:afterRequest', function (evt) {
+  document.addEventListener('htmx:afterRequest', (evt) => {
     var d = evt.detail
-    if (d.successful && ASKED_BY_PERSON.test(d.requestConfig && d.requestConfig.verb)) showError('')
+    if (d.successful && ASKED_BY_PERSON.test(d.requestConfig?.verb)) showError('')
   })
 })()

@@ -17,7 +17,11 @@ export function lockWords(lock: LockView, now: Date): string {
   return `Swaps are reserved by ${who}${note} until ${untilWords(lock.expires_at, now)}.`
 }
 
-export function switchBlock(state: SwapStateView | null, lock: LockView | null, now: Date): SwitchBlock | null {
+export function switchBlock(
+  state: SwapStateView | null,
+  lock: LockView | null,
+  now: Date,
+): SwitchBlock | null {
   const job = state?.job
   if (job && job.outcome === 'running') {
     return {
@@ -40,7 +44,8 @@ export function switchBlock(state: SwapStateView | null, lock: LockView | null, 
  */
 export function refusalWords(status: number, message: string, lock: LockView | null, now: Date): string {
   if (status === 423) {
-    if (lock?.held) return `Not switched: ${lockWords(lock, now)} Release the reservation, or wait for it to end.`
+    if (lock?.held)
+      return `Not switched: ${lockWords(lock, now)} Release the reservation, or wait for it to end.`
     return 'Not switched: swaps were reserved by someone else at that moment. Try again.'
   }
   return message

@@ -1,12 +1,21 @@
 /** The confirmation before a switch and the forms behind it: plain words, refusals as notices, hostile values stopped before any call. */
 import { describe, expect, it } from 'vitest'
-import { dashboard, get, post, HOSTILE, type Fake } from '../fixtures/swap-app.ts'
-import { catalogModel, CURRENT_MODEL, fakeSwapSource, fitsAnswer, HELD_LOCK, runningJob } from '../fixtures/swap.ts'
+import {
+  CURRENT_MODEL,
+  catalogModel,
+  fakeSwapSource,
+  fitsAnswer,
+  HELD_LOCK,
+  runningJob,
+} from '../fixtures/swap.ts'
+import { dashboard, type Fake, get, HOSTILE, post } from '../fixtures/swap-app.ts'
 import { SwapSourceError } from './source.ts'
 
 describe('GET /ui/fragments/swap/confirm', () => {
   const confirm = (fake: Fake, recipe: string) =>
-    get(dashboard(fake), `/ui/fragments/swap/confirm?recipe=${encodeURIComponent(recipe)}`, { 'HX-Request': 'true' })
+    get(dashboard(fake), `/ui/fragments/swap/confirm?recipe=${encodeURIComponent(recipe)}`, {
+      'HX-Request': 'true',
+    })
 
   it('says in plain words what stops, how it runs, what it needs, whether it fits and how long it usually takes', async () => {
     const { res, html } = await confirm(fakeSwapSource(), 'llama-70b')
@@ -14,7 +23,9 @@ describe('GET /ui/fragments/swap/confirm', () => {
     expect(html).not.toContain('<html')
     expect(html).toContain('data-allowed="true"')
     expect(html).toContain(`<strong>${CURRENT_MODEL}</strong> stops first.`)
-    expect(html).toContain('It runs across both Sparks (spark-1, spark-2) and needs about 45 GiB of memory on each.')
+    expect(html).toContain(
+      'It runs across both Sparks (spark-1, spark-2) and needs about 45 GiB of memory on each.',
+    )
     expect(html).toContain('<li data-fit="fits">Fits: every node has room once the current model is stopped.')
     // Free once stopped = free now + what stopping the current model gives back (50 + 40, 70 + 20).
     expect(html).toContain('spark-1: 90 GiB free once the current model is stopped, 45 GiB needed.')
@@ -53,7 +64,10 @@ describe('GET /ui/fragments/swap/confirm', () => {
 
   it('says so when the model was never loaded here and nothing is running now', async () => {
     const fake = fakeSwapSource()
-    fake.data.validate['big-tight'] = { ...fake.data.validate['big-tight'] as ReturnType<typeof fitsAnswer>, from_model: null }
+    fake.data.validate['big-tight'] = {
+      ...(fake.data.validate['big-tight'] as ReturnType<typeof fitsAnswer>),
+      from_model: null,
+    }
     const { html } = await confirm(fake, 'big-tight')
     expect(html).toContain('No model is answering now, so nothing is interrupted.')
     expect(html).toContain('It runs on one Spark (spark-1)')
@@ -93,9 +107,14 @@ describe('GET /ui/fragments/swap/confirm', () => {
   })
 
   it('offers no "Yes" while another switch runs, and says to wait or cancel it', async () => {
-    const { html } = await confirm(fakeSwapSource({ state: { state: 'loading', job: runningJob('gpt-oss-120b') } }), 'llama-70b')
+    const { html } = await confirm(
+      fakeSwapSource({ state: { state: 'loading', job: runningJob('gpt-oss-120b') } }),
+      'llama-70b',
+    )
     expect(html).toContain('data-switch-blocked="running"')
-    expect(html).toContain('Not now: A switch to gpt-oss-120b is running. Wait for it to finish, or cancel it first.')
+    expect(html).toContain(
+      'Not now: A switch to gpt-oss-120b is running. Wait for it to finish, or cancel it first.',
+    )
     expect(html).not.toContain('data-action="confirm-swap"')
   })
 
@@ -150,14 +169,18 @@ describe('POST /ui/actions/swap', () => {
   it('shows the controller refusal (423 lock, 409 busy) as a notice with status 200', async () => {
     const cases = [
       new SwapSourceError(409, 'The swap lock is held by nightly-eval until 12:50 UTC.'),
-      new SwapSourceError(409, 'A swap to gpt-oss-120b is in progress; cancel it first.', { job_id: 'swp_1' }),
+      new SwapSourceError(409, 'A swap to gpt-oss-120b is in progress; cancel it first.', {
+        job_id: 'swp_1',
+      }),
     ]
     for (const err of cases) {
       const fake = fakeSwapSource()
       fake.fail.start = err
       const { res, html } = await post(dashboard(fake), '/ui/actions/swap', { recipe: 'llama-70b' })
       expect(res.status).toBe(200)
-      expect(html).toContain(`<p class="notice notice-warn" role="alert" data-notice="warn">${err.message.replace("'", '&#39;')}</p>`)
+      expect(html).toContain(
+        `<p class="notice notice-warn" role="alert" data-notice="warn">${err.message.replace("'", '&#39;')}</p>`,
+      )
       expect(html).toContain('hx-swap-oob="true"')
       expect(html).toContain('data-outcome="none"')
       // Beside the self-refreshing panel, not in it, so the next refresh does not wipe it out.
@@ -169,16 +192,23 @@ describe('POST /ui/actions/swap', () => {
 
   it("says a lock refusal in an operator's words: who holds it, until when, how to release; never the lock's token", async () => {
     const fake = fakeSwapSource()
-    fake.fail.start = new SwapSourceError(423, "The swap lock is held by nightly-eval; this needs the lock's token.")
+    fake.fail.start = new SwapSourceError(
+      423,
+      "The swap lock is held by nightly-eval; this needs the lock's token.",
+    )
     fake.data.lock = HELD_LOCK
     const { res, html } = await post(dashboard(fake), '/ui/actions/swap', { recipe: 'llama-70b' })
     expect(res.headers.get('HX-Trigger')).toBeNull()
-    expect(html).toContain('data-notice="warn">Not switched: Swaps are reserved by nightly-eval (benchmark run) until 12:50 UTC')
+    expect(html).toContain(
+      'data-notice="warn">Not switched: Swaps are reserved by nightly-eval (benchmark run) until 12:50 UTC',
+    )
     expect(html).not.toContain('token')
     // Released between the refusal and the look at the lock: says so without inventing a holder.
     fake.data.lock = { held: false }
     const again = await post(dashboard(fake), '/ui/actions/swap', { recipe: 'llama-70b' })
-    expect(again.html).toContain('Not switched: swaps were reserved by someone else at that moment. Try again.')
+    expect(again.html).toContain(
+      'Not switched: swaps were reserved by someone else at that moment. Try again.',
+    )
   })
 
   it('tells the rest of the page that a switch started (HX-Trigger: swap-changed)', async () => {
@@ -210,7 +240,10 @@ describe('POST /ui/actions/swap', () => {
 
   it('without htmx, brings a refusal back to the swap page once', async () => {
     const fake = fakeSwapSource()
-    fake.fail.start = new SwapSourceError(423, "The swap lock is held by nightly-eval; this needs the lock's token.")
+    fake.fail.start = new SwapSourceError(
+      423,
+      "The swap lock is held by nightly-eval; this needs the lock's token.",
+    )
     fake.data.lock = HELD_LOCK
     const app = dashboard(fake)
     const { res } = await post(app, '/ui/actions/swap', { recipe: 'llama-70b' }, false)

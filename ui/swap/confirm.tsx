@@ -55,14 +55,20 @@ export function SwapConfirm({ data }: { data: ConfirmData }) {
     : (m.placements.find((p) => p.mode === mode)?.memory_need_bytes ?? m.memory_need_bytes)
   const refused = !check.valid || (fit !== null && !fit.allowed)
   return (
-    <div class="confirm" role="dialog" aria-labelledby="confirm-h" data-confirm={m.key} data-allowed={String(!refused && !block)}>
+    <div
+      class="confirm"
+      role="dialog"
+      aria-labelledby="confirm-h"
+      data-confirm={m.key}
+      data-allowed={String(!refused && !block)}
+    >
       <h2 id="confirm-h">Switch the chat model to {m.name}?</h2>
       <ul>
         <li>
           {current ? (
             <>
-              <strong>{current}</strong> stops first. Answers it is writing get a short time to finish; chat requests
-              that arrive during the switch wait for the new model, or are told to try again.
+              <strong>{current}</strong> stops first. Answers it is writing get a short time to finish; chat
+              requests that arrive during the switch wait for the new model, or are told to try again.
             </>
           ) : (
             'No model is answering now, so nothing is interrupted.'
@@ -79,7 +85,9 @@ export function SwapConfirm({ data }: { data: ConfirmData }) {
             {!fit.fits && fit.allowed
               ? ` The fit policy allows it anyway: the load may run out of memory and ${current ? 'go back' : 'stop'}.`
               : ''}
-            {fit.per_node.map((n) => ` ${n.node}: ${freeOnceStopped(n, current !== null)}, ${gib(n.need_bytes)} needed.`)}
+            {fit.per_node.map(
+              (n) => ` ${n.node}: ${freeOnceStopped(n, current !== null)}, ${gib(n.need_bytes)} needed.`,
+            )}
           </li>
         ) : null}
         <li>
@@ -95,11 +103,17 @@ export function SwapConfirm({ data }: { data: ConfirmData }) {
               'of what went wrong.'}
         </li>
       </ul>
-      {check.warnings.filter((w) => w !== fit?.message).map((w) => (
-        <p class="notice notice-warn">{w}</p>
-      ))}
+      {check.warnings
+        .filter((w) => w !== fit?.message)
+        .map((w) => (
+          <p class="notice notice-warn">{w}</p>
+        ))}
       {block ? (
-        <p class="notice notice-warn" data-switch-blocked={block.kind} data-lock-held={block.kind === 'lock' ? 'true' : undefined}>
+        <p
+          class="notice notice-warn"
+          data-switch-blocked={block.kind}
+          data-lock-held={block.kind === 'lock' ? 'true' : undefined}
+        >
           Not now: {block.text}
         </p>
       ) : null}
@@ -120,14 +134,26 @@ export function SwapConfirm({ data }: { data: ConfirmData }) {
       ) : null}
       <div class="confirm-actions">
         {refused || block ? null : (
-          <form method="post" action={SWAP_PATHS.start} hx-post={SWAP_PATHS.start} hx-target="#swap-progress" hx-swap="outerHTML">
+          <form
+            method="post"
+            action={SWAP_PATHS.start}
+            hx-post={SWAP_PATHS.start}
+            hx-target="#swap-progress"
+            hx-swap="outerHTML"
+          >
             <input type="hidden" name="recipe" value={m.key} />
             <button type="submit" class="button button-primary" data-action="confirm-swap">
               Yes, switch to {m.name}
             </button>
           </form>
         )}
-        <a class="button button-quiet" href={SWAP_PATHS.page} hx-get={SWAP_PATHS.confirm} hx-target="#swap-confirm" data-action="dismiss">
+        <a
+          class="button button-quiet"
+          href={SWAP_PATHS.page}
+          hx-get={SWAP_PATHS.confirm}
+          hx-target="#swap-confirm"
+          data-action="dismiss"
+        >
           {current ? 'Keep the current model' : 'Not now'}
         </a>
       </div>

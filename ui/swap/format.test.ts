@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import { catalogModel, fitsAnswer, refusedAnswer, tightAnswer } from '../fixtures/swap.ts'
-import { aboutDuration, clockUtc, duration, gib, inWords, modeWords, pct, rate, sumMs, untilWords } from './format.ts'
+import {
+  aboutDuration,
+  clockUtc,
+  duration,
+  gib,
+  inWords,
+  modeWords,
+  pct,
+  rate,
+  sumMs,
+  untilWords,
+} from './format.ts'
 import { fitWords, successfulLoadsS, usualLoadS } from './recipe-list.tsx'
 
 const GIB = 1024 ** 3
 
 describe('aboutDuration', () => {
   it('says unknown for missing or non-finite estimates', () => {
-    for (const v of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) expect(aboutDuration(v)).toBe('unknown')
+    for (const v of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(aboutDuration(v)).toBe('unknown')
   })
 
   it('rounds seconds to 5, never below "about 5 s", negative as zero', () => {
@@ -81,7 +93,12 @@ describe('words for numbers', () => {
 })
 
 describe('usualLoadS', () => {
-  const rec = (outcome: string, total_s: number) => ({ started_at: '2030-01-01T00:00:00.000Z', outcome, total_s, phases: {} })
+  const rec = (outcome: string, total_s: number) => ({
+    started_at: '2030-01-01T00:00:00.000Z',
+    outcome,
+    total_s,
+    phases: {},
+  })
 
   it('is null without a successful load', () => {
     expect(usualLoadS({ history: [] })).toBeNull()
@@ -89,10 +106,14 @@ describe('usualLoadS', () => {
   })
 
   it('is the median of successful loads only, whatever their order', () => {
-    expect(usualLoadS({ history: [rec('ready', 300), rec('failed', 900), rec('ready', 240), rec('ready', 200)] })).toBe(240)
+    expect(
+      usualLoadS({ history: [rec('ready', 300), rec('failed', 900), rec('ready', 240), rec('ready', 200)] }),
+    ).toBe(240)
     expect(usualLoadS({ history: [rec('ready', 400), rec('ok', 100)] })).toBe(250)
     expect(usualLoadS({ history: [rec('ready', 90)] })).toBe(90)
-    expect(successfulLoadsS(catalogModel('x', { history: [rec('ready', 1), rec('cancelled', 2)] }))).toEqual([1])
+    expect(successfulLoadsS(catalogModel('x', { history: [rec('ready', 1), rec('cancelled', 2)] }))).toEqual([
+      1,
+    ])
   })
 })
 
@@ -106,7 +127,13 @@ describe('fitWords', () => {
   })
 
   it('says why a recipe cannot run when the controller gives no fit at all', () => {
-    const gap = { ...fitsAnswer('a'), valid: false, fit: null, commands: null, reasons: ['inventory: no node with an SSH user'] }
+    const gap = {
+      ...fitsAnswer('a'),
+      valid: false,
+      fit: null,
+      commands: null,
+      reasons: ['inventory: no node with an SSH user'],
+    }
     expect(fitWords(gap)).toEqual({ state: 'invalid', text: 'inventory: no node with an SSH user' })
     expect(fitWords({ ...gap, reasons: [] })).toEqual({ state: 'invalid', text: 'Cannot run here' })
   })

@@ -68,12 +68,16 @@ export const pct = (v: number | null | undefined, digits = 0) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)} %`
 
 export const rate = (v: number | null | undefined) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v >= 100 ? Math.round(v) : v.toFixed(1)} tok/s`
+  v === null || v === undefined || !Number.isFinite(v)
+    ? '—'
+    : `${v >= 100 ? Math.round(v) : v.toFixed(1)} tok/s`
 
 /** "04:03 UTC": the server's zone is not the owner's, so times say which zone they are in. */
 export const clockUtc = (iso: string | null | undefined, seconds = false) => {
   const ms = iso ? Date.parse(iso) : NaN
-  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(11, seconds ? 19 : 16)} UTC` : 'an unknown time'
+  return Number.isFinite(ms)
+    ? `${new Date(ms).toISOString().slice(11, seconds ? 19 : 16)} UTC`
+    : 'an unknown time'
 }
 
 /** "in 14 min", "in 40 s", "in 2 h 5 min": how long until `iso`, for a deadline a person waits on. */

@@ -1,7 +1,7 @@
 /** The History and Logs pages: the audit log in plain words, and the model containers' newest lines. */
 import { describe, expect, it } from 'vitest'
-import { dashboard, get, tagWith } from '../fixtures/swap-app.ts'
 import { fakeSwapSource } from '../fixtures/swap.ts'
+import { dashboard, get, tagWith } from '../fixtures/swap-app.ts'
 
 describe('GET /ui/history', () => {
   it('lists every audit entry with a dry-run badge and the total time', async () => {
@@ -28,7 +28,13 @@ describe('GET /ui/history', () => {
     const raw = ['lock.extend', 'model.download', 'schedule.add', 'model.download.cancel', 'backup.run_now']
     fake.data.history = raw.map((action, i) => ({ ...fake.data.history[2]!, id: 100 + i, action }))
     const { html } = await get(dashboard(fake), '/ui/history')
-    const words = ['Extend reservation', 'Download model', 'Schedule a switch', 'Cancel download', 'Backup: run now']
+    const words = [
+      'Extend reservation',
+      'Download model',
+      'Schedule a switch',
+      'Cancel download',
+      'Backup: run now',
+    ]
     raw.forEach((action, i) => {
       const row = new RegExp(`<tr data-audit="${100 + i}"[\\s\\S]*?</tr>`).exec(html)![0]
       expect(row).toContain(`data-action="${action}"`)
@@ -45,12 +51,14 @@ describe('GET /ui/history', () => {
     expect(res.status).toBe(200)
     expect(html).toContain('The history is not available right now; reload to retry.')
     expect(html).not.toContain('ECONNREFUSED')
-    expect((await get(dashboard(fakeSwapSource({ history: [] })), '/ui/history')).html).toContain('Nothing has changed on the cluster yet.')
+    expect((await get(dashboard(fakeSwapSource({ history: [] })), '/ui/history')).html).toContain(
+      'Nothing has changed on the cluster yet.',
+    )
   })
 })
 
 describe('GET /ui/logs', () => {
-  it('shows every node\'s newest lines, refreshing itself, with a filter per known node', async () => {
+  it("shows every node's newest lines, refreshing itself, with a filter per known node", async () => {
     const fake = fakeSwapSource()
     const { res, html } = await get(dashboard(fake), '/ui/logs')
     expect(res.status).toBe(200)
@@ -80,8 +88,16 @@ describe('GET /ui/logs', () => {
       { node: 'spark-1', line: 'INFO:     127.0.0.1:40112 - "GET /v1/models HTTP/1.1" 200 OK', at },
       { node: 'spark-1', line: 'INFO:     127.0.0.1:40114 - "GET /health HTTP/1.1" 200 OK', at },
       { node: 'spark-2', line: 'INFO:     192.0.2.5:40116 - "GET /metrics HTTP/1.1" 200 OK', at },
-      { node: 'spark-1', line: 'INFO:     192.0.2.9:40118 - "POST /v1/chat/completions HTTP/1.1" 200 OK', at },
-      { node: 'spark-1', line: 'INFO:     127.0.0.1:40120 - "GET /health HTTP/1.1" 503 Service Unavailable', at },
+      {
+        node: 'spark-1',
+        line: 'INFO:     192.0.2.9:40118 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
+        at,
+      },
+      {
+        node: 'spark-1',
+        line: 'INFO:     127.0.0.1:40120 - "GET /health HTTP/1.1" 503 Service Unavailable',
+        at,
+      },
       { node: 'spark-1', line: 'Loading safetensors checkpoint shards: 40% Completed', at },
     ]
     const app = dashboard(fake)
@@ -100,7 +116,9 @@ describe('GET /ui/logs', () => {
     const shown = await get(app, '/ui/logs?node=spark-1&health=show')
     expect(shown.html).toContain('GET /v1/models')
     expect(tagWith(shown.html, 'data-action="toggle-health"')).toContain('href="/ui/logs?node=spark-1"')
-    expect(tagWith(shown.html, 'id="log-lines"')).toContain('hx-get="/ui/fragments/logs?node=spark-1&amp;health=show"')
+    expect(tagWith(shown.html, 'id="log-lines"')).toContain(
+      'hx-get="/ui/fragments/logs?node=spark-1&amp;health=show"',
+    )
     // The node filter keeps the choice.
     expect(shown.html).toContain('href="/ui/logs?node=spark-2&amp;health=show"')
     expect((await get(app, '/ui/fragments/logs?health=show')).html).toContain('GET /metrics')
@@ -109,7 +127,13 @@ describe('GET /ui/logs', () => {
 
   it('says so when health checks were all there was', async () => {
     const fake = fakeSwapSource()
-    fake.data.logs = [{ node: 'spark-1', line: 'INFO:     127.0.0.1:1 - "GET /health HTTP/1.1" 200 OK', at: '2030-01-01T12:00:09.000Z' }]
+    fake.data.logs = [
+      {
+        node: 'spark-1',
+        line: 'INFO:     127.0.0.1:1 - "GET /health HTTP/1.1" 200 OK',
+        at: '2030-01-01T12:00:09.000Z',
+      },
+    ]
     const { html } = await get(dashboard(fake), '/ui/fragments/logs')
     expect(html).toContain('Only health checks lately (1 line hidden)')
   })

@@ -80,7 +80,13 @@ export function HistoryTable({ entries }: { entries: AuditEntry[] | null }) {
               </td>
               <td
                 data-label="Took"
-                title={e.duration_ms ? Object.entries(e.duration_ms).map(([k, v]) => `${k} ${duration(v)}`).join(', ') : ''}
+                title={
+                  e.duration_ms
+                    ? Object.entries(e.duration_ms)
+                        .map(([k, v]) => `${k} ${duration(v)}`)
+                        .join(', ')
+                    : ''
+                }
               >
                 {duration(sumMs(e.duration_ms))}
               </td>

@@ -1,7 +1,16 @@
 /** The self-refreshing pieces (switch progress, model card) and what every dashboard answer carries: CSP, escaping. */
 import { describe, expect, it } from 'vitest'
-import { dashboard, get, post, tagWith, type Fake } from '../fixtures/swap-app.ts'
-import { catalogModel, CURRENT_MODEL, fakeSwapSource, finishedJob, fitsAnswer, HELD_LOCK, runningJob, sampleTelemetry } from '../fixtures/swap.ts'
+import {
+  CURRENT_MODEL,
+  catalogModel,
+  fakeSwapSource,
+  finishedJob,
+  fitsAnswer,
+  HELD_LOCK,
+  runningJob,
+  sampleTelemetry,
+} from '../fixtures/swap.ts'
+import { dashboard, type Fake, get, post, tagWith } from '../fixtures/swap-app.ts'
 
 describe('GET /ui/fragments/swap/progress', () => {
   const progress = async (fake: Fake) => (await get(dashboard(fake), '/ui/fragments/swap/progress')).html
@@ -18,10 +27,14 @@ describe('GET /ui/fragments/swap/progress', () => {
     expect(html).toContain('data-step="ready" data-step-status="todo"')
     expect(html).toContain('Stopping the current model<span class="muted"> · 9 s</span>')
     // One percentage (the whole load), and the step by name: not the step's own 40 % beside it.
-    expect(html).toContain('<strong data-percent="55.3">55 % done</strong> · now <span data-phase="loading-weights">reading the weights</span> · about 2 min left')
+    expect(html).toContain(
+      '<strong data-percent="55.3">55 % done</strong> · now <span data-phase="loading-weights">reading the weights</span> · about 2 min left',
+    )
     expect(html).not.toContain('40 %')
     expect(html).not.toContain('data-stalled')
-    expect(html).toContain('spark-1  Loading safetensors checkpoint shards: 40% Completed | 6/15\nspark-2  INFO worker ready')
+    expect(html).toContain(
+      'spark-1  Loading safetensors checkpoint shards: 40% Completed | 6/15\nspark-2  INFO worker ready',
+    )
     expect(html).toContain('data-action="cancel"')
     // Three times the tail is read, so 12 lines remain once health polls are left out.
     expect(fake.callsOf('recentLogs')).toEqual([[36]])
@@ -29,7 +42,11 @@ describe('GET /ui/fragments/swap/progress', () => {
 
   it('leaves health-check lines out of the log tail under a running switch', async () => {
     const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
-    const poll = (i: number) => ({ node: 'spark-1', line: `INFO:     127.0.0.1:5${i} - "GET /v1/models HTTP/1.1" 200 OK`, at: '2030-01-01T12:00:09.000Z' })
+    const poll = (i: number) => ({
+      node: 'spark-1',
+      line: `INFO:     127.0.0.1:5${i} - "GET /v1/models HTTP/1.1" 200 OK`,
+      at: '2030-01-01T12:00:09.000Z',
+    })
     fake.data.logs = [...fake.data.logs, ...Array.from({ length: 20 }, (_, i) => poll(i))]
     const html = await progress(fake)
     expect(html).toContain('INFO worker ready')
@@ -37,14 +54,20 @@ describe('GET /ui/fragments/swap/progress', () => {
   })
 
   it('says when a step is stalled and when the time left is unknown', async () => {
-    const job = runningJob('llama-70b', { progress: { phase: 'compiling', phase_percent: null, percent: 70, eta_s: null, stalled: true } })
+    const job = runningJob('llama-70b', {
+      progress: { phase: 'compiling', phase_percent: null, percent: 70, eta_s: null, stalled: true },
+    })
     const html = await progress(fakeSwapSource({ state: { state: 'loading', job } }))
     expect(html).toContain('data-stalled="true"')
     expect(html).toContain('now <span data-phase="compiling">compiling</span> · time left unknown')
   })
 
   it('shows "Cancelling…" instead of the button once a cancel was asked for', async () => {
-    const html = await progress(fakeSwapSource({ state: { state: 'loading', job: runningJob('llama-70b', { cancel_requested: true }) } }))
+    const html = await progress(
+      fakeSwapSource({
+        state: { state: 'loading', job: runningJob('llama-70b', { cancel_requested: true }) },
+      }),
+    )
     expect(html).toContain('Cancelling…')
     expect(html).not.toContain('data-action="cancel"')
   })
@@ -75,7 +98,9 @@ describe('GET /ui/fragments/swap/progress', () => {
       cancelled: ['notice-warn', 'The switch to llama-70b was cancelled at 12:03:20 UTC.'],
     } as const
     for (const [outcome, [tone, text]] of Object.entries(expected)) {
-      const fake = fakeSwapSource({ state: { state: 'idle', job: finishedJob(outcome as keyof typeof expected) } })
+      const fake = fakeSwapSource({
+        state: { state: 'idle', job: finishedJob(outcome as keyof typeof expected) },
+      })
       const html = await progress(fake)
       expect(tagWith(html, 'id="swap-progress"'), outcome).toContain(`data-outcome="${outcome}"`)
       expect(tagWith(html, 'id="swap-progress"')).toContain('hx-trigger="every 3s"')
@@ -88,9 +113,13 @@ describe('GET /ui/fragments/swap/progress', () => {
 
   it('keeps the log of a rolled-back switch open, with what went wrong', async () => {
     const html = await progress(fakeSwapSource({ state: { state: 'idle', job: finishedJob('rolled_back') } }))
-    expect(html).toContain('<p data-error="">What went wrong: vLLM exited during loading: CUDA out of memory</p>')
+    expect(html).toContain(
+      '<p data-error="">What went wrong: vLLM exited during loading: CUDA out of memory</p>',
+    )
     expect(html).toContain('<details class="log-tail" open="">')
-    expect(html).toContain('<pre data-log-excerpt="">torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB</pre>')
+    expect(html).toContain(
+      '<pre data-log-excerpt="">torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB</pre>',
+    )
     const ok = await progress(fakeSwapSource({ state: { state: 'idle', job: finishedJob('ready') } }))
     expect(ok).not.toContain('data-log-excerpt')
     expect(ok).not.toContain('data-error')
@@ -99,17 +128,19 @@ describe('GET /ui/fragments/swap/progress', () => {
   it('heads the log of a cancelled switch as cancelled, not as a failure', async () => {
     const job = { ...finishedJob('cancelled'), log_excerpt: 'INFO loading weights' }
     const html = await progress(fakeSwapSource({ state: { state: 'idle', job } }))
-    expect(html).toContain("<summary>The model&#39;s log when the switch was cancelled</summary>")
+    expect(html).toContain('<summary>The model&#39;s log when the switch was cancelled</summary>')
     expect(html).not.toContain('when it failed')
     const failed = await progress(fakeSwapSource({ state: { state: 'idle', job: finishedJob('failed') } }))
-    expect(failed).toContain("<summary>The model&#39;s log when it failed</summary>")
+    expect(failed).toContain('<summary>The model&#39;s log when it failed</summary>')
   })
 
   it('carries what it showed in its own poll URL, and says swap-changed when a switch started or ended since', async () => {
     const fake = fakeSwapSource({ state: { state: 'loading', job: runningJob() } })
     const app = dashboard(fake)
     const first = await get(app, '/ui/fragments/swap/progress')
-    const url = /hx-get="([^"]+)"/.exec(tagWith(first.html, 'id="swap-progress"'))![1]!.replaceAll('&amp;', '&')
+    const url = /hx-get="([^"]+)"/
+      .exec(tagWith(first.html, 'id="swap-progress"'))![1]!
+      .replaceAll('&amp;', '&')
     expect(url).toBe('/ui/fragments/swap/progress?seen=swp_0123456789abcdef%3Arunning')
     // Polled again, still running: nothing to tell the rest of the page.
     expect((await get(app, url)).res.headers.get('HX-Trigger')).toBeNull()
@@ -133,7 +164,14 @@ describe('GET /ui/fragments/swap/progress', () => {
 
   it('says under the last switch that the model was stopped since, when it was', async () => {
     const fake = fakeSwapSource({ state: { state: 'idle', job: finishedJob('ready') } })
-    const stop = { ...fake.data.history[0]!, id: 50, action: 'swap.stop', outcome: 'ok', actor: 'alice', at: '2030-01-01T12:04:00.000Z' }
+    const stop = {
+      ...fake.data.history[0]!,
+      id: 50,
+      action: 'swap.stop',
+      outcome: 'ok',
+      actor: 'alice',
+      at: '2030-01-01T12:04:00.000Z',
+    }
     fake.data.history = [stop, ...fake.data.history]
     const html = await progress(fake)
     expect(html).toContain('Since then alice stopped the model at 12:04:00 UTC; no chat model is loaded now.')
@@ -163,14 +201,23 @@ describe('GET /ui/fragments/model', () => {
     expect(html).toContain('<dd>1234 tok/s</dd>')
     expect(html).toContain('<div data-stat="kv"><dt>Conversation memory (KV cache)</dt><dd>37.4 %</dd></div>')
     expect(html).toContain('<dd>3 running, 1 waiting</dd>')
-    expect(html).toContain('aria-label="Tokens written per second, recent minutes: now 42.6 tok/s · low 40.0 tok/s · high 42.6 tok/s"')
-    expect(html).toContain('<span class="spark-scale" aria-hidden="true" data-spark-scale="">now 42.6 tok/s · low 40.0 tok/s · high 42.6 tok/s</span>')
+    expect(html).toContain(
+      'aria-label="Tokens written per second, recent minutes: now 42.6 tok/s · low 40.0 tok/s · high 42.6 tok/s"',
+    )
+    expect(html).toContain(
+      '<span class="spark-scale" aria-hidden="true" data-spark-scale="">now 42.6 tok/s · low 40.0 tok/s · high 42.6 tok/s</span>',
+    )
     expect(html).not.toContain('Switching to')
   })
 
   it('says which model it is switching to while a switch runs', async () => {
     const t = sampleTelemetry()
-    t.vllm = { ...t.vllm, models: [], at: null, error: { message: 'connection refused', at: '2030-01-01T12:00:08.000Z' } }
+    t.vllm = {
+      ...t.vllm,
+      models: [],
+      at: null,
+      error: { message: 'connection refused', at: '2030-01-01T12:00:08.000Z' },
+    }
     const html = await card(fakeSwapSource({ telemetry: t, state: { state: 'loading', job: runningJob() } }))
     expect(tagWith(html, 'id="model-card"')).toContain('data-state="swapping"')
     expect(html).toContain('Switching to <strong>llama-70b</strong>: Loading the model, 55 % done.')

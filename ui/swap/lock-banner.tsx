@@ -7,7 +7,11 @@ import { clockUtc, inWords } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { LockView } from './source.ts'
 
-const refresh = { 'hx-get': SWAP_PATHS.lock, 'hx-trigger': 'every 10s, swap-changed from:body', 'hx-swap': 'outerHTML' }
+const refresh = {
+  'hx-get': SWAP_PATHS.lock,
+  'hx-trigger': 'every 10s, swap-changed from:body',
+  'hx-swap': 'outerHTML',
+}
 
 export function LockBanner({ lock, now }: { lock: LockView | null; now: Date }) {
   if (!lock?.held) return <div id="lock-banner" {...refresh} />
@@ -16,11 +20,18 @@ export function LockBanner({ lock, now }: { lock: LockView | null; now: Date }) 
     <div id="lock-banner" class="notice notice-warn" role="note" data-lock-held="true" {...refresh}>
       <p>
         Swaps are reserved by <strong>{lock.holder ?? 'someone'}</strong>
-        {lock.note ? ` (${lock.note})` : ''} until <time datetime={lock.expires_at}>{clockUtc(lock.expires_at)}</time>
-        {rel ? ` (${rel})` : ''}. Until then nobody can switch the chat model without the holder's say-so, this page
-        included: release the reservation, or wait for it to end.
+        {lock.note ? ` (${lock.note})` : ''} until{' '}
+        <time datetime={lock.expires_at}>{clockUtc(lock.expires_at)}</time>
+        {rel ? ` (${rel})` : ''}. Until then nobody can switch the chat model without the holder's say-so,
+        this page included: release the reservation, or wait for it to end.
       </p>
-      <form method="post" action={SWAP_PATHS.releaseLock} hx-post={SWAP_PATHS.releaseLock} hx-target="#lock-banner" hx-swap="outerHTML">
+      <form
+        method="post"
+        action={SWAP_PATHS.releaseLock}
+        hx-post={SWAP_PATHS.releaseLock}
+        hx-target="#lock-banner"
+        hx-swap="outerHTML"
+      >
         <button type="submit" class="button button-quiet" data-action="release-lock">
           Release the reservation
         </button>

@@ -5,7 +5,8 @@
 import type { LogLine } from './source.ts'
 
 /** An access-log line for a health, metrics or model-list poll that went through (2xx/3xx). */
-const HEALTH_POLL = /"(?:GET|HEAD) \/(?:health|healthz|ready|ping|metrics|version|v1\/models)\/?(?:\?[^" ]*)? HTTP\/[\d.]+" [23]\d\d\b/
+const HEALTH_POLL =
+  /"(?:GET|HEAD) \/(?:health|healthz|ready|ping|metrics|version|v1\/models)\/?(?:\?[^" ]*)? HTTP\/[\d.]+" [23]\d\d\b/
 
 export const isHealthPoll = (line: string) => HEALTH_POLL.test(line)
 

@@ -79,7 +79,11 @@ export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: bo
         </dl>
       ) : null}
       {vllm && vllm.history.generation_tokens_per_s.length > 1 ? (
-        <Sparkline values={vllm.history.generation_tokens_per_s} label="Tokens written per second, recent minutes" format={rate} />
+        <Sparkline
+          values={vllm.history.generation_tokens_per_s}
+          label="Tokens written per second, recent minutes"
+          format={rate}
+        />
       ) : null}
     </section>
   )
@@ -91,7 +95,11 @@ export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: bo
  * starts or ends (`swap-changed`) and every 15 s, so the choices match what is loaded; the choice
  * being made is sent along (`hx-include`) and comes back selected, so a refresh never resets it.
  */
-export function SwitchForm(props: { models: CatalogModel[] | null; block?: SwitchBlock | null; selected?: string | null }) {
+export function SwitchForm(props: {
+  models: CatalogModel[] | null
+  block?: SwitchBlock | null
+  selected?: string | null
+}) {
   // Only while the choice is on the page: htmx reports an include that matches nothing as an error.
   const choosing = !props.block && (props.models ?? []).some((m) => m.valid && !m.loaded)
   return (
@@ -107,7 +115,15 @@ export function SwitchForm(props: { models: CatalogModel[] | null; block?: Switc
   )
 }
 
-function SwitchChoices({ models, block, selected }: { models: CatalogModel[] | null; block: SwitchBlock | null; selected: string | null }) {
+function SwitchChoices({
+  models,
+  block,
+  selected,
+}: {
+  models: CatalogModel[] | null
+  block: SwitchBlock | null
+  selected: string | null
+}) {
   if (models === null) return <p class="muted">The model list is not available right now; retrying.</p>
   const choices = models.filter((m) => m.valid && !m.loaded)
   if (choices.length === 0) return <p class="muted">No other model is ready to switch to.</p>

@@ -10,7 +10,8 @@ import { Sparkline } from './sparkline.tsx'
 
 type NodeView = TelemetryView['nodes'][number]
 
-const ageS = (at: string | undefined, now: Date) => (at ? Math.max(0, (now.getTime() - Date.parse(at)) / 1000) : null)
+const ageS = (at: string | undefined, now: Date) =>
+  at ? Math.max(0, (now.getTime() - Date.parse(at)) / 1000) : null
 
 export function NodeCards({ telemetry, now }: { telemetry: TelemetryView | null; now: Date }) {
   return (
@@ -35,7 +36,11 @@ function NodeCard({ node: n, now, staleAfterS }: { node: NodeView; now: Date; st
   const mem = n.memory
   const throttle = n.gpu?.throttle_reasons?.filter((r) => r !== 'gpu_idle') ?? []
   return (
-    <li class={`card node-card tone-${state === 'up' ? 'good' : state === 'degraded' ? 'warn' : 'off'}`} data-node={n.node} data-state={state}>
+    <li
+      class={`card node-card tone-${state === 'up' ? 'good' : state === 'degraded' ? 'warn' : 'off'}`}
+      data-node={n.node}
+      data-state={state}
+    >
       <div class="card-head">
         <h3 class="card-title">{n.node}</h3>
         <span class="muted">{n.role}</span>
@@ -47,7 +52,13 @@ function NodeCard({ node: n, now, staleAfterS }: { node: NodeView; now: Date; st
             GPU {pct(n.gpu.utilization_pct)} · {n.gpu.temperature_c ?? '—'} °C · {n.gpu.power_w ?? '—'} W ·{' '}
             {n.gpu.sm_clock_mhz ?? '—'} MHz
           </p>
-          <Sparkline values={n.history.gpu_util_pct} min={0} max={100} label={`${n.node} GPU load, recent minutes`} format={(v) => pct(v)} />
+          <Sparkline
+            values={n.history.gpu_util_pct}
+            min={0}
+            max={100}
+            label={`${n.node} GPU load, recent minutes`}
+            format={(v) => pct(v)}
+          />
           {throttle.length ? <p class="notice notice-warn">Clocks held down: {throttle.join(', ')}</p> : null}
         </div>
       ) : null}
@@ -75,7 +86,9 @@ function NodeCard({ node: n, now, staleAfterS }: { node: NodeView; now: Date; st
           {e.source}: {e.message}
         </p>
       ))}
-      <p class="card-meta">{age === null ? 'No reading yet' : `Read ${Math.round(age)} s ago${stale ? ' (out of date)' : ''}`}</p>
+      <p class="card-meta">
+        {age === null ? 'No reading yet' : `Read ${Math.round(age)} s ago${stale ? ' (out of date)' : ''}`}
+      </p>
     </li>
   )
 }

@@ -1,10 +1,17 @@
 /** The swap and overview pages with a fake swap-controller: what each shows, and that a failing read never becomes an error page. */
 import { describe, expect, it } from 'vitest'
-import { dashboard, get, post, tagWith, rowOf, HOSTILE } from '../fixtures/swap-app.ts'
-import { catalogModel, fakeSwapSource, fitsAnswer, HELD_LOCK, runningJob, sampleTelemetry } from '../fixtures/swap.ts'
-import { buildDashboard } from '../app.tsx'
 import { silentLogger } from '../../shared/logger.ts'
+import { buildDashboard } from '../app.tsx'
 import { sampleStatus } from '../fixtures/sample-status.ts'
+import {
+  catalogModel,
+  fakeSwapSource,
+  fitsAnswer,
+  HELD_LOCK,
+  runningJob,
+  sampleTelemetry,
+} from '../fixtures/swap.ts'
+import { dashboard, get, HOSTILE, post, rowOf, tagWith } from '../fixtures/swap-app.ts'
 
 describe('GET /ui/swap', () => {
   it('lists every recipe with the fit verdict the controller gave for it', async () => {
@@ -28,9 +35,12 @@ describe('GET /ui/swap', () => {
     expect(flaky).toContain('data-fit="unknown"')
     expect(flaky).toContain('Could not check: ssh: spark-2 did not answer within 8 s')
     // Each valid recipe is checked once; the invalid one never.
-    expect(fake.callsOf('validate').map((a) => a[0]).sort()).toEqual(
-      ['big-tight', 'flaky', 'gpt-oss-120b', 'llama-70b', 'qwen3-coder-30b'].sort(),
-    )
+    expect(
+      fake
+        .callsOf('validate')
+        .map((a) => a[0])
+        .sort(),
+    ).toEqual(['big-tight', 'flaky', 'gpt-oss-120b', 'llama-70b', 'qwen3-coder-30b'].sort())
     expect(rowOf(html, 'llama-70b')).toContain('href="/ui/swap?recipe=llama-70b#swap-confirm"')
     expect(rowOf(html, 'llama-70b')).toContain('hx-get="/ui/fragments/swap/confirm?recipe=llama-70b"')
   })
@@ -57,7 +67,9 @@ describe('GET /ui/swap', () => {
 
   it('shows the lock banner only while swaps are reserved', async () => {
     const free = await get(dashboard(), '/ui/swap')
-    expect(free.html).toMatch(/<div id="lock-banner" hx-get="\/ui\/fragments\/lock" hx-trigger="every 10s, swap-changed from:body"[^>]*><\/div>/)
+    expect(free.html).toMatch(
+      /<div id="lock-banner" hx-get="\/ui\/fragments\/lock" hx-trigger="every 10s, swap-changed from:body"[^>]*><\/div>/,
+    )
     expect(free.html).not.toContain('data-lock-held')
     const held = await get(dashboard(fakeSwapSource({ lock: HELD_LOCK })), '/ui/swap')
     const banner = /<div id="lock-banner"[\s\S]*?<\/div>/.exec(held.html)![0]
@@ -95,7 +107,10 @@ describe('GET /ui/swap', () => {
     expect(rowOf(html, 'llama-70b')).toContain('Switching to it now')
     expect(tagWith(html, 'id="swap-recipes"')).toContain('hx-trigger="swap-changed from:body, every 3s"')
     const draining = runningJob('llama-70b', { status: 'draining', progress: null })
-    const early = await get(dashboard(fakeSwapSource({ state: { state: 'draining', job: draining } })), '/ui/swap')
+    const early = await get(
+      dashboard(fakeSwapSource({ state: { state: 'draining', job: draining } })),
+      '/ui/swap',
+    )
     expect(rowOf(early.html, 'qwen3-coder-30b')).toContain('Running now, stops next')
   })
 
@@ -120,12 +135,16 @@ describe('GET /ui/swap', () => {
   it('says "no timed load yet" for the loaded model without a recorded load, and notes in plain words', async () => {
     const fake = fakeSwapSource()
     fake.data.catalog.models[0]!.history = []
-    fake.data.catalog.notes = ['vLLM did not say what it serves (connect ECONNREFUSED); every recipe shows loaded: false']
+    fake.data.catalog.notes = [
+      'vLLM did not say what it serves (connect ECONNREFUSED); every recipe shows loaded: false',
+    ]
     const { html } = await get(dashboard(fake), '/ui/swap')
     expect(rowOf(html, 'qwen3-coder-30b')).toContain('no timed load yet')
     expect(rowOf(html, 'qwen3-coder-30b')).not.toContain('not loaded here yet')
     expect(rowOf(html, 'gpt-oss-120b')).toContain('not loaded here yet')
-    expect(html).toContain('The chat model server is not answering, so this list cannot show which model is loaded right now.')
+    expect(html).toContain(
+      'The chat model server is not answering, so this list cannot show which model is loaded right now.',
+    )
     expect(html).not.toContain('loaded: false')
   })
 
@@ -185,7 +204,10 @@ describe('GET / with the swap-controller', () => {
   })
 
   it('shows the running switch and still renders when the controller is down', async () => {
-    const running = await get(dashboard(fakeSwapSource({ state: { state: 'loading', job: runningJob() } })), '/')
+    const running = await get(
+      dashboard(fakeSwapSource({ state: { state: 'loading', job: runningJob() } })),
+      '/',
+    )
     expect(running.html).toContain('data-outcome="running"')
     expect(running.html).toContain('INFO worker ready')
     const fake = fakeSwapSource()
@@ -206,7 +228,10 @@ describe('GET / with the swap-controller', () => {
     expect(html).toContain('data-switch-blocked="lock"')
     // No choice on the page, so nothing to include in the refresh.
     expect(tagWith(html, 'id="switch-form"')).not.toContain('hx-include')
-    const running = await get(dashboard(fakeSwapSource({ state: { state: 'loading', job: runningJob() } })), '/')
+    const running = await get(
+      dashboard(fakeSwapSource({ state: { state: 'loading', job: runningJob() } })),
+      '/',
+    )
     expect(running.html).not.toContain('class="switch-form"')
     expect(running.html).toContain('data-switch-blocked="running"')
     const fragment = await get(dashboard(fakeSwapSource()), '/ui/fragments/swap/switch-form')
@@ -216,7 +241,10 @@ describe('GET / with the swap-controller', () => {
     expect(tagWith(fragment.html, 'id="switch-form"')).toContain('hx-include="#switch-recipe"')
     const kept = await get(dashboard(fakeSwapSource()), '/ui/fragments/swap/switch-form?recipe=big-tight')
     expect(kept.html).toContain('<option value="big-tight" selected="">')
-    const hostile = await get(dashboard(fakeSwapSource()), `/ui/fragments/swap/switch-form?recipe=${encodeURIComponent('"><b>')}`)
+    const hostile = await get(
+      dashboard(fakeSwapSource()),
+      `/ui/fragments/swap/switch-form?recipe=${encodeURIComponent('"><b>')}`,
+    )
     expect(hostile.html).not.toContain('selected')
     expect(hostile.html).not.toContain('<b>')
   })
@@ -245,7 +273,9 @@ describe('the key banner, with API keys on for the controls', () => {
     const refused = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/swap?unlock=refused')
     expect(refused.html).toContain('data-unlock="refused"')
     const needed = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/swap?unlock=needed')
-    expect(needed.html).toContain('<strong>Nothing was changed:</strong> unlock the controls with an API key first.')
+    expect(needed.html).toContain(
+      '<strong>Nothing was changed:</strong> unlock the controls with an API key first.',
+    )
     const unknown = await get(dashboard(fakeSwapSource(), { controlsOpen: false }), '/ui/swap?unlock=%3Cb%3E')
     expect(unknown.html).not.toContain('data-unlock=')
   })

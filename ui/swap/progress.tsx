@@ -4,11 +4,12 @@
  * failed. The panel re-fetches itself: every second during a switch, every few seconds otherwise,
  * so a switch started elsewhere (an app, a script) shows up too.
  */
+
+import type { Notice } from '../components/notice.tsx'
+import type { DeliberateStop } from '../components/stopped.ts'
 import { aboutDuration, clockUtc, duration, PHASE_LABEL, STATE_STEPS, sumMs } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { JobView, LogLine, SwapStateView } from './source.ts'
-import type { Notice } from '../components/notice.tsx'
-import type { DeliberateStop } from '../components/stopped.ts'
 
 export interface ProgressData {
   state: SwapStateView | null
@@ -70,16 +71,26 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
   const rollingBack = job.status === 'rolling-back'
   return (
     <>
-      <h2>{rollingBack ? `The switch to ${job.recipe} failed — going back` : `Switching to ${job.recipe}`}</h2>
+      <h2>
+        {rollingBack ? `The switch to ${job.recipe} failed — going back` : `Switching to ${job.recipe}`}
+      </h2>
       {rollingBack && job.error ? <p class="notice notice-bad">{job.error}</p> : null}
       <ol class="steps">
         {STATE_STEPS.map((s) => {
-          const status = s.state === job.status ? 'current' : reached.has(s.state as JobView['status']) ? 'done' : 'todo'
+          const status =
+            s.state === job.status ? 'current' : reached.has(s.state as JobView['status']) ? 'done' : 'todo'
           const took = job.durations_ms[s.state]
           return (
-            <li data-step={s.state} data-step-status={status} aria-current={status === 'current' ? 'step' : undefined}>
-              <span aria-hidden="true">{status === 'done' ? '✓' : status === 'current' ? '▶' : '○'}</span> {s.label}
-              {status === 'done' && took !== undefined ? <span class="muted"> · {duration(took)}</span> : null}
+            <li
+              data-step={s.state}
+              data-step-status={status}
+              aria-current={status === 'current' ? 'step' : undefined}
+            >
+              <span aria-hidden="true">{status === 'done' ? '✓' : status === 'current' ? '▶' : '○'}</span>{' '}
+              {s.label}
+              {status === 'done' && took !== undefined ? (
+                <span class="muted"> · {duration(took)}</span>
+              ) : null}
             </li>
           )
         })}
@@ -97,8 +108,8 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
           </p>
           {p.stalled ? (
             <p class="notice notice-warn" data-stalled="true">
-              This step is taking far longer than it usually does. It may still finish; the log below shows what the
-              model is doing.
+              This step is taking far longer than it usually does. It may still finish; the log below shows
+              what the model is doing.
             </p>
           ) : null}
         </div>
@@ -107,7 +118,13 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
       {job.cancel_requested ? (
         <p class="muted">Cancelling…</p>
       ) : (
-        <form method="post" action={SWAP_PATHS.cancel} hx-post={SWAP_PATHS.cancel} hx-target="#swap-progress" hx-swap="outerHTML">
+        <form
+          method="post"
+          action={SWAP_PATHS.cancel}
+          hx-post={SWAP_PATHS.cancel}
+          hx-target="#swap-progress"
+          hx-swap="outerHTML"
+        >
           <button type="submit" class="button button-quiet" data-action="cancel">
             Cancel the switch
           </button>
@@ -148,10 +165,14 @@ function Finished({ job, stopped }: { job: JobView; stopped: DeliberateStop | nu
     },
     failed: {
       tone: 'bad',
-      text: `The switch to ${job.recipe} failed${job.rollback ? `, and going back to ${back} failed too` : ''}. ` +
+      text:
+        `The switch to ${job.recipe} failed${job.rollback ? `, and going back to ${back} failed too` : ''}. ` +
         'No chat model may be running; pick one below.',
     },
-    cancelled: { tone: 'warn', text: `The switch to ${job.recipe} was cancelled at ${clock(job.finished_at)}.` },
+    cancelled: {
+      tone: 'warn',
+      text: `The switch to ${job.recipe} was cancelled at ${clock(job.finished_at)}.`,
+    },
     running: { tone: 'busy', text: '' },
   }
   const m = messages[job.outcome]
@@ -174,7 +195,8 @@ function Finished({ job, stopped }: { job: JobView; stopped: DeliberateStop | nu
         </details>
       ) : null}
       <p class="muted">
-        Started {clock(job.started_at)}{job.finished_at ? `, ended ${clock(job.finished_at)}` : ''} · job {job.job_id}
+        Started {clock(job.started_at)}
+        {job.finished_at ? `, ended ${clock(job.finished_at)}` : ''} · job {job.job_id}
       </p>
     </>
   )

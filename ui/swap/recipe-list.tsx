@@ -3,9 +3,10 @@
  * it fits right now (the controller's own pre-flight check, read-only), how long it usually takes
  * to load, and a Switch button that first explains the switch.
  */
+
+import { AskFirstLink } from '../components/ask-first-link.tsx'
 import type { SwitchBlock } from './blocked.ts'
 import { aboutDuration, gib, modeWords } from './format.ts'
-import { AskFirstLink } from '../components/ask-first-link.tsx'
 import { SWAP_PATHS } from './paths.ts'
 import type { CatalogList, CatalogModel, JobView, ValidateAnswer } from './source.ts'
 
@@ -24,7 +25,10 @@ export function usualLoadS(model: Pick<CatalogModel, 'history'>): number | null 
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-export function fitWords(fit: ValidateAnswer | { error: string } | undefined): { state: string; text: string } {
+export function fitWords(fit: ValidateAnswer | { error: string } | undefined): {
+  state: string
+  text: string
+} {
   if (!fit) return { state: 'unknown', text: 'Not checked' }
   if ('error' in fit) return { state: 'unknown', text: `Could not check: ${fit.error}` }
   if (!fit.fit) return { state: 'invalid', text: fit.reasons.join(' ') || 'Cannot run here' }
@@ -75,14 +79,24 @@ export function RecipeSection({ data }: { data: RecipeSectionData }) {
               {data.block.text}
             </p>
           ) : null}
-          <RecipeList models={data.catalog.models} fits={data.fits} block={data.block} job={data.job ?? null} />
+          <RecipeList
+            models={data.catalog.models}
+            fits={data.fits}
+            block={data.block}
+            job={data.job ?? null}
+          />
         </>
       )}
     </div>
   )
 }
 
-export function RecipeList(props: { models: CatalogModel[]; fits: FitLookup; block?: SwitchBlock | null; job?: JobView | null }) {
+export function RecipeList(props: {
+  models: CatalogModel[]
+  fits: FitLookup
+  block?: SwitchBlock | null
+  job?: JobView | null
+}) {
   const { models, fits, block = null, job = null } = props
   if (models.length === 0) return <p class="muted">No recipes found in the recipe directory.</p>
   return (
@@ -119,10 +133,15 @@ const BLOCKED_WORDS: Record<SwitchBlock['kind'], string> = {
  * During a switch the catalog's "loaded" is vLLM's last word, which lags: past the draining step
  * the old model is gone. The running job says what is true now.
  */
-function loadedNow(m: CatalogModel, job: JobView | null): { loaded: boolean; verdict: { state: string; text: string } | null } {
+function loadedNow(
+  m: CatalogModel,
+  job: JobView | null,
+): { loaded: boolean; verdict: { state: string; text: string } | null } {
   if (!job) return { loaded: m.loaded, verdict: m.loaded ? { state: 'loaded', text: 'Running now' } : null }
-  if (m.key === job.recipe) return { loaded: false, verdict: { state: 'switching', text: 'Switching to it now' } }
-  if (m.loaded && job.status === 'draining') return { loaded: true, verdict: { state: 'loaded', text: 'Running now, stops next' } }
+  if (m.key === job.recipe)
+    return { loaded: false, verdict: { state: 'switching', text: 'Switching to it now' } }
+  if (m.loaded && job.status === 'draining')
+    return { loaded: true, verdict: { state: 'loaded', text: 'Running now, stops next' } }
   if (m.loaded) return { loaded: false, verdict: { state: 'stopped', text: 'Stopped for the switch' } }
   return { loaded: false, verdict: null }
 }
@@ -172,7 +191,16 @@ function RecipeRow(props: {
             {BLOCKED_WORDS[block.kind]}
           </span>
         ) : (
-          <AskFirstLink page={SWAP_PATHS.page} fragment={SWAP_PATHS.confirm} param="recipe" value={m.key} target="swap-confirm" action="switch" label="Switch…" primary />
+          <AskFirstLink
+            page={SWAP_PATHS.page}
+            fragment={SWAP_PATHS.confirm}
+            param="recipe"
+            value={m.key}
+            target="swap-confirm"
+            action="switch"
+            label="Switch…"
+            primary
+          />
         )}
       </td>
     </tr>

@@ -7,26 +7,31 @@
 import { type Context, Hono } from 'hono'
 import type { Logger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
+import { actorOf, isHtmx } from '../actions.ts'
+import type { Notice } from '../components/notice.tsx'
+import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from '../components/stopped.ts'
 import type { Chrome } from '../layout/layout.tsx'
 import { HistoryPage } from '../pages/history.tsx'
 import { LOG_PAGE_LINES, LogLines, LogsPage } from '../pages/logs.tsx'
 import { SwapPage } from '../pages/swap.tsx'
 import { backTo, chromeFor, fragment, page, pageReader } from '../respond.ts'
 import { toHtml } from '../status-stream.tsx'
-import { switchBlock, refusalWords } from './blocked.ts'
+import { refusalWords, switchBlock } from './blocked.ts'
 import { SwapConfirm } from './confirm.tsx'
-import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from '../components/stopped.ts'
 import { LockBanner } from './lock-banner.tsx'
-import { ModelCard } from './model-card.tsx'
-import { NodeCards } from './node-cards.tsx'
-import { actorOf, isHtmx } from '../actions.ts'
 import { HEALTH_PARAM, withoutHealthPolls } from './log-filter.ts'
+import { ModelCard, SwitchForm } from './model-card.tsx'
+import { NodeCards } from './node-cards.tsx'
 import { SWAP_PATHS } from './paths.ts'
-import type { Notice } from '../components/notice.tsx'
 import { progressKey, SwapNotice, SwapProgress } from './progress.tsx'
 import { type FitLookup, RecipeSection } from './recipe-list.tsx'
-import { SwitchForm } from './model-card.tsx'
-import { type CatalogList, type LockView, type SwapSource, SwapSourceError, type SwapStateView } from './source.ts'
+import {
+  type CatalogList,
+  type LockView,
+  type SwapSource,
+  SwapSourceError,
+  type SwapStateView,
+} from './source.ts'
 
 export interface SwapDashboardDeps {
   swap: SwapSource
@@ -51,7 +56,9 @@ export async function overviewSwapData(swap: SwapSource, signal: AbortSignal, no
     swap.history(STOP_HISTORY, signal, MODEL_CHANGES).catch(none),
   ])
   const running = state?.job?.outcome === 'running'
-  const logs = running ? withoutHealthPolls(await swap.recentLogs(36, signal).catch(() => []), false).lines.slice(-12) : []
+  const logs = running
+    ? withoutHealthPolls(await swap.recentLogs(36, signal).catch(() => []), false).lines.slice(-12)
+    : []
   return {
     card: { state, telemetry },
     progress: { state, logs, stopped: running ? null : deliberateStop(history) },
@@ -76,9 +83,17 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const state = await read(c, 'state', swap.state(signal))
     const running = state?.job?.outcome === 'running'
     // The tail under a switch is for what the model says while loading: our health polls are left out.
-    const logs = running ? withoutHealthPolls((await read(c, 'logs', swap.recentLogs(tail * 3, signal))) ?? [], false).lines.slice(-tail) : []
+    const logs = running
+      ? withoutHealthPolls(
+          (await read(c, 'logs', swap.recentLogs(tail * 3, signal))) ?? [],
+          false,
+        ).lines.slice(-tail)
+      : []
     // After a switch, whether the model was stopped since (then "Switched to …" is no longer the state).
-    const stopped = state?.job && !running ? deliberateStop(await read(c, 'history', swap.history(STOP_HISTORY, signal, MODEL_CHANGES))) : null
+    const stopped =
+      state?.job && !running
+        ? deliberateStop(await read(c, 'history', swap.history(STOP_HISTORY, signal, MODEL_CHANGES)))
+        : null
     return { state, logs, stopped }
   }
 
@@ -122,11 +137,18 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   }
 
   /** The recipe list as it is now; while a switch runs, fits are not checked (they would change anyway). */
-  async function recipesData(c: Context<AppEnv>, pre?: { catalog: CatalogList | null; state: SwapStateView | null; lock: LockView | null }) {
+  async function recipesData(
+    c: Context<AppEnv>,
+    pre?: { catalog: CatalogList | null; state: SwapStateView | null; lock: LockView | null },
+  ) {
     const signal = c.req.raw.signal
     const [catalog, state, lock] = pre
       ? [pre.catalog, pre.state, pre.lock]
-      : await Promise.all([read(c, 'catalog', swap.catalog(signal)), read(c, 'state', swap.state(signal)), read(c, 'lock', swap.lock(signal))])
+      : await Promise.all([
+          read(c, 'catalog', swap.catalog(signal)),
+          read(c, 'state', swap.state(signal)),
+          read(c, 'lock', swap.lock(signal)),
+        ])
     const block = switchBlock(state, lock, deps.now())
     const running = state?.job?.outcome === 'running' ? state.job : null
     const fits: FitLookup = running ? new Map() : await fitsOf(c, catalog)
@@ -134,9 +156,13 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   }
 
   async function refusal(c: Context<AppEnv>, err: unknown): Promise<Notice> {
-    if (!(err instanceof SwapSourceError)) return { tone: 'bad', text: 'The swap controller did not answer; nothing was changed.' }
+    if (!(err instanceof SwapSourceError))
+      return { tone: 'bad', text: 'The swap controller did not answer; nothing was changed.' }
     const lock = err.status === 423 ? await read(c, 'lock', swap.lock(c.req.raw.signal)) : null
-    return { tone: err.status < 500 ? 'warn' : 'bad', text: refusalWords(err.status, err.message, lock, deps.now()) }
+    return {
+      tone: err.status < 500 ? 'warn' : 'bad',
+      text: refusalWords(err.status, err.message, lock, deps.now()),
+    }
   }
 
   /** Tells the page's other regions (recipes, card, lock notice) that a switch started or ended. */
@@ -176,12 +202,17 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     return { lines: shown?.lines ?? null, hidden: shown?.hidden ?? 0, nodes, node, health }
   }
 
-  app.get(SWAP_PATHS.logs, async (c) => page(c, <LogsPage chrome={chromeFor(chrome, c)} data={await logsData(c)} />))
+  app.get(SWAP_PATHS.logs, async (c) =>
+    page(c, <LogsPage chrome={chromeFor(chrome, c)} data={await logsData(c)} />),
+  )
   app.get(SWAP_PATHS.logLines, async (c) => fragment(c, <LogLines data={await logsData(c)} />))
 
   app.get(SWAP_PATHS.modelCard, async (c) => {
     const signal = c.req.raw.signal
-    const [state, telemetry] = await Promise.all([read(c, 'state', swap.state(signal)), read(c, 'telemetry', swap.telemetry(signal))])
+    const [state, telemetry] = await Promise.all([
+      read(c, 'state', swap.state(signal)),
+      read(c, 'telemetry', swap.telemetry(signal)),
+    ])
     return fragment(c, <ModelCard data={{ state, telemetry }} />)
   })
 
@@ -192,12 +223,20 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     // While a switch runs the card comes along, from this same state read, so both name the same step.
     if (data.state?.job?.outcome !== 'running') return fragment(c, <SwapProgress data={data} />)
     const telemetry = await read(c, 'telemetry', swap.telemetry(c.req.raw.signal))
-    return fragment(c, <><SwapProgress data={data} /><ModelCard data={{ state: data.state, telemetry }} oob /></>)
+    return fragment(
+      c,
+      <>
+        <SwapProgress data={data} />
+        <ModelCard data={{ state: data.state, telemetry }} oob />
+      </>,
+    )
   })
 
   app.get(SWAP_PATHS.recipes, async (c) => fragment(c, <RecipeSection data={await recipesData(c)} />))
 
-  app.get(SWAP_PATHS.lock, async (c) => fragment(c, <LockBanner lock={await read(c, 'lock', swap.lock(c.req.raw.signal))} now={deps.now()} />))
+  app.get(SWAP_PATHS.lock, async (c) =>
+    fragment(c, <LockBanner lock={await read(c, 'lock', swap.lock(c.req.raw.signal))} now={deps.now()} />),
+  )
 
   app.get(SWAP_PATHS.switchForm, async (c) => {
     const signal = c.req.raw.signal
@@ -208,7 +247,14 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     ])
     const chosen = c.req.query('recipe')
     const selected = chosen && RECIPE_KEY.test(chosen) ? chosen : null
-    return fragment(c, <SwitchForm models={catalog?.models ?? null} block={switchBlock(state, lock, deps.now())} selected={selected} />)
+    return fragment(
+      c,
+      <SwitchForm
+        models={catalog?.models ?? null}
+        block={switchBlock(state, lock, deps.now())}
+        selected={selected}
+      />,
+    )
   })
 
   app.get(SWAP_PATHS.nodes, async (c) => {
@@ -222,7 +268,10 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     if (!recipe) return fragment(c, '')
     const data = RECIPE_KEY.test(recipe) ? await confirmData(c, recipe) : null
     if (!data) {
-      return fragment(c, <p class="notice notice-warn">There is no usable recipe named {recipe.slice(0, 128)}.</p>)
+      return fragment(
+        c,
+        <p class="notice notice-warn">There is no usable recipe named {recipe.slice(0, 128)}.</p>,
+      )
     }
     return fragment(c, <SwapConfirm data={data} />)
   })
@@ -243,7 +292,12 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     if (!notice) announceChange(c)
     const clearConfirm = '<div id="swap-confirm" hx-swap-oob="true"></div>'
-    const html = await toHtml(<>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
+    const html = await toHtml(
+      <>
+        {<SwapProgress data={await progressData(c)} />}
+        <SwapNotice notice={notice} oob />
+      </>,
+    )
     return fragment(c, `${html}${clearConfirm}`)
   })
 
@@ -257,7 +311,13 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     }
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     if (!notice) announceChange(c)
-    return fragment(c, <>{<SwapProgress data={await progressData(c)} />}<SwapNotice notice={notice} oob /></>)
+    return fragment(
+      c,
+      <>
+        {<SwapProgress data={await progressData(c)} />}
+        <SwapNotice notice={notice} oob />
+      </>,
+    )
   })
 
   app.post(SWAP_PATHS.releaseLock, async (c) => {

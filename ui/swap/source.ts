@@ -5,10 +5,17 @@
  */
 import type { z } from '@hono/zod-openapi'
 import type { AuditEntry } from '../../services/swap-controller/domain/coordination/ports.ts'
-import type { JobView } from '../../services/swap-controller/domain/swap/view.ts'
 import type { ValidateAnswer } from '../../services/swap-controller/domain/swap/engine-types.ts'
-import type { Columns, NodeSample, VllmSample } from '../../services/swap-controller/domain/telemetry/history.ts'
-import type { NodeTelemetry, VllmTelemetry } from '../../services/swap-controller/domain/telemetry/snapshot.ts'
+import type { JobView } from '../../services/swap-controller/domain/swap/view.ts'
+import type {
+  Columns,
+  NodeSample,
+  VllmSample,
+} from '../../services/swap-controller/domain/telemetry/history.ts'
+import type {
+  NodeTelemetry,
+  VllmTelemetry,
+} from '../../services/swap-controller/domain/telemetry/snapshot.ts'
 import type { swapModelList } from '../../services/swap-controller/routes/catalog-schemas.ts'
 
 export type { AuditEntry, JobView, ValidateAnswer }

@@ -50,8 +50,18 @@ describe('Sparkline', () => {
   })
 
   it('writes its scale beside the line, with the unit: now, lowest, highest', async () => {
-    const html = await toHtml(<Sparkline values={[10, null, 55.5, 30]} label="GPU load" min={0} max={100} format={(v) => `${Math.round(v)} %`} />)
-    expect(html).toContain('<span class="spark-scale" aria-hidden="true" data-spark-scale="">now 30 % · low 10 % · high 56 %</span>')
+    const html = await toHtml(
+      <Sparkline
+        values={[10, null, 55.5, 30]}
+        label="GPU load"
+        min={0}
+        max={100}
+        format={(v) => `${Math.round(v)} %`}
+      />,
+    )
+    expect(html).toContain(
+      '<span class="spark-scale" aria-hidden="true" data-spark-scale="">now 30 % · low 10 % · high 56 %</span>',
+    )
     expect(sparkScale([1, null], String)).toBe('no reading now · low 1 · high 1')
     expect(sparkScale([null], String)).toBe('no readings yet')
   })

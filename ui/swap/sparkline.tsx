@@ -33,7 +33,8 @@ export function sparkScale(values: ReadonlyArray<number | null>, format: (v: num
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v))
   if (finite.length === 0) return 'no readings yet'
   const last = values[values.length - 1]
-  const now = last === null || last === undefined || !Number.isFinite(last) ? 'no reading now' : `now ${format(last)}`
+  const now =
+    last === null || last === undefined || !Number.isFinite(last) ? 'no reading now' : `now ${format(last)}`
   return `${now} · low ${format(Math.min(...finite))} · high ${format(Math.max(...finite))}`
 }
 
@@ -54,10 +55,21 @@ export function Sparkline(props: {
   const scale = sparkScale(props.values, props.format ?? plain)
   return (
     <div class="spark-box">
-      <svg class="spark" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={`${props.label}: ${scale}`}>
+      <svg
+        class="spark"
+        viewBox={`0 0 ${W} ${H}`}
+        width={W}
+        height={H}
+        role="img"
+        aria-label={`${props.label}: ${scale}`}
+      >
         <title>{props.label}</title>
         {runs.map((points) =>
-          points.includes(' ') ? <polyline points={points} /> : <circle cx={points.split(',')[0]} cy={points.split(',')[1]} r="1.5" />,
+          points.includes(' ') ? (
+            <polyline points={points} />
+          ) : (
+            <circle cx={points.split(',')[0]} cy={points.split(',')[1]} r="1.5" />
+          ),
         )}
       </svg>
       {/* Hidden from screen readers: the chart's label already says it. */}

@@ -36,9 +36,11 @@ const PHRASES: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed',
 }
 
-export function createBackendReader(
-  { urls, timeoutMs, maxBytes = 4 * 1024 * 1024 }: BackendReaderOptions,
-): BackendReader {
+export function createBackendReader({
+  urls,
+  timeoutMs,
+  maxBytes = 4 * 1024 * 1024,
+}: BackendReaderOptions): BackendReader {
   const agent = new Agent({ connections: 8, keepAliveTimeout: 10_000, connect: { timeout: timeoutMs } })
 
   async function read(

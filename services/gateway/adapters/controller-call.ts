@@ -34,7 +34,10 @@ export function messageOf(body: unknown, status: number): string | null {
   return null
 }
 
-export function createControllerCall(options: ControllerCallOptions, refuse: (r: ControllerRefusal) => Error) {
+export function createControllerCall(
+  options: ControllerCallOptions,
+  refuse: (r: ControllerRefusal) => Error,
+) {
   const pool = options.pool ?? createPool({ connections: options.connections })
   const base = options.baseUrl.replace(/\/+$/, '')
   async function call<T>(path: string, signal?: AbortSignal, init: ControllerRequest = {}): Promise<T> {

@@ -10,8 +10,8 @@ import type { Dispatcher } from 'undici'
 import { type AppError, upstreamFailed } from '../../../shared/errors.ts'
 import type { BackendName } from '../domain/route-table.ts'
 import {
-  classify,
   ClientGone,
+  classify,
   concat,
   type ResponseHeaders,
   responseHeaders,
@@ -72,7 +72,8 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
   /** The exchange with the backend is over (complete or failed). */
   protected finished = false
   private sse = false
-  private small: { status: number; headers: ResponseHeaders; chunks: Uint8Array[]; size: number } | null = null
+  private small: { status: number; headers: ResponseHeaders; chunks: Uint8Array[]; size: number } | null =
+    null
   protected readonly req: ForwardRequest
   private readonly options: ExchangeOptions
 
@@ -82,7 +83,11 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
   }
 
   /** Status, headers and the whole body (null: none) in one go. */
-  protected abstract sendWhole(status: number, headers: ResponseHeaders, body: Uint8Array<ArrayBuffer> | null): void
+  protected abstract sendWhole(
+    status: number,
+    headers: ResponseHeaders,
+    body: Uint8Array<ArrayBuffer> | null,
+  ): void
   /** The head of an answer whose body follows in chunks. */
   protected abstract sendHead(status: number, headers: ResponseHeaders): void
   /** One body chunk; false when the client is not keeping up (the backend is paused until `resume`). */

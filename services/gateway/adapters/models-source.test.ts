@@ -1,17 +1,20 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { closedPort, type Handler, json, useControllerStandIn } from '../testing/controller-stand-in.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { download, sampleMenu, sampleSuggestions } from '../../../ui/fixtures/models.ts'
 import { sampleTelemetry } from '../../../ui/fixtures/swap.ts'
 import { ModelsSourceError } from '../../../ui/models/source.ts'
 import { REMOVE_TIMEOUT_MS, SCAN_TIMEOUT_MS } from '../../swap-controller/adapters/model-disk.ts'
 import { VLLM_TIMEOUT_MS } from '../../swap-controller/adapters/vllm-client.ts'
+import { closedPort, type Handler, json, useControllerStandIn } from '../testing/controller-stand-in.ts'
 import { CHANGE_TIMEOUT_MS, createModelsSource } from './models-source.ts'
 
 const startController = useControllerStandIn()
 
 /** The controller stand-in, with the source under test pointed at it. */
-const controller = (handler: Handler, timeoutMs = 300) => startController(handler, (url) => createModelsSource({ baseUrl: url, timeoutMs, changeTimeoutMs: timeoutMs }))
+const controller = (handler: Handler, timeoutMs = 300) =>
+  startController(handler, (url) =>
+    createModelsSource({ baseUrl: url, timeoutMs, changeTimeoutMs: timeoutMs }),
+  )
 
 const deleted = {
   key: 'gpt-oss-120b',
@@ -29,7 +32,8 @@ const routes: Handler = (req, res) => {
   if (path === '/api/models' && req.method === 'GET') return json(res, 200, sampleMenu())
   if (path === '/api/models' && req.method === 'POST') return json(res, 201, { key: 'org--x', name: 'x' })
   if (path === '/api/models/suggest') return json(res, 200, { q: 'x', suggestions: sampleSuggestions() })
-  if (path === '/api/models/downloads') return json(res, 200, { downloads: [download('org/x', 'running', 10)] })
+  if (path === '/api/models/downloads')
+    return json(res, 200, { downloads: [download('org/x', 'running', 10)] })
   if (path === '/api/models/download') return json(res, 202, download('org/x', 'running', 0))
   if (path.startsWith('/api/models/downloads/')) return json(res, 200, download('org/x', 'cancelled', 10))
   if (path === '/api/swap/telemetry') return json(res, 200, sampleTelemetry())
@@ -69,7 +73,13 @@ describe('models source over HTTP', () => {
       'DELETE /api/models/a%2F..%2Fb%3Fc',
       'POST /api/models',
     ])
-    expect(seen.map((s) => s.headers['x-spark-actor'])).toEqual(['dashboard', 'dashboard', 'dashboard:ops', 'dashboard', 'dashboard'])
+    expect(seen.map((s) => s.headers['x-spark-actor'])).toEqual([
+      'dashboard',
+      'dashboard',
+      'dashboard:ops',
+      'dashboard',
+      'dashboard',
+    ])
     expect(JSON.parse(seen[0]!.body)).toEqual({ repo: 'org/x' })
     expect(JSON.parse(seen[4]!.body)).toEqual({ repo: 'org/x', name: 'X' })
     expect(seen[2]!.body).toBe('')
@@ -78,7 +88,10 @@ describe('models source over HTTP', () => {
   it('turns refusals into ModelsSourceError with the message, the fields of a 422 and the nodes of a 502', async () => {
     const nodes = [{ node: 'spark-2', ok: false, error: 'ssh: refused' }]
     const bodies: Record<string, [number, unknown]> = {
-      'DELETE /api/models/loaded': [409, { detail: 'loaded is loaded right now; swap to another model or stop it first.' }],
+      'DELETE /api/models/loaded': [
+        409,
+        { detail: 'loaded is loaded right now; swap to another model or stop it first.' },
+      ],
       'DELETE /api/models/partial': [502, { detail: 'could not be removed on spark-2', nodes }],
       'POST /api/models': [
         422,
@@ -91,12 +104,18 @@ describe('models source over HTTP', () => {
       json(res, status, body)
     })
     const refusal = async (p: Promise<unknown>) => {
-      const err = await p.then(() => null, (e: unknown) => e)
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(err).toBeInstanceOf(ModelsSourceError)
       return err as ModelsSourceError
     }
     const loaded = await refusal(source.remove('loaded', 'dashboard'))
-    expect([loaded.status, loaded.message]).toEqual([409, 'loaded is loaded right now; swap to another model or stop it first.'])
+    expect([loaded.status, loaded.message]).toEqual([
+      409,
+      'loaded is loaded right now; swap to another model or stop it first.',
+    ])
     const partial = await refusal(source.remove('partial', 'dashboard'))
     expect([partial.status, partial.extra.nodes]).toEqual([502, nodes])
     const invalid = await refusal(source.add({ local_path: '/x' }, 'dashboard'))

@@ -3,7 +3,6 @@
  * call. Reads are short; a delete runs `rm -rf` on every node over SSH, so changes get longer.
  */
 import type { Agent } from 'undici'
-import { type ControllerRequest, createControllerCall, messageOf } from './controller-call.ts'
 import {
   type CustomModel,
   type DeleteAnswer,
@@ -15,6 +14,7 @@ import {
   type NodeDisk,
   type Suggestion,
 } from '../../../ui/models/source.ts'
+import { type ControllerRequest, createControllerCall, messageOf } from './controller-call.ts'
 
 /**
  * Deadline of a change. A delete at the controller takes up to its disk scan deadline (10 s) + the
@@ -39,7 +39,9 @@ function fieldsOf(body: unknown): FieldProblem[] {
   return detail.flatMap((d) => {
     const item = d as { loc?: unknown; msg?: unknown }
     if (typeof item?.msg !== 'string') return []
-    const loc = Array.isArray(item.loc) ? item.loc.filter((p) => p !== 'body' && p !== 'param' && p !== 'query') : []
+    const loc = Array.isArray(item.loc)
+      ? item.loc.filter((p) => p !== 'body' && p !== 'param' && p !== 'query')
+      : []
     return [{ field: loc.map(String).join('.') || 'request', message: item.msg }]
   })
 }
@@ -52,12 +54,14 @@ export function createModelsSource(options: ModelsSourceOptions): ModelsSource &
       const extra = typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {}
       const fields = fieldsOf(r.body)
       // A 422 whose detail is the field list has no sentence of its own: say the fields.
-      const message = messageOf(r.body, r.status) ?? (fields.length ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : r.message)
+      const message =
+        messageOf(r.body, r.status) ??
+        (fields.length ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : r.message)
       return new ModelsSourceError(r.status, message, fields, extra)
     },
   )
   // Changes get the long deadline: a delete waits for every node.
-  const call = <T,>(path: string, signal?: AbortSignal, init: ControllerRequest = {}) =>
+  const call = <T>(path: string, signal?: AbortSignal, init: ControllerRequest = {}) =>
     controller.call<T>(path, signal, init.method ? { timeoutMs: changeTimeoutMs, ...init } : init)
 
   return {
@@ -66,12 +70,12 @@ export function createModelsSource(options: ModelsSourceOptions): ModelsSource &
       const query = new URLSearchParams({ q, limit: String(limit) })
       return (await call<{ suggestions: Suggestion[] }>(`/api/models/suggest?${query}`, signal)).suggestions
     },
-    downloads: async (signal) => (await call<{ downloads: DownloadView[] }>('/api/models/downloads', signal)).downloads,
+    downloads: async (signal) =>
+      (await call<{ downloads: DownloadView[] }>('/api/models/downloads', signal)).downloads,
     disks: async (signal) => {
-      const t = await call<{ nodes: Array<{ node: string; disk: { available_bytes?: number; total_bytes?: number } | null }> }>(
-        '/api/swap/telemetry?samples=0',
-        signal,
-      )
+      const t = await call<{
+        nodes: Array<{ node: string; disk: { available_bytes?: number; total_bytes?: number } | null }>
+      }>('/api/swap/telemetry?samples=0', signal)
       return t.nodes.map(
         (n): NodeDisk => ({
           node: n.node,
@@ -83,10 +87,14 @@ export function createModelsSource(options: ModelsSourceOptions): ModelsSource &
     download: (repo, actor, signal) =>
       call<DownloadView>('/api/models/download', signal, { method: 'POST', body: { repo }, actor }),
     cancelDownload: (id, actor, signal) =>
-      call<DownloadView>(`/api/models/downloads/${encodeURIComponent(id)}`, signal, { method: 'DELETE', actor }),
+      call<DownloadView>(`/api/models/downloads/${encodeURIComponent(id)}`, signal, {
+        method: 'DELETE',
+        actor,
+      }),
     remove: (key, actor, signal) =>
       call<DeleteAnswer>(`/api/models/${encodeURIComponent(key)}`, signal, { method: 'DELETE', actor }),
-    add: (card, actor, signal) => call<CustomModel>('/api/models', signal, { method: 'POST', body: card, actor }),
+    add: (card, actor, signal) =>
+      call<CustomModel>('/api/models', signal, { method: 'POST', body: card, actor }),
     close: () => controller.close(),
   }
 }

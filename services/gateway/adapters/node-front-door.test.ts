@@ -61,7 +61,11 @@ describe('Node fast path', () => {
       'content-length': '7',
     }
     const viaNode = await rawRequest(`${gw.url}/api/swap`, { method: 'POST', body: '{"a":1}', headers })
-    const viaPortable = await gw.app.request(`${gw.url}/api/swap`, { method: 'POST', body: '{"a":1}', headers })
+    const viaPortable = await gw.app.request(`${gw.url}/api/swap`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers,
+    })
     expect(gw.fastPathTook).toEqual(['/api/swap'])
     expect(viaNode.status).toBe(viaPortable.status)
     const node = JSON.parse(viaNode.body)
@@ -78,7 +82,9 @@ describe('Node fast path', () => {
     expect(viaPortable.headers.get('keep-alive')).toBeNull()
     expect(viaNode.headers['x-request-id']).toBe('req-1')
     const metrics = await (await gw.app.request('/metrics')).text()
-    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/api\/swap\*",method="POST",status="200"[^}]*\} 2/)
+    expect(metrics).toMatch(
+      /http_requests_total\{[^}]*route="\/api\/swap\*",method="POST",status="200"[^}]*\} 2/,
+    )
   })
 
   it('refuses a cross-site post and a disabled backend in the path’s error style', async () => {
@@ -93,7 +99,11 @@ describe('Node fast path', () => {
     })
     expect(csrf.status).toBe(403)
     expect(JSON.parse(csrf.body).detail).toContain('Cross-site request refused')
-    const off = await rawRequest(`${gw.url}/v1/embeddings`, { method: 'POST', body: '{}', headers: { host: HOST } })
+    const off = await rawRequest(`${gw.url}/v1/embeddings`, {
+      method: 'POST',
+      body: '{}',
+      headers: { host: HOST },
+    })
     expect(off.status).toBe(503)
     expect(JSON.parse(off.body).error.code).toBe('service_disabled')
     expect(gw.fastPathTook).toEqual(['/api/swap', '/v1/embeddings'])

@@ -12,9 +12,9 @@ import { Buffer } from 'node:buffer'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { badRequest, payloadTooLarge } from '../../../shared/errors.ts'
 import type { NodeHandler } from '../../../shared/serve.ts'
-import { resolveRoute, type Route } from '../domain/route-table.ts'
+import { type Route, resolveRoute } from '../domain/route-table.ts'
 import { HeaderScan, type ScannedHeaders, SMALL_BODY_BYTES } from '../routes/forwarding.ts'
-import { pathOf, type ProxyPolicy, renderProxyError } from '../routes/front-door.ts'
+import { type ProxyPolicy, pathOf, renderProxyError } from '../routes/front-door.ts'
 import { concat } from './upstream-outcome.ts'
 import type { UpstreamProxy } from './upstream-proxy.ts'
 
@@ -50,18 +50,22 @@ export function createNodeFrontDoor({ proxy, policy }: NodeFrontDoorOptions): No
     try {
       const { limit, timeoutMs } = policy.admit(route, method, path, h)
       const body = hasBody ? await nodeBody(req, h.contentLength, limit) : null
-      if (body !== null && h.contentLengthHeader !== null) h.headers.push('content-length', h.contentLengthHeader)
-      status = await proxy.relay({
-        service: route.service,
-        method,
-        path: route.upstreamPath ?? target,
-        headers: h.headers,
-        body,
-        timeoutMs,
-        clientSignal: null,
-        requestId: h.requestId,
-        endOnShutdown: route.budget === 'standard',
-      }, res)
+      if (body !== null && h.contentLengthHeader !== null)
+        h.headers.push('content-length', h.contentLengthHeader)
+      status = await proxy.relay(
+        {
+          service: route.service,
+          method,
+          path: route.upstreamPath ?? target,
+          headers: h.headers,
+          body,
+          timeoutMs,
+          clientSignal: null,
+          requestId: h.requestId,
+          endOnShutdown: route.budget === 'standard',
+        },
+        res,
+      )
     } catch (err) {
       const appError = policy.failure(err, route, h.requestId)
       status = appError.status
@@ -139,7 +143,10 @@ function writeError(res: ServerResponse, rendered: ReturnType<typeof renderProxy
   }
   // A head the server refused to write may have left some of the backend's headers set.
   for (const name of res.getHeaderNames()) res.removeHeader(name)
-  res.writeHead(rendered.status, { ...rendered.headers, 'content-length': String(Buffer.byteLength(rendered.body)) })
+  res.writeHead(rendered.status, {
+    ...rendered.headers,
+    'content-length': String(Buffer.byteLength(rendered.body)),
+  })
   res.end(rendered.body)
 }
 

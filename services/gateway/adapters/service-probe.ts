@@ -3,8 +3,9 @@
  * second: the dashboard, `/api/status`, `/api/endpoints`, `/v1/models` and the gateway's own
  * `/ready` may all ask at the same moment and must not multiply the probes.
  */
-import { abortable } from '../../../shared/abort.ts'
+
 import { z } from 'zod'
+import { abortable } from '../../../shared/abort.ts'
 import type { ReadyReport } from '../../../shared/readiness.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import {
@@ -103,4 +104,3 @@ export function createStatusSource(
     return buildClusterStatus(results, { ...options, now: now() })
   }
 }
-

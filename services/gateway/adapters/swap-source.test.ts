@@ -1,5 +1,4 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { closedPort, type Handler, json, useControllerStandIn } from '../testing/controller-stand-in.ts'
 import { AppError } from '../../../shared/errors.ts'
 import {
   fitsAnswer,
@@ -11,12 +10,14 @@ import {
   sampleTelemetry,
 } from '../../../ui/fixtures/swap.ts'
 import { SwapSourceError } from '../../../ui/swap/source.ts'
+import { closedPort, type Handler, json, useControllerStandIn } from '../testing/controller-stand-in.ts'
 import { createSwapSource } from './swap-source.ts'
 
 const startController = useControllerStandIn()
 
 /** The controller stand-in, with the source under test pointed at it. */
-const controller = (handler: Handler) => startController(handler, (url) => createSwapSource({ baseUrl: url, timeoutMs: 300 }))
+const controller = (handler: Handler) =>
+  startController(handler, (url) => createSwapSource({ baseUrl: url, timeoutMs: 300 }))
 
 /** Answers each path with what the controller would. */
 const routes: Handler = (req, res) => {
@@ -27,7 +28,8 @@ const routes: Handler = (req, res) => {
   if (path === '/api/swap/history') return json(res, 200, { entries: sampleHistory() })
   if (path === '/api/swap/logs/recent') return json(res, 200, { lines: sampleLogs() })
   if (path === '/api/swap/lock') return json(res, 200, req.method === 'DELETE' ? { held: false } : HELD_LOCK)
-  if (path === '/api/swap') return json(res, 202, { ...runningJob(), dry_run: false, coalesced: false, fit: null })
+  if (path === '/api/swap')
+    return json(res, 202, { ...runningJob(), dry_run: false, coalesced: false, fit: null })
   if (path === '/api/swap/cancel') return json(res, 202, { ...runningJob(), cancel_requested: true })
   if (path.endsWith('/validate')) return json(res, 200, fitsAnswer(decodeURIComponent(path.split('/')[3]!)))
   json(res, 404, { detail: 'Not Found' })
@@ -88,12 +90,26 @@ describe('swap source over HTTP', () => {
     const bodies: Record<string, [number, unknown, string]> = {
       '/api/swap': [
         423,
-        { type: 'about:blank', title: 'Locked', status: 423, detail: 'The swap lock is held by nightly-eval.', lock: HELD_LOCK },
+        {
+          type: 'about:blank',
+          title: 'Locked',
+          status: 423,
+          detail: 'The swap lock is held by nightly-eval.',
+          lock: HELD_LOCK,
+        },
         'application/problem+json',
       ],
       '/api/swap/cancel': [409, { detail: 'No swap is in progress.' }, 'application/json'],
-      '/api/swap/lock': [403, { error: { message: 'Held by nightly-eval.', type: 'forbidden', code: 'lock_held' } }, 'application/json'],
-      '/api/swap/x/validate': [422, { detail: [{ loc: ['path', 'key'], msg: 'bad key' }] }, 'application/json'],
+      '/api/swap/lock': [
+        403,
+        { error: { message: 'Held by nightly-eval.', type: 'forbidden', code: 'lock_held' } },
+        'application/json',
+      ],
+      '/api/swap/x/validate': [
+        422,
+        { detail: [{ loc: ['path', 'key'], msg: 'bad key' }] },
+        'application/json',
+      ],
       '/api/swap/state': [500, '', 'text/plain'],
     }
     const { source } = await controller((req, res) => {

@@ -3,7 +3,6 @@
  * reaches the controller directly (not through its own proxy), as the dashboard's actor.
  */
 import type { Agent } from 'undici'
-import { type ControllerRequest, createControllerCall } from './controller-call.ts'
 import {
   type AuditEntry,
   type CatalogList,
@@ -16,6 +15,7 @@ import {
   type TelemetryView,
   type ValidateAnswer,
 } from '../../../ui/swap/source.ts'
+import { type ControllerRequest, createControllerCall } from './controller-call.ts'
 
 export interface SwapSourceOptions {
   baseUrl: string
@@ -32,8 +32,11 @@ export function createSwapSource(options: SwapSourceOptions): SwapSource & { clo
       return new SwapSourceError(r.status, r.message, extra)
     },
   )
-  const call = <T,>(path: string, signal?: AbortSignal, init: ControllerRequest = {}) =>
-    controller.call<T>(path, signal, { ...init, body: init.body ?? (init.method === 'POST' ? {} : undefined) })
+  const call = <T>(path: string, signal?: AbortSignal, init: ControllerRequest = {}) =>
+    controller.call<T>(path, signal, {
+      ...init,
+      body: init.body ?? (init.method === 'POST' ? {} : undefined),
+    })
 
   return {
     catalog: (signal) => call<CatalogList>('/api/swap/models?history=5', signal),
@@ -56,7 +59,8 @@ export function createSwapSource(options: SwapSourceOptions): SwapSource & { clo
       call<JobView>('/api/swap', signal, { method: 'POST', body: { recipe }, actor }),
     cancel: (actor, signal) => call<JobView>('/api/swap/cancel', signal, { method: 'POST', actor }),
     lock: (signal) => call<LockView>('/api/swap/lock', signal),
-    forceReleaseLock: (actor, signal) => call<LockView>('/api/swap/lock?force=true', signal, { method: 'DELETE', actor }),
+    forceReleaseLock: (actor, signal) =>
+      call<LockView>('/api/swap/lock?force=true', signal, { method: 'DELETE', actor }),
     close: () => controller.close(),
   }
 }

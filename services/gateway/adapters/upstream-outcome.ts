@@ -25,9 +25,13 @@ export function responseHeaders(
   raw: Record<string, string | string[] | undefined>,
   requestId: string,
 ): ResponseHeaders {
-  const listed = typeof raw.connection === 'string'
-    ? raw.connection.toLowerCase().split(',').map((s) => s.trim())
-    : []
+  const listed =
+    typeof raw.connection === 'string'
+      ? raw.connection
+          .toLowerCase()
+          .split(',')
+          .map((s) => s.trim())
+      : []
   const out: ResponseHeaders = {}
   for (const key in raw) {
     const value = raw[key]

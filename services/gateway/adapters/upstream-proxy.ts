@@ -65,10 +65,14 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     },
     delete: (exchange) => open.delete(exchange),
   }
-  shutdown?.addEventListener('abort', () => {
-    for (const exchange of [...open]) exchange.endForShutdown()
-    open.clear()
-  }, { once: true })
+  shutdown?.addEventListener(
+    'abort',
+    () => {
+      for (const exchange of [...open]) exchange.endForShutdown()
+      open.clear()
+    },
+    { once: true },
+  )
   const exchangeOptions: ExchangeOptions = { ...options, streams }
 
   function dispatch(req: ForwardRequest, exchange: Exchange) {

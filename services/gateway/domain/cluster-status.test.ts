@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
-import { buildClusterStatus, serviceDependency, type ServiceProbeResult } from './cluster-status.ts'
+import { buildClusterStatus, type ServiceProbeResult, serviceDependency } from './cluster-status.ts'
 import type { BackendName } from './route-table.ts'
 
 type Dep = DependencyReport & { critical: boolean }

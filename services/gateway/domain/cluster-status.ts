@@ -3,7 +3,7 @@
  * `/api/status` returns it and the dashboard renders it.
  */
 import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
-import { type ServiceName, UPSTREAM_NAMES, type UpstreamName, UPSTREAMS } from '../../../shared/topology.ts'
+import { type ServiceName, UPSTREAM_NAMES, UPSTREAMS, type UpstreamName } from '../../../shared/topology.ts'
 import { dependencyTitle, summarize } from './status-summary.ts'
 
 export type ServiceState = 'up' | 'degraded' | 'down' | 'not_configured'

@@ -12,8 +12,9 @@ const h = (over: Partial<OriginHeaders>): OriginHeaders => ({
 describe('CSRF guard', () => {
   it('refuses a cross-site POST to a control route', () => {
     expect(isCrossSiteControlRequest('POST', '/api/swap', h({ origin: 'http://evil.example' }))).toBe(true)
-    expect(isCrossSiteControlRequest('DELETE', '/api/swap/lock', h({ origin: 'http://spark.lan:8080' })))
-      .toBe(true)
+    expect(
+      isCrossSiteControlRequest('DELETE', '/api/swap/lock', h({ origin: 'http://spark.lan:8080' })),
+    ).toBe(true)
   })
 
   it('passes same-origin requests, with or without default ports', () => {
@@ -44,8 +45,9 @@ describe('CSRF guard', () => {
     expect(isCrossSiteControlRequest('POST', '/api/swap', h({ referer: 'http://evil.example/page' }))).toBe(
       true,
     )
-    expect(isCrossSiteControlRequest('POST', '/api/swap', h({ referer: 'http://spark.lan:9999/ui/swap' })))
-      .toBe(false)
+    expect(
+      isCrossSiteControlRequest('POST', '/api/swap', h({ referer: 'http://spark.lan:9999/ui/swap' })),
+    ).toBe(false)
   })
 
   it('lets programs without Origin or Referer through, as before', () => {
@@ -66,8 +68,9 @@ describe('CSRF guard', () => {
     expect(isCrossSiteControlRequest('OPTIONS', '/api/swap', h({ origin: 'http://evil.example' }))).toBe(
       false,
     )
-    expect(isCrossSiteControlRequest('POST', '/v1/chat/completions', h({ origin: 'http://evil.example' })))
-      .toBe(false)
+    expect(
+      isCrossSiteControlRequest('POST', '/v1/chat/completions', h({ origin: 'http://evil.example' })),
+    ).toBe(false)
     expect(isCrossSiteControlRequest('POST', '/scrub', h({ origin: 'http://evil.example' }))).toBe(false)
     expect(isCrossSiteControlRequest('POST', '/api/health-event', h({ origin: 'http://evil.example' }))).toBe(
       false,
@@ -77,7 +80,8 @@ describe('CSRF guard', () => {
   it('treats an opaque or unparsable origin as cross-site', () => {
     expect(isCrossSiteControlRequest('POST', '/api/swap', h({ origin: 'null' }))).toBe(true)
     expect(isCrossSiteControlRequest('POST', '/api/swap', h({ origin: 'file:///x' }))).toBe(true)
-    expect(isCrossSiteControlRequest('POST', '/api/swap', h({ origin: 'http://spark.lan:9999', host: null })))
-      .toBe(true)
+    expect(
+      isCrossSiteControlRequest('POST', '/api/swap', h({ origin: 'http://spark.lan:9999', host: null })),
+    ).toBe(true)
   })
 })

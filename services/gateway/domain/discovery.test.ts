@@ -94,8 +94,9 @@ describe('/v1/models merge', () => {
   it('answers with what is known when speech-proxy is down or odd', () => {
     expect(mergeModelLists(null, 'm', now).data.map((m) => m.id)).toEqual(['m'])
     expect(mergeModelLists({ data: 'nope' }, null, now).data).toEqual([])
-    expect(mergeModelLists({ data: [null, 3, { id: '' }, { id: 'ok' }] }, null, now).data.map((m) => m.id))
-      .toEqual(['ok'])
+    expect(
+      mergeModelLists({ data: [null, 3, { id: '' }, { id: 'ok' }] }, null, now).data.map((m) => m.id),
+    ).toEqual(['ok'])
   })
 
   it('does not list the LLM twice', () => {

@@ -30,7 +30,8 @@ interface Operation {
 export function renderDocsHtml(doc: OpenApiDoc): string {
   const title = escapeHtml(doc.info?.title ?? 'API')
   const groups = groupByTag(doc)
-  const nav = [...groups.keys()].map((t) => `<li><a href="#${anchor('tag', t)}">${escapeHtml(t)}</a></li>`)
+  const nav = [...groups.keys()]
+    .map((t) => `<li><a href="#${anchor('tag', t)}">${escapeHtml(t)}</a></li>`)
     .join('')
   const sections = [...groups.entries()].map(([tag, ops]) => tagSection(tag, ops, doc)).join('\n')
   return `<!doctype html>
@@ -72,12 +73,12 @@ ${items}</section>`
 function operationHtml({ method, path, op }: Operation): string {
   const summary = escapeHtml(op.summary ?? '')
   const description = op.description ? `<p>${escapeHtml(op.description)}</p>` : ''
-  return `<details class="op"><summary><span class="method m-${method}">${method.toUpperCase()}</span> <code>${
-    escapeHtml(path)
-  }</code> ${summary}</summary>
-${description}${parametersHtml(op.parameters)}${requestBodyHtml(op.requestBody)}${
-    responsesHtml(op.responses)
-  }</details>`
+  return `<details class="op"><summary><span class="method m-${method}">${method.toUpperCase()}</span> <code>${escapeHtml(
+    path,
+  )}</code> ${summary}</summary>
+${description}${parametersHtml(op.parameters)}${requestBodyHtml(op.requestBody)}${responsesHtml(
+  op.responses,
+)}</details>`
 }
 
 function parametersHtml(parameters: unknown): string {
@@ -88,9 +89,9 @@ function parametersHtml(parameters: unknown): string {
       (p) =>
         `<tr><td><code>${escapeHtml(p.name)}</code>${
           p.required ? ' <abbr title="required">*</abbr>' : ''
-        }</td><td>${escapeHtml(p.in)}</td><td>${schemaHtml(p.schema)}</td><td>${
-          escapeHtml(p.description ?? '')
-        }</td></tr>`,
+        }</td><td>${escapeHtml(p.in)}</td><td>${schemaHtml(p.schema)}</td><td>${escapeHtml(
+          p.description ?? '',
+        )}</td></tr>`,
     )
     .join('')
   return `<h4>Parameters</h4><table><thead><tr><th>name</th><th>in</th><th>type</th><th>about</th></tr></thead><tbody>${rows}</tbody></table>`
@@ -99,10 +100,11 @@ function parametersHtml(parameters: unknown): string {
 function contentHtml(content: unknown): string {
   if (!isObj(content)) return ''
   return Object.entries(content)
-    .map(([type, media]) =>
-      `<div class="media"><code>${escapeHtml(type)}</code>: ${
-        schemaHtml(isObj(media) ? media.schema : undefined)
-      }</div>`
+    .map(
+      ([type, media]) =>
+        `<div class="media"><code>${escapeHtml(type)}</code>: ${schemaHtml(
+          isObj(media) ? media.schema : undefined,
+        )}</div>`,
     )
     .join('')
 }
@@ -117,9 +119,9 @@ function responsesHtml(responses: unknown): string {
   const items = Object.entries(responses)
     .map(([status, r]) => {
       const res = isObj(r) ? r : {}
-      return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(res.description ?? '')}${
-        contentHtml(res.content)
-      }</li>`
+      return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(res.description ?? '')}${contentHtml(
+        res.content,
+      )}</li>`
     })
     .join('')
   return `<h4>Responses</h4><ul>${items}</ul>`
@@ -133,7 +135,11 @@ export function schemaHtml(schema: unknown, depth = 0): string {
     const name = schema.$ref.split('/').pop() ?? ''
     return `<a href="#${anchor('schema', name)}">${escapeHtml(name)}</a>`
   }
-  for (const [key, joiner] of [['anyOf', ' | '], ['oneOf', ' | '], ['allOf', ' &amp; ']] as const) {
+  for (const [key, joiner] of [
+    ['anyOf', ' | '],
+    ['oneOf', ' | '],
+    ['allOf', ' &amp; '],
+  ] as const) {
     const parts = schema[key]
     if (Array.isArray(parts)) return parts.map((p) => schemaHtml(p, depth + 1)).join(joiner)
   }
@@ -163,19 +169,19 @@ function schemasSection(doc: OpenApiDoc): string {
   const schemas = doc.components?.schemas
   const items = isObj(schemas)
     ? Object.entries(schemas)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, s]) =>
-        `<div class="schema" id="${anchor('schema', name)}"><h3>${escapeHtml(name)}</h3>${
-          schemaHtml(s)
-        }</div>`
-      )
-      .join('\n')
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(
+          ([name, s]) =>
+            `<div class="schema" id="${anchor('schema', name)}"><h3>${escapeHtml(name)}</h3>${schemaHtml(
+              s,
+            )}</div>`,
+        )
+        .join('\n')
     : ''
   return `<section id="schemas"><h2>Schemas</h2>${items || '<p>None.</p>'}</section>`
 }
 
-const STYLE =
-  `body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}
 code{font-family:ui-monospace,monospace;font-size:.92em}h2{border-bottom:1px solid #ccc;margin-top:2rem}
 nav ul{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;padding:0}
 details.op{border:1px solid #ddd;border-radius:6px;margin:.4rem 0;padding:.3rem .6rem}

@@ -83,10 +83,7 @@ describe('data routes (exempt from the CSRF guard)', () => {
     '/api/search/x',
     '/api/audio/diarize',
     '/api/health-event',
-  ])(
-    '%s is a data route',
-    (path) => expect(isDataRoute(path)).toBe(true),
-  )
+  ])('%s is a data route', (path) => expect(isDataRoute(path)).toBe(true))
   it.each([
     '/api/swap',
     '/api/models',
@@ -96,8 +93,5 @@ describe('data routes (exempt from the CSRF guard)', () => {
     '/api/speech-proxy/jobs',
     '/api/status',
     '/',
-  ])(
-    '%s is a control route',
-    (path) => expect(isDataRoute(path)).toBe(false),
-  )
+  ])('%s is a control route', (path) => expect(isDataRoute(path)).toBe(false))
 })

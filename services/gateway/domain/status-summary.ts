@@ -102,7 +102,11 @@ function serviceProblems(services: ServiceStatus[]): string[] {
 
 function upstreamProblems(upstreams: UpstreamStatus[], nodes: NodeStatus[]): string[] {
   // An upstream on a Spark that is unreachable is down because of it; one sentence says it all.
-  const lostHosts = new Set(unreachableNodes(nodes).map((n) => n.host).filter((h) => h !== ''))
+  const lostHosts = new Set(
+    unreachableNodes(nodes)
+      .map((n) => n.host)
+      .filter((h) => h !== ''),
+  )
   return upstreams
     .filter((u) => !u.disabled && u.state === 'down' && !lostHosts.has(hostOf(u.base_url)))
     .map((u) => `${UPSTREAM_TITLES[u.name] ?? u.name} is down`)
@@ -110,14 +114,14 @@ function upstreamProblems(upstreams: UpstreamStatus[], nodes: NodeStatus[]): str
 
 function modelProblems(upstreams: UpstreamStatus[], loaded: string | null): string[] {
   const vllm = upstreams.find((u) => u.name === 'vllm')
-  if (!vllm || !vllm.ready || loaded !== null) return []
+  if (!vllm?.ready || loaded !== null) return []
   return ['Chat model: none loaded']
 }
 
 function busyAreas(upstreams: UpstreamStatus[], nodes: NodeStatus[]): string[] {
-  const areas = upstreams.filter((u) => u.state === 'busy' && !u.disabled).map((u) =>
-    UPSTREAM_AREAS[u.name] ?? u.name
-  )
+  const areas = upstreams
+    .filter((u) => u.state === 'busy' && !u.disabled)
+    .map((u) => UPSTREAM_AREAS[u.name] ?? u.name)
   const busyNodes = nodes.filter((n) => n.state === 'busy').map((n) => nodeTitle(n.name))
   return [...new Set([...areas, ...busyNodes])]
 }

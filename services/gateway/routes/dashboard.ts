@@ -6,7 +6,7 @@
  */
 import { type Context, Hono } from 'hono'
 import { AppError, notFound } from '../../../shared/errors.ts'
-import { type AppEnv, type AppVariables, sendError, type ServiceApp } from '../../../shared/service.ts'
+import { type AppEnv, type AppVariables, type ServiceApp, sendError } from '../../../shared/service.ts'
 
 export const DASHBOARD_PATHS = ['/', '/ui', '/ui/*', '/static/*']
 /** The dashboard's own forms (a person confirmed a swap, asked for a cancel): POST only. */
@@ -49,7 +49,6 @@ export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefi
   app.on('POST', DASHBOARD_ACTION_PATHS, forward)
 }
 
-const PLACEHOLDER =
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Spark Control</title></head>
+const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Spark Control</title></head>
 <body><h1>Spark Control</h1><p>The dashboard is not installed in this build.</p>
 <p>Status: <a href="/api/status">/api/status</a> · API reference: <a href="/docs">/docs</a></p></body></html>`

@@ -3,8 +3,9 @@
  * app.ts) and `GET /docs`, its HTML rendering. Backend documents are fetched in parallel with a
  * short timeout and reused for a few seconds, so reloading the docs page costs nothing.
  */
-import { BACKEND_SERVICES } from '../../../shared/topology.ts'
+
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import type { BackendReader } from '../adapters/backend-reader.ts'
 import { renderDocsHtml } from '../domain/docs-html.ts'
 import { mergeOpenApi, type OpenApiDoc } from '../domain/openapi-merge.ts'

@@ -2,8 +2,9 @@
  * What the proxy sends upstream: the client's headers minus hop-by-hop ones, our request id and
  * `X-Forwarded-*`, read in one pass; and the body as a counted stream that stops at the limit.
  */
-import { payloadTooLarge } from '../../../shared/errors.ts'
+
 import type { CredentialHeaders } from '../../../shared/auth/credentials.ts'
+import { payloadTooLarge } from '../../../shared/errors.ts'
 import type { OriginHeaders } from '../domain/csrf.ts'
 
 export interface ScannedHeaders extends OriginHeaders, CredentialHeaders {
@@ -101,9 +102,10 @@ export class HeaderScan {
     if (chain !== null) headers.push('x-forwarded-for', chain)
     headers.push('x-forwarded-proto', this.forwardedProto ?? (secure ? 'https' : 'http'))
     if (forwardedHost !== null || host !== null) headers.push('x-forwarded-host', forwardedHost ?? host ?? '')
-    const length = contentLengthHeader !== null && /^\d{1,15}$/.test(contentLengthHeader)
-      ? Number(contentLengthHeader)
-      : null
+    const length =
+      contentLengthHeader !== null && /^\d{1,15}$/.test(contentLengthHeader)
+        ? Number(contentLengthHeader)
+        : null
     return {
       headers,
       requestId: id,
@@ -130,9 +132,11 @@ function forwardedChain(earlier: string | null, client: string | null): string |
 
 /** `Connection: x-secret` makes `x-secret` hop-by-hop too (RFC 9110 7.6.1). */
 function dropListed(headers: string[], connection: string) {
-  const listed = connection.toLowerCase().split(',').map((t) => t.trim()).filter((t) =>
-    t !== 'close' && t !== 'keep-alive'
-  )
+  const listed = connection
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== 'close' && t !== 'keep-alive')
   if (listed.length === 0) return
   for (let i = headers.length - 2; i >= 0; i -= 2) if (listed.includes(headers[i]!)) headers.splice(i, 2)
 }

@@ -6,15 +6,16 @@
  * Response, so Node (via @hono/node-server) and Deno run it unchanged. Paths the table does not
  * claim return null and go on to the Hono app.
  */
-import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
+
 import { ACTOR_HEADER, MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
+import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
 import { AppError, badRequest, errorStyleFor, payloadTooLarge, renderError } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { Metrics } from '../../../shared/metrics.ts'
 import type { UpstreamProxy } from '../adapters/upstream-proxy.ts'
 import { isCrossSiteControlRequest } from '../domain/csrf.ts'
 import { groupFor } from '../domain/route-groups.ts'
-import { type Budget, resolveRoute, type Route } from '../domain/route-table.ts'
+import { type Budget, type Route, resolveRoute } from '../domain/route-table.ts'
 import { requestBody, type ScannedHeaders, scanHeaders } from './forwarding.ts'
 
 export interface FrontDoorOptions {
@@ -115,13 +116,16 @@ export function createProxyPolicy(options: FrontDoorOptions): ProxyPolicy {
       requests.inc(labels)
       duration.observe(labels, seconds)
       if (debug) {
-        options.logger.debug({
-          reqId: requestId,
-          method,
-          route: route.pattern,
-          status,
-          ms: Math.round(seconds * 1000),
-        }, 'proxied')
+        options.logger.debug(
+          {
+            reqId: requestId,
+            method,
+            route: route.pattern,
+            status,
+            ms: Math.round(seconds * 1000),
+          },
+          'proxied',
+        )
       }
     },
   }
@@ -149,9 +153,8 @@ export function createFrontDoor(options: FrontDoorOptions, policy = createProxyP
     let status = 500
     try {
       const { limit, timeoutMs } = policy.admit(route, method, path, h)
-      const body = method === 'GET' || method === 'HEAD'
-        ? null
-        : await readableBody(request, h.contentLength, limit)
+      const body =
+        method === 'GET' || method === 'HEAD' ? null : await readableBody(request, h.contentLength, limit)
       if (body !== null && h.contentLengthHeader !== null) {
         h.headers.push('content-length', h.contentLengthHeader)
       }

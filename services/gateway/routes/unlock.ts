@@ -6,20 +6,29 @@
  * covers both routes (they are control routes).
  */
 import { createRoute, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { KEY_COOKIE } from '../../../shared/auth/credentials.ts'
 import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
-import type { Context } from 'hono'
 
 const MAX_AGE_S = 30 * 24 * 3600
 
 const form = z.object({
   key: z.string().max(256).openapi({ description: 'The API key (`sc_…`).' }),
-  next: z.string().max(512).optional().openapi({ description: 'Where to go afterwards: a path on this site.' }),
+  next: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ description: 'Where to go afterwards: a path on this site.' }),
 })
 
-const redirect = { 303: { description: 'Done; back to `next` (default `/`); a refused key from a browser form comes back with `?unlock=refused`' } }
+const redirect = {
+  303: {
+    description:
+      'Done; back to `next` (default `/`); a refused key from a browser form comes back with `?unlock=refused`',
+  },
+}
 
 const unlockRoute = createRoute({
   method: 'post',
@@ -27,7 +36,11 @@ const unlockRoute = createRoute({
   tags: ['dashboard'],
   summary: 'Keep an API key in the browser (the `sc_key` cookie) for the dashboard',
   request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: form } } } },
-  responses: { ...redirect, 401: { description: 'Unknown or revoked key' }, 422: { description: 'No key field' } },
+  responses: {
+    ...redirect,
+    401: { description: 'Unknown or revoked key' },
+    422: { description: 'No key field' },
+  },
 })
 
 const lockRoute = createRoute({
@@ -46,7 +59,8 @@ const lockRoute = createRoute({
 const SAFE_NEXT = /^\/(?![/\\])[\x21-\x7e]*$/
 const safeNext = (next: string | undefined) => (next && SAFE_NEXT.test(next) ? next : '/')
 
-const withUnlockNote = (path: string, note: string) => safeNext(`${path}${path.includes('?') ? '&' : '?'}unlock=${note}`)
+const withUnlockNote = (path: string, note: string) =>
+  safeNext(`${path}${path.includes('?') ? '&' : '?'}unlock=${note}`)
 
 /** The path of the page a form was posted from (the same-origin guard already checked where it came from). */
 function refererPath(referer: string | undefined): string {
@@ -69,14 +83,19 @@ export function refusedFormRedirect(c: Context<AppEnv>, err: unknown): Response 
   if (!c.req.path.startsWith(DASHBOARD_ACTIONS) || c.req.header('hx-request') === 'true') return null
   if (!c.req.header('accept')?.includes('text/html')) return null
   c.var.log.info({ path: c.req.path, status: err.status }, 'dashboard action refused: no admin key')
-  return c.redirect(withUnlockNote(refererPath(c.req.header('referer')), err.status === 401 ? 'needed' : 'not-admin'), 303)
+  return c.redirect(
+    withUnlockNote(refererPath(c.req.header('referer')), err.status === 401 ? 'needed' : 'not-admin'),
+    303,
+  )
 }
 
 export function unlockRoutes({ auth }: { auth: ApiKeyAuth }): ServiceApp {
   const router = createRouter()
   router.openapi(unlockRoute, (c) => {
     const { key, next } = c.req.valid('form')
-    const name = key.trim() ? auth.check(null, { authorization: null, apiKey: key.trim(), cookie: null }) : null
+    const name = key.trim()
+      ? auth.check(null, { authorization: null, apiKey: key.trim(), cookie: null })
+      : null
     if (name === null) {
       // A person at the form gets the page back saying so; a script gets the 401.
       if (c.req.header('accept')?.includes('text/html')) {

@@ -26,13 +26,21 @@ export function useControllerStandIn() {
   afterEach(async () => {
     while (cleanups.length) await cleanups.pop()!()
   })
-  return async function start<S extends { close(): Promise<void> }>(handler: Handler, makeSource: (baseUrl: string) => S) {
+  return async function start<S extends { close(): Promise<void> }>(
+    handler: Handler,
+    makeSource: (baseUrl: string) => S,
+  ) {
     const seen: Seen[] = []
     const server = createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
-        const s = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() }
+        const s = {
+          method: req.method!,
+          url: req.url!,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+        }
         seen.push(s)
         handler(s, res)
       })

@@ -5,7 +5,7 @@
  * the proxy suites again on the portable path (web Request/Response, as on Deno). Every server is
  * closed by the test that starts it.
  */
-import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Hono } from 'hono'
 import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
@@ -123,11 +123,14 @@ export async function startGateway(
   const start = () =>
     serve({
       fetch: app.fetch,
-      nodeHandler: path === 'portable' ? undefined : (req, res) => {
-        const took = nodeHandler(req, res)
-        if (took && fastPathTook.length < 1000) fastPathTook.push(req.url ?? '')
-        return took
-      },
+      nodeHandler:
+        path === 'portable'
+          ? undefined
+          : (req, res) => {
+              const took = nodeHandler(req, res)
+              if (took && fastPathTook.length < 1000) fastPathTook.push(req.url ?? '')
+              return took
+            },
       port: 0,
       hostname: '127.0.0.1',
       logger,
@@ -182,14 +185,12 @@ export function rawRequest(
     const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on(
-        'end',
-        () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
       )
       res.on('error', reject)
     })

@@ -3,7 +3,7 @@
  * received. Shared by the gateway's proxy tests.
  */
 import { afterEach } from 'vitest'
-import { listen, type Listening, readBody } from './harness.ts'
+import { type Listening, listen, readBody } from './harness.ts'
 
 /** Registers an afterEach that closes every server passed to the returned `track`. */
 export function trackServers() {

@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici'
 import { callJson } from '../../../shared/http-client.ts'
 import type { DependencyCheck } from '../../../shared/readiness.ts'
-import { upstreamCheck, type UpstreamTarget } from '../../../shared/upstream-health.ts'
+import { type UpstreamTarget, upstreamCheck } from '../../../shared/upstream-health.ts'
 import { DEFAULT_STT_MODEL, parseModelIds } from '../domain/models.ts'
 import { createCached } from './cached.ts'
 import { loadAwareHealth } from './health.ts'

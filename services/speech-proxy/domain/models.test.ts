@@ -5,7 +5,10 @@ describe('buildModelList', () => {
   it('lists the STT models first, then one entry per voice, in the OpenAI shape', () => {
     const list = buildModelList({
       sttModels: [DEFAULT_STT_MODEL],
-      voices: [{ id: 'af_heart', name: 'af_heart' }, { id: 'bm_george', name: 'George' }],
+      voices: [
+        { id: 'af_heart', name: 'af_heart' },
+        { id: 'bm_george', name: 'George' },
+      ],
       created: 1_700_000_000,
     })
     expect(list).toEqual({
@@ -30,10 +33,7 @@ describe('parseModelIds', () => {
       parseModelIds({
         data: [{ id: 'nvidia/parakeet-tdt-0.6b-v3' }, { id: '' }, { nope: 1 }, { id: 'x' }, { id: 'x' }],
       }),
-    ).toEqual([
-      'nvidia/parakeet-tdt-0.6b-v3',
-      'x',
-    ])
+    ).toEqual(['nvidia/parakeet-tdt-0.6b-v3', 'x'])
     expect(parseModelIds({ models: ['a'] })).toEqual([])
     expect(parseModelIds('text')).toEqual([])
   })

@@ -12,11 +12,15 @@ describe('normaliseVoices', () => {
 
   it('reads the v0.4+ object shape and keeps what the upstream says over the derived traits', () => {
     const body = {
-      voices: [{ id: 'ff_siwis', name: 'Siwis' }, { name: 'jf_alpha' }, {
-        id: 'zm_yunxi',
-        language: 'zh-CN',
-        gender: 'm',
-      }],
+      voices: [
+        { id: 'ff_siwis', name: 'Siwis' },
+        { name: 'jf_alpha' },
+        {
+          id: 'zm_yunxi',
+          language: 'zh-CN',
+          gender: 'm',
+        },
+      ],
     }
     expect(normaliseVoices(body)).toEqual([
       { id: 'ff_siwis', name: 'Siwis', language: 'fr', gender: 'female' },

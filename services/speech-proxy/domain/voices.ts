@@ -87,6 +87,5 @@ function withTraits(
   return { id, name: name.trim() || id, ...(language ? { language } : {}), ...(gender ? { gender } : {}) }
 }
 
-const text = (
-  v: unknown,
-): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined)
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined

@@ -28,10 +28,8 @@ export function modelsRoutes(deps: ModelsRouteDeps): ServiceApp {
   app.openapi(route, async (c) => {
     const [sttModels, voices] = await Promise.all([
       deps.stt.models(),
-      voicesOrNone(
-        deps.tts,
-        deps.voiceWaitMs ?? 2000,
-        (err) => c.var.log.debug({ err }, 'voices left out of /v1/models'),
+      voicesOrNone(deps.tts, deps.voiceWaitMs ?? 2000, (err) =>
+        c.var.log.debug({ err }, 'voices left out of /v1/models'),
       ),
     ])
     return c.json(buildModelList({ sttModels, voices, created: deps.created }), 200)

@@ -5,15 +5,15 @@
  * container that will not go away fails the swap before anything new is launched.
  */
 import { connect } from 'node:net'
-import { request, type Dispatcher } from 'undici'
+import { type Dispatcher, request } from 'undici'
 import { sleep, withBudget } from '../../../shared/abort.ts'
 import { callJson } from '../../../shared/http-client.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
 import { parseDockerPs } from '../domain/docker-ps.ts'
-import { parseMeminfo, type MemorySnapshot } from '../domain/meminfo.ts'
+import { type MemorySnapshot, parseMeminfo } from '../domain/meminfo.ts'
 import type { SwapPlan } from '../domain/swap/plan.ts'
 import { MEMINFO_ARGV } from '../domain/swap/plan.ts'
-import { SwapFailure, type ClusterDriver, type ReadyWatch } from '../domain/swap/ports.ts'
+import { type ClusterDriver, type ReadyWatch, SwapFailure } from '../domain/swap/ports.ts'
 
 export interface ClusterDriverOptions {
   ssh: SshNodes
@@ -66,7 +66,10 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   const urlHost = vllmHost?.includes(':') ? `[${vllmHost}]` : vllmHost
   const baseUrl = (plan: SwapPlan) => (urlHost ? `http://${urlHost}:${plan.port}` : null)
 
-  async function meminfo(nodes: readonly string[], signal?: AbortSignal): Promise<Record<string, MemorySnapshot>> {
+  async function meminfo(
+    nodes: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Record<string, MemorySnapshot>> {
     const read = async (n: string) => {
       const res = await run(n, MEMINFO_ARGV, signal, 5000)
       const mem = res.code === 0 ? parseMeminfo(res.stdout) : null
@@ -107,7 +110,9 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       // UMA pages come back with a lag; "near baseline" = MemAvailable stopped rising between polls.
       const mem = await memory(plan.nodes, signal)
       const before = previous
-      const settled = before !== null && plan.nodes.every((n) => Math.abs((mem[n] ?? 0) - (before[n] ?? 0)) < MEMORY_SETTLED_BYTES)
+      const settled =
+        before !== null &&
+        plan.nodes.every((n) => Math.abs((mem[n] ?? 0) - (before[n] ?? 0)) < MEMORY_SETTLED_BYTES)
       if (left.length === 0 && !open && settled) return
       if (left.length > 0) problem = `container ${plan.container} still present on ${left.join(', ')}`
       else problem = open ? `port ${plan.port} still open` : 'memory still being released'
@@ -118,7 +123,12 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   }
 
   async function health(url: string, signal: AbortSignal) {
-    const res = await callJson(`${url}/health`, { service: 'vLLM', timeoutMs: 2000, signal, dispatcher }).catch(noAnswer)
+    const res = await callJson(`${url}/health`, {
+      service: 'vLLM',
+      timeoutMs: 2000,
+      signal,
+      dispatcher,
+    }).catch(noAnswer)
     return res?.status === 200
   }
 
@@ -157,7 +167,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   async function headContainerGone(plan: SwapPlan, signal: AbortSignal): Promise<string | null> {
     const probe = plan.verify.find((v) => v.node === plan.head && v.argv[0] === 'docker')!
     const res = await run(plan.head, probe.argv, signal, 5000).catch(() => null)
-    if (!res || res.code !== 0) return null
+    if (res?.code !== 0) return null
     const c = parseDockerPs(res.stdout, plan.container)
     if (!c) return `container ${plan.container} disappeared on ${plan.head}`
     return c.running ? null : `container ${plan.container} on ${plan.head} exited: ${c.status}`
@@ -171,7 +181,8 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     let lastContainerCheck = 0
     while (Date.now() < deadline) {
       const failure = watch.logFailure()
-      if (failure) throw new SwapFailure('load', `vLLM failed on ${failure.node} (${failure.kind}): ${failure.detail}`)
+      if (failure)
+        throw new SwapFailure('load', `vLLM failed on ${failure.node} (${failure.kind}): ${failure.detail}`)
       if (Date.now() - lastContainerCheck > 1000) {
         lastContainerCheck = Date.now()
         const gone = await headContainerGone(plan, watch.signal)
@@ -213,7 +224,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       const lines = options.excerptLines ?? 60
       const argv = ['docker', 'logs', '--tail', String(lines), plan.container]
       const res = await run(plan.head, argv, undefined, 10_000).catch(noAnswer)
-      if (!res || res.code !== 0) return null
+      if (res?.code !== 0) return null
       return `${res.stdout}${res.stderr}`.trim() || null
     },
   }

@@ -11,7 +11,9 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 function capture() {
   const lines: Array<Record<string, unknown>> = []
   // pino only calls write(); a bare object keeps the lines synchronous for the assertions.
-  const destination = { write: (l: string) => void lines.push(JSON.parse(l)) } as unknown as NodeJS.WritableStream
+  const destination = {
+    write: (l: string) => void lines.push(JSON.parse(l)),
+  } as unknown as NodeJS.WritableStream
   const logger = createLogger({ service: 'swap-controller', level: 'info', destination })
   return { logger, lines }
 }
@@ -30,9 +32,17 @@ describe('earlier catalog files', () => {
     expect(read().map((c) => c.key)).toEqual(['a'])
     expect(read().map((c) => c.key)).toEqual(['a'])
     // The model list's notes say the same, so an operator sees it without reading logs.
-    expect(reader.problems()).toEqual([expect.stringMatching(/^MODELS_YAML: bad skipped/), expect.stringMatching(/missing\.yaml cannot be read/)])
-    const skipped = lines.filter((l) => l.msg === 'earlier model catalog: entry skipped').map((l) => l.problem)
-    expect(skipped).toEqual([expect.stringMatching(/^MODELS_YAML: bad skipped/), expect.stringMatching(/^MODELS_OVERRIDES: .*missing\.yaml cannot be read \(ENOENT\)$/)])
+    expect(reader.problems()).toEqual([
+      expect.stringMatching(/^MODELS_YAML: bad skipped/),
+      expect.stringMatching(/missing\.yaml cannot be read/),
+    ])
+    const skipped = lines
+      .filter((l) => l.msg === 'earlier model catalog: entry skipped')
+      .map((l) => l.problem)
+    expect(skipped).toEqual([
+      expect.stringMatching(/^MODELS_YAML: bad skipped/),
+      expect.stringMatching(/^MODELS_OVERRIDES: .*missing\.yaml cannot be read \(ENOENT\)$/),
+    ])
     writeFileSync(yaml, 'a: { repo: org/a }\nb: { repo: org/b }\n')
     utimesSync(yaml, new Date(), new Date(Date.now() + 5000))
     expect(read().map((c) => c.key)).toEqual(['a', 'b'])
@@ -45,7 +55,9 @@ describe('earlier catalog files', () => {
     const reader = earlierCatalogFiles([{ label: 'MODELS_YAML', path: dir }], logger)
     expect(reader.cards()).toEqual([])
     expect(reader.problems()[0]).toMatch(/cannot be read \(EISDIR\)$/)
-    expect(lines.find((l) => l.msg === 'earlier model catalog: entry skipped')?.problem).toMatch(/cannot be read \(EISDIR\)$/)
+    expect(lines.find((l) => l.msg === 'earlier model catalog: entry skipped')?.problem).toMatch(
+      /cannot be read \(EISDIR\)$/,
+    )
   })
 
   it('reads nothing when neither setting is given', () => {

@@ -16,7 +16,10 @@ export interface EarlierCatalogFile {
 }
 
 /** The files the configuration names (none unless set). */
-export function earlierFiles(config: { MODELS_YAML?: string; MODELS_OVERRIDES?: string }): EarlierCatalogFile[] {
+export function earlierFiles(config: {
+  MODELS_YAML?: string
+  MODELS_OVERRIDES?: string
+}): EarlierCatalogFile[] {
   return [
     ...(config.MODELS_YAML ? [{ label: 'MODELS_YAML', path: config.MODELS_YAML }] : []),
     ...(config.MODELS_OVERRIDES ? [{ label: 'MODELS_OVERRIDES', path: config.MODELS_OVERRIDES }] : []),
@@ -61,8 +64,12 @@ export function earlierCatalogFiles(files: EarlierCatalogFile[], logger: Logger)
     const next: CustomModel[] = []
     for (const f of stats) {
       const text = f.size > MAX_FILE_BYTES ? null : readText(f.path)
-      if (f.size < 0 || text instanceof Error) problems.push(`${f.label}: ${f.path} cannot be read${text instanceof Error ? ` (${text.message})` : ''}`)
-      else if (text === null) problems.push(`${f.label}: ${f.path} is larger than ${MAX_FILE_BYTES} bytes; not read`)
+      if (f.size < 0 || text instanceof Error)
+        problems.push(
+          `${f.label}: ${f.path} cannot be read${text instanceof Error ? ` (${text.message})` : ''}`,
+        )
+      else if (text === null)
+        problems.push(`${f.label}: ${f.path} is larger than ${MAX_FILE_BYTES} bytes; not read`)
       else {
         const read = readEarlierCatalog(text, f.label, isoUtc(f.mtimeMs))
         next.push(...read.cards.filter((c) => !next.some((k) => k.key === c.key)))

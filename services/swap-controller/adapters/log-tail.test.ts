@@ -8,13 +8,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
-import type { SshConnectionState, SshNode, StreamOptions, StreamResult } from '../../../shared/ssh/types.ts'
+import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
+import type { SshConnectionState, SshNode, StreamOptions, StreamResult } from '../../../shared/ssh/types.ts'
 import { type SimNodesHandle, startSimNodes } from '../../../tools/spark-sim/cluster/index.ts'
 import { SIM_RECIPES } from '../../../tools/spark-sim/recipes.ts'
 import { ProgressTracker } from '../domain/progress/tracker.ts'
-import { createLogTail, feedProgress, type LogLineEvent, type LogTail, parseDockerTimestamp } from './log-tail.ts'
-import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
+import {
+  createLogTail,
+  feedProgress,
+  type LogLineEvent,
+  type LogTail,
+  parseDockerTimestamp,
+} from './log-tail.ts'
 
 const VLLM_DIR = '/home/sim/spark-vllm-docker'
 let dir: string
@@ -95,12 +101,18 @@ describe('log tail on the simulated cluster', () => {
     await launch()
     await eventually(lines, (l) => l.some((x) => x.includes('Application startup complete.')))
     expect(lines()[0]).toContain('vLLM API server version')
-    expect(lines()).toEqual(sim.node('spark-1').logs().filter((l) => l.trim() !== ''))
+    expect(lines()).toEqual(
+      sim
+        .node('spark-1')
+        .logs()
+        .filter((l) => l.trim() !== ''),
+    )
     expect(tail.status()[0]).toMatchObject({ node: 'spark-1', state: 'following', last_error: null })
     expect(tail.status()[1]!.state).toBe('waiting')
     // Each tqdm redraw is its own line, with the container's own timestamp.
-    expect(lines().filter((l) => l.startsWith('Loading safetensors checkpoint shards')).length)
-      .toBeGreaterThan(2)
+    expect(
+      lines().filter((l) => l.startsWith('Loading safetensors checkpoint shards')).length,
+    ).toBeGreaterThan(2)
     expect(Math.abs(Date.now() - Date.parse(seen[seen.length - 1]!.at))).toBeLessThan(5000)
   })
 
@@ -114,14 +126,28 @@ describe('log tail on the simulated cluster', () => {
   it('survives an SSH drop and a node away for a while, without losing or repeating a line', async () => {
     const before = seen.length
     sim.node('spark-1').setUnreachable(true, { dropExisting: true })
-    await eventually(() => tail.status()[0]!.state, (s) => s === 'retrying')
+    await eventually(
+      () => tail.status()[0]!.state,
+      (s) => s === 'retrying',
+    )
     for (let i = 0; i < 3; i++) await hitModels()
     await new Promise((r) => setTimeout(r, 200))
     sim.node('spark-1').setUnreachable(false)
-    await eventually(() => lines().filter((l) => l.includes('GET /v1/models')).length, (n) => n === 3)
+    await eventually(
+      () => lines().filter((l) => l.includes('GET /v1/models')).length,
+      (n) => n === 3,
+    )
     await hitModels()
-    await eventually(() => lines().filter((l) => l.includes('GET /v1/models')).length, (n) => n === 4)
-    expect(lines()).toEqual(sim.node('spark-1').logs().filter((l) => l.trim() !== ''))
+    await eventually(
+      () => lines().filter((l) => l.includes('GET /v1/models')).length,
+      (n) => n === 4,
+    )
+    expect(lines()).toEqual(
+      sim
+        .node('spark-1')
+        .logs()
+        .filter((l) => l.trim() !== ''),
+    )
     expect(seen.length - before).toBe(4)
     expect(tail.status()[0]!.state).toBe('following')
   })
@@ -129,20 +155,34 @@ describe('log tail on the simulated cluster', () => {
   it('follows the next container after the old one stops and is replaced', async () => {
     const stop = await pool.get('spark-1')!.exec(['docker', 'stop', 'vllm_node'], { timeoutMs: 10_000 })
     expect(stop.code).toBe(0)
-    await eventually(() => tail.status()[0]!.state, (s) => s === 'waiting')
+    await eventually(
+      () => tail.status()[0]!.state,
+      (s) => s === 'waiting',
+    )
     // `--rm` removal takes a moment; eugr refuses to launch while the old name exists.
-    await eventually(() => sim.node('spark-1').containers(), (c) => c.length === 0)
+    await eventually(
+      () => sim.node('spark-1').containers(),
+      (c) => c.length === 0,
+    )
     const before = lines().length
     const tracker = new ProgressTracker()
     const unfeed = feedProgress(tail, tracker, ['spark-1'])
     await launch()
     tail.kick('spark-1')
-    await eventually(() => tracker.phase, (p) => p === 'ready')
+    await eventually(
+      () => tracker.phase,
+      (p) => p === 'ready',
+    )
     unfeed()
     expect(tracker.snapshot()).toMatchObject({ percent: 100, failure: null })
     const fresh = lines().slice(before)
     expect(fresh[0]).toContain('vLLM API server version')
-    expect(fresh).toEqual(sim.node('spark-1').logs().filter((l) => l.trim() !== ''))
+    expect(fresh).toEqual(
+      sim
+        .node('spark-1')
+        .logs()
+        .filter((l) => l.trim() !== ''),
+    )
   })
 
   it('stops every stream on stop()', async () => {
@@ -204,8 +244,20 @@ describe('log tail re-opening', () => {
 
   it('shows lines that arrive out of order within a stream, and drops only what an earlier stream delivered', async () => {
     const node = new ScriptedStreams('spark-1', [
-      { lines: [[`${ts(2)} late-stamped stdout`, 'stdout'], [`${ts(1)} earlier stderr`, 'stderr']], code: 0 },
-      { lines: [[`${ts(2)} late-stamped stdout`, 'stdout'], [`${ts(3)} new`, 'stderr']], code: 1 },
+      {
+        lines: [
+          [`${ts(2)} late-stamped stdout`, 'stdout'],
+          [`${ts(1)} earlier stderr`, 'stderr'],
+        ],
+        code: 0,
+      },
+      {
+        lines: [
+          [`${ts(2)} late-stamped stdout`, 'stdout'],
+          [`${ts(3)} new`, 'stderr'],
+        ],
+        code: 1,
+      },
       {
         lines: [['Error response from daemon: permission denied while trying to connect', 'stderr']],
         code: 1,
@@ -222,7 +274,10 @@ describe('log tail re-opening', () => {
     })
     t.subscribe((e) => got.push(e.line))
     t.start()
-    await eventually(() => node.argvs.length, (n) => n === 4)
+    await eventually(
+      () => node.argvs.length,
+      (n) => n === 4,
+    )
     expect(got).toEqual(['late-stamped stdout', 'earlier stderr', 'new'])
     expect(node.argvs[0]).toEqual(['docker', 'logs', '-f', '-t', '--tail', '20', 'vllm_node'])
     expect(node.argvs[1]).toEqual([
@@ -249,7 +304,7 @@ describe('log tail re-opening', () => {
         nodes: [],
         ssh: { get: () => undefined, close: async () => undefined },
         container: '--rm',
-      })
+      }),
     ).toThrow()
   })
 
@@ -267,7 +322,10 @@ describe('log tail re-opening', () => {
       backoffBaseMs: 1000,
     })
     t.start()
-    const s = await eventually(() => t.status()[0]!, (x) => x.state === 'retrying')
+    const s = await eventually(
+      () => t.status()[0]!,
+      (x) => x.state === 'retrying',
+    )
     expect(s.last_error).toBe('docker logs exited with 1 (the SSH user cannot use docker)')
     await t.stop()
   })

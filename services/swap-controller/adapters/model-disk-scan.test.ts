@@ -22,7 +22,9 @@ function gatedNodes(names: string[]) {
     node.exec = async (argv: readonly string[], options: ExecOptions = {}) => {
       const { signal } = options
       await new Promise<void>((resolve, reject) => {
-        signal?.addEventListener('abort', () => reject(new SshError('aborted', name, 'aborted')), { once: true })
+        signal?.addEventListener('abort', () => reject(new SshError('aborted', name, 'aborted')), {
+          once: true,
+        })
         void gate.then(resolve)
       })
       if (fail) throw new SshError('connect_failed', name, 'ECONNREFUSED')

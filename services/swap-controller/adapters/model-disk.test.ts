@@ -10,10 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
-import { SIM_DOWNLOADABLE_MODEL, SIM_UNRECIPED_MODEL, type SimNodesHandle, startSimNodes } from '../../../tools/spark-sim/cluster/index.ts'
+import {
+  SIM_DOWNLOADABLE_MODEL,
+  SIM_UNRECIPED_MODEL,
+  type SimNodesHandle,
+  startSimNodes,
+} from '../../../tools/spark-sim/cluster/index.ts'
 import { SIM_RECIPES } from '../../../tools/spark-sim/recipes.ts'
-import { createDownloads, type DownloadView } from '../domain/models/downloads.ts'
 import type { AuditInput } from '../domain/coordination/ports.ts'
+import { createDownloads, type DownloadView } from '../domain/models/downloads.ts'
 import { createModelDisk } from './model-disk.ts'
 
 const QWEN = 'Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8'
@@ -44,7 +49,14 @@ beforeAll(async () => {
     keyPath: join(dir, 'id'),
     logger: silentLogger(),
   })
-  disk = createModelDisk({ ssh: pool, nodes: [{ name: 'spark-1', user: 'sim' }, { name: 'spark-2', user: 'sim' }], cacheDir: '~/.cache/huggingface' })
+  disk = createModelDisk({
+    ssh: pool,
+    nodes: [
+      { name: 'spark-1', user: 'sim' },
+      { name: 'spark-2', user: 'sim' },
+    ],
+    cacheDir: '~/.cache/huggingface',
+  })
 })
 
 afterAll(async () => {
@@ -54,9 +66,18 @@ afterAll(async () => {
 })
 
 const downloads = (timeoutMs = 10_000) =>
-  createDownloads({ runner: disk.runner, nodes: () => ['spark-1', 'spark-2'], audit: (e) => audits.push(e), timeoutMs })
+  createDownloads({
+    runner: disk.runner,
+    nodes: () => ['spark-1', 'spark-2'],
+    audit: (e) => audits.push(e),
+    timeoutMs,
+  })
 
-async function finished(d: ReturnType<typeof downloads>, id: string, seen: number[] = []): Promise<DownloadView> {
+async function finished(
+  d: ReturnType<typeof downloads>,
+  id: string,
+  seen: number[] = [],
+): Promise<DownloadView> {
   for (;;) {
     const v = d.get(id)!
     seen.push(v.percent)
@@ -69,16 +90,25 @@ describe('model cache over SSH (simulated Sparks)', () => {
   it('lists every model with its nodes, size and settings inferred from config.json', async () => {
     const view = await disk.scan({ fresh: true })
     expect(view.failed).toEqual([])
-    expect(view.models.map((m) => m.repo).sort()).toEqual([SIM_UNRECIPED_MODEL, QWEN, 'openai/gpt-oss-120b'].sort())
+    expect(view.models.map((m) => m.repo).sort()).toEqual(
+      [SIM_UNRECIPED_MODEL, QWEN, 'openai/gpt-oss-120b'].sort(),
+    )
     const qwen = view.models.find((m) => m.repo === QWEN)!
     expect(qwen.nodes).toEqual(['spark-1', 'spark-2'])
-    expect(qwen.settings).toMatchObject({ architecture: 'Qwen3MoeForCausalLM', max_model_len: 262_144, dtype: 'bfloat16', quantization: 'fp8' })
+    expect(qwen.settings).toMatchObject({
+      architecture: 'Qwen3MoeForCausalLM',
+      max_model_len: 262_144,
+      dtype: 'bfloat16',
+      quantization: 'fp8',
+    })
     expect(qwen.settings.weights_gib).toBeCloseTo(30.5, 0)
     expect(qwen.sizeBytes).toBeGreaterThan(qwen.settings.weights_bytes!)
     const oss = view.models.find((m) => m.repo === 'openai/gpt-oss-120b')!
     expect(oss.settings.quantization).toBe('mxfp4')
     const line = sim.node('spark-1').commandLog.find((c) => c.line.includes("'find'"))!.line
-    expect(line).toContain("'find' '-L' '/home/sim/.cache/huggingface/hub' '-mindepth' '4' '-maxdepth' '4' '-type' 'f' '-printf' '%s\\t%P\\n'")
+    expect(line).toContain(
+      "'find' '-L' '/home/sim/.cache/huggingface/hub' '-mindepth' '4' '-maxdepth' '4' '-type' 'f' '-printf' '%s\\t%P\\n'",
+    )
   })
 
   it('removes exactly the model directory on every node, quoted', async () => {
@@ -111,11 +141,16 @@ describe('model cache over SSH (simulated Sparks)', () => {
     expect(seen.some((p) => p > 0 && p < 100)).toBe(true)
     for (const n of done.nodes) {
       expect(n).toMatchObject({ status: 'done', exit_code: 0, files_total: expect.any(Number) })
-      expect(n.snapshot_path).toMatch(/^\/home\/sim\/\.cache\/huggingface\/hub\/models--microsoft--Phi-4-mini-instruct\/snapshots\/[0-9a-f]{40}$/)
+      expect(n.snapshot_path).toMatch(
+        /^\/home\/sim\/\.cache\/huggingface\/hub\/models--microsoft--Phi-4-mini-instruct\/snapshots\/[0-9a-f]{40}$/,
+      )
       expect(n.bytes_downloaded).toBeGreaterThan(7e9)
     }
     for (const n of sim.nodes) expect(n.cachedModels()).toContain(SIM_DOWNLOADABLE_MODEL)
-    expect(audits.filter((a) => a.target === SIM_DOWNLOADABLE_MODEL).map((a) => a.outcome)).toEqual(['started', 'ok'])
+    expect(audits.filter((a) => a.target === SIM_DOWNLOADABLE_MODEL).map((a) => a.outcome)).toEqual([
+      'started',
+      'ok',
+    ])
   })
 
   it('reports a node whose download breaks off, and the Hub 404 of an unknown repo', async () => {
@@ -148,12 +183,17 @@ describe('model cache over SSH (simulated Sparks)', () => {
       const v = await finished(d, started.download_id)
       expect(v.status).toBe('cancelled')
       const slow = downloads(500)
-      const timedOut = await finished(slow, slow.start({ repo: 'openai/gpt-oss-120b', actor: 'test' }).download_id)
+      const timedOut = await finished(
+        slow,
+        slow.start({ repo: 'openai/gpt-oss-120b', actor: 'test' }).download_id,
+      )
       expect(timedOut.status).toBe('failed')
       expect(timedOut.error).toContain('did not finish within')
       for (const n of sim.nodes) expect(n.cachedModels()).not.toContain('openai/gpt-oss-120b')
       const line = sim.node('spark-1').commandLog.findLast((c) => c.line.includes("'hf'"))!.line
-      expect(line).toMatch(/^'timeout' '-s' 'KILL' '[0-9.]+s' 'hf' 'download' 'openai\/gpt-oss-120b' '--cache-dir' '\/home\/sim\/\.cache\/huggingface\/hub'$/)
+      expect(line).toMatch(
+        /^'timeout' '-s' 'KILL' '[0-9.]+s' 'hf' 'download' 'openai\/gpt-oss-120b' '--cache-dir' '\/home\/sim\/\.cache\/huggingface\/hub'$/,
+      )
     } finally {
       sim.setDownloadTimeMs(600)
     }

@@ -6,15 +6,15 @@
  */
 import { abortable } from '../../../shared/abort.ts'
 import { withRemoteDeadline } from '../../../shared/ssh/defaults.ts'
+import { assertModelId } from '../../../shared/ssh/quote.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
 import { resolveDockerDir } from '../domain/inventory.ts'
-import { configArgv, parseScan, scanArgv, type DiskModel } from '../domain/models/disk-scan.ts'
+import { configArgv, type DiskModel, parseScan, scanArgv } from '../domain/models/disk-scan.ts'
 import type { DownloadRunner } from '../domain/models/downloads.ts'
-import { inferSettings, type InferredSettings } from '../domain/models/hf-config.ts'
+import { type InferredSettings, inferSettings } from '../domain/models/hf-config.ts'
 import { hubDir, modelDirPath } from '../domain/models/ids.ts'
 import type { DiskEntry, DiskView } from '../domain/models/menu.ts'
 import type { ModelDisk, NodeRemoval } from '../domain/models/service.ts'
-import { assertModelId } from '../../../shared/ssh/quote.ts'
 
 export type DownloadTool = 'hf' | 'huggingface-cli' | 'uvx'
 
@@ -47,7 +47,14 @@ export function downloadArgv(tool: DownloadTool, repo: string, hub: string): str
 }
 
 export function createModelDisk(options: ModelDiskOptions): ModelDisk & { runner: DownloadRunner } {
-  const { ssh, nodes, tool = 'hf', scanTimeoutMs = SCAN_TIMEOUT_MS, removeTimeoutMs = REMOVE_TIMEOUT_MS, cacheMs = 15_000 } = options
+  const {
+    ssh,
+    nodes,
+    tool = 'hf',
+    scanTimeoutMs = SCAN_TIMEOUT_MS,
+    removeTimeoutMs = REMOVE_TIMEOUT_MS,
+    cacheMs = 15_000,
+  } = options
   const hubOf = (user: string) => hubDir(resolveDockerDir(options.cacheDir, user) as string)
   const configs = new Map<string, string | null>()
   let last: { at: number; view: DiskView } | null = null
@@ -56,23 +63,36 @@ export function createModelDisk(options: ModelDiskOptions): ModelDisk & { runner
   async function scanNode(name: string, user: string, signal?: AbortSignal): Promise<DiskModel[]> {
     const node = ssh.get(name)
     if (!node) throw new Error('not in the SSH pool')
-    const res = await node.exec(scanArgv(hubOf(user)), { timeoutMs: scanTimeoutMs, signal, maxOutputBytes: 4 * 1024 * 1024 })
+    const res = await node.exec(scanArgv(hubOf(user)), {
+      timeoutMs: scanTimeoutMs,
+      signal,
+      maxOutputBytes: 4 * 1024 * 1024,
+    })
     // find exits 1 for a missing hub (nothing downloaded yet) and for broken links of a download in progress.
     if (res.code !== 0 && res.stdout === '' && !/No such file or directory/.test(res.stderr))
       throw new Error(`find exited with ${res.code ?? res.signal}`)
     return parseScan(res.stdout).models
   }
 
-  async function readConfig(name: string, user: string, model: DiskModel, signal?: AbortSignal): Promise<string | null> {
+  async function readConfig(
+    name: string,
+    user: string,
+    model: DiskModel,
+    signal?: AbortSignal,
+  ): Promise<string | null> {
     const id = `${model.dir}@${model.revision}`
     if (configs.has(id)) return configs.get(id) ?? null
     let text: string | null = null
     if (model.files.some((f) => f.name === 'config.json')) {
       const res = await ssh
         .get(name)
-        ?.exec(configArgv(hubOf(user), model), { timeoutMs: scanTimeoutMs, signal, maxOutputBytes: 256 * 1024 })
+        ?.exec(configArgv(hubOf(user), model), {
+          timeoutMs: scanTimeoutMs,
+          signal,
+          maxOutputBytes: 256 * 1024,
+        })
         .catch(() => null)
-      if (!res || res.code !== 0) return null
+      if (res?.code !== 0) return null
       text = res.stdout
     }
     if (configs.size >= MAX_CONFIGS_KEPT) configs.clear()
@@ -92,14 +112,18 @@ export function createModelDisk(options: ModelDiskOptions): ModelDisk & { runner
         }
       }),
     )
-    const byRepo = new Map<string, { first: (typeof perNode)[number]; model: DiskModel; nodes: string[]; size: number }>()
+    const byRepo = new Map<
+      string,
+      { first: (typeof perNode)[number]; model: DiskModel; nodes: string[]; size: number }
+    >()
     for (const p of perNode) {
       for (const m of p.models) {
         const seen = byRepo.get(m.repo.toLowerCase())
         if (seen) {
           seen.nodes.push(p.node.name)
           seen.size = Math.max(seen.size, m.totalBytes)
-        } else byRepo.set(m.repo.toLowerCase(), { first: p, model: m, nodes: [p.node.name], size: m.totalBytes })
+        } else
+          byRepo.set(m.repo.toLowerCase(), { first: p, model: m, nodes: [p.node.name], size: m.totalBytes })
       }
     }
     const models: DiskEntry[] = []
@@ -144,7 +168,11 @@ export function createModelDisk(options: ModelDiskOptions): ModelDisk & { runner
             const res = await node.exec(['rm', '-rf', '--', dir], { timeoutMs: removeTimeoutMs })
             return res.code === 0
               ? { node: n.name, ok: true, error: null, on_disk: true }
-              : { node: n.name, ok: false, error: `rm exited with ${res.code ?? res.signal}: ${res.stderr.slice(0, 200).trim()}` }
+              : {
+                  node: n.name,
+                  ok: false,
+                  error: `rm exited with ${res.code ?? res.signal}: ${res.stderr.slice(0, 200).trim()}`,
+                }
           } catch (err) {
             return { node: n.name, ok: false, error: why(err) }
           }

@@ -6,9 +6,9 @@
 import { upstreamFailed } from '../../../shared/errors.ts'
 import { assertSafeName } from '../../../shared/ssh/quote.ts'
 import type { ExecResult, SshNode } from '../../../shared/ssh/types.ts'
-import { dockerPsArgv, parseDockerPs, type ContainerStatus } from '../domain/docker-ps.ts'
-import { parseMeminfo, type MemorySnapshot } from '../domain/meminfo.ts'
-import { gpuQueryArgv, parseGpuCsv, type GpuSnapshot } from '../domain/nvidia-smi.ts'
+import { type ContainerStatus, dockerPsArgv, parseDockerPs } from '../domain/docker-ps.ts'
+import { type MemorySnapshot, parseMeminfo } from '../domain/meminfo.ts'
+import { type GpuSnapshot, gpuQueryArgv, parseGpuCsv } from '../domain/nvidia-smi.ts'
 
 export interface NodeShell {
   readonly node: string
@@ -26,7 +26,8 @@ export interface NodeShellOptions {
 }
 
 export function createNodeShell(ssh: SshNode, { timeoutMs = 5000 }: NodeShellOptions = {}): NodeShell {
-  const run = (argv: string[], signal?: AbortSignal) => ssh.exec(argv, { timeoutMs, signal, maxOutputBytes: 256 * 1024 })
+  const run = (argv: string[], signal?: AbortSignal) =>
+    ssh.exec(argv, { timeoutMs, signal, maxOutputBytes: 256 * 1024 })
   const failed = (what: string, res: ExecResult, hint = '') =>
     upstreamFailed(`${ssh.name}`, `${what} exited with ${res.code ?? res.signal ?? 'no status'}${hint}`)
 
@@ -53,7 +54,9 @@ export function createNodeShell(ssh: SshNode, { timeoutMs = 5000 }: NodeShellOpt
       assertSafeName(name, 'container')
       const res = await run(dockerPsArgv(name), signal)
       // The usual first-day problem: the SSH user is not in the docker group.
-      const denied = /permission denied/i.test(res.stderr) ? ' (the SSH user cannot use docker; add it to the docker group)' : ''
+      const denied = /permission denied/i.test(res.stderr)
+        ? ' (the SSH user cannot use docker; add it to the docker group)'
+        : ''
       if (res.code !== 0) throw failed('docker ps', res, denied)
       return parseDockerPs(res.stdout, name)
     },

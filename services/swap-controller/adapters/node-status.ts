@@ -42,17 +42,32 @@ export interface NodeStatus {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-export function createNodeStatus({ inventory, ssh, timeoutMs = 5000, cacheMs = 1000 }: NodeStatusOptions): NodeStatus {
+export function createNodeStatus({
+  inventory,
+  ssh,
+  timeoutMs = 5000,
+  cacheMs = 1000,
+}: NodeStatusOptions): NodeStatus {
   const cache = new Map<string, { at: number; view: Promise<NodeView> }>()
 
   async function probe(node: SparkNode): Promise<NodeView> {
     const base = { name: node.name, host: node.host, role: node.role }
     const client = node.user ? ssh.get(node.name) : undefined
     if (!client)
-      return { ...base, ssh: { state: 'not_configured', since: null, last_error: null }, memory: null, gpu: null, vllm_container: null, errors: [] }
+      return {
+        ...base,
+        ssh: { state: 'not_configured', since: null, last_error: null },
+        memory: null,
+        gpu: null,
+        vllm_container: null,
+        errors: [],
+      }
     const shell = createNodeShell(client, { timeoutMs })
     const errors: NodeView['errors'] = []
-    const attempt = async <T>(name: NodeView['errors'][number]['probe'], fn: () => Promise<T>): Promise<T | null> => {
+    const attempt = async <T>(
+      name: NodeView['errors'][number]['probe'],
+      fn: () => Promise<T>,
+    ): Promise<T | null> => {
       try {
         return await fn()
       } catch (err) {
@@ -71,7 +86,14 @@ export function createNodeStatus({ inventory, ssh, timeoutMs = 5000, cacheMs = 1
       ssh: { state: state.state, since: state.since, last_error: state.lastError },
       memory,
       gpu: gpus?.[0] ?? null,
-      vllm_container: container ? { name: container.name, state: container.state, status: container.status, running: container.running } : null,
+      vllm_container: container
+        ? {
+            name: container.name,
+            state: container.state,
+            status: container.status,
+            running: container.running,
+          }
+        : null,
       errors,
     }
   }

@@ -5,14 +5,18 @@
  */
 import type { DependencyCheck } from '../../../shared/readiness.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
-import { UPSTREAMS, type NodeInfo, type UpstreamInfo } from '../../../shared/topology.ts'
+import { type NodeInfo, UPSTREAMS, type UpstreamInfo } from '../../../shared/topology.ts'
+import type { Inventory } from '../domain/inventory.ts'
 import { createNodeShell } from './node-shell.ts'
 import type { VllmClient } from './vllm-client.ts'
-import type { Inventory } from '../domain/inventory.ts'
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-export function vllmCheck(vllm: VllmClient, inventory: Inventory, disabled: readonly string[]): DependencyCheck {
+export function vllmCheck(
+  vllm: VllmClient,
+  inventory: Inventory,
+  disabled: readonly string[],
+): DependencyCheck {
   const base: UpstreamInfo = {
     kind: UPSTREAMS.vllm.kind,
     base_url: vllm.baseUrl ? `${vllm.baseUrl}/v1` : null,
@@ -22,8 +26,10 @@ export function vllmCheck(vllm: VllmClient, inventory: Inventory, disabled: read
   return {
     name: 'vllm',
     async check(signal) {
-      if (base.disabled) return { state: 'disabled', detail: 'Turned off by DISABLED_SERVICES.', info: { ...base } }
-      if (!vllm.baseUrl) return { state: 'not_configured', detail: 'No head node or VLLM_HOST.', info: { ...base } }
+      if (base.disabled)
+        return { state: 'disabled', detail: 'Turned off by DISABLED_SERVICES.', info: { ...base } }
+      if (!vllm.baseUrl)
+        return { state: 'not_configured', detail: 'No head node or VLLM_HOST.', info: { ...base } }
       try {
         const models = await vllm.listModels(signal)
         const model = models[0] ?? null

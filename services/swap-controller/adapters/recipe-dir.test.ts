@@ -23,7 +23,8 @@ const reasonsOf = (e: CatalogEntry | undefined) => (e && !e.valid ? e.reasons.jo
 
 describe('createRecipeDir', () => {
   it('reads every .yaml and .yml, sorted by key, and nothing else', async () => {
-    for (const f of ['qwen3-coder-30b.yaml', 'glm-4.5-air.yaml']) await copyFile(join(SHIPPED, f), join(dir, f))
+    for (const f of ['qwen3-coder-30b.yaml', 'glm-4.5-air.yaml'])
+      await copyFile(join(SHIPPED, f), join(dir, f))
     await writeFile(join(dir, 'alpha.yml'), recipe('Alpha'))
     await writeFile(join(dir, 'README.md'), '# not a recipe')
     await writeFile(join(dir, '.hidden.yaml'), recipe('Hidden'))
@@ -50,13 +51,16 @@ describe('createRecipeDir', () => {
   it('does not read a file over the size limit', async () => {
     await writeFile(join(dir, 'huge.yaml'), `${recipe('Huge')}# ${'x'.repeat(4000)}\n`)
     await writeFile(join(dir, 'small.yaml'), recipe('Small'))
-    const entries = byKey((await createRecipeDir({ dir, recheckMs: 0, maxFileBytes: 2048 }).snapshot()).entries)
+    const entries = byKey(
+      (await createRecipeDir({ dir, recheckMs: 0, maxFileBytes: 2048 }).snapshot()).entries,
+    )
     expect(reasonsOf(entries.huge)).toBe('the file is 5 KiB, larger than the limit of 2 KiB; it was not read')
     expect(entries.small?.valid).toBe(true)
   })
 
   it('reads at most maxFiles files and names the ones it left out', async () => {
-    for (const k of ['a', 'b', 'c', 'd', 'e']) await writeFile(join(dir, `${k}.yaml`), recipe(k.toUpperCase()))
+    for (const k of ['a', 'b', 'c', 'd', 'e'])
+      await writeFile(join(dir, `${k}.yaml`), recipe(k.toUpperCase()))
     const snap = await createRecipeDir({ dir, recheckMs: 0, maxFiles: 3 }).snapshot()
     expect(snap.entries.map((e) => e.key)).toEqual(['a', 'b', 'c'])
     expect(snap.notes).toEqual(['2 recipe file(s) beyond the limit of 3 were not read: d.yaml, e.yaml'])

@@ -47,7 +47,8 @@ const fsReason = (err: unknown) => {
 }
 
 const MIB = 1024 * 1024
-const size = (bytes: number) => (bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`)
+const size = (bytes: number) =>
+  bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`
 
 export function createRecipeDir(options: RecipeDirOptions): RecipeCatalog {
   const { dir, maxFiles = 200, maxFileBytes = 256 * 1024, recheckMs = 1000, nodeMemoryBytes } = options
@@ -63,7 +64,8 @@ export function createRecipeDir(options: RecipeDirOptions): RecipeCatalog {
       return { mtimeMs: -1, ctimeMs: -1, size: -1, entry: invalidRecipe(file, [fsReason(err)]) }
     }
     const seen = cache.get(file)
-    if (seen && seen.mtimeMs === info.mtimeMs && seen.ctimeMs === info.ctimeMs && seen.size === info.size) return seen
+    if (seen && seen.mtimeMs === info.mtimeMs && seen.ctimeMs === info.ctimeMs && seen.size === info.size)
+      return seen
     const stamp = { mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, size: info.size }
     if (!info.isFile()) return { ...stamp, entry: invalidRecipe(file, ['not a regular file']) }
     const tooBig = `the file is ${size(info.size)}, larger than the limit of ${size(maxFileBytes)}; it was not read`

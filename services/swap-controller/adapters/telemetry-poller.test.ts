@@ -9,8 +9,8 @@ import type {
   StreamResult,
 } from '../../../shared/ssh/types.ts'
 import { VllmMetrics } from '../../../tools/spark-sim/vllm/metrics.ts'
-import { parsePrometheusText } from '../domain/telemetry/prometheus.ts'
 import type { Inventory, SparkNode } from '../domain/inventory.ts'
+import { parsePrometheusText } from '../domain/telemetry/prometheus.ts'
 import { createTelemetryPoller, type TelemetryPoller } from './telemetry-poller.ts'
 import type { VllmMetricsClient } from './vllm-metrics-client.ts'
 
@@ -41,7 +41,7 @@ class ScriptedNode implements SshNode {
           'abort',
           () => reject(new SshError(budget.aborted ? 'timeout' : 'aborted', this.name, `${argv[0]} stopped`)),
           { once: true },
-        )
+        ),
       )
       const out = await Promise.race([Promise.resolve(this.handler(argv, signal)), stopped])
       return { code: 0, signal: null, stdout: '', stderr: '', durationMs: 1, ...out }
@@ -75,9 +75,10 @@ function spark(fields = ['clocks_event_reasons.active', 'clocks_throttle_reasons
   return (argv) => {
     const query = argv.find((a) => a.startsWith('--query-gpu='))
     if (query) {
-      const unknown = query.split('=')[1]!.split(',').find((f) =>
-        f.includes('reasons') && !fields.includes(f)
-      )
+      const unknown = query
+        .split('=')[1]!
+        .split(',')
+        .find((f) => f.includes('reasons') && !fields.includes(f))
       if (unknown) return { code: 2, stdout: `Field "${unknown}" is not a valid field to query.\n` }
       return {
         stdout: query.includes('reasons')

@@ -10,6 +10,7 @@ import { upstreamFailed } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { SshNode, SshNodes } from '../../../shared/ssh/types.ts'
 import { type Inventory, type NodeRole, resolveDockerDir } from '../domain/inventory.ts'
+import type { NodeSample, VllmSample } from '../domain/telemetry/history.ts'
 import {
   NODE_SAMPLE_KEYS,
   nodeSample,
@@ -17,16 +18,17 @@ import {
   VLLM_SAMPLE_KEYS,
   vllmSample,
 } from '../domain/telemetry/history.ts'
-import type { NodeSample, VllmSample } from '../domain/telemetry/history.ts'
 import {
+  type DiskTelemetry,
   diskArgv,
+  type GpuTelemetry,
   gpuTelemetryArgv,
   isUnknownFieldError,
   memoryTelemetry,
   parseDf,
   parseGpuTelemetry,
+  THROTTLE_FIELDS,
 } from '../domain/telemetry/node.ts'
-import { type DiskTelemetry, type GpuTelemetry, THROTTLE_FIELDS } from '../domain/telemetry/node.ts'
 import { createPollLoop } from '../domain/telemetry/poll-loop.ts'
 import { RingBuffer } from '../domain/telemetry/ring-buffer.ts'
 import type {
@@ -96,9 +98,8 @@ export function createTelemetryPoller(options: TelemetryPollerOptions): Telemetr
     const cachePath = resolveDockerDir(options.cacheDir, node.user)
     const state = createNodeState(node.name, node.role, !!client)
     const ring = new RingBuffer<NodeSample>(historySize)
-    const loop = client && cachePath
-      ? createPollLoop(intervalMs, nodeTick(client, cachePath, state, ring))
-      : null
+    const loop =
+      client && cachePath ? createPollLoop(intervalMs, nodeTick(client, cachePath, state, ring)) : null
     return { state, ring, loop }
   })
 
@@ -108,7 +109,13 @@ export function createTelemetryPoller(options: TelemetryPollerOptions): Telemetr
     return async (signal: AbortSignal) => {
       const ctx = { signal, logger: options.logger, iso }
       const [g, m] = await Promise.all([
-        record(state, 'gpu', () => gpu(signal), (v) => (state.gpu = { ...v, at: iso() }), ctx),
+        record(
+          state,
+          'gpu',
+          () => gpu(signal),
+          (v) => (state.gpu = { ...v, at: iso() }),
+          ctx,
+        ),
         record(
           state,
           'memory',
@@ -142,25 +149,25 @@ export function createTelemetryPoller(options: TelemetryPollerOptions): Telemetr
   let previous: VllmScrape | undefined
   const vllmLoop = options.vllm?.baseUrl
     ? createPollLoop(intervalMs, async (signal) => {
-      try {
-        const scrape = await options.vllm!.scrape(signal)
-        vllmState.models = summarizeVllmMetrics(scrape, previous)
-        previous = scrape
-        vllmState.at = new Date(scrape.at_ms).toISOString()
-        if (vllmState.error) options.logger?.info('telemetry: vLLM metrics are back')
-        vllmState.error = null
-      } catch (err) {
-        if (signal.aborted) return
-        if (!vllmState.error) {
-          options.logger?.warn({ reason: message(err) }, 'telemetry: vLLM metrics unavailable')
+        try {
+          const scrape = await options.vllm!.scrape(signal)
+          vllmState.models = summarizeVllmMetrics(scrape, previous)
+          previous = scrape
+          vllmState.at = new Date(scrape.at_ms).toISOString()
+          if (vllmState.error) options.logger?.info('telemetry: vLLM metrics are back')
+          vllmState.error = null
+        } catch (err) {
+          if (signal.aborted) return
+          if (!vllmState.error) {
+            options.logger?.warn({ reason: message(err) }, 'telemetry: vLLM metrics unavailable')
+          }
+          vllmState.models = []
+          previous = undefined
+          vllmState.error = { message: message(err), at: iso() }
         }
-        vllmState.models = []
-        previous = undefined
-        vllmState.error = { message: message(err), at: iso() }
-      }
-      vllmRing.push(vllmSample(now(), vllmState.models))
-      notify('vllm')
-    })
+        vllmRing.push(vllmSample(now(), vllmState.models))
+        notify('vllm')
+      })
     : null
 
   const loops = [...nodes.flatMap((n) => (n.loop ? [n.loop] : [])), ...(vllmLoop ? [vllmLoop] : [])]

@@ -10,7 +10,9 @@ let close: () => Promise<void>
 
 beforeAll(async () => {
   const app = new Hono()
-  app.get('/ok/v1/models', (c) => c.json({ object: 'list', data: [{ id: 'Qwen/Qwen3-8B' }, { id: 'alias' }] }))
+  app.get('/ok/v1/models', (c) =>
+    c.json({ object: 'list', data: [{ id: 'Qwen/Qwen3-8B' }, { id: 'alias' }] }),
+  )
   app.get('/odd/v1/models', (c) => c.json({ models: ['x'] }))
   app.get('/html/v1/models', (c) => c.html('<h1>proxy</h1>'))
   app.get('/slow/v1/models', async (c) => {

@@ -26,7 +26,11 @@ const modelsBody = z.object({ data: z.array(z.object({ id: z.string() })) })
 /** Default deadline of a `GET /v1/models` (a delete's in-use check waits for it). */
 export const VLLM_TIMEOUT_MS = 3000
 
-export function createVllmClient({ baseUrl, dispatcher, timeoutMs = VLLM_TIMEOUT_MS }: VllmClientOptions): VllmClient {
+export function createVllmClient({
+  baseUrl,
+  dispatcher,
+  timeoutMs = VLLM_TIMEOUT_MS,
+}: VllmClientOptions): VllmClient {
   return {
     baseUrl,
     async listModels(signal) {

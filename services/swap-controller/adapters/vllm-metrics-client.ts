@@ -5,8 +5,8 @@
  */
 import { Buffer } from 'node:buffer'
 import { type Dispatcher, request } from 'undici'
-import { upstreamFailed } from '../../../shared/errors.ts'
 import { withBudget } from '../../../shared/abort.ts'
+import { upstreamFailed } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
 import { parsePrometheusText } from '../domain/telemetry/prometheus.ts'
 import type { VllmScrape } from '../domain/telemetry/vllm-metrics.ts'

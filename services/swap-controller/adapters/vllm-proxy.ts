@@ -5,7 +5,7 @@
  * unreachable"}` even on `/v1/*`, and a failure while streaming is ONE SSE `error` event and the
  * end of the stream, so SSE parsers never hang on a half-open response.
  */
-import { errors as undiciErrors, request, type Dispatcher } from 'undici'
+import { type Dispatcher, request, errors as undiciErrors } from 'undici'
 import { AppError, upstreamFailed } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
 
@@ -61,7 +61,9 @@ export const unreachable = (requestId?: string) =>
   })
 
 export function sseErrorEvent(message: string, status: number): string {
-  const data = { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: status } }
+  const data = {
+    error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: status },
+  }
   return `event: error\ndata: ${JSON.stringify(data)}\n\n`
 }
 
@@ -70,7 +72,8 @@ export function upstreamMessage(text: string, status: number): string {
   try {
     type ErrorBody = { error?: { message?: unknown } | string; message?: unknown; detail?: unknown }
     const body = JSON.parse(text) as ErrorBody
-    const m = typeof body.error === 'object' ? body.error?.message : (body.error ?? body.message ?? body.detail)
+    const m =
+      typeof body.error === 'object' ? body.error?.message : (body.error ?? body.message ?? body.detail)
     if (typeof m === 'string' && m) return m
   } catch {
     // not JSON: the text itself
@@ -158,7 +161,9 @@ export function createVllmProxy(options: VllmProxyOptions): VllmProxy {
           if (req.signal.aborted) return controller.error(err)
           if (!req.streaming) return controller.error(err)
           const why =
-            err instanceof undiciErrors.BodyTimeoutError ? `no data within ${timeoutMs} ms` : 'the connection was lost'
+            err instanceof undiciErrors.BodyTimeoutError
+              ? `no data within ${timeoutMs} ms`
+              : 'the connection was lost'
           controller.enqueue(encoder.encode(sseErrorEvent(`vLLM stopped mid-stream: ${why}`, 502)))
           controller.close()
         }
@@ -172,7 +177,13 @@ export function createVllmProxy(options: VllmProxyOptions): VllmProxy {
     return new Response(stream, { status: res.statusCode, headers: out })
   }
 
-  async function models({ requestId, signal }: { requestId?: string; signal?: AbortSignal }): Promise<Response> {
+  async function models({
+    requestId,
+    signal,
+  }: {
+    requestId?: string
+    signal?: AbortSignal
+  }): Promise<Response> {
     if (!baseUrl) return unreachable(requestId)
     const budget = options.modelsTimeoutMs ?? 5000
     try {

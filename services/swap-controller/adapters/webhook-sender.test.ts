@@ -1,6 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../../../shared/logger.ts'
 import { Secret } from '../../../shared/secret.ts'
 import { createCoordination } from '../domain/coordination/service.ts'
-import { swapEvent, verifySignature, type RetryPolicy } from '../domain/coordination/webhook.ts'
+import { type RetryPolicy, swapEvent, verifySignature } from '../domain/coordination/webhook.ts'
 import { openSwapStore } from './store/store.ts'
 import { createWebhookSender } from './webhook-sender.ts'
 
@@ -35,7 +35,10 @@ async function startReceiver(statuses: Array<number | 'hang'> = []) {
   return {
     url: `http://127.0.0.1:${port}/hooks/s3cr3t-path`,
     received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())).finally(() => server.closeAllConnections()),
+    close: () =>
+      new Promise<void>((resolve) => server.close(() => resolve())).finally(() =>
+        server.closeAllConnections(),
+      ),
   }
 }
 
@@ -61,7 +64,10 @@ async function setup(url: string, options: { path?: string; timeoutMs?: number }
     policy: FAST,
     timeoutMs: options.timeoutMs ?? 2000,
   })
-  cleanups.push(() => sender.close(), () => store.close())
+  cleanups.push(
+    () => sender.close(),
+    () => store.close(),
+  )
   const coordination = createCoordination({ store, webhook: sender })
   return { store, sender, coordination, lines }
 }

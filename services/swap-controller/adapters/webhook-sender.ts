@@ -4,11 +4,17 @@
  * up. It never blocks a swap: the engine only writes to the outbox and calls `notify()`. The URL's
  * path and the secret are never logged (webhook URLs often carry a secret in the path).
  */
-import { request, type Dispatcher } from 'undici'
+import { type Dispatcher, request } from 'undici'
 import type { Logger } from '../../../shared/logger.ts'
 import type { Secret } from '../../../shared/secret.ts'
 import type { OutboxItem, WebhookOutbox } from '../domain/coordination/ports.ts'
-import { DEFAULT_RETRY, isRetryableStatus, retryDelayMs, signBody, type RetryPolicy } from '../domain/coordination/webhook.ts'
+import {
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  type RetryPolicy,
+  retryDelayMs,
+  signBody,
+} from '../domain/coordination/webhook.ts'
 
 export interface WebhookSenderOptions {
   url: string

@@ -34,7 +34,14 @@ export function parseDockerPs(text: string, name: string): ContainerStatus | nul
     const [id, names, image, state, status] = line.split('\t')
     if (!id || names === undefined || state === undefined) continue
     if (!names.split(',').includes(name)) continue
-    return { id: id.slice(0, 12), name, image: image ?? '', state, status: status ?? '', running: state === 'running' }
+    return {
+      id: id.slice(0, 12),
+      name,
+      image: image ?? '',
+      state,
+      status: status ?? '',
+      running: state === 'running',
+    }
   }
   return null
 }

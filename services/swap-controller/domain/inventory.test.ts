@@ -42,9 +42,21 @@ describe('configuration defaults', () => {
     expect(sshKeyPath(config)).toBe('.data/ssh/id_ed25519')
     const inv = buildInventory(config)
     expect(inv.nodes).toEqual([
-      { name: 'spark-1', host: '192.0.2.10', user: 'owner', sshPort: 22, role: 'head', dockerDir: '/home/owner/spark-vllm-docker' },
+      {
+        name: 'spark-1',
+        host: '192.0.2.10',
+        user: 'owner',
+        sshPort: 22,
+        role: 'head',
+        dockerDir: '/home/owner/spark-vllm-docker',
+      },
     ])
-    expect(inv.vllm).toEqual({ host: '192.0.2.10', port: 8888, container: 'vllm_node', baseUrl: 'http://192.0.2.10:8888' })
+    expect(inv.vllm).toEqual({
+      host: '192.0.2.10',
+      port: 8888,
+      container: 'vllm_node',
+      baseUrl: 'http://192.0.2.10:8888',
+    })
   })
 
   it('builds the two-node pair with ports, and keeps a node without a user as not reachable', () => {
@@ -90,7 +102,11 @@ describe('SPARK_NODES', () => {
   ]
 
   it('overrides the SPARK1/SPARK2 pair with any number of nodes', () => {
-    const inv = inventoryOf({ SPARK_NODES: JSON.stringify(nodes), SPARK1_HOST: '192.0.2.10', SPARK1_USER: 'x' })
+    const inv = inventoryOf({
+      SPARK_NODES: JSON.stringify(nodes),
+      SPARK1_HOST: '192.0.2.10',
+      SPARK1_USER: 'x',
+    })
     expect(inv.source).toBe('SPARK_NODES')
     expect(inv.nodes.map((n) => [n.name, n.sshPort, n.dockerDir])).toEqual([
       ['alpha', 22, '/home/ops/spark-vllm-docker'],
@@ -109,7 +125,14 @@ describe('SPARK_NODES', () => {
       { name: 'c', host: '192.0.2.3', user: 'ops', role: 'worker', extra: 1 },
     ]
     const problems = configProblems({ SPARK_NODES: JSON.stringify(bad) })
-    for (const field of ['SPARK_NODES.0.name', 'SPARK_NODES.1.host', 'SPARK_NODES.1.user', 'SPARK_NODES.1.role', 'SPARK_NODES.1.ssh_port', 'SPARK_NODES.2'])
+    for (const field of [
+      'SPARK_NODES.0.name',
+      'SPARK_NODES.1.host',
+      'SPARK_NODES.1.user',
+      'SPARK_NODES.1.role',
+      'SPARK_NODES.1.ssh_port',
+      'SPARK_NODES.2',
+    ])
       expect(problems).toContain(field)
   })
 
@@ -118,7 +141,9 @@ describe('SPARK_NODES', () => {
     const dup = [nodes[0], { ...nodes[1], name: 'alpha' }]
     expect(configProblems({ SPARK_NODES: JSON.stringify(dup) })).toContain('duplicate node name alpha')
     const noHead = [nodes[1]]
-    expect(configProblems({ SPARK_NODES: JSON.stringify(noHead) })).toContain('exactly one node with role "head"')
+    expect(configProblems({ SPARK_NODES: JSON.stringify(noHead) })).toContain(
+      'exactly one node with role "head"',
+    )
     expect(configProblems({ SPARK_NODES: '[]' })).toContain('at least one node')
   })
 
@@ -129,7 +154,8 @@ describe('SPARK_NODES', () => {
       SPARK1_SSH_PORT: '70000',
       SPARK1_HOST: 'host;id',
     })
-    for (const key of ['SPARK_VLLM_DOCKER_DIR', 'VLLM_CONTAINER', 'SPARK1_SSH_PORT', 'SPARK1_HOST']) expect(problems).toContain(key)
+    for (const key of ['SPARK_VLLM_DOCKER_DIR', 'VLLM_CONTAINER', 'SPARK1_SSH_PORT', 'SPARK1_HOST'])
+      expect(problems).toContain(key)
   })
 })
 

@@ -64,8 +64,20 @@ export const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : hos
 
 function pairNodes(c: InventoryConfig): SparkNode[] {
   const pair = [
-    { name: 'spark-1', host: c.SPARK1_HOST, user: c.SPARK1_USER, port: c.SPARK1_SSH_PORT, role: 'head' as const },
-    { name: 'spark-2', host: c.SPARK2_HOST, user: c.SPARK2_USER, port: c.SPARK2_SSH_PORT, role: 'worker' as const },
+    {
+      name: 'spark-1',
+      host: c.SPARK1_HOST,
+      user: c.SPARK1_USER,
+      port: c.SPARK1_SSH_PORT,
+      role: 'head' as const,
+    },
+    {
+      name: 'spark-2',
+      host: c.SPARK2_HOST,
+      user: c.SPARK2_USER,
+      port: c.SPARK2_SSH_PORT,
+      role: 'worker' as const,
+    },
   ]
   return pair
     .filter((p) => p.host)
@@ -94,11 +106,18 @@ function warningsFor(c: InventoryConfig, nodes: SparkNode[], head: SparkNode | n
   const warnings: string[] = []
   for (const n of nodes) {
     if (n.host.endsWith('.local'))
-      warnings.push(`${n.name}: ${n.host} is an mDNS name; use its IP address (.local names resolve IPv6-first and can hang)`)
-    if (!n.user) warnings.push(`${n.name}: no SSH user configured (${n.name === 'spark-1' ? 'SPARK1_USER' : 'SPARK2_USER'}); it is listed but not reachable`)
+      warnings.push(
+        `${n.name}: ${n.host} is an mDNS name; use its IP address (.local names resolve IPv6-first and can hang)`,
+      )
+    if (!n.user)
+      warnings.push(
+        `${n.name}: no SSH user configured (${n.name === 'spark-1' ? 'SPARK1_USER' : 'SPARK2_USER'}); it is listed but not reachable`,
+      )
   }
-  if (c.SPARK_NODES && (c.SPARK1_HOST || c.SPARK2_HOST)) warnings.push('SPARK_NODES is set, so SPARK1_* and SPARK2_* are ignored')
-  if (!head && !c.VLLM_HOST) warnings.push('no head node (SPARK1_HOST) and no VLLM_HOST: vLLM is not configured')
+  if (c.SPARK_NODES && (c.SPARK1_HOST || c.SPARK2_HOST))
+    warnings.push('SPARK_NODES is set, so SPARK1_* and SPARK2_* are ignored')
+  if (!head && !c.VLLM_HOST)
+    warnings.push('no head node (SPARK1_HOST) and no VLLM_HOST: vLLM is not configured')
   return warnings
 }
 
@@ -123,5 +142,7 @@ export function buildInventory(c: InventoryConfig): Inventory {
 
 /** The nodes the SSH pool should know: those with a user. */
 export function sshTargets(inventory: Inventory): SshTarget[] {
-  return inventory.nodes.filter((n) => n.user).map((n) => ({ name: n.name, host: n.host, port: n.sshPort, user: n.user! }))
+  return inventory.nodes
+    .filter((n) => n.user)
+    .map((n) => ({ name: n.name, host: n.host, port: n.sshPort, user: n.user! }))
 }

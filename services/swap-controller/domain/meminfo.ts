@@ -24,6 +24,7 @@ export function parseMeminfo(text: string): MemorySnapshot | null {
   if (total === undefined || total <= 0) return null
   // Kernels before 3.14 lack MemAvailable; free + cache is the classic estimate.
   const available =
-    fields.get('MemAvailable') ?? (fields.get('MemFree') ?? 0) + (fields.get('Cached') ?? 0) + (fields.get('Buffers') ?? 0)
+    fields.get('MemAvailable') ??
+    (fields.get('MemFree') ?? 0) + (fields.get('Cached') ?? 0) + (fields.get('Buffers') ?? 0)
   return { total_bytes: total, available_bytes: Math.min(available, total) }
 }

@@ -17,7 +17,10 @@ Hugepagesize:       2048 kB
 
 describe('parseMeminfo', () => {
   it('reads MemTotal and MemAvailable in bytes', () => {
-    expect(parseMeminfo(GB10_MEMINFO)).toEqual({ total_bytes: 127601952 * 1024, available_bytes: 31250616 * 1024 })
+    expect(parseMeminfo(GB10_MEMINFO)).toEqual({
+      total_bytes: 127601952 * 1024,
+      available_bytes: 31250616 * 1024,
+    })
   })
 
   it('estimates available memory on kernels without MemAvailable, and refuses non-meminfo text', () => {
@@ -31,18 +34,36 @@ describe('parseMeminfo', () => {
 describe('parseGpuCsv', () => {
   it('parses GB10 lines, memory [N/A] becoming null', () => {
     expect(parseGpuCsv('96, 71, 48.27, 2405, [N/A], [N/A]\n')).toEqual([
-      { utilization_pct: 96, temperature_c: 71, power_w: 48.27, sm_clock_mhz: 2405, memory_used_mib: null, memory_total_mib: null },
+      {
+        utilization_pct: 96,
+        temperature_c: 71,
+        power_w: 48.27,
+        sm_clock_mhz: 2405,
+        memory_used_mib: null,
+        memory_total_mib: null,
+      },
     ])
-    expect(parseGpuCsv('0, 41, 4.73, 208, [N/A], [N/A]')[0]).toMatchObject({ utilization_pct: 0, power_w: 4.73 })
+    expect(parseGpuCsv('0, 41, 4.73, 208, [N/A], [N/A]')[0]).toMatchObject({
+      utilization_pct: 0,
+      power_w: 4.73,
+    })
   })
 
   it('turns every odd marker into null and skips lines of the wrong shape', () => {
     for (const raw of ['[N/A]', 'N/A', '[Not Supported]', 'ERR!', '[Unknown Error]', '', ' ', '12abc', '1,5'])
       expect(parseGpuNumber(raw)).toBeNull()
     expect(parseGpuNumber(' 42.5 ')).toBe(42.5)
-    const text = 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.\n[N/A], ERR!, [Not Supported], 1000, 512, 81920\n'
+    const text =
+      'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.\n[N/A], ERR!, [Not Supported], 1000, 512, 81920\n'
     expect(parseGpuCsv(text)).toEqual([
-      { utilization_pct: null, temperature_c: null, power_w: null, sm_clock_mhz: 1000, memory_used_mib: 512, memory_total_mib: 81920 },
+      {
+        utilization_pct: null,
+        temperature_c: null,
+        power_w: null,
+        sm_clock_mhz: 1000,
+        memory_used_mib: 512,
+        memory_total_mib: 81920,
+      },
     ])
   })
 
@@ -70,7 +91,9 @@ describe('parseDockerPs', () => {
       status: 'Up 3 hours',
       running: true,
     })
-    expect(parseDockerPs(line('vllm_node', 'exited', 'Exited (137) 2 minutes ago'), 'vllm_node')?.running).toBe(false)
+    expect(
+      parseDockerPs(line('vllm_node', 'exited', 'Exited (137) 2 minutes ago'), 'vllm_node')?.running,
+    ).toBe(false)
   })
 
   it('ignores similar names and empty output', () => {

@@ -10,7 +10,7 @@ import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
 import type { LoadHistory, LoadRecord, RecipeCatalog } from '../domain/catalog/types.ts'
 import { buildInventory } from '../domain/inventory.ts'
-import { FakeSshNode, FakeSshNodes, healthySpark, startFakeVllm, type FakeVllm } from '../testing/fakes.ts'
+import { FakeSshNode, FakeSshNodes, type FakeVllm, healthySpark, startFakeVllm } from '../testing/fakes.ts'
 
 const SHIPPED = new URL('../../../recipes/', import.meta.url).pathname
 const FIXTURES = new URL('../domain/catalog/fixtures/', import.meta.url).pathname
@@ -22,7 +22,8 @@ let dir: string
 beforeAll(async () => {
   vllm = await startFakeVllm([QWEN])
   dir = await mkdtemp(join(tmpdir(), 'catalog-route-'))
-  for (const f of ['qwen3-coder-30b.yaml', 'gpt-oss-120b.yaml', 'glm-4.5-air.yaml']) await copyFile(join(SHIPPED, f), join(dir, f))
+  for (const f of ['qwen3-coder-30b.yaml', 'gpt-oss-120b.yaml', 'glm-4.5-air.yaml'])
+    await copyFile(join(SHIPPED, f), join(dir, f))
   await copyFile(join(FIXTURES, 'hostile-container.yaml'), join(dir, 'hostile-container.yaml'))
 })
 afterAll(async () => {
@@ -30,7 +31,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const LOAD: LoadRecord = { started_at: '2026-05-01T09:30:00.000Z', outcome: 'ready', total_s: 118.4, phases: { weights: 41.5, compile: 62 } }
+const LOAD: LoadRecord = {
+  started_at: '2026-05-01T09:30:00.000Z',
+  outcome: 'ready',
+  total_s: 118.4,
+  phases: { weights: 41.5, compile: 62 },
+}
 
 class FakeHistory implements LoadHistory {
   readonly calls: Array<[string, number]> = []
@@ -56,12 +62,25 @@ function setup(options: { recipes?: RecipeCatalog; history?: LoadHistory; vllmPo
   const client = createVllmClient({ baseUrl: inventory.vllm.baseUrl, timeoutMs: 1000 })
   const history = options.history ?? new FakeHistory()
   const recipes = options.recipes ?? createRecipeDir({ dir, recheckMs: 0 })
-  return buildApp({ config, inventory, ssh, vllm: client, logger: silentLogger(), readinessCacheMs: 0, catalog: { recipes, history } })
+  return buildApp({
+    config,
+    inventory,
+    ssh,
+    vllm: client,
+    logger: silentLogger(),
+    readinessCacheMs: 0,
+    catalog: { recipes, history },
+  })
 }
 
 const get = async (app: ReturnType<typeof setup>, path: string) => {
   const res = await app.request(path)
-  return { status: res.status, type: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: await res.json() }
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    retryAfter: res.headers.get('retry-after'),
+    body: await res.json(),
+  }
 }
 
 describe('GET /api/swap/models', () => {
@@ -71,7 +90,12 @@ describe('GET /api/swap/models', () => {
     expect(status).toBe(200)
     expect(body).toMatchObject({ simulated: true, directory: dir, loaded_models: [QWEN], notes: [] })
     const byKey = Object.fromEntries(body.models.map((m: { key: string }) => [m.key, m]))
-    expect(Object.keys(byKey)).toEqual(['glm-4.5-air', 'gpt-oss-120b', 'hostile-container', 'qwen3-coder-30b'])
+    expect(Object.keys(byKey)).toEqual([
+      'glm-4.5-air',
+      'gpt-oss-120b',
+      'hostile-container',
+      'qwen3-coder-30b',
+    ])
     expect(byKey['qwen3-coder-30b']).toMatchObject({
       valid: true,
       reasons: [],
@@ -87,15 +111,32 @@ describe('GET /api/swap/models', () => {
       history: [LOAD],
     })
     expect(byKey['qwen3-coder-30b'].memory_need_bytes).toBeGreaterThan(80 * 1024 ** 3)
-    expect(byKey['glm-4.5-air']).toMatchObject({ modes: ['cluster'], nodes_needed: 2, served_model_name: 'glm-4.5-air', loaded: false, history: [] })
-    expect(byKey['gpt-oss-120b']).toMatchObject({ modes: ['solo', 'cluster'], default_mode: 'solo', nodes_needed: 1 })
+    expect(byKey['glm-4.5-air']).toMatchObject({
+      modes: ['cluster'],
+      nodes_needed: 2,
+      served_model_name: 'glm-4.5-air',
+      loaded: false,
+      history: [],
+    })
+    expect(byKey['gpt-oss-120b']).toMatchObject({
+      modes: ['solo', 'cluster'],
+      default_mode: 'solo',
+      nodes_needed: 1,
+    })
     expect(history.calls).toEqual(expect.arrayContaining([['qwen3-coder-30b', 5]]))
   })
 
   it('lists an invalid recipe with its reasons and no launch facts', async () => {
     const { body } = await get(setup(), '/api/swap/models')
     const bad = body.models.find((m: { key: string }) => m.key === 'hostile-container')
-    expect(bad).toMatchObject({ valid: false, name: 'Hostile Container', model: null, modes: [], memory_need_bytes: null, loaded: false })
+    expect(bad).toMatchObject({
+      valid: false,
+      name: 'Hostile Container',
+      model: null,
+      modes: [],
+      memory_need_bytes: null,
+      loaded: false,
+    })
     expect(bad.reasons).toEqual([expect.stringMatching(/^container: must be a Docker image/)])
   })
 
@@ -115,7 +156,9 @@ describe('GET /api/swap/models', () => {
     const { status, body } = await get(setup({ history, vllmPort: '1' }), '/api/swap/models')
     expect(status).toBe(200)
     expect(body.loaded_models).toBeNull()
-    expect(body.models.every((m: { loaded: boolean; history: unknown[] }) => !m.loaded && m.history.length === 0)).toBe(true)
+    expect(
+      body.models.every((m: { loaded: boolean; history: unknown[] }) => !m.loaded && m.history.length === 0),
+    ).toBe(true)
     expect(body.notes).toEqual([
       expect.stringContaining('vLLM did not say what it serves'),
       'load history is unavailable (database is locked); history is empty',
@@ -129,7 +172,10 @@ describe('GET /api/swap/models', () => {
       expect(r.type).toBe('application/problem+json')
       expect(r.body.errors[0].field).toBe('history')
     }
-    const r = await get(setup({ recipes: createRecipeDir({ dir: join(dir, 'nope'), recheckMs: 0 }) }), '/api/swap/models')
+    const r = await get(
+      setup({ recipes: createRecipeDir({ dir: join(dir, 'nope'), recheckMs: 0 }) }),
+      '/api/swap/models',
+    )
     expect(r).toMatchObject({ status: 503, type: 'application/problem+json', retryAfter: '30' })
     expect(r.body).toMatchObject({ type: 'urn:spark-control:error:catalog_unavailable', status: 503 })
     expect(r.body.detail).toContain('RECIPES_DIR')
@@ -141,7 +187,11 @@ describe('GET /api/models (earlier API)', () => {
     const { status, body } = await get(setup(), '/api/models')
     expect(status).toBe(200)
     expect(body.loaded_model).toBe(QWEN)
-    expect(body.models.map((m: { key: string }) => m.key)).toEqual(['glm-4.5-air', 'gpt-oss-120b', 'qwen3-coder-30b'])
+    expect(body.models.map((m: { key: string }) => m.key)).toEqual([
+      'glm-4.5-air',
+      'gpt-oss-120b',
+      'qwen3-coder-30b',
+    ])
     expect(body.models[2]).toEqual({
       key: 'qwen3-coder-30b',
       name: 'Qwen3-Coder-30B-A3B-FP8',
@@ -162,13 +212,23 @@ describe('GET /api/models (earlier API)', () => {
       settings: null,
     })
     expect(body.recipes).toHaveLength(4)
-    expect(body.recipes[2]).toMatchObject({ key: 'hostile-container', valid: false, repo: null, reasons: [expect.stringContaining('container:')] })
+    expect(body.recipes[2]).toMatchObject({
+      key: 'hostile-container',
+      valid: false,
+      repo: null,
+      reasons: [expect.stringContaining('container:')],
+    })
   })
 
   it('keeps the earlier error style: {"detail": "..."} with Retry-After', async () => {
     const failing: RecipeCatalog = {
       snapshot: async () => {
-        throw new AppError(503, 'catalog_unavailable', 'The recipe directory /x cannot be read (EACCES); check RECIPES_DIR.', { retryAfterS: 30 })
+        throw new AppError(
+          503,
+          'catalog_unavailable',
+          'The recipe directory /x cannot be read (EACCES); check RECIPES_DIR.',
+          { retryAfterS: 30 },
+        )
       },
     }
     const r = await get(setup({ recipes: failing }), '/api/models')

@@ -11,11 +11,11 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
-import type { CatalogEntry, LoadHistory, LoadRecord, RecipeCatalog } from '../domain/catalog/types.ts'
 import { GB10_NODE_MEMORY_BYTES } from '../domain/catalog/memory.ts'
+import type { CatalogEntry, LoadHistory, LoadRecord, RecipeCatalog } from '../domain/catalog/types.ts'
 import { buildMenu, type MenuEntry } from '../domain/models/menu.ts'
 import type { ModelService } from '../domain/models/service.ts'
-import { detail, earlierModelList, problem, swapModelList, type swapModel } from './catalog-schemas.ts'
+import { detail, earlierModelList, problem, type swapModel, swapModelList } from './catalog-schemas.ts'
 
 export interface CatalogRouteDeps {
   recipes: RecipeCatalog
@@ -40,7 +40,11 @@ const swapModelsRoute = createRoute({
         .min(0)
         .max(50)
         .default(5)
-        .openapi({ param: { name: 'history', in: 'query' }, description: 'Past loads per recipe (0-50).', example: 5 }),
+        .openapi({
+          param: { name: 'history', in: 'query' },
+          description: 'Past loads per recipe (0-50).',
+          example: 5,
+        }),
     }),
   },
   responses: {
@@ -67,7 +71,10 @@ async function loadedNow(deps: CatalogRouteDeps, signal: AbortSignal) {
   try {
     return { loaded: await deps.loadedModels(signal), note: null }
   } catch (err) {
-    return { loaded: null, note: `vLLM did not say what it serves (${why(err)}); every recipe shows loaded: false` }
+    return {
+      loaded: null,
+      note: `vLLM did not say what it serves (${why(err)}); every recipe shows loaded: false`,
+    }
   }
 }
 
@@ -113,7 +120,15 @@ const INVALID_FIELDS: Omit<SwapModel, 'key' | 'file' | 'valid' | 'reasons' | 'na
 
 function swapModelView(e: CatalogEntry, serving: ReadonlySet<string>, history: LoadRecord[]): SwapModel {
   if (!e.valid) {
-    return { ...INVALID_FIELDS, key: e.key, file: e.file, valid: false, reasons: e.reasons, name: e.name ?? e.key, history }
+    return {
+      ...INVALID_FIELDS,
+      key: e.key,
+      file: e.file,
+      valid: false,
+      reasons: e.reasons,
+      name: e.name ?? e.key,
+      history,
+    }
   }
   return {
     key: e.key,
@@ -162,7 +177,8 @@ async function earlierView(deps: CatalogRouteDeps, entries: CatalogEntry[], load
       models = buildMenu({ entries, custom: [], disk: null, loaded, nodeMemoryBytes: GB10_NODE_MEMORY_BYTES })
       notes = [`the model caches could not be read (${why(err)}); on_disk is null`]
     }
-  } else models = buildMenu({ entries, custom: [], disk: null, loaded, nodeMemoryBytes: GB10_NODE_MEMORY_BYTES })
+  } else
+    models = buildMenu({ entries, custom: [], disk: null, loaded, nodeMemoryBytes: GB10_NODE_MEMORY_BYTES })
   const recipes = entries.map((e) => ({
     key: e.key,
     file: e.file,
@@ -184,7 +200,10 @@ export function catalogRoutes(deps: CatalogRouteDeps): ServiceApp {
     const serving = new Set(now.loaded ?? [])
     const models = snapshot.entries.map((e, i) => swapModelView(e, serving, past.records[i] ?? []))
     const notes = [...snapshot.notes, ...(now.note ? [now.note] : []), ...past.notes]
-    return c.json({ simulated: deps.simulated, directory: snapshot.dir, loaded_models: now.loaded, notes, models }, 200)
+    return c.json(
+      { simulated: deps.simulated, directory: snapshot.dir, loaded_models: now.loaded, notes, models },
+      200,
+    )
   })
   router.openapi(earlierModelsRoute, async (c) => {
     const [snapshot, now] = await Promise.all([deps.recipes.snapshot(), loadedNow(deps, c.req.raw.signal)])

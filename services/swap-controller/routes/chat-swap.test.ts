@@ -55,11 +55,20 @@ function setup(
       dir: '/r',
       notes: [],
       readAt: '',
-      entries: [recipe('qwen-key', 'qwen', true, 600), recipe('air-key', 'air', true), recipe('big', 'big', false)],
+      entries: [
+        recipe('qwen-key', 'qwen', true, 600),
+        recipe('air-key', 'air', true),
+        recipe('big', 'big', false),
+      ],
     }),
   }
   const readiness = createReadiness({ service: 'swap-controller', checks: [] })
-  const app = createService({ name: 'swap-controller', logger: silentLogger(), readiness, shutdown: more.shutdown })
+  const app = createService({
+    name: 'swap-controller',
+    logger: silentLogger(),
+    readiness,
+    shutdown: more.shutdown,
+  })
   const loadedModels = async () => loaded()
   const timing = { waitDuringSwapMs: 1000, pollMs: 10, modelCacheMs: 0 }
   app.route('/', chatRoutes({ proxy, inflight: createInflight(), engine, catalog, loadedModels, ...timing }))
@@ -76,7 +85,10 @@ describe('chat proxy during a swap', () => {
   it('holds a request until the new model is ready, then forwards it', async () => {
     let current = job({})
     let models: string[] = []
-    const { chat, forwarded } = setup(() => current, () => models)
+    const { chat, forwarded } = setup(
+      () => current,
+      () => models,
+    )
     setTimeout(() => {
       current = job({ status: 'ready', outcome: 'ready', finished_at: new Date().toISOString() })
       models = ['air']
@@ -90,7 +102,10 @@ describe('chat proxy during a swap', () => {
   })
 
   it('answers 503 + Retry-After from the ETA at once when the swap outlasts the hold budget', async () => {
-    const { chat, forwarded } = setup(() => job({ progress: eta(42.3) }), () => [])
+    const { chat, forwarded } = setup(
+      () => job({ progress: eta(42.3) }),
+      () => [],
+    )
     const t0 = Date.now()
     const res = await chat({ model: 'air', messages: [] })
     expect(Date.now() - t0).toBeLessThan(500)
@@ -103,7 +118,10 @@ describe('chat proxy during a swap', () => {
   })
 
   it('holds for the budget when the ETA is unknown, then 503 with at least 5 s', async () => {
-    const { chat } = setup(() => job({ status: 'stopping' }), () => [])
+    const { chat } = setup(
+      () => job({ status: 'stopping' }),
+      () => [],
+    )
     const t0 = Date.now()
     const res = await chat({ messages: [] })
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950)
@@ -129,7 +147,12 @@ describe('chat proxy during a stop and at shutdown', () => {
 
   it('refuses new generations with 503 while POST /api/swap/stop drains and tears down', async () => {
     let stopping = true
-    const { chat, forwarded } = setup(() => null, () => ['qwen'], undefined, { stopping: () => stopping })
+    const { chat, forwarded } = setup(
+      () => null,
+      () => ['qwen'],
+      undefined,
+      { stopping: () => stopping },
+    )
     const res = await chat({ model: 'qwen', messages: [] })
     expect(res.status).toBe(503)
     expect((await res.json()).error.code).toBe('model_stopping')
@@ -140,7 +163,12 @@ describe('chat proxy during a stop and at shutdown', () => {
 
   it('answers a held request at once when shutdown begins, instead of holding the server open', async () => {
     const lifecycle = new AbortController()
-    const { chat, forwarded } = setup(() => job({}), () => [], undefined, { shutdown: lifecycle.signal })
+    const { chat, forwarded } = setup(
+      () => job({}),
+      () => [],
+      undefined,
+      { shutdown: lifecycle.signal },
+    )
     const t0 = Date.now()
     setTimeout(() => lifecycle.abort(), 50)
     const res = await chat({ model: 'air', messages: [] })
@@ -154,7 +182,10 @@ describe('chat proxy during a stop and at shutdown', () => {
 
 describe('chat proxy and the loaded model', () => {
   it('names the loaded model for a model that is not loaded and not on demand', async () => {
-    const { chat, swaps } = setup(() => null, () => ['qwen'])
+    const { chat, swaps } = setup(
+      () => null,
+      () => ['qwen'],
+    )
     const res = await chat({ model: 'big', messages: [] })
     expect(res.status).toBe(404)
     const body = await res.json()
@@ -166,14 +197,21 @@ describe('chat proxy and the loaded model', () => {
   it('starts an on-demand swap, holds, and forwards to the new model', async () => {
     let current: JobView | null = null
     let models = ['big']
-    const { chat, swaps, forwarded } = setup(() => current, () => models, () => {
-      current = job({ status: 'draining' })
-      setTimeout(() => {
-        current = job({ status: 'ready', outcome: 'ready', finished_at: new Date().toISOString() })
-        models = ['air']
-      }, 100)
-    })
-    const res = await chat({ model: 'air', messages: [] }, { 'x-swap-lock-token': 'tok', 'x-spark-actor': 'crm' })
+    const { chat, swaps, forwarded } = setup(
+      () => current,
+      () => models,
+      () => {
+        current = job({ status: 'draining' })
+        setTimeout(() => {
+          current = job({ status: 'ready', outcome: 'ready', finished_at: new Date().toISOString() })
+          models = ['air']
+        }, 100)
+      },
+    )
+    const res = await chat(
+      { model: 'air', messages: [] },
+      { 'x-swap-lock-token': 'tok', 'x-spark-actor': 'crm' },
+    )
     expect(res.status).toBe(200)
     expect(swaps).toEqual([expect.objectContaining({ recipe: 'air-key', token: 'tok', actor: 'chat:crm' })])
     expect(forwarded).toHaveLength(1)
@@ -187,13 +225,22 @@ describe('chat proxy and the loaded model', () => {
       if (models === null) throw notThere
       return models
     }
-    const { chat, swaps, forwarded } = setup(() => current, served, () => {
-      current = job({ status: 'starting', from_model: null })
-      setTimeout(() => {
-        current = job({ status: 'ready', outcome: 'ready', from_model: null, finished_at: new Date().toISOString() })
-        models = ['air']
-      }, 100)
-    })
+    const { chat, swaps, forwarded } = setup(
+      () => current,
+      served,
+      () => {
+        current = job({ status: 'starting', from_model: null })
+        setTimeout(() => {
+          current = job({
+            status: 'ready',
+            outcome: 'ready',
+            from_model: null,
+            finished_at: new Date().toISOString(),
+          })
+          models = ['air']
+        }, 100)
+      },
+    )
     const res = await chat({ model: 'air', messages: [] })
     expect(res.status).toBe(200)
     expect(swaps).toEqual([expect.objectContaining({ recipe: 'air-key' })])
@@ -202,16 +249,22 @@ describe('chat proxy and the loaded model', () => {
 
   it('starts no swap when vLLM could not be asked (a reset, a timeout): nothing is known to be unloaded', async () => {
     const reset = upstreamUnavailable('vLLM', 5, undefined, { code: 'ECONNRESET' })
-    const { chat, swaps, forwarded } = setup(() => null, () => {
-      throw reset
-    })
+    const { chat, swaps, forwarded } = setup(
+      () => null,
+      () => {
+        throw reset
+      },
+    )
     await chat({ model: 'air', messages: [] })
     expect(swaps).toEqual([])
     expect(forwarded).toHaveLength(1)
   })
 
   it('refuses an on-demand swap (403, nothing started) when the gateway says the key may not swap', async () => {
-    const { chat, swaps, forwarded } = setup(() => null, () => ['big'])
+    const { chat, swaps, forwarded } = setup(
+      () => null,
+      () => ['big'],
+    )
     const res = await chat({ model: 'air', messages: [] }, { 'x-spark-may-swap': 'no' })
     expect(res.status).toBe(403)
     const body = await res.json()
@@ -225,7 +278,10 @@ describe('chat proxy and the loaded model', () => {
 
   it('refuses an on-demand swap within the min residency of the loaded model (409 with when)', async () => {
     const finished = new Date(Date.now() - 60_000).toISOString()
-    const { chat, swaps } = setup(() => job({ status: 'ready', outcome: 'ready', model: 'qwen', finished_at: finished }), () => ['qwen'])
+    const { chat, swaps } = setup(
+      () => job({ status: 'ready', outcome: 'ready', model: 'qwen', finished_at: finished }),
+      () => ['qwen'],
+    )
     const res = await chat({ model: 'air', messages: [] })
     expect(res.status).toBe(409)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(530)
@@ -236,9 +292,13 @@ describe('chat proxy and the loaded model', () => {
   })
 
   it('passes the lock refusal of an on-demand swap through (423)', async () => {
-    const { chat } = setup(() => null, () => ['big'], () => {
-      throw new AppError(423, 'locked', 'The swap lock is held by crm until 12:00.')
-    })
+    const { chat } = setup(
+      () => null,
+      () => ['big'],
+      () => {
+        throw new AppError(423, 'locked', 'The swap lock is held by crm until 12:00.')
+      },
+    )
     const res = await chat({ model: 'air', messages: [] })
     expect(res.status).toBe(423)
     expect((await res.json()).error.message).toContain('lock is held')

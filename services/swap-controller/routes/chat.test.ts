@@ -6,7 +6,7 @@ import { createReadiness } from '../../../shared/readiness.ts'
 import { createService } from '../../../shared/service.ts'
 import { createVllmProxy } from '../adapters/vllm-proxy.ts'
 import { createInflight } from '../domain/chat/inflight.ts'
-import { chatRoutes, type ChatRouteDeps } from './chat.ts'
+import { type ChatRouteDeps, chatRoutes } from './chat.ts'
 
 /** A fake vLLM whose behaviour each test picks by the prompt it sends. */
 interface Seen {
@@ -25,7 +25,9 @@ const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`
 
 async function serve(req: IncomingMessage, res: ServerResponse) {
   if (req.method === 'GET' && req.url === '/v1/models') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'qwen' }] }))
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ object: 'list', data: [{ id: 'qwen' }] }))
     return
   }
   let body = ''
@@ -36,12 +38,25 @@ async function serve(req: IncomingMessage, res: ServerResponse) {
   const prompt = String(JSON.parse(body).prompt ?? '')
   if (prompt === 'refuse') {
     res.writeHead(400, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ object: 'error', message: 'max_tokens is too large', type: 'BadRequestError', code: 400 }))
+    res.end(
+      JSON.stringify({
+        object: 'error',
+        message: 'max_tokens is too large',
+        type: 'BadRequestError',
+        code: 400,
+      }),
+    )
     return
   }
   if (!JSON.parse(body).stream) {
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ id: 'cmpl-1', choices: [{ text: 'hi' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }))
+    res.end(
+      JSON.stringify({
+        id: 'cmpl-1',
+        choices: [{ text: 'hi' }],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      }),
+    )
     return
   }
   res.writeHead(200, { 'content-type': 'text/event-stream' })
@@ -75,7 +90,17 @@ function setup(over: Partial<ChatRouteDeps> & { url?: string } = {}) {
     readiness: createReadiness({ service: 'swap-controller', checks: [] }),
   })
   const proxy = createVllmProxy({ baseUrl: over.url ?? baseUrl, timeoutMs: 5000 })
-  app.route('/', chatRoutes({ proxy, inflight, loadedModels: async () => ['qwen'], waitDuringSwapMs: 2000, pollMs: 20, ...over }))
+  app.route(
+    '/',
+    chatRoutes({
+      proxy,
+      inflight,
+      loadedModels: async () => ['qwen'],
+      waitDuringSwapMs: 2000,
+      pollMs: 20,
+      ...over,
+    }),
+  )
   return { app, inflight }
 }
 const post = (app: ReturnType<typeof setup>['app'], body: unknown, init: RequestInit = {}) =>
@@ -112,7 +137,8 @@ describe('chat proxy passthrough', () => {
     expect(inflight.count).toBe(1)
     gate.open()
     let rest = ''
-    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value)
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      rest += new TextDecoder().decode(r.value)
     expect(rest).toContain('"two"')
     expect(rest).toContain('data: [DONE]')
     expect(inflight.count).toBe(0)
@@ -167,7 +193,7 @@ describe('chat proxy passthrough', () => {
     expect((await app.request('/v1/models')).status).toBe(502)
   })
 
-  it('serves vLLM\'s /v1/models', async () => {
+  it("serves vLLM's /v1/models", async () => {
     const { app } = setup()
     const res = await app.request('/v1/models')
     expect(await res.json()).toEqual({ object: 'list', data: [{ id: 'qwen' }] })

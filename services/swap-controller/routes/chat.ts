@@ -11,10 +11,10 @@ import type { Context } from 'hono'
 import { MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { wasRefused } from '../../../shared/http-client.ts'
-import { createRouter, type AppEnv, type ServiceApp } from '../../../shared/service.ts'
+import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { VllmProxy } from '../adapters/vllm-proxy.ts'
 import type { RecipeCatalog } from '../domain/catalog/types.ts'
-import { decide, loadedSince, swapInProgress, type OnDemandRecipe } from '../domain/chat/decide.ts'
+import { decide, loadedSince, type OnDemandRecipe, swapInProgress } from '../domain/chat/decide.ts'
 import type { Inflight } from '../domain/chat/inflight.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { LOCK_TOKEN_HEADER, presentedToken } from '../domain/coordination/token.ts'
@@ -38,14 +38,19 @@ export interface ChatRouteDeps {
 }
 
 const envelope = z.object({ error: z.object({ message: z.string(), code: z.string() }) })
-const openaiError = (description: string) => ({ description, content: { 'application/json': { schema: envelope } } })
+const openaiError = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: envelope } },
+})
 const passthrough = {
   200: {
-    description: 'vLLM\'s answer, streamed as it comes (`text/event-stream` when `stream: true`)',
+    description: "vLLM's answer, streamed as it comes (`text/event-stream` when `stream: true`)",
     content: { 'application/json': { schema: z.any() }, 'text/event-stream': { schema: z.string() } },
   },
   404: openaiError('`model_not_found`: the model is not loaded (the message names the loaded one)'),
-  409: openaiError('`model_resident`: the loaded model is within its min residency (Retry-After), or a conflict'),
+  409: openaiError(
+    '`model_resident`: the loaded model is within its min residency (Retry-After), or a conflict',
+  ),
   423: openaiError('An on-demand swap was refused: the swap lock is held'),
   502: { description: '`{"detail": "vllm unreachable"}` (the earlier body), or vLLM failed' },
   503: openaiError(
@@ -60,8 +65,10 @@ const modelsRoute = createRoute({
   method: 'get',
   path: '/v1/models',
   tags: ['chat'],
-  summary: 'The models vLLM serves now (vLLM\'s own list)',
-  responses: { 200: { description: 'vLLM\'s model list', content: { 'application/json': { schema: z.any() } } } },
+  summary: "The models vLLM serves now (vLLM's own list)",
+  responses: {
+    200: { description: "vLLM's model list", content: { 'application/json': { schema: z.any() } } },
+  },
 })
 
 /** `model` and `stream` from a body that is forwarded untouched; a body that is not JSON is vLLM's to refuse. */
@@ -87,7 +94,11 @@ const sleep = (ms: number, ...signals: AbortSignal[]) =>
   })
 
 const stoppingError = () =>
-  new AppError(503, 'model_stopping', 'The model is being stopped (POST /api/swap/stop); no model will answer until the next swap.')
+  new AppError(
+    503,
+    'model_stopping',
+    'The model is being stopped (POST /api/swap/stop); no model will answer until the next swap.',
+  )
 
 /**
  * A held request is answered at once when the process starts shutting down: holding it would
@@ -146,7 +157,8 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
       const swap = swapInProgress(job)
       const view = swap || model === null ? UNKNOWN : await served(held, signal)
       const id = view.ids[0] ?? null
-      if (model !== null && !view.ids.includes(model) && (id !== null || view.nothingLoaded)) catalog ??= await recipes()
+      if (model !== null && !view.ids.includes(model) && (id !== null || view.nothingLoaded))
+        catalog ??= await recipes()
       // Read again after the awaits: a swap may have started meanwhile.
       const current = deps.engine?.state() ?? null
       const situation = {
@@ -166,7 +178,11 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
       if (d.kind === 'reject') throw d.error
       if (d.kind === 'hold') {
         held = true
-        await sleep(Math.min(pollMs, Math.max(1, deps.waitDuringSwapMs - situation.waitedMs)), signal, c.var.shutdown)
+        await sleep(
+          Math.min(pollMs, Math.max(1, deps.waitDuringSwapMs - situation.waitedMs)),
+          signal,
+          c.var.shutdown,
+        )
         continue
       }
       if (d.kind === 'swap') {
@@ -206,7 +222,10 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
   router.openapi(chatRoute, (c) => handle(c, '/v1/chat/completions') as never)
   const textRoute = chatPath('/v1/completions', 'Text completion through vLLM (swap-aware)')
   router.openapi(textRoute, (c) => handle(c, '/v1/completions') as never)
-  router.openapi(modelsRoute, (c) => deps.proxy.models({ requestId: c.var.requestId, signal: c.req.raw.signal }) as never)
+  router.openapi(
+    modelsRoute,
+    (c) => deps.proxy.models({ requestId: c.var.requestId, signal: c.req.raw.signal }) as never,
+  )
   return router
 }
 

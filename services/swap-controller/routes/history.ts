@@ -22,7 +22,10 @@ const entrySchema = z
     target: z.string().nullable(),
     dry_run: z.boolean(),
     outcome: z.string().openapi({ example: 'ok' }),
-    duration_ms: z.record(z.string(), z.number()).nullable().openapi({ description: 'Milliseconds per phase.' }),
+    duration_ms: z
+      .record(z.string(), z.number())
+      .nullable()
+      .openapi({ description: 'Milliseconds per phase.' }),
     detail: z.string().nullable(),
     request_id: z.string().nullable(),
   })
@@ -47,19 +50,27 @@ const historyRoute = createRoute({
         .string()
         .regex(ACTIONS, 'must be action names separated by commas (e.g. swap.start,swap.stop)')
         .optional()
-        .openapi({ description: 'Only these actions, comma-separated (e.g. `swap.start,swap.stop`).', example: 'swap.start,swap.stop' }),
+        .openapi({
+          description: 'Only these actions, comma-separated (e.g. `swap.start,swap.stop`).',
+          example: 'swap.start,swap.stop',
+        }),
       outcome: z
         .string()
         .regex(OUTCOMES, 'must be outcomes separated by commas (e.g. ok,ready,failed)')
         .optional()
         .openapi({ description: 'Only these outcomes, comma-separated (e.g. `ok,ready,rolled_back`).' }),
-      dry_run: z.enum(['true', 'false']).optional().openapi({ description: 'Only dry runs (`true`) or only real requests (`false`).' }),
+      dry_run: z
+        .enum(['true', 'false'])
+        .optional()
+        .openapi({ description: 'Only dry runs (`true`) or only real requests (`false`).' }),
     }),
   },
   responses: {
     200: {
       description: 'Audit rows',
-      content: { 'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('AuditHistory') } },
+      content: {
+        'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('AuditHistory') },
+      },
     },
     422: {
       description: 'Invalid limit (not a whole number, or below 1)',
@@ -73,7 +84,11 @@ export function historyRoutes({ coordination }: { coordination: Coordination }):
   router.openapi(historyRoute, (c) => {
     const { limit: raw, action, outcome, dry_run: dryRun } = c.req.valid('query')
     const limit = Math.min(HISTORY_LIMIT.max, raw === undefined ? HISTORY_LIMIT.default : Number(raw))
-    const filter = { actions: action?.split(','), outcomes: outcome?.split(','), dryRun: dryRun === undefined ? undefined : dryRun === 'true' }
+    const filter = {
+      actions: action?.split(','),
+      outcomes: outcome?.split(','),
+      dryRun: dryRun === undefined ? undefined : dryRun === 'true',
+    }
     return c.json({ entries: coordination.history(limit, filter) }, 200)
   })
   return router

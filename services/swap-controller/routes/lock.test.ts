@@ -45,16 +45,27 @@ afterEach(() => {
 describe('POST/GET/DELETE /api/swap/lock', () => {
   it('acquires with the earlier fields, shows the state without the token, then releases with it', async () => {
     const { call } = await setup()
-    const acquired = await call('POST', '/api/swap/lock', { holder: 'nightly', ttl_seconds: 120, note: 'reindex' })
+    const acquired = await call('POST', '/api/swap/lock', {
+      holder: 'nightly',
+      ttl_seconds: 120,
+      note: 'reindex',
+    })
     expect(acquired.status).toBe(200)
-    expect(acquired.body).toMatchObject({ held: true, holder: 'nightly', seconds_remaining: 120, note: 'reindex' })
+    expect(acquired.body).toMatchObject({
+      held: true,
+      holder: 'nightly',
+      seconds_remaining: 120,
+      note: 'reindex',
+    })
     expect(acquired.body.acquired_at).toMatch(ISO)
     expect(acquired.body.expires_at).toMatch(ISO)
     expect(typeof acquired.body.token).toBe('string')
     const state = await call('GET', '/api/swap/lock')
     expect(state.body).toEqual({ ...acquired.body, token: undefined })
     expect(state.body).not.toHaveProperty('token')
-    const released = await call('DELETE', '/api/swap/lock', undefined, { 'x-swap-lock-token': acquired.body.token as string })
+    const released = await call('DELETE', '/api/swap/lock', undefined, {
+      'x-swap-lock-token': acquired.body.token as string,
+    })
     expect(released).toEqual({ status: 200, body: { held: false } })
     expect((await call('GET', '/api/swap/lock')).body).toEqual({ held: false })
   })
@@ -70,14 +81,28 @@ describe('POST/GET/DELETE /api/swap/lock', () => {
     clock.now += 600_000
     const same = await call('POST', '/api/swap/lock', { holder: 'alice' })
     expect(same.status).toBe(409)
-    const extended = await call('POST', '/api/swap/lock', { holder: 'alice', token: body.token, ttl_seconds: '60' })
+    const extended = await call('POST', '/api/swap/lock', {
+      holder: 'alice',
+      token: body.token,
+      ttl_seconds: '60',
+    })
     expect(extended.status).toBe(200)
-    expect(extended.body).toMatchObject({ seconds_remaining: 60, acquired_at: body.acquired_at, token: body.token })
+    expect(extended.body).toMatchObject({
+      seconds_remaining: 60,
+      acquired_at: body.acquired_at,
+      token: body.token,
+    })
   })
 
   it('clamps ttl_seconds to [1, 86400] and defaults it to 900', async () => {
     const { call, coordination } = await setup()
-    const cases: Array<[unknown, number]> = [[0, 1], [1e9, 86_400], [-5, 1], [null, 900], [undefined, 900]]
+    const cases: Array<[unknown, number]> = [
+      [0, 1],
+      [1e9, 86_400],
+      [-5, 1],
+      [null, 900],
+      [undefined, 900],
+    ]
     for (const [ttl, expected] of cases) {
       const { body } = await call('POST', '/api/swap/lock', { holder: 'h', ttl_seconds: ttl })
       expect(body.seconds_remaining, String(ttl)).toBe(expected)
@@ -94,7 +119,9 @@ describe('POST/GET/DELETE /api/swap/lock', () => {
     expect((await call('DELETE', '/api/swap/lock', { token: 'wrong' })).status).toBe(403)
     expect(await call('DELETE', '/api/swap/lock', { token })).toEqual({ status: 200, body: { held: false } })
     const token2 = (await call('POST', '/api/swap/lock', { holder: 'a' })).body.token as string
-    expect((await call('DELETE', `/api/swap/lock?token=${encodeURIComponent(token2)}`)).body).toEqual({ held: false })
+    expect((await call('DELETE', `/api/swap/lock?token=${encodeURIComponent(token2)}`)).body).toEqual({
+      held: false,
+    })
   })
 
   it('force-releases for a person and audits who did it', async () => {
@@ -103,12 +130,20 @@ describe('POST/GET/DELETE /api/swap/lock', () => {
     const forced = await call('DELETE', '/api/swap/lock?force=true', undefined, { 'hx-request': 'true' })
     expect(forced).toEqual({ status: 200, body: { held: false } })
     const history = await call('GET', '/api/swap/history?limit=1')
-    expect(history.body.entries).toMatchObject([{ action: 'lock.force_release', actor: 'dashboard', target: 'script', outcome: 'ok' }])
+    expect(history.body.entries).toMatchObject([
+      { action: 'lock.force_release', actor: 'dashboard', target: 'script', outcome: 'ok' },
+    ])
   })
 
   it('validates with FastAPI-style {"detail": [...]} bodies', async () => {
     const { call } = await setup()
-    const bads = [{}, { holder: '' }, { holder: 'x'.repeat(200) }, { holder: 'a\nb' }, { holder: 'a', ttl_seconds: 'soon' }]
+    const bads = [
+      {},
+      { holder: '' },
+      { holder: 'x'.repeat(200) },
+      { holder: 'a\nb' },
+      { holder: 'a', ttl_seconds: 'soon' },
+    ]
     for (const bad of bads) {
       const res = await call('POST', '/api/swap/lock', bad)
       expect(res.status, JSON.stringify(bad)).toBe(422)
@@ -121,7 +156,9 @@ describe('POST/GET/DELETE /api/swap/lock', () => {
     })
     // As FastAPI answered it: a 422 list, not Hono's 400 string.
     expect(malformed.status).toBe(422)
-    expect(await malformed.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] })
+    expect(await malformed.json()).toEqual({
+      detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }],
+    })
   })
 
   it('reads a body sent without Content-Type as JSON, and a JSON header with no body as no body (as FastAPI did)', async () => {
@@ -133,7 +170,10 @@ describe('POST/GET/DELETE /api/swap/lock', () => {
     expect(taken.status).toBe(200)
     const { token } = (await taken.json()) as { token: string }
     // A client that sends the JSON header on every request, here with the token in the header only.
-    const released = await bare('DELETE', '/api/swap/lock', '', { 'content-type': 'application/json', 'x-swap-lock-token': token })
+    const released = await bare('DELETE', '/api/swap/lock', '', {
+      'content-type': 'application/json',
+      'x-swap-lock-token': token,
+    })
     expect(released.status).toBe(200)
     expect(await released.json()).toEqual({ held: false })
     const empty = await bare('POST', '/api/swap/lock', '', { 'content-type': 'application/json' })
@@ -147,7 +187,8 @@ describe('POST/GET/DELETE /api/swap/lock', () => {
 describe('GET /api/swap/history', () => {
   it('lists audit rows newest first, bounded by ?limit=', async () => {
     const { call } = await setup()
-    for (const holder of ['a', 'b', 'c']) await call('POST', '/api/swap/lock', { holder }, { 'x-spark-actor': `bot-${holder}` })
+    for (const holder of ['a', 'b', 'c'])
+      await call('POST', '/api/swap/lock', { holder }, { 'x-spark-actor': `bot-${holder}` })
     const all = await call('GET', '/api/swap/history')
     const entries = all.body.entries as Array<Record<string, unknown>>
     expect(entries.map((e) => [e.action, e.outcome, e.actor])).toEqual([
@@ -161,7 +202,9 @@ describe('GET /api/swap/history', () => {
     expect((await call('GET', '/api/swap/history?limit=ten')).status).toBe(422)
     // Only some actions: what a reader looking for one kind of event asks for.
     const refusedOnly = await call('GET', '/api/swap/history?action=lock.acquire,swap.stop&limit=1')
-    expect((refusedOnly.body.entries as Array<Record<string, unknown>>).map((e) => e.actor)).toEqual(['bot-c'])
+    expect((refusedOnly.body.entries as Array<Record<string, unknown>>).map((e) => e.actor)).toEqual([
+      'bot-c',
+    ])
     expect((await call('GET', '/api/swap/history?action=swap.stop')).body.entries).toEqual([])
     const accepted = await call('GET', '/api/swap/history?outcome=ok&dry_run=false')
     expect((accepted.body.entries as Array<Record<string, unknown>>).map((e) => e.actor)).toEqual(['bot-a'])

@@ -14,20 +14,34 @@ const heldLock = z.object({
   holder: z.string(),
   acquired_at: z.string().openapi({ example: '2026-01-01T22:00:00.000000+00:00' }),
   expires_at: z.string().openapi({ example: '2026-01-01T22:15:00.000000+00:00' }),
-  seconds_remaining: z.number().int().openapi({ description: 'Whole seconds, rounded up; 0 only once expired.' }),
+  seconds_remaining: z
+    .number()
+    .int()
+    .openapi({ description: 'Whole seconds, rounded up; 0 only once expired.' }),
   note: z.string().nullable(),
 })
-export const lockStateSchema = z.union([heldLock, z.object({ held: z.literal(false) })]).openapi('SwapLockState')
+export const lockStateSchema = z
+  .union([heldLock, z.object({ held: z.literal(false) })])
+  .openapi('SwapLockState')
 const grantedLock = heldLock
-  .extend({ token: z.string().openapi({ description: 'Secret: needed to swap, extend and release. Keep it.' }) })
+  .extend({
+    token: z.string().openapi({ description: 'Secret: needed to swap, extend and release. Keep it.' }),
+  })
   .openapi('SwapLockGranted')
 
-const detailBody = z.object({ detail: z.unknown(), lock: lockStateSchema.optional() }).openapi('SwapLockError')
-const detail = (description: string) => ({ description, content: { 'application/json': { schema: detailBody } } })
+const detailBody = z
+  .object({ detail: z.unknown(), lock: lockStateSchema.optional() })
+  .openapi('SwapLockError')
+const detail = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: detailBody } },
+})
 
 const token = z.string().max(MAX_TOKEN_LENGTH)
 const tokenHeader = z.object({
-  'x-swap-lock-token': token.optional().openapi({ description: 'The lock token (preferred over body and query).' }),
+  'x-swap-lock-token': token
+    .optional()
+    .openapi({ description: 'The lock token (preferred over body and query).' }),
   'x-spark-actor': z.string().optional().openapi({ description: 'Who acts, for the audit log.' }),
 })
 const numeric = z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/, 'must be a number')
@@ -58,7 +72,10 @@ const acquireRoute = createRoute({
   path: '/api/swap/lock',
   tags: ['coordination'],
   summary: 'Acquire the swap lock, or extend it (same holder and its token)',
-  request: { headers: tokenHeader, body: { required: true, content: { 'application/json': { schema: acquireBody } } } },
+  request: {
+    headers: tokenHeader,
+    body: { required: true, content: { 'application/json': { schema: acquireBody } } },
+  },
   responses: {
     200: {
       description: 'Held by the caller; `token` is returned on acquire and echoed on extend',
@@ -74,7 +91,9 @@ const stateRoute = createRoute({
   path: '/api/swap/lock',
   tags: ['coordination'],
   summary: 'Whether the swap lock is held, by whom and until when (never the token)',
-  responses: { 200: { description: 'The lock state', content: { 'application/json': { schema: lockStateSchema } } } },
+  responses: {
+    200: { description: 'The lock state', content: { 'application/json': { schema: lockStateSchema } } },
+  },
 })
 
 const releaseRoute = createRoute({
@@ -85,7 +104,9 @@ const releaseRoute = createRoute({
   request: {
     headers: tokenHeader,
     query: z.object({
-      token: token.optional().openapi({ description: 'The lock token, when a header or body is not possible.' }),
+      token: token
+        .optional()
+        .openapi({ description: 'The lock token, when a header or body is not possible.' }),
       force: z
         .enum(['true', 'false', '1', '0'])
         .optional()
@@ -94,7 +115,10 @@ const releaseRoute = createRoute({
     body: { required: false, content: { 'application/json': { schema: releaseBody } } },
   },
   responses: {
-    200: { description: 'Released (or it was not held)', content: { 'application/json': { schema: lockStateSchema } } },
+    200: {
+      description: 'Released (or it was not held)',
+      content: { 'application/json': { schema: lockStateSchema } },
+    },
     403: detail('Held, and no token or the wrong token was given; `lock` is the current state'),
     422: detail('Invalid token or flag'),
   },
@@ -109,7 +133,8 @@ export function lockRoutes({ coordination }: { coordination: Coordination }): Se
     const granted = coordination.acquireLock(
       {
         holder: body.holder,
-        ttlSeconds: body.ttl_seconds === null || body.ttl_seconds === undefined ? undefined : Number(body.ttl_seconds),
+        ttlSeconds:
+          body.ttl_seconds === null || body.ttl_seconds === undefined ? undefined : Number(body.ttl_seconds),
         note: body.note,
         token: presentedToken({ header: headers['x-swap-lock-token'], body }),
       },
@@ -122,7 +147,11 @@ export function lockRoutes({ coordination }: { coordination: Coordination }): Se
     const headers = c.req.valid('header')
     const released = coordination.releaseLock(
       {
-        token: presentedToken({ header: headers['x-swap-lock-token'], body: c.req.valid('json'), query: query.token }),
+        token: presentedToken({
+          header: headers['x-swap-lock-token'],
+          body: c.req.valid('json'),
+          query: query.token,
+        }),
         force: query.force === 'true' || query.force === '1',
       },
       { actor: actorFrom((n) => c.req.header(n)), requestId: c.var.requestId },

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
+import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
 import { type SimNodesHandle, startSimNodes } from '../../../tools/spark-sim/cluster/index.ts'
 import { SIM_RECIPES } from '../../../tools/spark-sim/recipes.ts'
@@ -22,8 +23,7 @@ import { createVllmMetricsClient } from '../adapters/vllm-metrics-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
 import { buildInventory } from '../domain/inventory.ts'
-import { type Phase, PHASES, ProgressTracker } from '../domain/progress/index.ts'
-import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
+import { PHASES, type Phase, ProgressTracker } from '../domain/progress/index.ts'
 
 const VLLM_DIR = '/home/sim/spark-vllm-docker'
 let dir: string
@@ -152,8 +152,8 @@ describe('progress from live logs on the simulated cluster', () => {
     })
     expect(head.history.at_ms.length).toBeGreaterThan(1)
     // Polled every 200 ms here: no reading may be older than a few intervals.
-    const age = Date.now() -
-      Math.min(...[head.gpu.at, head.memory.at, worker.gpu.at, body.vllm.at].map(Date.parse))
+    const age =
+      Date.now() - Math.min(...[head.gpu.at, head.memory.at, worker.gpu.at, body.vllm.at].map(Date.parse))
     expect(age).toBeLessThan(1000)
   })
 })

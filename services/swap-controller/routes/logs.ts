@@ -10,7 +10,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
-import { createStreamLimit, serveSse, type SseEvent } from './telemetry.ts'
+import { createStreamLimit, type SseEvent, serveSse } from './telemetry.ts'
 
 export const LOGS_PATHS = ['/api/swap/logs', '/api/swap/logs/recent']
 
@@ -83,7 +83,9 @@ export function logsRoutes(deps: LogsRouteDeps): ServiceApp {
         description: 'Oldest first',
         content: {
           'application/json': {
-            schema: z.object({ lines: z.array(z.object({ node: z.string(), line: z.string(), at: z.string() })) }),
+            schema: z.object({
+              lines: z.array(z.object({ node: z.string(), line: z.string(), at: z.string() })),
+            }),
           },
         },
       },

@@ -24,7 +24,8 @@ export function patternMatches(pattern: string, path: string): boolean {
 
 export function allowedMethods(app: Pick<ServiceApp, 'routes'>, path: string): string[] {
   const methods = new Set<string>()
-  for (const r of app.routes) if (r.method !== 'ALL' && patternMatches(r.path, path)) methods.add(r.method.toUpperCase())
+  for (const r of app.routes)
+    if (r.method !== 'ALL' && patternMatches(r.path, path)) methods.add(r.method.toUpperCase())
   if (methods.has('GET')) methods.add('HEAD')
   return [...methods].sort()
 }

@@ -11,11 +11,19 @@ describe('DELETE /api/models/{key}', () => {
     expect(r1.body.detail).toMatch(/loaded right now/)
     expect(loaded.disk.removed).toEqual([])
     expect(loaded.audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'refused' })
-    const swap = { running: true, recipe: 'gpt-oss-120b', model: 'gpt-oss-120b', from_model: null, outcome: 'running' }
+    const swap = {
+      running: true,
+      recipe: 'gpt-oss-120b',
+      model: 'gpt-oss-120b',
+      from_model: null,
+      outcome: 'running',
+    }
     const swapping = await setup({ swap })
     expect((await swapping.send('DELETE', '/api/models/gpt-oss-120b')).body.detail).toMatch(/swap under way/)
     const dl = await setup()
-    expect((await dl.send('POST', '/api/models/download', { repo: 'Qwen/Qwen3-4B-Instruct-2507' })).status).toBe(202)
+    expect(
+      (await dl.send('POST', '/api/models/download', { repo: 'Qwen/Qwen3-4B-Instruct-2507' })).status,
+    ).toBe(202)
     const r3 = await dl.send('DELETE', '/api/models/Qwen--Qwen3-4B-Instruct-2507')
     expect(r3.status).toBe(409)
     expect(r3.body.detail).toMatch(/being downloaded/)
@@ -33,7 +41,10 @@ describe('DELETE /api/models/{key}', () => {
     expect(res.body.detail).toContain(started.body.download_id as string)
     expect(res.body.download_id).toBe(started.body.download_id)
     expect(dl.disk.removed).toEqual([])
-    expect(dl.audit().find((a) => a.action === 'model.delete')).toMatchObject({ outcome: 'refused', target: 'org/brand-new-model' })
+    expect(dl.audit().find((a) => a.action === 'model.delete')).toMatchObject({
+      outcome: 'refused',
+      target: 'org/brand-new-model',
+    })
     dl.runner.release()
     await dl.downloads.idle()
     // Once it is no longer running, an unknown key is 404 again.
@@ -41,7 +52,13 @@ describe('DELETE /api/models/{key}', () => {
   })
 
   it('refuses while vLLM does not answer and the model was the last one loaded', async () => {
-    const swap = { running: false, recipe: 'gpt-oss-120b', model: 'gpt-oss-120b', from_model: null, outcome: 'ready' }
+    const swap = {
+      running: false,
+      recipe: 'gpt-oss-120b',
+      model: 'gpt-oss-120b',
+      from_model: null,
+      outcome: 'ready',
+    }
     const { send, disk } = await setup({ loaded: 'down', swap })
     const res = await send('DELETE', '/api/models/gpt-oss-120b')
     expect(res.status).toBe(409)
@@ -121,12 +138,21 @@ describe('DELETE /api/models/{key}', () => {
     await send('POST', '/api/models', { repo: 'Qwen/Qwen3-4B-Instruct-2507' })
     const res = await send('DELETE', '/api/models/Qwen--Qwen3-4B-Instruct-2507')
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ repo: 'Qwen/Qwen3-4B-Instruct-2507', weights_removed: true, card_removed: true, recipe_kept: null })
+    expect(res.body).toMatchObject({
+      repo: 'Qwen/Qwen3-4B-Instruct-2507',
+      weights_removed: true,
+      card_removed: true,
+      recipe_kept: null,
+    })
     expect(disk.removed).toEqual(['Qwen/Qwen3-4B-Instruct-2507'])
     expect(store.customModels.count()).toBe(0)
     expect(audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'ok', actor: 'tester' })
     const recipe = await send('DELETE', '/api/models/gpt-oss-120b')
-    expect(recipe.body).toMatchObject({ repo: 'openai/gpt-oss-120b', recipe_kept: 'gpt-oss-120b', card_removed: false })
+    expect(recipe.body).toMatchObject({
+      repo: 'openai/gpt-oss-120b',
+      recipe_kept: 'gpt-oss-120b',
+      card_removed: false,
+    })
   })
 
   it('keeps a card from MODELS_YAML (it lives in that file): its weights go, a folder-only card is refused', async () => {
@@ -142,16 +168,23 @@ describe('DELETE /api/models/{key}', () => {
       created_by: 'MODELS_YAML',
       ...over,
     })
-    const earlier = [fileCard('legacy-local', { local_path: '/data/models/legacy' }), fileCard('legacy-hub', { repo: 'org/legacy-hub' })]
+    const earlier = [
+      fileCard('legacy-local', { local_path: '/data/models/legacy' }),
+      fileCard('legacy-hub', { repo: 'org/legacy-hub' }),
+    ]
     const { send, disk, audit } = await setup({ earlier })
     const local = await send('DELETE', '/api/models/legacy-local')
     expect(local.status).toBe(409)
-    expect(local.body.detail).toBe('Nothing was deleted: the card legacy-local is defined in MODELS_YAML; it stays listed until removed from that file.')
+    expect(local.body.detail).toBe(
+      'Nothing was deleted: the card legacy-local is defined in MODELS_YAML; it stays listed until removed from that file.',
+    )
     expect(audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'refused' })
     const hub = await send('DELETE', '/api/models/legacy-hub')
     expect(hub.status).toBe(200)
     expect(hub.body).toMatchObject({ weights_removed: true, card_removed: false })
-    expect(hub.body.notes).toContain('the card legacy-hub is defined in MODELS_YAML; it stays listed until removed from that file')
+    expect(hub.body.notes).toContain(
+      'the card legacy-hub is defined in MODELS_YAML; it stays listed until removed from that file',
+    )
     expect(disk.removed).toEqual(['org/legacy-hub'])
   })
 
@@ -166,7 +199,11 @@ describe('DELETE /api/models/{key}', () => {
       { node: 'spark-1', ok: true, error: null, on_disk: false },
       { node: 'spark-2', ok: true, error: null, on_disk: false },
     ])
-    expect(audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'ok', detail: "org/never-fetched was on no Spark's disk; nothing to remove" })
+    expect(audit()[0]).toMatchObject({
+      action: 'model.delete',
+      outcome: 'ok',
+      detail: "org/never-fetched was on no Spark's disk; nothing to remove",
+    })
   })
 
   it('502 with per-node results when a node fails (card kept); 404 unknown; 422 hostile key', async () => {

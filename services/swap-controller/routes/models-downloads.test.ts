@@ -10,14 +10,26 @@ describe('downloads', () => {
     const id = started.body.download_id
     expect(id).toMatch(/^dl_[a-f0-9]{12}$/)
     const running = (await send('GET', `/api/models/downloads/${id}`)).body
-    expect(running).toMatchObject({ status: 'running', nodes: [{ node: 'spark-1', files_total: 2 }, { node: 'spark-2' }] })
+    expect(running).toMatchObject({
+      status: 'running',
+      nodes: [{ node: 'spark-1', files_total: 2 }, { node: 'spark-2' }],
+    })
     expect(running.percent).toBeGreaterThan(0)
-    expect((await send('POST', '/api/models/download', { repo: 'microsoft/phi-4-mini-instruct' })).status).toBe(409)
+    expect(
+      (await send('POST', '/api/models/download', { repo: 'microsoft/phi-4-mini-instruct' })).status,
+    ).toBe(409)
     runner.release()
     await downloads.idle()
-    expect((await send('GET', `/api/models/downloads/${id}`)).body).toMatchObject({ status: 'done', percent: 100 })
+    expect((await send('GET', `/api/models/downloads/${id}`)).body).toMatchObject({
+      status: 'done',
+      percent: 100,
+    })
     expect((await send('GET', '/api/models/downloads')).body.downloads[0].download_id).toBe(id)
-    expect(audit().filter((a) => a.action === 'model.download').map((a) => a.outcome)).toEqual(['ok', 'refused', 'started'])
+    expect(
+      audit()
+        .filter((a) => a.action === 'model.download')
+        .map((a) => a.outcome),
+    ).toEqual(['ok', 'refused', 'started'])
     expect((await send('GET', '/api/models/downloads/dl_000000000000')).status).toBe(404)
   })
 

@@ -56,9 +56,13 @@ export const customModel = z
 export const addedModel = customModel
   .extend({
     ignored_fields: z.array(z.string()).openapi({
-      description: 'Posted fields a card does not have (e.g. the vLLM args of an earlier ModelDef): ignored, not stored.',
+      description:
+        'Posted fields a card does not have (e.g. the vLLM args of an earlier ModelDef): ignored, not stored.',
     }),
-    ignored_note: z.string().nullable().openapi({ description: 'Why `ignored_fields` were ignored; null when none were.' }),
+    ignored_note: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Why `ignored_fields` were ignored; null when none were.' }),
   })
   .openapi('CustomModelAdded')
 
@@ -73,7 +77,10 @@ export const deleteAnswer = z
         node: z.string(),
         ok: z.boolean(),
         error: z.string().nullable(),
-        on_disk: z.boolean().optional().openapi({ description: 'Whether the weights were there to remove on this node.' }),
+        on_disk: z
+          .boolean()
+          .optional()
+          .openapi({ description: 'Whether the weights were there to remove on this node.' }),
       }),
     ),
     card_removed: z.boolean().openapi({ description: 'A custom card (POST /api/models) was removed.' }),
@@ -140,4 +147,7 @@ export const downloadRequest = z
   .openapi('ModelDownloadRequest')
 
 const detailBody = z.object({ detail: z.union([z.string(), z.array(z.unknown())]) }).openapi('ModelError')
-export const detail = (description: string) => ({ description, content: { 'application/json': { schema: detailBody } } })
+export const detail = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: detailBody } },
+})

@@ -8,12 +8,31 @@ import { closeStores, dirs, setup } from '../testing/models-app.ts'
 describe('POST /api/models', () => {
   it('stores a valid card (audited) and lists it in the menu as needs_setup', async () => {
     const { send, audit } = await setup()
-    const res = await send('POST', '/api/models', { repo: 'me/my-finetune', name: 'My finetune', max_model_len: 8192 })
+    const res = await send('POST', '/api/models', {
+      repo: 'me/my-finetune',
+      name: 'My finetune',
+      max_model_len: 8192,
+    })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ key: 'me--my-finetune', repo: 'me/my-finetune', local_path: null, created_by: 'tester' })
+    expect(res.body).toMatchObject({
+      key: 'me--my-finetune',
+      repo: 'me/my-finetune',
+      local_path: null,
+      created_by: 'tester',
+    })
     const menu = (await send('GET', '/api/models')).body
-    expect(menu.models.find((m: { key: string }) => m.key === 'me--my-finetune')).toMatchObject({ needs_setup: true, custom: true, on_disk: false, recipe: null })
-    expect(audit()[0]).toMatchObject({ actor: 'tester', action: 'model.add', target: 'me--my-finetune', outcome: 'ok' })
+    expect(menu.models.find((m: { key: string }) => m.key === 'me--my-finetune')).toMatchObject({
+      needs_setup: true,
+      custom: true,
+      on_disk: false,
+      recipe: null,
+    })
+    expect(audit()[0]).toMatchObject({
+      actor: 'tester',
+      action: 'model.add',
+      target: 'me--my-finetune',
+      outcome: 'ok',
+    })
   })
 
   it('rejects invalid and hostile entries with {"detail": [...]} naming the field, storing nothing', async () => {
@@ -63,7 +82,11 @@ describe('POST /api/models', () => {
     const stored = store.customModels.get('me--legacy-model')!
     expect(Object.keys(stored)).not.toContain('vllm_args')
     expect(JSON.stringify(stored)).not.toContain('trust-remote-code')
-    expect(audit()[0]).toMatchObject({ action: 'model.add', outcome: 'ok', detail: expect.stringContaining('ignored fields: vllm_args') })
+    expect(audit()[0]).toMatchObject({
+      action: 'model.add',
+      outcome: 'ok',
+      detail: expect.stringContaining('ignored fields: vllm_args'),
+    })
     const plain = await send('POST', '/api/models', { repo: 'me/plain' })
     expect(plain.body).toMatchObject({ ignored_fields: [], ignored_note: null })
   })
@@ -76,7 +99,9 @@ describe('POST /api/models', () => {
     const dup = await first.send('POST', '/api/models', { local_path: '/data/models/ft-1', key: 'other' })
     expect(dup.status).toBe(409)
     expect(typeof dup.body.detail).toBe('string')
-    expect((await first.send('POST', '/api/models', { repo: 'a/b', key: 'qwen3-coder-30b' })).status).toBe(409)
+    expect((await first.send('POST', '/api/models', { repo: 'a/b', key: 'qwen3-coder-30b' })).status).toBe(
+      409,
+    )
     closeStores()
     const again = await setup({ dataDir })
     expect(again.store.customModels.list().map((c) => c.key)).toEqual(['ft-1'])
@@ -89,14 +114,23 @@ describe('GET /api/models with disk discovery', () => {
     const { body, status } = await send('GET', '/api/models')
     expect(status).toBe(200)
     const byKey = Object.fromEntries(body.models.map((m: { key: string }) => [m.key, m]))
-    expect(byKey['qwen3-coder-30b']).toMatchObject({ needs_setup: false, on_disk: true, on_nodes: ['spark-1', 'spark-2'] })
+    expect(byKey['qwen3-coder-30b']).toMatchObject({
+      needs_setup: false,
+      on_disk: true,
+      on_nodes: ['spark-1', 'spark-2'],
+    })
     expect(byKey['gpt-oss-120b']).toMatchObject({ needs_setup: false, on_disk: false })
     expect(byKey['Qwen--Qwen3-4B-Instruct-2507']).toMatchObject({
       needs_setup: true,
       recipe: null,
       repo: 'Qwen/Qwen3-4B-Instruct-2507',
       local_path: null,
-      settings: { architecture: 'Qwen3ForCausalLM', max_model_len: 262144, dtype: 'bfloat16', weights_bytes: 8e9 },
+      settings: {
+        architecture: 'Qwen3ForCausalLM',
+        max_model_len: 262144,
+        dtype: 'bfloat16',
+        weights_bytes: 8e9,
+      },
     })
     expect(body.notes).toEqual([])
   })
@@ -111,7 +145,13 @@ describe('menu without a timely disk scan', () => {
     expect(body.models.find((m: { key: string }) => m.key === 'qwen3-coder-30b').on_disk).toBeNull()
     expect(body.notes[0]).toMatch(/did not answer within 100 ms/)
     const doc = (await send('GET', '/openapi.json')).body
-    for (const path of ['/api/models', '/api/models/{key}', '/api/models/suggest', '/api/models/download', '/api/models/downloads/{id}'])
+    for (const path of [
+      '/api/models',
+      '/api/models/{key}',
+      '/api/models/suggest',
+      '/api/models/download',
+      '/api/models/downloads/{id}',
+    ])
       expect(Object.keys(doc.paths)).toContain(path)
     expect(doc.components.schemas.CustomModelRequest).toBeDefined()
   })

@@ -5,12 +5,12 @@
  * asks this service for the on-disk part of the menu. Every mutation is audited.
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { notFound } from '../../../shared/errors.ts'
+import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { customModelInput } from '../domain/models/custom.ts'
-import { MAX_SUGGESTIONS } from '../domain/models/suggest.ts'
 import type { ModelService } from '../domain/models/service.ts'
+import { MAX_SUGGESTIONS } from '../domain/models/suggest.ts'
 import {
   actorHeader,
   addedModel,
@@ -23,19 +23,29 @@ import {
   suggestionList,
 } from './models-schemas.ts'
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
 
 const addRoute = createRoute({
   method: 'post',
   path: '/api/models',
   tags: ['models'],
-  summary: 'Add a custom model card: exactly one of `repo` (Hugging Face) or `local_path`; unknown fields are ignored',
+  summary:
+    'Add a custom model card: exactly one of `repo` (Hugging Face) or `local_path`; unknown fields are ignored',
   request: {
     headers: actorHeader,
-    body: { required: true, content: { 'application/json': { schema: customModelInput.openapi('CustomModelRequest') } } },
+    body: {
+      required: true,
+      content: { 'application/json': { schema: customModelInput.openapi('CustomModelRequest') } },
+    },
   },
   responses: {
-    201: json(addedModel, 'Stored; it shows in the menu (as `needs_setup` until a recipe launches it); unknown fields are ignored and listed'),
+    201: json(
+      addedModel,
+      'Stored; it shows in the menu (as `needs_setup` until a recipe launches it); unknown fields are ignored and listed',
+    ),
     409: detail('The key or the model is already in the catalog, or the catalog is full'),
     422: detail('Invalid entry; every failing field is named'),
   },
@@ -63,7 +73,11 @@ const suggestRoute = createRoute({
   summary: 'Suggestions for the download box (recipes, disks, custom cards, known-good Spark models)',
   request: {
     query: z.object({
-      q: z.string().max(200).default('').openapi({ description: 'Prefix or part of `org/name`.', example: 'qwen3' }),
+      q: z
+        .string()
+        .max(200)
+        .default('')
+        .openapi({ description: 'Prefix or part of `org/name`.', example: 'qwen3' }),
       limit: z.coerce.number().int().min(1).max(MAX_SUGGESTIONS).default(10),
     }),
   },
@@ -93,7 +107,9 @@ const listRoute = createRoute({
   path: '/api/models/downloads',
   tags: ['models'],
   summary: 'Running and recent downloads, newest first',
-  responses: { 200: json(z.object({ downloads: z.array(downloadView) }).openapi('ModelDownloadList'), 'Downloads') },
+  responses: {
+    200: json(z.object({ downloads: z.array(downloadView) }).openapi('ModelDownloadList'), 'Downloads'),
+  },
 })
 
 const getRoute = createRoute({
@@ -102,7 +118,11 @@ const getRoute = createRoute({
   tags: ['models'],
   summary: 'One download: overall and per-node progress',
   request: { params: downloadIdParam },
-  responses: { 200: json(downloadView, 'The download'), 404: detail('Unknown (or long finished) download'), 422: detail('Invalid id') },
+  responses: {
+    200: json(downloadView, 'The download'),
+    404: detail('Unknown (or long finished) download'),
+    422: detail('Invalid id'),
+  },
 })
 
 const cancelRoute = createRoute({
@@ -111,7 +131,11 @@ const cancelRoute = createRoute({
   tags: ['models'],
   summary: 'Cancel a running download (its node runs are stopped)',
   request: { params: downloadIdParam, headers: actorHeader },
-  responses: { 200: json(downloadView, 'Cancelling (or already finished)'), 404: detail('Unknown download'), 422: detail('Invalid id') },
+  responses: {
+    200: json(downloadView, 'Cancelling (or already finished)'),
+    404: detail('Unknown download'),
+    422: detail('Invalid id'),
+  },
 })
 
 export function modelsRoutes({ models }: { models: ModelService }): ServiceApp {
@@ -125,7 +149,9 @@ export function modelsRoutes({ models }: { models: ModelService }): ServiceApp {
     return c.json({ q, suggestions: await models.suggest(q, limit) }, 200)
   })
   router.openapi(addRoute, async (c) => c.json(await models.add(c.req.valid('json'), ctx(c)), 201))
-  router.openapi(deleteRoute, async (c) => c.json(await models.remove(c.req.valid('param').key, ctx(c), c.req.raw.signal), 200))
+  router.openapi(deleteRoute, async (c) =>
+    c.json(await models.remove(c.req.valid('param').key, ctx(c), c.req.raw.signal), 200),
+  )
   router.openapi(downloadRoute, (c) => {
     const body = c.req.valid('json')
     return c.json(models.downloads.start({ repo: body.repo, nodes: body.nodes, ...ctx(c) }), 202)

@@ -47,7 +47,11 @@ const nodeList = z.object({ simulated: z.boolean(), nodes: z.array(nodeView) }).
 
 const problem = {
   description: 'Problem details (RFC 9457)',
-  content: { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } },
+  content: {
+    'application/problem+json': {
+      schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }),
+    },
+  },
 }
 
 const listRoute = createRoute({
@@ -55,7 +59,9 @@ const listRoute = createRoute({
   path: '/api/swap-controller/nodes',
   tags: ['swap-controller'],
   summary: 'Every Spark node: SSH state, memory, GPU and vLLM container',
-  responses: { 200: { description: 'The nodes of the inventory', content: { 'application/json': { schema: nodeList } } } },
+  responses: {
+    200: { description: 'The nodes of the inventory', content: { 'application/json': { schema: nodeList } } },
+  },
 })
 
 const oneRoute = createRoute({

@@ -21,7 +21,9 @@ async function setup() {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await app.request(path, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     })
     return { status: res.status, body: (await res.json()) as Record<string, unknown> }
   }
@@ -36,15 +38,38 @@ describe('/api/schedule', () => {
   it('adds, lists and deletes entries (by ?id= and by path)', async () => {
     const { call } = await setup()
     expect(await call('GET', '/api/schedule')).toEqual({ status: 200, body: { entries: [] } })
-    const a = await call('POST', '/api/schedule', { holder: 'crm', recipe: 'qwen3', cron: '0 22 * * 1-5', note: 'weeknights' })
+    const a = await call('POST', '/api/schedule', {
+      holder: 'crm',
+      recipe: 'qwen3',
+      cron: '0 22 * * 1-5',
+      note: 'weeknights',
+    })
     expect(a.status).toBe(200)
-    expect(a.body).toMatchObject({ holder: 'crm', recipe: 'qwen3', model: null, cron: '0 22 * * 1-5', at: null, note: 'weeknights' })
-    const b = await call('POST', '/api/schedule', { id: 'demo', holder: 'sales', model: 'm', at: '2026-03-05T09:00:00-05:00' })
+    expect(a.body).toMatchObject({
+      holder: 'crm',
+      recipe: 'qwen3',
+      model: null,
+      cron: '0 22 * * 1-5',
+      at: null,
+      note: 'weeknights',
+    })
+    const b = await call('POST', '/api/schedule', {
+      id: 'demo',
+      holder: 'sales',
+      model: 'm',
+      at: '2026-03-05T09:00:00-05:00',
+    })
     expect(b.body).toMatchObject({ id: 'demo', at: '2026-03-05T14:00:00.000000+00:00' })
     const list = await call('GET', '/api/schedule')
     expect((list.body.entries as Array<{ id: string }>).map((e) => e.id)).toEqual([a.body.id, 'demo'])
-    expect(await call('DELETE', '/api/schedule?id=demo')).toMatchObject({ status: 200, body: { deleted: true, entry: { id: 'demo' } } })
-    expect(await call('DELETE', `/api/schedule/${a.body.id as string}`)).toMatchObject({ status: 200, body: { deleted: true } })
+    expect(await call('DELETE', '/api/schedule?id=demo')).toMatchObject({
+      status: 200,
+      body: { deleted: true, entry: { id: 'demo' } },
+    })
+    expect(await call('DELETE', `/api/schedule/${a.body.id as string}`)).toMatchObject({
+      status: 200,
+      body: { deleted: true },
+    })
     expect((await call('GET', '/api/schedule')).body).toEqual({ entries: [] })
   })
 
@@ -65,12 +90,23 @@ describe('/api/schedule', () => {
 
   it('refuses an out-of-range cron and a recipe that is not a recipe key with 422 naming the field', async () => {
     const { call } = await setup()
-    const cron = await call('POST', '/api/schedule', { holder: 'nightly', recipe: 'gpt-oss-120b', cron: '99 99 * * *' })
+    const cron = await call('POST', '/api/schedule', {
+      holder: 'nightly',
+      recipe: 'gpt-oss-120b',
+      cron: '99 99 * * *',
+    })
     expect(cron.status).toBe(422)
     expect((cron.body.detail as Array<{ loc: string[] }>).map((d) => d.loc)).toEqual([['body', 'cron']])
-    const recipe = await call('POST', '/api/schedule', { holder: 'n', recipe: '$(id)', at: '2026-12-01T00:00:00+00:00' })
+    const recipe = await call('POST', '/api/schedule', {
+      holder: 'n',
+      recipe: '$(id)',
+      at: '2026-12-01T00:00:00+00:00',
+    })
     expect(recipe.status).toBe(422)
-    expect((recipe.body.detail as Array<{ loc: string[]; msg: string }>)[0]).toMatchObject({ loc: ['body', 'recipe'], msg: expect.stringMatching(/recipe key/) })
+    expect((recipe.body.detail as Array<{ loc: string[]; msg: string }>)[0]).toMatchObject({
+      loc: ['body', 'recipe'],
+      msg: expect.stringMatching(/recipe key/),
+    })
     expect((await call('GET', '/api/schedule')).body).toEqual({ entries: [] })
   })
 })

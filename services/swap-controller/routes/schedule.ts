@@ -16,7 +16,10 @@ const entrySchema = z
     holder: z.string(),
     recipe: z.string().nullable(),
     model: z.string().nullable(),
-    cron: z.string().nullable().openapi({ description: 'Five-field cron (minute hour day month weekday) or @daily-style.' }),
+    cron: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Five-field cron (minute hour day month weekday) or @daily-style.' }),
     at: z.string().nullable().openapi({ description: 'One-off time, ISO-8601 in UTC (`+00:00`).' }),
     note: z.string().nullable(),
     created_at: z.string(),
@@ -25,7 +28,10 @@ const entrySchema = z
   .openapi('ScheduleEntry')
 
 const detailBody = z.object({ detail: z.unknown() }).openapi('ScheduleError')
-const detail = (description: string) => ({ description, content: { 'application/json': { schema: detailBody } } })
+const detail = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: detailBody } },
+})
 const idParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be a schedule entry id')
 
 const listRoute = createRoute({
@@ -36,7 +42,9 @@ const listRoute = createRoute({
   responses: {
     200: {
       description: 'Every entry, oldest first',
-      content: { 'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('ScheduleList') } },
+      content: {
+        'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('ScheduleList') },
+      },
     },
   },
 })
@@ -92,13 +100,17 @@ export function scheduleRoutes({ coordination }: { coordination: Coordination })
   })
   router.openapi(deleteByQuery, (c) => {
     const { id } = c.req.valid('query')
-    if (!id) throw badRequest('Say which entry to delete: DELETE /api/schedule?id=<id> or /api/schedule/<id>.')
+    if (!id)
+      throw badRequest('Say which entry to delete: DELETE /api/schedule?id=<id> or /api/schedule/<id>.')
     const ctx = { actor: actorFrom((n) => c.req.header(n)), requestId: c.var.requestId }
     return c.json({ deleted: true as const, entry: coordination.deleteSchedule(id, ctx) }, 200)
   })
   router.openapi(deleteByPath, (c) => {
     const ctx = { actor: actorFrom((n) => c.req.header(n)), requestId: c.var.requestId }
-    return c.json({ deleted: true as const, entry: coordination.deleteSchedule(c.req.valid('param').id, ctx) }, 200)
+    return c.json(
+      { deleted: true as const, entry: coordination.deleteSchedule(c.req.valid('param').id, ctx) },
+      200,
+    )
   })
   return router
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createReadiness } from '../../../shared/readiness.ts'
 import { createService } from '../../../shared/service.ts'
+import { sseReader } from '../../../ui/fixtures/sse.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
 import type { TelemetryPoller, TelemetrySnapshot, TelemetryUpdate } from '../adapters/telemetry-poller.ts'
 import { createVllmClient } from '../adapters/vllm-client.ts'
@@ -10,7 +11,6 @@ import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
 import { buildInventory } from '../domain/inventory.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
-import { sseReader } from '../../../ui/fixtures/sse.ts'
 import { telemetryRoutes } from './telemetry.ts'
 
 const SNAPSHOT: TelemetrySnapshot = {
@@ -30,11 +30,13 @@ const SNAPSHOT: TelemetrySnapshot = {
       },
       memory: { total_bytes: 100, available_bytes: 40, used_bytes: 60, at: '2026-04-18T10:00:00.000Z' },
       disk: null,
-      errors: [{
-        source: 'disk',
-        message: 'spark-1 failed: the model cache /x does not exist',
-        at: '2026-04-18T10:00:00.000Z',
-      }],
+      errors: [
+        {
+          source: 'disk',
+          message: 'spark-1 failed: the model cache /x does not exist',
+          at: '2026-04-18T10:00:00.000Z',
+        },
+      ],
       polls: 3,
       skipped: 0,
     },
@@ -114,9 +116,9 @@ function setup() {
     SPARK2_USER: 'owner',
   })
   const inventory = buildInventory(config)
-  const ssh = new FakeSshNodes().add(new FakeSshNode('spark-1', healthySpark)).add(
-    new FakeSshNode('spark-2', healthySpark),
-  )
+  const ssh = new FakeSshNodes()
+    .add(new FakeSshNode('spark-1', healthySpark))
+    .add(new FakeSshNode('spark-2', healthySpark))
   const shutdown = new AbortController()
   const telemetry = fakeTelemetry()
   const logTail = fakeLogs(BACKLOG)
@@ -283,6 +285,9 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/swap/telemetry', '/api/swap/telemetry/stream', '/api/swap/logs']),
     )
-    expect(doc.paths['/api/swap/logs'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['node', 'tail'])
+    expect(doc.paths['/api/swap/logs'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'node',
+      'tail',
+    ])
   })
 })

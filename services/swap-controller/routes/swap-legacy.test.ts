@@ -1,6 +1,5 @@
 /** `GET /api/swap/{id}/stream` and `POST /api/swap/{key}/validate` through buildApp, with a real engine and fakes. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { lockedCoordination, testRecipe as recipe } from '../testing/engine-parts.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { sseReader } from '../../../ui/fixtures/sse.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
@@ -11,12 +10,18 @@ import { loadSwapControllerConfig } from '../config.ts'
 import { parseRecipe } from '../domain/catalog/recipe.ts'
 import { buildInventory } from '../domain/inventory.ts'
 import { createSwapEngine } from '../domain/swap/engine.ts'
-import { SwapFailure, type ClusterDriver } from '../domain/swap/ports.ts'
+import { type ClusterDriver, SwapFailure } from '../domain/swap/ports.ts'
+import { lockedCoordination, testRecipe as recipe } from '../testing/engine-parts.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
 import { patternMatches } from './method-not-allowed.ts'
 
 const GIB = 2 ** 30
-const ENTRIES = [recipe('old', 'old-model'), recipe('new', 'new-model'), recipe('huge', 'huge-model', 500), parseRecipe('name: x\n', { file: 'broken.yaml' })]
+const ENTRIES = [
+  recipe('old', 'old-model'),
+  recipe('new', 'new-model'),
+  recipe('huge', 'huge-model', 500),
+  parseRecipe('name: x\n', { file: 'broken.yaml' }),
+]
 
 function fakeLogs() {
   const lines: LogLineEvent[] = []
@@ -52,9 +57,17 @@ afterEach(async () => {
 
 /** A gate the fake driver waits on in `awaitReady`, so a test decides when the load ends. */
 function setup(driver: Partial<ClusterDriver> = {}, telemetry?: TelemetryPoller) {
-  const calls = { stops: [] as string[], verifies: 0, launches: [] as string[], audits: [] as Record<string, unknown>[] }
+  const calls = {
+    stops: [] as string[],
+    verifies: 0,
+    launches: [] as string[],
+    audits: [] as Record<string, unknown>[],
+  }
   let open: (fail?: string) => void = () => undefined
-  const gate = () => new Promise<void>((resolve, reject) => (open = (fail) => (fail ? reject(new SwapFailure('load', fail)) : resolve())))
+  const gate = () =>
+    new Promise<void>(
+      (resolve, reject) => (open = (fail) => (fail ? reject(new SwapFailure('load', fail)) : resolve())),
+    )
   const state = { locked: false, loaded: ['old-model'] }
   const logs = fakeLogs()
   const engine = createSwapEngine({
@@ -104,7 +117,12 @@ function setup(driver: Partial<ClusterDriver> = {}, telemetry?: TelemetryPoller)
   return { app, engine, logs, calls, state, release: (fail?: string) => open(fail) }
 }
 
-const post = (app: ReturnType<typeof setup>['app'], path: string, body?: unknown, headers: Record<string, string> = {}) =>
+const post = (
+  app: ReturnType<typeof setup>['app'],
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) =>
   app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -132,7 +150,10 @@ describe('GET /api/swap/{id}/stream', () => {
     const first = await events.next()
     expect(first?.event).toBe('status')
     expect(JSON.parse(first!.data)).toMatchObject({ job_id: job.job_id, outcome: 'running' })
-    expect(await events.next()).toEqual({ event: 'message', data: 'Loading safetensors checkpoint shards: 50% Completed' })
+    expect(await events.next()).toEqual({
+      event: 'message',
+      data: 'Loading safetensors checkpoint shards: 50% Completed',
+    })
     logs.emit('spark-2', 'worker ready')
     logs.emit('spark-1', 'INFO:     Application startup complete.')
     expect(await events.next()).toEqual({ event: 'message', data: '[spark-2] worker ready' })
@@ -141,7 +162,11 @@ describe('GET /api/swap/{id}/stream', () => {
     const rest = []
     for (let e = await events.next(); e; e = await events.next()) rest.push(e)
     expect(rest.at(-1)?.event).toBe('done')
-    expect(JSON.parse(rest.at(-1)!.data)).toMatchObject({ job_id: job.job_id, status: 'ready', outcome: 'ready' })
+    expect(JSON.parse(rest.at(-1)!.data)).toMatchObject({
+      job_id: job.job_id,
+      status: 'ready',
+      outcome: 'ready',
+    })
     // Status and outcome agree: `ready` comes only with `done` (outcome ready), never as running.
     const statuses = [first!, ...rest].filter((e) => e.event === 'status').map((e) => JSON.parse(e.data))
     expect(statuses.length).toBeGreaterThan(0)
@@ -176,10 +201,16 @@ describe('GET /api/swap/{id}/stream', () => {
     release()
     await engine.idle()
     const events = await stream(app, job.job_id)
-    expect(await events.next()).toEqual({ event: 'message', data: 'torch.OutOfMemoryError: CUDA out of memory' })
+    expect(await events.next()).toEqual({
+      event: 'message',
+      data: 'torch.OutOfMemoryError: CUDA out of memory',
+    })
     const done = await events.next()
     expect(done?.event).toBe('done')
-    expect(JSON.parse(done!.data)).toMatchObject({ outcome: 'rolled_back', rollback: { recipe: 'old', outcome: 'ready' } })
+    expect(JSON.parse(done!.data)).toMatchObject({
+      outcome: 'rolled_back',
+      rollback: { recipe: 'old', outcome: 'ready' },
+    })
     expect(await events.next()).toBeUndefined()
   })
 
@@ -197,10 +228,24 @@ describe('GET /api/swap/{id}/stream', () => {
 
 describe('route order', () => {
   it('leaves /api/swap/telemetry/stream to the telemetry routes (it has the shape of /api/swap/{id}/stream)', async () => {
-    const snapshot = { interval_ms: 2000, nodes: [], vllm: { base_url: null, at: null, models: [], error: null, polls: 0, skipped: 0 } }
+    const snapshot = {
+      interval_ms: 2000,
+      nodes: [],
+      vllm: { base_url: null, at: null, models: [], error: null, polls: 0, skipped: 0 },
+    }
     const telemetry = {
-      ...{ intervalMs: 2000, historySize: 10, start: () => undefined, stop: async () => undefined, pollNow: async () => undefined },
-      ...{ snapshot: () => snapshot, history: () => ({ nodes: {}, vllm: {} }), subscribe: () => () => undefined },
+      ...{
+        intervalMs: 2000,
+        historySize: 10,
+        start: () => undefined,
+        stop: async () => undefined,
+        pollNow: async () => undefined,
+      },
+      ...{
+        snapshot: () => snapshot,
+        history: () => ({ nodes: {}, vllm: {} }),
+        subscribe: () => () => undefined,
+      },
     } as unknown as TelemetryPoller
     const { app } = setup({}, telemetry)
     const res = await app.request('/api/swap/telemetry/stream')
@@ -217,9 +262,18 @@ describe('POST /api/swap/{key}/validate', () => {
     const res = await post(app, '/api/swap/new/validate')
     expect(res.status).toBe(200)
     const body = await res.json()
-    expect(body).toMatchObject({ key: 'new', valid: true, reasons: [], mode: 'solo', model: 'new-model', from_model: 'old-model' })
+    expect(body).toMatchObject({
+      key: 'new',
+      valid: true,
+      reasons: [],
+      mode: 'solo',
+      model: 'new-model',
+      from_model: 'old-model',
+    })
     expect(body.fit).toMatchObject({ fits: true, allowed: true, policy: 'refuse' })
-    expect(body.commands.launch[0].command).toBe("'/home/u/d/run-recipe.sh' 'new' '-d' '--port' '8888' '--solo'")
+    expect(body.commands.launch[0].command).toBe(
+      "'/home/u/d/run-recipe.sh' 'new' '-d' '--port' '8888' '--solo'",
+    )
     expect(body.commands.teardown).toHaveLength(4)
     expect(calls).toMatchObject({ stops: [], launches: [], verifies: 0, audits: [] })
   })
@@ -251,7 +305,9 @@ describe('POST /api/swap/{key}/validate', () => {
     const { app } = setup()
     const query = await post(app, '/api/swap/new/validate?mode=cluster')
     expect(query.status).toBe(422)
-    expect((await query.json()).detail).toEqual([expect.objectContaining({ loc: ['query', 'mode'], msg: expect.stringMatching(/runs only solo/) })])
+    expect((await query.json()).detail).toEqual([
+      expect.objectContaining({ loc: ['query', 'mode'], msg: expect.stringMatching(/runs only solo/) }),
+    ])
     const badValue = await post(app, '/api/swap/new/validate?mode=duo')
     expect((await badValue.json()).detail[0].loc).toEqual(['query', 'mode'])
     const body = await post(app, '/api/swap', { recipe: 'new', mode: 'cluster' })
@@ -263,7 +319,11 @@ describe('POST /api/swap/{key}/validate', () => {
 describe('a known path with the wrong method', () => {
   it('answers 405 with Allow in the path style; an unknown path stays 404', async () => {
     const { app, calls } = setup()
-    const put = await app.request('/api/swap', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"recipe":"new"}' })
+    const put = await app.request('/api/swap', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"recipe":"new"}',
+    })
     expect(put.status).toBe(405)
     expect(put.headers.get('allow')).toBe('POST')
     expect(await put.json()).toEqual({ detail: 'PUT is not allowed on /api/swap; allowed: POST.' })

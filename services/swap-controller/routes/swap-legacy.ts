@@ -78,18 +78,29 @@ const validateRoute = createRoute({
         .openapi({ example: 'qwen3-coder-30b' }),
     }),
     query: z.object({
-      mode: z.enum(['solo', 'cluster']).optional().openapi({ description: "Default: the recipe's own default mode." }),
+      mode: z
+        .enum(['solo', 'cluster'])
+        .optional()
+        .openapi({ description: "Default: the recipe's own default mode." }),
     }),
   },
   responses: {
-    200: { description: 'The verdict (nothing was run)', content: { 'application/json': { schema: validateSchema } } },
+    200: {
+      description: 'The verdict (nothing was run)',
+      content: { 'application/json': { schema: validateSchema } },
+    },
     404: detail('No such recipe'),
     422: detail('Not a recipe key, or a mode the recipe does not run'),
   },
 })
 
 type Queued = SseEvent | 'end'
-const statusOf = (j: JobView) => ({ job_id: j.job_id, status: j.status, outcome: j.outcome, progress: j.progress })
+const statusOf = (j: JobView) => ({
+  job_id: j.job_id,
+  status: j.status,
+  outcome: j.outcome,
+  progress: j.progress,
+})
 /**
  * A `status` event only for a state the job is still running in: an end state (`ready`, `failed`,
  * `cancelled`) is told by `done`, whose outcome agrees with it — never `"status":"ready"` with
@@ -102,7 +113,10 @@ export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
   const limit = createStreamLimit(deps.maxStreams ?? 32, 'swap log')
   const head = logs?.nodes[0]
   // The head node's lines as they are (the earlier version tailed only it); others carry their node.
-  const lineEvent = (e: LogLineEvent): SseEvent => ({ event: '', data: e.node === head ? e.line : `[${e.node}] ${e.line}` })
+  const lineEvent = (e: LogLineEvent): SseEvent => ({
+    event: '',
+    data: e.node === head ? e.line : `[${e.node}] ${e.line}`,
+  })
 
   function serve(c: Context<AppEnv>, job: JobView): Response {
     const release = limit.acquire()
@@ -159,7 +173,7 @@ export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
         // A safety net for a missed event (or a full subscriber set): the job is re-read.
         const timer = setInterval(() => {
           const now = engine.job(job.job_id)
-          if (!now || now.outcome !== 'running') finish(now ?? job)
+          if (now?.outcome !== 'running') finish(now ?? job)
         }, deps.pollMs ?? 1000)
         closers.push(() => clearInterval(timer))
       }
@@ -171,7 +185,8 @@ export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
             await stream.write(': keep-alive\n\n')
             continue
           }
-          if (next.dropped > 0) await stream.writeSSE({ event: 'dropped', data: JSON.stringify({ count: next.dropped }) })
+          if (next.dropped > 0)
+            await stream.writeSSE({ event: 'dropped', data: JSON.stringify({ count: next.dropped }) })
           if (next.item === 'end') return
           const { event, data } = next.item
           await stream.writeSSE(event ? { event, data } : { data })

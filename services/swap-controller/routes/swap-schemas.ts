@@ -14,8 +14,14 @@ export const swapBody = z
       .string()
       .regex(RECIPE_KEY, 'must be a recipe key: letters, digits, `_ . -`, starting with a letter or digit')
       .openapi({ example: 'qwen3-coder-30b' }),
-    mode: z.enum(['solo', 'cluster']).optional().openapi({ description: "Default: the recipe's own default mode." }),
-    dry_run: z.boolean().optional().openapi({ description: 'The exact commands and the fit verdict; touch nothing.' }),
+    mode: z
+      .enum(['solo', 'cluster'])
+      .optional()
+      .openapi({ description: "Default: the recipe's own default mode." }),
+    dry_run: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'The exact commands and the fit verdict; touch nothing.' }),
     token: token.optional().openapi({ description: 'The swap-lock token (the header is preferred).' }),
   })
   .openapi('SwapRequest')
@@ -31,11 +37,10 @@ const progress = z
     phase_percent: z.number().nullable(),
     percent: z.number(),
     eta_s: z.number().nullable(),
-    eta_basis: z
-      .enum(['history', 'progress', 'default'])
-      .nullable()
-      .optional()
-      .openapi({ description: "What `eta_s` rests on: this recipe's past loads, this load's pace so far, or a generic profile (a guess)." }),
+    eta_basis: z.enum(['history', 'progress', 'default']).nullable().optional().openapi({
+      description:
+        "What `eta_s` rests on: this recipe's past loads, this load's pace so far, or a generic profile (a guess).",
+    }),
     stalled: z.boolean(),
   })
   .nullable()
@@ -65,12 +70,21 @@ const nodeFit = z.object({
   node: z.string(),
   need_bytes: z.number(),
   available_bytes: z.number().nullable(),
-  freed_bytes: z.number().openapi({ description: 'What stopping the current model frees here, at most what is in use (MemTotal − MemAvailable).' }),
+  freed_bytes: z.number().openapi({
+    description:
+      'What stopping the current model frees here, at most what is in use (MemTotal − MemAvailable).',
+  }),
   total_bytes: z.number().nullable().openapi({ description: 'MemTotal of the node; null when not read.' }),
   fits: z.boolean().nullable(),
 })
 const fit = z
-  .object({ fits: z.boolean(), policy: z.enum(['refuse', 'warn']), allowed: z.boolean(), per_node: z.array(nodeFit), message: z.string() })
+  .object({
+    fits: z.boolean(),
+    policy: z.enum(['refuse', 'warn']),
+    allowed: z.boolean(),
+    per_node: z.array(nodeFit),
+    message: z.string(),
+  })
   .openapi('SwapFit')
 
 const command = z.object({ node: z.string(), command: z.string() })

@@ -1,15 +1,16 @@
 /** `POST /api/swap/stop` through buildApp, with a real engine and a fake driver. */
-import { afterEach, describe, expect, it } from 'vitest'
-import { testRecipe, lockedCoordination } from '../testing/engine-parts.ts'
+
 import { PassThrough } from 'node:stream'
-import { createLogger, silentLogger, type Logger } from '../../../shared/logger.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createLogger, type Logger, silentLogger } from '../../../shared/logger.ts'
 import { createVllmClient } from '../adapters/vllm-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
-import { buildInventory } from '../domain/inventory.ts'
 import { createInflight } from '../domain/chat/inflight.ts'
+import { buildInventory } from '../domain/inventory.ts'
 import { createSwapEngine, type SwapEngineDeps } from '../domain/swap/engine.ts'
-import { SwapFailure, type ClusterDriver } from '../domain/swap/ports.ts'
+import { type ClusterDriver, SwapFailure } from '../domain/swap/ports.ts'
+import { lockedCoordination, testRecipe } from '../testing/engine-parts.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
 
 const recipe = testRecipe
@@ -19,12 +20,23 @@ afterEach(async () => {
   for (const c of closers.splice(0)) await c()
 })
 
-function setup(driver: Partial<ClusterDriver> = {}, extra: Partial<SwapEngineDeps> = {}, logger: Logger = silentLogger()) {
+function setup(
+  driver: Partial<ClusterDriver> = {},
+  extra: Partial<SwapEngineDeps> = {},
+  logger: Logger = silentLogger(),
+) {
   const calls = { steps: [] as string[], audits: [] as Record<string, unknown>[] }
   const state = { locked: false }
   let releaseLoad = () => undefined as void
   const engine = createSwapEngine({
-    catalog: { snapshot: async () => ({ dir: '/r', entries: [recipe('old', 'old-model'), recipe('new', 'new-model')], notes: [], readAt: '' }) },
+    catalog: {
+      snapshot: async () => ({
+        dir: '/r',
+        entries: [recipe('old', 'old-model'), recipe('new', 'new-model')],
+        notes: [],
+        readAt: '',
+      }),
+    },
     driver: {
       memory: async (nodes) => Object.fromEntries(nodes.map((n) => [n, 100 * 2 ** 30])),
       stop: async (p) => void calls.steps.push(`stop ${p.nodes.join(',')}`),
@@ -79,10 +91,18 @@ describe('POST /api/swap/stop', () => {
     const res = await stop()
     const body = await res.json()
     expect(res.status, JSON.stringify(body)).toBe(200)
-    expect(body).toMatchObject({ dry_run: false, stopped: true, model: 'old-model', recipe: 'old', nodes: ['spark-1', 'spark-2'] })
+    expect(body).toMatchObject({
+      dry_run: false,
+      stopped: true,
+      model: 'old-model',
+      recipe: 'old',
+      nodes: ['spark-1', 'spark-2'],
+    })
     expect(Object.keys(body.duration_ms)).toEqual(['stopping', 'verifying-stopped'])
     expect(calls.steps).toEqual(['stop spark-1,spark-2', 'verify'])
-    expect(calls.audits).toEqual([expect.objectContaining({ action: 'swap.stop', target: 'old', outcome: 'ok', dryRun: false })])
+    expect(calls.audits).toEqual([
+      expect.objectContaining({ action: 'swap.stop', target: 'old', outcome: 'ok', dryRun: false }),
+    ])
   })
 
   it('dry_run returns the exact commands and touches nothing, even while locked', async () => {
@@ -92,7 +112,9 @@ describe('POST /api/swap/stop', () => {
     expect(res.status).toBe(200)
     const body = await res.json()
     expect(body).toMatchObject({ dry_run: true, stopped: false, duration_ms: null })
-    expect(body.commands.teardown.map((c: { node: string; command: string }) => `${c.node}: ${c.command}`)).toEqual([
+    expect(
+      body.commands.teardown.map((c: { node: string; command: string }) => `${c.node}: ${c.command}`),
+    ).toEqual([
       "spark-1: 'docker' 'stop' '-t' '5' 'vllm_node'",
       "spark-1: 'docker' 'rm' '-f' 'vllm_node'",
       "spark-2: 'docker' 'stop' '-t' '5' 'vllm_node'",
@@ -100,7 +122,9 @@ describe('POST /api/swap/stop', () => {
     ])
     expect(body.commands.verify).toHaveLength(4)
     expect(calls.steps).toEqual([])
-    expect(calls.audits).toEqual([expect.objectContaining({ action: 'swap.stop', outcome: 'ok', dryRun: true })])
+    expect(calls.audits).toEqual([
+      expect.objectContaining({ action: 'swap.stop', outcome: 'ok', dryRun: true }),
+    ])
   })
 
   it('answers 423 problem+json without the lock token, and proceeds with it', async () => {
@@ -109,7 +133,11 @@ describe('POST /api/swap/stop', () => {
     const refused = await stop()
     expect(refused.status).toBe(423)
     expect(refused.headers.get('content-type')).toContain('application/problem+json')
-    expect(await refused.json()).toMatchObject({ status: 423, lock: { held: true }, instance: '/api/swap/stop' })
+    expect(await refused.json()).toMatchObject({
+      status: 423,
+      lock: { held: true },
+      instance: '/api/swap/stop',
+    })
     expect(calls.steps).toEqual([])
     expect((await stop(undefined, { 'X-Swap-Lock-Token': 'secret' })).status).toBe(200)
     expect((await stop({ token: 'secret' })).status).toBe(200)
@@ -123,7 +151,11 @@ describe('POST /api/swap/stop', () => {
     const { app, stop, engine } = setup({ verifyStopped })
     const stopping = stop()
     await new Promise((r) => setTimeout(r, 5))
-    const swap = await app.request('/api/swap', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"recipe":"new"}' })
+    const swap = await app.request('/api/swap', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"recipe":"new"}',
+    })
     expect(swap.status).toBe(409)
     expect((await stop()).status).toBe(409)
     letGo()
@@ -136,13 +168,18 @@ describe('POST /api/swap/stop', () => {
 
   it('answers 502 naming the nodes when teardown cannot be verified, audited as failed', async () => {
     const failing = async () => {
-      throw new SwapFailure('teardown', 'teardown not verified: container vllm_node still present on spark-2 (Up 1 hour); the new model was not started')
+      throw new SwapFailure(
+        'teardown',
+        'teardown not verified: container vllm_node still present on spark-2 (Up 1 hour); the new model was not started',
+      )
     }
     const { stop, calls } = setup({ verifyStopped: failing })
     const res = await stop()
     expect(res.status).toBe(502)
     const body = await res.json()
-    expect(body.detail).toBe('Stop failed: teardown not verified: container vllm_node still present on spark-2 (Up 1 hour).')
+    expect(body.detail).toBe(
+      'Stop failed: teardown not verified: container vllm_node still present on spark-2 (Up 1 hour).',
+    )
     expect(body.nodes).toEqual(['spark-1', 'spark-2'])
     expect(calls.audits.at(-1)).toMatchObject({ action: 'swap.stop', outcome: 'failed' })
   })
@@ -154,7 +191,11 @@ describe('POST /api/swap/stop', () => {
     const failing = async () => {
       throw new SwapFailure('teardown', 'teardown not verified: container vllm_node still present on spark-2')
     }
-    const { stop } = setup({ verifyStopped: failing }, {}, createLogger({ service: 'swap-controller', destination: out }))
+    const { stop } = setup(
+      { verifyStopped: failing },
+      {},
+      createLogger({ service: 'swap-controller', destination: out }),
+    )
     expect((await stop()).status).toBe(502)
     await new Promise((r) => setImmediate(r))
     const failed = lines.find((l) => l.includes('request failed'))
@@ -200,7 +241,10 @@ describe('POST /api/swap/stop', () => {
 
   it('stops nothing when shutdown interrupts the drain (503, audited as cancelled)', async () => {
     const inflight = createInflight()
-    const { stop, calls, engine } = setup({}, { drain: async (signal) => void (await inflight.drain(5000, signal)) })
+    const { stop, calls, engine } = setup(
+      {},
+      { drain: async (signal) => void (await inflight.drain(5000, signal)) },
+    )
     inflight.acquire()
     const stopping = stop()
     await new Promise((r) => setTimeout(r, 20))

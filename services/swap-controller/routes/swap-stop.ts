@@ -18,7 +18,11 @@ export const STOP_PATH = '/api/swap/stop'
 const stopBody = z
   .object({
     dry_run: z.boolean().optional().openapi({ description: 'The exact commands; touch nothing.' }),
-    token: z.string().max(MAX_TOKEN_LENGTH).optional().openapi({ description: 'The swap-lock token (the header is preferred).' }),
+    token: z
+      .string()
+      .max(MAX_TOKEN_LENGTH)
+      .optional()
+      .openapi({ description: 'The swap-lock token (the header is preferred).' }),
   })
   .openapi('SwapStopRequest')
 
@@ -27,11 +31,16 @@ const stopSchema = z
   .object({
     dry_run: z.boolean(),
     stopped: z.boolean().openapi({ description: 'True once teardown was verified on every node.' }),
-    model: z.string().nullable().openapi({ description: 'What vLLM served before the stop; null when nothing answered.' }),
+    model: z
+      .string()
+      .nullable()
+      .openapi({ description: 'What vLLM served before the stop; null when nothing answered.' }),
     recipe: z.string().nullable(),
     nodes: z.array(z.string()),
     commands: z.object({ teardown, verify }),
-    duration_ms: z.record(z.string(), z.number()).nullable().openapi({ description: 'Per phase: `draining` (in-flight chat generations), `stopping`, `verifying-stopped`.' }),
+    duration_ms: z.record(z.string(), z.number()).nullable().openapi({
+      description: 'Per phase: `draining` (in-flight chat generations), `stopping`, `verifying-stopped`.',
+    }),
   })
   .openapi('SwapStop')
 
@@ -45,7 +54,10 @@ const stopRoute = createRoute({
     body: { required: false, content: { 'application/json': { schema: stopBody } } },
   },
   responses: {
-    200: { description: 'Stopped and verified, or the dry run', content: { 'application/json': { schema: stopSchema } } },
+    200: {
+      description: 'Stopped and verified, or the dry run',
+      content: { 'application/json': { schema: stopSchema } },
+    },
     409: problem('A swap or another stop is in progress (`job_id`)'),
     422: problem('Invalid body'),
     423: problem('The swap lock is held and its token was not given (`lock`)'),

@@ -10,7 +10,6 @@ import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { presentedToken } from '../domain/coordination/token.ts'
 import type { SwapEngine } from '../domain/swap/engine.ts'
-import { createStreamLimit, serveSse, type SseEvent } from './telemetry.ts'
 import {
   detail,
   dryRunSchema,
@@ -22,6 +21,7 @@ import {
   swapBody,
   swapHeaders,
 } from './swap-schemas.ts'
+import { createStreamLimit, type SseEvent, serveSse } from './telemetry.ts'
 
 export interface SwapRouteDeps {
   engine: SwapEngine
@@ -42,7 +42,10 @@ const startRoute = createRoute({
   },
   responses: {
     200: { description: 'The dry run', content: json(dryRunSchema) },
-    202: { description: 'Started, or joined the same running swap (`coalesced`)', content: json(startedSchema) },
+    202: {
+      description: 'Started, or joined the same running swap (`coalesced`)',
+      content: json(startedSchema),
+    },
     404: detail('No such recipe'),
     409: detail('Another swap is running (`job_id`), or the recipe does not fit (`fit`)'),
     422: detail('Invalid body, or an invalid recipe (`reasons`)'),
@@ -65,7 +68,10 @@ const cancelRoute = createRoute({
   summary: 'Cancel the running swap at whatever stage it is; whatever it started is stopped',
   request: { headers: swapHeaders },
   responses: {
-    202: { description: 'Cancel requested; watch `/api/swap/state` for `cancelled`', content: json(jobSchema) },
+    202: {
+      description: 'Cancel requested; watch `/api/swap/state` for `cancelled`',
+      content: json(jobSchema),
+    },
     409: problem('No swap is running'),
   },
 })

@@ -87,7 +87,12 @@ export function serveSse(c: Context<AppEnv>, options: SseOptions): Response {
     const { initial, close } = options.open((e) => queue.push(e))
     try {
       for (const e of initial) if (!queue.closed) await stream.writeSSE(e)
-      await pump(queue, (e) => stream.writeSSE(e), (t) => stream.write(t), options.heartbeatMs ?? 15_000)
+      await pump(
+        queue,
+        (e) => stream.writeSSE(e),
+        (t) => stream.write(t),
+        options.heartbeatMs ?? 15_000,
+      )
     } finally {
       close()
       unhook()
@@ -265,9 +270,10 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ServiceApp {
       open: (push) => ({
         initial: [{ event: 'telemetry', data: JSON.stringify(current('snapshot')) }],
         close: telemetry.subscribe((u) =>
-          push({ event: 'telemetry', data: JSON.stringify(current(u.source)) })
+          push({ event: 'telemetry', data: JSON.stringify(current(u.source)) }),
         ),
       }),
-    }))
+    }),
+  )
   return router
 }

@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { SshError } from '../../../shared/ssh/errors.ts'
-import type { ExecOptions, ExecResult, SshConnectionState, SshNode, SshNodes } from '../../../shared/ssh/types.ts'
+import type {
+  ExecOptions,
+  ExecResult,
+  SshConnectionState,
+  SshNode,
+  SshNodes,
+} from '../../../shared/ssh/types.ts'
 
 export type Script = (argv: readonly string[]) => Partial<ExecResult> | Error
 
@@ -35,7 +41,13 @@ export class FakeSshNode implements SshNode {
 
   state(): SshConnectionState {
     const down = this.connection === 'down'
-    return { state: this.connection, since: '2026-01-01T00:00:00.000Z', lastError: down ? 'ECONNREFUSED' : null, failures: down ? 1 : 0, nextAttemptAt: null }
+    return {
+      state: this.connection,
+      since: '2026-01-01T00:00:00.000Z',
+      lastError: down ? 'ECONNREFUSED' : null,
+      failures: down ? 1 : 0,
+      nextAttemptAt: null,
+    }
   }
 }
 
@@ -57,7 +69,8 @@ export class FakeSshNodes implements SshNodes {
   }
 }
 
-export const GB10_MEMINFO = 'MemTotal:       127601952 kB\nMemFree:         2409444 kB\nMemAvailable:   31250616 kB\n'
+export const GB10_MEMINFO =
+  'MemTotal:       127601952 kB\nMemFree:         2409444 kB\nMemAvailable:   31250616 kB\n'
 export const GB10_GPU = '96, 71, 48.27, 2405, [N/A], [N/A]\n'
 export const VLLM_PS = '0123456789abcdef\tvllm_node\tvllm-node:latest\trunning\tUp 2 hours\n'
 
@@ -83,7 +96,10 @@ export async function startFakeVllm(models: string[]): Promise<FakeVllm> {
   const app = new Hono()
   app.get('/v1/models', (c) => {
     if (state.status !== 200) return c.json({ error: 'engine dead' }, state.status as 500)
-    return c.json({ object: 'list', data: state.models.map((id) => ({ id, object: 'model', owned_by: 'vllm' })) })
+    return c.json({
+      object: 'list',
+      data: state.models.map((id) => ({ id, object: 'model', owned_by: 'vllm' })),
+    })
   })
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))

@@ -8,20 +8,24 @@ import { afterAll, afterEach } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createRecipeDir } from '../adapters/recipe-dir.ts'
 import { openSwapStore, type SwapStore } from '../adapters/store/store.ts'
+import type { VllmClient } from '../adapters/vllm-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
+import { GB10_NODE_MEMORY_BYTES } from '../domain/catalog/memory.ts'
 import { createCoordination } from '../domain/coordination/service.ts'
 import { buildInventory } from '../domain/inventory.ts'
-import { GB10_NODE_MEMORY_BYTES } from '../domain/catalog/memory.ts'
 import type { CustomModel } from '../domain/models/custom.ts'
-import { withEarlierCards } from '../domain/models/earlier-catalog.ts'
 import { createDownloads, type DownloadRunner } from '../domain/models/downloads.ts'
+import { withEarlierCards } from '../domain/models/earlier-catalog.ts'
 import { inferSettings } from '../domain/models/hf-config.ts'
 import type { DiskView } from '../domain/models/menu.ts'
-import { createModelService, type ModelDisk, type NodeRemoval, type SwapGlance } from '../domain/models/service.ts'
-import type { VllmClient } from '../adapters/vllm-client.ts'
+import {
+  createModelService,
+  type ModelDisk,
+  type NodeRemoval,
+  type SwapGlance,
+} from '../domain/models/service.ts'
 import { FakeSshNodes } from '../testing/fakes.ts'
-
 
 export const RECIPES = new URL('../../../recipes/', import.meta.url).pathname
 export const QWEN = 'Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8'
@@ -35,9 +39,14 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true })
 })
 
-const settings = inferSettings(JSON.stringify({ architectures: ['Qwen3ForCausalLM'], max_position_embeddings: 262144, torch_dtype: 'bfloat16' }), [
-  { name: 'model.safetensors', size: 8_000_000_000 },
-])
+const settings = inferSettings(
+  JSON.stringify({
+    architectures: ['Qwen3ForCausalLM'],
+    max_position_embeddings: 262144,
+    torch_dtype: 'bfloat16',
+  }),
+  [{ name: 'model.safetensors', size: 8_000_000_000 }],
+)
 
 export class FakeDisk implements ModelDisk {
   view: DiskView = {
@@ -58,7 +67,9 @@ export class FakeDisk implements ModelDisk {
     this.removed.push(repo)
     const onDisk = !this.absent.includes(repo)
     return ['spark-1', 'spark-2'].map((node) =>
-      node === this.failOn ? { node, ok: false, error: 'connection lost' } : { node, ok: true, error: null, on_disk: onDisk },
+      node === this.failOn
+        ? { node, ok: false, error: 'connection lost' }
+        : { node, ok: true, error: null, on_disk: onDisk },
     )
   }
   invalidate() {}
@@ -81,12 +92,23 @@ export function fakeRunner(): DownloadRunner & { release(): void } {
 }
 
 export async function setup(
-  opts: { loaded?: string[] | 'down' | (() => Promise<string[]>); swap?: SwapGlance | null; dataDir?: string; slowScanMs?: number; earlier?: CustomModel[] } = {},
+  opts: {
+    loaded?: string[] | 'down' | (() => Promise<string[]>)
+    swap?: SwapGlance | null
+    dataDir?: string
+    slowScanMs?: number
+    earlier?: CustomModel[]
+  } = {},
 ) {
   const store = await openSwapStore(opts.dataDir ? { dataDir: opts.dataDir } : { path: ':memory:' })
   stores.push(store)
   const coordination = createCoordination({ store })
-  const config = loadSwapControllerConfig({ SPARK1_HOST: '192.0.2.10', SPARK1_USER: 'owner', SPARK2_HOST: '192.0.2.11', SPARK2_USER: 'owner' })
+  const config = loadSwapControllerConfig({
+    SPARK1_HOST: '192.0.2.10',
+    SPARK1_USER: 'owner',
+    SPARK2_HOST: '192.0.2.11',
+    SPARK2_USER: 'owner',
+  })
   const inventory = buildInventory(config)
   const disk = new FakeDisk()
   if (opts.slowScanMs) {
@@ -103,7 +125,12 @@ export async function setup(
     return opts.loaded ?? []
   }
   const vllm = { listModels } as unknown as VllmClient
-  const downloads = createDownloads({ runner, nodes: () => ['spark-1', 'spark-2'], audit: (e) => coordination.recordAudit(e), timeoutMs: 10_000 })
+  const downloads = createDownloads({
+    runner,
+    nodes: () => ['spark-1', 'spark-2'],
+    audit: (e) => coordination.recordAudit(e),
+    timeoutMs: 10_000,
+  })
   const models = createModelService({
     recipes,
     disk,
@@ -131,7 +158,13 @@ export async function setup(
     models,
   })
   const send = async (method: string, path: string, body?: unknown) => {
-    const init: RequestInit = { method, headers: { 'x-spark-actor': 'tester', ...(body === undefined ? {} : { 'content-type': 'application/json' }) } }
+    const init: RequestInit = {
+      method,
+      headers: {
+        'x-spark-actor': 'tester',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+    }
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body)
     const res = await app.request(path, init)
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.json() }
@@ -139,4 +172,3 @@ export async function setup(
   const audit = () => coordination.history(50)
   return { send, disk, runner, downloads, audit, store, holds }
 }
-

@@ -7,8 +7,8 @@ import type { DependencyCheck } from '../../../shared/readiness.ts'
 import {
   outcomeAssessment,
   probeHttp,
-  upstreamCheck,
   type UpstreamTarget,
+  upstreamCheck,
 } from '../../../shared/upstream-health.ts'
 import type { VectorConfig } from '../config.ts'
 

@@ -5,8 +5,8 @@
 import type { Logger } from 'pino'
 import { startVllmEmulator, type VllmFailure } from '../vllm/index.ts'
 import { architectureOf } from './hf-hub.ts'
-import { KIB_PER_GIB } from './resources.ts'
 import { SimContainer, type SimNode, type VllmProcess } from './node-state.ts'
+import { KIB_PER_GIB } from './resources.ts'
 
 export interface RecipeMeta {
   model: string
@@ -70,7 +70,10 @@ export class SimCluster {
 
   /** `.env`'s CLUSTER_NODES order: head-role nodes first. */
   envOrder(): SimNode[] {
-    return [...this.nodes.filter((n) => n.spec.role === 'head'), ...this.nodes.filter((n) => n.spec.role !== 'head')]
+    return [
+      ...this.nodes.filter((n) => n.spec.role === 'head'),
+      ...this.nodes.filter((n) => n.spec.role !== 'head'),
+    ]
   }
 
   recipeForModel(model: string): RecipeMeta | undefined {
@@ -145,7 +148,10 @@ export class SimCluster {
     }
     head.container.processes.push(proc)
     for (const w of workers) w.container.servedBy = proc
-    this.settings.logger?.info({ node: head.node.name, model: params.model, port: params.nominalPort, failure: failure.kind }, 'sim: vllm starting')
+    this.settings.logger?.info(
+      { node: head.node.name, model: params.model, port: params.nominalPort, failure: failure.kind },
+      'sim: vllm starting',
+    )
     void emulator.exited.then((code) => {
       for (const a of memory.values()) a.release(1000)
       if (primary && head.container.status === 'running') this.markExited(head.container, code)
@@ -160,7 +166,8 @@ export class SimCluster {
       if (n.host !== node.host) continue
       for (const c of n.containers.values()) {
         for (const p of c.processes) {
-          if (p.nominalPort === nominal && p.emulator.state() !== 'exited' && p.emulator.url()) return p.emulator.port
+          if (p.nominalPort === nominal && p.emulator.state() !== 'exited' && p.emulator.url())
+            return p.emulator.port
         }
       }
     }
@@ -178,7 +185,11 @@ export class SimCluster {
    * `docker stop`: PID 1 is `sleep infinity`, which ignores SIGTERM, so Docker waits out the grace
    * and SIGKILLs; vLLM gets no drain. Returns false when the node refuses (fault injection).
    */
-  async stopContainer(node: SimNode, c: SimContainer, opts: { graceMs?: number; kill?: boolean } = {}): Promise<boolean> {
+  async stopContainer(
+    node: SimNode,
+    c: SimContainer,
+    opts: { graceMs?: number; kill?: boolean } = {},
+  ): Promise<boolean> {
     if (node.stopRefusal) return false
     if (c.status === 'running') {
       if (!opts.kill) await delay(Math.min(opts.graceMs ?? 10_000, this.settings.stopGraceMs))

@@ -10,11 +10,21 @@ import { launchClusterScript, runRecipeScript } from './eugr-scripts.ts'
 import { cat, df, grep, head, ls, tail, wc } from './files.ts'
 import { find, hfCli, rm } from './hf-tools.ts'
 import { nvidiaSmi } from './nvidia-smi.ts'
-import { type CommandContext, type CommandHandler, type Resolve, resolvePath, runCommandLine, type Session } from './shell-exec.ts'
+import {
+  type CommandContext,
+  type CommandHandler,
+  type Resolve,
+  resolvePath,
+  runCommandLine,
+  type Session,
+} from './shell-exec.ts'
 import { free } from './telemetry.ts'
 import { lookup } from './vfs.ts'
 
-const SCRIPTS: Record<string, CommandHandler> = { 'run-recipe.sh': runRecipeScript, 'launch-cluster.sh': launchClusterScript }
+const SCRIPTS: Record<string, CommandHandler> = {
+  'run-recipe.sh': runRecipeScript,
+  'launch-cluster.sh': launchClusterScript,
+}
 
 /** `bash -c STRING` / `sh -c`, and `bash SCRIPT args` for eugr's scripts. */
 async function bash(ctx: CommandContext): Promise<number> {
@@ -127,12 +137,16 @@ function sudo(ctx: CommandContext): number {
 
 /** `ss -ltn[p][H]`: listening TCP sockets (sshd and any vLLM bound on this node). */
 function ss(ctx: CommandContext): number {
-  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('')
+  const flags = ctx.argv
+    .slice(1)
+    .filter((a) => a.startsWith('-'))
+    .join('')
   const filter = /sport\s*=\s*:(\d+)/.exec(ctx.argv.slice(1).join(' '))?.[1]
   const rows: Array<[string, number]> = [['0.0.0.0', 22]]
   for (const n of ctx.session.cluster.nodes) {
     if (n.host !== ctx.session.node.host) continue
-    for (const c of n.containers.values()) for (const p of c.processes) if (p.emulator.url()) rows.push(['0.0.0.0', p.nominalPort])
+    for (const c of n.containers.values())
+      for (const p of c.processes) if (p.emulator.url()) rows.push(['0.0.0.0', p.nominalPort])
   }
   if (!flags.includes('H')) ctx.stdout('State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\n')
   for (const [addr, port] of rows) {
@@ -143,17 +157,57 @@ function ss(ctx: CommandContext): number {
 }
 
 const PATH_COMMANDS: Record<string, CommandHandler> = {
-  docker, 'nvidia-smi': nvidiaSmi, cat, df, free, ls, grep, head, tail, wc, hostname, uname, sleep: sleepCmd, env, timeout, sudo, ss,
-  bash, sh: bash, nproc: (ctx) => (ctx.stdout('20\n'), 0), sync: () => 0, whoami: (ctx) => (ctx.stdout(`${ctx.session.user}\n`), 0),
-  date: (ctx) => (ctx.stdout(`${ctx.argv[1] === '+%s' ? Math.floor(Date.now() / 1000) : new Date().toUTCString()}\n`), 0),
-  which: commandV, test, '[': test, printf, echo, true: () => 0, false: () => 1,
-  find, rm, hf: hfCli, 'huggingface-cli': hfCli, uvx: hfCli,
+  docker,
+  'nvidia-smi': nvidiaSmi,
+  cat,
+  df,
+  free,
+  ls,
+  grep,
+  head,
+  tail,
+  wc,
+  hostname,
+  uname,
+  sleep: sleepCmd,
+  env,
+  timeout,
+  sudo,
+  ss,
+  bash,
+  sh: bash,
+  nproc: (ctx) => (ctx.stdout('20\n'), 0),
+  sync: () => 0,
+  whoami: (ctx) => (ctx.stdout(`${ctx.session.user}\n`), 0),
+  date: (ctx) => (
+    ctx.stdout(`${ctx.argv[1] === '+%s' ? Math.floor(Date.now() / 1000) : new Date().toUTCString()}\n`), 0
+  ),
+  which: commandV,
+  test,
+  '[': test,
+  printf,
+  echo,
+  true: () => 0,
+  false: () => 1,
+  find,
+  rm,
+  hf: hfCli,
+  'huggingface-cli': hfCli,
+  uvx: hfCli,
 }
 
 /** Shell builtins shadow PATH commands, as in bash. */
 const BUILTIN_TABLE: Record<string, CommandHandler> = {
-  cd, pwd: (ctx) => (ctx.stdout(`${ctx.session.cwd}\n`), 0), echo, printf, test, '[': test, true: () => 0, false: () => 1,
-  command: (ctx) => (ctx.argv[1] === '-v' || ctx.argv[1] === '-V' ? commandV(ctx) : runArgv(ctx, ctx.argv.slice(1))),
+  cd,
+  pwd: (ctx) => (ctx.stdout(`${ctx.session.cwd}\n`), 0),
+  echo,
+  printf,
+  test,
+  '[': test,
+  true: () => 0,
+  false: () => 1,
+  command: (ctx) =>
+    ctx.argv[1] === '-v' || ctx.argv[1] === '-V' ? commandV(ctx) : runArgv(ctx, ctx.argv.slice(1)),
   exit: (ctx) => Number(ctx.argv[1] ?? 0),
   export: () => 0,
   exec: (ctx) => (ctx.argv.length > 1 ? runArgv(ctx, ctx.argv.slice(1)) : 0),

@@ -17,14 +17,27 @@ export function unescape(s: string, forB: boolean): { text: string; stop: boolea
     }
     const n = s[++i] as string
     const simple: Record<string, string> = {
-      '\\': '\\', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
-      '"': '"', "'": "'", '?': '?',
+      '\\': '\\',
+      a: '\x07',
+      b: '\b',
+      e: '\x1b',
+      E: '\x1b',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      v: '\v',
+      '"': '"',
+      "'": "'",
+      '?': '?',
     }
     if (simple[n] !== undefined && !(forB && (n === '"' || n === "'" || n === '?'))) out += simple[n]
     else if (n === 'c' && forB) return { text: out, stop: true }
     else if (/[0-7]/.test(n) || (forB && n === '0')) {
       // `%b` takes \0NNN, the format takes \NNN.
-      const m = (forB && n === '0' ? /^[0-7]{0,3}/ : /^[0-7]{1,3}/).exec(s.slice(forB && n === '0' ? i + 1 : i)) as RegExpExecArray
+      const m = (forB && n === '0' ? /^[0-7]{0,3}/ : /^[0-7]{1,3}/).exec(
+        s.slice(forB && n === '0' ? i + 1 : i),
+      ) as RegExpExecArray
       out += String.fromCharCode(parseInt(m[0] || '0', 8))
       i += m[0].length - (forB && n === '0' ? 0 : 1)
     } else if (n === 'x' && /^[0-9a-fA-F]/.test(s.slice(i + 1))) {
@@ -39,7 +52,11 @@ export function unescape(s: string, forB: boolean): { text: string; stop: boolea
 function toNumber(arg: string | undefined, ctx: CommandContext): number {
   if (arg === undefined || arg === '') return 0
   if (/^['"]/.test(arg)) return arg.length > 1 ? (arg.codePointAt(1) ?? 0) : 0
-  const n = /^[-+]?0x[0-9a-f]+$/i.test(arg) ? parseInt(arg, 16) : /^[-+]?0[0-7]+$/.test(arg) ? parseInt(arg, 8) : Number(arg.trim())
+  const n = /^[-+]?0x[0-9a-f]+$/i.test(arg)
+    ? parseInt(arg, 16)
+    : /^[-+]?0[0-7]+$/.test(arg)
+      ? parseInt(arg, 8)
+      : Number(arg.trim())
   if (Number.isNaN(n)) {
     ctx.stderr(`bash: printf: ${arg}: invalid number\n`)
     return 0
@@ -107,7 +124,8 @@ export function printf(ctx: CommandContext): number {
         else if (conv === 'o') body = (int >>> 0).toString(8)
         else if (conv === 'x') body = (int >>> 0).toString(16)
         else if (conv === 'X') body = (int >>> 0).toString(16).toUpperCase()
-        else if (conv === 'e' || conv === 'E') body = n.toExponential(prec ?? 6).replace(/e([+-])(\d)$/, 'e$10$2')
+        else if (conv === 'e' || conv === 'E')
+          body = n.toExponential(prec ?? 6).replace(/e([+-])(\d)$/, 'e$10$2')
         else if (conv === 'g' || conv === 'G') body = String(Number(n.toPrecision(prec || 6)))
         else body = n.toFixed(prec ?? 6)
         if (flags.includes('+') && n >= 0) body = `+${body}`
@@ -167,15 +185,20 @@ export function test(ctx: CommandContext): number {
     },
     '-r': (a) => file(a) !== undefined,
     '-w': (a) => file(a) !== undefined && !resolvePath(ctx.session, a).startsWith('/proc'),
-    '-x': (a) => file(a)?.kind === 'dir' || (file(a) as { mode?: string } | undefined)?.mode?.includes('x') === true,
+    '-x': (a) =>
+      file(a)?.kind === 'dir' || (file(a) as { mode?: string } | undefined)?.mode?.includes('x') === true,
     '-L': () => false,
     '-h': () => false,
     '-n': (a) => a.length > 0,
     '-z': (a) => a.length === 0,
   }
   const ints: Record<string, (a: number, b: number) => boolean> = {
-    '-eq': (a, b) => a === b, '-ne': (a, b) => a !== b, '-lt': (a, b) => a < b,
-    '-le': (a, b) => a <= b, '-gt': (a, b) => a > b, '-ge': (a, b) => a >= b,
+    '-eq': (a, b) => a === b,
+    '-ne': (a, b) => a !== b,
+    '-lt': (a, b) => a < b,
+    '-le': (a, b) => a <= b,
+    '-gt': (a, b) => a > b,
+    '-ge': (a, b) => a >= b,
   }
   const evaluate = (a: string[]): boolean => {
     const or = a.lastIndexOf('-o')
@@ -217,11 +240,21 @@ const KERNEL = '6.11.0-1016-nvidia'
 export function uname(ctx: CommandContext): number {
   const node = ctx.session.node
   const parts: Record<string, string> = {
-    s: 'Linux', n: node.name, r: KERNEL, v: '#16-Ubuntu SMP PREEMPT_DYNAMIC Mon Sep 29 12:00:00 UTC 2025',
-    m: 'aarch64', p: 'aarch64', i: 'aarch64', o: 'GNU/Linux',
+    s: 'Linux',
+    n: node.name,
+    r: KERNEL,
+    v: '#16-Ubuntu SMP PREEMPT_DYNAMIC Mon Sep 29 12:00:00 UTC 2025',
+    m: 'aarch64',
+    p: 'aarch64',
+    i: 'aarch64',
+    o: 'GNU/Linux',
   }
   const long: Record<string, string> = {
-    '--kernel-name': 's', '--nodename': 'n', '--kernel-release': 'r', '--machine': 'm', '--operating-system': 'o',
+    '--kernel-name': 's',
+    '--nodename': 'n',
+    '--kernel-release': 'r',
+    '--machine': 'm',
+    '--operating-system': 'o',
   }
   let want = new Set<string>()
   for (const a of ctx.argv.slice(1)) {
@@ -229,12 +262,19 @@ export function uname(ctx: CommandContext): number {
     else if (long[a]) want.add(long[a] as string)
     else if (/^-[snrvmpio]+$/.test(a)) for (const c of a.slice(1)) want.add(c)
     else {
-      ctx.stderr(`uname: invalid option -- '${a.replace(/^-+/, '')}'\nTry 'uname --help' for more information.\n`)
+      ctx.stderr(
+        `uname: invalid option -- '${a.replace(/^-+/, '')}'\nTry 'uname --help' for more information.\n`,
+      )
       return 1
     }
   }
   if (want.size === 0) want.add('s')
-  ctx.stdout(`${[...'snrvmpio'].filter((c) => want.has(c)).map((c) => parts[c]).join(' ')}\n`)
+  ctx.stdout(
+    `${[...'snrvmpio']
+      .filter((c) => want.has(c))
+      .map((c) => parts[c])
+      .join(' ')}\n`,
+  )
   return 0
 }
 

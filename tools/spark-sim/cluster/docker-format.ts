@@ -11,7 +11,9 @@ export function psFields(c: SimContainer, noTrunc: boolean, now = Date.now()): R
   return {
     ID: noTrunc ? c.id : c.id.slice(0, 12),
     Image: c.image,
-    Command: noTrunc ? `"${c.command}"` : `"${c.command.length > 20 ? `${c.command.slice(0, 19)}…` : c.command}"`,
+    Command: noTrunc
+      ? `"${c.command}"`
+      : `"${c.command.length > 20 ? `${c.command.slice(0, 19)}…` : c.command}"`,
     CreatedAt: createdAt,
     RunningFor: `${humanDuration(now - created.getTime())} ago`,
     Ports: '',
@@ -32,7 +34,9 @@ const lookupPath = (root: unknown, path: string[]): unknown => {
   let v: unknown = root
   for (const key of path) {
     if (v === null || typeof v !== 'object' || !(key in (v as object))) {
-      throw new TemplateError(`template: :1: executing "" at <.${path.join('.')}>: can't evaluate field ${key}`)
+      throw new TemplateError(
+        `template: :1: executing "" at <.${path.join('.')}>: can't evaluate field ${key}`,
+      )
     }
     v = (v as Record<string, unknown>)[key]
   }
@@ -56,27 +60,56 @@ export function renderTemplate(template: string, data: unknown): string {
 }
 
 const goPrint = (v: object): string =>
-  Array.isArray(v) ? `[${v.map((x) => String(x)).join(' ')}]` : `map[${Object.entries(v).map(([k, x]) => `${k}:${String(x)}`).join(' ')}]`
+  Array.isArray(v)
+    ? `[${v.map((x) => String(x)).join(' ')}]`
+    : `map[${Object.entries(v)
+        .map(([k, x]) => `${k}:${String(x)}`)
+        .join(' ')}]`
 
 /** Docker swaps literal `\t`/`\n` in `--format` for the real characters. */
 export const cliEscapes = (f: string) => f.replace(/\\t/g, '\t').replace(/\\n/g, '\n')
 
 const PS_TABLE_HEADS: Record<string, string> = {
-  ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED',
-  Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Size: 'SIZE', Names: 'NAMES', Labels: 'LABELS',
-  Mounts: 'MOUNTS', Networks: 'NETWORKS', LocalVolumes: 'LOCAL VOLUMES',
+  ID: 'CONTAINER ID',
+  Image: 'IMAGE',
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  RunningFor: 'CREATED',
+  Ports: 'PORTS',
+  State: 'STATE',
+  Status: 'STATUS',
+  Size: 'SIZE',
+  Names: 'NAMES',
+  Labels: 'LABELS',
+  Mounts: 'MOUNTS',
+  Networks: 'NETWORKS',
+  LocalVolumes: 'LOCAL VOLUMES',
 }
 
 /** Go's tabwriter as the Docker CLI sets it up: cells at least 10 wide, 3 spaces of padding. */
 export function alignTable(rows: string[][]): string {
   const widths: number[] = []
   for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 10, cell.length + 3)))
-  return rows.map((r) => `${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 10))).join('').trimEnd()}\n`).join('')
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 10)))
+          .join('')
+          .trimEnd()}\n`,
+    )
+    .join('')
 }
 
-const DEFAULT_PS_FORMAT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
+const DEFAULT_PS_FORMAT =
+  'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
 
-export function renderPs(containers: SimContainer[], format: string | undefined, quiet: boolean, noTrunc: boolean): string {
+export function renderPs(
+  containers: SimContainer[],
+  format: string | undefined,
+  quiet: boolean,
+  noTrunc: boolean,
+): string {
   const rows = containers.map((c) => psFields(c, noTrunc))
   if (quiet) return rows.map((r) => `${r.ID}\n`).join('')
   const fmt = format === undefined || format === 'table' ? DEFAULT_PS_FORMAT : cliEscapes(format)
@@ -84,7 +117,9 @@ export function renderPs(containers: SimContainer[], format: string | undefined,
   if (!fmt.startsWith('table')) return rows.map((r) => `${renderTemplate(fmt, r)}\n`).join('')
   const body = fmt.replace(/^table\s*/, '')
   const cols = body.split('\t')
-  const head = cols.map((col) => col.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, k: string) => PS_TABLE_HEADS[k] ?? k.toUpperCase()))
+  const head = cols.map((col) =>
+    col.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, k: string) => PS_TABLE_HEADS[k] ?? k.toUpperCase()),
+  )
   return alignTable([head, ...rows.map((r) => cols.map((col) => renderTemplate(col, r)))])
 }
 
@@ -113,7 +148,12 @@ export function inspectObject(c: SimContainer): Record<string, unknown> {
     Name: `/${c.name}`,
     RestartCount: 0,
     HostConfig: { NetworkMode: 'host', AutoRemove: c.autoRemove, Privileged: true, IpcMode: 'host' },
-    Config: { Hostname: c.name, Image: c.image, Cmd: ['sleep', 'infinity'], Env: ['RAY_memory_monitor_refresh_ms=0'] },
+    Config: {
+      Hostname: c.name,
+      Image: c.image,
+      Cmd: ['sleep', 'infinity'],
+      Env: ['RAY_memory_monitor_refresh_ms=0'],
+    },
     NetworkSettings: { Networks: { host: {} } },
   }
 }
@@ -129,7 +169,8 @@ export function normalise(args: string[], valued: Set<string>): string[] {
       out.push(...args.slice(i))
       break
     }
-    if (a.startsWith('--') && a.includes('=')) out.push(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1))
+    if (a.startsWith('--') && a.includes('='))
+      out.push(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1))
     else if (/^-[a-zA-Z]{2,}$/.test(a)) {
       for (let j = 1; j < a.length; j++) {
         const flag = `-${a[j]}`

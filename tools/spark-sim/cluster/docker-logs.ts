@@ -7,7 +7,8 @@ import type { CommandContext } from './shell-exec.ts'
 export function parseLogTime(v: string, now = Date.now()): number | undefined {
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
   const dur = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(v)
-  if (dur && v !== '') return now - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000
+  if (dur && v !== '')
+    return now - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000
   const t = Date.parse(v)
   return Number.isNaN(t) ? undefined : t
 }
@@ -56,7 +57,9 @@ export async function logs(ctx: CommandContext, raw: string[]): Promise<number> 
     return 1
   }
   const show = (l: LogLine) => ctx.stdout(`${timestamps ? `${dockerTimestamp(l)} ` : ''}${l.text}\n`)
-  let lines = c.log.lines.filter((l) => (since === undefined || l.at >= since) && (until === undefined || l.at <= until))
+  let lines = c.log.lines.filter(
+    (l) => (since === undefined || l.at >= since) && (until === undefined || l.at <= until),
+  )
   if (tail !== undefined && tail >= 0) lines = tail === 0 ? [] : lines.slice(-tail)
   for (const l of lines) show(l)
   if (!follow || until !== undefined || c.log.ended) return 0

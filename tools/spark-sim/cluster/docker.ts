@@ -2,10 +2,19 @@
  * `docker` on a simulated node: ps, inspect, logs (incl. `-f`), stop, kill, rm, exec (the few
  * commands eugr runs inside `vllm_node`), images and version. Messages follow the Docker CLI.
  */
+
+import {
+  alignTable,
+  inspectObject,
+  normalise,
+  noSuch,
+  renderPs,
+  renderTemplate,
+  TemplateError,
+} from './docker-format.ts'
 import { logs } from './docker-logs.ts'
 import type { SimContainer } from './node-state.ts'
 import type { CommandContext } from './shell-exec.ts'
-import { alignTable, inspectObject, normalise, noSuch, renderPs, renderTemplate, TemplateError } from './docker-format.ts'
 
 export async function docker(ctx: CommandContext): Promise<number> {
   let [sub, ...rest] = ctx.argv.slice(1)
@@ -30,7 +39,12 @@ export async function docker(ctx: CommandContext): Promise<number> {
       return exec(ctx, rest)
     case 'images':
     case 'image':
-      ctx.stdout(alignTable([['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], ['vllm-node', 'latest', '5d41c0a7e2b9', '3 days ago', '21.4GB']]))
+      ctx.stdout(
+        alignTable([
+          ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'],
+          ['vllm-node', 'latest', '5d41c0a7e2b9', '3 days ago', '21.4GB'],
+        ]),
+      )
       return 0
     case 'version':
       ctx.stdout(
@@ -151,7 +165,8 @@ async function stopKillRm(ctx: CommandContext, sub: 'stop' | 'kill' | 'rm', raw:
   const names: string[] = []
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string
-    if (sub === 'stop' && (a === '-t' || a === '--time' || a === '--timeout')) graceMs = Number(args[++i]) * 1000
+    if (sub === 'stop' && (a === '-t' || a === '--time' || a === '--timeout'))
+      graceMs = Number(args[++i]) * 1000
     else if (sub === 'stop' && (a === '-s' || a === '--signal')) i++
     else if (sub === 'kill' && (a === '-s' || a === '--signal')) i++
     else if (sub === 'rm' && (a === '-f' || a === '--force')) force = true
@@ -176,7 +191,9 @@ async function stopKillRm(ctx: CommandContext, sub: 'stop' | 'kill' | 'rm', raw:
       continue
     }
     if (sub === 'kill' && !c.running) {
-      ctx.stderr(`Error response from daemon: cannot kill container: ${n}: container ${c.id} is not running\n`)
+      ctx.stderr(
+        `Error response from daemon: cannot kill container: ${n}: container ${c.id} is not running\n`,
+      )
       status = 1
       continue
     }

@@ -37,7 +37,10 @@ export function parseServe(argv: string[]): (ServeParams & { tp: number }) | und
       model ??= a
       continue
     }
-    const key = (a === '-tp' ? 'tensor_parallel_size' : a.replace(/^-+/, '').split('=')[0] ?? '').replace(/-/g, '_')
+    const key = (a === '-tp' ? 'tensor_parallel_size' : (a.replace(/^-+/, '').split('=')[0] ?? '')).replace(
+      /-/g,
+      '_',
+    )
     let value: unknown = true
     if (a.includes('=')) value = a.slice(a.indexOf('=') + 1)
     else if (argv[i + 1] !== undefined && !/^-[^\d]/.test(argv[i + 1] as string)) value = argv[++i]
@@ -53,7 +56,8 @@ export function parseServe(argv: string[]): (ServeParams & { tp: number }) | und
     nominalPort: typeof args.port === 'number' ? args.port : 8000,
     host: typeof args.host === 'string' ? args.host : '0.0.0.0',
     maxModelLen: typeof args.max_model_len === 'number' ? args.max_model_len : undefined,
-    gpuMemoryUtilization: typeof args.gpu_memory_utilization === 'number' ? args.gpu_memory_utilization : undefined,
+    gpuMemoryUtilization:
+      typeof args.gpu_memory_utilization === 'number' ? args.gpu_memory_utilization : undefined,
     nonDefaultArgs: args,
     tp: typeof args.tensor_parallel_size === 'number' ? args.tensor_parallel_size : 1,
   }
@@ -73,7 +77,8 @@ function resolveNodes(ctx: CommandContext, list: string[] | undefined): SimNode[
     if (!n) return `Error: Node ${entry} is not reachable or not part of this cluster.\n`
     used.add(n)
   }
-  if (!used.has(local)) return `Error: Local IP (${local.host}) is not in the list of nodes (${list.join(',')}).\n`
+  if (!used.has(local))
+    return `Error: Local IP (${local.host}) is not in the list of nodes (${list.join(',')}).\n`
   return [local, ...[...used].filter((n) => n !== local)]
 }
 
@@ -109,7 +114,9 @@ export async function launch(ctx: CommandContext, req: LaunchRequest): Promise<n
   let nodes = req.solo ? resolved.slice(0, 1) : resolved
   if (serve && !req.solo) {
     if (serve.tp > nodes.length) {
-      out(`Error: tensor parallel size ${serve.tp} needs ${serve.tp} nodes, but only ${nodes.length} are configured.`)
+      out(
+        `Error: tensor parallel size ${serve.tp} needs ${serve.tp} nodes, but only ${nodes.length} are configured.`,
+      )
       return 1
     }
     // Parallelism-aware trimming: only the nodes the model needs get a container.
@@ -141,7 +148,9 @@ export async function launch(ctx: CommandContext, req: LaunchRequest): Promise<n
   for (const n of nodes) {
     const c = n.containers.get(req.name)
     if (c?.running) {
-      out(`Warning: Container '${req.name}' is already running on ${n === head ? 'head' : 'worker'} node (${n.host}).`)
+      out(
+        `Warning: Container '${req.name}' is already running on ${n === head ? 'head' : 'worker'} node (${n.host}).`,
+      )
       wasRunning = true
     }
   }
@@ -162,10 +171,12 @@ export async function launch(ctx: CommandContext, req: LaunchRequest): Promise<n
       out(`Starting Worker Node on ${w.host}...`)
       cluster.createContainer(w, req.name, req.image, 'worker')
     }
-    for (const mod of req.mods) for (const n of nodes) out(`Applying mod '${mod.split('/').pop()}' to ${n.host}...`)
+    for (const mod of req.mods)
+      for (const n of nodes) out(`Applying mod '${mod.split('/').pop()}' to ${n.host}...`)
     if (workers.length > 0 && !req.noRay) {
       hc.log.append(RAY_HEAD(head.host).join('\n'))
-      for (const w of workers) w.containers.get(req.name)?.log.append(RAY_WORKER(w.host, head.host).join('\n'))
+      for (const w of workers)
+        w.containers.get(req.name)?.log.append(RAY_WORKER(w.host, head.host).join('\n'))
       out('Waiting for cluster to be ready...')
       await sleep(20)
       out('Cluster head is responsive.')
@@ -182,10 +193,17 @@ export async function launch(ctx: CommandContext, req: LaunchRequest): Promise<n
         .filter((p): p is { node: SimNode; container: SimContainer } => p.container?.running === true)
       if (req.noRay) {
         for (const p of workerPairs) {
-          p.container.log.append(`INFO: vllm serve ${serve.model} --headless --node-rank 1 (waiting for rank 0 at ${head.host})`)
+          p.container.log.append(
+            `INFO: vllm serve ${serve.model} --headless --node-rank 1 (waiting for rank 0 at ${head.host})`,
+          )
         }
       }
-      proc = cluster.startVllm({ node: head, container: hc }, req.noRay ? [] : workerPairs, serve, !wasRunning)
+      proc = cluster.startVllm(
+        { node: head, container: hc },
+        req.noRay ? [] : workerPairs,
+        serve,
+        !wasRunning,
+      )
       if (req.noRay) for (const p of workerPairs) p.container.servedBy = proc
     }
   }
@@ -227,7 +245,13 @@ async function attach(ctx: CommandContext, c: SimContainer, proc: VllmProcess | 
   })
 }
 
-export async function stopCluster(ctx: CommandContext, head: SimNode, workers: SimNode[], name: string, wasRunning: boolean): Promise<number> {
+export async function stopCluster(
+  ctx: CommandContext,
+  head: SimNode,
+  workers: SimNode[],
+  name: string,
+  wasRunning: boolean,
+): Promise<number> {
   const out = (s: string) => ctx.stdout(`${s}\n`)
   if (wasRunning) {
     out('Cluster was already running when script started. Skipping cleanup.')
@@ -262,7 +286,9 @@ function status(ctx: CommandContext, head: SimNode, workers: SimNode[], name: st
     out('------------------')
   } else out(`[HEAD] ${head.host}: Container '${name}' is NOT running.`)
   for (const w of workers) {
-    out(`[WORKER] ${w.host}: Container '${name}' is ${w.containers.get(name)?.running ? 'RUNNING' : 'NOT running'}.`)
+    out(
+      `[WORKER] ${w.host}: Container '${name}' is ${w.containers.get(name)?.running ? 'RUNNING' : 'NOT running'}.`,
+    )
   }
   return 0
 }

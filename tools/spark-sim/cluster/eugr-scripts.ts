@@ -3,7 +3,7 @@
  * launch script and hands it to launch-cluster). Recipes come from the metadata the simulator was
  * given; `solo_only`/`cluster_only`, the port default (8000) and `--dry-run` behave as upstream.
  */
-import { launch, type LaunchRequest } from './eugr-launch.ts'
+import { type LaunchRequest, launch } from './eugr-launch.ts'
 import { type CommandContext, resolvePath } from './shell-exec.ts'
 import { parseCommandLine } from './shell-words.ts'
 
@@ -26,9 +26,28 @@ const LAUNCH_USAGE =
 
 export async function launchClusterScript(ctx: CommandContext): Promise<number> {
   const args = ctx.argv.slice(1)
-  const req: LaunchRequest = { image: 'vllm-node', name: 'vllm_node', solo: false, noRay: false, daemon: false, action: 'start', mods: [] }
+  const req: LaunchRequest = {
+    image: 'vllm-node',
+    name: 'vllm_node',
+    solo: false,
+    noRay: false,
+    daemon: false,
+    action: 'start',
+    mods: [],
+  }
   const valued = new Set([
-    '-n', '--nodes', '-t', '--name', '--eth-if', '--ib-if', '--apply-mod', '--launch-script', '--master-port', '--head-port', '-e', '--config',
+    '-n',
+    '--nodes',
+    '-t',
+    '--name',
+    '--eth-if',
+    '--ib-if',
+    '--apply-mod',
+    '--launch-script',
+    '--master-port',
+    '--head-port',
+    '-e',
+    '--config',
   ])
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string
@@ -36,7 +55,11 @@ export async function launchClusterScript(ctx: CommandContext): Promise<number> 
       ctx.stdout(`Error: ${a} requires a value.\n${LAUNCH_USAGE}`)
       return 1
     }
-    if (a === '-n' || a === '--nodes') req.nodeList = (args[++i] as string).split(',').map((s) => s.trim()).filter(Boolean)
+    if (a === '-n' || a === '--nodes')
+      req.nodeList = (args[++i] as string)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     else if (a === '-t') req.image = args[++i] as string
     else if (a === '--name') req.name = args[++i] as string
     else if (a === '--apply-mod') req.mods.push(args[++i] as string)
@@ -100,7 +123,15 @@ interface RecipeArgs {
 }
 
 function parseRecipeArgs(args: string[]): RecipeArgs | string {
-  const r: RecipeArgs = { solo: false, noRay: false, daemon: false, dryRun: false, setup: false, name: 'vllm_node', extra: [] }
+  const r: RecipeArgs = {
+    solo: false,
+    noRay: false,
+    daemon: false,
+    dryRun: false,
+    setup: false,
+    name: 'vllm_node',
+    extra: [],
+  }
   const unknown: string[] = []
   const num = (flag: string, v: string | undefined, int: boolean): number | string => {
     const n = Number(v)
@@ -121,7 +152,13 @@ function parseRecipeArgs(args: string[]): RecipeArgs | string {
     else if (a === '-d' || a === '--daemon') r.daemon = true
     else if (a === '--dry-run') r.dryRun = true
     else if (a === '--setup') r.setup = true
-    else if (a === '--build-only' || a === '--download-only' || a === '--force-build' || a === '--force-download') continue
+    else if (
+      a === '--build-only' ||
+      a === '--download-only' ||
+      a === '--force-build' ||
+      a === '--force-download'
+    )
+      continue
     else if (a === '-n' || a === '--nodes') r.nodes = (args[++i] ?? '').split(',').filter(Boolean)
     else if (a === '--port') n = r.port = num(a, args[++i], true) as number
     else if (a === '--tp') n = r.tp = num(a, args[++i], true) as number
@@ -136,8 +173,10 @@ function parseRecipeArgs(args: string[]): RecipeArgs | string {
     else unknown.push(a)
     if (typeof n === 'string') return `${RECIPE_USAGE}${n}\n`
   }
-  if (unknown.length > 0) return `${RECIPE_USAGE}run-recipe.py: error: unrecognized arguments: ${unknown.join(' ')}\n`
-  if (r.recipe === undefined) return `${RECIPE_USAGE}run-recipe.py: error: the following arguments are required: recipe\n`
+  if (unknown.length > 0)
+    return `${RECIPE_USAGE}run-recipe.py: error: unrecognized arguments: ${unknown.join(' ')}\n`
+  if (r.recipe === undefined)
+    return `${RECIPE_USAGE}run-recipe.py: error: the following arguments are required: recipe\n`
   return r
 }
 
@@ -152,7 +191,9 @@ export async function runRecipeScript(ctx: CommandContext): Promise<number> {
   const key = (parsed.recipe as string).replace(/^.*\//, '').replace(/\.ya?ml$/, '')
   const recipe = cluster.settings.recipes[key]
   if (!recipe) {
-    ctx.stderr(`Error: Recipe '${parsed.recipe}' not found in recipes/ (available: ${Object.keys(cluster.settings.recipes).join(', ')})\n`)
+    ctx.stderr(
+      `Error: Recipe '${parsed.recipe}' not found in recipes/ (available: ${Object.keys(cluster.settings.recipes).join(', ')})\n`,
+    )
     return 1
   }
   const configured = parsed.nodes?.length ?? cluster.nodes.length
@@ -176,7 +217,12 @@ export async function runRecipeScript(ctx: CommandContext): Promise<number> {
   const served = parsed.servedModelName ?? recipe.servedModelName
   const command = ['vllm', 'serve', recipe.model, '--host', parsed.host ?? '0.0.0.0', '--port', String(port)]
   if (served) command.push('--served-model-name', served)
-  command.push('--gpu-memory-utilization', String(parsed.gpuMem ?? 0.8), '--max-model-len', String(parsed.maxModelLen ?? 32768))
+  command.push(
+    '--gpu-memory-utilization',
+    String(parsed.gpuMem ?? 0.8),
+    '--max-model-len',
+    String(parsed.maxModelLen ?? 32768),
+  )
   command.push('--load-format', 'fastsafetensors', '--enable-prefix-caching')
   if (tp > 1) command.push('-tp', String(tp))
   if (tp > 1 && !parsed.noRay) command.push('--distributed-executor-backend', 'ray')
@@ -190,7 +236,9 @@ export async function runRecipeScript(ctx: CommandContext): Promise<number> {
   command.push(...parsed.extra)
   const scriptPath = `/tmp/vllm-recipe-${key}-${Date.now().toString(36)}.sh`
   const script = `#!/bin/bash\n${command.map(shellWord).join(' ')}\n`
-  out(`Mode: ${solo ? 'solo' : `cluster (${Math.min(tp, configured)} nodes, ${parsed.noRay ? 'no-Ray' : 'Ray'})`}`)
+  out(
+    `Mode: ${solo ? 'solo' : `cluster (${Math.min(tp, configured)} nodes, ${parsed.noRay ? 'no-Ray' : 'Ray'})`}`,
+  )
   out(`Port: ${port}`)
   out(`Generated launch script: ${scriptPath}`)
   const launchArgs = ['./launch-cluster.sh', '-t', recipe.container ?? 'vllm-node', '--name', parsed.name]

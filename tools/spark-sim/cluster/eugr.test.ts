@@ -49,7 +49,8 @@ afterAll(async () => {
   await sim?.close()
 })
 
-const memAvailable = async (ssh: TestSsh) => Number(/^MemAvailable:\s+(\d+) kB$/m.exec((await ssh.exec('cat /proc/meminfo')).stdout)?.[1])
+const memAvailable = async (ssh: TestSsh) =>
+  Number(/^MemAvailable:\s+(\d+) kB$/m.exec((await ssh.exec('cat /proc/meminfo')).stdout)?.[1])
 /** MemAvailable once nothing is ramping (a previous model's pages may still be coming back). */
 async function settledMemAvailable(ssh: TestSsh): Promise<number> {
   let prev = await memAvailable(ssh)
@@ -60,9 +61,11 @@ async function settledMemAvailable(ssh: TestSsh): Promise<number> {
     prev = now
   }
 }
-const state = async (ssh: TestSsh) => (await ssh.exec("docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' vllm_node")).stdout.trim()
+const state = async (ssh: TestSsh) =>
+  (await ssh.exec("docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' vllm_node")).stdout.trim()
 const logs = async (ssh: TestSsh) => (await ssh.exec('docker logs vllm_node')).stdout
-const waitReady = () => expect.poll(() => logs(head), { timeout: 4000 }).toContain('Application startup complete.')
+const waitReady = () =>
+  expect.poll(() => logs(head), { timeout: 4000 }).toContain('Application startup complete.')
 
 describe('run-recipe.sh solo', () => {
   it('starts detached on --port, logs milestones, serves /v1/models and streams chat', async () => {
@@ -71,34 +74,60 @@ describe('run-recipe.sh solo', () => {
     expect(r.code).toBe(0)
     // Detached: the command returns while the model is still loading.
     expect(await logs(head)).not.toContain('Application startup complete.')
-    const ps = await head.exec("docker ps --filter name=vllm_node --format '{{.Names}}\\t{{.Status}}\\t{{.Image}}'")
+    const ps = await head.exec(
+      "docker ps --filter name=vllm_node --format '{{.Names}}\\t{{.Status}}\\t{{.Image}}'",
+    )
     expect(ps.stdout).toMatch(/^vllm_node\tUp [^\t]+\tvllm-node\n$/)
     expect(await state(head)).toBe('running 0')
     await waitReady()
     const text = await logs(head)
-    for (const m of ['Loading safetensors checkpoint shards', 'Loading weights took', 'GPU KV cache size:', 'Capturing CUDA graphs', 'Starting vLLM API server 0 on http://0.0.0.0:8888']) {
+    for (const m of [
+      'Loading safetensors checkpoint shards',
+      'Loading weights took',
+      'GPU KV cache size:',
+      'Capturing CUDA graphs',
+      'Starting vLLM API server 0 on http://0.0.0.0:8888',
+    ]) {
       expect(text).toContain(m)
     }
-    expect(sim.node('spark-1').containers()[0]?.vllm).toMatchObject({ servedModelName: 'qwen3', nominalPort: 8888, state: 'ready' })
+    expect(sim.node('spark-1').containers()[0]?.vllm).toMatchObject({
+      servedModelName: 'qwen3',
+      nominalPort: 8888,
+      state: 'ready',
+    })
     const url = sim.vllmUrl() as string
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> }
     expect(models.data.map((m) => m.id)).toEqual(['qwen3'])
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'qwen3', messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 60 }),
+      body: JSON.stringify({
+        model: 'qwen3',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+        max_tokens: 60,
+      }),
     })
     const reader = (res.body as ReadableStream<Uint8Array>).getReader()
     const first = new TextDecoder().decode((await reader.read()).value)
     expect(first).toMatch(/^data: \{.*"chat\.completion\.chunk"/)
     // GPU busy while a request streams; memory taken by the model.
-    const util = Number((await head.exec('nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits')).stdout)
+    const util = Number(
+      (await head.exec('nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits')).stdout,
+    )
     expect(util).toBeGreaterThan(50)
     let rest = ''
-    for (let c = await reader.read(); !c.done; c = await reader.read()) rest += new TextDecoder().decode(c.value)
+    for (let c = await reader.read(); !c.done; c = await reader.read())
+      rest += new TextDecoder().decode(c.value)
     expect(rest.trimEnd().endsWith('data: [DONE]')).toBe(true)
     expect(baseline - (await memAvailable(head))).toBeGreaterThan(25 * 1024 * 1024)
-    expect((await head.exec('nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv,noheader,nounits')).stdout).toMatch(/^\d+, VLLM::EngineCore, \d+\n$/)
+    expect(
+      (
+        await head.exec(
+          'nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv,noheader,nounits',
+        )
+      ).stdout,
+    ).toMatch(/^\d+, VLLM::EngineCore, \d+\n$/)
   })
 
   it('docker stop removes the container, closes the port and memory recovers to baseline', async () => {
@@ -110,10 +139,14 @@ describe('run-recipe.sh solo', () => {
     const stop = await head.exec('docker stop vllm_node')
     expect(stop.stdout).toBe('vllm_node\n')
     await expect(fetch(`${url}/health`)).rejects.toThrow()
-    await expect.poll(async () => (await head.exec('docker ps -aq -f name=^vllm_node$')).stdout, { timeout: 2000 }).toBe('')
+    await expect
+      .poll(async () => (await head.exec('docker ps -aq -f name=^vllm_node$')).stdout, { timeout: 2000 })
+      .toBe('')
     const justAfter = await memAvailable(head)
     expect(justAfter).toBeLessThan(baseline - 2 * 1024 * 1024)
-    await expect.poll(() => memAvailable(head), { timeout: 3000, interval: 200 }).toBeGreaterThan(baseline - 256 * 1024)
+    await expect
+      .poll(() => memAvailable(head), { timeout: 3000, interval: 200 })
+      .toBeGreaterThan(baseline - 256 * 1024)
     expect(sim.vllmUrl()).toBeNull()
   })
 
@@ -144,7 +177,9 @@ describe('run-recipe.sh solo', () => {
     expect(dry.code).toBe(0)
     expect(dry.stdout).toMatch(/vllm serve Qwen\/Qwen3-30B-A3B .*--port 8888/)
     expect((await head.exec('docker ps -aq')).stdout).toBe('')
-    const viaBash = await head.exec(`bash -lc 'cd ${VLLM_DIR} && ./run-recipe.sh qwen3-30b --solo --port 8888 -d'`)
+    const viaBash = await head.exec(
+      `bash -lc 'cd ${VLLM_DIR} && ./run-recipe.sh qwen3-30b --solo --port 8888 -d'`,
+    )
     expect(viaBash.code).toBe(0)
     expect(await state(head)).toBe('running 0')
   })
@@ -158,11 +193,15 @@ describe('traps and failures', () => {
     const r = await head.exec(`${CD}./run-recipe.sh qwen3-30b --solo --port 8888 -d`)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain("Container 'vllm_node' is already running")
-    await expect.poll(() => logs(head), { timeout: 3000 }).toMatch(/model_tag': 'Qwen\/Qwen3-30B-A3B'[\s\S]*Address already in use/)
+    await expect
+      .poll(() => logs(head), { timeout: 3000 })
+      .toMatch(/model_tag': 'Qwen\/Qwen3-30B-A3B'[\s\S]*Address already in use/)
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> }
     expect(models.data[0]?.id).toBe('meta-llama/Llama-3.1-8B-Instruct')
     expect(await state(head)).toBe('running 0')
-    expect((await head.exec('docker exec vllm_node cat /workspace/exec-script.sh')).stdout).toContain('Qwen/Qwen3-30B-A3B')
+    expect((await head.exec('docker exec vllm_node cat /workspace/exec-script.sh')).stdout).toContain(
+      'Qwen/Qwen3-30B-A3B',
+    )
   })
 
   it('OOM during load: the container exits with code 1 and the log holds the traceback', async () => {
@@ -174,10 +213,12 @@ describe('traps and failures', () => {
     expect(sim.vllmUrl()).toBeNull()
   })
 
-  it('a model larger than MemAvailable fails vLLM\'s free-memory check at start-up', async () => {
+  it("a model larger than MemAvailable fails vLLM's free-memory check at start-up", async () => {
     await head.exec(`${CD}./run-recipe.sh too-big --solo --port 8888 -d`)
     await expect.poll(() => state(head), { timeout: 3000 }).toBe('exited 1')
-    expect(await logs(head)).toMatch(/ValueError: Free memory on device \([\d.]+\/[\d.]+ GiB\) on startup is less than desired/)
+    expect(await logs(head)).toMatch(
+      /ValueError: Free memory on device \([\d.]+\/[\d.]+ GiB\) on startup is less than desired/,
+    )
   })
 
   it('a node that refuses to stop: docker stop reports success but the container keeps running', async () => {
@@ -195,7 +236,10 @@ describe('traps and failures', () => {
   it('without -d the launch stays attached and a dropped session stops the cluster', async () => {
     const ac = new AbortController()
     let seen = ''
-    const attached = head.exec(`${CD}./run-recipe.sh qwen3-30b --solo --port 8888`, { signal: ac.signal, onData: (d) => (seen += d) })
+    const attached = head.exec(`${CD}./run-recipe.sh qwen3-30b --solo --port 8888`, {
+      signal: ac.signal,
+      onData: (d) => (seen += d),
+    })
     await expect.poll(() => seen, { timeout: 4000 }).toContain('Application startup complete.')
     expect(seen).toContain('Tailing logs from head node')
     ac.abort()

@@ -1,11 +1,15 @@
 /** `ls`, `cat`, `df` and the line filters (`grep`, `head`, `tail`, `wc`) used in pipelines. */
+
+import { KIB_PER_GIB } from './resources.ts'
 import type { CommandContext } from './shell-exec.ts'
 import { resolvePath } from './shell-exec.ts'
-import { KIB_PER_GIB } from './resources.ts'
-import { lookup, listDir } from './vfs.ts'
+import { listDir, lookup } from './vfs.ts'
 
 export function ls(ctx: CommandContext): number {
-  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-') && a.length > 1).join('')
+  const flags = ctx.argv
+    .slice(1)
+    .filter((a) => a.startsWith('-') && a.length > 1)
+    .join('')
   const paths = ctx.argv.slice(1).filter((a) => !a.startsWith('-') || a === '-')
   const all = flags.includes('a')
   const long = flags.includes('l')
@@ -27,7 +31,10 @@ export function ls(ctx: CommandContext): number {
         continue
       }
       const child = e.kind === 'dir' ? lookup(ctx.session, `${abs === '/' ? '' : abs}/${name}`) : e
-      const mode = child?.kind === 'dir' ? 'drwxr-xr-x' : (child as { mode?: string } | undefined)?.mode ?? '-rw-r--r--'
+      const mode =
+        child?.kind === 'dir'
+          ? 'drwxr-xr-x'
+          : ((child as { mode?: string } | undefined)?.mode ?? '-rw-r--r--')
       const size = child?.kind === 'file' ? (child.size ?? child.content().length) : 4096
       const u = ctx.session.user
       ctx.stdout(`${mode} 1 ${u} ${u} ${String(size).padStart(6)} Apr 18 10:00 ${name}\n`)
@@ -87,8 +94,10 @@ export function df(ctx: CommandContext): number {
     } else if (a === '-P' || a === '--portability') posix = true
     else if (a === '-k') block = 1024
     else if (a === '-h' || a === '--human-readable') human = true
-    else if (a.startsWith('--output')) output = (a.split('=')[1] ?? 'source,size,used,avail,pcent,target').split(',')
-    else if (a === '-T' || a === '--print-type') output = ['source', 'fstype', 'size', 'used', 'avail', 'pcent', 'target']
+    else if (a.startsWith('--output'))
+      output = (a.split('=')[1] ?? 'source,size,used,avail,pcent,target').split(',')
+    else if (a === '-T' || a === '--print-type')
+      output = ['source', 'fstype', 'size', 'used', 'avail', 'pcent', 'target']
     else if (a.startsWith('-') && a !== '-') {
       ctx.stderr(`df: invalid option -- '${a.replace(/^-+/, '')}'\nTry 'df --help' for more information.\n`)
       return 1
@@ -107,18 +116,55 @@ export function df(ctx: CommandContext): number {
       continue
     }
     if (abs === '/proc' || abs.startsWith('/proc/')) {
-      rows.push({ source: 'proc', fstype: 'proc', size: '0', used: '0', avail: '0', pcent: '-', target: '/proc', file: p })
+      rows.push({
+        source: 'proc',
+        fstype: 'proc',
+        size: '0',
+        used: '0',
+        avail: '0',
+        pcent: '-',
+        target: '/proc',
+        file: p,
+      })
       continue
     }
     rows.push({
-      source: '/dev/nvme0n1p2', fstype: 'ext4', size: fmt(root.size), used: fmt(root.used), avail: fmt(root.avail),
-      pcent: pct(root.used, root.avail), target: '/', file: p, itotal: '244187136', iused: '1204551', iavail: '242982585', ipcent: '1%',
+      source: '/dev/nvme0n1p2',
+      fstype: 'ext4',
+      size: fmt(root.size),
+      used: fmt(root.used),
+      avail: fmt(root.avail),
+      pcent: pct(root.used, root.avail),
+      target: '/',
+      file: p,
+      itotal: '244187136',
+      iused: '1204551',
+      iavail: '242982585',
+      ipcent: '1%',
     })
   }
-  const sizeHead = human ? 'Size' : block === 1 ? '1B-blocks' : block === 1024 ? (posix ? '1024-blocks' : '1K-blocks') : `${block}B-blocks`
+  const sizeHead = human
+    ? 'Size'
+    : block === 1
+      ? '1B-blocks'
+      : block === 1024
+        ? posix
+          ? '1024-blocks'
+          : '1K-blocks'
+        : `${block}B-blocks`
   const heads: Record<string, string> = {
-    source: 'Filesystem', fstype: 'Type', size: sizeHead, used: 'Used', avail: human ? 'Avail' : 'Available',
-    pcent: posix ? 'Capacity' : 'Use%', target: 'Mounted on', file: 'File', itotal: 'Inodes', iused: 'IUsed', iavail: 'IFree', ipcent: 'IUse%',
+    source: 'Filesystem',
+    fstype: 'Type',
+    size: sizeHead,
+    used: 'Used',
+    avail: human ? 'Avail' : 'Available',
+    pcent: posix ? 'Capacity' : 'Use%',
+    target: 'Mounted on',
+    file: 'File',
+    itotal: 'Inodes',
+    iused: 'IUsed',
+    iavail: 'IFree',
+    ipcent: 'IUse%',
   }
   if (output) heads.avail = 'Avail'
   const cols = output ?? ['source', 'size', 'used', 'avail', 'pcent', 'target']
@@ -133,7 +179,11 @@ export function df(ctx: CommandContext): number {
   for (const r of table) {
     const line = r.map((cell, i) => {
       const last = i === cols.length - 1
-      return left.has(cols[i] as string) ? (last ? cell : cell.padEnd(widths[i] ?? 0)) : cell.padStart(widths[i] ?? 0)
+      return left.has(cols[i] as string)
+        ? last
+          ? cell
+          : cell.padEnd(widths[i] ?? 0)
+        : cell.padStart(widths[i] ?? 0)
     })
     ctx.stdout(`${line.join(' ')}\n`)
   }
@@ -152,7 +202,11 @@ function humanBytes(b: number): string {
 }
 
 /** The files named on the command line, or stdin when there are none (`-` is stdin too). */
-function inputOf(ctx: CommandContext, files: string[], tool: string): { input: AsyncIterable<string>; missing: boolean } {
+function inputOf(
+  ctx: CommandContext,
+  files: string[],
+  tool: string,
+): { input: AsyncIterable<string>; missing: boolean } {
   if (files.length === 0) return { input: ctx.stdin, missing: false }
   let missing = false
   const chunks: string[] = []
@@ -164,7 +218,12 @@ function inputOf(ctx: CommandContext, files: string[], tool: string): { input: A
       missing = true
     }
   }
-  return { input: (async function* () { yield* chunks })(), missing }
+  return {
+    input: (async function* () {
+      yield* chunks
+    })(),
+    missing,
+  }
 }
 
 async function* lines(input: AsyncIterable<string>): AsyncGenerator<string> {

@@ -33,40 +33,80 @@ const GIB = 1024 ** 3
 /** What the real config.json files of these repos say (abridged). */
 const KNOWN: Record<string, ModelFacts> = {
   'Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8': {
-    architecture: 'Qwen3MoeForCausalLM', modelType: 'qwen3_moe', maxPositions: 262_144, dtype: 'bfloat16',
-    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] }, weightsGiB: 30.5,
+    architecture: 'Qwen3MoeForCausalLM',
+    modelType: 'qwen3_moe',
+    maxPositions: 262_144,
+    dtype: 'bfloat16',
+    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] },
+    weightsGiB: 30.5,
   },
   'openai/gpt-oss-120b': {
-    architecture: 'GptOssForCausalLM', modelType: 'gpt_oss', maxPositions: 131_072, dtype: 'bfloat16',
-    quant: { quant_method: 'mxfp4', modules_to_not_convert: ['model.layers.*.self_attn', 'lm_head'] }, weightsGiB: 60.8,
+    architecture: 'GptOssForCausalLM',
+    modelType: 'gpt_oss',
+    maxPositions: 131_072,
+    dtype: 'bfloat16',
+    quant: { quant_method: 'mxfp4', modules_to_not_convert: ['model.layers.*.self_attn', 'lm_head'] },
+    weightsGiB: 60.8,
   },
   'openai/gpt-oss-20b': {
-    architecture: 'GptOssForCausalLM', modelType: 'gpt_oss', maxPositions: 131_072, dtype: 'bfloat16',
-    quant: { quant_method: 'mxfp4' }, weightsGiB: 12.8,
+    architecture: 'GptOssForCausalLM',
+    modelType: 'gpt_oss',
+    maxPositions: 131_072,
+    dtype: 'bfloat16',
+    quant: { quant_method: 'mxfp4' },
+    weightsGiB: 12.8,
   },
   'zai-org/GLM-4.5-Air-FP8': {
-    architecture: 'Glm4MoeForCausalLM', modelType: 'glm4_moe', maxPositions: 131_072, dtype: 'bfloat16',
-    quant: { quant_method: 'fp8', fmt: 'e4m3', weight_block_size: [128, 128] }, weightsGiB: 104.6,
+    architecture: 'Glm4MoeForCausalLM',
+    modelType: 'glm4_moe',
+    maxPositions: 131_072,
+    dtype: 'bfloat16',
+    quant: { quant_method: 'fp8', fmt: 'e4m3', weight_block_size: [128, 128] },
+    weightsGiB: 104.6,
   },
   'Qwen/Qwen3-4B-Instruct-2507': {
-    architecture: 'Qwen3ForCausalLM', modelType: 'qwen3', maxPositions: 262_144, dtype: 'bfloat16', weightsGiB: 7.5,
+    architecture: 'Qwen3ForCausalLM',
+    modelType: 'qwen3',
+    maxPositions: 262_144,
+    dtype: 'bfloat16',
+    weightsGiB: 7.5,
   },
   'microsoft/Phi-4-mini-instruct': {
-    architecture: 'Phi3ForCausalLM', modelType: 'phi3', maxPositions: 131_072, dtype: 'bfloat16', weightsGiB: 7.2,
+    architecture: 'Phi3ForCausalLM',
+    modelType: 'phi3',
+    maxPositions: 131_072,
+    dtype: 'bfloat16',
+    weightsGiB: 7.2,
   },
   'Qwen/Qwen3-30B-A3B-Instruct-2507-FP8': {
-    architecture: 'Qwen3MoeForCausalLM', modelType: 'qwen3_moe', maxPositions: 262_144, dtype: 'bfloat16',
-    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] }, weightsGiB: 30.5,
+    architecture: 'Qwen3MoeForCausalLM',
+    modelType: 'qwen3_moe',
+    maxPositions: 262_144,
+    dtype: 'bfloat16',
+    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] },
+    weightsGiB: 30.5,
   },
   'Qwen/Qwen3-Next-80B-A3B-Instruct-FP8': {
-    architecture: 'Qwen3NextForCausalLM', modelType: 'qwen3_next', maxPositions: 262_144, dtype: 'bfloat16',
-    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] }, weightsGiB: 76.5,
+    architecture: 'Qwen3NextForCausalLM',
+    modelType: 'qwen3_next',
+    maxPositions: 262_144,
+    dtype: 'bfloat16',
+    quant: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] },
+    weightsGiB: 76.5,
   },
   'google/gemma-3-27b-it': {
-    architecture: 'Gemma3ForConditionalGeneration', modelType: 'gemma3', maxPositions: 131_072, dtype: 'bfloat16', weightsGiB: 51.4,
+    architecture: 'Gemma3ForConditionalGeneration',
+    modelType: 'gemma3',
+    maxPositions: 131_072,
+    dtype: 'bfloat16',
+    weightsGiB: 51.4,
   },
   'mistralai/Mistral-Small-3.2-24B-Instruct-2506': {
-    architecture: 'Mistral3ForConditionalGeneration', modelType: 'mistral3', maxPositions: 131_072, dtype: 'bfloat16', weightsGiB: 44.7,
+    architecture: 'Mistral3ForConditionalGeneration',
+    modelType: 'mistral3',
+    maxPositions: 131_072,
+    dtype: 'bfloat16',
+    weightsGiB: 44.7,
   },
 }
 
@@ -99,7 +139,10 @@ export const architectureOf = (repo: string): string => factsFor(repo).architect
 function factsFor(repo: string, recipe?: RecipeMeta): ModelFacts {
   return (
     KNOWN[repo] ?? {
-      architecture: 'LlamaForCausalLM', modelType: 'llama', maxPositions: 32_768, dtype: 'bfloat16',
+      architecture: 'LlamaForCausalLM',
+      modelType: 'llama',
+      maxPositions: 32_768,
+      dtype: 'bfloat16',
       // A recipe's per-node footprint is weights plus KV cache; the weights are about 62 % of it.
       weightsGiB: Math.round((recipe?.memGiB ?? 20) * 0.62 * 10) / 10,
     }
@@ -114,16 +157,21 @@ export function hubModel(repo: string, recipe?: RecipeMeta): HubModel {
   const shards = Math.max(1, Math.ceil(total / SHARD_BYTES))
   const pad = (n: number) => String(n).padStart(5, '0')
   const files: HubFile[] = []
-  const text = (name: string, content: string) => files.push({ name, size: Buffer.byteLength(content), content })
+  const text = (name: string, content: string) =>
+    files.push({ name, size: Buffer.byteLength(content), content })
   text('config.json', configJson(facts))
   text('generation_config.json', '{\n  "do_sample": true,\n  "temperature": 0.7,\n  "top_p": 0.8\n}\n')
   text('tokenizer_config.json', '{\n  "model_max_length": 131072,\n  "padding_side": "left"\n}\n')
   files.push({ name: 'tokenizer.json', size: 11_422_654 })
   for (let i = 1; i <= shards; i++) {
     const size = i < shards ? Math.round(total / shards) : total - Math.round(total / shards) * (shards - 1)
-    files.push({ name: shards === 1 ? 'model.safetensors' : `model-${pad(i)}-of-${pad(shards)}.safetensors`, size })
+    files.push({
+      name: shards === 1 ? 'model.safetensors' : `model-${pad(i)}-of-${pad(shards)}.safetensors`,
+      size,
+    })
   }
-  if (shards > 1) text('model.safetensors.index.json', `{\n  "metadata": {\n    "total_size": ${total}\n  }\n}\n`)
+  if (shards > 1)
+    text('model.safetensors.index.json', `{\n  "metadata": {\n    "total_size": ${total}\n  }\n}\n`)
   return { repo, revision, files }
 }
 

@@ -12,15 +12,14 @@ import { entries, hfCacheDir, lookup } from './vfs.ts'
 
 /** GNU find's `-printf` escapes and the directives the controller uses. */
 function printfFind(fmt: string, v: { size: number; rel: string; path: string }): string {
-  return fmt
-    .replace(/\\(t|n|\\)|%([spPf%])/g, (_m, esc?: string, dir?: string) => {
-      if (esc) return esc === 't' ? '\t' : esc === 'n' ? '\n' : '\\'
-      if (dir === 's') return String(v.size)
-      if (dir === 'P') return v.rel
-      if (dir === 'p') return v.path
-      if (dir === 'f') return v.path.split('/').pop() ?? ''
-      return '%'
-    })
+  return fmt.replace(/\\(t|n|\\)|%([spPf%])/g, (_m, esc?: string, dir?: string) => {
+    if (esc) return esc === 't' ? '\t' : esc === 'n' ? '\n' : '\\'
+    if (dir === 's') return String(v.size)
+    if (dir === 'P') return v.rel
+    if (dir === 'p') return v.path
+    if (dir === 'f') return v.path.split('/').pop() ?? ''
+    return '%'
+  })
 }
 
 export function find(ctx: CommandContext): number {
@@ -40,7 +39,12 @@ export function find(ctx: CommandContext): number {
     else if (a === '-maxdepth') max = Number(args[++i])
     else if (a === '-type') type = args[++i]
     else if (a === '-name') {
-      name = new RegExp(`^${(v ?? '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
+      name = new RegExp(
+        `^${(v ?? '')
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      )
       i++
     } else if (a === '-printf') format = args[++i]
     else if (a === '-print') format = undefined
@@ -97,7 +101,9 @@ export function rm(ctx: CommandContext): number {
   for (const op of operands) {
     const abs = resolvePath(ctx.session, op)
     if (abs === '/' && recursive) {
-      ctx.stderr("rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe\n")
+      ctx.stderr(
+        "rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe\n",
+      )
       status = 1
       continue
     }
@@ -127,7 +133,8 @@ export function rm(ctx: CommandContext): number {
 function sizeof(n: number): string {
   let v = n
   for (const unit of ['', 'k', 'M', 'G', 'T']) {
-    if (Math.abs(v) < 999.5) return `${Math.abs(v) < 9.995 ? v.toFixed(2) : Math.abs(v) < 99.95 ? v.toFixed(1) : v.toFixed(0)}${unit}`
+    if (Math.abs(v) < 999.5)
+      return `${Math.abs(v) < 9.995 ? v.toFixed(2) : Math.abs(v) < 99.95 ? v.toFixed(1) : v.toFixed(0)}${unit}`
     v /= 1000
   }
   return `${v.toFixed(1)}P`
@@ -154,7 +161,10 @@ export async function hfCli(ctx: CommandContext): Promise<number> {
   }
   const repo = args[1]
   const cacheAt = args.indexOf('--cache-dir')
-  const hub = cacheAt >= 0 && args[cacheAt + 1] ? resolvePath(ctx.session, args[cacheAt + 1] as string) : `${ctx.session.home}/.cache/huggingface/hub`
+  const hub =
+    cacheAt >= 0 && args[cacheAt + 1]
+      ? resolvePath(ctx.session, args[cacheAt + 1] as string)
+      : `${ctx.session.home}/.cache/huggingface/hub`
   const { node, cluster } = ctx.session
   const model = onSimHub(repo, cluster.settings.recipes)
   if (!model) {
@@ -183,7 +193,10 @@ export async function hfCli(ctx: CommandContext): Promise<number> {
     const f = model.files[i]!
     const ticks = Math.max(1, Math.round(((f.size / total) * budget) / 100))
     for (let t = 1; t <= ticks; t++) {
-      const aborted = await sleep(Math.max(1, (f.size / total) * budget) / ticks, ctx.signal).then(() => false, () => true)
+      const aborted = await sleep(Math.max(1, (f.size / total) * budget) / ticks, ctx.signal).then(
+        () => false,
+        () => true,
+      )
       if (aborted) return 130
       const bytes = Math.round((f.size * t) / ticks)
       if (fetched + bytes > failAt) {
@@ -196,7 +209,9 @@ export async function hfCli(ctx: CommandContext): Promise<number> {
       }
       const rate = bytes / Math.max(0.001, (Date.now() - started) / 1000)
       const pct = Math.floor((bytes * 100) / f.size)
-      ctx.stderr(`${f.name}: ${String(pct).padStart(3)}%|${bar(pct)}| ${sizeof(bytes)}/${sizeof(f.size)} [${clock(Date.now() - started)}<00:00, ${sizeof(rate)}B/s]\r`)
+      ctx.stderr(
+        `${f.name}: ${String(pct).padStart(3)}%|${bar(pct)}| ${sizeof(bytes)}/${sizeof(f.size)} [${clock(Date.now() - started)}<00:00, ${sizeof(rate)}B/s]\r`,
+      )
     }
     fetched += f.size
     ctx.stderr(`${fetching(i + 1)}\r`)

@@ -126,7 +126,8 @@ export class SimNode {
 
   record(line: string, argv: string[][]): void {
     this.commandLog.push({ at: new Date(), line, argv })
-    if (this.commandLog.length > COMMAND_LOG_MAX) this.commandLog.splice(0, this.commandLog.length - COMMAND_LOG_MAX)
+    if (this.commandLog.length > COMMAND_LOG_MAX)
+      this.commandLog.splice(0, this.commandLog.length - COMMAND_LOG_MAX)
   }
 
   /** Live containers by name; `docker ps` lists these (and exited ones with `-a`). */

@@ -22,7 +22,19 @@ function parse(argv: string[]): Opts | string {
     const a = argv[i] as string
     const eq = a.indexOf('=')
     const key = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a
-    const takesValue = ['--query-gpu', '--query-compute-apps', '--format', '-l', '--loop', '-lms', '--loop-ms', '-i', '--id', '-d', '--display']
+    const takesValue = [
+      '--query-gpu',
+      '--query-compute-apps',
+      '--format',
+      '-l',
+      '--loop',
+      '-lms',
+      '--loop-ms',
+      '-i',
+      '--id',
+      '-d',
+      '--display',
+    ]
     let v: string | undefined
     if (takesValue.includes(key)) {
       v = key !== a ? a.slice(eq + 1) : argv[++i]
@@ -37,7 +49,8 @@ function parse(argv: string[]): Opts | string {
       if (v !== '0' && !v?.startsWith('GPU-') && v !== '0000000F:01:00.0') return 'No devices were found\n'
     } else if (key === '-L' || key === '--list-gpus') o.list = true
     else if (key === '-q' || key === '--query') o.query = true
-    else if (key !== '-d' && key !== '--display') return "Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n"
+    else if (key !== '-d' && key !== '--display')
+      return "Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n"
     if (o.loopMs !== undefined && !(o.loopMs > 0)) return 'Invalid loop interval.\n'
   }
   return o
@@ -78,8 +91,10 @@ export async function nvidiaSmi(ctx: CommandContext): Promise<number> {
         ctx.stderr(`Field "${bad}" is not a valid field to query.\n`)
         return 2
       }
-      if (header) ctx.stdout(`${o.queryApps.map((f) => (f.startsWith('used') ? `${f} [MiB]` : f)).join(', ')}\n`)
-      for (const app of computeApps(node)) ctx.stdout(`${o.queryApps.map((f) => known[f]?.(app)).join(', ')}\n`)
+      if (header)
+        ctx.stdout(`${o.queryApps.map((f) => (f.startsWith('used') ? `${f} [MiB]` : f)).join(', ')}\n`)
+      for (const app of computeApps(node))
+        ctx.stdout(`${o.queryApps.map((f) => known[f]?.(app)).join(', ')}\n`)
     } else if (o.list) {
       ctx.stdout(`GPU 0: NVIDIA GB10 (UUID: ${queryGpu(node, ['uuid'], false, false).toString().trim()})\n`)
     } else if (o.query) {
@@ -100,7 +115,13 @@ export async function nvidiaSmi(ctx: CommandContext): Promise<number> {
 
 function longQuery(ctx: CommandContext): string {
   const f = (names: string[]) => (queryGpu(ctx.session.node, names, false, true) as string).trim().split(', ')
-  const [util, temp, power, clock, pstate] = f(['utilization.gpu', 'temperature.gpu', 'power.draw', 'clocks.sm', 'pstate'])
+  const [util, temp, power, clock, pstate] = f([
+    'utilization.gpu',
+    'temperature.gpu',
+    'power.draw',
+    'clocks.sm',
+    'pstate',
+  ])
   return [
     '',
     '==============NVSMI LOG==============',
@@ -139,11 +160,14 @@ function smiDate(d = new Date()): string {
 }
 
 /** Left and right text in a cell of `width`, at least one space between them. */
-const spread = (left: string, right: string, width: number) => left + ' '.repeat(Math.max(1, width - left.length - right.length)) + right
+const spread = (left: string, right: string, width: number) =>
+  left + ' '.repeat(Math.max(1, width - left.length - right.length)) + right
 
 function table(ctx: CommandContext): string {
   const node = ctx.session.node
-  const [util, temp, power, pstate] = (queryGpu(node, ['utilization.gpu', 'temperature.gpu', 'power.draw', 'pstate'], false, false) as string)
+  const [util, temp, power, pstate] = (
+    queryGpu(node, ['utilization.gpu', 'temperature.gpu', 'power.draw', 'pstate'], false, false) as string
+  )
     .trim()
     .split(', ')
   const row = (a: string, b: string, c: string) => `|${a.padEnd(41)}|${b.padEnd(24)}|${c.padEnd(22)}|`
@@ -176,7 +200,9 @@ function table(ctx: CommandContext): string {
   const apps = computeApps(node)
   if (apps.length === 0) lines.push(wide('  No running processes found'))
   for (const a of apps) {
-    lines.push(`|${spread(`    0   N/A  N/A  ${String(a.pid).padStart(15)}      C   ${a.name}`, `${a.usedMiB}MiB `, 89)}|`)
+    lines.push(
+      `|${spread(`    0   N/A  N/A  ${String(a.pid).padStart(15)}      C   ${a.name}`, `${a.usedMiB}MiB `, 89)}|`,
+    )
   }
   lines.push(`+${'-'.repeat(89)}+`)
   return `${lines.join('\n')}\n`

@@ -78,7 +78,13 @@ export class MemoryModel {
     const free = Math.max(0, this.totalKiB - used - cached)
     // Page cache is reclaimable, so it counts as available (less the kernel's low watermark).
     const available = Math.max(0, free + cached - LOW_WATERMARK_KIB)
-    return { totalKiB: this.totalKiB, usedKiB: used, freeKiB: free, cachedKiB: cached, availableKiB: available }
+    return {
+      totalKiB: this.totalKiB,
+      usedKiB: used,
+      freeKiB: free,
+      cachedKiB: cached,
+      availableKiB: available,
+    }
   }
 }
 

@@ -6,13 +6,13 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net'
 import type { Logger } from 'pino'
 import ssh2 from 'ssh2'
+import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import type { VllmFailure, VllmState } from '../vllm/index.ts'
 import { type PortMap, type RecipeMeta, SimCluster } from './cluster.ts'
 import { resolveCommand } from './commands.ts'
 import { onSimHub } from './hf-hub.ts'
 import { type CommandRecord, SimNode, type SimNodeSpec } from './node-state.ts'
 import { Pipe, runCommandLine, type Session } from './shell-exec.ts'
-import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 
 const { Server, utils } = ssh2
 
@@ -146,7 +146,8 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
         if (!key) return ctx.reject(['publickey'])
         // Without a signature the client only asks whether the key would do.
         if (!ctx.signature) return ctx.accept()
-        if (key.verify(ctx.blob as Buffer, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(['publickey'])
+        if (key.verify(ctx.blob as Buffer, ctx.signature, ctx.hashAlgo) !== true)
+          return ctx.reject(['publickey'])
         user = /^[a-z_][a-z0-9_-]*$/i.test(ctx.username) ? ctx.username : 'user'
         ctx.accept()
       })
@@ -177,7 +178,14 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
               user,
               home,
               cwd: home,
-              env: { HOME: home, USER: user, LOGNAME: user, SHELL: '/bin/bash', PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
+              env: {
+                HOME: home,
+                USER: user,
+                LOGNAME: user,
+                SHELL: '/bin/bash',
+                PATH: '/usr/local/bin:/usr/bin:/bin',
+                LANG: 'C.UTF-8',
+              },
             }
             const io = {
               stdout: (s: string) => void (open && stream.write(s)),

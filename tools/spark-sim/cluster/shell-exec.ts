@@ -5,8 +5,14 @@
  */
 import type { SimCluster } from './cluster.ts'
 import type { SimNode } from './node-state.ts'
+import {
+  type CommandList,
+  type Pipeline,
+  parseCommandLine,
+  ShellSyntaxError,
+  type SimpleCommand,
+} from './shell-words.ts'
 import { lookup } from './vfs.ts'
-import { type CommandList, parseCommandLine, type Pipeline, type SimpleCommand, ShellSyntaxError } from './shell-words.ts'
 
 export type Write = (s: string) => void
 
@@ -32,7 +38,10 @@ export interface CommandContext {
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<number> | number
-export type Resolve = (name: string, session: Session) => { handler: CommandHandler } | { code: number; message: string }
+export type Resolve = (
+  name: string,
+  session: Session,
+) => { handler: CommandHandler } | { code: number; message: string }
 
 const PIPE_MAX_BYTES = 8 * 1024 * 1024
 
@@ -97,11 +106,21 @@ export async function runCommandLine(
     }
     throw err
   }
-  if (record) session.node.record(line, list.pipelines.flatMap((p) => p.commands.map((c) => [...c.argv])))
+  if (record)
+    session.node.record(
+      line,
+      list.pipelines.flatMap((p) => p.commands.map((c) => [...c.argv])),
+    )
   return runList(list, session, io, signal, resolve)
 }
 
-export async function runList(list: CommandList, session: Session, io: ExecIo, signal: AbortSignal, resolve: Resolve): Promise<number> {
+export async function runList(
+  list: CommandList,
+  session: Session,
+  io: ExecIo,
+  signal: AbortSignal,
+  resolve: Resolve,
+): Promise<number> {
   let status = 0
   const background: Promise<number>[] = []
   for (let i = 0; i < list.pipelines.length; i++) {
@@ -122,7 +141,13 @@ export async function runList(list: CommandList, session: Session, io: ExecIo, s
   return status
 }
 
-async function runPipeline(p: Pipeline, session: Session, io: ExecIo, signal: AbortSignal, resolve: Resolve): Promise<number> {
+async function runPipeline(
+  p: Pipeline,
+  session: Session,
+  io: ExecIo,
+  signal: AbortSignal,
+  resolve: Resolve,
+): Promise<number> {
   const n = p.commands.length
   if (n === 1) return runSimple(p.commands[0] as SimpleCommand, session, io, signal, resolve)
   const pipes = Array.from({ length: n - 1 }, () => new Pipe())
@@ -131,7 +156,11 @@ async function runPipeline(p: Pipeline, session: Session, io: ExecIo, signal: Ab
   signal.addEventListener('abort', onAbort, { once: true })
   const stages = p.commands.map((cmd, i) => {
     const out = pipes[i]
-    const stageIo: ExecIo = { stdout: out ? out.write : io.stdout, stderr: io.stderr, stdin: pipes[i - 1] ?? io.stdin ?? emptyInput }
+    const stageIo: ExecIo = {
+      stdout: out ? out.write : io.stdout,
+      stderr: io.stderr,
+      stdin: pipes[i - 1] ?? io.stdin ?? emptyInput,
+    }
     return runSimple(cmd, session, stageIo, (aborts[i] as AbortController).signal, resolve).finally(() => {
       out?.close()
       // The reader is done: the writer before it gets SIGPIPE on its next write.
@@ -145,7 +174,13 @@ async function runPipeline(p: Pipeline, session: Session, io: ExecIo, signal: Ab
   return codes.at(-1) ?? 0
 }
 
-async function runSimple(cmd: SimpleCommand, session: Session, io: ExecIo, signal: AbortSignal, resolve: Resolve): Promise<number> {
+async function runSimple(
+  cmd: SimpleCommand,
+  session: Session,
+  io: ExecIo,
+  signal: AbortSignal,
+  resolve: Resolve,
+): Promise<number> {
   const fds: Record<number, Write> = { 1: io.stdout, 2: io.stderr }
   let stdin = io.stdin ?? emptyInput
   for (const r of cmd.redirects) {
@@ -162,7 +197,11 @@ async function runSimple(cmd: SimpleCommand, session: Session, io: ExecIo, signa
         io.stderr(`bash: ${r.path}: No such file or directory\n`)
         return 1
       }
-      stdin = { async *[Symbol.asyncIterator]() { yield content } }
+      stdin = {
+        async *[Symbol.asyncIterator]() {
+          yield content
+        },
+      }
     } else {
       const sink = sinkFor(session, r.path, r.op === '>>', io)
       if (typeof sink === 'string') {
@@ -216,7 +255,12 @@ function sinkFor(session: Session, path: string, append: boolean, io: ExecIo): W
   if (abs === '/dev/null') return () => undefined
   if (abs === '/dev/stdout') return io.stdout
   if (abs === '/dev/stderr') return io.stderr
-  if (abs.startsWith('/proc/') || abs.startsWith('/sys/') || abs.startsWith('/etc/') || abs.startsWith('/usr/')) {
+  if (
+    abs.startsWith('/proc/') ||
+    abs.startsWith('/sys/') ||
+    abs.startsWith('/etc/') ||
+    abs.startsWith('/usr/')
+  ) {
     return `bash: ${path}: Permission denied\n`
   }
   const files = session.node.files

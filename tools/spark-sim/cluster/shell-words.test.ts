@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine, ShellSyntaxError } from './shell-words.ts'
 
-const argvs = (line: string) => parseCommandLine(line, '/home/u').pipelines.flatMap((p) => p.commands.map((c) => c.argv))
+const argvs = (line: string) =>
+  parseCommandLine(line, '/home/u').pipelines.flatMap((p) => p.commands.map((c) => c.argv))
 
 describe('shell words', () => {
   it('splits words and removes quotes like bash', () => {
@@ -9,7 +10,9 @@ describe('shell words', () => {
   })
 
   it('keeps $(), backticks and $VAR literal in every quoting context', () => {
-    expect(argvs(`echo '$(id)' "$(id)" "\`id\`" $HOME \`id\``)).toEqual([['echo', '$(id)', '$(id)', '`id`', '$HOME', '`id`']])
+    expect(argvs(`echo '$(id)' "$(id)" "\`id\`" $HOME \`id\``)).toEqual([
+      ['echo', '$(id)', '$(id)', '`id`', '$HOME', '`id`'],
+    ])
   })
 
   it('honours backslash escapes inside double quotes only for $ ` " \\ and newline', () => {
@@ -17,7 +20,10 @@ describe('shell words', () => {
   })
 
   it('keeps a newline inside quotes and treats a bare one as a separator', () => {
-    expect(argvs("printf 'x\ny'\necho z")).toEqual([['printf', 'x\ny'], ['echo', 'z']])
+    expect(argvs("printf 'x\ny'\necho z")).toEqual([
+      ['printf', 'x\ny'],
+      ['echo', 'z'],
+    ])
   })
 
   it('parses connectors, pipelines and the cd && idiom', () => {

@@ -107,7 +107,11 @@ export function tokenize(input: string, home: string): Token[] {
         w.value += next
         i += 2
       }
-    } else if (c === '~' && !w.started && (next === undefined || next === '/' || ' \t\n;&|<>'.includes(next))) {
+    } else if (
+      c === '~' &&
+      !w.started &&
+      (next === undefined || next === '/' || ' \t\n;&|<>'.includes(next))
+    ) {
       w.value += home
       w.started = true
       i++
@@ -160,7 +164,8 @@ export function parseCommandLine(input: string, home = '~'): CommandList {
   const list: CommandList = { pipelines: [], connectors: [] }
   let pipeline: Pipeline = { commands: [] }
   let cmd: SimpleCommand = { assigns: {}, argv: [], redirects: [] }
-  const cmdEmpty = () => cmd.argv.length === 0 && cmd.redirects.length === 0 && Object.keys(cmd.assigns).length === 0
+  const cmdEmpty = () =>
+    cmd.argv.length === 0 && cmd.redirects.length === 0 && Object.keys(cmd.assigns).length === 0
   const endCommand = (op: string) => {
     if (cmdEmpty()) throw new ShellSyntaxError(`syntax error near unexpected token \`${op}'`)
     pipeline.commands.push(cmd)
@@ -179,7 +184,7 @@ export function parseCommandLine(input: string, home = '~'): CommandList {
         continue
       }
       const target = tokens[i + 1]
-      if (!target || target.t !== 'word') throw new ShellSyntaxError("syntax error near unexpected token `newline'")
+      if (target?.t !== 'word') throw new ShellSyntaxError("syntax error near unexpected token `newline'")
       i++
       if (tok.op === '<') cmd.redirects.push({ fd: tok.fd, op: '<', path: target.value })
       else {

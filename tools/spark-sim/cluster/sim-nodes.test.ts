@@ -20,7 +20,9 @@ beforeAll(async () => {
     ],
     authorizedKeys: [key.publicLine],
     vllmDir: VLLM_DIR,
-    recipes: { 'qwen3-30b': { model: 'Qwen/Qwen3-30B-A3B', servedModelName: 'qwen3', soloOnly: true, memGiB: 30 } },
+    recipes: {
+      'qwen3-30b': { model: 'Qwen/Qwen3-30B-A3B', servedModelName: 'qwen3', soloOnly: true, memGiB: 30 },
+    },
     defaultLoadTimeMs: 400,
     portMap: () => 0,
   })
@@ -42,7 +44,13 @@ function connectWith(config: Partial<ssh2.ConnectConfig>): Promise<'ready' | Err
       resolve('ready')
     })
     c.once('error', (err) => resolve(err))
-    c.connect({ host: '127.0.0.1', port: sim.node('spark-1').sshPort, username: 'x', readyTimeout: 3000, ...config })
+    c.connect({
+      host: '127.0.0.1',
+      port: sim.node('spark-1').sshPort,
+      username: 'x',
+      readyTimeout: 3000,
+      ...config,
+    })
   })
 }
 
@@ -59,7 +67,19 @@ describe('SSH access', () => {
 })
 
 describe('shell parsing over exec', () => {
-  const hostile = ['a;b', '$(touch /tmp/pwned)', '`id`', 'x\ny', '../../etc/passwd', "it's", '"dq" \\ back', '&& rm -rf /', '*', '', '--port=1; reboot']
+  const hostile = [
+    'a;b',
+    '$(touch /tmp/pwned)',
+    '`id`',
+    'x\ny',
+    '../../etc/passwd',
+    "it's",
+    '"dq" \\ back',
+    '&& rm -rf /',
+    '*',
+    '',
+    '--port=1; reboot',
+  ]
 
   it('delivers hostile quoted arguments literally (printf round-trip and command log)', async () => {
     const line = `printf '%s\\n' ${hostile.map(q).join(' ')}`
@@ -103,7 +123,9 @@ describe('shell parsing over exec', () => {
   })
 
   it('supports pipelines and file operands for the usual filters', async () => {
-    expect((await ssh1.exec("cat /proc/meminfo | grep -E 'MemTotal|MemAvailable' | wc -l")).stdout).toBe('2\n')
+    expect((await ssh1.exec("cat /proc/meminfo | grep -E 'MemTotal|MemAvailable' | wc -l")).stdout).toBe(
+      '2\n',
+    )
     expect((await ssh1.exec("grep -c '^HugePages_' /proc/meminfo")).stdout).toBe('4\n')
     expect((await ssh1.exec(`ls ${VLLM_DIR} | head -n 1`)).stdout).toBe('Dockerfile\n')
   })
@@ -111,10 +133,13 @@ describe('shell parsing over exec', () => {
 
 describe('telemetry', () => {
   it('nvidia-smi reports a GB10 with [N/A] memory', async () => {
-    const fields = 'name,utilization.gpu,temperature.gpu,power.draw,clocks.sm,clocks_throttle_reasons.active,clocks_event_reasons.active,memory.used,memory.total'
+    const fields =
+      'name,utilization.gpu,temperature.gpu,power.draw,clocks.sm,clocks_throttle_reasons.active,clocks_event_reasons.active,memory.used,memory.total'
     const r = await ssh1.exec(`LC_ALL=C nvidia-smi --query-gpu=${fields} --format=csv,noheader,nounits`)
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^NVIDIA GB10, \d+, \d+, \d+\.\d{2}, \d+, 0x[0-9A-F]{16}, 0x[0-9A-F]{16}, \[N\/A\], \[N\/A\]\n$/)
+    expect(r.stdout).toMatch(
+      /^NVIDIA GB10, \d+, \d+, \d+\.\d{2}, \d+, 0x[0-9A-F]{16}, 0x[0-9A-F]{16}, \[N\/A\], \[N\/A\]\n$/,
+    )
     const withHeader = await ssh1.exec('nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv')
     expect(withHeader.stdout).toMatch(/^utilization\.gpu \[%\], memory\.used \[MiB\]\n\d+ %, \[N\/A\]\n$/)
     expect((await ssh1.exec('nvidia-smi')).stdout).toContain('Not Supported')
@@ -144,24 +169,33 @@ describe('telemetry', () => {
   })
 
   it('shows the eugr checkout under vllmDir', async () => {
-    expect((await ssh1.exec(`test -d ${q(VLLM_DIR)} && test -x ${q(`${VLLM_DIR}/run-recipe.sh`)} && echo yes`)).stdout).toBe('yes\n')
+    expect(
+      (await ssh1.exec(`test -d ${q(VLLM_DIR)} && test -x ${q(`${VLLM_DIR}/run-recipe.sh`)} && echo yes`))
+        .stdout,
+    ).toBe('yes\n')
     const ls = (await ssh1.exec(`ls ${q(VLLM_DIR)}`)).stdout.split('\n')
     expect(ls).toEqual(expect.arrayContaining(['run-recipe.sh', 'launch-cluster.sh', 'recipes']))
     const yaml = (await ssh1.exec(`cat ${q(`${VLLM_DIR}/recipes/qwen3-30b.yaml`)}`)).stdout
     expect(yaml).toContain('recipe_version: "1"')
     expect(yaml).toContain('solo_only: true')
-    expect((await ssh1.exec(`cat ${q(`${VLLM_DIR}/.env`)}`)).stdout).toMatch(/^CLUSTER_NODES=127\.0\.0\.1,127\.0\.0\.1$/m)
+    expect((await ssh1.exec(`cat ${q(`${VLLM_DIR}/.env`)}`)).stdout).toMatch(
+      /^CLUSTER_NODES=127\.0\.0\.1,127\.0\.0\.1$/m,
+    )
   })
 })
 
 describe('docker basics', () => {
   it('lists nothing and reports missing objects like the CLI', async () => {
     expect((await ssh1.exec('docker ps -aq -f name=^vllm_node$')).stdout).toBe('')
-    expect((await ssh1.exec('docker ps')).stdout).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\n$/)
+    expect((await ssh1.exec('docker ps')).stdout).toMatch(
+      /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\n$/,
+    )
     const r = await ssh1.exec("docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' vllm_node")
     expect(r.code).toBe(1)
     expect(r.stderr).toBe('Error: No such object: vllm_node\n')
-    expect((await ssh1.exec('docker logs vllm_node')).stderr).toBe('Error response from daemon: No such container: vllm_node\n')
+    expect((await ssh1.exec('docker logs vllm_node')).stderr).toBe(
+      'Error response from daemon: No such container: vllm_node\n',
+    )
     expect((await ssh1.exec('docker stop vllm_node')).code).toBe(1)
     expect((await ssh1.exec('docker rm -f vllm_node')).code).toBe(0)
   })

@@ -34,7 +34,10 @@ export class TestSsh {
   }
 
   /** Runs one command; `onData` sees stdout as it streams; `signal` closes the channel early. */
-  exec(command: string, opts: { onData?: (s: string) => void; signal?: AbortSignal } = {}): Promise<ExecResult> {
+  exec(
+    command: string,
+    opts: { onData?: (s: string) => void; signal?: AbortSignal } = {},
+  ): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, stream) => {
         if (err) return reject(err)

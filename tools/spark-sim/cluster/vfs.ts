@@ -3,16 +3,24 @@
  * `.env`, recipes rendered from the metadata the simulator was given), the HF cache, `/proc` files
  * with live values, and whatever redirections wrote under /tmp or $HOME.
  */
-import { meminfoText } from './telemetry.ts'
+
 import type { Session } from './shell-exec.ts'
+import { meminfoText } from './telemetry.ts'
 
 /** `size` overrides the content length (model shards are never materialised). */
 export type Entry = { kind: 'dir' } | { kind: 'file'; content: () => string; mode?: string; size?: number }
 
-const SCRIPTS = ['autodiscover.sh', 'build-and-copy.sh', 'hf-download.sh', 'launch-cluster.sh', 'run-recipe.sh']
-const BINARIES = (
-  'docker nvidia-smi bash sh cat df free ls grep head tail ss sudo hostname uname nproc printf echo sleep env wc test true false find rm hf'
-).split(' ')
+const SCRIPTS = [
+  'autodiscover.sh',
+  'build-and-copy.sh',
+  'hf-download.sh',
+  'launch-cluster.sh',
+  'run-recipe.sh',
+]
+const BINARIES =
+  'docker nvidia-smi bash sh cat df free ls grep head tail ss sudo hostname uname nproc printf echo sleep env wc test true false find rm hf'.split(
+    ' ',
+  )
 
 export const hfCacheDir = (name: string) => `models--${name.replace(/\//g, '--')}`
 
@@ -26,7 +34,10 @@ function envFile(s: Session): string {
     `LOCAL_IP=${s.node.host}`,
     'MASTER_PORT=29501',
     'CONTAINER_NAME=vllm_node',
-    `COPY_HOSTS=${nodes.filter((n) => n !== s.node).map((n) => n.host).join(',')}`,
+    `COPY_HOSTS=${nodes
+      .filter((n) => n !== s.node)
+      .map((n) => n.host)
+      .join(',')}`,
     '',
   ].join('\n')
 }
@@ -63,18 +74,37 @@ export function recipeYaml(key: string, s: Session): string {
 export function entries(s: Session): Map<string, Entry> {
   const m = new Map<string, Entry>()
   const dir = (p: string) => m.set(p, { kind: 'dir' })
-  const file = (p: string, content: () => string, mode = '-rw-r--r--') => m.set(p, { kind: 'file', content, mode })
-  for (const d of ['/', '/home', '/tmp', '/proc', '/etc', '/usr', '/usr/bin', '/dev', '/var', '/var/lib', '/var/lib/docker']) dir(d)
+  const file = (p: string, content: () => string, mode = '-rw-r--r--') =>
+    m.set(p, { kind: 'file', content, mode })
+  for (const d of [
+    '/',
+    '/home',
+    '/tmp',
+    '/proc',
+    '/etc',
+    '/usr',
+    '/usr/bin',
+    '/dev',
+    '/var',
+    '/var/lib',
+    '/var/lib/docker',
+  ])
+    dir(d)
   const home = s.home
   dir(home)
-  for (const d of ['.cache', '.cache/huggingface', '.cache/huggingface/hub', '.cache/vllm', '.ssh']) dir(`${home}/${d}`)
+  for (const d of ['.cache', '.cache/huggingface', '.cache/huggingface/hub', '.cache/vllm', '.ssh'])
+    dir(`${home}/${d}`)
   for (const model of s.node.hfCache.values()) {
     const base = `${home}/.cache/huggingface/hub/${hfCacheDir(model.repo)}`
     for (const d of ['', '/blobs', '/refs', '/snapshots', `/snapshots/${model.revision}`]) dir(`${base}${d}`)
     file(`${base}/refs/main`, () => model.revision)
     for (const f of model.files) {
       // Snapshot entries are symlinks to blobs in a real cache; `find -L` and `ls -lL` see the blob sizes.
-      m.set(`${base}/snapshots/${model.revision}/${f.name}`, { kind: 'file', content: () => f.content ?? '', size: f.size })
+      m.set(`${base}/snapshots/${model.revision}/${f.name}`, {
+        kind: 'file',
+        content: () => f.content ?? '',
+        size: f.size,
+      })
     }
   }
   const v = s.cluster.settings.vllmDir
@@ -84,16 +114,32 @@ export function entries(s: Session): Map<string, Entry> {
   file(`${v}/Dockerfile`, () => 'FROM nvcr.io/nvidia/pytorch:25.09-py3\n')
   file(`${v}/run-recipe.py`, () => '# simulated cluster: behaviour is emulated by the SSH simulator\n')
   for (const name of SCRIPTS) {
-    file(`${v}/${name}`, () => '#!/bin/bash\n# simulated cluster: behaviour is emulated by the SSH simulator\n', '-rwxr-xr-x')
+    file(
+      `${v}/${name}`,
+      () => '#!/bin/bash\n# simulated cluster: behaviour is emulated by the SSH simulator\n',
+      '-rwxr-xr-x',
+    )
   }
-  for (const key of Object.keys(s.cluster.settings.recipes)) file(`${v}/recipes/${key}.yaml`, () => recipeYaml(key, s))
+  for (const key of Object.keys(s.cluster.settings.recipes))
+    file(`${v}/recipes/${key}.yaml`, () => recipeYaml(key, s))
   for (const b of BINARIES) file(`/usr/bin/${b}`, () => '\u007fELF', '-rwxr-xr-x')
   file('/dev/null', () => '', 'crw-rw-rw-')
   file('/proc/meminfo', () => meminfoText(s.node), '-r--r--r--')
-  file('/proc/loadavg', () => `${(s.node.gpuLoad() * 3 + 0.3).toFixed(2)} 0.41 0.37 2/1184 ${4000 + (Date.now() % 9000)}\n`, '-r--r--r--')
-  file('/proc/uptime', () => `${((Date.now() - s.node.bootTime) / 1000).toFixed(2)} 4123456.78\n`, '-r--r--r--')
+  file(
+    '/proc/loadavg',
+    () => `${(s.node.gpuLoad() * 3 + 0.3).toFixed(2)} 0.41 0.37 2/1184 ${4000 + (Date.now() % 9000)}\n`,
+    '-r--r--r--',
+  )
+  file(
+    '/proc/uptime',
+    () => `${((Date.now() - s.node.bootTime) / 1000).toFixed(2)} 4123456.78\n`,
+    '-r--r--r--',
+  )
   file('/etc/hostname', () => `${s.node.name}\n`)
-  file('/etc/os-release', () => 'PRETTY_NAME="Ubuntu 24.04.3 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\n')
+  file(
+    '/etc/os-release',
+    () => 'PRETTY_NAME="Ubuntu 24.04.3 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\n',
+  )
   for (const [p, content] of s.node.files) file(p, () => content)
   return m
 }

@@ -36,7 +36,11 @@ afterAll(async () => {
 describe('bge-m3 emulator: embeddings', () => {
   it('returns 1024-d unit vectors in the OpenAI shape, with zero usage', async () => {
     const body = await embed(['first text', 'second text'])
-    expect(body).toMatchObject({ object: 'list', model: 'BAAI/bge-m3', usage: { prompt_tokens: 0, total_tokens: 0 } })
+    expect(body).toMatchObject({
+      object: 'list',
+      model: 'BAAI/bge-m3',
+      usage: { prompt_tokens: 0, total_tokens: 0 },
+    })
     expect(body.data.map((d) => [d.object, d.index])).toEqual([
       ['embedding', 0],
       ['embedding', 1],
@@ -49,7 +53,10 @@ describe('bge-m3 emulator: embeddings', () => {
   })
 
   it('is deterministic and ranks texts that share words above unrelated ones', async () => {
-    const [a, b] = await Promise.all([embed('The quarterly finance report is late'), embed('The quarterly finance report is late')])
+    const [a, b] = await Promise.all([
+      embed('The quarterly finance report is late'),
+      embed('The quarterly finance report is late'),
+    ])
     expect(a.data[0]!.embedding).toEqual(b.data[0]!.embedding)
     const { data } = await embed([
       'When is the quarterly finance report due?',
@@ -57,7 +64,12 @@ describe('bge-m3 emulator: embeddings', () => {
       'Quarterly reports from finance',
       'My cat enjoys sleeping in the sun',
     ])
-    const [q, close, partial, unrelated] = data.map((d) => d.embedding) as [number[], number[], number[], number[]]
+    const [q, close, partial, unrelated] = data.map((d) => d.embedding) as [
+      number[],
+      number[],
+      number[],
+      number[],
+    ]
     expect(dot(q, close)).toBeGreaterThan(dot(q, unrelated))
     expect(dot(q, partial)).toBeGreaterThan(dot(q, unrelated))
     expect(dot(q, unrelated)).toBeGreaterThan(0)
@@ -77,10 +89,16 @@ describe('bge-m3 emulator: embeddings', () => {
   it('serves dense and sparse vectors from /embed', async () => {
     const res = await post('/embed', { texts: ['Qdrant stores the finance report', 'finance report'] })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { dense: number[][]; sparse: Array<{ indices: number[]; values: number[] }> }
+    const body = (await res.json()) as {
+      dense: number[][]
+      sparse: Array<{ indices: number[]; values: number[] }>
+    }
     expect(body.dense).toHaveLength(2)
     expect(body.dense[0]).toHaveLength(1024)
-    const [s0, s1] = body.sparse as [{ indices: number[]; values: number[] }, { indices: number[]; values: number[] }]
+    const [s0, s1] = body.sparse as [
+      { indices: number[]; values: number[] },
+      { indices: number[]; values: number[] },
+    ]
     expect(s0.indices).toEqual([...s0.indices].sort((a, b) => a - b))
     expect(new Set(s0.indices).size).toBe(s0.indices.length)
     expect(s0.values).toHaveLength(s0.indices.length)
@@ -95,7 +113,9 @@ describe('bge-m3 emulator: embeddings', () => {
   it('validates input with OpenAI-style errors', async () => {
     const malformed = await post('/v1/embeddings', '{"input": ')
     expect(malformed.status).toBe(400)
-    expect(await malformed.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_json' } })
+    expect(await malformed.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'invalid_json' },
+    })
     const missing = await post('/v1/embeddings', { model: 'BAAI/bge-m3' })
     expect(missing.status).toBe(422)
     expect(await missing.json()).toMatchObject({ error: { param: 'input' } })
@@ -104,7 +124,9 @@ describe('bge-m3 emulator: embeddings', () => {
     expect((await post('/v1/embeddings', { input: 'x', dimensions: 256 })).status).toBe(400)
     const tooMany = await post('/v1/embeddings', { input: Array.from({ length: 65 }, (_, i) => `text ${i}`) })
     expect(tooMany.status).toBe(413)
-    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(/65 > maximum allowed batch size 64/)
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(
+      /65 > maximum allowed batch size 64/,
+    )
     expect((await post('/embed', { return_dense: true })).status).toBe(422)
   })
 })

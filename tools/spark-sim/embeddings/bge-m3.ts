@@ -21,11 +21,11 @@ import { Buffer } from 'node:buffer'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import {
-  EmulatorError,
-  startEmulator,
   type EmulatorContext,
+  EmulatorError,
   type EmulatorHandle,
   type EmulatorOptions,
+  startEmulator,
 } from '../speech/emulator-server.ts'
 import { DENSE_DIM, denseEmbedding, rerankLogit, sparseEmbedding } from './text-features.ts'
 
@@ -36,7 +36,12 @@ export const MAX_DOCUMENTS = 1000
 // bge-m3's context is 8192 tokens; ~4 characters a token is close enough to refuse absurd inputs.
 const MAX_INPUT_CHARS = 8192 * 4
 
-const openaiError = (status: number, message: string, param: string | null = null, code: string | null = null) =>
+const openaiError = (
+  status: number,
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+) =>
   new EmulatorError(status, {
     error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param, code },
   })
@@ -60,7 +65,10 @@ const EmbedRequest = z
     return_sparse: z.boolean().default(true),
     return_colbert_vecs: z.boolean().default(false),
   })
-  .refine((b) => b.texts ?? b.input ?? b.inputs, { message: 'one of texts, input or inputs is required', path: ['texts'] })
+  .refine((b) => b.texts ?? b.input ?? b.inputs, {
+    message: 'one of texts, input or inputs is required',
+    path: ['texts'],
+  })
 
 const RerankRequest = z.object({
   model: z.string().optional(),
@@ -70,7 +78,11 @@ const RerankRequest = z.object({
   return_documents: z.boolean().default(false),
 })
 
-async function parseBody<T extends z.ZodType>(c: Context, ctx: EmulatorContext, schema: T): Promise<z.infer<T>> {
+async function parseBody<T extends z.ZodType>(
+  c: Context,
+  ctx: EmulatorContext,
+  schema: T,
+): Promise<z.infer<T>> {
   let raw: unknown
   try {
     raw = JSON.parse(await ctx.readText(c))
@@ -92,11 +104,21 @@ function checkTexts(value: string | string[], param: string): string[] {
   const list = typeof value === 'string' ? [value] : value
   if (list.length === 0) throw openaiError(400, `'${param}' must not be empty`, param)
   if (list.length > MAX_BATCH)
-    throw openaiError(413, `batch size ${list.length} > maximum allowed batch size ${MAX_BATCH}`, param, 'batch_too_large')
+    throw openaiError(
+      413,
+      `batch size ${list.length} > maximum allowed batch size ${MAX_BATCH}`,
+      param,
+      'batch_too_large',
+    )
   list.forEach((t, i) => {
     if (t.length === 0) throw openaiError(400, `'${param}[${i}]' must not be an empty string`, param)
     if (t.length > MAX_INPUT_CHARS)
-      throw openaiError(413, `'${param}[${i}]' is longer than the 8192-token context`, param, 'input_too_long')
+      throw openaiError(
+        413,
+        `'${param}[${i}]' is longer than the 8192-token context`,
+        param,
+        'input_too_long',
+      )
   })
   return list
 }
@@ -108,27 +130,45 @@ export function startBgeM3(options: EmulatorOptions = {}): Promise<EmulatorHandl
     {
       name: 'bge-m3',
       errorBody: (status, message) => ({
-        error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null },
+        error: {
+          message,
+          type: status >= 500 ? 'server_error' : 'invalid_request_error',
+          param: null,
+          code: null,
+        },
       }),
       routes(app, ctx) {
         app.get('/health', (c) => c.json({ status: 'ok' }))
         app.get('/v1/models', (c) =>
           c.json({
             object: 'list',
-            data: [EMBEDDING_MODEL, RERANK_MODEL].map((id) => ({ id, object: 'model', created: 1_706_000_000, owned_by: 'BAAI' })),
+            data: [EMBEDDING_MODEL, RERANK_MODEL].map((id) => ({
+              id,
+              object: 'model',
+              created: 1_706_000_000,
+              owned_by: 'BAAI',
+            })),
           }),
         )
 
         app.post('/v1/embeddings', async (c) => {
           const body = await parseBody(c, ctx, EmbeddingsRequest)
           if (body.dimensions !== undefined && body.dimensions !== DENSE_DIM)
-            throw openaiError(400, `${EMBEDDING_MODEL} only produces ${DENSE_DIM}-dimensional embeddings`, 'dimensions')
+            throw openaiError(
+              400,
+              `${EMBEDDING_MODEL} only produces ${DENSE_DIM}-dimensional embeddings`,
+              'dimensions',
+            )
           const list = checkTexts(body.input, 'input')
           return c.json({
             object: 'list',
             data: list.map((t, index) => {
               const v = denseEmbedding(t)
-              return { object: 'embedding', index, embedding: body.encoding_format === 'base64' ? toBase64(v) : v }
+              return {
+                object: 'embedding',
+                index,
+                embedding: body.encoding_format === 'base64' ? toBase64(v) : v,
+              }
             }),
             model: EMBEDDING_MODEL,
             usage: { prompt_tokens: 0, total_tokens: 0 },
@@ -150,7 +190,11 @@ export function startBgeM3(options: EmulatorOptions = {}): Promise<EmulatorHandl
         const rerank = async (c: Context) => {
           const body = await parseBody(c, ctx, RerankRequest)
           if (body.documents.length > MAX_DOCUMENTS)
-            throw openaiError(413, `${body.documents.length} documents > maximum of ${MAX_DOCUMENTS}`, 'documents')
+            throw openaiError(
+              413,
+              `${body.documents.length} documents > maximum of ${MAX_DOCUMENTS}`,
+              'documents',
+            )
           const docs = body.documents.map((d) => (typeof d === 'string' ? d : d.text))
           const scored = docs
             .map((text, index) => ({ index, relevance_score: rerankLogit(body.query, text), text }))
@@ -160,7 +204,9 @@ export function startBgeM3(options: EmulatorOptions = {}): Promise<EmulatorHandl
             object: 'rerank.result',
             model: RERANK_MODEL,
             results: scored.map(({ index, relevance_score, text }) =>
-              body.return_documents ? { index, relevance_score, document: { text } } : { index, relevance_score },
+              body.return_documents
+                ? { index, relevance_score, document: { text } }
+                : { index, relevance_score },
             ),
           })
         }

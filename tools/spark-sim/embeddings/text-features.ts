@@ -15,14 +15,20 @@ export const DENSE_DIM = 1024
 export const VOCAB_SIZE = 250_002
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by for from has have he her his i if in into is it its me my no not of on ' +
+  (
+    'a an and are as at be but by for from has have he her his i if in into is it its me my no not of on ' +
     'or our she so than that the their them then there these they this to was we were what when which who ' +
-    'will with you your do does did can could would should about over how why all any also just more most')
-    .split(' '),
+    'will with you your do does did can could would should about over how why all any also just more most'
+  ).split(' '),
 )
 
 export function tokenize(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  )
 }
 
 export const isStopword = (t: string) => STOPWORDS.has(t)
@@ -70,7 +76,8 @@ export function denseEmbedding(text: string): number[] {
     if (isStopword(t) || t.length < 3) continue
     const padded = `#${t}#`
     const grams = padded.length - 2
-    for (let i = 0; i < grams; i++) addFeature(content, `g:${padded.slice(i, i + 3)}`, (0.6 * w) / Math.sqrt(grams))
+    for (let i = 0; i < grams; i++)
+      addFeature(content, `g:${padded.slice(i, i + 3)}`, (0.6 * w) / Math.sqrt(grams))
   }
   // Text without word characters (emoji, punctuation) still gets its own stable direction.
   if (tf.size === 0) addFeature(content, `raw:${text}`, 1)
@@ -123,7 +130,8 @@ export function rerankLogit(query: string, document: string): number {
   const coverage = total > 0 ? matched / total : 0
   const dText = ` ${dTokens.join(' ')} `
   const bigrams = qAll.slice(1).map((t, i) => `${qAll[i]} ${t}`)
-  const phrase = bigrams.length > 0 ? bigrams.filter((b) => dText.includes(` ${b} `)).length / bigrams.length : 0
+  const phrase =
+    bigrams.length > 0 ? bigrams.filter((b) => dText.includes(` ${b} `)).length / bigrams.length : 0
   // Long documents dilute relevance a little, as cross-encoders' scores do.
   const length = Math.log1p(dTokens.length / 200)
   return Math.round((-8 + 13 * coverage + 3 * phrase - 0.5 * length) * 1e4) / 1e4

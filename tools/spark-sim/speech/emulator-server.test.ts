@@ -17,7 +17,11 @@ async function bge(options: { queueLimit?: number } = {}) {
 }
 
 const embed = (s: EmulatorHandle, input = 'hello') =>
-  fetch(`${s.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input }) })
+  fetch(`${s.url}/v1/embeddings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ input }),
+  })
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t0 = Date.now()
@@ -58,7 +62,9 @@ describe('emulator modes', () => {
     await s.setMode('busy', { holdMs: 400 })
     const t0 = Date.now()
     const finished: number[] = []
-    const work = [0, 1, 2].map((i) => embed(s, `text ${i}`).then((r) => (finished.push(Date.now() - t0), r.status)))
+    const work = [0, 1, 2].map((i) =>
+      embed(s, `text ${i}`).then((r) => (finished.push(Date.now() - t0), r.status)),
+    )
     await new Promise((r) => setTimeout(r, 100))
     const [health, healthMs] = await timed(() => fetch(`${s.url}/health`))
     expect(await Promise.all(work)).toEqual([200, 200, 200])
@@ -80,7 +86,9 @@ describe('emulator modes', () => {
     expect(statuses).toEqual([200, 200, 200, 503, 503])
     const rejected = responses.find((r) => r.status === 503)!
     expect(rejected.headers.get('retry-after')).toBe('5')
-    expect(await rejected.json()).toMatchObject({ error: { message: expect.stringMatching(/queue is full/) } })
+    expect(await rejected.json()).toMatchObject({
+      error: { message: expect.stringMatching(/queue is full/) },
+    })
   })
 
   it('wedged: work routes 500 with a cuBLAS failure, /health stays 200 (all three emulators)', async () => {

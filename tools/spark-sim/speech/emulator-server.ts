@@ -16,10 +16,10 @@
  * above `bodyLimitBytes` (250 MB) get 413, checked on Content-Length and again while streaming.
  */
 import { Buffer } from 'node:buffer'
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { silentLogger, type Logger } from '../../../shared/logger.ts'
-import { serve, type RunningServer } from '../../../shared/serve.ts'
+import { type Logger, silentLogger } from '../../../shared/logger.ts'
+import { type RunningServer, serve } from '../../../shared/serve.ts'
 
 export type EmulatorMode = 'ok' | 'slow' | 'busy' | 'wedged' | 'down'
 
@@ -167,7 +167,10 @@ function releaseOnEnd(res: Response, release: () => void): Response {
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers })
 }
 
-export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+export async function startEmulator(
+  spec: EmulatorSpec,
+  options: EmulatorOptions = {},
+): Promise<EmulatorHandle> {
   const host = options.host ?? '127.0.0.1'
   const log = (options.logger ?? silentLogger()).child({ emulator: spec.name })
   const gate = createGate(options.queueLimit ?? 64)
@@ -237,7 +240,14 @@ export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions
   spec.routes(app, { log, bodyLimitBytes: BODY_LIMIT_BYTES, readText })
 
   const listen = async () => {
-    running = await serve({ fetch: app.fetch, port, hostname: host, logger: log, lifecycle: new AbortController(), graceMs: 0 })
+    running = await serve({
+      fetch: app.fetch,
+      port,
+      hostname: host,
+      logger: log,
+      lifecycle: new AbortController(),
+      graceMs: 0,
+    })
     port = running.port
   }
   const unlisten = async () => {

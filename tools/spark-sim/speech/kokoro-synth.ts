@@ -9,8 +9,8 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { EspeakVoice } from './kokoro-voices.ts'
 import { exited, spawnTool } from './audio/tools.ts'
+import type { EspeakVoice } from './kokoro-voices.ts'
 
 export const AUDIO_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] as const
 export type AudioFormat = (typeof AUDIO_FORMATS)[number]
@@ -61,7 +61,16 @@ function filters(req: SynthRequest): string {
 
 function startPipeline(req: SynthRequest, output: string) {
   const wpm = Math.round(Math.max(80, Math.min(450, ESPEAK_WPM * req.speed)))
-  const espeak = spawnTool('espeak-ng', ['--stdin', '--stdout', '-v', req.voice.voice, '-p', String(req.voice.pitch), '-s', String(wpm)])
+  const espeak = spawnTool('espeak-ng', [
+    '--stdin',
+    '--stdout',
+    '-v',
+    req.voice.voice,
+    '-p',
+    String(req.voice.pitch),
+    '-s',
+    String(wpm),
+  ])
   const ffmpeg = spawnTool('ffmpeg', [
     '-hide_banner',
     '-loglevel',
@@ -103,7 +112,10 @@ function startPipeline(req: SynthRequest, output: string) {
 }
 
 /** Synthesises to a complete file and returns its bytes (the `stream: false` path). */
-export async function synthesizeFile(req: SynthRequest, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+export async function synthesizeFile(
+  req: SynthRequest,
+  signal?: AbortSignal,
+): Promise<Uint8Array<ArrayBuffer>> {
   const dir = await mkdtemp(join(tmpdir(), 'spark-sim-kokoro-'))
   try {
     const out = join(dir, `speech.${req.format}`)
@@ -125,7 +137,10 @@ export async function synthesizeFile(req: SynthRequest, signal?: AbortSignal): P
  * sent, so errors still become proper HTTP errors). The stream follows ffmpeg's output with
  * backpressure, and cancelling it kills both processes.
  */
-export async function synthesizeStream(req: SynthRequest, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+export async function synthesizeStream(
+  req: SynthRequest,
+  signal?: AbortSignal,
+): Promise<ReadableStream<Uint8Array>> {
   const { ffmpeg, done, kill } = startPipeline(req, 'pipe:1')
   signal?.addEventListener('abort', kill, { once: true })
   const out = ffmpeg.stdout!

@@ -5,11 +5,46 @@
  * the pitch within that gender's range.
  */
 export const KOKORO_VOICES = [
-  'af_alloy', 'af_aoede', 'af_bella', 'af_heart', 'af_jessica', 'af_kore', 'af_nicole', 'af_nova',
-  'af_river', 'af_sarah', 'af_sky', 'am_adam', 'am_echo', 'am_eric', 'am_fenrir', 'am_liam',
-  'am_michael', 'am_onyx', 'am_puck', 'bf_alice', 'bf_emma', 'bf_isabella', 'bf_lily', 'bm_daniel',
-  'bm_fable', 'bm_george', 'bm_lewis', 'ef_dora', 'em_alex', 'ff_siwis', 'hf_alpha', 'hm_omega',
-  'if_sara', 'im_nicola', 'jf_alpha', 'jm_kumo', 'pf_dora', 'pm_alex', 'zf_xiaobei', 'zm_yunjian',
+  'af_alloy',
+  'af_aoede',
+  'af_bella',
+  'af_heart',
+  'af_jessica',
+  'af_kore',
+  'af_nicole',
+  'af_nova',
+  'af_river',
+  'af_sarah',
+  'af_sky',
+  'am_adam',
+  'am_echo',
+  'am_eric',
+  'am_fenrir',
+  'am_liam',
+  'am_michael',
+  'am_onyx',
+  'am_puck',
+  'bf_alice',
+  'bf_emma',
+  'bf_isabella',
+  'bf_lily',
+  'bm_daniel',
+  'bm_fable',
+  'bm_george',
+  'bm_lewis',
+  'ef_dora',
+  'em_alex',
+  'ff_siwis',
+  'hf_alpha',
+  'hm_omega',
+  'if_sara',
+  'im_nicola',
+  'jf_alpha',
+  'jm_kumo',
+  'pf_dora',
+  'pm_alex',
+  'zf_xiaobei',
+  'zm_yunjian',
 ] as const
 
 // Kokoro-FastAPI maps the OpenAI voice names onto its own.
@@ -64,7 +99,8 @@ export function parseVoice(spec: string): BlendPart[] {
       throw new VoiceError(`Voice '${w[1]}' not found. Available voices: ${KOKORO_VOICES.join(', ')}`)
     parts.push({ voice: name, weight: sign * weight })
   }
-  if (!parts.some((p) => p.weight > 0)) throw new VoiceError(`Voice combination needs a positive part: '${spec}'`)
+  if (!parts.some((p) => p.weight > 0))
+    throw new VoiceError(`Voice combination needs a positive part: '${spec}'`)
   return parts
 }
 
@@ -98,6 +134,7 @@ export function espeakVoiceFor(parts: BlendPart[]): EspeakVoice {
   const total = positive.reduce((a, p) => a + p.weight, 0)
   let pitch = positive.reduce((a, p) => a + (single(p.voice).pitch * p.weight) / total, 0)
   // Subtracting a voice pushes the pitch away from it, a cheap analogue of subtracting its embedding.
-  for (const p of parts.filter((q) => q.weight < 0)) pitch += (pitch - single(p.voice).pitch) * 0.3 * (-p.weight / total)
+  for (const p of parts.filter((q) => q.weight < 0))
+    pitch += (pitch - single(p.voice).pitch) * 0.3 * (-p.weight / total)
   return { voice: single(main.voice).voice, pitch: Math.max(0, Math.min(99, Math.round(pitch))) }
 }

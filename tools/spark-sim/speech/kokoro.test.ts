@@ -56,10 +56,14 @@ afterAll(async () => {
 
 describe('kokoro emulator', () => {
   it('lists voices in both Kokoro shapes, models and health', async () => {
-    const current = (await (await fetch(`${kokoro.url}/v1/audio/voices`)).json()) as { voices: Array<{ id: string; name: string }> }
+    const current = (await (await fetch(`${kokoro.url}/v1/audio/voices`)).json()) as {
+      voices: Array<{ id: string; name: string }>
+    }
     const ids = current.voices.map((v) => v.id)
     for (const v of ['af_heart', 'af_bella', 'am_adam', 'bf_emma', 'bm_george']) expect(ids).toContain(v)
-    const legacy = (await (await fetch(`${kokoro.url}/v1/audio/voices?legacy=true`)).json()) as { voices: string[] }
+    const legacy = (await (await fetch(`${kokoro.url}/v1/audio/voices?legacy=true`)).json()) as {
+      voices: string[]
+    }
     expect(legacy.voices).toEqual(ids)
     const models = (await (await fetch(`${kokoro.url}/v1/models`)).json()) as { data: Array<{ id: string }> }
     expect(models.data.map((m) => m.id)).toContain('kokoro')
@@ -67,7 +71,12 @@ describe('kokoro emulator', () => {
   })
 
   it('returns a 24 kHz mono 16-bit WAV whose duration grows with the input', async () => {
-    const short = await speech({ input: 'Hello there.', voice: 'af_heart', response_format: 'wav', stream: false })
+    const short = await speech({
+      input: 'Hello there.',
+      voice: 'af_heart',
+      response_format: 'wav',
+      stream: false,
+    })
     expect(short.status).toBe(200)
     expect(short.headers.get('content-type')).toBe('audio/wav')
     const shortBytes = Buffer.from(await short.arrayBuffer())
@@ -87,7 +96,12 @@ describe('kokoro emulator', () => {
 
   it('speaks with audibly different voices (female voices pitch higher) and accepts blends', async () => {
     const say = async (voice: string) => {
-      const res = await speech({ input: 'The meeting starts at nine tomorrow morning.', voice, response_format: 'wav', stream: false })
+      const res = await speech({
+        input: 'The meeting starts at nine tomorrow morning.',
+        voice,
+        response_format: 'wav',
+        stream: false,
+      })
       expect(res.status).toBe(200)
       return Buffer.from(await res.arrayBuffer())
     }
@@ -104,33 +118,71 @@ describe('kokoro emulator', () => {
   })
 
   it('encodes mp3 that ffprobe decodes at 24 kHz mono', async () => {
-    const res = await speech({ input: 'Testing the mp3 output.', voice: 'bm_george', response_format: 'mp3', stream: false })
+    const res = await speech({
+      input: 'Testing the mp3 output.',
+      voice: 'bm_george',
+      response_format: 'mp3',
+      stream: false,
+    })
     expect(res.headers.get('content-type')).toBe('audio/mpeg')
     const path = join(dir, 'out.mp3')
     await writeFile(path, Buffer.from(await res.arrayBuffer()))
     const probe = JSON.parse(
-      (await runToolOk('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,sample_rate,channels:format=duration', '-of', 'json', path])).toString(),
+      (
+        await runToolOk('ffprobe', [
+          '-v',
+          'error',
+          '-show_entries',
+          'stream=codec_name,sample_rate,channels:format=duration',
+          '-of',
+          'json',
+          path,
+        ])
+      ).toString(),
     )
     expect(probe.streams[0]).toMatchObject({ codec_name: 'mp3', sample_rate: '24000', channels: 1 })
     expect(Number(probe.format.duration)).toBeGreaterThan(0.5)
   })
 
   it('produces opus, flac and raw pcm', async () => {
-    for (const [format, codec] of [['opus', 'opus'], ['flac', 'flac']] as const) {
-      const res = await speech({ input: 'One two three.', voice: 'af_sky', response_format: format, stream: false })
+    for (const [format, codec] of [
+      ['opus', 'opus'],
+      ['flac', 'flac'],
+    ] as const) {
+      const res = await speech({
+        input: 'One two three.',
+        voice: 'af_sky',
+        response_format: format,
+        stream: false,
+      })
       const path = join(dir, `out.${format}`)
       await writeFile(path, Buffer.from(await res.arrayBuffer()))
-      const out = (await runToolOk('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path])).toString()
+      const out = (
+        await runToolOk('ffprobe', [
+          '-v',
+          'error',
+          '-show_entries',
+          'stream=codec_name',
+          '-of',
+          'csv=p=0',
+          path,
+        ])
+      ).toString()
       expect(out.trim()).toBe(codec)
     }
-    const pcm = Buffer.from(await (await speech({ input: 'One two three.', response_format: 'pcm', stream: false })).arrayBuffer())
+    const pcm = Buffer.from(
+      await (await speech({ input: 'One two three.', response_format: 'pcm', stream: false })).arrayBuffer(),
+    )
     expect(pcm.length % 2).toBe(0)
     expect(pcm.toString('ascii', 0, 4)).not.toBe('RIFF')
     expect(pcm.length / 48000).toBeGreaterThan(0.5)
   })
 
   it('streams by default: chunked, no length, first bytes long before the end', async () => {
-    const text = Array.from({ length: 30 }, (_, i) => `This is sentence number ${i + 1} of a long text to be read aloud.`).join(' ')
+    const text = Array.from(
+      { length: 30 },
+      (_, i) => `This is sentence number ${i + 1} of a long text to be read aloud.`,
+    ).join(' ')
     const started = Date.now()
     const res = await speech({ input: text, voice: 'am_adam', response_format: 'mp3' })
     expect(res.status).toBe(200)

@@ -11,14 +11,15 @@
  * (unknown voice/model, empty input → 400) and pydantic's 422 list for malformed fields.
  */
 import { z } from 'zod'
-import {
-  EmulatorError,
-  startEmulator,
-  type EmulatorHandle,
-  type EmulatorOptions,
-} from './emulator-server.ts'
 import { ToolMissingError } from './audio/tools.ts'
-import { AUDIO_FORMATS, CONTENT_TYPES, synthesizeFile, synthesizeStream, type SynthRequest } from './kokoro-synth.ts'
+import { EmulatorError, type EmulatorHandle, type EmulatorOptions, startEmulator } from './emulator-server.ts'
+import {
+  AUDIO_FORMATS,
+  CONTENT_TYPES,
+  type SynthRequest,
+  synthesizeFile,
+  synthesizeStream,
+} from './kokoro-synth.ts'
 import { espeakVoiceFor, KOKORO_VOICES, parseVoice, VoiceError } from './kokoro-voices.ts'
 
 export const KOKORO_MODELS = ['kokoro', 'tts-1', 'tts-1-hd', 'gpt-4o-mini-tts'] as const
@@ -35,12 +36,17 @@ const SpeechRequest = z.object({
 })
 
 const kokoroError = (status: number, error: string, message: string) =>
-  new EmulatorError(status, { detail: { error, message, type: status < 500 ? 'invalid_request_error' : 'server_error' } })
+  new EmulatorError(status, {
+    detail: { error, message, type: status < 500 ? 'invalid_request_error' : 'server_error' },
+  })
 
 /** pydantic v2's 422 body, which FastAPI returns for fields that do not validate. */
 function pydantic422(raw: unknown, issues: z.core.$ZodIssue[]) {
   const valueAt = (path: PropertyKey[]) =>
-    path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw)
+    path.reduce<unknown>(
+      (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+      raw,
+    )
   return new EmulatorError(422, {
     detail: issues.map((i) => {
       const input = valueAt(i.path)
@@ -60,14 +66,23 @@ export function startKokoro(options: EmulatorOptions = {}): Promise<EmulatorHand
     {
       name: 'kokoro',
       errorBody: (status, message) => ({
-        detail: { error: status === 413 ? 'payload_too_large' : 'processing_error', message, type: 'server_error' },
+        detail: {
+          error: status === 413 ? 'payload_too_large' : 'processing_error',
+          message,
+          type: 'server_error',
+        },
       }),
       routes(app, ctx) {
         app.get('/health', (c) => c.json({ status: 'healthy' }))
         app.get('/v1/models', (c) =>
           c.json({
             object: 'list',
-            data: KOKORO_MODELS.map((id) => ({ id, object: 'model', created: 1_686_935_002, owned_by: 'kokoro' })),
+            data: KOKORO_MODELS.map((id) => ({
+              id,
+              object: 'model',
+              created: 1_686_935_002,
+              owned_by: 'kokoro',
+            })),
           }),
         )
         app.get('/v1/audio/voices', (c) =>
@@ -93,7 +108,11 @@ export function startKokoro(options: EmulatorOptions = {}): Promise<EmulatorHand
             throw kokoroError(400, 'invalid_model', `Unsupported model: ${body.model}`)
           if (!body.input.trim()) throw kokoroError(400, 'validation_error', 'Input text cannot be empty')
           if (body.input.length > MAX_INPUT_CHARS)
-            throw kokoroError(400, 'validation_error', `Input text is longer than ${MAX_INPUT_CHARS} characters`)
+            throw kokoroError(
+              400,
+              'validation_error',
+              `Input text is longer than ${MAX_INPUT_CHARS} characters`,
+            )
           let voice
           try {
             voice = espeakVoiceFor(parseVoice(body.voice))
@@ -117,7 +136,9 @@ export function startKokoro(options: EmulatorOptions = {}): Promise<EmulatorHand
           try {
             if (!body.stream) {
               const bytes = await synthesizeFile(req, c.req.raw.signal)
-              return new Response(bytes, { headers: { ...headers, 'Content-Length': String(bytes.byteLength) } })
+              return new Response(bytes, {
+                headers: { ...headers, 'Content-Length': String(bytes.byteLength) },
+              })
             }
             const stream = await synthesizeStream(req, c.req.raw.signal)
             // Kokoro's streaming headers: no length, and tell proxies not to buffer.

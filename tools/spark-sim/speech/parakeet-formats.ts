@@ -94,7 +94,8 @@ export function toVerboseJson(t: Transcript, granularities: string[]) {
     // verbose_json tolerates extra fields, so this is where the transcript says what it is.
     model: PARAKEET_MODEL,
     simulated: true,
-    simulation_note: 'spark-sim: segment times come from real voice activity in the audio; the words are placeholders',
+    simulation_note:
+      'spark-sim: segment times come from real voice activity in the audio; the words are placeholders',
   }
 }
 

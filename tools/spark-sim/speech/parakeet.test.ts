@@ -5,7 +5,7 @@ import { cosine, FINGERPRINT_DIM } from './audio/speakers.ts'
 import { runToolOk } from './audio/tools.ts'
 import type { EmulatorHandle } from './emulator-server.ts'
 import { startParakeet } from './parakeet.ts'
-import { makeSpeech, makeTempDir, type Fixture } from './test-audio.ts'
+import { type Fixture, makeSpeech, makeTempDir } from './test-audio.ts'
 
 const MALE = 'en-us'
 const FEMALE = 'en-us+f3'
@@ -45,7 +45,11 @@ beforeAll(async () => {
       { voice: MALE, text: LINE_3 },
       { silence: 0.5 },
     ]),
-    makeSpeech(dir, 'monologue', [{ voice: MALE, text: LINE_1 }, { silence: 1.2 }, { voice: MALE, text: LINE_3 }]),
+    makeSpeech(dir, 'monologue', [
+      { voice: MALE, text: LINE_1 },
+      { silence: 1.2 },
+      { voice: MALE, text: LINE_3 },
+    ]),
     makeSpeech(dir, 'a1', [{ voice: MALE, text: LINE_1 }]),
     makeSpeech(dir, 'a3', [{ voice: MALE, text: LINE_3 }]),
     makeSpeech(dir, 'b2', [{ voice: FEMALE, text: LINE_2 }]),
@@ -72,7 +76,9 @@ afterAll(async () => {
 describe('parakeet emulator: transcription', () => {
   it('serves health and the Parakeet model list', async () => {
     expect(await (await fetch(`${parakeet.url}/health`)).json()).toEqual({ status: 'ok' })
-    const models = (await (await fetch(`${parakeet.url}/v1/models`)).json()) as { data: Array<{ id: string }> }
+    const models = (await (await fetch(`${parakeet.url}/v1/models`)).json()) as {
+      data: Array<{ id: string }>
+    }
     expect(models.data.map((m) => m.id)).toEqual(['nvidia/parakeet-tdt-0.6b-v3'])
   })
 
@@ -108,7 +114,9 @@ describe('parakeet emulator: transcription', () => {
 
   it('is deterministic for the same audio and differs for different audio', async () => {
     const texts = await Promise.all(
-      [dialogue.path, dialogue.path, monologue.path].map(async (p) => ((await (await post('/v1/audio/transcriptions', p)).json()) as { text: string }).text),
+      [dialogue.path, dialogue.path, monologue.path].map(
+        async (p) => ((await (await post('/v1/audio/transcriptions', p)).json()) as { text: string }).text,
+      ),
     )
     expect(texts[0]).toBe(texts[1])
     expect(texts[0]).not.toBe(texts[2])
@@ -117,11 +125,17 @@ describe('parakeet emulator: transcription', () => {
   it('renders json, text, srt and vtt', async () => {
     const json = await (await post('/v1/audio/transcriptions', monologue.path)).json()
     expect(Object.keys(json as object)).toEqual(['text'])
-    const text = await (await post('/v1/audio/transcriptions', monologue.path, { response_format: 'text' })).text()
+    const text = await (
+      await post('/v1/audio/transcriptions', monologue.path, { response_format: 'text' })
+    ).text()
     expect(text).toBe((json as { text: string }).text)
-    const srt = await (await post('/v1/audio/transcriptions', monologue.path, { response_format: 'srt' })).text()
+    const srt = await (
+      await post('/v1/audio/transcriptions', monologue.path, { response_format: 'srt' })
+    ).text()
     expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\n\S/)
-    const vtt = await (await post('/v1/audio/transcriptions', monologue.path, { response_format: 'vtt' })).text()
+    const vtt = await (
+      await post('/v1/audio/transcriptions', monologue.path, { response_format: 'vtt' })
+    ).text()
     expect(vtt).toMatch(/^WEBVTT\n\n00:00:00\.\d{3} --> /)
   })
 
@@ -131,12 +145,18 @@ describe('parakeet emulator: transcription', () => {
     const bad = await post('/v1/audio/transcriptions', junk)
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/Could not decode audio/)
-    const missing = await fetch(`${parakeet.url}/v1/audio/transcriptions`, { method: 'POST', body: new FormData() })
+    const missing = await fetch(`${parakeet.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body: new FormData(),
+    })
     expect(missing.status).toBe(422)
     expect(await missing.json()).toMatchObject({ detail: [{ type: 'missing', loc: ['body', 'file'] }] })
     const format = await post('/v1/audio/transcriptions', monologue.path, { response_format: 'mp4' })
     expect(format.status).toBe(400)
-    const notMultipart = await fetch(`${parakeet.url}/v1/audio/transcriptions`, { method: 'POST', body: '{}' })
+    const notMultipart = await fetch(`${parakeet.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body: '{}',
+    })
     expect(notMultipart.status).toBe(400)
     expect(await readdir(uploads)).toEqual([])
   })
@@ -160,7 +180,10 @@ describe('parakeet emulator: no speech', () => {
     }
     for (const file of files) {
       expect(await (await post('/v1/audio/transcriptions', file)).json()).toEqual({ text: '' })
-      const d = (await (await post('/v1/audio/diarize-chunk', file)).json()) as { segments: unknown[]; speakers_detected: unknown[] }
+      const d = (await (await post('/v1/audio/diarize-chunk', file)).json()) as {
+        segments: unknown[]
+        speakers_detected: unknown[]
+      }
       expect(d.segments).toEqual([])
       expect(d.speakers_detected).toEqual([])
     }
@@ -185,24 +208,36 @@ describe('parakeet emulator: diarization', () => {
   })
 
   it('finds one speaker when one voice speaks twice', async () => {
-    const body = (await (await post('/v1/audio/diarize', monologue.path)).json()) as { speakers_detected: string[] }
+    const body = (await (await post('/v1/audio/diarize', monologue.path)).json()) as {
+      speakers_detected: string[]
+    }
     expect(body.speakers_detected).toEqual(['Speaker_0'])
   })
 
   it('caps at four speakers like Sortformer', async () => {
-    const body = (await (await post('/v1/audio/diarize', crowd.path)).json()) as { speakers_detected: string[] }
+    const body = (await (await post('/v1/audio/diarize', crowd.path)).json()) as {
+      speakers_detected: string[]
+    }
     expect(body.speakers_detected).toEqual(['Speaker_0', 'Speaker_1', 'Speaker_2', 'Speaker_3'])
   })
 
   it('returns the diarize-chunk shape with 192-d fingerprints on request', async () => {
-    const viaForm = (await (await post('/v1/audio/diarize', monologue.path, { fingerprints: 'true' })).json()) as object
+    const viaForm = (await (
+      await post('/v1/audio/diarize', monologue.path, { fingerprints: 'true' })
+    ).json()) as object
     expect(viaForm).toHaveProperty('fingerprints.Speaker_0')
     const res = await post('/v1/audio/diarize?fingerprints=true', dialogue.path)
     const body = (await res.json()) as Record<string, unknown> & {
       segments: Array<Record<string, unknown>>
       fingerprints: Record<string, number[]>
     }
-    expect(Object.keys(body).sort()).toEqual(['duration', 'fingerprints', 'models', 'segments', 'speakers_detected'])
+    expect(Object.keys(body).sort()).toEqual([
+      'duration',
+      'fingerprints',
+      'models',
+      'segments',
+      'speakers_detected',
+    ])
     expect(Object.keys(body.segments[0]!).sort()).toEqual(['confidence', 'end_s', 'speaker', 'start_s'])
     expect(body.models).toEqual({
       diarization: 'nvidia/diar_sortformer_4spk-v1',

@@ -22,18 +22,24 @@ import { join } from 'node:path'
 import type { Context } from 'hono'
 import { analyzeFile, DecodeError } from './audio/decode.ts'
 import type { Frames } from './audio/features.ts'
-import { MultipartError, readMultipart, type MultipartResult } from './audio/multipart.ts'
+import { MultipartError, type MultipartResult, readMultipart } from './audio/multipart.ts'
 import { diarize } from './audio/speakers.ts'
 import { ToolMissingError } from './audio/tools.ts'
 import { detectSpeech, speechThresholdDb } from './audio/vad.ts'
 import {
-  EmulatorError,
-  startEmulator,
   type EmulatorContext,
+  EmulatorError,
   type EmulatorHandle,
   type EmulatorOptions,
+  startEmulator,
 } from './emulator-server.ts'
-import { PARAKEET_MODEL, RESPONSE_FORMATS, render, transcribe, type ResponseFormat } from './parakeet-formats.ts'
+import {
+  PARAKEET_MODEL,
+  RESPONSE_FORMATS,
+  type ResponseFormat,
+  render,
+  transcribe,
+} from './parakeet-formats.ts'
 
 export const DIARIZATION_MODEL = 'nvidia/diar_sortformer_4spk-v1'
 export const EMBEDDING_MODEL = 'nvidia/speakerverification_en_titanet_large'
@@ -47,7 +53,9 @@ const detail = (status: number, message: string) => new EmulatorError(status, { 
 
 /** FastAPI's 422 for a missing form field. */
 const missingField = (field: string) =>
-  new EmulatorError(422, { detail: [{ type: 'missing', loc: ['body', field], msg: 'Field required', input: null }] })
+  new EmulatorError(422, {
+    detail: [{ type: 'missing', loc: ['body', field], msg: 'Field required', input: null }],
+  })
 
 interface Upload {
   form: MultipartResult
@@ -104,15 +112,26 @@ export function startParakeet(options: ParakeetOptions = {}): Promise<EmulatorHa
           withUpload(c, ctx, tmpParent, async ({ form, frames }) => {
             const format = (field(form, 'response_format') ?? 'json').trim() as ResponseFormat
             if (!RESPONSE_FORMATS.includes(format))
-              throw detail(400, `Unsupported response_format '${format}'; use one of ${RESPONSE_FORMATS.join(', ')}`)
+              throw detail(
+                400,
+                `Unsupported response_format '${format}'; use one of ${RESPONSE_FORMATS.join(', ')}`,
+              )
             const granularities = [
               ...(form.fields.get('timestamp_granularities[]') ?? []),
               ...(form.fields.get('timestamp_granularities') ?? []),
-            ].flatMap((g) => g.split(',').map((s) => s.trim()).filter(Boolean))
+            ].flatMap((g) =>
+              g
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            )
             const bad = granularities.find((g) => g !== 'word' && g !== 'segment')
             if (bad) throw detail(400, `Unsupported timestamp granularity '${bad}'; use word or segment`)
             const transcript = transcribe(frames)
-            ctx.log.info({ durationS: transcript.duration, segments: transcript.segments.length }, 'transcribed')
+            ctx.log.info(
+              { durationS: transcript.duration, segments: transcript.segments.length },
+              'transcribed',
+            )
             return render(transcript, format, granularities)
           }),
         )
@@ -121,7 +140,12 @@ export function startParakeet(options: ParakeetOptions = {}): Promise<EmulatorHa
           const d = diarizeFrames(frames)
           return {
             duration: Math.round(frames.durationS * 1000) / 1000,
-            segments: d.turns.map((t) => ({ start_s: t.start, end_s: t.end, speaker: t.speaker, confidence: t.confidence })),
+            segments: d.turns.map((t) => ({
+              start_s: t.start,
+              end_s: t.end,
+              speaker: t.speaker,
+              confidence: t.confidence,
+            })),
             speakers_detected: d.speakers,
             fingerprints: d.fingerprints,
             models: { diarization: DIARIZATION_MODEL, embedding: EMBEDDING_MODEL },

@@ -38,7 +38,19 @@ export async function makeSpeech(dir: string, name: string, pieces: Piece[]): Pr
   for (const piece of pieces) {
     const part = join(dir, `piece-${counter++}.wav`)
     if ('silence' in piece) {
-      await runToolOk('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', part, 'trim', '0', String(piece.silence)])
+      await runToolOk('sox', [
+        '-n',
+        '-r',
+        '16000',
+        '-c',
+        '1',
+        '-b',
+        '16',
+        part,
+        'trim',
+        '0',
+        String(piece.silence),
+      ])
       t += piece.silence
     } else {
       const raw = join(dir, `raw-${counter++}.wav`)
@@ -49,7 +61,11 @@ export async function makeSpeech(dir: string, name: string, pieces: Piece[]): Pr
       const trim = ['silence', '1', '0.01', '0.1%', 'reverse', 'silence', '1', '0.01', '0.1%', 'reverse']
       await runToolOk('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', part, ...trim])
       const d = await durationOf(part)
-      spans.push({ voice: piece.voice + (piece.pitch !== undefined ? `/p${piece.pitch}` : ''), start: t, end: t + d })
+      spans.push({
+        voice: piece.voice + (piece.pitch !== undefined ? `/p${piece.pitch}` : ''),
+        start: t,
+        end: t + d,
+      })
       t += d
     }
     parts.push(part)

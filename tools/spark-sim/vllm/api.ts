@@ -3,7 +3,7 @@
  * text completions (JSON and SSE), `/metrics`, plus the small extras (`/version`, `/load`, `/ping`,
  * `/tokenize`). Error bodies use vLLM's `{"error": {message, type, param, code}}` envelope.
  */
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type Engine, EngineDeadError, type TokenEvent } from './engine.ts'
 import { countPromptTokens } from './generation.ts'
@@ -19,7 +19,11 @@ const Common = {
   max_tokens: z.number().int().min(1).nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
 }
-const ChatBody = z.looseObject({ ...Common, messages: z.array(Message).min(1), max_completion_tokens: z.number().int().min(1).nullish() })
+const ChatBody = z.looseObject({
+  ...Common,
+  messages: z.array(Message).min(1),
+  max_completion_tokens: z.number().int().min(1).nullish(),
+})
 const CompletionBody = z.looseObject({ ...Common, prompt: z.union([z.string(), z.array(z.string()).min(1)]) })
 
 type ErrorType = 'BadRequestError' | 'NotFoundError' | 'InternalServerError' | 'ServiceUnavailableError'
@@ -37,10 +41,14 @@ export function buildVllmApp(engine: Engine): Hono {
 
   app.use('*', async (c, next) => {
     await next()
-    const sock = (c.env as { incoming?: { socket?: { remoteAddress?: string; remotePort?: number } } } | undefined)?.incoming?.socket
+    const sock = (
+      c.env as { incoming?: { socket?: { remoteAddress?: string; remotePort?: number } } } | undefined
+    )?.incoming?.socket
     const peer = `${sock?.remoteAddress ?? '127.0.0.1'}:${sock?.remotePort ?? 0}`
     if (c.req.path !== '/metrics' && c.req.path !== '/health') {
-      engine.log.uvicorn(`${peer} - "${c.req.method} ${c.req.path} HTTP/1.1" ${c.res.status} ${statusText(c.res.status)}`)
+      engine.log.uvicorn(
+        `${peer} - "${c.req.method} ${c.req.path} HTTP/1.1" ${c.res.status} ${statusText(c.res.status)}`,
+      )
     }
   })
 
@@ -50,7 +58,9 @@ export function buildVllmApp(engine: Engine): Hono {
   app.post('/ping', health)
   app.get('/version', (c) => c.json({ version: cfg.version }))
   app.get('/load', (c) => c.json({ server_load: engine.inFlight() }))
-  app.get('/metrics', (c) => c.text(engine.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
+  app.get('/metrics', (c) =>
+    c.text(engine.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  )
 
   app.get('/v1/models', (c) =>
     c.json({
@@ -91,7 +101,11 @@ export function buildVllmApp(engine: Engine): Hono {
     const b = body.value as { prompt?: unknown; messages?: unknown }
     const text = typeof b.prompt === 'string' ? b.prompt : JSON.stringify(b.messages ?? '')
     const count = countPromptTokens(text)
-    return c.json({ count, max_model_len: cfg.maxModelLen, tokens: Array.from({ length: count }, (_, i) => 1000 + i) })
+    return c.json({
+      count,
+      max_model_len: cfg.maxModelLen,
+      tokens: Array.from({ length: count }, (_, i) => 1000 + i),
+    })
   })
 
   app.post('/v1/chat/completions', (c) => complete(c, engine, 'chat'))
@@ -106,7 +120,13 @@ async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok
   try {
     return { ok: true, value: await c.req.json() }
   } catch {
-    return { ok: false, res: c.json(errorBody('Invalid JSON body: could not parse the request body.', 'BadRequestError', 400), 400) }
+    return {
+      ok: false,
+      res: c.json(
+        errorBody('Invalid JSON body: could not parse the request body.', 'BadRequestError', 400),
+        400,
+      ),
+    }
   }
 }
 
@@ -116,7 +136,10 @@ async function complete(c: Context, engine: Engine, kind: 'chat' | 'text'): Prom
     return c.json(errorBody(new EngineDeadError().message, 'InternalServerError', 500), 500)
   }
   if (engine.state !== 'ready') {
-    return c.json(errorBody('The server is not ready to accept requests.', 'ServiceUnavailableError', 503), 503)
+    return c.json(
+      errorBody('The server is not ready to accept requests.', 'ServiceUnavailableError', 503),
+      503,
+    )
   }
   const raw = await readJson(c)
   if (!raw.ok) return raw.res
@@ -124,13 +147,24 @@ async function complete(c: Context, engine: Engine, kind: 'chat' | 'text'): Prom
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue?.path.join('.') || 'body'
-    return c.json(errorBody(`Invalid request: ${where}: ${issue?.message ?? 'invalid'}`, 'BadRequestError', 400, where), 400)
+    return c.json(
+      errorBody(`Invalid request: ${where}: ${issue?.message ?? 'invalid'}`, 'BadRequestError', 400, where),
+      400,
+    )
   }
   const body = parsed.data as z.infer<typeof ChatBody> & z.infer<typeof CompletionBody>
   if (body.model && body.model !== cfg.servedModelName) {
-    return c.json(errorBody(`The model \`${body.model}\` does not exist.`, 'NotFoundError', 404, 'model'), 404)
+    return c.json(
+      errorBody(`The model \`${body.model}\` does not exist.`, 'NotFoundError', 404, 'model'),
+      404,
+    )
   }
-  const prompt = kind === 'chat' ? chatPrompt(body.messages) : Array.isArray(body.prompt) ? body.prompt.join('\n') : body.prompt
+  const prompt =
+    kind === 'chat'
+      ? chatPrompt(body.messages)
+      : Array.isArray(body.prompt)
+        ? body.prompt.join('\n')
+        : body.prompt
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined
   const promptTokens = countPromptTokens(prompt)
   if (promptTokens + (maxTokens ?? 0) > cfg.maxModelLen) {
@@ -169,7 +203,8 @@ async function complete(c: Context, engine: Engine, kind: 'chat' | 'text'): Prom
 function chatPrompt(messages: z.infer<typeof ChatBody>['messages']): string {
   return messages
     .map((m) => {
-      const content = typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join('')
+      const content =
+        typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join('')
       return `${m.role}: ${content}`
     })
     .join('\n')
@@ -210,7 +245,14 @@ class Shape {
             finish_reason: done.finish,
             stop_reason: null,
           }
-        : { index: 0, text, logprobs: null, finish_reason: done.finish, stop_reason: null, prompt_logprobs: null }
+        : {
+            index: 0,
+            text,
+            logprobs: null,
+            finish_reason: done.finish,
+            stop_reason: null,
+            prompt_logprobs: null,
+          }
     return {
       id: this.id,
       object: this.kind === 'chat' ? 'chat.completion' : 'text_completion',
@@ -288,6 +330,12 @@ function sseResponse(events: AsyncGenerator<string>, onCancel: () => void): Resp
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+  const texts: Record<number, string> = {
+    200: 'OK',
+    400: 'Bad Request',
+    404: 'Not Found',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  }
   return texts[status] ?? ''
 }

@@ -33,7 +33,12 @@ async function freePort(): Promise<number> {
 }
 
 const post = (url: string, body: unknown, signal?: AbortSignal) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal })
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  })
 
 const indexOf = (lines: string[], text: string) => lines.findIndex((l) => l.includes(text))
 
@@ -72,8 +77,15 @@ describe('vLLM emulator', () => {
     const { h } = start()
     await h.ready
     const url = h.url() as string
-    const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<Record<string, unknown>> }
-    expect(models.data[0]).toMatchObject({ id: 'qwen3', owned_by: 'vllm', root: 'Qwen/Qwen3-30B-A3B', max_model_len: 32768 })
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as {
+      data: Array<Record<string, unknown>>
+    }
+    expect(models.data[0]).toMatchObject({
+      id: 'qwen3',
+      owned_by: 'vllm',
+      root: 'Qwen/Qwen3-30B-A3B',
+      max_model_len: 32768,
+    })
 
     const body = { model: 'qwen3', messages: [{ role: 'user', content: 'hello' }], max_tokens: 5 }
     const a = (await (await post(`${url}/v1/chat/completions`, body)).json()) as any
@@ -83,7 +95,9 @@ describe('vLLM emulator', () => {
     expect(a.usage.completion_tokens).toBe(5)
     expect(a.usage.total_tokens).toBe(a.usage.prompt_tokens + 5)
 
-    const text = (await (await post(`${url}/v1/completions`, { model: 'qwen3', prompt: 'hi', max_tokens: 3 })).json()) as any
+    const text = (await (
+      await post(`${url}/v1/completions`, { model: 'qwen3', prompt: 'hi', max_tokens: 3 })
+    ).json()) as any
     expect(text.object).toBe('text_completion')
     expect(text.usage.completion_tokens).toBe(3)
 
@@ -135,7 +149,15 @@ describe('vLLM emulator', () => {
     expect(gen).toBeGreaterThan(0)
     expect(gen).toBeLessThan(10)
     expect(after).toMatch(/vllm:request_success_total\{[^}]*finished_reason="abort"\} 1\.0/)
-    for (const name of ['vllm:time_to_first_token_seconds_count', 'vllm:inter_token_latency_seconds_count', 'vllm:time_per_output_token_seconds_count', 'vllm:e2e_request_latency_seconds_count', 'vllm:gpu_cache_usage_perc', 'vllm:prompt_tokens_total', 'vllm:num_requests_waiting']) {
+    for (const name of [
+      'vllm:time_to_first_token_seconds_count',
+      'vllm:inter_token_latency_seconds_count',
+      'vllm:time_per_output_token_seconds_count',
+      'vllm:e2e_request_latency_seconds_count',
+      'vllm:gpu_cache_usage_perc',
+      'vllm:prompt_tokens_total',
+      'vllm:num_requests_waiting',
+    ]) {
       expect(after).toContain(name)
     }
   })
@@ -144,8 +166,19 @@ describe('vLLM emulator', () => {
     const { h } = start({ tokensPerSecond: 40, maxNumSeqs: 1 })
     await h.ready
     const ac = new AbortController()
-    const reqs = [1, 2].map((i) => post(`${h.url()}/v1/completions`, { prompt: `p${i}`, max_tokens: 30 }, ac.signal).catch(() => undefined))
-    await expect.poll(async () => (await (await fetch(`${h.url()}/metrics`)).text()).match(/vllm:num_requests_waiting\{[^}]*\} 1\.0/) !== null).toBe(true)
+    const reqs = [1, 2].map((i) =>
+      post(`${h.url()}/v1/completions`, { prompt: `p${i}`, max_tokens: 30 }, ac.signal).catch(
+        () => undefined,
+      ),
+    )
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${h.url()}/metrics`)).text()).match(
+            /vllm:num_requests_waiting\{[^}]*\} 1\.0/,
+          ) !== null,
+      )
+      .toBe(true)
     ac.abort()
     await Promise.all(reqs)
   })

@@ -3,8 +3,9 @@
  * `loadTimeMs`, an HTTP port that opens only at the "Starting vLLM API server" milestone, optional
  * failures (OOM during load, engine death after ready, a hang), and an exit code like the real one.
  */
-import type { AddressInfo, Socket } from 'node:net'
+
 import type { Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import { buildVllmApp } from './api.ts'
 import { Engine, type VllmState } from './engine.ts'
@@ -70,7 +71,13 @@ export interface VllmEmulatorHandle {
   url(): string | null
 }
 
-const DEFAULT_FAIL_AT: Record<VllmFailure, number> = { none: 1, oom: 0.4, 'engine-death': 0.5, hang: 0.5, 'no-free-memory': 0.04 }
+const DEFAULT_FAIL_AT: Record<VllmFailure, number> = {
+  none: 1,
+  oom: 0.4,
+  'engine-death': 0.5,
+  hang: 0.5,
+  'no-free-memory': 0.04,
+}
 const BYTES_PER_KV_TOKEN = 98_304
 
 const randomPid = () => 100 + Math.floor(Math.random() * 30_000)
@@ -84,7 +91,11 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
   const kvCacheTokens = Math.floor((kvCacheGiB * 1024 ** 3) / BYTES_PER_KV_TOKEN)
   const maxModelLen = opts.maxModelLen ?? 32_768
   const log = new VllmLog(
-    { apiPid: randomPid(), corePid: randomPid(), workers: (opts.workers ?? []).map((w) => ({ ip: w.ip, pid: randomPid() })) },
+    {
+      apiPid: randomPid(),
+      corePid: randomPid(),
+      workers: (opts.workers ?? []).map((w) => ({ ip: w.ip, pid: randomPid() })),
+    },
     opts.onLog,
   )
   const engine = new Engine(
@@ -131,7 +142,11 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
         sock.on('close', () => sockets.delete(sock))
       })
       s.once('error', (err: NodeJS.ErrnoException) => {
-        log.api('ERROR', 'api_server.py:1950', `OSError: [Errno 98] ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}`)
+        log.api(
+          'ERROR',
+          'api_server.py:1950',
+          `OSError: [Errno 98] ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}`,
+        )
         resolve(false)
       })
       s.listen(opts.port, opts.host, () => {
@@ -201,7 +216,9 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
         await sleep(failAt * loadTimeMs - elapsed(), life.signal)
         if (failure === 'hang') {
           hung = true
-          await new Promise<void>((_, reject) => life.signal.addEventListener('abort', () => reject(life.signal.reason), { once: true }))
+          await new Promise<void>((_, reject) =>
+            life.signal.addEventListener('abort', () => reject(life.signal.reason), { once: true }),
+          )
         }
         const total = opts.totalMemoryGiB ?? 119.7
         if (failure === 'oom') oomTraceback(log, 2.5, total, Math.min(total, opts.freeMemoryGiB ?? 1.21))
@@ -271,6 +288,7 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
     get port() {
       return boundPort
     },
-    url: () => (server ? `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${boundPort}` : null),
+    url: () =>
+      server ? `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${boundPort}` : null,
   }
 }

@@ -4,7 +4,7 @@
  */
 import { countPromptTokens, generateTokens, hash32, Scheduler, sleep } from './generation.ts'
 import type { VllmLog } from './log-lines.ts'
-import { VllmMetrics, type FinishReason } from './metrics.ts'
+import { type FinishReason, VllmMetrics } from './metrics.ts'
 
 export type VllmState = 'loading' | 'starting-api' | 'ready' | 'dead' | 'stopping' | 'exited'
 
@@ -70,7 +70,11 @@ export class Engine {
   }
 
   metricsText(): string {
-    return this.metrics.render({ running: this.scheduler.running, waiting: this.scheduler.waiting, kvUsage: this.kvUsage() })
+    return this.metrics.render({
+      running: this.scheduler.running,
+      waiting: this.scheduler.waiting,
+      kvUsage: this.kvUsage(),
+    })
   }
 
   /** Engine death: every generation in progress fails, new ones fail at once. */
@@ -113,7 +117,11 @@ export class Engine {
    * One request's life: queue → prefill (TTFT) → tokens paced at `tokensPerSecond`. Aborting `signal`
    * (client gone) stops it at the next token and counts it as `abort`.
    */
-  async *generate(prompt: string, maxTokens: number | undefined, signal: AbortSignal): AsyncGenerator<TokenEvent> {
+  async *generate(
+    prompt: string,
+    maxTokens: number | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<TokenEvent> {
     if (this.state === 'dead') throw new EngineDeadError()
     const both = AbortSignal.any([signal, this.dead.signal])
     const started = performance.now()

@@ -36,7 +36,10 @@ export const countPromptTokens = (text: string): number => Math.max(1, Math.ceil
  * The tokens of the answer to `prompt`. The natural length varies per prompt (16–63 tokens); a
  * smaller `maxTokens` truncates it (finish_reason `length`), a larger one ends early (`stop`).
  */
-export function generateTokens(prompt: string, maxTokens: number | undefined): { tokens: string[]; finish: 'stop' | 'length' } {
+export function generateTokens(
+  prompt: string,
+  maxTokens: number | undefined,
+): { tokens: string[]; finish: 'stop' | 'length' } {
   const seed = hash32(prompt)
   const rand = mulberry32(seed)
   const natural = 16 + (seed % 48)
@@ -65,10 +68,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer)
       reject(signal?.reason ?? new Error('aborted'))
     }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, Math.max(0, ms))
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      },
+      Math.max(0, ms),
+    )
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }

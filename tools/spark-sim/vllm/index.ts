@@ -1,2 +1,7 @@
-export { startVllmEmulator, type VllmEmulatorHandle, type VllmEmulatorOptions, type VllmFailure } from './emulator.ts'
+export {
+  startVllmEmulator,
+  type VllmEmulatorHandle,
+  type VllmEmulatorOptions,
+  type VllmFailure,
+} from './emulator.ts'
 export type { VllmState } from './engine.ts'

@@ -35,7 +35,9 @@ export class VllmLog {
   /** Ray forwards worker output to the driver with this prefix; in solo mode there are no workers. */
   workers(level: Level, src: string, msg: string): void {
     for (const w of this.ids.workers) {
-      this.emit(`(EngineCore_DP0 pid=${this.ids.corePid}) (RayWorkerWrapper pid=${w.pid}, ip=${w.ip}) ${level} ${stamp()} [${src}] ${msg}`)
+      this.emit(
+        `(EngineCore_DP0 pid=${this.ids.corePid}) (RayWorkerWrapper pid=${w.pid}, ip=${w.ip}) ${level} ${stamp()} [${src}] ${msg}`,
+      )
     }
   }
 
@@ -95,7 +97,11 @@ export function oomTraceback(log: VllmLog, tryGiB: number, totalGiB: number, fre
       'PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory ' +
       'Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)',
   )
-  log.api('ERROR', 'core_client.py:564', 'Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.')
+  log.api(
+    'ERROR',
+    'core_client.py:564',
+    'Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.',
+  )
   log.raw(`(APIServer pid=${log.ids.apiPid}) Traceback (most recent call last):`)
   log.raw(
     `(APIServer pid=${log.ids.apiPid}) RuntimeError: Engine core initialization failed. See root cause above. ` +
@@ -104,11 +110,21 @@ export function oomTraceback(log: VllmLog, tryGiB: number, totalGiB: number, fre
 }
 
 /** vLLM's start-up memory check: the requested fraction of the device is not free. */
-export function noFreeMemory(log: VllmLog, freeGiB: number, totalGiB: number, util: number, wantGiB: number): void {
+export function noFreeMemory(
+  log: VllmLog,
+  freeGiB: number,
+  totalGiB: number,
+  util: number,
+  wantGiB: number,
+): void {
   const src = 'core.py:708'
   log.core('ERROR', src, 'EngineCore failed to start.')
   log.core('ERROR', src, 'Traceback (most recent call last):')
-  log.core('ERROR', src, '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_worker.py", line 239, in init_device')
+  log.core(
+    'ERROR',
+    src,
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_worker.py", line 239, in init_device',
+  )
   log.core(
     'ERROR',
     src,
@@ -116,7 +132,11 @@ export function noFreeMemory(log: VllmLog, freeGiB: number, totalGiB: number, ut
       `desired GPU memory utilization (${util}, ${wantGiB.toFixed(2)} GiB). Decrease GPU memory ` +
       'utilization or reduce GPU memory used by other processes.',
   )
-  log.api('ERROR', 'core_client.py:564', 'Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.')
+  log.api(
+    'ERROR',
+    'core_client.py:564',
+    'Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.',
+  )
   log.raw(
     `(APIServer pid=${log.ids.apiPid}) RuntimeError: Engine core initialization failed. See root cause above. ` +
       "Failed core proc(s): {'EngineCore_DP0': 1}",
@@ -126,11 +146,19 @@ export function noFreeMemory(log: VllmLog, freeGiB: number, totalGiB: number, ut
 export function engineDeath(log: VllmLog): void {
   if (log.ids.workers.length > 0) {
     const w = log.ids.workers[0]
-    log.core('ERROR', 'ray_distributed_executor.py:410', `RayWorkerProc rank=1 (pid=${w?.pid}, ip=${w?.ip}) died unexpectedly`)
+    log.core(
+      'ERROR',
+      'ray_distributed_executor.py:410',
+      `RayWorkerProc rank=1 (pid=${w?.pid}, ip=${w?.ip}) died unexpectedly`,
+    )
   }
   log.core('ERROR', 'core.py:792', 'EngineCore encountered a fatal error.')
   log.core('ERROR', 'core.py:792', 'RuntimeError: CUDA error: unspecified launch failure')
-  log.api('ERROR', 'core_client.py:564', 'Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.')
+  log.api(
+    'ERROR',
+    'core_client.py:564',
+    'Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.',
+  )
   log.api(
     'ERROR',
     'async_llm.py:480',

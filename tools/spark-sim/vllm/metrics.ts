@@ -7,9 +7,12 @@
 
 // Bucket edges follow vLLM's own choices closely enough that p50/p95 from bucket deltas behave alike.
 const TTFT_BUCKETS = [
-  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560,
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640,
+  2560,
 ]
-const ITL_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80]
+const ITL_BUCKETS = [
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
+]
 const REQUEST_BUCKETS = [
   0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680,
 ]
@@ -70,7 +73,9 @@ export class VllmMetrics {
     }
     const histogram = (name: string, help: string, h: Histogram) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`)
-      h.buckets.forEach((edge, i) => out.push(`${name}_bucket{${base},le="${pyFloat(edge)}"} ${pyFloat(h.counts[i] ?? 0)}`))
+      h.buckets.forEach((edge, i) =>
+        out.push(`${name}_bucket{${base},le="${pyFloat(edge)}"} ${pyFloat(h.counts[i] ?? 0)}`),
+      )
       out.push(`${name}_bucket{${base},le="+Inf"} ${pyFloat(h.count)}`)
       out.push(`${name}_count{${base}} ${pyFloat(h.count)}`, `${name}_sum{${base}} ${pyFloat(round6(h.sum))}`)
     }
@@ -79,8 +84,16 @@ export class VllmMetrics {
     gauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', round6(g.kvUsage))
     gauge('vllm:gpu_cache_usage_perc', 'GPU KV-cache usage. 1 means 100 percent usage.', round6(g.kvUsage))
     counter('vllm:num_preemptions_total', 'Cumulative number of preemption from the engine.', 0)
-    counter('vllm:prefix_cache_queries_total', 'Prefix cache queries, in terms of number of queried tokens.', this.prefixQueries)
-    counter('vllm:prefix_cache_hits_total', 'Prefix cache hits, in terms of number of cached tokens.', this.prefixHits)
+    counter(
+      'vllm:prefix_cache_queries_total',
+      'Prefix cache queries, in terms of number of queried tokens.',
+      this.prefixQueries,
+    )
+    counter(
+      'vllm:prefix_cache_hits_total',
+      'Prefix cache hits, in terms of number of cached tokens.',
+      this.prefixHits,
+    )
     counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.', this.promptTokens)
     counter('vllm:generation_tokens_total', 'Number of generation tokens processed.', this.generationTokens)
     out.push(
@@ -88,13 +101,23 @@ export class VllmMetrics {
       '# TYPE vllm:request_success_total counter',
     )
     for (const reason of ['stop', 'length', 'abort'] as const) {
-      out.push(`vllm:request_success_total{${base},finished_reason="${reason}"} ${pyFloat(this.success[reason])}`)
+      out.push(
+        `vllm:request_success_total{${base},finished_reason="${reason}"} ${pyFloat(this.success[reason])}`,
+      )
     }
     histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', this.ttft)
     histogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', this.itl)
-    histogram('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.', this.itl)
+    histogram(
+      'vllm:time_per_output_token_seconds',
+      'Histogram of time per output token in seconds.',
+      this.itl,
+    )
     histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', this.e2e)
-    histogram('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', this.queue)
+    histogram(
+      'vllm:request_queue_time_seconds',
+      'Histogram of time spent in WAITING phase for request.',
+      this.queue,
+    )
     const c = this.cacheInfo
     out.push(
       '# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig',

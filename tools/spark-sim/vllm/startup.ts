@@ -40,7 +40,8 @@ const GRAPH_SIZES = { mixed: 67, decode: 35 }
 
 export function startupSteps(f: StartupFacts): StartupStep[] {
   const steps: StartupStep[] = []
-  const add = (at: number, write: StartupStep['write'], kind?: StartupStep['kind']) => steps.push({ at, write, kind })
+  const add = (at: number, write: StartupStep['write'], kind?: StartupStep['kind']) =>
+    steps.push({ at, write, kind })
   const cluster = f.tensorParallel > 1
 
   add(0, (log) => {
@@ -64,7 +65,11 @@ export function startupSteps(f: StartupFacts): StartupStep[] {
         `served_model_name=${f.servedModelName}, enable_prefix_caching=True`,
     )
     if (cluster) {
-      log.core('INFO', 'ray_utils.py:345', 'No current placement group found. Creating a new placement group.')
+      log.core(
+        'INFO',
+        'ray_utils.py:345',
+        'No current placement group found. Creating a new placement group.',
+      )
       log.core('INFO', 'ray_distributed_executor.py:171', 'use_ray_spmd_worker: True')
     }
     const rank = `rank 0 in world size ${f.tensorParallel} is assigned as DP rank 0, PP rank 0, TP rank 0, EP rank 0`
@@ -76,12 +81,18 @@ export function startupSteps(f: StartupFacts): StartupStep[] {
     log.core('INFO', 'cuda.py:366', 'Using Flash Attention backend on V1 engine.')
   })
   for (let k = 0; k <= f.shards; k++) {
-    add(0.08 + (0.36 * k) / f.shards, (log, s) => log.raw(progressBar('Loading safetensors checkpoint shards', k, f.shards, s)))
+    add(0.08 + (0.36 * k) / f.shards, (log, s) =>
+      log.raw(progressBar('Loading safetensors checkpoint shards', k, f.shards, s)),
+    )
   }
   add(0.46, (log, s) => {
     log.core('INFO', 'default_loader.py:267', `Loading weights took ${(s * 0.85).toFixed(2)} seconds`)
     log.workers('INFO', 'default_loader.py:267', `Loading weights took ${(s * 0.86).toFixed(2)} seconds`)
-    log.core('INFO', 'gpu_model_runner.py:2653', `Model loading took ${f.weightsGiB.toFixed(4)} GiB and ${s.toFixed(6)} seconds`)
+    log.core(
+      'INFO',
+      'gpu_model_runner.py:2653',
+      `Model loading took ${f.weightsGiB.toFixed(4)} GiB and ${s.toFixed(6)} seconds`,
+    )
   })
   add(0.5, (log) => {
     const cache = '/root/.cache/vllm/torch_compile_cache/3f9c2a71d4/rank_0_0/backbone'
@@ -92,30 +103,62 @@ export function startupSteps(f: StartupFacts): StartupStep[] {
   add(0.66, (log) => log.core('INFO', 'monitor.py:34', 'torch.compile takes 24.79 s in total'))
   add(0.7, (log) => {
     log.core('INFO', 'gpu_worker.py:298', `Available KV cache memory: ${f.kvCacheGiB.toFixed(2)} GiB`)
-    log.core('INFO', 'kv_cache_utils.py:1087', `GPU KV cache size: ${f.kvCacheTokens.toLocaleString('en-US')} tokens`)
+    log.core(
+      'INFO',
+      'kv_cache_utils.py:1087',
+      `GPU KV cache size: ${f.kvCacheTokens.toLocaleString('en-US')} tokens`,
+    )
     const conc = f.kvCacheTokens / f.maxModelLen
     const perRequest = f.maxModelLen.toLocaleString('en-US')
-    log.core('INFO', 'kv_cache_utils.py:1091', `Maximum concurrency for ${perRequest} tokens per request: ${conc.toFixed(2)}x`)
+    log.core(
+      'INFO',
+      'kv_cache_utils.py:1091',
+      `Maximum concurrency for ${perRequest} tokens per request: ${conc.toFixed(2)}x`,
+    )
   })
   const graphStart = 0.74
   for (const [i, pct] of [0, 25, 50, 75, 100].entries()) {
     add(graphStart + i * 0.03, (log, s) => {
       const done = Math.round((pct / 100) * GRAPH_SIZES.mixed)
-      log.raw(graphBar('Capturing CUDA graphs (mixed prefill-decode, PIECEWISE)', done, GRAPH_SIZES.mixed, s * 0.05))
+      log.raw(
+        graphBar(
+          'Capturing CUDA graphs (mixed prefill-decode, PIECEWISE)',
+          done,
+          GRAPH_SIZES.mixed,
+          s * 0.05,
+        ),
+      )
     })
   }
-  add(0.88, (log, s) => log.raw(graphBar('Capturing CUDA graphs (decode, FULL)', GRAPH_SIZES.decode, GRAPH_SIZES.decode, s * 0.03)))
+  add(0.88, (log, s) =>
+    log.raw(
+      graphBar('Capturing CUDA graphs (decode, FULL)', GRAPH_SIZES.decode, GRAPH_SIZES.decode, s * 0.03),
+    ),
+  )
   add(0.9, (log, s) => {
-    log.core('INFO', 'gpu_model_runner.py:3480', `Graph capturing finished in ${Math.max(1, Math.round(s * 0.15))} secs, took 0.84 GiB`)
-    log.core('INFO', 'core.py:210', `init engine (profile, create kv cache, warmup model) took ${(s * 0.5).toFixed(2)} seconds`)
+    log.core(
+      'INFO',
+      'gpu_model_runner.py:3480',
+      `Graph capturing finished in ${Math.max(1, Math.round(s * 0.15))} secs, took 0.84 GiB`,
+    )
+    log.core(
+      'INFO',
+      'core.py:210',
+      `init engine (profile, create kv cache, warmup model) took ${(s * 0.5).toFixed(2)} seconds`,
+    )
     log.api('INFO', 'api_server.py:1634', "Supported_tasks: ['generate']")
   })
   add(
     0.95,
     (log) => {
-      log.api('INFO', 'api_server.py:1912', `Starting vLLM API server 0 on http://${f.advertisedHost}:${f.advertisedPort}`)
+      log.api(
+        'INFO',
+        'api_server.py:1912',
+        `Starting vLLM API server 0 on http://${f.advertisedHost}:${f.advertisedPort}`,
+      )
       log.api('INFO', 'launcher.py:34', 'Available routes are:')
-      for (const [path, methods] of ROUTES) log.api('INFO', 'launcher.py:42', `Route: ${path}, Methods: ${methods}`)
+      for (const [path, methods] of ROUTES)
+        log.api('INFO', 'launcher.py:42', `Route: ${path}, Methods: ${methods}`)
     },
     'bind',
   )

@@ -37,7 +37,9 @@ const toEntry = (row: AuditRow): AuditEntry => ({
 function phasesJson(phases: Record<string, number> | null | undefined): string | null {
   if (!phases) return null
   const clean = Object.entries(phases).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
-  return JSON.stringify(Object.fromEntries(clean.slice(0, 32).map(([k, v]) => [k.slice(0, 64), Math.round(v)])))
+  return JSON.stringify(
+    Object.fromEntries(clean.slice(0, 32).map(([k, v]) => [k.slice(0, 64), Math.round(v)])),
+  )
 }
 
 export function auditRepository(db: Database, maxRows: number): AuditRepository {
@@ -76,7 +78,12 @@ export function auditRepository(db: Database, maxRows: number): AuditRepository 
         params.push(filter.dryRun ? 1 : 0)
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')} ` : ''
-      return db.all<AuditRow>(`SELECT * FROM audit_log ${clause}ORDER BY id DESC LIMIT ?`, [...params, Math.max(0, limit)]).map(toEntry)
+      return db
+        .all<AuditRow>(`SELECT * FROM audit_log ${clause}ORDER BY id DESC LIMIT ?`, [
+          ...params,
+          Math.max(0, limit),
+        ])
+        .map(toEntry)
     },
   }
 }

@@ -8,7 +8,8 @@ export function customModelRepository(db: Database): CustomModelStore {
   // Plain rows: node:sqlite hands back null-prototype objects.
   const plain = (row: CustomModel): CustomModel => ({ ...row })
   return {
-    list: () => db.all<CustomModel>(`SELECT ${COLUMNS} FROM custom_models ORDER BY created_at, rowid`).map(plain),
+    list: () =>
+      db.all<CustomModel>(`SELECT ${COLUMNS} FROM custom_models ORDER BY created_at, rowid`).map(plain),
     get(key) {
       const row = db.get<CustomModel>(`SELECT ${COLUMNS} FROM custom_models WHERE key = ?`, [key])
       return row && plain(row)

@@ -102,12 +102,15 @@ const seconds = (phases: Record<string, number>) =>
   )
 
 /** Said of a swap the process never finished: it was killed (SIGKILL, power) during the swap. */
-export const ORPHAN_ERROR = 'The swap-controller stopped during this swap; found unfinished at the next start.'
+export const ORPHAN_ERROR =
+  'The swap-controller stopped during this swap; found unfinished at the next start.'
 
 export function swapRecords(db: Database, maxRows: number): SwapRecords {
   // A record still `running` at open belongs to a process that died mid-swap (a clean shutdown
   // records `cancelled`). Close it, without an end time, so it neither looks live nor feeds an ETA.
-  db.run(`UPDATE swap_records SET outcome = 'interrupted', error = ? WHERE outcome = 'running'`, [ORPHAN_ERROR])
+  db.run(`UPDATE swap_records SET outcome = 'interrupted', error = ? WHERE outcome = 'running'`, [
+    ORPHAN_ERROR,
+  ])
   return {
     start(record) {
       db.transaction(() => {
@@ -129,7 +132,9 @@ export function swapRecords(db: Database, maxRows: number): SwapRecords {
       })
     },
     finish(id, end) {
-      const row = db.get<{ started_at_ms: number }>('SELECT started_at_ms FROM swap_records WHERE id = ?', [id])
+      const row = db.get<{ started_at_ms: number }>('SELECT started_at_ms FROM swap_records WHERE id = ?', [
+        id,
+      ])
       if (!row) return false
       const total = Math.max(0, end.endedAtMs - row.started_at_ms) / 1000
       db.run(

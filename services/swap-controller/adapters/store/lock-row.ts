@@ -28,7 +28,8 @@ export function lockRepository(db: Database): LockRepository {
       }
     },
     write(lock: LockRecord) {
-      if (!/^[0-9a-f]{64}$/.test(lock.tokenHash)) throw new TypeError('the lock keeps a SHA-256 hex digest, never a token')
+      if (!/^[0-9a-f]{64}$/.test(lock.tokenHash))
+        throw new TypeError('the lock keeps a SHA-256 hex digest, never a token')
       db.run(
         `INSERT INTO swap_lock (id, holder, note, acquired_at_ms, expires_at_ms, token_sha256) VALUES (1, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, note = excluded.note,

@@ -45,15 +45,16 @@ export function webhookOutbox(db: Database, maxRows: number): WebhookOutbox {
         .map(toItem)
     },
     nextDueAtMs() {
-      const row = db.get<{ t: number | null }>("SELECT MIN(next_attempt_at_ms) AS t FROM webhook_outbox WHERE state = 'pending'")
+      const row = db.get<{ t: number | null }>(
+        "SELECT MIN(next_attempt_at_ms) AS t FROM webhook_outbox WHERE state = 'pending'",
+      )
       return row?.t ?? null
     },
     markDelivered(id, nowMs, attempts) {
-      db.run("UPDATE webhook_outbox SET state = 'delivered', attempts = ?, finished_at_ms = ?, last_error = NULL WHERE id = ?", [
-        attempts,
-        nowMs,
-        id,
-      ])
+      db.run(
+        "UPDATE webhook_outbox SET state = 'delivered', attempts = ?, finished_at_ms = ?, last_error = NULL WHERE id = ?",
+        [attempts, nowMs, id],
+      )
     },
     markRetry(id, attempts, nextAttemptAtMs, error) {
       db.run('UPDATE webhook_outbox SET attempts = ?, next_attempt_at_ms = ?, last_error = ? WHERE id = ?', [

@@ -12,7 +12,11 @@ export function pruneToNewest(db: Database, table: string, column: string, keep:
 }
 
 /** Bounded free text: the tail is what matters for a log, the head for a message. */
-export const clip = (value: string | null | undefined, max: number, keep: 'head' | 'tail' = 'head'): string | null => {
+export const clip = (
+  value: string | null | undefined,
+  max: number,
+  keep: 'head' | 'tail' = 'head',
+): string | null => {
   if (value === null || value === undefined) return null
   if (value.length <= max) return value
   return keep === 'head' ? `${value.slice(0, max - 1)}…` : `…${value.slice(value.length - max + 1)}`
@@ -22,7 +26,9 @@ export function parseJsonRecord(text: string | null): Record<string, number> | n
   if (text === null) return null
   try {
     const value = JSON.parse(text) as unknown
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, number>) : null
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, number>)
+      : null
   } catch {
     return null
   }

@@ -9,7 +9,8 @@ export function scheduleRepository(db: Database): ScheduleRepository {
   // Plain rows: node:sqlite hands back null-prototype objects, which would surprise callers.
   const plain = (row: ScheduleEntry): ScheduleEntry => ({ ...row })
   return {
-    list: () => db.all<ScheduleEntry>(`SELECT ${COLUMNS} FROM schedule_entries ORDER BY created_at, rowid`).map(plain),
+    list: () =>
+      db.all<ScheduleEntry>(`SELECT ${COLUMNS} FROM schedule_entries ORDER BY created_at, rowid`).map(plain),
     get(id) {
       const row = db.get<ScheduleEntry>(`SELECT ${COLUMNS} FROM schedule_entries WHERE id = ?`, [id])
       return row && plain(row)

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../../../shared/sqlite.ts'
 import { createCoordination } from '../../domain/coordination/service.ts'
 import { hashToken } from '../../domain/coordination/token.ts'
-import { openDatabase } from '../../../../shared/sqlite.ts'
 import { MIGRATIONS } from './schema.ts'
 import { openSwapStore, STORE_FILE, type StoreLimits, type SwapStore } from './store.ts'
 
@@ -36,16 +36,26 @@ describe('the swap-controller database', () => {
   it('keeps the lock across a restart, with only the token hash on disk', async () => {
     const first = await fileStore()
     let now = T0
-    const granted = createCoordination({ store: first, clock: () => now }).acquireLock({ holder: 'batch', note: 'n' }, { actor: 'api' })
+    const granted = createCoordination({ store: first, clock: () => now }).acquireLock(
+      { holder: 'batch', note: 'n' },
+      { actor: 'api' },
+    )
     first.close()
-    const bytes = readdirSync(join(dir!, 'data')).map((f) => readFileSync(join(dir!, 'data', f)).toString('latin1')).join('')
+    const bytes = readdirSync(join(dir!, 'data'))
+      .map((f) => readFileSync(join(dir!, 'data', f)).toString('latin1'))
+      .join('')
     expect(bytes).not.toContain(granted.token)
     expect(bytes).toContain(hashToken(granted.token))
 
     const again = await fileStore()
     now = T0 + 60_000
     const coordination = createCoordination({ store: again, clock: () => now })
-    expect(coordination.lockState()).toMatchObject({ held: true, holder: 'batch', note: 'n', seconds_remaining: 840 })
+    expect(coordination.lockState()).toMatchObject({
+      held: true,
+      holder: 'batch',
+      note: 'n',
+      seconds_remaining: 840,
+    })
     expect(() => coordination.assertSwapAllowed()).toThrow(/held by batch/)
     expect(() => coordination.assertSwapAllowed(granted.token)).not.toThrow()
     expect(coordination.releaseLock({ token: granted.token }, { actor: 'api' })).toEqual({ held: false })
@@ -54,9 +64,15 @@ describe('the swap-controller database', () => {
 
   it('refuses to store anything but a SHA-256 digest as the lock token', async () => {
     const store = await fileStore()
-    expect(() => store.lock.write({ holder: 'x', note: null, acquiredAtMs: T0, expiresAtMs: T0 + 1, tokenHash: 'plain-token' })).toThrow(
-      /digest/,
-    )
+    expect(() =>
+      store.lock.write({
+        holder: 'x',
+        note: null,
+        acquiredAtMs: T0,
+        expiresAtMs: T0 + 1,
+        tokenHash: 'plain-token',
+      }),
+    ).toThrow(/digest/)
   })
 
   it('keeps schedule entries and audit rows across a restart', async () => {
@@ -73,13 +89,20 @@ describe('the swap-controller database', () => {
 describe('audit log', () => {
   it('is bounded by count, dropping the oldest rows', async () => {
     const store = await fileStore({ auditRows: 5 })
-    for (let i = 0; i < 12; i++) store.audit.append({ actor: 'api', action: `a${i}`, outcome: 'ok', atMs: T0 + i })
+    for (let i = 0; i < 12; i++)
+      store.audit.append({ actor: 'api', action: `a${i}`, outcome: 'ok', atMs: T0 + i })
     expect(store.audit.recent(100).map((r) => r.action)).toEqual(['a11', 'a10', 'a9', 'a8', 'a7'])
   })
 
   it('clips long free text instead of refusing it', async () => {
     const store = await fileStore()
-    const row = store.audit.append({ actor: 'x'.repeat(500), action: 'swap.start', outcome: 'ok', detail: 'd'.repeat(10_000), atMs: T0 })
+    const row = store.audit.append({
+      actor: 'x'.repeat(500),
+      action: 'swap.start',
+      outcome: 'ok',
+      detail: 'd'.repeat(10_000),
+      atMs: T0,
+    })
     expect(row.actor).toHaveLength(64)
     expect(row.detail).toHaveLength(2000)
   })
@@ -90,10 +113,19 @@ describe('swap records and LoadHistory', () => {
     const store = await fileStore()
     const at = (min: number) => T0 + min * 60_000
     store.loads.start({ id: 's1', recipe: 'qwen3', model: 'Qwen/Qwen3', fromModel: null, startedAtMs: at(0) })
-    store.loads.finish('s1', { outcome: 'ready', endedAtMs: at(0) + 95_500, phases: { stopping: 4.2, loading: 80.1234, warming: 11.2 } })
+    store.loads.finish('s1', {
+      outcome: 'ready',
+      endedAtMs: at(0) + 95_500,
+      phases: { stopping: 4.2, loading: 80.1234, warming: 11.2 },
+    })
     store.loads.start({ id: 's2', recipe: 'qwen3', startedAtMs: at(10) })
     const oom = { logExcerpt: 'CUDA out of memory', error: 'OOM' }
-    store.loads.finish('s2', { outcome: 'failed', endedAtMs: at(10) + 30_000, phases: { loading: 30 }, ...oom })
+    store.loads.finish('s2', {
+      outcome: 'failed',
+      endedAtMs: at(10) + 30_000,
+      phases: { loading: 30 },
+      ...oom,
+    })
     store.loads.start({ id: 's3', recipe: 'qwen3', startedAtMs: at(20) })
     store.loads.start({ id: 's4', recipe: 'qwen3', dryRun: true, startedAtMs: at(30) })
     store.loads.finish('s4', { outcome: 'ready', endedAtMs: at(30) + 1, phases: {} })
@@ -101,7 +133,12 @@ describe('swap records and LoadHistory', () => {
     store.loads.finish('s5', { outcome: 'ready', endedAtMs: at(41), phases: {} })
 
     expect(await store.loads.recentLoads('qwen3', 10)).toEqual([
-      { started_at: '2026-03-01T12:10:00.000000+00:00', outcome: 'failed', total_s: 30, phases: { loading: 30 } },
+      {
+        started_at: '2026-03-01T12:10:00.000000+00:00',
+        outcome: 'failed',
+        total_s: 30,
+        phases: { loading: 30 },
+      },
       {
         started_at: '2026-03-01T12:00:00.000000+00:00',
         outcome: 'ready',
@@ -127,7 +164,10 @@ describe('swap records and LoadHistory', () => {
     first.loads.finish('swp_done', { outcome: 'ready', endedAtMs: T0 + 60_000, phases: {} })
     first.close()
     const second = await fileStore()
-    expect(second.loads.get('swp_dead')).toMatchObject({ outcome: 'interrupted', error: expect.stringMatching(/stopped during this swap/) })
+    expect(second.loads.get('swp_dead')).toMatchObject({
+      outcome: 'interrupted',
+      error: expect.stringMatching(/stopped during this swap/),
+    })
     expect(second.loads.get('swp_done')).toMatchObject({ outcome: 'ready' })
     // Not a load to learn an ETA from.
     expect((await second.loads.recentLoads('big', 10)).map((l) => l.outcome)).toEqual(['ready'])
@@ -137,7 +177,12 @@ describe('swap records and LoadHistory', () => {
     const store = await fileStore({ swapRecords: 3 })
     for (let i = 0; i < 5; i++) store.loads.start({ id: `s${i}`, recipe: 'r', startedAtMs: T0 + i })
     expect(store.loads.get('s1')).toBeUndefined()
-    store.loads.finish('s4', { outcome: 'failed', endedAtMs: T0 + 10, phases: {}, logExcerpt: `${'a'.repeat(100_000)}THE END` })
+    store.loads.finish('s4', {
+      outcome: 'failed',
+      endedAtMs: T0 + 10,
+      phases: {},
+      logExcerpt: `${'a'.repeat(100_000)}THE END`,
+    })
     const excerpt = store.loads.get('s4')!.log_excerpt!
     expect(excerpt.length).toBe(64 * 1024)
     expect(excerpt.endsWith('THE END')).toBe(true)
@@ -188,7 +233,11 @@ describe('download jobs', () => {
     first.downloads.save(view('dl_3', 'done'))
     first.close()
     const again = await fileStore()
-    expect(again.downloads.recent(10).map((v) => [v.download_id, v.status])).toEqual([['dl_2', 'running'], ['dl_3', 'done'], ['dl_4', 'running']])
+    expect(again.downloads.recent(10).map((v) => [v.download_id, v.status])).toEqual([
+      ['dl_2', 'running'],
+      ['dl_3', 'done'],
+      ['dl_4', 'running'],
+    ])
     expect(again.downloads.recent(1).map((v) => v.download_id)).toEqual(['dl_4'])
   })
   it('skips a row that does not hold a job (a hand-edited file) instead of failing', async () => {

@@ -5,15 +5,15 @@
  * when a call returns).
  */
 import { join } from 'node:path'
-import { openDatabase, type Database } from '../../../../shared/sqlite.ts'
+import { type Database, openDatabase } from '../../../../shared/sqlite.ts'
 import type { CoordinationStore } from '../../domain/coordination/ports.ts'
-import { auditRepository } from './audit.ts'
-import { customModelRepository } from './custom-models.ts'
 import type { CustomModelStore } from '../../domain/models/custom.ts'
 import type { DownloadJournal } from '../../domain/models/downloads.ts'
+import { auditRepository } from './audit.ts'
+import { customModelRepository } from './custom-models.ts'
 import { downloadJobs } from './download-jobs.ts'
+import { type SwapRecords, swapRecords } from './loads.ts'
 import { lockRepository } from './lock-row.ts'
-import { swapRecords, type SwapRecords } from './loads.ts'
 import { webhookOutbox } from './outbox.ts'
 import { scheduleRepository } from './schedule-table.ts'
 import { MIGRATIONS } from './schema.ts'
@@ -27,7 +27,12 @@ export interface StoreLimits {
   downloadJobs: number
 }
 
-export const DEFAULT_LIMITS: StoreLimits = { auditRows: 10_000, swapRecords: 2_000, outboxRows: 1_000, downloadJobs: 200 }
+export const DEFAULT_LIMITS: StoreLimits = {
+  auditRows: 10_000,
+  swapRecords: 2_000,
+  outboxRows: 1_000,
+  downloadJobs: 200,
+}
 
 export interface SwapStore extends CoordinationStore {
   readonly path: string

@@ -3,8 +3,15 @@ import { flagValue, renderTemplate, servedSource, splitCommand } from './command
 
 describe('renderTemplate', () => {
   it('fills placeholders from values and turns doubled braces into literal ones', () => {
-    const r = renderTemplate(`vllm serve m --port {port} --cc '{{"mode":"FULL"}}' -tp {tp}`, { port: '8888', tp: '2' })
-    expect(r).toEqual({ text: `vllm serve m --port 8888 --cc '{"mode":"FULL"}' -tp 2`, problems: [], used: ['port', 'tp'] })
+    const r = renderTemplate(`vllm serve m --port {port} --cc '{{"mode":"FULL"}}' -tp {tp}`, {
+      port: '8888',
+      tp: '2',
+    })
+    expect(r).toEqual({
+      text: `vllm serve m --port 8888 --cc '{"mode":"FULL"}' -tp 2`,
+      problems: [],
+      used: ['port', 'tp'],
+    })
   })
 
   it('names every placeholder without a value, once', () => {
@@ -13,16 +20,29 @@ describe('renderTemplate', () => {
   })
 
   it('refuses lone braces and format specs eugr would choke on', () => {
-    expect(renderTemplate('vllm serve m }', {}).problems).toEqual(['a lone `}` (write `}}` for a literal brace)'])
-    expect(renderTemplate('vllm serve m {port:>5}', { port: '1' }).problems[0]).toContain('is not a placeholder name')
+    expect(renderTemplate('vllm serve m }', {}).problems).toEqual([
+      'a lone `}` (write `}}` for a literal brace)',
+    ])
+    expect(renderTemplate('vllm serve m {port:>5}', { port: '1' }).problems[0]).toContain(
+      'is not a placeholder name',
+    )
   })
 })
 
 describe('splitCommand', () => {
   it('joins continued lines and splits words like bash, keeping single-quoted text whole', () => {
-    const text = "vllm serve org/m \\\n    --host 0.0.0.0 \\\n    --speculative-config '{\"method\": \"mtp\", \"n\": 2}'\n"
+    const text =
+      'vllm serve org/m \\\n    --host 0.0.0.0 \\\n    --speculative-config \'{"method": "mtp", "n": 2}\'\n'
     expect(splitCommand(text)).toEqual({
-      argv: ['vllm', 'serve', 'org/m', '--host', '0.0.0.0', '--speculative-config', '{"method": "mtp", "n": 2}'],
+      argv: [
+        'vllm',
+        'serve',
+        'org/m',
+        '--host',
+        '0.0.0.0',
+        '--speculative-config',
+        '{"method": "mtp", "n": 2}',
+      ],
       problems: [],
     })
   })
@@ -51,14 +71,26 @@ describe('splitCommand', () => {
   })
 
   it('allows anything inside single quotes, since bash reads nothing there', () => {
-    const { argv, problems } = splitCommand("vllm serve m --chat-template-kwargs '$(id); `x` | \"y\"'")
+    const { argv, problems } = splitCommand('vllm serve m --chat-template-kwargs \'$(id); `x` | "y"\'')
     expect(problems).toEqual([])
     expect(argv[4]).toBe('$(id); `x` | "y"')
   })
 })
 
 describe('flagValue and servedSource', () => {
-  const argv = ['vllm', 'serve', 'org/m', '--port', '8000', '--served-model-name', 'a', 'b', '--port=9000', '-tp', '2']
+  const argv = [
+    'vllm',
+    'serve',
+    'org/m',
+    '--port',
+    '8000',
+    '--served-model-name',
+    'a',
+    'b',
+    '--port=9000',
+    '-tp',
+    '2',
+  ]
 
   it('returns the last occurrence, in either form, and the first of several values', () => {
     expect(flagValue(argv, ['--port'])).toBe('9000')

@@ -62,7 +62,10 @@ const describeChar = (ch: string) => (ch === '\n' ? 'a line break' : ch === '\t'
 export function splitCommand(text: string): SplitCommand {
   const problems = new Set<string>()
   if (CONTROL.test(text)) problems.add('contains a control character')
-  const joined = text.replace(/\\\r?\n/g, ' ').replace(/\r/g, '').trim()
+  const joined = text
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\r/g, '')
+    .trim()
   const argv: string[] = []
   let word: string | null = null
   for (let i = 0; i < joined.length; i++) {
@@ -71,7 +74,9 @@ export function splitCommand(text: string): SplitCommand {
       if (word !== null) argv.push(word)
       word = null
     } else if (ch === '\n') {
-      problems.add('has a line break without a trailing `\\` (bash would run the next line as a second command)')
+      problems.add(
+        'has a line break without a trailing `\\` (bash would run the next line as a second command)',
+      )
     } else if (ch === "'") {
       const end = joined.indexOf("'", i + 1)
       if (end < 0) {
@@ -102,7 +107,8 @@ export function flagValue(argv: readonly string[], names: readonly string[]): st
     const arg = argv[i] as string
     const eq = arg.indexOf('=')
     if (arg.startsWith('-') && eq > 0 && names.includes(arg.slice(0, eq))) found = arg.slice(eq + 1)
-    else if (names.includes(arg) && i + 1 < argv.length && !(argv[i + 1] as string).startsWith('-')) found = argv[i + 1] as string
+    else if (names.includes(arg) && i + 1 < argv.length && !(argv[i + 1] as string).startsWith('-'))
+      found = argv[i + 1] as string
   }
   return found
 }

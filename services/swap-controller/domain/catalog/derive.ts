@@ -17,7 +17,8 @@ interface Context {
 }
 
 /** Python's `str()` of a YAML scalar, which is what eugr's runner pastes into the command. */
-const pyString = (v: string | number | boolean) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v))
+const pyString = (v: string | number | boolean) =>
+  typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v)
 
 /** Placeholder values: `defaults`, then our overrides that eugr's runner takes as CLI flags. */
 function placeholderValues(file: RecipeFile, o: Overrides): Record<string, string> {
@@ -33,7 +34,8 @@ function commandArgv(file: RecipeFile, o: Overrides, ctx: Context): string[] {
   const rendered = renderTemplate(file.command, placeholderValues(file, o))
   const split = splitCommand(rendered.text)
   for (const p of [...rendered.problems, ...split.problems]) ctx.reasons.push(`command: ${p}`)
-  if (split.argv[0] !== 'vllm' || split.argv[1] !== 'serve') ctx.reasons.push('command: must start with `vllm serve`')
+  if (split.argv[0] !== 'vllm' || split.argv[1] !== 'serve')
+    ctx.reasons.push('command: must start with `vllm serve`')
   return split.argv
 }
 
@@ -52,7 +54,12 @@ const SETTINGS = {
 } satisfies Record<string, NumberSetting>
 
 /** A number from the command, else from defaults; null when neither sets it, a reason when bad. */
-function numberSetting(argv: string[], file: RecipeFile, { flags, key, integer }: NumberSetting, ctx: Context) {
+function numberSetting(
+  argv: string[],
+  file: RecipeFile,
+  { flags, key, integer }: NumberSetting,
+  ctx: Context,
+) {
   const fromDefaults = file.defaults?.[key]
   const text = flagValue(argv, flags) ?? (fromDefaults === undefined ? null : String(fromDefaults))
   if (text === null) return null
@@ -111,7 +118,12 @@ function runModes(file: RecipeFile, o: Overrides, ctx: Context): RunMode[] {
 
 const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535
 
-function portOf(file: RecipeFile, o: Overrides, argv: string[], ctx: Context): { port: number; portSource: PortSource } {
+function portOf(
+  file: RecipeFile,
+  o: Overrides,
+  argv: string[],
+  ctx: Context,
+): { port: number; portSource: PortSource } {
   if (o.port !== undefined) return { port: o.port, portSource: 'spark_control' }
   const fromDefaults = file.defaults?.port
   if (fromDefaults !== undefined) {
@@ -135,7 +147,13 @@ function placementsFor(
     const nodes = mode === 'solo' ? 1 : Math.max(2, gpus)
     const m = estimateMemory({ ...memory, nodes })
     if (m.warning) ctx.warnings.push(`${mode}: ${m.warning}`)
-    return { mode, nodes, memoryNeedBytes: m.needBytes, weightsShareBytes: m.weightsShareBytes, kvShareBytes: m.kvShareBytes }
+    return {
+      mode,
+      nodes,
+      memoryNeedBytes: m.needBytes,
+      weightsShareBytes: m.weightsShareBytes,
+      kvShareBytes: m.kvShareBytes,
+    }
   })
 }
 
@@ -143,7 +161,10 @@ export interface DeriveOptions {
   nodeMemoryBytes: number
 }
 
-export function deriveRecipe(file: RecipeFile, { nodeMemoryBytes }: DeriveOptions): { derived: Derived; reasons: string[] } {
+export function deriveRecipe(
+  file: RecipeFile,
+  { nodeMemoryBytes }: DeriveOptions,
+): { derived: Derived; reasons: string[] } {
   const o = file.spark_control ?? {}
   const ctx: Context = { reasons: [], warnings: [] }
   const argv = commandArgv(file, o, ctx)
@@ -152,21 +173,31 @@ export function deriveRecipe(file: RecipeFile, { nodeMemoryBytes }: DeriveOption
   const tp = numberSetting(argv, file, SETTINGS.tensorParallel, ctx) ?? 1
   const pp = numberSetting(argv, file, SETTINGS.pipelineParallel, ctx) ?? 1
   const gpuMemoryUtilization =
-    o.gpu_memory_utilization ?? numberSetting(argv, file, SETTINGS.gpuMemoryUtilization, ctx) ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION
+    o.gpu_memory_utilization ??
+    numberSetting(argv, file, SETTINGS.gpuMemoryUtilization, ctx) ??
+    VLLM_DEFAULT_GPU_MEMORY_UTILIZATION
   if (gpuMemoryUtilization > 1) ctx.reasons.push(`gpu_memory_utilization: ${gpuMemoryUtilization} is above 1`)
   const maxModelLen = o.max_model_len ?? numberSetting(argv, file, SETTINGS.maxModelLen, ctx)
   const gpus = tp * pp
   if (modes.length === 1 && modes[0] === 'solo' && gpus > 1) {
     const field = file.solo_only ? 'solo_only' : 'spark_control.mode'
-    ctx.reasons.push(`${field}: runs solo, but the command asks for ${gpus} GPUs (tensor × pipeline parallel) and a Spark has one`)
+    ctx.reasons.push(
+      `${field}: runs solo, but the command asks for ${gpus} GPUs (tensor × pipeline parallel) and a Spark has one`,
+    )
   }
   const weightsGib = o.weights_gib ?? null
-  if (weightsGib === null) ctx.warnings.push('spark_control.weights_gib is not set: the memory need is vLLM’s budget only')
+  if (weightsGib === null)
+    ctx.warnings.push('spark_control.weights_gib is not set: the memory need is vLLM’s budget only')
   const placements = placementsFor(modes, gpus, { weightsGib, gpuMemoryUtilization, nodeMemoryBytes }, ctx)
   const defaultMode: RunMode = modes.length === 1 ? (modes[0] as RunMode) : gpus > 1 ? 'cluster' : 'solo'
   const chosen = placements.find((p) => p.mode === defaultMode)
   const servedModelName =
-    o.served_model_name ?? flagValue(argv, FLAGS.servedModelName) ?? servedSource(argv) ?? model ?? localPath ?? ''
+    o.served_model_name ??
+    flagValue(argv, FLAGS.servedModelName) ??
+    servedSource(argv) ??
+    model ??
+    localPath ??
+    ''
   const derived: Derived = {
     model,
     localPath,

@@ -42,8 +42,14 @@ export interface MemoryEstimate {
 
 const gib = (bytes: number) => (bytes / GIB).toFixed(1)
 
-export function estimateMemory({ weightsGib, nodes, gpuMemoryUtilization, nodeMemoryBytes }: MemoryInput): MemoryEstimate {
-  const weightsShareBytes = weightsGib === null ? 0 : Math.round(((weightsGib * GIB) / nodes) * WEIGHT_OVERHEAD + RUNTIME_BYTES)
+export function estimateMemory({
+  weightsGib,
+  nodes,
+  gpuMemoryUtilization,
+  nodeMemoryBytes,
+}: MemoryInput): MemoryEstimate {
+  const weightsShareBytes =
+    weightsGib === null ? 0 : Math.round(((weightsGib * GIB) / nodes) * WEIGHT_OVERHEAD + RUNTIME_BYTES)
   const budget = Math.round(gpuMemoryUtilization * nodeMemoryBytes)
   const kvShareBytes = Math.max(0, budget - weightsShareBytes)
   const warning =

@@ -24,12 +24,14 @@ export function recipeText(extra: Record<string, unknown> = {}): string {
     model: 'org/test-model',
     container: 'vllm-node',
     defaults: { port: 8000, host: '0.0.0.0', gpu_memory_utilization: 0.8 },
-    command: 'vllm serve org/test-model --host {host} --port {port} --gpu-memory-utilization {gpu_memory_utilization}\n',
+    command:
+      'vllm serve org/test-model --host {host} --port {port} --gpu-memory-utilization {gpu_memory_utilization}\n',
     ...extra,
   })
 }
 
-const parse = (extra: Record<string, unknown> = {}, file = 'test.yaml') => parseRecipe(recipeText(extra), { file })
+const parse = (extra: Record<string, unknown> = {}, file = 'test.yaml') =>
+  parseRecipe(recipeText(extra), { file })
 
 describe('the shipped recipes', () => {
   it('are at least two solo-capable recipes and one two-node cluster recipe', () => {
@@ -62,7 +64,16 @@ describe('the shipped recipes', () => {
       gpuMemoryUtilization: 0.8,
       maxModelLen: 65536,
     })
-    expect(r.argv).toEqual(expect.arrayContaining(['--served-model-name', 'glm-4.5-air', '--tensor-parallel-size', '2', '--port', '8888']))
+    expect(r.argv).toEqual(
+      expect.arrayContaining([
+        '--served-model-name',
+        'glm-4.5-air',
+        '--tensor-parallel-size',
+        '2',
+        '--port',
+        '8888',
+      ]),
+    )
     expect(r.raw.env).toEqual({ NCCL_IB_DISABLE: 0 })
   })
 })
@@ -106,7 +117,11 @@ describe('invalid recipes', () => {
 
   it('says which required eugr fields are missing', () => {
     const entry = parseRecipe('recipe_version: "1"\ndescription: nothing else\n', { file: 'empty.yaml' })
-    expect(entry.valid ? [] : entry.reasons).toEqual(['name: is required', 'container: is required', 'command: is required'])
+    expect(entry.valid ? [] : entry.reasons).toEqual([
+      'name: is required',
+      'container: is required',
+      'command: is required',
+    ])
   })
 })
 
@@ -119,27 +134,55 @@ describe('derivations', () => {
   })
 
   it('port: override, else defaults.port, else --port in the command, else 8000', () => {
-    expect(valid(parse({ spark_control: { port: 8888 } }))).toMatchObject({ port: 8888, portSource: 'spark_control' })
+    expect(valid(parse({ spark_control: { port: 8888 } }))).toMatchObject({
+      port: 8888,
+      portSource: 'spark_control',
+    })
     expect(valid(parse())).toMatchObject({ port: 8000, portSource: 'defaults' })
-    expect(valid(parse({ defaults: {}, command: 'vllm serve org/test-model --port 9000\n' }))).toMatchObject({ port: 9000, portSource: 'command' })
-    expect(valid(parse({ defaults: {}, command: 'vllm serve org/test-model\n' }))).toMatchObject({ port: 8000, portSource: 'vllm_default' })
+    expect(valid(parse({ defaults: {}, command: 'vllm serve org/test-model --port 9000\n' }))).toMatchObject({
+      port: 9000,
+      portSource: 'command',
+    })
+    expect(valid(parse({ defaults: {}, command: 'vllm serve org/test-model\n' }))).toMatchObject({
+      port: 8000,
+      portSource: 'vllm_default',
+    })
   })
 
   it('renders our overrides into the placeholders eugr lets the CLI override', () => {
     const r = valid(parse({ spark_control: { port: 8888, gpu_memory_utilization: 0.6 } }))
-    expect(r.argv).toEqual(['vllm', 'serve', 'org/test-model', '--host', '0.0.0.0', '--port', '8888', '--gpu-memory-utilization', '0.6'])
+    expect(r.argv).toEqual([
+      'vllm',
+      'serve',
+      'org/test-model',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8888',
+      '--gpu-memory-utilization',
+      '0.6',
+    ])
     expect(r.gpuMemoryUtilization).toBe(0.6)
   })
 
   it('where it runs: solo_only, cluster_only, our mode, and nodes from tensor × pipeline parallel', () => {
-    expect(valid(parse({ solo_only: true }))).toMatchObject({ modes: ['solo'], defaultMode: 'solo', nodesNeeded: 1 })
+    expect(valid(parse({ solo_only: true }))).toMatchObject({
+      modes: ['solo'],
+      defaultMode: 'solo',
+      nodesNeeded: 1,
+    })
     const either = valid(parse({ command: 'vllm serve org/test-model --tensor-parallel-size=2 -pp 2\n' }))
     expect(either).toMatchObject({ modes: ['solo', 'cluster'], defaultMode: 'cluster', nodesNeeded: 4 })
-    expect(either.placements.map((p) => [p.mode, p.nodes])).toEqual([['solo', 1], ['cluster', 4]])
+    expect(either.placements.map((p) => [p.mode, p.nodes])).toEqual([
+      ['solo', 1],
+      ['cluster', 4],
+    ])
     expect(valid(parse({ spark_control: { mode: 'solo' } })).modes).toEqual(['solo'])
     expect(valid(parse({ cluster_only: true }))).toMatchObject({ modes: ['cluster'], nodesNeeded: 2 })
     const soloTp2 = parse({ spark_control: { mode: 'solo' }, command: 'vllm serve org/test-model -tp 2\n' })
-    expect(soloTp2.valid ? [] : soloTp2.reasons).toEqual([expect.stringMatching(/^spark_control\.mode: runs solo, but .* 2 GPUs/)])
+    expect(soloTp2.valid ? [] : soloTp2.reasons).toEqual([
+      expect.stringMatching(/^spark_control\.mode: runs solo, but .* 2 GPUs/),
+    ])
   })
 
   it('memory per node follows the documented formula', () => {
@@ -159,9 +202,17 @@ describe('derivations', () => {
     const inferred = valid(parse({ model: undefined }, 'plain-eugr.yaml'))
     expect(inferred).toMatchObject({ model: 'org/test-model', localPath: null })
     const local = valid(
-      parse({ model: undefined, command: 'vllm serve /models/my-finetune --port 8000\n', spark_control: { local_path: '/models/my-finetune' } }),
+      parse({
+        model: undefined,
+        command: 'vllm serve /models/my-finetune --port 8000\n',
+        spark_control: { local_path: '/models/my-finetune' },
+      }),
     )
-    expect(local).toMatchObject({ model: null, localPath: '/models/my-finetune', servedModelName: '/models/my-finetune' })
+    expect(local).toMatchObject({
+      model: null,
+      localPath: '/models/my-finetune',
+      servedModelName: '/models/my-finetune',
+    })
   })
 
   it('warns when the command serves something else than `model` names', () => {

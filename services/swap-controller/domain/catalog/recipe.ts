@@ -34,7 +34,11 @@ export function keyProblem(key: string): string | null {
   }
 }
 
-export const invalidRecipe = (file: string, reasons: string[], name: string | null = null): InvalidRecipe => ({
+export const invalidRecipe = (
+  file: string,
+  reasons: string[],
+  name: string | null = null,
+): InvalidRecipe => ({
   valid: false,
   key: recipeKey(file),
   file,
@@ -55,7 +59,8 @@ function readYaml(text: string): { value: unknown; reasons: string[] } {
 }
 
 const NOT_A_MAPPING = '(file): must be a YAML mapping of `field: value` lines (name, container, command, …)'
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export function parseRecipe(text: string, options: ParseRecipeOptions): CatalogEntry {
   const { file, nodeMemoryBytes = GB10_NODE_MEMORY_BYTES } = options

@@ -54,7 +54,8 @@ export const imageProblem: Problem = (v) =>
 
 /** eugr copies mods from its checkout: a relative path like `mods/fix-x`, never outside it. */
 export const modPathProblem: Problem = (v) => {
-  if (v.startsWith('/')) return 'must be a path inside the spark-vllm-docker checkout, like `mods/fix-x` (not absolute)'
+  if (v.startsWith('/'))
+    return 'must be a path inside the spark-vllm-docker checkout, like `mods/fix-x` (not absolute)'
   const segments = v.split('/')
   if (segments.some((s) => s === '..' || s === '.')) return 'must not contain `.` or `..` segments'
   if (segments.length > 8 || !segments.every((s) => SEGMENT.test(s)))
@@ -101,7 +102,8 @@ const scalar = z.union([z.string(), z.number(), z.boolean()], {
 
 /** Scalars are checked as the text they become in the generated script. */
 const plainScalar = scalar.superRefine((v, ctx) => {
-  if (typeof v === 'number' && !Number.isFinite(v)) ctx.addIssue({ code: 'custom', message: 'must be a finite number' })
+  if (typeof v === 'number' && !Number.isFinite(v))
+    ctx.addIssue({ code: 'custom', message: 'must be a finite number' })
   const p = typeof v === 'string' ? plainWordProblem(v) : null
   if (p) ctx.addIssue({ code: 'custom', message: p })
 })
@@ -117,17 +119,25 @@ const keyed = (pattern: RegExp, what: string) =>
     if (!pattern.test(k)) ctx.addIssue({ code: 'custom', message: `is not a valid ${what}` })
   })
 
-export const overridesSchema = z.strictObject({
-  port: wholeNumber(1, 65535),
-  served_model_name: checked(servedNameProblem),
-  mode: z.enum(['solo', 'cluster', 'either'], { error: 'must be solo, cluster or either' }),
-  gpu_memory_utilization: z.number({ error: 'must be a number' }).gt(0, 'must be above 0').max(1, 'must be at most 1'),
-  max_model_len: wholeNumber(1, 16_777_216),
-  weights_gib: z.number({ error: 'must be a number' }).gt(0, 'must be above 0').max(4096, 'must be at most 4096 (GiB)'),
-  on_demand: flag(),
-  min_residency_s: wholeNumber(0, 86_400, ' (seconds)'),
-  local_path: checked(pathProblem),
-}).partial()
+export const overridesSchema = z
+  .strictObject({
+    port: wholeNumber(1, 65535),
+    served_model_name: checked(servedNameProblem),
+    mode: z.enum(['solo', 'cluster', 'either'], { error: 'must be solo, cluster or either' }),
+    gpu_memory_utilization: z
+      .number({ error: 'must be a number' })
+      .gt(0, 'must be above 0')
+      .max(1, 'must be at most 1'),
+    max_model_len: wholeNumber(1, 16_777_216),
+    weights_gib: z
+      .number({ error: 'must be a number' })
+      .gt(0, 'must be above 0')
+      .max(4096, 'must be at most 4096 (GiB)'),
+    on_demand: flag(),
+    min_residency_s: wholeNumber(0, 86_400, ' (seconds)'),
+    local_path: checked(pathProblem),
+  })
+  .partial()
 
 export type Overrides = z.infer<typeof overridesSchema>
 
@@ -135,7 +145,10 @@ export const recipeFileSchema = z.looseObject({
   recipe_version: z
     .union([z.string(), z.number()], { error: 'must be "1"' })
     .optional()
-    .refine((v) => v === undefined || String(v) === '1', 'must be "1" (the only recipe format this controller reads)'),
+    .refine(
+      (v) => v === undefined || String(v) === '1',
+      'must be "1" (the only recipe format this controller reads)',
+    ),
   name: checked(displayNameProblem),
   description: z.string({ error: 'must be text' }).max(4000, 'must be at most 4000 characters').optional(),
   model: checked(modelIdProblem).optional(),
@@ -147,14 +160,23 @@ export const recipeFileSchema = z.looseObject({
   cluster_only: flag().optional(),
   solo_only: flag().optional(),
   build_args: z.array(checked(plainWordProblem), { error: 'must be a list of arguments' }).max(64).optional(),
-  mods: z.array(checked(modPathProblem), { error: 'must be a list of mod paths like `mods/fix-x`' }).max(32).nullish(),
+  mods: z
+    .array(checked(modPathProblem), { error: 'must be a list of mod paths like `mods/fix-x`' })
+    .max(32)
+    .nullish(),
   defaults: z
-    .record(keyed(DEFAULT_KEY, 'placeholder name (letters, digits, `_`)'), plainScalar, { error: 'must be a mapping of name: value' })
+    .record(keyed(DEFAULT_KEY, 'placeholder name (letters, digits, `_`)'), plainScalar, {
+      error: 'must be a mapping of name: value',
+    })
     .nullish(),
   env: z
-    .record(keyed(ENV_KEY, 'environment variable name (letters, digits, `_`, not starting with a digit)'), plainScalar, {
-      error: 'must be a mapping of NAME: value',
-    })
+    .record(
+      keyed(ENV_KEY, 'environment variable name (letters, digits, `_`, not starting with a digit)'),
+      plainScalar,
+      {
+        error: 'must be a mapping of NAME: value',
+      },
+    )
     .nullish(),
   spark_control: overridesSchema.nullish(),
 })

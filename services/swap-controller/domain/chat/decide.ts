@@ -76,9 +76,16 @@ export function switchingError(swap: SwapInProgress): AppError {
   })
 }
 
-export function modelNotFound(requested: string, loaded: string, onDemand: readonly string[], byKey?: OnDemandRecipe): AppError {
+export function modelNotFound(
+  requested: string,
+  loaded: string,
+  onDemand: readonly string[],
+  byKey?: OnDemandRecipe,
+): AppError {
   const also = onDemand.length ? ` Models that load on request: ${onDemand.join(', ')}.` : ''
-  const hint = byKey ? ` (${requested} is a recipe key; ask for ${byKey.servedModelName}, the name it serves.)` : ''
+  const hint = byKey
+    ? ` (${requested} is a recipe key; ask for ${byKey.servedModelName}, the name it serves.)`
+    : ''
   const message = `The model ${requested} is not loaded; the loaded model is ${loaded}.${hint}${also}`
   return new AppError(404, 'model_not_found', message, { extra: { loaded_model: loaded } })
 }
@@ -114,7 +121,12 @@ export function decide(s: ChatSituation): ChatDecision {
   if (s.loaded === null && (!wanted || s.swapStarted)) return { kind: 'forward' }
   if (!wanted || s.swapStarted) {
     const byKey = s.recipes.find((r) => r.key === s.requested && r.servedModelName !== r.key)
-    const error = modelNotFound(s.requested, s.loaded!, onDemand.map((r) => r.servedModelName), byKey)
+    const error = modelNotFound(
+      s.requested,
+      s.loaded!,
+      onDemand.map((r) => r.servedModelName),
+      byKey,
+    )
     return { kind: 'reject', error }
   }
   if (s.loaded === null) return { kind: 'swap', recipe: wanted.key }
@@ -135,10 +147,15 @@ export function decide(s: ChatSituation): ChatDecision {
 
 /** The swap the engine is running, in the proxy's terms; null when idle or finished. */
 export function swapInProgress(job: JobView | null): SwapInProgress | null {
-  if (!job || job.outcome !== 'running' || job.status === 'ready') return null
+  if (job?.outcome !== 'running' || job.status === 'ready') return null
   // A rollback brings the previous model back: that is what requests will meet.
   const target = job.status === 'rolling-back' && job.from_model ? job.from_model : job.model
-  return { target, status: job.status, etaS: job.progress?.eta_s ?? null, etaGuessed: job.progress?.eta_basis === 'default' }
+  return {
+    target,
+    status: job.status,
+    etaS: job.progress?.eta_s ?? null,
+    etaGuessed: job.progress?.eta_basis === 'default',
+  }
 }
 
 /** When the model now loaded finished loading, by the newest swap this process ran. */

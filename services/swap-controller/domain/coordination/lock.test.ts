@@ -4,9 +4,9 @@ import {
   clampTtl,
   decideAcquire,
   decideRelease,
+  type LockRecord,
   lockView,
   secondsRemaining,
-  type LockRecord,
 } from './lock.ts'
 import { hashToken } from './token.ts'
 
@@ -38,15 +38,28 @@ describe('acquire', () => {
   it('takes a free lock with a fresh token, keeping only its hash', () => {
     const d = acquired('alice', 60)
     expect(d.token).toMatch(/^token-\d+$/)
-    expect(d.lock).toEqual({ holder: 'alice', note: 'maintenance', acquiredAtMs: T0, expiresAtMs: s(60), tokenHash: hashToken(d.token) })
+    expect(d.lock).toEqual({
+      holder: 'alice',
+      note: 'maintenance',
+      acquiredAtMs: T0,
+      expiresAtMs: s(60),
+      tokenHash: hashToken(d.token),
+    })
     expect(JSON.stringify(d.lock)).not.toContain(d.token)
   })
 
   it('refuses another holder while held, and lets anyone take it once expired', () => {
     const { lock } = acquired('alice', 60)
-    expect(decideAcquire(lock, { holder: 'bob' }, s(59), mint)).toMatchObject({ kind: 'refused', reason: 'other_holder', current: lock })
+    expect(decideAcquire(lock, { holder: 'bob' }, s(59), mint)).toMatchObject({
+      kind: 'refused',
+      reason: 'other_holder',
+      current: lock,
+    })
     const later = decideAcquire(lock, { holder: 'bob', ttlSeconds: 10 }, s(60), mint)
-    expect(later).toMatchObject({ kind: 'acquired', lock: { holder: 'bob', acquiredAtMs: s(60), expiresAtMs: s(70), note: null } })
+    expect(later).toMatchObject({
+      kind: 'acquired',
+      lock: { holder: 'bob', acquiredAtMs: s(60), expiresAtMs: s(70), note: null },
+    })
   })
 
   it('extends for the same holder with its token: new expiry from now, same start and token', () => {
@@ -59,7 +72,10 @@ describe('acquire', () => {
 
   it('refuses the same holder without the token or with a wrong one', () => {
     const { lock } = acquired('alice')
-    expect(decideAcquire(lock, { holder: 'alice' }, s(1), mint)).toMatchObject({ kind: 'refused', reason: 'token_required' })
+    expect(decideAcquire(lock, { holder: 'alice' }, s(1), mint)).toMatchObject({
+      kind: 'refused',
+      reason: 'token_required',
+    })
     expect(decideAcquire(lock, { holder: 'alice', token: 'guess' }, s(1), mint)).toMatchObject({
       kind: 'refused',
       reason: 'token_mismatch',
@@ -78,9 +94,16 @@ describe('release', () => {
   it('needs the token, accepts force, and is a no-op when nothing is held', () => {
     const { lock, token } = acquired()
     expect(decideRelease(lock, {}, s(1))).toMatchObject({ kind: 'refused', reason: 'token_required' })
-    expect(decideRelease(lock, { token: 'nope' }, s(1))).toMatchObject({ kind: 'refused', reason: 'token_mismatch' })
+    expect(decideRelease(lock, { token: 'nope' }, s(1))).toMatchObject({
+      kind: 'refused',
+      reason: 'token_mismatch',
+    })
     expect(decideRelease(lock, { token }, s(1))).toEqual({ kind: 'released', previous: lock, forced: false })
-    expect(decideRelease(lock, { force: true }, s(1))).toEqual({ kind: 'released', previous: lock, forced: true })
+    expect(decideRelease(lock, { force: true }, s(1))).toEqual({
+      kind: 'released',
+      previous: lock,
+      forced: true,
+    })
     expect(decideRelease(null, { token }, s(1))).toEqual({ kind: 'not_held' })
     expect(decideRelease(lock, {}, s(901))).toEqual({ kind: 'not_held' })
   })
@@ -91,14 +114,28 @@ describe('checkSwapAllowed', () => {
     const { lock, token } = acquired()
     expect(checkSwapAllowed(null, undefined, T0)).toEqual({ ok: true, lock: null })
     expect(checkSwapAllowed(lock, token, s(10))).toEqual({ ok: true, lock })
-    expect(checkSwapAllowed(lock, undefined, s(10))).toMatchObject({ ok: false, status: 423, reason: 'token_required' })
-    expect(checkSwapAllowed(lock, 'x'.repeat(300), s(10))).toMatchObject({ ok: false, status: 423, reason: 'token_mismatch' })
+    expect(checkSwapAllowed(lock, undefined, s(10))).toMatchObject({
+      ok: false,
+      status: 423,
+      reason: 'token_required',
+    })
+    expect(checkSwapAllowed(lock, 'x'.repeat(300), s(10))).toMatchObject({
+      ok: false,
+      status: 423,
+      reason: 'token_mismatch',
+    })
     expect(checkSwapAllowed(lock, undefined, s(900))).toEqual({ ok: true, lock: null })
   })
 })
 
 describe('lockView', () => {
-  const lock: LockRecord = { holder: 'alice', note: null, acquiredAtMs: T0, expiresAtMs: s(900), tokenHash: hashToken('t') }
+  const lock: LockRecord = {
+    holder: 'alice',
+    note: null,
+    acquiredAtMs: T0,
+    expiresAtMs: s(900),
+    tokenHash: hashToken('t'),
+  }
 
   it('shows holder, ISO +00:00 times and whole seconds left, never the token hash', () => {
     expect(lockView(lock, s(0.2))).toEqual({

@@ -78,7 +78,10 @@ export function lockView(lock: LockRecord | null, nowMs: number): LockView {
   }
 }
 
-const tokenProblem = (token: string | undefined, lock: LockRecord): Exclude<RefusalReason, 'other_holder'> | null =>
+const tokenProblem = (
+  token: string | undefined,
+  lock: LockRecord,
+): Exclude<RefusalReason, 'other_holder'> | null =>
   !token ? 'token_required' : tokenMatches(token, lock.tokenHash) ? null : 'token_mismatch'
 
 /**
@@ -126,7 +129,11 @@ export function decideRelease(
 }
 
 /** A real swap while the lock is held needs the holder's token — the dashboard's swap too. */
-export function checkSwapAllowed(stored: LockRecord | null, token: string | undefined, nowMs: number): SwapPermission {
+export function checkSwapAllowed(
+  stored: LockRecord | null,
+  token: string | undefined,
+  nowMs: number,
+): SwapPermission {
   const current = liveLock(stored, nowMs)
   if (!current) return { ok: true, lock: null }
   const problem = tokenProblem(token, current)

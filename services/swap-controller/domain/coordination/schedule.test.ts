@@ -14,7 +14,9 @@ const fields = (v: unknown) => {
 describe('schedule entry validation', () => {
   it('accepts a holder with a cron or an at, recipe/model/note optional', () => {
     expect(parse({ holder: 'nightly', recipe: 'qwen3', cron: '0 22 * * 1-5' }).success).toBe(true)
-    expect(parse({ holder: 'crm', model: 'm', at: '2026-03-02T08:00:00+01:00', note: 'demo' }).success).toBe(true)
+    expect(parse({ holder: 'crm', model: 'm', at: '2026-03-02T08:00:00+01:00', note: 'demo' }).success).toBe(
+      true,
+    )
     expect(parse({ holder: 'x', cron: '@daily' }).success).toBe(true)
     expect(parse({ holder: 'just a note' }).success).toBe(true)
   })
@@ -39,17 +41,45 @@ describe('schedule entry validation', () => {
   })
 
   it('checks every cron field against its range: numbers, *, lists, ranges, steps, names, macros', () => {
-    for (const ok of ['0 22 * * 1-5', '*/5 * * * *', '0,30 8-18/2 1,15 * MON-FRI', '59 23 31 12 7', '0 0 ? * SUN#2', '@daily', '@hourly', '0 9 1 jan-mar *'])
+    for (const ok of [
+      '0 22 * * 1-5',
+      '*/5 * * * *',
+      '0,30 8-18/2 1,15 * MON-FRI',
+      '59 23 31 12 7',
+      '0 0 ? * SUN#2',
+      '@daily',
+      '@hourly',
+      '0 9 1 jan-mar *',
+    ])
       expect(cronProblem(ok), ok).toBeNull()
-    for (const bad of ['99 99 * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * 32 * *', '* * * 13 *', '* * * * 8', '5-1 * * * *',
-      '*/0 * * * *', '1-2-3 * * * *', '*/5/2 * * * *', '1,,2 * * * *', '? * * * *', '* * * FOO *', '0 0 * * MON#6', '@often', '0 22 * * 1-5 *'])
+    for (const bad of [
+      '99 99 * * *',
+      '60 * * * *',
+      '* 24 * * *',
+      '* * 0 * *',
+      '* * 32 * *',
+      '* * * 13 *',
+      '* * * * 8',
+      '5-1 * * * *',
+      '*/0 * * * *',
+      '1-2-3 * * * *',
+      '*/5/2 * * * *',
+      '1,,2 * * * *',
+      '? * * * *',
+      '* * * FOO *',
+      '0 0 * * MON#6',
+      '@often',
+      '0 22 * * 1-5 *',
+    ])
       expect(cronProblem(bad), bad).not.toBeNull()
     expect(cronProblem('99 99 * * *')).toMatch(/`99` is not a valid minute \(0-59\)/)
     expect(fields({ holder: 'nightly', recipe: 'gpt-oss-120b', cron: '99 99 * * *' })).toEqual(['cron'])
   })
 
   it('takes a recipe key of the catalog pattern (unknown keys allowed, the registry is informational)', () => {
-    expect(fields({ holder: 'n', recipe: 'not-in-the-catalog-yet', at: '2026-12-01T00:00:00+00:00' })).toEqual([])
+    expect(
+      fields({ holder: 'n', recipe: 'not-in-the-catalog-yet', at: '2026-12-01T00:00:00+00:00' }),
+    ).toEqual([])
     expect(fields({ holder: 'n', recipe: '', cron: '@daily' })).toEqual([])
     for (const bad of ['$(id)', '../x', 'a b', '-lead', 'x'.repeat(129)])
       expect(fields({ holder: 'n', recipe: bad, at: '2026-12-01T00:00:00+00:00' }), bad).toEqual(['recipe'])
@@ -58,7 +88,12 @@ describe('schedule entry validation', () => {
 
 describe('toScheduleEntry', () => {
   it('normalises at to UTC +00:00 and blanks to null', () => {
-    const input = scheduleInputSchema.parse({ holder: 'crm', at: '2026-03-02T08:00:00+01:00', recipe: '', note: null })
+    const input = scheduleInputSchema.parse({
+      holder: 'crm',
+      at: '2026-03-02T08:00:00+01:00',
+      recipe: '',
+      note: null,
+    })
     expect(toScheduleEntry(input, NOW, () => 'sch_1')).toEqual({
       id: 'sch_1',
       holder: 'crm',
@@ -73,9 +108,18 @@ describe('toScheduleEntry', () => {
   })
 
   it('keeps created_at and the id when an entry is replaced', () => {
-    const first = toScheduleEntry(scheduleInputSchema.parse({ id: 'mine', holder: 'a', cron: '0  1 * * *' }), NOW, () => 'unused')
+    const first = toScheduleEntry(
+      scheduleInputSchema.parse({ id: 'mine', holder: 'a', cron: '0  1 * * *' }),
+      NOW,
+      () => 'unused',
+    )
     expect(first.cron).toBe('0 1 * * *')
-    const second = toScheduleEntry(scheduleInputSchema.parse({ id: 'mine', holder: 'b' }), NOW + 60_000, () => 'unused', first)
+    const second = toScheduleEntry(
+      scheduleInputSchema.parse({ id: 'mine', holder: 'b' }),
+      NOW + 60_000,
+      () => 'unused',
+      first,
+    )
     expect(second).toMatchObject({ id: 'mine', holder: 'b', cron: null, created_at: first.created_at })
     expect(second.updated_at).toBe('2026-03-01T12:01:00.000000+00:00')
   })

@@ -55,7 +55,8 @@ function cronPartProblem(part: string, f: CronField): string | null {
   }
   const [range, step, extra] = part.split('/')
   if (extra !== undefined) return bad
-  if (step !== undefined && !(/^\d{1,2}$/.test(step) && Number(step) >= 1 && Number(step) <= f.max)) return bad
+  if (step !== undefined && !(/^\d{1,2}$/.test(step) && Number(step) >= 1 && Number(step) <= f.max))
+    return bad
   if (range === '*') return null
   const [from, to, more] = range!.split('-')
   if (more !== undefined) return bad
@@ -73,20 +74,27 @@ function cronPartProblem(part: string, f: CronField): string | null {
  */
 export function cronProblem(value: string): string | null {
   const v = value.trim()
-  if (v.startsWith('@')) return CRON_MACRO.test(v) ? null : `\`${v.slice(0, 20)}\` is not a known macro (@hourly, @daily, @weekly, @monthly, @yearly)`
+  if (v.startsWith('@'))
+    return CRON_MACRO.test(v)
+      ? null
+      : `\`${v.slice(0, 20)}\` is not a known macro (@hourly, @daily, @weekly, @monthly, @yearly)`
   const fields = v.split(/\s+/)
   if (fields.length !== 5) return `needs five fields (minute hour day month weekday), not ${fields.length}`
   for (const [i, text] of fields.entries()) {
     const f = CRON_FIELDS[i]!
     if (text === '?' && f.question) continue
-    const problem = text.split(',').map((p) => cronPartProblem(p, f)).find((p) => p !== null)
+    const problem = text
+      .split(',')
+      .map((p) => cronPartProblem(p, f))
+      .find((p) => p !== null)
     if (problem) return problem
   }
   return null
 }
 
 const noControl = (v: string) => !/[\u0000-\u001f\u007f]/.test(v)
-const text = (max: number) => z.string().trim().max(max).refine(noControl, 'must not contain control characters')
+const text = (max: number) =>
+  z.string().trim().max(max).refine(noControl, 'must not contain control characters')
 const optionalText = (max: number) => text(max).nullable().optional()
 
 export const isCron = (value: string): boolean => cronProblem(value) === null
@@ -99,14 +107,20 @@ export const scheduleInputSchema = z
     recipe: z
       .string()
       .trim()
-      .refine((v) => v === '' || RECIPE_KEY.test(v), 'must be a recipe key: 1-128 letters, digits, `_ . -`, starting with a letter or digit')
+      .refine(
+        (v) => v === '' || RECIPE_KEY.test(v),
+        'must be a recipe key: 1-128 letters, digits, `_ . -`, starting with a letter or digit',
+      )
       .nullable()
       .optional(),
     model: optionalText(256),
     cron: optionalText(128).superRefine((v, ctx) => {
       const problem = v == null ? null : cronProblem(v)
       if (problem)
-        ctx.addIssue({ code: 'custom', message: `must be a five-field cron expression (minute hour day month weekday) or @daily-style macro: ${problem}` })
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a five-field cron expression (minute hour day month weekday) or @daily-style macro: ${problem}`,
+        })
     }),
     at: optionalText(64).refine((v) => v == null || parseIsoMs(v) !== null, {
       message: 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-01T22:00:00+00:00',

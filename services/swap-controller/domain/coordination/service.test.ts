@@ -42,13 +42,27 @@ afterEach(() => {
 describe('lock through the coordination service', () => {
   it('acquires, shows the state without the token, extends and releases, auditing each step', async () => {
     const { coordination, clock } = await setup()
-    const granted = coordination.acquireLock({ holder: 'batch', ttlSeconds: 600, note: 'reindex' }, { actor: 'ops', requestId: 'r1' })
-    expect(granted).toMatchObject({ held: true, holder: 'batch', seconds_remaining: 600, note: 'reindex', token: 'tok-1' })
+    const granted = coordination.acquireLock(
+      { holder: 'batch', ttlSeconds: 600, note: 'reindex' },
+      { actor: 'ops', requestId: 'r1' },
+    )
+    expect(granted).toMatchObject({
+      held: true,
+      holder: 'batch',
+      seconds_remaining: 600,
+      note: 'reindex',
+      token: 'tok-1',
+    })
     expect(coordination.lockState()).not.toHaveProperty('token')
     clock.now += 500_000
     expect(coordination.lockState()).toMatchObject({ seconds_remaining: 100 })
     const extended = coordination.acquireLock({ holder: 'batch', token: 'tok-1' }, api)
-    expect(extended).toMatchObject({ token: 'tok-1', seconds_remaining: 900, acquired_at: granted.acquired_at, note: 'reindex' })
+    expect(extended).toMatchObject({
+      token: 'tok-1',
+      seconds_remaining: 900,
+      acquired_at: granted.acquired_at,
+      note: 'reindex',
+    })
     expect(coordination.releaseLock({ token: 'tok-1' }, api)).toEqual({ held: false })
     expect(coordination.lockState()).toEqual({ held: false })
     const rows = coordination.history(10)
@@ -68,7 +82,12 @@ describe('lock through the coordination service', () => {
     expect(err.status).toBe(409)
     expect(err.message).toContain('alice')
     expect(err.extra?.lock).toMatchObject({ held: true, holder: 'alice', seconds_remaining: 900 })
-    expect(coordination.history(1)[0]).toMatchObject({ action: 'lock.acquire', outcome: 'refused', actor: 'bob-script', target: 'bob' })
+    expect(coordination.history(1)[0]).toMatchObject({
+      action: 'lock.acquire',
+      outcome: 'refused',
+      actor: 'bob-script',
+      target: 'bob',
+    })
   })
 
   it('refuses release without the token (403 with the lock), and force-releases naming the actor', async () => {
@@ -134,7 +153,15 @@ describe('recordAudit and enqueueWebhook', () => {
 
   it('queues signed-later deliveries in the outbox and wakes the sender', async () => {
     const { coordination, store, notified } = await setup({ webhook: true })
-    const event = swapEvent({ swapId: 's1', recipe: 'r', model: 'm', fromModel: null, startedAtMs: T0, finishedAtMs: T0 + 1000, servingModel: 'm' })
+    const event = swapEvent({
+      swapId: 's1',
+      recipe: 'r',
+      model: 'm',
+      fromModel: null,
+      startedAtMs: T0,
+      finishedAtMs: T0 + 1000,
+      servingModel: 'm',
+    })
     const id = coordination.enqueueWebhook(event)
     expect(id).toBeGreaterThan(0)
     expect(notified).toEqual([T0])
@@ -145,7 +172,15 @@ describe('recordAudit and enqueueWebhook', () => {
 
   it('queues nothing when no webhook is configured', async () => {
     const { coordination, store } = await setup()
-    const event = swapEvent({ swapId: 's1', recipe: 'r', model: 'm', fromModel: null, startedAtMs: T0, finishedAtMs: T0, servingModel: 'm' })
+    const event = swapEvent({
+      swapId: 's1',
+      recipe: 'r',
+      model: 'm',
+      fromModel: null,
+      startedAtMs: T0,
+      finishedAtMs: T0,
+      servingModel: 'm',
+    })
     expect(coordination.enqueueWebhook(event)).toBeNull()
     expect(store.outbox.nextDueAtMs()).toBeNull()
   })
@@ -163,7 +198,12 @@ describe('schedule', () => {
     expect(coordination.listSchedule().map((e) => e.id)).toEqual([a.id, 'nightly'])
     expect(coordination.deleteSchedule('nightly', api)).toEqual(b2)
     expect(thrown(() => coordination.deleteSchedule('nightly', api)).status).toBe(404)
-    expect(coordination.history(10).map((r) => r.action)).toEqual(['schedule.delete', 'schedule.update', 'schedule.add', 'schedule.add'])
+    expect(coordination.history(10).map((r) => r.action)).toEqual([
+      'schedule.delete',
+      'schedule.update',
+      'schedule.add',
+      'schedule.add',
+    ])
   })
 
   it('refuses new entries when full, still allowing replacements', async () => {

@@ -6,17 +6,17 @@
  */
 import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import {
+  type AcquireRequest,
   checkSwapAllowed,
   decideAcquire,
   decideRelease,
-  lockView,
-  type AcquireRequest,
   type LockRecord,
   type LockView,
+  lockView,
   type RefusalReason,
 } from './lock.ts'
 import type { AuditEntry, AuditFilter, AuditInput, CoordinationStore } from './ports.ts'
-import { MAX_SCHEDULE_ENTRIES, toScheduleEntry, type ScheduleEntry, type ScheduleInput } from './schedule.ts'
+import { MAX_SCHEDULE_ENTRIES, type ScheduleEntry, type ScheduleInput, toScheduleEntry } from './schedule.ts'
 import { mintToken } from './token.ts'
 import { encodeEvent, WEBHOOK_EVENTS, type WebhookEvent } from './webhook.ts'
 
@@ -55,12 +55,14 @@ export interface CoordinationOptions {
 }
 
 const REFUSALS: Record<RefusalReason, (lock: LockRecord) => string> = {
-  other_holder: (l) => `The swap lock is held by ${l.holder}; it can be taken when they release it or it expires.`,
+  other_holder: (l) =>
+    `The swap lock is held by ${l.holder}; it can be taken when they release it or it expires.`,
   token_required: (l) => `The swap lock is held by ${l.holder}; this needs the lock's token.`,
   token_mismatch: (l) => `The swap lock is held by ${l.holder}; the token given is not its token.`,
 }
 
-const describeEntry = (e: ScheduleEntry) => `${e.holder}: ${e.recipe ?? e.model ?? '-'} ${e.cron ?? e.at ?? ''}`.trim()
+const describeEntry = (e: ScheduleEntry) =>
+  `${e.holder}: ${e.recipe ?? e.model ?? '-'} ${e.cron ?? e.at ?? ''}`.trim()
 
 export function createCoordination(options: CoordinationOptions): Coordination {
   const { store } = options
@@ -69,8 +71,13 @@ export function createCoordination(options: CoordinationOptions): Coordination {
   const newId = options.newId ?? (() => `sch_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`)
   const maxEntries = options.maxScheduleEntries ?? MAX_SCHEDULE_ENTRIES
   const audit = (entry: AuditInput) => store.audit.append({ ...entry, atMs: entry.atMs ?? now() })
-  const auditOf = (ctx: RequestContext, action: string, target: string | null, outcome: string, detail: string) =>
-    audit({ actor: ctx.actor, requestId: ctx.requestId, action, target, outcome, detail })
+  const auditOf = (
+    ctx: RequestContext,
+    action: string,
+    target: string | null,
+    outcome: string,
+    detail: string,
+  ) => audit({ actor: ctx.actor, requestId: ctx.requestId, action, target, outcome, detail })
 
   return {
     lockState: () => lockView(store.lock.read(), now()),
@@ -84,12 +91,20 @@ export function createCoordination(options: CoordinationOptions): Coordination {
         } else {
           store.lock.write(d.lock)
           const ttl = Math.round((d.lock.expiresAtMs - at) / 1000)
-          auditOf(ctx, d.kind === 'acquired' ? 'lock.acquire' : 'lock.extend', request.holder, 'ok', `ttl ${ttl} s`)
+          auditOf(
+            ctx,
+            d.kind === 'acquired' ? 'lock.acquire' : 'lock.extend',
+            request.holder,
+            'ok',
+            `ttl ${ttl} s`,
+          )
         }
         return d
       })
       if (decision.kind === 'refused')
-        throw conflict(REFUSALS[decision.reason](decision.current), { extra: { lock: lockView(decision.current, at) } })
+        throw conflict(REFUSALS[decision.reason](decision.current), {
+          extra: { lock: lockView(decision.current, at) },
+        })
       return { ...(lockView(decision.lock, at) as Extract<LockView, { held: true }>), token: decision.token }
     },
 
@@ -100,7 +115,13 @@ export function createCoordination(options: CoordinationOptions): Coordination {
         const d = decideRelease(store.lock.read(), request, at)
         if (d.kind === 'released') {
           store.lock.clear()
-          auditOf(ctx, action, d.previous.holder, 'ok', d.forced ? `forced; was held by ${d.previous.holder}` : 'released')
+          auditOf(
+            ctx,
+            action,
+            d.previous.holder,
+            'ok',
+            d.forced ? `forced; was held by ${d.previous.holder}` : 'released',
+          )
         } else if (d.kind === 'refused') auditOf(ctx, action, d.current.holder, 'refused', d.reason)
         else auditOf(ctx, action, null, 'ok', 'was not held')
         return d
@@ -124,7 +145,8 @@ export function createCoordination(options: CoordinationOptions): Coordination {
 
     enqueueWebhook(event) {
       if (!options.webhook) return null
-      if (!WEBHOOK_EVENTS.includes(event.event)) throw new TypeError(`unknown webhook event ${String(event.event)}`)
+      if (!WEBHOOK_EVENTS.includes(event.event))
+        throw new TypeError(`unknown webhook event ${String(event.event)}`)
       const id = store.outbox.enqueue(event.event, encodeEvent(event), now())
       options.webhook.notify()
       return id

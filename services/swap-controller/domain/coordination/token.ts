@@ -34,6 +34,7 @@ export function presentedToken({ header, body, query }: TokenSources): string | 
     body && typeof body === 'object' && typeof (body as { token?: unknown }).token === 'string'
       ? (body as { token: string }).token
       : undefined
-  for (const candidate of [header, fromBody, query]) if (candidate && candidate.trim() !== '') return candidate.trim()
+  for (const candidate of [header, fromBody, query])
+    if (candidate && candidate.trim() !== '') return candidate.trim()
   return undefined
 }

@@ -4,11 +4,11 @@ import {
   DEFAULT_RETRY,
   encodeEvent,
   isRetryableStatus,
+  type RetryPolicy,
   retryDelayMs,
   signBody,
   swapEvent,
   verifySignature,
-  type RetryPolicy,
 } from './webhook.ts'
 
 const started = Date.parse('2026-03-01T12:00:00.000Z')
@@ -57,7 +57,15 @@ describe('swapEvent', () => {
 
 describe('signing', () => {
   const body = encodeEvent(
-    swapEvent({ swapId: 's', recipe: 'r', model: 'm', fromModel: null, startedAtMs: started, finishedAtMs: started, servingModel: 'm' }),
+    swapEvent({
+      swapId: 's',
+      recipe: 'r',
+      model: 'm',
+      fromModel: null,
+      startedAtMs: started,
+      finishedAtMs: started,
+      servingModel: 'm',
+    }),
   )
 
   it('is sha256= plus the hex HMAC-SHA256 of the exact body bytes', () => {
@@ -80,8 +88,12 @@ describe('retry schedule', () => {
   const policy: RetryPolicy = { baseMs: 1000, maxMs: 8000, maxAttempts: 6 }
 
   it('doubles per failure up to the cap, with half of each step random', () => {
-    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, policy, () => 0))).toEqual([500, 1000, 2000, 4000, 4000])
-    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, policy, () => 1))).toEqual([1000, 2000, 4000, 8000, 8000])
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, policy, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 4000,
+    ])
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, policy, () => 1))).toEqual([
+      1000, 2000, 4000, 8000, 8000,
+    ])
     const spread = new Set(Array.from({ length: 20 }, (_, i) => retryDelayMs(3, policy, () => i / 20)))
     expect(spread.size).toBe(20)
   })
@@ -90,7 +102,10 @@ describe('retry schedule', () => {
     expect(retryDelayMs(5, policy, () => 0.5)).not.toBeNull()
     expect(retryDelayMs(6, policy, () => 0.5)).toBeNull()
     expect(retryDelayMs(0, policy)).toBeNull()
-    const total = Array.from({ length: DEFAULT_RETRY.maxAttempts - 1 }, (_, i) => retryDelayMs(i + 1, DEFAULT_RETRY, () => 1)!)
+    const total = Array.from(
+      { length: DEFAULT_RETRY.maxAttempts - 1 },
+      (_, i) => retryDelayMs(i + 1, DEFAULT_RETRY, () => 1)!,
+    )
     expect(total.reduce((a, b) => a + b, 0)).toBeLessThan(10 * 60_000)
   })
 

@@ -72,7 +72,11 @@ export function signBody(body: string | Uint8Array, secret: string): string {
 }
 
 /** What a receiver does; used by our tests and documented for downstream developers. */
-export function verifySignature(body: string | Uint8Array, secret: string, header: string | null | undefined): boolean {
+export function verifySignature(
+  body: string | Uint8Array,
+  secret: string,
+  header: string | null | undefined,
+): boolean {
   if (!header) return false
   const expected = Buffer.from(signBody(body, secret))
   const given = Buffer.from(header)
@@ -94,11 +98,16 @@ export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2000, maxMs: 120_000, maxAtt
  * Delay before the next try after `failures` failed attempts, or null to give up. "Equal jitter":
  * half the exponential step fixed, half random, so retries spread out but never fire at once.
  */
-export function retryDelayMs(failures: number, policy: RetryPolicy = DEFAULT_RETRY, random = Math.random): number | null {
+export function retryDelayMs(
+  failures: number,
+  policy: RetryPolicy = DEFAULT_RETRY,
+  random = Math.random,
+): number | null {
   if (failures < 1 || failures >= policy.maxAttempts) return null
   const step = Math.min(policy.maxMs, policy.baseMs * 2 ** (failures - 1))
   return Math.round(step / 2 + random() * (step / 2))
 }
 
 /** 408, 429 and 5xx may pass on a later try; other 4xx mean the receiver rejects the event itself. */
-export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500
+export const isRetryableStatus = (status: number): boolean =>
+  status === 408 || status === 429 || status >= 500

@@ -40,7 +40,10 @@ const pathProblem = (v: string) => {
 const cardFields = z.object({
   repo: checked(modelIdProblem).optional(),
   local_path: checked(pathProblem).optional(),
-  key: z.string().regex(KEY, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit').optional(),
+  key: z
+    .string()
+    .regex(KEY, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit')
+    .optional(),
   name: checked(displayNameProblem).optional(),
   served_model_name: checked(servedNameProblem).optional(),
   max_model_len: z.number().int().min(256).max(10_000_000).optional(),
@@ -56,12 +59,14 @@ const cardFields = z.object({
  * args and knobs belong in a recipe here. `ignoredFields` names them for the answer; every field
  * a card has is still validated, and nothing unknown is stored.
  */
-export const customModelInput = cardFields
-  .loose()
-  .superRefine((v, ctx) => {
-    if ((v.repo === undefined) === (v.local_path === undefined))
-      ctx.addIssue({ code: 'custom', path: ['repo'], message: 'give exactly one of `repo` (Hugging Face `org/name`) or `local_path`' })
-  })
+export const customModelInput = cardFields.loose().superRefine((v, ctx) => {
+  if ((v.repo === undefined) === (v.local_path === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['repo'],
+      message: 'give exactly one of `repo` (Hugging Face `org/name`) or `local_path`',
+    })
+})
 
 export type CustomModelInput = z.infer<typeof customModelInput>
 
@@ -83,7 +88,10 @@ export const IGNORED_NOTE =
 /** The last path segment as a key: `/data/models/my-finetune` → `my-finetune`. */
 function keyForPath(path: string): string {
   const last = path.replace(/\/+$/, '').split('/').pop() ?? ''
-  const key = last.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128)
+  const key = last
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128)
   return assertSafeName(key || 'local-model', 'key')
 }
 

@@ -4,8 +4,9 @@
  * the blobs the snapshot links point at. Blobs still downloading (`blobs/*.incomplete`) sit three
  * levels down and are not listed, so a half-downloaded model does not show up as on disk.
  */
-import { isPathSegment, repoFromCacheDir } from './ids.ts'
+
 import type { SnapshotFile } from './hf-config.ts'
+import { isPathSegment, repoFromCacheDir } from './ids.ts'
 
 /** GNU find interprets `\t` and `\n` in -printf itself; the argument carries them literally. */
 export function scanArgv(hub: string): string[] {
@@ -33,7 +34,10 @@ const DEFAULT_LIMITS: ScanLimits = { maxLines: 50_000, maxModels: 200 }
  * a config.json and the most bytes (normally the newest download of `main`). Lines that do not
  * have the expected shape are skipped: the listing comes from a remote disk.
  */
-export function parseScan(output: string, limits: ScanLimits = DEFAULT_LIMITS): { models: DiskModel[]; skipped: number } {
+export function parseScan(
+  output: string,
+  limits: ScanLimits = DEFAULT_LIMITS,
+): { models: DiskModel[]; skipped: number } {
   const byDir = new Map<string, Map<string, SnapshotFile[]>>()
   let skipped = 0
   const lines = output.split('\n')
@@ -42,7 +46,14 @@ export function parseScan(output: string, limits: ScanLimits = DEFAULT_LIMITS): 
     const m = /^(\d{1,16})\t([^\t]+)$/.exec(line)
     const parts = m?.[2]?.split('/') ?? []
     const [dir, snapshots, revision, name] = parts
-    if (!m || parts.length !== 4 || snapshots !== 'snapshots' || !repoFromCacheDir(dir!) || !isPathSegment(revision!) || !isPathSegment(name!)) {
+    if (
+      !m ||
+      parts.length !== 4 ||
+      snapshots !== 'snapshots' ||
+      !repoFromCacheDir(dir!) ||
+      !isPathSegment(revision!) ||
+      !isPathSegment(name!)
+    ) {
       skipped++
       continue
     }
@@ -63,10 +74,21 @@ export function parseScan(output: string, limits: ScanLimits = DEFAULT_LIMITS): 
   for (const [dir, revs] of byDir) {
     const ranked = [...revs.entries()]
       .map(([revision, files]) => ({ revision, files, total: files.reduce((s, f) => s + f.size, 0) }))
-      .sort((a, b) => Number(hasConfig(b.files)) - Number(hasConfig(a.files)) || b.total - a.total || a.revision.localeCompare(b.revision))
+      .sort(
+        (a, b) =>
+          Number(hasConfig(b.files)) - Number(hasConfig(a.files)) ||
+          b.total - a.total ||
+          a.revision.localeCompare(b.revision),
+      )
     const best = ranked[0]!
     const files = [...best.files].sort((a, b) => a.name.localeCompare(b.name))
-    models.push({ repo: repoFromCacheDir(dir) as string, dir, revision: best.revision, files, totalBytes: best.total })
+    models.push({
+      repo: repoFromCacheDir(dir) as string,
+      dir,
+      revision: best.revision,
+      files,
+      totalBytes: best.total,
+    })
   }
   models.sort((a, b) => a.repo.localeCompare(b.repo))
   return { models, skipped }

@@ -18,7 +18,10 @@ export const meanPercent = (nodes: NodeDownloadView[]) =>
   Math.round((nodes.reduce((s, n) => s + n.percent, 0) / Math.max(1, nodes.length)) * 10) / 10
 
 /** The journal, with its failures handed to `onError` instead of thrown (a failed read is no jobs). */
-export function bestEffort(journal: DownloadJournal, onError: (err: unknown) => void = () => {}): DownloadJournal {
+export function bestEffort(
+  journal: DownloadJournal,
+  onError: (err: unknown) => void = () => {},
+): DownloadJournal {
   return {
     save(view) {
       try {

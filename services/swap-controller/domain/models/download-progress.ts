@@ -42,10 +42,17 @@ export function parseSegment(segment: string): ProgressEvent | null {
   if (file) {
     const bytes = bytesOf(file[3]!, file[4]!)
     if (bytes === null) return null
-    return { kind: 'file', name: file[1]!.trim(), percent: Math.min(100, Number(file[2])), bytes, totalBytes: bytesOf(file[5]!, file[6]!) }
+    return {
+      kind: 'file',
+      name: file[1]!.trim(),
+      percent: Math.min(100, Number(file[2])),
+      bytes,
+      totalBytes: bytesOf(file[5]!, file[6]!),
+    }
   }
   if (SNAPSHOT.test(segment)) return { kind: 'done', path: segment }
-  if (ERROR.test(segment)) return { kind: 'error', message: segment.replace(/[^\x20-\x7e]/g, '').slice(0, 300) }
+  if (ERROR.test(segment))
+    return { kind: 'error', message: segment.replace(/[^\x20-\x7e]/g, '').slice(0, 300) }
   return null
 }
 

@@ -1,7 +1,13 @@
 /** The download registry on its own: bounds (one per repo, maxActive, kept history), deadline, audit. */
 import { describe, expect, it } from 'vitest'
 import type { AuditInput } from '../coordination/ports.ts'
-import { createDownloads, type DownloadJournal, type DownloadRunner, type DownloadView, INTERRUPTED_TEXT } from './downloads.ts'
+import {
+  createDownloads,
+  type DownloadJournal,
+  type DownloadRunner,
+  type DownloadView,
+  INTERRUPTED_TEXT,
+} from './downloads.ts'
 
 /** Each run waits until the test ends it, or its signal aborts. */
 function heldRunner() {
@@ -23,14 +29,26 @@ describe('downloads registry', () => {
     const audits: AuditInput[] = []
     const { runner, endAll } = heldRunner()
     let n = 0
-    const d = createDownloads({ runner, nodes: () => ['a', 'b'], audit: (e) => audits.push(e), timeoutMs: 60_000, maxActive: 2, maxKept: 1, newId: () => `dl_${String(++n).padStart(12, '0')}` })
+    const d = createDownloads({
+      runner,
+      nodes: () => ['a', 'b'],
+      audit: (e) => audits.push(e),
+      timeoutMs: 60_000,
+      maxActive: 2,
+      maxKept: 1,
+      newId: () => `dl_${String(++n).padStart(12, '0')}`,
+    })
     const first = d.start({ repo: 'org/one', actor: 't' })
     expect(first.nodes.map((x) => x.node)).toEqual(['a', 'b'])
     expect(d.get(first.download_id)!.percent).toBe(25)
     d.start({ repo: 'org/two', actor: 't' })
-    expect(() => d.start({ repo: 'org/three', actor: 't' })).toThrow(expect.objectContaining({ status: 429, retryAfterS: 60 }))
+    expect(() => d.start({ repo: 'org/three', actor: 't' })).toThrow(
+      expect.objectContaining({ status: 429, retryAfterS: 60 }),
+    )
     expect(() => d.start({ repo: 'ORG/one', actor: 't' })).toThrow(expect.objectContaining({ status: 409 }))
-    expect(() => d.start({ repo: 'org/four', nodes: ['zz'], actor: 't' })).toThrow(expect.objectContaining({ status: 422 }))
+    expect(() => d.start({ repo: 'org/four', nodes: ['zz'], actor: 't' })).toThrow(
+      expect.objectContaining({ status: 422 }),
+    )
     endAll(0)
     await d.idle()
     expect(d.list()).toHaveLength(1)
@@ -42,7 +60,10 @@ describe('downloads registry', () => {
     const d = createDownloads({ runner, nodes: () => ['a'], audit: () => {}, timeoutMs: 50 })
     const v = d.start({ repo: 'org/slow', actor: 't' })
     await d.idle()
-    expect(d.get(v.download_id)).toMatchObject({ status: 'failed', error: 'a: the download did not finish within 1 s' })
+    expect(d.get(v.download_id)).toMatchObject({
+      status: 'failed',
+      error: 'a: the download did not finish within 1 s',
+    })
     const missing: DownloadRunner = { run: async () => ({ code: 127 }) }
     const m = createDownloads({ runner: missing, nodes: () => ['a'], audit: () => {}, timeoutMs: 1000 })
     const id = m.start({ repo: 'org/x', actor: 't' }).download_id
@@ -69,7 +90,15 @@ describe('downloads journal', () => {
     const { journal, rows, writes } = memoryJournal()
     const { runner, endAll } = heldRunner()
     let clock = 1_000_000
-    const d = createDownloads({ runner, nodes: () => ['a'], audit: () => {}, timeoutMs: 60_000, journal, journalEveryMs: 5000, now: () => clock })
+    const d = createDownloads({
+      runner,
+      nodes: () => ['a'],
+      audit: () => {},
+      timeoutMs: 60_000,
+      journal,
+      journalEveryMs: 5000,
+      now: () => clock,
+    })
     const id = d.start({ repo: 'org/one', actor: 't' }).download_id
     expect(writes.map((w) => w.status)).toEqual(['running'])
     clock += 6000
@@ -94,7 +123,15 @@ describe('downloads journal', () => {
           end = () => resolve({ code: 0 })
         }),
     }
-    const d = createDownloads({ runner, nodes: () => ['a'], audit: () => {}, timeoutMs: 60_000, journal, journalEveryMs: 5000, now: () => clock })
+    const d = createDownloads({
+      runner,
+      nodes: () => ['a'],
+      audit: () => {},
+      timeoutMs: 60_000,
+      journal,
+      journalEveryMs: 5000,
+      now: () => clock,
+    })
     d.start({ repo: 'org/one', actor: 't' })
     for (let i = 1; i <= 10; i++) {
       clock += 1000
@@ -103,24 +140,48 @@ describe('downloads journal', () => {
     end()
     await d.idle()
     // Start, two progress writes (at 5 s and 10 s; a running bar never claims 100), the end.
-    expect(writes.map((w) => [w.status, w.percent])).toEqual([['running', 0], ['running', 50], ['running', 99.9], ['done', 100]])
+    expect(writes.map((w) => [w.status, w.percent])).toEqual([
+      ['running', 0],
+      ['running', 50],
+      ['running', 99.9],
+      ['done', 100],
+    ])
   })
 
   it('shows a job found running after a restart as interrupted, audited, with how to resume', () => {
     const { journal, rows } = memoryJournal()
     const audits: AuditInput[] = []
     const { runner } = heldRunner()
-    const before = createDownloads({ runner, nodes: () => ['a', 'b'], audit: () => {}, timeoutMs: 60_000, journal })
+    const before = createDownloads({
+      runner,
+      nodes: () => ['a', 'b'],
+      audit: () => {},
+      timeoutMs: 60_000,
+      journal,
+    })
     const id = before.start({ repo: 'org/big', actor: 'ops' }).download_id
     // The process dies here: no close(), the row still says running.
-    const after = createDownloads({ runner, nodes: () => ['a', 'b'], audit: (e) => audits.push(e), timeoutMs: 60_000, journal })
+    const after = createDownloads({
+      runner,
+      nodes: () => ['a', 'b'],
+      audit: (e) => audits.push(e),
+      timeoutMs: 60_000,
+      journal,
+    })
     const v = after.get(id)!
     expect(v.status).toBe('interrupted')
     expect(v.nodes.map((n) => n.status)).toEqual(['interrupted', 'interrupted'])
     expect(v.error).toBe(INTERRUPTED_TEXT)
     expect(v.finished_at).not.toBeNull()
     expect(rows.get(id)!.status).toBe('interrupted')
-    expect(audits).toEqual([expect.objectContaining({ action: 'model.download', target: 'org/big', outcome: 'interrupted', actor: 'ops' })])
+    expect(audits).toEqual([
+      expect.objectContaining({
+        action: 'model.download',
+        target: 'org/big',
+        outcome: 'interrupted',
+        actor: 'ops',
+      }),
+    ])
     // Not running any more: the same repo may be downloaded again.
     expect(after.start({ repo: 'org/big', actor: 'ops' }).status).toBe('running')
     after.close()
@@ -130,7 +191,13 @@ describe('downloads journal', () => {
     const { journal, rows } = memoryJournal()
     const audits: AuditInput[] = []
     const { runner } = heldRunner()
-    const d = createDownloads({ runner, nodes: () => ['a'], audit: (e) => audits.push(e), timeoutMs: 60_000, journal })
+    const d = createDownloads({
+      runner,
+      nodes: () => ['a'],
+      audit: (e) => audits.push(e),
+      timeoutMs: 60_000,
+      journal,
+    })
     const id = d.start({ repo: 'org/one', actor: 't' }).download_id
     d.close()
     await d.idle()
@@ -150,7 +217,15 @@ describe('downloads journal', () => {
       },
     }
     const { runner, endAll } = heldRunner()
-    const d = createDownloads({ runner, nodes: () => ['a'], audit: () => {}, timeoutMs: 60_000, journal: broken, journalEveryMs: 0, onJournalError: (e) => errors.push((e as Error).message) })
+    const d = createDownloads({
+      runner,
+      nodes: () => ['a'],
+      audit: () => {},
+      timeoutMs: 60_000,
+      journal: broken,
+      journalEveryMs: 0,
+      onJournalError: (e) => errors.push((e as Error).message),
+    })
     const id = d.start({ repo: 'org/one', actor: 't' }).download_id
     expect(d.get(id)!.status).toBe('running')
     endAll(0)

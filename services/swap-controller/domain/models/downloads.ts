@@ -12,8 +12,8 @@
 import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import type { AuditInput } from '../coordination/ports.ts'
 import { isoUtc } from '../coordination/time.ts'
-import { createProgressFold, parseSegment, segmentsOf, type NodeProgress } from './download-progress.ts'
 import { bestEffort, type DownloadJournal, markInterrupted, meanPercent } from './download-journal.ts'
+import { createProgressFold, type NodeProgress, parseSegment, segmentsOf } from './download-progress.ts'
 import { sameRepo } from './ids.ts'
 
 export { type DownloadJournal, INTERRUPTED_TEXT } from './download-journal.ts'
@@ -105,7 +105,12 @@ const overall = (nodes: NodeDownloadView[]): DownloadStatus =>
         ? 'cancelled'
         : 'done'
 
-function failureText(node: string, code: number | null, lastError: string | null, timedOutS: number | null): string {
+function failureText(
+  node: string,
+  code: number | null,
+  lastError: string | null,
+  timedOutS: number | null,
+): string {
   if (timedOutS !== null) return `${node}: the download did not finish within ${timedOutS} s`
   if (code === 127) return `${node}: the download tool is not installed (see MODEL_DOWNLOAD_TOOL)`
   return `${node}: ${lastError ?? `the download tool exited with ${code ?? 'no status (connection lost)'}`}`
@@ -137,7 +142,13 @@ export function createDownloads(options: DownloadsOptions): Downloads {
   /** Ends a job the process is leaving (shutdown, or found running at start): not failed, not cancelled by anyone. */
   function interrupt(job: Job) {
     const v = markInterrupted(job.view, isoUtc(now()))
-    options.audit({ actor: v.actor, action: 'model.download', target: v.repo, outcome: 'interrupted', detail: v.download_id })
+    options.audit({
+      actor: v.actor,
+      action: 'model.download',
+      target: v.repo,
+      outcome: 'interrupted',
+      detail: v.download_id,
+    })
     save(job)
   }
 
@@ -185,7 +196,12 @@ export function createDownloads(options: DownloadsOptions): Downloads {
       node.percent = 100
     } else {
       node.status = 'failed'
-      node.error = failureText(node.node, code, fold.state.last_error, timedOut ? Math.ceil(options.timeoutMs / 1000) : null)
+      node.error = failureText(
+        node.node,
+        code,
+        fold.state.last_error,
+        timedOut ? Math.ceil(options.timeoutMs / 1000) : null,
+      )
     }
   }
 
@@ -195,18 +211,37 @@ export function createDownloads(options: DownloadsOptions): Downloads {
     v.status = overall(v.nodes)
     v.percent = meanPercent(v.nodes)
     v.finished_at = isoUtc(now())
-    v.error = v.nodes.map((n) => n.error).filter(Boolean).join('; ') || null
+    v.error =
+      v.nodes
+        .map((n) => n.error)
+        .filter(Boolean)
+        .join('; ') || null
     const outcome = v.status === 'done' ? 'ok' : v.status
-    const detail = v.status === 'done' ? `downloaded to ${v.nodes.map((n) => n.node).join(', ')}` : (v.error ?? v.status)
+    const detail =
+      v.status === 'done' ? `downloaded to ${v.nodes.map((n) => n.node).join(', ')}` : (v.error ?? v.status)
     const durationMs = { download: now() - job.startedMs }
-    options.audit({ actor: v.actor, requestId, action: 'model.download', target: v.repo, outcome, detail: detail.slice(0, 500), durationMs })
+    options.audit({
+      actor: v.actor,
+      requestId,
+      action: 'model.download',
+      target: v.repo,
+      outcome,
+      detail: detail.slice(0, 500),
+      durationMs,
+    })
     save(job)
     options.onFinished?.(snapshot(job))
     prune()
   }
 
   for (const view of journal?.recent(maxKept) ?? []) {
-    const job: Job = { view, abort: new AbortController(), done: Promise.resolve(), startedMs: Date.parse(view.started_at), savedMs: 0 }
+    const job: Job = {
+      view,
+      abort: new AbortController(),
+      done: Promise.resolve(),
+      startedMs: Date.parse(view.started_at),
+      savedMs: 0,
+    }
     jobs.set(view.download_id, job)
     if (view.status === 'running') interrupt(job)
   }
@@ -218,17 +253,32 @@ export function createDownloads(options: DownloadsOptions): Downloads {
       const unknown = targets.filter((n) => !known.includes(n))
       if (unknown.length > 0) {
         const message = `Unknown or unreachable node(s): ${unknown.join(', ')}; known: ${known.join(', ') || 'none'}.`
-        const issues = [{ field: 'nodes', message: `unknown node(s): ${unknown.join(', ')}`, location: 'body' }]
+        const issues = [
+          { field: 'nodes', message: `unknown node(s): ${unknown.join(', ')}`, location: 'body' },
+        ]
         throw new AppError(422, 'validation_failed', message, { issues })
       }
       if (targets.length === 0)
-        throw new AppError(503, 'no_nodes', 'No Spark node is configured for SSH; nothing to download to.', { retryAfterS: 30 })
+        throw new AppError(503, 'no_nodes', 'No Spark node is configured for SSH; nothing to download to.', {
+          retryAfterS: 30,
+        })
       const refuse = (err: AppError) => {
-        options.audit({ actor, requestId, action: 'model.download', target: repo, outcome: 'refused', detail: err.message })
+        options.audit({
+          actor,
+          requestId,
+          action: 'model.download',
+          target: repo,
+          outcome: 'refused',
+          detail: err.message,
+        })
         return err
       }
       if (deleting.some((d) => sameRepo(d, repo)))
-        throw refuse(conflict(`${repo} is being deleted from the Sparks; start the download after the delete has finished.`))
+        throw refuse(
+          conflict(
+            `${repo} is being deleted from the Sparks; start the download after the delete has finished.`,
+          ),
+        )
       const same = running().find((j) => sameRepo(j.view.repo, repo))
       if (same) {
         const id = same.view.download_id
@@ -248,12 +298,25 @@ export function createDownloads(options: DownloadsOptions): Downloads {
         finished_at: null,
         actor,
         error: null,
-        nodes: targets.map((node) => ({ node, status: 'running', exit_code: null, error: null, ...createProgressFold().state })),
+        nodes: targets.map((node) => ({
+          node,
+          status: 'running',
+          exit_code: null,
+          error: null,
+          ...createProgressFold().state,
+        })),
       }
       const job: Job = { view, abort: new AbortController(), done: Promise.resolve(), startedMs, savedMs: 0 }
       jobs.set(view.download_id, job)
       save(job)
-      options.audit({ actor, requestId, action: 'model.download', target: repo, outcome: 'started', detail: `to ${targets.join(', ')}` })
+      options.audit({
+        actor,
+        requestId,
+        action: 'model.download',
+        target: repo,
+        outcome: 'started',
+        detail: `to ${targets.join(', ')}`,
+      })
       job.done = Promise.all(view.nodes.map((n) => runNode(job, n))).then(() => finish(job, requestId))
       return snapshot(job)
     },
@@ -268,7 +331,14 @@ export function createDownloads(options: DownloadsOptions): Downloads {
       if (j.view.status === 'running') {
         j.abort.abort()
         const { actor, requestId } = ctx
-        options.audit({ actor, requestId, action: 'model.download.cancel', target: j.view.repo, outcome: 'ok', detail: id })
+        options.audit({
+          actor,
+          requestId,
+          action: 'model.download.cancel',
+          target: j.view.repo,
+          outcome: 'ok',
+          detail: id,
+        })
       }
       return snapshot(j)
     },

@@ -20,8 +20,19 @@ my-finetune:
     const { cards, problems } = readEarlierCatalog(text, 'MODELS_YAML', AT)
     expect(problems).toEqual([])
     expect(cards).toEqual([
-      expect.objectContaining({ key: 'qwen3-coder', repo: 'Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8', served_model_name: 'qwen3-coder', max_model_len: 65536, created_by: 'MODELS_YAML' }),
-      expect.objectContaining({ key: 'my-finetune', local_path: '/data/models/my-finetune', name: 'My finetune', repo: null }),
+      expect.objectContaining({
+        key: 'qwen3-coder',
+        repo: 'Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8',
+        served_model_name: 'qwen3-coder',
+        max_model_len: 65536,
+        created_by: 'MODELS_YAML',
+      }),
+      expect.objectContaining({
+        key: 'my-finetune',
+        local_path: '/data/models/my-finetune',
+        name: 'My finetune',
+        repo: null,
+      }),
     ])
   })
 
@@ -51,7 +62,9 @@ good2: { repo: org/good }
 
   it('says what is wrong with a file that is not a catalog, instead of failing', () => {
     expect(readEarlierCatalog('a: [', 'MODELS_YAML', AT).problems[0]).toMatch(/^MODELS_YAML: not valid YAML/)
-    expect(readEarlierCatalog('"just text"', 'MODELS_YAML', AT).problems).toEqual(['MODELS_YAML: expected a list or a mapping of models'])
+    expect(readEarlierCatalog('"just text"', 'MODELS_YAML', AT).problems).toEqual([
+      'MODELS_YAML: expected a list or a mapping of models',
+    ])
   })
 })
 
@@ -69,14 +82,26 @@ describe('withEarlierCards', () => {
   })
   function memory(): CustomModelStore {
     const m = new Map<string, CustomModel>()
-    return { list: () => [...m.values()], get: (k) => m.get(k), put: (c) => void m.set(c.key, c), remove: (k) => m.delete(k), count: () => m.size }
+    return {
+      list: () => [...m.values()],
+      get: (k) => m.get(k),
+      put: (c) => void m.set(c.key, c),
+      remove: (k) => m.delete(k),
+      count: () => m.size,
+    }
   }
 
-  it('lists the files\' cards after the API\'s, which win on a shared key; files\' cards are read-only', () => {
+  it("lists the files' cards after the API's, which win on a shared key; files' cards are read-only", () => {
     const own = memory()
     own.put(card('shared'))
-    const store = withEarlierCards(own, () => [card('shared', 'MODELS_YAML'), card('from-file', 'MODELS_YAML')])
-    expect(store.list().map((c) => `${c.key}:${c.created_by}`)).toEqual(['shared:api', 'from-file:MODELS_YAML'])
+    const store = withEarlierCards(own, () => [
+      card('shared', 'MODELS_YAML'),
+      card('from-file', 'MODELS_YAML'),
+    ])
+    expect(store.list().map((c) => `${c.key}:${c.created_by}`)).toEqual([
+      'shared:api',
+      'from-file:MODELS_YAML',
+    ])
     expect(store.get('from-file')?.created_by).toBe('MODELS_YAML')
     expect(store.remove('from-file')).toBe(false)
     expect(store.list()).toHaveLength(2)

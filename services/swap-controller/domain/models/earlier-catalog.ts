@@ -9,7 +9,7 @@
  */
 import { parse } from 'yaml'
 import { AppError } from '../../../../shared/errors.ts'
-import { type CustomModel, customModelInput, type CustomModelStore, toCustomModel } from './custom.ts'
+import { type CustomModel, type CustomModelStore, customModelInput, toCustomModel } from './custom.ts'
 
 /** The settings whose files the cards come from; such a card's `created_by` is one of them. */
 export const EARLIER_CATALOG_FILES = ['MODELS_YAML', 'MODELS_OVERRIDES'] as const
@@ -28,7 +28,10 @@ export interface EarlierCatalog {
 const MAX_ENTRIES = 500
 
 function entriesOf(doc: unknown): Array<[string | null, unknown]> | null {
-  const root = doc && typeof doc === 'object' && !Array.isArray(doc) && 'models' in doc ? (doc as { models: unknown }).models : doc
+  const root =
+    doc && typeof doc === 'object' && !Array.isArray(doc) && 'models' in doc
+      ? (doc as { models: unknown }).models
+      : doc
   if (Array.isArray(root)) return root.map((e) => [null, e])
   if (root && typeof root === 'object') return Object.entries(root)
   return root === null || root === undefined ? [] : null
@@ -49,7 +52,9 @@ export function readEarlierCatalog(text: string, label: string, createdAt: strin
   for (const [key, value] of entries.slice(0, MAX_ENTRIES)) {
     const input = value && typeof value === 'object' && key !== null ? { key, ...value } : value
     const parsed = customModelInput.safeParse(input)
-    const name = (key ?? (input as { key?: unknown } | null)?.key ?? `entry ${cards.length + problems.length + 1}`) as string
+    const name = (key ??
+      (input as { key?: unknown } | null)?.key ??
+      `entry ${cards.length + problems.length + 1}`) as string
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')
       problems.push(`${label}: ${String(name).slice(0, 128)} skipped — ${why}`.slice(0, 500))
@@ -57,10 +62,16 @@ export function readEarlierCatalog(text: string, label: string, createdAt: strin
     }
     try {
       const card = toCustomModel(parsed.data, createdAt, label)
-      if (cards.some((c) => c.key === card.key)) problems.push(`${label}: ${card.key} skipped — defined twice`)
+      if (cards.some((c) => c.key === card.key))
+        problems.push(`${label}: ${card.key} skipped — defined twice`)
       else cards.push(card)
     } catch (err) {
-      problems.push(`${label}: ${String(name).slice(0, 128)} skipped — ${err instanceof AppError ? err.message : String(err)}`.slice(0, 500))
+      problems.push(
+        `${label}: ${String(name).slice(0, 128)} skipped — ${err instanceof AppError ? err.message : String(err)}`.slice(
+          0,
+          500,
+        ),
+      )
     }
   }
   if (entries.length > MAX_ENTRIES) problems.push(`${label}: only the first ${MAX_ENTRIES} entries are read`)

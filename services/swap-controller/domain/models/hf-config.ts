@@ -46,7 +46,11 @@ export function weightsBytes(files: readonly SnapshotFile[]): number | null {
 }
 
 function quantization(config: Obj, text: Obj): string | null {
-  const q = isObj(config.quantization_config) ? config.quantization_config : isObj(text.quantization_config) ? text.quantization_config : null
+  const q = isObj(config.quantization_config)
+    ? config.quantization_config
+    : isObj(text.quantization_config)
+      ? text.quantization_config
+      : null
   if (!q) return null
   const method = word(q.quant_method) ?? word(q.quant_algo) ?? 'quantized'
   const bits = positiveInt(q.bits)

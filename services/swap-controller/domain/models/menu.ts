@@ -4,8 +4,9 @@
  * launches, as `needs_setup` with settings inferred from its config.json. Recipes and disk are
  * matched by Hugging Face repo id (case-insensitively, as the Hub treats ids).
  */
-import type { CatalogEntry, Recipe } from '../catalog/types.ts'
+
 import { estimateMemory, GIB, VLLM_DEFAULT_GPU_MEMORY_UTILIZATION } from '../catalog/memory.ts'
+import type { CatalogEntry, Recipe } from '../catalog/types.ts'
 import type { CustomModel } from './custom.ts'
 import { cardFile } from './earlier-catalog.ts'
 import type { InferredSettings } from './hf-config.ts'
@@ -56,7 +57,8 @@ export interface MenuInput {
   nodeMemoryBytes: number
 }
 
-const findDisk = (disk: DiskView | null, repo: string | null) => (repo ? disk?.models.find((d) => sameRepo(d.repo, repo)) : undefined)
+const findDisk = (disk: DiskView | null, repo: string | null) =>
+  repo ? disk?.models.find((d) => sameRepo(d.repo, repo)) : undefined
 
 function diskFields(disk: DiskView | null, repo: string | null) {
   if (!disk || !repo) return { on_disk: null, on_nodes: null, size_bytes: null }
@@ -66,8 +68,12 @@ function diskFields(disk: DiskView | null, repo: string | null) {
 
 /** A model without a recipe: solo on one node, with vLLM's default memory budget. */
 function soloNeed(weightsGib: number | null, nodeMemoryBytes: number): number {
-  return estimateMemory({ weightsGib, nodes: 1, gpuMemoryUtilization: VLLM_DEFAULT_GPU_MEMORY_UTILIZATION, nodeMemoryBytes })
-    .needBytes
+  return estimateMemory({
+    weightsGib,
+    nodes: 1,
+    gpuMemoryUtilization: VLLM_DEFAULT_GPU_MEMORY_UTILIZATION,
+    nodeMemoryBytes,
+  }).needBytes
 }
 
 export function buildMenu(input: MenuInput): MenuEntry[] {
@@ -136,7 +142,10 @@ export function buildMenu(input: MenuInput): MenuEntry[] {
       loaded: serving.has(d.repo),
       solo_only: false,
       cluster_only: false,
-      memory_need_bytes: soloNeed(d.settings.weights_gib ?? (d.sizeBytes > 0 ? d.sizeBytes / GIB : null), input.nodeMemoryBytes),
+      memory_need_bytes: soloNeed(
+        d.settings.weights_gib ?? (d.sizeBytes > 0 ? d.sizeBytes / GIB : null),
+        input.nodeMemoryBytes,
+      ),
       custom: false,
       card_file: null,
       settings: d.settings,

@@ -7,20 +7,20 @@ import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import { assertSafeName } from '../../../../shared/ssh/quote.ts'
 import type { CatalogEntry, Recipe, RecipeCatalog } from '../catalog/types.ts'
 import type { AuditInput } from '../coordination/ports.ts'
+import { isoUtc } from '../coordination/time.ts'
 import {
+  type CustomModel,
+  type CustomModelInput,
+  type CustomModelStore,
   IGNORED_NOTE,
   ignoredFields,
   MAX_CUSTOM_MODELS,
   toCustomModel,
-  type CustomModel,
-  type CustomModelInput,
-  type CustomModelStore,
 } from './custom.ts'
 import type { Downloads } from './downloads.ts'
 import { keyForRepo, sameRepo } from './ids.ts'
 import { buildMenu, type DiskView, type MenuEntry } from './menu.ts'
-import { suggest, type Suggestion } from './suggest.ts'
-import { isoUtc } from '../coordination/time.ts'
+import { type Suggestion, suggest } from './suggest.ts'
 
 export interface NodeRemoval {
   node: string
@@ -92,7 +92,10 @@ export interface AddedModel extends CustomModel {
 }
 
 export interface ModelService {
-  menu(entries: readonly CatalogEntry[], loaded: string[] | null): Promise<{ models: MenuEntry[]; notes: string[] }>
+  menu(
+    entries: readonly CatalogEntry[],
+    loaded: string[] | null,
+  ): Promise<{ models: MenuEntry[]; notes: string[] }>
   add(input: CustomModelInput, ctx: Ctx): Promise<AddedModel>
   remove(key: string, ctx: Ctx, signal?: AbortSignal): Promise<DeleteAnswer>
   suggest(q: string, limit: number): Promise<Suggestion[]>
@@ -109,15 +112,30 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       .list()
       .filter((c) => entries.some((e) => e.key === c.key))
       .map((c) => `${c.created_by}: ${c.key} is also a recipe key; the recipe is listed, not the card`)
-  const diskNotes = (disk: DiskView) => disk.failed.map((f) => `the model cache on ${f.node} could not be read (${f.error}); on_disk leaves it out`)
+  const diskNotes = (disk: DiskView) =>
+    disk.failed.map(
+      (f) => `the model cache on ${f.node} could not be read (${f.error}); on_disk leaves it out`,
+    )
 
-  async function assertNotInUse(names: Set<string>, recipeKeys: Set<string>, repo: string | null, label: string, signal?: AbortSignal) {
+  async function assertNotInUse(
+    names: Set<string>,
+    recipeKeys: Set<string>,
+    repo: string | null,
+    label: string,
+    signal?: AbortSignal,
+  ) {
     const active = repo ? deps.downloads.activeFor(repo) : undefined
-    if (active) throw conflict(`${label} is being downloaded (${active.download_id}); cancel it or wait before deleting.`)
+    if (active)
+      throw conflict(
+        `${label} is being downloaded (${active.download_id}); cancel it or wait before deleting.`,
+      )
     const swap = deps.swapState()
-    const involved = (s: SwapGlance) => recipeKeys.has(s.recipe) || names.has(s.model) || (s.from_model !== null && names.has(s.from_model))
+    const involved = (s: SwapGlance) =>
+      recipeKeys.has(s.recipe) || names.has(s.model) || (s.from_model !== null && names.has(s.from_model))
     if (swap?.running && involved(swap))
-      throw conflict(`${label} is part of the swap under way (${swap.recipe}); delete it after the swap has finished.`)
+      throw conflict(
+        `${label} is part of the swap under way (${swap.recipe}); delete it after the swap has finished.`,
+      )
     let loaded: string[] | null = null
     try {
       loaded = await deps.loadedModels(signal)
@@ -127,7 +145,9 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     if (loaded?.some((m) => names.has(m)))
       throw conflict(`${label} is loaded right now; swap to another model or stop it first.`)
     if (loaded === null && swap && !swap.running && swap.outcome === 'ready' && names.has(swap.model))
-      throw conflict(`${label} was the last model loaded and vLLM did not answer to confirm it is stopped; try again shortly.`)
+      throw conflict(
+        `${label} was the last model loaded and vLLM did not answer to confirm it is stopped; try again shortly.`,
+      )
   }
 
   return {
@@ -140,15 +160,30 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), menuScanBudgetMs)))
       const disk = await Promise.race([deps.disk.scan(), late]).finally(() => clearTimeout(timer))
       const usable = disk && !(disk.failed.length > 0 && disk.models.length === 0) ? disk : null
-      const models = buildMenu({ entries, custom: deps.custom.list(), disk: usable, loaded, nodeMemoryBytes: deps.nodeMemoryBytes })
-      const notes = disk ? diskNotes(disk) : [`the model caches did not answer within ${menuScanBudgetMs} ms; on_disk is null for now`]
+      const models = buildMenu({
+        entries,
+        custom: deps.custom.list(),
+        disk: usable,
+        loaded,
+        nodeMemoryBytes: deps.nodeMemoryBytes,
+      })
+      const notes = disk
+        ? diskNotes(disk)
+        : [`the model caches did not answer within ${menuScanBudgetMs} ms; on_disk is null for now`]
       return { models, notes: [...notes, ...(deps.catalogNotes?.() ?? []), ...shadowedCards(entries)] }
     },
 
     async add(input, ctx) {
       const card = toCustomModel(input, isoUtc(now()), ctx.actor)
       const audit = (outcome: string, detail: string | null) =>
-        deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.add', target: card.key, outcome, detail })
+        deps.audit({
+          actor: ctx.actor,
+          requestId: ctx.requestId,
+          action: 'model.add',
+          target: card.key,
+          outcome,
+          detail,
+        })
       const refuse = (message: string) => {
         audit('refused', message)
         return conflict(message)
@@ -156,10 +191,17 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       const recipes = await validRecipes()
       const twin = deps.custom
         .list()
-        .find((c) => (card.repo && sameRepo(c.repo, card.repo)) || (card.local_path && c.local_path === card.local_path))
+        .find(
+          (c) =>
+            (card.repo && sameRepo(c.repo, card.repo)) ||
+            (card.local_path && c.local_path === card.local_path),
+        )
       if (deps.custom.get(card.key))
-        throw refuse(`A custom model with key ${card.key} exists already; delete it first or pick another key.`)
-      if (recipes.some((r) => r.key === card.key)) throw refuse(`${card.key} is a recipe key; pick another key.`)
+        throw refuse(
+          `A custom model with key ${card.key} exists already; delete it first or pick another key.`,
+        )
+      if (recipes.some((r) => r.key === card.key))
+        throw refuse(`${card.key} is a recipe key; pick another key.`)
       if (twin) throw refuse(`${card.repo ?? card.local_path} is already in the catalog as ${twin.key}.`)
       if (deps.custom.count() >= MAX_CUSTOM_MODELS)
         throw refuse(`The catalog holds ${MAX_CUSTOM_MODELS} custom models already; delete some first.`)
@@ -187,7 +229,14 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
           .find((d) => d.status === 'running' && keyForRepo(d.repo).toLowerCase() === key.toLowerCase())
         if (coming) {
           const message = `${coming.repo} is being downloaded (${coming.download_id}); cancel it or wait before deleting.`
-          deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.delete', target: coming.repo, outcome: 'refused', detail: message })
+          deps.audit({
+            actor: ctx.actor,
+            requestId: ctx.requestId,
+            action: 'model.delete',
+            target: coming.repo,
+            outcome: 'refused',
+            detail: message,
+          })
           throw conflict(message, { extra: { download_id: coming.download_id } })
         }
       }
@@ -196,7 +245,8 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         const message = `No model ${key} was found, but the model cache on ${nodes} could not be read; retry shortly.`
         throw new AppError(503, 'caches_unreadable', message, { retryAfterS: 15 })
       }
-      if (!repo && !localPath) throw notFound(`No model ${key}: not a recipe, a custom model or a model on the Sparks' disks.`)
+      if (!repo && !localPath)
+        throw notFound(`No model ${key}: not a recipe, a custom model or a model on the Sparks' disks.`)
       const sharing = recipes.filter((r) => r.key === key || (repo && sameRepo(r.model, repo)))
       const names = new Set([
         ...sharing.map((r) => r.servedModelName),
@@ -205,7 +255,14 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       ])
       const label = repo ?? localPath ?? key
       const audit = (outcome: string, detail: string) =>
-        deps.audit({ actor: ctx.actor, requestId: ctx.requestId, action: 'model.delete', target: label, outcome, detail: detail.slice(0, 500) })
+        deps.audit({
+          actor: ctx.actor,
+          requestId: ctx.requestId,
+          action: 'model.delete',
+          target: label,
+          outcome,
+          detail: detail.slice(0, 500),
+        })
       // No swap may start from the in-use check until the weights are gone (it could load them).
       const release = deps.holdSwaps?.(`the weights of ${label} are being deleted`) ?? (() => undefined)
       // Taken before the download check below and held until the rm ends: a download started in
@@ -248,12 +305,30 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         }
         const recipeKept = sharing[0]?.key ?? null
         if (recipeKept)
-          notes.push(`the recipe file ${recipeKept} stays in RECIPES_DIR; the model shows as not on disk until downloaded again`)
+          notes.push(
+            `the recipe file ${recipeKept} stays in RECIPES_DIR; the model shows as not on disk until downloaded again`,
+          )
         const had = nodes.filter((n) => n.on_disk !== false).map((n) => n.node)
-        audit('ok', repo ? (had.length ? `removed ${repo} on ${had.join(', ')}` : `${repo} was on no Spark's disk; nothing to remove`) : 'card removed')
+        audit(
+          'ok',
+          repo
+            ? had.length
+              ? `removed ${repo} on ${had.join(', ')}`
+              : `${repo} was on no Spark's disk; nothing to remove`
+            : 'card removed',
+        )
         // Removed only where there was something to remove: a model never downloaded has no weights to lose.
         const removedSomewhere = !!repo && nodes.some((n) => n.on_disk !== false)
-        return { key, repo, local_path: localPath, weights_removed: removedSomewhere, nodes, card_removed: cardRemoved, recipe_kept: recipeKept, notes }
+        return {
+          key,
+          repo,
+          local_path: localPath,
+          weights_removed: removedSomewhere,
+          nodes,
+          card_removed: cardRemoved,
+          recipe_kept: recipeKept,
+          notes,
+        }
       } finally {
         releaseRepo()
         release()
@@ -261,13 +336,19 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     },
 
     async suggest(q, limit) {
-      const [recipes, disk] = await Promise.all([validRecipes().catch(() => []), deps.disk.scan().catch(() => null)])
+      const [recipes, disk] = await Promise.all([
+        validRecipes().catch(() => []),
+        deps.disk.scan().catch(() => null),
+      ])
       return suggest({
         q,
         limit,
         recipes: recipes.map((r) => r.model).filter((m): m is string => !!m),
         onDisk: disk?.models.map((d) => d.repo) ?? [],
-        custom: deps.custom.list().map((c) => c.repo).filter((r): r is string => !!r),
+        custom: deps.custom
+          .list()
+          .map((c) => c.repo)
+          .filter((r): r is string => !!r),
       })
     },
   }

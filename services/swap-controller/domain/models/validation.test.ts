@@ -47,19 +47,37 @@ describe('repo ids and cache directories', () => {
   })
 
   it('ignores cache entries that are not model directories or carry hostile names', () => {
-    for (const name of ['datasets--org--x', 'models--a--b--c', 'models--a', 'models--a--$(id)', 'models--..--x', '.locks', 'version.txt'])
+    for (const name of [
+      'datasets--org--x',
+      'models--a--b--c',
+      'models--a',
+      'models--a--$(id)',
+      'models--..--x',
+      '.locks',
+      'version.txt',
+    ])
       expect(repoFromCacheDir(name), name).toBeNull()
   })
 
   it('refuses a cache directory that is not absolute or walks up', () => {
     expect(hubDir('/home/u/.cache/huggingface/')).toBe('/home/u/.cache/huggingface/hub')
-    for (const bad of ['relative/dir', '/home/u/../../etc', '/home/u/$(id)', '/home/u/a b']) expect(() => hubDir(bad), bad).toThrow()
+    for (const bad of ['relative/dir', '/home/u/../../etc', '/home/u/$(id)', '/home/u/a b'])
+      expect(() => hubDir(bad), bad).toThrow()
   })
 
   it('quotes every command element whole, even the literal -printf format', () => {
     const argv = downloadArgv('uvx', 'org/name', '/home/u/.cache/huggingface/hub')
-    expect(argv).toEqual(['uvx', 'hf', 'download', 'org/name', '--cache-dir', '/home/u/.cache/huggingface/hub'])
-    expect(buildCommand(argv)).toBe("'uvx' 'hf' 'download' 'org/name' '--cache-dir' '/home/u/.cache/huggingface/hub'")
+    expect(argv).toEqual([
+      'uvx',
+      'hf',
+      'download',
+      'org/name',
+      '--cache-dir',
+      '/home/u/.cache/huggingface/hub',
+    ])
+    expect(buildCommand(argv)).toBe(
+      "'uvx' 'hf' 'download' 'org/name' '--cache-dir' '/home/u/.cache/huggingface/hub'",
+    )
     expect(() => configArgv('/h/hub', { dir: 'models--a--b', revision: '../../etc' })).toThrow()
     expect(() => configArgv('/h/hub', { dir: 'models--a--b;x', revision: 'abc' })).toThrow()
   })
@@ -85,7 +103,9 @@ describe('disk listing from a node (untrusted)', () => {
   })
 
   it('is bounded in lines and models', () => {
-    const lines = Array.from({ length: 30 }, (_, i) => `1\tmodels--org--m${i}/snapshots/r/config.json`).join('\n')
+    const lines = Array.from({ length: 30 }, (_, i) => `1\tmodels--org--m${i}/snapshots/r/config.json`).join(
+      '\n',
+    )
     const { models, skipped } = parseScan(lines, { maxLines: 20, maxModels: 5 })
     expect(models).toHaveLength(5)
     expect(skipped).toBeGreaterThanOrEqual(25)
@@ -102,19 +122,32 @@ describe('custom model cards (POST /api/models)', () => {
     expect(parse({ repo: 'org/name', local_path: '/data/x' }).success).toBe(false)
   })
 
-  it.each(['relative/path', '/data/../etc', '/data/./x', '/data/$(id)', '/data/`id`', '/data/a;b', '/data/a\nb', '/data//x', '/data/a b', '/', '/etc', '/root/models', '/proc/1'])(
-    'refuses the local path %j',
-    (local_path) => {
-      const r = parse({ local_path })
-      expect(r.success).toBe(false)
-    },
-  )
+  it.each([
+    'relative/path',
+    '/data/../etc',
+    '/data/./x',
+    '/data/$(id)',
+    '/data/`id`',
+    '/data/a;b',
+    '/data/a\nb',
+    '/data//x',
+    '/data/a b',
+    '/',
+    '/etc',
+    '/root/models',
+    '/proc/1',
+  ])('refuses the local path %j', (local_path) => {
+    const r = parse({ local_path })
+    expect(r.success).toBe(false)
+  })
 
   it('lets unknown fields through (named by ignoredFields), and refuses hostile names and keys', () => {
     const loose = { repo: 'org/name', extra_args: '--trust-remote-code', ['x'.repeat(100)]: 1 }
     expect(parse(loose).success).toBe(true)
     expect(ignoredFields(loose)).toEqual(['extra_args', 'x'.repeat(64)])
-    expect(toCustomModel(parse(loose).data!, '2026-01-01T00:00:00.000Z', 'api')).not.toHaveProperty('extra_args')
+    expect(toCustomModel(parse(loose).data!, '2026-01-01T00:00:00.000Z', 'api')).not.toHaveProperty(
+      'extra_args',
+    )
     expect(parse({ repo: 'org/x;reboot', extra_args: '--trust-remote-code' }).success).toBe(false)
     expect(parse({ repo: 'org/name', name: 'x"; rm -rf /' }).success).toBe(false)
     expect(parse({ repo: 'org/name', key: '-rf' }).success).toBe(false)
@@ -125,7 +158,12 @@ describe('custom model cards (POST /api/models)', () => {
 
   it('derives the key, name and served name', () => {
     const card = toCustomModel({ repo: 'Qwen/Qwen3-4B-Instruct-2507' }, '2026-01-01T00:00:00.000Z', 'api')
-    expect(card).toMatchObject({ key: 'Qwen--Qwen3-4B-Instruct-2507', name: 'Qwen3-4B-Instruct-2507', served_model_name: 'Qwen/Qwen3-4B-Instruct-2507', local_path: null })
+    expect(card).toMatchObject({
+      key: 'Qwen--Qwen3-4B-Instruct-2507',
+      name: 'Qwen3-4B-Instruct-2507',
+      served_model_name: 'Qwen/Qwen3-4B-Instruct-2507',
+      local_path: null,
+    })
     const local = toCustomModel({ local_path: '/data/models/my+ft' }, '2026-01-01T00:00:00.000Z', 'api')
     expect(local).toMatchObject({ key: 'my-ft', repo: null, served_model_name: '/data/models/my+ft' })
   })

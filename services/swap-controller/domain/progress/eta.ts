@@ -6,7 +6,7 @@
  * history) — and at least `stallFloorS`, so a phase that usually takes 2 s is not flagged after 6 s
  * of ordinary jitter.
  */
-import { DEFAULT_PHASE_SECONDS, type Phase, phaseIndex, PHASES, type PhaseWeights } from './phases.ts'
+import { DEFAULT_PHASE_SECONDS, PHASES, type Phase, type PhaseWeights, phaseIndex } from './phases.ts'
 import type { ProgressSnapshot } from './tracker.ts'
 
 export interface LoadHistoryEntry {

@@ -1,8 +1,8 @@
 /** Start-up progress from vLLM logs: parse lines, merge nodes into one phase and percentage, estimate the ETA. */
 export {
-  estimateEta,
   type EtaEstimate,
   type EtaOptions,
+  estimateEta,
   type LoadHistoryEntry,
   median,
   typicalPhases,
@@ -14,10 +14,10 @@ export {
   FAILURE_KINDS,
   type FailureKind,
   isPhase,
-  type Phase,
-  phaseIndex,
   PHASES,
+  type Phase,
   type PhaseWeights,
+  phaseIndex,
 } from './phases.ts'
 export {
   type LoadDurations,

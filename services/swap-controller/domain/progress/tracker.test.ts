@@ -13,9 +13,9 @@ function clock(start = T0) {
 
 const core = (msg: string) => `(EngineCore_DP0 pid=312) INFO 04-18 10:00:05 [x.py:1] ${msg}`
 const shard = (k: number, n: number) =>
-  `Loading safetensors checkpoint shards: ${
-    Math.floor((k / n) * 100)
-  }% Completed | ${k}/${n} [00:01<00:01, 1s/it]`
+  `Loading safetensors checkpoint shards: ${Math.floor(
+    (k / n) * 100,
+  )}% Completed | ${k}/${n} [00:01<00:01, 1s/it]`
 
 describe('ProgressTracker', () => {
   it('walks the simulator start-up to ready with a percentage that never goes down', () => {
@@ -179,8 +179,11 @@ describe('estimateEta', () => {
     const eta = estimateEta(tracker, history)
     expect(eta.phase_typical_s).toBe(20)
     // 15 s left of loading-weights, compiling 30 s from history, the others from the default profile.
-    const rest = DEFAULT_PHASE_SECONDS['weights-loaded'] + DEFAULT_PHASE_SECONDS['kv-cache'] +
-      DEFAULT_PHASE_SECONDS['cuda-graphs'] + DEFAULT_PHASE_SECONDS['api-starting']
+    const rest =
+      DEFAULT_PHASE_SECONDS['weights-loaded'] +
+      DEFAULT_PHASE_SECONDS['kv-cache'] +
+      DEFAULT_PHASE_SECONDS['cuda-graphs'] +
+      DEFAULT_PHASE_SECONDS['api-starting']
     expect(eta.eta_s).toBe(15 + 30 + rest)
     expect(eta.basis).toBe('history')
   })
@@ -210,8 +213,9 @@ describe('estimateEta', () => {
     c.advance(31_000)
     expect(estimateEta(tracker, history).stalled).toBe(true)
     expect(estimateEta(tracker, history, { stallFloorS: 120 }).stalled).toBe(false)
-    expect(estimateEta(tracker, [{ phases: { container: 30 }, total_s: 100 }], { stallFactor: 2 }).stalled)
-      .toBe(true)
+    expect(
+      estimateEta(tracker, [{ phases: { container: 30 }, total_s: 100 }], { stallFactor: 2 }).stalled,
+    ).toBe(true)
   })
 
   it('is 0 when ready and null after a failure', () => {

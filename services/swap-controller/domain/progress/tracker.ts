@@ -11,10 +11,10 @@ import {
   DEFAULT_PHASE_WEIGHTS,
   FAILURE_KINDS,
   type FailureKind,
-  type Phase,
-  phaseIndex,
   PHASES,
+  type Phase,
   type PhaseWeights,
+  phaseIndex,
 } from './phases.ts'
 
 export interface ProgressTrackerOptions {
@@ -105,9 +105,10 @@ export class ProgressTracker {
   apply(source: string, event: LogEvent, atMs = this.#now()): void {
     if (event.kind === 'failure') return this.#fail(source, event.failure, event.detail, atMs)
     const index = phaseIndex(event.phase)
-    const raw = event.phase === 'cuda-graphs' && event.percent !== undefined
-      ? graphPercent(event.percent, event.detail)
-      : event.percent
+    const raw =
+      event.phase === 'cuda-graphs' && event.percent !== undefined
+        ? graphPercent(event.percent, event.detail)
+        : event.percent
     const state = this.#sources.get(source) ?? { index: 0, percent: null }
     if (index > state.index) this.#sources.set(source, { index, percent: raw ?? null })
     else if (index === state.index && raw !== undefined) state.percent = Math.max(state.percent ?? 0, raw)

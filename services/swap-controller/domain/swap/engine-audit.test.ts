@@ -19,7 +19,14 @@ function setup(driver: Partial<ClusterDriver> = {}) {
     logExcerpt: async () => null,
   }
   const engine = createSwapEngine({
-    catalog: { snapshot: async () => ({ dir: '/r', entries: [testRecipe('old', 'old-model'), testRecipe('new', 'new-model')], notes: [], readAt: '' }) },
+    catalog: {
+      snapshot: async () => ({
+        dir: '/r',
+        entries: [testRecipe('old', 'old-model'), testRecipe('new', 'new-model')],
+        notes: [],
+        readAt: '',
+      }),
+    },
     driver: { ...base, ...driver },
     coordination: lockedCoordination(lock, audits),
     loads: { start: () => undefined, finish: () => true, recentLoads: async () => [] },
@@ -34,7 +41,9 @@ function setup(driver: Partial<ClusterDriver> = {}) {
 }
 
 const refusals = (audits: Record<string, unknown>[]) =>
-  audits.filter((a) => a.outcome === 'refused').map((a) => `${a.action} ${a.actor} ${a.target} ${String(a.detail).slice(0, 3)}`)
+  audits
+    .filter((a) => a.outcome === 'refused')
+    .map((a) => `${a.action} ${a.actor} ${a.target} ${String(a.detail).slice(0, 3)}`)
 
 describe('refused swap requests are audited', () => {
   it('records a 423 (lock held) and a 409 (another swap running) with actor, recipe and why', async () => {
@@ -45,7 +54,11 @@ describe('refused swap requests are audited', () => {
     await engine.request({ recipe: 'new', actor: 'api' })
     await expect(engine.request({ recipe: 'old', actor: 'crm' })).rejects.toMatchObject({ status: 409 })
     await expect(engine.request({ recipe: 'nope', actor: 'crm' })).rejects.toMatchObject({ status: 404 })
-    expect(refusals(audits)).toEqual(['swap.start nightly new 423', 'swap.start crm old 409', 'swap.start crm nope 404'])
+    expect(refusals(audits)).toEqual([
+      'swap.start nightly new 423',
+      'swap.start crm old 409',
+      'swap.start crm nope 404',
+    ])
     const busy = audits.find((a) => a.target === 'old')!
     expect(busy.detail).toMatch(/A swap to new is in progress/)
     // A stop refused under the running swap is recorded too.
@@ -58,15 +71,26 @@ describe('refused swap requests are audited', () => {
   it('writes the same refusal for the same caller once a minute, so a retrying client cannot flood the log', async () => {
     const { engine, audits, lock } = setup()
     lock.locked = true
-    for (let i = 0; i < 50; i++) await expect(engine.request({ recipe: 'new', actor: 'chat:crm' })).rejects.toMatchObject({ status: 423 })
-    await expect(engine.request({ recipe: 'new', actor: 'chat:other' })).rejects.toMatchObject({ status: 423 })
+    for (let i = 0; i < 50; i++)
+      await expect(engine.request({ recipe: 'new', actor: 'chat:crm' })).rejects.toMatchObject({
+        status: 423,
+      })
+    await expect(engine.request({ recipe: 'new', actor: 'chat:other' })).rejects.toMatchObject({
+      status: 423,
+    })
     await expect(engine.request({ recipe: 'old', actor: 'chat:crm' })).rejects.toMatchObject({ status: 423 })
-    expect(refusals(audits)).toEqual(['swap.start chat:crm new 423', 'swap.start chat:other new 423', 'swap.start chat:crm old 423'])
+    expect(refusals(audits)).toEqual([
+      'swap.start chat:crm new 423',
+      'swap.start chat:other new 423',
+      'swap.start chat:crm old 423',
+    ])
   })
 
   it('writes a fit refusal once', async () => {
     // A 10 GiB node with 1 GiB free: stopping the loaded model frees at most the 9 GiB in use.
-    const { engine, audits } = setup({ meminfo: async () => ({ 'spark-1': { total_bytes: 10 * GIB, available_bytes: 1 * GIB } }) })
+    const { engine, audits } = setup({
+      meminfo: async () => ({ 'spark-1': { total_bytes: 10 * GIB, available_bytes: 1 * GIB } }),
+    })
     await expect(engine.request({ recipe: 'new', actor: 'api' })).rejects.toMatchObject({ status: 409 })
     expect(refusals(audits)).toHaveLength(1)
   })
@@ -79,7 +103,8 @@ describe('fit with MemTotal known', () => {
       memory: async () => {
         throw new Error('meminfo is read instead')
       },
-      meminfo: async (nodes) => Object.fromEntries(nodes.map((n) => [n, { total_bytes: total, available_bytes: 115 * GIB }])),
+      meminfo: async (nodes) =>
+        Object.fromEntries(nodes.map((n) => [n, { total_bytes: total, available_bytes: 115 * GIB }])),
     })
     const answer = await engine.validate('new')
     const node = answer.fit!.per_node[0]!

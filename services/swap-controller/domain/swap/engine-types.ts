@@ -5,9 +5,9 @@ import type { LoadHistoryEntry } from '../progress/eta.ts'
 import type { SwapEvents } from './events.ts'
 import type { FitPolicy, FitVerdict } from './fit.ts'
 import type { PlanInput, RenderedPlan } from './plan.ts'
-import type { RunContext } from './run.ts'
 import type { ClusterDriver } from './ports.ts'
 import type { SwapRecords } from './record.ts'
+import type { RunContext } from './run.ts'
 import type { JobView } from './view.ts'
 
 export interface SwapRequest {

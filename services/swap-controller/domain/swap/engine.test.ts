@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { testRecipe } from '../../testing/engine-parts.ts'
 import { createSwapEngine, type SwapEngineDeps } from './engine.ts'
 import type { SwapPlan } from './plan.ts'
-import { SwapFailure, type ClusterDriver } from './ports.ts'
+import { type ClusterDriver, SwapFailure } from './ports.ts'
 
 const GIB = 2 ** 30
 const entry = testRecipe
@@ -26,7 +26,14 @@ function setup(driver: Partial<ClusterDriver>, over: Partial<SwapEngineDeps> = {
     logExcerpt: async () => 'CUDA out of memory',
   }
   const engine = createSwapEngine({
-    catalog: { snapshot: async () => ({ dir: '/r', entries: [entry('old', 'old-model'), entry('new', 'new-model')], notes: [], readAt: '' }) },
+    catalog: {
+      snapshot: async () => ({
+        dir: '/r',
+        entries: [entry('old', 'old-model'), entry('new', 'new-model')],
+        notes: [],
+        readAt: '',
+      }),
+    },
     driver: { ...base, ...driver },
     coordination: {
       assertSwapAllowed: () => undefined,
@@ -63,8 +70,18 @@ describe('swap engine', () => {
     const started = await engine.request(ask)
     await engine.idle()
     const job = engine.job(started.dry_run ? '' : started.job_id)!
-    expect(job).toMatchObject({ status: 'ready', outcome: 'ready', from_model: 'old-model', model: 'new-model' })
-    expect(calls).toMatchObject({ launches: ['new'], stops: ['new'], webhooks: ['swap_complete serving=new-model'], loads: ['start new', 'finish ready'] })
+    expect(job).toMatchObject({
+      status: 'ready',
+      outcome: 'ready',
+      from_model: 'old-model',
+      model: 'new-model',
+    })
+    expect(calls).toMatchObject({
+      launches: ['new'],
+      stops: ['new'],
+      webhooks: ['swap_complete serving=new-model'],
+      loads: ['start new', 'finish ready'],
+    })
     expect(calls.audits).toEqual([{ action: 'swap.start', outcome: 'ready' }])
   })
 
@@ -77,7 +94,11 @@ describe('swap engine', () => {
     await engine.request(ask)
     await engine.idle()
     const job = engine.state()!
-    expect(job).toMatchObject({ status: 'failed', outcome: 'failed', rollback: { recipe: 'old', outcome: 'failed' } })
+    expect(job).toMatchObject({
+      status: 'failed',
+      outcome: 'failed',
+      rollback: { recipe: 'old', outcome: 'failed' },
+    })
     expect(job.error).toMatch(/oom.*rollback to old failed/)
     expect(job.log_excerpt).toBe('CUDA out of memory')
     expect(calls.launches).toEqual(['new', 'old'])
@@ -99,7 +120,9 @@ describe('swap engine', () => {
   it('cancels mid-load: aborts the wait, stops what it started, audits, tells apps nothing serves now', async () => {
     const { engine, calls } = setup({
       awaitReady: (_p, w) =>
-        new Promise((_r, reject) => w.signal.addEventListener('abort', () => reject(new SwapFailure('cancelled', 'cancelled')))),
+        new Promise((_r, reject) =>
+          w.signal.addEventListener('abort', () => reject(new SwapFailure('cancelled', 'cancelled'))),
+        ),
     })
     await engine.request(ask)
     await new Promise((r) => setTimeout(r, 10))
@@ -109,12 +132,18 @@ describe('swap engine', () => {
     expect(engine.state()).toMatchObject({ status: 'cancelled', outcome: 'cancelled' })
     expect(calls.stops).toEqual(['new', 'new'])
     expect(calls.webhooks).toEqual(['swap_failed serving=null error=cancelled: requested while loading'])
-    expect(calls.audits.map((a) => `${a.action} ${a.outcome}`)).toEqual(['swap.cancel ok', 'swap.start cancelled'])
+    expect(calls.audits.map((a) => `${a.action} ${a.outcome}`)).toEqual([
+      'swap.cancel ok',
+      'swap.start cancelled',
+    ])
     expect(() => engine.cancel({ actor: 'api' })).toThrow(expect.objectContaining({ status: 409 }))
   })
 
   it('refuses a swap that does not fit before touching anything', async () => {
-    const { engine, calls } = setup({ memory: async () => ({ 'spark-1': 1 * GIB }) }, { loadedModels: async () => [] })
+    const { engine, calls } = setup(
+      { memory: async () => ({ 'spark-1': 1 * GIB }) },
+      { loadedModels: async () => [] },
+    )
     await expect(engine.request(ask)).rejects.toMatchObject({ status: 409 })
     expect(calls.stops).toEqual([])
     expect(calls.audits).toEqual([{ action: 'swap.start', outcome: 'refused' }])
@@ -152,7 +181,10 @@ describe('swap engine', () => {
   it('a cancel during the drain stops nothing', async () => {
     const { engine, calls } = setup(
       {},
-      { drain: (signal) => new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })) },
+      {
+        drain: (signal) =>
+          new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
+      },
     )
     await engine.request(ask)
     engine.cancel({ actor: 'api' })
@@ -167,7 +199,9 @@ describe('fit when reloading the loaded recipe', () => {
   it('counts the memory the loaded model gives back when it is stopped first', async () => {
     const need = entry('old', 'old-model') as { memoryNeedBytes: number }
     // Free memory alone is short of the need; the loaded copy of the same recipe makes up for it.
-    const { engine } = setup({ memory: async (nodes) => Object.fromEntries(nodes.map((n) => [n, need.memoryNeedBytes / 2])) })
+    const { engine } = setup({
+      memory: async (nodes) => Object.fromEntries(nodes.map((n) => [n, need.memoryNeedBytes / 2])),
+    })
     const answer = await engine.validate('old')
     expect(answer.fit).toMatchObject({ fits: true, allowed: true })
     expect(answer.fit!.per_node[0]!.freed_bytes).toBe(need.memoryNeedBytes)
@@ -178,7 +212,10 @@ describe('fit when reloading the loaded recipe', () => {
   it('shutdown mid-load ends the swap as interrupted at once: no log excerpt, no teardown', async () => {
     let excerpts = 0
     const { engine, calls } = setup({
-      awaitReady: (_p, o) => new Promise<void>((_r, reject) => o.signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      awaitReady: (_p, o) =>
+        new Promise<void>((_r, reject) =>
+          o.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
       logExcerpt: async () => (excerpts++, 'log'),
     })
     await engine.request(ask)
@@ -189,7 +226,9 @@ describe('fit when reloading the loaded recipe', () => {
     await engine.idle()
     const job = engine.state()!
     expect(job).toMatchObject({ status: 'cancelled', outcome: 'cancelled' })
-    expect(job.error).toBe('interrupted in loading: swap-controller shut down; the model being loaded was left on the nodes (the next swap or stop removes it)')
+    expect(job.error).toBe(
+      'interrupted in loading: swap-controller shut down; the model being loaded was left on the nodes (the next swap or stop removes it)',
+    )
     expect(calls.stops.length).toBe(stopsBefore)
     expect(excerpts).toBe(0)
     expect(calls.loads.at(-1)).toBe('finish cancelled')
@@ -200,7 +239,10 @@ describe('holds', () => {
   it('refuses new swaps with 409 naming the reason while held, and starts them again once released', async () => {
     const { engine, calls } = setup({})
     const release = engine.holdSwaps('the weights of org/new are being deleted')
-    await expect(engine.request(ask)).rejects.toMatchObject({ status: 409, message: expect.stringContaining('org/new are being deleted') })
+    await expect(engine.request(ask)).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining('org/new are being deleted'),
+    })
     // A dry run touches nothing, so a hold does not stop it.
     expect((await engine.request({ ...ask, dryRun: true })).dry_run).toBe(true)
     expect(calls.launches).toEqual([])
@@ -233,7 +275,10 @@ describe('a swap still reading the nodes', () => {
     await g.started
     const release = engine.holdSwaps('the weights of org/new are being deleted')
     g.open()
-    await expect(asked).rejects.toMatchObject({ status: 409, message: expect.stringContaining('being deleted') })
+    await expect(asked).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining('being deleted'),
+    })
     release()
     await engine.idle()
     expect(calls.launches).toEqual([])

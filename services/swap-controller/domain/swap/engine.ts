@@ -6,15 +6,6 @@
 import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import type { Recipe, RunMode } from '../catalog/types.ts'
 import { estimateEta } from '../progress/eta.ts'
-import { SwapEvents } from './events.ts'
-import { checkFit } from './fit.ts'
-import { isTerminal, SwapMachine, type SwapJob, type SwapState } from './machine.ts'
-import { planSwap, renderPlan, type SwapPlan } from './plan.ts'
-import { recordFinished } from './record.ts'
-import { refusalAuditor } from './refusals.ts'
-import { createStopper } from './stop.ts'
-import { runSwap, type RunContext, type RunSlot } from './run.ts'
-import { jobView, progressView } from './view.ts'
 import type {
   StartedAnswer,
   SwapAnswer,
@@ -23,6 +14,15 @@ import type {
   SwapRequest,
   ValidateAnswer,
 } from './engine-types.ts'
+import { SwapEvents } from './events.ts'
+import { checkFit } from './fit.ts'
+import { isTerminal, type SwapJob, SwapMachine, type SwapState } from './machine.ts'
+import { planSwap, renderPlan, type SwapPlan } from './plan.ts'
+import { recordFinished } from './record.ts'
+import { refusalAuditor } from './refusals.ts'
+import { type RunContext, type RunSlot, runSwap } from './run.ts'
+import { createStopper } from './stop.ts'
+import { jobView, progressView } from './view.ts'
 
 export type * from './engine-types.ts'
 
@@ -92,11 +92,22 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   const stopper = createStopper({
     deps,
     now,
-    currentModel: async () => currentModel(await deps.catalog.snapshot().then((s) => s.entries.filter(isValid), () => [])),
+    currentModel: async () =>
+      currentModel(
+        await deps.catalog.snapshot().then(
+          (s) => s.entries.filter(isValid),
+          () => [],
+        ),
+      ),
     busy: () => {
       const job = machine.current()
-      if (job) return conflict(`A swap to ${job.recipe} is in progress; cancel it first.`, { extra: { job_id: job.id } })
-      return pending > 0 ? conflict('A swap is being checked and about to start; try again in a moment.') : null
+      if (job)
+        return conflict(`A swap to ${job.recipe} is in progress; cancel it first.`, {
+          extra: { job_id: job.id },
+        })
+      return pending > 0
+        ? conflict('A swap is being checked and about to start; try again in a moment.')
+        : null
     },
   })
 
@@ -104,11 +115,21 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     const { available, total } = await readMemory(p.nodes)
     // Reloading the same recipe stops it first too: its memory counts as freed.
     const cur = current ? { recipe: current, mode: current.defaultMode } : null
-    return checkFit({ recipe, mode: p.mode, nodes: p.nodes, available, current: cur, policy: deps.fitPolicy, total })
+    return checkFit({
+      recipe,
+      mode: p.mode,
+      nodes: p.nodes,
+      available,
+      current: cur,
+      policy: deps.fitPolicy,
+      total,
+    })
   }
 
   /** MemAvailable per node, and MemTotal where the driver reads it (it caps what a stop frees). */
-  async function readMemory(nodes: string[]): Promise<{ available: Record<string, number>; total?: Record<string, number> }> {
+  async function readMemory(
+    nodes: string[],
+  ): Promise<{ available: Record<string, number>; total?: Record<string, number> }> {
     if (!deps.driver.meminfo) return { available: await deps.driver.memory(nodes) }
     const snaps = Object.entries(await deps.driver.meminfo(nodes))
     return {
@@ -127,11 +148,20 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       outcome,
       detail,
     })
-  const joined = (job: SwapJob): StartedAnswer => ({ ...view(job), dry_run: false, coalesced: true, fit: null })
+  const joined = (job: SwapJob): StartedAnswer => ({
+    ...view(job),
+    dry_run: false,
+    coalesced: true,
+    fit: null,
+  })
 
   const refusals = refusalAuditor({ now })
   const request = (req: SwapRequest) =>
-    refusals.run(() => decide(req), (detail) => audit(req, 'refused', detail, req.dryRun === true), `${req.actor}\n${req.recipe}`)
+    refusals.run(
+      () => decide(req),
+      (detail) => audit(req, 'refused', detail, req.dryRun === true),
+      `${req.actor}\n${req.recipe}`,
+    )
 
   async function decide(req: SwapRequest): Promise<SwapAnswer> {
     const { recipe, all } = await findRecipe(req.recipe)
@@ -148,7 +178,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     assertMayStart()
     const ask = { recipe: p.recipe, mode: p.mode, model: p.servedModelName, actor: req.actor }
     const busy = machine.current()
-    if (busy && busy.recipe === p.recipe && busy.mode === p.mode && !busy.cancel_requested) return joined(busy)
+    if (busy && busy.recipe === p.recipe && busy.mode === p.mode && !busy.cancel_requested)
+      return joined(busy)
     // Another recipe is running: the machine answers with the 409 before any node is read.
     if (busy) machine.start({ ...ask, from_model: null, from_recipe: null })
     pending++
@@ -162,7 +193,11 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       // Again, with nothing awaited before the start: a stop or a weights delete may have begun
       // while memory was being read.
       assertMayStart()
-      const started = machine.start({ ...ask, from_model: current.id, from_recipe: current.recipe?.key ?? null })
+      const started = machine.start({
+        ...ask,
+        from_model: current.id,
+        from_recipe: current.recipe?.key ?? null,
+      })
       if (started.kind === 'coalesced') return joined(started.job)
       const previous = current.recipe && current.recipe.key !== recipe.key ? current.recipe : null
       launchJob(started.job, p, previous, req)
@@ -173,7 +208,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
   }
 
   function assertMayStart() {
-    if (stopper.inProgress()) throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
+    if (stopper.inProgress())
+      throw conflict('The model is being stopped (POST /api/swap/stop); try again when that is done.')
     const [held] = holds
     if (held) throw conflict(`No swap can start while ${held.reason}; try again when that is done.`)
   }
@@ -236,7 +272,17 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     if (!fit.fits && fit.allowed) warnings.push(fit.message)
     const { mode: m, servedModelName: model } = p
     const reasons = fit.allowed ? [] : [fit.message]
-    return { key, valid: fit.allowed, reasons, warnings, mode: m, model, from_model: current.id, fit, commands: renderPlan(p) }
+    return {
+      key,
+      valid: fit.allowed,
+      reasons,
+      warnings,
+      mode: m,
+      model,
+      from_model: current.id,
+      fit,
+      commands: renderPlan(p),
+    }
   }
 
   return {

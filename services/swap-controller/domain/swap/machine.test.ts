@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { SwapMachine, stateDurations } from './machine.ts'
 
-const req = (recipe = 'a') => ({ recipe, mode: 'solo' as const, model: recipe, from_model: null, from_recipe: null, actor: 'api' })
+const req = (recipe = 'a') => ({
+  recipe,
+  mode: 'solo' as const,
+  model: recipe,
+  from_model: null,
+  from_recipe: null,
+  actor: 'api',
+})
 function machine() {
   let t = 1000
   let n = 0
@@ -19,7 +26,14 @@ describe('SwapMachine', () => {
     }
     m.finish(job.id)
     expect(job.transitions.map((t) => t.at_ms)).toEqual([1000, 1100, 1200, 1300, 1400, 1500, 1600])
-    expect(stateDurations(job, 9999)).toEqual({ draining: 100, stopping: 100, 'verifying-stopped': 100, starting: 100, loading: 100, warming: 100 })
+    expect(stateDurations(job, 9999)).toEqual({
+      draining: 100,
+      stopping: 100,
+      'verifying-stopped': 100,
+      starting: 100,
+      loading: 100,
+      warming: 100,
+    })
     expect(m.current()).toBeNull()
     expect(m.get(job.id)?.finished_at_ms).toBe(1600)
   })

@@ -38,25 +38,49 @@ describe('planSwap', () => {
       "spark-2: 'docker' 'stop' '-t' '10' 'vllm_node'",
       "spark-2: 'docker' 'rm' '-f' 'vllm_node'",
     ])
-    expect(r.verify.filter((c) => c.command.startsWith("'docker'")).map((c) => c.node)).toEqual(['spark-1', 'spark-2'])
+    expect(r.verify.filter((c) => c.command.startsWith("'docker'")).map((c) => c.node)).toEqual([
+      'spark-1',
+      'spark-2',
+    ])
     expect(r.launch).toEqual([
-      { node: 'spark-1', command: "'/home/u/spark-vllm-docker/run-recipe.sh' 'test-model' '-d' '--port' '8888' '--solo'" },
+      {
+        node: 'spark-1',
+        command: "'/home/u/spark-vllm-docker/run-recipe.sh' 'test-model' '-d' '--port' '8888' '--solo'",
+      },
     ])
     expect(plan.servedModelName).toBe('test')
   })
 
   it('passes --name only for a non-default container, and no --solo in cluster mode', () => {
-    const plan = planSwap({ ...base, container: 'llm', recipe: recipe('big.yaml', { cluster_only: true }), mode: 'cluster' })
-    expect(plan.launch.argv).toEqual(['/home/u/spark-vllm-docker/run-recipe.sh', 'big', '-d', '--port', '8888', '--name', 'llm'])
+    const plan = planSwap({
+      ...base,
+      container: 'llm',
+      recipe: recipe('big.yaml', { cluster_only: true }),
+      mode: 'cluster',
+    })
+    expect(plan.launch.argv).toEqual([
+      '/home/u/spark-vllm-docker/run-recipe.sh',
+      'big',
+      '-d',
+      '--port',
+      '8888',
+      '--name',
+      'llm',
+    ])
   })
 
   it('refuses a mode the recipe cannot run in', () => {
-    expect(() => planSwap({ ...base, recipe: recipe('s.yaml', { solo_only: true }), mode: 'cluster' })).toThrow(/mode|runs only/)
+    expect(() =>
+      planSwap({ ...base, recipe: recipe('s.yaml', { solo_only: true }), mode: 'cluster' }),
+    ).toThrow(/mode|runs only/)
   })
 
-  it.each(['x;reboot', 'x$(id)', 'x`id`', 'x\nreboot', '../x', '-rf', "x'y"])('refuses the hostile recipe key %j', (key) => {
-    expect(() => planSwap({ ...base, recipe: { ...recipe(), key }, mode: 'solo' })).toThrow()
-  })
+  it.each(['x;reboot', 'x$(id)', 'x`id`', 'x\nreboot', '../x', '-rf', "x'y"])(
+    'refuses the hostile recipe key %j',
+    (key) => {
+      expect(() => planSwap({ ...base, recipe: { ...recipe(), key }, mode: 'solo' })).toThrow()
+    },
+  )
 
   it('never puts the model id or served name in a command, whatever they hold', () => {
     const hostile = { ...recipe(), model: 'org/$(reboot)', servedModelName: 'x;`id`\n../y' }
@@ -74,24 +98,61 @@ describe('planSwap', () => {
 })
 
 describe('checkFit', () => {
-  const r = { ...recipe(), memoryNeedBytes: 60 * GIB, placements: [{ mode: 'solo' as const, nodes: 1, memoryNeedBytes: 60 * GIB, weightsShareBytes: 0, kvShareBytes: 0 }] }
+  const r = {
+    ...recipe(),
+    memoryNeedBytes: 60 * GIB,
+    placements: [
+      { mode: 'solo' as const, nodes: 1, memoryNeedBytes: 60 * GIB, weightsShareBytes: 0, kvShareBytes: 0 },
+    ],
+  }
   const other = { ...r, key: 'other', placements: [{ ...r.placements[0]!, memoryNeedBytes: 40 * GIB }] }
   const names = ['spark-1', 'spark-2']
 
   it('counts what the current model frees', () => {
-    const v = checkFit({ recipe: r, mode: 'solo', nodes: names, available: { 'spark-1': 30 * GIB }, current: { recipe: other, mode: 'solo' }, policy: 'refuse' })
+    const v = checkFit({
+      recipe: r,
+      mode: 'solo',
+      nodes: names,
+      available: { 'spark-1': 30 * GIB },
+      current: { recipe: other, mode: 'solo' },
+      policy: 'refuse',
+    })
     expect(v).toMatchObject({ fits: true, allowed: true })
-    expect(v.per_node).toEqual([{ node: 'spark-1', need_bytes: 60 * GIB, available_bytes: 30 * GIB, freed_bytes: 40 * GIB, total_bytes: null, fits: true }])
+    expect(v.per_node).toEqual([
+      {
+        node: 'spark-1',
+        need_bytes: 60 * GIB,
+        available_bytes: 30 * GIB,
+        freed_bytes: 40 * GIB,
+        total_bytes: null,
+        fits: true,
+      },
+    ])
   })
 
   it('frees at most what is in use on the node, so available + freed never exceeds MemTotal', () => {
     // 122 GiB node, 37 GiB in use: the loaded model's nominal 85 GiB cannot all come back.
     const big = { ...other, placements: [{ ...r.placements[0]!, memoryNeedBytes: 85 * GIB }] }
-    const input = { recipe: r, mode: 'solo' as const, nodes: names, current: { recipe: big, mode: 'solo' as const }, policy: 'refuse' as const }
+    const input = {
+      recipe: r,
+      mode: 'solo' as const,
+      nodes: names,
+      current: { recipe: big, mode: 'solo' as const },
+      policy: 'refuse' as const,
+    }
     const v = checkFit({ ...input, available: { 'spark-1': 85 * GIB }, total: { 'spark-1': 122 * GIB } })
-    expect(v.per_node[0]).toMatchObject({ available_bytes: 85 * GIB, freed_bytes: 37 * GIB, total_bytes: 122 * GIB })
+    expect(v.per_node[0]).toMatchObject({
+      available_bytes: 85 * GIB,
+      freed_bytes: 37 * GIB,
+      total_bytes: 122 * GIB,
+    })
     const tight = { ...r, placements: [{ ...r.placements[0]!, memoryNeedBytes: 125 * GIB }] }
-    const short = checkFit({ ...input, recipe: tight, available: { 'spark-1': 85 * GIB }, total: { 'spark-1': 122 * GIB } })
+    const short = checkFit({
+      ...input,
+      recipe: tight,
+      available: { 'spark-1': 85 * GIB },
+      total: { 'spark-1': 122 * GIB },
+    })
     expect(short).toMatchObject({ fits: false, allowed: false })
     expect(short.message).toMatch(/spark-1 needs 125.0 GiB but would have 122.0 GiB/)
     // A model using less than its nominal need frees only what it uses.
@@ -100,9 +161,18 @@ describe('checkFit', () => {
   })
 
   it('refuses, or warns by policy, when a node is short or unreadable', () => {
-    const short = checkFit({ recipe: r, mode: 'solo', nodes: names, available: { 'spark-1': 30 * GIB }, policy: 'refuse' })
+    const short = checkFit({
+      recipe: r,
+      mode: 'solo',
+      nodes: names,
+      available: { 'spark-1': 30 * GIB },
+      policy: 'refuse',
+    })
     expect(short).toMatchObject({ fits: false, allowed: false })
     expect(short.message).toMatch(/spark-1 needs 60.0 GiB but would have 30.0 GiB/)
-    expect(checkFit({ recipe: r, mode: 'solo', nodes: names, available: {}, policy: 'warn' })).toMatchObject({ fits: false, allowed: true })
+    expect(checkFit({ recipe: r, mode: 'solo', nodes: names, available: {}, policy: 'warn' })).toMatchObject({
+      fits: false,
+      allowed: true,
+    })
   })
 })

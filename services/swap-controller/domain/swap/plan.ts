@@ -52,7 +52,9 @@ function chooseMode(recipe: Recipe, mode: RunMode | undefined): RunMode {
   const chosen = mode ?? recipe.defaultMode
   if (!recipe.modes.includes(chosen))
     // `body`: POST /api/swap's field; the validate route relocates it to its query.
-    throw validationFailed([{ field: 'mode', location: 'body', message: `${recipe.key} runs only ${recipe.modes.join(' or ')}` }])
+    throw validationFailed([
+      { field: 'mode', location: 'body', message: `${recipe.key} runs only ${recipe.modes.join(' or ')}` },
+    ])
   return chosen
 }
 
@@ -63,7 +65,13 @@ export function teardownArgv(node: string, container: string, graceS: number): N
   ]
 }
 
-export function launchArgv(dir: string, key: string, port: number, mode: RunMode, container: string): string[] {
+export function launchArgv(
+  dir: string,
+  key: string,
+  port: number,
+  mode: RunMode,
+  container: string,
+): string[] {
   const argv = [`${dir}/run-recipe.sh`, key, '-d', '--port', String(port)]
   if (mode === 'solo') argv.push('--solo')
   if (container !== DEFAULT_CONTAINER) argv.push('--name', container)
@@ -78,8 +86,10 @@ export function planSwap(input: PlanInput): SwapPlan {
   const mode = chooseMode(input.recipe, input.mode)
   const reachable = input.nodes.filter((n) => n.user !== null)
   const head = reachable.find((n) => n.role === 'head')
-  if (!head || !head.dockerDir)
-    throw validationFailed([{ field: 'inventory', message: 'no head node with an SSH user and a docker dir' }])
+  if (!head?.dockerDir)
+    throw validationFailed([
+      { field: 'inventory', message: 'no head node with an SSH user and a docker dir' },
+    ])
   const dir = assertAbsolutePath(head.dockerDir, 'SPARK_VLLM_DOCKER_DIR')
   const names = reachable.map((n) => assertSafeName(n.name, 'node'))
   return {
@@ -130,8 +140,21 @@ export function planStop(input: {
   const container = assertSafeName(input.container, 'container')
   const nodes = reachable.map((n) => assertSafeName(n.name, 'node'))
   const grace = Math.max(0, Math.min(600, Math.round(input.stopGraceS)))
-  const verify = nodes.flatMap((node) => [dockerPsArgv(container), [...MEMINFO_ARGV]].map((argv) => ({ node, argv })))
+  const verify = nodes.flatMap((node) =>
+    [dockerPsArgv(container), [...MEMINFO_ARGV]].map((argv) => ({ node, argv })),
+  )
   const teardown = nodes.flatMap((n) => teardownArgv(n, container, grace))
   const port = assertPort(input.vllmPort, 'port')
-  return { recipe: input.recipe, mode: 'solo', servedModelName: '', port, container, nodes, head: head.name, teardown, verify, launch: { node: head.name, argv: [] } }
+  return {
+    recipe: input.recipe,
+    mode: 'solo',
+    servedModelName: '',
+    port,
+    container,
+    nodes,
+    head: head.name,
+    teardown,
+    verify,
+    launch: { node: head.name, argv: [] },
+  }
 }

@@ -23,10 +23,16 @@ function job(states: SwapState[], over: Partial<SwapJob> = {}): SwapJob {
   }
 }
 
-describe('servingAfter (the webhook\'s serving_model)', () => {
+describe("servingAfter (the webhook's serving_model)", () => {
   it('names the new model after a switch, the old one after a rollback', () => {
-    expect(servingAfter(job(['draining', 'stopping', 'verifying-stopped', 'starting', 'loading', 'warming', 'ready']))).toBe('new-model')
-    const rolledBack = job(['draining', 'stopping', 'loading', 'failed', 'rolling-back', 'ready'], { rollback: { recipe: 'old', outcome: 'ready' } })
+    expect(
+      servingAfter(
+        job(['draining', 'stopping', 'verifying-stopped', 'starting', 'loading', 'warming', 'ready']),
+      ),
+    ).toBe('new-model')
+    const rolledBack = job(['draining', 'stopping', 'loading', 'failed', 'rolling-back', 'ready'], {
+      rollback: { recipe: 'old', outcome: 'ready' },
+    })
     expect(servingAfter(rolledBack)).toBe('old-model')
   })
 
@@ -34,6 +40,12 @@ describe('servingAfter (the webhook\'s serving_model)', () => {
     expect(servingAfter(job(['draining', 'cancelled']))).toBe('old-model')
     expect(servingAfter(job(['draining', 'failed']))).toBe('old-model')
     expect(servingAfter(job(['draining', 'stopping', 'cancelled']))).toBeNull()
-    expect(servingAfter(job(['draining', 'stopping', 'loading', 'failed', 'rolling-back', 'failed'], { rollback: { recipe: 'old', outcome: 'failed' } }))).toBeNull()
+    expect(
+      servingAfter(
+        job(['draining', 'stopping', 'loading', 'failed', 'rolling-back', 'failed'], {
+          rollback: { recipe: 'old', outcome: 'failed' },
+        }),
+      ),
+    ).toBeNull()
   })
 })

@@ -6,11 +6,17 @@
  */
 import type { Coordination } from '../coordination/service.ts'
 import { swapEvent } from '../coordination/webhook.ts'
-import { stateDurations, type SwapJob } from './machine.ts'
+import { type SwapJob, stateDurations } from './machine.ts'
 import { outcomeOf } from './view.ts'
 
 export interface SwapRecords {
-  start(r: { id: string; recipe: string; model: string | null; fromModel: string | null; startedAtMs: number }): void
+  start(r: {
+    id: string
+    recipe: string
+    model: string | null
+    fromModel: string | null
+    startedAtMs: number
+  }): void
   finish(
     id: string,
     end: {
@@ -55,7 +61,12 @@ export function recordFinished(
       startedAtMs: job.started_at_ms,
       finishedAtMs: endedAtMs,
       servingModel: servingAfter(job),
-      error: outcome === 'ready' ? null : outcome === 'cancelled' ? `cancelled: ${job.error ?? cancelledWhere(job)}` : (job.error ?? outcome),
+      error:
+        outcome === 'ready'
+          ? null
+          : outcome === 'cancelled'
+            ? `cancelled: ${job.error ?? cancelledWhere(job)}`
+            : (job.error ?? outcome),
     }),
   )
 }

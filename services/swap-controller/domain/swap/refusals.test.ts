@@ -15,14 +15,20 @@ describe('refusalAuditor', () => {
     await expect(r.run(locked, write, 'a')).rejects.toThrow()
     t = 1000
     await expect(r.run(locked, write, 'a')).rejects.toThrow()
-    await expect(r.run(() => Promise.reject(new AppError(502, 'x', 'upstream')), write, 'a')).rejects.toThrow()
-    expect(written).toEqual(['423 The swap lock is held by nightly.', '423 The swap lock is held by nightly.'])
+    await expect(
+      r.run(() => Promise.reject(new AppError(502, 'x', 'upstream')), write, 'a'),
+    ).rejects.toThrow()
+    expect(written).toEqual([
+      '423 The swap lock is held by nightly.',
+      '423 The swap lock is held by nightly.',
+    ])
   })
 
   it('remembers a bounded number of callers, forgetting the oldest', async () => {
     const written: string[] = []
     const r = refusalAuditor({ now: () => 0, maxRemembered: 2 })
-    for (const caller of ['a', 'b', 'c', 'a']) await expect(r.run(locked, () => void written.push(caller), caller)).rejects.toThrow()
+    for (const caller of ['a', 'b', 'c', 'a'])
+      await expect(r.run(locked, () => void written.push(caller), caller)).rejects.toThrow()
     // `a` was forgotten when `c` came, so its second refusal is written again.
     expect(written).toEqual(['a', 'b', 'c', 'a'])
   })

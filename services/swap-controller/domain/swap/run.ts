@@ -9,7 +9,7 @@ import { ProgressTracker } from '../progress/tracker.ts'
 import type { SwapEvents } from './events.ts'
 import type { SwapJob, SwapMachine, SwapState } from './machine.ts'
 import type { SwapPlan } from './plan.ts'
-import { SwapFailure, type ClusterDriver } from './ports.ts'
+import { type ClusterDriver, SwapFailure } from './ports.ts'
 import { progressView } from './view.ts'
 
 export interface RunSlot {
@@ -106,7 +106,9 @@ async function onFailure(
     // Shutting down: the record must be written within the exit budget, so no SSH round trips
     // (log excerpt, a `docker stop` that waits out its grace). The next swap or stop removes
     // whatever was left: it tears down any vllm_node before it launches.
-    const left = launched ? '; the model being loaded was left on the nodes (the next swap or stop removes it)' : ''
+    const left = launched
+      ? '; the model being loaded was left on the nodes (the next swap or stop removes it)'
+      : ''
     job.error ??= `interrupted in ${job.state}: swap-controller shut down${left}`
     ctx.move(job, 'cancelled')
     return

@@ -28,13 +28,29 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
     const guard = req.dryRun ? null : (stopping = new AbortController())
     try {
       const current = await currentModel()
-      const p = planStop({ recipe: current.recipe?.key ?? '', nodes: deps.inventory.nodes, container: deps.container, vllmPort: deps.vllmPort, stopGraceS: deps.stopGraceS })
+      const p = planStop({
+        recipe: current.recipe?.key ?? '',
+        nodes: deps.inventory.nodes,
+        container: deps.container,
+        vllmPort: deps.vllmPort,
+        stopGraceS: deps.stopGraceS,
+      })
       // A stop plan has no launch: render the teardown and verify steps only.
       const { teardown, verify } = renderPlan({ ...p, launch: { node: p.head, argv: ['true'] } })
-      const base = { model: current.id, recipe: current.recipe?.key ?? null, nodes: p.nodes, commands: { teardown, verify } }
+      const base = {
+        model: current.id,
+        recipe: current.recipe?.key ?? null,
+        nodes: p.nodes,
+        commands: { teardown, verify },
+      }
       const audit = (outcome: string, detail: string, durationMs?: Record<string, number>) =>
         deps.coordination.recordAudit({
-          ...{ actor: req.actor, requestId: req.requestId, action: 'swap.stop', target: base.recipe ?? base.model },
+          ...{
+            actor: req.actor,
+            requestId: req.requestId,
+            action: 'swap.stop',
+            target: base.recipe ?? base.model,
+          },
           ...{ dryRun: !guard, outcome, detail: detail.slice(0, 500), durationMs },
         })
       if (!guard) {
@@ -46,8 +62,16 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
       await deps.drain?.(guard.signal)
       const drained: Record<string, number> = deps.drain ? { draining: now() - t0 } : {}
       if (guard.signal.aborted) {
-        audit('cancelled', 'interrupted while draining: the service is shutting down; nothing was stopped', drained)
-        throw new AppError(503, 'stop_interrupted', 'The stop was interrupted (the service is shutting down); nothing was stopped.')
+        audit(
+          'cancelled',
+          'interrupted while draining: the service is shutting down; nothing was stopped',
+          drained,
+        )
+        throw new AppError(
+          503,
+          'stop_interrupted',
+          'The stop was interrupted (the service is shutting down); nothing was stopped.',
+        )
       }
       const t1 = now()
       await deps.driver.stop(p, guard.signal)
@@ -57,9 +81,14 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
         await deps.driver.verifyStopped(p, guard.signal)
       } catch (err) {
         // The driver words it for a swap; a stop has no new model to mention.
-        const why = (err instanceof Error ? err.message : String(err)).replace(/; the new model was not started$/, '')
+        const why = (err instanceof Error ? err.message : String(err)).replace(
+          /; the new model was not started$/,
+          '',
+        )
         audit('failed', why, durations())
-        throw new AppError(502, 'teardown_not_verified', `Stop failed: ${why}.`, { extra: { nodes: p.nodes } })
+        throw new AppError(502, 'teardown_not_verified', `Stop failed: ${why}.`, {
+          extra: { nodes: p.nodes },
+        })
       }
       const took = durations()
       audit('ok', `${current.id ?? 'nothing'} stopped; teardown verified`, took)

@@ -6,7 +6,7 @@
 import { isoUtc } from '../coordination/time.ts'
 import type { EtaEstimate } from '../progress/eta.ts'
 import type { ProgressSnapshot } from '../progress/tracker.ts'
-import { stateDurations, type SwapJob, type SwapState } from './machine.ts'
+import { type SwapJob, type SwapState, stateDurations } from './machine.ts'
 
 export type SwapOutcome = 'running' | 'ready' | 'failed' | 'cancelled' | 'rolled_back'
 

@@ -12,9 +12,9 @@ export {
   vllmSample,
 } from './history.ts'
 export {
+  type DiskTelemetry,
   decodeThrottleReasons,
   diskArgv,
-  type DiskTelemetry,
   type GpuTelemetry,
   gpuTelemetryArgv,
   isUnknownFieldError,
@@ -25,15 +25,9 @@ export {
   THROTTLE_FIELDS,
   type ThrottleField,
 } from './node.ts'
-export { parsePrometheusText, parsePromValue, type PromSample } from './prometheus.ts'
+export { createPollLoop, type PollLoop } from './poll-loop.ts'
+export { type PromSample, parsePrometheusText, parsePromValue } from './prometheus.ts'
 export { RingBuffer } from './ring-buffer.ts'
-export {
-  type LatencySummary,
-  summarizeVllmMetrics,
-  VLLM_METRIC_NAMES,
-  type VllmModelMetrics,
-  type VllmScrape,
-} from './vllm-metrics.ts'
 export type {
   NodeSource,
   NodeTelemetry,
@@ -43,4 +37,10 @@ export type {
   TelemetryUpdate,
   VllmTelemetry,
 } from './snapshot.ts'
-export { createPollLoop, type PollLoop } from './poll-loop.ts'
+export {
+  type LatencySummary,
+  summarizeVllmMetrics,
+  VLLM_METRIC_NAMES,
+  type VllmModelMetrics,
+  type VllmScrape,
+} from './vllm-metrics.ts'

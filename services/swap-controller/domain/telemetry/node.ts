@@ -96,7 +96,10 @@ export const diskArgv = (path: string): string[] => ['df', '-P', '-B1', path]
 const DF_ROW = /^(.+?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)%\s+(\/.*)$/
 
 export function parseDf(text: string, path: string): DiskTelemetry | null {
-  const rows = text.split('\n').map((l) => DF_ROW.exec(l.trim())).filter((m) => m !== null)
+  const rows = text
+    .split('\n')
+    .map((l) => DF_ROW.exec(l.trim()))
+    .filter((m) => m !== null)
   const m = rows[rows.length - 1]
   if (!m) return null
   const [total, used, available, pct] = [m[2], m[3], m[4], m[5]].map(Number) as [

@@ -45,22 +45,72 @@ describe('histogramQuantile', () => {
   const b = (pairs: Array<[number, number]>) => pairs.map(([le, count]) => ({ le, count }))
 
   it('interpolates inside the bucket holding the rank', () => {
-    const buckets = b([[0.1, 10], [0.5, 90], [1, 100], [Infinity, 100]])
+    const buckets = b([
+      [0.1, 10],
+      [0.5, 90],
+      [1, 100],
+      [Infinity, 100],
+    ])
     expect(histogramQuantile(0.5, buckets)).toBeCloseTo(0.3)
     expect(histogramQuantile(0.95, buckets)).toBeCloseTo(0.75)
     expect(histogramQuantile(0.05, buckets)).toBeCloseTo(0.05)
   })
 
   it('answers the last finite bound past it, null without observations', () => {
-    expect(histogramQuantile(0.99, b([[1, 1], [Infinity, 10]]))).toBe(1)
-    expect(histogramQuantile(0.5, b([[1, 0], [Infinity, 0]]))).toBeNull()
+    expect(
+      histogramQuantile(
+        0.99,
+        b([
+          [1, 1],
+          [Infinity, 10],
+        ]),
+      ),
+    ).toBe(1)
+    expect(
+      histogramQuantile(
+        0.5,
+        b([
+          [1, 0],
+          [Infinity, 0],
+        ]),
+      ),
+    ).toBeNull()
     expect(histogramQuantile(0.5, b([[1, 3]]))).toBeNull()
   })
 
   it('takes deltas between scrapes, and the whole value after a reset', () => {
-    const before = b([[1, 5], [Infinity, 8]])
-    expect(bucketDelta(b([[1, 7], [Infinity, 12]]), before)).toEqual(b([[1, 2], [Infinity, 4]]))
-    expect(bucketDelta(b([[1, 1], [Infinity, 1]]), before)).toEqual(b([[1, 1], [Infinity, 1]]))
+    const before = b([
+      [1, 5],
+      [Infinity, 8],
+    ])
+    expect(
+      bucketDelta(
+        b([
+          [1, 7],
+          [Infinity, 12],
+        ]),
+        before,
+      ),
+    ).toEqual(
+      b([
+        [1, 2],
+        [Infinity, 4],
+      ]),
+    )
+    expect(
+      bucketDelta(
+        b([
+          [1, 1],
+          [Infinity, 1],
+        ]),
+        before,
+      ),
+    ).toEqual(
+      b([
+        [1, 1],
+        [Infinity, 1],
+      ]),
+    )
   })
 })
 
@@ -192,7 +242,8 @@ describe('node readings', () => {
   })
 
   it('parses df -P -B1, long device names included', () => {
-    const text = 'Filesystem                 1-blocks         Used    Available Capacity Mounted on\n' +
+    const text =
+      'Filesystem                 1-blocks         Used    Available Capacity Mounted on\n' +
       '/dev/mapper/ubuntu--vg-ubuntu--lv 3936878592000 472425431040 3264429162496      13% /\n'
     expect(parseDf(text, '/home/u/.cache/huggingface')).toEqual({
       path: '/home/u/.cache/huggingface',
@@ -225,13 +276,17 @@ describe('RingBuffer and history columns', () => {
   it('turns samples into one array per series', () => {
     const samples = [
       nodeSample(1, null, null),
-      nodeSample(2, {
-        utilization_pct: 5,
-        temperature_c: 40,
-        power_w: 4,
-        sm_clock_mhz: 200,
-        throttle_reasons: [],
-      }, null),
+      nodeSample(
+        2,
+        {
+          utilization_pct: 5,
+          temperature_c: 40,
+          power_w: 4,
+          sm_clock_mhz: 200,
+          throttle_reasons: [],
+        },
+        null,
+      ),
     ]
     const cols = toColumns(samples, NODE_SAMPLE_KEYS)
     expect(cols.at_ms).toEqual([1, 2])

@@ -53,12 +53,10 @@ function pick(samples: readonly PromSample[], names: readonly string[], suffix =
   return []
 }
 
-const sum = (
-  samples: readonly PromSample[],
-) => (samples.length === 0 ? null : samples.reduce((a, s) => a + s.value, 0))
-const mean = (
-  samples: readonly PromSample[],
-) => (samples.length === 0 ? null : sum(samples)! / samples.length)
+const sum = (samples: readonly PromSample[]) =>
+  samples.length === 0 ? null : samples.reduce((a, s) => a + s.value, 0)
+const mean = (samples: readonly PromSample[]) =>
+  samples.length === 0 ? null : sum(samples)! / samples.length
 
 function buckets(samples: readonly PromSample[], names: readonly string[]): Bucket[] | undefined {
   const found = pick(samples, names, '_bucket')
@@ -113,10 +111,8 @@ export function summarizeVllmMetrics(current: VllmScrape, previous?: VllmScrape)
   const out: VllmModelMetrics[] = []
   for (const [model, samples] of groupByModel(current.samples)) {
     const old = before.get(model)
-    const counter = (
-      names: readonly string[],
-      from: readonly PromSample[] | undefined,
-    ) => (from ? sum(pick(from, names)) : null)
+    const counter = (names: readonly string[], from: readonly PromSample[] | undefined) =>
+      from ? sum(pick(from, names)) : null
     const kv = mean(pick(samples, VLLM_METRIC_NAMES.kvCache))
     out.push({
       model_name: model,

@@ -83,8 +83,12 @@ describe('streaming multipart reader', () => {
   const boundary = '----spark-sim-boundary'
   const body = (fileBytes: Buffer) =>
     Buffer.concat([
-      Buffer.from(`preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="../../etc/passwd"\r\n`),
+      Buffer.from(
+        `preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n`,
+      ),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="../../etc/passwd"\r\n`,
+      ),
       Buffer.from('Content-Type: audio/wav\r\n\r\n'),
       fileBytes,
       Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -92,7 +96,11 @@ describe('streaming multipart reader', () => {
 
   it('writes file parts to disk byte-exact across any chunking, and keeps fields', async () => {
     // Content that contains CRLF and dashes, so near-boundary bytes must not be mistaken for one.
-    const file = Buffer.concat([Buffer.from(`\r\n--${boundary.slice(0, 10)}`), Buffer.alloc(70_000, 7), Buffer.from('\r\n--')])
+    const file = Buffer.concat([
+      Buffer.from(`\r\n--${boundary.slice(0, 10)}`),
+      Buffer.alloc(70_000, 7),
+      Buffer.from('\r\n--'),
+    ])
     const result = await readMultipart(
       streamOf(chunks(body(file), [5, 17, 1, 999])),
       `multipart/form-data; boundary=${boundary}`,
@@ -102,16 +110,27 @@ describe('streaming multipart reader', () => {
     expect(result.fields.get('model')).toEqual(['whisper-1'])
     expect(result.files).toHaveLength(1)
     const f = result.files[0]!
-    expect(f).toMatchObject({ field: 'file', filename: '../../etc/passwd', contentType: 'audio/wav', size: file.length })
+    expect(f).toMatchObject({
+      field: 'file',
+      filename: '../../etc/passwd',
+      contentType: 'audio/wav',
+      size: file.length,
+    })
     expect(f.path.startsWith(dir)).toBe(true)
     expect((await readFile(f.path)).equals(file)).toBe(true)
   })
 
   it('rejects oversize and truncated bodies', async () => {
     const type = `multipart/form-data; boundary=${boundary}`
-    await expect(readMultipart(streamOf([body(Buffer.alloc(5000))]), type, dir, 1000)).rejects.toMatchObject({ status: 413 })
+    await expect(readMultipart(streamOf([body(Buffer.alloc(5000))]), type, dir, 1000)).rejects.toMatchObject({
+      status: 413,
+    })
     const truncated = body(Buffer.alloc(100)).subarray(0, 150)
-    await expect(readMultipart(streamOf([truncated]), type, dir, 1_000_000)).rejects.toBeInstanceOf(MultipartError)
-    await expect(readMultipart(streamOf([]), 'application/json', dir, 1000)).rejects.toMatchObject({ status: 400 })
+    await expect(readMultipart(streamOf([truncated]), type, dir, 1_000_000)).rejects.toBeInstanceOf(
+      MultipartError,
+    )
+    await expect(readMultipart(streamOf([]), 'application/json', dir, 1000)).rejects.toMatchObject({
+      status: 400,
+    })
   })
 })

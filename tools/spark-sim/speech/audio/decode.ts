@@ -2,7 +2,7 @@
  * Decodes any ffmpeg-readable file to 16 kHz mono s16le, the format Parakeet and Sortformer are fed,
  * and analyses the PCM as it streams out of ffmpeg (never collected whole).
  */
-import { FrameAnalyzer, SAMPLE_RATE, type Frames } from './features.ts'
+import { FrameAnalyzer, type Frames, SAMPLE_RATE } from './features.ts'
 import { exited, spawnTool } from './tools.ts'
 
 export class DecodeError extends Error {}
@@ -51,6 +51,7 @@ export async function analyzeFile(path: string, options: DecodeOptions = {}): Pr
     options.signal?.removeEventListener('abort', kill)
   }
   const frames = analyzer.finish()
-  if (frames.durationS === 0) throw new DecodeError('Could not decode audio: the file contains no audio samples')
+  if (frames.durationS === 0)
+    throw new DecodeError('Could not decode audio: the file contains no audio samples')
   return frames
 }

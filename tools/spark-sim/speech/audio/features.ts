@@ -47,7 +47,10 @@ const BAND_EDGES = Array.from({ length: BANDS + 1 }, (_, i) => {
   const hz = BAND_LO_HZ * (BAND_HI_HZ / BAND_LO_HZ) ** (i / BANDS)
   return Math.round((hz / SAMPLE_RATE) * FFT_N)
 })
-const HANN = Float64Array.from({ length: FFT_N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (FFT_N - 1)))
+const HANN = Float64Array.from(
+  { length: FFT_N },
+  (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (FFT_N - 1)),
+)
 
 // Twiddle factors for FFT_N, computed once: trig calls per butterfly dominated the analysis time.
 const TWIDDLE_RE = Float64Array.from({ length: FFT_N / 2 }, (_, k) => Math.cos((-2 * Math.PI * k) / FFT_N))
@@ -138,7 +141,8 @@ export function removePitchOutliers(f0: Float32Array, radius = 5, maxOctaves = 0
   for (let i = 0; i < f0.length; i++) {
     if (f0[i]! <= 0) continue
     const around: number[] = []
-    for (let j = Math.max(0, i - radius); j <= Math.min(f0.length - 1, i + radius); j++) if (f0[j]! > 0) around.push(f0[j]!)
+    for (let j = Math.max(0, i - radius); j <= Math.min(f0.length - 1, i + radius); j++)
+      if (f0[j]! > 0) around.push(f0[j]!)
     if (around.length < 3) continue
     around.sort((a, b) => a - b)
     const median = around[around.length >> 1]!
@@ -167,7 +171,7 @@ export class FrameAnalyzer {
     let start = 0
     const parts: number[] = []
     if (this.carry !== undefined && bytes.length > 0) {
-      parts.push(((bytes[0]! << 8) | this.carry) << 16 >> 16)
+      parts.push((((bytes[0]! << 8) | this.carry) << 16) >> 16)
       this.carry = undefined
       start = 1
     }

@@ -107,7 +107,8 @@ export async function readMultipart(
       await write(part.out, data)
     } else {
       part.fieldBytes += data.length
-      if (part.fieldBytes > MAX_FIELD_BYTES) throw new MultipartError(413, `form field '${part.name}' is too large`)
+      if (part.fieldBytes > MAX_FIELD_BYTES)
+        throw new MultipartError(413, `form field '${part.name}' is too large`)
       part.chunks?.push(data)
     }
   }

@@ -66,7 +66,15 @@ export function statsOf(frames: Frames, first: number, last: number, thresholdDb
   return s
 }
 
-function rbf(out: Float64Array, offset: number, size: number, value: number, lo: number, hi: number, sigma: number) {
+function rbf(
+  out: Float64Array,
+  offset: number,
+  size: number,
+  value: number,
+  lo: number,
+  hi: number,
+  sigma: number,
+) {
   for (let k = 0; k < size; k++) {
     const centre = lo + ((hi - lo) * k) / (size - 1)
     out[offset + k] = Math.exp(-((value - centre) ** 2) / (2 * sigma * sigma))
@@ -182,12 +190,16 @@ export function diarize(frames: Frames, segments: SpeechSegment[], thresholdDb: 
   // clustered on an even sample of its windows; every window is assigned to a cluster afterwards.
   const pool = reliable.length > 0 ? reliable : windows.slice(0, 1)
   const step = Math.max(1, pool.length / MAX_SEED_WINDOWS)
-  const seeds = pool.length > MAX_SEED_WINDOWS ? Array.from({ length: MAX_SEED_WINDOWS }, (_, k) => pool[Math.floor(k * step)]!) : pool
+  const seeds =
+    pool.length > MAX_SEED_WINDOWS
+      ? Array.from({ length: MAX_SEED_WINDOWS }, (_, k) => pool[Math.floor(k * step)]!)
+      : pool
   const slots = seeds.map((w) => ({ stats: addStats(emptyStats(), w.stats), fp: w.fp, alive: true }))
   const n = slots.length
   // Pairwise similarities are cached; a merge only recomputes the merged cluster's row.
   const sim = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sim[i * n + j] = cosine(slots[i]!.fp, slots[j]!.fp)
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) sim[i * n + j] = cosine(slots[i]!.fp, slots[j]!.fp)
   let alive = n
   // Centroid-linkage agglomeration: merge the closest pair while it is the same voice or over the cap.
   while (alive > 1) {
@@ -226,7 +238,8 @@ export function diarize(frames: Frames, segments: SpeechSegment[], thresholdDb: 
     const w = windows[k]!
     const prev = turns[turns.length - 1]
     const c = Math.max(0, cosine(w.fp, clusters[w.cluster]!.fp))
-    const startsTurn = k === 0 || windows[k - 1]!.segment !== w.segment || windows[k - 1]!.cluster !== w.cluster
+    const startsTurn =
+      k === 0 || windows[k - 1]!.segment !== w.segment || windows[k - 1]!.cluster !== w.cluster
     const start = w.first === w.segment.first ? w.segment.start : round3((w.first + 0.5) * FRAME_S)
     const end = w.last === w.segment.last ? w.segment.end : round3((w.last + 1.5) * FRAME_S)
     if (startsTurn || !prev) {
@@ -237,7 +250,9 @@ export function diarize(frames: Frames, segments: SpeechSegment[], thresholdDb: 
       prev.end = end
     }
     // Sortformer's confidence is a mean sigmoid probability: high when the windows fit their cluster.
-    turns[turns.length - 1]!.confidence = round3(0.55 + 0.44 * (conf.reduce((a, b) => a + b, 0) / conf.length))
+    turns[turns.length - 1]!.confidence = round3(
+      0.55 + 0.44 * (conf.reduce((a, b) => a + b, 0) / conf.length),
+    )
   }
   return {
     turns,

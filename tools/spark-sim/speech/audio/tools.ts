@@ -4,7 +4,7 @@
  * binary is an error that names the apt package, so a fresh machine says how to fix itself.
  */
 import { Buffer } from 'node:buffer'
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
 
 export const TOOL_PACKAGES: Record<string, string> = {
   ffmpeg: 'ffmpeg',
@@ -76,6 +76,7 @@ export async function runTool(tool: string, args: string[], options: RunOptions 
 /** Like runTool but throws (naming the tool and its stderr) on a non-zero exit. */
 export async function runToolOk(tool: string, args: string[], options: RunOptions = {}): Promise<Buffer> {
   const result = await runTool(tool, args, options)
-  if (result.code !== 0) throw new Error(`${tool} exited with ${result.code}: ${result.stderr.trim().slice(-500)}`)
+  if (result.code !== 0)
+    throw new Error(`${tool} exited with ${result.code}: ${result.stderr.trim().slice(-500)}`)
   return result.stdout
 }

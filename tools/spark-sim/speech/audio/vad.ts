@@ -3,7 +3,7 @@
  * noise floor (low percentile of frame levels) so quiet and loud files both work, with a floor so
  * digital silence (espeak, padded chunks) does not make every faint click "speech".
  */
-import { FRAME_S, HOP, WIN, SAMPLE_RATE, type Frames } from './features.ts'
+import { FRAME_S, type Frames, HOP, SAMPLE_RATE, WIN } from './features.ts'
 
 export interface SpeechSegment {
   start: number
