@@ -76,17 +76,10 @@ function watchSim(demo: Demo) {
         if (!c.vllm || c.vllm.state === 'exited') continue
         const key = `${n.name}/${c.id}`
         let v = seen.get(key)
-        if (!v)
-          seen.set(
-            key,
-            (v = {
-              container: c.id,
-              node: n.name,
-              model: c.vllm.servedModelName,
-              startedAt: t,
-              readyAt: null,
-            }),
-          )
+        if (!v) {
+          v = { container: c.id, node: n.name, model: c.vllm.servedModelName, startedAt: t, readyAt: null }
+          seen.set(key, v)
+        }
         if (v.readyAt === null && c.vllm.state === 'ready') v.readyAt = t
       }
     }
@@ -143,8 +136,7 @@ function watchEvents(gatewayUrl: string) {
       for await (const chunk of body) {
         const at = now()
         buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-        let end: number
-        while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+        for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
           const block = buffer.slice(0, end)
           buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '')
           let event = 'message'

@@ -12,7 +12,10 @@ mkdirSync(logDir, { recursive: true })
 const logs = new Map<ServiceName, WriteStream>()
 const logTo = (service: ServiceName, line: string) => {
   let stream = logs.get(service)
-  if (!stream) logs.set(service, (stream = createWriteStream(`${logDir}/${service}.log`, { flags: 'a' })))
+  if (!stream) {
+    stream = createWriteStream(`${logDir}/${service}.log`, { flags: 'a' })
+    logs.set(service, stream)
+  }
   stream.write(`${line}\n`)
 }
 

@@ -70,7 +70,7 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
     service: SERVICE_NAME,
     simulated: config.SIMULATED_CLUSTER,
     cacheMs: deps.readinessCacheMs,
-    checks: [vllmCheck(deps.vllm, inventory, config.DISABLED_SERVICES), ...nodeChecks(inventory, deps.ssh)],
+    checks: [vllmCheck(deps.vllm, config.DISABLED_SERVICES), ...nodeChecks(inventory, deps.ssh)],
   })
   const app = createService({
     name: SERVICE_NAME,

@@ -70,7 +70,6 @@ export function LogsPage({ chrome, data }: { chrome: Chrome; data: LogsData }) {
           class="button button-quiet log-toggle"
           href={`${SWAP_PATHS.logs}${logsQuery(data.node, !data.health)}`}
           data-action="toggle-health"
-          aria-pressed={String(data.health)}
         >
           <span aria-hidden="true">{data.health ? '☑' : '☐'}</span> Show health checks
         </a>

@@ -27,13 +27,14 @@
   }
   // The message our error bodies carry: problem+json `detail`, `{"detail"}`, or the OpenAI envelope.
   function messageOf(xhr) {
+    var body = null
     try {
-      var body = JSON.parse(xhr.responseText)
-      var m = (body && (body.detail || body.error?.message || body.title)) || ''
-      if (typeof m === 'string' && m) return m
-    } catch (e) {
+      body = JSON.parse(xhr.responseText)
+    } catch {
       // not JSON: fall through
     }
+    var m = (body && (body.detail || body.error?.message || body.title)) || ''
+    if (typeof m === 'string' && m) return m
     return `The server answered ${xhr.status}.`
   }
   var ASKED_BY_PERSON = /^(post|delete|put|patch)$/i

@@ -12,11 +12,7 @@ import type { VllmClient } from './vllm-client.ts'
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-export function vllmCheck(
-  vllm: VllmClient,
-  inventory: Inventory,
-  disabled: readonly string[],
-): DependencyCheck {
+export function vllmCheck(vllm: VllmClient, disabled: readonly string[]): DependencyCheck {
   const base: UpstreamInfo = {
     kind: UPSTREAMS.vllm.kind,
     base_url: vllm.baseUrl ? `${vllm.baseUrl}/v1` : null,

@@ -174,7 +174,9 @@ export function createTelemetryPoller(options: TelemetryPollerOptions): Telemetr
   return {
     intervalMs,
     historySize,
-    start: () => loops.forEach((l) => l.start()),
+    start: () => {
+      for (const l of loops) l.start()
+    },
     stop: async () => {
       await Promise.all(loops.map((l) => l.stop()))
     },

@@ -65,7 +65,13 @@ function onShutdown(signal: AbortSignal, fn: () => void): () => void {
   let hooks = shutdownHooks.get(signal)
   if (!hooks) {
     const set = new Set<() => void>()
-    signal.addEventListener('abort', () => set.forEach((h) => h()), { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const h of set) h()
+      },
+      { once: true },
+    )
     shutdownHooks.set(signal, set)
     hooks = set
   }

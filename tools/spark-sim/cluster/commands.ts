@@ -156,6 +156,12 @@ function ss(ctx: CommandContext): number {
   return 0
 }
 
+/** A command whose whole work is one line of output; it succeeds. */
+function printed(ctx: CommandContext, text: string): number {
+  ctx.stdout(text)
+  return 0
+}
+
 const PATH_COMMANDS: Record<string, CommandHandler> = {
   docker,
   'nvidia-smi': nvidiaSmi,
@@ -176,12 +182,11 @@ const PATH_COMMANDS: Record<string, CommandHandler> = {
   ss,
   bash,
   sh: bash,
-  nproc: (ctx) => (ctx.stdout('20\n'), 0),
+  nproc: (ctx) => printed(ctx, '20\n'),
   sync: () => 0,
-  whoami: (ctx) => (ctx.stdout(`${ctx.session.user}\n`), 0),
-  date: (ctx) => (
-    ctx.stdout(`${ctx.argv[1] === '+%s' ? Math.floor(Date.now() / 1000) : new Date().toUTCString()}\n`), 0
-  ),
+  whoami: (ctx) => printed(ctx, `${ctx.session.user}\n`),
+  date: (ctx) =>
+    printed(ctx, `${ctx.argv[1] === '+%s' ? Math.floor(Date.now() / 1000) : new Date().toUTCString()}\n`),
   which: commandV,
   test,
   '[': test,
@@ -199,7 +204,7 @@ const PATH_COMMANDS: Record<string, CommandHandler> = {
 /** Shell builtins shadow PATH commands, as in bash. */
 const BUILTIN_TABLE: Record<string, CommandHandler> = {
   cd,
-  pwd: (ctx) => (ctx.stdout(`${ctx.session.cwd}\n`), 0),
+  pwd: (ctx) => printed(ctx, `${ctx.session.cwd}\n`),
   echo,
   printf,
   test,

@@ -7,7 +7,7 @@ import { type CommandContext, resolvePath } from './shell-exec.ts'
 import { lookup } from './vfs.ts'
 
 /** Backslash escapes of `printf` formats, `%b` and `echo -e`. `stop` is set by `\c`. */
-export function unescape(s: string, forB: boolean): { text: string; stop: boolean } {
+export function unescapeBackslashes(s: string, forB: boolean): { text: string; stop: boolean } {
   let out = ''
   for (let i = 0; i < s.length; i++) {
     const c = s[i]
@@ -97,7 +97,7 @@ export function printf(ctx: CommandContext): number {
       return args.shift()
     }
     for (const m of format.matchAll(spec)) {
-      out += unescape(format.slice(last, m.index), false).text
+      out += unescapeBackslashes(format.slice(last, m.index), false).text
       last = (m.index ?? 0) + m[0].length
       const [, flags = '', w, p, conv] = m
       if (conv === '%') {
@@ -110,7 +110,7 @@ export function printf(ctx: CommandContext): number {
       let body: string
       if (conv === 's') body = prec !== undefined ? (arg ?? '').slice(0, prec) : (arg ?? '')
       else if (conv === 'b') {
-        const r = unescape(arg ?? '', true)
+        const r = unescapeBackslashes(arg ?? '', true)
         body = r.text
         stop = r.stop
       } else if (conv === 'q') body = shellQuote(arg ?? '')
@@ -136,7 +136,7 @@ export function printf(ctx: CommandContext): number {
       if (stop) break
     }
     if (stop) break
-    out += unescape(format.slice(last), false).text
+    out += unescapeBackslashes(format.slice(last), false).text
     if (!consumed) break
   }
   ctx.stdout(out)
@@ -156,7 +156,7 @@ export function echo(ctx: CommandContext): number {
   const text = args.join(' ')
   if (!escapes) ctx.stdout(text + (newline ? '\n' : ''))
   else {
-    const r = unescape(text, true)
+    const r = unescapeBackslashes(text, true)
     ctx.stdout(r.text + (newline && !r.stop ? '\n' : ''))
   }
   return 0

@@ -89,7 +89,8 @@ const PS_TABLE_HEADS: Record<string, string> = {
 /** Go's tabwriter as the Docker CLI sets it up: cells at least 10 wide, 3 spaces of padding. */
 export function alignTable(rows: string[][]): string {
   const widths: number[] = []
-  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 10, cell.length + 3)))
+  for (const r of rows)
+    for (const [i, cell] of r.entries()) widths[i] = Math.max(widths[i] ?? 10, cell.length + 3)
   return rows
     .map(
       (r) =>

@@ -152,7 +152,9 @@ async function runPipeline(
   if (n === 1) return runSimple(p.commands[0] as SimpleCommand, session, io, signal, resolve)
   const pipes = Array.from({ length: n - 1 }, () => new Pipe())
   const aborts = p.commands.map(() => new AbortController())
-  const onAbort = () => aborts.forEach((a) => a.abort())
+  const onAbort = () => {
+    for (const a of aborts) a.abort()
+  }
   signal.addEventListener('abort', onAbort, { once: true })
   const stages = p.commands.map((cmd, i) => {
     const out = pipes[i]

@@ -113,7 +113,7 @@ export function startKokoro(options: EmulatorOptions = {}): Promise<EmulatorHand
               'validation_error',
               `Input text is longer than ${MAX_INPUT_CHARS} characters`,
             )
-          let voice
+          let voice: SynthRequest['voice']
           try {
             voice = espeakVoiceFor(parseVoice(body.voice))
           } catch (err) {

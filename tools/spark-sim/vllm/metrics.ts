@@ -73,9 +73,8 @@ export class VllmMetrics {
     }
     const histogram = (name: string, help: string, h: Histogram) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`)
-      h.buckets.forEach((edge, i) =>
-        out.push(`${name}_bucket{${base},le="${pyFloat(edge)}"} ${pyFloat(h.counts[i] ?? 0)}`),
-      )
+      for (const [i, edge] of h.buckets.entries())
+        out.push(`${name}_bucket{${base},le="${pyFloat(edge)}"} ${pyFloat(h.counts[i] ?? 0)}`)
       out.push(`${name}_bucket{${base},le="+Inf"} ${pyFloat(h.count)}`)
       out.push(`${name}_count{${base}} ${pyFloat(h.count)}`, `${name}_sum{${base}} ${pyFloat(round6(h.sum))}`)
     }

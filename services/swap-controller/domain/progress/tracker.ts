@@ -103,7 +103,10 @@ export class ProgressTracker {
   }
 
   apply(source: string, event: LogEvent, atMs = this.#now()): void {
-    if (event.kind === 'failure') return this.#fail(source, event.failure, event.detail, atMs)
+    if (event.kind === 'failure') {
+      this.#fail(source, event.failure, event.detail, atMs)
+      return
+    }
     const index = phaseIndex(event.phase)
     const raw =
       event.phase === 'cuda-graphs' && event.percent !== undefined
