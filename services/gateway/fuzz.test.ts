@@ -5,18 +5,8 @@
  */
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seededRandom } from '../../shared/random.ts'
 import { type GatewayUnderTest, type Listening, listen, readBody, startGateway } from './testing/harness.ts'
-
-/** mulberry32: tiny, seeded, good enough to pick test inputs. */
-function rng(seed: number) {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const BASES = [
   '/',
@@ -117,7 +107,7 @@ afterAll(async () => {
 
 describe('fuzz', () => {
   it('answers 400 hostile requests in-process without an internal error', async () => {
-    const r = rng(20260101)
+    const r = seededRandom(20260101)
     const failures: string[] = []
     for (let i = 0; i < 400; i++) {
       const method = pick(r, METHODS)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { randomHostileString, seededRandom, splitShellWords } from '../../tests/ssh/shell-words.ts'
+import { randomHostileString, splitShellWords } from '../../tests/ssh/shell-words.ts'
 import { AppError } from '../errors.ts'
+import { seededRandom } from '../random.ts'
 import {
   absolutePathProblem,
   assertAbsolutePath,

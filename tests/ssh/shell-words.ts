@@ -59,18 +59,6 @@ function readDoubleQuoted(source: string, start: number, append: (s: string) => 
   throw new Error('unterminated double quote')
 }
 
-/** Deterministic PRNG (mulberry32) so a failing property case can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** Characters a hostile value is made of: shell syntax, quotes, whitespace, controls, unicode. */
 export const HOSTILE_ALPHABET = [
   ...`'"\\$\`;&|<>(){}[]*?!#~=%^ \t\n\r-/.,:@+`,

@@ -2,6 +2,7 @@
  * Deterministic "model output": the same prompt always yields the same tokens, so tests can assert
  * exact text, and a stable token count per prompt so usage numbers are checkable.
  */
+import { seededRandom } from '../../../shared/random.ts'
 
 const WORDS = (
   'the spark cluster answers every request with calm and measured words while the unified memory ' +
@@ -19,16 +20,6 @@ export function hash32(text: string): number {
   return h >>> 0
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** Roughly what a BPE tokenizer gives for English: ~4 characters a token, never zero. */
 export const countPromptTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4))
 
@@ -41,7 +32,7 @@ export function generateTokens(
   maxTokens: number | undefined,
 ): { tokens: string[]; finish: 'stop' | 'length' } {
   const seed = hash32(prompt)
-  const rand = mulberry32(seed)
+  const rand = seededRandom(seed)
   const natural = 16 + (seed % 48)
   const limit = maxTokens === undefined ? natural : Math.min(natural, maxTokens)
   const tokens: string[] = []

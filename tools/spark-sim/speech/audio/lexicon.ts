@@ -5,6 +5,7 @@
  * audio always gives the same words and different audio gives different words.
  */
 import { createHash } from 'node:crypto'
+import { seededRandom } from '../../../../shared/random.ts'
 import type { Frames } from './features.ts'
 
 export const WORDS_PER_SECOND = 2.5
@@ -22,18 +23,6 @@ const LEXICON = (
 )
   .split(' ')
   .filter((w, i, all) => w.length > 0 && all.indexOf(w) === i)
-
-/** A small, fast, seedable PRNG; quality is irrelevant, reproducibility is the point. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** sha256 over the per-hop sample hashes of frames [first, last]: a digest of that stretch of audio. */
 export function audioHash(frames: Frames, first: number, last: number): string {
@@ -54,7 +43,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100
  * words take longer to say) and a small gap between words.
  */
 export function simulatedWords(seedHex: string, start: number, end: number): TimedWord[] {
-  const rand = mulberry32(parseInt(seedHex.slice(0, 8), 16))
+  const rand = seededRandom(parseInt(seedHex.slice(0, 8), 16))
   const duration = Math.max(0, end - start)
   const count = Math.max(1, Math.round(duration * WORDS_PER_SECOND))
   const words: string[] = []
