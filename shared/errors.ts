@@ -75,6 +75,9 @@ export const upstreamFailed = (service: string, why: string) =>
   new AppError(502, 'upstream_failed', `${service} failed: ${why}`)
 export const upstreamTimeout = (service: string, timeoutMs: number) =>
   new AppError(504, 'upstream_timeout', `${service} did not answer within ${timeoutMs} ms.`)
+/** A route the gateway already sends somewhere, whose handler is not written yet (shared/capabilities.ts). */
+export const notImplemented = (message: string, options?: AppErrorOptions) =>
+  new AppError(501, 'not_implemented', message, options)
 
 export function describeIssues(issues: FieldIssue[]): string {
   const shown = issues.slice(0, 5).map((i) => `${i.field || '(root)'}: ${i.message}`)
@@ -153,6 +156,7 @@ const TITLES: Record<number, string> = {
   423: 'Locked',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',

@@ -1,10 +1,14 @@
 /**
- * Readiness: each service names its dependencies and how to check them.
+ * Readiness: each service names its dependencies and how to check them, and the capabilities it
+ * serves (shared/capabilities.ts), each judged from those same checks.
  *
  * A dependency that is not configured is reported, not failed — an owner who has not set up Qdrant
  * still has a working gateway. Only `critical` dependencies make `/ready` answer 503; the rest
- * show up as `degraded` so the dashboard can explain them.
+ * show up as `degraded` so the dashboard can explain them. A capability that is not built yet is
+ * `not_built` whatever its upstream says, and never makes the service less ready.
  */
+import { assessCapabilities, type Capability, type CapabilityReport } from './capabilities.ts'
+
 export type DependencyState = 'up' | 'busy' | 'down' | 'not_configured' | 'disabled'
 
 export interface DependencyReport {
@@ -28,11 +32,15 @@ export interface ReadyReport {
   simulated: boolean
   checked_at: string
   dependencies: Record<string, DependencyReport & { critical: boolean }>
+  /** What the service serves and whether each works; absent from reports of services that declare none. */
+  capabilities?: Record<string, CapabilityReport>
 }
 
 export interface ReadinessOptions {
   service: string
   checks: DependencyCheck[]
+  /** What the service serves, built or planned; planned routes answer 501 (see `createService`). */
+  capabilities?: readonly Capability[]
   simulated?: boolean
   timeoutMs?: number
   /** Results are reused this long so a polling dashboard never multiplies upstream probes. */
@@ -42,6 +50,7 @@ export interface ReadinessOptions {
 export function createReadiness({
   service,
   checks,
+  capabilities = [],
   simulated = false,
   timeoutMs = 2000,
   cacheMs = 500,
@@ -83,10 +92,18 @@ export function createReadiness({
         else if (status === 'ready') status = 'degraded'
       }
     })
-    return { service, status, simulated, checked_at: new Date().toISOString(), dependencies }
+    return {
+      service,
+      status,
+      simulated,
+      checked_at: new Date().toISOString(),
+      dependencies,
+      capabilities: assessCapabilities(capabilities, dependencies),
+    }
   }
 
   return {
+    capabilities,
     report(): Promise<ReadyReport> {
       const now = Date.now()
       if (!cached || now - cached.at > cacheMs) cached = { at: now, report: evaluate() }

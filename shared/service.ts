@@ -8,6 +8,7 @@ import type { Context, Env, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
+import { mountNotBuilt } from './capabilities.ts'
 import {
   AppError,
   type ErrorStyle,
@@ -205,6 +206,8 @@ export function createService(options: ServiceOptions): ServiceApp {
     openapi: '3.1.0',
     info: { title: name, version: options.version ?? '0.1.0', description: options.description },
   })
+  // Routes the gateway already sends here but nobody has written yet: 501, never a puzzling 404.
+  mountNotBuilt(app, readiness.capabilities)
   return app
 }
 
