@@ -53,16 +53,6 @@ export function lagP99Ms(rounds: Samples[]): number {
   return percentile(all, 0.99) / 1000
 }
 
-export interface Added {
-  p50Ms: number
-  p99Ms: number
-}
-
-export const addedOver = (path: Summary, direct: Summary): Added => ({
-  p50Ms: path.p50Ms - direct.p50Ms,
-  p99Ms: path.p99Ms - direct.p99Ms,
-})
-
 export interface TargetCheck {
   figure: string
   value: number

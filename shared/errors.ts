@@ -60,7 +60,6 @@ export const conflict = (message: string, options?: AppErrorOptions) =>
   new AppError(409, 'conflict', message, options)
 export const payloadTooLarge = (limitBytes: number) =>
   new AppError(413, 'payload_too_large', `Request body is larger than the limit of ${limitBytes} bytes.`)
-export const unsupportedMediaType = (message: string) => new AppError(415, 'unsupported_media_type', message)
 export const upstreamUnavailable = (
   service: string,
   retryAfterS: number,

@@ -43,7 +43,7 @@ import { summarizeVllmMetrics, type VllmScrape } from '../domain/telemetry/vllm-
 import { createNodeShell } from './node-shell.ts'
 import type { VllmMetricsClient } from './vllm-metrics-client.ts'
 
-export type { NodeTelemetry, TelemetryHistory, TelemetrySnapshot, TelemetryUpdate, VllmTelemetry }
+export type { TelemetryHistory, TelemetrySnapshot, TelemetryUpdate }
 
 export interface TelemetryPoller {
   readonly intervalMs: number

@@ -23,7 +23,8 @@ import { createVllmMetricsClient } from '../adapters/vllm-metrics-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
 import { buildInventory } from '../domain/inventory.ts'
-import { PHASES, type Phase, ProgressTracker } from '../domain/progress/index.ts'
+import { PHASES, type Phase } from '../domain/progress/phases.ts'
+import { ProgressTracker } from '../domain/progress/tracker.ts'
 
 const VLLM_DIR = '/home/sim/spark-vllm-docker'
 let dir: string

@@ -71,5 +71,3 @@ export const FAILURE_KINDS = ['oom', 'not-enough-memory', 'port-in-use', 'engine
 export type FailureKind = (typeof FAILURE_KINDS)[number]
 
 export const phaseIndex = (phase: Phase): number => PHASES.indexOf(phase)
-
-export const isPhase = (value: string): value is Phase => (PHASES as readonly string[]).includes(value)

@@ -1,0 +1,39 @@
+/**
+ * knip: files, dependencies, unresolved imports and exports nothing uses. Run by scripts/test.sh.
+ *
+ * Entries it cannot see by itself are listed here. It already takes the package.json scripts
+ * (tools/demo.ts, bench/run.ts, bench/swap.ts) and, through its vitest plugin, vitest.config.ts and
+ * every test file — so an export a test uses counts as used.
+ */
+import type { KnipConfig } from 'knip'
+
+const config: KnipConfig = {
+  entry: [
+    // Each service is started as `node … services/<name>/main.ts` (compose, deno.json, tests).
+    'services/*/main.ts',
+    // Run by hand: `node --import tsx tools/api-keys.ts …` (README, docs/SECURITY.md).
+    'tools/api-keys.ts',
+    // Forked by bench/run.ts as child processes (bench/children.ts `forkReady`).
+    'bench/upstream.ts',
+    'bench/load.ts',
+    'bench/bare-proxy.ts',
+    // Served to the browser as files (ui/assets.ts), never imported.
+    'ui/static/*.js',
+  ],
+  project: ['**/*.{ts,tsx,js}'],
+  // An export also used in its own file is part of that file's interface, not dead code.
+  ignoreExportsUsedInFile: true,
+  ignoreDependencies: [
+    // Loaded by a computed import() so Deno never tries to resolve it (shared/sqlite.ts).
+    'better-sqlite3',
+    // Their dist files are served by path (ui/assets.ts `import.meta.resolve`), not imported.
+    'htmx.org',
+    'htmx-ext-sse',
+    // Run as node_modules/.bin/deno by the Deno tests and tools/stack/launch.ts.
+    'deno',
+    // Run as `npx biome ci .` by scripts/test.sh, which knip does not read.
+    '@biomejs/biome',
+  ],
+}
+
+export default config
