@@ -3,7 +3,7 @@
  *
  * - Lazy: nothing connects until the first command; after that the connection is kept up
  *   (ssh2 keepalives; after a drop or a failed attempt it reconnects in the background with
- *   capped, jittered exponential backoff — see backoff.ts).
+ *   capped, jittered exponential backoff — see ../backoff.ts).
  * - A caller never waits longer than its own `timeoutMs`: if the next attempt is due later than
  *   that, it gets `SshError('unavailable')` with a Retry-After at once.
  * - Bounded: `maxChannels` commands at once, `maxQueued` waiting, then `busy`.
@@ -14,8 +14,8 @@
 import { Buffer } from 'node:buffer'
 import type { Client, ClientChannel } from 'ssh2'
 import { abortable, sleep, unref, withBudget } from '../abort.ts'
+import { backoffDelay } from '../backoff.ts'
 import type { Logger } from '../logger.ts'
-import { backoffDelay } from './backoff.ts'
 import { type ChannelExit, createLineSplitter, runChannel } from './channel.ts'
 import { openConnection } from './connect.ts'
 import { REMOTE_GRACE_MS, SSH_DEFAULTS, withRemoteDeadline } from './defaults.ts'

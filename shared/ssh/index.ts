@@ -1,5 +1,5 @@
 /** The SSH kit: import from here. See client.ts for the connection model, quote.ts for commands. */
-export { type BackoffOptions, backoffDelay } from './backoff.ts'
+export { type BackoffOptions, backoffDelay } from '../backoff.ts'
 export { type SshClientOptions, SshNodeClient } from './client.ts'
 export { SSH_DEFAULTS, withRemoteDeadline } from './defaults.ts'
 export { isSshError, NEEDS_OPERATOR, SshError, type SshErrorKind } from './errors.ts'

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay } from './backoff.ts'
 import { createLineSplitter } from './channel.ts'
 import { createLimiter } from './limiter.ts'
-
-describe('backoffDelay', () => {
-  it('grows exponentially, stays within [ceiling/2, ceiling] and never exceeds the cap', () => {
-    const opts = { baseMs: 500, maxMs: 30_000 }
-    expect(backoffDelay(1, { ...opts, random: () => 0 })).toBe(250)
-    expect(backoffDelay(1, { ...opts, random: () => 1 })).toBe(500)
-    expect(backoffDelay(3, { ...opts, random: () => 1 })).toBe(2000)
-    for (let failures = 1; failures <= 200; failures++) {
-      const d = backoffDelay(failures, { ...opts, random: Math.random })
-      expect(d).toBeLessThanOrEqual(30_000)
-      expect(d).toBeGreaterThanOrEqual(Math.min(30_000, 500 * 2 ** (failures - 1)) / 2 - 1)
-    }
-  })
-})
 
 describe('createLimiter', () => {
   it('admits up to max, queues up to maxQueued, refuses beyond, and hands slots over in order', async () => {

@@ -7,8 +7,9 @@
  * delivered, so a drop neither loses nor repeats lines. Lines go to a bounded replay buffer per
  * node and to subscribers (SSE clients, the swap engine's ProgressTracker).
  */
+
+import { backoffDelay } from '../../../shared/backoff.ts'
 import type { Logger } from '../../../shared/logger.ts'
-import { backoffDelay } from '../../../shared/ssh/backoff.ts'
 import { assertSafeName } from '../../../shared/ssh/quote.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
 import type { ProgressTracker } from '../domain/progress/tracker.ts'

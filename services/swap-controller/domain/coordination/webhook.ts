@@ -5,6 +5,7 @@
  * recorded in docs/COMPATIBILITY.md. Delivery is at-least-once, so receivers dedupe on `swap_id`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { backoffDelay } from '../../../../shared/backoff.ts'
 import { isoUtc } from './time.ts'
 
 export const WEBHOOK_EVENTS = ['swap_complete', 'swap_failed'] as const
@@ -94,18 +95,14 @@ export interface RetryPolicy {
 /** 8 tries spread over two to four minutes: long enough to ride out a receiver restart. */
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2000, maxMs: 120_000, maxAttempts: 8 }
 
-/**
- * Delay before the next try after `failures` failed attempts, or null to give up. "Equal jitter":
- * half the exponential step fixed, half random, so retries spread out but never fire at once.
- */
+/** Delay before the next try after `failures` failed attempts (shared/backoff.ts), or null to give up. */
 export function retryDelayMs(
   failures: number,
   policy: RetryPolicy = DEFAULT_RETRY,
   random = Math.random,
 ): number | null {
   if (failures < 1 || failures >= policy.maxAttempts) return null
-  const step = Math.min(policy.maxMs, policy.baseMs * 2 ** (failures - 1))
-  return Math.round(step / 2 + random() * (step / 2))
+  return backoffDelay(failures, { baseMs: policy.baseMs, maxMs: policy.maxMs, random })
 }
 
 /** 408, 429 and 5xx may pass on a later try; other 4xx mean the receiver rejects the event itself. */
