@@ -2,6 +2,7 @@ import type { Logger } from '../../shared/logger.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
+import { MONITOR_CAPABILITIES } from './capabilities.ts'
 import type { MonitorConfig } from './config.ts'
 
 export const SERVICE_NAME = 'connectivity-monitor'
@@ -17,6 +18,7 @@ export function buildApp(deps: MonitorDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
     checks: [],
+    capabilities: MONITOR_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
   })
   return createService({

@@ -5,7 +5,9 @@ import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger, type Logger, silentLogger } from '../../shared/logger.ts'
 import type { ReadyReport } from '../../shared/readiness.ts'
+import { askRoutes } from '../../shared/testing/capabilities.ts'
 import { buildApp } from './app.ts'
+import { REDACTION_CAPABILITIES } from './capabilities.ts'
 import { loadRedactionConfig } from './config.ts'
 
 let root: string
@@ -83,10 +85,21 @@ describe('redaction-gateway service surface', () => {
     expect((await (await app.request('/openapi.json')).json()).info.title).toBe('redaction-gateway')
   })
 
-  it('answers /scrub before it exists in the earlier {"error": code} shape', async () => {
-    const res = await redactionApp({ DATA_DIR: root }).request('/scrub', { method: 'POST', body: '{}' })
-    expect(res.status).toBe(404)
-    expect((await res.json()).error).toBe('not_found')
+  it('answers /scrub and /rehydrate with 501 in the earlier {"error": code} shape until they are built', async () => {
+    const app = redactionApp({ DATA_DIR: root })
+    const answers = await askRoutes(app, REDACTION_CAPABILITIES, 'planned')
+    expect(answers.map((a) => [a.route, a.status])).toEqual([
+      ['POST /scrub', 501],
+      ['POST /rehydrate', 501],
+    ])
+    expect(answers[0]!.body).toEqual({
+      error: 'not_implemented',
+      detail: 'Redaction (scrub and rehydrate) is not built yet in this version of Spark Control.',
+      capability: 'redaction',
+    })
+    const { body } = await ready(app)
+    expect(body.dependencies.map_store!.state).toBe('up')
+    expect(body.capabilities!.redaction!.state).toBe('not_built')
   })
 
   it('never writes REDACTION_KEY to the log or the readiness report', async () => {

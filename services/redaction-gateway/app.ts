@@ -3,6 +3,7 @@ import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import { mapStoreCheck } from './adapters/map-store.ts'
+import { REDACTION_CAPABILITIES } from './capabilities.ts'
 import type { RedactionConfig } from './config.ts'
 
 export const SERVICE_NAME = 'redaction-gateway'
@@ -18,6 +19,7 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
     checks: [mapStoreCheck(deps.config.REDACTION_MAP_DB)],
+    capabilities: REDACTION_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
   })
   return createService({

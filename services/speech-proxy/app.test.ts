@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createPool } from '../../shared/http-client.ts'
+import { askRoutes } from '../../shared/testing/capabilities.ts'
 import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
+import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import { speechApp } from './testing/harness.ts'
 
 const pool = createPool({ connectTimeoutMs: 1000 })
@@ -180,6 +182,31 @@ describe('speech-proxy service surface', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/models', '/v1/audio/voices']))
   })
 
+  it('answers the routes not built yet with 501 saying what is missing, in the path style', async () => {
+    const answers = await askRoutes(speechApp({ dispatcher: pool }).app, SPEECH_CAPABILITIES, 'planned')
+    expect(answers.map((a) => a.route)).toEqual([
+      'POST /v1/audio/transcriptions',
+      'POST /api/audio/transcribe-with-speakers',
+      'POST /api/audio/diarize',
+      'POST /api/audio/diarize-chunk',
+      'POST /api/audio/label-merge',
+      'POST /v1/audio/speech',
+    ])
+    for (const a of answers) expect(a.status, a.route).toBe(501)
+    expect(answers[0]!.body).toMatchObject({
+      error: {
+        message: 'Transcription is not built yet in this version of Spark Control.',
+        code: 'not_implemented',
+      },
+    })
+    expect(answers[2]!.body).toEqual({
+      detail: 'Diarization (who spoke when) is not built yet in this version of Spark Control.',
+      capability: 'diarization',
+    })
+    const built = await askRoutes(speechApp({ dispatcher: pool }).app, SPEECH_CAPABILITIES, 'built')
+    for (const a of built) expect([404, 501], a.route).not.toContain(a.status)
+  })
+
   it('answers unknown /v1 routes with a 404 in the OpenAI envelope', async () => {
     const res = await speechApp({ dispatcher: pool }).app.request('/v1/nothing-here')
     expect(res.status).toBe(404)
@@ -201,12 +228,12 @@ describe('speech-proxy service surface', () => {
       type: 'invalid_request_error',
       code: 'payload_too_large',
     })
-    // Above BODY_LIMIT_BYTES but within the audio limit: admitted (and here simply not routed yet).
+    // Above BODY_LIMIT_BYTES but within the audio limit: admitted (and here answered: not built yet).
     const admitted = await app.request('/v1/audio/transcriptions', {
       method: 'POST',
       body: 'x'.repeat(1500),
       headers: { 'content-type': 'application/octet-stream', 'content-length': '1500' },
     })
-    expect(admitted.status).toBe(404)
+    expect(admitted.status).toBe(501)
   })
 })

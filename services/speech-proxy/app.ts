@@ -3,6 +3,7 @@ import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import type { SpeechUpstreams } from './adapters/upstreams.ts'
+import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import type { SpeechConfig } from './config.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { voicesRoutes } from './routes/voices.ts'
@@ -32,6 +33,7 @@ export function buildApp(deps: SpeechDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
     checks: [parakeet.check, kokoro.check],
+    capabilities: SPEECH_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
     timeoutMs: deps.config.UPSTREAM_HEALTH_TIMEOUT_MS + READINESS_MARGIN_MS,
   })

@@ -86,6 +86,25 @@ describe('speech-proxy readiness', () => {
     })
   })
 
+  it('calls only built capabilities up: the voice list works, transcription and TTS are not built', async () => {
+    const parakeetUrl = await serveFake(parakeetFake())
+    const kokoroUrl = await serveFake(kokoroFake())
+    const { body } = await ready(speechApp({ parakeetUrl, kokoroUrl, dispatcher: pool }).app)
+    const states = Object.fromEntries(Object.entries(body.capabilities!).map(([name, c]) => [name, c.state]))
+    expect(states).toEqual({
+      voices: 'up',
+      transcription: 'not_built',
+      diarization: 'not_built',
+      'label-merge': 'not_built',
+      tts: 'not_built',
+    })
+    expect(body.capabilities!.transcription).toMatchObject({
+      needs: ['parakeet'],
+      built: [],
+      planned: ['POST /v1/audio/transcriptions'],
+    })
+  })
+
   it('reports a refused connection as down with a plain detail, and stays answering (degraded)', async () => {
     const kokoroUrl = await serveFake(kokoroFake())
     const { status, body } = await ready(speechApp({ parakeetUrl: refused, kokoroUrl, dispatcher: pool }).app)
@@ -97,6 +116,8 @@ describe('speech-proxy readiness', () => {
       info: { model: 'nvidia/parakeet-tdt-0.6b-v3', base_url: refused },
     })
     expect(body.dependencies.kokoro!.state).toBe('up')
+    expect(body.capabilities!.voices!.state).toBe('up')
+    expect(body.capabilities!.transcription!.state).toBe('not_built')
   })
 
   it('reports a health check slower than the timeout as down when we are not loading it', async () => {

@@ -5,9 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createPool } from '../../shared/http-client.ts'
 import { createLogger, type Logger, silentLogger } from '../../shared/logger.ts'
 import type { ReadyReport } from '../../shared/readiness.ts'
+import { askRoutes } from '../../shared/testing/capabilities.ts'
 import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp } from './app.ts'
+import { VECTOR_CAPABILITIES } from './capabilities.ts'
 import { loadVectorConfig } from './config.ts'
 
 const pool = createPool({ connectTimeoutMs: 1000 })
@@ -137,10 +139,39 @@ describe('vector-search service surface', () => {
     expect((await (await app.request('/openapi.json')).json()).info.title).toBe('vector-search')
   })
 
-  it('answers /v1 routes that do not exist yet with the OpenAI envelope', async () => {
-    const res = await vectorApp({}).request('/v1/embeddings')
-    expect(res.status).toBe(404)
-    expect((await res.json()).error.type).toBe('not_found_error')
+  it('answers every route the gateway sends here with 501: nothing is built yet', async () => {
+    const answers = await askRoutes(vectorApp({}), VECTOR_CAPABILITIES, 'planned')
+    expect(answers.map((a) => [a.route, a.status])).toEqual([
+      ['POST /v1/embeddings', 501],
+      ['POST /v1/rerank', 501],
+      ['ALL /api/search', 501],
+      ['ALL /api/search/*', 501],
+    ])
+    expect(answers[0]!.body).toMatchObject({
+      error: {
+        message: 'Embeddings is not built yet in this version of Spark Control.',
+        type: 'server_error',
+      },
+    })
+    expect(answers[2]!.body).toEqual({
+      detail: 'Search is not built yet in this version of Spark Control.',
+      capability: 'search',
+    })
+    const other = await vectorApp({}).request('/v1/nothing-here')
+    expect(other.status).toBe(404)
+    expect((await other.json()).error.type).toBe('not_found_error')
+  })
+
+  it('reports every capability not_built, even with its upstreams up', async () => {
+    const embedUrl = await fakeWithHealth('/health')
+    const qdrantUrl = await fakeWithHealth('/readyz')
+    const { body } = await ready(vectorApp({ EMBED_URL: embedUrl, QDRANT_URL: qdrantUrl }))
+    expect(body.dependencies.embeddings!.state).toBe('up')
+    expect(Object.values(body.capabilities!).map((c) => c.state)).toEqual([
+      'not_built',
+      'not_built',
+      'not_built',
+    ])
   })
 
   it('never writes the Qdrant API key to the log', async () => {

@@ -3,6 +3,7 @@ import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import type { VectorUpstreams } from './adapters/upstreams.ts'
+import { VECTOR_CAPABILITIES } from './capabilities.ts'
 import type { VectorConfig } from './config.ts'
 
 export const SERVICE_NAME = 'vector-search'
@@ -22,6 +23,7 @@ export function buildApp(deps: VectorDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
     checks: [deps.upstreams.embeddings, deps.upstreams.qdrant],
+    capabilities: VECTOR_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
     timeoutMs: deps.config.UPSTREAM_HEALTH_TIMEOUT_MS + READINESS_MARGIN_MS,
   })

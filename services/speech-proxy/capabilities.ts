@@ -1,0 +1,48 @@
+/**
+ * What speech-proxy serves, and what is still to be written. The gateway already routes every
+ * `/v1/audio/*` and `/api/audio/*` path here (the earlier version's speech API); the planned ones
+ * answer 501 until their issue builds them and moves them to `built` (shared/capabilities.ts).
+ */
+import type { Capability } from '../../shared/capabilities.ts'
+
+export const SPEECH_CAPABILITIES = [
+  {
+    name: 'voices',
+    title: 'The voice list',
+    needs: ['kokoro'],
+    built: ['GET /v1/audio/voices'],
+    planned: [],
+  },
+  {
+    name: 'transcription',
+    title: 'Transcription',
+    needs: ['parakeet'],
+    built: [],
+    planned: ['POST /v1/audio/transcriptions'],
+  },
+  {
+    name: 'diarization',
+    title: 'Diarization (who spoke when)',
+    needs: ['parakeet'],
+    built: [],
+    planned: [
+      'POST /api/audio/transcribe-with-speakers',
+      'POST /api/audio/diarize',
+      'POST /api/audio/diarize-chunk',
+    ],
+  },
+  {
+    name: 'label-merge',
+    title: 'Speaker label merge',
+    needs: [],
+    built: [],
+    planned: ['POST /api/audio/label-merge'],
+  },
+  {
+    name: 'tts',
+    title: 'Text to speech',
+    needs: ['kokoro'],
+    built: [],
+    planned: ['POST /v1/audio/speech'],
+  },
+] as const satisfies readonly Capability[]
