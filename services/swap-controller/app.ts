@@ -13,6 +13,7 @@ import { createNodeStatus } from './adapters/node-status.ts'
 import { nodeChecks, vllmCheck } from './adapters/readiness-checks.ts'
 import type { TelemetryPoller } from './adapters/telemetry-poller.ts'
 import type { VllmClient } from './adapters/vllm-client.ts'
+import { SWAP_CONTROLLER_CAPABILITIES } from './capabilities.ts'
 import type { SwapControllerConfig } from './config.ts'
 import type { Coordination } from './domain/coordination/service.ts'
 import type { Inventory } from './domain/inventory.ts'
@@ -71,6 +72,7 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
     simulated: config.SIMULATED_CLUSTER,
     cacheMs: deps.readinessCacheMs,
     checks: [vllmCheck(deps.vllm, config.DISABLED_SERVICES), ...nodeChecks(inventory, deps.ssh)],
+    capabilities: SWAP_CONTROLLER_CAPABILITIES,
   })
   const app = createService({
     name: SERVICE_NAME,
