@@ -7,17 +7,19 @@ import type { NodeHandler } from '../../shared/serve.ts'
 import { type AppEnv, createService, type ServiceApp } from '../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../shared/topology.ts'
 import type { BackendReader } from './adapters/backend-reader.ts'
-import { createNodeFrontDoor } from './adapters/node-front-door.ts'
 import { createStatusSource, type ServiceProbe } from './adapters/service-probe.ts'
-import type { UpstreamProxy } from './adapters/upstream-proxy.ts'
 import type { GatewayConfig } from './config.ts'
 import { serviceDependency } from './domain/cluster-status.ts'
 import { isCrossSiteControlRequest } from './domain/csrf.ts'
 import type { OpenApiDoc } from './domain/openapi-merge.ts'
 import { groupFor } from './domain/route-groups.ts'
+import { aliasGet, installFrontDoor } from './proxy/fetch-entry.ts'
+import { createNodeFrontDoor } from './proxy/node-front-door.ts'
+import { createProxyPolicy, crossSiteRefused, type ProxyPolicyOptions } from './proxy/policy.ts'
+import { createPortableFrontDoor } from './proxy/portable-front-door.ts'
+import type { UpstreamProxy } from './proxy/upstream.ts'
 import { mountDashboard } from './routes/dashboard.ts'
 import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
-import { createFrontDoor, createProxyPolicy, crossSiteRefused, type FrontDoor } from './routes/front-door.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { statusRoutes } from './routes/status.ts'
 import { refusedFormRedirect, unlockRoutes } from './routes/unlock.ts'
@@ -55,15 +57,15 @@ export interface GatewayDeps {
 
 export interface Gateway {
   app: ServiceApp
-  /** For `startService` on Node: proxied requests without web Request/Response (adapters/node-front-door.ts). */
+  /** For `startService` on Node: proxied requests without web Request/Response (proxy/node-front-door.ts). */
   nodeHandler: NodeHandler
 }
 
 /**
  * The gateway: a service app for its own routes (status, discovery, docs, dashboard) whose `fetch`
- * first offers each request to the proxy's front door (see routes/front-door.ts) — the portable
- * path, which Deno runs — and a Node handler that proxies the same requests by the same rules
- * without web objects.
+ * first offers each request to the proxy's front door (proxy/portable-front-door.ts) — the
+ * portable path, which Deno runs — and a Node handler that proxies the same requests by the same
+ * rules without web objects (proxy/node-front-door.ts).
  */
 export function buildGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps
@@ -93,8 +95,18 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   if (deps.auth) app.route('/', unlockRoutes({ auth: deps.auth }))
   mountDashboard(app, deps.dashboard)
 
-  const frontDoorOptions = {
-    proxy: deps.proxy,
+  // The factory claims `/openapi.json` for the gateway's own routes; the public one is the merged document.
+  aliasGet(app, '/openapi.json', MERGED_DOC_PATH)
+
+  const policy = createProxyPolicy(proxyPolicyOptions(deps, metrics))
+  // Proxied requests skip Hono's router: the front door takes them before it.
+  installFrontDoor(app, createPortableFrontDoor({ proxy: deps.proxy, policy }))
+  return { app, nodeHandler: createNodeFrontDoor({ proxy: deps.proxy, policy }) }
+}
+
+/** The proxy's budgets per route class (chat, audio, the rest), from the gateway's configuration. */
+function proxyPolicyOptions({ config, logger, auth }: GatewayDeps, metrics: Metrics): ProxyPolicyOptions {
+  return {
     limits: {
       audio: config.AUDIO_BODY_LIMIT_BYTES,
       chat: config.BODY_LIMIT_BYTES,
@@ -105,19 +117,11 @@ export function buildGateway(deps: GatewayDeps): Gateway {
       chat: config.PROXY_CHAT_TIMEOUT_MS,
       standard: config.PROXY_TIMEOUT_MS,
     },
-    disabled,
+    disabled: config.DISABLED_SERVICES,
     metrics,
     logger,
-    auth: deps.auth,
+    auth,
   }
-  const policy = createProxyPolicy(frontDoorOptions)
-  installFrontDoor(app, createFrontDoor(frontDoorOptions, policy))
-  return { app, nodeHandler: createNodeFrontDoor({ proxy: deps.proxy, policy }) }
-}
-
-/** The app alone, for callers that serve it through `fetch` only. */
-export function buildApp(deps: GatewayDeps): ServiceApp {
-  return buildGateway(deps).app
 }
 
 /** The gateway is ready when it answers; each backend is a dependency it reports on, never critical. */
@@ -171,25 +175,4 @@ const DOC_INFO = {
   title: 'Spark Control API',
   version: VERSION,
   description: 'Every route of Spark Control, served on one address by the gateway.',
-}
-
-/** Proxied paths go to the front door; the rest (and `/openapi.json`, the merged document) to Hono. */
-function installFrontDoor(app: ServiceApp, frontDoor: FrontDoor) {
-  const honoFetch = app.fetch
-  app.fetch = (request, env, ctx) => frontDoor(request, env) ?? honoFetch(aliasMergedDoc(request), env, ctx)
-}
-
-const ROOT_DOC = '/openapi.json'
-
-/**
- * The service factory already claims `/openapi.json` for the gateway's own routes; the public
- * `/openapi.json` is the merged document, so it is answered by `MERGED_DOC_PATH`.
- */
-function aliasMergedDoc(request: Request): Request {
-  const url = request.url
-  const i = url.indexOf('/', url.indexOf('//') + 2)
-  const end = i + ROOT_DOC.length
-  if (i === -1 || !url.startsWith(ROOT_DOC, i) || (url.length !== end && url[end] !== '?')) return request
-  if (request.method !== 'GET' && request.method !== 'HEAD') return request
-  return new Request(url.slice(0, i) + MERGED_DOC_PATH + url.slice(end), request)
 }

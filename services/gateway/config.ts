@@ -41,7 +41,7 @@ export const configShape = {
   /** Keep-alive connections per backend; bounded so a flood cannot exhaust sockets. */
   PROXY_CONNECTIONS: env.int(512, 1, 65_535),
   /**
-   * On Node, proxied requests skip web Request/Response objects (adapters/node-front-door.ts). Off
+   * On Node, proxied requests skip web Request/Response objects (proxy/node-front-door.ts). Off
    * serves them through the portable path Deno uses: same behaviour, more CPU per request.
    */
   PROXY_NODE_FAST_PATH: env.bool(true),

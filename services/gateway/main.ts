@@ -5,9 +5,9 @@ import { createBackendReader } from './adapters/backend-reader.ts'
 import { createModelsSource } from './adapters/models-source.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
-import { createUpstreamProxy } from './adapters/upstream-proxy.ts'
 import { buildGateway, SERVICE_NAME } from './app.ts'
 import { backendUrls, loadGatewayConfig } from './config.ts'
+import { createUpstreamProxy } from './proxy/upstream.ts'
 
 await startService({
   name: SERVICE_NAME,

@@ -1,9 +1,9 @@
 /**
  * Test scaffolding: fake backends on real sockets (127.0.0.1, port 0) and a gateway served over
  * real HTTP by the shared serve helper, as main.ts serves it on Node — proxied requests on the Node
- * fast path — so streaming, aborts and limits are exercised end to end. proxy-portable.test.ts runs
- * the proxy suites again on the portable path (web Request/Response, as on Deno). Every server is
- * closed by the test that starts it.
+ * fast path — so streaming, aborts and limits are exercised end to end.
+ * proxy/portable-front-door.test.ts runs the proxy suites again on the portable path (web
+ * Request/Response, as on Deno). Every server is closed by the test that starts it.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -15,9 +15,9 @@ import type { AppEnv } from '../../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import { createBackendReader } from '../adapters/backend-reader.ts'
 import { createServiceProbe } from '../adapters/service-probe.ts'
-import { createUpstreamProxy, type UpstreamProxyOptions } from '../adapters/upstream-proxy.ts'
 import { buildGateway, type GatewayAppConfig } from '../app.ts'
 import type { BackendName } from '../domain/route-table.ts'
+import { createUpstreamProxy, type UpstreamProxyOptions } from '../proxy/upstream.ts'
 
 export interface Listening {
   url: string
@@ -80,7 +80,7 @@ export interface GatewayUnderTest extends Listening {
 export type ServePath = 'node' | 'portable'
 let servePath: ServePath = 'node'
 
-/** For a test file that runs the same tests on the other path (see proxy-portable.test.ts). */
+/** For a test file that runs the same tests on the other path (see proxy/portable-front-door.test.ts). */
 export function useServePath(path: ServePath) {
   servePath = path
 }
@@ -138,7 +138,7 @@ export async function startGateway(
       // Tests leave streams open on purpose; closing cuts them at once.
       graceMs: 0,
     })
-  // The fast path leaves Hosts with a port from 60000 up to the portable path (node-front-door.ts);
+  // The fast path leaves Hosts with a port from 60000 up to the portable path (proxy/node-front-door.ts);
   // a test gateway there would quietly test the wrong path.
   let server = await start()
   for (let tries = 0; server.port >= 60_000 && tries < 20; tries++) {
@@ -165,7 +165,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+export { sleep } from '../../../shared/abort.ts'
 
 export interface RawResponse {
   status: number

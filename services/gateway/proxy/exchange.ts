@@ -3,20 +3,14 @@
  * decision about the answer — which statuses have no body, which headers pass, when a small answer
  * is collected to go out in one write, SSE detection, what a failure becomes before and after the
  * head, when to pause the backend. Where the answer goes is left to a subclass: a web Response
- * (upstream-proxy.ts, the portable path) or a Node ServerResponse (node-relay.ts, the Node fast
- * path). Both therefore behave the same by construction.
+ * (web-relay.ts, the portable path) or a Node ServerResponse (node-relay.ts, the Node fast path).
+ * Both therefore behave the same by construction.
  */
 import type { Dispatcher } from 'undici'
 import { type AppError, upstreamFailed } from '../../../shared/errors.ts'
 import type { BackendName } from '../domain/route-table.ts'
-import {
-  ClientGone,
-  classify,
-  concat,
-  type ResponseHeaders,
-  responseHeaders,
-  sseErrorEvent,
-} from './upstream-outcome.ts'
+import { type ResponseHeaders, responseHeaders } from './headers.ts'
+import { ClientGone, classify, concat, sseErrorEvent } from './outcome.ts'
 
 export interface ForwardRequest {
   service: BackendName

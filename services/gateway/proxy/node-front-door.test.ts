@@ -1,7 +1,7 @@
 /**
  * Which requests the Node fast path takes, and that what it answers is what the portable path
- * answers: same body, same headers kept and dropped, same metric. The proxy suites (proxy-*.test.ts)
- * run on this path through the harness; proxy-portable.test.ts runs them on the other one.
+ * answers: same body, same headers kept and dropped, same metric. The proxy suites (proxy/*.test.ts)
+ * run on this path through the harness; portable-front-door.test.ts runs them on the other one.
  */
 import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'

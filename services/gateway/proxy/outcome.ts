@@ -1,7 +1,7 @@
 /**
- * How a backend's answer, or its failure, becomes what the client receives: the response headers
- * it may see, the error a transport failure means (503 not there, 504 too slow, 502 broken), and the
- * last SSE event of a stream that broke. Pure functions, shared by the proxy's transport.
+ * How a backend's failure becomes what the client receives: the error a transport failure means
+ * (503 not there, 504 too slow, 502 broken) and the last SSE event of a stream that broke. Pure
+ * functions, shared by the proxy's transport (the headers that pass are headers.ts's).
  */
 import { AppError, badRequest, upstreamTimeout, upstreamUnavailable } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
@@ -15,52 +15,7 @@ export class ClientGone extends Error {
   }
 }
 
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer'])
-
-/** Response headers as Node's `writeHead` takes them; a repeated header (set-cookie) stays a list. */
-export type ResponseHeaders = Record<string, string | string[]>
-
-/** The backend's headers a client may see, plus our request id when the backend sent none. */
-export function responseHeaders(
-  raw: Record<string, string | string[] | undefined>,
-  requestId: string,
-): ResponseHeaders {
-  const listed =
-    typeof raw.connection === 'string'
-      ? raw.connection
-          .toLowerCase()
-          .split(',')
-          .map((s) => s.trim())
-      : []
-  const out: ResponseHeaders = {}
-  for (const key in raw) {
-    const value = raw[key]
-    if (value === undefined || DROP_RESPONSE.has(key) || key.startsWith('proxy-') || listed.includes(key)) {
-      continue
-    }
-    out[key] = value
-  }
-  if (raw['x-request-id'] === undefined) out['x-request-id'] = requestId
-  return out
-}
-
-/** For a web Response: the record itself, or name/value pairs when a header repeats. */
-export function webHeaders(headers: ResponseHeaders): HeadersInit {
-  let pairs: Array<[string, string]> | null = null
-  for (const key in headers) {
-    if (typeof headers[key] === 'string') continue
-    pairs = []
-    break
-  }
-  if (pairs === null) return headers as Record<string, string>
-  for (const key in headers) {
-    const value = headers[key]!
-    if (typeof value === 'string') pairs.push([key, value])
-    else for (const v of value) pairs.push([key, v])
-  }
-  return pairs
-}
-
+/** A small answer's or body's chunks as one buffer, for one write. */
 export function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
   // undici hands over Buffers, which sit on plain ArrayBuffers.
   if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>

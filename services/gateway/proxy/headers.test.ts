@@ -3,8 +3,8 @@
  * control routes, and a few edge cases of the exchange.
  */
 import { describe, expect, it } from 'vitest'
-import { listen, rawRequest, sleep, startGateway } from './testing/harness.ts'
-import { echoBackend, trackServers } from './testing/tracked.ts'
+import { listen, rawRequest, sleep, startGateway } from '../testing/harness.ts'
+import { echoBackend, trackServers } from '../testing/tracked.ts'
 
 const track = trackServers()
 

@@ -2,8 +2,8 @@
  * The proxy's transport: one undici keep-alive pool per backend, driven through the low-level
  * `dispatch` handler API; exchange.ts decides what each answer becomes. Two ways out:
  * - `forward`, the portable path (Node and Deno): response bytes go from the socket straight into
- *   the web ReadableStream the client reads — no intermediate Node stream — with backpressure both
- *   ways (the pool pauses the socket while the client is slow);
+ *   the web ReadableStream the client reads (web-relay.ts) — no intermediate Node stream — with
+ *   backpressure both ways (the pool pauses the socket while the client is slow);
  * - `relay`, the Node fast path: the same bytes written straight to Node's ServerResponse
  *   (node-relay.ts), without building a web Response at all.
  * Errors before the response head become 502/503/504 (`AppError`s the caller renders); errors
@@ -11,12 +11,11 @@
  */
 import type { ServerResponse } from 'node:http'
 import { type Dispatcher, Pool } from 'undici'
-import type { AppError } from '../../../shared/errors.ts'
 import type { BackendName } from '../domain/route-table.ts'
-import { type ClientWatch, createClientWatch, type Watchable } from './client-watch.ts'
-import { Exchange, type ExchangeOptions, type ForwardRequest, type OpenStreams } from './exchange.ts'
+import { createClientWatch } from './client-watch.ts'
+import type { Exchange, ExchangeOptions, ForwardRequest, OpenStreams } from './exchange.ts'
 import { NodeExchange } from './node-relay.ts'
-import { type ResponseHeaders, webHeaders } from './upstream-outcome.ts'
+import { WebExchange } from './web-relay.ts'
 
 export type { ForwardRequest } from './exchange.ts'
 
@@ -37,9 +36,6 @@ export interface UpstreamProxyOptions extends Omit<ExchangeOptions, 'streams'> {
   /** Aborted when shutdown begins: open event streams (`endOnShutdown`) end at once. */
   shutdown?: AbortSignal
 }
-
-/** The client's bytes are buffered up to this much while the reader is slower than the backend. */
-const STREAM_HIGH_WATER_BYTES = 64 * 1024
 
 export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProxy {
   const targets = new Map<BackendName, { pool: Pool; basePath: string }>()
@@ -109,80 +105,5 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
         dispatch(req, new NodeExchange(req, exchangeOptions, res, resolve, reject))
       }),
     close,
-  }
-}
-
-/** The portable path's end of an exchange: a web Response, its body a ReadableStream when it streams. */
-class WebExchange extends Exchange implements Watchable {
-  private stream: ReadableStreamDefaultController<Uint8Array> | null = null
-  private readonly resolve: (res: Response) => void
-  private readonly reject: (err: AppError) => void
-  private readonly clients: ClientWatch
-
-  constructor(
-    req: ForwardRequest,
-    options: ExchangeOptions,
-    resolve: (res: Response) => void,
-    reject: (err: AppError) => void,
-    clients: ClientWatch,
-  ) {
-    super(req, options)
-    this.resolve = resolve
-    this.reject = reject
-    this.clients = clients
-    if (req.clientSignal) clients.add(this)
-  }
-
-  /** The answer is slow in coming: from now on a client that leaves aborts the backend request. */
-  watch() {
-    if (this.settled || this.finished || !this.req.clientSignal) return
-    const signal = this.req.clientSignal()
-    if (signal.aborted) this.clientGone()
-    // Not removed when done (removal costs more than it saves); a late abort finds `finished` set.
-    else signal.addEventListener('abort', () => this.clientGone(), { once: true })
-  }
-
-  private settle(response: Response) {
-    this.clients.remove(this)
-    this.resolve(response)
-  }
-
-  protected sendWhole(status: number, headers: ResponseHeaders, body: Uint8Array<ArrayBuffer> | null) {
-    this.settle(new Response(body, { status, headers: webHeaders(headers) }))
-  }
-
-  protected sendHead(status: number, headers: ResponseHeaders) {
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start: (c) => {
-          this.stream = c
-        },
-        pull: () => this.resume(),
-        cancel: () => this.streamCancelled(),
-      },
-      { highWaterMark: STREAM_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength },
-    )
-    this.settle(new Response(body, { status, headers: webHeaders(headers) }))
-  }
-
-  protected sendChunk(chunk: Uint8Array): boolean {
-    this.stream!.enqueue(chunk)
-    return (this.stream!.desiredSize ?? 1) > 0
-  }
-
-  protected sendEnd() {
-    this.stream!.close()
-  }
-
-  protected fail(err: AppError) {
-    this.clients.remove(this)
-    this.reject(err)
-  }
-
-  protected cut(err: Error, last: Uint8Array | null) {
-    if (!this.stream) return
-    if (last === null) return this.stream.error(err)
-    this.stream.enqueue(last)
-    this.stream.close()
   }
 }

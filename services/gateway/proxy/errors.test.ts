@@ -4,8 +4,8 @@
  */
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { listen, rawRequest, startGateway } from './testing/harness.ts'
-import { echoBackend, trackServers } from './testing/tracked.ts'
+import { listen, rawRequest, startGateway } from '../testing/harness.ts'
+import { echoBackend, trackServers } from '../testing/tracked.ts'
 
 const track = trackServers()
 

@@ -12,7 +12,7 @@
 import type { ServerResponse } from 'node:http'
 import type { AppError } from '../../../shared/errors.ts'
 import { Exchange, type ExchangeOptions, type ForwardRequest } from './exchange.ts'
-import type { ResponseHeaders } from './upstream-outcome.ts'
+import type { ResponseHeaders } from './headers.ts'
 
 export class NodeExchange extends Exchange {
   private waitingDrain = false

@@ -4,8 +4,8 @@
  * end with their generation and are left to finish.
  */
 import { describe, expect, it } from 'vitest'
-import { listen, sleep, startGateway } from './testing/harness.ts'
-import { trackServers } from './testing/tracked.ts'
+import { listen, sleep, startGateway } from '../testing/harness.ts'
+import { trackServers } from '../testing/tracked.ts'
 
 const track = trackServers()
 

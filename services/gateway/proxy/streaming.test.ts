@@ -5,8 +5,8 @@
 import { Readable } from 'node:stream'
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { listen, rawRequest, readBody, sleep, startGateway } from './testing/harness.ts'
-import { trackServers } from './testing/tracked.ts'
+import { listen, rawRequest, readBody, sleep, startGateway } from '../testing/harness.ts'
+import { trackServers } from '../testing/tracked.ts'
 
 const track = trackServers()
 

@@ -1,10 +1,11 @@
 /**
- * What the proxy sends upstream: the client's headers minus hop-by-hop ones, our request id and
- * `X-Forwarded-*`, read in one pass; and the body as a counted stream that stops at the limit.
+ * Headers both ways. Upstream: the client's headers minus hop-by-hop ones, plus our request id and
+ * `X-Forwarded-*`, read in one pass (`HeaderScan`) that also picks out what the policy judges
+ * (Origin, Host, credentials, declared length). Downstream: the backend's headers minus hop-by-hop
+ * ones, plus our request id when the backend sent none.
  */
 
 import type { CredentialHeaders } from '../../../shared/auth/credentials.ts'
-import { payloadTooLarge } from '../../../shared/errors.ts'
 import type { OriginHeaders } from '../domain/csrf.ts'
 
 export interface ScannedHeaders extends OriginHeaders, CredentialHeaders {
@@ -152,44 +153,32 @@ export function clientAddress(env: unknown): string | null {
   return e?.incoming?.socket?.remoteAddress ?? e?.remoteAddr?.hostname ?? null
 }
 
-/**
- * Small declared bodies (a chat request, a search query) are read in one go: the runtime hands
- * them over without building a stream, which is most of the cost of proxying a POST. Anything
- * larger, or of unknown length, streams.
- */
-export const SMALL_BODY_BYTES = 64 * 1024
+/** The answer's hop-by-hop headers: meaningful only between the backend and us. */
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer'])
 
-export async function requestBody(
-  request: Request,
-  declared: number | null,
-  limit: number,
-): Promise<AsyncIterable<Uint8Array> | Uint8Array | null> {
-  if (declared === 0) return null
-  // Reading `request.body` first would make @hono/node-server build a full stream and lose its fast path.
-  if (declared !== null && declared <= SMALL_BODY_BYTES) return new Uint8Array(await request.arrayBuffer())
-  return request.body === null ? null : limitedBody(request.body, limit)
-}
+/** Response headers as Node's `writeHead` takes them; a repeated header (set-cookie) stays a list. */
+export type ResponseHeaders = Record<string, string | string[]>
 
-/**
- * The request body, chunk by chunk as it arrives, counted: past `limit` bytes it throws a 413,
- * which aborts the upstream request. Memory stays at one chunk whatever the upload size.
- */
-export async function* limitedBody(
-  body: ReadableStream<Uint8Array>,
-  limit: number,
-): AsyncGenerator<Uint8Array> {
-  let seen = 0
-  const reader = body.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      seen += value.byteLength
-      if (seen > limit) throw payloadTooLarge(limit)
-      yield value
+/** The backend's headers a client may see, plus our request id when the backend sent none. */
+export function responseHeaders(
+  raw: Record<string, string | string[] | undefined>,
+  requestId: string,
+): ResponseHeaders {
+  const listed =
+    typeof raw.connection === 'string'
+      ? raw.connection
+          .toLowerCase()
+          .split(',')
+          .map((s) => s.trim())
+      : []
+  const out: ResponseHeaders = {}
+  for (const key in raw) {
+    const value = raw[key]
+    if (value === undefined || DROP_RESPONSE.has(key) || key.startsWith('proxy-') || listed.includes(key)) {
+      continue
     }
-  } finally {
-    // Stops the client's stream too when the upstream gave up early (error, 413, early answer).
-    reader.cancel().catch(() => undefined)
+    out[key] = value
   }
+  if (raw['x-request-id'] === undefined) out['x-request-id'] = requestId
+  return out
 }

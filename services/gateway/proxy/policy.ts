@@ -1,25 +1,23 @@
 /**
- * The proxy fast path. Requests for a backend never enter Hono: no router, no context, no
- * per-request child logger, no body-limit wrapper that rebuilds the Request. What runs instead is
- * the minimum a reverse proxy owes: one route lookup, the CSRF guard, the size limit, the
- * forwarded headers, one metric, and errors in the path's style. It speaks only web Request and
- * Response, so Node (via @hono/node-server) and Deno run it unchanged. Paths the table does not
- * claim return null and go on to the Hono app.
+ * The proxy's policy: what every proxied request goes through, whichever front door delivered it
+ * (portable-front-door.ts, or node-front-door.ts on Node) — the path it is routed by (the table
+ * itself is domain/route-table.ts), the refusals before anything is forwarded (backend switched
+ * off, cross-site, API key, declared body too large), the budgets (body limit, timeout), the error a
+ * failure becomes and how it is rendered, and the metric. Both front doors call the same
+ * functions, so they cannot drift apart.
  */
 
 import { ACTOR_HEADER, MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
-import { AppError, badRequest, errorStyleFor, payloadTooLarge, renderError } from '../../../shared/errors.ts'
+import { AppError, errorStyleFor, payloadTooLarge, renderError } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { Metrics } from '../../../shared/metrics.ts'
-import type { UpstreamProxy } from '../adapters/upstream-proxy.ts'
 import { isCrossSiteControlRequest } from '../domain/csrf.ts'
 import { groupFor } from '../domain/route-groups.ts'
-import { type Budget, type Route, resolveRoute } from '../domain/route-table.ts'
-import { requestBody, type ScannedHeaders, scanHeaders } from './forwarding.ts'
+import type { Budget, Route } from '../domain/route-table.ts'
+import type { ScannedHeaders } from './headers.ts'
 
-export interface FrontDoorOptions {
-  proxy: UpstreamProxy
+export interface ProxyPolicyOptions {
   limits: Record<Budget, number>
   timeouts: Record<Budget, number>
   /** `DISABLED_SERVICES`: backends switched off on purpose answer 503 without a retry hint. */
@@ -30,8 +28,6 @@ export interface FrontDoorOptions {
   auth?: ApiKeyAuth
 }
 
-export type FrontDoor = (request: Request, env?: unknown) => Promise<Response> | null
-
 export const crossSiteRefused = () =>
   new AppError(
     403,
@@ -41,11 +37,7 @@ export const crossSiteRefused = () =>
 
 const METHOD_LABELS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
-/**
- * What every proxied request goes through, whichever server delivered it (this front door, or the
- * Node fast path in adapters/node-front-door.ts): the refusals, the budgets, the error a failure
- * becomes, and the metric. Both paths call the same functions, so they cannot drift apart.
- */
+/** The decisions both front doors share; see the top of this file. */
 export interface ProxyPolicy {
   /**
    * Throws the refusal (backend switched off, cross-site, missing or insufficient API key, declared
@@ -58,7 +50,7 @@ export interface ProxyPolicy {
   record(route: Route, method: string, status: number, started: number, requestId: string): void
 }
 
-export function createProxyPolicy(options: FrontDoorOptions): ProxyPolicy {
+export function createProxyPolicy(options: ProxyPolicyOptions): ProxyPolicy {
   const disabled = new Set(options.disabled)
   const { requests, duration } = options.metrics
   // Access lines for every proxied request are a debug aid; at info level only failures are logged.
@@ -145,69 +137,8 @@ export function pathOf(target: string): string {
   return queryStart === -1 ? target : target.slice(0, queryStart)
 }
 
-export function createFrontDoor(options: FrontDoorOptions, policy = createProxyPolicy(options)): FrontDoor {
-  async function proxied(request: Request, env: unknown, route: Route, path: string, target: string) {
-    const started = performance.now()
-    const method = request.method
-    const h = scanHeaders(request, env)
-    let status = 500
-    try {
-      const { limit, timeoutMs } = policy.admit(route, method, path, h)
-      const body =
-        method === 'GET' || method === 'HEAD' ? null : await readableBody(request, h.contentLength, limit)
-      if (body !== null && h.contentLengthHeader !== null) {
-        h.headers.push('content-length', h.contentLengthHeader)
-      }
-      const response = await options.proxy.forward({
-        service: route.service,
-        method,
-        path: route.upstreamPath ?? target,
-        headers: h.headers,
-        body,
-        timeoutMs,
-        clientSignal: () => request.signal,
-        requestId: h.requestId,
-        endOnShutdown: route.budget === 'standard',
-      })
-      status = response.status
-      return response
-    } catch (err) {
-      const appError = policy.failure(err, route, h.requestId)
-      status = appError.status
-      return errorResponse(appError, path, h.requestId)
-    } finally {
-      policy.record(route, method, status, started, h.requestId)
-    }
-  }
-
-  return (request, env) => {
-    const url = request.url
-    const pathStart = url.indexOf('/', url.indexOf('//') + 2)
-    if (pathStart === -1) return null
-    const target = url.slice(pathStart)
-    const path = pathOf(target)
-    const route = resolveRoute(path)
-    if (route === null) return null
-    return proxied(request, env, route, path, target)
-  }
-}
-
-/** A client that stops sending mid-body gets a 400 (if it is still there to read it), not a 502. */
-async function readableBody(request: Request, declared: number | null, limit: number) {
-  try {
-    return await requestBody(request, declared, limit)
-  } catch {
-    throw badRequest('The request body could not be read.')
-  }
-}
-
 /** The shared renderer, without a Hono context: same bodies, headers and request id on both paths. */
 export function renderProxyError(err: AppError, path: string, requestId: string) {
   const rendered = renderError(err, errorStyleFor(path), requestId, path)
   return { status: rendered.status, headers: rendered.headers, body: JSON.stringify(rendered.body) }
-}
-
-export function errorResponse(err: AppError, path: string, requestId: string): Response {
-  const { status, headers, body } = renderProxyError(err, path, requestId)
-  return new Response(body, { status, headers })
 }
