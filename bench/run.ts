@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the gateway's overhead, measured in one run against baselines of the same run
- * (DESIGN 8: the machines are noisy, so every figure is a difference or a ratio).
+ * (the machines are noisy, so every figure is a difference or a ratio).
  *
  * One upstream (bench/upstream.ts) is reached directly, through the real gateway process
  * (services/gateway/main.ts, started by the stack launcher with SWAP_CONTROLLER_URL pointing at the

@@ -53,7 +53,7 @@ interface DenoLike {
   exit(code: number): never
 }
 
-/** The whole shutdown (DESIGN 4): past it the process exits 1 whatever is still running. */
+/** The whole shutdown (docs/ARCHITECTURE.md#shutdown): past it the process exits 1 whatever still runs. */
 const SHUTDOWN_BUDGET_MS = 10_000
 /**
  * In-flight requests get half the budget: the closers (swap record, SSH sessions, pools, SQLite)

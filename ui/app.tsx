@@ -37,7 +37,7 @@ export interface DashboardDeps {
   statusIntervalMs?: number
   /** How long one status read may take before the page says "retrying". */
   statusTimeoutMs?: number
-  /** Whether the control routes take no credentials (DESIGN 9); true until API keys exist. */
+  /** Whether the control routes take no credentials (`admin` needs no API key); default true. */
   controlsOpen?: boolean
   /** Bound on concurrent status streams, so a runaway client cannot hold unbounded timers. */
   maxStreams?: number
@@ -50,7 +50,7 @@ export interface DashboardDeps {
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
 
-/** Placeholder pages, one per DESIGN 5.7 page that is not built yet. */
+/** Pages not built yet: each says what it will show. */
 const PLACEHOLDERS = {
   '/ui/speech': SpeechPage,
   '/ui/search': SearchPage,

@@ -1,7 +1,8 @@
 /**
  * The dashboard's static files: htmx and its SSE extension straight from node_modules (never a
- * CDN — the cluster lives on a LAN that may have no internet), plus our own CSS and the tiny
- * connection-state script. Everything is read once at start-up, so a request never touches disk.
+ * CDN — the cluster lives on a LAN that may have no internet), plus our own CSS and the one small
+ * script (the live feed's connection state, and why an action was refused). Everything is read
+ * once at start-up, so a request never touches disk.
  */
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'

@@ -1,5 +1,5 @@
 /**
- * The opt-in API-key check (DESIGN 9): route groups listed in `API_KEY_GROUPS` need a key with
+ * The opt-in API-key check (docs/SECURITY.md): route groups listed in `API_KEY_GROUPS` need a key with
  * that group's scope; every other group stays open, as the four existing apps expect. Errors are
  * AppErrors, so each path answers in its own body style (OpenAI envelope on /v1, `{"detail"}` on
  * earlier routes, …) with a `WWW-Authenticate` challenge.

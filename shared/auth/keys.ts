@@ -1,5 +1,5 @@
 /**
- * API keys (DESIGN 9): random secrets shown once when created, kept only as a SHA-256 digest.
+ * API keys (docs/SECURITY.md#managing-keys): random secrets shown once when created, kept only as a SHA-256 digest.
  * A plain digest is enough because a key carries 256 random bits — there is nothing to guess, so a
  * slow password hash would only add latency to every request. Lookups compare digests in constant
  * time and visit every stored key, so timing says nothing about which key (if any) came close.

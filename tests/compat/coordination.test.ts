@@ -1,6 +1,6 @@
 /**
- * Earlier-version contract, coordination routes (earlier-version-api.md 2.2; our choices for the
- * unknown details — token presentation, schedule fields, history — are in docs/COMPATIBILITY.md).
+ * Earlier-version contract, coordination routes (docs/COMPATIBILITY.md, with our choices for the
+ * unknown details — token presentation, schedule fields, history).
  * Each request is what a batch script or the dashboard sends, through the gateway.
  */
 import { describe, expect, it } from 'vitest'

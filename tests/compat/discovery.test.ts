@@ -1,6 +1,6 @@
 /**
- * Earlier-version contract, discovery routes (earlier-version-api.md 1, 2.0, 2.1, 2.3; our choices
- * for the unknown details are in docs/COMPATIBILITY.md). Each request is what a downstream app sends.
+ * Earlier-version contract, discovery routes (docs/COMPATIBILITY.md#discovery-and-status, with our
+ * choices for the unknown details). Each request is what a downstream app sends.
  */
 import { describe, expect, it } from 'vitest'
 import { compatTarget } from './target.ts'

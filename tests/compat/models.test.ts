@@ -1,7 +1,6 @@
 /**
- * Earlier-version contract, model management (earlier-version-api.md 2.2: `GET/POST /api/models`,
- * `GET /api/models/suggest`, delete and download whose exact paths were not recorded; our choices
- * are in docs/COMPATIBILITY.md). Safe against a real deployment: the only card added is a local
+ * Earlier-version contract, model management (`GET/POST /api/models`, `GET /api/models/suggest`,
+ * delete and download whose exact paths were not recorded; our choices are in docs/COMPATIBILITY.md). Safe against a real deployment: the only card added is a local
  * path one, whose delete never touches a disk, and no download is started.
  */
 import { describe, expect, it } from 'vitest'

@@ -1,6 +1,6 @@
 /**
- * Earlier-version contract, swap and model routes (earlier-version-api.md 2.2; the shapes chosen for
- * its gaps — request/response bodies and the stream's events — are in docs/COMPATIBILITY.md).
+ * Earlier-version contract, swap and model routes (docs/COMPATIBILITY.md, with the shapes chosen for
+ * its gaps — request/response bodies and the stream's events).
  * Replays what the dashboard and scripts did: menu → validate → swap → job → live log until ready.
  */
 import { describe, expect, it } from 'vitest'

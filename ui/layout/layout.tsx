@@ -17,7 +17,7 @@ export type UnlockNote = (typeof UNLOCK_NOTES)[number]
 
 export interface Chrome {
   simulated: boolean
-  /** True while the control routes take no credentials (DESIGN 9): the page says so. */
+  /** True while the control routes take no credentials (no API key for `admin`): the page says so. */
   controlsOpen: boolean
   /** With keys on: the name of the key this browser unlocked the controls with, or null. */
   viewer?: string | null

@@ -1,4 +1,4 @@
-/** The dashboard's pages (DESIGN 5.7), in the order the owner is most likely to need them. */
+/** The dashboard's pages, in the order the owner is most likely to need them. */
 export interface NavItem {
   id: PageId
   href: string

@@ -8,8 +8,9 @@
  *                         → {object:'list', data:[{object:'embedding', index, embedding:[1024]}], model,
  *                         usage:{prompt_tokens:0,total_tokens:0}} — zeros, as the earlier server reported
  *   POST /embed           dense + sparse in the shape the small FastAPI bge-m3 servers converge on
- *                         (search-monitor-anchors A2): {texts | input | inputs, return_dense = true,
- *                         return_sparse = true} → {dense: [[1024]], sparse: [{indices, values}]}
+ *                         (docs/UPSTREAMS.md#bge-m3-embeddings-server): {texts | input | inputs,
+ *                         return_dense = true, return_sparse = true}
+ *                         → {dense: [[1024]], sparse: [{indices, values}]}
  *   POST /v1/rerank       {query, documents: (string | {text})[], top_n?, return_documents?}
  *                         → {object:'rerank.result', model, results:[{index, relevance_score, document?}]},
  *                         sorted, raw logits (not 0–1); `/rerank` is an alias

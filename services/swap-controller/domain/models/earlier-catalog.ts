@@ -1,7 +1,7 @@
 /**
  * The earlier version's model catalog files (`MODELS_YAML`, and `MODELS_OVERRIDES` where cards added
  * through the API were kept), read as model cards so an installation that sets them keeps its
- * models listed. Their exact layout is unknown (earlier-version-api.md, gaps); we accept a mapping
+ * models listed. Their exact layout was never documented (docs/COMPATIBILITY.md); we accept a mapping
  * `key → ModelDef`, a list of ModelDefs with `key`, or either under a top-level `models:`. Each entry
  * goes through the same validation as `POST /api/models`; an invalid one is skipped and named, as
  * the earlier version skipped invalid overrides rather than break the catalog. Launch settings

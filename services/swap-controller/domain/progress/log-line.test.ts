@@ -11,7 +11,7 @@ import { parseLogLine, rayWorkerOf } from './log-line.ts'
 const api = (msg: string) => `(APIServer pid=1) INFO 04-18 10:00:00 [api_server.py:1896] ${msg}`
 const core = (msg: string) => `(EngineCore_DP0 pid=312) INFO 04-18 10:00:05 [gpu_model_runner.py:2602] ${msg}`
 
-/** Wording of real vLLM builds (V1 0.10–0.11 and older V0 0.8), written out by hand from the anchors. */
+/** Real vLLM wording (V1 0.10–0.11, older V0 0.8), written by hand: docs/UPSTREAMS.md#vllm-start-up-log. */
 const REAL: Array<[string, string | null, number?]> = [
   [api('vLLM API server version 0.11.0'), 'engine-init'],
   [

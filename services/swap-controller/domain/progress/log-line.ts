@@ -1,8 +1,9 @@
 /**
  * One vLLM container log line → a milestone or a failure, following the real V1 wording
- * (swap-anchors 1.7) rather than any one build's exact text: matches are searches, so the process
- * prefixes (`(APIServer pid=…)`, `(EngineCore_DP0 pid=…)`, `(RayWorkerWrapper pid=…, ip=…)`), the
- * `INFO MM-DD HH:MM:SS [file.py:N]` header and colour codes around the message do not matter.
+ * (docs/UPSTREAMS.md#vllm-start-up-log) rather than any one build's exact text: matches are
+ * searches, so the process prefixes (`(APIServer pid=…)`, `(EngineCore_DP0 pid=…)`,
+ * `(RayWorkerWrapper pid=…, ip=…)`), the `INFO MM-DD HH:MM:SS [file.py:N]` header and colour codes
+ * around the message do not matter.
  * Loader variants (default, Fastsafetensor, Runai streamer, InstantTensor) all print
  * `Loading … N% Completed | a/b`, which is what the shard pattern keys on.
  */

@@ -1,5 +1,6 @@
 /**
- * The phases a vLLM start-up goes through, as its own log shows them (swap-anchors 1.7), in order.
+ * The phases a vLLM start-up goes through, as its own log shows them, in order
+ * (docs/UPSTREAMS.md#vllm-start-up-log).
  * Each phase starts at its first milestone line and ends where the next phase starts:
  *
  * | phase             | starts at (log wording)                                              | weight | default s |
@@ -16,9 +17,9 @@
  *
  * Weights are the share of the progress bar a phase fills; they follow the generic start-up budget
  * of a large model on a Spark with warm caches (weights ~1 min, compile ~45 s, graphs ~30 s;
- * swap-anchors 1.8), so the bar moves at a roughly even pace. The default durations (≈ 3 min in
- * all, the middle of the "1.5–4 min warm" rule of thumb) are the ETA profile used before a recipe
- * has any load history of its own.
+ * docs/UPSTREAMS.md#vllm-load-times), so the bar moves at a roughly even pace. The default
+ * durations (≈ 3 min in all, the middle of the "1.5–4 min warm" rule of thumb) are the ETA profile
+ * used before a recipe has any load history of its own.
  */
 
 export const PHASES = [

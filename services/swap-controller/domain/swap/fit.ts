@@ -1,7 +1,7 @@
 /**
  * Pre-flight fit check: does the recipe's estimated need fit in what each node has available once
  * the model that is loaded now is stopped? Decided before anything is touched, so a swap that
- * cannot fit never takes the working model down (DESIGN 5.2, swap-anchors 6.1 #1).
+ * cannot fit never takes the working model down.
  */
 import type { Recipe, RunMode } from '../catalog/types.ts'
 

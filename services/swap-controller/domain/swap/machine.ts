@@ -1,9 +1,9 @@
 /**
- * The swap state machine (DESIGN 5.2), pure and clock-injected: one swap at a time, a duplicate
- * request for the running recipe joins it (same job id, as a double click must not start two),
- * a different recipe while one runs is a 409. Every transition is timestamped so per-phase
- * durations can be audited and fed to the ETA of later loads. The engine drives it; this file
- * only decides what is allowed.
+ * The swap state machine (docs/SWAP_API.md#the-swap-state-machine), pure and clock-injected: one
+ * swap at a time, a duplicate request for the running recipe joins it (same job id, as a double
+ * click must not start two), a different recipe while one runs is a 409. Every transition is
+ * timestamped so per-phase durations can be audited and fed to the ETA of later loads. The engine
+ * drives it; this file only decides what is allowed.
  */
 import { conflict } from '../../../../shared/errors.ts'
 import type { RunMode } from '../catalog/types.ts'

@@ -3,7 +3,7 @@
  * KV-cache use, prompt and generation tokens/s, TTFT and inter-token latency p50/p95. Rates and
  * quantiles need two scrapes (counter and bucket deltas over the time between them); the first
  * scrape after start or a restart has gauges only. Both generations of names are accepted
- * (swap-anchors 4.2): the newer name wins when a build exports both.
+ * (docs/UPSTREAMS.md#vllm-metrics): the newer name wins when a build exports both.
  */
 import { type Bucket, bucketDelta, histogramQuantile } from './histogram.ts'
 import type { PromSample } from './prometheus.ts'
