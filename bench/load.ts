@@ -14,6 +14,7 @@
 import { setMaxListeners } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { type Dispatcher, Pool } from 'undici'
+import { sleep } from '../shared/abort.ts'
 
 export interface Target {
   origin: string
@@ -151,7 +152,7 @@ async function closedLoop(target: Target, concurrency: number, durationMs: numbe
       } catch (err) {
         fail(s, err)
         // A refused connection fails at once; do not spin on it.
-        await new Promise((r) => setTimeout(r, 10))
+        await sleep(10)
       }
     }
   }

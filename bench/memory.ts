@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { sleep } from '../shared/abort.ts'
 import { SERVICE_NAMES, SERVICES, type ServiceName } from '../shared/topology.ts'
 import { launchStack, REPO_ROOT } from '../tools/stack/launch.ts'
 import { freePort, waitForHealth } from '../tools/stack/ports.ts'
@@ -21,8 +22,6 @@ export interface MemoryRow {
   rssMiB: number
   peakMiB: number
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))

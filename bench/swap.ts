@@ -23,6 +23,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sleep } from '../shared/abort.ts'
 import { type Demo, startDemo } from '../tools/demo-stack.ts'
 import { SIM_DEFAULT_RECIPE } from '../tools/spark-sim/recipes.ts'
 import { atMost, type TargetCheck, table } from './report.ts'
@@ -53,7 +54,6 @@ const TARGETS = { readinessMs: 500, overheadMs: 3000, freshnessMs: 2000 }
 
 const log = (line: string) => console.log(`bench:swap: ${line}`)
 const now = () => performance.timeOrigin + performance.now()
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 // ---------------------------------------------------------------------------------------------
 // The simulator's side: when each vLLM process started and became ready (wall clock, ms).

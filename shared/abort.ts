@@ -6,18 +6,37 @@ export function withBudget(signal: AbortSignal | undefined, timeoutMs: number): 
   return signal ? AbortSignal.any([signal, timeout]) : timeout
 }
 
-export function sleep(ms: number, signal: AbortSignal, reason: () => Error): Promise<void> {
-  if (signal.aborted) return Promise.reject(reason())
+export interface SleepOptions {
+  /** Ends the wait early: the promise rejects and the timer is cleared. */
+  signal?: AbortSignal
+  /** What to reject with on abort; the signal's own reason otherwise. */
+  reason?: () => unknown
+}
+
+/**
+ * The one wait of the project: resolves after `ms` (a negative wait is none), or rejects as soon as
+ * `signal` aborts. Written here rather than taken from node:timers/promises, whose abort rejects
+ * with its own AbortError instead of the caller's reason (a cancelled swap must stay "cancelled").
+ * A caller that only wants to wake early ends it with `.catch(() => undefined)`.
+ */
+export function sleep(
+  ms: number,
+  { signal, reason = () => signal?.reason }: SleepOptions = {},
+): Promise<void> {
+  if (signal?.aborted) return Promise.reject(reason())
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(t)
       reject(reason())
     }
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
+    const t = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      },
+      Math.max(0, ms),
+    )
+    signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
 

@@ -258,7 +258,7 @@ export class SshNodeClient implements SshNode {
             Math.ceil(wait / 1000),
           )
         if (wait > 0) {
-          await sleep(wait, signal, reason)
+          await sleep(wait, { signal, reason })
           continue
         }
         this.#startConnect()

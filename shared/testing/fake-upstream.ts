@@ -6,6 +6,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
+import { sleep as sharedSleep } from '../abort.ts'
 
 export interface FakeUpstream {
   url: string
@@ -37,13 +38,6 @@ export async function refusedUrl(): Promise<string> {
   return fake.url
 }
 
-/** Waits `ms`, or less if `signal` fires (so slow fakes do not outlive their test). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
-}
+/** Waits `ms`, or less if `signal` fires (so slow fakes do not outlive their test): never rejects. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  sharedSleep(ms, { signal }).catch(() => undefined)

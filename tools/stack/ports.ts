@@ -1,4 +1,5 @@
 import { createServer } from 'node:net'
+import { sleep } from '../../shared/abort.ts'
 
 /** Asks the kernel for a free loopback port. Used by the demo and tests to lay out a stack. */
 export function freePort(host = '127.0.0.1'): Promise<number> {
@@ -31,7 +32,7 @@ export async function waitForHealth(
     } catch (err) {
       lastError = (err as Error).message
     }
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
   throw new Error(`${url} did not become healthy within ${timeoutMs} ms (${lastError})`)
 }

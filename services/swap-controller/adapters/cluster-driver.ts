@@ -35,7 +35,7 @@ export interface ClusterDriverOptions {
 const MEMORY_SETTLED_BYTES = 512 * 2 ** 20
 const noAnswer = () => null
 const cancelled = () => new SwapFailure('cancelled', 'cancelled')
-const pause = (ms: number, signal: AbortSignal) => sleep(ms, signal, cancelled)
+const pause = (ms: number, signal: AbortSignal) => sleep(ms, { signal, reason: cancelled })
 
 /** True when something accepts TCP on host:port; refused, reset or silent (1 s) count as closed. */
 export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {

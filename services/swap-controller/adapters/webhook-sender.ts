@@ -5,6 +5,7 @@
  * path and the secret are never logged (webhook URLs often carry a secret in the path).
  */
 import { type Dispatcher, request } from 'undici'
+import { sleep } from '../../../shared/abort.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { Secret } from '../../../shared/secret.ts'
 import type { OutboxItem, WebhookOutbox } from '../domain/coordination/ports.ts'
@@ -136,7 +137,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     }
     // The round starts on a later turn of the event loop: the caller (a swap finishing) never
     // runs any of the delivery work, not even its first synchronous part.
-    running = new Promise((resolve) => setTimeout(resolve, 0))
+    running = sleep(0)
       .then(round)
       .catch((err: unknown) => log.error({ err }, 'webhook round failed'))
       .finally(() => {

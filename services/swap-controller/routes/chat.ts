@@ -8,6 +8,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import { sleep } from '../../../shared/abort.ts'
 import { MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { wasRefused } from '../../../shared/http-client.ts'
@@ -81,18 +82,6 @@ export function peekBody(bytes: Uint8Array): { model: string | null; stream: boo
   }
 }
 
-/** Resolves after `ms`, or as soon as any of `signals` aborts. */
-const sleep = (ms: number, ...signals: AbortSignal[]) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      for (const s of signals) s.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    for (const s of signals) s.addEventListener('abort', done, { once: true })
-  })
-
 const stoppingError = () =>
   new AppError(
     503,
@@ -148,6 +137,7 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
     let swapStarted = false
     let held = false
     let catalog: OnDemandRecipe[] | null = null
+    let wake: AbortSignal | undefined
     for (;;) {
       if (signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.')
       if (c.var.shutdown.aborted) throw shuttingDownError()
@@ -178,11 +168,11 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
       if (d.kind === 'reject') throw d.error
       if (d.kind === 'hold') {
         held = true
-        await sleep(
-          Math.min(pollMs, Math.max(1, deps.waitDuringSwapMs - situation.waitedMs)),
-          signal,
-          c.var.shutdown,
-        )
+        // Woken early when the client goes or shutdown begins: the checks at the top answer that.
+        wake ??= AbortSignal.any([signal, c.var.shutdown])
+        await sleep(Math.min(pollMs, Math.max(1, deps.waitDuringSwapMs - situation.waitedMs)), {
+          signal: wake,
+        }).catch(() => undefined)
         continue
       }
       if (d.kind === 'swap') {

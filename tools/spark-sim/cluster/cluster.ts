@@ -3,6 +3,7 @@
  * workers, stopping, failure injection. The command handlers (docker.ts, eugr-*.ts) call these.
  */
 import type { Logger } from 'pino'
+import { sleep } from '../../../shared/abort.ts'
 import { startVllmEmulator, type VllmFailure } from '../vllm/index.ts'
 import { architectureOf } from './hf-hub.ts'
 import { SimContainer, type SimNode, type VllmProcess } from './node-state.ts'
@@ -51,7 +52,6 @@ export interface ClusterSettings {
 }
 
 const DEFAULT_MEM_GIB = 20
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export class SimCluster {
   nextFailure: { kind: VllmFailure; at?: number } = { kind: 'none' }
@@ -192,7 +192,7 @@ export class SimCluster {
   ): Promise<boolean> {
     if (node.stopRefusal) return false
     if (c.status === 'running') {
-      if (!opts.kill) await delay(Math.min(opts.graceMs ?? 10_000, this.settings.stopGraceMs))
+      if (!opts.kill) await sleep(Math.min(opts.graceMs ?? 10_000, this.settings.stopGraceMs))
       await Promise.all(c.processes.map((p) => p.emulator.kill()))
       // A Ray worker going away takes the engine on the head down with it.
       if (c.servedBy && c.servedBy.emulator.state() !== 'exited') c.servedBy.emulator.engineDeath()

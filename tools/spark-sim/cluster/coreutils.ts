@@ -2,7 +2,7 @@
  * The small shell builtins and coreutils a controller's probes lean on. `printf` and `echo` follow
  * bash closely because tests round-trip hostile strings through them to prove quoting is intact.
  */
-import { sleep } from '../vllm/generation.ts'
+import { sleep } from '../../../shared/abort.ts'
 import { type CommandContext, resolvePath } from './shell-exec.ts'
 import { lookup } from './vfs.ts'
 
@@ -313,7 +313,7 @@ export async function sleepCmd(ctx: CommandContext): Promise<number> {
     ctx.stderr(`sleep: invalid time interval '${ctx.argv[1] ?? ''}'\n`)
     return 1
   }
-  return sleep(total * 1000, ctx.signal).then(
+  return sleep(total * 1000, { signal: ctx.signal }).then(
     () => 0,
     () => 130,
   )

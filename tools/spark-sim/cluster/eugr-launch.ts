@@ -5,7 +5,7 @@
  * command is exec'd into the old container and never serves); without `-d` the launch stays attached
  * and its EXIT/HUP trap stops the whole cluster when the SSH session goes away.
  */
-import { sleep } from '../vllm/generation.ts'
+import { sleep } from '../../../shared/abort.ts'
 import type { ServeParams } from './cluster.ts'
 import type { SimContainer, SimNode, VllmProcess } from './node-state.ts'
 import type { CommandContext } from './shell-exec.ts'

@@ -5,7 +5,7 @@
  * `uvx hf`) with tqdm-style progress on stderr, the snapshot path on stdout, a configurable
  * duration and a `network` failure mode. Unknown repos fail as the Hub's 404 does.
  */
-import { sleep } from '../vllm/generation.ts'
+import { sleep } from '../../../shared/abort.ts'
 import { onSimHub } from './hf-hub.ts'
 import { type CommandContext, resolvePath } from './shell-exec.ts'
 import { entries, hfCacheDir, lookup } from './vfs.ts'
@@ -193,7 +193,9 @@ export async function hfCli(ctx: CommandContext): Promise<number> {
     const f = model.files[i]!
     const ticks = Math.max(1, Math.round(((f.size / total) * budget) / 100))
     for (let t = 1; t <= ticks; t++) {
-      const aborted = await sleep(Math.max(1, (f.size / total) * budget) / ticks, ctx.signal).then(
+      const aborted = await sleep(Math.max(1, (f.size / total) * budget) / ticks, {
+        signal: ctx.signal,
+      }).then(
         () => false,
         () => true,
       )

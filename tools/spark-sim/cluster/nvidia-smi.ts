@@ -3,7 +3,7 @@
  * `noheader`/`nounits`), `-L`, a short `-q`, the default table (Memory-Usage "Not Supported"), and
  * `-l`/`-lms` loops that stream until the channel closes.
  */
-import { sleep } from '../vllm/generation.ts'
+import { sleep } from '../../../shared/abort.ts'
 import type { CommandContext } from './shell-exec.ts'
 import { computeApps, queryGpu } from './telemetry.ts'
 
@@ -108,7 +108,7 @@ export async function nvidiaSmi(ctx: CommandContext): Promise<number> {
   while (!ctx.signal.aborted) {
     const code = once()
     if (code !== 0) return code
-    await sleep(o.loopMs, ctx.signal).catch(() => undefined)
+    await sleep(o.loopMs, { signal: ctx.signal }).catch(() => undefined)
   }
   return 0
 }

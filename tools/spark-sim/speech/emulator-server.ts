@@ -18,6 +18,7 @@
 import { Buffer } from 'node:buffer'
 import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { sleep } from '../../../shared/abort.ts'
 import { type Logger, silentLogger } from '../../../shared/logger.ts'
 import { type RunningServer, serve } from '../../../shared/serve.ts'
 
@@ -88,8 +89,6 @@ export const WEDGE_MESSAGE =
   'CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling `cublasGemmEx( handle, opa, opb, m, n, k, ' +
   '&falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, CUDA_R_16BF, ldc, CUDA_R_32F, ' +
   'CUBLAS_GEMM_DEFAULT_TENSOR_OP)`'
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 class QueueFull extends Error {}
 

@@ -7,9 +7,9 @@
 import type { Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
+import { sleep } from '../../../shared/abort.ts'
 import { buildVllmApp } from './api.ts'
 import { Engine, type VllmState } from './engine.ts'
-import { sleep } from './generation.ts'
 import { engineDeath, noFreeMemory, oomTraceback, shutdownLines, VllmLog } from './log-lines.ts'
 import { startupSteps } from './startup.ts'
 
@@ -187,7 +187,7 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
     engine.kill()
     engineDeath(log)
     // The API keeps answering (500s) for a moment while the server shuts itself down.
-    await sleep(Math.max(200, loadTimeMs * 0.3), life.signal).catch(() => undefined)
+    await sleep(Math.max(200, loadTimeMs * 0.3), { signal: life.signal }).catch(() => undefined)
     if (finished) return
     shutdownLines(log)
     await finish(1)
@@ -213,7 +213,7 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
     }
     for (const step of startupSteps(facts)) {
       if ((failure === 'oom' || failure === 'hang' || failure === 'no-free-memory') && step.at > failAt) {
-        await sleep(failAt * loadTimeMs - elapsed(), life.signal)
+        await sleep(failAt * loadTimeMs - elapsed(), { signal: life.signal })
         if (failure === 'hang') {
           hung = true
           await new Promise<void>((_, reject) =>
@@ -229,7 +229,7 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
         await finish(1)
         return
       }
-      await sleep(step.at * loadTimeMs - elapsed(), life.signal)
+      await sleep(step.at * loadTimeMs - elapsed(), { signal: life.signal })
       if (step.kind === 'bind') {
         engine.state = 'starting-api'
         if (!(await bind())) return life.signal.aborted ? undefined : finish(1)

@@ -2,7 +2,8 @@
  * The emulated engine core: lifecycle state, the sequence scheduler, token pacing, metrics and the
  * periodic `Engine 000:` stats line. The HTTP layer (api.ts) only translates requests onto this.
  */
-import { countPromptTokens, generateTokens, hash32, Scheduler, sleep } from './generation.ts'
+import { sleep } from '../../../shared/abort.ts'
+import { countPromptTokens, generateTokens, hash32, Scheduler } from './generation.ts'
 import type { VllmLog } from './log-lines.ts'
 import { type FinishReason, VllmMetrics } from './metrics.ts'
 
@@ -145,10 +146,10 @@ export class Engine {
         this.seen.add(key)
       }
       const perToken = 1000 / this.config.tokensPerSecond
-      await sleep(10 + promptTokens * 0.02, both)
+      await sleep(10 + promptTokens * 0.02, { signal: both })
       let last = performance.now()
       for (let i = 0; i < tokens.length; i++) {
-        if (i > 0) await sleep(perToken, both)
+        if (i > 0) await sleep(perToken, { signal: both })
         const now = performance.now()
         if (i === 0) m.ttft.observe((now - started) / 1000)
         else m.itl.observe((now - last) / 1000)

@@ -51,25 +51,6 @@ export function generateTokens(
   return { tokens, finish: limit < natural ? 'length' : 'stop' }
 }
 
-/** Resolves after `ms` unless `signal` aborts first (then rejects, so loops unwind at once). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'))
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason ?? new Error('aborted'))
-    }
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      },
-      Math.max(0, ms),
-    )
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 /**
  * vLLM's scheduler caps concurrently running sequences (`--max-num-seqs`); the rest wait. This is
  * what makes `vllm:num_requests_waiting` non-zero under load.
