@@ -13,7 +13,8 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { generateKey, hashHint, hashKey, isScope, SCOPES, type Scope } from '../shared/auth/keys.ts'
-import { KEY_NAME_PATTERN, keysFilePath, readKeyFile, writeKeyFile } from '../shared/auth/store.ts'
+import { KEY_NAME_MAX, keysFilePath, readKeyFile, writeKeyFile } from '../shared/auth/store.ts'
+import { isSafeName, safeNameRule } from '../shared/names.ts'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -52,8 +53,8 @@ export async function runApiKeys(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   if (command === 'add' && name !== undefined) {
-    if (!KEY_NAME_PATTERN.test(name))
-      return refuse(io, `bad name ${JSON.stringify(name)}: letters, digits, . _ - (at most 64)`)
+    if (!isSafeName(name, KEY_NAME_MAX))
+      return refuse(io, `bad name ${JSON.stringify(name)}: ${safeNameRule(KEY_NAME_MAX)}`)
     if (records.some((r) => r.name === name)) return refuse(io, `a key named ${name} exists; revoke it first`)
     const scopes = (scopesArg ?? '')
       .split(',')

@@ -7,20 +7,18 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { baseConfig, blankIsUnset, type EnvSource, env, hostSchema, loadConfig } from '../../shared/config.ts'
+import { safeName, UNIX_USER } from '../../shared/names.ts'
 import { absolutePathProblem } from '../../shared/ssh/quote.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['swap-controller'].port
 
-const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
-
-const userString = () => z.string().trim().regex(USER, 'must be a user name (letters, digits, `_ . -`)')
+const userString = () => z.string().trim().regex(UNIX_USER, 'must be a user name (letters, digits, `_ . -`)')
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional())
 
 export const nodeEntrySchema = z
   .object({
-    name: z.string().regex(NAME, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit'),
+    name: safeName(),
     host: hostSchema(),
     user: userString(),
     ssh_port: z.number().int().min(1).max(65535).default(22),
@@ -96,7 +94,7 @@ export const configShape = {
   VLLM_PORT: env.int(UPSTREAMS.vllm.port, 1, 65535),
   VLLM_CONTAINER: z.preprocess(
     blankIsUnset,
-    z.string().trim().regex(NAME, 'must be a container name').default('vllm_node'),
+    safeName('a container name', { trim: true }).default('vllm_node'),
   ),
   /** eugr/spark-vllm-docker checkout on the Sparks. */
   SPARK_VLLM_DOCKER_DIR: homePath('~/spark-vllm-docker'),

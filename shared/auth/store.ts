@@ -8,12 +8,14 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { unref } from '../abort.ts'
+import { safeName } from '../names.ts'
 import { digestOf, HASH_PATTERN, matchKey, SCOPES, type Scope } from './keys.ts'
 
-export const KEY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+/** API key names are safe names (they name the actor in the audit), shorter: at most 64. */
+export const KEY_NAME_MAX = 64
 
 const recordSchema = z.object({
-  name: z.string().regex(KEY_NAME_PATTERN, 'letters, digits, . _ - (at most 64)'),
+  name: safeName('a key name', { max: KEY_NAME_MAX }),
   hash: z.string().regex(HASH_PATTERN, 'expected sha256:<64 hex digits>'),
   scopes: z.array(z.enum(SCOPES)).min(1),
   created_at: z.string(),

@@ -13,6 +13,7 @@
  * correctly but means something else to the remote program (`--rm`, `../../etc`) is refused.
  */
 import { type AppError, validationFailed } from '../errors.ts'
+import { isSafeName, safeNameRule } from '../names.ts'
 
 const invalid = (field: string, message: string): AppError => validationFailed([{ field, message }])
 
@@ -41,20 +42,15 @@ export function inDirectory(dir: string, argv: readonly string[]): string[] {
   return ['sh', '-c', 'cd -- "$1" && shift && exec "$@"', 'sh', dir, ...argv]
 }
 
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 /** One Hugging Face path segment: no leading/trailing `.`/`-`, which HF itself refuses too. */
 const HF_SEGMENT = '[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9])?'
 const MODEL_ID = new RegExp(`^${HF_SEGMENT}/${HF_SEGMENT}$`)
 const PATH_CHARS = /^[A-Za-z0-9_.,:@+=/-]+$/
 const MAX_PATH = 4096
 
-/** Container names, recipe names, node names: a leading letter or digit, so never an option. */
+/** Container names, recipe names, node names: the safe name of shared/names.ts (never an option). */
 export function assertSafeName(value: unknown, field = 'name'): string {
-  if (typeof value !== 'string' || !SAFE_NAME.test(value))
-    throw invalid(
-      field,
-      'must be 1-128 characters of letters, digits, `_`, `.` or `-`, starting with a letter or digit',
-    )
+  if (!isSafeName(value)) throw invalid(field, `must be ${safeNameRule()}`)
   return value
 }
 

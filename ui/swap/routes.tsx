@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from 'hono'
 import type { Logger } from '../../shared/logger.ts'
+import { isSafeName } from '../../shared/names.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import { actorOf, isHtmx } from '../actions.ts'
 import type { Notice } from '../components/notice.tsx'
@@ -41,9 +42,6 @@ export interface SwapDashboardDeps {
   /** Lines of the model's log shown under a running switch. */
   logTailLines?: number
 }
-
-/** Recipe keys as the catalog names them; anything else is refused before a call is made. */
-const RECIPE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
 
 /** What the overview shows of the chat model: the card, the lock, the switch form and a running switch. */
 export async function overviewSwapData(swap: SwapSource, signal: AbortSignal, now: Date = new Date()) {
@@ -108,7 +106,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     if (recentFits && Date.now() - recentFits.atMs < FITS_REUSE_MS) return recentFits.fits
     const fits: FitLookup = new Map()
     // A key the controller would refuse anyway (a file named `$(id).yaml`) is not passed on, not even to check.
-    const valid = catalog?.models.filter((m) => m.valid && RECIPE_KEY.test(m.key)) ?? []
+    const valid = catalog?.models.filter((m) => m.valid && isSafeName(m.key)) ?? []
     await Promise.all(
       valid.map(async (m) => {
         try {
@@ -179,7 +177,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const recipe = c.req.query('recipe')
     const [recipes, confirm] = await Promise.all([
       recipesData(c, { catalog, state: progress.state, lock }),
-      recipe && RECIPE_KEY.test(recipe) ? confirmData(c, recipe, catalog) : null,
+      recipe && isSafeName(recipe) ? confirmData(c, recipe, catalog) : null,
     ])
     const data = { card: { state: progress.state, telemetry }, progress, recipes, telemetry, lock, confirm }
     return page(c, <SwapPage chrome={chromeFor(chrome, c)} data={data} now={deps.now()} />)
@@ -246,7 +244,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       read(c, 'lock', swap.lock(signal)),
     ])
     const chosen = c.req.query('recipe')
-    const selected = chosen && RECIPE_KEY.test(chosen) ? chosen : null
+    const selected = chosen && isSafeName(chosen) ? chosen : null
     return fragment(
       c,
       <SwitchForm
@@ -266,7 +264,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const recipe = c.req.query('recipe')
     // No recipe: "Keep the current model" — the panel empties.
     if (!recipe) return fragment(c, '')
-    const data = RECIPE_KEY.test(recipe) ? await confirmData(c, recipe) : null
+    const data = isSafeName(recipe) ? await confirmData(c, recipe) : null
     if (!data) {
       return fragment(
         c,
@@ -281,7 +279,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
     const recipe = typeof form.recipe === 'string' ? form.recipe : ''
     let notice: Notice | null = null
-    if (!RECIPE_KEY.test(recipe)) notice = { tone: 'bad', text: 'Pick a model from the list first.' }
+    if (!isSafeName(recipe)) notice = { tone: 'bad', text: 'Pick a model from the list first.' }
     else {
       try {
         await swap.start(recipe, actorOf(c), c.req.raw.signal)

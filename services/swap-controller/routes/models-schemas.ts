@@ -4,15 +4,11 @@
  * and download were not recorded, our choices are in docs/COMPATIBILITY.md.
  */
 import { z } from '@hono/zod-openapi'
+import { safeName } from '../../../shared/names.ts'
 import { modelIdProblem } from '../domain/catalog/schema.ts'
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
-
 export const keyParam = z.object({
-  key: z
-    .string()
-    .regex(KEY, 'must be a model key: 1-128 letters, digits, `_ . -`, starting with a letter or digit')
-    .openapi({ param: { name: 'key', in: 'path' }, example: 'qwen3-coder-30b' }),
+  key: safeName('a model key').openapi({ param: { name: 'key', in: 'path' }, example: 'qwen3-coder-30b' }),
 })
 
 export const downloadIdParam = z.object({

@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { notFound } from '../../../shared/errors.ts'
+import { safeName } from '../../../shared/names.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { NodeStatus } from '../adapters/node-status.ts'
 
@@ -71,10 +72,7 @@ const oneRoute = createRoute({
   summary: 'One Spark node',
   request: {
     params: z.object({
-      name: z
-        .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a node name')
-        .openapi({ param: { name: 'name', in: 'path' }, example: 'spark-1' }),
+      name: safeName('a node name').openapi({ param: { name: 'name', in: 'path' }, example: 'spark-1' }),
     }),
   },
   responses: {

@@ -7,7 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { badRequest } from '../../../shared/errors.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
-import { scheduleInputSchema } from '../domain/coordination/schedule.ts'
+import { SCHEDULE_ID, scheduleInputSchema } from '../domain/coordination/schedule.ts'
 import type { Coordination } from '../domain/coordination/service.ts'
 
 const entrySchema = z
@@ -32,7 +32,7 @@ const detail = (description: string) => ({
   description,
   content: { 'application/json': { schema: detailBody } },
 })
-const idParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be a schedule entry id')
+const idParam = z.string().regex(SCHEDULE_ID, 'must be a schedule entry id')
 
 const listRoute = createRoute({
   method: 'get',

@@ -10,6 +10,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { AppError, notFound, validationFailed } from '../../../shared/errors.ts'
+import { safeName } from '../../../shared/names.ts'
 import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
 import { parseIsoMs } from '../domain/coordination/time.ts'
@@ -17,7 +18,7 @@ import type { SwapEngine } from '../domain/swap/engine.ts'
 import { isTerminal } from '../domain/swap/machine.ts'
 import type { JobView } from '../domain/swap/view.ts'
 import { BoundedQueue } from '../domain/telemetry/bounded-queue.ts'
-import { detail, dryRunSchema, JOB_ID, RECIPE_KEY } from './swap-schemas.ts'
+import { detail, dryRunSchema, JOB_ID } from './swap-schemas.ts'
 import { createStreamLimit, type SseEvent } from './telemetry.ts'
 
 export const STREAM_END_MARKER = 'Application startup complete.'
@@ -72,10 +73,7 @@ const validateRoute = createRoute({
   summary: 'Pre-flight of a recipe: valid or not (reasons), warnings, fit verdict and the exact commands',
   request: {
     params: z.object({
-      key: z
-        .string()
-        .regex(RECIPE_KEY, 'must be a recipe key: letters, digits, `_ . -`, starting with a letter or digit')
-        .openapi({ example: 'qwen3-coder-30b' }),
+      key: safeName('a recipe key').openapi({ example: 'qwen3-coder-30b' }),
     }),
     query: z.object({
       mode: z

@@ -1,19 +1,16 @@
 /** OpenAPI shapes of the swap routes (documented for clients in docs/COMPATIBILITY.md). */
 import { z } from '@hono/zod-openapi'
+import { safeName } from '../../../shared/names.ts'
 import { MAX_TOKEN_LENGTH } from '../domain/coordination/token.ts'
 import { SWAP_STATES } from '../domain/swap/machine.ts'
 
-export const RECIPE_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 export const JOB_ID = /^swp_[0-9a-f]{16}$/
 
 const token = z.string().max(MAX_TOKEN_LENGTH)
 
 export const swapBody = z
   .object({
-    recipe: z
-      .string()
-      .regex(RECIPE_KEY, 'must be a recipe key: letters, digits, `_ . -`, starting with a letter or digit')
-      .openapi({ example: 'qwen3-coder-30b' }),
+    recipe: safeName('a recipe key').openapi({ example: 'qwen3-coder-30b' }),
     mode: z
       .enum(['solo', 'cluster'])
       .optional()

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod'
 import { AppError } from '../../../../shared/errors.ts'
+import { isSafeName } from '../../../../shared/names.ts'
 import { absolutePathProblem, assertModelId } from '../../../../shared/ssh/quote.ts'
 
 /** A word bash passes through untouched (no quotes needed). */
@@ -16,8 +17,11 @@ export const PLAIN_WORD = /^[A-Za-z0-9_.,:/=@%+^-]*$/
 const DISPLAY_NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.,:+()/-]{0,199}$/u
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
 const DEFAULT_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
+/**
+ * What vLLM serves a model as (`--served-model-name`), which clients send back as `model`: unlike a
+ * safe name (shared/names.ts) it may hold `/` and `:` (`org/model`, `qwen3:30b`) and run to 200.
+ */
 const SERVED_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}$/
-const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 // Docker reference: [registry[:port]/]path[:tag][@sha256:digest], lowercase path components.
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
 const REGISTRY = '(?:[a-zA-Z0-9.-]+(?::[0-9]{1,5})?/)?'
@@ -58,7 +62,7 @@ export const modPathProblem: Problem = (v) => {
     return 'must be a path inside the spark-vllm-docker checkout, like `mods/fix-x` (not absolute)'
   const segments = v.split('/')
   if (segments.some((s) => s === '..' || s === '.')) return 'must not contain `.` or `..` segments'
-  if (segments.length > 8 || !segments.every((s) => SEGMENT.test(s)))
+  if (segments.length > 8 || !segments.every((s) => isSafeName(s)))
     return 'must be a relative path of letters, digits, `_ . -` separated by `/`, like `mods/fix-x`'
   return null
 }

@@ -4,13 +4,16 @@
  * entry fields are unknown (gap 6); the shape below is our choice, recorded in docs/COMPATIBILITY.md.
  */
 import { z } from 'zod'
+import { isSafeName, safeNameRule } from '../../../../shared/names.ts'
 import { isoUtc, parseIsoMs } from './time.ts'
 
 export const MAX_SCHEDULE_ENTRIES = 200
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/
-/** The catalog's recipe key (the file stem): what `POST /api/swap` and `run-recipe.sh` take. */
-const RECIPE_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
+/**
+ * A schedule entry id (`DELETE /api/schedule/<id>`): a safe name (shared/names.ts) that may also hold
+ * `:` (`nightly:qwen3`), at most 64. It only names a row here and never reaches a command.
+ */
+export const SCHEDULE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/
 const CRON_MACRO = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
@@ -101,16 +104,14 @@ export const isCron = (value: string): boolean => cronProblem(value) === null
 
 export const scheduleInputSchema = z
   .object({
-    id: z.string().regex(ID, 'must be 1-64 letters, digits, `_ . : -`').optional(),
+    id: z.string().regex(SCHEDULE_ID, 'must be 1-64 letters, digits, `_ . : -`').optional(),
     holder: text(128).min(1, 'must name who swaps'),
-    // Informational: a well-formed key the catalog does not (yet) hold is allowed.
+    // The catalog's recipe key (what `POST /api/swap` takes); informational, so a well-formed key the
+    // catalog does not (yet) hold is allowed.
     recipe: z
       .string()
       .trim()
-      .refine(
-        (v) => v === '' || RECIPE_KEY.test(v),
-        'must be a recipe key: 1-128 letters, digits, `_ . -`, starting with a letter or digit',
-      )
+      .refine((v) => v === '' || isSafeName(v), `must be a recipe key: ${safeNameRule()}`)
       .nullable()
       .optional(),
     model: optionalText(256),

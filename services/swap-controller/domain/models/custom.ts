@@ -7,12 +7,12 @@
  * Launch settings stay in recipes: a card without a recipe is listed as `needs_setup`.
  */
 import { z } from 'zod'
+import { safeName } from '../../../../shared/names.ts'
 import { assertModelId, assertSafeName, modelFolderProblem } from '../../../../shared/ssh/quote.ts'
 import { displayNameProblem, modelIdProblem, servedNameProblem } from '../catalog/schema.ts'
 import { keyForRepo } from './ids.ts'
 
 export const MAX_CUSTOM_MODELS = 200
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 
 export interface CustomModel {
   key: string
@@ -40,10 +40,7 @@ const pathProblem = (v: string) => {
 const cardFields = z.object({
   repo: checked(modelIdProblem).optional(),
   local_path: checked(pathProblem).optional(),
-  key: z
-    .string()
-    .regex(KEY, 'must be 1-128 letters, digits, `_ . -`, starting with a letter or digit')
-    .optional(),
+  key: safeName().optional(),
   name: checked(displayNameProblem).optional(),
   served_model_name: checked(servedNameProblem).optional(),
   max_model_len: z.number().int().min(256).max(10_000_000).optional(),
