@@ -50,6 +50,8 @@ export interface ServiceOptions {
 }
 
 const REQUEST_ID_PATTERN = /^[\w\-.:=]{1,128}$/
+/** The `{pattern}` of a constrained parameter (`:id{swp_[0-9a-f]{16}}`): metrics label the route `:id`. */
+const PARAM_PATTERN = /\{.*?\}(?=\/|$)/g
 
 /** Where a field lives, in FastAPI's words (the earlier routes' `loc`; the others' `location`). */
 const LOCATIONS: Record<string, string> = { json: 'body', form: 'body', param: 'path' }
@@ -167,7 +169,7 @@ export function createService(options: ServiceOptions): ServiceApp {
     const started = performance.now()
     await next()
     const seconds = (performance.now() - started) / 1000
-    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath
+    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath.replace(PARAM_PATTERN, '')
     const labels = { route, method: c.req.method, status: String(c.res.status) }
     metrics.requests.inc(labels)
     metrics.duration.observe(labels, seconds)

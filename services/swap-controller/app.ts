@@ -1,7 +1,8 @@
 /**
- * swap-controller: today the foundation — readiness of vLLM and of every Spark node, and the
- * read-only node view. The swap state machine, catalog, telemetry history and chat proxy build
- * on these adapters later.
+ * swap-controller: the Sparks' inventory and node views, the recipe catalog, the swap engine and the
+ * stop, the swap-aware chat proxy, model management, the swap lock, schedule registry and audit
+ * history, telemetry and live logs — each route group mounted when main.ts (or a test) provides
+ * what it needs. `buildApp` is pure: it wires the given adapters and starts nothing.
  */
 import type { Logger } from '../../shared/logger.ts'
 import type { Metrics } from '../../shared/metrics.ts'
@@ -66,6 +67,15 @@ export interface SwapControllerDeps {
 }
 
 export function buildApp(deps: SwapControllerDeps): ServiceApp {
+  const app = swapControllerService(deps)
+  for (const group of routeGroups(deps)) app.route('/', group)
+  // Last: only a request no route answered reaches it (405 + Allow for a known path, else 404).
+  app.all('*', methodNotAllowed(app))
+  return app
+}
+
+/** The service itself (`/health`, `/ready`, `/metrics`, errors, limits), before any route group. */
+export function swapControllerService(deps: SwapControllerDeps): ServiceApp {
   const { config, inventory } = deps
   const readiness = createReadiness({
     service: SERVICE_NAME,
@@ -74,7 +84,7 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
     checks: [vllmCheck(deps.vllm, config.DISABLED_SERVICES), ...nodeChecks(inventory, deps.ssh)],
     capabilities: SWAP_CONTROLLER_CAPABILITIES,
   })
-  const app = createService({
+  return createService({
     name: SERVICE_NAME,
     description: 'Model catalog, swap state machine, vLLM lifecycle over SSH, GPU/host telemetry.',
     logger: deps.logger,
@@ -83,48 +93,42 @@ export function buildApp(deps: SwapControllerDeps): ServiceApp {
     shutdown: deps.shutdown,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
   })
+}
+
+/**
+ * Every route group the deps provide. Their order does not matter: no path parameter can take a
+ * literal sibling's requests (`/api/swap/{id}` matches only a job id, routes/param-patterns.ts),
+ * which routes/route-order.test.ts checks by mounting these groups in reverse.
+ */
+export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
+  const { config, inventory } = deps
+  const simulated = config.SIMULATED_CLUSTER
+  const loadedModels = (signal?: AbortSignal) => deps.vllm.listModels(signal)
   const nodes = createNodeStatus({
     inventory,
     ssh: deps.ssh,
     timeoutMs: deps.probeTimeoutMs,
     cacheMs: deps.nodeCacheMs,
   })
-  app.route('/', nodesRoutes({ nodes, simulated: config.SIMULATED_CLUSTER }))
-  // Static `/api/swap/…` paths go before any `/api/swap/{id}` route, which would shadow them.
-  if (deps.telemetry)
-    app.route('/', telemetryRoutes({ telemetry: deps.telemetry, simulated: config.SIMULATED_CLUSTER }))
-  if (deps.logTail) app.route('/', logsRoutes({ logs: deps.logTail }))
+  const groups = [nodesRoutes({ nodes, simulated })]
+  if (deps.swap) {
+    const engine = deps.swap
+    groups.push(
+      swapRoutes({ engine }),
+      swapLegacyRoutes({ engine, logs: deps.logTail }),
+      swapStopRoutes({ engine }),
+    )
+  }
+  if (deps.telemetry) groups.push(telemetryRoutes({ telemetry: deps.telemetry, simulated }))
+  if (deps.logTail) groups.push(logsRoutes({ logs: deps.logTail }))
   if (deps.catalog)
-    app.route(
-      '/',
-      catalogRoutes({
-        ...deps.catalog,
-        loadedModels: (s) => deps.vllm.listModels(s),
-        simulated: config.SIMULATED_CLUSTER,
-        menu: deps.models?.menu,
-      }),
-    )
-  if (deps.models) app.route('/', modelsRoutes({ models: deps.models }))
-  // Before any `/api/swap/{id}` route: the earlier version's lock was shadowed by it (fixed in v0.27).
-  if (deps.coordination)
-    for (const routes of [lockRoutes, historyRoutes, scheduleRoutes])
-      app.route('/', routes({ coordination: deps.coordination }))
-  if (deps.swap) app.route('/', swapStopRoutes({ engine: deps.swap }))
-  // After the telemetry routes: `/api/swap/telemetry/stream` has the shape of `/api/swap/{id}/stream`.
-  if (deps.swap) app.route('/', swapLegacyRoutes({ engine: deps.swap, logs: deps.logTail }))
-  // Last: its `/api/swap/{id}` would shadow every static `/api/swap/...` path above.
-  if (deps.swap) app.route('/', swapRoutes({ engine: deps.swap }))
+    groups.push(catalogRoutes({ ...deps.catalog, loadedModels, simulated, menu: deps.models?.menu }))
+  if (deps.models) groups.push(modelsRoutes({ models: deps.models }))
+  if (deps.coordination) {
+    const coordination = deps.coordination
+    groups.push(...[lockRoutes, historyRoutes, scheduleRoutes].map((routes) => routes({ coordination })))
+  }
   if (deps.chat)
-    app.route(
-      '/',
-      chatRoutes({
-        ...deps.chat,
-        engine: deps.swap,
-        catalog: deps.catalog?.recipes,
-        loadedModels: (s) => deps.vllm.listModels(s),
-      }),
-    )
-  // Very last: only a request no route answered reaches it (405 + Allow for a known path, else 404).
-  app.all('*', methodNotAllowed(app))
-  return app
+    groups.push(chatRoutes({ ...deps.chat, engine: deps.swap, catalog: deps.catalog?.recipes, loadedModels }))
+  return groups
 }

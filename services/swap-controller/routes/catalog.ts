@@ -5,9 +5,6 @@
  * - `GET /api/models` — the earlier version's menu plus `recipes` list (shape in COMPATIBILITY.md).
  * vLLM being down (it is, mid-swap) or the history store failing never fails the catalog: the
  * affected fields fall back (`loaded: false`, `history: []`) and `notes` says why.
- *
- * Mount before any `/api/swap/{id}` route: Hono tries routes in order and `models` would otherwise
- * be taken for a job id (the earlier version lost `GET /api/swap/lock` exactly that way).
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'

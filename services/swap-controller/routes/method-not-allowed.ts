@@ -9,15 +9,27 @@ import type { AppEnv, ServiceApp } from '../../../shared/service.ts'
 
 const segments = (path: string) => path.split('/').filter(Boolean)
 
-/** Hono's route pattern (`/api/swap/:id/stream`, `*`) against a concrete path. */
+/** `:name` or `:name{pattern}` (a parameter Hono matches only when the whole segment fits the pattern). */
+const PARAM = /^:\w+(?:\{(.+)\})?$/
+
+function segmentMatches(part: string, seg: string): boolean {
+  const param = PARAM.exec(part)
+  if (!param) return part === seg
+  return param[1] === undefined || new RegExp(`^(?:${param[1]})$`).test(seg)
+}
+
+/**
+ * Hono's route pattern (`/api/swap/:id/stream`, `/api/swap/:id{swp_[0-9a-f]{16}}`, `*`) against a
+ * concrete path, as Hono's router would match it: a constrained parameter does not match a segment
+ * outside its pattern, so `/api/swap/stop` is not offered the job route's `GET`.
+ */
 export function patternMatches(pattern: string, path: string): boolean {
   const want = segments(pattern)
   const have = segments(path)
   for (const [i, part] of want.entries()) {
     if (part === '*') return true
     const seg = have[i]
-    if (seg === undefined) return false
-    if (!part.startsWith(':') && part !== seg) return false
+    if (seg === undefined || !segmentMatches(part, seg)) return false
   }
   return want.length === have.length
 }

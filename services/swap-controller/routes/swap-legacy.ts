@@ -1,10 +1,10 @@
 /**
- * The rest of the earlier swap API (earlier-version-api.md 2.2), `{"detail": ...}` errors:
+ * The rest of the earlier swap API (docs/COMPATIBILITY.md), `{"detail": ...}` errors:
  * - `GET /api/swap/{id}/stream` — SSE: that swap's log lines so far, then live ones, a `status`
  *   event on each transition, and one `done` event with the outcome; then the stream ends.
  * - `POST /api/swap/{key}/validate` — the pre-flight: validity, fit and the exact commands; reads only.
  * The event format was a gap of the earlier contract; ours is recorded in docs/COMPATIBILITY.md.
- * Mount after the telemetry routes: `/api/swap/telemetry/stream` has the shape of `/api/swap/{id}/stream`.
+ * `{id}` matches only a job id (param-patterns.ts), so `/api/swap/telemetry/stream` never reaches it.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
@@ -18,7 +18,8 @@ import type { SwapEngine } from '../domain/swap/engine.ts'
 import { isTerminal } from '../domain/swap/machine.ts'
 import type { JobView } from '../domain/swap/view.ts'
 import { BoundedQueue } from '../domain/telemetry/bounded-queue.ts'
-import { detail, dryRunSchema, JOB_ID } from './swap-schemas.ts'
+import { constrained, JOB_ID_PARAM } from './param-patterns.ts'
+import { detail, dryRunSchema } from './swap-schemas.ts'
 import { createStreamLimit, type SseEvent } from './telemetry.ts'
 
 export const STREAM_END_MARKER = 'Application startup complete.'
@@ -200,9 +201,9 @@ export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
   }
 
   const router = createRouter()
-  router.openapi(streamRoute, (c) => {
+  router.openapi(constrained(router, streamRoute, JOB_ID_PARAM), (c) => {
     const { id } = c.req.valid('param')
-    const job = JOB_ID.test(id) ? engine.job(id) : undefined
+    const job = engine.job(id)
     if (!job) throw notFound(`No swap job ${id}.`)
     return serve(c, job)
   })

@@ -4,7 +4,6 @@
  * served model on every node with verified teardown (container gone, port closed, memory settled),
  * the same commands a swap's teardown runs. Needs the swap-lock token while the lock is held (423
  * without it), refuses while a swap runs (409), `dry_run` shows the commands; audited as `swap.stop`.
- * Mount before any `/api/swap/{id}` route.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'

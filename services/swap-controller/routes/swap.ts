@@ -1,8 +1,8 @@
 /**
  * The swap API: the earlier `POST /api/swap` → job and `GET /api/swap/{id}` (`{"detail": ...}`
  * errors), and the new `GET /api/swap/state`, `POST /api/swap/cancel`, `GET /api/swap/events`
- * (problem+json, listed in shared/errors.ts). Mounted after every static `/api/swap/...` route,
- * because `/api/swap/{id}` would shadow them.
+ * (problem+json, listed in shared/errors.ts). `{id}` matches only a job id (param-patterns.ts), so
+ * `/api/swap/state` and the other literal paths never reach it.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { notFound } from '../../../shared/errors.ts'
@@ -10,10 +10,10 @@ import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { presentedToken } from '../domain/coordination/token.ts'
 import type { SwapEngine } from '../domain/swap/engine.ts'
+import { constrained, JOB_ID_PARAM } from './param-patterns.ts'
 import {
   detail,
   dryRunSchema,
-  JOB_ID,
   jobSchema,
   problem,
   startedSchema,
@@ -139,9 +139,9 @@ export function swapRoutes(deps: SwapRouteDeps): ServiceApp {
       },
     }),
   )
-  router.openapi(jobRoute, (c) => {
+  router.openapi(constrained(router, jobRoute, JOB_ID_PARAM), (c) => {
     const { id } = c.req.valid('param')
-    const job = JOB_ID.test(id) ? engine.job(id) : undefined
+    const job = engine.job(id)
     if (!job) throw notFound(`No swap job ${id}.`)
     return c.json(job, 200)
   })
