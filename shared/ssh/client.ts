@@ -18,11 +18,11 @@ import { backoffDelay } from '../backoff.ts'
 import type { Logger } from '../logger.ts'
 import { type ChannelExit, createLineSplitter, runChannel } from './channel.ts'
 import { openConnection } from './connect.ts'
-import { REMOTE_GRACE_MS, SSH_DEFAULTS, withRemoteDeadline } from './defaults.ts'
+import { SSH_DEFAULTS } from './defaults.ts'
 import { NEEDS_OPERATOR, SshError, type SshErrorKind } from './errors.ts'
 import type { HostKeyStore } from './known-hosts.ts'
 import { createLimiter, type Limiter } from './limiter.ts'
-import { buildCommand } from './quote.ts'
+import { buildCommand, wireCommand } from './quote.ts'
 import type {
   ExecOptions,
   ExecResult,
@@ -83,10 +83,8 @@ export class SshNodeClient implements SshNode {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = options.timeoutMs ?? this.#o.execTimeoutMs
-    // Quoting the caller's argv alone first keeps validation errors pointing at its own indices.
-    const plain = buildCommand(argv)
     const remote = options.remoteDeadline ?? this.#o.remoteDeadline
-    const command = remote ? buildCommand(withRemoteDeadline(argv, timeoutMs + REMOTE_GRACE_MS)) : plain
+    const command = wireCommand({ argv, deadlineMs: remote ? timeoutMs : null })
     const maxOutput = options.maxOutputBytes ?? this.#o.maxOutputBytes
     const signal = withBudget(options.signal, timeoutMs)
     const reason = () =>

@@ -11,6 +11,7 @@ import {
   buildCommand,
   inDirectory,
   quoteArg,
+  wireCommand,
 } from './quote.ts'
 
 const HOSTILE = [
@@ -104,6 +105,24 @@ describe('quoteArg / buildCommand', () => {
     ])
     expect(argv.slice(5)).toEqual(['./run-recipe.sh', '$(id)'])
     expectValidation(() => inDirectory('relative/dir', ['ls']), 'dir')
+  })
+
+  it('wireCommand adds the remote timeout 1 s past the budget, or nothing without one', () => {
+    expect(wireCommand({ argv: ['docker', 'rm', '-f', 'x'], deadlineMs: 40_000 })).toBe(
+      "'timeout' '-s' 'KILL' '41.000s' 'docker' 'rm' '-f' 'x'",
+    )
+    expect(wireCommand({ argv: ['true'], deadlineMs: 1500 })).toBe("'timeout' '-s' 'KILL' '2.500s' 'true'")
+    expect(wireCommand({ argv: ["it's"], deadlineMs: null })).toBe(buildCommand(["it's"]))
+    expect(splitShellWords(wireCommand({ argv: ['a b', '$(id)'], deadlineMs: 0 }))).toEqual([
+      'timeout',
+      '-s',
+      'KILL',
+      '1.000s',
+      'a b',
+      '$(id)',
+    ])
+    // Errors name the caller's own argv index, not the shifted one inside the wrapper.
+    expectValidation(() => wireCommand({ argv: ['echo', 'a\0b'], deadlineMs: 1000 }), 'argv.1')
   })
 })
 

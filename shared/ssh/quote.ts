@@ -14,6 +14,7 @@
  */
 import { type AppError, validationFailed } from '../errors.ts'
 import { isSafeName, safeNameRule } from '../names.ts'
+import { REMOTE_GRACE_MS, withRemoteDeadline } from './defaults.ts'
 
 const invalid = (field: string, message: string): AppError => validationFailed([{ field, message }])
 
@@ -29,6 +30,23 @@ export function buildCommand(argv: readonly string[]): string {
   if (!Array.isArray(argv) || argv.length === 0) throw invalid('argv', 'must hold at least the program name')
   if (argv[0] === '') throw invalid('argv.0', 'the program name must not be empty')
   return argv.map((arg, i) => quoteArg(arg, `argv.${i}`)).join(' ')
+}
+
+/** One command as the client runs it: the argv, and the caller's whole budget (null: no remote deadline). */
+export interface WireStep {
+  argv: readonly string[]
+  deadlineMs: number | null
+}
+
+/**
+ * The exact string the SSH client sends for a command: with a deadline, wrapped in the remote
+ * `timeout` that fires `REMOTE_GRACE_MS` after it (see withRemoteDeadline). The client and the swap
+ * dry run both call this, so a dry run shows byte for byte what will run.
+ */
+export function wireCommand({ argv, deadlineMs }: WireStep): string {
+  // Quoting the caller's argv alone first keeps validation errors pointing at its own indices.
+  const plain = buildCommand(argv)
+  return deadlineMs === null ? plain : buildCommand(withRemoteDeadline(argv, deadlineMs + REMOTE_GRACE_MS))
 }
 
 /**
