@@ -86,7 +86,6 @@ await startService({
         ssh,
         vllmHost: inventory.vllm.host,
         dispatcher,
-        commandTimeoutMs: 30_000,
         verifyTimeoutMs: config.SWAP_VERIFY_TIMEOUT_S * 1000,
         readyTimeoutMs: config.SWAP_READY_TIMEOUT_S * 1000,
       }),

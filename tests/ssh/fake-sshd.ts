@@ -14,6 +14,8 @@ export interface FakeSshd {
   hostKey: { private: string; public: string }
   /** argv of every exec the server ran, in order. */
   execs: string[][]
+  /** The command strings exactly as they arrived, in order. */
+  commands: string[]
   /** The remote deadline (`timeout` duration) of each exec, null for unwrapped commands. */
   deadlines: Array<string | null>
   /** Signal names the client sent (it kills timed-out commands). */
@@ -37,6 +39,7 @@ export async function startFakeSshd(allowedPublicKey: string): Promise<FakeSshd>
   const open = new Set<Connection>()
   const state = {
     execs: [] as string[][],
+    commands: [] as string[],
     deadlines: [] as Array<string | null>,
     signals: [] as string[],
     closedEarly: 0,
@@ -72,6 +75,7 @@ export async function startFakeSshd(allowedPublicKey: string): Promise<FakeSshd>
           const argv = words[0] === 'timeout' && words[1] === '-s' ? words.slice(4) : words
           state.deadlines.push(words[0] === 'timeout' ? words[3]! : null)
           state.execs.push(argv)
+          state.commands.push(info.command)
           runFake(accept(), argv, conn, state)
         })
       })
@@ -84,6 +88,9 @@ export async function startFakeSshd(allowedPublicKey: string): Promise<FakeSshd>
     hostKey,
     get execs() {
       return state.execs
+    },
+    get commands() {
+      return state.commands
     },
     get deadlines() {
       return state.deadlines

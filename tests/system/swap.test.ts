@@ -93,15 +93,18 @@ describe('swap engine on the simulated cluster', () => {
     expect(
       body.commands.teardown.map((c: { node: string; command: string }) => `${c.node}: ${c.command}`),
     ).toEqual([
-      "spark-1: 'docker' 'stop' '-t' '1' 'vllm_node'",
-      "spark-1: 'docker' 'rm' '-f' 'vllm_node'",
-      "spark-2: 'docker' 'stop' '-t' '1' 'vllm_node'",
-      "spark-2: 'docker' 'rm' '-f' 'vllm_node'",
+      "spark-1: 'timeout' '-s' 'KILL' '32.000s' 'docker' 'stop' '-t' '1' 'vllm_node'",
+      "spark-1: 'timeout' '-s' 'KILL' '32.000s' 'docker' 'rm' '-f' 'vllm_node'",
+      "spark-2: 'timeout' '-s' 'KILL' '32.000s' 'docker' 'stop' '-t' '1' 'vllm_node'",
+      "spark-2: 'timeout' '-s' 'KILL' '32.000s' 'docker' 'rm' '-f' 'vllm_node'",
     ])
     expect(body.commands.launch).toEqual([
       {
         node: 'spark-1',
-        command: `'/home/sim/spark-vllm-docker/run-recipe.sh' 'gpt-oss-120b' '-d' '--port' '${port}' '--solo'`,
+        command: `'timeout' '-s' 'KILL' '601.000s' '/home/sim/spark-vllm-docker/run-recipe.sh' 'gpt-oss-120b' '-d' '--port' '${port}' '--solo'`,
+        kind: 'launch',
+        purpose: expect.stringContaining('gpt-oss-120b'),
+        deadline_ms: 600_000,
       },
     ])
     expect(body.fit).toMatchObject({ fits: true, allowed: true, policy: 'refuse' })

@@ -1,8 +1,9 @@
 /**
- * Executes a swap plan on the Sparks: the plan's argv lists over the persistent SSH pool, and the
- * readiness ladder over HTTP (undici, every call with a budget). Teardown is verified rather than
- * trusted — `docker stop` can return before a node really let go (swap-anchors 1.9) — and a
- * container that will not go away fails the swap before anything new is launched.
+ * Executes a swap plan on the Sparks: the plan's steps over the persistent SSH pool, each with its
+ * own budget (so the command sent is the one the dry run shows), and the readiness ladder over HTTP
+ * (undici, every call with a budget). Teardown is verified rather than trusted — `docker stop` can
+ * return before a node really let go (docs/UPSTREAMS.md, Docker) — and a container that will not go
+ * away fails the swap before anything new is launched.
  */
 import { connect } from 'node:net'
 import { type Dispatcher, request } from 'undici'
@@ -11,17 +12,15 @@ import { callJson } from '../../../shared/http-client.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
 import { parseDockerPs } from '../domain/docker-ps.ts'
 import { type MemorySnapshot, parseMeminfo } from '../domain/meminfo.ts'
-import type { SwapPlan } from '../domain/swap/plan.ts'
-import { MEMINFO_ARGV } from '../domain/swap/plan.ts'
+import type { SwapPlan, TeardownPlan } from '../domain/swap/plan.ts'
 import { type ClusterDriver, type ReadyWatch, SwapFailure } from '../domain/swap/ports.ts'
+import { type PlanStep, type ReadMemoryStep, readMemoryStep, stepsOfKind } from '../domain/swap/steps.ts'
 
 export interface ClusterDriverOptions {
   ssh: SshNodes
   /** vLLM's host as the controller reaches it; null disables the port and HTTP checks. */
   vllmHost: string | null
   dispatcher?: Dispatcher
-  /** Budget of one SSH command (stop waits out docker's grace, so it gets the grace on top). */
-  commandTimeoutMs?: number
   /** How long teardown may take to show the container gone, the port closed and memory settled. */
   verifyTimeoutMs?: number
   /** How long a launched model may take to become ready. */
@@ -53,7 +52,6 @@ export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<
 
 export function createClusterDriver(options: ClusterDriverOptions): ClusterDriver {
   const { ssh, vllmHost, dispatcher } = options
-  const cmdMs = options.commandTimeoutMs ?? 30_000
   const pollMs = options.pollMs ?? 250
   const readyMs = options.readyTimeoutMs ?? 30 * 60_000
   const node = (name: string) => {
@@ -61,46 +59,52 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     if (!n) throw new SwapFailure('teardown', `node ${name} is not in the SSH inventory`)
     return n
   }
-  const run = (name: string, argv: readonly string[], signal?: AbortSignal, timeoutMs = cmdMs) =>
-    node(name).exec(argv, { timeoutMs, signal, maxOutputBytes: 256 * 1024 })
+  // The remote deadline is asked for explicitly: the dry run renders every step with it.
+  const exec = (step: PlanStep, signal?: AbortSignal) =>
+    node(step.node).exec(step.argv, {
+      timeoutMs: step.deadlineMs,
+      signal,
+      maxOutputBytes: 256 * 1024,
+      remoteDeadline: true,
+    })
   const urlHost = vllmHost?.includes(':') ? `[${vllmHost}]` : vllmHost
   const baseUrl = (plan: SwapPlan) => (urlHost ? `http://${urlHost}:${plan.port}` : null)
 
-  async function meminfo(
-    nodes: readonly string[],
+  /** Runs read-memory steps; a node that could not be read is left out. */
+  async function readMemory(
+    steps: readonly ReadMemoryStep[],
     signal?: AbortSignal,
   ): Promise<Record<string, MemorySnapshot>> {
-    const read = async (n: string) => {
-      const res = await run(n, MEMINFO_ARGV, signal, 5000)
+    const read = async (step: ReadMemoryStep) => {
+      const res = await exec(step, signal)
       const mem = res.code === 0 ? parseMeminfo(res.stdout) : null
-      return mem ? ([n, mem] as const) : null
+      return mem ? ([step.node, mem] as const) : null
     }
-    const pairs = await Promise.all(nodes.map((n) => read(n).catch(() => null)))
+    const pairs = await Promise.all(steps.map((s) => read(s).catch(() => null)))
     return Object.fromEntries(pairs.filter((p) => p !== null))
   }
 
-  async function memory(nodes: readonly string[], signal?: AbortSignal) {
-    const snaps = await meminfo(nodes, signal)
-    return Object.fromEntries(Object.entries(snaps).map(([n, m]) => [n, m.available_bytes]))
-  }
+  const available = (snaps: Record<string, MemorySnapshot>) =>
+    Object.fromEntries(Object.entries(snaps).map(([n, m]) => [n, m.available_bytes]))
+  const meminfo = (nodes: readonly string[], signal?: AbortSignal) =>
+    readMemory(nodes.map(readMemoryStep), signal)
 
   /** Nodes where the container still exists, with docker's status; a failed probe counts as present. */
-  async function leftovers(plan: SwapPlan, signal: AbortSignal): Promise<string[]> {
-    const checks = plan.verify.filter((v) => v.argv[0] === 'docker')
+  async function leftovers(plan: TeardownPlan, signal: AbortSignal): Promise<string[]> {
     const found = await Promise.all(
-      checks.map(async (v) => {
+      stepsOfKind(plan.verify, 'check-absent').map(async (step) => {
         const failed = (e: Error) => ({ code: -1, stdout: '', stderr: e.message })
-        const res = await run(v.node, v.argv, signal, 5000).catch(failed)
+        const res = await exec(step, signal).catch(failed)
         const why = res.stderr.trim().slice(0, 200) || `exit ${res.code}`
-        if (res.code !== 0) return `${v.node} (docker ps failed: ${why})`
-        const c = parseDockerPs(res.stdout, plan.container)
-        return c ? `${v.node} (${c.status || c.state})` : null
+        if (res.code !== 0) return `${step.node} (docker ps failed: ${why})`
+        const c = parseDockerPs(res.stdout, step.container)
+        return c ? `${step.node} (${c.status || c.state})` : null
       }),
     )
     return found.filter((f): f is string => f !== null)
   }
 
-  async function verifyStopped(plan: SwapPlan, signal: AbortSignal) {
+  async function verifyStopped(plan: TeardownPlan, signal: AbortSignal) {
     const deadline = Date.now() + (options.verifyTimeoutMs ?? 60_000)
     let problem = ''
     let previous: Record<string, number> | null = null
@@ -108,7 +112,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       const left = await leftovers(plan, signal)
       const open = vllmHost ? await portOpen(vllmHost, plan.port) : false
       // UMA pages come back with a lag; "near baseline" = MemAvailable stopped rising between polls.
-      const mem = await memory(plan.nodes, signal)
+      const mem = available(await readMemory(stepsOfKind(plan.verify, 'read-memory'), signal))
       const before = previous
       const settled =
         before !== null &&
@@ -165,10 +169,10 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   }
 
   async function headContainerGone(plan: SwapPlan, signal: AbortSignal): Promise<string | null> {
-    const probe = plan.verify.find((v) => v.node === plan.head && v.argv[0] === 'docker')!
-    const res = await run(plan.head, probe.argv, signal, 5000).catch(() => null)
+    const probe = stepsOfKind(plan.verify, 'check-absent').find((s) => s.node === plan.head)!
+    const res = await exec(probe, signal).catch(() => null)
     if (res?.code !== 0) return null
-    const c = parseDockerPs(res.stdout, plan.container)
+    const c = parseDockerPs(res.stdout, probe.container)
     if (!c) return `container ${plan.container} disappeared on ${plan.head}`
     return c.running ? null : `container ${plan.container} on ${plan.head} exited: ${c.status}`
   }
@@ -200,20 +204,20 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   }
 
   return {
-    memory,
+    memory: async (nodes, signal) => available(await meminfo(nodes, signal)),
     meminfo,
     async stop(plan, signal) {
-      const graceMs = Number(plan.teardown.find((t) => t.argv[1] === 'stop')?.argv[3] ?? 10) * 1000
+      // Nodes in parallel, each node's steps in order (stop, then remove).
       await Promise.all(
         plan.nodes.map(async (n) => {
           for (const step of plan.teardown.filter((t) => t.node === n))
-            await run(n, step.argv, signal, cmdMs + graceMs).catch(() => undefined)
+            await exec(step, signal).catch(() => undefined)
         }),
       )
     },
     verifyStopped,
     async launch(plan, signal) {
-      const res = await run(plan.launch.node, plan.launch.argv, signal, 10 * 60_000)
+      const res = await exec(plan.launch, signal)
       if (res.code !== 0) {
         const why = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-5).join(' | ').slice(0, 1000)
         throw new SwapFailure('launch', `run-recipe.sh exited with ${res.code ?? res.signal}: ${why}`)
@@ -223,7 +227,9 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     async logExcerpt(plan) {
       const lines = options.excerptLines ?? 60
       const argv = ['docker', 'logs', '--tail', String(lines), plan.container]
-      const res = await run(plan.head, argv, undefined, 10_000).catch(noAnswer)
+      const res = await node(plan.head)
+        .exec(argv, { timeoutMs: 10_000, maxOutputBytes: 256 * 1024 })
+        .catch(noAnswer)
       if (res?.code !== 0) return null
       return `${res.stdout}${res.stderr}`.trim() || null
     },

@@ -9,6 +9,7 @@ import type { ExecResult, SshNode } from '../../../shared/ssh/types.ts'
 import { type ContainerStatus, dockerPsArgv, parseDockerPs } from '../domain/docker-ps.ts'
 import { type MemorySnapshot, parseMeminfo } from '../domain/meminfo.ts'
 import { type GpuSnapshot, gpuQueryArgv, parseGpuCsv } from '../domain/nvidia-smi.ts'
+import { MEMINFO_ARGV } from '../domain/swap/steps.ts'
 
 export interface NodeShell {
   readonly node: string
@@ -26,7 +27,7 @@ export interface NodeShellOptions {
 }
 
 export function createNodeShell(ssh: SshNode, { timeoutMs = 5000 }: NodeShellOptions = {}): NodeShell {
-  const run = (argv: string[], signal?: AbortSignal) =>
+  const run = (argv: readonly string[], signal?: AbortSignal) =>
     ssh.exec(argv, { timeoutMs, signal, maxOutputBytes: 256 * 1024 })
   const failed = (what: string, res: ExecResult, hint = '') =>
     upstreamFailed(`${ssh.name}`, `${what} exited with ${res.code ?? res.signal ?? 'no status'}${hint}`)
@@ -38,7 +39,7 @@ export function createNodeShell(ssh: SshNode, { timeoutMs = 5000 }: NodeShellOpt
       if (res.code !== 0) throw failed('true', res)
     },
     async memory(signal) {
-      const res = await run(['cat', '/proc/meminfo'], signal)
+      const res = await run(MEMINFO_ARGV, signal)
       if (res.code !== 0) throw failed('cat /proc/meminfo', res)
       const mem = parseMeminfo(res.stdout)
       if (!mem) throw upstreamFailed(ssh.name, '/proc/meminfo had no MemTotal')

@@ -10,6 +10,7 @@ import { loadSwapControllerConfig } from '../config.ts'
 import { parseRecipe } from '../domain/catalog/recipe.ts'
 import { buildInventory } from '../domain/inventory.ts'
 import { createSwapEngine } from '../domain/swap/engine.ts'
+import type { SwapPlan } from '../domain/swap/plan.ts'
 import { type ClusterDriver, SwapFailure } from '../domain/swap/ports.ts'
 import { lockedCoordination, testRecipe as recipe } from '../testing/engine-parts.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
@@ -74,7 +75,7 @@ function setup(driver: Partial<ClusterDriver> = {}, telemetry?: TelemetryPoller)
     catalog: { snapshot: async () => ({ dir: '/r', entries: ENTRIES, notes: [], readAt: '' }) },
     driver: {
       memory: async (nodes) => Object.fromEntries(nodes.map((n) => [n, 100 * GIB])),
-      stop: async (p) => void calls.stops.push(p.recipe),
+      stop: async (p: SwapPlan) => void calls.stops.push(p.recipe),
       verifyStopped: async () => void calls.verifies++,
       launch: async (p) => void calls.launches.push(p.recipe),
       awaitReady: () => gate(),
@@ -272,7 +273,7 @@ describe('POST /api/swap/{key}/validate', () => {
     })
     expect(body.fit).toMatchObject({ fits: true, allowed: true, policy: 'refuse' })
     expect(body.commands.launch[0].command).toBe(
-      "'/home/u/d/run-recipe.sh' 'new' '-d' '--port' '8888' '--solo'",
+      "'timeout' '-s' 'KILL' '601.000s' '/home/u/d/run-recipe.sh' 'new' '-d' '--port' '8888' '--solo'",
     )
     expect(body.commands.teardown).toHaveLength(4)
     expect(calls).toMatchObject({ stops: [], launches: [], verifies: 0, audits: [] })

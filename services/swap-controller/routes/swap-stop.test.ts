@@ -115,10 +115,10 @@ describe('POST /api/swap/stop', () => {
     expect(
       body.commands.teardown.map((c: { node: string; command: string }) => `${c.node}: ${c.command}`),
     ).toEqual([
-      "spark-1: 'docker' 'stop' '-t' '5' 'vllm_node'",
-      "spark-1: 'docker' 'rm' '-f' 'vllm_node'",
-      "spark-2: 'docker' 'stop' '-t' '5' 'vllm_node'",
-      "spark-2: 'docker' 'rm' '-f' 'vllm_node'",
+      "spark-1: 'timeout' '-s' 'KILL' '36.000s' 'docker' 'stop' '-t' '5' 'vllm_node'",
+      "spark-1: 'timeout' '-s' 'KILL' '36.000s' 'docker' 'rm' '-f' 'vllm_node'",
+      "spark-2: 'timeout' '-s' 'KILL' '36.000s' 'docker' 'stop' '-t' '5' 'vllm_node'",
+      "spark-2: 'timeout' '-s' 'KILL' '36.000s' 'docker' 'rm' '-f' 'vllm_node'",
     ])
     expect(body.commands.verify).toHaveLength(4)
     expect(calls.steps).toEqual([])

@@ -164,7 +164,7 @@ describe('swap engine', () => {
     let release = () => undefined as void
     const order: string[] = []
     const { engine, calls } = setup(
-      { stop: async (p) => void order.push(`stop ${p.recipe}`) },
+      { stop: async (p: SwapPlan) => void order.push(`stop ${p.recipe}`) },
       { drain: () => new Promise<void>((r) => (release = () => (order.push('drained'), r()))) },
     )
     await engine.request(ask)

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
+import { wireCommand } from '../../../../shared/ssh/quote.ts'
 import { parseRecipe } from '../catalog/recipe.ts'
 import type { Recipe } from '../catalog/types.ts'
 import { checkFit } from './fit.ts'
-import { planSwap, renderPlan } from './plan.ts'
+import { planStop, planSwap, renderPlan, renderTeardown } from './plan.ts'
 
 const GIB = 2 ** 30
 const yaml = (extra: Record<string, unknown> = {}) =>
@@ -32,23 +33,86 @@ describe('planSwap', () => {
   it('tears down every node, verifies, and launches detached on the port, solo with --solo', () => {
     const plan = planSwap({ ...base, recipe: recipe(), mode: 'solo' })
     const r = renderPlan(plan)
+    // The wire form: the remote `timeout` is the step's budget (30 s + the 10 s grace) plus 1 s.
     expect(r.teardown.map((c) => `${c.node}: ${c.command}`)).toEqual([
-      "spark-1: 'docker' 'stop' '-t' '10' 'vllm_node'",
-      "spark-1: 'docker' 'rm' '-f' 'vllm_node'",
-      "spark-2: 'docker' 'stop' '-t' '10' 'vllm_node'",
-      "spark-2: 'docker' 'rm' '-f' 'vllm_node'",
+      "spark-1: 'timeout' '-s' 'KILL' '41.000s' 'docker' 'stop' '-t' '10' 'vllm_node'",
+      "spark-1: 'timeout' '-s' 'KILL' '41.000s' 'docker' 'rm' '-f' 'vllm_node'",
+      "spark-2: 'timeout' '-s' 'KILL' '41.000s' 'docker' 'stop' '-t' '10' 'vllm_node'",
+      "spark-2: 'timeout' '-s' 'KILL' '41.000s' 'docker' 'rm' '-f' 'vllm_node'",
     ])
-    expect(r.verify.filter((c) => c.command.startsWith("'docker'")).map((c) => c.node)).toEqual([
+    expect(r.verify.filter((c) => c.kind === 'check-absent').map((c) => c.node)).toEqual([
       'spark-1',
       'spark-2',
     ])
     expect(r.launch).toEqual([
       {
         node: 'spark-1',
-        command: "'/home/u/spark-vllm-docker/run-recipe.sh' 'test-model' '-d' '--port' '8888' '--solo'",
+        command:
+          "'timeout' '-s' 'KILL' '601.000s' '/home/u/spark-vllm-docker/run-recipe.sh' 'test-model' '-d' '--port' '8888' '--solo'",
+        kind: 'launch',
+        purpose: expect.stringContaining('test-model'),
+        deadline_ms: 600_000,
       },
     ])
     expect(plan.servedModelName).toBe('test')
+  })
+
+  it('types every step: kind, purpose and budget, and the stop carries its grace period', () => {
+    const plan = planSwap({ ...base, recipe: recipe(), mode: 'solo' })
+    const steps = [...plan.teardown, ...plan.verify, plan.launch]
+    expect(steps.map((s) => `${s.node} ${s.kind} ${s.deadlineMs}`)).toEqual([
+      'spark-1 stop-container 40000',
+      'spark-1 remove-container 40000',
+      'spark-2 stop-container 40000',
+      'spark-2 remove-container 40000',
+      'spark-1 check-absent 5000',
+      'spark-1 read-memory 5000',
+      'spark-2 check-absent 5000',
+      'spark-2 read-memory 5000',
+      'spark-1 launch 600000',
+    ])
+    for (const s of steps) expect(s.purpose.length, s.kind).toBeGreaterThan(10)
+    expect(plan.teardown[0]).toMatchObject({ kind: 'stop-container', graceS: 10, container: 'vllm_node' })
+    expect(plan.launch).toMatchObject({ recipe: 'test-model', mode: 'solo', port: 8888 })
+    const grace = planSwap({ ...base, stopGraceS: 1e6, recipe: recipe(), mode: 'solo' }).teardown[0]
+    expect(grace).toMatchObject({ graceS: 600, deadlineMs: 630_000 })
+  })
+
+  it('renders each step as its wire command, with the kind, purpose and budget beside it', () => {
+    const plan = planSwap({ ...base, recipe: recipe(), mode: 'solo' })
+    const r = renderPlan(plan)
+    const steps = [...plan.teardown, ...plan.verify, plan.launch]
+    expect([...r.teardown, ...r.verify, ...r.launch]).toEqual(
+      steps.map((s) => ({
+        node: s.node,
+        command: wireCommand(s),
+        kind: s.kind,
+        purpose: s.purpose,
+        deadline_ms: s.deadlineMs,
+      })),
+    )
+  })
+
+  it('builds the same teardown and verify steps for a stop as for a swap', () => {
+    const swap = planSwap({ ...base, recipe: recipe(), mode: 'solo' })
+    const stop = planStop(base)
+    expect(stop).toEqual({
+      container: swap.container,
+      port: swap.port,
+      nodes: swap.nodes,
+      teardown: swap.teardown,
+      verify: swap.verify,
+    })
+    expect(renderTeardown(stop)).toEqual({
+      teardown: renderPlan(swap).teardown,
+      verify: renderPlan(swap).verify,
+    })
+  })
+
+  it('leaves out nodes without an SSH user, and a stop needs at least one node', () => {
+    const some = [...nodes, { name: 'spark-3', user: null, dockerDir: null, role: 'worker' }]
+    expect(planStop({ ...base, nodes: some }).nodes).toEqual(['spark-1', 'spark-2'])
+    expect(() => planStop({ ...base, nodes: [{ ...nodes[0]!, user: null }] })).toThrow(/no node/)
   })
 
   it('passes --name only for a non-default container, and no --solo in cluster mode', () => {

@@ -1,7 +1,7 @@
 /** What the swap engine needs from the outside world; the cluster driver implements it over SSH and HTTP. */
 import type { MemorySnapshot } from '../meminfo.ts'
 import type { ProgressFailure } from '../progress/tracker.ts'
-import type { SwapPlan } from './plan.ts'
+import type { SwapPlan, TeardownPlan } from './plan.ts'
 
 /** Where a swap failed; `teardown` failures happen before any launch, so nothing new was started. */
 export type FailureStage = 'teardown' | 'launch' | 'load' | 'readiness' | 'cancelled'
@@ -33,9 +33,9 @@ export interface ClusterDriver {
    */
   meminfo?(nodes: readonly string[], signal?: AbortSignal): Promise<Record<string, MemorySnapshot>>
   /** Stop and remove the container on every node of the plan (exit codes are judged by `verifyStopped`). */
-  stop(plan: SwapPlan, signal: AbortSignal): Promise<void>
+  stop(plan: TeardownPlan, signal: AbortSignal): Promise<void>
   /** Container gone everywhere, port closed, memory settled — or a `teardown` SwapFailure. */
-  verifyStopped(plan: SwapPlan, signal: AbortSignal): Promise<void>
+  verifyStopped(plan: TeardownPlan, signal: AbortSignal): Promise<void>
   launch(plan: SwapPlan, signal: AbortSignal): Promise<void>
   /** Port → /health → /v1/models lists the id → one streamed token; or a SwapFailure. */
   awaitReady(plan: SwapPlan, watch: ReadyWatch): Promise<void>

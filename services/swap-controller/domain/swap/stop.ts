@@ -5,7 +5,7 @@
 import { AppError, conflict } from '../../../../shared/errors.ts'
 import type { Recipe } from '../catalog/types.ts'
 import type { StopAnswer, StopRequest, SwapEngineDeps } from './engine-types.ts'
-import { planStop, renderPlan } from './plan.ts'
+import { planStop, renderTeardown } from './plan.ts'
 import { refusalAuditor } from './refusals.ts'
 
 export interface StopperDeps {
@@ -25,23 +25,21 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
     const swap = req.dryRun ? null : busy()
     if (swap) throw swap
     if (!req.dryRun && stopping) throw conflict('A stop is already in progress.')
-    const guard = req.dryRun ? null : (stopping = new AbortController())
+    const guard = req.dryRun ? null : new AbortController()
+    if (guard) stopping = guard
     try {
       const current = await currentModel()
       const p = planStop({
-        recipe: current.recipe?.key ?? '',
         nodes: deps.inventory.nodes,
         container: deps.container,
         vllmPort: deps.vllmPort,
         stopGraceS: deps.stopGraceS,
       })
-      // A stop plan has no launch: render the teardown and verify steps only.
-      const { teardown, verify } = renderPlan({ ...p, launch: { node: p.head, argv: ['true'] } })
       const base = {
         model: current.id,
         recipe: current.recipe?.key ?? null,
         nodes: p.nodes,
-        commands: { teardown, verify },
+        commands: renderTeardown(p),
       }
       const audit = (outcome: string, detail: string, durationMs?: Record<string, number>) =>
         deps.coordination.recordAudit({
