@@ -10,7 +10,7 @@ import type { Dispatcher } from 'undici'
 import { type AppError, upstreamFailed } from '../../../shared/errors.ts'
 import type { BackendName } from '../domain/route-table.ts'
 import { type ResponseHeaders, responseHeaders } from './headers.ts'
-import { ClientGone, classify, concat, sseErrorEvent } from './outcome.ts'
+import { brokenStreamEvent, ClientGone, classify, concat } from './outcome.ts'
 
 export interface ForwardRequest {
   service: BackendName
@@ -222,6 +222,6 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
       reason: failure.message,
     })
     // A broken stream would leave SSE parsers waiting; say what happened and end cleanly.
-    this.cut(err, this.sse ? sseErrorEvent(failure) : null)
+    this.cut(err, this.sse ? brokenStreamEvent(failure) : null)
   }
 }

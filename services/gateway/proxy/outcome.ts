@@ -5,6 +5,7 @@
  */
 import { AppError, badRequest, upstreamTimeout, upstreamUnavailable } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
+import { sseErrorEvent } from '../../../shared/sse.ts'
 import type { BackendName } from '../domain/route-table.ts'
 
 /** Raised into the pool when the client is gone, so the backend stops working for nobody. */
@@ -30,10 +31,9 @@ export function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuff
 
 const encoder = new TextEncoder()
 
-export function sseErrorEvent(err: AppError): Uint8Array {
-  const payload = { error: { message: err.message, type: 'server_error', code: err.code } }
-  return encoder.encode(`\n\nevent: error\ndata: ${JSON.stringify(payload)}\n\n`)
-}
+/** The last event of an event stream that broke: the shared error event, after any half-relayed one. */
+export const brokenStreamEvent = (err: AppError): Uint8Array =>
+  encoder.encode(sseErrorEvent(err.message, err.status, { afterPartialEvent: true }))
 
 const CLIENT_FAULTS = new Set([
   'UND_ERR_INVALID_ARG',

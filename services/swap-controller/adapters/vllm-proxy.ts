@@ -8,6 +8,7 @@
 import { type Dispatcher, request, errors as undiciErrors } from 'undici'
 import { AppError, upstreamFailed } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
+import { sseErrorEvent } from '../../../shared/sse.ts'
 
 export interface ForwardRequest {
   path: '/v1/chat/completions' | '/v1/completions'
@@ -59,13 +60,6 @@ export const unreachable = (requestId?: string) =>
     status: 502,
     headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
   })
-
-export function sseErrorEvent(message: string, status: number): string {
-  const data = {
-    error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: status },
-  }
-  return `event: error\ndata: ${JSON.stringify(data)}\n\n`
-}
 
 /** vLLM's own message out of its error body (OpenAI envelope or FastAPI `detail`), else the text. */
 export function upstreamMessage(text: string, status: number): string {
