@@ -70,10 +70,10 @@ describe('service factory', () => {
     expect(oBody.error.type).toBe('invalid_request_error')
     expect(oBody.error.param).toBe('name')
 
-    const legacy = await post(app, '/api/swap/echo', bad)
-    expect(legacy.status).toBe(422)
-    const lBody = await legacy.json()
-    expect(lBody.detail.map((d: { loc: string[] }) => d.loc.join('.'))).toEqual(['body.name', 'body.count'])
+    const earlier = await post(app, '/api/swap/echo', bad)
+    expect(earlier.status).toBe(422)
+    const eBody = await earlier.json()
+    expect(eBody.detail.map((d: { loc: string[] }) => d.loc.join('.'))).toEqual(['body.name', 'body.count'])
 
     const fresh = await post(app, '/api/new-thing/echo', bad)
     expect(fresh.status).toBe(422)

@@ -1,6 +1,6 @@
 /**
  * SQLite for every service, on both runtimes: better-sqlite3 on Node (Node 20 has no node:sqlite)
- * and `node:sqlite`'s DatabaseSync on Deno (Deno cannot load better-sqlite3's legacy-API addon).
+ * and `node:sqlite`'s DatabaseSync on Deno (Deno loads Node-API addons only; better-sqlite3's is built on V8's API).
  * The driver is chosen at runtime and loaded with a dynamic import whose specifier is a variable,
  * so neither runtime resolves — or even type-checks — the other's module.
  *

@@ -29,7 +29,7 @@ async function serveFake(app: Hono) {
   return fake.url
 }
 
-const LEGACY = { voices: ['af_heart', 'bm_george'] }
+const OLDER_SHAPE = { voices: ['af_heart', 'bm_george'] }
 const CURRENT = {
   voices: [
     { id: 'af_heart', name: 'af_heart' },
@@ -55,7 +55,7 @@ afterAll(() => pool.destroy())
 
 describe('GET /v1/audio/voices', () => {
   it.each([
-    ['legacy string list', LEGACY],
+    ['older string list', OLDER_SHAPE],
     ['v0.4+ object list', CURRENT],
     ['bare array', ['af_heart', { name: 'bm_george' }]],
   ])('answers one normalised shape from the %s', async (_label, body) => {
@@ -117,7 +117,7 @@ describe('GET /v1/audio/voices', () => {
 
 describe('GET /v1/models', () => {
   it('lists the STT model and one entry per voice, from either voice shape', async () => {
-    for (const body of [LEGACY, CURRENT]) {
+    for (const body of [OLDER_SHAPE, CURRENT]) {
       const kokoroUrl = await serveFake(kokoroFake(body))
       const parakeetUrl = await serveFake(
         new Hono().get('/v1/models', (c) => c.json({ data: [{ id: 'stt-x' }] })),
@@ -154,7 +154,7 @@ describe('GET /v1/models', () => {
   })
 
   it('leaves out the models of disabled or unconfigured upstreams', async () => {
-    const kokoroUrl = await serveFake(kokoroFake(LEGACY))
+    const kokoroUrl = await serveFake(kokoroFake(OLDER_SHAPE))
     const res = await speechApp({
       parakeetUrl: refused,
       kokoroUrl,

@@ -91,9 +91,9 @@ describe('cluster status on the simulated cluster', () => {
     const v1Body = await v1.json()
     expect(v1Body.error.message).toContain('speech-proxy')
 
-    const legacy = await fetch(fixture.url('/api/audio/diarize-chunk'), { method: 'POST', body: 'x' })
-    expect(legacy.status).toBe(503)
-    expect((await legacy.json()).detail).toContain('speech-proxy')
+    const earlier = await fetch(fixture.url('/api/audio/diarize-chunk'), { method: 'POST', body: 'x' })
+    expect(earlier.status).toBe(503)
+    expect((await earlier.json()).detail).toContain('speech-proxy')
 
     // The gateway caches status for a second; the death shows on the next probe.
     const s = await eventually(

@@ -17,7 +17,7 @@ const earlierYaml = `${REPO_ROOT}.data/test-models-yaml-${process.pid}.yaml`
 mkdirSync(dirname(earlierYaml), { recursive: true })
 writeFileSync(
   earlierYaml,
-  'legacy-coder:\n  repo: org/legacy-coder\n  served_model_name: legacy-coder\n  tensor_parallel_size: 2\n' +
+  'earlier-coder:\n  repo: org/earlier-coder\n  served_model_name: earlier-coder\n  tensor_parallel_size: 2\n' +
     'broken:\n  repo: "org/$(id)"\n' +
     `${SIM_DEFAULT_RECIPE}:\n  repo: org/shadowed\n`,
 )
@@ -87,8 +87,8 @@ describe('model management on the simulated cluster', () => {
   })
 
   it('lists the models of the earlier MODELS_YAML as cards that need a recipe, and says what it skipped', async () => {
-    expect(byRepo(await menu(), 'org/legacy-coder')).toMatchObject({
-      key: 'legacy-coder',
+    expect(byRepo(await menu(), 'org/earlier-coder')).toMatchObject({
+      key: 'earlier-coder',
       needs_setup: true,
       recipe: null,
       card_file: 'MODELS_YAML',

@@ -108,25 +108,25 @@ describe('deleting', () => {
   it('never offers to delete a folder card from MODELS_YAML, and says a file card stays listed', async () => {
     const fake = fakeModelsSource()
     fake.data.menu.models.push(
-      menuModel('legacy-local', {
+      menuModel('earlier-local', {
         repo: null,
-        local_path: '/data/models/legacy',
+        local_path: '/data/models/earlier',
         recipe: null,
         custom: true,
         card_file: 'MODELS_YAML',
         on_disk: null,
       }),
-      menuModel('legacy-hub', {
-        repo: 'org/legacy-hub',
+      menuModel('earlier-hub', {
+        repo: 'org/earlier-hub',
         recipe: null,
         custom: true,
         card_file: 'MODELS_YAML',
       }),
     )
     const page = await get(dashboard(fake), '/ui/models')
-    expect(rowOf(page.html, 'legacy-local')).not.toContain('data-action="delete"')
-    expect(rowOf(page.html, 'legacy-hub')).toContain('data-action="delete"')
-    const { html } = await get(dashboard(fake), '/ui/fragments/models/delete/confirm?key=legacy-hub')
+    expect(rowOf(page.html, 'earlier-local')).not.toContain('data-action="delete"')
+    expect(rowOf(page.html, 'earlier-hub')).toContain('data-action="delete"')
+    const { html } = await get(dashboard(fake), '/ui/fragments/models/delete/confirm?key=earlier-hub')
     expect(html).toContain('Its card stays listed: it is defined in MODELS_YAML; remove it from that file.')
     expect(html).not.toContain('Its custom card is removed too.')
   })

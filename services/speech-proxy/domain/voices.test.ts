@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { kokoroTraits, normaliseVoices } from './voices.ts'
 
 describe('normaliseVoices', () => {
-  it('reads the legacy shape of plain names and derives language and gender from Kokoro prefixes', () => {
+  it('reads the older shape of plain names and derives language and gender from Kokoro prefixes', () => {
     expect(normaliseVoices({ voices: ['af_heart', 'bm_george', 'custom'] })).toEqual([
       { id: 'af_heart', name: 'af_heart', language: 'en-US', gender: 'female' },
       { id: 'bm_george', name: 'bm_george', language: 'en-GB', gender: 'male' },

@@ -169,23 +169,23 @@ describe('DELETE /api/models/{key}', () => {
       ...over,
     })
     const earlier = [
-      fileCard('legacy-local', { local_path: '/data/models/legacy' }),
-      fileCard('legacy-hub', { repo: 'org/legacy-hub' }),
+      fileCard('earlier-local', { local_path: '/data/models/earlier' }),
+      fileCard('earlier-hub', { repo: 'org/earlier-hub' }),
     ]
     const { send, disk, audit } = await setup({ earlier })
-    const local = await send('DELETE', '/api/models/legacy-local')
+    const local = await send('DELETE', '/api/models/earlier-local')
     expect(local.status).toBe(409)
     expect(local.body.detail).toBe(
-      'Nothing was deleted: the card legacy-local is defined in MODELS_YAML; it stays listed until removed from that file.',
+      'Nothing was deleted: the card earlier-local is defined in MODELS_YAML; it stays listed until removed from that file.',
     )
     expect(audit()[0]).toMatchObject({ action: 'model.delete', outcome: 'refused' })
-    const hub = await send('DELETE', '/api/models/legacy-hub')
+    const hub = await send('DELETE', '/api/models/earlier-hub')
     expect(hub.status).toBe(200)
     expect(hub.body).toMatchObject({ weights_removed: true, card_removed: false })
     expect(hub.body.notes).toContain(
-      'the card legacy-hub is defined in MODELS_YAML; it stays listed until removed from that file',
+      'the card earlier-hub is defined in MODELS_YAML; it stays listed until removed from that file',
     )
-    expect(disk.removed).toEqual(['org/legacy-hub'])
+    expect(disk.removed).toEqual(['org/earlier-hub'])
   })
 
   it('says there were no weights to remove when no Spark had them, instead of "removed"', async () => {

@@ -61,9 +61,9 @@ describe('POST /api/models', () => {
   it('accepts an earlier full ModelDef: known fields validated and stored, the rest ignored and listed', async () => {
     const { send, store, audit } = await setup()
     const modelDef = {
-      repo: 'me/legacy-model',
-      name: 'Legacy model',
-      served_model_name: 'legacy',
+      repo: 'me/earlier-model',
+      name: 'Earlier model',
+      served_model_name: 'earlier',
       max_model_len: 32768,
       vllm_args: ['--trust-remote-code', '--enable-auto-tool-choice'],
       gpu_memory_utilization: 0.85,
@@ -73,13 +73,13 @@ describe('POST /api/models', () => {
     const res = await send('POST', '/api/models', modelDef)
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({
-      key: 'me--legacy-model',
-      served_model_name: 'legacy',
+      key: 'me--earlier-model',
+      served_model_name: 'earlier',
       max_model_len: 32768,
       ignored_fields: ['vllm_args', 'gpu_memory_utilization', 'tensor_parallel_size', 'chat_template'],
       ignored_note: expect.stringMatching(/ignored .*recipes/),
     })
-    const stored = store.customModels.get('me--legacy-model')!
+    const stored = store.customModels.get('me--earlier-model')!
     expect(Object.keys(stored)).not.toContain('vllm_args')
     expect(JSON.stringify(stored)).not.toContain('trust-remote-code')
     expect(audit()[0]).toMatchObject({

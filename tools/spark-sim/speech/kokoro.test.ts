@@ -61,10 +61,10 @@ describe('kokoro emulator', () => {
     }
     const ids = current.voices.map((v) => v.id)
     for (const v of ['af_heart', 'af_bella', 'am_adam', 'bf_emma', 'bm_george']) expect(ids).toContain(v)
-    const legacy = (await (await fetch(`${kokoro.url}/v1/audio/voices?legacy=true`)).json()) as {
+    const older = (await (await fetch(`${kokoro.url}/v1/audio/voices?legacy=true`)).json()) as {
       voices: string[]
     }
-    expect(legacy.voices).toEqual(ids)
+    expect(older.voices).toEqual(ids)
     const models = (await (await fetch(`${kokoro.url}/v1/models`)).json()) as { data: Array<{ id: string }> }
     expect(models.data.map((m) => m.id)).toContain('kokoro')
     expect(await (await fetch(`${kokoro.url}/health`)).json()).toEqual({ status: 'healthy' })
