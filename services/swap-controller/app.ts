@@ -30,7 +30,7 @@ import { modelsRoutes } from './routes/models.ts'
 import { nodesRoutes } from './routes/nodes.ts'
 import { scheduleRoutes } from './routes/schedule.ts'
 import { swapRoutes } from './routes/swap.ts'
-import { swapLegacyRoutes } from './routes/swap-legacy.ts'
+import { swapEarlierRoutes } from './routes/swap-earlier.ts'
 import { swapStopRoutes } from './routes/swap-stop.ts'
 import { telemetryRoutes } from './routes/telemetry.ts'
 
@@ -115,7 +115,7 @@ export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
     const engine = deps.swap
     groups.push(
       swapRoutes({ engine }),
-      swapLegacyRoutes({ engine, logs: deps.logTail }),
+      swapEarlierRoutes({ engine, logs: deps.logTail }),
       swapStopRoutes({ engine }),
     )
   }

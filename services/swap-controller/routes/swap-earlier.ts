@@ -24,7 +24,7 @@ import { createStreamLimit, type SseEvent } from './telemetry.ts'
 
 export const STREAM_END_MARKER = 'Application startup complete.'
 
-export interface SwapLegacyDeps {
+export interface SwapEarlierDeps {
   engine: Pick<SwapEngine, 'job' | 'events' | 'validate'>
   /** The container log tail; without it the stream carries only `status` and `done`. */
   logs?: Pick<LogTail, 'nodes' | 'replay' | 'subscribe'>
@@ -107,7 +107,7 @@ const statusOf = (j: JobView) => ({
  */
 const statusWorthy = (j: JobView) => j.outcome === 'running' && !isTerminal(j.status)
 
-export function swapLegacyRoutes(deps: SwapLegacyDeps): ServiceApp {
+export function swapEarlierRoutes(deps: SwapEarlierDeps): ServiceApp {
   const { engine, logs } = deps
   const limit = createStreamLimit(deps.maxStreams ?? 32, 'swap log')
   const head = logs?.nodes[0]

@@ -42,7 +42,7 @@ function fakeLogs() {
     emit(node, line) {
       const e = { node, line, at: new Date().toISOString() }
       lines.push(e)
-      listeners.forEach((l) => l(e))
+      for (const l of listeners) l(e)
     },
     get listeners() {
       return listeners.size
