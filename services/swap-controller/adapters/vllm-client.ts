@@ -1,5 +1,5 @@
 /**
- * The little the controller asks vLLM over HTTP for now: which model ids `/v1/models` serves.
+ * Which model ids vLLM's `/v1/models` serves — what readiness, the catalog and the chat proxy ask.
  * Through the shared undici client, so timeouts and failure statuses are the project's (503 when
  * vLLM is not there, 504 when it is too slow, 502 when it answers badly).
  */

@@ -1,7 +1,7 @@
 /**
  * `GET /api/swap/telemetry` (latest readings per node, vLLM metrics, sparkline history) and
  * `GET /api/swap/telemetry/stream` (SSE: a `telemetry` event after every poll). New routes, so
- * errors are problem+json although they sit under the earlier `/api/swap` prefix (see app.ts).
+ * errors are problem+json although they sit under the earlier `/api/swap` prefix (shared/errors.ts).
  * Also the SSE plumbing both live streams share (`serveSse`).
  */
 import { createRoute, z } from '@hono/zod-openapi'
