@@ -1,6 +1,7 @@
 /**
  * `POST/GET/DELETE /api/swap/lock`: the earlier API's swap reservation lock (since its v0.25),
- * wire-compatible; our choices for its unknown details are in docs/COMPATIBILITY.md. Errors keep the earlier `{"detail": ...}` bodies, with the current `lock` beside them on 409/403.
+ * wire-compatible; our choices for its unknown details are in docs/COMPATIBILITY.md. Errors keep
+ * the earlier `{"detail": ...}` bodies, with the current `lock` beside them on 409/403.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
