@@ -1,5 +1,5 @@
 /**
- * Opt-in API keys at the gateway (DESIGN 9): with a group switched on, its requests need a key with
+ * Opt-in API keys at the gateway (docs/SECURITY.md): with a group switched on, its requests need a key with
  * its scope, refused in the path's own error style; with none switched on, nothing changes.
  * The swap-controller learns who acted from `X-Spark-Actor`, which only the gateway may set.
  */

@@ -24,7 +24,7 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
 const forceRelease = () =>
   send('DELETE', '/api/swap/lock?force=true', undefined, { 'x-spark-actor': 'compat-suite' })
 
-describe('swap lock (COORDINATION.md v0.25)', () => {
+describe('swap lock (earlier v0.25)', () => {
   it('replays the documented flow: acquire, read, conflict, extend, refused and real release', async () => {
     await forceRelease()
     const acquired = await send('POST', '/api/swap/lock', {

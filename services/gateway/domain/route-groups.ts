@@ -1,5 +1,5 @@
 /**
- * Which API-key group (DESIGN 9) a request belongs to, derived from the route table rather than a
+ * Which API-key group (docs/SECURITY.md) a request belongs to, derived from the route table rather than a
  * second list of paths: the backend a path goes to decides the group, and for the control backends
  * only state-changing methods count (reads stay open, like the dashboard's polling). Null means the
  * request never needs a key (discovery, docs, health, the dashboard's pages).
