@@ -42,7 +42,8 @@ export function mergeOpenApi(
     const renamed = prefixRefs(doc, service) as OpenApiDoc
     for (const [section, entries] of Object.entries(renamed.components ?? {})) {
       if (!isObject(entries)) continue
-      const target = (components[section] ??= {})
+      const target = components[section] ?? {}
+      components[section] = target
       for (const [name, value] of Object.entries(entries)) target[prefixed(service, name)] = value
     }
     for (const [path, item] of Object.entries(renamed.paths ?? {})) {

@@ -1,5 +1,5 @@
 /**
- * The swap reservation lock of the earlier API (COORDINATION.md, v0.25), as pure decisions over
+ * The swap reservation lock of the earlier API (since its v0.25), as pure decisions over
  * the stored lock and an injected "now": whoever holds it (and only with its token) may swap,
  * extend or release; a person may force-release it. An expired lock is simply not held.
  */

@@ -1,7 +1,7 @@
 /**
  * The swap webhook of the earlier API: after every swap one small JSON event, `swap_complete` or
  * `swap_failed`, signed with `X-Spark-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>`
- * when a secret is set. The earlier body fields are unknown (gap 6); the shape below is our choice,
+ * when a secret is set. The earlier body fields were never documented; the shape below is our choice,
  * recorded in docs/COMPATIBILITY.md. Delivery is at-least-once, so receivers dedupe on `swap_id`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
