@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import { assessCapabilities, type Capability } from '../../shared/capabilities.ts'
 import type { DependencyState, ReadyReport } from '../../shared/readiness.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import { listen, rawRequest, startGateway } from './testing/harness.ts'
@@ -17,13 +18,38 @@ const up = (kind: string, base_url: string, model: string | null, state: Depende
   info: { kind, base_url, model, disabled: false },
 })
 
-const ready = (dependencies: ReadyReport['dependencies'], simulated = false): ReadyReport => ({
+const ready = (
+  dependencies: ReadyReport['dependencies'],
+  simulated = false,
+  declared: Capability[] = [],
+): ReadyReport => ({
   service: 'x',
   status: 'ready',
   simulated,
   checked_at: new Date().toISOString(),
   dependencies,
+  capabilities: assessCapabilities(declared, dependencies),
 })
+
+const CHAT: Capability = {
+  name: 'chat',
+  title: 'Chat',
+  needs: ['vllm'],
+  built: ['POST /v1/chat/completions'],
+  planned: [],
+}
+/** The speech-proxy today: its upstreams answer, but transcription and TTS are not built. */
+const SPEECH: Capability[] = [
+  {
+    name: 'voices',
+    title: 'The voice list',
+    needs: ['kokoro'],
+    built: ['GET /v1/audio/voices'],
+    planned: [],
+  },
+  { name: 'transcription', title: 'Transcription', needs: ['parakeet'], built: [], planned: ['POST /x'] },
+  { name: 'tts', title: 'Text to speech', needs: ['kokoro'], built: [], planned: ['POST /y'] },
+]
 
 /** A backend answering `/ready`, `/openapi.json` and, optionally, `/v1/models`. */
 function backend(report: ReadyReport, extra: Record<string, unknown> = {}) {
@@ -47,7 +73,7 @@ const swapDoc = {
 const speechList = {
   object: 'list',
   data: [
-    { id: 'parakeet-tdt', object: 'model', created: 1, owned_by: 'speech-proxy' },
+    { id: 'parakeet-tdt', object: 'model', created: 1, owned_by: 'parakeet' },
     {
       id: 'af_heart',
       object: 'model',
@@ -57,17 +83,21 @@ const speechList = {
   ],
 }
 
-async function cluster(options: { disabled?: string[]; speechUp?: boolean } = {}) {
+async function cluster(options: { disabled?: string[]; speechUp?: boolean; speech?: Capability[] } = {}) {
   const swap = await track(
     backend(
-      ready({
-        vllm: up('llm', 'http://<spark-1-ip>:8888/v1', 'Qwen/Qwen3-8B'),
-        'node:spark-1': {
-          state: 'up' as const,
-          critical: false,
-          info: { kind: 'node', name: 'spark-1', host: '<spark-1-ip>', role: 'llm' },
+      ready(
+        {
+          vllm: up('llm', 'http://<spark-1-ip>:8888/v1', 'Qwen/Qwen3-8B'),
+          'node:spark-1': {
+            state: 'up' as const,
+            critical: false,
+            info: { kind: 'node', name: 'spark-1', host: '<spark-1-ip>', role: 'llm' },
+          },
         },
-      }),
+        false,
+        [CHAT],
+      ),
       { '/openapi.json': swapDoc },
     ),
   )
@@ -82,6 +112,7 @@ async function cluster(options: { disabled?: string[]; speechUp?: boolean } = {}
                 kokoro: up('tts', 'http://<spark-2-ip>:8880', 'kokoro'),
               },
               true,
+              options.speech ?? SPEECH,
             ),
             { '/v1/models': speechList },
           ),
@@ -142,8 +173,15 @@ describe('GET /api/endpoints', () => {
       status: 'ready',
       model: 'Qwen/Qwen3-8B',
       disabled: false,
+      capabilities: { chat: 'up' },
     })
-    expect(body.parakeet).toMatchObject({ ready: true, status: 'ready', model: 'parakeet-tdt' })
+    // Parakeet answers its health check, but transcription is not built: nothing can use it yet.
+    expect(body.parakeet).toMatchObject({
+      ready: false,
+      status: 'not_ready',
+      model: 'parakeet-tdt',
+      capabilities: { transcription: 'not_built' },
+    })
     expect(body.kokoro).toMatchObject({
       ready: false,
       status: 'disabled',
@@ -159,7 +197,35 @@ describe('GET /api/endpoints', () => {
       status: 'not_ready',
       model: null,
       disabled: false,
+      capabilities: {},
     })
+  })
+
+  it('calls parakeet ready once transcription is built and up', async () => {
+    const built = SPEECH.map(
+      (c): Capability => (c.name === 'transcription' ? { ...c, built: ['POST /x'], planned: [] } : c),
+    )
+    const gw = await cluster({ speech: built })
+    const body = JSON.parse((await rawRequest(`${gw.url}/api/endpoints`)).body)
+    expect(body.parakeet).toMatchObject({
+      ready: true,
+      status: 'ready',
+      capabilities: { transcription: 'up' },
+    })
+  })
+})
+
+describe('GET /api/status capabilities', () => {
+  it('lists each capability: built with its upstream up is up, unbuilt is not_built though its upstream is up', async () => {
+    const gw = await cluster()
+    const body = JSON.parse((await rawRequest(`${gw.url}/api/status`)).body)
+    expect(body.capabilities.map((c: { name: string; state: string }) => `${c.name}:${c.state}`)).toEqual([
+      'chat:up',
+      'voices:up',
+      'transcription:not_built',
+      'tts:not_built',
+    ])
+    expect(body.upstreams.find((u: { name: string }) => u.name === 'parakeet').state).toBe('up')
   })
 })
 
@@ -169,6 +235,21 @@ describe('GET /v1/models', () => {
     const body = JSON.parse((await rawRequest(`${gw.url}/v1/models`)).body)
     expect(body.object).toBe('list')
     expect(body.data.map((m: { id: string }) => m.id)).toEqual(['parakeet-tdt', 'af_heart', 'Qwen/Qwen3-8B'])
+  })
+
+  it('keeps listing the STT model and voices, but not as ready while transcription and TTS are not built', async () => {
+    const gw = await cluster()
+    const body = JSON.parse((await rawRequest(`${gw.url}/v1/models`)).body)
+    const usable = body.data.map((m: { id: string; ready: boolean; capability_state: string }) => [
+      m.id,
+      m.ready,
+      m.capability_state,
+    ])
+    expect(usable).toEqual([
+      ['parakeet-tdt', false, 'not_built'],
+      ['af_heart', false, 'not_built'],
+      ['Qwen/Qwen3-8B', true, 'up'],
+    ])
   })
 
   it('still answers 200 with what is known when speech-proxy is down', async () => {

@@ -4,7 +4,7 @@
  */
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 
-/** Every state a card can show; the union of service, upstream and node states. */
+/** Every state a card can show; the union of service, upstream, node and capability states. */
 export type CardState =
   | 'up'
   | 'busy'
@@ -13,6 +13,7 @@ export type CardState =
   | 'stopped'
   | 'not_configured'
   | 'disabled'
+  | 'not_built'
   | 'unknown'
 
 interface StateLook {
@@ -31,6 +32,8 @@ const LOOKS: Record<CardState, StateLook> = {
   stopped: { label: 'Stopped', icon: '○', tone: 'off' },
   not_configured: { label: 'Not configured', icon: '○', tone: 'off' },
   disabled: { label: 'Disabled', icon: '⊘', tone: 'off' },
+  // Not written yet in this version: neither a fault nor working, so neutral.
+  not_built: { label: 'Not built yet', icon: '○', tone: 'off' },
   unknown: { label: 'Unknown', icon: '?', tone: 'off' },
 }
 

@@ -10,6 +10,7 @@ import type {
 } from '../../services/gateway/domain/cluster-status.ts'
 import type { StatusView } from '../status-source.ts'
 import { clockUtc } from '../swap/format.ts'
+import { CapabilityList, servesNothingYet, unusedUpstreamNote } from './capabilities.tsx'
 import { ago, type CardState, isStale, lookOf, serviceTitle, upstreamTitle } from './labels.ts'
 import { type DeliberateStop, serviceOnlyMissesModel, stopApplies } from './stopped.ts'
 
@@ -68,13 +69,22 @@ function Card({ id, title, subtitle, state, detail, checkedAt, now, extra }: Car
   )
 }
 
-// With the model stopped on purpose, a service whose only trouble is the missing model is working.
-const serviceCard = (s: ServiceStatus, checkedAt: string, now: Date, stopped: DeliberateStop | null) => (
+/**
+ * With the model stopped on purpose, a service whose only trouble is the missing model is working;
+ * one that answers but serves nothing built yet is "Not built yet", not "Up".
+ */
+function serviceState(s: ServiceStatus, status: ClusterStatus, stopped: DeliberateStop | null): string {
+  if (stopped && serviceOnlyMissesModel(s)) return 'up'
+  if (s.state === 'up' && servesNothingYet(status, s.name)) return 'not_built'
+  return s.state
+}
+
+const serviceCard = (s: ServiceStatus, status: ClusterStatus, now: Date, stopped: DeliberateStop | null) => (
   <Card
     id={`service:${s.name}`}
     title={serviceTitle(s.name)}
     subtitle={s.latency_ms === null ? s.name : `${s.name} · answered in ${s.latency_ms} ms`}
-    state={stopped && serviceOnlyMissesModel(s) ? 'up' : s.state}
+    state={serviceState(s, status, stopped)}
     detail={
       stopped && serviceOnlyMissesModel(s)
         ? stopped.switchingTo
@@ -82,13 +92,20 @@ const serviceCard = (s: ServiceStatus, checkedAt: string, now: Date, stopped: De
           : 'Working. No chat model is loaded (stopped on purpose).'
         : s.detail
     }
-    checkedAt={checkedAt}
+    checkedAt={status.checked_at}
     now={now}
   />
 )
 
-const upstreamCard = (u: UpstreamStatus, checkedAt: string, now: Date, stopped: DeliberateStop | null) => {
+const upstreamCard = (
+  u: UpstreamStatus,
+  status: ClusterStatus,
+  now: Date,
+  stopped: DeliberateStop | null,
+) => {
   const off = stopped !== null && u.name === 'vllm' && !u.disabled && u.state === 'down'
+  const unused = u.disabled ? null : unusedUpstreamNote(status, u.name)
+  const extra = [u.model ? `Serving ${u.model}` : null, unused].filter(Boolean).join(' · ')
   return (
     <Card
       id={`upstream:${u.name}`}
@@ -104,8 +121,8 @@ const upstreamCard = (u: UpstreamStatus, checkedAt: string, now: Date, stopped: 
               ? `Stopped on purpose by ${stopped.actor} at ${clockUtc(stopped.at)}. Pick a model on the Swap page to start one.`
               : u.detail
       }
-      extra={u.model ? `Serving ${u.model}` : undefined}
-      checkedAt={checkedAt}
+      extra={extra || undefined}
+      checkedAt={status.checked_at}
       now={now}
     />
   )
@@ -142,6 +159,7 @@ function CardGroups({
   const stopped = stopApplies(status, given) ? given : null
   return (
     <>
+      <CapabilityList status={status} />
       <section class="group" aria-labelledby="g-nodes">
         <h2 id="g-nodes">Spark boxes</h2>
         {status.nodes.length ? (
@@ -152,11 +170,11 @@ function CardGroups({
       </section>
       <section class="group" aria-labelledby="g-upstreams">
         <h2 id="g-upstreams">Model and speech servers on the Sparks</h2>
-        <ul class="cards">{status.upstreams.map((u) => upstreamCard(u, at, now, stopped))}</ul>
+        <ul class="cards">{status.upstreams.map((u) => upstreamCard(u, status, now, stopped))}</ul>
       </section>
       <section class="group" aria-labelledby="g-services">
         <h2 id="g-services">Spark Control services</h2>
-        <ul class="cards">{status.services.map((s) => serviceCard(s, at, now, stopped))}</ul>
+        <ul class="cards">{status.services.map((s) => serviceCard(s, status, now, stopped))}</ul>
       </section>
     </>
   )

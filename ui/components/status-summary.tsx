@@ -5,6 +5,7 @@
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 import type { StatusView } from '../status-source.ts'
 import { clockUtc } from '../swap/format.ts'
+import { NotBuiltLine } from './capabilities.tsx'
 import { overallLook, upstreamTitle } from './labels.ts'
 import { type DeliberateStop, onlyTheStop, stopApplies, stoppedWords as wordsOf } from './stopped.ts'
 
@@ -60,6 +61,7 @@ export function StatusSummary(props: {
       </div>
       {calm ? null : <ModelLine model={status.loaded_model} stopped={stopped} />}
       <BusyLine status={status} />
+      <NotBuiltLine status={status} />
     </div>
   )
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { assessCapabilities, type Capability } from '../../../shared/capabilities.ts'
 import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import { buildClusterStatus, type ServiceProbeResult, serviceDependency } from './cluster-status.ts'
@@ -32,6 +33,9 @@ function report(
 ): ReadyReport {
   return { service: 'x', status, simulated, checked_at: NOW.toISOString(), dependencies: deps }
 }
+
+/** A report's capabilities as the service's own readiness would assess them. */
+const assessedBy = (r: ReadyReport, declared: Capability[]) => assessCapabilities(declared, r.dependencies)
 
 /** A healthy cluster: every backend answers, every upstream is up, a model is loaded. */
 function healthy(): Record<BackendName, ReadyReport | null> {
@@ -218,5 +222,95 @@ describe('cluster status', () => {
       info: { url: 'http://127.0.0.1/swap-controller' },
     })
     expect(serviceDependency(speech!)).toMatchObject({ state: 'down', detail: 'connection refused' })
+  })
+})
+
+describe('capabilities in the cluster status', () => {
+  /** The speech-proxy's /ready as it is today: both upstreams up, only the voice list built. */
+  function withSpeechCapabilities(): Record<BackendName, ReadyReport | null> {
+    const r = healthy()
+    const voices: Omit<Capability, 'name'> = {
+      title: 'The voice list',
+      needs: ['kokoro'],
+      built: ['GET /v1/audio/voices'],
+      planned: [],
+    }
+    r['speech-proxy']!.capabilities = assessedBy(r['speech-proxy']!, [
+      { name: 'voices', ...voices },
+      {
+        name: 'transcription',
+        title: 'Transcription',
+        needs: ['parakeet'],
+        built: [],
+        planned: ['POST /v1/audio/transcriptions'],
+      },
+    ])
+    r['vector-search']!.capabilities = assessedBy(r['vector-search']!, [
+      {
+        name: 'embeddings',
+        title: 'Embeddings',
+        needs: ['embeddings'],
+        built: [],
+        planned: ['POST /v1/embeddings'],
+      },
+    ])
+    return r
+  }
+
+  it('calls a built capability with its upstream up `up`, an unbuilt one `not_built` though its upstream is up', () => {
+    const status = build(withSpeechCapabilities())
+    expect(status.upstreams.find((u) => u.name === 'parakeet')).toMatchObject({ state: 'up', ready: true })
+    expect(status.capabilities.map((c) => [c.service, c.name, c.state, c.ready])).toEqual([
+      ['speech-proxy', 'voices', 'up', true],
+      ['speech-proxy', 'transcription', 'not_built', false],
+      ['vector-search', 'embeddings', 'not_built', false],
+    ])
+    expect(status.capabilities[1]).toMatchObject({
+      title: 'Transcription',
+      needs: ['parakeet'],
+      planned: ['POST /v1/audio/transcriptions'],
+    })
+  })
+
+  it("says in a service's detail what it does not serve yet, and keeps the summary about faults", () => {
+    const status = build(withSpeechCapabilities())
+    const detail = (name: string) => status.services.find((s) => s.name === name)!.detail
+    expect(detail('speech-proxy')).toBe('Working; not built yet: Transcription.')
+    expect(detail('vector-search')).toBe('Answering; nothing it serves is built yet.')
+    expect(detail('swap-controller')).toBe('Working.')
+    expect(status.services.map((s) => s.state)).toEqual(['up', 'up', 'up', 'up', 'up'])
+    expect(status.summary).toBe('Everything is working')
+  })
+
+  it('reads odd capability reports defensively', () => {
+    const r = healthy()
+    ;(r['speech-proxy'] as { capabilities?: unknown }).capabilities = {
+      odd: { state: 'fine', title: 42, needs: 'parakeet', built: [1, 'GET /x'] },
+      gone: null,
+    }
+    expect(build(r).capabilities).toEqual([
+      {
+        name: 'odd',
+        title: 'odd',
+        service: 'speech-proxy',
+        state: 'unknown',
+        ready: false,
+        detail: '',
+        needs: [],
+        built: ['GET /x'],
+        planned: [],
+      },
+      {
+        name: 'gone',
+        title: 'gone',
+        service: 'speech-proxy',
+        state: 'unknown',
+        ready: false,
+        detail: '',
+        needs: [],
+        built: [],
+        planned: [],
+      },
+    ])
   })
 })

@@ -4,6 +4,7 @@
  */
 import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
 import { type ServiceName, UPSTREAM_NAMES, UPSTREAMS, type UpstreamName } from '../../../shared/topology.ts'
+import { type CapabilityStatus, capabilityStatuses, notBuiltNote } from './capability-status.ts'
 import { dependencyTitle, summarize } from './status-summary.ts'
 
 export type ServiceState = 'up' | 'degraded' | 'down' | 'not_configured'
@@ -50,6 +51,8 @@ export interface ClusterStatus {
   services: ServiceStatus[]
   upstreams: UpstreamStatus[]
   nodes: NodeStatus[]
+  /** What works, as each answering service declares it; discovery reads this, not upstream health. */
+  capabilities: CapabilityStatus[]
   checked_at: string
 }
 
@@ -76,7 +79,8 @@ export interface StatusOptions {
 
 /** Builds the one view of the system from every backend's readiness report. Pure. */
 export function buildClusterStatus(probes: ServiceProbeResult[], options: StatusOptions): ClusterStatus {
-  const services = probes.map(serviceStatus)
+  const capabilities = capabilityStatuses(probes)
+  const services = probes.map((p) => serviceStatus(p, capabilities))
   const upstreams = UPSTREAM_NAMES.map((name) => upstreamStatus(name, probes, options.disabled))
   const nodes = nodeStatuses(probes)
   const vllm = upstreams.find((u) => u.name === 'vllm')
@@ -90,11 +94,12 @@ export function buildClusterStatus(probes: ServiceProbeResult[], options: Status
     services,
     upstreams,
     nodes,
+    capabilities,
     checked_at: options.now.toISOString(),
   }
 }
 
-function serviceStatus(p: ServiceProbeResult): ServiceStatus {
+function serviceStatus(p: ServiceProbeResult, capabilities: CapabilityStatus[] = []): ServiceStatus {
   const base = { name: p.name, url: p.url, latency_ms: p.latency_ms }
   if (p.disabled) {
     return { ...base, state: 'not_configured', detail: 'Turned off by DISABLED_SERVICES.', dependencies: {} }
@@ -107,7 +112,7 @@ function serviceStatus(p: ServiceProbeResult): ServiceStatus {
   const troubles = troubled.map(([name, d]) => `${dependencyTitle(name)} is ${d.state}`).join('; ')
   switch (p.report.status) {
     case 'ready':
-      return { ...base, state: 'up', detail: 'Working.', dependencies }
+      return { ...base, state: 'up', detail: notBuiltNote(capabilities, p.name) ?? 'Working.', dependencies }
     case 'degraded':
       return {
         ...base,

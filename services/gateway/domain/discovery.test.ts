@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { CapabilityStatus } from './capability-status.ts'
 import type { ClusterStatus, UpstreamStatus } from './cluster-status.ts'
 import { buildEndpoints, mergeModelLists, statusBody } from './discovery.ts'
 
@@ -15,7 +16,36 @@ const upstream = (name: UpstreamStatus['name'], over: Partial<UpstreamStatus> = 
   ...over,
 })
 
-const status = (upstreams: UpstreamStatus[], loaded: string | null): ClusterStatus => ({
+const capability = (
+  name: string,
+  service: CapabilityStatus['service'],
+  needs: string[],
+  state: CapabilityStatus['state'],
+): CapabilityStatus => ({
+  name,
+  title: name,
+  service,
+  state,
+  ready: state === 'up' || state === 'busy',
+  detail: '',
+  needs,
+  built: state === 'not_built' ? [] : ['GET /x'],
+  planned: [],
+})
+
+/** As the services declare them today: chat built, transcription and TTS not, the voice list built. */
+const TODAY = [
+  capability('chat', 'swap-controller', ['vllm'], 'up'),
+  capability('voices', 'speech-proxy', ['kokoro'], 'up'),
+  capability('transcription', 'speech-proxy', ['parakeet'], 'not_built'),
+  capability('tts', 'speech-proxy', ['kokoro'], 'not_built'),
+]
+
+const status = (
+  upstreams: UpstreamStatus[],
+  loaded: string | null,
+  capabilities: CapabilityStatus[] = TODAY,
+): ClusterStatus => ({
   simulated: false,
   overall: 'ok',
   summary: 'Everything is working',
@@ -23,6 +53,7 @@ const status = (upstreams: UpstreamStatus[], loaded: string | null): ClusterStat
   services: [],
   upstreams,
   nodes: [],
+  capabilities,
   checked_at: '2026-01-01T00:00:00.000Z',
 })
 
@@ -47,6 +78,7 @@ describe('/api/endpoints shape', () => {
       status: 'ready',
       model: 'Qwen/Qwen3-8B',
       disabled: false,
+      capabilities: { chat: 'up' },
     })
     expect(endpoints.parakeet).toMatchObject({
       ready: false,
@@ -54,6 +86,31 @@ describe('/api/endpoints shape', () => {
       base_url: 'http://<spark-ip>/parakeet',
     })
     expect(endpoints.kokoro).toMatchObject({ ready: false, status: 'disabled', disabled: true })
+  })
+
+  it('calls an upstream ready only while a built capability that needs it is up', () => {
+    const speech = [
+      upstream('parakeet', { kind: 'stt', model: 'parakeet-tdt' }),
+      upstream('kokoro', { kind: 'tts', model: 'kokoro' }),
+    ]
+    // Both health checks answer, but transcription is not built and TTS is not either.
+    const today = buildEndpoints(status(speech, null))
+    expect(today.parakeet).toMatchObject({
+      ready: false,
+      status: 'not_ready',
+      capabilities: { transcription: 'not_built' },
+    })
+    // The voice list alone is built and up: Kokoro serves something that works.
+    expect(today.kokoro).toMatchObject({ ready: true, capabilities: { voices: 'up', tts: 'not_built' } })
+    const built = buildEndpoints(
+      status(speech, null, [capability('transcription', 'speech-proxy', ['parakeet'], 'up')]),
+    )
+    expect(built.parakeet).toMatchObject({ ready: true, status: 'ready' })
+    // An upstream no service declares a capability for is never ready on its health alone.
+    expect(buildEndpoints(status(speech, null, [])).parakeet).toMatchObject({
+      ready: false,
+      capabilities: {},
+    })
   })
 
   it('names no LLM while none is loaded', () => {
@@ -79,7 +136,7 @@ describe('/v1/models merge', () => {
   }
 
   it('keeps the audio entries and adds the loaded LLM', () => {
-    const list = mergeModelLists(speech, 'Qwen/Qwen3-8B', now)
+    const list = mergeModelLists(speech, 'Qwen/Qwen3-8B', now, TODAY)
     expect(list.object).toBe('list')
     expect(list.data.map((m) => m.id)).toEqual(['parakeet-tdt-0.6b-v3', 'af_heart', 'Qwen/Qwen3-8B'])
     expect(list.data[1]).toMatchObject({ type: 'voice', owned_by: 'kokoro' })
@@ -88,19 +145,44 @@ describe('/v1/models merge', () => {
       object: 'model',
       created: 1767225610,
       owned_by: 'vllm',
+      ready: true,
+      capability: 'chat',
+      capability_state: 'up',
     })
   })
 
+  it('lists the STT model and the voices as before, but not ready while transcription and TTS are not built', () => {
+    const stt = { id: 'nvidia/parakeet-tdt-0.6b-v3', object: 'model', created: 1, owned_by: 'parakeet' }
+    const voice = { ...speech.data[1], ready: true }
+    const today = mergeModelLists({ data: [stt, voice] }, null, now, TODAY)
+    expect(today.data).toEqual([
+      { ...stt, ready: false, capability: 'transcription', capability_state: 'not_built' },
+      // What the backend claims is not taken: the gateway decides from the capabilities.
+      { ...voice, ready: false, capability: 'tts', capability_state: 'not_built' },
+    ])
+    const built = [capability('transcription', 'speech-proxy', ['parakeet'], 'up')]
+    expect(mergeModelLists({ data: [stt] }, null, now, built).data[0]).toMatchObject({ ready: true })
+  })
+
   it('answers with what is known when speech-proxy is down or odd', () => {
-    expect(mergeModelLists(null, 'm', now).data.map((m) => m.id)).toEqual(['m'])
-    expect(mergeModelLists({ data: 'nope' }, null, now).data).toEqual([])
-    expect(
-      mergeModelLists({ data: [null, 3, { id: '' }, { id: 'ok' }] }, null, now).data.map((m) => m.id),
-    ).toEqual(['ok'])
+    expect(mergeModelLists(null, 'm', now, TODAY).data.map((m) => m.id)).toEqual(['m'])
+    expect(mergeModelLists({ data: 'nope' }, null, now, TODAY).data).toEqual([])
+    const odd = mergeModelLists({ data: [null, 3, { id: '' }, { id: 'ok' }] }, null, now, TODAY)
+    expect(odd.data).toEqual([
+      {
+        id: 'ok',
+        object: 'model',
+        created: 0,
+        owned_by: 'speech-proxy',
+        ready: false,
+        capability: null,
+        capability_state: 'unknown',
+      },
+    ])
   })
 
   it('does not list the LLM twice', () => {
-    const list = mergeModelLists({ data: [{ id: 'm', object: 'model' }] }, 'm', now)
+    const list = mergeModelLists({ data: [{ id: 'm', object: 'model' }] }, 'm', now, TODAY)
     expect(list.data).toHaveLength(1)
   })
 })

@@ -1,7 +1,8 @@
 /**
- * Which backend answers a path (DESIGN 5.1). Pure and cheap: it runs on every proxied request, so it
- * is a map lookup and a handful of prefix tests, no regular expressions. Paths the table does not
- * claim belong to the gateway itself (status, discovery, docs, dashboard) or are a 404.
+ * Which backend answers a path. Pure and cheap: it runs on every proxied request, so it is a map
+ * lookup and a handful of prefix tests, no regular expressions. Paths the table does not claim
+ * belong to the gateway itself (status, discovery, docs, dashboard) or are a 404. A path it claims
+ * whose handler is not built yet answers 501 from its service (shared/capabilities.ts).
  */
 import { BACKEND_SERVICES, type ServiceName } from '../../../shared/topology.ts'
 
@@ -37,7 +38,7 @@ const EXACT = new Map<string, Route>([
   ['/api/health-event', route('connectivity-monitor', '/api/health-event')],
 ])
 
-/** Checked in order. `/api/swap*` and friends are literal prefixes, as the design writes them. */
+/** Checked in order. `/api/swap*` and friends are literal prefixes (`/api/swapx` matches too). */
 const PREFIXES: Array<[string, Route]> = [
   ['/v1/audio/', route('speech-proxy', '/v1/audio/*', 'audio')],
   ['/api/audio/', route('speech-proxy', '/api/audio/*', 'audio')],
@@ -69,6 +70,17 @@ function serviceScoped(path: string): Route | null {
     return { service, pattern: `/api/${service}/${rest}`, budget: 'standard', upstreamPath: `/${rest}` }
   }
   return { service, pattern: `/api/${service}/*`, budget: service === 'speech-proxy' ? 'audio' : 'standard' }
+}
+
+/**
+ * Every path and prefix the table sends to a backend (not the `/api/<service>/*` namespace). A test
+ * checks each one either reaches a handler or answers 501 through the gateway, never 404.
+ */
+export function routedPaths(): Array<{ match: 'exact' | 'prefix'; path: string; route: Route }> {
+  return [
+    ...[...EXACT].map(([path, route]) => ({ match: 'exact' as const, path, route })),
+    ...PREFIXES.map(([path, route]) => ({ match: 'prefix' as const, path, route })),
+  ]
 }
 
 /** The backend for `path` (no query string), or null when the gateway answers it itself. */

@@ -1,13 +1,16 @@
 /**
  * `GET /v1/models`: what the earlier version listed (speech-proxy's audio models and TTS voices)
- * plus the loaded LLM. Answers 200 with whatever is known when speech-proxy is down, because
- * OpenAI clients call it at start-up and would refuse to start on an error.
+ * plus the loaded LLM, each marked `ready` only while the capability that asks for it works (the
+ * STT model and the voices stay listed, as the earlier clients expect, but not ready while
+ * transcription and TTS are not built). Answers 200 with whatever is known when speech-proxy is
+ * down, because OpenAI clients call it at start-up and would refuse to start on an error.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { BackendReader } from '../adapters/backend-reader.ts'
 import type { GetStatus } from '../adapters/service-probe.ts'
 import { mergeModelLists } from '../domain/discovery.ts'
+import { capabilityState } from './status.ts'
 
 const modelList = z
   .object({
@@ -18,6 +21,9 @@ const modelList = z
         object: z.literal('model'),
         created: z.number(),
         owned_by: z.string(),
+        ready: z.boolean().openapi({ description: 'Usable now: the capability that asks for it works.' }),
+        capability: z.string().nullable().openapi({ example: 'transcription' }),
+        capability_state: capabilityState,
       }),
     ),
   })
@@ -27,7 +33,7 @@ const modelsRoute = createRoute({
   method: 'get',
   path: '/v1/models',
   tags: ['gateway'],
-  summary: 'Audio models and TTS voices (as before), plus the loaded chat model',
+  summary: 'Audio models and TTS voices (as before), plus the loaded chat model; `ready` says which work now',
   responses: {
     200: { description: 'OpenAI model list', content: { 'application/json': { schema: modelList } } },
   },
@@ -51,7 +57,7 @@ export function modelsRoutes(deps: ModelsRouteDeps): ServiceApp {
       deps.getStatus(),
     ])
     const listed = speech?.ok && speech.status === 200 ? speech.body : null
-    return c.json(mergeModelLists(listed, status.loaded_model, deps.now()), 200)
+    return c.json(mergeModelLists(listed, status.loaded_model, deps.now(), status.capabilities), 200)
   })
   return router
 }

@@ -9,6 +9,23 @@ import { buildEndpoints, statusBody } from '../domain/discovery.ts'
 
 const dependencyState = z.enum(['up', 'busy', 'down', 'not_configured', 'disabled'])
 
+/** A capability's state: a dependency's, `not_built` (its routes answer 501), or unknown. */
+export const capabilityState = z.enum([...dependencyState.options, 'not_built', 'unknown'])
+
+const capabilityStatus = z
+  .object({
+    name: z.string().openapi({ example: 'transcription' }),
+    title: z.string().openapi({ example: 'Transcription' }),
+    service: z.string(),
+    state: capabilityState,
+    ready: z.boolean().openapi({ description: 'Built, and every upstream it needs is up.' }),
+    detail: z.string(),
+    needs: z.array(z.string()),
+    built: z.array(z.string()).openapi({ description: 'Routes that answer today.' }),
+    planned: z.array(z.string()).openapi({ description: 'Routes that answer 501 until built.' }),
+  })
+  .openapi('Capability')
+
 const dependency = z.object({
   state: dependencyState,
   detail: z.string().optional(),
@@ -59,6 +76,9 @@ export const clusterStatusSchema = z
     services: z.array(serviceStatus),
     upstreams: z.array(upstreamStatus),
     nodes: z.array(nodeStatus),
+    capabilities: z.array(capabilityStatus).openapi({
+      description: 'What works, capability by capability; discovery reads this, not upstream health.',
+    }),
     checked_at: z.string(),
   })
   .openapi('ClusterStatus')
@@ -72,6 +92,10 @@ const endpointEntry = z
     status: z.enum(['ready', 'not_ready', 'disabled']),
     model: z.string().nullable(),
     disabled: z.boolean(),
+    capabilities: z.record(z.string(), capabilityState).openapi({
+      description: 'The capabilities that use this upstream; it is ready only while one of them is.',
+      example: { transcription: 'not_built' },
+    }),
   })
   .openapi('Endpoint')
 
