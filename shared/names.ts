@@ -10,7 +10,9 @@
  * served model names (`/` and `:` allowed, domain/catalog/schema.ts), schedule entry ids (`:`
  * allowed, domain/coordination/schedule.ts), Hugging Face ids (quote.ts) and Unix user names below.
  */
-import { z } from 'zod'
+// zod as extended by @hono/zod-openapi: routes document these schemas (`.openapi(...)`), and zod 4
+// gives that method only to schemas built after the extension is loaded, whatever imports first.
+import { z } from '@hono/zod-openapi'
 
 export const SAFE_NAME_MAX = 128
 
