@@ -52,6 +52,8 @@ describe('/api/schedule', () => {
       cron: '0 22 * * 1-5',
       at: null,
       note: 'weeknights',
+      // The clock says Sunday noon (UTC): the next weekday at 22:00 is Monday's.
+      next_run: '2026-03-02T22:00:00.000000+00:00',
     })
     const b = await call('POST', '/api/schedule', {
       id: 'demo',
@@ -59,9 +61,18 @@ describe('/api/schedule', () => {
       model: 'm',
       at: '2026-03-05T09:00:00-05:00',
     })
-    expect(b.body).toMatchObject({ id: 'demo', at: '2026-03-05T14:00:00.000000+00:00' })
+    expect(b.body).toMatchObject({
+      id: 'demo',
+      at: '2026-03-05T14:00:00.000000+00:00',
+      next_run: '2026-03-05T14:00:00.000000+00:00',
+    })
     const list = await call('GET', '/api/schedule')
-    expect((list.body.entries as Array<{ id: string }>).map((e) => e.id)).toEqual([a.body.id, 'demo'])
+    expect(
+      (list.body.entries as Array<{ id: string; next_run: string }>).map((e) => [e.id, e.next_run]),
+    ).toEqual([
+      [a.body.id, '2026-03-02T22:00:00.000000+00:00'],
+      ['demo', '2026-03-05T14:00:00.000000+00:00'],
+    ])
     expect(await call('DELETE', '/api/schedule?id=demo')).toMatchObject({
       status: 200,
       body: { deleted: true, entry: { id: 'demo' } },
@@ -106,6 +117,17 @@ describe('/api/schedule', () => {
     expect((recipe.body.detail as Array<{ loc: string[]; msg: string }>)[0]).toMatchObject({
       loc: ['body', 'recipe'],
       msg: expect.stringMatching(/recipe key/),
+    })
+    expect((await call('GET', '/api/schedule')).body).toEqual({ entries: [] })
+  })
+
+  it('refuses a cron that never fires with 422 saying so, and stores nothing', async () => {
+    const { call } = await setup()
+    const never = await call('POST', '/api/schedule', { holder: 'n', cron: '0 0 31 2 *' })
+    expect(never.status).toBe(422)
+    expect((never.body.detail as Array<{ loc: string[]; msg: string }>)[0]).toMatchObject({
+      loc: ['body', 'cron'],
+      msg: '`0 0 31 2 *` never fires: no date matches all its fields (like day 31 in February)',
     })
     expect((await call('GET', '/api/schedule')).body).toEqual({ entries: [] })
   })

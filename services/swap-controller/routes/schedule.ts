@@ -1,7 +1,7 @@
 /**
  * `GET/POST/DELETE /api/schedule`: the earlier API's schedule registry — who plans to swap to what
  * and when. Informational only: nothing here runs a swap. Entry fields are our choice (gap 6 of the
- * earlier API), documented in docs/COMPATIBILITY.md.
+ * earlier API), documented in docs/COMPATIBILITY.md; `next_run` is an addition.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { badRequest } from '../../../shared/errors.ts'
@@ -19,11 +19,19 @@ const entrySchema = z
     cron: z
       .string()
       .nullable()
-      .openapi({ description: 'Five-field cron (minute hour day month weekday) or @daily-style.' }),
+      .openapi({ description: 'Five-field cron (minute hour day month weekday), in UTC, or @daily-style.' }),
     at: z.string().nullable().openapi({ description: 'One-off time, ISO-8601 in UTC (`+00:00`).' }),
     note: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    next_run: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'When the entry next comes due, ISO-8601 in UTC (`+00:00`): the next time its cron matches, or ' +
+          'its `at` while that is ahead; null when it never will. Computed on each answer; nothing runs then.',
+      }),
   })
   .openapi('ScheduleEntry')
 

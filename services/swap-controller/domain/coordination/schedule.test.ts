@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { actorFrom } from './actor.ts'
-import { cronProblem, isCron, scheduleInputSchema, toScheduleEntry } from './schedule.ts'
+import {
+  nextRunMs,
+  type ScheduleEntry,
+  scheduleInputSchema,
+  scheduleView,
+  toScheduleEntry,
+} from './schedule.ts'
 import { isoUtc, parseIsoMs } from './time.ts'
 import { hashToken, mintToken, presentedToken, tokenMatches } from './token.ts'
 
@@ -33,47 +39,12 @@ describe('schedule entry validation', () => {
     expect(fields({ holder: 'a', note: 'n'.repeat(501) })).toEqual(['note'])
   })
 
-  it('checks cron shape loosely (informational) but not nonsense', () => {
-    expect(isCron('*/15 2,4 1-7 JAN MON#1')).toBe(true)
-    expect(isCron('0 22 * *')).toBe(false)
-    expect(isCron('0 22 * * * *')).toBe(false)
-    expect(isCron('$(id) * * * *')).toBe(false)
-  })
-
-  it('checks every cron field against its range: numbers, *, lists, ranges, steps, names, macros', () => {
-    for (const ok of [
-      '0 22 * * 1-5',
-      '*/5 * * * *',
-      '0,30 8-18/2 1,15 * MON-FRI',
-      '59 23 31 12 7',
-      '0 0 ? * SUN#2',
-      '@daily',
-      '@hourly',
-      '0 9 1 jan-mar *',
-    ])
-      expect(cronProblem(ok), ok).toBeNull()
-    for (const bad of [
-      '99 99 * * *',
-      '60 * * * *',
-      '* 24 * * *',
-      '* * 0 * *',
-      '* * 32 * *',
-      '* * * 13 *',
-      '* * * * 8',
-      '5-1 * * * *',
-      '*/0 * * * *',
-      '1-2-3 * * * *',
-      '*/5/2 * * * *',
-      '1,,2 * * * *',
-      '? * * * *',
-      '* * * FOO *',
-      '0 0 * * MON#6',
-      '@often',
-      '0 22 * * 1-5 *',
-    ])
-      expect(cronProblem(bad), bad).not.toBeNull()
-    expect(cronProblem('99 99 * * *')).toMatch(/`99` is not a valid minute \(0-59\)/)
+  it('checks cron with the parser that computes next_run: nonsense and never-firing schedules are refused', () => {
     expect(fields({ holder: 'nightly', recipe: 'gpt-oss-120b', cron: '99 99 * * *' })).toEqual(['cron'])
+    expect(fields({ holder: 'nightly', cron: '0 0 31 2 *' })).toEqual(['cron'])
+    expect(fields({ holder: 'nightly', cron: '*/15 2,4 1-7 JAN MON#1' })).toEqual([])
+    const never = parse({ holder: 'nightly', cron: '0 0 31 2 *' })
+    expect(never.error?.issues[0]?.message).toMatch(/never fires/)
   })
 
   it('takes a recipe key of the catalog pattern (unknown keys allowed, the registry is informational)', () => {
@@ -122,6 +93,29 @@ describe('toScheduleEntry', () => {
     )
     expect(second).toMatchObject({ id: 'mine', holder: 'b', cron: null, created_at: first.created_at })
     expect(second.updated_at).toBe('2026-03-01T12:01:00.000000+00:00')
+  })
+})
+
+describe('next_run', () => {
+  const entry = (fields: Partial<ScheduleEntry>): ScheduleEntry => ({
+    ...toScheduleEntry(scheduleInputSchema.parse({ holder: 'x' }), NOW, () => 'sch_1'),
+    ...fields,
+  })
+
+  it("is the cron's next match after now, in the API's UTC +00:00 form", () => {
+    expect(scheduleView(entry({ cron: '0 22 * * 1-5' }), NOW).next_run).toBe(
+      '2026-03-02T22:00:00.000000+00:00',
+    )
+    expect(nextRunMs({ cron: '@hourly', at: null }, NOW)).toBe(NOW + 3_600_000)
+  })
+
+  it('is a one-off `at` while it is ahead, then null; null without a time or for a cron that never fires', () => {
+    const at = '2026-03-02T07:00:00.000000+00:00'
+    expect(scheduleView(entry({ at }), NOW).next_run).toBe(at)
+    expect(scheduleView(entry({ at }), Date.parse(at)).next_run).toBeNull()
+    expect(scheduleView(entry({}), NOW).next_run).toBeNull()
+    // An entry stored before never-firing expressions were refused still answers.
+    expect(scheduleView(entry({ cron: '0 0 31 2 *' }), NOW).next_run).toBeNull()
   })
 })
 

@@ -1,10 +1,13 @@
 /**
  * The schedule registry of the earlier API: a list of who intends to swap to what and when, for
- * people and scripts to see. It is informational only — nothing here ever runs a swap. The earlier
- * entry fields are unknown (gap 6); the shape below is our choice, recorded in docs/COMPATIBILITY.md.
+ * people and scripts to see. It is informational only — nothing here ever runs a swap, and there is
+ * no timer: `next_run` is computed when an entry is read (cron.ts, the same parser that validated
+ * it). The earlier entry fields are unknown (gap 6); the shape below is our choice, recorded in
+ * docs/COMPATIBILITY.md.
  */
 import { z } from 'zod'
 import { isSafeName, safeNameRule } from '../../../../shared/names.ts'
+import { cronProblem, nextCronRunMs } from './cron.ts'
 import { isoUtc, parseIsoMs } from './time.ts'
 
 export const MAX_SCHEDULE_ENTRIES = 200
@@ -14,93 +17,11 @@ export const MAX_SCHEDULE_ENTRIES = 200
  * `:` (`nightly:qwen3`), at most 64. It only names a row here and never reaches a command.
  */
 export const SCHEDULE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/
-const CRON_MACRO = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/
-
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']
-
-interface CronField {
-  name: string
-  min: number
-  max: number
-  /** Three-letter names, numbered from `min`. */
-  names?: string[]
-  /** `?` (Quartz's "no specific value") is accepted where cron allows either day field. */
-  question?: boolean
-  /** Weekday `#n`: the n-th such weekday of the month (1–5). */
-  nth?: boolean
-}
-
-/** Minute, hour, day of month, month, day of week (0 and 7 are both Sunday). */
-const CRON_FIELDS: readonly CronField[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31, question: true },
-  { name: 'month', min: 1, max: 12, names: MONTHS },
-  { name: 'day of week', min: 0, max: 7, names: DAYS, question: true, nth: true },
-]
-
-function cronValue(text: string, f: CronField): number | null {
-  if (/^\d{1,2}$/.test(text)) {
-    const n = Number(text)
-    return n >= f.min && n <= f.max ? n : null
-  }
-  const named = f.names?.indexOf(text.toUpperCase()) ?? -1
-  return named >= 0 ? named + f.min : null
-}
-
-/** One comma-separated part: `*`, `a`, `a-b`, each optionally `/step`; or weekday `a#n`. */
-function cronPartProblem(part: string, f: CronField): string | null {
-  const bad = `\`${part.slice(0, 20)}\` is not a valid ${f.name} (${f.min}-${f.max})`
-  if (f.nth && part.includes('#')) {
-    const [day, n] = part.split('#')
-    return cronValue(day!, f) !== null && /^[1-5]$/.test(n ?? '') ? null : bad
-  }
-  const [range, step, extra] = part.split('/')
-  if (extra !== undefined) return bad
-  if (step !== undefined && !(/^\d{1,2}$/.test(step) && Number(step) >= 1 && Number(step) <= f.max))
-    return bad
-  if (range === '*') return null
-  const [from, to, more] = range!.split('-')
-  if (more !== undefined) return bad
-  const a = cronValue(from!, f)
-  if (a === null) return bad
-  if (to === undefined) return null
-  const b = cronValue(to, f)
-  return b !== null && a <= b ? null : bad
-}
-
-/**
- * Why a cron expression is not valid, or null: five fields (minute hour day month weekday) of
- * numbers in range, `*`, lists, ranges and steps, month and weekday names, weekday `#n`, `?` in the
- * day fields; or a macro such as `@daily`.
- */
-export function cronProblem(value: string): string | null {
-  const v = value.trim()
-  if (v.startsWith('@'))
-    return CRON_MACRO.test(v)
-      ? null
-      : `\`${v.slice(0, 20)}\` is not a known macro (@hourly, @daily, @weekly, @monthly, @yearly)`
-  const fields = v.split(/\s+/)
-  if (fields.length !== 5) return `needs five fields (minute hour day month weekday), not ${fields.length}`
-  for (const [i, text] of fields.entries()) {
-    const f = CRON_FIELDS[i]!
-    if (text === '?' && f.question) continue
-    const problem = text
-      .split(',')
-      .map((p) => cronPartProblem(p, f))
-      .find((p) => p !== null)
-    if (problem) return problem
-  }
-  return null
-}
 
 const noControl = (v: string) => !/[\u0000-\u001f\u007f]/.test(v)
 const text = (max: number) =>
   z.string().trim().max(max).refine(noControl, 'must not contain control characters')
 const optionalText = (max: number) => text(max).nullable().optional()
-
-export const isCron = (value: string): boolean => cronProblem(value) === null
 
 export const scheduleInputSchema = z
   .object({
@@ -117,11 +38,7 @@ export const scheduleInputSchema = z
     model: optionalText(256),
     cron: optionalText(128).superRefine((v, ctx) => {
       const problem = v == null ? null : cronProblem(v)
-      if (problem)
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a five-field cron expression (minute hour day month weekday) or @daily-style macro: ${problem}`,
-        })
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
     }),
     at: optionalText(64).refine((v) => v == null || parseIsoMs(v) !== null, {
       message: 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-01T22:00:00+00:00',
@@ -172,4 +89,22 @@ export function toScheduleEntry(
     created_at: existing?.created_at ?? isoUtc(nowMs),
     updated_at: isoUtc(nowMs),
   }
+}
+
+/** An entry as the API answers it: the stored fields plus when it next comes due. */
+export interface ScheduleView extends ScheduleEntry {
+  /** ISO-8601 UTC (`+00:00`); null for a one-off time already past, or an entry with no time. */
+  next_run: string | null
+}
+
+/** When `entry` next comes due after `nowMs`: its cron's next run, or its `at` while still ahead. */
+export function nextRunMs(entry: Pick<ScheduleEntry, 'cron' | 'at'>, nowMs: number): number | null {
+  if (entry.cron) return nextCronRunMs(entry.cron, nowMs)
+  const at = entry.at === null ? null : parseIsoMs(entry.at)
+  return at !== null && at > nowMs ? at : null
+}
+
+export function scheduleView(entry: ScheduleEntry, nowMs: number): ScheduleView {
+  const next = nextRunMs(entry, nowMs)
+  return { ...entry, next_run: next === null ? null : isoUtc(next) }
 }

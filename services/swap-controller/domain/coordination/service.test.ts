@@ -206,6 +206,20 @@ describe('schedule', () => {
     ])
   })
 
+  it("answers each entry with its next_run from the clock's now, recomputed as time passes", async () => {
+    const { coordination, clock } = await setup()
+    const nightly = coordination.putSchedule({ holder: 'crm', cron: '0 22 * * *' }, api)
+    expect(nightly.next_run).toBe('2026-03-01T22:00:00.000000+00:00')
+    coordination.putSchedule({ id: 'once', holder: 'demo', at: '2026-03-01T23:00:00Z' }, api)
+    clock.now = Date.parse('2026-03-01T22:30:00Z')
+    expect(coordination.listSchedule().map((e) => [e.id, e.next_run])).toEqual([
+      [nightly.id, '2026-03-02T22:00:00.000000+00:00'],
+      ['once', '2026-03-01T23:00:00.000000+00:00'],
+    ])
+    clock.now = Date.parse('2026-03-01T23:00:00Z')
+    expect(coordination.deleteSchedule('once', api).next_run).toBeNull()
+  })
+
   it('refuses new entries when full, still allowing replacements', async () => {
     const { coordination } = await setup()
     for (const id of ['a', 'b', 'c']) coordination.putSchedule({ id, holder: 'x' }, api)

@@ -16,7 +16,14 @@ import {
   type RefusalReason,
 } from './lock.ts'
 import type { AuditEntry, AuditFilter, AuditInput, CoordinationStore } from './ports.ts'
-import { MAX_SCHEDULE_ENTRIES, type ScheduleEntry, type ScheduleInput, toScheduleEntry } from './schedule.ts'
+import {
+  MAX_SCHEDULE_ENTRIES,
+  type ScheduleEntry,
+  type ScheduleInput,
+  type ScheduleView,
+  scheduleView,
+  toScheduleEntry,
+} from './schedule.ts'
 import { mintToken } from './token.ts'
 import { encodeEvent, WEBHOOK_EVENTS, type WebhookEvent } from './webhook.ts'
 
@@ -39,9 +46,10 @@ export interface Coordination {
   /** Queues a signed delivery in the durable outbox; returns its id, or null when no webhook is set. */
   enqueueWebhook(event: WebhookEvent): number | null
   history(limit: number, filter?: AuditFilter): AuditEntry[]
-  listSchedule(): ScheduleEntry[]
-  putSchedule(input: ScheduleInput, ctx: RequestContext): ScheduleEntry
-  deleteSchedule(id: string, ctx: RequestContext): ScheduleEntry
+  /** Entries as answered, each with its `next_run` from the clock's now. */
+  listSchedule(): ScheduleView[]
+  putSchedule(input: ScheduleInput, ctx: RequestContext): ScheduleView
+  deleteSchedule(id: string, ctx: RequestContext): ScheduleView
 }
 
 export interface CoordinationOptions {
@@ -154,17 +162,21 @@ export function createCoordination(options: CoordinationOptions): Coordination {
 
     history: (limit, filter) => store.audit.recent(limit, filter),
 
-    listSchedule: () => store.schedule.list(),
+    listSchedule() {
+      const at = now()
+      return store.schedule.list().map((e) => scheduleView(e, at))
+    },
 
     putSchedule(input, ctx) {
       return store.transaction(() => {
         const existing = input.id ? store.schedule.get(input.id) : undefined
         if (!existing && store.schedule.count() >= maxEntries)
           throw conflict(`The schedule is full (${maxEntries} entries); delete old entries first.`)
-        const entry = toScheduleEntry(input, now(), newId, existing)
+        const at = now()
+        const entry = toScheduleEntry(input, at, newId, existing)
         store.schedule.put(entry)
         auditOf(ctx, existing ? 'schedule.update' : 'schedule.add', entry.id, 'ok', describeEntry(entry))
-        return entry
+        return scheduleView(entry, at)
       })
     },
 
@@ -174,7 +186,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
         if (!entry) throw notFound(`No schedule entry with id ${id}.`)
         store.schedule.remove(id)
         auditOf(ctx, 'schedule.delete', id, 'ok', describeEntry(entry))
-        return entry
+        return scheduleView(entry, now())
       })
     },
   }
