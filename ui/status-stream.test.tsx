@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ClusterStatus } from '../services/gateway/domain/cluster-status.ts'
 import { silentLogger } from '../shared/logger.ts'
 import { buildDashboard, type DashboardDeps } from './app.tsx'
@@ -42,7 +42,9 @@ async function open(app: ReturnType<typeof buildDashboard>, init?: RequestInit) 
   return sseReader(res.body!)
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('status stream', () => {
   it('says a deliberate stop in neutral words, read from the swap-controller history', async () => {
@@ -146,14 +148,17 @@ describe('status stream', () => {
   })
 
   it('stops polling once the client goes away', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const t = setup()
     const events = await open(t.app)
     await events.next()
+    await vi.advanceTimersByTimeAsync(40)
+    const polled = t.calls()
+    expect(polled).toBeGreaterThan(1)
     await events.cancel()
-    await sleep(30)
-    const after = t.calls()
-    await sleep(150)
-    expect(t.calls()).toBe(after)
+    // Ten more ticks of the 20 ms interval: a loop still running would read the status again.
+    await vi.advanceTimersByTimeAsync(200)
+    expect(t.calls()).toBe(polled)
   })
 
   it('ends the stream when the request is aborted, even while the client keeps reading', async () => {
@@ -198,10 +203,15 @@ describe('status stream', () => {
   it('frees a stream slot when a stream ends, so the cap never locks the page out', async () => {
     const t = setup({ maxStreams: 1, statusIntervalMs: 60_000 })
     for (let i = 0; i < 3; i++) {
-      const events = await open(t.app)
+      // The slot comes back when the cancelled stream's loop has ended, a few turns later.
+      const res = await vi.waitFor(async () => {
+        const r = await t.app.request('/ui/events/status')
+        expect(r.status).toBe(200)
+        return r
+      })
+      const events = sseReader(res.body!)
       await events.next()
       await events.cancel()
-      await sleep(10)
     }
   })
 })

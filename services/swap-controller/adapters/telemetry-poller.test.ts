@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SshError } from '../../../shared/ssh/errors.ts'
 import type {
   ExecOptions,
@@ -68,7 +68,10 @@ class ScriptedNode implements SshNode {
 const MEMINFO = 'MemTotal:       127601952 kB\nMemFree:         2409444 kB\nMemAvailable:   31250616 kB\n'
 const DF =
   'Filesystem 1-blocks Used Available Capacity Mounted on\n/dev/nvme0n1p2 4000000000000 1000000000000 3000000000000 25% /\n'
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** The poll loops tick on timers; the tests move those by hand (Date stays real for elapsed-time checks). */
+const useFakeTimers = () =>
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
 
 /** A GB10 on a driver that knows only the names in `fields`. */
 function spark(fields = ['clocks_event_reasons.active', 'clocks_throttle_reasons.active']): Handler {
@@ -100,7 +103,12 @@ function nodesOf(...list: ScriptedNode[]): SshNodes {
   return { get: (n) => list.find((x) => x.name === n), close: async () => undefined }
 }
 
-function fakeVllm(): VllmMetricsClient & { metrics: VllmMetrics; down: boolean; scrapes: number } {
+function fakeVllm(): VllmMetricsClient & {
+  metrics: VllmMetrics
+  down: boolean
+  scrapes: number
+  clockMs: number
+} {
   const metrics = new VllmMetrics('Qwen/Qwen3-8B', {
     gpuMemoryUtilization: 0.7,
     blockSize: 16,
@@ -111,11 +119,13 @@ function fakeVllm(): VllmMetricsClient & { metrics: VllmMetrics; down: boolean; 
     metrics,
     down: false,
     scrapes: 0,
+    /** When the next scrape says it was taken; rates are per second of this clock. */
+    clockMs: Date.now(),
     async scrape() {
       fake.scrapes++
       if (fake.down) throw new Error('vLLM /metrics is not reachable')
       return {
-        at_ms: Date.now(),
+        at_ms: fake.clockMs,
         samples: parsePrometheusText(metrics.render({ running: 1, waiting: 0, kvUsage: 0.25 })),
       }
     },
@@ -127,6 +137,7 @@ let poller: TelemetryPoller | undefined
 afterEach(async () => {
   await poller?.stop()
   poller = undefined
+  vi.useRealTimers()
 })
 
 const inventory = (...nodes: SparkNode[]): Pick<Inventory, 'nodes'> => ({ nodes })
@@ -149,7 +160,7 @@ describe('telemetry poller', () => {
     })
     await poller.pollNow()
     vllm.metrics.generationTokens += 100
-    await delay(20)
+    vllm.clockMs += 1000
     await poller.pollNow()
     const snap = poller.snapshot()
     const [one, two, three] = snap.nodes
@@ -253,13 +264,18 @@ describe('telemetry poller', () => {
   })
 
   it('never overlaps ticks of one node: a slow tick makes the next ones skip', async () => {
+    useFakeTimers()
     const base = spark()
     let smi = 0
     let maxSmi = 0
+    let answerGpu = () => {}
+    const gpuAnswered = new Promise<void>((resolve) => {
+      answerGpu = resolve
+    })
     const a = new ScriptedNode('spark-1', async (argv, signal) => {
       if (argv.includes('nvidia-smi')) {
         maxSmi = Math.max(maxSmi, ++smi)
-        await delay(180).finally(() => smi--)
+        await gpuAnswered.finally(() => smi--)
       }
       return base(argv, signal)
     })
@@ -271,14 +287,17 @@ describe('telemetry poller', () => {
       timeoutMs: 1000,
     })
     poller.start()
-    await delay(600)
+    // Five ticks come due while the first one's nvidia-smi has not answered.
+    await vi.advanceTimersByTimeAsync(200)
+    expect(poller.snapshot().nodes[0]).toMatchObject({ polls: 1, skipped: 5 })
+    answerGpu()
+    await vi.advanceTimersByTimeAsync(80)
     await poller.stop()
     const n = poller.snapshot().nodes[0]!
-    expect(a.calls.filter((c) => c.includes('nvidia-smi')).length).toBeLessThanOrEqual(4)
+    expect(a.calls.filter((c) => c.includes('nvidia-smi')).length).toBe(3)
     expect(maxSmi).toBe(1)
-    expect(a.maxRunning).toBeLessThanOrEqual(3)
-    expect(n.skipped).toBeGreaterThan(3)
-    expect(n.polls).toBeGreaterThanOrEqual(2)
+    expect(a.maxRunning).toBe(3)
+    expect(n).toMatchObject({ polls: 3, skipped: 5 })
   })
 
   it('keeps polling vLLM while it is down and publishes an update per tick', async () => {
@@ -291,23 +310,26 @@ describe('telemetry poller', () => {
       vllm,
       intervalMs: 30,
     })
+    useFakeTimers()
     const updates: string[] = []
     const unsubscribe = poller.subscribe((u) => updates.push(u.source))
     poller.start()
-    await delay(100)
+    await vi.advanceTimersByTimeAsync(90)
+    expect(vllm.scrapes).toBe(4)
     expect(poller.snapshot().vllm).toMatchObject({
       models: [],
       error: { message: 'vLLM /metrics is not reachable' },
     })
     vllm.down = false
-    await delay(100)
+    await vi.advanceTimersByTimeAsync(30)
     expect(poller.snapshot().vllm.error).toBeNull()
     expect(poller.snapshot().vllm.models).toHaveLength(1)
     unsubscribe()
     const seen = updates.length
-    await delay(80)
+    await vi.advanceTimersByTimeAsync(90)
+    expect(vllm.scrapes).toBe(8)
     expect(updates.length).toBe(seen)
-    expect(seen).toBeGreaterThanOrEqual(4)
+    expect(seen).toBe(5)
     expect(new Set(updates)).toEqual(new Set(['vllm']))
   })
 
@@ -320,13 +342,14 @@ describe('telemetry poller', () => {
       intervalMs: 50,
       timeoutMs: 5000,
     })
+    useFakeTimers()
     poller.start()
-    await delay(30)
+    await expect.poll(() => a.running).toBe(3)
     const started = Date.now()
     await poller.stop()
     expect(Date.now() - started).toBeLessThan(500)
     const calls = a.calls.length
-    await delay(150)
+    await vi.advanceTimersByTimeAsync(150)
     expect(a.calls.length).toBe(calls)
     expect(a.running).toBe(0)
     // An aborted tick is not a node failure.

@@ -3,6 +3,7 @@
 import { PassThrough } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger, type Logger, silentLogger } from '../../../shared/logger.ts'
+import { deferred } from '../../../shared/testing/deferred.ts'
 import { createVllmClient } from '../adapters/vllm-client.ts'
 import { buildApp } from '../app.ts'
 import { loadSwapControllerConfig } from '../config.ts'
@@ -27,7 +28,7 @@ function setup(
 ) {
   const calls = { steps: [] as string[], audits: [] as Record<string, unknown>[] }
   const state = { locked: false }
-  let releaseLoad = () => undefined as void
+  let releaseLoad: () => void = () => undefined
   const engine = createSwapEngine({
     catalog: {
       snapshot: async () => ({
@@ -144,13 +145,18 @@ describe('POST /api/swap/stop', () => {
   })
 
   it('refuses while a swap runs (409), and a swap while a stop runs (409)', async () => {
-    let letGo = () => undefined as void
+    const tearingDown = deferred()
+    const letGo = deferred()
     let held = 0
     // Only the first teardown waits (the stop's); the swap's later one passes at once.
-    const verifyStopped = () => (held++ === 0 ? new Promise<void>((r) => (letGo = r)) : Promise.resolve())
+    const verifyStopped = () => {
+      if (held++ > 0) return Promise.resolve()
+      tearingDown.resolve()
+      return letGo.promise
+    }
     const { app, stop, engine } = setup({ verifyStopped })
     const stopping = stop()
-    await new Promise((r) => setTimeout(r, 5))
+    await tearingDown.promise
     const swap = await app.request('/api/swap', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -158,7 +164,7 @@ describe('POST /api/swap/stop', () => {
     })
     expect(swap.status).toBe(409)
     expect((await stop()).status).toBe(409)
-    letGo()
+    letGo.resolve()
     expect((await stopping).status).toBe(200)
     await engine.request({ recipe: 'new', actor: 'api' })
     const busy = await stop()
@@ -207,26 +213,29 @@ describe('POST /api/swap/stop', () => {
 
   it('drains in-flight chat generations before stopping, as a swap does, and refuses new ones meanwhile', async () => {
     const inflight = createInflight()
-    let draining = false
+    const draining = deferred()
     const drain = async (signal: AbortSignal) => {
-      draining = true
+      draining.resolve()
       await inflight.drain(5000, signal)
     }
-    const { stop, calls, engine } = setup({}, { drain })
+    let clock = Date.now()
+    const { stop, calls, engine } = setup({}, { drain, now: () => clock })
     const release = inflight.acquire()
     const stopping = stop()
-    while (!draining) await new Promise((r) => setTimeout(r, 2))
-    await new Promise((r) => setTimeout(r, 30))
+    await draining.promise
+    // One turn of the event loop: a stop that did not wait for the drain would be tearing down by now.
+    await new Promise((r) => setImmediate(r))
     // The generation is still running: nothing is torn down, and the chat proxy sees the stop.
     expect(calls.steps).toEqual([])
     expect(engine.stopInProgress()).toBe(true)
+    clock += 30
     release()
     const res = await stopping
     const body = await res.json()
     expect(res.status, JSON.stringify(body)).toBe(200)
     expect(calls.steps).toEqual(['stop spark-1,spark-2', 'verify'])
     expect(Object.keys(body.duration_ms)).toEqual(['draining', 'stopping', 'verifying-stopped'])
-    expect(body.duration_ms.draining).toBeGreaterThanOrEqual(20)
+    expect(body.duration_ms.draining).toBe(30)
     expect(engine.stopInProgress()).toBe(false)
   })
 
@@ -241,13 +250,15 @@ describe('POST /api/swap/stop', () => {
 
   it('stops nothing when shutdown interrupts the drain (503, audited as cancelled)', async () => {
     const inflight = createInflight()
-    const { stop, calls, engine } = setup(
-      {},
-      { drain: async (signal) => void (await inflight.drain(5000, signal)) },
-    )
+    const draining = deferred()
+    const drain = async (signal: AbortSignal) => {
+      draining.resolve()
+      await inflight.drain(5000, signal)
+    }
+    const { stop, calls, engine } = setup({}, { drain })
     inflight.acquire()
     const stopping = stop()
-    await new Promise((r) => setTimeout(r, 20))
+    await draining.promise
     engine.close()
     const res = await stopping
     expect(res.status).toBe(503)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { deferred } from '../../../../shared/testing/deferred.ts'
 import { testRecipe } from '../../testing/engine-parts.ts'
 import { createSwapEngine, type SwapEngineDeps } from './engine.ts'
 import type { SwapPlan } from './plan.ts'
@@ -118,14 +119,17 @@ describe('swap engine', () => {
   })
 
   it('cancels mid-load: aborts the wait, stops what it started, audits, tells apps nothing serves now', async () => {
+    const loading = deferred()
     const { engine, calls } = setup({
-      awaitReady: (_p, w) =>
-        new Promise((_r, reject) =>
+      awaitReady: (_p, w) => {
+        loading.resolve()
+        return new Promise((_r, reject) =>
           w.signal.addEventListener('abort', () => reject(new SwapFailure('cancelled', 'cancelled'))),
-        ),
+        )
+      },
     })
     await engine.request(ask)
-    await new Promise((r) => setTimeout(r, 10))
+    await loading.promise
     expect(engine.state()?.status).toBe('loading')
     expect(engine.cancel({ actor: 'api' }).cancel_requested).toBe(true)
     await engine.idle()
@@ -161,17 +165,24 @@ describe('swap engine', () => {
   })
 
   it('drains in `draining` before the old model is stopped', async () => {
-    let release = () => undefined as void
+    const drainStarted = deferred()
+    const drained = deferred()
     const order: string[] = []
     const { engine, calls } = setup(
       { stop: async (p: SwapPlan) => void order.push(`stop ${p.recipe}`) },
-      { drain: () => new Promise<void>((r) => (release = () => (order.push('drained'), r()))) },
+      {
+        drain: async () => {
+          drainStarted.resolve()
+          await drained.promise
+          order.push('drained')
+        },
+      },
     )
     await engine.request(ask)
-    await new Promise((r) => setTimeout(r, 10))
+    await drainStarted.promise
     expect(engine.state()).toMatchObject({ status: 'draining' })
     expect(order).toEqual([])
-    release()
+    drained.resolve()
     await engine.idle()
     expect(order).toEqual(['drained', 'stop new'])
     expect(engine.state()).toMatchObject({ status: 'ready' })
@@ -211,15 +222,21 @@ describe('fit when reloading the loaded recipe', () => {
 
   it('shutdown mid-load ends the swap as interrupted at once: no log excerpt, no teardown', async () => {
     let excerpts = 0
+    const loading = deferred()
     const { engine, calls } = setup({
-      awaitReady: (_p, o) =>
-        new Promise<void>((_r, reject) =>
+      awaitReady: (_p, o) => {
+        loading.resolve()
+        return new Promise<void>((_r, reject) =>
           o.signal.addEventListener('abort', () => reject(new Error('aborted'))),
-        ),
-      logExcerpt: async () => (excerpts++, 'log'),
+        )
+      },
+      logExcerpt: async () => {
+        excerpts++
+        return 'log'
+      },
     })
     await engine.request(ask)
-    await new Promise((r) => setTimeout(r, 10))
+    await loading.promise
     expect(engine.state()).toMatchObject({ status: 'loading' })
     const stopsBefore = calls.stops.length
     engine.close()
