@@ -61,7 +61,9 @@ function fakeTelemetry() {
       return () => void listeners.delete(l)
     },
     pollNow: async () => undefined,
-    emit: (source) => listeners.forEach((l) => l({ source, at: new Date().toISOString() })),
+    emit: (source) => {
+      for (const l of listeners) l({ source, at: new Date().toISOString() })
+    },
     get listeners() {
       return listeners.size
     },
@@ -87,7 +89,9 @@ function fakeLogs(backlog: LogLineEvent[]) {
         .sort((a, b) => a.at.localeCompare(b.at)),
     kick: () => undefined,
     status: () => [],
-    emit: (e) => listeners.forEach((l) => l(e)),
+    emit: (e) => {
+      for (const l of listeners) l(e)
+    },
     get listeners() {
       return listeners.size
     },
@@ -193,8 +197,7 @@ describe('GET /api/swap/telemetry/stream', () => {
     expect(JSON.parse((await events.next())!.data).source).toBe('vllm')
     shutdown.abort()
     expect(await events.next()).toBeUndefined()
-    await new Promise((r) => setTimeout(r, 10))
-    expect(telemetry.listeners).toBe(0)
+    await expect.poll(() => telemetry.listeners).toBe(0)
   })
 
   it('caps open streams at 32 with 503 + Retry-After, and frees a slot when a client leaves', async () => {
@@ -207,8 +210,7 @@ describe('GET /api/swap/telemetry/stream', () => {
     expect(refused.headers.get('content-type')).toBe('application/problem+json')
     expect(telemetry.listeners).toBe(32)
     await streams[0]!.cancel()
-    await new Promise((r) => setTimeout(r, 20))
-    expect(telemetry.listeners).toBe(31)
+    await expect.poll(() => telemetry.listeners).toBe(31)
     await open(app, '/api/swap/telemetry/stream')
   })
 
@@ -273,8 +275,7 @@ describe('GET /api/swap/logs', () => {
     await events.next()
     expect(logTail.listeners).toBe(1)
     await events.cancel()
-    await new Promise((r) => setTimeout(r, 20))
-    expect(logTail.listeners).toBe(0)
+    await expect.poll(() => logTail.listeners).toBe(0)
   })
 })
 
