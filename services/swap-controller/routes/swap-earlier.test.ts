@@ -1,6 +1,7 @@
 /** `GET /api/swap/{id}/stream` and `POST /api/swap/{key}/validate` through buildApp, with a real engine and fakes. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
+import { type Deferred, deferred } from '../../../shared/testing/deferred.ts'
 import { sseReader } from '../../../ui/fixtures/sse.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
 import type { TelemetryPoller } from '../adapters/telemetry-poller.ts'
@@ -27,7 +28,7 @@ const ENTRIES = [
 function fakeLogs() {
   const lines: LogLineEvent[] = []
   const listeners = new Set<(e: LogLineEvent) => void>()
-  const tail: LogTail & { emit(node: string, line: string): void; listeners: number } = {
+  const tail: LogTail & { emit(node: string, line: string, at?: Date): void; listeners: number } = {
     nodes: ['spark-1', 'spark-2'],
     replayLines: 500,
     start: () => undefined,
@@ -39,8 +40,8 @@ function fakeLogs() {
     replay: () => [...lines],
     kick: () => undefined,
     status: () => [],
-    emit(node, line) {
-      const e = { node, line, at: new Date().toISOString() }
+    emit(node, line, at = new Date()) {
+      const e = { node, line, at: at.toISOString() }
       lines.push(e)
       for (const l of listeners) l(e)
     },
@@ -65,10 +66,17 @@ function setup(driver: Partial<ClusterDriver> = {}, telemetry?: TelemetryPoller)
     audits: [] as Record<string, unknown>[],
   }
   let open: (fail?: string) => void = () => undefined
-  const gate = () =>
-    new Promise<void>(
-      (resolve, reject) => (open = (fail) => (fail ? reject(new SwapFailure('load', fail)) : resolve())),
-    )
+  // The n-th load's wait (0 = the first), resolved when the engine reaches it.
+  const waits: Deferred<void>[] = []
+  const waiting = (n: number) => (waits[n] ??= deferred())
+  let loads = 0
+  const gate = () => {
+    const load = new Promise<void>((resolve, reject) => {
+      open = (fail) => (fail ? reject(new SwapFailure('load', fail)) : resolve())
+    })
+    waiting(loads++).resolve()
+    return load
+  }
   const state = { locked: false, loaded: ['old-model'] }
   const logs = fakeLogs()
   const engine = createSwapEngine({
@@ -115,7 +123,16 @@ function setup(driver: Partial<ClusterDriver> = {}, telemetry?: TelemetryPoller)
     shutdown.abort()
     engine.close()
   })
-  return { app, engine, logs, calls, state, release: (fail?: string) => open(fail) }
+  return {
+    app,
+    engine,
+    logs,
+    calls,
+    state,
+    release: (fail?: string) => open(fail),
+    /** Resolves when the n-th load (0 = the first, 1 = a rollback's) waits for `release`. */
+    loading: (n = 0) => waiting(n).promise,
+  }
 }
 
 const post = (
@@ -139,13 +156,11 @@ async function stream(app: ReturnType<typeof setup>['app'], id: string) {
   return events
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 5))
-
 describe('GET /api/swap/{id}/stream', () => {
   it('replays the lines so far, streams live ones and status events, then `done` and the end', async () => {
-    const { app, logs, release } = setup()
+    const { app, logs, release, loading } = setup()
     const job = await (await post(app, '/api/swap', { recipe: 'new' })).json()
-    await tick()
+    await loading()
     logs.emit('spark-1', 'Loading safetensors checkpoint shards: 50% Completed')
     const events = await stream(app, job.job_id)
     const first = await events.next()
@@ -177,12 +192,14 @@ describe('GET /api/swap/{id}/stream', () => {
   })
 
   it('holds `done` of a ready job briefly for a startup line the log tail delivers late', async () => {
-    const { app, logs, release } = setup()
+    const { app, engine, logs, release } = setup()
     const job = await (await post(app, '/api/swap', { recipe: 'new' })).json()
     const events = await stream(app, job.job_id)
     expect((await events.next())?.event).toBe('status')
     release()
-    await new Promise((r) => setTimeout(r, 50))
+    // The job is ready (the stream heard it at once) and the startup line has not come yet.
+    await engine.idle()
+    expect(engine.job(job.job_id)?.outcome).toBe('ready')
     logs.emit('spark-1', 'INFO:     Application startup complete.')
     const rest = []
     for (let e = await events.next(); e; e = await events.next()) rest.push(e)
@@ -191,14 +208,13 @@ describe('GET /api/swap/{id}/stream', () => {
   })
 
   it('for a finished job: the lines of its window, then `done` with the failure and rollback', async () => {
-    const { app, engine, logs, release } = setup()
-    logs.emit('spark-1', 'a line from before the swap')
-    await tick()
+    const { app, engine, logs, release, loading } = setup()
+    logs.emit('spark-1', 'a line from before the swap', new Date(Date.now() - 1000))
     const job = await (await post(app, '/api/swap', { recipe: 'new' })).json()
-    await tick()
+    await loading()
     logs.emit('spark-1', 'torch.OutOfMemoryError: CUDA out of memory')
     release('vLLM failed on spark-1 (oom)')
-    await tick()
+    await loading(1)
     release()
     await engine.idle()
     const events = await stream(app, job.job_id)
