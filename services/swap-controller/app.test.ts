@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../shared/logger.ts'
 import { SshError } from '../../shared/ssh/errors.ts'
 import { createVllmClient } from './adapters/vllm-client.ts'
@@ -14,6 +14,9 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await vllm.close()
+})
+afterEach(() => {
+  vi.useRealTimers()
 })
 
 function setup(env: Record<string, string> = {}, scripts: Record<string, FakeSshNode['script']> = {}) {
@@ -165,11 +168,14 @@ describe('GET /api/swap-controller/nodes', () => {
   })
 
   it('reuses a fresh view instead of probing again', async () => {
+    // Only the clock the 200 ms cache reads is faked; the probes still run on real timers.
+    vi.useFakeTimers({ toFake: ['Date'] })
     const { app, ssh } = setup()
     await app.request('/api/swap-controller/nodes')
+    vi.advanceTimersByTime(150)
     await app.request('/api/swap-controller/nodes/spark-1')
     expect(ssh.get('spark-1')!.calls).toHaveLength(3)
-    await new Promise((r) => setTimeout(r, 250))
+    vi.advanceTimersByTime(250)
     await app.request('/api/swap-controller/nodes/spark-1')
     expect(ssh.get('spark-1')!.calls).toHaveLength(6)
   })
