@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../../../shared/logger.ts'
 import { Secret } from '../../../shared/secret.ts'
 import { createCoordination } from '../domain/coordination/service.ts'
@@ -49,7 +49,12 @@ let dir: string | undefined
 
 function logCapture() {
   const lines: string[] = []
-  const destination = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })
+  const destination = new Writable({
+    write: (chunk, _enc, done) => {
+      lines.push(String(chunk))
+      done()
+    },
+  })
   return { logger: createLogger({ service: 'swap-controller', destination }), lines }
 }
 
@@ -84,13 +89,13 @@ const event = (ok: boolean) =>
     error: ok ? null : 'OOM',
   })
 
-async function until(check: () => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+const until = (check: () => boolean) =>
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error('condition not met in time')
+    },
+    { timeout: 5000, interval: 10 },
+  )
 
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
@@ -128,14 +133,14 @@ describe('webhook sender', () => {
     const { coordination, store } = await setup(receiver.url)
     const first = coordination.enqueueWebhook(event(true))!
     await until(() => receiver.received.length === 3)
-    await new Promise((r) => setTimeout(r, 60))
+    // Given up: nothing is left due, so no fourth try can come.
+    await until(() => store.outbox.nextDueAtMs() === null)
     expect(receiver.received).toHaveLength(3)
     expect(store.outbox.due(Date.now() + 60_000, 10).map((i) => i.id)).not.toContain(first)
     const second = coordination.enqueueWebhook(event(false))!
     await until(() => receiver.received.length === 4)
-    await new Promise((r) => setTimeout(r, 60))
+    await until(() => store.outbox.nextDueAtMs() === null)
     expect(receiver.received).toHaveLength(4)
-    expect(store.outbox.nextDueAtMs()).toBeNull()
     expect(second).toBeGreaterThan(first)
   })
 
