@@ -1,19 +1,19 @@
 /**
  * The dashboard's view of the swap-controller's model management, over HTTP with a deadline on every
- * call. Reads are short; a delete runs `rm -rf` on every node over SSH, so changes get longer.
+ * call, every answer checked against the controller's contract. Reads are short; a delete runs
+ * `rm -rf` on every node over SSH, so changes get longer.
  */
 import type { Agent } from 'undici'
 import {
-  type CustomModel,
-  type DeleteAnswer,
-  type DownloadView,
-  type FieldProblem,
-  type ModelMenu,
-  type ModelsSource,
-  ModelsSourceError,
-  type NodeDisk,
-  type Suggestion,
-} from '../../../ui/models/source.ts'
+  addedModel,
+  deleteAnswer,
+  downloadList,
+  downloadView,
+  earlierModelList,
+  suggestionList,
+  telemetrySchema,
+} from '../../../shared/contracts/swap-controller.ts'
+import { type FieldProblem, type ModelsSource, ModelsSourceError, type NodeDisk } from '../../../ui/ports.ts'
 import { type ControllerRequest, createControllerCall, messageOf } from './controller-call.ts'
 
 /**
@@ -55,27 +55,24 @@ export function createModelsSource(options: ModelsSourceOptions): ModelsSource &
       const fields = fieldsOf(r.body)
       // A 422 whose detail is the field list has no sentence of its own: say the fields.
       const message =
-        messageOf(r.body, r.status) ??
+        messageOf(r.body) ??
         (fields.length ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : r.message)
       return new ModelsSourceError(r.status, message, fields, extra)
     },
   )
   // Changes get the long deadline: a delete waits for every node.
-  const call = <T>(path: string, signal?: AbortSignal, init: ControllerRequest = {}) =>
-    controller.call<T>(path, signal, init.method ? { timeoutMs: changeTimeoutMs, ...init } : init)
+  const call: typeof controller.call = (path, schema, signal, init: ControllerRequest = {}) =>
+    controller.call(path, schema, signal, init.method ? { timeoutMs: changeTimeoutMs, ...init } : init)
 
   return {
-    menu: (signal) => call<ModelMenu>('/api/models', signal),
+    menu: (signal) => call('/api/models', earlierModelList, signal),
     suggest: async (q, limit, signal) => {
       const query = new URLSearchParams({ q, limit: String(limit) })
-      return (await call<{ suggestions: Suggestion[] }>(`/api/models/suggest?${query}`, signal)).suggestions
+      return (await call(`/api/models/suggest?${query}`, suggestionList, signal)).suggestions
     },
-    downloads: async (signal) =>
-      (await call<{ downloads: DownloadView[] }>('/api/models/downloads', signal)).downloads,
+    downloads: async (signal) => (await call('/api/models/downloads', downloadList, signal)).downloads,
     disks: async (signal) => {
-      const t = await call<{
-        nodes: Array<{ node: string; disk: { available_bytes?: number; total_bytes?: number } | null }>
-      }>('/api/swap/telemetry?samples=0', signal)
+      const t = await call('/api/swap/telemetry?samples=0', telemetrySchema, signal)
       return t.nodes.map(
         (n): NodeDisk => ({
           node: n.node,
@@ -85,16 +82,16 @@ export function createModelsSource(options: ModelsSourceOptions): ModelsSource &
       )
     },
     download: (repo, actor, signal) =>
-      call<DownloadView>('/api/models/download', signal, { method: 'POST', body: { repo }, actor }),
+      call('/api/models/download', downloadView, signal, { method: 'POST', body: { repo }, actor }),
     cancelDownload: (id, actor, signal) =>
-      call<DownloadView>(`/api/models/downloads/${encodeURIComponent(id)}`, signal, {
+      call(`/api/models/downloads/${encodeURIComponent(id)}`, downloadView, signal, {
         method: 'DELETE',
         actor,
       }),
     remove: (key, actor, signal) =>
-      call<DeleteAnswer>(`/api/models/${encodeURIComponent(key)}`, signal, { method: 'DELETE', actor }),
+      call(`/api/models/${encodeURIComponent(key)}`, deleteAnswer, signal, { method: 'DELETE', actor }),
     add: (card, actor, signal) =>
-      call<CustomModel>('/api/models', signal, { method: 'POST', body: card, actor }),
+      call('/api/models', addedModel, signal, { method: 'POST', body: card, actor }),
     close: () => controller.close(),
   }
 }

@@ -9,7 +9,7 @@ import {
   sampleLogs,
   sampleTelemetry,
 } from '../../../ui/fixtures/swap.ts'
-import { SwapSourceError } from '../../../ui/swap/source.ts'
+import { SwapSourceError } from '../../../ui/ports.ts'
 import { closedPort, type Handler, json, useControllerStandIn } from '../testing/controller-stand-in.ts'
 import { createSwapSource } from './swap-source.ts'
 
@@ -139,6 +139,21 @@ describe('swap source over HTTP', () => {
     expect([list.status, list.message]).toEqual([422, 'The swap-controller answered 422.'])
     const empty = await refusal(source.state())
     expect([empty.status, empty.message]).toEqual([500, 'The swap-controller answered 500.'])
+  })
+
+  it('refuses an answer that breaks the contract, naming the fields at fault', async () => {
+    const { source } = await controller((req, res) => {
+      const { history: _, ...node } = sampleTelemetry().nodes[0]!
+      if (req.url === '/api/swap/telemetry') return json(res, 200, { ...sampleTelemetry(), nodes: [node] })
+      json(res, 200, { state: 'idle', job: { ...runningJob(), status: 'paused' } })
+    })
+    const telemetry = await source.telemetry().catch((e: unknown) => e)
+    expect(telemetry).toBeInstanceOf(AppError)
+    expect(telemetry).not.toBeInstanceOf(SwapSourceError)
+    expect((telemetry as AppError).status).toBe(502)
+    expect((telemetry as AppError).message).toMatch(/GET \/api\/swap\/telemetry .*nodes\.0\.history/)
+    const state = await source.state().catch((e: unknown) => e)
+    expect((state as AppError).message).toMatch(/job\.status/)
   })
 
   it('gives up on a controller that never answers within the timeout', async () => {

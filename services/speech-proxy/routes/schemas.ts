@@ -1,4 +1,19 @@
+/**
+ * The speech-proxy's OpenAPI shapes: its data answers are the contract in
+ * shared/contracts/speech-proxy.ts (re-exported here for the routes); the error envelope is how
+ * shared/errors.ts renders every `/v1/*` failure.
+ */
 import { z } from '@hono/zod-openapi'
+import type { Same } from '../../../shared/contracts/same.ts'
+import type { SpeechModelList, SpeechVoice } from '../../../shared/contracts/speech-proxy.ts'
+import type { ModelList as DomainModelList } from '../domain/models.ts'
+import type { Voice as DomainVoice } from '../domain/voices.ts'
+
+export { ModelList, VoiceList } from '../../../shared/contracts/speech-proxy.ts'
+
+// The domain builds exactly the contract's shapes: a drift fails tsc here.
+true satisfies Same<DomainVoice, SpeechVoice>
+true satisfies Same<DomainModelList, SpeechModelList>
 
 /** The OpenAI error envelope every `/v1/*` failure carries (rendered by shared/errors.ts). */
 export const OpenAiError = z
@@ -17,29 +32,3 @@ export const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: OpenAiError } },
 })
-
-export const Voice = z
-  .object({
-    id: z.string().openapi({
-      example: 'af_heart',
-      description: 'The value to pass as `voice` to /v1/audio/speech.',
-    }),
-    name: z.string(),
-    language: z.string().optional().openapi({ example: 'en-US' }),
-    gender: z.string().optional().openapi({ example: 'female' }),
-  })
-  .openapi('Voice')
-
-export const ModelList = z
-  .object({
-    object: z.literal('list'),
-    data: z.array(
-      z.object({
-        id: z.string().openapi({ example: 'nvidia/parakeet-tdt-0.6b-v3' }),
-        object: z.literal('model'),
-        created: z.number().int().openapi({ description: 'Unix seconds.' }),
-        owned_by: z.string().openapi({ example: 'parakeet' }),
-      }),
-    ),
-  })
-  .openapi('SpeechModelList')

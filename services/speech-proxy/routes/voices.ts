@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { Voice as VoiceData } from '../domain/voices.ts'
-import { errorResponse, Voice } from './schemas.ts'
+import { errorResponse, VoiceList } from './schemas.ts'
 
 export interface VoicesRouteDeps {
   tts: { voices(): Promise<VoiceData[]> }
@@ -14,7 +14,7 @@ const route = createRoute({
   responses: {
     200: {
       description: 'Voices',
-      content: { 'application/json': { schema: z.object({ voices: z.array(Voice) }) } },
+      content: { 'application/json': { schema: VoiceList } },
     },
     502: errorResponse('Kokoro answered with something that is not a voice list'),
     503: errorResponse('Kokoro is unreachable, disabled or not configured; see Retry-After'),

@@ -7,29 +7,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { Coordination } from '../domain/coordination/service.ts'
+import { auditHistorySchema } from './coordination-schemas.ts'
 
 export const HISTORY_LIMIT = { default: 50, max: 500 } as const
 /** Up to 20 names like `swap.start` or `model.download.cancel`. */
 const OUTCOMES = /^[a-z_]{1,32}(,[a-z_]{1,32}){0,19}$/
 const ACTIONS = /^[a-z_]{1,32}(\.[a-z_]{1,32}){0,3}(,[a-z_]{1,32}(\.[a-z_]{1,32}){0,3}){0,19}$/
-
-const entrySchema = z
-  .object({
-    id: z.number().int(),
-    at: z.string().openapi({ example: '2026-01-01T22:00:00.000000+00:00' }),
-    actor: z.string().openapi({ description: '`X-Spark-Actor`, else `dashboard` or `api`.' }),
-    action: z.string().openapi({ example: 'lock.acquire' }),
-    target: z.string().nullable(),
-    dry_run: z.boolean(),
-    outcome: z.string().openapi({ example: 'ok' }),
-    duration_ms: z
-      .record(z.string(), z.number())
-      .nullable()
-      .openapi({ description: 'Milliseconds per phase.' }),
-    detail: z.string().nullable(),
-    request_id: z.string().nullable(),
-  })
-  .openapi('AuditEntry')
 
 const historyRoute = createRoute({
   method: 'get',
@@ -69,7 +52,7 @@ const historyRoute = createRoute({
     200: {
       description: 'Audit rows',
       content: {
-        'application/json': { schema: z.object({ entries: z.array(entrySchema) }).openapi('AuditHistory') },
+        'application/json': { schema: auditHistorySchema },
       },
     },
     422: {

@@ -8,26 +8,7 @@ import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import type { Coordination } from '../domain/coordination/service.ts'
 import { MAX_TOKEN_LENGTH, presentedToken } from '../domain/coordination/token.ts'
-
-const heldLock = z.object({
-  held: z.literal(true),
-  holder: z.string(),
-  acquired_at: z.string().openapi({ example: '2026-01-01T22:00:00.000000+00:00' }),
-  expires_at: z.string().openapi({ example: '2026-01-01T22:15:00.000000+00:00' }),
-  seconds_remaining: z
-    .number()
-    .int()
-    .openapi({ description: 'Whole seconds, rounded up; 0 only once expired.' }),
-  note: z.string().nullable(),
-})
-export const lockStateSchema = z
-  .union([heldLock, z.object({ held: z.literal(false) })])
-  .openapi('SwapLockState')
-const grantedLock = heldLock
-  .extend({
-    token: z.string().openapi({ description: 'Secret: needed to swap, extend and release. Keep it.' }),
-  })
-  .openapi('SwapLockGranted')
+import { grantedLockSchema, lockStateSchema } from './coordination-schemas.ts'
 
 const detailBody = z
   .object({ detail: z.unknown(), lock: lockStateSchema.optional() })
@@ -79,7 +60,7 @@ const acquireRoute = createRoute({
   responses: {
     200: {
       description: 'Held by the caller; `token` is returned on acquire and echoed on extend',
-      content: { 'application/json': { schema: grantedLock } },
+      content: { 'application/json': { schema: grantedLockSchema } },
     },
     409: detail('Held by another holder, or the same holder without its token; `lock` is the current state'),
     422: detail('Invalid body'),

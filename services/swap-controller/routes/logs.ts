@@ -10,6 +10,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
+import { recentLogsSchema } from './coordination-schemas.ts'
 import { createStreamLimit, type SseEvent, serveSse } from './telemetry.ts'
 
 export const LOGS_PATHS = ['/api/swap/logs', '/api/swap/logs/recent']
@@ -81,13 +82,7 @@ export function logsRoutes(deps: LogsRouteDeps): ServiceApp {
     responses: {
       200: {
         description: 'Oldest first',
-        content: {
-          'application/json': {
-            schema: z.object({
-              lines: z.array(z.object({ node: z.string(), line: z.string(), at: z.string() })),
-            }),
-          },
-        },
+        content: { 'application/json': { schema: recentLogsSchema } },
       },
       422: { ...problem, description: 'Unknown node or tail out of range' },
     },

@@ -17,6 +17,7 @@ import {
   deleteAnswer,
   detail,
   downloadIdParam,
+  downloadList,
   downloadRequest,
   downloadView,
   keyParam,
@@ -108,7 +109,7 @@ const listRoute = createRoute({
   tags: ['models'],
   summary: 'Running and recent downloads, newest first',
   responses: {
-    200: json(z.object({ downloads: z.array(downloadView) }).openapi('ModelDownloadList'), 'Downloads'),
+    200: json(downloadList, 'Downloads'),
   },
 })
 

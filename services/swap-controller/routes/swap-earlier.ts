@@ -19,7 +19,7 @@ import { isTerminal } from '../domain/swap/machine.ts'
 import type { JobView } from '../domain/swap/view.ts'
 import { BoundedQueue } from '../domain/telemetry/bounded-queue.ts'
 import { constrained, JOB_ID_PARAM } from './param-patterns.ts'
-import { detail, dryRunSchema } from './swap-schemas.ts'
+import { detail, validateSchema } from './swap-schemas.ts'
 import { createStreamLimit, type SseEvent } from './telemetry.ts'
 
 export const STREAM_END_MARKER = 'Application startup complete.'
@@ -36,20 +36,6 @@ export interface SwapEarlierDeps {
   startupGraceMs?: number
   queueSize?: number
 }
-
-const validateSchema = z
-  .object({
-    key: z.string(),
-    valid: z.boolean(),
-    reasons: z.array(z.string()),
-    warnings: z.array(z.string()),
-    mode: z.string().nullable(),
-    model: z.string().nullable(),
-    from_model: z.string().nullable(),
-    fit: dryRunSchema.shape.fit.nullable(),
-    commands: dryRunSchema.shape.commands.nullable(),
-  })
-  .openapi('SwapValidation')
 
 const streamRoute = createRoute({
   method: 'get',

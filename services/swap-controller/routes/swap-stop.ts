@@ -10,7 +10,7 @@ import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { MAX_TOKEN_LENGTH, presentedToken } from '../domain/coordination/token.ts'
 import type { SwapEngine } from '../domain/swap/engine.ts'
-import { dryRunSchema, problem, swapHeaders } from './swap-schemas.ts'
+import { problem, stopSchema, swapHeaders } from './swap-schemas.ts'
 
 export const STOP_PATH = '/api/swap/stop'
 
@@ -24,24 +24,6 @@ const stopBody = z
       .openapi({ description: 'The swap-lock token (the header is preferred).' }),
   })
   .openapi('SwapStopRequest')
-
-const { teardown, verify } = dryRunSchema.shape.commands.shape
-const stopSchema = z
-  .object({
-    dry_run: z.boolean(),
-    stopped: z.boolean().openapi({ description: 'True once teardown was verified on every node.' }),
-    model: z
-      .string()
-      .nullable()
-      .openapi({ description: 'What vLLM served before the stop; null when nothing answered.' }),
-    recipe: z.string().nullable(),
-    nodes: z.array(z.string()),
-    commands: z.object({ teardown, verify }),
-    duration_ms: z.record(z.string(), z.number()).nullable().openapi({
-      description: 'Per phase: `draining` (in-flight chat generations), `stopping`, `verifying-stopped`.',
-    }),
-  })
-  .openapi('SwapStop')
 
 const stopRoute = createRoute({
   method: 'post',

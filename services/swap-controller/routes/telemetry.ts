@@ -11,6 +11,8 @@ import { AppError } from '../../../shared/errors.ts'
 import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { TelemetryPoller } from '../adapters/telemetry-poller.ts'
 import { BoundedQueue } from '../domain/telemetry/bounded-queue.ts'
+import { NODE_SAMPLE_KEYS, toColumns } from '../domain/telemetry/history.ts'
+import { type TelemetryEvent, telemetrySchema } from './telemetry-schemas.ts'
 
 export const TELEMETRY_PATHS = ['/api/swap/telemetry', '/api/swap/telemetry/stream']
 
@@ -126,78 +128,6 @@ async function pump(
   }
 }
 
-const num = z.number().nullable()
-const stamped = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, at: z.string() }).nullable()
-const latency = z.object({ p50: num, p95: num })
-
-const nodeTelemetry = z.object({
-  node: z.string(),
-  role: z.string(),
-  configured: z.boolean().openapi({
-    description: 'False when the node has no SSH user: listed, never polled.',
-  }),
-  gpu: stamped({
-    utilization_pct: num,
-    temperature_c: num,
-    power_w: num,
-    sm_clock_mhz: num,
-    throttle_reasons: z.array(z.string()).nullable().openapi({
-      description: 'nvidia-smi clock event reasons, e.g. `sw_thermal_slowdown`; [] when none.',
-    }),
-  }),
-  memory: stamped({ total_bytes: z.number(), available_bytes: z.number(), used_bytes: z.number() }).openapi({
-    description: 'From /proc/meminfo (GB10 has unified memory; nvidia-smi memory is N/A).',
-  }),
-  disk: stamped({
-    path: z.string(),
-    total_bytes: z.number(),
-    used_bytes: z.number(),
-    available_bytes: z.number(),
-    used_pct: z.number(),
-  }).openapi({
-    description: 'The filesystem of the model cache (MODEL_CACHE_DIR).',
-  }),
-  errors: z.array(
-    z.object({ source: z.enum(['gpu', 'memory', 'disk']), message: z.string(), at: z.string() }),
-  ),
-  polls: z.number(),
-  skipped: z.number().openapi({ description: 'Ticks skipped because the previous one was still running.' }),
-})
-
-const vllmModel = z.object({
-  model_name: z.string(),
-  running: num,
-  waiting: num,
-  kv_cache_pct: num,
-  prompt_tokens_per_s: num,
-  generation_tokens_per_s: num,
-  ttft_s: latency,
-  itl_s: latency.openapi({ description: 'Inter-token latency between the last two scrapes.' }),
-})
-
-const vllmTelemetry = z.object({
-  base_url: z.string().nullable(),
-  at: z.string().nullable(),
-  models: z.array(vllmModel),
-  error: z.object({ message: z.string(), at: z.string() }).nullable(),
-  polls: z.number(),
-  skipped: z.number(),
-})
-
-const columns = z.record(z.string(), z.array(z.number().nullable())).openapi({
-  description: 'One array per series, oldest first; `at_ms` is the time axis.',
-})
-
-const telemetryBody = z
-  .object({
-    simulated: z.boolean(),
-    interval_ms: z.number(),
-    generated_at: z.string(),
-    nodes: z.array(nodeTelemetry.extend({ history: columns })),
-    vllm: vllmTelemetry.extend({ history: columns }),
-  })
-  .openapi('SwapTelemetry')
-
 const problem = {
   description: 'Problem details (RFC 9457)',
   content: {
@@ -231,7 +161,7 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ServiceApp {
       }),
     },
     responses: {
-      200: { description: 'The readings', content: { 'application/json': { schema: telemetryBody } } },
+      200: { description: 'The readings', content: { 'application/json': { schema: telemetrySchema } } },
       422: { ...problem, description: 'Invalid query' },
     },
   })
@@ -246,7 +176,7 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ServiceApp {
     },
   })
 
-  const current = (source: string) => ({
+  const current = (source: string): TelemetryEvent => ({
     source,
     simulated,
     generated_at: new Date().toISOString(),
@@ -262,7 +192,10 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ServiceApp {
         simulated,
         interval_ms: snap.interval_ms,
         generated_at: new Date().toISOString(),
-        nodes: snap.nodes.map((n) => ({ ...n, history: history.nodes[n.node] ?? {} })),
+        nodes: snap.nodes.map((n) => ({
+          ...n,
+          history: history.nodes[n.node] ?? toColumns([], NODE_SAMPLE_KEYS),
+        })),
         vllm: { ...snap.vllm, history: history.vllm },
       },
       200,

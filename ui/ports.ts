@@ -1,0 +1,111 @@
+/**
+ * The dashboard's ports: what it reads from and asks of the rest of the system. The gateway's
+ * adapters implement them (services/gateway/adapters/swap-source.ts, models-source.ts, over HTTP to
+ * the swap-controller) and the tests give fakes. The shapes they carry are the wire contracts of
+ * shared/contracts/.
+ */
+// Here, not in shared/contracts: these are the dashboard's in-process needs (adapters implement a port), not wire shapes.
+import type {
+  AuditEntry,
+  CatalogList,
+  CustomModel,
+  DeleteAnswer,
+  DownloadView,
+  JobView,
+  LockState,
+  LogLine,
+  ModelMenu,
+  Suggestion,
+  SwapStateView,
+  TelemetryView,
+  ValidateAnswer,
+} from '../shared/contracts/swap-controller.ts'
+
+/** `GET /api/swap/lock` read flat: the holder's fields are simply absent while `held` is false. */
+export type LockView = { held: boolean } & Partial<Omit<Extract<LockState, { held: true }>, 'held'>>
+
+/** A refusal the page shows as it is (a 409 "already swapping", a 423 lock), not as a failure of ours. */
+export class SwapSourceError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+}
+
+/** `GET /api/swap/history`'s filters: some actions, some outcomes, real requests or dry runs only. */
+export interface HistoryFilter {
+  actions?: readonly string[]
+  outcomes?: readonly string[]
+  dryRun?: boolean
+}
+
+export interface SwapSource {
+  catalog(signal?: AbortSignal): Promise<CatalogList>
+  /** The dry-run verdict (fit, commands) of one recipe; reads live memory, touches nothing, not audited. */
+  validate(recipe: string, signal?: AbortSignal): Promise<ValidateAnswer>
+  state(signal?: AbortSignal): Promise<SwapStateView>
+  telemetry(signal?: AbortSignal): Promise<TelemetryView>
+  /** The audit log, newest first; only the rows `filter` lets through when given. */
+  history(limit: number, signal?: AbortSignal, filter?: HistoryFilter): Promise<AuditEntry[]>
+  /** The newest `tail` lines of the vLLM container logs, every node or one. */
+  recentLogs(tail: number, signal?: AbortSignal, node?: string): Promise<LogLine[]>
+  /** Starts a real swap as `actor` (a person confirmed it); rejects with SwapSourceError on 4xx. */
+  start(recipe: string, actor: string, signal?: AbortSignal): Promise<JobView>
+  cancel(actor: string, signal?: AbortSignal): Promise<JobView | null>
+  lock(signal?: AbortSignal): Promise<LockView>
+  /** Releases another holder's reservation without its token: only ever on a person's click. */
+  forceReleaseLock(actor: string, signal?: AbortSignal): Promise<LockView>
+}
+
+/** Exactly one of `repo` and `local_path`, already validated by the dashboard. */
+export type NewCard = { name?: string } & (
+  | { repo: string; local_path?: never }
+  | { local_path: string; repo?: never }
+)
+
+/** A node's model-cache disk, from the controller's telemetry; null numbers when it could not be read. */
+export interface NodeDisk {
+  node: string
+  available_bytes: number | null
+  total_bytes: number | null
+}
+
+/** One failing field of a 422, as the controller named it. */
+export interface FieldProblem {
+  field: string
+  message: string
+}
+
+/**
+ * A refusal the page shows as it is (409 loaded, 422 with its fields, 502 with per-node results),
+ * not as a failure of ours.
+ */
+export class ModelsSourceError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+}
+
+export interface ModelsSource {
+  /** `GET /api/models`: recipes and on-disk models, `needs_setup` ones with inferred settings. */
+  menu(signal?: AbortSignal): Promise<ModelMenu>
+  suggest(q: string, limit: number, signal?: AbortSignal): Promise<Suggestion[]>
+  /** Running and recent downloads, newest first. */
+  downloads(signal?: AbortSignal): Promise<DownloadView[]>
+  /** Free space of each node's model cache (for the download question); [] when unknown. */
+  disks(signal?: AbortSignal): Promise<NodeDisk[]>
+  /** Starts a download to every node as `actor`; rejects with ModelsSourceError on 4xx. */
+  download(repo: string, actor: string, signal?: AbortSignal): Promise<DownloadView>
+  cancelDownload(id: string, actor: string, signal?: AbortSignal): Promise<DownloadView>
+  /** Removes the weights on every node (and a custom card); a 502 carries the per-node results. */
+  remove(key: string, actor: string, signal?: AbortSignal): Promise<DeleteAnswer>
+  add(card: NewCard, actor: string, signal?: AbortSignal): Promise<CustomModel>
+}
