@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
@@ -29,17 +29,15 @@ let pool: SshPool
 let tail: LogTail
 const seen: LogLineEvent[] = []
 
-async function eventually<T>(read: () => T, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = read()
-    if (ok(v)) return v
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 300)}`)
-    }
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const eventually = <T>(read: () => T, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> =>
+  vi.waitFor(
+    () => {
+      const v = read()
+      if (!ok(v)) throw new Error(`condition not met: ${JSON.stringify(v).slice(0, 300)}`)
+      return v
+    },
+    { timeout: timeoutMs, interval: 25 },
+  )
 
 const launch = async () => {
   const argv = [`${VLLM_DIR}/run-recipe.sh`, 'qwen3-coder-30b', '--solo', '-d', '--port', '8888']
@@ -131,7 +129,11 @@ describe('log tail on the simulated cluster', () => {
       (s) => s === 'retrying',
     )
     for (let i = 0; i < 3; i++) await hitModels()
-    await new Promise((r) => setTimeout(r, 200))
+    // Away for a while: the drop and two refused reconnects.
+    await eventually(
+      () => pool.get('spark-1')!.state().failures,
+      (n) => n >= 3,
+    )
     sim.node('spark-1').setUnreachable(false)
     await eventually(
       () => lines().filter((l) => l.includes('GET /v1/models')).length,
@@ -189,8 +191,14 @@ describe('log tail on the simulated cluster', () => {
     await tail.stop()
     expect(tail.status().map((s) => s.state)).toEqual(['stopped', 'stopped'])
     const count = seen.length
+    const logged = sim.node('spark-1').logs().length
     await hitModels()
-    await new Promise((r) => setTimeout(r, 150))
+    await eventually(
+      () => sim.node('spark-1').logs().length,
+      (n) => n > logged,
+    )
+    // A round trip on the same SSH connection: a stream still open would have carried the line first.
+    await pool.get('spark-1')!.exec(['cat', '/proc/meminfo'], { timeoutMs: 10_000 })
     expect(seen.length).toBe(count)
   })
 })
