@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
@@ -73,18 +73,20 @@ const downloads = (timeoutMs = 10_000) =>
     timeoutMs,
   })
 
-async function finished(
-  d: ReturnType<typeof downloads>,
-  id: string,
-  seen: number[] = [],
-): Promise<DownloadView> {
-  for (;;) {
-    const v = d.get(id)!
-    seen.push(v.percent)
-    if (v.status !== 'running') return v
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+/** Waits for the download to end, noting the percentage it showed every 50 ms on the way. */
+const finished = (d: ReturnType<typeof downloads>, id: string, seen: number[] = []): Promise<DownloadView> =>
+  vi.waitFor(
+    () => {
+      const v = d.get(id)!
+      seen.push(v.percent)
+      if (v.status === 'running') throw new Error(`download ${id} still running at ${v.percent}%`)
+      return v
+    },
+    { timeout: 30_000, interval: 50 },
+  )
+
+/** How many download commands each node has been sent so far. */
+const downloadRuns = () => sim.nodes.map((n) => n.commandLog.filter((c) => c.line.includes("'hf'")).length)
 
 describe('model cache over SSH (simulated Sparks)', () => {
   it('lists every model with its nodes, size and settings inferred from config.json', async () => {
@@ -177,8 +179,10 @@ describe('model cache over SSH (simulated Sparks)', () => {
     sim.setDownloadTimeMs(20_000)
     try {
       const d = downloads()
+      const before = downloadRuns()
       const started = d.start({ repo: 'openai/gpt-oss-120b', actor: 'test' })
-      await new Promise((r) => setTimeout(r, 400))
+      // Cancel once the download tool runs on both nodes.
+      await vi.waitFor(() => expect(downloadRuns()).toEqual(before.map((n) => n + 1)))
       d.cancel(started.download_id, { actor: 'test' })
       const v = await finished(d, started.download_id)
       expect(v.status).toBe('cancelled')
