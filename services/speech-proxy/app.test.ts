@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createPool } from '../../shared/http-client.ts'
 import { askRoutes } from '../../shared/testing/capabilities.ts'
-import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
+import { untilAborted } from '../../shared/testing/deferred.ts'
+import { type FakeUpstream, refusedUrl, startFake } from '../../shared/testing/fake-upstream.ts'
 import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import { speechApp } from './testing/harness.ts'
 
@@ -11,13 +12,13 @@ const fakes: FakeUpstream[] = []
 let stopSlow = new AbortController()
 let voiceCalls = 0
 
-/** A Kokoro that answers `/v1/audio/voices` with the given body (or after a delay). */
-function kokoroFake(voicesBody: unknown, options: { delayMs?: number; status?: number } = {}) {
+/** A Kokoro that answers `/v1/audio/voices` with the given body (or, with `hangs`, not until the test ends). */
+function kokoroFake(voicesBody: unknown, options: { hangs?: boolean; status?: number } = {}) {
   const app = new Hono()
   app.get('/health', (c) => c.json({ status: 'healthy' }))
   app.get('/v1/audio/voices', async (c) => {
     voiceCalls++
-    await sleep(options.delayMs ?? 0, stopSlow.signal)
+    if (options.hangs) await untilAborted(stopSlow.signal)
     return c.json(voicesBody as object, (options.status ?? 200) as 200)
   })
   return app
@@ -136,7 +137,7 @@ describe('GET /v1/models', () => {
   })
 
   it('still answers 200 with the STT model when Kokoro is down or hangs', async () => {
-    const slowUrl = await serveFake(kokoroFake(CURRENT, { delayMs: 5000 }))
+    const slowUrl = await serveFake(kokoroFake(CURRENT, { hangs: true }))
     for (const kokoroUrl of [refused, slowUrl]) {
       const started = performance.now()
       const res = await speechApp({

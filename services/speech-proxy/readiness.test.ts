@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createPool } from '../../shared/http-client.ts'
 import type { ReadyReport } from '../../shared/readiness.ts'
-import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
+import { untilAborted } from '../../shared/testing/deferred.ts'
+import { type FakeUpstream, refusedUrl, startFake } from '../../shared/testing/fake-upstream.ts'
 import { speechApp } from './testing/harness.ts'
 
 const pool = createPool({ connectTimeoutMs: 1000 })
@@ -10,31 +11,28 @@ const fakes: FakeUpstream[] = []
 let stopSlow = new AbortController()
 let hits: string[] = []
 
-/** A Parakeet-like upstream: `/health` (optionally slow) and an OpenAI model list. */
-function parakeetFake(healthDelayMs = 0) {
+/** A Parakeet-like upstream: `/health` and an OpenAI model list. */
+function parakeetFake() {
   const app = new Hono()
   app.use(async (c, next) => {
     hits.push(`parakeet ${c.req.path}`)
     await next()
   })
-  app.get('/health', async (c) => {
-    await sleep(healthDelayMs, stopSlow.signal)
-    return c.json({ status: 'ok' })
-  })
+  app.get('/health', (c) => c.json({ status: 'ok' }))
   app.get('/v1/models', (c) =>
     c.json({ object: 'list', data: [{ id: 'nvidia/parakeet-tdt-0.6b-v3-spark' }] }),
   )
   return app
 }
 
-function kokoroFake(healthDelayMs = 0) {
+function kokoroFake(hangs = false) {
   const app = new Hono()
   app.use(async (c, next) => {
     hits.push(`kokoro ${c.req.path}`)
     await next()
   })
   app.get('/health', async (c) => {
-    await sleep(healthDelayMs, stopSlow.signal)
+    if (hangs) await untilAborted(stopSlow.signal)
     return c.json({ status: 'healthy' })
   })
   return app
@@ -121,7 +119,7 @@ describe('speech-proxy readiness', () => {
   })
 
   it('reports a health check slower than the timeout as down when we are not loading it', async () => {
-    const kokoroUrl = await serveFake(kokoroFake(2000))
+    const kokoroUrl = await serveFake(kokoroFake(true))
     const started = performance.now()
     const { body } = await ready(speechApp({ kokoroUrl, healthTimeoutMs: 200, dispatcher: pool }).app)
     expect(body.dependencies.kokoro).toMatchObject({ state: 'down', detail: 'no answer within 200 ms' })
@@ -129,7 +127,7 @@ describe('speech-proxy readiness', () => {
   })
 
   it('reports the same slow health check as busy while our own request to it is running', async () => {
-    const kokoroUrl = await serveFake(kokoroFake(2000))
+    const kokoroUrl = await serveFake(kokoroFake(true))
     const { app, upstreams } = speechApp({ kokoroUrl, healthTimeoutMs: 200, dispatcher: pool })
     let finish!: () => void
     const work = upstreams.kokoro.inFlight.track(() => new Promise<void>((resolve) => (finish = resolve)))

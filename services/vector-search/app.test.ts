@@ -6,7 +6,8 @@ import { createPool } from '../../shared/http-client.ts'
 import { createLogger, type Logger, silentLogger } from '../../shared/logger.ts'
 import type { ReadyReport } from '../../shared/readiness.ts'
 import { askRoutes } from '../../shared/testing/capabilities.ts'
-import { type FakeUpstream, refusedUrl, sleep, startFake } from '../../shared/testing/fake-upstream.ts'
+import { untilAborted } from '../../shared/testing/deferred.ts'
+import { type FakeUpstream, refusedUrl, startFake } from '../../shared/testing/fake-upstream.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp } from './app.ts'
 import { VECTOR_CAPABILITIES } from './capabilities.ts'
@@ -23,11 +24,11 @@ function vectorApp(env: Record<string, string>, options: { dispatcher?: Dispatch
   return buildApp({ config, logger: options.logger ?? silentLogger(), upstreams })
 }
 
-/** A fake with a health route at `path`, optionally slow. */
-async function fakeWithHealth(path: string, delayMs = 0) {
+/** A fake with a health route at `path`; with `hangs`, the route answers only when the test ends. */
+async function fakeWithHealth(path: string, hangs = false) {
   const app = new Hono().get(path, async (c) => {
     seenApiKeys.push(c.req.header('api-key'))
-    await sleep(delayMs, stopSlow.signal)
+    if (hangs) await untilAborted(stopSlow.signal)
     return c.text('ok')
   })
   const fake = await startFake(app)
@@ -80,7 +81,7 @@ describe('vector-search readiness', () => {
   })
 
   it('reports a health check slower than the timeout as down, within the deadline', async () => {
-    const EMBED_URL = await fakeWithHealth('/health', 3000)
+    const EMBED_URL = await fakeWithHealth('/health', true)
     const started = performance.now()
     const { body } = await ready(vectorApp({ EMBED_URL, UPSTREAM_HEALTH_TIMEOUT_MS: '200' }))
     expect(body.dependencies.embeddings).toMatchObject({ state: 'down', detail: 'no answer within 200 ms' })

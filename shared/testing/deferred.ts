@@ -18,3 +18,13 @@ export function deferred<T = void>(): Deferred<T> {
   })
   return { promise, resolve, reject }
 }
+
+/**
+ * Resolves when `signal` aborts (at once if it already has): a fake upstream that must not answer
+ * awaits this with the test's teardown signal or its client's, so it hangs exactly as long as
+ * someone still waits for it, whatever timeout the test sets.
+ */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+}

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../shared/errors.ts'
+import { untilAborted } from '../../../shared/testing/deferred.ts'
 import { createVllmClient } from './vllm-client.ts'
 
 let base: string
@@ -15,8 +16,9 @@ beforeAll(async () => {
   )
   app.get('/odd/v1/models', (c) => c.json({ models: ['x'] }))
   app.get('/html/v1/models', (c) => c.html('<h1>proxy</h1>'))
+  // Never answers: only the client giving up ends the request.
   app.get('/slow/v1/models', async (c) => {
-    await new Promise((r) => setTimeout(r, 400))
+    await untilAborted(c.req.raw.signal)
     return c.json({ data: [] })
   })
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

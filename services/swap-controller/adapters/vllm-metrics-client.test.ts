@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../shared/errors.ts'
+import { untilAborted } from '../../../shared/testing/deferred.ts'
 import { VllmMetrics } from '../../../tools/spark-sim/vllm/metrics.ts'
 import { createVllmMetricsClient } from './vllm-metrics-client.ts'
 
@@ -18,8 +19,9 @@ beforeAll(async () => {
   const app = new Hono()
   app.get('/ok/metrics', (c) => c.text(metrics.render({ running: 3, waiting: 2, kvUsage: 0.5 })))
   app.get('/huge/metrics', (c) => c.text('x 1\n'.repeat(100_000)))
+  // Never answers: only the client giving up ends the request.
   app.get('/slow/metrics', async (c) => {
-    await new Promise((r) => setTimeout(r, 400))
+    await untilAborted(c.req.raw.signal)
     return c.text('')
   })
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
