@@ -1,7 +1,7 @@
 /**
  * `GET/POST/DELETE /api/schedule`: the earlier API's schedule registry — who plans to swap to what
- * and when. Informational only: nothing here runs a swap. Entry fields are our choice (gap 6 of the
- * earlier API), documented in docs/COMPATIBILITY.md; `next_run` is an addition.
+ * and when. Informational only: nothing here runs a swap. Entry fields are our choice (the earlier
+ * API never documented them), recorded in docs/COMPATIBILITY.md; `next_run` is an addition.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { badRequest } from '../../../shared/errors.ts'

@@ -2,7 +2,7 @@
  * The schedule registry of the earlier API: a list of who intends to swap to what and when, for
  * people and scripts to see. It is informational only — nothing here ever runs a swap, and there is
  * no timer: `next_run` is computed when an entry is read (cron.ts, the same parser that validated
- * it). The earlier entry fields are unknown (gap 6); the shape below is our choice, recorded in
+ * it). The earlier entry fields were never documented; the shape below is our choice, recorded in
  * docs/COMPATIBILITY.md.
  */
 import { z } from 'zod'
