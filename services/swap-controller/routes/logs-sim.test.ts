@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
 import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
@@ -17,7 +17,11 @@ import { SIM_RECIPES } from '../../../tools/spark-sim/recipes.ts'
 import { freePort } from '../../../tools/stack/ports.ts'
 import { sseReader } from '../../../ui/fixtures/sse.ts'
 import { createLogTail, type LogLineEvent, type LogTail } from '../adapters/log-tail.ts'
-import { createTelemetryPoller, type TelemetryPoller } from '../adapters/telemetry-poller.ts'
+import {
+  createTelemetryPoller,
+  type TelemetryPoller,
+  type TelemetrySnapshot,
+} from '../adapters/telemetry-poller.ts'
 import { createVllmClient } from '../adapters/vllm-client.ts'
 import { createVllmMetricsClient } from '../adapters/vllm-metrics-client.ts'
 import { buildApp } from '../app.ts'
@@ -27,6 +31,12 @@ import { PHASES, type Phase } from '../domain/progress/phases.ts'
 import { ProgressTracker } from '../domain/progress/tracker.ts'
 
 const VLLM_DIR = '/home/sim/spark-vllm-docker'
+
+/** `GET /api/swap/telemetry`: the snapshot with each node's sparkline history. */
+type TelemetryBody = TelemetrySnapshot & {
+  simulated: boolean
+  nodes: Array<TelemetrySnapshot['nodes'][number] & { history: { at_ms: number[] } }>
+}
 let dir: string
 let sim: SimNodesHandle
 let pool: SshPool
@@ -132,20 +142,24 @@ describe('progress from live logs on the simulated cluster', () => {
   })
 
   it('serves the GB10 readings and the loaded model’s metrics from /api/swap/telemetry', async () => {
-    const deadline = Date.now() + 5000
-    let body: Record<string, any> = {}
-    while (Date.now() < deadline) {
-      body = await (await app.request('/api/swap/telemetry')).json()
-      if (body.vllm.models.length > 0 && body.nodes.every((n: any) => n.gpu && n.memory && n.disk)) break
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    // The first polls after the load: wait until every reading is there.
+    const body = await vi.waitFor(
+      async () => {
+        const b = (await (await app.request('/api/swap/telemetry')).json()) as TelemetryBody
+        expect(b.vllm.models.length).toBeGreaterThan(0)
+        for (const n of b.nodes) expect(n.gpu && n.memory && n.disk, n.node).toBeTruthy()
+        return b
+      },
+      { timeout: 5000, interval: 100 },
+    )
     expect(body.simulated).toBe(true)
-    const [head, worker] = body.nodes
-    expect(head.gpu.temperature_c).toBeGreaterThan(0)
-    expect(Array.isArray(head.gpu.throttle_reasons)).toBe(true)
-    expect(head.memory.available_bytes).toBeLessThan(worker.memory.available_bytes)
+    const head = body.nodes[0]!
+    const worker = body.nodes[1]!
+    expect(head.gpu!.temperature_c).toBeGreaterThan(0)
+    expect(Array.isArray(head.gpu!.throttle_reasons)).toBe(true)
+    expect(head.memory!.available_bytes).toBeLessThan(worker.memory!.available_bytes)
     expect(head.disk).toMatchObject({ path: '/home/sim/.cache/huggingface' })
-    expect(head.disk.total_bytes).toBeGreaterThan(head.disk.available_bytes)
+    expect(head.disk!.total_bytes).toBeGreaterThan(head.disk!.available_bytes)
     expect(head.errors).toEqual([])
     expect(body.vllm.models[0]).toMatchObject({
       model_name: SIM_RECIPES['qwen3-coder-30b']!.servedModelName,
@@ -153,8 +167,8 @@ describe('progress from live logs on the simulated cluster', () => {
     })
     expect(head.history.at_ms.length).toBeGreaterThan(1)
     // Polled every 200 ms here: no reading may be older than a few intervals.
-    const age =
-      Date.now() - Math.min(...[head.gpu.at, head.memory.at, worker.gpu.at, body.vllm.at].map(Date.parse))
+    const stamps = [head.gpu!.at, head.memory!.at, worker.gpu!.at, body.vllm.at ?? '']
+    const age = Date.now() - Math.min(...stamps.map(Date.parse))
     expect(age).toBeLessThan(1000)
   })
 })
