@@ -136,8 +136,7 @@ describe('the key file', () => {
     await utimes(path, new Date(), new Date(Date.now() + 5000))
     clock = 100
     store.lookup(key) // starts the re-read
-    await new Promise((r) => setTimeout(r, 50))
-    expect(store.lookup(key)).toBeNull()
+    await expect.poll(() => store.lookup(key)).toBeNull()
     expect(store.size).toBe(0)
     store.close()
   })
@@ -149,9 +148,9 @@ describe('the key file', () => {
     await writeKeyFile(path, [record('ops', key, ['admin'])])
     const store = await openFileKeyStore({ path, recheckMs: 40 })
     try {
-      await new Promise((r) => setTimeout(r, 100)) // quiet: no lookups at all
       await writeKeyFile(path, []) // revoke
-      await new Promise((r) => setTimeout(r, 150))
+      // Quiet: no lookups at all (reading the size re-checks nothing) until the timer has re-read the file.
+      await expect.poll(() => store.size).toBe(0)
       expect(store.lookup(key)).toBeNull()
     } finally {
       store.close()
