@@ -50,7 +50,8 @@ const EARLIER = [
   ['POST', '/rehydrate'],
 ]
 
-const UPSTREAM_STATUSES = new Set([502, 503, 504])
+/** 5xx a client may see: a route not built yet (501, it says so) and upstream trouble (502–504). */
+const UPSTREAM_STATUSES = new Set([501, 502, 503, 504])
 
 async function probe(method: string, path: string, init: RequestInit = {}) {
   const res = await fetch(fixture.url(path), { method, ...init, signal: AbortSignal.timeout(15_000) })
