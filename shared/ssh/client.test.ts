@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type FakeSshd, generateKeys, startFakeSshd } from '../../tests/ssh/fake-sshd.ts'
 import { createLogger } from '../logger.ts'
 import { SshError } from './errors.ts'
@@ -43,13 +43,13 @@ async function rejection(promise: Promise<unknown>): Promise<SshError> {
   return err as SshError
 }
 
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+const until = (cond: () => boolean, ms = 3000) =>
+  vi.waitFor(
+    () => {
+      if (!cond()) throw new Error('condition not met in time')
+    },
+    { timeout: ms, interval: 10 },
+  )
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ssh-client-'))
@@ -128,8 +128,11 @@ describe('SshNodeClient against an in-process ssh2 server', () => {
     expect(Date.now() - started).toBeLessThan(1500)
     await until(() => sshd.signals.length > killsBefore)
     const aborted = new AbortController()
+    const execs = sshd.execs.length
     const pending = node.exec(['sleep', '5000'], { signal: aborted.signal })
-    setTimeout(() => aborted.abort(), 50)
+    // Abort once the command runs on the server.
+    await until(() => sshd.execs.length > execs)
+    aborted.abort()
     expect((await rejection(pending)).kind).toBe('aborted')
   })
 
@@ -152,14 +155,17 @@ describe('SshNodeClient against an in-process ssh2 server', () => {
     const node = pool({ backoffBaseMs: 20, backoffMaxMs: 120, stableAfterMs: 0 }, port)
     const first = await rejection(node.exec(['true'], { timeoutMs: 2000 }))
     expect(first.kind).toBe('connect_failed')
+    // Every planned retry, sampled until the sixth failure: none further off than the cap.
     const seen: number[] = []
-    const end = Date.now() + 1500
-    while (Date.now() < end) {
-      const s = node.state()
-      if (s.nextAttemptAt) seen.push(Date.parse(s.nextAttemptAt) - Date.now())
-      await new Promise((r) => setTimeout(r, 15))
-    }
-    expect(node.state().failures).toBeGreaterThan(5)
+    await vi.waitFor(
+      () => {
+        const s = node.state()
+        if (s.nextAttemptAt) seen.push(Date.parse(s.nextAttemptAt) - Date.now())
+        expect(s.failures).toBeGreaterThan(5)
+      },
+      { timeout: 5000, interval: 15 },
+    )
+    expect(seen.length).toBeGreaterThan(0)
     expect(Math.max(...seen)).toBeLessThanOrEqual(120)
     const slow = pool({ backoffBaseMs: 60_000, backoffMaxMs: 60_000 }, port)
     await rejection(slow.exec(['true'], { timeoutMs: 2000 }))
