@@ -67,6 +67,3 @@ export const NEEDS_OPERATOR: ReadonlySet<SshErrorKind> = new Set([
   'host_key_unknown',
   'key_unreadable',
 ])
-
-export const isSshError = (err: unknown, kind?: SshErrorKind): err is SshError =>
-  err instanceof SshError && (kind === undefined || err.kind === kind)

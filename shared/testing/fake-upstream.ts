@@ -6,7 +6,6 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
-import { sleep as sharedSleep } from '../abort.ts'
 
 export interface FakeUpstream {
   url: string
@@ -37,7 +36,3 @@ export async function refusedUrl(): Promise<string> {
   await fake.close()
   return fake.url
 }
-
-/** Waits `ms`, or less if `signal` fires (so slow fakes do not outlive their test): never rejects. */
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  sharedSleep(ms, { signal }).catch(() => undefined)

@@ -1,6 +1,6 @@
 /** One command over SSH, for the simulator's own set-up steps (the preload of a model). */
 import ssh2 from 'ssh2'
-import { buildCommand } from '../../shared/ssh/index.ts'
+import { buildCommand } from '../../shared/ssh/quote.ts'
 
 export interface SshExecRequest {
   host: string
