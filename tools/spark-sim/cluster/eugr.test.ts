@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type SimNodesHandle, startSimNodes } from './index.ts'
 import { generateClientKey, TestSsh } from './test-client.ts'
 
@@ -52,14 +52,19 @@ afterAll(async () => {
 const memAvailable = async (ssh: TestSsh) =>
   Number(/^MemAvailable:\s+(\d+) kB$/m.exec((await ssh.exec('cat /proc/meminfo')).stdout)?.[1])
 /** MemAvailable once nothing is ramping (a previous model's pages may still be coming back). */
-async function settledMemAvailable(ssh: TestSsh): Promise<number> {
-  let prev = await memAvailable(ssh)
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 150))
-    const now = await memAvailable(ssh)
-    if (Math.abs(now - prev) < 48 * 1024) return now
-    prev = now
-  }
+function settledMemAvailable(ssh: TestSsh): Promise<number> {
+  let prev: number | undefined
+  // Two readings 150 ms apart that agree within 48 MiB.
+  return vi.waitFor(
+    async () => {
+      const [last, now] = [prev, await memAvailable(ssh)]
+      prev = now
+      if (last === undefined || Math.abs(now - last) >= 48 * 1024)
+        throw new Error('MemAvailable still moving')
+      return now
+    },
+    { timeout: 10_000, interval: 150 },
+  )
 }
 const state = async (ssh: TestSsh) =>
   (await ssh.exec("docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' vllm_node")).stdout.trim()
@@ -226,7 +231,7 @@ describe('traps and failures', () => {
     sim.node('spark-1').setStopRefusal(true)
     const r = await head.exec('docker stop vllm_node')
     expect(r).toMatchObject({ code: 0, stdout: 'vllm_node\n' })
-    await new Promise((res) => setTimeout(res, 200))
+    // `docker stop` returns once the container has stopped, so a stop that happened shows already.
     expect(await state(head)).toBe('running 0')
     sim.node('spark-1').setStopRefusal(false)
     await head.exec('docker stop vllm_node')
