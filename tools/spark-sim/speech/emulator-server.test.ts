@@ -63,9 +63,13 @@ describe('emulator modes', () => {
     const t0 = Date.now()
     const finished: number[] = []
     const work = [0, 1, 2].map((i) =>
-      embed(s, `text ${i}`).then((r) => (finished.push(Date.now() - t0), r.status)),
+      embed(s, `text ${i}`).then((r) => {
+        finished.push(Date.now() - t0)
+        return r.status
+      }),
     )
-    await new Promise((r) => setTimeout(r, 100))
+    // Ask for /health once the first request holds the GPU.
+    await expect.poll(() => s.requestCount('/v1/embeddings')).toBeGreaterThan(0)
     const [health, healthMs] = await timed(() => fetch(`${s.url}/health`))
     expect(await Promise.all(work)).toEqual([200, 200, 200])
     finished.sort((a, b) => a - b)

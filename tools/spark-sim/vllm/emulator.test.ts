@@ -1,10 +1,11 @@
 import { createServer } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { startVllmEmulator, type VllmEmulatorHandle, type VllmEmulatorOptions } from './index.ts'
 
 const running: VllmEmulatorHandle[] = []
 
 afterEach(async () => {
+  vi.useRealTimers()
   await Promise.all(running.splice(0).map((h) => h.kill()))
 })
 
@@ -40,14 +41,24 @@ const post = (url: string, body: unknown, signal?: AbortSignal) =>
     signal,
   })
 
+/** The parts of an OpenAI completion answer (or stream chunk) these tests read. */
+interface Completion {
+  object: string
+  choices: Array<{
+    message?: { content: string }
+    delta?: { content?: string }
+    finish_reason: string | null
+  }>
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
+}
+
 const indexOf = (lines: string[], text: string) => lines.findIndex((l) => l.includes(text))
 
 describe('vLLM emulator', () => {
   it('writes the start-up milestones in order and opens the port only at the API server line', async () => {
     const port = await freePort()
     const { h, lines } = start({ port, loadTimeMs: 600 })
-    await new Promise((r) => setTimeout(r, 150))
-    expect(lines.some((l) => l.includes('Loading safetensors checkpoint shards'))).toBe(true)
+    await expect.poll(() => lines.some((l) => l.includes('Loading safetensors checkpoint shards'))).toBe(true)
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow()
     await h.ready
     const order = [
@@ -88,16 +99,16 @@ describe('vLLM emulator', () => {
     })
 
     const body = { model: 'qwen3', messages: [{ role: 'user', content: 'hello' }], max_tokens: 5 }
-    const a = (await (await post(`${url}/v1/chat/completions`, body)).json()) as any
-    const b = (await (await post(`${url}/v1/chat/completions`, body)).json()) as any
-    expect(a.choices[0].message.content).toBe(b.choices[0].message.content)
-    expect(a.choices[0].finish_reason).toBe('length')
+    const a = (await (await post(`${url}/v1/chat/completions`, body)).json()) as Completion
+    const b = (await (await post(`${url}/v1/chat/completions`, body)).json()) as Completion
+    expect(a.choices[0]!.message!.content).toBe(b.choices[0]!.message!.content)
+    expect(a.choices[0]!.finish_reason).toBe('length')
     expect(a.usage.completion_tokens).toBe(5)
     expect(a.usage.total_tokens).toBe(a.usage.prompt_tokens + 5)
 
     const text = (await (
       await post(`${url}/v1/completions`, { model: 'qwen3', prompt: 'hi', max_tokens: 3 })
-    ).json()) as any
+    ).json()) as Completion
     expect(text.object).toBe('text_completion')
     expect(text.usage.completion_tokens).toBe(3)
 
@@ -108,7 +119,7 @@ describe('vLLM emulator', () => {
     expect(bad.status).toBe(400)
     const invalid = await post(`${url}/v1/chat/completions`, { model: 'qwen3', messages: 'x' })
     expect(invalid.status).toBe(400)
-    expect(((await invalid.json()) as any).error.type).toBe('BadRequestError')
+    expect(await invalid.json()).toMatchObject({ error: { type: 'BadRequestError' } })
   })
 
   it('streams SSE chunks with deltas, a usage chunk and [DONE]', async () => {
@@ -123,11 +134,11 @@ describe('vLLM emulator', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream')
     const events = (await res.text()).split('\n\n').filter(Boolean)
     expect(events.at(-1)).toBe('data: [DONE]')
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')))
-    const content = chunks.flatMap((c) => c.choices.map((ch: any) => ch.delta?.content ?? '')).join('')
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')) as Completion)
+    const content = chunks.flatMap((c) => c.choices.map((ch) => ch.delta?.content ?? '')).join('')
     expect(content.split(' ').length).toBe(6)
-    expect(chunks.at(-1).usage.completion_tokens).toBe(6)
-    expect(chunks.at(-2).choices[0].finish_reason).toBe('length')
+    expect(chunks.at(-1)!.usage.completion_tokens).toBe(6)
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('length')
   })
 
   it('paces tokens, counts in-flight requests, stops generating on client abort and moves metrics', async () => {
@@ -205,13 +216,19 @@ describe('vLLM emulator', () => {
   })
 
   it('hang: stops logging mid-load, never ready, stop kills it with 137', async () => {
+    // The load runs on timers and performance.now(): the test moves both.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     const { h, lines } = start({ failure: 'hang', failAtFraction: 0.3 })
-    await new Promise((r) => setTimeout(r, 500))
+    await vi.advanceTimersByTimeAsync(200)
     const count = lines.length
-    await new Promise((r) => setTimeout(r, 200))
+    expect(count).toBeGreaterThan(0)
+    // Ten load times later: not one more line, still loading.
+    await vi.advanceTimersByTimeAsync(4000)
     expect(lines.length).toBe(count)
     expect(h.state()).toBe('loading')
-    await h.stop(100)
+    const stopped = h.stop(100)
+    await vi.advanceTimersByTimeAsync(100)
+    await stopped
     expect(await h.exited).toBe(137)
   })
 
