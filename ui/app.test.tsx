@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ClusterStatus } from '../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../shared/contracts/gateway.ts'
 import { silentLogger } from '../shared/logger.ts'
 import { createReadiness } from '../shared/readiness.ts'
 import { createService } from '../shared/service.ts'

@@ -1,10 +1,11 @@
 /**
- * The dashboard's ports: what it reads from and asks of the rest of the system. The gateway's
- * adapters implement them (services/gateway/adapters/swap-source.ts, models-source.ts, over HTTP to
- * the swap-controller) and the tests give fakes. The shapes they carry are the wire contracts of
+ * The dashboard's ports: what it reads from and asks of the rest of the system. The gateway
+ * implements them (its status probe; adapters/swap-source.ts and models-source.ts, over HTTP to the
+ * swap-controller) and the tests give fakes. The shapes they carry are the wire contracts of
  * shared/contracts/.
  */
-// Here, not in shared/contracts: these are the dashboard's in-process needs (adapters implement a port), not wire shapes.
+// Not in shared/contracts: in-process needs of the dashboard that adapters implement, not wire shapes.
+import type { ClusterStatus } from '../shared/contracts/gateway.ts'
 import type {
   AuditEntry,
   CatalogList,
@@ -20,6 +21,9 @@ import type {
   TelemetryView,
   ValidateAnswer,
 } from '../shared/contracts/swap-controller.ts'
+
+/** The cluster status as the gateway gathers it from every service's `/ready` (in process, no HTTP). */
+export type GetStatus = (signal?: AbortSignal) => Promise<ClusterStatus>
 
 /** `GET /api/swap/lock` read flat: the holder's fields are simply absent while `held` is false. */
 export type LockView = { held: boolean } & Partial<Omit<Extract<LockState, { held: true }>, 'held'>>

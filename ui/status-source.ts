@@ -2,11 +2,12 @@
  * One read of the cluster status, as the dashboard sees it: either the status, or "could not get
  * it" (with the last good answer, if any, so the cards can stay on screen marked as old).
  */
-import type { ClusterStatus } from '../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../shared/contracts/gateway.ts'
+import type { GetStatus } from './ports.ts'
+
+export type { GetStatus }
 
 export type StatusView = { ok: true; status: ClusterStatus } | { ok: false; lastGood?: ClusterStatus }
-
-export type GetStatus = (signal?: AbortSignal) => Promise<ClusterStatus>
 
 /**
  * Asks for the status with a deadline. A getStatus that ignores its signal still cannot hold a

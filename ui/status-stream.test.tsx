@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { ClusterStatus } from '../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../shared/contracts/gateway.ts'
 import { silentLogger } from '../shared/logger.ts'
 import { buildDashboard, type DashboardDeps } from './app.tsx'
 import { SAMPLE_MODEL, sampleStatus, withUpstream } from './fixtures/sample-status.ts'

@@ -9,7 +9,7 @@
  */
 import type { Context } from 'hono'
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
-import type { ClusterStatus } from '../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../shared/contracts/gateway.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
 import { StatusCards } from './components/status-cards.tsx'

@@ -3,8 +3,7 @@
  * it. A capability that is not built yet reads "Not built yet" in a neutral tone: neither a fault
  * (red) nor working (green), whatever the health of the server it will use.
  */
-import type { CapabilityStatus } from '../../services/gateway/domain/capability-status.ts'
-import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
+import type { CapabilityStatus, ClusterStatus } from '../../shared/contracts/gateway.ts'
 import { lookOf } from './labels.ts'
 
 const notBuilt = (c: CapabilityStatus) => c.state === 'not_built'

@@ -2,7 +2,7 @@
  * Words, symbols and plain names the dashboard shows. Kept in one table so every card says the
  * same thing for the same state, and so no state is ever told by colour alone.
  */
-import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../../shared/contracts/gateway.ts'
 
 /** Every state a card can show; the union of service, upstream, node and capability states. */
 export type CardState =

@@ -7,7 +7,7 @@ import type {
   NodeStatus,
   ServiceStatus,
   UpstreamStatus,
-} from '../../services/gateway/domain/cluster-status.ts'
+} from '../../shared/contracts/gateway.ts'
 import type { StatusView } from '../status-source.ts'
 import { clockUtc } from '../swap/format.ts'
 import { CapabilityList, servesNothingYet, unusedUpstreamNote } from './capabilities.tsx'

@@ -2,7 +2,7 @@
  * The top of the overview: is everything working, which chat model is loaded, what is busy.
  * It sits in the page's polite live region, so the stream only re-sends it when it changes.
  */
-import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../../shared/contracts/gateway.ts'
 import type { StatusView } from '../status-source.ts'
 import { clockUtc } from '../swap/format.ts'
 import { NotBuiltLine } from './capabilities.tsx'

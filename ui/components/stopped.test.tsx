@@ -1,6 +1,6 @@
 /** A chat model stopped on purpose reads as a choice (neutral, who and when), not as a fault. */
 import { describe, expect, it } from 'vitest'
-import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../../shared/contracts/gateway.ts'
 import { silentLogger } from '../../shared/logger.ts'
 import { buildDashboard } from '../app.tsx'
 import { sampleStatus, withUpstream } from '../fixtures/sample-status.ts'

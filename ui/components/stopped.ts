@@ -3,7 +3,7 @@
  * swap-controller's audit log says whether someone stopped it on purpose (`POST /api/swap/stop`,
  * audited as `swap.stop`). A deliberate stop is said in a neutral tone, not as trouble.
  */
-import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
+import type { ClusterStatus } from '../../shared/contracts/gateway.ts'
 import type { AuditEntry } from '../swap/source.ts'
 
 /**

@@ -1,60 +1,25 @@
 /**
  * The gateway's aggregated view of the whole system, built from every service's `/ready`.
- * `/api/status` returns it and the dashboard renders it.
+ * `/api/status` returns it and the dashboard renders it; its shape is the gateway's wire contract.
  */
+import type {
+  ClusterStatus,
+  NodeStatus,
+  ServiceStatus,
+  UpstreamStatus,
+} from '../../../shared/contracts/gateway.ts'
 import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
 import { type ServiceName, UPSTREAM_NAMES, UPSTREAMS, type UpstreamName } from '../../../shared/topology.ts'
 import { type CapabilityStatus, capabilityStatuses, notBuiltNote } from './capability-status.ts'
 import { dependencyTitle, summarize } from './status-summary.ts'
 
-export type ServiceState = 'up' | 'degraded' | 'down' | 'not_configured'
-
-export interface ServiceStatus {
-  name: ServiceName
-  state: ServiceState
-  /** Plain-language line for the dashboard ("not reachable", "Qdrant is down"). */
-  detail: string
-  url: string | null
-  latency_ms: number | null
-  dependencies: Record<string, DependencyReport & { critical: boolean }>
-}
-
-export interface UpstreamStatus {
-  name: UpstreamName
-  kind: string
-  state: DependencyReport['state'] | 'unknown'
-  ready: boolean
-  disabled: boolean
-  base_url: string | null
-  model: string | null
-  detail: string
-  /** Which of our services reported it. */
-  via: ServiceName
-}
-
-export interface NodeStatus {
-  name: string
-  host: string
-  role: string
-  reachable: boolean
-  state: DependencyReport['state'] | 'unknown'
-  detail: string
-}
-
-export interface ClusterStatus {
-  /** True when the Sparks are the simulator (tools/spark-sim), so every view can say so. */
-  simulated: boolean
-  overall: 'ok' | 'degraded' | 'down'
-  /** One sentence for the owner: "Everything is working", "Speech is unreachable". */
-  summary: string
-  loaded_model: string | null
-  services: ServiceStatus[]
-  upstreams: UpstreamStatus[]
-  nodes: NodeStatus[]
-  /** What works, as each answering service declares it; discovery reads this, not upstream health. */
-  capabilities: CapabilityStatus[]
-  checked_at: string
-}
+// The shapes `/api/status` answers, defined by the contract (shared/contracts/gateway.ts).
+export type {
+  ClusterStatus,
+  NodeStatus,
+  ServiceStatus,
+  UpstreamStatus,
+} from '../../../shared/contracts/gateway.ts'
 
 /** What the gateway learned from one backend's `/ready` (the input of `buildClusterStatus`). */
 export interface ServiceProbeResult {

@@ -6,11 +6,11 @@
  * down, because OpenAI clients call it at start-up and would refuse to start on an error.
  */
 import { createRoute, z } from '@hono/zod-openapi'
+import { capabilityState } from '../../../shared/contracts/gateway.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { BackendReader } from '../adapters/backend-reader.ts'
 import type { GetStatus } from '../adapters/service-probe.ts'
 import { mergeModelLists } from '../domain/discovery.ts'
-import { capabilityState } from './status.ts'
 
 const modelList = z
   .object({
