@@ -5,12 +5,12 @@
  * shell does with the command string.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { connect, createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseMeminfo } from '../../services/swap-controller/domain/meminfo.ts'
 import { silentLogger } from '../../shared/logger.ts'
 import { seededRandom } from '../../shared/random.ts'
@@ -75,12 +75,16 @@ async function startSshd(hostKey: string) {
     sshdLog = (sshdLog + d.toString()).slice(-8000)
   })
   sshd = child
-  const deadline = Date.now() + 10_000
-  while (!(await portOpen())) {
-    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}):\n${sshdLog}`)
-    if (Date.now() > deadline) throw new Error(`sshd did not listen on ${port}:\n${sshdLog}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`sshd exited (${code}):\n${sshdLog}`))),
+  )
+  const listening = vi.waitFor(
+    async () => {
+      if (!(await portOpen())) throw new Error(`sshd did not listen on ${port}:\n${sshdLog}`)
+    },
+    { timeout: 10_000, interval: 50 },
+  )
+  await Promise.race([listening, exited])
 }
 
 async function stopSshd() {
@@ -89,12 +93,30 @@ async function stopSshd() {
   if (!child || child.exitCode !== null) return
   // Let closed sessions finish first: sshd's session processes outlive a killed listener.
   const children = `/proc/${child.pid}/task/${child.pid}/children`
-  const until = Date.now() + 3000
-  while (Date.now() < until && existsSync(children) && readFileSync(children, 'utf8').trim() !== '')
-    await new Promise((r) => setTimeout(r, 50))
+  await vi
+    .waitFor(
+      () => {
+        if (existsSync(children) && readFileSync(children, 'utf8').trim() !== '') throw new Error('sessions')
+      },
+      { timeout: 3000, interval: 50 },
+    )
+    .catch(() => undefined)
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
   await exited
+}
+
+/** Local processes whose command line contains `text` (sshd runs here, so its sessions do too). */
+function processesWith(text: string): string[] {
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) found.push(pid)
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found
 }
 
 function portOpen(): Promise<boolean> {
@@ -168,6 +190,7 @@ describe('SSH client against a real OpenSSH server', () => {
       `'; touch ${canary}/g; '`,
       `"$(touch ${canary}/h)"`,
       `\\'$(touch ${canary}/i)`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${PATH} the remote shell must not expand
       '$HOME ${PATH} $0 $@ *',
       '-n',
       '',
@@ -201,7 +224,9 @@ describe('SSH client against a real OpenSSH server', () => {
     expect(err).toBeInstanceOf(SshError)
     expect((err as SshError).kind).toBe('timeout')
     expect(Date.now() - started).toBeLessThan(1500)
-    await new Promise((r) => setTimeout(r, 3300))
+    // The remote `timeout` kills the shell holding the marker (1 s after the budget): once it is gone,
+    // the marker must not exist. A shell left alive would touch it at 3 s and then exit.
+    await vi.waitFor(() => expect(processesWith(marker)).toEqual([]), { timeout: 10_000, interval: 50 })
     expect(existsSync(marker)).toBe(false)
     expect((await node.exec(['true'])).code).toBe(0)
   })
@@ -230,8 +255,8 @@ describe('SSH client against a real OpenSSH server', () => {
     expect((await first.exec(['true'])).code).toBe(0)
     // OpenSSH itself finds the line we wrote.
     expect(run(['ssh-keygen', '-F', `[127.0.0.1]:${port}`, '-f', knownHosts])).toContain('ssh-ed25519')
-    // sshd's running sessions outlive its listener, so the old connection is ended here.
-    await pools.at(-1)!.close()
+    // sshd's running sessions outlive its listener, so every open connection is ended here.
+    await Promise.all(pools.splice(0).map((p) => p.close()))
 
     await stopSshd()
     await startSshd(join(dir, 'host2_ed25519'))
