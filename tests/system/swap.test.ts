@@ -1,11 +1,12 @@
 /**
  * The swap engine on the simulated cluster, through the gateway: real SSH to the simulated Sparks,
- * eugr's scripts there, and the vLLM emulator's readiness ladder. The tests run in order and share
- * one stack: each leaves a model loaded for the next.
+ * eugr's scripts there, and the vLLM emulator's readiness ladder. The tests share one stack but not
+ * its state: each starts with no swap running and no fault switched on, and loads the model it
+ * starts from (`given`), so any one of them passes alone.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { verifySignature } from '../../services/swap-controller/domain/coordination/webhook.ts'
 import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
 import { eventually, useDemo } from '../support/demo.ts'
@@ -70,6 +71,27 @@ const loaded = (model: string) =>
     15_000,
   )
 const head = () => fixture.demo().sim.nodes.node('spark-1')
+
+/** What every test starts from: no swap running, no fault switched on, the usual load time. */
+beforeEach(async () => {
+  const { sim } = fixture.demo()
+  sim.nodes.setNextFailure('none')
+  sim.nodes.setLoadTimeMs(600)
+  for (const n of sim.nodes.nodes) n.setStopRefusal(false)
+  await eventually(
+    () => getJson('/api/swap/state'),
+    (s) => s.state === 'idle',
+    30_000,
+  )
+}, 40_000)
+
+/** Loads `recipe` unless it is loaded already: the model a test starts from. */
+async function given(recipe: string) {
+  if ((await getJson('/api/status')).loaded_model === served(recipe)) return
+  const job = await (await post('/api/swap', { recipe })).json()
+  expect((await finished(job.job_id)).outcome).toBe('ready')
+  await loaded(served(recipe))
+}
 /** Lines the head node ran since `from`, for "was anything launched or stopped" checks. */
 const ranSince = (from: number) =>
   head()
@@ -79,6 +101,7 @@ const mutating = (lines: string[]) => lines.filter((l) => /run-recipe|'docker' '
 
 describe('swap engine on the simulated cluster', () => {
   it('dry run returns the exact commands and the fit verdict, and touches nothing', async () => {
+    await given(SIM_DEFAULT_RECIPE)
     const from = head().commandLog.length
     const res = await post('/api/swap', { recipe: 'gpt-oss-120b', dry_run: true })
     expect(res.status).toBe(200)
@@ -134,6 +157,7 @@ describe('swap engine on the simulated cluster', () => {
   })
 
   it('swaps solo to another solo recipe; a duplicate joins it and another recipe gets 409', async () => {
+    await given(SIM_DEFAULT_RECIPE)
     const [a, b] = await Promise.all([
       post('/api/swap', { recipe: 'gpt-oss-120b' }),
       post('/api/swap', { recipe: 'gpt-oss-120b' }),
@@ -175,6 +199,7 @@ describe('swap engine on the simulated cluster', () => {
   })
 
   it('refuses a swap while another holder has the lock (423), and proceeds with its token', async () => {
+    await given('gpt-oss-120b')
     const lock = await (await post('/api/swap/lock', { holder: 'nightly-batch', ttl_seconds: 120 })).json()
     try {
       const refused = await post('/api/swap', { recipe: SIM_DEFAULT_RECIPE })
@@ -193,6 +218,7 @@ describe('swap engine on the simulated cluster', () => {
   })
 
   it('rolls back to the previous model when the new one runs out of memory, keeping the log excerpt', async () => {
+    await given(SIM_DEFAULT_RECIPE)
     fixture.demo().sim.nodes.setNextFailure('oom')
     const job = await (await post('/api/swap', { recipe: 'gpt-oss-120b' })).json()
     const done = await finished(job.job_id)
@@ -208,6 +234,7 @@ describe('swap engine on the simulated cluster', () => {
   })
 
   it('fails before any launch when the container refuses to stop, and the old model keeps serving', async () => {
+    await given(SIM_DEFAULT_RECIPE)
     head().setStopRefusal(true)
     try {
       const from = head().commandLog.length
@@ -230,6 +257,7 @@ describe('swap engine on the simulated cluster', () => {
   }, 20_000)
 
   it('cancels mid-load: progress and events show the load, cancel stops what it started', async () => {
+    await given(SIM_DEFAULT_RECIPE)
     const { sim } = fixture.demo()
     sim.nodes.setLoadTimeMs(8000)
     const abort = new AbortController()
