@@ -5,7 +5,7 @@
  * optional fields, and the earlier version fell back to defaults for them). A value that is set
  * but wrong stops the process with a message naming every bad key.
  */
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { Secret } from './secret.ts'
 
 export type EnvSource = Record<string, string | undefined>

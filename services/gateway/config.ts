@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { apiKeyConfig } from '../../shared/auth/config.ts'
 import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
 import { BACKEND_SERVICES, defaultServiceUrl, SERVICES } from '../../shared/topology.ts'

@@ -5,7 +5,7 @@
  * addition for inventories beyond two nodes; when set it replaces the SPARK1/SPARK2 pair.
  */
 import { join } from 'node:path'
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { baseConfig, blankIsUnset, type EnvSource, env, hostSchema, loadConfig } from '../../shared/config.ts'
 import { safeName, UNIX_USER } from '../../shared/names.ts'
 import { absolutePathProblem } from '../../shared/ssh/quote.ts'

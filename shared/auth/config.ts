@@ -2,7 +2,7 @@
  * The two settings of API keys, for the services that check them (the gateway). Blank
  * `API_KEY_GROUPS` — the default — means no route needs a key.
  */
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { blankIsUnset, env } from '../config.ts'
 import { SCOPES, type Scope } from './keys.ts'
 

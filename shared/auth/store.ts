@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { unref } from '../abort.ts'
 import { safeName } from '../names.ts'
 import { digestOf, HASH_PATTERN, matchKey, SCOPES, type Scope } from './keys.ts'

@@ -4,7 +4,7 @@
  * `/ready` may all ask at the same moment and must not multiply the probes.
  */
 
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { abortable } from '../../../shared/abort.ts'
 import type { ReadyReport } from '../../../shared/readiness.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'

@@ -3,8 +3,9 @@
  * Through the shared undici client, so timeouts and failure statuses are the project's (503 when
  * vLLM is not there, 504 when it is too slow, 502 when it answers badly).
  */
+
+import { z } from '@hono/zod-openapi'
 import type { Dispatcher } from 'undici'
-import { z } from 'zod'
 import { upstreamFailed } from '../../../shared/errors.ts'
 import { callJson } from '../../../shared/http-client.ts'
 

@@ -7,7 +7,7 @@
  * Unknown eugr fields are kept (eugr adds fields over time); unknown `spark_control` keys are
  * refused, since a misspelt override would otherwise be silently ignored.
  */
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { AppError } from '../../../../shared/errors.ts'
 import { isSafeName } from '../../../../shared/names.ts'
 import { absolutePathProblem, assertModelId } from '../../../../shared/ssh/quote.ts'

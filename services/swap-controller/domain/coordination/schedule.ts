@@ -5,7 +5,7 @@
  * it). The earlier entry fields were never documented; the shape below is our choice, recorded in
  * docs/COMPATIBILITY.md.
  */
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { isSafeName, safeNameRule } from '../../../../shared/names.ts'
 import { cronProblem, nextCronRunMs } from './cron.ts'
 import { isoUtc, parseIsoMs } from './time.ts'

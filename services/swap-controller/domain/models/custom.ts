@@ -6,7 +6,7 @@
  * Fields a card does not have are ignored and named in the answer (see `ignoredFields`).
  * Launch settings stay in recipes: a card without a recipe is listed as `needs_setup`.
  */
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { safeName } from '../../../../shared/names.ts'
 import { assertModelId, assertSafeName, modelFolderProblem } from '../../../../shared/ssh/quote.ts'
 import { displayNameProblem, modelIdProblem, servedNameProblem } from '../catalog/schema.ts'
