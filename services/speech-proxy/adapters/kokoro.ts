@@ -6,12 +6,12 @@ import type { Dispatcher } from 'undici'
 import { AppError, upstreamFailed } from '../../../shared/errors.ts'
 import { callJson } from '../../../shared/http-client.ts'
 import type { DependencyCheck } from '../../../shared/readiness.ts'
-import { type UpstreamTarget, upstreamCheck } from '../../../shared/upstream-health.ts'
+import type { UpstreamTarget } from '../../../shared/upstream-health.ts'
 import { TTS_MODEL } from '../domain/models.ts'
 import { normaliseVoices, type Voice } from '../domain/voices.ts'
 import { createCached } from './cached.ts'
-import { loadAwareHealth } from './health.ts'
-import { createInFlight, type InFlight } from './in-flight.ts'
+import { speechUpstream } from './health.ts'
+import type { InFlight } from './in-flight.ts'
 
 export const KOKORO_LABEL = 'Kokoro TTS'
 
@@ -39,22 +39,16 @@ export interface Kokoro {
 }
 
 export function createKokoro(options: KokoroOptions): Kokoro {
-  const target: UpstreamTarget = {
-    name: 'kokoro',
-    baseUrl: options.baseUrl,
-    disabled: options.disabled,
-    notConfiguredDetail: 'set KOKORO_URL, KOKORO_HOST or SPARK2_HOST',
-  }
-  const inFlight = createInFlight()
   const cached = createCached(() => fetchVoices(options), {
     ttlMs: options.voicesTtlMs ?? 30_000,
     staleMs: 10 * 60_000,
     errorTtlMs: 2_000,
   })
-  const check = upstreamCheck({
-    target,
+  const { target, inFlight, check } = speechUpstream({
+    ...options,
+    name: 'kokoro',
+    notConfiguredDetail: 'set KOKORO_URL, KOKORO_HOST or SPARK2_HOST',
     defaultModel: TTS_MODEL,
-    assess: loadAwareHealth({ inFlight, timeoutMs: options.healthTimeoutMs, dispatcher: options.dispatcher }),
   })
   return {
     target,

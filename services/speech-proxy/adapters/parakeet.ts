@@ -5,11 +5,11 @@
 import type { Dispatcher } from 'undici'
 import { callJson } from '../../../shared/http-client.ts'
 import type { DependencyCheck } from '../../../shared/readiness.ts'
-import { type UpstreamTarget, upstreamCheck } from '../../../shared/upstream-health.ts'
+import type { UpstreamTarget } from '../../../shared/upstream-health.ts'
 import { DEFAULT_STT_MODEL, parseModelIds } from '../domain/models.ts'
 import { createCached } from './cached.ts'
-import { loadAwareHealth } from './health.ts'
-import { createInFlight, type InFlight } from './in-flight.ts'
+import { speechUpstream } from './health.ts'
+import type { InFlight } from './in-flight.ts'
 
 export const PARAKEET_LABEL = 'Parakeet ASR'
 
@@ -31,13 +31,6 @@ export interface Parakeet {
 }
 
 export function createParakeet(options: ParakeetOptions): Parakeet {
-  const target: UpstreamTarget = {
-    name: 'parakeet',
-    baseUrl: options.baseUrl,
-    disabled: options.disabled,
-    notConfiguredDetail: 'set PARAKEET_URL, PARAKEET_HOST or SPARK2_HOST',
-  }
-  const inFlight = createInFlight()
   const listed = createCached(() => fetchModelIds(options), {
     ttlMs: options.modelsTtlMs ?? 60_000,
     staleMs: 10 * 60_000,
@@ -48,11 +41,12 @@ export function createParakeet(options: ParakeetOptions): Parakeet {
     const ids = await listed.get().catch(() => [])
     return ids.length > 0 ? ids : [DEFAULT_STT_MODEL]
   }
-  const check = upstreamCheck({
-    target,
+  const { target, inFlight, check } = speechUpstream({
+    ...options,
+    name: 'parakeet',
+    notConfiguredDetail: 'set PARAKEET_URL, PARAKEET_HOST or SPARK2_HOST',
     defaultModel: DEFAULT_STT_MODEL,
     lookupModel: async () => (await served())[0] ?? null,
-    assess: loadAwareHealth({ inFlight, timeoutMs: options.healthTimeoutMs, dispatcher: options.dispatcher }),
   })
   return {
     target,
