@@ -7,6 +7,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { capabilityState } from '../../../shared/contracts/gateway.ts'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { BackendReader } from '../adapters/backend-reader.ts'
 import type { GetStatus } from '../adapters/service-probe.ts'
@@ -35,7 +36,7 @@ const modelsRoute = createRoute({
   tags: ['gateway'],
   summary: 'Audio models and TTS voices (as before), plus the loaded chat model; `ready` says which work now',
   responses: {
-    200: { description: 'OpenAI model list', content: { 'application/json': { schema: modelList } } },
+    200: jsonContent('OpenAI model list', modelList),
   },
 })
 

@@ -6,6 +6,7 @@ import { createRoute } from '@hono/zod-openapi'
 import type * as wire from '../../../shared/contracts/gateway.ts'
 import { endpointsSchema, statusBodySchema } from '../../../shared/contracts/gateway.ts'
 import type { Same } from '../../../shared/contracts/same.ts'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { GetStatus } from '../adapters/service-probe.ts'
 import type { CapabilityStatus } from '../domain/capability-status.ts'
@@ -21,10 +22,7 @@ const statusRoute = createRoute({
   tags: ['gateway'],
   summary: 'Cluster status: every service, upstream and Spark, the loaded model, one summary sentence',
   responses: {
-    200: {
-      description: 'Always 200, even when parts are down',
-      content: { 'application/json': { schema: statusBodySchema } },
-    },
+    200: jsonContent('Always 200, even when parts are down', statusBodySchema),
   },
 })
 
@@ -35,10 +33,7 @@ const endpointsRoute = createRoute({
   summary:
     'Discovery: per upstream (vllm, parakeet, kokoro, embeddings, qdrant) whether it is ready and its model',
   responses: {
-    200: {
-      description: 'Keyed by upstream name',
-      content: { 'application/json': { schema: endpointsSchema } },
-    },
+    200: jsonContent('Keyed by upstream name', endpointsSchema),
   },
 })
 

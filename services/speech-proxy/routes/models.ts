@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { buildModelList } from '../domain/models.ts'
 import type { Voice } from '../domain/voices.ts'
@@ -20,7 +21,7 @@ const route = createRoute({
   description:
     'OpenAI model list. STT ids come from Parakeet; each Kokoro voice is listed under its voice name. ' +
     'When Kokoro is down the list still answers, with the STT model only.',
-  responses: { 200: { description: 'Model list', content: { 'application/json': { schema: ModelList } } } },
+  responses: { 200: jsonContent('Model list', ModelList) },
 })
 
 export function modelsRoutes(deps: ModelsRouteDeps): ServiceApp {

@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Same } from '../../../shared/contracts/same.ts'
 import type { SpeechModelList, SpeechVoice } from '../../../shared/contracts/speech-proxy.ts'
+import { jsonContent } from '../../../shared/openapi.ts'
 import type { ModelList as DomainModelList } from '../domain/models.ts'
 import type { Voice as DomainVoice } from '../domain/voices.ts'
 
@@ -28,7 +29,4 @@ export const OpenAiError = z
   })
   .openapi('OpenAiError')
 
-export const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: OpenAiError } },
-})
+export const errorResponse = (description: string) => jsonContent(description, OpenAiError)

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { Voice as VoiceData } from '../domain/voices.ts'
 import { errorResponse, VoiceList } from './schemas.ts'
@@ -12,10 +13,7 @@ const route = createRoute({
   path: '/v1/audio/voices',
   summary: 'Kokoro voices in one shape, whichever shape the running Kokoro returns',
   responses: {
-    200: {
-      description: 'Voices',
-      content: { 'application/json': { schema: VoiceList } },
-    },
+    200: jsonContent('Voices', VoiceList),
     502: errorResponse('Kokoro answered with something that is not a voice list'),
     503: errorResponse('Kokoro is unreachable, disabled or not configured; see Retry-After'),
     504: errorResponse('Kokoro did not answer in time'),

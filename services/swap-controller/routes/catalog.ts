@@ -7,6 +7,7 @@
  * affected fields fall back (`loaded: false`, `history: []`) and `notes` says why.
  */
 import { createRoute, z } from '@hono/zod-openapi'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { GB10_NODE_MEMORY_BYTES } from '../domain/catalog/memory.ts'
 import type { CatalogEntry, LoadHistory, LoadRecord, RecipeCatalog } from '../domain/catalog/types.ts'
@@ -45,7 +46,7 @@ const swapModelsRoute = createRoute({
     }),
   },
   responses: {
-    200: { description: 'The catalog', content: { 'application/json': { schema: swapModelList } } },
+    200: jsonContent('The catalog', swapModelList),
     422: problem('Invalid query'),
     503: problem('The recipe directory cannot be read'),
   },
@@ -57,7 +58,7 @@ const earlierModelsRoute = createRoute({
   tags: ['swap'],
   summary: 'Model menu and recipe list (earlier API)',
   responses: {
-    200: { description: 'Menu and recipes', content: { 'application/json': { schema: earlierModelList } } },
+    200: jsonContent('Menu and recipes', earlierModelList),
     503: detail('The recipe directory cannot be read'),
   },
 })

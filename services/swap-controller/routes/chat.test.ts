@@ -17,7 +17,7 @@ interface Seen {
 const seen: Seen[] = []
 let gate: { open: () => void; wait: Promise<void> }
 const newGate = () => {
-  let open = () => undefined as void
+  let open = () => undefined as undefined
   const wait = new Promise<void>((r) => (open = r))
   gate = { open, wait }
 }

@@ -12,6 +12,7 @@ import { sleep } from '../../../shared/abort.ts'
 import { MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { wasRefused } from '../../../shared/http-client.ts'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { VllmProxy } from '../adapters/vllm-proxy.ts'
 import type { RecipeCatalog } from '../domain/catalog/types.ts'
@@ -39,10 +40,7 @@ export interface ChatRouteDeps {
 }
 
 const envelope = z.object({ error: z.object({ message: z.string(), code: z.string() }) })
-const openaiError = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: envelope } },
-})
+const openaiError = (description: string) => jsonContent(description, envelope)
 const passthrough = {
   200: {
     description: "vLLM's answer, streamed as it comes (`text/event-stream` when `stream: true`)",
@@ -68,7 +66,7 @@ const modelsRoute = createRoute({
   tags: ['chat'],
   summary: "The models vLLM serves now (vLLM's own list)",
   responses: {
-    200: { description: "vLLM's model list", content: { 'application/json': { schema: z.any() } } },
+    200: jsonContent("vLLM's model list", z.any()),
   },
 })
 

@@ -4,6 +4,7 @@
  * the earlier `{"detail": ...}` bodies, with the current `lock` beside them on 409/403.
  */
 import { createRoute, z } from '@hono/zod-openapi'
+import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import type { Coordination } from '../domain/coordination/service.ts'
@@ -13,10 +14,7 @@ import { grantedLockSchema, lockStateSchema } from './coordination-schemas.ts'
 const detailBody = z
   .object({ detail: z.unknown(), lock: lockStateSchema.optional() })
   .openapi('SwapLockError')
-const detail = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: detailBody } },
-})
+const detail = (description: string) => jsonContent(description, detailBody)
 
 const token = z.string().max(MAX_TOKEN_LENGTH)
 const tokenHeader = z.object({
@@ -55,13 +53,13 @@ const acquireRoute = createRoute({
   summary: 'Acquire the swap lock, or extend it (same holder and its token)',
   request: {
     headers: tokenHeader,
-    body: { required: true, content: { 'application/json': { schema: acquireBody } } },
+    body: jsonBody(acquireBody),
   },
   responses: {
-    200: {
-      description: 'Held by the caller; `token` is returned on acquire and echoed on extend',
-      content: { 'application/json': { schema: grantedLockSchema } },
-    },
+    200: jsonContent(
+      'Held by the caller; `token` is returned on acquire and echoed on extend',
+      grantedLockSchema,
+    ),
     409: detail('Held by another holder, or the same holder without its token; `lock` is the current state'),
     422: detail('Invalid body'),
   },
@@ -73,7 +71,7 @@ const stateRoute = createRoute({
   tags: ['coordination'],
   summary: 'Whether the swap lock is held, by whom and until when (never the token)',
   responses: {
-    200: { description: 'The lock state', content: { 'application/json': { schema: lockStateSchema } } },
+    200: jsonContent('The lock state', lockStateSchema),
   },
 })
 
@@ -93,13 +91,10 @@ const releaseRoute = createRoute({
         .optional()
         .openapi({ description: '`true`: release without the token, for a person (audited).' }),
     }),
-    body: { required: false, content: { 'application/json': { schema: releaseBody } } },
+    body: jsonBody(releaseBody, false),
   },
   responses: {
-    200: {
-      description: 'Released (or it was not held)',
-      content: { 'application/json': { schema: lockStateSchema } },
-    },
+    200: jsonContent('Released (or it was not held)', lockStateSchema),
     403: detail('Held, and no token or the wrong token was given; `lock` is the current state'),
     422: detail('Invalid token or flag'),
   },

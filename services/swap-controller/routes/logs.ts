@@ -8,6 +8,7 @@
  * so no line falls between them and none comes twice.
  */
 import { createRoute, z } from '@hono/zod-openapi'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
 import { recentLogsSchema } from './coordination-schemas.ts'
@@ -80,10 +81,7 @@ export function logsRoutes(deps: LogsRouteDeps): ServiceApp {
     summary: 'The newest vLLM container log lines of every node (or one), as JSON',
     request: { query: route.request!.query! },
     responses: {
-      200: {
-        description: 'Oldest first',
-        content: { 'application/json': { schema: recentLogsSchema } },
-      },
+      200: jsonContent('Oldest first', recentLogsSchema),
       422: { ...problem, description: 'Unknown node or tail out of range' },
     },
   })

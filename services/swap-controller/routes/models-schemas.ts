@@ -24,6 +24,8 @@ export {
   suggestionList,
 } from '../../../shared/contracts/swap-controller.ts'
 
+import { jsonContent } from '../../../shared/openapi.ts'
+
 // The model service answers exactly the contract's shapes; a drift fails tsc here.
 true satisfies Same<InferredSettings, wire.InferredSettings>
 true satisfies Same<CustomModel, wire.CustomModel>
@@ -62,7 +64,4 @@ export const downloadRequest = z
   .openapi('ModelDownloadRequest')
 
 const detailBody = z.object({ detail: z.union([z.string(), z.array(z.unknown())]) }).openapi('ModelError')
-export const detail = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: detailBody } },
-})
+export const detail = (description: string) => jsonContent(description, detailBody)

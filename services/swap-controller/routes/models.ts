@@ -6,6 +6,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { notFound } from '../../../shared/errors.ts'
+import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { customModelInput } from '../domain/models/custom.ts'
@@ -24,10 +25,7 @@ import {
   suggestionList,
 } from './models-schemas.ts'
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
+const json = <T extends z.ZodType>(schema: T, description: string) => jsonContent(description, schema)
 
 const addRoute = createRoute({
   method: 'post',
@@ -92,7 +90,7 @@ const downloadRoute = createRoute({
   summary: 'Download a Hugging Face model to every Spark (or the nodes named); poll its progress',
   request: {
     headers: actorHeader,
-    body: { required: true, content: { 'application/json': { schema: downloadRequest } } },
+    body: jsonBody(downloadRequest),
   },
   responses: {
     202: json(downloadView, 'Started; poll `GET /api/models/downloads/{download_id}`'),

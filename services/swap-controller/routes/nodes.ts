@@ -6,6 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { notFound } from '../../../shared/errors.ts'
 import { safeName } from '../../../shared/names.ts'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { NodeStatus } from '../adapters/node-status.ts'
 
@@ -61,7 +62,7 @@ const listRoute = createRoute({
   tags: ['swap-controller'],
   summary: 'Every Spark node: SSH state, memory, GPU and vLLM container',
   responses: {
-    200: { description: 'The nodes of the inventory', content: { 'application/json': { schema: nodeList } } },
+    200: jsonContent('The nodes of the inventory', nodeList),
   },
 })
 
@@ -76,7 +77,7 @@ const oneRoute = createRoute({
     }),
   },
   responses: {
-    200: { description: 'The node', content: { 'application/json': { schema: nodeView } } },
+    200: jsonContent('The node', nodeView),
     404: { ...problem, description: 'No node of that name' },
     422: { ...problem, description: 'Not a valid node name' },
   },

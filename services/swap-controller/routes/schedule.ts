@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { badRequest } from '../../../shared/errors.ts'
+import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { SCHEDULE_ID, scheduleInputSchema } from '../domain/coordination/schedule.ts'
@@ -36,10 +37,7 @@ const entrySchema = z
   .openapi('ScheduleEntry')
 
 const detailBody = z.object({ detail: z.unknown() }).openapi('ScheduleError')
-const detail = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: detailBody } },
-})
+const detail = (description: string) => jsonContent(description, detailBody)
 const idParam = z.string().regex(SCHEDULE_ID, 'must be a schedule entry id')
 
 const listRoute = createRoute({
@@ -64,9 +62,9 @@ const addRoute = createRoute({
   path: '/api/schedule',
   tags: ['coordination'],
   summary: 'Add an entry, or replace the entry with the same `id`',
-  request: { body: { required: true, content: { 'application/json': { schema: entryInput } } } },
+  request: { body: jsonBody(entryInput) },
   responses: {
-    200: { description: 'The stored entry', content: { 'application/json': { schema: entrySchema } } },
+    200: jsonContent('The stored entry', entrySchema),
     409: detail('The registry is full'),
     422: detail('Invalid entry'),
   },
@@ -81,7 +79,7 @@ const deleteByQuery = createRoute({
   summary: 'Delete an entry by `?id=`',
   request: { query: z.object({ id: idParam.optional() }) },
   responses: {
-    200: { description: 'Deleted', content: { 'application/json': { schema: deleted } } },
+    200: jsonContent('Deleted', deleted),
     400: detail('No id given'),
     404: detail('No such entry'),
   },
@@ -94,7 +92,7 @@ const deleteByPath = createRoute({
   summary: 'Delete an entry by id',
   request: { params: z.object({ id: idParam.openapi({ param: { name: 'id', in: 'path' } }) }) },
   responses: {
-    200: { description: 'Deleted', content: { 'application/json': { schema: deleted } } },
+    200: jsonContent('Deleted', deleted),
     404: detail('No such entry'),
   },
 })

@@ -11,6 +11,7 @@ import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { AppError, notFound, validationFailed } from '../../../shared/errors.ts'
 import { safeName } from '../../../shared/names.ts'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
 import { parseIsoMs } from '../domain/coordination/time.ts'
@@ -70,10 +71,7 @@ const validateRoute = createRoute({
     }),
   },
   responses: {
-    200: {
-      description: 'The verdict (nothing was run)',
-      content: { 'application/json': { schema: validateSchema } },
-    },
+    200: jsonContent('The verdict (nothing was run)', validateSchema),
     404: detail('No such recipe'),
     422: detail('Not a recipe key, or a mode the recipe does not run'),
   },

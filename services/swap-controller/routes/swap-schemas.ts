@@ -21,6 +21,8 @@ export {
   validateSchema,
 } from '../../../shared/contracts/swap-controller.ts'
 
+import { jsonContent } from '../../../shared/openapi.ts'
+
 // The engine answers exactly the contract's job; a drift fails tsc here, not on a dashboard page.
 true satisfies Same<SwapState, wire.SwapStatus>
 true satisfies Same<JobView, wire.JobView>
@@ -54,10 +56,7 @@ export const swapHeaders = z.object({
 })
 
 const detailBody = z.object({ detail: z.unknown() }).passthrough()
-export const detail = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: detailBody } },
-})
+export const detail = (description: string) => jsonContent(description, detailBody)
 const problemBody = z
   .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() })
   .passthrough()

@@ -6,6 +6,7 @@
  * without it), refuses while a swap runs (409), `dry_run` shows the commands; audited as `swap.stop`.
  */
 import { createRoute, z } from '@hono/zod-openapi'
+import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { MAX_TOKEN_LENGTH, presentedToken } from '../domain/coordination/token.ts'
@@ -32,13 +33,10 @@ const stopRoute = createRoute({
   summary: 'Stop the served model on every node, with verified teardown (or `dry_run`: the commands)',
   request: {
     headers: swapHeaders,
-    body: { required: false, content: { 'application/json': { schema: stopBody } } },
+    body: jsonBody(stopBody, false),
   },
   responses: {
-    200: {
-      description: 'Stopped and verified, or the dry run',
-      content: { 'application/json': { schema: stopSchema } },
-    },
+    200: jsonContent('Stopped and verified, or the dry run', stopSchema),
     409: problem('A swap or another stop is in progress (`job_id`)'),
     422: problem('Invalid body'),
     423: problem('The swap lock is held and its token was not given (`lock`)'),

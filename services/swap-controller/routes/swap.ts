@@ -6,6 +6,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { notFound } from '../../../shared/errors.ts'
+import { jsonBody } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
 import { presentedToken } from '../domain/coordination/token.ts'
@@ -38,7 +39,7 @@ const startRoute = createRoute({
   summary: 'Swap the loaded model to a recipe (or `dry_run`: the exact commands and the fit verdict)',
   request: {
     headers: swapHeaders,
-    body: { required: true, content: { 'application/json': { schema: swapBody } } },
+    body: jsonBody(swapBody),
   },
   responses: {
     200: { description: 'The dry run', content: json(dryRunSchema) },

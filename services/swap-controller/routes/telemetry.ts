@@ -8,6 +8,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { AppError } from '../../../shared/errors.ts'
+import { jsonContent } from '../../../shared/openapi.ts'
 import { type AppEnv, createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { TelemetryPoller } from '../adapters/telemetry-poller.ts'
 import { BoundedQueue } from '../domain/telemetry/bounded-queue.ts'
@@ -161,7 +162,7 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ServiceApp {
       }),
     },
     responses: {
-      200: { description: 'The readings', content: { 'application/json': { schema: telemetrySchema } } },
+      200: jsonContent('The readings', telemetrySchema),
       422: { ...problem, description: 'Invalid query' },
     },
   })
