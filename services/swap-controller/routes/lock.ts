@@ -70,9 +70,7 @@ const stateRoute = createRoute({
   path: '/api/swap/lock',
   tags: ['coordination'],
   summary: 'Whether the swap lock is held, by whom and until when (never the token)',
-  responses: {
-    200: jsonContent('The lock state', lockStateSchema),
-  },
+  responses: { 200: jsonContent('The lock state', lockStateSchema) },
 })
 
 const releaseRoute = createRoute({

@@ -61,9 +61,7 @@ const listRoute = createRoute({
   path: '/api/swap-controller/nodes',
   tags: ['swap-controller'],
   summary: 'Every Spark node: SSH state, memory, GPU and vLLM container',
-  responses: {
-    200: jsonContent('The nodes of the inventory', nodeList),
-  },
+  responses: { 200: jsonContent('The nodes of the inventory', nodeList) },
 })
 
 const oneRoute = createRoute({
