@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The whole suite: format and lint (Biome), type check, dead code (knip), then every test (unit,
-# in-process, system on the simulated cluster, real OpenSSH, real audio, browser, Deno). Prints a
-# closing "N passed, N failed" line.
+# The whole suite: format and lint (Biome), repeated code (jscpd), type check, dead code (knip),
+# then every test (unit, in-process, system on the simulated cluster, real OpenSSH, real audio,
+# browser, Deno). Prints a closing "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/check-tools.sh || exit 1
 
 echo "== format and lint"
 npx biome ci . || { echo "0 passed, 1 failed"; exit 1; }
+
+echo "== repeated code (no block over 12 lines twice in services/, shared/, ui/ outside tests)"
+npx jscpd --silent || { npx jscpd; echo "0 passed, 1 failed"; exit 1; }
 
 echo "== type check"
 npx tsc --noEmit -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }

@@ -4,6 +4,7 @@
  * with every bad key named.
  */
 import { ConfigError, type EnvSource, processEnv } from './config.ts'
+import { createPool } from './http-client.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { type NodeHandler, type RunningServer, serve } from './serve.ts'
@@ -54,6 +55,45 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
     lifecycle,
     onClose,
     handleSignals: true,
+  })
+}
+
+/** What the app of a service whose dependencies are HTTP upstreams is built from. */
+export interface UpstreamAppDeps<C, U> {
+  config: C
+  logger: Logger
+  metrics: Metrics
+  shutdown: AbortSignal
+  upstreams: U
+}
+
+/**
+ * The main.ts of a service that talks to HTTP upstreams: one undici pool for all of them (closed
+ * at exit), and one log line saying where each upstream is (never a secret: `describe` decides).
+ */
+export function startUpstreamService<
+  C extends { HOST: string; PORT: number; LOG_LEVEL: string },
+  U,
+>(options: {
+  name: string
+  loadConfig: (env: EnvSource) => C
+  upstreams: (config: C, pool: ReturnType<typeof createPool>) => U
+  describe: (config: C) => Record<string, unknown>
+  buildApp: (deps: UpstreamAppDeps<C, U>) => ServiceApp
+}): Promise<RunningServer> {
+  return startService({
+    name: options.name,
+    loadConfig: options.loadConfig,
+    build: (config, kit) => {
+      const pool = createPool()
+      const upstreams = options.upstreams(config, pool)
+      kit.logger.info(options.describe(config), 'upstreams')
+      const { logger, metrics, lifecycle } = kit
+      return {
+        app: options.buildApp({ config, logger, metrics, shutdown: lifecycle.signal, upstreams }),
+        onClose: [() => pool.close()],
+      }
+    },
   })
 }
 
