@@ -1,10 +1,12 @@
 /**
  * The swap-aware chat proxy on the simulated cluster, through the gateway: streamed completions from
  * the preloaded model, requests arriving mid-swap (held then served, or 503 + Retry-After — never a
- * connection error), and the errors that name the loaded model. The tests share one stack, in order.
+ * connection error), and the errors that name the loaded model. The tests share one stack; each
+ * loads the model it starts from (`given`), so any one passes alone.
  */
 import { describe, expect, it } from 'vitest'
 import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { sseReader } from '../../ui/fixtures/sse.ts'
 import { eventually, useDemo } from '../support/demo.ts'
 
 const fixture = useDemo({
@@ -27,6 +29,13 @@ const finished = (id: string) =>
     30_000,
   )
 
+/** Loads `recipe` through the swap API unless it is loaded already: the model a test starts from. */
+async function given(recipe: string) {
+  if ((await getJson('/api/status')).loaded_model === served(recipe)) return
+  const job = await (await post('/api/swap', { recipe })).json()
+  expect((await finished(job.job_id)).outcome).toBe('ready')
+}
+
 interface Outcome {
   sentAt: number
   status: number
@@ -35,14 +44,22 @@ interface Outcome {
   error?: { code: string; message: string }
 }
 
-/** Starts a swap and sends chat requests while it runs; a connection error (rejected fetch) fails the test. */
+/**
+ * Starts a swap and sends a chat request at each step it enters (read from the swap's own event
+ * stream), with and without a model; a connection error (rejected fetch) fails the test.
+ */
 async function chatDuringSwap(recipe: string) {
   const started = await post('/api/swap', { recipe })
   expect(started.status).toBe(202)
   const { job_id: id } = await started.json()
+  const steps = sseReader((await fetch(fixture.url(`/api/swap/${id}/stream`))).body!)
+  const entered = new Set<string>()
   const outcomes: Promise<Outcome>[] = []
-  for (let i = 0; i < 5; i++) {
-    const body = i % 2 === 0 ? {} : { model: served(recipe) }
+  for (let e = await steps.next(30_000); e && e.event !== 'done'; e = await steps.next(30_000)) {
+    const step = e.event === 'status' ? (JSON.parse(e.data) as { status: string }).status : null
+    if (step === null || entered.has(step)) continue
+    entered.add(step)
+    const body = outcomes.length % 2 === 0 ? {} : { model: served(recipe) }
     const sentAt = Date.now()
     outcomes.push(
       chat(body).then(async (res) => {
@@ -56,9 +73,10 @@ async function chatDuringSwap(recipe: string) {
         }
       }),
     )
-    await new Promise((r) => setTimeout(r, 150))
   }
+  await steps.cancel()
   const results = await Promise.all(outcomes)
+  expect(results.length, [...entered].join(', ')).toBeGreaterThan(2)
   return { results, job: await finished(id) }
 }
 const chat = (body: Record<string, unknown>) =>
@@ -66,6 +84,7 @@ const chat = (body: Record<string, unknown>) =>
 
 describe('chat proxy on the simulated cluster', () => {
   it('streams a chat completion from the preloaded model chunk by chunk, ending with [DONE]', async () => {
+    await given(SIM_DEFAULT_RECIPE)
     const res = await chat({
       model: served(SIM_DEFAULT_RECIPE),
       stream: true,
@@ -86,6 +105,7 @@ describe('chat proxy on the simulated cluster', () => {
   })
 
   it('answers a model that is not loaded with an error naming the loaded one', async () => {
+    await given(SIM_DEFAULT_RECIPE)
     const res = await chat({ model: 'no-such-model' })
     expect(res.status).toBe(404)
     const body = await res.json()
@@ -94,36 +114,40 @@ describe('chat proxy on the simulated cluster', () => {
   })
 
   it('holds chat requests during a first swap (no load history: its ETA is only a guess) and serves them from the new model', async () => {
+    // A fresh stack has never loaded this model (run after the next test, it would have a history).
+    await given(SIM_DEFAULT_RECIPE)
     const { job, results } = await chatDuringSwap('gpt-oss-120b')
     expect(job.outcome).toBe('ready')
     for (const r of results) {
       expect(r.status, JSON.stringify(r)).toBe(200)
       expect(r.model).toBe(served('gpt-oss-120b'))
     }
-  })
+  }, 60_000)
 
   it('holds chat requests during a swap whose ETA fits, and serves them from the new model', async () => {
-    // Back to the first model, then again to the second: now its past load gives a short ETA.
-    const back = await (await post('/api/swap', { recipe: SIM_DEFAULT_RECIPE })).json()
-    await finished(back.job_id)
+    // The second model loaded once, then back to the first: now its past load gives a short ETA.
+    await given('gpt-oss-120b')
+    await given(SIM_DEFAULT_RECIPE)
     const { job, results } = await chatDuringSwap('gpt-oss-120b')
     for (const r of results)
       expect(r, JSON.stringify(r)).toMatchObject({ status: 200, model: served('gpt-oss-120b') })
     // Sent before the swap finished: they were held, not merely sent after it.
     expect(results.filter((r) => r.sentAt < Date.parse(job.finished_at)).length).toBeGreaterThan(2)
     expect(job.outcome).toBe('ready')
-  })
+  }, 60_000)
 
   it('refuses an on-demand swap while the new model is within its min residency', async () => {
+    await given('gpt-oss-120b')
     const res = await chat({ model: served(SIM_DEFAULT_RECIPE) })
     expect(res.status).toBe(409)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(200)
     const body = await res.json()
     expect(body.error.code).toBe('model_resident')
     expect(body.error.message).toContain(`${served('gpt-oss-120b')} stays loaded at least`)
-  })
+  }, 60_000)
 
   it('drains an in-flight generation before the swap stops its model', async () => {
+    await given('gpt-oss-120b')
     const res = await chat({ model: served('gpt-oss-120b'), stream: true, max_tokens: 60 })
     const reader = res.body!.getReader()
     let text = new TextDecoder().decode((await reader.read()).value)
@@ -135,7 +159,7 @@ describe('chat proxy on the simulated cluster', () => {
     const job = await finished(swap.job_id)
     expect(job.outcome).toBe('ready')
     expect(job.durations_ms.draining).toBeGreaterThan(300)
-  })
+  }, 60_000)
 
   it('loads an on-demand model for a chat request after the model was stopped, and answers from it', async () => {
     const stopped = await post('/api/swap/stop', {})
