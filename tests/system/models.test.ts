@@ -7,6 +7,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type {
+  AuditEntry,
+  DownloadView,
+  MenuModel,
+  Suggestion,
+} from '../../shared/contracts/swap-controller.ts'
 import { SIM_DOWNLOADABLE_MODEL, SIM_UNRECIPED_MODEL } from '../../tools/spark-sim/cluster/index.ts'
 import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
@@ -22,20 +28,20 @@ writeFileSync(
     `${SIM_DEFAULT_RECIPE}:\n  repo: org/shadowed\n`,
 )
 const fixture = useDemo({ name: 'models', loadTimeMs: 600, env: { MODELS_YAML: earlierYaml } })
-type Json = Record<string, any>
-
-async function send(method: string, path: string, body?: unknown) {
+/** The answer of `path`, read as `T` (the route's contract; a `{detail}` body on refusals). */
+async function send<T = { detail?: string }>(method: string, path: string, body?: unknown) {
   const init: RequestInit = { method, headers: { 'x-spark-actor': 'system-test' } }
   if (body !== undefined) {
     init.body = JSON.stringify(body)
     ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
   }
   const res = await fetch(fixture.url(path), init)
-  return { status: res.status, body: (await res.json()) as Json }
+  return { status: res.status, body: (await res.json()) as T }
 }
 const sim = () => fixture.demo().sim.nodes
-const menu = async () => (await send('GET', '/api/models')).body.models as Json[]
-const byRepo = (models: Json[], repo: string) => models.find((m) => m.repo === repo)
+type Menu = { models: MenuModel[]; notes: string[] }
+const menu = async () => (await send<Menu>('GET', '/api/models')).body.models
+const byRepo = (models: MenuModel[], repo: string) => models.find((m) => m.repo === repo)
 const mutations = (from: number[]) =>
   sim()
     .nodes.flatMap((n, i) => n.commandLog.slice(from[i]).map((c) => c.line))
@@ -43,12 +49,12 @@ const mutations = (from: number[]) =>
 const marks = () => sim().nodes.map((n) => n.commandLog.length)
 
 async function download(repo: string) {
-  const started = await send('POST', '/api/models/download', { repo })
+  const started = await send<DownloadView>('POST', '/api/models/download', { repo })
   expect(started.status).toBe(202)
   const seen: number[] = []
   const done = await eventually(
     async () => {
-      const v = (await send('GET', `/api/models/downloads/${started.body.download_id}`)).body
+      const v = (await send<DownloadView>('GET', `/api/models/downloads/${started.body.download_id}`)).body
       seen.push(v.percent)
       return v
     },
@@ -58,8 +64,20 @@ async function download(repo: string) {
   return { done, seen }
 }
 
+// Each test says where the downloadable model must be before it starts, so any one passes alone.
+const PHI_KEY = 'microsoft--Phi-4-mini-instruct'
+const phiOn = () => sim().nodes.filter((n) => n.cachedModels().includes(SIM_DOWNLOADABLE_MODEL))
+async function givenPhiNowhere() {
+  if (phiOn().length > 0) expect((await send('DELETE', `/api/models/${PHI_KEY}`)).status).toBe(200)
+}
+async function givenPhiEverywhere() {
+  if (phiOn().length < sim().nodes.length)
+    expect((await download(SIM_DOWNLOADABLE_MODEL)).done.status).toBe('done')
+}
+
 describe('model management on the simulated cluster', () => {
   it('lists recipes on disk on both nodes and an on-disk model without a recipe as needs_setup', async () => {
+    await givenPhiNowhere()
     const models = await menu()
     const recipeEntry = models.find((m) => m.key === SIM_DEFAULT_RECIPE)!
     expect(recipeEntry).toMatchObject({
@@ -82,7 +100,7 @@ describe('model management on the simulated cluster', () => {
         quantization: null,
       },
     })
-    expect(byRepo(models, SIM_UNRECIPED_MODEL)!.settings.weights_gib).toBeCloseTo(7.5, 0)
+    expect(byRepo(models, SIM_UNRECIPED_MODEL)!.settings!.weights_gib).toBeCloseTo(7.5, 0)
     expect(byRepo(models, SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
   })
 
@@ -93,7 +111,7 @@ describe('model management on the simulated cluster', () => {
       recipe: null,
       card_file: 'MODELS_YAML',
     })
-    const notes = (await send('GET', '/api/models')).body.notes as string[]
+    const { notes } = (await send<Menu>('GET', '/api/models')).body
     expect(notes).toContainEqual(expect.stringMatching(/^MODELS_YAML: broken skipped — repo: /))
     expect(notes).toContain(
       `MODELS_YAML: ${SIM_DEFAULT_RECIPE} is also a recipe key; the recipe is listed, not the card`,
@@ -101,7 +119,7 @@ describe('model management on the simulated cluster', () => {
   })
 
   it('suggests known-good models for the download box', async () => {
-    const res = await send('GET', '/api/models/suggest?q=phi')
+    const res = await send<{ suggestions: Suggestion[] }>('GET', '/api/models/suggest?q=phi')
     expect(res.status).toBe(200)
     expect(res.body.suggestions).toContainEqual(
       expect.objectContaining({ repo: SIM_DOWNLOADABLE_MODEL, source: 'known', on_disk: false }),
@@ -109,6 +127,7 @@ describe('model management on the simulated cluster', () => {
   })
 
   it('downloads a model to both Sparks with rising progress; it then shows as needs_setup', async () => {
+    await givenPhiNowhere()
     const { done, seen } = await download(SIM_DOWNLOADABLE_MODEL)
     expect(done).toMatchObject({ status: 'done', percent: 100, error: null })
     expect(seen.some((p) => p > 0 && p < 100)).toBe(true)
@@ -133,8 +152,9 @@ describe('model management on the simulated cluster', () => {
   })
 
   it('deletes a model: exactly its cache directory on every node, audited', async () => {
+    await givenPhiEverywhere()
     const from = marks()
-    const res = await send('DELETE', '/api/models/microsoft--Phi-4-mini-instruct')
+    const res = await send('DELETE', `/api/models/${PHI_KEY}`)
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({
       weights_removed: true,
@@ -151,7 +171,7 @@ describe('model management on the simulated cluster', () => {
         /'rm' '-rf' '--' '\/home\/sim\/\.cache\/huggingface\/hub\/models--microsoft--Phi-4-mini-instruct'$/,
       )
     expect(byRepo(await menu(), SIM_DOWNLOADABLE_MODEL)).toBeUndefined()
-    const history = (await send('GET', '/api/swap/history?limit=20')).body.entries as Json[]
+    const history = (await send<{ entries: AuditEntry[] }>('GET', '/api/swap/history?limit=20')).body.entries
     expect(history.find((e) => e.action === 'model.delete')).toMatchObject({
       actor: 'system-test',
       outcome: 'ok',
@@ -161,12 +181,13 @@ describe('model management on the simulated cluster', () => {
   })
 
   it('reports a download that breaks off on one node, and refuses hostile input before any command', async () => {
+    await givenPhiNowhere()
     sim().node('spark-2').setDownloadFailure('network')
     try {
       const { done } = await download(SIM_DOWNLOADABLE_MODEL)
       expect(done.status).toBe('failed')
       expect(done.error).toMatch(/^spark-2: /)
-      expect(done.nodes.map((n: Json) => n.status)).toEqual(['done', 'failed'])
+      expect(done.nodes.map((n) => n.status)).toEqual(['done', 'failed'])
     } finally {
       sim().node('spark-2').setDownloadFailure(null)
     }
@@ -178,6 +199,6 @@ describe('model management on the simulated cluster', () => {
     expect((await send('POST', '/api/models', { local_path: '/data/../etc' })).status).toBe(422)
     expect(mutations(from)).toEqual([])
     // Leave the caches as they were for anything that runs after.
-    expect((await send('DELETE', '/api/models/microsoft--Phi-4-mini-instruct')).status).toBe(200)
+    expect((await send('DELETE', `/api/models/${PHI_KEY}`)).status).toBe(200)
   })
 })
