@@ -3,7 +3,8 @@
  * close its SSH connections and exit 0 well within the 10 s budget — also in the middle of a swap,
  * with requests held for it, which is where it used to take most of the budget.
  */
-import { describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it, vi } from 'vitest'
 import { openSwapStore } from '../../services/swap-controller/adapters/store/store.ts'
 import { SIM_DOWNLOADABLE_MODEL } from '../../tools/spark-sim/cluster/index.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
@@ -48,8 +49,8 @@ describe('graceful shutdown', () => {
     const { code, ms } = await exited
     expect(code).toBe(0)
     expect(ms).toBeLessThan(10_000)
-    await new Promise((r) => setTimeout(r, 300))
-    expect(sim.nodes.node('spark-1').activeSessions()).toBe(0)
+    // The simulated node sees the sockets close a moment after the process is gone.
+    await expect.poll(() => sim.nodes.node('spark-1').activeSessions()).toBe(0)
   })
 })
 
@@ -57,10 +58,10 @@ describe('shutdown in the middle of a swap', () => {
   // A slow load, so SIGTERM lands while the new model is loading (and held requests wait for it).
   const name = 'shutdown-swap'
   const fixture = useDemo({ name, loadTimeMs: 8000 })
-  const post = (path: string, body: unknown) =>
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(fixture.url(path), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     })
 
@@ -83,11 +84,23 @@ describe('shutdown in the middle of a swap', () => {
       () => 'ended',
       () => 'cut',
     )
-    const held = post('/v1/chat/completions', {
-      model: 'gpt-oss-120b',
-      messages: [{ role: 'user', content: 'hi' }],
-    })
-    await new Promise((r) => setTimeout(r, 300))
+    const requestId = randomUUID()
+    const held = post(
+      '/v1/chat/completions',
+      { model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-request-id': requestId },
+    )
+    // SIGTERM only once the controller says it holds that request.
+    const controllerOutput = stack.services['swap-controller']!.output
+    await vi.waitFor(
+      () => {
+        const line = controllerOutput.find(
+          (l) => l.includes(requestId) && l.includes('held until the swap ends'),
+        )
+        expect(line, 'the chat request is held').toBeDefined()
+      },
+      { timeout: 10_000, interval: 20 },
+    )
 
     const procs = [stack.services.gateway!, stack.services['swap-controller']!]
     const exits = procs.map((p) => exitOf(p.process))

@@ -165,6 +165,8 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
       const d = decide(situation)
       if (d.kind === 'reject') throw d.error
       if (d.kind === 'hold') {
+        // Once per request: a client kept waiting by a swap is the first thing to look for in the log.
+        if (!held) c.var.log.info({ requested: model }, 'chat request held until the swap ends')
         held = true
         // Woken early when the client goes or shutdown begins: the checks at the top answer that.
         wake ??= AbortSignal.any([signal, c.var.shutdown])
