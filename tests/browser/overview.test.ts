@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url'
 import { type ServerType, serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { ClusterStatus } from '../../services/gateway/domain/cluster-status.ts'
 import { silentLogger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
+import { untilAborted } from '../../shared/testing/deferred.ts'
 import { buildDashboard } from '../../ui/app.tsx'
 import { SAMPLE_MODEL, sampleStatus, withUpstream } from '../../ui/fixtures/sample-status.ts'
 import { launchChromium } from './chromium.ts'
@@ -23,7 +24,13 @@ let browser: Browser
 let server: ServerType
 let baseUrl: string
 const shutdown = new AbortController()
-const fake = { status: sampleStatus() as ClusterStatus | Error, calls: 0 }
+const fake = {
+  status: sampleStatus() as ClusterStatus | Error,
+  calls: 0,
+  /** While set, each status read waits until its stream lets go of it (and is kept in `parked`). */
+  park: false,
+  parked: [] as AbortSignal[],
+}
 const pages: Page[] = []
 
 function fresh(): ClusterStatus {
@@ -33,8 +40,12 @@ function fresh(): ClusterStatus {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
   const dashboard = buildDashboard({
-    getStatus: async () => {
+    getStatus: async (signal) => {
       fake.calls++
+      if (fake.park && signal) {
+        fake.parked.push(signal)
+        await untilAborted(signal)
+      }
       // A fresh checked_at each time, like the gateway's own status.
       if (fake.status instanceof Error) throw fake.status
       return { ...fake.status, checked_at: new Date().toISOString() }
@@ -56,6 +67,8 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(pages.splice(0).map((p) => p.context().close()))
   fake.status = fresh()
+  fake.park = false
+  fake.parked = []
 })
 
 afterAll(async () => {
@@ -89,7 +102,8 @@ async function openPage(viewport = { width: 1280, height: 900 }, colorScheme: 'l
   return { page, problems }
 }
 
-const text = (page: Page, selector: string) => page.locator(selector).first().innerText()
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).first().textContent()) ?? '').trim()
 
 describe('overview in Chromium', () => {
   it('shows the model and states, then updates live without a reload', async () => {
@@ -185,7 +199,7 @@ describe('overview in Chromium', () => {
     await page.waitForURL(`${baseUrl}/ui/swap`)
     expect(await text(page, 'h1')).toBe('Swap model')
     await page.screenshot({ path: `${ARTIFACTS}placeholder-swap.png` })
-    expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Swap')
+    expect(await text(page, 'nav a[aria-current="page"]')).toBe('Swap')
     expect(await page.locator('[data-banner="simulated"]').isVisible()).toBe(true)
     await page.getByRole('link', { name: 'Back to the overview' }).click()
     await page.waitForURL(`${baseUrl}/`)
@@ -193,11 +207,15 @@ describe('overview in Chromium', () => {
 
   it('stops polling the status once the browser tab is closed', async () => {
     const { page } = await openPage()
+    // The next read waits on its stream: the server letting go of it is the event to wait for.
+    fake.park = true
+    await vi.waitFor(() => expect(fake.parked).toHaveLength(1), { timeout: 5000 })
     await page.context().close()
     pages.splice(pages.indexOf(page), 1)
-    await new Promise((r) => setTimeout(r, 500))
+    await vi.waitFor(() => expect(fake.parked[0]!.aborted).toBe(true), { timeout: 5000 })
     const after = fake.calls
-    await new Promise((r) => setTimeout(r, 1000))
+    // One status interval (250 ms): a loop that outlived its stream would have read again by now.
+    await new Promise((r) => setTimeout(r, 250))
     expect(fake.calls).toBe(after)
   })
 })
