@@ -3,7 +3,7 @@
  * for a test file, and stops it afterwards. The compatibility suite can target any running
  * deployment instead by setting COMPAT_BASE_URL.
  */
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, vi } from 'vitest'
 import { type Demo, type DemoOptions, startDemo } from '../../tools/demo-stack.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 
@@ -31,35 +31,41 @@ export function useDemo(options: DemoOptions & { name: string }): DemoFixture {
   }
 }
 
-/** The preloaded model takes a moment to load; the suite starts once the status says it is up. */
-export async function waitForEverythingUp(gatewayUrl: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  let last = ''
-  while (Date.now() < deadline) {
-    const status = await fetch(`${gatewayUrl}/api/status`).then(
-      (r) => r.json(),
-      () => null,
-    )
-    last = status ? `${status.overall}: ${status.summary}` : 'no answer'
-    if (status?.overall === 'ok' && status.loaded_model) return
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`the demo stack did not come up within ${timeoutMs} ms (last status: ${last})`)
+interface StatusSummary {
+  overall?: string
+  summary?: string
+  loaded_model?: string | null
 }
 
-/** Polls `check` until it returns true (or throws on timeout with the last value seen). */
-export async function eventually<T>(
+/** The preloaded model takes a moment to load; the suite starts once the status says it is up. */
+export async function waitForEverythingUp(gatewayUrl: string, timeoutMs = 30_000): Promise<void> {
+  await eventually(
+    () =>
+      fetch(`${gatewayUrl}/api/status`).then(
+        (r) => r.json() as Promise<StatusSummary>,
+        () => null,
+      ),
+    (status) => status?.overall === 'ok' && !!status.loaded_model,
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw new Error(`the demo stack did not come up: ${err.message}`)
+  })
+}
+
+/** Reads until `check` accepts the value (every 200 ms), or throws on timeout with the last value seen. */
+export function eventually<T>(
   read: () => Promise<T>,
   check: (v: T) => boolean,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let value = await read()
-  while (!check(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`)
-    await new Promise((r) => setTimeout(r, 200))
-    value = await read()
-  }
-  return value
+  return vi.waitFor(
+    async () => {
+      const value = await read()
+      if (!check(value)) {
+        throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`)
+      }
+      return value
+    },
+    { timeout: timeoutMs, interval: 200 },
+  )
 }
