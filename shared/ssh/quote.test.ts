@@ -26,6 +26,7 @@ const HOSTILE = [
   'a\nb',
   'line\r\nbreak',
   '$HOME',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${IFS}, which the remote shell must not expand
   '${IFS}',
   '*',
   '~',

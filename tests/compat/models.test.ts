@@ -4,10 +4,18 @@
  * path one, whose delete never touches a disk, and no download is started.
  */
 import { describe, expect, it } from 'vitest'
+import type { MenuModel, Suggestion } from '../../shared/contracts/swap-controller.ts'
 import { compatTarget } from './target.ts'
 
 const target = compatTarget('models')
-type Json = Record<string, any>
+/** What these checks read from the answers; anything else is only matched against expectations. */
+interface Answer {
+  detail?: unknown
+  recipes?: unknown
+  models?: MenuModel[]
+  suggestions?: Suggestion[]
+  downloads?: unknown
+}
 
 async function send(method: string, path: string, body?: unknown) {
   const init: RequestInit = { method, headers: { 'x-spark-actor': 'compat-suite' } }
@@ -16,7 +24,11 @@ async function send(method: string, path: string, body?: unknown) {
     ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
   }
   const res = await fetch(target.url(path), init)
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Json }
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: (await res.json()) as Answer,
+  }
 }
 
 describe('GET /api/models (v0.27 menu)', () => {
@@ -24,7 +36,8 @@ describe('GET /api/models (v0.27 menu)', () => {
     const { status, body } = await send('GET', '/api/models')
     expect(status).toBe(200)
     expect(Array.isArray(body.recipes)).toBe(true)
-    for (const m of body.models as Json[]) {
+    expect(Array.isArray(body.models)).toBe(true)
+    for (const m of body.models ?? []) {
       expect([m.repo, m.local_path].filter((v) => v !== null)).toHaveLength(1)
       expect(typeof m.needs_setup).toBe('boolean')
       expect(m.needs_setup).toBe(m.recipe === null)
@@ -32,7 +45,7 @@ describe('GET /api/models (v0.27 menu)', () => {
         expect(m.settings).toMatchObject({ max_model_len: expect.anything(), notes: expect.any(Array) })
     }
     if (!process.env.COMPAT_BASE_URL)
-      expect((body.models as Json[]).some((m) => m.needs_setup && m.on_disk)).toBe(true)
+      expect((body.models ?? []).some((m) => m.needs_setup && m.on_disk)).toBe(true)
   })
 })
 
@@ -89,7 +102,7 @@ describe('POST /api/models and delete', () => {
     const again = await send('POST', '/api/models', { key, local_path: `/srv/models/${key}` })
     expect(again.status).toBe(409)
     expect(typeof again.body.detail).toBe('string')
-    const listed = (await send('GET', '/api/models')).body.models.find((m: Json) => m.key === key)
+    const listed = (await send('GET', '/api/models')).body.models?.find((m) => m.key === key)
     expect(listed).toMatchObject({ needs_setup: true, repo: null, local_path: `/srv/models/${key}` })
     const removed = await send('DELETE', `/api/models/${key}`)
     expect(removed.status).toBe(200)
@@ -102,8 +115,8 @@ describe('GET /api/models/suggest and downloads', () => {
   it('answers suggestions filtered by q', async () => {
     const res = await send('GET', '/api/models/suggest?q=qwen')
     expect(res.status).toBe(200)
-    expect(res.body.suggestions.length).toBeGreaterThan(0)
-    for (const s of res.body.suggestions) expect(s.repo.toLowerCase()).toContain('qwen')
+    expect(res.body.suggestions?.length).toBeGreaterThan(0)
+    for (const s of res.body.suggestions ?? []) expect(s.repo.toLowerCase()).toContain('qwen')
   })
 
   it('refuses an invalid repo before any download and answers 404 {"detail"} for an unknown id', async () => {

@@ -93,16 +93,19 @@ describe('OpenAPI merge', () => {
       'swap-controller.Error',
     ])
     expect(schemas.Error).toEqual(own.components!.schemas!.Error)
-    const op = merged.paths!['/v1/audio/speech']!.post as Record<string, any>
+    type Json = { 'application/json': { schema: { $ref: string } } }
+    const op = merged.paths!['/v1/audio/speech']!.post as {
+      requestBody: { content: Json }
+      responses: { 422: { content: Json } }
+    }
     expect(op.requestBody.content['application/json'].schema.$ref).toBe(
       '#/components/schemas/speech-proxy.SpeechRequest',
     )
     expect(op.responses[422].content['application/json'].schema.$ref).toBe(
       '#/components/schemas/speech-proxy.Error',
     )
-    expect((schemas['speech-proxy.SpeechRequest'] as any).properties.err.$ref).toBe(
-      '#/components/schemas/speech-proxy.Error',
-    )
+    const request = schemas['speech-proxy.SpeechRequest'] as { properties: { err: { $ref: string } } }
+    expect(request.properties.err.$ref).toBe('#/components/schemas/speech-proxy.Error')
   })
 
   it('says which backends were missing and leaves its inputs alone', () => {

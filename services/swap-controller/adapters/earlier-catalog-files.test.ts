@@ -6,7 +6,9 @@ import { createLogger } from '../../../shared/logger.ts'
 import { earlierCatalogFiles, earlierFiles } from './earlier-catalog-files.ts'
 
 const dirs: string[] = []
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
 
 function capture() {
   const lines: Array<Record<string, unknown>> = []

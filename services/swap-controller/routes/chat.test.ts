@@ -17,7 +17,7 @@ interface Seen {
 const seen: Seen[] = []
 let gate: { open: () => void; wait: Promise<void> }
 const newGate = () => {
-  let open = () => undefined as undefined
+  let open: () => void = () => undefined
   const wait = new Promise<void>((r) => (open = r))
   gate = { open, wait }
 }

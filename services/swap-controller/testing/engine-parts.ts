@@ -33,7 +33,10 @@ export function lockedCoordination(
         throw new AppError(423, 'swap_locked', 'The swap lock is held.', { extra: { lock: { held: true } } })
       }
     },
-    recordAudit: (e) => (audits.push({ ...e }), {}) as never,
+    recordAudit: (e) => {
+      audits.push({ ...e })
+      return {} as never
+    },
     enqueueWebhook: () => null,
   }
 }

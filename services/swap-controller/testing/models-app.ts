@@ -33,7 +33,9 @@ const stores: SwapStore[] = []
 /** Temporary data directories to remove after the file. */
 export const dirs: string[] = []
 /** Closes every store opened so far (a restart, within a test). */
-export const closeStores = () => stores.splice(0).forEach((s) => s.close())
+export const closeStores = () => {
+  for (const s of stores.splice(0)) s.close()
+}
 afterEach(closeStores)
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true })
@@ -81,7 +83,7 @@ export function fakeRunner(): DownloadRunner & { release(): void } {
   const gate = new Promise<void>((r) => (release = r))
   return {
     release: () => release(),
-    async run(node, repo, { onLine, signal }) {
+    async run(_node, repo, { onLine, signal }) {
       onLine('Fetching 2 files:  50%|█████     | 1/2 [00:01<00:01, 1.0s/it]', false)
       await Promise.race([gate, new Promise((r) => signal.addEventListener('abort', r, { once: true }))])
       if (signal.aborted) return { code: null }

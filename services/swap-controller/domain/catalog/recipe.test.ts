@@ -17,7 +17,7 @@ function valid(entry: CatalogEntry): Recipe {
 }
 
 /** A minimal recipe in eugr's format; `extra` is merged over it. */
-export function recipeText(extra: Record<string, unknown> = {}): string {
+function recipeText(extra: Record<string, unknown> = {}): string {
   return stringify({
     recipe_version: '1',
     name: 'Test Model',

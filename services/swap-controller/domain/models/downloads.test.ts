@@ -21,7 +21,10 @@ function heldRunner() {
         signal.addEventListener('abort', () => resolve({ code: null }), { once: true })
       }),
   }
-  return { runner, endAll: (code = 0) => ends.splice(0).forEach((e) => e(code)) }
+  const endAll = (code = 0) => {
+    for (const end of ends.splice(0)) end(code)
+  }
+  return { runner, endAll }
 }
 
 describe('downloads registry', () => {
