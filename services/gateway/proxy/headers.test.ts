@@ -3,7 +3,7 @@
  * control routes, and a few edge cases of the exchange.
  */
 import { describe, expect, it } from 'vitest'
-import { listen, rawRequest, sleep, startGateway } from '../testing/harness.ts'
+import { listen, rawRequest, startGateway, TEST_POOL_CONNECTIONS } from '../testing/harness.ts'
 import { echoBackend, trackServers } from '../testing/tracked.ts'
 
 const track = trackServers()
@@ -179,17 +179,20 @@ it('answers 400, not 502, when the client body cannot be read', async () => {
 })
 
 it('still answers after a burst of aborted requests', async () => {
-  const upstream = await track(listen((_req, res) => setTimeout(() => res.end('late'), 50)))
+  // The backend keeps the burst waiting; once the gateway's pool is full (the rest of the burst
+  // queued in the gateway), every client gives up mid-request.
+  const waiting: unknown[] = []
+  let answer = false
+  const upstream = await track(listen((_req, res) => (answer ? res.end('late') : waiting.push(res))))
   const gw = await track(startGateway({ 'swap-controller': upstream.url }))
   const { request } = await import('undici')
-  await Promise.all(
-    Array.from({ length: 20 }, async () => {
-      const c = new AbortController()
-      const p = request(`${gw.url}/api/models`, { signal: c.signal }).catch(() => null)
-      await sleep(10)
-      c.abort()
-      await p
-    }),
-  )
+  const burst = Array.from({ length: 20 }, () => {
+    const c = new AbortController()
+    return { c, sent: request(`${gw.url}/api/models`, { signal: c.signal }).catch(() => null) }
+  })
+  await expect.poll(() => waiting.length).toBe(TEST_POOL_CONNECTIONS)
+  for (const { c } of burst) c.abort()
+  await Promise.all(burst.map((b) => b.sent))
+  answer = true
   expect((await rawRequest(`${gw.url}/api/models`)).body).toBe('late')
 })

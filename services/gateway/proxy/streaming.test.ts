@@ -4,23 +4,35 @@
  */
 import { Readable } from 'node:stream'
 import { request } from 'undici'
-import { describe, expect, it } from 'vitest'
-import { listen, rawRequest, readBody, sleep, startGateway } from '../testing/harness.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { deferred } from '../../../shared/testing/deferred.ts'
+import { listen, rawRequest, readBody, startGateway } from '../testing/harness.ts'
 import { trackServers } from '../testing/tracked.ts'
 
 const track = trackServers()
 
+/** Resolves once `check` holds: a bounded wait on something the test cannot be told about directly. */
+const until = (check: () => boolean, what: string) =>
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`still waiting: ${what}`)
+    },
+    { timeout: 5000, interval: 5 },
+  )
+
 describe('streaming proxy', () => {
   it('delivers each SSE event as the backend produces it', async () => {
-    const sent: number[] = []
+    // The backend writes the next event only once the client holds the previous one: a proxy that
+    // held events back would stall here.
+    let received = ''
+    const events = () => received.split('data: {"n":').length - 1
     const upstream = await track(
       listen(async (req, res) => {
         await readBody(req)
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
         for (let i = 0; i < 5; i++) {
-          sent.push(Date.now())
           res.write(`data: {"n":${i}}\n\n`)
-          await sleep(200)
+          await until(() => events() > i, `the client to receive event ${i}`)
         }
         res.end('data: [DONE]\n\n')
       }),
@@ -34,30 +46,32 @@ describe('streaming proxy', () => {
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('text/event-stream')
     expect(res.headers['content-length']).toBeUndefined()
-    const received: Array<{ at: number; text: string }> = []
-    for await (const chunk of res.body) received.push({ at: Date.now(), text: chunk.toString() })
-    const lastSent = sent[sent.length - 1]!
-    // The first event is in the client's hands while the backend still has four to send.
-    expect(received[0]!.at).toBeLessThan(lastSent)
-    expect(received[0]!.at - sent[0]!).toBeLessThan(150)
-    expect(received.length).toBeGreaterThanOrEqual(5)
-    expect(received.map((r) => r.text).join('')).toContain('data: [DONE]')
+    let chunks = 0
+    for await (const chunk of res.body) {
+      chunks++
+      received += chunk.toString()
+    }
+    expect(events()).toBe(5)
+    expect(chunks).toBeGreaterThanOrEqual(5)
+    expect(received).toContain('data: [DONE]')
   })
 
   it('sends an event stream’s head before its first event', async () => {
+    const headArrived = deferred()
     const upstream = await track(
-      listen((req, res) => {
+      listen(async (req, res) => {
         req.resume()
         res.writeHead(200, { 'content-type': 'text/event-stream' })
         res.flushHeaders()
-        setTimeout(() => res.end('data: late\n\n'), 600)
+        // The first event only once the client has the head.
+        await headArrived.promise
+        res.end('data: late\n\n')
       }),
     )
     const gw = await track(startGateway({ 'swap-controller': upstream.url }))
-    const started = Date.now()
-    const res = await request(`${gw.url}/api/swap/job-1/stream`)
-    // The client knows the stream is open while the backend has said nothing yet.
-    expect(Date.now() - started).toBeLessThan(400)
+    // The client knows the stream is open while the backend has said nothing yet (else: no head within 2 s).
+    const res = await request(`${gw.url}/api/swap/job-1/stream`, { headersTimeout: 2000 })
+    headArrived.resolve()
     expect(await res.body.text()).toBe('data: late\n\n')
   })
 
@@ -91,8 +105,10 @@ describe('streaming proxy', () => {
 
   it('aborts the backend request when the client leaves before any answer', async () => {
     let backendSawClose = 0
+    const arrived = deferred()
     const upstream = await track(
       listen((req, res) => {
+        arrived.resolve()
         req.resume()
         // Like a long completion: nothing is sent for a while.
         res.on('close', () => {
@@ -108,7 +124,7 @@ describe('streaming proxy', () => {
       headers: { 'content-type': 'application/json' },
       signal: controller.signal,
     }).catch((err: Error) => err)
-    await sleep(150)
+    await arrived.promise
     const abortedAt = Date.now()
     controller.abort()
     expect(await pending).toBeInstanceOf(Error)
@@ -136,7 +152,8 @@ describe('streaming proxy', () => {
     async function* slowBody() {
       for (let i = 0; i < 4; i++) {
         yield Buffer.alloc(16 * 1024, i)
-        await sleep(150)
+        // The next part only once the backend has this one: a proxy that collected the body first would stall.
+        await until(() => received >= (i + 1) * 16 * 1024, `the backend to receive part ${i}`)
       }
       lastSentAt = Date.now()
     }
@@ -181,7 +198,8 @@ describe('streaming proxy', () => {
       yield head
       for (let sent = 0; sent < total; sent += 1024 * 1024) {
         yield Buffer.alloc(1024 * 1024, 7)
-        if (sent === 0) await sleep(100)
+        // The rest only once the backend has the first bytes: the upload is not held back whole.
+        if (sent === 0) await until(() => firstByteAt > 0, 'the first bytes at the backend')
       }
       yield tail
       lastSentAt = Date.now()
@@ -205,8 +223,8 @@ describe('streaming proxy', () => {
     const upstream = await track(
       listen((_req, res) => {
         res.writeHead(200, { 'content-type': 'text/event-stream' })
-        res.write('data: {"n":0}\n\n')
-        setTimeout(() => res.socket?.destroy(), 100)
+        // Broken once the first event has left: the client gets it, then the break.
+        res.write('data: {"n":0}\n\n', () => res.socket?.destroy())
       }),
     )
     const gw = await track(startGateway({ 'swap-controller': upstream.url }))
@@ -222,8 +240,7 @@ describe('streaming proxy', () => {
     const upstream = await track(
       listen((_req, res) => {
         res.writeHead(200, { 'content-type': 'audio/wav' })
-        res.write(Buffer.alloc(1000))
-        setTimeout(() => res.socket?.destroy(), 100)
+        res.write(Buffer.alloc(1000), () => res.socket?.destroy())
       }),
     )
     const broken: string[] = []
@@ -266,8 +283,17 @@ describe('streaming proxy', () => {
     const res = await request(`${gw.url}/v1/audio/speech`, { method: 'POST', body: '{"input":"hi"}' })
     const iterator = res.body[Symbol.asyncIterator]()
     await iterator.next()
-    await sleep(300)
-    // The client has read one chunk; the backend is held back by backpressure, not buffered.
+    // The client has read one chunk; the backend writes until backpressure holds it (two readings
+    // 50 ms apart agree), and what it got out is bounded, not the whole download buffered.
+    let last = -1
+    await vi.waitFor(
+      () => {
+        const [before, now] = [last, written]
+        last = now
+        if (now !== before) throw new Error(`the backend is still writing (${now} bytes)`)
+      },
+      { timeout: 5000, interval: 50 },
+    )
     expect(written).toBeLessThan(total / 2)
     let read = 0
     for await (const chunk of res.body) read += chunk.length

@@ -106,7 +106,7 @@ export async function startGateway(
   const proxy = createUpstreamProxy({
     urls,
     connectTimeoutMs: 1000,
-    connections: 16,
+    connections: TEST_POOL_CONNECTIONS,
     retryAfterS: 5,
     onBrokenStream: options.onBrokenStream,
     shutdown: options.shutdown,
@@ -166,6 +166,9 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export { sleep } from '../../../shared/abort.ts'
+
+/** Connections per backend of the gateway under test: a burst beyond it waits in the gateway. */
+export const TEST_POOL_CONNECTIONS = 16
 
 export interface RawResponse {
   status: number
