@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { AppError } from '../../../shared/errors.ts'
+import { deferred } from '../../../shared/testing/deferred.ts'
 import {
   fitsAnswer,
   HELD_LOCK,
@@ -167,10 +168,13 @@ describe('swap source over HTTP', () => {
   })
 
   it('stops waiting when the caller aborts', async () => {
-    const { source } = await controller(() => {})
+    const arrived = deferred()
+    const { source } = await controller(() => arrived.resolve())
     const abort = new AbortController()
     const pending = source.start('llama-70b', 'dashboard', abort.signal)
-    setTimeout(() => abort.abort(), 20)
+    // The caller gives up once the request is waiting at the controller.
+    await arrived.promise
+    abort.abort()
     const started = Date.now()
     await expect(pending).rejects.toBeInstanceOf(AppError)
     expect(Date.now() - started).toBeLessThan(250)

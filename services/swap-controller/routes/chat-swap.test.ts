@@ -20,6 +20,21 @@ const job = (over: Partial<JobView>): JobView =>
     progress: null,
     ...over,
   }) as JobView
+const ready = (over: Partial<JobView> = {}) =>
+  job({ status: 'ready', outcome: 'ready', finished_at: new Date().toISOString(), ...over })
+
+/**
+ * The engine's state as the route reads it, passed through: at the `n`-th read `end` runs (the swap
+ * finishes, or shutdown begins) — an event the held request itself brings about, not a timer.
+ */
+function endsAfter(n: number, end: () => void) {
+  const read = <T>(state: T): T => {
+    if (++read.reads === n) end()
+    return state
+  }
+  read.reads = 0
+  return read
+}
 const eta = (s: number) => ({ phase: 'weights', phase_percent: 10, percent: 10, eta_s: s, stalled: false })
 const recipe = (key: string, served: string, onDemand: boolean, minResidencyS = 0) =>
   ({ valid: true, key, servedModelName: served, onDemand, minResidencyS }) as never
@@ -85,19 +100,19 @@ describe('chat proxy during a swap', () => {
   it('holds a request until the new model is ready, then forwards it', async () => {
     let current = job({})
     let models: string[] = []
+    const read = endsAfter(3, () => {
+      current = ready()
+      models = ['air']
+    })
     const { chat, forwarded } = setup(
-      () => current,
+      () => read(current),
       () => models,
     )
-    setTimeout(() => {
-      current = job({ status: 'ready', outcome: 'ready', finished_at: new Date().toISOString() })
-      models = ['air']
-    }, 150)
-    const t0 = Date.now()
     const res = await chat({ model: 'air', messages: [] })
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ served_by: 'air' })
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140)
+    // Held: it looked at the running swap again after a pause, then went through.
+    expect(read.reads).toBeGreaterThanOrEqual(3)
     expect(forwarded).toHaveLength(1)
   })
 
@@ -163,14 +178,15 @@ describe('chat proxy during a stop and at shutdown', () => {
 
   it('answers a held request at once when shutdown begins, instead of holding the server open', async () => {
     const lifecycle = new AbortController()
+    // Shutdown begins while the request is held (its second look at the swap).
+    const read = endsAfter(2, () => lifecycle.abort())
     const { chat, forwarded } = setup(
-      () => job({}),
+      () => read(job({})),
       () => [],
       undefined,
       { shutdown: lifecycle.signal },
     )
     const t0 = Date.now()
-    setTimeout(() => lifecycle.abort(), 50)
     const res = await chat({ model: 'air', messages: [] })
     expect(Date.now() - t0).toBeLessThan(500)
     expect(res.status).toBe(503)
@@ -197,15 +213,15 @@ describe('chat proxy and the loaded model', () => {
   it('starts an on-demand swap, holds, and forwards to the new model', async () => {
     let current: JobView | null = null
     let models = ['big']
+    const read = endsAfter(3, () => {
+      current = ready()
+      models = ['air']
+    })
     const { chat, swaps, forwarded } = setup(
-      () => current,
+      () => (current ? read(current) : null),
       () => models,
       () => {
         current = job({ status: 'draining' })
-        setTimeout(() => {
-          current = job({ status: 'ready', outcome: 'ready', finished_at: new Date().toISOString() })
-          models = ['air']
-        }, 100)
       },
     )
     const res = await chat(
@@ -225,20 +241,15 @@ describe('chat proxy and the loaded model', () => {
       if (models === null) throw notThere
       return models
     }
+    const read = endsAfter(3, () => {
+      current = ready({ from_model: null })
+      models = ['air']
+    })
     const { chat, swaps, forwarded } = setup(
-      () => current,
+      () => (current ? read(current) : null),
       served,
       () => {
         current = job({ status: 'starting', from_model: null })
-        setTimeout(() => {
-          current = job({
-            status: 'ready',
-            outcome: 'ready',
-            from_model: null,
-            finished_at: new Date().toISOString(),
-          })
-          models = ['air']
-        }, 100)
       },
     )
     const res = await chat({ model: 'air', messages: [] })

@@ -60,8 +60,10 @@ async function serve(req: IncomingMessage, res: ServerResponse) {
     return
   }
   res.writeHead(200, { 'content-type': 'text/event-stream' })
-  res.write(sse({ choices: [{ text: 'one' }] }))
-  if (prompt === 'die') return void setTimeout(() => res.destroy(), 20)
+  const first = sse({ choices: [{ text: 'one' }] })
+  // Dies once its first chunk has left: the client gets it, then the break.
+  if (prompt === 'die') return void res.write(first, () => res.destroy())
+  res.write(first)
   await gate.wait
   if (res.destroyed) return
   res.write(sse({ choices: [{ text: 'two' }] }))

@@ -138,7 +138,7 @@ describe('GET /api/models with disk discovery', () => {
 
 describe('menu without a timely disk scan', () => {
   it('answers within the budget with on_disk null and a note, and publishes the routes', async () => {
-    const { send } = await setup({ slowScanMs: 1000 })
+    const { send } = await setup({ scanHangs: true })
     const started = Date.now()
     const { body } = await send('GET', '/api/models')
     expect(Date.now() - started).toBeLessThan(900)

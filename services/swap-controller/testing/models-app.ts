@@ -98,7 +98,8 @@ export async function setup(
     loaded?: string[] | 'down' | (() => Promise<string[]>)
     swap?: SwapGlance | null
     dataDir?: string
-    slowScanMs?: number
+    /** The disk scan never answers (the menu must not wait for it). */
+    scanHangs?: boolean
     earlier?: CustomModel[]
   } = {},
 ) {
@@ -113,10 +114,7 @@ export async function setup(
   })
   const inventory = buildInventory(config)
   const disk = new FakeDisk()
-  if (opts.slowScanMs) {
-    const view = disk.view
-    disk.scan = () => new Promise((r) => setTimeout(() => r(view), opts.slowScanMs))
-  }
+  if (opts.scanHangs) disk.scan = () => new Promise(() => undefined)
   const runner = fakeRunner()
   /** Reasons swaps are held for right now. */
   const holds: string[] = []
