@@ -5,6 +5,7 @@
  */
 import type { Recipe } from '../catalog/types.ts'
 import { estimateEta, type LoadHistoryEntry } from '../progress/eta.ts'
+import { classifyLog } from '../progress/failure-cause.ts'
 import { ProgressTracker } from '../progress/tracker.ts'
 import type { SwapEvents } from './events.ts'
 import type { SwapJob, SwapMachine, SwapState } from './machine.ts'
@@ -120,11 +121,26 @@ async function onFailure(
     ctx.move(job, 'cancelled')
     return
   }
-  ctx.machine.fail(job.id, messageOf(err), job.log_excerpt)
+  ctx.machine.fail(job.id, withCause(err, job.log_excerpt, slot.tracker), job.log_excerpt)
   ctx.publishState(job)
   const teardownFailed = err instanceof SwapFailure && err.stage === 'teardown'
   if (!previous || teardownFailed) return
-  await rollBack(ctx, job, previous, slot, messageOf(err))
+  await rollBack(ctx, job, previous, slot, job.error ?? messageOf(err))
+}
+
+/**
+ * The error, led by the cause the engine's log names ("vLLM exited: out of GPU memory (torch.…)"):
+ * a container that exited says only its exit code, and a failure seen in the log only its kind.
+ * A teardown failure happened before anything was launched: the log is the old model's.
+ */
+function withCause(err: unknown, excerpt: string | null, tracker: ProgressTracker | null): string {
+  const message = messageOf(err)
+  if (err instanceof SwapFailure && err.stage === 'teardown') return message
+  const detail = tracker?.failure?.detail
+  const found = classifyLog([excerpt ?? '', detail ?? ''].join('\n'))
+  if (!found) return message
+  const verb = /\bexited\b|disappeared/.test(message) ? 'exited' : 'failed'
+  return `vLLM ${verb}: ${found.cause} (${found.line}) — ${message}`
 }
 
 async function rollBack(ctx: RunContext, job: SwapJob, previous: Recipe, slot: RunSlot, cause: string) {
