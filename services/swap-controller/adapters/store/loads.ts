@@ -14,16 +14,27 @@ export interface PastLoad {
   phases: Record<string, number>
 }
 
+/** A load that reached `ready`, for the ETA: `load_s` runs from the launch to ready (no drain, no teardown). */
+export interface SuccessfulLoad extends PastLoad {
+  mode: string
+  load_s: number
+}
+
 /** What the catalog consumes; async so another store could stand behind it. */
 export interface LoadHistory {
   recentLoads(key: string, limit: number): Promise<PastLoad[]>
 }
+
+/** The swap states between the launch and ready: a load's own time. */
+const LOAD_STATES = ['starting', 'loading', 'warming'] as const
 
 export interface SwapRecordStart {
   id: string
   recipe: string
   model?: string | null
   fromModel?: string | null
+  /** `solo` or `cluster`; what an ETA is learnt per. */
+  mode?: string | null
   dryRun?: boolean
   startedAtMs: number
 }
@@ -54,6 +65,8 @@ export interface SwapRecord {
 }
 
 export interface SwapRecords extends LoadHistory {
+  /** The newest loads of `key` in `mode` that reached ready (not failed, cancelled, rolled back or dry). */
+  successfulLoads(key: string, mode: string, limit: number): Promise<SuccessfulLoad[]>
   start(record: SwapRecordStart): void
   finish(id: string, end: SwapRecordEnd): boolean
   get(id: string): SwapRecord | undefined
@@ -64,6 +77,7 @@ interface Row {
   recipe: string
   model: string | null
   from_model: string | null
+  mode: string | null
   dry_run: number
   started_at_ms: number
   ended_at_ms: number | null
@@ -101,6 +115,13 @@ const seconds = (phases: Record<string, number>) =>
       .map(([k, v]) => [k.slice(0, 64), Math.round(v * 1000) / 1000]),
   )
 
+const pastLoad = (r: Row): PastLoad => ({
+  started_at: isoUtc(r.started_at_ms),
+  outcome: r.outcome,
+  total_s: r.total_s ?? 0,
+  phases: parseJsonRecord(r.phases) ?? {},
+})
+
 /** Said of a swap the process never finished: it was killed (SIGKILL, power) during the swap. */
 export const ORPHAN_ERROR =
   'The swap-controller stopped during this swap; found unfinished at the next start.'
@@ -116,14 +137,15 @@ export function swapRecords(db: Database, maxRows: number): SwapRecords {
       db.transaction(() => {
         const seq = (db.get<{ s: number | null }>('SELECT MAX(seq) AS s FROM swap_records')?.s ?? 0) + 1
         db.run(
-          `INSERT INTO swap_records (id, seq, recipe, model, from_model, dry_run, started_at_ms, outcome)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'running')`,
+          `INSERT INTO swap_records (id, seq, recipe, model, from_model, mode, dry_run, started_at_ms, outcome)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
           [
             record.id,
             seq,
             record.recipe,
             record.model ?? null,
             record.fromModel ?? null,
+            record.mode ?? null,
             record.dryRun ?? false,
             record.startedAtMs,
           ],
@@ -162,12 +184,20 @@ export function swapRecords(db: Database, maxRows: number): SwapRecords {
          ORDER BY started_at_ms DESC LIMIT ?`,
         [key, Math.max(0, Math.min(1000, Math.trunc(limit)))],
       )
-      return rows.map((r) => ({
-        started_at: isoUtc(r.started_at_ms),
-        outcome: r.outcome,
-        total_s: r.total_s ?? 0,
-        phases: parseJsonRecord(r.phases) ?? {},
-      }))
+      return rows.map(pastLoad)
+    },
+    async successfulLoads(key, mode, limit) {
+      const rows = db.all<Row>(
+        `SELECT * FROM swap_records
+         WHERE recipe = ? AND mode = ? AND outcome = 'ready' AND ended_at_ms IS NOT NULL AND dry_run = 0
+         ORDER BY started_at_ms DESC LIMIT ?`,
+        [key, mode, Math.max(0, Math.min(1000, Math.trunc(limit)))],
+      )
+      return rows.map((r) => {
+        const load = pastLoad(r)
+        const launched = LOAD_STATES.reduce((s, state) => s + (load.phases[state] ?? 0), 0)
+        return { ...load, mode, load_s: launched > 0 ? launched : load.total_s }
+      })
     },
   }
 }

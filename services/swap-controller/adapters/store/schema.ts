@@ -88,4 +88,10 @@ export const MIGRATIONS: readonly string[] = [
     view TEXT NOT NULL
   );
   `,
+  // The run mode of each swap, so an ETA learns from loads of the same recipe in the same mode
+  // (a two-node load is not a solo one). Rows from before it have none and teach no ETA.
+  `
+  ALTER TABLE swap_records ADD COLUMN mode TEXT;
+  CREATE INDEX swap_records_eta ON swap_records (recipe, mode, outcome, started_at_ms DESC);
+  `,
 ]

@@ -1,7 +1,8 @@
 /**
- * Time left in a start-up, from how long the same recipe's earlier loads spent in each phase
- * (median, so one cold-cache load does not skew it), scaled to the recipe's median total when only
- * totals are known. Without history: this load's own pace once the weights are loading. A phase
+ * Time left in a start-up, from how long the same recipe's earlier successful loads in the same
+ * mode spent in each phase (median, so one cold-cache load does not skew it), scaled to their
+ * median load time (launch to ready) when only totals are known. A failed, cancelled, rolled-back
+ * or teardown-only run says nothing about how long a load takes and is never counted. Without history: this load's own pace once the weights are loading. A phase
  * is "stalled" when it has run more than `stallFactor` × its usual time (the default profile without
  * history) — and at least `stallFloorS`, so a phase that usually takes 2 s is not flagged after 6 s
  * of ordinary jitter.
@@ -12,7 +13,15 @@ import type { ProgressSnapshot } from './tracker.ts'
 export interface LoadHistoryEntry {
   phases: Record<string, number>
   total_s: number
+  /** Launch to ready, without the drain and teardown `total_s` includes. */
+  load_s?: number
+  /** Only `ready` loads count; an entry without one is taken as a successful load. */
+  outcome?: string
 }
+
+/** The entries an ETA may learn from: loads that reached ready. */
+export const successfulOnly = (history: readonly LoadHistoryEntry[]) =>
+  history.filter((h) => h.outcome === undefined || h.outcome === 'ready')
 
 export interface EtaOptions {
   /** Default 3. */
@@ -51,14 +60,15 @@ export function typicalPhases(
   history: readonly LoadHistoryEntry[],
   profile: Partial<PhaseWeights> = {},
 ): Record<Phase, number> {
+  const loads = successfulOnly(history)
   const base = { ...DEFAULT_PHASE_SECONDS, ...profile }
   const baseTotal = PHASES.reduce((s, p) => s + base[p], 0)
-  const medianTotal = median(history.map((h) => h.total_s).filter((t) => t > 0))
+  const medianTotal = median(loads.map((h) => h.load_s ?? h.total_s).filter((t) => t > 0))
   const scale = medianTotal !== null && baseTotal > 0 ? medianTotal / baseTotal : 1
   const out = {} as Record<Phase, number>
   for (const phase of PHASES) {
     const seen = median(
-      history.flatMap((h) => (typeof h.phases?.[phase] === 'number' ? [h.phases[phase]!] : [])),
+      loads.flatMap((h) => (typeof h.phases?.[phase] === 'number' ? [h.phases[phase]!] : [])),
     )
     out[phase] = seen ?? base[phase] * scale
   }
@@ -67,9 +77,10 @@ export function typicalPhases(
 
 export function estimateEta(
   tracker: { snapshot(): ProgressSnapshot },
-  history: readonly LoadHistoryEntry[],
+  allHistory: readonly LoadHistoryEntry[],
   options: EtaOptions = {},
 ): EtaEstimate {
+  const history = successfulOnly(allHistory)
   const snap = tracker.snapshot()
   const usual = typicalPhases(history, options.profile)
   const typicalTotal = PHASES.reduce((s, p) => s + usual[p], 0)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { deferred } from '../../../../shared/testing/deferred.ts'
 import { testRecipe } from '../../testing/engine-parts.ts'
-import { createSwapEngine } from './engine.ts'
+import { createSwapEngine, type SwapEngineDeps } from './engine.ts'
 import { type ClusterDriver, SwapFailure } from './ports.ts'
 
 const GIB = 2 ** 30
@@ -12,7 +13,7 @@ const OOM_LOG = [
   '(APIServer pid=97) ERROR 12-06 04:12:10 [core_client.py:564] Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.',
 ].join('\n')
 
-function setup(driver: Partial<ClusterDriver>) {
+function setup(driver: Partial<ClusterDriver>, loads: Partial<SwapEngineDeps['loads']> = {}) {
   const webhooks: (string | null)[] = []
   const audits: string[] = []
   const finished: (string | null | undefined)[] = []
@@ -41,6 +42,7 @@ function setup(driver: Partial<ClusterDriver>) {
       start: () => undefined,
       finish: (_id, end) => finished.push(end.error) > 0,
       recentLoads: async () => [],
+      ...loads,
     },
     loadedModels: async () => [],
     inventory: { nodes: [{ name: 'spark-1', user: 'u', dockerDir: '/home/u/d', role: 'head' }] },
@@ -92,5 +94,31 @@ describe('a failed load names its cause', () => {
     await engine.request({ recipe: 'new', actor: 'api' })
     await engine.idle()
     expect(engine.state()?.error).toBe('container vllm_node still present on spark-1')
+  })
+})
+
+describe('the ETA of a swap', () => {
+  it('comes from the successful loads of the recipe in the mode it runs in', async () => {
+    const asked: string[] = []
+    const started: (string | undefined)[] = []
+    const ready = deferred()
+    const { engine } = setup(
+      { awaitReady: () => ready.promise },
+      {
+        start: (r) => void started.push(r.mode),
+        recentLoads: async () => [{ phases: {}, total_s: 400, outcome: 'failed' }],
+        successfulLoads: async (key, mode, limit) => {
+          asked.push(`${key} ${mode} ${limit}`)
+          return [{ phases: {}, total_s: 81, load_s: 21, outcome: 'ready' }]
+        },
+      },
+    )
+    await engine.request({ recipe: 'new', actor: 'api' })
+    await expect.poll(() => engine.state()?.progress?.eta_basis).toBe('history')
+    expect(engine.state()?.progress?.eta_s).toBeLessThanOrEqual(21)
+    expect(asked).toEqual(['new solo 10'])
+    expect(started).toEqual(['solo'])
+    ready.resolve()
+    await engine.idle()
   })
 })

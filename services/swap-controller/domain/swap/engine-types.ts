@@ -67,7 +67,11 @@ export interface SwapEngineDeps {
   catalog: RecipeCatalog
   driver: ClusterDriver
   coordination: Pick<Coordination, 'assertSwapAllowed' | 'recordAudit' | 'enqueueWebhook'>
-  loads: SwapRecords & { recentLoads(key: string, limit: number): Promise<LoadHistoryEntry[]> }
+  loads: SwapRecords & {
+    recentLoads(key: string, limit: number): Promise<LoadHistoryEntry[]>
+    /** Loads of `key` in `mode` that reached ready, newest first; the ETA's history. */
+    successfulLoads?(key: string, mode: string, limit: number): Promise<LoadHistoryEntry[]>
+  }
   /** Served ids vLLM lists now (rejects when it does not answer). */
   loadedModels(signal?: AbortSignal): Promise<string[]>
   /** Live log lines of every node, for progress and failure patterns. */

@@ -5,7 +5,7 @@
  */
 import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import type { Recipe, RunMode } from '../catalog/types.ts'
-import { estimateEta } from '../progress/eta.ts'
+import { estimateEta, type LoadHistoryEntry, successfulOnly } from '../progress/eta.ts'
 import type {
   StartedAnswer,
   SwapAnswer,
@@ -25,6 +25,9 @@ import { createStopper } from './stop.ts'
 import { jobView, progressView } from './view.ts'
 
 export type * from './engine-types.ts'
+
+/** Successful loads an ETA is learnt from: enough for a median, recent enough to follow a changed recipe. */
+const ETA_HISTORY = 10
 
 const isValid = (e: { valid: boolean }): e is Recipe => e.valid
 
@@ -223,11 +226,10 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     }
     running = slot
     const { id, recipe, model, from_model: fromModel, started_at_ms: startedAtMs } = job
-    deps.loads.start({ id, recipe, model, fromModel, startedAtMs })
+    deps.loads.start({ id, recipe, model, fromModel, startedAtMs, mode: job.mode })
     publishState(job)
     // Never rejects: a bug in the drive must end the job as failed, not crash the process.
-    slot.done = deps.loads
-      .recentLoads(job.recipe, 10)
+    slot.done = etaHistory(job)
       .catch(() => [])
       .then((history) => {
         slot.history = history
@@ -238,6 +240,12 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       })
       .then(() => finish(job, req, slot))
       .catch(() => undefined)
+  }
+
+  /** The last successful loads of this recipe in this mode (a store without modes: its ready loads). */
+  function etaHistory(job: SwapJob): Promise<LoadHistoryEntry[]> {
+    if (deps.loads.successfulLoads) return deps.loads.successfulLoads(job.recipe, job.mode, ETA_HISTORY)
+    return deps.loads.recentLoads(job.recipe, ETA_HISTORY).then(successfulOnly)
   }
 
   function finish(job: SwapJob, req: SwapRequest, slot: RunSlot) {

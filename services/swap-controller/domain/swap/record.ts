@@ -15,6 +15,7 @@ export interface SwapRecords {
     recipe: string
     model: string | null
     fromModel: string | null
+    mode?: string
     startedAtMs: number
   }): void
   finish(
