@@ -7,7 +7,7 @@ import type { NodeHandler } from '../../shared/serve.ts'
 import { type AppEnv, createService, type ServiceApp } from '../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../shared/topology.ts'
 import type { BackendReader } from './adapters/backend-reader.ts'
-import { createStatusSource, type ServiceProbe } from './adapters/service-probe.ts'
+import { createStatusSource, type ReadSwapJob, type ServiceProbe } from './adapters/service-probe.ts'
 import type { GatewayConfig } from './config.ts'
 import { serviceDependency } from './domain/cluster-status.ts'
 import { isCrossSiteControlRequest } from './domain/csrf.ts'
@@ -48,6 +48,8 @@ export interface GatewayDeps {
   proxy: UpstreamProxy
   reader: BackendReader
   probe: ServiceProbe
+  /** The controller's running swap; without it a planned switch shows as vLLM down. */
+  swapJob?: ReadSwapJob
   /** The ui/ app; the gateway serves a placeholder page without it. */
   dashboard?: Hono<AppEnv>
   /** API keys for the route groups in `API_KEY_GROUPS`; absent: every route is open (the default). */
@@ -72,7 +74,8 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   const now = deps.now ?? (() => new Date())
   const metrics = deps.metrics ?? createMetrics(SERVICE_NAME)
   const disabled = config.DISABLED_SERVICES
-  const getStatus = createStatusSource(deps.probe, { disabled, simulated: config.SIMULATED_CLUSTER }, now)
+  const statusOptions = { disabled, simulated: config.SIMULATED_CLUSTER }
+  const getStatus = createStatusSource(deps.probe, statusOptions, now, deps.swapJob)
   const readiness = backendReadiness(deps.probe, config)
   const app = createService({
     name: SERVICE_NAME,

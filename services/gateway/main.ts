@@ -1,3 +1,4 @@
+import { withBudget } from '../../shared/abort.ts'
 import { startService } from '../../shared/start.ts'
 import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
@@ -25,8 +26,12 @@ await startService({
     const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
     const disabled = config.DISABLED_SERVICES
     const probe = createServiceProbe({ reader, urls, disabled, cacheMs: config.STATUS_CACHE_MS })
-    const getStatus = createStatusSource(probe, { disabled, simulated: config.SIMULATED_CLUSTER })
     const swap = createSwapSource({ baseUrl: urls['swap-controller'] })
+    // The status waits for the swap state no longer than for a probe.
+    const swapJob = async (signal?: AbortSignal) =>
+      (await swap.state(withBudget(signal, config.STATUS_PROBE_TIMEOUT_MS))).job
+    const statusOptions = { disabled, simulated: config.SIMULATED_CLUSTER }
+    const getStatus = createStatusSource(probe, statusOptions, undefined, swapJob)
     const models = createModelsSource({ baseUrl: urls['swap-controller'] })
     const dashboard = buildDashboard({
       getStatus,
@@ -47,6 +52,7 @@ await startService({
       proxy,
       reader,
       probe,
+      swapJob,
       dashboard,
       auth,
     })

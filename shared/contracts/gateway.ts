@@ -67,6 +67,20 @@ const capabilityStatus = z
   })
   .openapi('Capability')
 
+/** A planned model switch the swap-controller is running: not a fault, whatever vLLM answers meanwhile. */
+const switchingSchema = z
+  .object({
+    job_id: z.string(),
+    status: z.string().openapi({ description: "The swap's step (`stopping`, `loading`, `rolling-back`…)." }),
+    recipe: z.string(),
+    model: z.string().openapi({ description: 'The model being loaded.' }),
+    from_model: z.string().nullable(),
+    started_at: z.string(),
+    percent: z.number().nullable(),
+    eta_s: z.number().nullable().openapi({ description: 'Seconds left, when the controller can tell.' }),
+  })
+  .openapi('Switching')
+
 /** The one view of the system the dashboard renders. */
 export const clusterStatusSchema = z.object({
   simulated: z.boolean().openapi({ description: 'True when the Sparks are the simulator.' }),
@@ -80,6 +94,10 @@ export const clusterStatusSchema = z.object({
     description: 'What works, capability by capability; discovery reads this, not upstream health.',
   }),
   checked_at: z.string(),
+  switching: switchingSchema.nullable().openapi({
+    description:
+      'The model switch under way, or null. While it runs, the chat model being away is not a fault.',
+  }),
 })
 
 /** `GET /api/status`: the cluster status plus the earlier clients' `model`. */
@@ -115,4 +133,5 @@ export type UpstreamStatus = z.infer<typeof upstreamStatus>
 export type NodeStatus = z.infer<typeof nodeStatus>
 export type CapabilityStatus = z.infer<typeof capabilityStatus>
 export type ClusterStatus = z.infer<typeof clusterStatusSchema>
+export type Switching = z.infer<typeof switchingSchema>
 export type EndpointEntry = z.infer<typeof endpointSchema>

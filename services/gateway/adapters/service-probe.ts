@@ -6,6 +6,7 @@
 
 import { z } from '@hono/zod-openapi'
 import { abortable } from '../../../shared/abort.ts'
+import type { JobView } from '../../../shared/contracts/swap-controller.ts'
 import type { ReadyReport } from '../../../shared/readiness.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import {
@@ -90,6 +91,9 @@ export function createServiceProbe({ reader, urls, disabled, cacheMs }: ServiceP
 
 export type GetStatus = (signal?: AbortSignal) => Promise<ClusterStatus>
 
+/** The swap-controller's running job (`GET /api/swap/state`), so a planned switch is not shown as a fault. */
+export type ReadSwapJob = (signal?: AbortSignal) => Promise<JobView | null>
+
 /**
  * The status the dashboard and `/api/status` share. A caller that gives up (its signal) stops
  * waiting; the shared probe keeps running for the others.
@@ -98,9 +102,12 @@ export function createStatusSource(
   probe: ServiceProbe,
   options: Omit<StatusOptions, 'now'>,
   now = () => new Date(),
+  readSwap?: ReadSwapJob,
 ): GetStatus {
   return async (signal) => {
+    // A controller that cannot say what it is doing is already reported by its own probe.
+    const swap = readSwap ? readSwap(signal).catch(() => null) : null
     const results = await abortable(probe.probeAll(), signal)
-    return buildClusterStatus(results, { ...options, now: now() })
+    return buildClusterStatus(results, { ...options, now: now(), swap: await swap })
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { assessCapabilities, type Capability } from '../../../shared/capabilities.ts'
+import type { JobView } from '../../../shared/contracts/swap-controller.ts'
 import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import { buildClusterStatus, type ServiceProbeResult, serviceDependency } from './cluster-status.ts'
@@ -77,6 +78,28 @@ const build = (
   disabled: string[] = [],
   simulated = false,
 ) => buildClusterStatus(probes(reports, disabled), { disabled, simulated, now: NOW })
+
+const OPTIONS = { disabled: [], simulated: false, now: NOW }
+
+/** A running swap as `GET /api/swap/state` shows it. */
+const switchJob = (status: JobView['status']): JobView => ({
+  job_id: 'swp_0123456789abcdef',
+  status,
+  outcome: 'running',
+  recipe: 'llama-70b',
+  mode: 'cluster',
+  model: 'meta/Llama-70B',
+  from_model: 'Qwen/Qwen3-8B',
+  started_at: '2026-01-02T03:03:00.000Z',
+  finished_at: null,
+  transitions: [],
+  durations_ms: {},
+  error: null,
+  log_excerpt: null,
+  rollback: null,
+  cancel_requested: false,
+  progress: { phase: status, phase_percent: null, percent: 40, eta_s: 41.2, stalled: false },
+})
 
 describe('cluster status', () => {
   it('says everything is working when it is, with the loaded model', () => {
@@ -177,6 +200,46 @@ describe('cluster status', () => {
     const status = build(r)
     expect(status.loaded_model).toBeNull()
     expect(status.summary).toBe('The chat model server is down')
+  })
+
+  it('reports a planned switch as switching, never as the chat model server being down', () => {
+    const r = healthy()
+    r['swap-controller']!.dependencies.vllm!.state = 'down'
+    r['swap-controller']!.status = 'degraded'
+    const status = buildClusterStatus(probes(r), { ...OPTIONS, swap: switchJob('loading') })
+    expect(status).toMatchObject({
+      overall: 'ok',
+      summary: 'Switching the chat model to meta/Llama-70B (about 42 s left)',
+      loaded_model: null,
+      switching: {
+        job_id: 'swp_0123456789abcdef',
+        status: 'loading',
+        model: 'meta/Llama-70B',
+        from_model: 'Qwen/Qwen3-8B',
+        started_at: '2026-01-02T03:03:00.000Z',
+        percent: 40,
+        eta_s: 41.2,
+      },
+    })
+    expect(status.upstreams.find((u) => u.name === 'vllm')?.detail).toBe('Switching to meta/Llama-70B.')
+  })
+
+  it('still names other faults during a switch, after the switch', () => {
+    const r = healthy()
+    r['swap-controller']!.dependencies.vllm!.state = 'down'
+    r['vector-search'] = null
+    const status = buildClusterStatus(probes(r), { ...OPTIONS, swap: switchJob('stopping') })
+    expect(status.overall).toBe('degraded')
+    expect(status.summary).toBe(
+      'Switching the chat model to meta/Llama-70B (about 42 s left); Search is not answering',
+    )
+  })
+
+  it('reads a finished job as no switch, and a rollback as going back', () => {
+    const done = { ...switchJob('ready'), outcome: 'ready' as const, finished_at: NOW.toISOString() }
+    expect(buildClusterStatus(probes(healthy()), { ...OPTIONS, swap: done }).switching).toBeNull()
+    const back = buildClusterStatus(probes(healthy()), { ...OPTIONS, swap: switchJob('rolling-back') })
+    expect(back.summary).toBe('Going back from meta/Llama-70B')
   })
 
   it('marks upstreams named in DISABLED_SERVICES as disabled and never a problem', () => {

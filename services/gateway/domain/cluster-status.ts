@@ -6,8 +6,10 @@ import type {
   ClusterStatus,
   NodeStatus,
   ServiceStatus,
+  Switching,
   UpstreamStatus,
 } from '../../../shared/contracts/gateway.ts'
+import type { JobView } from '../../../shared/contracts/swap-controller.ts'
 import type { DependencyReport, ReadyReport } from '../../../shared/readiness.ts'
 import { type ServiceName, UPSTREAM_NAMES, UPSTREAMS, type UpstreamName } from '../../../shared/topology.ts'
 import { type CapabilityStatus, capabilityStatuses, notBuiltNote } from './capability-status.ts'
@@ -18,6 +20,7 @@ export type {
   ClusterStatus,
   NodeStatus,
   ServiceStatus,
+  Switching,
   UpstreamStatus,
 } from '../../../shared/contracts/gateway.ts'
 
@@ -40,17 +43,20 @@ export interface StatusOptions {
   /** The gateway's own `SIMULATED_CLUSTER`. */
   simulated: boolean
   now: Date
+  /** The swap-controller's current job, when it could be read; a running one is a planned switch. */
+  swap?: JobView | null
 }
 
 /** Builds the one view of the system from every backend's readiness report. Pure. */
 export function buildClusterStatus(probes: ServiceProbeResult[], options: StatusOptions): ClusterStatus {
   const capabilities = capabilityStatuses(probes)
   const services = probes.map((p) => serviceStatus(p, capabilities))
-  const upstreams = UPSTREAM_NAMES.map((name) => upstreamStatus(name, probes, options.disabled))
+  const switching = switchingFrom(options.swap)
+  const upstreams = UPSTREAM_NAMES.map((name) => upstreamStatus(name, probes, options.disabled, switching))
   const nodes = nodeStatuses(probes)
   const vllm = upstreams.find((u) => u.name === 'vllm')
   const loaded_model = vllm?.ready ? vllm.model : null
-  const { overall, summary } = summarize({ services, upstreams, nodes, loaded_model })
+  const { overall, summary } = summarize({ services, upstreams, nodes, loaded_model, switching })
   return {
     simulated: options.simulated || probes.some((p) => p.report?.simulated === true),
     overall,
@@ -61,6 +67,22 @@ export function buildClusterStatus(probes: ServiceProbeResult[], options: Status
     nodes,
     capabilities,
     checked_at: options.now.toISOString(),
+    switching,
+  }
+}
+
+/** Only a job still running is a switch; a finished one is history (its outcome shows in the model). */
+function switchingFrom(job: JobView | null | undefined): Switching | null {
+  if (job?.outcome !== 'running' || job.finished_at !== null) return null
+  return {
+    job_id: job.job_id,
+    status: job.status,
+    recipe: job.recipe,
+    model: job.model,
+    from_model: job.from_model,
+    started_at: job.started_at,
+    percent: job.progress?.percent ?? null,
+    eta_s: job.progress?.eta_s ?? null,
   }
 }
 
@@ -99,6 +121,7 @@ function upstreamStatus(
   name: UpstreamName,
   probes: ServiceProbeResult[],
   disabled: readonly string[],
+  switching: Switching | null,
 ): UpstreamStatus {
   const owner = UPSTREAMS[name].owner as Exclude<ServiceName, 'gateway'>
   // The owner's word first; another service that reports the same upstream fills in when it is down.
@@ -125,12 +148,14 @@ function upstreamStatus(
     return { ...base, state: 'unknown', ready: false, disabled: false, detail: `Unknown: ${why}.`, via }
   }
   const ready = dep.state === 'up' || dep.state === 'busy'
+  // vLLM away during a planned switch is the switch, not a fault: say so instead of the error.
+  const switchWords = name === 'vllm' && !ready && switching ? `Switching to ${switching.model}.` : null
   return {
     ...base,
     state: dep.state,
     ready,
     disabled: false,
-    detail: dep.detail ?? stateWords(dep.state),
+    detail: switchWords ?? dep.detail ?? stateWords(dep.state),
     via,
   }
 }

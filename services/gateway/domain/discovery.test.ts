@@ -55,6 +55,7 @@ const status = (
   nodes: [],
   capabilities,
   checked_at: '2026-01-01T00:00:00.000Z',
+  switching: null,
 })
 
 describe('/api/endpoints shape', () => {

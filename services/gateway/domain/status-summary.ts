@@ -44,25 +44,39 @@ export function dependencyTitle(name: string): string {
 
 export const serviceTitle = (name: string) => SERVICE_TITLES[name] ?? name
 
-type Parts = Pick<ClusterStatus, 'services' | 'upstreams' | 'nodes' | 'loaded_model'>
+type Parts = Pick<ClusterStatus, 'services' | 'upstreams' | 'nodes' | 'loaded_model' | 'switching'>
 
 export function summarize(parts: Parts): Pick<ClusterStatus, 'overall' | 'summary'> {
   const active = parts.services.filter((s) => s.state !== 'not_configured')
   if (active.length > 0 && active.every((s) => s.state === 'down')) {
     return { overall: 'down', summary: "None of Spark Control's services is answering" }
   }
+  // During a planned switch the chat model is away on purpose: that is the switch, not a problem.
+  const upstreams = parts.switching ? parts.upstreams.filter((u) => u.name !== 'vllm') : parts.upstreams
   const problems = [
     ...nodeProblems(parts.nodes),
     ...serviceProblems(parts.services),
-    ...upstreamProblems(parts.upstreams, parts.nodes),
-    ...modelProblems(parts.upstreams, parts.loaded_model),
+    ...upstreamProblems(upstreams, parts.nodes),
+    ...modelProblems(upstreams, parts.loaded_model),
   ]
-  if (problems.length > 0) return { overall: 'degraded', summary: sentence(problems) }
+  const switchLine = parts.switching ? switchingSentence(parts.switching) : null
+  if (problems.length > 0) {
+    return { overall: 'degraded', summary: [switchLine, sentence(problems)].filter(Boolean).join('; ') }
+  }
+  if (switchLine) return { overall: 'ok', summary: switchLine }
   const busy = busyAreas(parts.upstreams, parts.nodes)
   if (busy.length > 0) {
     return { overall: 'ok', summary: `${joinNames(busy)} ${busy.length > 1 ? 'are' : 'is'} busy` }
   }
   return { overall: 'ok', summary: 'Everything is working' }
+}
+
+/** "Switching the chat model to X (about 40 s left)": the whole truth while a switch runs. */
+export function switchingSentence(switching: NonNullable<ClusterStatus['switching']>): string {
+  const back = switching.status === 'rolling-back' ? 'Going back from' : 'Switching the chat model to'
+  const left =
+    switching.eta_s !== null && switching.eta_s > 0 ? ` (about ${Math.ceil(switching.eta_s)} s left)` : ''
+  return `${back} ${switching.model}${switching.status === 'rolling-back' ? '' : left}`
 }
 
 function sentence(problems: string[]): string {
