@@ -124,7 +124,7 @@ describe('swap engine on the simulated cluster', () => {
     expect(body.commands.launch).toEqual([
       {
         node: 'spark-1',
-        command: `'timeout' '-s' 'KILL' '601.000s' '/home/sim/spark-vllm-docker/run-recipe.sh' 'gpt-oss-120b' '-d' '--port' '${port}' '--solo'`,
+        command: `'timeout' '-s' 'KILL' '601.000s' '/home/sim/spark-vllm-docker/run-recipe.sh' 'gpt-oss-120b' '-d' '--port' '${port}' '--solo' '--gpu-mem' '0.8' '--max-model-len' '131072' '--' '--served-model-name' 'gpt-oss-120b'`,
         kind: 'launch',
         purpose: expect.stringContaining('gpt-oss-120b'),
         deadline_ms: 600_000,
@@ -315,7 +315,9 @@ describe('swap engine on the simulated cluster', () => {
       const launch = ranSince(0)
         .filter((l) => l.includes('run-recipe'))
         .at(-1)
-      expect(launch).toMatch(/'glm-4\.5-air' '-d' '--port' '\d+'$/)
+      expect(launch).toMatch(
+        /'glm-4\.5-air' '-d' '--port' '\d+' '--tp' '2' '--gpu-mem' '0\.8' '--max-model-len' '65536' '--' '--served-model-name' 'glm-4\.5-air'$/,
+      )
       await loaded(served('glm-4.5-air'))
     } finally {
       sim.nodes.setLoadTimeMs(600)

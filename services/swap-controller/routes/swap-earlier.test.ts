@@ -289,7 +289,7 @@ describe('POST /api/swap/{key}/validate', () => {
     })
     expect(body.fit).toMatchObject({ fits: true, allowed: true, policy: 'refuse' })
     expect(body.commands.launch[0].command).toBe(
-      "'timeout' '-s' 'KILL' '601.000s' '/home/u/d/run-recipe.sh' 'new' '-d' '--port' '8888' '--solo'",
+      "'timeout' '-s' 'KILL' '601.000s' '/home/u/d/run-recipe.sh' 'new' '-d' '--port' '8888' '--solo' '--' '--served-model-name' 'new-model' '--gpu-memory-utilization' '0.9'",
     )
     expect(body.commands.teardown).toHaveLength(4)
     expect(calls).toMatchObject({ stops: [], launches: [], verifies: 0, audits: [] })

@@ -48,7 +48,7 @@ describe('planSwap', () => {
       {
         node: 'spark-1',
         command:
-          "'timeout' '-s' 'KILL' '601.000s' '/home/u/spark-vllm-docker/run-recipe.sh' 'test-model' '-d' '--port' '8888' '--solo'",
+          "'timeout' '-s' 'KILL' '601.000s' '/home/u/spark-vllm-docker/run-recipe.sh' 'test-model' '-d' '--port' '8888' '--solo' '--' '--served-model-name' 'test' '--gpu-memory-utilization' '0.9'",
         kind: 'launch',
         purpose: expect.stringContaining('test-model'),
         deadline_ms: 600_000,
@@ -130,7 +130,45 @@ describe('planSwap', () => {
       '8888',
       '--name',
       'llm',
+      '--',
+      '--served-model-name',
+      'test',
+      '--gpu-memory-utilization',
+      '0.9',
     ])
+  })
+
+  it('fills eugr placeholders with its own overrides, and passes the rest and the alias after --', () => {
+    const templated = recipe('t.yaml', {
+      cluster_only: true,
+      defaults: { port: 8000, gpu_memory_utilization: 0.7, max_model_len: 4096, tensor_parallel: 2 },
+      command:
+        'vllm serve org/test-model --port {port} -tp {tensor_parallel} --gpu-memory-utilization {gpu_memory_utilization} --max-model-len {max_model_len}\n',
+      spark_control: { weights_gib: 20, gpu_memory_utilization: 0.6, served_model_name: 'alias' },
+    })
+    const plan = planSwap({ ...base, recipe: templated, mode: 'cluster' })
+    expect(plan.launch.argv.slice(1)).toEqual(
+      ['t', '-d', '--port', '8888', '--tp', '2', '--gpu-mem', '0.6', '--max-model-len', '4096'].concat([
+        '--',
+        '--served-model-name',
+        'alias',
+      ]),
+    )
+    expect(plan.launch).toMatchObject({
+      servedName: 'alias',
+      overrides: { gpuMem: 0.6, maxModelLen: 4096, tp: 2 },
+    })
+    // The fit check counts the fraction that is passed.
+    expect(templated.gpuMemoryUtilization).toBe(0.6)
+  })
+
+  it('passes a context length the command does not template as vLLM’s own flag after --', () => {
+    const plan = planSwap({
+      ...base,
+      recipe: recipe('c.yaml', { spark_control: { max_model_len: 8192 } }),
+      mode: 'solo',
+    })
+    expect(plan.launch.argv.slice(-4)).toEqual(['--gpu-memory-utilization', '0.9', '--max-model-len', '8192'])
   })
 
   it('refuses a mode the recipe cannot run in', () => {
@@ -146,10 +184,23 @@ describe('planSwap', () => {
     },
   )
 
-  it('never puts the model id or served name in a command, whatever they hold', () => {
-    const hostile = { ...recipe(), model: 'org/$(reboot)', servedModelName: 'x;`id`\n../y' }
-    const all = Object.values(renderPlan(planSwap({ ...base, recipe: hostile, mode: 'solo' }))).flat()
-    for (const c of all) expect(c.command).not.toMatch(/reboot|`id`|\.\.\/y/)
+  it('never puts the model id in a command, and refuses a served name outside the catalog rule', () => {
+    const hostileModel = { ...recipe(), model: 'org/$(reboot)' }
+    const all = Object.values(renderPlan(planSwap({ ...base, recipe: hostileModel, mode: 'solo' }))).flat()
+    for (const c of all) expect(c.command).not.toMatch(/reboot/)
+    for (const servedModelName of ['x;`id`', '../y', '-rf', 'a b', ''])
+      expect(() => planSwap({ ...base, recipe: { ...recipe(), servedModelName }, mode: 'solo' })).toThrow(
+        /served_model_name/,
+      )
+  })
+
+  it('refuses a memory fraction or context length that is not a sane number', () => {
+    for (const bad of [
+      { gpuMemoryUtilization: 1.5 },
+      { gpuMemoryUtilization: Number.NaN },
+      { maxModelLen: 2.5 },
+    ])
+      expect(() => planSwap({ ...base, recipe: { ...recipe(), ...bad }, mode: 'solo' })).toThrow()
   })
 
   it('refuses a hostile container, port or docker dir', () => {

@@ -2,8 +2,9 @@
  * What a swap or a stop will run, as typed steps (steps.ts) computed before anything is touched:
  * `dry_run` shows them and the cluster driver executes them, and both turn a step into its command
  * string with shared/ssh `wireCommand`, so what an operator reviews is byte for byte what runs.
- * Only validated values reach an argv (recipe key, container, port, docker dir); the model id and
- * the served name never do — eugr's `run-recipe.sh` reads those from the recipe file itself.
+ * Only validated values reach an argv (recipe key, container, port, docker dir, memory fraction,
+ * context length, served name — see launch-step.ts); the model id never does: eugr's `run-recipe.sh`
+ * reads it from the recipe file itself, which knows nothing of our `spark_control` block.
  * Teardown runs on EVERY reachable node before any launch (eugr silently reuses a `vllm_node` it
  * finds anywhere), and a solo run passes `--solo` (a solo_only recipe is refused on a multi-node
  * `.env` without it). What eugr's scripts need is recorded in docs/UPSTREAMS.md.
@@ -11,10 +12,10 @@
 import { validationFailed } from '../../../../shared/errors.ts'
 import { assertAbsolutePath, assertPort, assertSafeName, wireCommand } from '../../../../shared/ssh/quote.ts'
 import type { Recipe, RunMode } from '../catalog/types.ts'
+import { type LaunchOverrides, launchStep } from './launch-step.ts'
 import {
   checkAbsentStep,
   type LaunchStep,
-  launchStep,
   type PlanStep,
   readMemoryStep,
   type StepKind,
@@ -70,6 +71,18 @@ function chooseMode(recipe: Recipe, mode: RunMode | undefined): RunMode {
   return chosen
 }
 
+/**
+ * What the launch tells vLLM: the memory fraction the fit check used (memory.ts reads the same
+ * `gpuMemoryUtilization`), the context length, and in a cluster the tensor parallelism.
+ */
+function launchOverrides(recipe: Recipe, mode: RunMode): LaunchOverrides {
+  return {
+    gpuMem: recipe.gpuMemoryUtilization,
+    ...(recipe.maxModelLen !== null && { maxModelLen: recipe.maxModelLen }),
+    ...(mode === 'cluster' && { tp: recipe.tensorParallel }),
+  }
+}
+
 /** Teardown and its verification on every reachable node, whatever recipe (if any) is loaded. */
 export function planTeardown(input: TeardownInput): TeardownPlan {
   const container = assertSafeName(input.container, 'container')
@@ -109,7 +122,16 @@ export function planSwap(input: PlanInput): SwapPlan {
     mode,
     servedModelName: input.recipe.servedModelName,
     head: head.name,
-    launch: launchStep(head.name, { dir, recipe, port, mode, container }),
+    launch: launchStep(head.name, {
+      dir,
+      recipe,
+      port,
+      mode,
+      container,
+      overrides: launchOverrides(input.recipe, mode),
+      servedName: input.recipe.servedModelName,
+      template: input.recipe.raw.command,
+    }),
   }
 }
 

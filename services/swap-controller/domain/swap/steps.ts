@@ -7,6 +7,7 @@
  */
 import type { RunMode } from '../catalog/types.ts'
 import { dockerPsArgv } from '../docker-ps.ts'
+import type { LaunchOverrides } from './launch-step.ts'
 
 interface StepOf<K extends string> {
   kind: K
@@ -36,6 +37,10 @@ export interface LaunchStep extends StepOf<'launch'> {
   mode: RunMode
   port: number
   container: string
+  /** Values for eugr's recipe overrides; each fills its `{placeholder}` or follows `--` (launch-step.ts). */
+  overrides: LaunchOverrides
+  /** What vLLM must list in `/v1/models`; always passed after `--` as `--served-model-name`. */
+  servedName: string
 }
 
 export type TeardownStep = StopContainerStep | RemoveContainerStep
@@ -100,27 +105,5 @@ export function readMemoryStep(node: string): ReadMemoryStep {
     deadlineMs: PROBE_BUDGET_MS,
     purpose: 'read available memory, to see it settle once the model is gone',
     argv: [...MEMINFO_ARGV],
-  }
-}
-
-/** Always `-d` (an attached launch dies with the SSH channel), always `--port` (recipes default to 8000). */
-export function launchStep(
-  node: string,
-  launch: { dir: string; recipe: string; port: number; mode: RunMode; container: string },
-): LaunchStep {
-  const { dir, recipe, port, mode, container } = launch
-  const argv = [`${dir}/run-recipe.sh`, recipe, '-d', '--port', String(port)]
-  if (mode === 'solo') argv.push('--solo')
-  if (container !== DEFAULT_CONTAINER) argv.push('--name', container)
-  return {
-    kind: 'launch',
-    node,
-    recipe,
-    mode,
-    port,
-    container,
-    deadlineMs: LAUNCH_BUDGET_MS,
-    purpose: `start recipe ${recipe} (${mode}) detached with eugr's run-recipe.sh, serving on port ${port}`,
-    argv,
   }
 }
