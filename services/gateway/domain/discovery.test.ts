@@ -136,12 +136,12 @@ describe('/v1/models merge', () => {
     ],
   }
 
-  it('keeps the audio entries and adds the loaded LLM', () => {
+  it('keeps the audio entries and lists the loaded LLM first (tools chat with the first id)', () => {
     const list = mergeModelLists(speech, 'Qwen/Qwen3-8B', now, TODAY)
     expect(list.object).toBe('list')
-    expect(list.data.map((m) => m.id)).toEqual(['parakeet-tdt-0.6b-v3', 'af_heart', 'Qwen/Qwen3-8B'])
-    expect(list.data[1]).toMatchObject({ type: 'voice', owned_by: 'kokoro' })
-    expect(list.data[2]).toEqual({
+    expect(list.data.map((m) => m.id)).toEqual(['Qwen/Qwen3-8B', 'parakeet-tdt-0.6b-v3', 'af_heart'])
+    expect(list.data[2]).toMatchObject({ type: 'voice', owned_by: 'kokoro' })
+    expect(list.data[0]).toEqual({
       id: 'Qwen/Qwen3-8B',
       object: 'model',
       created: 1767225610,
@@ -182,8 +182,8 @@ describe('/v1/models merge', () => {
     ])
   })
 
-  it('does not list the LLM twice', () => {
-    const list = mergeModelLists({ data: [{ id: 'm', object: 'model' }] }, 'm', now, TODAY)
-    expect(list.data).toHaveLength(1)
+  it('does not list the LLM twice, and moves it first when speech-proxy listed it too', () => {
+    const list = mergeModelLists({ data: [{ id: 'a' }, { id: 'm', object: 'model' }] }, 'm', now, TODAY)
+    expect(list.data.map((m) => m.id)).toEqual(['m', 'a'])
   })
 })

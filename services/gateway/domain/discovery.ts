@@ -89,8 +89,8 @@ function usability(ownedBy: string, capabilities: readonly CapabilityStatus[]) {
 }
 
 /**
- * Speech-proxy's list (audio models and TTS voices, as the earlier version listed them) plus the
- * loaded LLM as an addition, each entry marked `ready` only while the capability that asks for it
+ * Speech-proxy's list (audio models and TTS voices, as the earlier version listed them) after the
+ * loaded LLM, an addition listed first, each entry marked `ready` only while the capability that asks for it
  * works. Entries that are not model objects are dropped rather than passed on.
  */
 export function mergeModelLists(
@@ -116,14 +116,15 @@ export function mergeModelLists(
       })
     }
   }
-  if (loadedModel && !data.some((m) => m.id === loadedModel)) {
-    data.push({
-      id: loadedModel,
-      object: 'model',
-      created: Math.floor(now.getTime() / 1000),
-      owned_by: 'vllm',
-      ...usability('vllm', capabilities),
-    })
+  if (!loadedModel) return { object: 'list', data }
+  const listed = data.find((m) => m.id === loadedModel)
+  const chat: ModelEntry = listed ?? {
+    id: loadedModel,
+    object: 'model',
+    created: Math.floor(now.getTime() / 1000),
+    owned_by: 'vllm',
+    ...usability('vllm', capabilities),
   }
-  return { object: 'list', data }
+  // Generic OpenAI tools chat with the first id: the loaded chat model leads, the speech models follow.
+  return { object: 'list', data: [chat, ...data.filter((m) => m !== chat)] }
 }
