@@ -35,7 +35,14 @@ function endsAfter(n: number, end: () => void) {
   read.reads = 0
   return read
 }
-const eta = (s: number) => ({ phase: 'weights', phase_percent: 10, percent: 10, eta_s: s, stalled: false })
+const eta = (s: number) => ({
+  phase: 'weights',
+  phase_percent: 10,
+  percent: 10,
+  eta_s: s,
+  eta_basis: 'history' as const,
+  stalled: false,
+})
 const recipe = (key: string, served: string, onDemand: boolean, minResidencyS = 0) =>
   ({ valid: true, key, servedModelName: served, onDemand, minResidencyS }) as never
 

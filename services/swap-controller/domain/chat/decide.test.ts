@@ -159,11 +159,14 @@ describe('swap as the proxy sees it', () => {
       target: 'air',
       status: 'loading',
       etaS: null,
-      etaGuessed: false,
+      etaGuessed: true,
     })
     const eta = { phase: 'weights', phase_percent: 50, percent: 40, eta_s: 12, stalled: false }
     expect(swapInProgress(job({ progress: eta }))?.etaS).toBe(12)
     expect(swapInProgress(job({ progress: { ...eta, eta_basis: 'default' } }))?.etaGuessed).toBe(true)
+    // A load's own early pace overshoots: only the recipe's successful loads are trusted.
+    expect(swapInProgress(job({ progress: { ...eta, eta_basis: 'progress' } }))?.etaGuessed).toBe(true)
+    expect(swapInProgress(job({ progress: { ...eta, eta_basis: 'history' } }))?.etaGuessed).toBe(false)
     expect(swapInProgress(job({ status: 'rolling-back' }))?.target).toBe('coder-30b')
     expect(swapInProgress(job({ status: 'ready' }))).toBeNull()
     expect(swapInProgress(job({ status: 'ready', outcome: 'ready', finished_at: 'x' }))).toBeNull()
