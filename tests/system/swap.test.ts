@@ -228,7 +228,10 @@ describe('swap engine on the simulated cluster', () => {
       rollback: { recipe: SIM_DEFAULT_RECIPE, outcome: 'ready' },
     })
     expect(done.transitions.map((t: { state: string }) => t.state)).toContain('failed')
-    expect(done.error).toMatch(/out of memory|oom|exited/i)
+    // The cause, from the log, leads the error: not only an exit code or a failure kind.
+    expect(done.error).toMatch(
+      /^vLLM (?:exited|failed): out of GPU memory \(torch\.OutOfMemoryError: CUDA out of memory\. Tried to allocate /,
+    )
     expect(done.log_excerpt).toMatch(/out of memory/i)
     await loaded(served(SIM_DEFAULT_RECIPE))
   })

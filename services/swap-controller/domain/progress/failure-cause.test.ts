@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest'
+import {
+  engineDeath,
+  noFreeMemory,
+  oomTraceback,
+  VllmLog,
+} from '../../../../tools/spark-sim/vllm/log-lines.ts'
 import { classifyFailure, classifyLog } from './failure-cause.ts'
+
+/** What the simulated vLLM prints for one failure, as a container log. */
+function simulated(write: (log: VllmLog) => void, workers: { pid: number; ip: string }[] = []): string[] {
+  const lines: string[] = []
+  write(new VllmLog({ apiPid: 97, corePid: 312, workers }, (l) => lines.push(l)))
+  return lines
+}
 
 const core = (msg: string) => `(EngineCore_DP0 pid=312) ERROR 12-06 04:12:09 [core.py:708] ${msg}`
 const api = (msg: string) => `(APIServer pid=97) ERROR 12-06 04:12:10 [core_client.py:564] ${msg}`
@@ -93,5 +106,16 @@ describe('classifyFailure', () => {
 
   it('splits an excerpt into lines', () => {
     expect(classifyLog('a\r\nRuntimeError: CUDA error: out of memory\nb')?.cause).toBe('out of GPU memory')
+  })
+
+  it("names the simulator's failures as it names vLLM's", () => {
+    const oom = classifyFailure(simulated((log) => oomTraceback(log, 2.5, 119.7, 1.21)))
+    expect(oom?.cause).toBe('out of GPU memory')
+    expect(oom?.line).toMatch(/^torch\.OutOfMemoryError: CUDA out of memory\. Tried to allocate 2\.50 GiB/)
+    const short = classifyFailure(simulated((log) => noFreeMemory(log, 12.3, 119.7, 0.7, 83.8)))
+    expect(short?.cause).toBe('out of GPU memory')
+    expect(classifyFailure(simulated(engineDeath))?.cause).toBe('engine core failed')
+    const ray = classifyFailure(simulated(engineDeath, [{ pid: 77, ip: '192.0.2.11' }]))
+    expect(ray?.cause).toBe('worker died')
   })
 })
