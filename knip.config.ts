@@ -31,9 +31,6 @@ const config: KnipConfig = {
     'htmx-ext-sse',
     // Run as node_modules/.bin/deno by the Deno tests and tools/stack/launch.ts.
     'deno',
-    // Run as `npx biome ci .` and `npx jscpd` by scripts/test.sh, which knip does not read.
-    '@biomejs/biome',
-    'jscpd',
   ],
 }
 

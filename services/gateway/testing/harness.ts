@@ -165,8 +165,6 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-export { sleep } from '../../../shared/abort.ts'
-
 /** Connections per backend of the gateway under test: a burst beyond it waits in the gateway. */
 export const TEST_POOL_CONNECTIONS = 16
 
