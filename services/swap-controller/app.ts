@@ -114,7 +114,7 @@ export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
   if (deps.swap) {
     const engine = deps.swap
     groups.push(
-      swapRoutes({ engine }),
+      swapRoutes({ engine, lockGate: deps.coordination && ((t) => deps.coordination?.assertSwapAllowed(t)) }),
       swapEarlierRoutes({ engine, logs: deps.logTail }),
       swapStopRoutes({ engine }),
     )

@@ -37,7 +37,10 @@ const token = z.string().max(MAX_TOKEN_LENGTH)
 
 export const swapBody = z
   .object({
-    recipe: safeName('a recipe key').openapi({ example: 'qwen3-coder-30b' }),
+    recipe: safeName('a recipe key').optional().openapi({ example: 'qwen3-coder-30b' }),
+    model: safeName('a recipe key')
+      .optional()
+      .openapi({ description: 'Another name for `recipe` (OpenAI clients say `model`); `recipe` wins.' }),
     mode: z
       .enum(['solo', 'cluster'])
       .optional()
@@ -47,6 +50,10 @@ export const swapBody = z
       .optional()
       .openapi({ description: 'The exact commands and the fit verdict; touch nothing.' }),
     token: token.optional().openapi({ description: 'The swap-lock token (the header is preferred).' }),
+  })
+  .refine((b) => b.recipe !== undefined || b.model !== undefined, {
+    path: ['recipe'],
+    message: 'Required: the recipe key (or `model`)',
   })
   .openapi('SwapRequest')
 

@@ -9,7 +9,7 @@ import { notFound } from '../../../shared/errors.ts'
 import { jsonBody } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { actorFrom } from '../domain/coordination/actor.ts'
-import { presentedToken } from '../domain/coordination/token.ts'
+import { LOCK_TOKEN_HEADER, presentedToken } from '../domain/coordination/token.ts'
 import type { SwapEngine } from '../domain/swap/engine.ts'
 import { constrained, JOB_ID_PARAM } from './param-patterns.ts'
 import {
@@ -26,6 +26,8 @@ import { createStreamLimit, type SseEvent, serveSse } from './telemetry.ts'
 
 export interface SwapRouteDeps {
   engine: SwapEngine
+  /** The swap lock's check (423 without the holder's token): asked before the body is judged. */
+  lockGate?: (token: string | undefined) => void
   maxStreams?: number
   heartbeatMs?: number
 }
@@ -106,19 +108,33 @@ export function swapRoutes(deps: SwapRouteDeps): ServiceApp {
   const { engine } = deps
   const limit = createStreamLimit(deps.maxStreams ?? 32, 'swap event')
   const router = createRouter()
-  router.openapi(startRoute, async (c) => {
-    const body = c.req.valid('json')
-    const headers = c.req.valid('header')
-    const answer = await engine.request({
-      recipe: body.recipe,
-      mode: body.mode,
-      dryRun: body.dry_run === true,
-      token: presentedToken({ header: headers['x-swap-lock-token'], body }),
-      actor: actorFrom((n) => c.req.header(n)),
-      requestId: c.var.requestId,
-    })
-    return answer.dry_run ? c.json(answer, 200) : c.json(answer, 202)
-  })
+  // The lock comes before the body: a caller without the token hears 423 (locked), not 422.
+  const lockFirst = (result: { success: boolean; target: string; data?: unknown }, header?: string) => {
+    if (result.success || result.target !== 'json' || !deps.lockGate) return
+    const body = result.data
+    const dryRun = (body as { dry_run?: unknown } | null)?.dry_run === true
+    if (!dryRun) deps.lockGate(presentedToken({ header, body }))
+  }
+  router.openapi(
+    startRoute,
+    async (c) => {
+      const body = c.req.valid('json')
+      const headers = c.req.valid('header')
+      const answer = await engine.request({
+        recipe: (body.recipe ?? body.model) as string,
+        mode: body.mode,
+        dryRun: body.dry_run === true,
+        token: presentedToken({ header: headers['x-swap-lock-token'], body }),
+        actor: actorFrom((n) => c.req.header(n)),
+        requestId: c.var.requestId,
+      })
+      return answer.dry_run ? c.json(answer, 200) : c.json(answer, 202)
+    },
+    (result, c) => {
+      lockFirst(result, c.req.header(LOCK_TOKEN_HEADER))
+      return router.defaultHook?.(result, c)
+    },
+  )
   router.openapi(stateRoute, (c) => {
     const job = engine.state()
     const state = job && job.outcome === 'running' ? job.status : 'idle'
