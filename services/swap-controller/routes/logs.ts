@@ -11,6 +11,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
+import { isoUtc } from '../domain/coordination/time.ts'
 import { recentLogsSchema } from './coordination-schemas.ts'
 import { createStreamLimit, type SseEvent, serveSse } from './telemetry.ts'
 
@@ -91,7 +92,9 @@ export function logsRoutes(deps: LogsRouteDeps): ServiceApp {
     const { node, tail = 20 } = c.req.valid('query')
     // Per node first, then the newest `tail` of the merged, time-ordered lines.
     const lines = tail === 0 ? [] : logs.replay({ node, tail }).slice(-tail)
-    return c.json({ lines: lines.map((e) => ({ node: e.node, line: e.line, at: e.at })) }, 200)
+    // The same `+00:00` form as every other JSON route of the controller (history, lock, jobs).
+    const at = (e: LogLineEvent) => isoUtc(Date.parse(e.at))
+    return c.json({ lines: lines.map((e) => ({ node: e.node, line: e.line, at: at(e) })) }, 200)
   })
   router.openapi(route, (c) => {
     const { node, tail = defaultTail } = c.req.valid('query')

@@ -261,7 +261,10 @@ describe('GET /api/swap/logs', () => {
     const { app } = setup()
     const res = await app.request('/api/swap/logs/recent?tail=2')
     expect(res.status).toBe(200)
-    expect((await res.json()).lines.map((e: { line: string }) => e.line)).toEqual(['a2', 'a3'])
+    const recent = (await res.json()).lines as { line: string; at: string }[]
+    expect(recent.map((e) => e.line)).toEqual(['a2', 'a3'])
+    // The same timestamp form as the other routes (history, lock, jobs): `+00:00`, six fractional digits.
+    for (const e of recent) expect(e.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/)
     const one = await (await app.request('/api/swap/logs/recent?node=spark-2&tail=5')).json()
     expect(one.lines.every((e: { node: string }) => e.node === 'spark-2')).toBe(true)
     const bad = await app.request('/api/swap/logs/recent?tail=abc')
