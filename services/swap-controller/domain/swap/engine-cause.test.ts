@@ -85,6 +85,22 @@ describe('a failed load names its cause', () => {
     expect(engine.state()?.error).toBe('not ready within 1800 s')
   })
 
+  it('a launch that docker refused says the image is not found', async () => {
+    const { engine } = setup({
+      launch: async () => {
+        const pull =
+          "Unable to find image 'vllm-node:latest' locally\ndocker: Error response from daemon: pull access denied for vllm-node"
+        throw new SwapFailure('launch', `run-recipe.sh exited with 125: ${pull}`)
+      },
+      logExcerpt: async () => null,
+    })
+    await engine.request({ recipe: 'new', actor: 'api' })
+    await engine.idle()
+    expect(engine.state()?.error).toMatch(
+      /^the launch failed: image not found \(.*Unable to find image 'vllm-node:latest' locally\) — run-recipe\.sh exited with 125/,
+    )
+  })
+
   it('a teardown failure is never explained by the old model log', async () => {
     const { engine } = setup({
       verifyStopped: async () => {

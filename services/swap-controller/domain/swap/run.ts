@@ -137,10 +137,16 @@ function withCause(err: unknown, excerpt: string | null, tracker: ProgressTracke
   const message = messageOf(err)
   if (err instanceof SwapFailure && err.stage === 'teardown') return message
   const detail = tracker?.failure?.detail
-  const found = classifyLog([excerpt ?? '', detail ?? ''].join('\n'))
+  // The launch's own output is in the message (docker's "Unable to find image" never reaches a log).
+  const found = classifyLog([excerpt ?? '', detail ?? '', message].join('\n'))
   if (!found) return message
-  const verb = /\bexited\b|disappeared/.test(message) ? 'exited' : 'failed'
-  return `vLLM ${verb}: ${found.cause} (${found.line}) — ${message}`
+  const what =
+    err instanceof SwapFailure && err.stage === 'launch'
+      ? 'the launch failed'
+      : /^container .* (?:exited|disappeared)/.test(message)
+        ? 'vLLM exited'
+        : 'vLLM failed'
+  return `${what}: ${found.cause} (${found.line}) — ${message}`
 }
 
 async function rollBack(ctx: RunContext, job: SwapJob, previous: Recipe, slot: RunSlot, cause: string) {
