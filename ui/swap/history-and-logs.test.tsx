@@ -1,9 +1,45 @@
 /** The History and Logs pages: the audit log in plain words, and the model containers' newest lines. */
 import { describe, expect, it } from 'vitest'
+import { AUDIT_OUTCOMES, LOCK_REFUSAL_REASONS } from '../../shared/contracts/swap-controller.ts'
 import { fakeSwapSource } from '../fixtures/swap.ts'
 import { dashboard, get, tagWith } from '../fixtures/swap-app.ts'
 
 describe('GET /ui/history', () => {
+  it('says every outcome the controller can write in plain words, never its code', async () => {
+    const fake = fakeSwapSource()
+    fake.data.history = AUDIT_OUTCOMES.map((outcome, i) => ({
+      ...fake.data.history[2]!,
+      id: 200 + i,
+      outcome,
+    }))
+    const { html } = await get(dashboard(fake), '/ui/history')
+    for (const outcome of AUDIT_OUTCOMES) {
+      const cell = new RegExp(`<td data-label="Result" title="${outcome}">([^<]*)</td>`).exec(html)
+      expect(cell?.[1], outcome).toMatch(/^[a-z ]+$/)
+      if (outcome.includes('_')) expect(cell?.[1]).not.toContain(outcome)
+    }
+  })
+
+  it('reads an earlier lock refusal written as a code as a sentence, and the expiry as words', async () => {
+    const fake = fakeSwapSource()
+    const row = fake.data.history[2]!
+    fake.data.history = [
+      ...LOCK_REFUSAL_REASONS.map((reason, i) => ({
+        ...row,
+        id: 300 + i,
+        outcome: 'refused',
+        detail: reason,
+      })),
+      { ...row, id: 310, outcome: 'refused', detail: 'other_holder; held by alice' },
+      { ...row, id: 311, action: 'lock.expire', outcome: 'expired', detail: null },
+    ]
+    const { html } = await get(dashboard(fake), '/ui/history')
+    for (const reason of LOCK_REFUSAL_REASONS) expect(html).not.toContain(reason)
+    expect(html).toContain('Someone else holds the swap reservation (alice).')
+    expect(html).toContain('The token given is not the swap reservation&#39;s token.')
+    expect(html).toContain('Reservation ran out')
+  })
+
   it('lists every audit entry with a dry-run badge and the total time', async () => {
     const fake = fakeSwapSource()
     const { res, html } = await get(dashboard(fake), '/ui/history')

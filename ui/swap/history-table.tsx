@@ -2,6 +2,7 @@
  * Every change to the cluster, newest first: who, what, when, dry run or real, how it ended and how
  * long each step took. The audit log of the swap-controller, read-only.
  */
+import type { AuditOutcome, LOCK_REFUSAL_REASONS } from '../../shared/contracts/swap-controller.ts'
 import { duration, sumMs } from './format.ts'
 import type { AuditEntry } from './source.ts'
 
@@ -14,6 +15,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'lock.extend': 'Extend reservation',
   'lock.release': 'Release reservation',
   'lock.force_release': 'Force-release reservation',
+  'lock.expire': 'Reservation ran out',
   'model.add': 'Add model',
   'model.download': 'Download model',
   'model.download.cancel': 'Cancel download',
@@ -34,7 +36,7 @@ export function actionWords(action: string): string {
 }
 
 /** How each action ended, in words; the raw outcome stays in `data-outcome` and the title. */
-export const OUTCOME_WORDS: Record<string, string> = {
+export const OUTCOME_WORDS: Record<AuditOutcome, string> = {
   ok: 'done',
   ready: 'switched',
   rolled_back: 'went back to the previous model',
@@ -43,9 +45,27 @@ export const OUTCOME_WORDS: Record<string, string> = {
   refused: 'refused',
   started: 'started',
   interrupted: 'interrupted by a restart',
+  expired: 'ran out',
 }
 
-export const outcomeWords = (outcome: string) => OUTCOME_WORDS[outcome] ?? outcome.replace(/[_-]+/g, ' ')
+export const outcomeWords = (outcome: string) =>
+  OUTCOME_WORDS[outcome as AuditOutcome] ?? outcome.replace(/[_-]+/g, ' ')
+
+/** Lock refusals as earlier rows wrote them (`token_mismatch`, `other_holder; held by alice`). */
+const REFUSAL_WORDS: Record<(typeof LOCK_REFUSAL_REASONS)[number], string> = {
+  other_holder: 'Someone else holds the swap reservation',
+  token_required: "The swap reservation's token was not given",
+  token_mismatch: "The token given is not the swap reservation's token",
+}
+
+/** A detail that is only a code reads as a sentence; any other detail is shown as written. */
+export function detailWords(detail: string | null): string {
+  if (!detail) return ''
+  const coded = /^([a-z_]+)(?:; held by (.+))?$/.exec(detail)
+  const words = coded ? REFUSAL_WORDS[coded[1] as keyof typeof REFUSAL_WORDS] : undefined
+  if (!words) return detail
+  return coded?.[2] ? `${words} (${coded[2]}).` : `${words}.`
+}
 
 export function HistoryTable({ entries }: { entries: AuditEntry[] | null }) {
   if (entries === null) return <p class="muted">The history is not available right now; reload to retry.</p>
@@ -91,7 +111,7 @@ export function HistoryTable({ entries }: { entries: AuditEntry[] | null }) {
                 {duration(sumMs(e.duration_ms))}
               </td>
               <td class="detail-cell" data-label={e.detail ? 'Details' : undefined}>
-                {e.detail ?? ''}
+                {detailWords(e.detail)}
               </td>
             </tr>
           ))}

@@ -6,6 +6,26 @@
  */
 import { z } from '@hono/zod-openapi'
 
+/**
+ * Every `outcome` the controller writes to the audit log; the dashboard has words for each, and
+ * services/swap-controller/domain/coordination/audit-codes.test.ts fails when the code writes another.
+ */
+export const AUDIT_OUTCOMES = [
+  'ok',
+  'refused',
+  'failed',
+  'cancelled',
+  'interrupted',
+  'started',
+  'ready',
+  'rolled_back',
+  'expired',
+] as const
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number]
+
+/** Why the swap lock refused a request; earlier audit rows carry these codes in `detail`. */
+export const LOCK_REFUSAL_REASONS = ['other_holder', 'token_required', 'token_mismatch'] as const
+
 export const auditEntrySchema = z
   .object({
     id: z.number().int(),

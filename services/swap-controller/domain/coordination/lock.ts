@@ -3,6 +3,7 @@
  * the stored lock and an injected "now": whoever holds it (and only with its token) may swap,
  * extend or release; a person may force-release it. An expired lock is simply not held.
  */
+import type { LOCK_REFUSAL_REASONS } from '../../../../shared/contracts/swap-controller.ts'
 import { isoUtc } from './time.ts'
 import { hashToken, tokenMatches } from './token.ts'
 
@@ -36,7 +37,7 @@ export interface AcquireRequest {
   token?: string
 }
 
-export type RefusalReason = 'other_holder' | 'token_required' | 'token_mismatch'
+export type RefusalReason = (typeof LOCK_REFUSAL_REASONS)[number]
 
 export type AcquireDecision =
   | { kind: 'acquired'; lock: LockRecord; token: string }

@@ -87,15 +87,36 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     detail: string,
   ) => audit({ actor: ctx.actor, requestId: ctx.requestId, action, target, outcome, detail })
 
+  /** A lock past its end is cleared and its expiry audited (at the moment it expired) when next seen. */
+  const sweepExpired = (at: number) =>
+    store.transaction(() => {
+      const lock = store.lock.read()
+      if (!lock || lock.expiresAtMs > at) return
+      store.lock.clear()
+      audit({
+        actor: 'system',
+        action: 'lock.expire',
+        target: lock.holder,
+        outcome: 'expired',
+        detail: `The reservation by ${lock.holder} ran out without being released.`,
+        atMs: lock.expiresAtMs,
+      })
+    })
+
   return {
-    lockState: () => lockView(store.lock.read(), now()),
+    lockState() {
+      const at = now()
+      sweepExpired(at)
+      return lockView(store.lock.read(), at)
+    },
 
     acquireLock(request, ctx) {
       const at = now()
+      sweepExpired(at)
       const decision = store.transaction(() => {
         const d = decideAcquire(store.lock.read(), request, at, mint)
         if (d.kind === 'refused') {
-          auditOf(ctx, 'lock.acquire', request.holder, 'refused', `${d.reason}; held by ${d.current.holder}`)
+          auditOf(ctx, 'lock.acquire', request.holder, 'refused', REFUSALS[d.reason](d.current))
         } else {
           store.lock.write(d.lock)
           const ttl = Math.round((d.lock.expiresAtMs - at) / 1000)
@@ -119,6 +140,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     releaseLock(request, ctx) {
       const at = now()
       const action = request.force ? 'lock.force_release' : 'lock.release'
+      sweepExpired(at)
       const decision = store.transaction(() => {
         const d = decideRelease(store.lock.read(), request, at)
         if (d.kind === 'released') {
@@ -130,7 +152,8 @@ export function createCoordination(options: CoordinationOptions): Coordination {
             'ok',
             d.forced ? `forced; was held by ${d.previous.holder}` : 'released',
           )
-        } else if (d.kind === 'refused') auditOf(ctx, action, d.current.holder, 'refused', d.reason)
+        } else if (d.kind === 'refused')
+          auditOf(ctx, action, d.current.holder, 'refused', REFUSALS[d.reason](d.current))
         else auditOf(ctx, action, null, 'ok', 'was not held')
         return d
       })
@@ -143,6 +166,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
 
     assertSwapAllowed(token) {
       const at = now()
+      sweepExpired(at)
       const permission = checkSwapAllowed(store.lock.read(), token, at)
       if (permission.ok) return
       const message = `${REFUSALS[permission.reason](permission.current)} Swaps are refused until then.`
