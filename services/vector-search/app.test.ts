@@ -19,7 +19,9 @@ let stopSlow = new AbortController()
 let seenApiKeys: Array<string | undefined> = []
 
 function vectorApp(env: Record<string, string>, options: { dispatcher?: Dispatcher; logger?: Logger } = {}) {
-  const config = loadVectorConfig({ UPSTREAM_HEALTH_TIMEOUT_MS: '300', ...env })
+  // Generous by default, so a healthy fake on a busy machine is not read as down; the slow-upstream
+  // test sets its own short timeout.
+  const config = loadVectorConfig({ UPSTREAM_HEALTH_TIMEOUT_MS: '5000', ...env })
   const upstreams = createVectorUpstreams(config, options.dispatcher ?? pool)
   return buildApp({ config, logger: options.logger ?? silentLogger(), upstreams })
 }

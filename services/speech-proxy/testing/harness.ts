@@ -20,7 +20,9 @@ export function speechApp(options: HarnessOptions) {
     PARAKEET_URL: options.parakeetUrl ?? '',
     KOKORO_URL: options.kokoroUrl ?? '',
     DISABLED_SERVICES: options.disabled ?? '',
-    UPSTREAM_HEALTH_TIMEOUT_MS: String(options.healthTimeoutMs ?? 300),
+    // Generous by default: a healthy fake on a busy machine must not read as down. Tests of a slow
+    // upstream set their own (short) timeout.
+    UPSTREAM_HEALTH_TIMEOUT_MS: String(options.healthTimeoutMs ?? 5000),
     ...options.env,
   })
   const upstreams = createSpeechUpstreams(config, options.dispatcher)
