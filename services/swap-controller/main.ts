@@ -5,6 +5,7 @@ import { createClusterDriver } from './adapters/cluster-driver.ts'
 import { earlierCatalogFiles, earlierFiles } from './adapters/earlier-catalog-files.ts'
 import { createLogTail } from './adapters/log-tail.ts'
 import { createModelDisk } from './adapters/model-disk.ts'
+import { createNodeShell } from './adapters/node-shell.ts'
 import { createRecipeDir } from './adapters/recipe-dir.ts'
 import { openSwapStore } from './adapters/store/store.ts'
 import { createTelemetryPoller } from './adapters/telemetry-poller.ts'
@@ -180,6 +181,16 @@ await startService({
         }),
         inflight,
         waitDuringSwapMs: config.CHAT_WAIT_DURING_SWAP_MS,
+        // vLLM still starting (a reboot, a start-up) is told apart from vLLM gone by its container.
+        vllmContainerRunning: async (signal) => {
+          const head = inventory.head && ssh.get(inventory.head.name)
+          if (!head) return false
+          const c = await createNodeShell(head).container(
+            inventory.vllm.container,
+            AbortSignal.any([signal, AbortSignal.timeout(3000)]),
+          )
+          return c?.running === true
+        },
       },
     })
     telemetry.start()

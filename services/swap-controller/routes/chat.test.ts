@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AppError } from '../../../shared/errors.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createReadiness } from '../../../shared/readiness.ts'
 import { createService } from '../../../shared/service.ts'
@@ -193,6 +194,31 @@ describe('chat proxy passthrough', () => {
     }
     expect(inflight.count).toBe(0)
     expect((await app.request('/v1/models')).status).toBe(502)
+  })
+
+  it('answers 503 + Retry-After "the model is loading" while vLLM starts (container up, port closed, no swap)', async () => {
+    const refused = new AppError(502, 'upstream_unreachable', 'vllm unreachable', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    })
+    const running = { value: true }
+    const { app, inflight } = setup({
+      url: deadUrl,
+      loadedModels: () => Promise.reject(refused),
+      vllmContainerRunning: async () => running.value,
+      loadingRetryAfterS: 20,
+    })
+    const res = await post(app, { model: 'qwen', prompt: 'x' })
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('20')
+    expect(await res.json()).toMatchObject({
+      error: { code: 'model_loading', message: expect.stringContaining('loading') },
+    })
+    expect(inflight.count).toBe(0)
+    // No container: nothing is starting, and the earlier 502 stays.
+    running.value = false
+    const gone = await post(app, { model: 'qwen', prompt: 'x' })
+    expect(gone.status).toBe(502)
+    expect(await gone.json()).toEqual({ detail: 'vllm unreachable' })
   })
 
   it("serves vLLM's /v1/models", async () => {

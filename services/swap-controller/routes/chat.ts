@@ -33,6 +33,13 @@ export interface ChatRouteDeps {
   catalog?: RecipeCatalog
   /** How long a request is held during a swap before it gets 503 + Retry-After. */
   waitDuringSwapMs: number
+  /**
+   * Whether the head's vLLM container is running. With its port closed and no swap of ours
+   * running, vLLM is still starting (a reboot, a start-up): 503 "loading", not 502 "unreachable".
+   */
+  vllmContainerRunning?: (signal: AbortSignal) => Promise<boolean>
+  /** Retry-After of that 503. */
+  loadingRetryAfterS?: number
   pollMs?: number
   /** How long the loaded model id is reused between requests. */
   modelCacheMs?: number
@@ -54,7 +61,8 @@ const passthrough = {
   502: { description: '`{"detail": "vllm unreachable"}` (the earlier body), or vLLM failed' },
   503: openaiError(
     '`model_switching`: a swap runs longer than the hold budget (Retry-After from its ETA); `model_stopping`: ' +
-      'POST /api/swap/stop is under way; `shutting_down`: the service is restarting (Retry-After)',
+      'POST /api/swap/stop is under way; `shutting_down`: the service is restarting (Retry-After); ' +
+      '`model_loading`: vLLM is still starting, its container up and its port closed (Retry-After)',
   ),
 }
 const chatPath = (path: '/v1/chat/completions' | '/v1/completions', summary: string) =>
@@ -120,6 +128,13 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
     cached = { at: now(), view }
     return view
   }
+
+  const stillStarting = (signal: AbortSignal) =>
+    deps.vllmContainerRunning ? deps.vllmContainerRunning(signal).catch(() => false) : Promise.resolve(false)
+  const loadingError = () =>
+    new AppError(503, 'model_loading', 'The model is loading (vLLM is starting); retry shortly.', {
+      retryAfterS: deps.loadingRetryAfterS ?? 15,
+    })
 
   async function recipes(): Promise<OnDemandRecipe[]> {
     if (!deps.catalog) return []
@@ -192,6 +207,7 @@ export function chatRoutes(deps: ChatRouteDeps): ServiceApp {
       // A stop that began during the awaits above has drained without this request: say so
       // rather than forward into a vLLM being torn down. (A swap starting now drains it.)
       if (deps.engine?.stopInProgress?.()) throw stoppingError()
+      if (view.nothingLoaded && !situation.swap && (await stillStarting(signal))) throw loadingError()
       // Counted before the first await of the forward, so a swap that starts now drains it.
       const release = deps.inflight.acquire()
       return deps.proxy.forward({
