@@ -9,6 +9,8 @@ import { NotBuiltLine } from './capabilities.tsx'
 import { overallLook, upstreamTitle } from './labels.ts'
 import { type DeliberateStop, onlyTheStop, stopApplies, stoppedWords as wordsOf } from './stopped.ts'
 
+const SWITCHING_LOOK = { label: 'Switching models', icon: '⟳', tone: 'busy' }
+
 export const STATUS_ERROR_TEXT = "Cannot reach the gateway's status — retrying"
 
 export const stoppedWords = (s: DeliberateStop) => wordsOf(s, (iso) => clockUtc(iso))
@@ -24,16 +26,20 @@ export function StatusSummary(props: {
   const stopped = stopApplies(status, props.stopped) ? props.stopped : null
   // Stopped on purpose and nothing else wrong: a choice someone made, said without alarm.
   const calm = stopped !== null && onlyTheStop(status)
-  const look = !calm
-    ? overallLook(status.overall)
-    : stopped.switchingTo
-      ? { label: 'Switching models', icon: '⟳', tone: 'busy' }
-      : { label: 'No chat model', icon: '○', tone: 'off' }
-  const summary = !calm
-    ? status.summary
-    : stopped.switchingTo
-      ? `Switching the chat model to ${stopped.switchingTo} (started ${clockUtc(stopped.at)})`
-      : `No chat model is loaded (${stoppedWords(stopped)})`
+  // The gateway's word on a switch wins: one state for the whole page, from the first step to the last.
+  const switching = status.switching !== null && status.switching !== undefined && status.overall === 'ok'
+  const look =
+    switching || (calm && stopped.switchingTo)
+      ? SWITCHING_LOOK
+      : !calm
+        ? overallLook(status.overall)
+        : { label: 'No chat model', icon: '○', tone: 'off' }
+  const summary =
+    switching || !calm
+      ? status.summary
+      : stopped.switchingTo
+        ? `Switching the chat model to ${stopped.switchingTo} (started ${clockUtc(stopped.at)})`
+        : `No chat model is loaded (${stoppedWords(stopped)})`
   return (
     <div class="summary-block">
       <div
@@ -85,9 +91,17 @@ function ModelLine({ model, stopped }: { model: string | null; stopped: Delibera
 function BusyLine({ status }: { status: ClusterStatus }) {
   const busy = status.upstreams.filter((u) => u.state === 'busy' && !u.disabled)
   const busyNodes = status.nodes.filter((n) => n.state === 'busy')
-  if (busy.length === 0 && busyNodes.length === 0) return <p class="busy-line">Nothing is busy right now.</p>
+  const switching = status.switching ?? null
+  if (busy.length === 0 && busyNodes.length === 0 && !switching)
+    return <p class="busy-line">Nothing is busy right now.</p>
   return (
     <ul class="busy-line" aria-label="Busy right now">
+      {switching ? (
+        <li data-busy="switch">
+          <strong>Chat is switching models</strong>: to {switching.model}, started{' '}
+          {clockUtc(switching.started_at)}
+        </li>
+      ) : null}
       {busy.map((u) => (
         <li>
           <strong>{upstreamTitle(u.name)} is busy</strong>

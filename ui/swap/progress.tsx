@@ -69,6 +69,8 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
   const p = job.progress
   const reached = new Set(job.transitions.map((t) => t.state))
   const rollingBack = job.status === 'rolling-back'
+  // Loaded and being checked: nothing is left to cancel, and a countdown at 100 % reads as a contradiction.
+  const finishing = !rollingBack && (job.status === 'ready' || (p !== null && p.percent >= 100))
   return (
     <>
       <h2>
@@ -104,7 +106,11 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
             {/* One number: the whole load. The step's own percentage beside it read as a second, contradicting total. */}
             <strong data-percent={p.percent}>{Math.round(p.percent)} % done</strong> · now{' '}
             <span data-phase={p.phase}>{PHASE_LABEL[p.phase] ?? p.phase}</span> ·{' '}
-            {p.eta_s === null ? 'time left unknown' : `${aboutDuration(p.eta_s)} left`}
+            {finishing
+              ? 'almost done'
+              : p.eta_s === null
+                ? 'time left unknown'
+                : `${aboutDuration(p.eta_s)} left`}
           </p>
           {p.stalled ? (
             <p class="notice notice-warn" data-stalled="true">
@@ -115,7 +121,7 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
         </div>
       ) : null}
       <LogTail logs={logs} />
-      {job.cancel_requested ? (
+      {finishing ? null : job.cancel_requested ? (
         <p class="muted">Cancelling…</p>
       ) : (
         <form
