@@ -34,8 +34,29 @@ describe('swapEvent', () => {
       finished_at: '2026-03-01T12:01:23.456000+00:00',
       duration_s: 83.456,
       serving_model: 'Qwen/Qwen3-30B-A3B-FP8',
+      serving_state: 'model',
     })
     expect('error' in event).toBe(false)
+  })
+
+  it('says unknown and why after an unverified teardown, keeping serving_model null for older readers', () => {
+    const base = {
+      swapId: 'swp_3',
+      recipe: 'big',
+      model: 'big-model',
+      fromModel: 'old-model',
+      startedAtMs: started,
+      finishedAtMs: started + 5,
+      servingModel: null,
+      error: 'container vllm_node still present on spark-2',
+    }
+    const unknown = swapEvent({ ...base, teardownUnverified: true })
+    expect(unknown).toMatchObject({ serving_model: null, serving_state: 'unknown' })
+    expect(unknown.serving_note).toContain('teardown was not verified')
+    expect(unknown.serving_note).toContain('still present on spark-2')
+    const none = swapEvent({ ...base, teardownUnverified: false })
+    expect(none).toMatchObject({ serving_model: null, serving_state: 'none' })
+    expect('serving_note' in none).toBe(false)
   })
 
   it('builds swap_failed with a bounded error', () => {

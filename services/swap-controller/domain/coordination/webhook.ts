@@ -29,6 +29,13 @@ export interface WebhookEvent {
    * ended before stopping it), or null (nothing: the old model was stopped and the new one is not up).
    */
   serving_model: string | null
+  /**
+   * Additive: `model` (serving_model serves), `none` (nothing serves), or `unknown` (the old model's
+   * teardown was not verified, so it may still run); serving_model stays null for the last two.
+   */
+  serving_state: 'model' | 'none' | 'unknown'
+  /** Additive, with `unknown`: why it is not known. */
+  serving_note?: string
   /** Only on `swap_failed`: what went wrong, short (`cancelled: …` for a cancelled swap). */
   error?: string
 }
@@ -41,6 +48,8 @@ export interface SwapOutcome {
   startedAtMs: number
   finishedAtMs: number
   servingModel: string | null
+  /** The old model was being stopped and its teardown was never verified. */
+  teardownUnverified?: boolean
   /** Set when the swap failed; absent or null for success. */
   error?: string | null
 }
@@ -60,9 +69,17 @@ export function swapEvent(outcome: SwapOutcome): WebhookEvent {
     finished_at: isoUtc(outcome.finishedAtMs),
     duration_s: Math.max(0, Math.round(outcome.finishedAtMs - outcome.startedAtMs)) / 1000,
     serving_model: outcome.servingModel,
+    serving_state: servingState(outcome),
   }
+  if (event.serving_state === 'unknown')
+    event.serving_note = `The previous model's teardown was not verified (${(outcome.error ?? 'no answer').slice(0, 200)}); it may still be running.`
   if (failed) event.error = outcome.error!.slice(0, MAX_EVENT_ERROR_CHARS)
   return event
+}
+
+function servingState(outcome: SwapOutcome): WebhookEvent['serving_state'] {
+  if (outcome.servingModel !== null) return 'model'
+  return outcome.teardownUnverified ? 'unknown' : 'none'
 }
 
 /** The exact bytes that are signed, stored in the outbox and sent. */

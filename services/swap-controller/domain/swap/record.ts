@@ -62,6 +62,10 @@ export function recordFinished(
       startedAtMs: job.started_at_ms,
       finishedAtMs: endedAtMs,
       servingModel: servingAfter(job),
+      // Stopped but never seen gone: whether anything still serves is not known.
+      teardownUnverified:
+        job.transitions.some((t) => t.state === 'stopping') &&
+        !job.transitions.some((t) => t.state === 'starting'),
       error:
         outcome === 'ready'
           ? null
