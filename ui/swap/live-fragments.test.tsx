@@ -210,6 +210,20 @@ describe('GET /ui/fragments/model', () => {
     expect(html).not.toContain('Switching to')
   })
 
+  it('says swap-changed when the served model differs from what the page showed (a stop through the API)', async () => {
+    const app = dashboard(fakeSwapSource())
+    const same = await get(app, `/ui/fragments/model?seen=${encodeURIComponent(CURRENT_MODEL)}`)
+    expect(same.res.headers.get('hx-trigger')).toBeNull()
+    expect(tagWith(same.html, 'id="model-card"')).toContain(`?seen=${encodeURIComponent(CURRENT_MODEL)}`)
+    const t = sampleTelemetry()
+    t.vllm = { ...t.vllm, models: [] }
+    const stopped = await get(
+      dashboard(fakeSwapSource({ telemetry: t })),
+      `/ui/fragments/model?seen=${encodeURIComponent(CURRENT_MODEL)}`,
+    )
+    expect(stopped.res.headers.get('hx-trigger')).toBe('swap-changed')
+  })
+
   it('says which model it is switching to while a switch runs', async () => {
     const t = sampleTelemetry()
     t.vllm = {

@@ -19,6 +19,14 @@ export interface ModelCardData {
  * along, out of band, while a switch runs), so they never name different steps. Past the draining
  * step the old model is gone, whatever vLLM's last reading (taken up to a poll ago) still says.
  */
+/**
+ * What the card showed as served, carried in its refresh URL: when the next read differs (a stop
+ * or a switch made through the API, not this page), the server says `swap-changed` and the recipe
+ * list and the lock notice re-read at once instead of at their next tick.
+ */
+export const servedKey = (data: ModelCardData) =>
+  data.telemetry === null ? 'unknown' : (data.telemetry.vllm?.models[0]?.model_name ?? '')
+
 export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: boolean }) {
   const vllm = data.telemetry?.vllm
   const job = data.state?.job
@@ -41,7 +49,7 @@ export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: bo
       data-card="model"
       data-state={state}
       aria-labelledby="model-card-h"
-      hx-get={SWAP_PATHS.modelCard}
+      hx-get={`${SWAP_PATHS.modelCard}?seen=${encodeURIComponent(servedKey(data))}`}
       hx-trigger="every 3s, swap-changed from:body"
       hx-swap="outerHTML"
     >

@@ -21,7 +21,7 @@ import { refusalWords, switchBlock } from './blocked.ts'
 import { SwapConfirm } from './confirm.tsx'
 import { LockBanner } from './lock-banner.tsx'
 import { HEALTH_PARAM, withoutHealthPolls } from './log-filter.ts'
-import { ModelCard, SwitchForm } from './model-card.tsx'
+import { ModelCard, SwitchForm, servedKey } from './model-card.tsx'
 import { NodeCards } from './node-cards.tsx'
 import { SWAP_PATHS } from './paths.ts'
 import { progressKey, SwapNotice, SwapProgress } from './progress.tsx'
@@ -211,6 +211,9 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       read(c, 'state', swap.state(signal)),
       read(c, 'telemetry', swap.telemetry(signal)),
     ])
+    const seen = c.req.query('seen')
+    if (seen !== undefined && telemetry !== null && seen !== servedKey({ state, telemetry }))
+      announceChange(c)
     return fragment(c, <ModelCard data={{ state, telemetry }} />)
   })
 
