@@ -198,7 +198,8 @@ describe('POST /ui/actions/swap', () => {
     )
     fake.data.lock = HELD_LOCK
     const { res, html } = await post(dashboard(fake), '/ui/actions/swap', { recipe: 'llama-70b' })
-    expect(res.headers.get('HX-Trigger')).toBeNull()
+    // A lock taken after the page loaded: the lock notice re-reads now and shows its release button.
+    expect(res.headers.get('HX-Trigger')).toBe('swap-changed')
     expect(html).toContain(
       'data-notice="warn">Not switched: Swaps are reserved by nightly-eval (benchmark run) until 12:50 UTC',
     )

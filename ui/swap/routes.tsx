@@ -157,6 +157,8 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     if (!(err instanceof SwapSourceError))
       return { tone: 'bad', text: 'The swap controller did not answer; nothing was changed.' }
     const lock = err.status === 423 ? await read(c, 'lock', swap.lock(c.req.raw.signal)) : null
+    // A lock taken after the page loaded: the lock notice (with its release button) re-reads now.
+    if (err.status === 423) announceChange(c)
     return {
       tone: err.status < 500 ? 'warn' : 'bad',
       text: refusalWords(err.status, err.message, lock, deps.now()),
