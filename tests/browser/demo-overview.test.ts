@@ -4,8 +4,9 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { useDemo } from '../support/demo.ts'
+import { servedName } from '../support/served-names.ts'
 import { launchChromium } from './chromium.ts'
 
 const fixture = useDemo({ name: 'browser' })
@@ -26,9 +27,7 @@ describe('overview on the simulated cluster', () => {
     await page.goto(fixture.url('/'))
 
     await expect.poll(() => page.textContent('[data-summary]')).toContain('Everything is working')
-    expect(await page.getAttribute('[data-model]', 'data-model')).toBe(
-      SIM_RECIPES[SIM_DEFAULT_RECIPE]!.servedModelName,
-    )
+    expect(await page.getAttribute('[data-model]', 'data-model')).toBe(servedName(SIM_DEFAULT_RECIPE))
     expect(await page.textContent('body')).toContain('Simulated cluster')
     expect(await page.getAttribute('[data-card="node:spark-2"]', 'data-state')).toBe('up')
 

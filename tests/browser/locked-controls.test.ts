@@ -12,6 +12,7 @@ import { generateKey, hashKey } from '../../shared/auth/keys.ts'
 import { SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { useDemo } from '../support/demo.ts'
+import { servedName } from '../support/served-names.ts'
 import { launchChromium } from './chromium.ts'
 
 const ADMIN_KEY = generateKey()
@@ -85,7 +86,7 @@ describe('dashboard controls behind an admin key', () => {
       .poll(() => page.getAttribute('#model-card [data-loaded-model]', 'data-loaded-model'), {
         timeout: 15_000,
       })
-      .toBe(SIM_RECIPES[TARGET]!.servedModelName)
+      .toBe(servedName(TARGET))
 
     await page.goto(fixture.url('/ui/history'))
     expect(await page.textContent('tr[data-action="swap.start"]:not(:has(.badge))')).toContain(
@@ -111,7 +112,7 @@ describe('dashboard controls behind an admin key', () => {
     const page = await context.newPage()
     const loaded = (await (await fetch(fixture.url('/api/status'))).json()).loaded_model as string
     const target = Object.keys(SIM_RECIPES).find(
-      (k) => !SIM_RECIPES[k]!.clusterOnly && SIM_RECIPES[k]!.servedModelName !== loaded,
+      (k) => !SIM_RECIPES[k]!.clusterOnly && servedName(k) !== loaded,
     )!
     const open = () => page.goto(fixture.url(`/ui/swap?recipe=${target}`))
     const yes = () =>
@@ -155,7 +156,7 @@ describe('dashboard controls behind an admin key', () => {
       .poll(async () => (await (await fetch(fixture.url('/api/status'))).json()).loaded_model, {
         timeout: 60_000,
       })
-      .toBe(SIM_RECIPES[target]!.servedModelName)
+      .toBe(servedName(target))
     await page.reload()
     expect(await page.getAttribute('#swap-progress', 'data-outcome')).toBe('ready')
     await page.goto(fixture.url('/ui/history'))

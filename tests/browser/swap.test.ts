@@ -7,8 +7,9 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { useDemo } from '../support/demo.ts'
+import { servedName } from '../support/served-names.ts'
 import { launchChromium } from './chromium.ts'
 
 // Long enough that the page is seen mid-load, short enough for CI.
@@ -22,7 +23,7 @@ afterAll(async () => {
   await browser?.close()
 })
 
-const served = (recipe: string) => SIM_RECIPES[recipe]!.servedModelName
+const served = (recipe: string) => servedName(recipe)
 const TARGET = 'gpt-oss-120b'
 
 async function openOverview(): Promise<{ page: Page; errors: string[] }> {

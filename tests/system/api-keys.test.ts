@@ -6,9 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { generateKey, hashKey } from '../../shared/auth/keys.ts'
-import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { useDemo } from '../support/demo.ts'
+import { servedName } from '../support/served-names.ts'
 
 const ADMIN_KEY = generateKey()
 const CHAT_KEY = generateKey()
@@ -51,7 +52,7 @@ describe('API keys required for admin routes', () => {
   })
 
   it('keeps the data routes and reads open, and the dashboard says control is no longer open', async () => {
-    const model = SIM_RECIPES[SIM_DEFAULT_RECIPE]!.servedModelName
+    const model = servedName(SIM_DEFAULT_RECIPE)
     const chat = await fetch(fixture.url('/v1/chat/completions'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

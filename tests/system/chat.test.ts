@@ -5,16 +5,17 @@
  * loads the model it starts from (`given`), so any one passes alone.
  */
 import { describe, expect, it } from 'vitest'
-import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { sseReader } from '../../ui/fixtures/sse.ts'
 import { eventually, useDemo } from '../support/demo.ts'
+import { servedName } from '../support/served-names.ts'
 
 const fixture = useDemo({
   name: 'chat',
   loadTimeMs: 1500,
   env: { SWAP_VERIFY_TIMEOUT_S: '5', SWAP_STOP_GRACE_S: '1', CHAT_WAIT_DURING_SWAP_MS: '20000' },
 })
-const served = (key: string) => SIM_RECIPES[key]!.servedModelName as string
+const served = (key: string) => servedName(key)
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(fixture.url(path), {
     method: 'POST',

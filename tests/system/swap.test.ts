@@ -8,8 +8,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { verifySignature } from '../../services/swap-controller/domain/coordination/webhook.ts'
-import { SIM_DEFAULT_RECIPE, SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
+import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { eventually, useDemo } from '../support/demo.ts'
+import { servedName } from '../support/served-names.ts'
 
 /** A webhook receiver, started before the stack so the controller is configured to send to it. */
 const SECRET = 'swap-test-secret'
@@ -57,7 +58,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
     body: JSON.stringify(body),
   })
 const getJson = async (path: string) => (await fetch(fixture.url(path))).json()
-const served = (key: string) => SIM_RECIPES[key]!.servedModelName as string
+const served = (key: string) => servedName(key)
 const finished = (id: string) =>
   eventually(
     () => getJson(`/api/swap/${id}`),

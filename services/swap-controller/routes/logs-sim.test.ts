@@ -162,7 +162,7 @@ describe('progress from live logs on the simulated cluster', () => {
     expect(head.disk!.total_bytes).toBeGreaterThan(head.disk!.available_bytes)
     expect(head.errors).toEqual([])
     expect(body.vllm.models[0]).toMatchObject({
-      model_name: SIM_RECIPES['qwen3-coder-30b']!.servedModelName,
+      model_name: SIM_RECIPES['qwen3-coder-30b']!.model,
       running: 0,
     })
     expect(head.history.at_ms.length).toBeGreaterThan(1)

@@ -5,16 +5,23 @@
 import type { Logger } from 'pino'
 import { sleep } from '../../../shared/abort.ts'
 import { startVllmEmulator, type VllmFailure } from '../vllm/index.ts'
+import type { RecipeTemplate } from './eugr-recipe.ts'
 import { architectureOf } from './hf-hub.ts'
 import { SimContainer, type SimNode, type VllmProcess } from './node-state.ts'
 import { KIB_PER_GIB } from './resources.ts'
 
 export interface RecipeMeta {
   model: string
+  /** A name written into the default command of a metadata-only recipe (see eugr-recipe.ts `templateOf`). */
   servedModelName?: string
+  /** The recipe file's command template, defaults and env, as eugr's runner reads them. */
+  template?: RecipeTemplate
   soloOnly?: boolean
   clusterOnly?: boolean
-  /** Unified memory the model takes on EACH node it runs on, in GiB (default 20). */
+  /**
+   * Unified memory the model takes on EACH node it runs on, in GiB (default 20). Recipe files never
+   * set it (eugr's format has no size): only tests that need a footprint give one.
+   */
   memGiB?: number
   /** The recipe's `defaults.port` (eugr's recipes use 8000). */
   defaultPort?: number

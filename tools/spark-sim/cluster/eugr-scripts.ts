@@ -1,9 +1,12 @@
 /**
  * Argument handling of `launch-cluster.sh` and `run-recipe.sh` (the recipe runner that generates a
  * launch script and hands it to launch-cluster). Recipes come from the metadata the simulator was
- * given; `solo_only`/`cluster_only`, the port default (8000) and `--dry-run` behave as upstream.
+ * given; the script is generated as eugr's runner does it (eugr-recipe.ts). Options eugr's argparse
+ * does not know are not errors there (it uses `parse_known_args`): they are appended to vLLM's line,
+ * like everything after `--`. A bad value for a known option is argparse's exit 2.
  */
 import { type LaunchRequest, launch } from './eugr-launch.ts'
+import { launchScript, type RecipeOverrides, type TemplateValue, templateOf } from './eugr-recipe.ts'
 import { type CommandContext, resolvePath } from './shell-exec.ts'
 import { parseCommandLine } from './shell-words.ts'
 
@@ -101,8 +104,12 @@ export async function launchClusterScript(ctx: CommandContext): Promise<number> 
 }
 
 const RECIPE_USAGE =
-  'usage: run-recipe.py [-h] [--solo] [--no-ray] [-n NODES] [-d] [--port PORT] [--host HOST] [--tp TP] ' +
-  '[--gpu-mem GPU_MEM] [--max-model-len MAX_MODEL_LEN] [--name NAME] [-e ENV] [--setup] [--dry-run] recipe ...\n'
+  'usage: run-recipe.py [-h] [--list] [--setup] [--build-only] [--download-only] [--force-build] ' +
+  '[--force-download] [--dry-run] [--port PORT] [--host HOST] [--tensor-parallel TENSOR_PARALLEL] ' +
+  '[--gpu-memory-utilization GPU_MEMORY_UTILIZATION] [--max-model-len MAX_MODEL_LEN] [--solo] [-n NODES] [-d] ' +
+  '[-t CONTAINER_OVERRIDE] [--nccl-debug {VERSION,WARN,INFO,TRACE}] [-e VAR=VALUE] [--no-ray] ' +
+  '[--master-port MASTER_PORT] [--name CONTAINER_NAME] [--eth-if ETH_IF] [--ib-if IB_IF] [-j N] ' +
+  '[--config FILE] [--discover] [--show-env] [recipe]\n'
 
 interface RecipeArgs {
   recipe?: string
@@ -112,15 +119,67 @@ interface RecipeArgs {
   dryRun: boolean
   setup: boolean
   nodes?: string[]
-  port?: number
-  host?: string
-  tp?: number
-  gpuMem?: number
-  maxModelLen?: number
   name: string
-  servedModelName?: string
+  image?: string
+  env: string[]
+  overrides: RecipeOverrides
+  /** What argparse did not know (parse_known_args), and everything after `--`: appended to vLLM's line. */
   extra: string[]
 }
+
+const BOOLEAN_FLAGS: Record<string, keyof RecipeArgs | null> = {
+  '--solo': 'solo',
+  '--no-ray': 'noRay',
+  '-d': 'daemon',
+  '--daemon': 'daemon',
+  '--dry-run': 'dryRun',
+  '--setup': 'setup',
+  '--build-only': null,
+  '--download-only': null,
+  '--force-build': null,
+  '--force-download': null,
+  '--no-cache-dirs': null,
+  '--non-privileged': null,
+}
+/** Overrides by flag: the key they fill and argparse's type. */
+const OVERRIDE_FLAGS: Record<string, [keyof RecipeOverrides, 'int' | 'float' | 'str']> = {
+  '--port': ['port', 'int'],
+  '--host': ['host', 'str'],
+  '--tensor-parallel': ['tensor_parallel', 'int'],
+  '--tp': ['tensor_parallel', 'int'],
+  '--gpu-memory-utilization': ['gpu_memory_utilization', 'float'],
+  '--gpu-mem': ['gpu_memory_utilization', 'float'],
+  '--max-model-len': ['max_model_len', 'int'],
+}
+/** Options that take a value the simulation does not use. */
+const IGNORED_VALUED = new Set([
+  '--nccl-debug',
+  '--master-port',
+  '--head-port',
+  '--eth-if',
+  '--ib-if',
+  '-j',
+  '--config',
+])
+const INT_FLAGS = new Set([
+  '--master-port',
+  '--head-port',
+  '-j',
+  '--mem-limit-gb',
+  '--mem-swap-limit-gb',
+  '--pids-limit',
+  '--shm-size-gb',
+])
+
+/** argparse's int()/float(): what Python accepts, as far as recipes need. */
+function typed(flag: string, v: string, type: 'int' | 'float' | 'str'): TemplateValue | string {
+  if (type === 'str') return v
+  const ok =
+    type === 'int' ? /^\s*[-+]?\d+\s*$/.test(v) : /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)
+  return ok ? Number(v) : `argument ${flag}: invalid ${type} value: '${v}'`
+}
+
+const argError = (message: string) => `${RECIPE_USAGE}run-recipe.py: error: ${message}\n`
 
 function parseRecipeArgs(args: string[]): RecipeArgs | string {
   const r: RecipeArgs = {
@@ -130,59 +189,70 @@ function parseRecipeArgs(args: string[]): RecipeArgs | string {
     dryRun: false,
     setup: false,
     name: 'vllm_node',
+    env: [],
+    overrides: {},
     extra: [],
-  }
-  const unknown: string[] = []
-  const num = (flag: string, v: string | undefined, int: boolean): number | string => {
-    const n = Number(v)
-    if (v === undefined) return `run-recipe.py: error: argument ${flag}: expected one argument`
-    if (Number.isNaN(n) || (int && !Number.isInteger(n))) {
-      return `run-recipe.py: error: argument ${flag}: invalid ${int ? 'int' : 'float'} value: '${v}'`
-    }
-    return n
   }
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string
-    let n: number | string | undefined
     if (a === '--') {
-      r.extra = args.slice(i + 1)
+      // eugr drops the separator only when it is the first thing argparse left over.
+      r.extra.push(...(r.extra.length === 0 ? [] : ['--']), ...args.slice(i + 1))
       break
-    } else if (a === '--solo') r.solo = true
-    else if (a === '--no-ray') r.noRay = true
-    else if (a === '-d' || a === '--daemon') r.daemon = true
-    else if (a === '--dry-run') r.dryRun = true
-    else if (a === '--setup') r.setup = true
-    else if (
-      a === '--build-only' ||
-      a === '--download-only' ||
-      a === '--force-build' ||
-      a === '--force-download'
-    )
+    }
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined]
+    const valued =
+      flag in OVERRIDE_FLAGS ||
+      IGNORED_VALUED.has(flag) ||
+      INT_FLAGS.has(flag) ||
+      ['-n', '--nodes', '--name', '-t', '--container', '-e', '--env'].includes(flag)
+    if (flag in BOOLEAN_FLAGS) {
+      const key = BOOLEAN_FLAGS[flag]
+      if (key) (r as unknown as Record<string, unknown>)[key] = true
       continue
-    else if (a === '-n' || a === '--nodes') r.nodes = (args[++i] ?? '').split(',').filter(Boolean)
-    else if (a === '--port') n = r.port = num(a, args[++i], true) as number
-    else if (a === '--tp') n = r.tp = num(a, args[++i], true) as number
-    else if (a === '--gpu-mem') n = r.gpuMem = num(a, args[++i], false) as number
-    else if (a === '--max-model-len') n = r.maxModelLen = num(a, args[++i], true) as number
-    else if (a === '--host') r.host = args[++i]
-    else if (a === '--name') r.name = args[++i] ?? r.name
-    else if (a === '--served-model-name') r.servedModelName = args[++i]
-    else if (a === '-e' || a === '--env' || a === '--config') i++
-    else if (a.startsWith('-')) unknown.push(a)
-    else if (r.recipe === undefined) r.recipe = a
-    else unknown.push(a)
-    if (typeof n === 'string') return `${RECIPE_USAGE}${n}\n`
+    }
+    if (!valued) {
+      if (!a.startsWith('-') && r.recipe === undefined) r.recipe = a
+      else r.extra.push(a)
+      continue
+    }
+    const value = inline ?? args[++i]
+    if (value === undefined) return argError(`argument ${flag}: expected one argument`)
+    const override = OVERRIDE_FLAGS[flag]
+    if (override) {
+      const v = typed(flag, value, override[1])
+      if (typeof v === 'string' && override[1] !== 'str') return argError(v)
+      r.overrides[override[0]] = v
+    } else if (INT_FLAGS.has(flag) && typeof typed(flag, value, 'int') === 'string')
+      return argError(typed(flag, value, 'int') as string)
+    else if (flag === '--nccl-debug' && !/^(VERSION|WARN|INFO|TRACE)$/.test(value))
+      return argError(
+        `argument --nccl-debug: invalid choice: '${value}' (choose from VERSION, WARN, INFO, TRACE)`,
+      )
+    else if (flag === '-n' || flag === '--nodes')
+      r.nodes = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    else if (flag === '--name') r.name = value
+    else if (flag === '-t' || flag === '--container') r.image = value
+    else if (flag === '-e' || flag === '--env') r.env.push(value)
   }
-  if (unknown.length > 0)
-    return `${RECIPE_USAGE}run-recipe.py: error: unrecognized arguments: ${unknown.join(' ')}\n`
-  if (r.recipe === undefined)
-    return `${RECIPE_USAGE}run-recipe.py: error: the following arguments are required: recipe\n`
+  if (r.recipe === undefined) return RECIPE_USAGE
   return r
 }
 
 export async function runRecipeScript(ctx: CommandContext): Promise<number> {
   const parsed = parseRecipeArgs(ctx.argv.slice(1))
   if (typeof parsed === 'string') {
+    // argparse's errors go to stderr with exit 2; no recipe prints the help and returns 1.
+    if (parsed === RECIPE_USAGE) {
+      ctx.stdout(parsed)
+      return 1
+    }
     ctx.stderr(parsed)
     return 2
   }
@@ -191,77 +261,59 @@ export async function runRecipeScript(ctx: CommandContext): Promise<number> {
   const key = (parsed.recipe as string).replace(/^.*\//, '').replace(/\.ya?ml$/, '')
   const recipe = cluster.settings.recipes[key]
   if (!recipe) {
-    ctx.stderr(
-      `Error: Recipe '${parsed.recipe}' not found in recipes/ (available: ${Object.keys(cluster.settings.recipes).join(', ')})\n`,
-    )
+    out(`Error: Recipe not found: ${parsed.recipe}`)
+    out(`Searched in: ${parsed.recipe}, ${cluster.settings.vllmDir}/recipes`)
     return 1
   }
-  const configured = parsed.nodes?.length ?? cluster.nodes.length
-  const solo = parsed.solo || configured === 1
-  out(`Loading recipe: recipes/${key}.yaml`)
-  out(`  Model: ${recipe.model}`)
-  out(`  Container: ${recipe.container ?? 'vllm-node'}`)
+  const template = templateOf(key, recipe)
+  out(`Recipe: ${template.name}`)
+  out('')
+  const configured = parsed.solo ? 1 : (parsed.nodes?.length ?? cluster.nodes.length)
+  const solo = parsed.solo || configured <= 1
+  if (parsed.noRay && solo) {
+    out('Error: --no-ray is incompatible with --solo. Solo mode already runs without Ray.')
+    return 1
+  }
   if (recipe.clusterOnly && solo) {
-    ctx.stderr(`Error: Recipe '${key}' is cluster_only and cannot run in solo mode.\n`)
+    out(`Error: Recipe '${template.name}' requires cluster mode.`)
+    out('This model is too large to run on a single node.')
     return 1
   }
   if (recipe.soloOnly && !solo) {
-    ctx.stderr(
-      `Error: Recipe '${key}' is solo_only, but ${configured} nodes are configured (cluster mode). ` +
-        'Pass --solo to run it on this node only.\n',
-    )
+    out(`Error: Recipe '${template.name}' requires solo mode.`)
+    out('This recipe is intended to run on a single node only.')
     return 1
   }
-  const tp = parsed.tp ?? (solo ? 1 : configured)
-  const port = parsed.port ?? recipe.defaultPort ?? 8000
-  const served = parsed.servedModelName ?? recipe.servedModelName
-  const command = ['vllm', 'serve', recipe.model, '--host', parsed.host ?? '0.0.0.0', '--port', String(port)]
-  if (served) command.push('--served-model-name', served)
-  command.push(
-    '--gpu-memory-utilization',
-    String(parsed.gpuMem ?? 0.8),
-    '--max-model-len',
-    String(parsed.maxModelLen ?? 32768),
-  )
-  command.push('--load-format', 'fastsafetensors', '--enable-prefix-caching')
-  if (tp > 1) command.push('-tp', String(tp))
-  if (tp > 1 && !parsed.noRay) command.push('--distributed-executor-backend', 'ray')
-  for (let i = 0; i < parsed.extra.length; i++) {
-    const flag = parsed.extra[i] as string
-    if (flag.startsWith('--') && command.includes(flag)) {
-      out(`Warning: '${flag}' is set by the recipe and again after '--'; the value after '--' wins.`)
-    }
+  const overrides = { ...(solo && { tensor_parallel: 1 }), ...parsed.overrides }
+  const script = launchScript({ recipe: template, overrides, solo, noRay: parsed.noRay, extra: parsed.extra })
+  if (typeof script !== 'string') {
+    ctx.stdout(script.error)
+    return 1
   }
-  // Later flags win in vLLM's argparse, so appending the extras is how overrides work upstream too.
-  command.push(...parsed.extra)
-  const scriptPath = `/tmp/vllm-recipe-${key}-${Date.now().toString(36)}.sh`
-  const script = `#!/bin/bash\n${command.map(shellWord).join(' ')}\n`
-  out(
-    `Mode: ${solo ? 'solo' : `cluster (${Math.min(tp, configured)} nodes, ${parsed.noRay ? 'no-Ray' : 'Ray'})`}`,
-  )
-  out(`Port: ${port}`)
-  out(`Generated launch script: ${scriptPath}`)
-  const launchArgs = ['./launch-cluster.sh', '-t', recipe.container ?? 'vllm-node', '--name', parsed.name]
-  if (parsed.nodes) launchArgs.push('-n', parsed.nodes.join(','))
+  const image = parsed.image ?? recipe.container ?? 'vllm-node'
+  const scriptPath = `/tmp/tmp${Date.now().toString(36)}.sh`
+  const launchArgs = ['./launch-cluster.sh', '-t', image]
   if (solo) launchArgs.push('--solo')
-  if (parsed.noRay) launchArgs.push('--no-ray')
   if (parsed.daemon) launchArgs.push('-d')
+  if (parsed.noRay) launchArgs.push('--no-ray')
+  if (parsed.nodes) launchArgs.push('-n', parsed.nodes.join(','))
+  for (const e of parsed.env) launchArgs.push('-e', e)
+  if (parsed.name !== 'vllm_node') launchArgs.push('--name', parsed.name)
   launchArgs.push('--launch-script', scriptPath)
   if (parsed.dryRun) {
-    out('--- launch script ---')
+    out('=== Generated Launch Script ===')
     ctx.stdout(script)
-    out('---------------------')
-    out(`Would run: ${launchArgs.join(' ')}`)
-    out('Dry run: nothing was started.')
+    out('=== What would be executed ===')
+    out(`   ${launchArgs.join(' ')}`)
     return 0
   }
-  if (parsed.setup) {
-    out(`Image ${recipe.container ?? 'vllm-node'}: present, skipping build.`)
-    out(`Model ${recipe.model}: present in the HF cache, skipping download.`)
+  const command = serveLine(script)
+  if (!command) {
+    out('Error: the generated launch script has no `vllm serve` line')
+    return 1
   }
-  out(`Running: ${launchArgs.join(' ')}`)
   return launch(ctx, {
-    image: recipe.container ?? 'vllm-node',
+    image,
     name: parsed.name,
     nodeList: parsed.nodes,
     solo,
@@ -273,5 +325,3 @@ export async function runRecipeScript(ctx: CommandContext): Promise<number> {
     mods: [],
   })
 }
-
-const shellWord = (w: string) => (/^[A-Za-z0-9_\-.,:/=@%+]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)

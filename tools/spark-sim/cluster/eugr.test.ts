@@ -1,10 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type SimNodesHandle, startSimNodes } from './index.ts'
+import { simRecipeFrom } from '../recipes.ts'
+import { type RecipeMeta, type SimNodesHandle, startSimNodes } from './index.ts'
 import { generateClientKey, TestSsh } from './test-client.ts'
 
 const VLLM_DIR = '/home/sparkuser/spark-vllm-docker'
 const CD = `cd '${VLLM_DIR}' && `
 const key = generateClientKey()
+const ALIASED_RECIPE = [
+  'recipe_version: "1"',
+  'name: Aliased',
+  'model: openai/gpt-oss-20b',
+  'container: vllm-node',
+  'defaults: { port: 8000, host: 0.0.0.0, gpu_memory_utilization: 0.3, max_model_len: 8192 }',
+  'command: |',
+  '  vllm serve openai/gpt-oss-20b --host {host} --port {port} \\',
+  '      --gpu-memory-utilization {gpu_memory_utilization} --max-model-len {max_model_len} \\',
+  '      --distributed-executor-backend ray',
+  'spark_control: { served_model_name: gpt-oss-20b, gpu_memory_utilization: 0.2, max_model_len: 1024 }',
+  '',
+].join('\n')
 let sim: SimNodesHandle
 let head: TestSsh
 let worker: TestSsh
@@ -22,6 +36,8 @@ beforeAll(async () => {
       'llama-8b': { model: 'meta-llama/Llama-3.1-8B-Instruct', memGiB: 16 },
       'big-tp2': { model: 'org/Big-235B', clusterOnly: true, memGiB: 60 },
       'too-big': { model: 'org/Too-Big', memGiB: 400 },
+      // Our override block only: eugr never reads it, so neither may the simulator.
+      aliased: simRecipeFrom(ALIASED_RECIPE, 'aliased') as RecipeMeta,
     },
     defaultLoadTimeMs: 400,
     portMap: () => 0,
@@ -155,6 +171,49 @@ describe('run-recipe.sh solo', () => {
     expect(sim.vllmUrl()).toBeNull()
   })
 
+  it('ignores spark_control: without an alias after -- vLLM serves the Hugging Face id and the defaults', async () => {
+    expect((await head.exec(`${CD}./run-recipe.sh aliased --solo --port 8888 -d`)).code).toBe(0)
+    await waitReady()
+    const models = (await (await fetch(`${sim.vllmUrl()}/v1/models`)).json()) as {
+      data: Array<{ id: string }>
+    }
+    expect(models.data.map((m) => m.id)).toEqual(['openai/gpt-oss-20b'])
+    const text = await logs(head)
+    expect(text).toMatch(/non-default args: \{.*'gpu_memory_utilization': 0\.3/)
+    expect(text).toMatch(/'max_model_len': 8192/)
+  })
+
+  it('fills placeholders from eugr overrides and appends what follows -- (the alias) to vLLM', async () => {
+    const cmd = `${CD}./run-recipe.sh aliased --solo --port 8888 --gpu-mem 0.25 --max-model-len 4096 -d -- --served-model-name 'gpt-oss-20b'`
+    expect((await head.exec(cmd)).code).toBe(0)
+    await waitReady()
+    const models = (await (await fetch(`${sim.vllmUrl()}/v1/models`)).json()) as {
+      data: Array<{ id: string }>
+    }
+    expect(models.data.map((m) => m.id)).toEqual(['gpt-oss-20b'])
+    const args = /non-default args: (\{.*\})/.exec(await logs(head))?.[1] ?? ''
+    expect(args).toContain("'gpu_memory_utilization': 0.25")
+    expect(args).toContain("'max_model_len': 4096")
+    expect(args).toContain("'served_model_name': ['gpt-oss-20b']")
+    // Solo drops the Ray backend, as eugr's runner does.
+    expect(args).not.toContain('distributed_executor_backend')
+  })
+
+  it('rejects what eugr`s argparse rejects (exit 2), and passes unknown options on to vLLM', async () => {
+    const bad = await head.exec(`${CD}./run-recipe.sh aliased --solo --gpu-mem lots -d`)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/run-recipe\.py: error: argument --gpu-mem: invalid float value: 'lots'\n$/)
+    const missing = await head.exec(`${CD}./run-recipe.sh aliased --solo --port`)
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/argument --port: expected one argument/)
+    const dry = await head.exec(`${CD}./run-recipe.sh aliased --solo --dry-run --enforce-eager`)
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(/--max-model-len 8192 --enforce-eager\n/)
+    expect((await head.exec(`${CD}./run-recipe.sh no-such --solo -d`)).stdout).toMatch(
+      /^Error: Recipe not found: no-such$/m,
+    )
+  })
+
   it('without --port vLLM listens on the recipe default 8000', async () => {
     expect((await head.exec(`${CD}./run-recipe.sh qwen3-30b --solo -d`)).code).toBe(0)
     await waitReady()
@@ -166,14 +225,14 @@ describe('run-recipe.sh solo', () => {
   it('refuses a solo_only recipe on a two-node inventory without --solo', async () => {
     const r = await head.exec(`${CD}./run-recipe.sh qwen3-30b --port 8888 -d`)
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/solo_only/)
+    expect(r.stdout).toMatch(/Error: Recipe 'qwen3-30b' requires solo mode\./)
     expect((await head.exec('docker ps -aq')).stdout).toBe('')
   })
 
   it('refuses a cluster_only recipe with --solo', async () => {
     const r = await head.exec(`${CD}./run-recipe.sh big-tp2 --solo -d`)
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/cluster_only/)
+    expect(r.stdout).toMatch(/Error: Recipe 'big-tp2' requires cluster mode\./)
     expect((await head.exec('docker ps -aq')).stdout).toBe('')
   })
 
