@@ -230,11 +230,11 @@ describe('GET /api/status capabilities', () => {
 })
 
 describe('GET /v1/models', () => {
-  it('lists the audio models and voices, plus the loaded LLM', async () => {
+  it('lists the loaded LLM first (tools chat with the first id), then the audio models and voices', async () => {
     const gw = await cluster()
     const body = JSON.parse((await rawRequest(`${gw.url}/v1/models`)).body)
     expect(body.object).toBe('list')
-    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['parakeet-tdt', 'af_heart', 'Qwen/Qwen3-8B'])
+    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['Qwen/Qwen3-8B', 'parakeet-tdt', 'af_heart'])
   })
 
   it('keeps listing the STT model and voices, but not as ready while transcription and TTS are not built', async () => {
@@ -246,9 +246,9 @@ describe('GET /v1/models', () => {
       m.capability_state,
     ])
     expect(usable).toEqual([
+      ['Qwen/Qwen3-8B', true, 'up'],
       ['parakeet-tdt', false, 'not_built'],
       ['af_heart', false, 'not_built'],
-      ['Qwen/Qwen3-8B', true, 'up'],
     ])
   })
 
