@@ -42,8 +42,8 @@ const LITERAL = /(?:outcome: |\baudit\((?:req, )?\s*|auditOf\(ctx, [^,]+, [^,]+,
 describe('audit codes', () => {
   it('writes only outcomes the contract lists (and the dashboard words)', () => {
     const written = new Set<string>()
+    // A swap's `rollback.outcome` is part of the job, not an audit row.
     for (const file of sources(SERVICE_DIR))
-      // A swap's `rollback.outcome` is part of the job, not an audit row.
       for (const line of readFileSync(file, 'utf8').split('\n'))
         if (!line.includes('rollback')) for (const m of line.matchAll(LITERAL)) written.add(m[1]!)
     // Outcomes passed through from a finished swap or download, not written as literals.
