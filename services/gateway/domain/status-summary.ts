@@ -72,7 +72,7 @@ export function summarize(parts: Parts): Pick<ClusterStatus, 'overall' | 'summar
 }
 
 /** "Switching the chat model to X (about 40 s left)": the whole truth while a switch runs. */
-export function switchingSentence(switching: NonNullable<ClusterStatus['switching']>): string {
+function switchingSentence(switching: NonNullable<ClusterStatus['switching']>): string {
   const back = switching.status === 'rolling-back' ? 'Going back from' : 'Switching the chat model to'
   const left =
     switching.eta_s !== null && switching.eta_s > 0 ? ` (about ${Math.ceil(switching.eta_s)} s left)` : ''
