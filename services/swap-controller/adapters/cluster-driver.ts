@@ -136,10 +136,22 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     return res?.status === 200
   }
 
+  /**
+   * Whether `/v1/models` lists `id`. A list of other names will not change while this vLLM runs (its
+   * served name is fixed at start-up), so it fails the swap at once instead of at the timeout.
+   */
   async function lists(url: string, id: string, signal: AbortSignal) {
     const options = { service: 'vLLM', timeoutMs: 3000, signal, dispatcher }
     const res = await callJson<{ data?: { id?: unknown }[] }>(`${url}/v1/models`, options).catch(noAnswer)
-    return res?.status === 200 && Array.isArray(res.body?.data) && res.body.data.some((m) => m.id === id)
+    if (res?.status !== 200 || !Array.isArray(res.body?.data)) return false
+    const ids = res.body.data.map((m) => m.id).filter((m): m is string => typeof m === 'string')
+    if (ids.includes(id)) return true
+    if (ids.length === 0) return false
+    const serving = ids.map((m) => `'${m}'`).join(', ')
+    throw new SwapFailure(
+      'readiness',
+      `vLLM is serving ${serving}, not the expected '${id}' — is the served-name alias passed?`,
+    )
   }
 
   /** One token, streamed: proves the engine generates, not just that the HTTP server is up. */
