@@ -20,7 +20,6 @@ export type {
   ClusterStatus,
   NodeStatus,
   ServiceStatus,
-  Switching,
   UpstreamStatus,
 } from '../../../shared/contracts/gateway.ts'
 
