@@ -72,7 +72,7 @@ describe('classifyFailure', () => {
 
   it('names a dead Ray worker before the engine death it causes', () => {
     const log = [
-      '(EngineCore_DP0 pid=312) ERROR 12-06 04:15:00 [ray_distributed_executor.py:410] RayWorkerProc rank=1 (pid=77, ip=192.168.100.11) died unexpectedly',
+      '(EngineCore_DP0 pid=312) ERROR 12-06 04:15:00 [ray_distributed_executor.py:410] RayWorkerProc rank=1 (pid=77, ip=<spark-2-ip>) died unexpectedly',
       core('EngineCore encountered a fatal error.'),
       api(
         'vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.',

@@ -5,21 +5,12 @@
  * timestamped so per-phase durations can be audited and fed to the ETA of later loads. The engine
  * drives it; this file only decides what is allowed.
  */
+
+import type { SWAP_STATES } from '../../../../shared/contracts/swap-controller/swap.ts'
 import { conflict } from '../../../../shared/errors.ts'
 import type { RunMode } from '../catalog/types.ts'
 
-export const SWAP_STATES = [
-  'draining',
-  'stopping',
-  'verifying-stopped',
-  'starting',
-  'loading',
-  'warming',
-  'ready',
-  'failed',
-  'rolling-back',
-  'cancelled',
-] as const
+// The states are part of the HTTP contract (a job's `status`), so the contract holds the one list.
 export type SwapState = (typeof SWAP_STATES)[number]
 
 const TERMINAL: ReadonlySet<SwapState> = new Set(['ready', 'failed', 'cancelled'])
