@@ -149,7 +149,7 @@ describe('chat proxy on the simulated cluster', () => {
 
   it('drains an in-flight generation before the swap stops its model', async () => {
     await given('gpt-oss-120b')
-    const res = await chat({ model: served('gpt-oss-120b'), stream: true, max_tokens: 60 })
+    const res = await chat({ model: served('gpt-oss-120b'), stream: true, max_tokens: 200 })
     const reader = res.body!.getReader()
     let text = new TextDecoder().decode((await reader.read()).value)
     const swap = await (await post('/api/swap', { recipe: SIM_DEFAULT_RECIPE })).json()

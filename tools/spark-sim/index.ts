@@ -97,7 +97,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     const embeddings = await startBgeM3({ host, port: ports.embeddings ?? 0, logger })
     closers.push(() => embeddings.close())
 
-    const chosenVllmPort = vllmPort || (await import('../stack/ports.ts').then((m) => m.freePort(host)))
+    const chosenVllmPort = vllmPort || (await import('../stack/ports.ts').then((m) => m.comeAndGoPort(host)))
     const head = nodes.node('spark-1')
     const worker = nodes.node('spark-2')
     const env: Record<string, string> = {

@@ -15,6 +15,29 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   })
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768+ on Linux), for a listener that comes and
+ * goes, such as the simulated vLLM between two models. A port from `freePort` is ephemeral: while
+ * its listener is down, any other process binding port 0 (a parallel test's server) can be given
+ * it, and the swap then sees someone else's server on the vLLM port.
+ */
+export async function comeAndGoPort(host = '127.0.0.1', random: () => number = Math.random): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(random() * 12_000)
+    if (await bindable(port, host)) return port
+  }
+  throw new Error('no free port between 20000 and 32000')
+}
+
+function bindable(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', () => resolve(false))
+    server.listen(port, host, () => server.close(() => resolve(true)))
+  })
+}
+
 /** Resolves when something accepts HTTP on `url` + `/health`, or rejects after `timeoutMs`. */
 export async function waitForHealth(
   url: string,
