@@ -1,14 +1,12 @@
 /**
  * The shared SSH client against a real OpenSSH server (Debian's sshd, started here on a loopback
- * port with its own keys and config). This is what the Sparks run, so it is where quoting, kills
+ * port with its own keys and config, tests/support/openssh.ts). This is what the Sparks run, so it is where quoting, kills
  * and host key pinning are proven — the in-process ssh2 server cannot show what a real login
  * shell does with the command string.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { connect, createServer } from 'node:net'
-import { tmpdir, userInfo } from 'node:os'
+import { mkdir, readdir } from 'node:fs/promises'
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseMeminfo } from '../../services/swap-controller/domain/meminfo.ts'
@@ -17,94 +15,14 @@ import { seededRandom } from '../../shared/random.ts'
 import { SshError } from '../../shared/ssh/errors.ts'
 import { SshPool, type SshPoolOptions } from '../../shared/ssh/pool.ts'
 import { inDirectory } from '../../shared/ssh/quote.ts'
+import { keygen, type OpenSshBed, run, type SshdNode, startOpenSsh } from '../support/openssh.ts'
 import { randomHostileString } from './shell-words.ts'
 
-const SSHD = '/usr/sbin/sshd'
-const SETUP_HINT = 'run: sudo bash scripts/setup-system.sh'
-
+let bed: OpenSshBed
+let sshd: SshdNode
 let dir: string
 let port: number
-let sshd: ChildProcess | undefined
-let sshdLog = ''
 const pools: SshPool[] = []
-
-function run(argv: string[]) {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
-  if (r.error) throw new Error(`${argv[0]} could not start (${r.error.message}); ${SETUP_HINT}`)
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)
-  return r.stdout
-}
-
-const keygen = (file: string) =>
-  run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'spark-control-test', '-f', file])
-
-async function freePort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
-  const { port: p } = srv.address() as { port: number }
-  await new Promise((resolve) => srv.close(resolve))
-  return p
-}
-
-async function startSshd(hostKey: string) {
-  const config = join(dir, 'sshd_config')
-  await writeFile(
-    config,
-    [
-      'ListenAddress 127.0.0.1',
-      `Port ${port}`,
-      `HostKey ${hostKey}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PubkeyAuthentication yes',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      'PermitRootLogin prohibit-password',
-      'StrictModes no',
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      'AllowTcpForwarding no',
-      'X11Forwarding no',
-      'PrintMotd no',
-      'LogLevel VERBOSE',
-      '',
-    ].join('\n'),
-  )
-  sshdLog = ''
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] })
-  child.stderr!.on('data', (d: Buffer) => {
-    sshdLog = (sshdLog + d.toString()).slice(-8000)
-  })
-  sshd = child
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`sshd exited (${code}):\n${sshdLog}`))),
-  )
-  const listening = vi.waitFor(
-    async () => {
-      if (!(await portOpen())) throw new Error(`sshd did not listen on ${port}:\n${sshdLog}`)
-    },
-    { timeout: 10_000, interval: 50 },
-  )
-  await Promise.race([listening, exited])
-}
-
-async function stopSshd() {
-  const child = sshd
-  sshd = undefined
-  if (!child || child.exitCode !== null) return
-  // Let closed sessions finish first: sshd's session processes outlive a killed listener.
-  const children = `/proc/${child.pid}/task/${child.pid}/children`
-  await vi
-    .waitFor(
-      () => {
-        if (existsSync(children) && readFileSync(children, 'utf8').trim() !== '') throw new Error('sessions')
-      },
-      { timeout: 3000, interval: 50 },
-    )
-    .catch(() => undefined)
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await exited
-}
 
 /** Local processes whose command line contains `text` (sshd runs here, so its sessions do too). */
 function processesWith(text: string): string[] {
@@ -119,21 +37,10 @@ function processesWith(text: string): string[] {
   return found
 }
 
-function portOpen(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
-
 function pool(overrides: Partial<SshPoolOptions> = {}) {
   const p = new SshPool({
     targets: [{ name: 'spark-test', host: '127.0.0.1', port, user: userInfo().username }],
-    keyPath: join(dir, 'client_ed25519'),
+    keyPath: bed.clientKey,
     logger: silentLogger(),
     backoffBaseMs: 50,
     backoffMaxMs: 500,
@@ -144,24 +51,16 @@ function pool(overrides: Partial<SshPoolOptions> = {}) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(SSHD)) throw new Error(`OpenSSH server not found at ${SSHD} — ${SETUP_HINT}`)
-  dir = await mkdtemp(join(tmpdir(), 'openssh-test-'))
-  keygen(join(dir, 'host_ed25519'))
+  bed = await startOpenSsh([{ name: 'spark-test' }])
+  sshd = bed.node('spark-test')
+  dir = bed.dir
+  port = sshd.port
   keygen(join(dir, 'host2_ed25519'))
-  keygen(join(dir, 'client_ed25519'))
-  await copyFile(join(dir, 'client_ed25519.pub'), join(dir, 'authorized_keys'))
-  // sshd refuses to start without its privilege separation directory (normally made by systemd).
-  await mkdir('/run/sshd', { recursive: true, mode: 0o755 }).catch((err: Error) => {
-    throw new Error(`cannot create /run/sshd (${err.message}); ${SETUP_HINT} and run the tests as root`)
-  })
-  port = await freePort()
-  await startSshd(join(dir, 'host_ed25519'))
 })
 
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()))
-  await stopSshd()
-  if (dir) await rm(dir, { recursive: true, force: true })
+  await bed?.close()
 })
 
 describe('SSH client against a real OpenSSH server', () => {
@@ -249,6 +148,33 @@ describe('SSH client against a real OpenSSH server', () => {
     expect(result.durationMs).toBeLessThan(3000)
   })
 
+  it('a cut-off node drops its live connection and refuses new ones; restored, it answers again', async () => {
+    const node = pool()
+    expect((await node.exec(['true'])).code).toBe(0)
+    const stop = new AbortController()
+    const lines: string[] = []
+    // The stream must end by itself (rejected, or resolved without an exit code), not by our abort.
+    const streaming = node
+      .stream(['sh', '-c', 'while :; do echo tick; sleep 0.05; done'], {
+        signal: stop.signal,
+        onLine: (line) => lines.push(line),
+      })
+      .catch((e: unknown) => e)
+    await vi.waitFor(() => expect(lines.length).toBeGreaterThan(0), { timeout: 5000, interval: 25 })
+    await sshd.cutOff()
+    const ended = await streaming
+    expect(ended).toBeInstanceOf(SshError)
+    expect((ended as SshError).kind).toBe('connection_lost')
+    const err = await node.exec(['true'], { timeoutMs: 2000 }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SshError)
+    await sshd.restore()
+    await vi.waitFor(async () => expect((await node.exec(['true'], { timeoutMs: 2000 })).code).toBe(0), {
+      timeout: 10_000,
+      interval: 100,
+    })
+    stop.abort()
+  })
+
   it('records the host key on first use in OpenSSH format, and refuses the server once its key changes', async () => {
     const knownHosts = join(dir, 'known_hosts')
     const first = pool({ knownHostsPath: knownHosts })
@@ -258,8 +184,8 @@ describe('SSH client against a real OpenSSH server', () => {
     // sshd's running sessions outlive its listener, so every open connection is ended here.
     await Promise.all(pools.splice(0).map((p) => p.close()))
 
-    await stopSshd()
-    await startSshd(join(dir, 'host2_ed25519'))
+    await sshd.stop()
+    await sshd.start(join(dir, 'host2_ed25519'))
     const node = pool({ knownHostsPath: knownHosts })
     const err = await node.exec(['true'], { timeoutMs: 5000 }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SshError)
