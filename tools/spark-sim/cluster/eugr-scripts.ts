@@ -7,6 +7,7 @@
  */
 import { type LaunchRequest, launch } from './eugr-launch.ts'
 import { launchScript, type RecipeOverrides, type TemplateValue, templateOf } from './eugr-recipe.ts'
+import { recipeOnNode } from './node-recipes.ts'
 import { type CommandContext, resolvePath } from './shell-exec.ts'
 import { parseCommandLine } from './shell-words.ts'
 
@@ -246,7 +247,10 @@ function parseRecipeArgs(args: string[]): RecipeArgs | string {
 }
 
 export async function runRecipeScript(ctx: CommandContext): Promise<number> {
-  const parsed = parseRecipeArgs(ctx.argv.slice(1))
+  const args = ctx.argv.slice(1)
+  // Fault switch: an older launcher that loses whatever follows `--` (the served-name alias too).
+  const cut = ctx.session.node.dropsArgsAfterSeparator ? args.indexOf('--') : -1
+  const parsed = parseRecipeArgs(cut >= 0 ? args.slice(0, cut) : args)
   if (typeof parsed === 'string') {
     // argparse's errors go to stderr with exit 2; no recipe prints the help and returns 1.
     if (parsed === RECIPE_USAGE) {
@@ -259,7 +263,11 @@ export async function runRecipeScript(ctx: CommandContext): Promise<number> {
   const out = (s: string) => ctx.stdout(`${s}\n`)
   const { cluster } = ctx.session
   const key = (parsed.recipe as string).replace(/^.*\//, '').replace(/\.ya?ml$/, '')
-  const recipe = cluster.settings.recipes[key]
+  const recipe = recipeOnNode(ctx.session.node, cluster.settings, key)
+  if (typeof recipe === 'string') {
+    out(`Error: Failed to load recipe ${parsed.recipe}: ${recipe}`)
+    return 1
+  }
   if (!recipe) {
     out(`Error: Recipe not found: ${parsed.recipe}`)
     out(`Searched in: ${parsed.recipe}, ${cluster.settings.vllmDir}/recipes`)

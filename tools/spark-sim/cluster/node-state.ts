@@ -108,6 +108,10 @@ export class SimNode {
   downloadFailure: 'network' | null = null
   unreachable = false
   stopRefusal = false
+  /** Fault switch: recipe keys whose file was deleted from this node's checkout (node-recipes.ts). */
+  readonly removedRecipes = new Set<string>()
+  /** Fault switch: this node's run-recipe.sh drops everything after `--` (an older launcher). */
+  dropsArgsAfterSeparator = false
   sshPort = 0
 
   constructor(readonly spec: SimNodeSpec) {

@@ -11,6 +11,7 @@ import type { VllmFailure, VllmState } from '../vllm/index.ts'
 import { type PortMap, type RecipeMeta, SimCluster } from './cluster.ts'
 import { resolveCommand } from './commands.ts'
 import { onSimHub } from './hf-hub.ts'
+import { type RecipeFileState, recipeFileState, removeRecipeFile } from './node-recipes.ts'
 import { type CommandRecord, SimNode, type SimNodeSpec } from './node-state.ts'
 import { Pipe, runCommandLine, type Session } from './shell-exec.ts'
 
@@ -72,6 +73,12 @@ export interface SimNodeHandle {
   cachedModels(): string[]
   /** `network`: downloads on this node break off at 40 %; null: they succeed. */
   setDownloadFailure(kind: 'network' | null): void
+  /** Deletes `recipes/<key>.yaml` from this node's checkout until something writes it again over SSH. */
+  removeRecipeFile(key: string): void
+  /** Whether this node's `recipes/<key>.yaml` is the simulator's, removed, or written over SSH. */
+  recipeFileState(key: string): RecipeFileState
+  /** true: this node's run-recipe.sh drops every argument after `--` (an older launcher). */
+  setLauncherDropsExtraArgs(drop: boolean): void
 }
 
 export interface SimNodesHandle {
@@ -276,6 +283,11 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
     cachedModels: () => [...node.hfCache.keys()].sort(),
     setDownloadFailure: (kind) => {
       node.downloadFailure = kind
+    },
+    removeRecipeFile: (key) => removeRecipeFile(node, opts.vllmDir, key),
+    recipeFileState: (key) => recipeFileState(node, opts.vllmDir, key),
+    setLauncherDropsExtraArgs: (drop) => {
+      node.dropsArgsAfterSeparator = drop
     },
   })
   const handles = nodes.map(nodeHandle)

@@ -121,7 +121,7 @@ export function entries(s: Session): Map<string, Entry> {
     )
   }
   for (const key of Object.keys(s.cluster.settings.recipes))
-    file(`${v}/recipes/${key}.yaml`, () => recipeYaml(key, s))
+    if (!s.node.removedRecipes.has(key)) file(`${v}/recipes/${key}.yaml`, () => recipeYaml(key, s))
   for (const b of BINARIES) file(`/usr/bin/${b}`, () => '\u007fELF', '-rwxr-xr-x')
   file('/dev/null', () => '', 'crw-rw-rw-')
   file('/proc/meminfo', () => meminfoText(s.node), '-r--r--r--')
