@@ -23,6 +23,7 @@ import { createDownloads } from './domain/models/downloads.ts'
 import { withEarlierCards } from './domain/models/earlier-catalog.ts'
 import { createModelService } from './domain/models/service.ts'
 import { createSwapEngine } from './domain/swap/engine.ts'
+import { cleanUpInterruptedSwap } from './domain/swap/startup-cleanup.ts'
 
 await startService({
   name: SERVICE_NAME,
@@ -195,6 +196,18 @@ await startService({
     })
     telemetry.start()
     logTail.start()
+    // In the background: start-up does not wait for a teardown that takes the stop's grace.
+    void cleanUpInterruptedSwap({
+      records: store.loads,
+      loadedModels: (signal) => vllm.listModels(signal),
+      engine: swap,
+      audit: (entry) => coordination.recordAudit(entry),
+      budgetMs: (config.SWAP_STOP_GRACE_S + config.SWAP_VERIFY_TIMEOUT_S) * 1000 + 30_000,
+      signal: kit.lifecycle.signal,
+    }).then(
+      (result) => result.kind !== 'nothing' && kit.logger.info({ result }, 'start-up cleanup after a swap'),
+      (err: Error) => kit.logger.warn({ reason: err.message }, 'start-up cleanup failed'),
+    )
     return {
       app,
       onClose: [

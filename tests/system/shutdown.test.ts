@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
 import { openSwapStore } from '../../services/swap-controller/adapters/store/store.ts'
 import { SIM_DOWNLOADABLE_MODEL } from '../../tools/spark-sim/cluster/index.ts'
-import { REPO_ROOT } from '../../tools/stack/launch.ts'
+import { launchStack, REPO_ROOT } from '../../tools/stack/launch.ts'
 import { eventually, useDemo } from '../support/demo.ts'
 
 const exitOf = (proc: import('node:child_process').ChildProcess) =>
@@ -65,8 +65,12 @@ describe('shutdown in the middle of a swap', () => {
       body: JSON.stringify(body),
     })
 
-  it('both processes exit 0 within ~3 s (budget 10 s) and the swap is recorded as interrupted', async () => {
-    const { stack } = fixture.demo()
+  const dataDir = `${REPO_ROOT}.data/test-${name}-${process.pid}`
+
+  it('both processes exit 0 within ~3 s (budget 10 s), the swap is recorded as interrupted, and the next start removes the half-loaded container', async () => {
+    const { sim, stack } = fixture.demo()
+    // Still loading when the controller comes back, so what it finds is the half-load.
+    sim.nodes.setLoadTimeMs(120_000)
     const started = await post('/api/swap', { recipe: 'gpt-oss-120b' })
     expect(started.status).toBe(202)
     const { job_id: id } = await started.json()
@@ -118,12 +122,13 @@ describe('shutdown in the middle of a swap', () => {
     expect(answer.headers.get('retry-after')).not.toBeNull()
     expect(await eventsEnded).toBe('ended')
 
-    const store = await openSwapStore({ dataDir: `${REPO_ROOT}.data/test-${name}-${process.pid}` })
+    const store = await openSwapStore({ dataDir })
     try {
       const record = store.loads.get(id)
       expect(record).toMatchObject({ outcome: 'cancelled' })
       expect(record!.ended_at).not.toBeNull()
       expect(record!.error).toMatch(/^interrupted in loading: swap-controller shut down/)
+      expect(store.loads.newest()).toMatchObject({ id, leftOnNodes: true, cleanupAtMs: null })
       const audit = store.audit
         .recent(10)
         .find((e) => e.action === 'swap.start' && e.target === 'gpt-oss-120b')
@@ -131,7 +136,39 @@ describe('shutdown in the middle of a swap', () => {
     } finally {
       store.close()
     }
-  }, 60_000)
+
+    // The half-loaded model is still on the nodes until the controller starts again.
+    const vllmNodes = () => sim.nodes.nodes.filter((n) => n.containers().some((c) => c.name === 'vllm_node'))
+    expect(vllmNodes().length).toBeGreaterThan(0)
+    const restarted = await launchStack({
+      services: ['swap-controller'],
+      env: { ...sim.env, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    })
+    try {
+      const url = `${restarted.url('swap-controller')}/api/swap/history?action=swap.cleanup`
+      const [cleanup] = await eventually(
+        () => fetch(url).then((r) => r.json() as Promise<{ entries: Array<Record<string, unknown>> }>),
+        (h) => h.entries.length > 0,
+        30_000,
+      ).then((h) => h.entries)
+      expect(cleanup).toMatchObject({
+        actor: 'swap-controller (start-up cleanup)',
+        target: 'gpt-oss-120b',
+        outcome: 'ok',
+      })
+      expect(cleanup!.detail).toMatch(/^Removed what the load of .* left on the nodes; teardown verified\.$/)
+      expect(vllmNodes()).toEqual([])
+    } finally {
+      await restarted.stop()
+    }
+    // Once: the record says it was dealt with.
+    const after = await openSwapStore({ dataDir })
+    try {
+      expect(after.loads.newest()!.cleanupAtMs).not.toBeNull()
+    } finally {
+      after.close()
+    }
+  }, 90_000)
 })
 
 describe('shutdown in the middle of a model download', () => {

@@ -11,6 +11,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'swap.start': 'Switch model',
   'swap.cancel': 'Cancel switch',
   'swap.stop': 'Stop model',
+  'swap.cleanup': 'Clean up after an interrupted switch',
   'lock.acquire': 'Reserve swaps',
   'lock.extend': 'Extend reservation',
   'lock.release': 'Release reservation',

@@ -4,6 +4,7 @@
  */
 import type { Database } from '../../../../shared/sqlite.ts'
 import { isoUtc } from '../../domain/coordination/time.ts'
+import type { LastSwap, LeftoverRecords } from '../../domain/swap/startup-cleanup.ts'
 import { clip, parseJsonRecord, pruneToNewest } from './prune.ts'
 
 export interface PastLoad {
@@ -47,6 +48,8 @@ export interface SwapRecordEnd {
   phases: Record<string, number>
   logExcerpt?: string | null
   error?: string | null
+  /** Interrupted by shutdown after its launch: the half-loaded container was left on the nodes. */
+  leftOnNodes?: boolean
 }
 
 export interface SwapRecord {
@@ -64,7 +67,7 @@ export interface SwapRecord {
   error: string | null
 }
 
-export interface SwapRecords extends LoadHistory {
+export interface SwapRecords extends LoadHistory, LeftoverRecords {
   /** The newest loads of `key` in `mode` that reached ready (not failed, cancelled, rolled back or dry). */
   successfulLoads(key: string, mode: string, limit: number): Promise<SuccessfulLoad[]>
   start(record: SwapRecordStart): void
@@ -86,6 +89,8 @@ interface Row {
   phases: string
   log_excerpt: string | null
   error: string | null
+  left_on_nodes: number
+  cleanup_at_ms: number | null
 }
 
 /** A log excerpt is the tail of the container log; 64 KiB is about the last thousand lines. */
@@ -120,6 +125,14 @@ const pastLoad = (r: Row): PastLoad => ({
   outcome: r.outcome,
   total_s: r.total_s ?? 0,
   phases: parseJsonRecord(r.phases) ?? {},
+})
+
+const lastSwap = (row: Row): LastSwap => ({
+  id: row.id,
+  recipe: row.recipe,
+  model: row.model,
+  leftOnNodes: row.left_on_nodes === 1,
+  cleanupAtMs: row.cleanup_at_ms,
 })
 
 /** Said of a swap the process never finished: it was killed (SIGKILL, power) during the swap. */
@@ -160,7 +173,8 @@ export function swapRecords(db: Database, maxRows: number): SwapRecords {
       if (!row) return false
       const total = Math.max(0, end.endedAtMs - row.started_at_ms) / 1000
       db.run(
-        `UPDATE swap_records SET ended_at_ms = ?, outcome = ?, total_s = ?, phases = ?, log_excerpt = ?, error = ?
+        `UPDATE swap_records
+         SET ended_at_ms = ?, outcome = ?, total_s = ?, phases = ?, log_excerpt = ?, error = ?, left_on_nodes = ?
          WHERE id = ?`,
         [
           end.endedAtMs,
@@ -169,6 +183,7 @@ export function swapRecords(db: Database, maxRows: number): SwapRecords {
           JSON.stringify(seconds(end.phases)),
           clip(end.logExcerpt, MAX_LOG_EXCERPT_CHARS, 'tail'),
           clip(end.error, 2000),
+          end.leftOnNodes === true,
           id,
         ],
       )
@@ -177,6 +192,14 @@ export function swapRecords(db: Database, maxRows: number): SwapRecords {
     get(id) {
       const row = db.get<Row>('SELECT * FROM swap_records WHERE id = ?', [id])
       return row && toRecord(row)
+    },
+    newest() {
+      // At open every record is finished: one still running was closed above as interrupted.
+      const row = db.get<Row>('SELECT * FROM swap_records WHERE dry_run = 0 ORDER BY seq DESC LIMIT 1')
+      return row && lastSwap(row)
+    },
+    markCleanedUp(id, atMs) {
+      db.run('UPDATE swap_records SET cleanup_at_ms = ? WHERE id = ?', [Math.round(atMs), id])
     },
     async recentLoads(key, limit) {
       const rows = db.all<Row>(

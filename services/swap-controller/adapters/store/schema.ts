@@ -94,4 +94,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE swap_records ADD COLUMN mode TEXT;
   CREATE INDEX swap_records_eta ON swap_records (recipe, mode, outcome, started_at_ms DESC);
   `,
+  // A swap interrupted by shutdown after its launch left a half-loaded container on the nodes:
+  // \`left_on_nodes\` says so, and \`cleanup_at_ms\` when the next start dealt with it (it runs once).
+  `
+  ALTER TABLE swap_records ADD COLUMN left_on_nodes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE swap_records ADD COLUMN cleanup_at_ms INTEGER;
+  `,
 ]

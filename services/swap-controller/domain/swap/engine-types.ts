@@ -49,6 +49,20 @@ export interface StopRequest {
   requestId?: string
 }
 
+/**
+ * A stop the controller makes on its own (the start-up cleanup): no lock token, its own audit action
+ * and words. Only `SwapEngine.systemStop` takes it; no route calls that.
+ */
+export interface SystemStopRequest {
+  actor: string
+  action: string
+  target: string
+  /** The audit detail once the teardown is verified. */
+  doneDetail: string
+  /** Its budget (and shutdown): the drain and the teardown end when it aborts. */
+  signal: AbortSignal
+}
+
 export interface StopAnswer {
   dry_run: boolean
   stopped: boolean
@@ -95,6 +109,8 @@ export interface SwapEngine {
   validate(key: string, mode?: RunMode): Promise<ValidateAnswer>
   /** Stops the served model on every node with verified teardown (lock token needed unless a dry run). */
   stop(req: StopRequest): Promise<StopAnswer>
+  /** The same stop, made by the controller itself past the swap lock (start-up cleanup only). */
+  systemStop(req: SystemStopRequest): Promise<StopAnswer>
   /** A stop is draining or tearing down: the chat proxy refuses new generations meanwhile. */
   stopInProgress(): boolean
   /** Keeps new swaps from starting (409 naming `reason`) until the returned function is called. */

@@ -21,6 +21,7 @@ import { planSwap, renderPlan, type SwapPlan } from './plan.ts'
 import { recordFinished } from './record.ts'
 import { refusalAuditor } from './refusals.ts'
 import { type RunContext, type RunSlot, runSwap } from './run.ts'
+import { leftOnNodes } from './startup-cleanup.ts'
 import { createStopper } from './stop.ts'
 import { jobView, progressView } from './view.ts'
 
@@ -256,7 +257,8 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     }
     const done = machine.finish(job.id)
     if (running === slot) running = null
-    recordFinished(done, slot.tracker?.durations().phases ?? {}, deps, { requestId: req.requestId })
+    const left = leftOnNodes(done, slot.interrupted)
+    recordFinished(done, slot.tracker?.durations().phases ?? {}, deps, { requestId: req.requestId, left })
     publishState(done)
   }
 
@@ -297,6 +299,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     request,
     validate,
     stop: (req) => stopper.stop(req),
+    systemStop: (req) => stopper.systemStop(req),
     stopInProgress: () => stopper.inProgress(),
     holdSwaps(reason) {
       const hold = { reason }

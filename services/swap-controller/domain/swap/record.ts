@@ -26,6 +26,7 @@ export interface SwapRecords {
       phases: Record<string, number>
       logExcerpt?: string | null
       error?: string | null
+      leftOnNodes?: boolean
     },
   ): boolean
 }
@@ -36,14 +37,16 @@ export function recordFinished(
   job: SwapJob,
   logPhases: Record<string, number>,
   sinks: { loads: SwapRecords; coordination: RecordSinks },
-  ctx: { requestId?: string },
+  /** `left`: interrupted by shutdown after the launch, the model was left on the nodes (startup-cleanup.ts). */
+  ctx: { requestId?: string; left?: boolean },
 ): void {
   const endedAtMs = job.finished_at_ms!
   const durations = stateDurations(job, endedAtMs)
   const seconds = Object.fromEntries(Object.entries(durations).map(([k, ms]) => [k, ms / 1000]))
   const outcome = outcomeOf(job)
   const phases = { ...seconds, ...logPhases }
-  sinks.loads.finish(job.id, { outcome, endedAtMs, phases, logExcerpt: job.log_excerpt, error: job.error })
+  const end = { outcome, endedAtMs, phases, logExcerpt: job.log_excerpt, error: job.error }
+  sinks.loads.finish(job.id, { ...end, leftOnNodes: ctx.left === true })
   sinks.coordination.recordAudit({
     actor: job.actor,
     requestId: ctx.requestId,

@@ -4,7 +4,7 @@
  */
 import { AppError, conflict } from '../../../../shared/errors.ts'
 import type { Recipe } from '../catalog/types.ts'
-import type { StopAnswer, StopRequest, SwapEngineDeps } from './engine-types.ts'
+import type { StopAnswer, StopRequest, SwapEngineDeps, SystemStopRequest } from './engine-types.ts'
 import { planStop, renderTeardown } from './plan.ts'
 import { refusalAuditor } from './refusals.ts'
 
@@ -20,8 +20,9 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
   let stopping: AbortController | null = null
   const refusals = refusalAuditor({ now })
 
-  async function stopNow(req: StopRequest): Promise<StopAnswer> {
-    if (!req.dryRun) deps.coordination.assertSwapAllowed(req.token)
+  async function stopNow(req: StopRequest, system: SystemStopRequest | null): Promise<StopAnswer> {
+    // The lock guards against other callers; the controller's own cleanup is not one of them.
+    if (!req.dryRun && !system) deps.coordination.assertSwapAllowed(req.token)
     const swap = req.dryRun ? null : busy()
     if (swap) throw swap
     if (!req.dryRun && stopping) throw conflict('A stop is already in progress.')
@@ -46,8 +47,8 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
           ...{
             actor: req.actor,
             requestId: req.requestId,
-            action: 'swap.stop',
-            target: base.recipe ?? base.model,
+            action: system?.action ?? 'swap.stop',
+            target: system?.target ?? base.recipe ?? base.model,
           },
           ...{ dryRun: !guard, outcome, detail: detail.slice(0, 500), durationMs },
         })
@@ -55,11 +56,12 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
         audit('ok', `would stop ${current.id ?? 'nothing'} on ${p.nodes.join(', ')}`)
         return { dry_run: true, stopped: false, ...base, duration_ms: null }
       }
+      const signal = system ? AbortSignal.any([guard.signal, system.signal]) : guard.signal
       // As a swap does: in-flight generations finish (bounded by the drain) before vLLM goes away.
       const t0 = now()
-      await deps.drain?.(guard.signal)
+      await deps.drain?.(signal)
       const drained: Record<string, number> = deps.drain ? { draining: now() - t0 } : {}
-      if (guard.signal.aborted) {
+      if (signal.aborted) {
         audit(
           'cancelled',
           'interrupted while draining: the service is shutting down; nothing was stopped',
@@ -72,11 +74,11 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
         )
       }
       const t1 = now()
-      await deps.driver.stop(p, guard.signal)
+      await deps.driver.stop(p, signal)
       const t2 = now()
       const durations = () => ({ ...drained, stopping: t2 - t1, 'verifying-stopped': now() - t2 })
       try {
-        await deps.driver.verifyStopped(p, guard.signal)
+        await deps.driver.verifyStopped(p, signal)
       } catch (err) {
         // The driver words it for a swap; a stop has no new model to mention.
         const why = (err instanceof Error ? err.message : String(err)).replace(
@@ -89,7 +91,7 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
         })
       }
       const took = durations()
-      audit('ok', `${current.id ?? 'nothing'} stopped; teardown verified`, took)
+      audit('ok', system?.doneDetail ?? `${current.id ?? 'nothing'} stopped; teardown verified`, took)
       return { dry_run: false, stopped: true, ...base, duration_ms: took }
     } finally {
       if (guard && stopping === guard) stopping = null
@@ -99,7 +101,7 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
   return {
     stop: (req: StopRequest) =>
       refusals.run(
-        () => stopNow(req),
+        () => stopNow(req, null),
         (detail) =>
           deps.coordination.recordAudit({
             ...{ actor: req.actor, requestId: req.requestId, action: 'swap.stop', target: null },
@@ -107,6 +109,8 @@ export function createStopper({ deps, now, currentModel, busy }: StopperDeps) {
           }),
         req.actor,
       ),
+    /** Not through the refusal auditor: the start-up cleanup audits why it did not run. */
+    systemStop: (req: SystemStopRequest) => stopNow({ actor: req.actor }, req),
     inProgress: () => stopping !== null,
     /** Shutdown: a stop draining or tearing down ends at once. */
     abort: () => stopping?.abort(),
