@@ -60,6 +60,7 @@ export function simRecipeFrom(source: string, key = 'recipe'): RecipeMeta | stri
       command,
       defaults,
       env: isMapping(doc.env) ? scalars(doc.env) : {},
+      source,
     },
   }
 }

@@ -7,6 +7,7 @@
 import { cd, echo, hostname, printf, sleepCmd, test, uname } from './coreutils.ts'
 import { docker } from './docker.ts'
 import { launchClusterScript, runRecipeScript } from './eugr-scripts.ts'
+import { tee } from './file-writes.ts'
 import { cat, df, grep, head, ls, tail, wc } from './files.ts'
 import { find, hfCli, rm } from './hf-tools.ts'
 import { nvidiaSmi } from './nvidia-smi.ts'
@@ -196,6 +197,7 @@ const PATH_COMMANDS: Record<string, CommandHandler> = {
   false: () => 1,
   find,
   rm,
+  tee,
   hf: hfCli,
   'huggingface-cli': hfCli,
   uvx: hfCli,

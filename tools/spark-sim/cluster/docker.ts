@@ -3,15 +3,8 @@
  * commands eugr runs inside `vllm_node`), images and version. Messages follow the Docker CLI.
  */
 
-import {
-  alignTable,
-  inspectObject,
-  normalise,
-  noSuch,
-  renderPs,
-  renderTemplate,
-  TemplateError,
-} from './docker-format.ts'
+import { inspectObject, normalise, noSuch, renderPs, renderTemplate, TemplateError } from './docker-format.ts'
+import { hasImage, imageCommand, inspectImages, listImages } from './docker-images.ts'
 import { logs } from './docker-logs.ts'
 import type { SimContainer } from './node-state.ts'
 import type { CommandContext } from './shell-exec.ts'
@@ -38,14 +31,9 @@ export async function docker(ctx: CommandContext): Promise<number> {
     case 'exec':
       return exec(ctx, rest)
     case 'images':
+      return listImages(ctx, rest, 'images')
     case 'image':
-      ctx.stdout(
-        alignTable([
-          ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'],
-          ['vllm-node', 'latest', '5d41c0a7e2b9', '3 days ago', '21.4GB'],
-        ]),
-      )
-      return 0
+      return imageCommand(ctx, rest)
     case 'version':
       ctx.stdout(
         rest.includes('--format')
@@ -125,11 +113,12 @@ function ps(ctx: CommandContext, raw: string[]): number {
 function inspect(ctx: CommandContext, raw: string[], containerOnly: boolean): number {
   const args = normalise(raw, new Set(['-f']))
   let format: string | undefined
+  let type = containerOnly ? 'container' : undefined
   const names: string[] = []
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string
     if (a === '-f' || a === '--format') format = args[++i]
-    else if (a === '--type') i++
+    else if (a === '--type') type = args[++i]
     else if (a === '-s' || a === '--size') continue
     else names.push(a)
   }
@@ -137,6 +126,10 @@ function inspect(ctx: CommandContext, raw: string[], containerOnly: boolean): nu
     ctx.stderr('"docker inspect" requires at least 1 argument.\n')
     return 1
   }
+  if (type === 'image') return inspectImages(ctx, names, format)
+  // Without --type, docker inspect takes whatever object has the name: a container first, else an image.
+  if (type === undefined && names.every((n) => !ctx.session.node.find(n) && hasImage(ctx.session.node, n)))
+    return inspectImages(ctx, names, format)
   const found: Array<Record<string, unknown>> = []
   let status = 0
   for (const n of names) {
@@ -144,7 +137,7 @@ function inspect(ctx: CommandContext, raw: string[], containerOnly: boolean): nu
     if (c) found.push(inspectObject(c))
     else {
       status = 1
-      ctx.stderr(containerOnly ? `Error: No such container: ${n}\n` : `Error: No such object: ${n}\n`)
+      ctx.stderr(type === 'container' ? `Error: No such container: ${n}\n` : `Error: No such object: ${n}\n`)
     }
   }
   try {

@@ -7,6 +7,7 @@
  */
 import { sleep } from '../../../shared/abort.ts'
 import type { ServeParams } from './cluster.ts'
+import { launchImageCheck } from './eugr-images.ts'
 import type { SimContainer, SimNode, VllmProcess } from './node-state.ts'
 import type { CommandContext } from './shell-exec.ts'
 
@@ -156,6 +157,8 @@ export async function launch(ctx: CommandContext, req: LaunchRequest): Promise<n
   }
   if (wasRunning) out('Cluster containers are already running. Skipping launch.')
   else {
+    const imageFailure = launchImageCheck(ctx, req.image, head, workers)
+    if (imageFailure !== undefined) return imageFailure
     const leftover = nodes.find((n) => n.containers.get(req.name))
     if (leftover) {
       const c = leftover.containers.get(req.name) as SimContainer

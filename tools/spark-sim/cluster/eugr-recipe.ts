@@ -19,6 +19,8 @@ export interface RecipeTemplate {
   command: string
   defaults: Record<string, TemplateValue>
   env: Record<string, TemplateValue>
+  /** The recipe file's exact text, when the recipe came from a file (what `cat` shows on a node). */
+  source?: string
 }
 
 /** The CLI overrides by the keys they fill (only the ones given). */

@@ -5,6 +5,7 @@
  * does not know are not errors there (it uses `parse_known_args`): they are appended to vLLM's line,
  * like everything after `--`. A bad value for a known option is argparse's exit 2.
  */
+import { recipeImageCheck } from './eugr-images.ts'
 import { type LaunchRequest, launch } from './eugr-launch.ts'
 import { launchScript, type RecipeOverrides, type TemplateValue, templateOf } from './eugr-recipe.ts'
 import { recipeOnNode } from './node-recipes.ts'
@@ -292,13 +293,15 @@ export async function runRecipeScript(ctx: CommandContext): Promise<number> {
     out('This recipe is intended to run on a single node only.')
     return 1
   }
+  const image = parsed.image ?? recipe.container ?? 'vllm-node'
+  const missingImage = parsed.dryRun || parsed.setup ? undefined : await recipeImageCheck(ctx, image)
+  if (missingImage !== undefined) return missingImage
   const overrides = { ...(solo && { tensor_parallel: 1 }), ...parsed.overrides }
   const script = launchScript({ recipe: template, overrides, solo, noRay: parsed.noRay, extra: parsed.extra })
   if (typeof script !== 'string') {
     ctx.stdout(script.error)
     return 1
   }
-  const image = parsed.image ?? recipe.container ?? 'vllm-node'
   const scriptPath = `/tmp/tmp${Date.now().toString(36)}.sh`
   const launchArgs = ['./launch-cluster.sh', '-t', image]
   if (solo) launchArgs.push('--solo')

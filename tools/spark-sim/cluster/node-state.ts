@@ -104,6 +104,8 @@ export class SimNode {
   readonly bootTime = Date.now() - 3 * 24 * 3600 * 1000
   /** The node's Hugging Face cache, by repo id (what `find`, `rm` and `hf download` act on). */
   readonly hfCache = new Map<string, HubModel>()
+  /** Docker images on the node, as normalised references (`vllm-node:latest`); docker-images.ts. */
+  readonly images = new Set<string>()
   /** Fault switch: the next downloads on this node break off part-way (`network`). */
   downloadFailure: 'network' | null = null
   unreachable = false

@@ -10,6 +10,7 @@ import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import type { VllmFailure, VllmState } from '../vllm/index.ts'
 import { type PortMap, type RecipeMeta, SimCluster } from './cluster.ts'
 import { resolveCommand } from './commands.ts'
+import { setImagePresent } from './docker-images.ts'
 import { onSimHub } from './hf-hub.ts'
 import { type RecipeFileState, recipeFileState, removeRecipeFile } from './node-recipes.ts'
 import { type CommandRecord, SimNode, type SimNodeSpec } from './node-state.ts'
@@ -39,6 +40,8 @@ export interface SimNodesOptions {
   hfCacheModels?: string[]
   /** How long a simulated `hf download` takes (default 2 s). */
   downloadTimeMs?: number
+  /** Docker images every node holds at start (default: `vllm-node` and every recipe's `container`). */
+  images?: string[]
 }
 
 export interface ContainerInfo {
@@ -79,6 +82,10 @@ export interface SimNodeHandle {
   recipeFileState(key: string): RecipeFileState
   /** true: this node's run-recipe.sh drops every argument after `--` (an older launcher). */
   setLauncherDropsExtraArgs(drop: boolean): void
+  /** Adds or removes a docker image on this node (`vllm-node`, `vllm-node-mxfp4`, `repo/name:tag`). */
+  setImagePresent(image: string, present: boolean): void
+  /** The node's images as references (`vllm-node:latest`), sorted. */
+  images(): string[]
 }
 
 export interface SimNodesHandle {
@@ -140,6 +147,11 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
     const model = onSimHub(repo, opts.recipes)
     if (model) for (const n of nodes) n.hfCache.set(repo, model)
   }
+  const images = opts.images ?? [
+    'vllm-node',
+    ...Object.values(opts.recipes).map((r) => r.container ?? 'vllm-node'),
+  ]
+  for (const n of nodes) for (const image of images) setImagePresent(n, image, true)
   const log = opts.logger
   const servers: NetServer[] = []
 
@@ -289,6 +301,8 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
     setLauncherDropsExtraArgs: (drop) => {
       node.dropsArgsAfterSeparator = drop
     },
+    setImagePresent: (image, present) => setImagePresent(node, image, present),
+    images: () => [...node.images].sort(),
   })
   const handles = nodes.map(nodeHandle)
 

@@ -33,10 +33,13 @@ export class TestSsh {
     })
   }
 
-  /** Runs one command; `onData` sees stdout as it streams; `signal` closes the channel early. */
+  /**
+   * Runs one command; `onData` sees stdout as it streams; `signal` closes the channel early; `stdin`
+   * is written and then EOF sent, as the controller's SSH client always does.
+   */
   exec(
     command: string,
-    opts: { onData?: (s: string) => void; signal?: AbortSignal } = {},
+    opts: { onData?: (s: string) => void; signal?: AbortSignal; stdin?: string } = {},
   ): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, stream) => {
@@ -52,6 +55,7 @@ export class TestSsh {
         stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
         stream.on('exit', (c: number | null) => (code = c))
         stream.on('close', () => resolve({ stdout, stderr, code }))
+        if (opts.stdin !== undefined) stream.end(opts.stdin)
       })
     })
   }

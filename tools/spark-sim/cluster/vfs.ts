@@ -1,7 +1,8 @@
 /**
  * The read-only file system a simulated Spark shows: the eugr checkout under `vllmDir` (scripts,
- * `.env`, recipes rendered from the metadata the simulator was given), the HF cache, `/proc` files
- * with live values, and whatever redirections wrote under /tmp or $HOME.
+ * `.env`, each recipe file's own text, or a view rendered from metadata for a recipe given only as
+ * metadata), the HF cache, `/proc` files with live values, and whatever redirections and `tee` wrote
+ * under /tmp or $HOME.
  */
 
 import type { Session } from './shell-exec.ts'
@@ -18,7 +19,7 @@ const SCRIPTS = [
   'run-recipe.sh',
 ]
 const BINARIES =
-  'docker nvidia-smi bash sh cat df free ls grep head tail ss sudo hostname uname nproc printf echo sleep env wc test true false find rm hf'.split(
+  'docker nvidia-smi bash sh cat df free ls grep head tail ss sudo hostname uname nproc printf echo sleep env wc test true false find rm hf tee'.split(
     ' ',
   )
 
@@ -68,6 +69,11 @@ export function recipeYaml(key: string, s: Session): string {
   )
   if (r.servedModelName) lines.push(`  # served as ${r.servedModelName}`)
   return `${lines.join('\n')}\n`
+}
+
+/** A recipe read from a file shows that file byte for byte; a metadata-only one its rendered view. */
+function recipeText(key: string, s: Session): string {
+  return s.cluster.settings.recipes[key]?.template?.source ?? recipeYaml(key, s)
 }
 
 /** Every path that exists on the node, built on demand (cheap: a few dozen entries). */
@@ -121,7 +127,7 @@ export function entries(s: Session): Map<string, Entry> {
     )
   }
   for (const key of Object.keys(s.cluster.settings.recipes))
-    if (!s.node.removedRecipes.has(key)) file(`${v}/recipes/${key}.yaml`, () => recipeYaml(key, s))
+    if (!s.node.removedRecipes.has(key)) file(`${v}/recipes/${key}.yaml`, () => recipeText(key, s))
   for (const b of BINARIES) file(`/usr/bin/${b}`, () => '\u007fELF', '-rwxr-xr-x')
   file('/dev/null', () => '', 'crw-rw-rw-')
   file('/proc/meminfo', () => meminfoText(s.node), '-r--r--r--')
