@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
+import { createLineSplitter } from '../../../shared/ssh/channel.ts'
 import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
 import { createSshPool, type SshPool } from '../../../shared/ssh/pool.ts'
 import type { SshConnectionState, SshNode, StreamOptions, StreamResult } from '../../../shared/ssh/types.ts'
@@ -216,6 +217,15 @@ describe('parseDockerTimestamp', () => {
 
 type Emit = Array<[string, 'stdout' | 'stderr']>
 
+/** What the SSH client hands on for `bytes` written to stdout: split into lines at `\n` by its own splitter. */
+function stdoutLines(bytes: string): Emit {
+  const out: Emit = []
+  const split = createLineSplitter(64 * 1024, (line) => out.push([line, 'stdout']))
+  split.push(Buffer.from(bytes))
+  split.end()
+  return out
+}
+
 /** A node whose `docker logs` streams are scripted: each open plays the next script and ends. */
 class ScriptedStreams implements SshNode {
   readonly argvs: string[][] = []
@@ -314,6 +324,49 @@ describe('log tail re-opening', () => {
         container: '--rm',
       }),
     ).toThrow()
+  })
+
+  it("reads docker's formats: \\n ends (eugr's non-TTY container), \\r\\n (a TTY one), tqdm's \\r redraws", async () => {
+    const bar = (pct: number) => `Loading safetensors checkpoint shards: ${pct}% Completed`
+    const node = new ScriptedStreams('spark-1', [
+      {
+        lines: stdoutLines(
+          [
+            `${ts(1)} (APIServer pid=1) INFO no tty\n`,
+            `${ts(2)} (APIServer pid=1) INFO a tty's line\r\n`,
+            // tqdm never ends its redraws with \n, so docker stores the whole bar as one line.
+            `${ts(3)} \r${bar(0)}\r${bar(50)}\r${bar(100)}\n`,
+            `${ts(4, '5')} short fraction\r\n`,
+          ].join(''),
+        ),
+        code: 0,
+      },
+    ])
+    const got: LogLineEvent[] = []
+    const t = createLogTail({
+      nodes: ['spark-1'],
+      ssh: { get: () => node, close: async () => undefined },
+      container: 'vllm_node',
+      backoffBaseMs: 1000,
+    })
+    t.subscribe((e) => got.push(e))
+    t.start()
+    await eventually(
+      () => got.length,
+      (n) => n === 6,
+    )
+    await t.stop()
+    expect(got.map((e) => e.line)).toEqual([
+      '(APIServer pid=1) INFO no tty',
+      "(APIServer pid=1) INFO a tty's line",
+      bar(0),
+      bar(50),
+      bar(100),
+      'short fraction',
+    ])
+    // One docker line, one stamp: the bar's states all carry the time the line was stored.
+    expect(new Set(got.slice(2, 5).map((e) => e.at))).toEqual(new Set(['2026-04-18T10:00:03.000Z']))
+    expect(got[5]!.at).toBe('2026-04-18T10:00:04.500Z')
   })
 
   it('says when the SSH user cannot use docker', async () => {
