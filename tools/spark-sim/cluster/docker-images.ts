@@ -10,7 +10,7 @@ import type { SimNode } from './node-state.ts'
 import type { CommandContext } from './shell-exec.ts'
 
 /** Docker's reference normalisation as far as local images need it: no tag means `:latest`. */
-export function imageRef(name: string): string {
+function imageRef(name: string): string {
   if (name.includes('@')) return name
   const last = name.slice(name.lastIndexOf('/') + 1)
   return last.includes(':') ? name : `${name}:latest`

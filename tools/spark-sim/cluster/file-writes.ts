@@ -9,7 +9,7 @@ import { lookup } from './vfs.ts'
 const FILE_MAX_BYTES = 1024 * 1024
 
 /** Why `abs` cannot be opened for writing (errno text), or null when it can. */
-export function writeProblem(session: Session, abs: string): string | null {
+function writeProblem(session: Session, abs: string): string | null {
   const parent = abs.slice(0, abs.lastIndexOf('/')) || '/'
   const entry = lookup(session, abs)
   if (entry?.kind === 'dir') return 'Is a directory'

@@ -7,13 +7,13 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net'
 import type { Logger } from 'pino'
 import ssh2 from 'ssh2'
 import { generateEd25519KeyPair } from '../../../shared/ssh/keygen.ts'
-import type { VllmFailure, VllmState } from '../vllm/index.ts'
+import type { VllmFailure } from '../vllm/index.ts'
 import { type PortMap, type RecipeMeta, SimCluster } from './cluster.ts'
 import { resolveCommand } from './commands.ts'
 import { setImagePresent } from './docker-images.ts'
 import { onSimHub } from './hf-hub.ts'
-import { type RecipeFileState, recipeFileState, removeRecipeFile } from './node-recipes.ts'
-import { type CommandRecord, SimNode, type SimNodeSpec } from './node-state.ts'
+import { nodeHandle, type SimNodeHandle } from './node-handle.ts'
+import { SimNode, type SimNodeSpec } from './node-state.ts'
 import { Pipe, runCommandLine, type Session } from './shell-exec.ts'
 
 const { Server, utils } = ssh2
@@ -42,50 +42,6 @@ export interface SimNodesOptions {
   downloadTimeMs?: number
   /** Docker images every node holds at start (default: `vllm-node` and every recipe's `container`). */
   images?: string[]
-}
-
-export interface ContainerInfo {
-  id: string
-  name: string
-  image: string
-  status: 'running' | 'exited' | 'removing'
-  exitCode: number
-  createdAt: Date
-  finishedAt?: Date
-  role: 'head' | 'worker' | 'solo'
-  /** The container's main vLLM (if any): model, served name, the port it was asked for, its state. */
-  vllm?: { model: string; servedModelName: string; nominalPort: number; state: VllmState; url: string | null }
-}
-
-export interface SimNodeHandle {
-  readonly name: string
-  readonly host: string
-  readonly sshPort: number
-  readonly role: 'head' | 'worker'
-  readonly commandLog: readonly CommandRecord[]
-  dropConnections(): void
-  /** Refuse new SSH connections; `dropExisting` also cuts the live ones (a node that went away). */
-  setUnreachable(unreachable: boolean, opts?: { dropExisting?: boolean }): void
-  setStopRefusal(refuse: boolean): void
-  containers(): ContainerInfo[]
-  /** The log lines of a container (default `vllm_node`), [] when it does not exist. */
-  logs(container?: string): string[]
-  memory(): { totalKiB: number; availableKiB: number; freeKiB: number; usedKiB: number }
-  activeSessions(): number
-  /** Repo ids in this node's HF cache. */
-  cachedModels(): string[]
-  /** `network`: downloads on this node break off at 40 %; null: they succeed. */
-  setDownloadFailure(kind: 'network' | null): void
-  /** Deletes `recipes/<key>.yaml` from this node's checkout until something writes it again over SSH. */
-  removeRecipeFile(key: string): void
-  /** Whether this node's `recipes/<key>.yaml` is the simulator's, removed, or written over SSH. */
-  recipeFileState(key: string): RecipeFileState
-  /** true: this node's run-recipe.sh drops every argument after `--` (an older launcher). */
-  setLauncherDropsExtraArgs(drop: boolean): void
-  /** Adds or removes a docker image on this node (`vllm-node`, `vllm-node-mxfp4`, `repo/name:tag`). */
-  setImagePresent(image: string, present: boolean): void
-  /** The node's images as references (`vllm-node:latest`), sorted. */
-  images(): string[]
 }
 
 export interface SimNodesHandle {
@@ -249,62 +205,7 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<SimNodesHand
   }
   await Promise.all(nodes.map(serveNode))
 
-  const nodeHandle = (node: SimNode): SimNodeHandle => ({
-    name: node.name,
-    host: node.host,
-    get sshPort() {
-      return node.sshPort
-    },
-    role: node.spec.role,
-    commandLog: node.commandLog,
-    dropConnections: () => node.dropConnections(),
-    setUnreachable: (v, o) => {
-      node.unreachable = v
-      if (v && o?.dropExisting) node.dropConnections()
-    },
-    setStopRefusal: (v) => {
-      node.stopRefusal = v
-    },
-    containers: () =>
-      [...node.containers.values()].map((c) => {
-        const p = c.processes.find((x) => x.primary) ?? c.processes[0]
-        return {
-          id: c.id,
-          name: c.name,
-          image: c.image,
-          status: c.status,
-          exitCode: c.exitCode,
-          createdAt: c.createdAt,
-          finishedAt: c.finishedAt,
-          role: c.role,
-          vllm: p && {
-            model: p.model,
-            servedModelName: p.servedModelName,
-            nominalPort: p.nominalPort,
-            state: p.emulator.state(),
-            url: p.emulator.url(),
-          },
-        }
-      }),
-    logs: (name = 'vllm_node') => node.containers.get(name)?.log.lines.map((l) => l.text) ?? [],
-    memory: () => {
-      const m = node.memory.snapshot()
-      return { totalKiB: m.totalKiB, availableKiB: m.availableKiB, freeKiB: m.freeKiB, usedKiB: m.usedKiB }
-    },
-    activeSessions: () => node.sessions.size,
-    cachedModels: () => [...node.hfCache.keys()].sort(),
-    setDownloadFailure: (kind) => {
-      node.downloadFailure = kind
-    },
-    removeRecipeFile: (key) => removeRecipeFile(node, opts.vllmDir, key),
-    recipeFileState: (key) => recipeFileState(node, opts.vllmDir, key),
-    setLauncherDropsExtraArgs: (drop) => {
-      node.dropsArgsAfterSeparator = drop
-    },
-    setImagePresent: (image, present) => setImagePresent(node, image, present),
-    images: () => [...node.images].sort(),
-  })
-  const handles = nodes.map(nodeHandle)
+  const handles = nodes.map((n) => nodeHandle(n, opts.vllmDir))
 
   return {
     nodes: handles,
