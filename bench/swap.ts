@@ -14,6 +14,9 @@
  * its vLLM really took, so timer slack is not blamed on the controller). Telemetry freshness is
  * sampled every ~100 ms, first with the cluster idle, then during the swaps.
  *
+ * Then the fault mix (bench/swap-faults.ts): swaps that hit a fault, with the time without a served
+ * model and whether the previous model came back; `BENCH_FAULTS_ONLY=1` runs only that.
+ *
  * It prints a table, writes `bench/results/swap-<timestamp>.json` (git-ignored) and never fails
  * for being slow: a missed target is printed as MISSED; the exit code is non-zero only if the
  * bench itself breaks. The demo stack and its data directory are removed at the end, also on
@@ -28,9 +31,13 @@ import { type Demo, startDemo } from '../tools/demo-stack.ts'
 import { SIM_DEFAULT_RECIPE } from '../tools/spark-sim/recipes.ts'
 import { atMost, type TargetCheck, table } from './report.ts'
 import { writeResults } from './results.ts'
+import { type Job, now, type SwapEvents, watchEvents } from './swap-events.ts'
+import { renderFaults, runFaultMix } from './swap-faults.ts'
 
 /** `BENCH_QUICK=1`: fewer swaps and a shorter telemetry phase, to try the bench itself out. */
 const quick = process.env.BENCH_QUICK === '1'
+/** `BENCH_FAULTS_ONLY=1`: only the fault mix (bench/swap-faults.ts), not the swap and telemetry phases. */
+const FAULTS_ONLY = process.env.BENCH_FAULTS_ONLY === '1'
 const CONFIG = {
   loadTimeMs: 3000,
   /**
@@ -53,7 +60,6 @@ const CONFIG = {
 const TARGETS = { readinessMs: 500, overheadMs: 3000, freshnessMs: 2000 }
 
 const log = (line: string) => console.log(`bench:swap: ${line}`)
-const now = () => performance.timeOrigin + performance.now()
 
 // ---------------------------------------------------------------------------------------------
 // The simulator's side: when each vLLM process started and became ready (wall clock, ms).
@@ -100,88 +106,6 @@ function watchSim(demo: Demo) {
     stop: () => {
       stopped = true
     },
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The controller's side: every `state` event of GET /api/swap/events, with its receive time.
-
-interface Job {
-  job_id: string
-  status: string
-  outcome: string
-  recipe: string
-  model: string
-  started_at: string
-  finished_at: string | null
-  transitions: Array<{ state: string; at: string }>
-  durations_ms: Record<string, number>
-  error: unknown
-}
-
-function watchEvents(gatewayUrl: string) {
-  const abort = new AbortController()
-  const readyAt = new Map<string, number>()
-  const terminal = new Map<string, { job: Job; at: number }>()
-  const waiters = new Set<() => void>()
-  const connected = (async () => {
-    const res = await fetch(`${gatewayUrl}/api/swap/events`, { signal: abort.signal })
-    if (!res.ok || !res.body) throw new Error(`GET /api/swap/events: ${res.status}`)
-    return res.body
-  })()
-  const reading = connected.then(async (body) => {
-    const decoder = new TextDecoder()
-    let buffer = ''
-    try {
-      for await (const chunk of body) {
-        const at = now()
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-        for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '')
-          let event = 'message'
-          const data: string[] = []
-          for (const line of block.split(/\r?\n/)) {
-            if (line.startsWith('event:')) event = line.slice(6).trim()
-            else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
-          }
-          if (event !== 'state' || data.length === 0) continue
-          const job = JSON.parse(data.join('\n')) as Partial<Job>
-          if (!job.job_id) continue
-          if (job.status === 'ready' && !readyAt.has(job.job_id)) readyAt.set(job.job_id, at)
-          if (job.finished_at && !terminal.has(job.job_id)) terminal.set(job.job_id, { job: job as Job, at })
-          for (const w of waiters) w()
-        }
-      }
-    } catch (err) {
-      if (!abort.signal.aborted) throw err
-    }
-  })
-  reading.catch(() => undefined)
-  return {
-    connected: connected.then(() => undefined),
-    readyAt,
-    /** Resolves with the finished job as the event stream announced it. */
-    finished: (id: string, timeoutMs: number) =>
-      new Promise<{ job: Job; at: number }>((resolve, reject) => {
-        const check = () => {
-          const t = terminal.get(id)
-          if (!t) return
-          cleanup()
-          resolve(t)
-        }
-        const timer = setTimeout(() => {
-          cleanup()
-          reject(new Error(`swap ${id} did not finish within ${timeoutMs} ms`))
-        }, timeoutMs)
-        const cleanup = () => {
-          clearTimeout(timer)
-          waiters.delete(check)
-        }
-        waiters.add(check)
-        check()
-      }),
-    close: () => abort.abort(),
   }
 }
 
@@ -292,7 +216,7 @@ function stats(values: number[]) {
 async function swapOnce(
   demo: Demo,
   sim: ReturnType<typeof watchSim>,
-  events: ReturnType<typeof watchEvents>,
+  events: SwapEvents,
   index: number,
   recipe: string,
   loadTimeMs: number,
@@ -350,6 +274,100 @@ async function waitUntilServing(gatewayUrl: string, timeoutMs = 60_000) {
   throw new Error(`the demo stack did not come up within ${timeoutMs} ms (last status: ${last})`)
 }
 
+/** The telemetry and swap phases (skipped with BENCH_FAULTS_ONLY=1): prints their tables. */
+async function measureSwaps(
+  demo: Demo,
+  sim: ReturnType<typeof watchSim>,
+  events: SwapEvents,
+  cleanups: Array<[string, () => Promise<unknown> | unknown]>,
+) {
+  let phase: FreshnessSample['phase'] = 'idle'
+  const telemetry = sampleTelemetry(demo.gatewayUrl, () => phase)
+  cleanups.push(['telemetry sampler', () => telemetry.stop()])
+  log(`telemetry: ${CONFIG.telemetryIdleMs / 1000} s idle`)
+  await sleep(CONFIG.telemetryIdleMs)
+
+  phase = 'swapping'
+  const swaps: SwapRecord[] = []
+  for (let i = 0; i < CONFIG.swaps; i++) {
+    const recipe = CONFIG.recipes[(i + 1) % CONFIG.recipes.length]!
+    // Offsets 0, 5/N, 10/N … of the span, taken modulo N: spread evenly, not in order.
+    const offset = Math.round((((i * 5) % CONFIG.swaps) * CONFIG.loadJitterMs) / CONFIG.swaps)
+    const r = await swapOnce(demo, sim, events, i + 1, recipe, CONFIG.loadTimeMs + offset)
+    swaps.push(r)
+    log(
+      `swap ${i + 1}/${CONFIG.swaps} → ${recipe} (load ${r.loadTimeMs} ms): ${r.outcome}, total ${r.totalMs.toFixed(0)} ms, ` +
+        `detect ${r.detectMs.toFixed(1)} ms (SSE ${r.detectSseMs.toFixed(1)} ms), sim load ${r.simLoadMs.toFixed(0)} ms` +
+        (r.error ? `, error ${r.error}` : ''),
+    )
+    await sleep(CONFIG.settleMs)
+  }
+  await telemetry.stop()
+  sim.stop()
+
+  const ok = swaps.filter((s) => s.outcome === 'ready')
+  const fresh = (p: FreshnessSample['phase'] | 'all', k: 'newestMs' | 'stalestNodeMs') =>
+    stats(telemetry.samples.filter((s) => p === 'all' || s.phase === p).map((s) => s[k]))
+  const figures = {
+    swaps,
+    failed: swaps.length - ok.length,
+    detectMs: stats(ok.map((s) => s.detectMs)),
+    detectSseMs: stats(ok.map((s) => s.detectSseMs)),
+    totalMs: stats(ok.map((s) => s.totalMs)),
+    clientTotalMs: stats(ok.map((s) => s.clientTotalMs)),
+    overheadMs: stats(ok.map((s) => s.overheadMs)),
+    simLoadMs: stats(ok.map((s) => s.simLoadMs)),
+    simLoadOverMs: stats(ok.map((s) => s.simLoadMs - s.loadTimeMs)),
+    beforeLoadMs: stats(ok.map((s) => s.beforeLoadMs)),
+    phasesMs: Object.fromEntries(
+      [...new Set(ok.flatMap((s) => Object.keys(s.durationsMs)))].map((k) => [
+        k,
+        stats(ok.map((s) => s.durationsMs[k] ?? Number.NaN)),
+      ]),
+    ),
+    telemetry: {
+      samples: telemetry.samples.length,
+      errors: telemetry.errors.length,
+      firstError: telemetry.errors[0] ?? null,
+      newestMs: {
+        idle: fresh('idle', 'newestMs'),
+        swapping: fresh('swapping', 'newestMs'),
+        all: fresh('all', 'newestMs'),
+      },
+      stalestNodeMs: {
+        idle: fresh('idle', 'stalestNodeMs'),
+        swapping: fresh('swapping', 'stalestNodeMs'),
+        all: fresh('all', 'stalestNodeMs'),
+      },
+    },
+  }
+  const targets: TargetCheck[] = [
+    atMost(
+      'readiness detected after sim vLLM ready, max (ms)',
+      figures.detectMs.max,
+      TARGETS.readinessMs,
+      'ms',
+    ),
+    atMost('  … seen by an SSE client, max (ms)', figures.detectSseMs.max, TARGETS.readinessMs, 'ms'),
+    atMost('controller overhead per swap, max (ms)', figures.overheadMs.max, TARGETS.overheadMs, 'ms'),
+    atMost(
+      'telemetry freshness, newest reading, max (ms)',
+      figures.telemetry.newestMs.all.max,
+      TARGETS.freshnessMs,
+      'ms',
+    ),
+    atMost(
+      '  … stalest node reading, max (ms)',
+      figures.telemetry.stalestNodeMs.all.max,
+      TARGETS.freshnessMs,
+      'ms',
+    ),
+  ]
+  if (figures.failed > 0) log(`${figures.failed} swap(s) did not end ready: left out of the figures`)
+  console.log(`\n${render(figures, targets)}`)
+  return { ...figures, targets }
+}
+
 async function main() {
   const startedAt = new Date()
   const loadAtStart = loadavg()[0]!
@@ -389,94 +407,14 @@ async function main() {
     cleanups.push(['event stream', () => events.close()])
     await events.connected
 
-    let phase: FreshnessSample['phase'] = 'idle'
-    const telemetry = sampleTelemetry(demo.gatewayUrl, () => phase)
-    cleanups.push(['telemetry sampler', () => telemetry.stop()])
-    log(`telemetry: ${CONFIG.telemetryIdleMs / 1000} s idle`)
-    await sleep(CONFIG.telemetryIdleMs)
-
-    phase = 'swapping'
-    const swaps: SwapRecord[] = []
-    for (let i = 0; i < CONFIG.swaps; i++) {
-      const recipe = CONFIG.recipes[(i + 1) % CONFIG.recipes.length]!
-      // Offsets 0, 5/N, 10/N … of the span, taken modulo N: spread evenly, not in order.
-      const offset = Math.round((((i * 5) % CONFIG.swaps) * CONFIG.loadJitterMs) / CONFIG.swaps)
-      const r = await swapOnce(demo, sim, events, i + 1, recipe, CONFIG.loadTimeMs + offset)
-      swaps.push(r)
-      log(
-        `swap ${i + 1}/${CONFIG.swaps} → ${recipe} (load ${r.loadTimeMs} ms): ${r.outcome}, total ${r.totalMs.toFixed(0)} ms, ` +
-          `detect ${r.detectMs.toFixed(1)} ms (SSE ${r.detectSseMs.toFixed(1)} ms), sim load ${r.simLoadMs.toFixed(0)} ms` +
-          (r.error ? `, error ${r.error}` : ''),
-      )
-      await sleep(CONFIG.settleMs)
-    }
-    await telemetry.stop()
-    events.close()
+    const measured = FAULTS_ONLY ? null : await measureSwaps(demo, sim, events, cleanups)
     sim.stop()
-
-    const ok = swaps.filter((s) => s.outcome === 'ready')
-    const fresh = (p: FreshnessSample['phase'] | 'all', k: 'newestMs' | 'stalestNodeMs') =>
-      stats(telemetry.samples.filter((s) => p === 'all' || s.phase === p).map((s) => s[k]))
-    const figures = {
-      swaps,
-      failed: swaps.length - ok.length,
-      detectMs: stats(ok.map((s) => s.detectMs)),
-      detectSseMs: stats(ok.map((s) => s.detectSseMs)),
-      totalMs: stats(ok.map((s) => s.totalMs)),
-      clientTotalMs: stats(ok.map((s) => s.clientTotalMs)),
-      overheadMs: stats(ok.map((s) => s.overheadMs)),
-      simLoadMs: stats(ok.map((s) => s.simLoadMs)),
-      simLoadOverMs: stats(ok.map((s) => s.simLoadMs - s.loadTimeMs)),
-      beforeLoadMs: stats(ok.map((s) => s.beforeLoadMs)),
-      phasesMs: Object.fromEntries(
-        [...new Set(ok.flatMap((s) => Object.keys(s.durationsMs)))].map((k) => [
-          k,
-          stats(ok.map((s) => s.durationsMs[k] ?? Number.NaN)),
-        ]),
-      ),
-      telemetry: {
-        samples: telemetry.samples.length,
-        errors: telemetry.errors.length,
-        firstError: telemetry.errors[0] ?? null,
-        newestMs: {
-          idle: fresh('idle', 'newestMs'),
-          swapping: fresh('swapping', 'newestMs'),
-          all: fresh('all', 'newestMs'),
-        },
-        stalestNodeMs: {
-          idle: fresh('idle', 'stalestNodeMs'),
-          swapping: fresh('swapping', 'stalestNodeMs'),
-          all: fresh('all', 'stalestNodeMs'),
-        },
-      },
-    }
-    const targets: TargetCheck[] = [
-      atMost(
-        'readiness detected after sim vLLM ready, max (ms)',
-        figures.detectMs.max,
-        TARGETS.readinessMs,
-        'ms',
-      ),
-      atMost('  … seen by an SSE client, max (ms)', figures.detectSseMs.max, TARGETS.readinessMs, 'ms'),
-      atMost('controller overhead per swap, max (ms)', figures.overheadMs.max, TARGETS.overheadMs, 'ms'),
-      atMost(
-        'telemetry freshness, newest reading, max (ms)',
-        figures.telemetry.newestMs.all.max,
-        TARGETS.freshnessMs,
-        'ms',
-      ),
-      atMost(
-        '  … stalest node reading, max (ms)',
-        figures.telemetry.stalestNodeMs.all.max,
-        TARGETS.freshnessMs,
-        'ms',
-      ),
-    ]
-    if (figures.failed > 0) log(`${figures.failed} swap(s) did not end ready: left out of the figures`)
-    console.log(`\n${render(figures, targets)}`)
+    const faults = await runFaultMix(demo, events, log)
+    events.close()
+    console.log(`\n${renderFaults(faults)}`)
     const loadAtEnd = loadavg()[0]!
     log(`load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadAtEnd.toFixed(2)}`)
-    const file = await writeRun(startedAt, { loadAtStart, loadAtEnd }, { ...figures, targets })
+    const file = await writeRun(startedAt, { loadAtStart, loadAtEnd }, { ...measured, faults })
     log(`results written to ${file}`)
   } finally {
     await cleanup()
