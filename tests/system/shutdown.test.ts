@@ -143,6 +143,8 @@ describe('shutdown in the middle of a swap', () => {
     const restarted = await launchStack({
       services: ['swap-controller'],
       env: { ...sim.env, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      // A loaded machine (the whole suite on two cores) can take a while to start a process.
+      healthTimeoutMs: 60_000,
     })
     try {
       const url = `${restarted.url('swap-controller')}/api/swap/history?action=swap.cleanup`
@@ -168,7 +170,7 @@ describe('shutdown in the middle of a swap', () => {
     } finally {
       after.close()
     }
-  }, 90_000)
+  }, 120_000)
 })
 
 describe('shutdown in the middle of a model download', () => {
