@@ -104,8 +104,9 @@ export class SshdNode {
 
   private async writeConfig(): Promise<string> {
     const config = join(this.dir, 'sshd_config')
-    // sshd reads SetEnv values as words; quoting keeps a PATH with spaces (or none) one value.
-    const setEnv = Object.entries(this.env).map(([k, v]) => `SetEnv ${k}="${v.replaceAll('"', '')}"`)
+    // One SetEnv line: sshd keeps only the first of a repeated keyword. Quoting keeps each value one word.
+    const pairs = Object.entries(this.env).map(([k, v]) => `${k}="${v.replaceAll('"', '')}"`)
+    const setEnv = pairs.length > 0 ? [`SetEnv ${pairs.join(' ')}`] : []
     await writeFile(
       config,
       [
