@@ -127,6 +127,11 @@ export const configShape = {
   AUDIT_MAX_ROWS: env.int(10_000, 100, 10_000_000),
   /** A swap whose estimated memory need does not fit: `refuse` it, or `warn` and go ahead. */
   SWAP_FIT_POLICY: z.preprocess(blankIsUnset, z.enum(['refuse', 'warn']).default('refuse')),
+  /**
+   * The head's recipe file missing or different from ours: `copy` ours there before the swap
+   * (audited), or `refuse` the swap. run-recipe.sh reads the head's file, so they must agree.
+   */
+  SWAP_RECIPE_SYNC: z.preprocess(blankIsUnset, z.enum(['copy', 'refuse']).default('copy')),
   /** `docker stop -t`: seconds before SIGKILL (eugr's PID 1 ignores SIGTERM, so this is always waited). */
   SWAP_STOP_GRACE_S: env.int(10, 0, 600),
   /** How long teardown may take to show the container gone, the port closed and memory settled. */

@@ -6,7 +6,8 @@ import { earlierCatalogFiles, earlierFiles } from './adapters/earlier-catalog-fi
 import { createLogTail } from './adapters/log-tail.ts'
 import { createModelDisk } from './adapters/model-disk.ts'
 import { createNodeShell } from './adapters/node-shell.ts'
-import { createRecipeDir } from './adapters/recipe-dir.ts'
+import { createPreflightProbes } from './adapters/preflight-probes.ts'
+import { createRecipeDir, readRecipeText } from './adapters/recipe-dir.ts'
 import { openSwapStore } from './adapters/store/store.ts'
 import { createTelemetryPoller } from './adapters/telemetry-poller.ts'
 import { createVllmClient } from './adapters/vllm-client.ts'
@@ -101,6 +102,13 @@ await startService({
       container: inventory.vllm.container,
       stopGraceS: config.SWAP_STOP_GRACE_S,
       fitPolicy: config.SWAP_FIT_POLICY,
+      preflight: {
+        probes: createPreflightProbes(ssh),
+        localRecipe: (recipe) => readRecipeText(config.RECIPES_DIR, recipe.file),
+        policy: config.SWAP_RECIPE_SYNC,
+        cacheDir: config.MODEL_CACHE_DIR,
+        nodes: inventory.nodes,
+      },
       drain: async (signal) => {
         const { drained, left } = await inflight.drain(config.CHAT_DRAIN_TIMEOUT_MS, signal)
         if (!drained && !signal.aborted)

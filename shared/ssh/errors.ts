@@ -67,3 +67,13 @@ export const NEEDS_OPERATOR: ReadonlySet<SshErrorKind> = new Set([
   'host_key_unknown',
   'key_unreadable',
 ])
+
+/**
+ * The node did not answer (no connection, it dropped, or the command outran its budget): a
+ * temporary condition, told apart from a command that ran and failed, and from `NEEDS_OPERATOR`.
+ */
+export const isUnreachable = (err: unknown): err is SshError =>
+  err instanceof SshError &&
+  ['unavailable', 'connect_failed', 'connection_lost', 'timeout', 'closed', 'channel_failed'].includes(
+    err.kind,
+  )

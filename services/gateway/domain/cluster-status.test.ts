@@ -98,6 +98,7 @@ const switchJob = (status: JobView['status']): JobView => ({
   log_excerpt: null,
   rollback: null,
   cancel_requested: false,
+  warnings: [],
   progress: { phase: status, phase_percent: null, percent: 40, eta_s: 41.2, stalled: false },
 })
 

@@ -9,12 +9,19 @@ import { connect } from 'node:net'
 import { type Dispatcher, request } from 'undici'
 import { sleep, withBudget } from '../../../shared/abort.ts'
 import { callJson } from '../../../shared/http-client.ts'
+import { isUnreachable } from '../../../shared/ssh/errors.ts'
 import type { SshNodes } from '../../../shared/ssh/types.ts'
 import { parseDockerPs } from '../domain/docker-ps.ts'
 import { type MemorySnapshot, parseMeminfo } from '../domain/meminfo.ts'
 import type { SwapPlan, TeardownPlan } from '../domain/swap/plan.ts'
-import { type ClusterDriver, type ReadyWatch, SwapFailure } from '../domain/swap/ports.ts'
+import {
+  type ClusterDriver,
+  type ReadyWatch,
+  SwapFailure,
+  type TeardownReport,
+} from '../domain/swap/ports.ts'
 import { type PlanStep, type ReadMemoryStep, readMemoryStep, stepsOfKind } from '../domain/swap/steps.ts'
+import { describeDown, type NodeMisses, nodeMisses, nodesOf } from './node-misses.ts'
 
 export interface ClusterDriverOptions {
   ssh: SshNodes
@@ -89,36 +96,51 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   const meminfo = (nodes: readonly string[], signal?: AbortSignal) =>
     readMemory(nodes.map(readMemoryStep), signal)
 
-  /** Nodes where the container still exists, with docker's status; a failed probe counts as present. */
-  async function leftovers(plan: TeardownPlan, signal: AbortSignal): Promise<string[]> {
+  /**
+   * Nodes where the container still exists, with docker's status; a probe that ran and failed counts
+   * as present. A node that does not answer is counted in `misses` instead (see verifyStopped).
+   */
+  async function leftovers(plan: TeardownPlan, signal: AbortSignal, misses: NodeMisses): Promise<string[]> {
     const found = await Promise.all(
-      stepsOfKind(plan.verify, 'check-absent').map(async (step) => {
-        const failed = (e: Error) => ({ code: -1, stdout: '', stderr: e.message })
-        const res = await exec(step, signal).catch(failed)
-        const why = res.stderr.trim().slice(0, 200) || `exit ${res.code}`
-        if (res.code !== 0) return `${step.node} (docker ps failed: ${why})`
-        const c = parseDockerPs(res.stdout, step.container)
-        return c ? `${step.node} (${c.status || c.state})` : null
-      }),
+      stepsOfKind(plan.verify, 'check-absent')
+        .filter((step) => !misses.passedOver.has(step.node))
+        .map(async (step) => {
+          const res = await misses.run(step, signal)
+          if (!res) return null
+          const why = res.stderr.trim().slice(0, 200) || `exit ${res.code}`
+          if (res.code !== 0) return `${step.node} (docker ps failed: ${why})`
+          const c = parseDockerPs(res.stdout, step.container)
+          return c ? `${step.node} (${c.status || c.state})` : null
+        }),
     )
     return found.filter((f): f is string => f !== null)
   }
 
-  async function verifyStopped(plan: TeardownPlan, signal: AbortSignal) {
+  async function verifyStopped(plan: TeardownPlan, signal: AbortSignal): Promise<TeardownReport> {
     const deadline = Date.now() + (options.verifyTimeoutMs ?? 60_000)
+    const misses = nodeMisses(exec, plan.required)
     let problem = ''
     let previous: Record<string, number> | null = null
     while (Date.now() < deadline) {
-      const left = await leftovers(plan, signal)
+      const left = await leftovers(plan, signal, misses)
+      const down = misses.failed()
+      if (down.length > 0)
+        throw new SwapFailure(
+          'teardown',
+          `${describeDown(down)}; the new model was not started`,
+          nodesOf(down),
+        )
       const open = vllmHost ? await portOpen(vllmHost, plan.port) : false
       // UMA pages come back with a lag; "near baseline" = MemAvailable stopped rising between polls.
-      const mem = available(await readMemory(stepsOfKind(plan.verify, 'read-memory'), signal))
+      const reads = stepsOfKind(plan.verify, 'read-memory').filter((s) => !misses.passedOver.has(s.node))
+      const mem = available(await readMemory(reads, signal))
       const before = previous
       const settled =
         before !== null &&
-        plan.nodes.every((n) => Math.abs((mem[n] ?? 0) - (before[n] ?? 0)) < MEMORY_SETTLED_BYTES)
-      if (left.length === 0 && !open && settled) return
+        reads.every((s) => Math.abs((mem[s.node] ?? 0) - (before[s.node] ?? 0)) < MEMORY_SETTLED_BYTES)
+      if (left.length === 0 && !open && settled && misses.pending().length === 0) return misses.report()
       if (left.length > 0) problem = `container ${plan.container} still present on ${left.join(', ')}`
+      else if (misses.pending().length > 0) problem = describeDown(misses.pending())
       else problem = open ? `port ${plan.port} still open` : 'memory still being released'
       previous = mem
       await pause(Math.max(pollMs, 500), signal)
@@ -180,13 +202,25 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     return /data: *\{/.test(seen)
   }
 
-  async function headContainerGone(plan: SwapPlan, signal: AbortSignal): Promise<string | null> {
-    const probe = stepsOfKind(plan.verify, 'check-absent').find((s) => s.node === plan.head)!
-    const res = await exec(probe, signal).catch(() => null)
-    if (res?.code !== 0) return null
-    const c = parseDockerPs(res.stdout, probe.container)
-    if (!c) return `container ${plan.container} disappeared on ${plan.head}`
-    return c.running ? null : `container ${plan.container} on ${plan.head} exited: ${c.status}`
+  /**
+   * Why the load cannot succeed any more, or null: the head's container exited or disappeared, or a
+   * node the model runs on stopped answering (a worker's container is not judged: eugr may still be
+   * starting it).
+   */
+  async function loadBroken(plan: SwapPlan, misses: NodeMisses, signal: AbortSignal) {
+    const probes = stepsOfKind(plan.verify, 'check-absent').filter((s) => plan.required.includes(s.node))
+    const results = await Promise.all(probes.map(async (s) => [s, await misses.run(s, signal)] as const))
+    const down = misses.failed()
+    if (down.length > 0)
+      return new SwapFailure('load', `${describeDown(down)} during the load`, nodesOf(down))
+    for (const [step, res] of results) {
+      if (step.node !== plan.head || res?.code !== 0) continue
+      const c = parseDockerPs(res.stdout, step.container)
+      if (!c) return new SwapFailure('load', `container ${plan.container} disappeared on ${plan.head}`)
+      if (!c.running)
+        return new SwapFailure('load', `container ${plan.container} on ${plan.head} exited: ${c.status}`)
+    }
+    return null
   }
 
   async function awaitReady(plan: SwapPlan, watch: ReadyWatch) {
@@ -195,14 +229,15 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     const deadline = Date.now() + readyMs
     let healthy = false
     let lastContainerCheck = 0
+    const misses = nodeMisses(exec, plan.required)
     while (Date.now() < deadline) {
       const failure = watch.logFailure()
       if (failure)
         throw new SwapFailure('load', `vLLM failed on ${failure.node} (${failure.kind}): ${failure.detail}`)
       if (Date.now() - lastContainerCheck > 1000) {
         lastContainerCheck = Date.now()
-        const gone = await headContainerGone(plan, watch.signal)
-        if (gone) throw new SwapFailure('load', gone)
+        const broken = await loadBroken(plan, misses, watch.signal)
+        if (broken) throw broken
       }
       if (!healthy && (await portOpen(vllmHost!, plan.port)) && (await health(url, watch.signal))) {
         healthy = true
@@ -229,7 +264,11 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     },
     verifyStopped,
     async launch(plan, signal) {
-      const res = await exec(plan.launch, signal)
+      const res = await exec(plan.launch, signal).catch((err: unknown) => {
+        if (!isUnreachable(err)) throw err
+        const why = `${plan.head} is unreachable (${err.reason}); run-recipe.sh was not started`
+        throw new SwapFailure('launch', why, [plan.head])
+      })
       if (res.code !== 0) {
         const why = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-5).join(' | ').slice(0, 1000)
         throw new SwapFailure('launch', `run-recipe.sh exited with ${res.code ?? res.signal}: ${why}`)

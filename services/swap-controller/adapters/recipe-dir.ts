@@ -8,7 +8,7 @@
 import type { Stats } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppError } from '../../../shared/errors.ts'
+import { AppError, conflict } from '../../../shared/errors.ts'
 import { invalidRecipe, parseRecipe } from '../domain/catalog/recipe.ts'
 import type { CatalogEntry, CatalogSnapshot, RecipeCatalog } from '../domain/catalog/types.ts'
 
@@ -49,6 +49,18 @@ const fsReason = (err: unknown) => {
 const MIB = 1024 * 1024
 const size = (bytes: number) =>
   bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`
+
+/**
+ * One recipe file's text, byte for byte as on disk (pre-flight compares the head's copy with it).
+ * A file gone or grown past the limit since the catalog read it refuses the swap (409).
+ */
+export async function readRecipeText(dir: string, file: string, maxFileBytes = 256 * 1024): Promise<string> {
+  const bytes = await readFile(join(dir, file)).catch((err: unknown) => {
+    throw conflict(`The recipe file ${file} ${fsReason(err)}.`)
+  })
+  if (bytes.length > maxFileBytes) throw conflict(`The recipe file ${file} grew past ${size(maxFileBytes)}.`)
+  return bytes.toString('utf8')
+}
 
 export function createRecipeDir(options: RecipeDirOptions): RecipeCatalog {
   const { dir, maxFiles = 200, maxFileBytes = 256 * 1024, recheckMs = 1000, nodeMemoryBytes } = options

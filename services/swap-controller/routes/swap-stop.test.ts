@@ -150,9 +150,9 @@ describe('POST /api/swap/stop', () => {
     let held = 0
     // Only the first teardown waits (the stop's); the swap's later one passes at once.
     const verifyStopped = () => {
-      if (held++ > 0) return Promise.resolve()
+      if (held++ > 0) return Promise.resolve(undefined)
       tearingDown.resolve()
-      return letGo.promise
+      return letGo.promise.then(() => undefined)
     }
     const { app, stop, engine } = setup({ verifyStopped })
     const stopping = stop()

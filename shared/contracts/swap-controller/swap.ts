@@ -56,6 +56,10 @@ export const jobSchema = z
     log_excerpt: z.string().nullable(),
     rollback: z.object({ recipe: z.string(), outcome: z.enum(['running', 'ready', 'failed']) }).nullable(),
     cancel_requested: z.boolean(),
+    warnings: z.array(z.string()).openapi({
+      description:
+        'What pre-flight or the run found that did not stop the swap (a node left out, weights to download).',
+    }),
     progress: progressSchema.nullable(),
   })
   .openapi('SwapJob')
@@ -86,15 +90,55 @@ export const fitSchema = z
 const command = z.object({
   node: z.string(),
   command: z.string().openapi({ description: 'Exactly the string sent over SSH.' }),
-  kind: z.enum(['stop-container', 'remove-container', 'check-absent', 'read-memory', 'launch']),
+  kind: z.enum([
+    'stop-container',
+    'remove-container',
+    'check-absent',
+    'read-memory',
+    'launch',
+    'reach',
+    'read-recipe',
+    'check-image',
+    'check-weights',
+    'write-recipe',
+  ]),
   purpose: z.string().openapi({ description: "What the step is for, in an operator's words." }),
   deadline_ms: z.number().openapi({ description: 'The whole budget the controller gives the command.' }),
 })
 export const commandsSchema = z.object({
+  preflight: z.array(command).openapi({
+    description:
+      'Checks run before anything is torn down; `write-recipe` runs only when the head’s recipe file is missing or different.',
+  }),
   teardown: z.array(command),
   verify: z.array(command),
   launch: z.array(command),
 })
+
+export const preflightSchema = z
+  .object({
+    ok: z.boolean().openapi({ description: 'Nothing blocks the swap.' }),
+    unreachable: z
+      .array(z.string())
+      .openapi({ description: 'Needed nodes that did not answer (the swap answers 503).' }),
+    skipped: z
+      .array(z.string())
+      .openapi({ description: 'Nodes not needed by this model that did not answer: left out.' }),
+    recipe: z.enum(['same', 'missing', 'different', 'unknown']).openapi({
+      description: "The head's recipe file compared with the controller's.",
+    }),
+    problems: z.array(z.string()),
+    warnings: z.array(z.string()),
+    checks: z.array(
+      z.object({
+        node: z.string(),
+        check: z.enum(['reach', 'recipe', 'image', 'weights']),
+        ok: z.boolean(),
+        detail: z.string(),
+      }),
+    ),
+  })
+  .openapi('SwapPreflight')
 
 export const dryRunSchema = z
   .object({
@@ -105,11 +149,17 @@ export const dryRunSchema = z
     from_model: z.string().nullable(),
     commands: commandsSchema,
     fit: fitSchema,
+    preflight: preflightSchema.nullable(),
   })
   .openapi('SwapDryRun')
 
 export const startedSchema = jobSchema
-  .extend({ dry_run: z.literal(false), coalesced: z.boolean(), fit: fitSchema.nullable() })
+  .extend({
+    dry_run: z.literal(false),
+    coalesced: z.boolean(),
+    fit: fitSchema.nullable(),
+    preflight: preflightSchema.nullable(),
+  })
   .openapi('SwapStarted')
 
 export const stateSchema = z
@@ -131,6 +181,7 @@ export const validateSchema = z
     from_model: z.string().nullable(),
     fit: fitSchema.nullable(),
     commands: commandsSchema.nullable(),
+    preflight: preflightSchema.nullable(),
   })
   .openapi('SwapValidation')
 

@@ -6,6 +6,8 @@ import type { SwapEvents } from './events.ts'
 import type { FitPolicy, FitVerdict } from './fit.ts'
 import type { PlanInput, RenderedPlan } from './plan.ts'
 import type { ClusterDriver } from './ports.ts'
+import type { PreflightVerdict } from './preflight.ts'
+import type { PreflightDeps } from './preflight-gate.ts'
 import type { SwapRecords } from './record.ts'
 import type { RunContext } from './run.ts'
 import type { JobView } from './view.ts'
@@ -27,6 +29,8 @@ export interface DryRunAnswer {
   from_model: string | null
   commands: RenderedPlan
   fit: FitVerdict
+  /** Null when the driver runs no pre-flight (test fakes). */
+  preflight: PreflightVerdict | null
 }
 
 /** `POST /api/swap/{key}/validate`: the dry run's verdict, for a recipe that may be invalid. */
@@ -40,6 +44,7 @@ export interface ValidateAnswer {
   from_model: string | null
   fit: FitVerdict | null
   commands: RenderedPlan | null
+  preflight: PreflightVerdict | null
 }
 
 export interface StopRequest {
@@ -74,7 +79,12 @@ export interface StopAnswer {
   duration_ms: Record<string, number> | null
 }
 
-export type StartedAnswer = JobView & { dry_run: false; coalesced: boolean; fit: FitVerdict | null }
+export type StartedAnswer = JobView & {
+  dry_run: false
+  coalesced: boolean
+  fit: FitVerdict | null
+  preflight: PreflightVerdict | null
+}
 export type SwapAnswer = DryRunAnswer | StartedAnswer
 
 export interface SwapEngineDeps {
@@ -94,6 +104,8 @@ export interface SwapEngineDeps {
   /** Called in `draining` and by a stop, before the model is stopped (the chat proxy's in-flight drain). */
   drain?: RunContext['drain']
   inventory: { nodes: PlanInput['nodes'] }
+  /** Checks on the Sparks before any teardown (preflight.ts); absent in tests that fake the driver. */
+  preflight?: PreflightDeps
   vllmPort: number
   container: string
   stopGraceS: number

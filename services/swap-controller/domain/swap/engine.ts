@@ -18,6 +18,7 @@ import { SwapEvents } from './events.ts'
 import { checkFit } from './fit.ts'
 import { isTerminal, type SwapJob, SwapMachine, type SwapState } from './machine.ts'
 import { planSwap, renderPlan, type SwapPlan } from './plan.ts'
+import { preflightRefusal, runPreflight, syncRecipe } from './preflight-gate.ts'
 import { recordFinished } from './record.ts'
 import { refusalAuditor } from './refusals.ts'
 import { type RunContext, type RunSlot, runSwap } from './run.ts'
@@ -53,11 +54,12 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     // An end state is published by `finish`, with its outcome: never `ready` while still `running`.
     if (!isTerminal(state)) publishState(job)
   }
-  const plan = (recipe: Recipe, mode?: RunMode) =>
+  /** `leaveOut`: nodes that do not answer and that this model does not need (not torn down). */
+  const plan = (recipe: Recipe, mode?: RunMode, leaveOut: readonly string[] = []) =>
     planSwap({
       recipe,
       mode,
-      nodes: deps.inventory.nodes,
+      nodes: deps.inventory.nodes.filter((n) => !leaveOut.includes(n.name)),
       vllmPort: deps.vllmPort,
       container: deps.container,
       stopGraceS: deps.stopGraceS,
@@ -69,7 +71,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     now,
     move,
     publishState,
-    plan: (r) => plan(r),
+    plan: (r, leaveOut) => plan(r, undefined, leaveOut),
     subscribeLogs: deps.subscribeLogs,
     kickLogs: deps.kickLogs,
     drain: deps.drain,
@@ -157,7 +159,19 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     dry_run: false,
     coalesced: true,
     fit: null,
+    preflight: null,
   })
+  const preflightOf = (p: SwapPlan, recipe: Recipe) =>
+    deps.preflight ? runPreflight(deps.preflight, p, recipe) : Promise.resolve(null)
+  const syncAudit = (req: SwapRequest) => (outcome: string, detail: string) =>
+    deps.coordination.recordAudit({
+      actor: req.actor,
+      requestId: req.requestId,
+      action: 'recipe.sync',
+      target: req.recipe,
+      outcome,
+      detail,
+    })
 
   const refusals = refusalAuditor({ now })
   const request = (req: SwapRequest) =>
@@ -171,12 +185,23 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     const { recipe, all } = await findRecipe(req.recipe)
     const p = plan(recipe, req.mode)
     if (req.dryRun) {
-      const current = await currentModel(all)
+      const [current, pf] = await Promise.all([currentModel(all), preflightOf(p, recipe)])
       const fit = await fitFor(p, recipe, current.recipe)
-      audit(req, 'ok', fit.message, true)
+      const refused = pf && preflightRefusal(pf.verdict, recipe.key, current.id)
+      audit(req, 'ok', refused?.message ?? fit.message, true)
       const { mode, servedModelName: model } = p
-      const commands = renderPlan(p)
-      return { dry_run: true, recipe: recipe.key, mode, model, from_model: current.id, commands, fit }
+      const commands = renderPlan(p, pf?.plan)
+      const preflight = pf?.verdict ?? null
+      return {
+        dry_run: true,
+        recipe: recipe.key,
+        mode,
+        model,
+        from_model: current.id,
+        commands,
+        fit,
+        preflight,
+      }
     }
     deps.coordination.assertSwapAllowed(req.token)
     assertMayStart()
@@ -188,12 +213,15 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     if (busy) machine.start({ ...ask, from_model: null, from_recipe: null })
     pending++
     try {
-      const current = await currentModel(all)
+      const [current, pf] = await Promise.all([currentModel(all), preflightOf(p, recipe)])
+      const refused = pf && preflightRefusal(pf.verdict, recipe.key, current.id)
+      if (refused) throw refused
       const fit = await fitFor(p, recipe, current.recipe)
       if (!fit.allowed) {
         audit(req, 'refused', fit.message)
         throw refusals.written(conflict(fit.message, { extra: { fit } }))
       }
+      if (pf) await syncRecipe(deps.preflight!, pf, syncAudit(req))
       // Again, with nothing awaited before the start: a stop or a weights delete may have begun
       // while memory was being read.
       assertMayStart()
@@ -201,11 +229,14 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
         ...ask,
         from_model: current.id,
         from_recipe: current.recipe?.key ?? null,
+        warnings: pf?.verdict.warnings ?? [],
       })
       if (started.kind === 'coalesced') return joined(started.job)
       const previous = current.recipe && current.recipe.key !== recipe.key ? current.recipe : null
-      launchJob(started.job, p, previous, req)
-      return { ...view(started.job), dry_run: false, coalesced: false, fit }
+      const skipped = pf?.verdict.skipped ?? []
+      launchJob(started.job, skipped.length > 0 ? plan(recipe, req.mode, skipped) : p, previous, req)
+      const preflight = pf?.verdict ?? null
+      return { ...view(started.job), dry_run: false, coalesced: false, fit, preflight }
     } finally {
       pending--
     }
@@ -266,7 +297,7 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     const snap = await deps.catalog.snapshot()
     const entry = snap.entries.find((e) => e.key === key)
     if (!entry) throw notFound(`No recipe named ${key}.`)
-    const none = { mode: null, model: null, from_model: null, fit: null, commands: null }
+    const none = { mode: null, model: null, from_model: null, fit: null, commands: null, preflight: null }
     if (!isValid(entry)) return { key, valid: false, reasons: entry.reasons, warnings: [], ...none }
     const warnings = [...entry.warnings]
     let p: SwapPlan
@@ -277,21 +308,27 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
       if (!(err instanceof AppError) || err.issues?.[0]?.field === 'mode') throw err
       return { key, valid: false, reasons: [err.message], warnings, ...none }
     }
-    const current = await currentModel(snap.entries.filter(isValid))
+    const [current, pf] = await Promise.all([
+      currentModel(snap.entries.filter(isValid)),
+      preflightOf(p, entry),
+    ])
     const fit = await fitFor(p, entry, current.recipe)
     if (!fit.fits && fit.allowed) warnings.push(fit.message)
+    warnings.push(...(pf?.verdict.warnings ?? []))
+    const refused = pf && preflightRefusal(pf.verdict, entry.key, current.id)
     const { mode: m, servedModelName: model } = p
-    const reasons = fit.allowed ? [] : [fit.message]
+    const reasons = [...(refused ? [refused.message] : []), ...(fit.allowed ? [] : [fit.message])]
     return {
       key,
-      valid: fit.allowed,
+      valid: reasons.length === 0,
       reasons,
       warnings,
       mode: m,
       model,
       from_model: current.id,
       fit,
-      commands: renderPlan(p),
+      commands: renderPlan(p, pf?.plan),
+      preflight: pf?.verdict ?? null,
     }
   }
 

@@ -55,6 +55,8 @@ export interface SwapJob {
   rollback: { recipe: string; outcome: 'running' | 'ready' | 'failed' } | null
   cancel_requested: boolean
   actor: string
+  /** What pre-flight and the run found worth knowing that did not stop the swap. */
+  warnings: string[]
 }
 
 export interface StartRequest {
@@ -64,6 +66,7 @@ export interface StartRequest {
   from_model: string | null
   from_recipe: string | null
   actor: string
+  warnings?: string[]
 }
 
 export interface MachineOptions {
@@ -114,6 +117,7 @@ export class SwapMachine {
     const job: SwapJob = {
       id: this.#newId(),
       ...req,
+      warnings: [...(req.warnings ?? [])],
       state: 'draining',
       started_at_ms: at,
       finished_at_ms: null,

@@ -100,9 +100,13 @@ describe('planSwap', () => {
       container: swap.container,
       port: swap.port,
       nodes: swap.nodes,
+      required: swap.nodes,
       teardown: swap.teardown,
       verify: swap.verify,
     })
+    // A stop verifies every node; a solo swap requires only the head (a down worker is passed over).
+    expect(swap.required).toEqual(['spark-1'])
+    expect(planSwap({ ...base, recipe: recipe(), mode: 'cluster' }).required).toEqual(['spark-1', 'spark-2'])
     expect(renderTeardown(stop)).toEqual({
       teardown: renderPlan(swap).teardown,
       verify: renderPlan(swap).verify,

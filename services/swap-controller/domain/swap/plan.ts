@@ -12,7 +12,9 @@
 import { validationFailed } from '../../../../shared/errors.ts'
 import { assertAbsolutePath, assertPort, assertSafeName, wireCommand } from '../../../../shared/ssh/quote.ts'
 import type { Recipe, RunMode } from '../catalog/types.ts'
+import { needPerNode } from './fit.ts'
 import { type LaunchOverrides, launchStep } from './launch-step.ts'
+import type { PreflightPlan } from './preflight.ts'
 import {
   checkAbsentStep,
   type LaunchStep,
@@ -30,6 +32,11 @@ export interface TeardownPlan {
   port: number
   /** Every reachable inventory node: a leftover container anywhere blocks a clean launch. */
   nodes: string[]
+  /**
+   * Nodes whose teardown must be verified. Any other node that stops answering is passed over and
+   * reported: a solo model on the head never needs the worker. A stop requires every node.
+   */
+  required: string[]
   /** Per node, in order: graceful stop, then forced removal. */
   teardown: TeardownStep[]
   /** Per node: the container must be absent, and memory is read until it settles. */
@@ -93,6 +100,7 @@ export function planTeardown(input: TeardownInput): TeardownPlan {
     container,
     port,
     nodes,
+    required: nodes,
     teardown: nodes.flatMap((n) => teardownSteps(n, container, grace)),
     verify: nodes.flatMap((n) => [checkAbsentStep(n, container), readMemoryStep(n)]),
   }
@@ -118,6 +126,7 @@ export function planSwap(input: PlanInput): SwapPlan {
   const { container, port } = teardown
   return {
     ...teardown,
+    required: Object.keys(needPerNode(input.recipe, mode, teardown.nodes)),
     recipe,
     mode,
     servedModelName: input.recipe.servedModelName,
@@ -150,6 +159,8 @@ export interface RenderedTeardown {
 }
 
 export interface RenderedPlan extends RenderedTeardown {
+  /** What runs before anything is touched (empty when no pre-flight runs); see preflight.ts. */
+  preflight: RenderedCommand[]
   launch: RenderedCommand[]
 }
 
@@ -165,6 +176,10 @@ export function renderTeardown(plan: TeardownPlan): RenderedTeardown {
   return { teardown: plan.teardown.map(renderStep), verify: plan.verify.map(renderStep) }
 }
 
-export function renderPlan(plan: SwapPlan): RenderedPlan {
-  return { ...renderTeardown(plan), launch: [renderStep(plan.launch)] }
+/** The recipe write is shown too: it runs only when the head's file is missing or different. */
+export function renderPlan(plan: SwapPlan, preflight?: PreflightPlan): RenderedPlan {
+  const checks = preflight
+    ? [...preflight.reach, preflight.recipe, ...preflight.images, ...preflight.weights, preflight.write]
+    : []
+  return { preflight: checks.map(renderStep), ...renderTeardown(plan), launch: [renderStep(plan.launch)] }
 }

@@ -10,10 +10,17 @@ export class SwapFailure extends Error {
   constructor(
     readonly stage: FailureStage,
     message: string,
+    /** Nodes that stopped answering over SSH: what decides whether a rollback can run. */
+    readonly unreachable: readonly string[] = [],
   ) {
     super(message)
     this.name = 'SwapFailure'
   }
+}
+
+export interface TeardownReport {
+  /** Nodes not required by the plan that did not answer, with why: not torn down, not verified. */
+  passedOver: { node: string; reason: string }[]
 }
 
 export interface ReadyWatch {
@@ -34,8 +41,11 @@ export interface ClusterDriver {
   meminfo?(nodes: readonly string[], signal?: AbortSignal): Promise<Record<string, MemorySnapshot>>
   /** Stop and remove the container on every node of the plan (exit codes are judged by `verifyStopped`). */
   stop(plan: TeardownPlan, signal: AbortSignal): Promise<void>
-  /** Container gone everywhere, port closed, memory settled — or a `teardown` SwapFailure. */
-  verifyStopped(plan: TeardownPlan, signal: AbortSignal): Promise<void>
+  /**
+   * Container gone everywhere, port closed, memory settled — or a `teardown` SwapFailure. A node
+   * outside `plan.required` that does not answer is passed over and returned.
+   */
+  verifyStopped(plan: TeardownPlan, signal: AbortSignal): Promise<TeardownReport | undefined>
   launch(plan: SwapPlan, signal: AbortSignal): Promise<void>
   /** Port → /health → /v1/models lists the id → one streamed token; or a SwapFailure. */
   awaitReady(plan: SwapPlan, watch: ReadyWatch): Promise<void>

@@ -18,6 +18,7 @@ function job(states: SwapState[], over: Partial<SwapJob> = {}): SwapJob {
     log_excerpt: null,
     rollback: null,
     cancel_requested: false,
+    warnings: [],
     actor: 'api',
     ...over,
   }

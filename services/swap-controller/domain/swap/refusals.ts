@@ -1,6 +1,7 @@
 /**
  * Every refused swap or stop request goes to the audit log (`outcome: refused`, the status and the
- * reason): the lock's 423, a busy 409, an unknown recipe's 404, an invalid one's 422. A refusal
+ * reason): the lock's 423, a busy 409, an unknown recipe's 404, an invalid one's 422, an
+ * unreachable node's 503. A refusal
  * already written where it was decided (the fit verdict) is marked, so it is not written twice.
  *
  * The same refusal for the same caller is written once per `repeatWindowMs`: a client retrying
@@ -23,7 +24,9 @@ export function refusalAuditor(options: RefusalOptions = {}) {
   const audited = new WeakSet<AppError>()
   const lastWritten = new Map<string, number>()
   const isRefusal = (err: unknown): err is AppError =>
-    err instanceof AppError && err.status >= 400 && err.status < 500 && !audited.has(err)
+    err instanceof AppError &&
+    ((err.status >= 400 && err.status < 500) || err.code === 'node_unreachable') &&
+    !audited.has(err)
 
   /** Whether this refusal was written for this caller within the window (and if not, remembers it). */
   function repeated(key: string): boolean {

@@ -1,7 +1,9 @@
 /**
  * One swap, driven to its end: teardown (verified) → launch → readiness, with live progress from
  * the log tail; on failure the log excerpt is kept and the previous model is relaunched — once.
- * A teardown failure never rolls back: nothing new was started and the old container is still there.
+ * A node that stops answering fails the step at once (not at its timeout); the rollback then runs
+ * when every node the previous model needs still answers, else the error says which one is missing.
+ * A teardown that failed on a node that answers does not roll back: its container is still there.
  */
 import type { Recipe } from '../catalog/types.ts'
 import { estimateEta, type LoadHistoryEntry } from '../progress/eta.ts'
@@ -10,7 +12,7 @@ import { ProgressTracker } from '../progress/tracker.ts'
 import type { SwapEvents } from './events.ts'
 import type { SwapJob, SwapMachine, SwapState } from './machine.ts'
 import type { SwapPlan } from './plan.ts'
-import { type ClusterDriver, SwapFailure } from './ports.ts'
+import { type ClusterDriver, SwapFailure, type TeardownReport } from './ports.ts'
 import { progressView } from './view.ts'
 
 export interface RunSlot {
@@ -28,7 +30,8 @@ export interface RunContext {
   now: () => number
   move(job: SwapJob, state: SwapState): void
   publishState(job: SwapJob): void
-  plan(recipe: Recipe): SwapPlan
+  /** `leaveOut`: nodes that do not answer and that this recipe does not need. */
+  plan(recipe: Recipe, leaveOut?: readonly string[]): SwapPlan
   subscribeLogs?: (listener: (node: string, line: string, atMs: number) => void) => () => void
   kickLogs?: () => void
   /** Waits (bounded by its owner) for in-flight generations to finish before the old model stops. */
@@ -55,7 +58,7 @@ export async function runSwap(
     ctx.move(job, 'stopping')
     await ctx.driver.stop(p, signal)
     ctx.move(job, 'verifying-stopped')
-    await ctx.driver.verifyStopped(p, signal)
+    noteLeftOut(job, await ctx.driver.verifyStopped(p, signal))
     ctx.move(job, 'starting')
     launched = true
     await loadModel(ctx, job, p, slot, true)
@@ -123,9 +126,28 @@ async function onFailure(
   }
   ctx.machine.fail(job.id, withCause(err, job.log_excerpt, slot.tracker), job.log_excerpt)
   ctx.publishState(job)
-  const teardownFailed = err instanceof SwapFailure && err.stage === 'teardown'
-  if (!previous || teardownFailed) return
-  await rollBack(ctx, job, previous, slot, job.error ?? messageOf(err))
+  if (!previous) return
+  const down = err instanceof SwapFailure ? err.unreachable : []
+  const cause = job.error ?? messageOf(err)
+  if (err instanceof SwapFailure && err.stage === 'teardown' && down.length === 0) {
+    job.error = `${cause}; ${previous.key} was not relaunched: its teardown did not finish`
+    return
+  }
+  const blocked = ctx.plan(previous).required.filter((n) => down.includes(n))
+  if (blocked.length > 0) {
+    const which = blocked.length > 1 ? 'which are' : 'which is'
+    job.error = `${cause}; rollback to ${previous.key} impossible: it needs ${blocked.join(' and ')}, ${which} unreachable`
+    return
+  }
+  await rollBack(ctx, job, previous, slot, cause, down)
+}
+
+/** Nodes the teardown passed over (not needed, not answering) become the job's warnings. */
+function noteLeftOut(job: SwapJob, report: TeardownReport | undefined) {
+  for (const { node, reason } of report?.passedOver ?? [])
+    job.warnings.push(
+      `${node} stopped answering during the teardown (${reason}); this model does not need it.`,
+    )
 }
 
 /**
@@ -149,13 +171,21 @@ function withCause(err: unknown, excerpt: string | null, tracker: ProgressTracke
   return `${what}: ${found.cause} (${found.line}) — ${message}`
 }
 
-async function rollBack(ctx: RunContext, job: SwapJob, previous: Recipe, slot: RunSlot, cause: string) {
+async function rollBack(
+  ctx: RunContext,
+  job: SwapJob,
+  previous: Recipe,
+  slot: RunSlot,
+  cause: string,
+  down: readonly string[],
+) {
   ctx.move(job, 'rolling-back')
   job.rollback = { recipe: previous.key, outcome: 'running' }
   try {
-    const back = ctx.plan(previous)
+    // Nodes that stopped answering are left out: the previous model does not need them (checked above).
+    const back = ctx.plan(previous, down)
     await ctx.driver.stop(back, slot.abort.signal)
-    await ctx.driver.verifyStopped(back, slot.abort.signal)
+    noteLeftOut(job, await ctx.driver.verifyStopped(back, slot.abort.signal))
     await loadModel(ctx, job, back, slot, false)
     job.rollback.outcome = 'ready'
     ctx.move(job, 'ready')

@@ -8,8 +8,9 @@
 import type { RunMode } from '../catalog/types.ts'
 import { dockerPsArgv } from '../docker-ps.ts'
 import type { LaunchOverrides } from './launch-step.ts'
+import type { PreflightStep } from './preflight-steps.ts'
 
-interface StepOf<K extends string> {
+export interface StepOf<K extends string> {
   kind: K
   node: string
   /** What the step is for, in an operator's words (shown by the dry run). */
@@ -45,7 +46,7 @@ export interface LaunchStep extends StepOf<'launch'> {
 
 export type TeardownStep = StopContainerStep | RemoveContainerStep
 export type VerifyStep = CheckAbsentStep | ReadMemoryStep
-export type PlanStep = TeardownStep | VerifyStep | LaunchStep
+export type PlanStep = TeardownStep | VerifyStep | LaunchStep | PreflightStep
 export type StepKind = PlanStep['kind']
 export type StepOfKind<K extends StepKind> = Extract<PlanStep, { kind: K }>
 

@@ -37,6 +37,7 @@ export interface JobView {
   log_excerpt: string | null
   rollback: SwapJob['rollback']
   cancel_requested: boolean
+  warnings: string[]
   progress: ProgressView | null
 }
 
@@ -75,6 +76,7 @@ export function jobView(job: SwapJob, nowMs: number, progress: ProgressView | nu
     log_excerpt: job.log_excerpt,
     rollback: job.rollback,
     cancel_requested: job.cancel_requested,
+    warnings: job.warnings,
     progress,
   }
 }
