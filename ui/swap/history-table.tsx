@@ -12,6 +12,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'swap.cancel': 'Cancel switch',
   'swap.stop': 'Stop model',
   'swap.cleanup': 'Clean up after an interrupted switch',
+  'recipe.sync': 'Copy recipe file to the head Spark',
   'lock.acquire': 'Reserve swaps',
   'lock.extend': 'Extend reservation',
   'lock.release': 'Release reservation',
