@@ -244,7 +244,7 @@ describe('fit when reloading the loaded recipe', () => {
     const job = engine.state()!
     expect(job).toMatchObject({ status: 'cancelled', outcome: 'cancelled' })
     expect(job.error).toBe(
-      'interrupted in loading: swap-controller shut down; the model being loaded was left on the nodes (the next swap or stop removes it)',
+      'interrupted in loading: swap-controller shut down; the model being loaded was left on the nodes (the next start removes it)',
     )
     expect(calls.stops.length).toBe(stopsBefore)
     expect(excerpts).toBe(0)
