@@ -104,8 +104,11 @@ export function watchServing(demo: Demo, pollMs = 1) {
       [...loads.values()]
         .filter((l) => l.servedName === servedName && l.startedAt >= since)
         .sort((a, b) => a.startedAt - b.startedAt)[0],
-    /** Starts noting when spark-1's `recipes/<key>.yaml` is written over SSH. */
-    watchRecipe: (key: string) => watchedRecipes.add(key),
+    /** From now on, notes when spark-1's `recipes/<key>.yaml` is next written over SSH. */
+    watchRecipe(key: string) {
+      recipeWrites.delete(key)
+      watchedRecipes.add(key)
+    },
     recipeWrittenAt: (key: string) => recipeWrites.get(key) ?? null,
     async stop() {
       stopped = true

@@ -151,8 +151,8 @@ async function runFault(
   base: { previousName: string; ownReloadMs: number },
 ): Promise<FaultRecord> {
   const sim = demo.sim.nodes
-  watch.watchRecipe(fault.recipe)
   fault.arm?.(sim)
+  if (fault.repairable) watch.watchRecipe(fault.recipe)
   const sent = now()
   const { status, body } = await postSwap(demo.gatewayUrl, fault.recipe, fault.mode)
   if (typeof body.model === 'string') watch.accept(body.model)
@@ -258,15 +258,22 @@ function outcomeText(r: FaultRecord): string {
 }
 
 const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : '—')
+const signed = (ms: number) => (Math.round(ms / 100) >= 0 ? `+${s(Math.abs(ms))}` : `-${s(-ms)}`)
+
+function previousColumn(r: FaultRecord): string {
+  if (r.previousBack) return 'yes'
+  if (r.recipeSync && r.outcome === 'ready') return `n/a: ${r.servingAtEnd ?? 'nothing'} serves`
+  return `no (${r.servingAtEnd ?? 'nothing'} serves)`
+}
 
 export function renderFaults(f: FaultFigures): string {
   const rows = f.faults.map((r) => [
     r.fault,
     `${r.stillDown ? '> ' : ''}${s(r.noModelMs)}`,
-    r.previousBack ? 'yes' : r.servingAtEnd ? `no (${r.servingAtEnd})` : 'no (nothing)',
+    previousColumn(r),
     outcomeText(r),
     s(r.ownReloadMs),
-    `${r.noModelMs - r.ownReloadMs >= 0 ? '+' : ''}${s(r.noModelMs - r.ownReloadMs)}`,
+    signed(r.noModelMs - r.ownReloadMs),
     r.goalMet ? 'met' : 'MISSED',
   ])
   const head = [
