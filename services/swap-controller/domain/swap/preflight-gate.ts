@@ -96,7 +96,11 @@ export async function syncRecipe(
     audit('ok', `${path} on ${node} ${was}; the controller's copy was written (${local.length} bytes)`)
     return
   }
-  const why = wrote.ran ? wrote.stderr.trim().slice(0, 200) || `exit ${wrote.code}` : wrote.reason
+  const why = !wrote.ran
+    ? wrote.reason
+    : wrote.code !== 0
+      ? wrote.stderr.trim().slice(0, 200) || `exit ${wrote.code}`
+      : 'reading it back did not give what was written'
   audit('failed', `${path} on ${node} ${was}; writing the controller's copy failed: ${why}`)
   throw new AppError(
     409,
