@@ -106,6 +106,7 @@ export interface PreflightVerdict {
   checks: PreflightCheck[]
 }
 
+const NOT_PROBED: ProbeOutcome = { ran: false, unreachable: true, reason: 'not probed' }
 const firstLine = (s: string) => s.trim().split('\n')[0]?.slice(0, 200) ?? ''
 const why = (o: ProbeOutcome) => (o.ran ? firstLine(o.stderr) || `exit ${o.code}` : o.reason)
 
@@ -132,16 +133,16 @@ export function judgePreflight(
   const unreachable: string[] = []
   const skipped: string[] = []
   for (const step of pp.reach) {
-    const o = results.reach[step.node]
-    const answered = o?.ran === true && o.code === 0
-    checks.push({ node: step.node, check: 'reach', ok: answered, detail: answered ? 'answers' : why(o!) })
+    const o = results.reach[step.node] ?? NOT_PROBED
+    const answered = o.ran === true && o.code === 0
+    checks.push({ node: step.node, check: 'reach', ok: answered, detail: answered ? 'answers' : why(o) })
     if (answered) continue
-    if (o && !o.ran && !o.unreachable) problems.push(`SSH to ${step.node} failed: ${o.reason}.`)
+    if (!o.ran && !o.unreachable) problems.push(`SSH to ${step.node} failed: ${o.reason}.`)
     else if (pp.needs.includes(step.node)) unreachable.push(step.node)
     else {
       skipped.push(step.node)
       warnings.push(
-        `${step.node} does not answer (${why(o!)}); this model does not need it, so it is left out.`,
+        `${step.node} does not answer (${why(o)}); this model does not need it, so it is left out.`,
       )
     }
   }
