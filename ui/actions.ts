@@ -11,3 +11,14 @@ export const actorOf = (c: Context<AppEnv>) =>
 
 /** htmx swaps the answer in; a plain form post is sent back to the page (303). */
 export const isHtmx = (c: Context<AppEnv>) => c.req.header('hx-request') === 'true'
+
+/**
+ * Whether the click came from the overview (htmx names the page it was made on). There the page's
+ * feed redraws what the click changed, together with everything else, so the answer leaves those
+ * regions alone.
+ */
+export function fromOverview(c: Context<AppEnv>): boolean {
+  const page = c.req.header('hx-current-url')
+  if (!page || !URL.canParse(page)) return false
+  return new URL(page).pathname === '/'
+}

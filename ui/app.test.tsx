@@ -49,7 +49,7 @@ describe('overview page', () => {
     expect(html).toContain('Control is open to anyone on your network.')
     expect(html).toMatch(/aria-live="polite"/)
     expect(html).toContain('hx-ext="sse" sse-connect="/ui/events/status"')
-    expect(html).toContain('sse-swap="status"')
+    expect(html).toContain('sse-swap="overview" hx-swap="none"')
   })
 
   it('names each state in words, not only colour', async () => {

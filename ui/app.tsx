@@ -14,6 +14,8 @@ import { FlashNotices } from './flash.ts'
 import { type Chrome, Layout } from './layout/layout.tsx'
 import { modelsDashboardRoutes } from './models/routes.tsx'
 import type { ModelsSource } from './models/source.ts'
+import { overviewParts } from './overview/parts.tsx'
+import { readOverviewTick, type TickSources } from './overview/tick.ts'
 import { ConnectivityPage } from './pages/connectivity.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
@@ -23,8 +25,9 @@ import { SpeechPage } from './pages/speech.tsx'
 import { chromeFor, page, sendHtml } from './respond.ts'
 import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 import { render, streamStatus } from './status-stream.tsx'
-import { overviewSwapData, swapDashboardRoutes } from './swap/routes.tsx'
+import { swapDashboardRoutes } from './swap/routes.tsx'
 import type { SwapSource } from './swap/source.ts'
+import { Wake } from './wake.ts'
 
 export interface DashboardDeps {
   getStatus: GetStatus
@@ -37,6 +40,11 @@ export interface DashboardDeps {
   statusIntervalMs?: number
   /** How long one status read may take before the page says "retrying". */
   statusTimeoutMs?: number
+  /**
+   * How long the overview retries a read whose status and swap state disagree (one a moment behind
+   * the other at a switch's start or end) before showing it anyway.
+   */
+  statusSettleMs?: number
   /** Whether the control routes take no credentials (`admin` needs no API key); default true. */
   controlsOpen?: boolean
   /** Bound on concurrent status streams, so a runaway client cannot hold unbounded timers. */
@@ -106,12 +114,20 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>()
 
+  const sources: TickSources = {
+    getStatus: deps.getStatus,
+    swap: deps.swap,
+    timeoutMs,
+    settleMs: deps.statusSettleMs ?? 3000,
+    now,
+  }
+  // A click that starts, cancels or releases something: open overviews read again at once.
+  const wake = new Wake()
+
   app.get('/', async (c) => {
-    const swapSource = deps.swap
-    const [view, swap] = await Promise.all([
-      currentView(c),
-      swapSource ? overviewSwapData(swapSource, c.req.raw.signal, now()) : null,
-    ])
+    const { tick, reason } = await readOverviewTick(sources, c.req.raw.signal)
+    if (reason) logOf(c).warn({ reason }, 'dashboard: cluster status unavailable')
+    const { view, swap } = tick
     try {
       return await page(c, <OverviewPage chrome={chromeFor(chrome, c)} view={view} now={now()} swap={swap} />)
     } catch (err) {
@@ -122,8 +138,10 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   })
   app.get('/ui', (c) => c.redirect('/', 302))
   app.get('/ui/', (c) => c.redirect('/', 302))
-  if (deps.swap) app.route('/', swapDashboardRoutes({ swap: deps.swap, chrome, logger: deps.logger, now }))
-  else {
+  if (deps.swap) {
+    const onChange = () => wake.notify()
+    app.route('/', swapDashboardRoutes({ swap: deps.swap, chrome, logger: deps.logger, now, onChange }))
+  } else {
     // Built without the swap-controller (a test, or a gateway serving other services only).
     const unconnected = [
       ['/ui/swap', 'swap', 'Swap model'],
@@ -188,14 +206,12 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     openStreams++
     c.header('X-Accel-Buffering', 'no')
     return streamStatus(c, {
-      getStatus: deps.getStatus,
-      simulated: deps.simulated,
+      read: (signal, lastGood) => readOverviewTick(sources, signal, lastGood),
+      parts: (tick, lastGood, log) => overviewParts(tick, { simulated: deps.simulated, now }, lastGood, log),
       logger: deps.logger,
       shutdown: deps.shutdown,
       intervalMs,
-      timeoutMs,
-      now,
-      stopInfo,
+      wake,
       onEnd: () => openStreams--,
     })
   })

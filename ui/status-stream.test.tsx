@@ -66,21 +66,21 @@ describe('status stream', () => {
     const first = await events.next()
     expect(first?.data).toContain('No chat model is loaded (stopped by alice at 11:58 UTC)')
     expect(first?.data).not.toContain('The chat model server is down')
-    expect((await events.next())?.data).toContain('data-state="stopped"')
+    expect(first?.data).toContain('data-state="stopped"')
     await events.cancel()
   })
 
-  it('sends the status fragment first, then the cards, on connect', async () => {
+  it('sends the summary and the cards together, in one event, on connect', async () => {
     const t = setup({ statusIntervalMs: 60_000 })
     const events = await open(t.app)
     const first = await events.next()
-    expect(first?.event).toBe('status')
+    expect(first?.event).toBe('overview')
+    expect(first?.data).toContain('<div id="live-summary" hx-swap-oob="innerHTML">')
     expect(first?.data).toContain('Everything is working')
     expect(first?.data).toContain(`Chat model: <strong>${SAMPLE_MODEL}</strong>`)
-    const second = await events.next()
-    expect(second?.event).toBe('cards')
-    expect(second?.data).toContain('data-card="upstream:vllm"')
-    expect(second?.data).toContain('data-card="service:speech-proxy"')
+    expect(first?.data).toContain('<div id="status-cards" hx-swap-oob="innerHTML">')
+    expect(first?.data).toContain('data-card="upstream:vllm"')
+    expect(first?.data).toContain('data-card="service:speech-proxy"')
     await events.cancel()
   })
 
@@ -88,9 +88,9 @@ describe('status stream', () => {
     const t = setup()
     const events = await open(t.app)
     const seen: string[] = []
-    for (let i = 0; i < 8; i++) seen.push((await events.next())!.event)
-    expect(seen[0]).toBe('status')
-    expect(seen.slice(1)).toEqual(Array(7).fill('cards'))
+    for (let i = 0; i < 8; i++) seen.push((await events.next())!.data)
+    expect(seen.every((d) => d.includes('id="status-cards"'))).toBe(true)
+    expect(seen.map((d) => d.includes('id="live-summary"'))).toEqual([true, ...Array(7).fill(false)])
     t.set({
       ...withUpstream(t.status, 'parakeet', { state: 'down', detail: 'Connection refused' }),
       loaded_model: 'GLM-4.5-Air',
@@ -98,7 +98,7 @@ describe('status stream', () => {
     let changed: string | undefined
     for (let i = 0; i < 10 && !changed; i++) {
       const e = await events.next()
-      if (e?.event === 'status') changed = e.data
+      if (e?.data.includes('id="live-summary"')) changed = e.data
     }
     expect(changed).toContain('Chat model: <strong>GLM-4.5-Air</strong>')
     await events.cancel()
@@ -115,7 +115,7 @@ describe('status stream', () => {
     let back: string | undefined
     for (let i = 0; i < 10 && !back; i++) {
       const e = await events.next()
-      if (e?.event === 'status') back = e.data
+      if (e?.data.includes('id="live-summary"')) back = e.data
     }
     expect(back).toContain('Everything is working')
     await events.cancel()
@@ -125,12 +125,11 @@ describe('status stream', () => {
     const t = setup()
     const events = await open(t.app)
     await events.next()
-    await events.next()
     t.set(new Error('gone'))
     let cards: string | undefined
     for (let i = 0; i < 10 && !cards; i++) {
       const e = await events.next()
-      if (e?.event === 'cards' && e.data.includes('class="stale"')) cards = e.data
+      if (e?.data.includes('class="stale"')) cards = e.data
     }
     expect(cards).toContain('data-card="upstream:vllm"')
     await events.cancel()
@@ -175,8 +174,7 @@ describe('status stream', () => {
   it('ends the stream cleanly on shutdown, even in the middle of a long pause', async () => {
     const t = setup({ statusIntervalMs: 60_000 })
     const events = await open(t.app)
-    expect((await events.next())?.event).toBe('status')
-    expect((await events.next())?.event).toBe('cards')
+    expect((await events.next())?.event).toBe('overview')
     const started = Date.now()
     t.shutdown.abort()
     expect(await events.next(2000)).toBeUndefined()

@@ -1,11 +1,13 @@
 /**
- * The overview's live feed: an SSE stream of htmx-ready HTML fragments.
+ * The overview's live feed: an SSE stream of htmx-ready HTML, one `overview` event per tick.
  *
- * Two events, because the summary lives in an `aria-live` region: re-sending identical text there
- * would make a screen reader repeat "Everything is working" every two seconds. So
- * - `status` (summary, loaded model, what is busy) goes out on connect and then only when it changes;
- * - `cards` (every card, with its "checked … ago") goes out on connect and on every tick.
- * The loop ends when the client goes away or the process shuts down, and leaves no timer behind.
+ * Each tick reads everything once (`read`) and renders every live part of the page from that read
+ * (`parts`), sent together as out-of-band swaps in that one event: the browser applies them in one
+ * go, so the summary, the busy line, the cards, the chat model card and a switch's progress never
+ * describe different moments. Parts that must not be re-sent needlessly (the summary sits in an
+ * `aria-live` region; a screen reader would repeat "Everything is working" every two seconds) go
+ * out only when they change. The loop ends when the client goes away or the process shuts down,
+ * and leaves no timer behind; a click that changes something wakes it early (`wake`).
  */
 import type { Context } from 'hono'
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
@@ -15,20 +17,28 @@ import type { AppEnv } from '../shared/service.ts'
 import { StatusCards } from './components/status-cards.tsx'
 import { StatusSummary } from './components/status-summary.tsx'
 import type { DeliberateStop } from './components/stopped.ts'
-import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
+import type { OverviewPart } from './overview/parts.tsx'
+import type { OverviewTick } from './overview/tick.ts'
+import { OVERVIEW_EVENT } from './pages/overview.tsx'
+import type { StatusView } from './status-source.ts'
+import { pause, type Wake } from './wake.ts'
 
 export interface StreamDeps {
-  getStatus: GetStatus
-  simulated: boolean
+  /** One consistent read of everything the overview shows. */
+  read: (signal: AbortSignal, lastGood?: ClusterStatus) => Promise<{ tick: OverviewTick; reason?: string }>
+  /** Every live part of the page, rendered from one read. */
+  parts: (
+    tick: OverviewTick,
+    lastGood: ClusterStatus | undefined,
+    log: Logger,
+  ) => Promise<{ parts: OverviewPart[]; shown: boolean }>
   logger: Logger
   shutdown: AbortSignal
   intervalMs: number
-  timeoutMs: number
-  now: () => Date
+  /** Notified when a click changed something: the feed reads again at once. */
+  wake?: Wake
   /** Called once when the stream has ended, whatever ended it. */
   onEnd?: () => void
-  /** Whether the chat model was stopped on purpose (the swap-controller's audit); absent = never said. */
-  stopInfo?: (view: StatusView, signal: AbortSignal) => Promise<DeliberateStop | null>
 }
 
 /** Renders a (synchronous) Hono JSX tree to its HTML string. */
@@ -41,20 +51,6 @@ export const renderSummary = (view: StatusView, simulated: boolean, stopped: Del
 
 export const renderCards = (view: StatusView, now: Date, stopped: DeliberateStop | null = null) =>
   toHtml(<StatusCards view={view} now={now} stopped={stopped} />)
-
-/** Sleeps, but wakes at once when `signal` aborts; the timer never outlives the wait. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
 
 /** Browsers reconnect an EventSource after this many ms when the stream ends (e.g. a restart). */
 const RECONNECT_MS = 3000
@@ -79,38 +75,34 @@ export function streamStatus(c: Context<AppEnv>, deps: StreamDeps): Response {
 }
 
 async function feed(stream: SSEStreamingApi, signal: AbortSignal, deps: StreamDeps, log: Logger) {
-  let lastSummary = ''
+  const sent = new Map<string, string>()
   let lastGood: ClusterStatus | undefined
   let failing = false
   let first = true
   while (!signal.aborted) {
-    const read = await nextView(deps, signal, lastGood)
-    const stopped = deps.stopInfo ? await deps.stopInfo(read.view, signal).catch(() => null) : null
+    const { tick, reason } = await deps.read(signal, lastGood)
     if (signal.aborted) break
-    const { summary, cards, shown } = await render(read.view, deps, lastGood, log, stopped)
-    if (shown && read.view.ok) lastGood = read.view.status
+    const { parts, shown } = await deps.parts(tick, lastGood, log)
+    if (shown && tick.view.ok) lastGood = tick.view.status
     // Log the change, not every tick: a gateway down for an hour should not write 1800 lines.
-    if (!shown && !failing) log.warn({ reason: read.reason }, 'dashboard: cluster status unavailable')
+    if (!shown && !failing) log.warn({ reason }, 'dashboard: cluster status unavailable')
     if (shown && failing) log.info('dashboard: cluster status is back')
     failing = !shown
-    if (summary !== lastSummary) {
-      await stream.writeSSE({ event: 'status', data: summary, retry: first ? RECONNECT_MS : undefined })
-      lastSummary = summary
-    }
-    await stream.writeSSE({ event: 'cards', data: cards })
+    const data = overviewMessage(parts, sent)
+    await stream.writeSSE({ event: OVERVIEW_EVENT, data, retry: first ? RECONNECT_MS : undefined })
     first = false
-    await pause(deps.intervalMs, signal)
+    await pause(deps.intervalMs, signal, deps.wake)
   }
 }
 
-async function nextView(deps: StreamDeps, signal: AbortSignal, lastGood?: ClusterStatus) {
-  try {
-    const view: StatusView = { ok: true, status: await readStatus(deps.getStatus, signal, deps.timeoutMs) }
-    return { view, reason: undefined }
-  } catch (err) {
-    const view: StatusView = { ok: false, lastGood }
-    return { view, reason: err instanceof Error ? err.message : String(err) }
-  }
+/**
+ * The event's data: every part that is due. `sent` remembers what this stream last sent of each
+ * part, so a part sent only on change is left alone while it stays the same.
+ */
+function overviewMessage(parts: OverviewPart[], sent: Map<string, string>): string {
+  const due = parts.filter((p) => !p.onChange || sent.get(p.id) !== p.html)
+  for (const p of due) sent.set(p.id, p.html)
+  return due.map((p) => p.html).join('\n')
 }
 
 /**
@@ -119,7 +111,7 @@ async function nextView(deps: StreamDeps, signal: AbortSignal, lastGood?: Cluste
  */
 export async function render(
   view: StatusView,
-  deps: Pick<StreamDeps, 'simulated' | 'now'>,
+  deps: { simulated: boolean; now: () => Date },
   lastGood: ClusterStatus | undefined,
   log: Logger,
   stopped: DeliberateStop | null = null,

@@ -22,18 +22,36 @@ export function unusedUpstreamNote(status: ClusterStatus, upstream: string): str
   return `Not used yet: ${names} ${users.length > 1 ? 'are' : 'is'} not built yet.`
 }
 
-export function CapabilityList({ status }: { status: ClusterStatus }) {
+/**
+ * Why the chat model is away on purpose, when it is: a switch to `switchingTo`, or a stop. Then a
+ * capability that is down only for want of vLLM says that, like the chat model server's card,
+ * instead of a red "Down" beside a planned switch.
+ */
+export interface ModelAway {
+  switchingTo?: string | null
+}
+
+const awayLook = (c: CapabilityStatus, away: ModelAway | null) => {
+  if (!away || c.state !== 'down' || !c.needs.includes('vllm')) return null
+  return away.switchingTo
+    ? { state: 'busy', detail: `Switching to ${away.switchingTo}; it works again once that model is loaded.` }
+    : { state: 'stopped', detail: 'No chat model is loaded (stopped on purpose).' }
+}
+
+export function CapabilityList({ status, away = null }: { status: ClusterStatus; away?: ModelAway | null }) {
   if (status.capabilities.length === 0) return null
   return (
     <section class="group" aria-labelledby="g-capabilities">
       <h2 id="g-capabilities">What Spark Control can do</h2>
       <ul class="capabilities">
         {status.capabilities.map((c) => {
-          const look = lookOf(c.state)
+          const off = awayLook(c, away)
+          const state = off?.state ?? c.state
+          const look = lookOf(state)
           // "Not built yet" and "Working." say all there is; other details say what is wrong.
-          const detail = notBuilt(c) || c.detail === 'Working.' ? '' : c.detail
+          const detail = off ? off.detail : notBuilt(c) || c.detail === 'Working.' ? '' : c.detail
           return (
-            <li class={`capability tone-${look.tone}`} data-capability={c.name} data-state={c.state}>
+            <li class={`capability tone-${look.tone}`} data-capability={c.name} data-state={state}>
               <span class="capability-title">{c.title}</span>
               <span class="badge">
                 <span aria-hidden="true">{look.icon}</span> {look.label}

@@ -157,9 +157,11 @@ function CardGroups({
 }) {
   const at = status.checked_at
   const stopped = stopApplies(status, given) ? given : null
+  const switchingTo = status.switching?.model ?? stopped?.switchingTo ?? null
+  const away = switchingTo ? { switchingTo } : stopped
   return (
     <>
-      <CapabilityList status={status} />
+      <CapabilityList status={status} away={away} />
       <section class="group" aria-labelledby="g-nodes">
         <h2 id="g-nodes">Spark boxes</h2>
         {status.nodes.length ? (

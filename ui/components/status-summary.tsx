@@ -27,15 +27,16 @@ export function StatusSummary(props: {
   // Stopped on purpose and nothing else wrong: a choice someone made, said without alarm.
   const calm = stopped !== null && onlyTheStop(status)
   // The gateway's word on a switch wins: one state for the whole page, from the first step to the last.
-  const switching = status.switching !== null && status.switching !== undefined && status.overall === 'ok'
+  const switching = status.overall === 'ok' ? (status.switching ?? null) : null
   const look =
-    switching || (calm && stopped.switchingTo)
+    switching !== null || (calm && stopped.switchingTo)
       ? SWITCHING_LOOK
       : !calm
         ? overallLook(status.overall)
         : { label: 'No chat model', icon: '○', tone: 'off' }
-  const summary =
-    switching || !calm
+  const summary = switching
+    ? switchingSentence(switching)
+    : !calm
       ? status.summary
       : stopped.switchingTo
         ? `Switching the chat model to ${stopped.switchingTo} (started ${clockUtc(stopped.at)})`
@@ -70,6 +71,15 @@ export function StatusSummary(props: {
       <NotBuiltLine status={status} />
     </div>
   )
+}
+
+/**
+ * Said here rather than taken from the gateway's summary, whose "(about 40 s left)" comes from
+ * another read than the progress panel's countdown below it: one page, one countdown.
+ */
+function switchingSentence(switching: NonNullable<ClusterStatus['switching']>): string {
+  if (switching.status === 'rolling-back') return `Going back from ${switching.model}`
+  return `Switching the chat model to ${switching.model} (started ${clockUtc(switching.started_at)})`
 }
 
 function ModelLine({ model, stopped }: { model: string | null; stopped: DeliberateStop | null }) {

@@ -1,6 +1,9 @@
 /**
  * The overview: the page the owner opens. It arrives already filled in (the server reads the
- * status before answering), then the SSE stream keeps both regions current without a reload.
+ * status before answering), then the SSE stream keeps it current without a reload: each of its
+ * events carries every live part (summary, cards, chat model card, switch progress, lock, switch
+ * form), rendered from one read, so the page never shows two moments at once. Those parts do not
+ * refresh themselves here (`live={false}`), unlike on the swap page.
  */
 import { StatusCards } from '../components/status-cards.tsx'
 import { StatusSummary } from '../components/status-summary.tsx'
@@ -12,6 +15,7 @@ import { SwapNotice, SwapProgress } from '../swap/progress.tsx'
 import type { OverviewSwapData } from '../swap/routes.tsx'
 
 export const STATUS_EVENTS_PATH = '/ui/events/status'
+export const OVERVIEW_EVENT = 'overview'
 
 export function OverviewPage(props: {
   chrome: Chrome
@@ -31,16 +35,18 @@ export function OverviewPage(props: {
         <p class="notice">Live updates need JavaScript. Reload the page to see the latest state.</p>
       </noscript>
       <div class="live" hx-ext="sse" sse-connect={STATUS_EVENTS_PATH}>
+        {/* Receives each event; its parts find their places by id (out-of-band swaps). */}
+        <div hidden sse-swap={OVERVIEW_EVENT} hx-swap="none"></div>
         <section aria-labelledby="now-h">
           <h2 id="now-h" class="visually-hidden">
             Cluster status
           </h2>
-          <div id="live-summary" sse-swap="status" aria-live="polite" aria-atomic="true">
+          <div id="live-summary" aria-live="polite" aria-atomic="true">
             <StatusSummary view={view} simulated={chrome.simulated} stopped={swap?.stopped} />
           </div>
         </section>
         {swap ? <ChatModel swap={swap} now={now} /> : null}
-        <div id="status-cards" sse-swap="cards">
+        <div id="status-cards">
           <StatusCards view={view} now={now} stopped={swap?.stopped} />
         </div>
       </div>
@@ -48,16 +54,16 @@ export function OverviewPage(props: {
   )
 }
 
-/** The chat model, how busy it is, and the way to switch it — outside the SSE region's swaps. */
+/** The chat model, how busy it is, and the way to switch it; the feed refreshes all but the confirmation. */
 function ChatModel({ swap, now }: { swap: OverviewSwapData; now: Date }) {
   return (
     <section class="chat-model" aria-label="Chat model">
-      <LockBanner lock={swap.lock} now={now} />
-      <ModelCard data={swap.card} />
-      <SwitchForm models={swap.models} block={swap.block} />
+      <LockBanner lock={swap.lock} now={now} live={false} />
+      <ModelCard data={swap.card} live={false} />
+      <SwitchForm models={swap.models} block={swap.block} live={false} />
       <div id="swap-confirm"></div>
       <SwapNotice notice={null} />
-      <SwapProgress data={swap.progress} />
+      <SwapProgress data={swap.progress} live={false} />
     </section>
   )
 }

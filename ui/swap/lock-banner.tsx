@@ -13,11 +13,23 @@ const refresh = {
   'hx-swap': 'outerHTML',
 }
 
-export function LockBanner({ lock, now }: { lock: LockView | null; now: Date }) {
-  if (!lock?.held) return <div id="lock-banner" {...refresh} />
+/** `live={false}`: refreshed by the overview's feed instead of its own timer. */
+export function LockBanner({
+  lock,
+  now,
+  live = true,
+  oob = false,
+}: {
+  lock: LockView | null
+  now: Date
+  live?: boolean
+  oob?: boolean
+}) {
+  const attrs = { ...(live ? refresh : {}), 'hx-swap-oob': oob ? 'true' : undefined }
+  if (!lock?.held) return <div id="lock-banner" {...attrs} />
   const rel = inWords(lock.expires_at, now)
   return (
-    <div id="lock-banner" class="notice notice-warn" role="note" data-lock-held="true" {...refresh}>
+    <div id="lock-banner" class="notice notice-warn" role="note" data-lock-held="true" {...attrs}>
       <p>
         Swaps are reserved by <strong>{lock.holder ?? 'someone'}</strong>
         {lock.note ? ` (${lock.note})` : ''} until{' '}

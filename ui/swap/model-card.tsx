@@ -27,7 +27,19 @@ export interface ModelCardData {
 export const servedKey = (data: ModelCardData) =>
   data.telemetry === null ? 'unknown' : (data.telemetry.vllm?.models[0]?.model_name ?? '')
 
-export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: boolean }) {
+/**
+ * `live={false}`: the card does not re-fetch itself; the overview's one feed sends it along with
+ * everything else that describes a switch, from the same read.
+ */
+export function ModelCard({
+  data,
+  oob = false,
+  live = true,
+}: {
+  data: ModelCardData
+  oob?: boolean
+  live?: boolean
+}) {
   const vllm = data.telemetry?.vllm
   const job = data.state?.job
   const swapping = job && job.outcome === 'running' ? job : null
@@ -49,9 +61,9 @@ export function ModelCard({ data, oob = false }: { data: ModelCardData; oob?: bo
       data-card="model"
       data-state={state}
       aria-labelledby="model-card-h"
-      hx-get={`${SWAP_PATHS.modelCard}?seen=${encodeURIComponent(servedKey(data))}`}
-      hx-trigger="every 3s, swap-changed from:body"
-      hx-swap="outerHTML"
+      hx-get={live ? `${SWAP_PATHS.modelCard}?seen=${encodeURIComponent(servedKey(data))}` : undefined}
+      hx-trigger={live ? 'every 3s, swap-changed from:body' : undefined}
+      hx-swap={live ? 'outerHTML' : undefined}
     >
       <h2 id="model-card-h">Chat model</h2>
       <p class="model-name" data-loaded-model={served?.model_name ?? ''}>
@@ -107,16 +119,21 @@ export function SwitchForm(props: {
   models: CatalogModel[] | null
   block?: SwitchBlock | null
   selected?: string | null
+  /** As for the card: `false` when the overview's feed refreshes it. */
+  live?: boolean
+  oob?: boolean
 }) {
+  const live = props.live ?? true
   // Only while the choice is on the page: htmx reports an include that matches nothing as an error.
-  const choosing = !props.block && (props.models ?? []).some((m) => m.valid && !m.loaded)
+  const choosing = live && !props.block && (props.models ?? []).some((m) => m.valid && !m.loaded)
   return (
     <div
       id="switch-form"
-      hx-get={SWAP_PATHS.switchForm}
-      hx-trigger="swap-changed from:body, every 15s"
+      hx-swap-oob={props.oob ? 'true' : undefined}
+      hx-get={live ? SWAP_PATHS.switchForm : undefined}
+      hx-trigger={live ? 'swap-changed from:body, every 15s' : undefined}
       hx-include={choosing ? '#switch-recipe' : undefined}
-      hx-swap="outerHTML"
+      hx-swap={live ? 'outerHTML' : undefined}
     >
       <SwitchChoices models={props.models} block={props.block ?? null} selected={props.selected ?? null} />
     </div>

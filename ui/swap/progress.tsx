@@ -43,7 +43,19 @@ export function SwapNotice({ notice, oob = false }: { notice: Notice | null; oob
 export const progressKey = (state: SwapStateView | null) =>
   state === null ? 'unknown' : state.job ? `${state.job.job_id}:${state.job.outcome}` : 'none'
 
-export function SwapProgress({ data }: { data: ProgressData }) {
+/**
+ * `live={false}`: the panel does not re-fetch itself; the overview's one feed sends it (out of band,
+ * `oob`) together with the summary and the card, so they never describe different moments.
+ */
+export function SwapProgress({
+  data,
+  live = true,
+  oob = false,
+}: {
+  data: ProgressData
+  live?: boolean
+  oob?: boolean
+}) {
   const job = data.state?.job ?? null
   const running = job?.outcome === 'running'
   const seen = progressKey(data.state)
@@ -54,9 +66,10 @@ export function SwapProgress({ data }: { data: ProgressData }) {
       data-swap-state={data.state ? data.state.state : 'unknown'}
       data-outcome={job?.outcome ?? 'none'}
       data-job={job?.job_id ?? ''}
-      hx-get={`${SWAP_PATHS.progress}?seen=${encodeURIComponent(seen)}`}
-      hx-trigger={running ? 'every 1s' : 'every 3s'}
-      hx-swap="outerHTML"
+      hx-swap-oob={oob ? 'true' : undefined}
+      hx-get={live ? `${SWAP_PATHS.progress}?seen=${encodeURIComponent(seen)}` : undefined}
+      hx-trigger={live ? (running ? 'every 1s' : 'every 3s') : undefined}
+      hx-swap={live ? 'outerHTML' : undefined}
     >
       {data.state === null ? <p class="muted">The swap controller is not answering; retrying.</p> : null}
       {job && running ? <Running job={job} logs={data.logs} /> : null}

@@ -8,7 +8,7 @@ import { type Context, Hono } from 'hono'
 import type { Logger } from '../../shared/logger.ts'
 import { isSafeName } from '../../shared/names.ts'
 import type { AppEnv } from '../../shared/service.ts'
-import { actorOf, isHtmx } from '../actions.ts'
+import { actorOf, fromOverview, isHtmx } from '../actions.ts'
 import type { Notice } from '../components/notice.tsx'
 import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from '../components/stopped.ts'
 import type { Chrome } from '../layout/layout.tsx'
@@ -41,6 +41,8 @@ export interface SwapDashboardDeps {
   now: () => Date
   /** Lines of the model's log shown under a running switch. */
   logTailLines?: number
+  /** Told when a click may have changed the switch or the lock, so open overviews redraw at once. */
+  onChange?: () => void
 }
 
 /** What the overview shows of the chat model: the card, the lock, the switch form and a running switch. */
@@ -166,7 +168,20 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   }
 
   /** Tells the page's other regions (recipes, card, lock notice) that a switch started or ended. */
-  const announceChange = (c: Context<AppEnv>) => c.header('HX-Trigger', 'swap-changed')
+  const announceChange = (c: Context<AppEnv>) => {
+    c.header('HX-Trigger', 'swap-changed')
+    deps.onChange?.()
+  }
+
+  /**
+   * On the overview a click's answer is only its notice (and the emptied confirmation): the feed,
+   * woken now, redraws the progress, card, summary and lock together from one read.
+   */
+  async function overviewAnswer(c: Context<AppEnv>, notice: Notice | null, extra = '') {
+    deps.onChange?.()
+    c.header('HX-Reswap', 'none')
+    return fragment(c, `${await toHtml(<SwapNotice notice={notice} oob />)}${extra}`)
+  }
 
   app.get(SWAP_PATHS.page, async (c) => {
     const signal = c.req.raw.signal
@@ -295,6 +310,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     if (!notice) announceChange(c)
     const clearConfirm = '<div id="swap-confirm" hx-swap-oob="true"></div>'
+    if (fromOverview(c)) return overviewAnswer(c, notice, clearConfirm)
     const html = await toHtml(
       <>
         {<SwapProgress data={await progressData(c)} />}
@@ -314,6 +330,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     }
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     if (!notice) announceChange(c)
+    if (fromOverview(c)) return overviewAnswer(c, notice)
     return fragment(
       c,
       <>
@@ -336,6 +353,7 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     if (!isHtmx(c)) return backTo(c, chrome, SWAP_PATHS.page, notice)
     // Released: the recipe list and the switch form may offer switching again.
     if (!notice) announceChange(c)
+    if (fromOverview(c)) return overviewAnswer(c, notice)
     return fragment(c, <LockBanner lock={lock} now={deps.now()} />)
   })
 
