@@ -5,6 +5,7 @@ import { sampleStatus } from '../fixtures/sample-status.ts'
 import { runningJob } from '../fixtures/swap.ts'
 import { toHtml } from '../status-stream.tsx'
 import { SwapProgress } from '../swap/progress.tsx'
+import { StatusCards } from './status-cards.tsx'
 import { StatusSummary } from './status-summary.tsx'
 
 const switchingStatus = (): ClusterStatus => ({
@@ -33,6 +34,30 @@ describe('the overview during a switch', () => {
     expect(html).toContain('<li data-busy="switch"><strong>Chat is switching models</strong>')
     expect(html).not.toContain('Everything is working')
     expect(html).not.toContain('Nothing is busy right now')
+    // One countdown on the page: the progress panel's, from the same read as the rest.
+    expect(html).toContain('Switching the chat model to meta/Llama-70B (started 12:00 UTC)')
+    expect(html).not.toContain('s left')
+  })
+
+  it('says the chat capability is switching, not down, while the planned switch runs', async () => {
+    const status = switchingStatus()
+    status.capabilities = status.capabilities.map((c) =>
+      c.needs.includes('vllm') ? { ...c, state: 'down', ready: false, detail: 'vllm is down' } : c,
+    )
+    const html = await toHtml(
+      <StatusCards view={{ ok: true, status }} now={new Date('2030-01-01T12:00:09Z')} />,
+    )
+    const chat = /<li[^>]*data-capability="chat"[\s\S]*?<\/li>/.exec(html)?.[0] ?? ''
+    expect(chat).toContain('data-state="busy"')
+    expect(chat).toContain('Switching to meta/Llama-70B')
+    expect(chat).not.toContain('Down')
+    const after = await toHtml(
+      <StatusCards
+        view={{ ok: true, status: { ...status, switching: null } }}
+        now={new Date('2030-01-01T12:00:09Z')}
+      />,
+    )
+    expect(/<li[^>]*data-capability="chat"[^>]*>/.exec(after)?.[0]).toContain('data-state="down"')
   })
 
   it('drops the countdown and Cancel once the load reached 100 %', async () => {
