@@ -111,6 +111,11 @@ describe('swap pre-flight on the simulated cluster', () => {
       expect.arrayContaining([expect.stringMatching(/^spark-2 does not answer .*left out/)]),
     )
     await loaded(served(SOLO))
+    expect(
+      head()
+        .containers()
+        .map((c) => c.vllm?.servedModelName),
+    ).toEqual([served(SOLO)])
   }, 60_000)
 
   it('spark-2 lost while the two-node swap tears down: the solo previous model comes back', async () => {
