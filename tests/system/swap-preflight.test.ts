@@ -103,6 +103,9 @@ describe('swap pre-flight on the simulated cluster', () => {
 
     const started = await post('/api/swap', { recipe: SOLO })
     expect(started.status).toBe(202)
+    // Pre-flight is over: the worker may come back (the swap's plan no longer has it), which lets
+    // the controller's SSH pool reconnect while the swap runs.
+    node('spark-2').setUnreachable(false)
     const job = await started.json()
     expect(job.preflight).toMatchObject({ ok: true, skipped: ['spark-2'] })
     const done = await finished(job.job_id)
@@ -133,6 +136,7 @@ describe('swap pre-flight on the simulated cluster', () => {
       }
       node('spark-2').setUnreachable(true, { dropExisting: true })
       const done = await finished(id)
+      node('spark-2').setUnreachable(false)
       expect(done).toMatchObject({
         status: 'ready',
         outcome: 'rolled_back',
