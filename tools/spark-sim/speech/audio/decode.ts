@@ -10,6 +10,8 @@ export class DecodeError extends Error {}
 export interface DecodeOptions {
   signal?: AbortSignal
   timeoutMs?: number
+  /** Decode only this channel of a multi-channel file; otherwise every channel is mixed down. */
+  channel?: number
 }
 
 export async function analyzeFile(path: string, options: DecodeOptions = {}): Promise<Frames> {
@@ -21,8 +23,7 @@ export async function analyzeFile(path: string, options: DecodeOptions = {}): Pr
     '-i',
     path,
     '-vn',
-    '-ac',
-    '1',
+    ...(options.channel === undefined ? ['-ac', '1'] : ['-af', `pan=mono|c0=c${options.channel}`]),
     '-ar',
     String(SAMPLE_RATE),
     '-f',

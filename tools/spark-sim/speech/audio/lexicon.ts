@@ -60,7 +60,16 @@ export function simulatedWords(seedHex: string, start: number, end: number): Tim
     } else if (sinceStop >= 3 && rand() < 0.08) w += ','
     words.push(w)
   }
-  const weights = words.map((w) => w.replace(/[.,?]/g, '').length + 2)
+  return spreadWords(words, start, end)
+}
+
+/**
+ * Times for words said between `start` and `end`: each gets a share in proportion to its length
+ * (long words take longer to say) and ends a little before the next begins.
+ */
+export function spreadWords(words: string[], start: number, end: number): TimedWord[] {
+  const duration = Math.max(0, end - start)
+  const weights = words.map((w) => w.replace(/[.,?!;:]/g, '').length + 2)
   const total = weights.reduce((a, b) => a + b, 0)
   const out: TimedWord[] = []
   let t = start
