@@ -80,6 +80,7 @@ async function feed(stream: SSEStreamingApi, signal: AbortSignal, deps: StreamDe
   let failing = false
   let first = true
   while (!signal.aborted) {
+    const seen = deps.wake?.generation
     const { tick, reason } = await deps.read(signal, lastGood)
     if (signal.aborted) break
     const { parts, shown } = await deps.parts(tick, lastGood, log)
@@ -91,7 +92,7 @@ async function feed(stream: SSEStreamingApi, signal: AbortSignal, deps: StreamDe
     const data = overviewMessage(parts, sent)
     await stream.writeSSE({ event: OVERVIEW_EVENT, data, retry: first ? RECONNECT_MS : undefined })
     first = false
-    await pause(deps.intervalMs, signal, deps.wake)
+    await pause(deps.intervalMs, signal, deps.wake, seen)
   }
 }
 
