@@ -47,6 +47,8 @@ export interface StandinCluster {
   commands(name: NodeName): string[]
   /** Runs the docker stand-in on a node directly (not over SSH), for setup and checks. */
   docker(name: NodeName, args: string[]): { code: number | null; stdout: string; stderr: string }
+  /** Restarts the controller with more environment (a policy); the nodes and what they serve stay. */
+  restartController(env: Record<string, string>): Promise<void>
   close(): Promise<void>
 }
 
@@ -154,6 +156,14 @@ export async function startStandinCluster(options: StandinOptions): Promise<Stan
     ...options.env,
   }
   await mkdir(env.DATA_DIR!, { recursive: true })
+  // The weights are "in the Hugging Face cache" (both nodes share this machine's), so pre-flight has no warning.
+  for (const text of Object.values(options.recipes)) {
+    const model = /^model: (\S+)$/m.exec(text)?.[1]
+    if (model)
+      await mkdir(join(env.MODEL_CACHE_DIR!, 'hub', `models--${model.replace('/', '--')}`, 'snapshots'), {
+        recursive: true,
+      })
+  }
   const output: string[] = []
   const node = (name: NodeName) => nodes.find((n) => n.name === name)!
   const docker = (name: NodeName, args: string[]) => {
@@ -170,10 +180,11 @@ export async function startStandinCluster(options: StandinOptions): Promise<Stan
     await ssh.close()
     await rm(root, { recursive: true, force: true })
   }
-  const started = startController(env, output)
+  let started = startController(env, output)
   try {
     const port = await started.port
-    return {
+    await nodesUp(`http://127.0.0.1:${port}`)
+    const result: StandinCluster = {
       url: `http://127.0.0.1:${port}`,
       vllmPort,
       controllerRecipes,
@@ -189,12 +200,37 @@ export async function startStandinCluster(options: StandinOptions): Promise<Stan
         return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
       },
       docker,
+      async restartController(more) {
+        await stopController(started.child)
+        started = startController({ ...env, ...more }, output)
+        result.url = `http://127.0.0.1:${await started.port}`
+        await nodesUp(result.url)
+      },
       close: () => close(started.child),
     }
+    return result
   } catch (err) {
     await close(started.child)
     throw err
   }
+}
+
+/** What the controller's readiness says of a node: `up` once its SSH connection is made. */
+export async function nodeState(url: string, name: NodeName): Promise<string | undefined> {
+  const ready = (await (await fetch(`${url}/ready`)).json()) as {
+    dependencies?: Record<string, { state?: string }>
+  }
+  return ready.dependencies?.[`node:${name}`]?.state
+}
+
+/** Waits until the controller has its SSH connection to every node, as a user would before a swap. */
+export async function nodesUp(url: string): Promise<void> {
+  for (const name of NODES)
+    await until(
+      () => nodeState(url, name),
+      (s) => s === 'up',
+      40_000,
+    )
 }
 
 /** The last value of a flag in an argv, as vLLM's parser (last wins) reads it. */

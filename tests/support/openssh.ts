@@ -191,9 +191,10 @@ export class SshdNode {
     this.child = undefined
     if (!child || child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))
-    // The listener first, so no new connection is accepted while its sessions are killed.
-    child.kill('SIGKILL')
+    // Frozen first, so it accepts nothing more, and its sessions are found before a kill reparents them.
+    child.kill('SIGSTOP')
     const sessions = descendants(child.pid!)
+    child.kill('SIGKILL')
     for (const pid of sessions) killQuietly(pid)
     await exited
     await vi.waitFor(
@@ -267,9 +268,18 @@ export async function startOpenSsh(nodes: SshdNodeOptions[]): Promise<OpenSshBed
   try {
     for (const options of nodes) {
       const nodeDir = join(dir, options.name)
-      await mkdir(nodeDir)
+      await mkdir(join(nodeDir, 'home'), { recursive: true })
       keygen(join(nodeDir, 'host_ed25519'))
-      const node = new SshdNode({ ...options, dir: nodeDir, port: await comeAndGoPort(), authorizedKeys })
+      // Sessions get an empty HOME: bash run by sshd sources ~/.bashrc, and this machine's dotfiles
+      // (a version manager's rehash taking a lock, say) must neither slow nor break a node.
+      const env = { HOME: join(nodeDir, 'home'), ...options.env }
+      const node = new SshdNode({
+        ...options,
+        env,
+        dir: nodeDir,
+        port: await comeAndGoPort(),
+        authorizedKeys,
+      })
       started.push(node)
       await node.start()
     }
