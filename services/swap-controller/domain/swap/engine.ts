@@ -317,7 +317,9 @@ export function createSwapEngine(deps: SwapEngineDeps): SwapEngine {
     warnings.push(...(pf?.verdict.warnings ?? []))
     const refused = pf && preflightRefusal(pf.verdict, entry.key, current.id)
     const { mode: m, servedModelName: model } = p
-    const reasons = [...(refused ? [refused.message] : []), ...(fit.allowed ? [] : [fit.message])]
+    // A node that does not answer also has no memory reading: its refusal says it once.
+    const fitReason = fit.allowed || refused?.code === 'node_unreachable' ? [] : [fit.message]
+    const reasons = [...(refused ? [refused.message] : []), ...fitReason]
     return {
       key,
       valid: reasons.length === 0,
