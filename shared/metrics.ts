@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 
-export { Counter, Histogram, Registry } from 'prom-client'
+export { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 /** One registry per app instance, so tests can build many apps in one process. */
 export function createMetrics(service: string, { processMetrics = false } = {}) {
