@@ -112,6 +112,10 @@ describe('what reaches vLLM through eugr', () => {
     expect(lastFlag(argv, '--gpu-memory-utilization')).toBe('0.06')
     expect(lastFlag(argv, '--max-model-len')).toBe('4096')
     expect(await served()).toEqual(['small-chat'])
+    // The recipe's `env` reaches the container as docker -e.
+    expect(await readFile(join(c.node('spark-1').state, 'containers/vllm_node/env'), 'utf8')).toContain(
+      'STANDIN_RECIPE_ENV=small',
+    )
     // eugr's --solo: one container, on the head only.
     expect(c.docker('spark-2', ['ps', '-a', '--format', '{{.Names}}']).stdout).toBe('')
     const reply = await chat('small-chat')
