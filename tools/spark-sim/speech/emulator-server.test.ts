@@ -115,6 +115,65 @@ describe('emulator modes', () => {
     expect((await embed(b)).status).toBe(200)
   })
 
+  it('fails a seeded share of work requests with the wedge body, and none at rate 0', async () => {
+    const s = await bge()
+    const statuses = async (n: number) => {
+      const out: number[] = []
+      for (let i = 0; i < n; i++) {
+        const res = await embed(s, `t ${i}`)
+        if (res.status === 500) expect(await res.text()).toMatch(/CUBLAS_STATUS_EXECUTION_FAILED/)
+        else await res.arrayBuffer()
+        out.push(res.status)
+      }
+      return out
+    }
+    s.setFailRate(0.3, 9)
+    const first = await statuses(40)
+    const failed = first.filter((x) => x === 500).length
+    expect(failed).toBeGreaterThan(4)
+    expect(failed).toBeLessThan(24)
+    expect(s.failures()).toBe(failed)
+    // Same seed, same requests that fail; health is never failed.
+    s.setFailRate(0.3, 9)
+    expect(await statuses(40)).toEqual(first)
+    expect((await fetch(`${s.url}/health`)).status).toBe(200)
+    s.setFailRate(0)
+    expect(await statuses(10)).toEqual(Array(10).fill(200))
+  })
+
+  it('answers GETs late while a work request runs, in every mode (a blocked event loop)', async () => {
+    const p = await startParakeet({ port: 0, truthDir: '', busyHealthDelayMs: 400 })
+    started.push(p)
+    // A work request whose upload is still arriving holds the GPU slot.
+    let finish!: () => void
+    const finished = new Promise<void>((r) => {
+      finish = r
+    })
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('--x\r\nContent-Disposition: form-data; name="model"\r\n\r\n'))
+      },
+      async pull(c) {
+        await finished
+        c.close()
+      },
+    })
+    const work = fetch(`${p.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      duplex: 'half',
+    } as RequestInit)
+    await expect.poll(() => p.requestCount('/v1/audio/transcriptions')).toBe(1)
+    const [health, healthMs] = await timed(() => fetch(`${p.url}/health`))
+    expect(health.status).toBe(200)
+    expect(healthMs).toBeGreaterThanOrEqual(390)
+    finish()
+    await (await work).arrayBuffer()
+    const [, idleMs] = await timed(() => fetch(`${p.url}/health`))
+    expect(idleMs).toBeLessThan(300)
+  })
+
   it('down: refuses connections, then re-listens on the same port', async () => {
     const s = await bge()
     const port = s.port

@@ -12,6 +12,11 @@
  * - `down`   — the listening socket is closed (connection refused); any other mode re-listens on
  *              the same port, like a restarted container.
  *
+ * In every mode two options bring the real backends' habits: `failRate`, a seeded share of work
+ * requests answered with the wedge's 500 (a GB10 throws one now and then and recovers), and
+ * `busyHealthDelayMs`, how long a GET waits while a work request runs (their Python servers block
+ * the event loop during inference, so `/health` answers late whenever they work).
+ *
  * Work routes are the POST routes. Every queue is bounded (`queueLimit`, 503 beyond it) and bodies
  * above `bodyLimitBytes` (250 MB) get 413, checked on Content-Length and again while streaming.
  */
@@ -20,7 +25,9 @@ import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { sleep } from '../../../shared/abort.ts'
 import { type Logger, silentLogger } from '../../../shared/logger.ts'
+import { seededRandom } from '../../../shared/random.ts'
 import { type RunningServer, serve } from '../../../shared/serve.ts'
+import { createGate, releaseOnEnd } from './emulator-gate.ts'
 
 export type EmulatorMode = 'ok' | 'slow' | 'busy' | 'wedged' | 'down'
 
@@ -40,6 +47,12 @@ export interface EmulatorOptions {
   logger?: Logger
   /** Waiting work requests beyond this get 503 (default 64). */
   queueLimit?: number
+  /** Share of work requests (0–1) answered 500 with the wedge body (default 0). */
+  failRate?: number
+  /** Seed of the draws that pick the failing requests, so a run can be replayed (default 1). */
+  failSeed?: number
+  /** Outside `busy`: how long GETs wait while a work request is in flight (default 0). */
+  busyHealthDelayMs?: number
 }
 
 export interface EmulatorHandle {
@@ -47,6 +60,12 @@ export interface EmulatorHandle {
   port: number
   mode(): EmulatorMode
   setMode(mode: EmulatorMode, opts?: ModeOptions): Promise<void>
+  /** Share of work requests answered 500 with the wedge body from now on; the draws restart at `seed`. */
+  setFailRate(rate: number, seed?: number): void
+  /** How long GETs wait while a work request runs (outside `busy`, which has its own delay). */
+  setBusyHealthDelay(ms: number): void
+  /** Work requests answered with a drawn failure so far. */
+  failures(): number
   /** Requests seen for one path (e.g. `/health`), or for all paths when none is given. */
   requestCount(path?: string): number
   close(): Promise<void>
@@ -90,94 +109,22 @@ export const WEDGE_MESSAGE =
   '&falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, CUDA_R_16BF, ldc, CUDA_R_32F, ' +
   'CUBLAS_GEMM_DEFAULT_TENSOR_OP)`'
 
-class QueueFull extends Error {}
-
-/** A counting semaphore with a bounded wait list; the limit can change while requests run. */
-export function createGate(queueLimit: number) {
-  let limit = OK_CONCURRENCY
-  let active = 0
-  const waiting: Array<{ resolve: () => void; reject: (err: Error) => void }> = []
-  const pump = () => {
-    while (active < limit && waiting.length > 0) {
-      active++
-      waiting.shift()?.resolve()
-    }
-  }
-  const release = () => {
-    active--
-    pump()
-  }
-  return {
-    get active() {
-      return active
-    },
-    get queued() {
-      return waiting.length
-    },
-    setLimit(n: number) {
-      limit = n
-      pump()
-    },
-    async acquire(): Promise<() => void> {
-      if (active < limit && waiting.length === 0) {
-        active++
-      } else {
-        if (waiting.length >= queueLimit) throw new QueueFull('queue full')
-        await new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }))
-      }
-      let released = false
-      return () => {
-        if (released) return
-        released = true
-        release()
-      }
-    },
-    rejectAll(reason: string) {
-      for (const w of waiting.splice(0)) w.reject(new Error(reason))
-    },
-  }
-}
-
-/** Releases the GPU slot when a streamed body ends, errors or is cancelled, not when headers go out. */
-function releaseOnEnd(res: Response, release: () => void): Response {
-  if (!res.body) {
-    release()
-    return res
-  }
-  const reader = res.body.getReader()
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read()
-        if (done) {
-          release()
-          controller.close()
-        } else controller.enqueue(value)
-      } catch (err) {
-        release()
-        controller.error(err)
-      }
-    },
-    async cancel(reason) {
-      release()
-      await reader.cancel(reason)
-    },
-  })
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers })
-}
-
 export async function startEmulator(
   spec: EmulatorSpec,
   options: EmulatorOptions = {},
 ): Promise<EmulatorHandle> {
   const host = options.host ?? '127.0.0.1'
   const log = (options.logger ?? silentLogger()).child({ emulator: spec.name })
-  const gate = createGate(options.queueLimit ?? 64)
+  const gate = createGate(options.queueLimit ?? 64, OK_CONCURRENCY)
   const counts = new Map<string, number>()
   let mode: EmulatorMode = 'ok'
   let modeOpts: ModeOptions = {}
   let port = options.port ?? 0
   let running: RunningServer | undefined
+  let failRate = options.failRate ?? 0
+  let draw = seededRandom(options.failSeed ?? 1)
+  let failures = 0
+  let busyHealthDelayMs = options.busyHealthDelayMs ?? 0
 
   const fail = (c: Context, status: number, message: string, headers: Record<string, string> = {}) => {
     for (const [k, v] of Object.entries(headers)) c.header(k, v)
@@ -195,7 +142,11 @@ export async function startEmulator(
     const length = Number(c.req.header('content-length') ?? 0)
     if (length > BODY_LIMIT_BYTES) return fail(c, 413, `Request body exceeds ${BODY_LIMIT_BYTES} bytes`)
     if (c.req.method !== 'POST') {
-      if (mode === 'busy' && gate.active > 0) await sleep(modeOpts.healthDelayMs ?? DEFAULT_HEALTH_DELAY_MS)
+      if (gate.active > 0) {
+        const delay =
+          mode === 'busy' ? (modeOpts.healthDelayMs ?? DEFAULT_HEALTH_DELAY_MS) : busyHealthDelayMs
+        if (delay > 0) await sleep(delay)
+      }
       return next()
     }
     if (mode === 'wedged') return fail(c, 500, WEDGE_MESSAGE)
@@ -207,6 +158,12 @@ export async function startEmulator(
     }
     try {
       if (mode === 'busy') await sleep(modeOpts.holdMs ?? DEFAULT_HOLD_MS)
+      // Drawn once the request holds the GPU: the failure happens during inference, not in the queue.
+      if (failRate > 0 && draw() < failRate) {
+        failures++
+        release()
+        return fail(c, 500, WEDGE_MESSAGE)
+      }
       await next()
     } catch (err) {
       release()
@@ -277,6 +234,14 @@ export async function startEmulator(
       if (!running) await listen()
       mode = next
     },
+    setFailRate(rate, seed = 1) {
+      failRate = Math.min(1, Math.max(0, rate))
+      draw = seededRandom(seed)
+    },
+    setBusyHealthDelay(ms) {
+      busyHealthDelayMs = Math.max(0, ms)
+    },
+    failures: () => failures,
     requestCount: (path) =>
       path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(path) ?? 0),
     async close() {

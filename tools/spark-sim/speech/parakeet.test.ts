@@ -3,8 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cosine, FINGERPRINT_DIM } from './audio/speakers.ts'
 import { runToolOk } from './audio/tools.ts'
-import type { EmulatorHandle } from './emulator-server.ts'
-import { startParakeet } from './parakeet.ts'
+import { type ParakeetHandle, startParakeet } from './parakeet.ts'
 import { type Fixture, makeSpeech, makeTempDir } from './test-audio.ts'
 
 const MALE = 'en-us'
@@ -15,7 +14,7 @@ const LINE_3 = 'We moved the planning meeting to Tuesday because the budget is n
 
 let dir: string
 let uploads: string
-let parakeet: EmulatorHandle
+let parakeet: ParakeetHandle
 let dialogue: Fixture
 let monologue: Fixture
 let chunkA1: Fixture
@@ -34,7 +33,7 @@ beforeAll(async () => {
   dir = await makeTempDir('parakeet-test')
   uploads = join(dir, 'uploads')
   await mkdir(uploads)
-  parakeet = await startParakeet({ host: '127.0.0.1', port: 0, tmpDir: uploads })
+  parakeet = await startParakeet({ host: '127.0.0.1', port: 0, tmpDir: uploads, truthDir: '' })
   ;[dialogue, monologue, chunkA1, chunkA3, chunkB2, crowd] = await Promise.all([
     makeSpeech(dir, 'dialogue', [
       { silence: 0.5 },
@@ -198,13 +197,41 @@ describe('parakeet emulator: diarization', () => {
       segments: Array<{ start: number; end: number; speaker: string; confidence: number }>
       speakers_detected: string[]
     }
+    // Chunk-local labels in no promised order: only who spoke with whom is fixed.
     expect(body.speakers_detected).toEqual(['Speaker_0', 'Speaker_1'])
-    expect(body.segments.map((s) => s.speaker)).toEqual(['Speaker_0', 'Speaker_1', 'Speaker_0'])
+    const [a, b, c] = body.segments.map((s) => s.speaker)
+    expect(a).toBe(c)
+    expect(b).not.toBe(a)
     body.segments.forEach((s, i) => {
       expect(Math.abs(s.start - dialogue.spans[i]!.start)).toBeLessThanOrEqual(0.3)
       expect(s.confidence).toBeGreaterThan(0.5)
       expect(s.confidence).toBeLessThanOrEqual(1)
     })
+  })
+
+  it('deals labels in an order seeded by the audio: the same chunk twice alike, chunks unlike', async () => {
+    const firstLabel = async (file: string) =>
+      (
+        (await (await post('/v1/audio/diarize-chunk', file)).json()) as {
+          segments: Array<{ speaker: string }>
+        }
+      ).segments[0]!.speaker
+    expect(await firstLabel(dialogue.path)).toBe(await firstLabel(dialogue.path))
+    // The first voice heard is not always Speaker_0 (as it would be with arrival order).
+    const variants = await Promise.all(
+      [0.1, 0.2, 0.3, 0.4, 0.5, 0.6].map(async (pad, i) => {
+        const file = join(dir, `padded-${i}.wav`)
+        await runToolOk('sox', [dialogue.path, file, 'pad', String(pad), '0'])
+        return firstLabel(file)
+      }),
+    )
+    expect(new Set(variants).size).toBeGreaterThan(1)
+    parakeet.setLabelOrder('arrival')
+    try {
+      expect(await firstLabel(join(dir, 'padded-0.wav'))).toBe('Speaker_0')
+    } finally {
+      parakeet.setLabelOrder('shuffled')
+    }
   })
 
   it('finds one speaker when one voice speaks twice', async () => {
@@ -257,11 +284,14 @@ describe('parakeet emulator: diarization', () => {
       expect(Object.keys(body.fingerprints)).toEqual(['Speaker_0'])
       return body.fingerprints.Speaker_0!
     }
-    const [a1, a3, b2] = await Promise.all([fp(chunkA1), fp(chunkA3), fp(chunkB2)])
+    const [a1, a3, b2, a1Again] = await Promise.all([fp(chunkA1), fp(chunkA3), fp(chunkB2), fp(chunkA1)])
     const same = cosine(a1, a3)
     const different = cosine(a1, b2)
-    expect(same).toBeGreaterThan(0.8)
-    expect(different).toBeLessThan(0.6)
-    expect(same - different).toBeGreaterThan(0.3)
+    // TitaNet-like: the same voice in two chunks is close but never identical.
+    expect(same).toBeGreaterThan(0.75)
+    expect(same).toBeLessThan(0.97)
+    expect(different).toBeLessThan(0.5)
+    // The noise is seeded by the audio: the same chunk gives the same embedding.
+    expect(a1Again).toEqual(a1)
   })
 })

@@ -22,17 +22,13 @@ import { join } from 'node:path'
 import type { Context } from 'hono'
 import { analyzeFile, DecodeError } from './audio/decode.ts'
 import type { Frames } from './audio/features.ts'
+import { audioHash } from './audio/lexicon.ts'
 import { MultipartError, type MultipartResult, readMultipart } from './audio/multipart.ts'
 import { diarize } from './audio/speakers.ts'
 import { ToolMissingError } from './audio/tools.ts'
 import { detectSpeech, speechThresholdDb } from './audio/vad.ts'
-import {
-  type EmulatorContext,
-  EmulatorError,
-  type EmulatorHandle,
-  type EmulatorOptions,
-  startEmulator,
-} from './emulator-server.ts'
+import { type EmulatorContext, EmulatorError, type EmulatorHandle, startEmulator } from './emulator-server.ts'
+import { type ParakeetOptions, resolveParakeetOptions } from './parakeet-config.ts'
 import {
   PARAKEET_MODEL,
   RESPONSE_FORMATS,
@@ -40,13 +36,19 @@ import {
   render,
   transcribe,
 } from './parakeet-formats.ts'
+import { type LabelOrder, sortformerView } from './sortformer.ts'
+import { buildIndex, type TruthIndex } from './truth-match.ts'
+import { loadTruth, type TruthLine } from './truth-registry.ts'
 
 export const DIARIZATION_MODEL = 'nvidia/diar_sortformer_4spk-v1'
 export const EMBEDDING_MODEL = 'nvidia/speakerverification_en_titanet_large'
 
-export interface ParakeetOptions extends EmulatorOptions {
-  /** Parent of the per-request temp dirs (default: the OS temp dir). */
-  tmpDir?: string
+export type { ParakeetOptions } from './parakeet-config.ts'
+
+export interface ParakeetHandle extends EmulatorHandle {
+  /** Words as `" hello"` (true) or `"hello"` (false, the Spark-hosted Parakeet's way). */
+  setLeadingSpaces(on: boolean): void
+  setLabelOrder(order: LabelOrder): void
 }
 
 const detail = (status: number, message: string) => new EmulatorError(status, { detail: message })
@@ -88,14 +90,35 @@ async function withUpload<T>(
 const field = (form: MultipartResult, name: string) => form.fields.get(name)?.[0]
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v.trim())
 
-function diarizeFrames(frames: Frames) {
+/** The request's speakers as Sortformer would label them, with TitaNet-like noisy embeddings. */
+function diarizeFrames(frames: Frames, order: LabelOrder) {
   const speech = detectSpeech(frames)
-  return diarize(frames, speech, speechThresholdDb(frames))
+  const clean = diarize(frames, speech, speechThresholdDb(frames))
+  return sortformerView(clean, parseInt(audioHash(frames, 0, frames.count - 1).slice(0, 8), 16), order)
 }
 
-export function startParakeet(options: ParakeetOptions = {}): Promise<EmulatorHandle> {
-  const tmpParent = options.tmpDir ?? tmpdir()
-  return startEmulator(
+/** The registry's index, rebuilt only when its set of lines changes. */
+function truthSource(dir: string) {
+  let seen: TruthLine[] = []
+  let index: TruthIndex = buildIndex([])
+  return async () => {
+    if (!dir) return undefined
+    const lines = await loadTruth(dir)
+    if (lines.length !== seen.length || lines.some((l, i) => l !== seen[i])) {
+      seen = lines
+      index = buildIndex(lines)
+    }
+    return index
+  }
+}
+
+export async function startParakeet(options: ParakeetOptions = {}): Promise<ParakeetHandle> {
+  const resolved = resolveParakeetOptions(options)
+  const tmpParent = resolved.tmpDir ?? tmpdir()
+  const truth = truthSource(resolved.truthDir)
+  let leadingSpaces = resolved.leadingSpaces
+  let labelOrder = resolved.labelOrder
+  const handle = await startEmulator(
     {
       name: 'parakeet',
       errorBody: (_status, message) => ({ detail: message }),
@@ -127,17 +150,17 @@ export function startParakeet(options: ParakeetOptions = {}): Promise<EmulatorHa
             )
             const bad = granularities.find((g) => g !== 'word' && g !== 'segment')
             if (bad) throw detail(400, `Unsupported timestamp granularity '${bad}'; use word or segment`)
-            const transcript = transcribe(frames)
+            const transcript = transcribe(frames, await truth())
             ctx.log.info(
               { durationS: transcript.duration, segments: transcript.segments.length },
               'transcribed',
             )
-            return render(transcript, format, granularities)
+            return render(transcript, format, granularities, { leadingSpaces })
           }),
         )
 
         const chunkShape = (frames: Frames) => {
-          const d = diarizeFrames(frames)
+          const d = diarizeFrames(frames, labelOrder)
           return {
             duration: Math.round(frames.durationS * 1000) / 1000,
             segments: d.turns.map((t) => ({
@@ -156,7 +179,7 @@ export function startParakeet(options: ParakeetOptions = {}): Promise<EmulatorHa
           withUpload(c, ctx, tmpParent, async ({ form, frames }) => {
             if (truthy(c.req.query('fingerprints')) || truthy(field(form, 'fingerprints')))
               return c.json(chunkShape(frames))
-            const d = diarizeFrames(frames)
+            const d = diarizeFrames(frames, labelOrder)
             ctx.log.info({ speakers: d.speakers.length, turns: d.turns.length }, 'diarized')
             return c.json({
               duration: Math.round(frames.durationS * 1000) / 1000,
@@ -172,6 +195,14 @@ export function startParakeet(options: ParakeetOptions = {}): Promise<EmulatorHa
         )
       },
     },
-    options,
+    resolved,
   )
+  return Object.assign(handle, {
+    setLeadingSpaces(on: boolean) {
+      leadingSpaces = on
+    },
+    setLabelOrder(order: LabelOrder) {
+      labelOrder = order
+    },
+  })
 }
