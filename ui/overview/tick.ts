@@ -12,9 +12,9 @@
 import type { ClusterStatus } from '../../shared/contracts/gateway.ts'
 import type { DeliberateStop } from '../components/stopped.ts'
 import { type GetStatus, readStatus, type StatusView } from '../status-source.ts'
-import { type OverviewSwapData, overviewSwapData } from '../swap/routes.tsx'
 import type { SwapSource } from '../swap/source.ts'
 import { pause } from '../wake.ts'
+import { type OverviewSwapData, overviewSwapData } from './swap-data.ts'
 
 export interface OverviewTick {
   view: StatusView

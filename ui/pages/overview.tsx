@@ -8,11 +8,11 @@
 import { StatusCards } from '../components/status-cards.tsx'
 import { StatusSummary } from '../components/status-summary.tsx'
 import { type Chrome, Layout } from '../layout/layout.tsx'
+import type { OverviewSwapData } from '../overview/swap-data.ts'
 import type { StatusView } from '../status-source.ts'
 import { LockBanner } from '../swap/lock-banner.tsx'
 import { ModelCard, SwitchForm } from '../swap/model-card.tsx'
 import { SwapNotice, SwapProgress } from '../swap/progress.tsx'
-import type { OverviewSwapData } from '../swap/routes.tsx'
 
 export const STATUS_EVENTS_PATH = '/ui/events/status'
 export const OVERVIEW_EVENT = 'overview'

@@ -10,7 +10,7 @@ import { isSafeName } from '../../shared/names.ts'
 import type { AppEnv } from '../../shared/service.ts'
 import { actorOf, fromOverview, isHtmx } from '../actions.ts'
 import type { Notice } from '../components/notice.tsx'
-import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from '../components/stopped.ts'
+import { deliberateStop, MODEL_CHANGES, STOP_HISTORY } from '../components/stopped.ts'
 import type { Chrome } from '../layout/layout.tsx'
 import { HistoryPage } from '../pages/history.tsx'
 import { LOG_PAGE_LINES, LogLines, LogsPage } from '../pages/logs.tsx'
@@ -44,31 +44,6 @@ export interface SwapDashboardDeps {
   /** Told when a click may have changed the switch or the lock, so open overviews redraw at once. */
   onChange?: () => void
 }
-
-/** What the overview shows of the chat model: the card, the lock, the switch form and a running switch. */
-export async function overviewSwapData(swap: SwapSource, signal: AbortSignal, now: Date = new Date()) {
-  const none = () => null
-  const [state, telemetry, catalog, lock, history] = await Promise.all([
-    swap.state(signal).catch(none),
-    swap.telemetry(signal).catch(none),
-    swap.catalog(signal).catch(none),
-    swap.lock(signal).catch(none),
-    swap.history(STOP_HISTORY, signal, MODEL_CHANGES).catch(none),
-  ])
-  const running = state?.job?.outcome === 'running'
-  const logs = running
-    ? withoutHealthPolls(await swap.recentLogs(36, signal).catch(() => []), false).lines.slice(-12)
-    : []
-  return {
-    card: { state, telemetry },
-    progress: { state, logs, stopped: running ? null : deliberateStop(history) },
-    models: catalog?.models ?? null,
-    lock,
-    block: switchBlock(state, lock, now),
-    stopped: switchInProgress(state?.job) ?? deliberateStop(history),
-  }
-}
-export type OverviewSwapData = Awaited<ReturnType<typeof overviewSwapData>>
 
 export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
   const { swap, chrome } = deps
