@@ -24,8 +24,26 @@ export interface TruthIndex {
   postings: Map<number, number[]>
 }
 
-/** Postings are packed pairs: line index, then the frame within that line. */
-export function buildIndex(lines: TruthLine[]): TruthIndex {
+/** Same words over the same sound: a clip a fixture reuses, or a fixture registered twice. */
+function identityOf(line: TruthLine): string {
+  let h = 0x811c9dc5
+  const { code, valid } = line.codes
+  for (let j = 0; j < code.length; j++) h = Math.imul(h ^ (valid[j] ? code[j]! : 0xffffffff), 0x01000193)
+  return `${line.text}\u0000${code.length}\u0000${h >>> 0}`
+}
+
+/**
+ * Postings are packed pairs: line index, then the frame within that line. A line heard again
+ * (identical text and codes) is indexed once: any copy gives the same words at the same place.
+ */
+export function buildIndex(all: TruthLine[]): TruthIndex {
+  const seen = new Set<string>()
+  const lines = all.filter((line) => {
+    const id = identityOf(line)
+    if (seen.has(id)) return false
+    seen.add(id)
+    return true
+  })
   const postings = new Map<number, number[]>()
   lines.forEach((line, l) => {
     const { code, valid } = line.codes

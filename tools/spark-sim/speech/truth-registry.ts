@@ -20,7 +20,7 @@ export interface TruthLineInput {
   start: number
   end: number
   /** Which channel of a stereo recording the line is on; absent for mono or a mixed-down line. */
-  channel?: 0 | 1
+  channel?: number
 }
 
 export interface TruthLine {
@@ -81,7 +81,7 @@ export async function registerTruth(
     return target
   const byChannel = new Map<number | undefined, Frames>()
   for (const channel of new Set(lines.map((l) => l.channel)))
-    byChannel.set(channel, await analyzeFile(audioPath, { channel }))
+    byChannel.set(channel, await analyzeFile(audioPath, { channel, pitch: false }))
   const body = {
     version: VERSION,
     source: basename(audioPath),

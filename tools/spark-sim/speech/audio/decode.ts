@@ -12,6 +12,8 @@ export interface DecodeOptions {
   timeoutMs?: number
   /** Decode only this channel of a multi-channel file; otherwise every channel is mixed down. */
   channel?: number
+  /** false skips pitch tracking (f0 stays 0), for callers that only need levels and spectra. */
+  pitch?: boolean
 }
 
 export async function analyzeFile(path: string, options: DecodeOptions = {}): Promise<Frames> {
@@ -33,7 +35,7 @@ export async function analyzeFile(path: string, options: DecodeOptions = {}): Pr
     'pipe:1',
   ]
   const child = spawnTool('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  const analyzer = new FrameAnalyzer()
+  const analyzer = new FrameAnalyzer({ pitch: options.pitch })
   child.stdout?.on('data', (chunk: Buffer) => analyzer.pushBytes(chunk))
   const done = exited(child, 'ffmpeg')
   const kill = () => child.kill('SIGKILL')

@@ -152,6 +152,9 @@ export function removePitchOutliers(f0: Float32Array, radius = 5, maxOctaves = 0
 }
 
 export class FrameAnalyzer {
+  /** `pitch: false` leaves f0 at 0: pitch tracking is most of the cost and signatures do not use it. */
+  constructor(private readonly options: { pitch?: boolean } = {}) {}
+
   private pending = new Int16Array(WIN * 8)
   private pendingLen = 0
   private carry: number | undefined
@@ -244,7 +247,7 @@ export class FrameAnalyzer {
     const db = energy > 0 ? Math.max(SILENCE_DB, 10 * Math.log10(energy / WIN)) : SILENCE_DB
     this.db.data[i] = db
     if (db < ANALYSE_DB) return
-    this.f0.data[i] = estimatePitch(this.win)
+    if (this.options.pitch !== false) this.f0.data[i] = estimatePitch(this.win)
     const off = (WIN - FFT_N) >> 1
     for (let k = 0; k < FFT_N; k++) {
       this.re[k] = this.win[off + k]! * HANN[k]!
