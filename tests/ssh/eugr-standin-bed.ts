@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline'
 import { vi } from 'vitest'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { comeAndGoPort } from '../../tools/stack/ports.ts'
-import { type OpenSshBed, startOpenSsh } from '../support/openssh.ts'
+import { type OpenSshBed, SETUP_HINT, startOpenSsh } from '../support/openssh.ts'
 
 export const FIXTURES = join(REPO_ROOT, 'tests/fixtures/eugr-standin')
 export const IMAGE = 'standin-vllm-node'
@@ -101,7 +101,16 @@ function stopController(child: ChildProcess): Promise<void> {
   })
 }
 
+/** The stand-ins need the OpenSSH client (head → worker) and util-linux's setsid: fail loudly without them. */
+function requireTools() {
+  for (const tool of ['ssh', 'setsid']) {
+    const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' })
+    if (found.status !== 0) throw new Error(`${tool} not found — ${SETUP_HINT}`)
+  }
+}
+
 export async function startStandinCluster(options: StandinOptions): Promise<StandinCluster> {
+  requireTools()
   const root = await mkdtemp(join(tmpdir(), 'eugr-standin-'))
   const nodes = await Promise.all(NODES.map((n) => writeNodeFiles(root, n, options.recipes)))
   const path = [join(FIXTURES, 'bin'), dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(
