@@ -159,7 +159,8 @@ export async function startStandinCluster(options: StandinOptions): Promise<Stan
     RECIPES_DIR: controllerRecipes,
     MODEL_CACHE_DIR: join(root, 'hf-cache'),
     SWAP_STOP_GRACE_S: '1',
-    SWAP_VERIFY_TIMEOUT_S: '20',
+    // Teardown waits for MemAvailable to settle; suites running beside this one make it churn.
+    SWAP_VERIFY_TIMEOUT_S: '40',
     SWAP_READY_TIMEOUT_S: '60',
     CHAT_DRAIN_TIMEOUT_MS: '1000',
     ...options.env,
