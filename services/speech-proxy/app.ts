@@ -1,11 +1,13 @@
 import type { Logger } from '../../shared/logger.ts'
-import type { Metrics } from '../../shared/metrics.ts'
+import { createMetrics, type Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import type { SpeechUpstreams } from './adapters/upstreams.ts'
 import { SPEECH_CAPABILITIES } from './capabilities.ts'
-import type { SpeechConfig } from './config.ts'
+import { type AdmissionConfig, laneSettings, type SpeechConfig } from './config.ts'
+import { type Admission, createAdmission } from './domain/admission/admission.ts'
 import { modelsRoutes } from './routes/models.ts'
+import { statusRoutes } from './routes/status.ts'
 import { voicesRoutes } from './routes/voices.ts'
 
 export const SERVICE_NAME = 'speech-proxy'
@@ -20,6 +22,8 @@ export interface SpeechDeps {
   >
   logger: Logger
   upstreams: SpeechUpstreams
+  /** Every request to a speech model runs through it (see `speechAdmission`). */
+  admission: Admission
   metrics?: Metrics
   shutdown?: AbortSignal
   /** Unix seconds stamped on `/v1/models` entries; the process start by default. */
@@ -51,5 +55,39 @@ export function buildApp(deps: SpeechDeps): ServiceApp {
   const created = deps.created ?? Math.floor(Date.now() / 1000)
   app.route('/', modelsRoutes({ stt: parakeet, tts: kokoro, created, voiceWaitMs: deps.voiceWaitMs }))
   app.route('/', voicesRoutes({ tts: kokoro }))
+  app.route(
+    '/',
+    statusRoutes({
+      admission: deps.admission,
+      upstreams: [parakeet, kokoro],
+      refresh: () => readiness.report(),
+    }),
+  )
   return app
+}
+
+/**
+ * The admission lanes from the configuration, publishing into `metrics` (the app's registry). Each
+ * lane's running work counts as load on its upstream, so a slow health check then reads as busy.
+ */
+export function speechAdmission(
+  config: AdmissionConfig,
+  upstreams: SpeechUpstreams,
+  metrics: Metrics,
+): Admission {
+  const { parakeet, kokoro } = upstreams
+  return createAdmission({
+    ...laneSettings(config),
+    metrics,
+    trackers: { asr: parakeet.inFlight, diarize: parakeet.inFlight, tts: kokoro.inFlight },
+  })
+}
+
+/** What main.ts and the tests build the app from: the real admission on the app's own registry. */
+export function buildWithAdmission(
+  deps: Omit<SpeechDeps, 'admission'> & { config: SpeechDeps['config'] & AdmissionConfig },
+) {
+  const metrics = deps.metrics ?? createMetrics(SERVICE_NAME)
+  const admission = speechAdmission(deps.config, deps.upstreams, metrics)
+  return { app: buildApp({ ...deps, metrics, admission }), admission, metrics }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/config.ts'
-import { DEFAULT_PORT, loadSpeechConfig } from './config.ts'
+import { DEFAULT_PORT, laneDeadlinesMs, laneSettings, loadSpeechConfig } from './config.ts'
 
 const problemsOf = (source: Record<string, string>) => {
   try {
@@ -76,5 +76,35 @@ describe('speech-proxy config', () => {
     expect(problems.find((p) => p.startsWith('SPARK2_HOST'))).toContain('host name or IP')
     // A URL belongs in PARAKEET_URL; in the host key it would silently drop the port.
     expect(problemsOf({ PARAKEET_HOST: 'http://asr.local:8000' })[0]).toMatch(/^PARAKEET_HOST: /)
+  })
+
+  it('sets admission lanes from the environment, with the earlier version’s deadlines by default', () => {
+    const defaults = loadSpeechConfig({})
+    expect(laneSettings(defaults)).toEqual({
+      limits: { asr: 1, diarize: 1, tts: 2 },
+      maxQueue: { asr: 128, diarize: 128, tts: 128 },
+      perClientMax: 32,
+    })
+    expect(laneDeadlinesMs(defaults)).toEqual({ asr: 300_000, diarize: 600_000, tts: 300_000 })
+    const set = loadSpeechConfig({
+      SPEECH_LANE_ASR: '3',
+      SPEECH_LANE_DIARIZE: '2',
+      SPEECH_LANE_TTS: '4',
+      SPEECH_QUEUE_MAX: '10',
+      SPEECH_CLIENT_MAX: '5',
+      SPEECH_DEADLINE_S: '60',
+      SPEECH_DIARIZE_DEADLINE_S: '90',
+    })
+    expect(laneSettings(set)).toEqual({
+      limits: { asr: 3, diarize: 2, tts: 4 },
+      maxQueue: { asr: 10, diarize: 10, tts: 10 },
+      perClientMax: 5,
+    })
+    expect(laneDeadlinesMs(set)).toEqual({ asr: 60_000, diarize: 90_000, tts: 60_000 })
+    expect(
+      problemsOf({ SPEECH_LANE_ASR: '0', SPEECH_CLIENT_MAX: 'many' })
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['SPEECH_CLIENT_MAX', 'SPEECH_LANE_ASR'])
   })
 })

@@ -1,5 +1,6 @@
 import { baseConfig, type EnvSource, env, loadConfig, resolveUpstreamUrl } from '../../shared/config.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
+import type { Lane } from './domain/admission/lanes.ts'
 
 export const DEFAULT_PORT = SERVICES['speech-proxy'].port
 
@@ -19,6 +20,18 @@ export const configShape = {
   AUDIO_BODY_LIMIT_BYTES: env.int(200 * 1024 * 1024, 1024),
   /** Health probes must be quicker than the readiness deadline so a slow answer can read as busy. */
   UPSTREAM_HEALTH_TIMEOUT_MS: env.int(1500, 50, 30_000),
+  /** Requests each speech model runs at once (admission lanes); more only queue on the GPU. */
+  SPEECH_LANE_ASR: env.int(1, 1, 64),
+  SPEECH_LANE_DIARIZE: env.int(1, 1, 64),
+  SPEECH_LANE_TTS: env.int(2, 1, 64),
+  /** Requests (or chunks) that may wait in each lane; beyond it 503 queue_full + Retry-After. */
+  SPEECH_QUEUE_MAX: env.int(128, 0, 100_000),
+  /** Running + queued requests one client may have across lanes; beyond it 429 + Retry-After. */
+  SPEECH_CLIENT_MAX: env.int(32, 1, 100_000),
+  /** Default budget of a transcription or speech request, in seconds (the earlier version's 300 s timeout). */
+  SPEECH_DEADLINE_S: env.int(300, 1, 86_400),
+  /** Default budget of a diarization request, in seconds (the earlier version's 600 s timeout). */
+  SPEECH_DIARIZE_DEADLINE_S: env.int(600, 1, 86_400),
 }
 
 type RawConfig = ReturnType<typeof loadRaw>
@@ -50,4 +63,31 @@ export function loadSpeechConfig(source: EnvSource): SpeechConfig {
       ...spark2,
     }),
   }
+}
+
+export type AdmissionConfig = Pick<
+  SpeechConfig,
+  | 'SPEECH_LANE_ASR'
+  | 'SPEECH_LANE_DIARIZE'
+  | 'SPEECH_LANE_TTS'
+  | 'SPEECH_QUEUE_MAX'
+  | 'SPEECH_CLIENT_MAX'
+  | 'SPEECH_DEADLINE_S'
+  | 'SPEECH_DIARIZE_DEADLINE_S'
+>
+
+/** The admission lanes' limits and bounds, from the configuration. */
+export function laneSettings(config: AdmissionConfig) {
+  const perLane = (n: number): Record<Lane, number> => ({ asr: n, diarize: n, tts: n })
+  return {
+    limits: { asr: config.SPEECH_LANE_ASR, diarize: config.SPEECH_LANE_DIARIZE, tts: config.SPEECH_LANE_TTS },
+    maxQueue: perLane(config.SPEECH_QUEUE_MAX),
+    perClientMax: config.SPEECH_CLIENT_MAX,
+  }
+}
+
+/** Each lane's default request deadline in ms, when the client does not ask for less. */
+export function laneDeadlinesMs(config: AdmissionConfig): Record<Lane, number> {
+  const standard = config.SPEECH_DEADLINE_S * 1000
+  return { asr: standard, diarize: config.SPEECH_DIARIZE_DEADLINE_S * 1000, tts: standard }
 }

@@ -1,7 +1,7 @@
 import { startUpstreamService } from '../../shared/start.ts'
 import { displayUrl } from '../../shared/upstream-health.ts'
 import { createSpeechUpstreams } from './adapters/upstreams.ts'
-import { buildApp, SERVICE_NAME } from './app.ts'
+import { buildWithAdmission, SERVICE_NAME } from './app.ts'
 import { loadSpeechConfig } from './config.ts'
 
 await startUpstreamService({
@@ -13,5 +13,5 @@ await startUpstreamService({
     kokoro: displayUrl(config.KOKORO_URL),
     disabled: [...config.DISABLED_SERVICES],
   }),
-  buildApp,
+  buildApp: (deps) => buildWithAdmission(deps).app,
 })

@@ -36,3 +36,55 @@ export const ModelList = z
 
 export type SpeechVoice = z.infer<typeof Voice>
 export type SpeechModelList = z.infer<typeof ModelList>
+
+const count = () => z.number().int().nonnegative()
+
+/** `GET /api/speech/status`: each admission lane and each upstream as the speech-proxy sees them now. */
+export const LaneStatus = z
+  .object({
+    lane: z.enum(['asr', 'diarize', 'tts']),
+    limit: z.number().int().positive().openapi({ description: 'Requests the lane runs at once.' }),
+    running: count(),
+    queued: count(),
+    queued_by_priority: z.object({ interactive: count(), standard: count(), batch: count() }),
+    ewma_s_per_work: z.number().nonnegative().openapi({
+      description: 'Service seconds per audio second (asr, diarize) or per request (tts), a moving average.',
+    }),
+    projected_wait_s: z.number().nonnegative().openapi({
+      description: 'What a request arriving now at the back of the queue would wait.',
+    }),
+    served: count(),
+    rejected: z.object({ quota: count(), deadline: count(), queue_full: count() }),
+  })
+  .openapi('SpeechLaneStatus')
+
+export const UpstreamStatus = z
+  .object({
+    name: z.enum(['parakeet', 'kokoro']),
+    state: z.enum(['up', 'busy', 'degraded', 'down']).openapi({
+      description:
+        'busy: its health check is slow while our own requests run on it; degraded: slow with nothing of ' +
+        'ours running, not yet for long enough to call it down; down: refused, erroring, switched off, ' +
+        'unconfigured, slow several checks in a row, or a request hit a GPU fault.',
+    }),
+    why: z.string(),
+    misses: z
+      .number()
+      .int()
+      .nonnegative()
+      .openapi({ description: 'Slow checks in a row with nothing of ours running.' }),
+    in_flight: z.number().int().nonnegative().openapi({ description: 'Our requests running on it now.' }),
+  })
+  .openapi('SpeechUpstreamStatus')
+
+export const SpeechStatus = z
+  .object({
+    checked_at: z.string().openapi({ description: 'ISO time of this answer.' }),
+    lanes: z.array(LaneStatus),
+    upstreams: z.array(UpstreamStatus),
+  })
+  .openapi('SpeechStatus')
+
+export type SpeechLaneStatus = z.infer<typeof LaneStatus>
+export type SpeechUpstreamStatus = z.infer<typeof UpstreamStatus>
+export type SpeechStatusReport = z.infer<typeof SpeechStatus>

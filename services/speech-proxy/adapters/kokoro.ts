@@ -10,7 +10,7 @@ import type { UpstreamTarget } from '../../../shared/upstream-health.ts'
 import { TTS_MODEL } from '../domain/models.ts'
 import { normaliseVoices, type Voice } from '../domain/voices.ts'
 import { createCached } from './cached.ts'
-import { speechUpstream } from './health.ts'
+import { speechUpstream, type UpstreamStatus } from './health.ts'
 import type { InFlight } from './in-flight.ts'
 
 export const KOKORO_LABEL = 'Kokoro TTS'
@@ -34,6 +34,8 @@ export interface Kokoro {
   target: UpstreamTarget
   inFlight: InFlight
   check: DependencyCheck
+  /** Up, busy, degraded or down, and why (`GET /api/speech/status`). */
+  status(): UpstreamStatus
   /** Kokoro's voices, normalised; throws an AppError (503/504/502) when they cannot be had. */
   voices(): Promise<Voice[]>
 }
@@ -44,7 +46,7 @@ export function createKokoro(options: KokoroOptions): Kokoro {
     staleMs: 10 * 60_000,
     errorTtlMs: 2_000,
   })
-  const { target, inFlight, check } = speechUpstream({
+  const { target, inFlight, check, status } = speechUpstream({
     ...options,
     name: 'kokoro',
     notConfiguredDetail: 'set KOKORO_URL, KOKORO_HOST or SPARK2_HOST',
@@ -54,6 +56,7 @@ export function createKokoro(options: KokoroOptions): Kokoro {
     target,
     inFlight,
     check,
+    status,
     async voices() {
       if (target.disabled) throw unavailable('is disabled by DISABLED_SERVICES')
       if (!target.baseUrl) throw unavailable('is not configured (set KOKORO_URL or SPARK2_HOST)')

@@ -8,7 +8,7 @@ import type { DependencyCheck } from '../../../shared/readiness.ts'
 import type { UpstreamTarget } from '../../../shared/upstream-health.ts'
 import { DEFAULT_STT_MODEL, parseModelIds } from '../domain/models.ts'
 import { createCached } from './cached.ts'
-import { speechUpstream } from './health.ts'
+import { speechUpstream, type UpstreamStatus } from './health.ts'
 import type { InFlight } from './in-flight.ts'
 
 export const PARAKEET_LABEL = 'Parakeet ASR'
@@ -26,6 +26,8 @@ export interface Parakeet {
   target: UpstreamTarget
   inFlight: InFlight
   check: DependencyCheck
+  /** Up, busy, degraded or down, and why (`GET /api/speech/status`). */
+  status(): UpstreamStatus
   /** STT model ids to advertise; empty when Parakeet is disabled or not configured. Never throws. */
   models(): Promise<string[]>
 }
@@ -41,7 +43,7 @@ export function createParakeet(options: ParakeetOptions): Parakeet {
     const ids = await listed.get().catch(() => [])
     return ids.length > 0 ? ids : [DEFAULT_STT_MODEL]
   }
-  const { target, inFlight, check } = speechUpstream({
+  const { target, inFlight, check, status } = speechUpstream({
     ...options,
     name: 'parakeet',
     notConfiguredDetail: 'set PARAKEET_URL, PARAKEET_HOST or SPARK2_HOST',
@@ -52,6 +54,7 @@ export function createParakeet(options: ParakeetOptions): Parakeet {
     target,
     inFlight,
     check,
+    status,
     models: async () => (target.disabled || !target.baseUrl ? [] : served()),
   }
 }

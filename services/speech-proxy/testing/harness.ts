@@ -2,7 +2,7 @@
 import type { Dispatcher } from 'undici'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createSpeechUpstreams } from '../adapters/upstreams.ts'
-import { buildApp } from '../app.ts'
+import { buildWithAdmission } from '../app.ts'
 import { loadSpeechConfig } from '../config.ts'
 
 export interface HarnessOptions {
@@ -26,12 +26,12 @@ export function speechApp(options: HarnessOptions) {
     ...options.env,
   })
   const upstreams = createSpeechUpstreams(config, options.dispatcher)
-  const app = buildApp({
+  const { app, admission, metrics } = buildWithAdmission({
     config,
     logger: silentLogger(),
     upstreams,
     created: 1_700_000_000,
     voiceWaitMs: options.voiceWaitMs,
   })
-  return { app, upstreams, config }
+  return { app, upstreams, config, admission, metrics }
 }
