@@ -3,14 +3,20 @@
  * proxy's tests will see when they register them. The meeting reuses clips, so the same line sounds
  * many times; the call's mic carries the far side's bleed 40 ms late at −18 dB.
  */
-import { readFile, rm } from 'node:fs/promises'
+import { copyFile, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CallFixture, meeting, stereoCall } from '../../../tests/fixtures/audio/fixtures.ts'
+import {
+  type CallFixture,
+  meeting,
+  stereoCall,
+  truthPathFor,
+} from '../../../tests/fixtures/audio/fixtures.ts'
 import { runToolOk } from './audio/tools.ts'
 import { type ParakeetHandle, startParakeet } from './parakeet.ts'
 import { makeTempDir } from './test-audio.ts'
-import { registerTruthFile } from './truth-registry.ts'
+import { buildIndex } from './truth-match.ts'
+import { loadTruth, registerTruthFile } from './truth-registry.ts'
 
 let dir: string
 let parakeet: ParakeetHandle
@@ -24,11 +30,19 @@ async function segments(file: string) {
   return ((await res.json()) as { segments: Array<{ start: number; end: number; text: string }> }).segments
 }
 
+/** A private copy: the shared fixture cache may be rebuilt by a parallel test while these run. */
+async function keep(fixture: { path: string }, name: string) {
+  const path = join(dir, name)
+  await copyFile(fixture.path, path)
+  return path
+}
+
 beforeAll(async () => {
   dir = await makeTempDir('truth-fixtures')
   const registry = join(dir, 'registry')
-  call = await stereoCall()
-  await registerTruthFile(registry, call.path)
+  const shared = await stereoCall()
+  call = { ...shared, path: await keep(shared, 'call.wav') }
+  await registerTruthFile(registry, call.path, truthPathFor(shared.path))
   parakeet = await startParakeet({ port: 0, truthDir: registry })
 }, 120_000)
 
@@ -58,8 +72,14 @@ describe('ground truth over the shared fixtures', () => {
   })
 
   it('every whole line of 30 s meeting chunks, reused clips included, at its place in the chunk', async () => {
-    const m = await meeting()
-    await registerTruthFile(join(dir, 'registry'), m.path)
+    const shared = await meeting()
+    const m = { ...shared, path: await keep(shared, 'meeting.wav') }
+    await registerTruthFile(join(dir, 'registry'), m.path, truthPathFor(shared.path))
+    // Reused clips are indexed once (the call's lines are in the registry too).
+    const index = buildIndex(await loadTruth(join(dir, 'registry')))
+    const distinct = new Set(m.lines.map((l) => `${l.speaker}:${l.text}`)).size + call.lines.length
+    expect(index.lines.length).toBeGreaterThanOrEqual(distinct)
+    expect(index.lines.length).toBeLessThan(m.lines.length / 2)
     for (const from of [0, 301.7, m.duration - 31]) {
       const chunk = join(dir, `meeting-${from}.wav`)
       await runToolOk('sox', [m.path, chunk, 'trim', String(from), '30'])

@@ -12,6 +12,7 @@ import { bitErrorRate, CODE_BITS, type Codes } from './audio/signature.ts'
 import type { TruthLine } from './truth-registry.ts'
 
 export const MAX_BER = 0.25
+const COPY_BER = 0.15
 /** At least this many compared frames (0.3 s) before an alignment counts. */
 const MIN_FRAMES = 15
 // A code shared by this many registered frames says nothing about which line is playing.
@@ -24,26 +25,30 @@ export interface TruthIndex {
   postings: Map<number, number[]>
 }
 
-/** Same words over the same sound: a clip a fixture reuses, or a fixture registered twice. */
-function identityOf(line: TruthLine): string {
-  let h = 0x811c9dc5
-  const { code, valid } = line.codes
-  for (let j = 0; j < code.length; j++) h = Math.imul(h ^ (valid[j] ? code[j]! : 0xffffffff), 0x01000193)
-  return `${line.text}\u0000${code.length}\u0000${h >>> 0}`
+/** Same words, same speaker, same sound (within a frame): a clip a fixture reuses, or a fixture
+ * registered twice. Any copy gives the same words at the same place, so one is indexed. */
+function isCopy(a: TruthLine, b: TruthLine): boolean {
+  if (a.text !== b.text || a.speaker !== b.speaker) return false
+  const shortest = Math.min(a.codes.code.length, b.codes.code.length)
+  for (let offset = -2; offset <= 2; offset++) {
+    const r = bitErrorRate(a.codes, b.codes, offset)
+    if (r.ber < COPY_BER && r.frames >= 0.6 * shortest) return true
+  }
+  return false
 }
 
-/**
- * Postings are packed pairs: line index, then the frame within that line. A line heard again
- * (identical text and codes) is indexed once: any copy gives the same words at the same place.
- */
+/** Postings are packed pairs: line index, then the frame within that line. */
 export function buildIndex(all: TruthLine[]): TruthIndex {
-  const seen = new Set<string>()
-  const lines = all.filter((line) => {
-    const id = identityOf(line)
-    if (seen.has(id)) return false
-    seen.add(id)
-    return true
-  })
+  const byWords = new Map<string, TruthLine[]>()
+  const lines: TruthLine[] = []
+  for (const line of all) {
+    const key = `${line.speaker}\u0000${line.text}`
+    const kept = byWords.get(key) ?? []
+    if (kept.some((k) => isCopy(k, line))) continue
+    kept.push(line)
+    byWords.set(key, kept)
+    lines.push(line)
+  }
   const postings = new Map<number, number[]>()
   lines.forEach((line, l) => {
     const { code, valid } = line.codes
