@@ -22,7 +22,7 @@ import {
 } from './lanes.ts'
 import { createFairQueue, type FairQueue } from './queue.ts'
 
-export type { Admit, Admitted, Lane, LaneStatus, Priority } from './lanes.ts'
+export type { Admit, Admitted, Lane, LaneStatus } from './lanes.ts'
 
 export interface Admission {
   /** Runs `fn` when the lane has a slot; throws AppError 429/503 (with retryAfterS) or 499. */

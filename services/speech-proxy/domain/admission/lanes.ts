@@ -33,7 +33,6 @@ export interface Admitted<T> {
 }
 
 export type RejectReason = 'quota' | 'deadline' | 'queue_full'
-export const REJECT_REASONS: readonly RejectReason[] = ['quota', 'deadline', 'queue_full']
 
 export interface LaneStatus {
   lane: Lane
