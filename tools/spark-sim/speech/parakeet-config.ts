@@ -8,6 +8,7 @@
  *   SPARK_SIM_PARAKEET_FAIL_RATE           share of work requests answered 500 (default 0)
  *   SPARK_SIM_PARAKEET_FAIL_SEED           seed of those draws (default 1)
  *   SPARK_SIM_PARAKEET_BUSY_HEALTH_MS      how late GETs answer while a request runs (default 1000)
+ *   SPARK_SIM_PARAKEET_WORD_ERROR_RATE     share of ground-truth words misheard (default 0)
  *   SPARK_SIM_SORTFORMER_ORDER             shuffled (default) | arrival
  */
 import type { EmulatorOptions } from './emulator-server.ts'
@@ -19,6 +20,8 @@ export interface ParakeetBehaviour {
   truthDir?: string
   leadingSpaces?: boolean
   labelOrder?: LabelOrder
+  /** Share (0–1) of ground-truth words dropped or replaced, as recognition errors. */
+  wordErrorRate?: number
 }
 
 export interface ParakeetOptions extends EmulatorOptions, ParakeetBehaviour {
@@ -55,11 +58,14 @@ export function resolveParakeetOptions(
 ): Required<ParakeetBehaviour> & ParakeetOptions {
   const failRate = options.failRate ?? number(env, 'SPARK_SIM_PARAKEET_FAIL_RATE') ?? 0
   if (failRate > 1) throw new Error(`the Parakeet fail rate must be between 0 and 1, got ${failRate}`)
+  const wordErrorRate = options.wordErrorRate ?? number(env, 'SPARK_SIM_PARAKEET_WORD_ERROR_RATE') ?? 0
+  if (wordErrorRate > 1) throw new Error(`the word error rate must be between 0 and 1, got ${wordErrorRate}`)
   return {
     ...options,
     truthDir: options.truthDir ?? env.SPARK_SIM_TRUTH_DIR?.trim() ?? '',
     leadingSpaces: options.leadingSpaces ?? flag(env, 'SPARK_SIM_PARAKEET_LEADING_SPACES') ?? false,
     labelOrder: options.labelOrder ?? order(env) ?? 'shuffled',
+    wordErrorRate,
     failRate,
     failSeed: options.failSeed ?? number(env, 'SPARK_SIM_PARAKEET_FAIL_SEED') ?? 1,
     busyHealthDelayMs:

@@ -44,9 +44,10 @@ function placeholderSegments(frames: Frames, first: number, last: number, from: 
 
 /**
  * The transcript of analysed audio. With a ground-truth index, speech that matches a registered line
- * says that line's words (one segment per line); all other speech gets placeholder words.
+ * says that line's words (one segment per line), each misheard with probability `wordErrorRate`;
+ * all other speech gets placeholder words.
  */
-export function transcribe(frames: Frames, truth?: TruthIndex): Transcript {
+export function transcribe(frames: Frames, truth?: TruthIndex, wordErrorRate = 0): Transcript {
   const groups: Array<{ start: number; end: number; words: TimedWord[] }> = []
   const threshold = speechThresholdDb(frames)
   for (const speech of detectSpeech(frames)) {
@@ -54,7 +55,7 @@ export function transcribe(frames: Frames, truth?: TruthIndex): Transcript {
       groups.push(...placeholderSegments(frames, speech.first, speech.last, speech.start, speech.end))
       continue
     }
-    for (const piece of truthPieces(frames, speech, truth, threshold)) {
+    for (const piece of truthPieces(frames, speech, truth, threshold, wordErrorRate)) {
       if (piece.words)
         groups.push({ start: piece.words[0]!.start, end: piece.words.at(-1)!.end, words: piece.words })
       else {

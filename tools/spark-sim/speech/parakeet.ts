@@ -13,7 +13,9 @@
  *                                     {Speaker_0:[192]}, models:{diarization,embedding}}
  *
  * Uploads stream to a temp dir (removed after every request), ffmpeg decodes to 16 kHz mono, and
- * the segment times and speakers come from real signal processing; only the words are simulated.
+ * the segment times and speakers come from real signal processing; only the words are simulated
+ * (from registered ground truth where the speech matches it, truth-registry.ts). Labels, embedding
+ * noise, word spacing, failures and late health follow the real servers (tools/spark-sim/README.md).
  * Errors use FastAPI's `{"detail": ...}` bodies, as the Python wrapper does.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -49,6 +51,8 @@ export interface ParakeetHandle extends EmulatorHandle {
   /** Words as `" hello"` (true) or `"hello"` (false, the Spark-hosted Parakeet's way). */
   setLeadingSpaces(on: boolean): void
   setLabelOrder(order: LabelOrder): void
+  /** Share of ground-truth words misheard from now on (0 = the script exactly). */
+  setWordErrorRate(rate: number): void
 }
 
 const detail = (status: number, message: string) => new EmulatorError(status, { detail: message })
@@ -118,6 +122,7 @@ export async function startParakeet(options: ParakeetOptions = {}): Promise<Para
   const truth = truthSource(resolved.truthDir)
   let leadingSpaces = resolved.leadingSpaces
   let labelOrder = resolved.labelOrder
+  let wordErrorRate = resolved.wordErrorRate
   const handle = await startEmulator(
     {
       name: 'parakeet',
@@ -150,7 +155,7 @@ export async function startParakeet(options: ParakeetOptions = {}): Promise<Para
             )
             const bad = granularities.find((g) => g !== 'word' && g !== 'segment')
             if (bad) throw detail(400, `Unsupported timestamp granularity '${bad}'; use word or segment`)
-            const transcript = transcribe(frames, await truth())
+            const transcript = transcribe(frames, await truth(), wordErrorRate)
             ctx.log.info(
               { durationS: transcript.duration, segments: transcript.segments.length },
               'transcribed',
@@ -203,6 +208,9 @@ export async function startParakeet(options: ParakeetOptions = {}): Promise<Para
     },
     setLabelOrder(order: LabelOrder) {
       labelOrder = order
+    },
+    setWordErrorRate(rate: number) {
+      wordErrorRate = Math.min(1, Math.max(0, rate))
     },
   })
 }

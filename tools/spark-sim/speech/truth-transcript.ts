@@ -2,8 +2,10 @@
  * Words for one stretch of detected speech: registered ground-truth lines where the audio matches
  * one (truth-match.ts), placeholder words (audio/lexicon.ts) for speech that matches nothing.
  */
+
+import { seededRandom } from '../../../shared/random.ts'
 import { FRAME_S, type Frames } from './audio/features.ts'
-import { spreadWords, type TimedWord } from './audio/lexicon.ts'
+import { audioHash, lexiconWord, spreadWords, type TimedWord } from './audio/lexicon.ts'
 import { frameCodes } from './audio/signature.ts'
 import type { SpeechSegment } from './audio/vad.ts'
 import { matchLines, type TruthIndex } from './truth-match.ts'
@@ -21,10 +23,30 @@ export interface Piece {
 }
 
 /**
+ * Recognition errors, seeded by the audio: each word is misheard with probability `rate`, a third of
+ * them dropped, the rest replaced by a lexicon word (keeping the word's punctuation).
+ */
+function mishear(words: TimedWord[], rate: number, seed: string): TimedWord[] {
+  if (rate <= 0) return words
+  const rand = seededRandom(parseInt(seed.slice(0, 8), 16))
+  return words.flatMap((w) => {
+    if (rand() >= rate) return [w]
+    if (rand() < 1 / 3) return []
+    return [{ ...w, word: lexiconWord(rand) + (w.word.match(/[.,?!;:]+$/)?.[0] ?? '') }]
+  })
+}
+
+/**
  * Splits `speech` into matched lines (with their words, timed over where the line sits in this
  * audio and cut to what the audio holds) and unmatched runs, in time order.
  */
-export function truthPieces(frames: Frames, speech: SpeechSegment, index: TruthIndex, thresholdDb: number) {
+export function truthPieces(
+  frames: Frames,
+  speech: SpeechSegment,
+  index: TruthIndex,
+  thresholdDb: number,
+  wordErrorRate = 0,
+) {
   const query = frameCodes(frames, speech.first, speech.last)
   const { matches, owner } = matchLines(index, query)
   const pieces: Piece[] = matches.map((m, n) => {
@@ -42,7 +64,9 @@ export function truthPieces(frames: Frames, speech: SpeechSegment, index: TruthI
         return mid >= 0 && mid <= frames.durationS && owner[k] === n
       })
       .map((w) => ({ ...w, start: Math.max(0, w.start), end: Math.min(round2(frames.durationS), w.end) }))
-    return { first: speech.first + m.first, last: speech.first + m.last, words }
+    const first = speech.first + m.first
+    const last = speech.first + m.last
+    return { first, last, words: mishear(words, wordErrorRate, audioHash(frames, first, last)) }
   })
   let run = -1
   for (let k = 0; k <= owner.length; k++) {

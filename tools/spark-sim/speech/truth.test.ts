@@ -145,6 +145,21 @@ describe('ground truth: transcription of uploaded chunks', () => {
     expect(body.segments[1]!.text).toBe(LINE_1)
   })
 
+  it('mishears a seeded share of ground-truth words when asked, the same way for the same audio', async () => {
+    const script = words([LINE_1, LINE_2, LINE_3].join(' '))
+    parakeet.setWordErrorRate(0.3)
+    try {
+      const heard = (await transcribe(dialogue.path)).words.map((w) => w.word)
+      expect((await transcribe(dialogue.path)).words.map((w) => w.word)).toEqual(heard)
+      const kept = heard.filter((w) => script.includes(w)).length
+      expect(heard.length).toBeLessThan(script.length)
+      expect(kept).toBeGreaterThan(script.length * 0.4)
+      expect(kept).toBeLessThan(script.length * 0.95)
+    } finally {
+      parakeet.setWordErrorRate(0)
+    }
+  })
+
   it('returns words with or without a leading space, as switched', async () => {
     parakeet.setLeadingSpaces(true)
     try {

@@ -24,6 +24,9 @@ const LEXICON = (
   .split(' ')
   .filter((w, i, all) => w.length > 0 && all.indexOf(w) === i)
 
+/** A lexicon word drawn with `rand`: what a misheard word turns into. */
+export const lexiconWord = (rand: () => number) => LEXICON[Math.floor(rand() * LEXICON.length)]!
+
 /** sha256 over the per-hop sample hashes of frames [first, last]: a digest of that stretch of audio. */
 export function audioHash(frames: Frames, first: number, last: number): string {
   const slice = frames.hash.slice(first, last + 1)
@@ -49,7 +52,7 @@ export function simulatedWords(seedHex: string, start: number, end: number): Tim
   const words: string[] = []
   let sinceStop = 0
   for (let i = 0; i < count; i++) {
-    let w = LEXICON[Math.floor(rand() * LEXICON.length)]!
+    let w = lexiconWord(rand)
     if (sinceStop === 0) w = w[0]!.toUpperCase() + w.slice(1)
     sinceStop++
     const last = i === count - 1
