@@ -33,8 +33,10 @@ export function startJob(admission: Admission, req: Partial<Admit> & Pick<Admit,
       return done.promise
     },
   )
-  // Rejections are asserted by the tests that expect them; keep the others from going unhandled.
+  // Rejections are asserted by the tests that expect them; keep the others from going unhandled
+  // (a job failed while still queued is never awaited by admission).
   result.catch(() => {})
+  done.promise.catch(() => {})
   return {
     started: started.promise,
     finish: (value = 'ok') => done.resolve(value),
