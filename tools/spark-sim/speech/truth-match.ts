@@ -4,14 +4,14 @@
  * registered line's codes; a hit votes for "line L starts at frame δ of this stretch". The best
  * voted alignments are then checked over their whole overlap by bit error rate: the same recording
  * (attenuated 18 dB, delayed by a fraction of a frame, band-limited to 8 kHz, under a second voice
- * 18 dB down) stays below 0.15, while different speech stays above 0.35 (measured on espeak lines;
- * `truth.test.ts`). Accepted alignments claim their frames, so a stretch holding several lines, or
+ * 18 dB down) stays below 0.15, while different speech stays above 0.35 (espeak lines;
+ * `audio/signature.test.ts`). Accepted alignments claim their frames, so a stretch holding several lines, or
  * one line overlapping another, yields one match per line.
  */
 import { bitErrorRate, CODE_BITS, type Codes } from './audio/signature.ts'
 import type { TruthLine } from './truth-registry.ts'
 
-export const MAX_BER = 0.25
+const MAX_BER = 0.25
 const COPY_BER = 0.15
 /** At least this many compared frames (0.3 s) before an alignment counts. */
 const MIN_FRAMES = 15
@@ -25,8 +25,10 @@ export interface TruthIndex {
   postings: Map<number, number[]>
 }
 
-/** Same words, same speaker, same sound (within a frame): a clip a fixture reuses, or a fixture
- * registered twice. Any copy gives the same words at the same place, so one is indexed. */
+/**
+ * Same words, same speaker, same sound (within a frame): a clip a fixture reuses, or a fixture
+ * registered twice. Any copy gives the same words at the same place, so one is indexed.
+ */
 function isCopy(a: TruthLine, b: TruthLine): boolean {
   if (a.text !== b.text || a.speaker !== b.speaker) return false
   const shortest = Math.min(a.codes.code.length, b.codes.code.length)

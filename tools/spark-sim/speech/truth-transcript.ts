@@ -2,7 +2,6 @@
  * Words for one stretch of detected speech: registered ground-truth lines where the audio matches
  * one (truth-match.ts), placeholder words (audio/lexicon.ts) for speech that matches nothing.
  */
-
 import { seededRandom } from '../../../shared/random.ts'
 import { FRAME_S, type Frames } from './audio/features.ts'
 import { audioHash, lexiconWord, spreadWords, type TimedWord } from './audio/lexicon.ts'
@@ -14,7 +13,7 @@ import { matchLines, type TruthIndex } from './truth-match.ts'
 const MIN_UNMATCHED_FRAMES = 15
 const MIN_UNMATCHED_LOUD_FRAMES = 8
 
-export interface Piece {
+interface Piece {
   /** Frames of the whole file, inclusive. */
   first: number
   last: number
