@@ -52,7 +52,6 @@ interface Waiting {
   client: string
   priority: Admit['priority']
   work: number
-  arrivedAt: number
   /** Called by the dispatcher with the slot it took for this request. */
   start(slot: Running): void
 }
@@ -67,6 +66,9 @@ interface LaneState {
   served: number
   rejected: Record<RejectReason, number>
 }
+
+/** setTimeout fires at once beyond this (about 24.8 days); no deadline needs more. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 export function createAdmission(opts: AdmissionOptions): Admission {
   const now = opts.now ?? (() => performance.now())
@@ -107,7 +109,7 @@ export function createAdmission(opts: AdmissionOptions): Admission {
   }
 
   /** Waits in the queue until the dispatcher hands over a slot; leaves it on abort or deadline. */
-  function wait(s: LaneState, req: Admit, arrivedAt: number): Promise<Running> {
+  function wait(s: LaneState, req: Admit): Promise<Running> {
     return new Promise<Running>((resolve, rejectWait) => {
       const leave = (err: AppError) => {
         s.queue.remove(item)
@@ -115,11 +117,14 @@ export function createAdmission(opts: AdmissionOptions): Admission {
         rejectWait(err)
       }
       const onAbort = () => leave(clientGone())
-      const timer = setTimeout(() => {
-        s.rejected.deadline++
-        metrics?.rejected(s.lane, 'deadline')
-        leave(deadlinePassed(s.lane, req.deadlineMs, waitS(s, s.queue.totalWork())))
-      }, req.deadlineMs)
+      const timer = setTimeout(
+        () => {
+          s.rejected.deadline++
+          metrics?.rejected(s.lane, 'deadline')
+          leave(deadlinePassed(s.lane, req.deadlineMs, waitS(s, s.queue.totalWork())))
+        },
+        Math.min(req.deadlineMs, MAX_TIMER_MS),
+      )
       const settle = () => {
         clearTimeout(timer)
         req.signal.removeEventListener('abort', onAbort)
@@ -128,7 +133,6 @@ export function createAdmission(opts: AdmissionOptions): Admission {
         client: req.client,
         priority: req.priority,
         work: req.work,
-        arrivedAt,
         start(slot) {
           settle()
           resolve(slot)
@@ -161,7 +165,7 @@ export function createAdmission(opts: AdmissionOptions): Admission {
         if (projected * 1000 > req.deadlineMs)
           reject(s, 'deadline', deadlinePassed(s.lane, req.deadlineMs, projected))
         position = ahead.count + 1
-        slot = await wait(s, req, arrivedAt)
+        slot = await wait(s, req)
       }
     } catch (err) {
       hold(req.client, -1)
