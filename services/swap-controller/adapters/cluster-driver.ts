@@ -5,7 +5,6 @@
  * return before a node really let go (docs/UPSTREAMS.md, Docker) — and a container that will not go
  * away fails the swap before anything new is launched.
  */
-import { connect } from 'node:net'
 import { type Dispatcher, request } from 'undici'
 import { sleep, withBudget } from '../../../shared/abort.ts'
 import { callJson } from '../../../shared/http-client.ts'
@@ -20,8 +19,10 @@ import {
   SwapFailure,
   type TeardownReport,
 } from '../domain/swap/ports.ts'
+import { REACH_BUDGET_MS } from '../domain/swap/preflight-steps.ts'
 import { type PlanStep, type ReadMemoryStep, readMemoryStep, stepsOfKind } from '../domain/swap/steps.ts'
-import { describeDown, type NodeMisses, nodeMisses, nodesOf } from './node-misses.ts'
+import { type DownNode, describeDown, type NodeMisses, nodeMisses, nodesOf } from './node-misses.ts'
+import { portOpen } from './port-open.ts'
 
 export interface ClusterDriverOptions {
   ssh: SshNodes
@@ -42,20 +43,6 @@ const MEMORY_SETTLED_BYTES = 512 * 2 ** 20
 const noAnswer = () => null
 const cancelled = () => new SwapFailure('cancelled', 'cancelled')
 const pause = (ms: number, signal: AbortSignal) => sleep(ms, { signal, reason: cancelled })
-
-/** True when something accepts TCP on host:port; refused, reset or silent (1 s) count as closed. */
-export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port })
-    const end = (open: boolean) => {
-      socket.destroy()
-      resolve(open)
-    }
-    socket.setTimeout(timeoutMs, () => end(false))
-    socket.once('connect', () => end(true))
-    socket.once('error', () => end(false))
-  })
-}
 
 export function createClusterDriver(options: ClusterDriverOptions): ClusterDriver {
   const { ssh, vllmHost, dispatcher } = options
@@ -250,6 +237,21 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     throw new SwapFailure('readiness', `not ready within ${Math.round(readyMs / 1000)} s`)
   }
 
+  /** The nodes of `names` that do not answer `true` within the reach budget, with why. */
+  async function unanswered(names: readonly string[]): Promise<DownNode[]> {
+    const asked = await Promise.all(
+      names.map((name) =>
+        node(name)
+          .exec(['true'], { timeoutMs: REACH_BUDGET_MS, remoteDeadline: false })
+          .then(
+            () => null,
+            (err: unknown) => (isUnreachable(err) ? { node: name, reason: err.reason } : null),
+          ),
+      ),
+    )
+    return asked.filter((d) => d !== null)
+  }
+
   return {
     memory: async (nodes, signal) => available(await meminfo(nodes, signal)),
     meminfo,
@@ -271,7 +273,13 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       })
       if (res.code !== 0) {
         const why = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-5).join(' | ').slice(0, 1000)
-        throw new SwapFailure('launch', `run-recipe.sh exited with ${res.code ?? res.signal}: ${why}`)
+        const exited = `run-recipe.sh exited with ${res.code ?? res.signal}: ${why}`
+        // eugr reaches the workers itself and names them by IP: ask each needed worker directly,
+        // so a lost one is named (and decides the rollback) rather than hidden in eugr's words.
+        const down = await unanswered(plan.required.filter((n) => n !== plan.head))
+        if (down.length > 0)
+          throw new SwapFailure('launch', `${describeDown(down)} — ${exited}`, nodesOf(down))
+        throw new SwapFailure('launch', exited)
       }
     },
     awaitReady,
