@@ -4,6 +4,7 @@ import { createPool } from '../../shared/http-client.ts'
 import type { ReadyReport } from '../../shared/readiness.ts'
 import { deferred, untilAborted } from '../../shared/testing/deferred.ts'
 import { type FakeUpstream, refusedUrl, startFake } from '../../shared/testing/fake-upstream.ts'
+import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import { speechApp } from './testing/harness.ts'
 
 const pool = createPool({ connectTimeoutMs: 1000 })
@@ -84,23 +85,19 @@ describe('speech-proxy readiness', () => {
     })
   })
 
-  it('calls only built capabilities up: the voice list works, transcription and TTS are not built', async () => {
+  it('calls built capabilities up from their upstreams, and the rest not_built, as capabilities.ts declares', async () => {
     const parakeetUrl = await serveFake(parakeetFake())
     const kokoroUrl = await serveFake(kokoroFake())
     const { body } = await ready(speechApp({ parakeetUrl, kokoroUrl, dispatcher: pool }).app)
-    const states = Object.fromEntries(Object.entries(body.capabilities!).map(([name, c]) => [name, c.state]))
-    expect(states).toEqual({
-      voices: 'up',
-      transcription: 'not_built',
-      diarization: 'not_built',
-      'label-merge': 'not_built',
-      tts: 'not_built',
-    })
-    expect(body.capabilities!.transcription).toMatchObject({
-      needs: ['parakeet'],
-      built: [],
-      planned: ['POST /v1/audio/transcriptions'],
-    })
+    expect(body.capabilities!.voices!.state).toBe('up')
+    for (const declared of SPEECH_CAPABILITIES) {
+      expect(body.capabilities![declared.name], declared.name).toMatchObject({
+        state: declared.built.length > 0 ? 'up' : 'not_built',
+        needs: [...declared.needs],
+        built: [...declared.built],
+        planned: [...declared.planned],
+      })
+    }
   })
 
   it('reports a refused connection as down with a plain detail, and stays answering (degraded)', async () => {
@@ -115,7 +112,11 @@ describe('speech-proxy readiness', () => {
     })
     expect(body.dependencies.kokoro!.state).toBe('up')
     expect(body.capabilities!.voices!.state).toBe('up')
-    expect(body.capabilities!.transcription!.state).toBe('not_built')
+    // Transcription needs Parakeet: down once it is built, not_built before.
+    const transcription = SPEECH_CAPABILITIES.find((c) => c.name === 'transcription')!
+    expect(body.capabilities!.transcription!.state).toBe(
+      transcription.built.length > 0 ? 'down' : 'not_built',
+    )
   })
 
   it('reports a slow health check with nothing of ours running as busy at first, down after 3 in a row', async () => {
