@@ -14,6 +14,13 @@ export const SPEECH_CAPABILITIES = [
     planned: [],
   },
   {
+    name: 'status',
+    title: 'Speech lanes and upstream status',
+    needs: [],
+    built: ['GET /api/speech/status'],
+    planned: [],
+  },
+  {
     name: 'transcription',
     title: 'Transcription',
     needs: ['parakeet'],

@@ -9,6 +9,7 @@ describe('route table', () => {
     ['/v1/audio/speech', 'speech-proxy', 'audio'],
     ['/api/audio/label-merge', 'speech-proxy', 'audio'],
     ['/api/audio/diarize-chunk', 'speech-proxy', 'audio'],
+    ['/api/speech/status', 'speech-proxy', 'standard'],
     ['/v1/embeddings', 'vector-search', 'standard'],
     ['/v1/rerank', 'vector-search', 'standard'],
     ['/api/search', 'vector-search', 'standard'],

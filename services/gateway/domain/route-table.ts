@@ -42,6 +42,7 @@ const EXACT = new Map<string, Route>([
 const PREFIXES: Array<[string, Route]> = [
   ['/v1/audio/', route('speech-proxy', '/v1/audio/*', 'audio')],
   ['/api/audio/', route('speech-proxy', '/api/audio/*', 'audio')],
+  ['/api/speech/', route('speech-proxy', '/api/speech/*')],
   ['/api/search/', route('vector-search', '/api/search/*')],
   ['/api/swap', route('swap-controller', '/api/swap*')],
   ['/api/models', route('swap-controller', '/api/models*')],
