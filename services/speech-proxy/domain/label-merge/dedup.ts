@@ -69,24 +69,38 @@ export function removeBledWords<W extends TimedWord>(
   const window = opts.delayS + (opts.slackS ?? 0.5)
   const minSimilarity = opts.minSimilarity ?? 0.8
   const far = [...systemWords].sort((a, b) => a.start - b.start)
+  const longest = far.reduce((max, w) => Math.max(max, w.end - w.start), 0)
   const kept: W[] = []
   const dropped: DroppedWord<W>[] = []
   for (const word of micWords) {
-    const echo = bleedShare(gate, word) > 0.5 ? bestEcho(word, far, window) : null
+    const echo = bleedShare(gate, word) > 0.5 ? bestEcho(word, far, window, longest) : null
     if (echo && echo.similarity >= minSimilarity) dropped.push({ word, ...echo })
     else kept.push(word)
   }
   return { kept, dropped }
 }
 
-/** The most similar far-side word within ±window of the mic word. */
-function bestEcho(word: TimedWord, far: readonly TimedWord[], window: number) {
+/** The most similar far-side word within ±window of the mic word (`far` sorted by start). */
+function bestEcho(word: TimedWord, far: readonly TimedWord[], window: number, longest: number) {
   let best: { echoOf: TimedWord; similarity: number } | null = null
-  for (const f of far) {
+  // No word starting before this can reach the window: a long call is searched, not scanned.
+  for (let i = firstStartingAt(far, word.start - window - longest); i < far.length; i++) {
+    const f = far[i] as TimedWord
     if (f.start > word.end + window) break
     if (f.end < word.start - window) continue
     const similarity = tokenSimilarity(word.word, f.word)
     if (!best || similarity > best.similarity) best = { echoOf: f, similarity }
   }
   return best
+}
+
+function firstStartingAt(sorted: readonly TimedWord[], s: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((sorted[mid] as TimedWord).start < s) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { activity, createEnvelopeBuilder, energyEnvelope, SILENCE_DB } from './envelope.ts'
+import { activity, createEnvelopeBuilder, energyEnvelope, percentile, SILENCE_DB } from './envelope.ts'
 
 const sine = (seconds: number, amplitude: number, hz = 500) =>
   Float32Array.from(
@@ -48,5 +48,21 @@ describe('activity', () => {
     expect(floorDb).toBeCloseTo(-83, 0)
     expect(thresholdDb).toBeGreaterThan(floorDb + 9)
     expect(thresholdDb).toBeLessThan(-20)
+  })
+})
+
+describe('percentile', () => {
+  it('agrees with sorting to within its 0.05 dB step', () => {
+    const values = Float32Array.from({ length: 5_001 }, (_, i) => -95 + ((i * 7919) % 5_001) * 0.0173)
+    const sorted = Array.from(values).sort((a, b) => a - b)
+    for (const share of [0, 0.05, 0.5, 0.99, 1])
+      expect(
+        Math.abs(percentile(values, share) - (sorted[Math.round(share * 5_000)] as number)),
+      ).toBeLessThanOrEqual(0.026)
+  })
+
+  it('reads values under SILENCE_DB as silence, and nothing as silence', () => {
+    expect(percentile([-140, -120, -30], 0.5)).toBe(SILENCE_DB)
+    expect(percentile([], 0.5)).toBe(SILENCE_DB)
   })
 })

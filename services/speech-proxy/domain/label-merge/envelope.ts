@@ -52,16 +52,21 @@ export function createEnvelopeBuilder(opts: EnvelopeOptions = {}): EnvelopeBuild
   return {
     push(pcm) {
       seen += pcm.length
-      const squares = new Float64Array(pending.length + pcm.length)
-      squares.set(pending)
-      for (let i = 0; i < pcm.length; i++) squares[pending.length + i] = (pcm[i] as number) ** 2
-      let from = 0
-      for (; from + frame <= squares.length; from += hop) {
-        let sum = 0
-        for (let k = from; k < from + frame; k++) sum += squares[k] as number
-        db.push(toDb(sum, frame))
+      // Running sums of squares: each frame's energy is one subtraction, however long the frame.
+      const sums = new Float64Array(pending.length + pcm.length + 1)
+      for (let i = 0; i < pending.length; i++) sums[i + 1] = (sums[i] as number) + (pending[i] as number)
+      for (let i = 0, o = pending.length; i < pcm.length; i++, o++) {
+        const v = pcm[i] as number
+        sums[o + 1] = (sums[o] as number) + v * v
       }
-      pending = squares.slice(from)
+      const total = sums.length - 1
+      let from = 0
+      for (; from + frame <= total; from += hop)
+        db.push(toDb((sums[from + frame] as number) - (sums[from] as number), frame))
+      pending = Float64Array.from(
+        { length: total - from },
+        (_, i) => (sums[from + i + 1] as number) - (sums[from + i] as number),
+      )
     },
     finish() {
       // A channel shorter than one frame still gets one value.
@@ -77,12 +82,29 @@ export function createEnvelopeBuilder(opts: EnvelopeOptions = {}): EnvelopeBuild
   }
 }
 
-/** The value below which `share` of the frames lie (nearest rank). */
+/** Resolution of `percentile`: finer than any threshold the gate uses. */
+const PERCENTILE_STEP_DB = 0.05
+
+/**
+ * The dB value below which `share` of the frames lie, to 0.05 dB. Counted in a histogram rather
+ * than sorted: a two-hour envelope is 720 000 frames and this runs several times per request.
+ */
 export function percentile(values: ArrayLike<number>, share: number): number {
   if (values.length === 0) return SILENCE_DB
-  const sorted = Float64Array.from(values).sort()
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.round(share * (sorted.length - 1))))
-  return sorted[rank] as number
+  let max = SILENCE_DB
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i] as number)
+  const bins = new Uint32Array(Math.ceil((max - SILENCE_DB) / PERCENTILE_STEP_DB) + 1)
+  for (let i = 0; i < values.length; i++) {
+    const bin = Math.round((Math.max(SILENCE_DB, values[i] as number) - SILENCE_DB) / PERCENTILE_STEP_DB)
+    bins[bin] = (bins[bin] as number) + 1
+  }
+  const rank = Math.min(values.length - 1, Math.max(0, Math.round(share * (values.length - 1))))
+  let seen = 0
+  for (let b = 0; b < bins.length; b++) {
+    seen += bins[b] as number
+    if (seen > rank) return SILENCE_DB + b * PERCENTILE_STEP_DB
+  }
+  return max
 }
 
 export interface Activity {

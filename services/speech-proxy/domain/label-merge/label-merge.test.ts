@@ -92,7 +92,8 @@ describe('mergeMono', () => {
         text: 'Morning all.',
         channel: null,
         source: 'timeline',
-        confidence: 1,
+        // The whole turn under an entry the app was 0.9 sure of.
+        confidence: 0.9,
         overlap: false,
       },
       {

@@ -38,6 +38,18 @@ describe('nameSpeakers', () => {
     expect(nameSpeakers([{ start: 0, end: 4, speaker: 'a' }], { timeline }).get('a')?.name).toBe('Unknown_1')
   })
 
+  it('weighs timeline entries by their confidence', () => {
+    const timeline = [
+      { start: 0, end: 2.5, name: 'Ben', confidence: 0.2 },
+      { start: 2.5, end: 4, name: 'Cleo', confidence: 0.9 },
+    ]
+    expect(nameSpeakers([{ start: 0, end: 4, speaker: 'a' }], { timeline }).get('a')).toEqual({
+      name: 'Cleo',
+      source: 'timeline',
+      confidence: (1.5 * 0.9) / 4,
+    })
+  })
+
   it('names by a known voiceprint close enough, the closest winning; the timeline comes first', () => {
     const names = nameSpeakers(turns, {
       timeline: [{ start: 15, end: 17, name: 'Dev' }],

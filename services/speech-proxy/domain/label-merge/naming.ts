@@ -8,6 +8,7 @@ import type { Span } from './bleed.ts'
 
 export interface TimelineEntry extends Span {
   name: string
+  /** How sure the meeting app was (0…1); an entry counts in proportion. */
   confidence?: number
 }
 
@@ -57,12 +58,12 @@ export function nameSpeakers(turns: readonly Turn[], input: NamingInput = {}): M
   return names
 }
 
-/** The timeline name covering most of the speaker's time; none on a tie or no overlap at all. */
+/** The timeline name covering most of the speaker's time (weighted by its confidence); none on a tie or no overlap. */
 export function byTimeline(turns: readonly Turn[], timeline: readonly TimelineEntry[]): SpeakerName | null {
   const covered = new Map<string, number>()
   for (const turn of turns)
     for (const entry of timeline) {
-      const o = overlap(turn, entry)
+      const o = overlap(turn, entry) * (entry.confidence ?? 1)
       if (o > 0) covered.set(entry.name, (covered.get(entry.name) ?? 0) + o)
     }
   const ranked = [...covered].sort((a, b) => b[1] - a[1])
