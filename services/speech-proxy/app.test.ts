@@ -191,7 +191,6 @@ describe('speech-proxy service surface', () => {
       'POST /api/audio/diarize',
       'POST /api/audio/diarize-chunk',
       'POST /api/audio/label-merge',
-      'POST /v1/audio/speech',
     ])
     for (const a of answers) expect(a.status, a.route).toBe(501)
     expect(answers[0]!.body).toMatchObject({

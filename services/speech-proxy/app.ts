@@ -7,6 +7,7 @@ import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import { type AdmissionConfig, laneSettings, type SpeechConfig } from './config.ts'
 import { type Admission, createAdmission } from './domain/admission/admission.ts'
 import { modelsRoutes } from './routes/models.ts'
+import { speechRoutes } from './routes/speech.ts'
 import { statusRoutes } from './routes/status.ts'
 import { voicesRoutes } from './routes/voices.ts'
 
@@ -18,7 +19,13 @@ const READINESS_MARGIN_MS = 1000
 export interface SpeechDeps {
   config: Pick<
     SpeechConfig,
-    'SIMULATED_CLUSTER' | 'BODY_LIMIT_BYTES' | 'AUDIO_BODY_LIMIT_BYTES' | 'UPSTREAM_HEALTH_TIMEOUT_MS'
+    | 'SIMULATED_CLUSTER'
+    | 'BODY_LIMIT_BYTES'
+    | 'AUDIO_BODY_LIMIT_BYTES'
+    | 'UPSTREAM_HEALTH_TIMEOUT_MS'
+    | 'SPEECH_DEADLINE_S'
+    | 'SPEECH_TTS_MAX_INPUT_CHARS'
+    | 'KOKORO_SPEECH_TIMEOUT_MS'
   >
   logger: Logger
   upstreams: SpeechUpstreams
@@ -55,6 +62,7 @@ export function buildApp(deps: SpeechDeps): ServiceApp {
   const created = deps.created ?? Math.floor(Date.now() / 1000)
   app.route('/', modelsRoutes({ stt: parakeet, tts: kokoro, created, voiceWaitMs: deps.voiceWaitMs }))
   app.route('/', voicesRoutes({ tts: kokoro }))
+  app.route('/', speechRoutes({ tts: kokoro, admission: deps.admission, config: deps.config }))
   app.route(
     '/',
     statusRoutes({

@@ -49,7 +49,7 @@ export const SPEECH_CAPABILITIES = [
     name: 'tts',
     title: 'Text to speech',
     needs: ['kokoro'],
-    built: [],
-    planned: ['POST /v1/audio/speech'],
+    built: ['POST /v1/audio/speech'],
+    planned: [],
   },
 ] as const satisfies readonly Capability[]

@@ -88,3 +88,33 @@ export const SpeechStatus = z
 export type SpeechLaneStatus = z.infer<typeof LaneStatus>
 export type SpeechUpstreamStatus = z.infer<typeof UpstreamStatus>
 export type SpeechStatusReport = z.infer<typeof SpeechStatus>
+
+/** Audio encodings Kokoro produces; `pcm` is raw 24 kHz signed 16-bit little-endian mono. */
+export const SPEECH_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] as const
+
+/**
+ * `POST /v1/audio/speech`: OpenAI's body plus Kokoro's own fields, which go to Kokoro untouched.
+ * The input's length limit is the service's configuration, checked by the route.
+ */
+export const SpeechRequest = z
+  .object({
+    model: z.string().min(1).default('kokoro').openapi({ example: 'kokoro' }),
+    input: z.string().min(1, 'input must not be empty'),
+    voice: z.union([z.string().min(1), z.object({ id: z.string().min(1) })]).openapi({
+      example: 'af_bella(2)+af_sky(1)',
+      description: 'A voice id, an OpenAI voice name, or a Kokoro blend (`a(2)+b(1)`, `-` subtracts).',
+    }),
+    response_format: z.enum(SPEECH_FORMATS).default('mp3'),
+    speed: z.number().min(0.25).max(4).default(1),
+    stream: z.boolean().default(true).openapi({ description: 'Chunked audio as Kokoro makes it.' }),
+    stream_format: z.enum(['audio', 'sse']).optional().openapi({ description: 'Only `audio` is served.' }),
+    priority: z.enum(['interactive', 'standard', 'batch']).optional(),
+    lang_code: z.string().optional(),
+    volume_multiplier: z.number().optional(),
+    normalization_options: z.record(z.string(), z.unknown()).optional(),
+    return_download_link: z.boolean().optional(),
+    download_format: z.string().optional(),
+  })
+  .openapi('SpeechRequest')
+
+export type SpeechRequestBody = z.infer<typeof SpeechRequest>

@@ -1,13 +1,16 @@
 /**
- * Kokoro TTS on Spark 2: its health and its voices. Synthesis comes in a later issue and will run
- * through `inFlight.track` so its load is visible to the health check.
+ * Kokoro TTS on Spark 2: its health, its voices and synthesis. A synthesis call runs inside an
+ * admission slot (whose tracker counts it as load on Kokoro), so it is not tracked again here.
  */
-import type { Dispatcher } from 'undici'
+import { Buffer } from 'node:buffer'
+import { Readable } from 'node:stream'
+import { type Dispatcher, request } from 'undici'
 import { AppError, upstreamFailed } from '../../../shared/errors.ts'
 import { callJson } from '../../../shared/http-client.ts'
 import type { DependencyCheck } from '../../../shared/readiness.ts'
 import type { UpstreamTarget } from '../../../shared/upstream-health.ts'
 import { TTS_MODEL } from '../domain/models.ts'
+import { upstreamCallError, upstreamStatusError } from '../domain/upstream-errors.ts'
 import { normaliseVoices, type Voice } from '../domain/voices.ts'
 import { createCached } from './cached.ts'
 import { speechUpstream, type UpstreamStatus } from './health.ts'
@@ -38,6 +41,25 @@ export interface Kokoro {
   status(): UpstreamStatus
   /** Kokoro's voices, normalised; throws an AppError (503/504/502) when they cannot be had. */
   voices(): Promise<Voice[]>
+  /**
+   * Starts a synthesis and answers once Kokoro's headers are in: its audio then streams from
+   * `body` as Kokoro makes it. A refusal or failure throws the mapped AppError instead.
+   */
+  speech(body: Record<string, unknown>, call: SpeechCall): Promise<SpeechAnswer>
+}
+
+export interface SpeechCall {
+  /** Aborting it (the client went away) aborts the upstream request. */
+  signal: AbortSignal
+  /** Longest wait for Kokoro's headers, and between two pieces of its audio. */
+  timeoutMs: number
+  requestId?: string
+}
+
+export interface SpeechAnswer {
+  status: number
+  headers: Record<string, string>
+  body: ReadableStream<Uint8Array>
 }
 
 export function createKokoro(options: KokoroOptions): Kokoro {
@@ -61,6 +83,11 @@ export function createKokoro(options: KokoroOptions): Kokoro {
       if (target.disabled) throw unavailable('is disabled by DISABLED_SERVICES')
       if (!target.baseUrl) throw unavailable('is not configured (set KOKORO_URL or SPARK2_HOST)')
       return cached.get()
+    },
+    async speech(body, call) {
+      if (target.disabled) throw unavailable('is disabled by DISABLED_SERVICES')
+      if (!target.baseUrl) throw unavailable('is not configured (set KOKORO_URL or SPARK2_HOST)')
+      return synthesise(`${target.baseUrl}/v1/audio/speech`, body, call, options.dispatcher)
     },
   }
 }
@@ -87,3 +114,80 @@ async function fetchVoices(options: KokoroOptions): Promise<Voice[]> {
   if (!voices) throw upstreamFailed(KOKORO_LABEL, 'voice list is in a shape we do not know')
   return voices
 }
+
+/** Bytes of an error answer worth reading: enough for any message, never a stream of audio. */
+const ERROR_BODY_LIMIT = 64 * 1024
+/** Headers of Kokoro's answer the client needs; the rest are hop-by-hop or Kokoro's own. */
+const PASSED_HEADERS = ['content-type', 'content-disposition', 'content-length', 'cache-control']
+
+async function synthesise(
+  url: string,
+  body: Record<string, unknown>,
+  call: SpeechCall,
+  dispatcher?: Dispatcher,
+): Promise<SpeechAnswer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: '*/*' }
+  if (call.requestId) headers['x-request-id'] = call.requestId
+  let res: Dispatcher.ResponseData
+  try {
+    res = await request(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal: call.signal,
+      dispatcher,
+      headersTimeout: call.timeoutMs,
+      bodyTimeout: call.timeoutMs,
+    })
+  } catch (err) {
+    throw upstreamCallError(KOKORO_LABEL, err, call.timeoutMs)
+  }
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    const text = await errorText(res)
+    throw upstreamStatusError(
+      KOKORO_LABEL,
+      res.statusCode,
+      parsed(text),
+      headerOf(res.headers['retry-after']),
+    )
+  }
+  const passed: Record<string, string> = {}
+  for (const name of PASSED_HEADERS) {
+    const value = headerOf(res.headers[name])
+    if (value) passed[name] = value
+  }
+  // The web stream reads on demand, so a slow client slows Kokoro's socket rather than filling memory;
+  // cancelling it destroys the request.
+  return {
+    status: res.statusCode,
+    headers: passed,
+    body: Readable.toWeb(res.body) as ReadableStream<Uint8Array>,
+  }
+}
+
+async function errorText(res: Dispatcher.ResponseData): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      chunks.push(chunk)
+      size += chunk.byteLength
+      if (size >= ERROR_BODY_LIMIT) break
+    }
+  } catch {
+    // A failure body cut short still says what it said so far.
+  } finally {
+    res.body.destroy()
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, ERROR_BODY_LIMIT)
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+const headerOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null

@@ -13,6 +13,7 @@
 import { z } from 'zod'
 import { ToolMissingError } from './audio/tools.ts'
 import { EmulatorError, type EmulatorHandle, type EmulatorOptions, startEmulator } from './emulator-server.ts'
+import { type KokoroPacing, paced } from './kokoro-pacing.ts'
 import {
   AUDIO_FORMATS,
   CONTENT_TYPES,
@@ -61,7 +62,7 @@ function pydantic422(raw: unknown, issues: z.core.$ZodIssue[]) {
   })
 }
 
-export function startKokoro(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+export function startKokoro(options: EmulatorOptions & KokoroPacing = {}): Promise<EmulatorHandle> {
   return startEmulator(
     {
       name: 'kokoro',
@@ -133,17 +134,20 @@ export function startKokoro(options: EmulatorOptions = {}): Promise<EmulatorHand
             'Cache-Control': 'no-cache',
           }
           ctx.log.info({ chars: req.text.length, format: req.format, stream: body.stream }, 'synthesising')
+          options.onStream?.('started')
           try {
             if (!body.stream) {
               const bytes = await synthesizeFile(req, c.req.raw.signal)
+              options.onStream?.('finished')
               return new Response(bytes, {
                 headers: { ...headers, 'Content-Length': String(bytes.byteLength) },
               })
             }
-            const stream = await synthesizeStream(req, c.req.raw.signal)
+            const stream = paced(await synthesizeStream(req, c.req.raw.signal), options)
             // Kokoro's streaming headers: no length, and tell proxies not to buffer.
             return new Response(stream, { headers: { ...headers, 'X-Accel-Buffering': 'no' } })
           } catch (err) {
+            options.onStream?.(c.req.raw.signal.aborted ? 'cancelled' : 'failed')
             if (err instanceof ToolMissingError) throw kokoroError(500, 'processing_error', err.message)
             ctx.log.error({ err }, 'synthesis failed')
             throw kokoroError(500, 'processing_error', 'Speech generation failed')
