@@ -6,6 +6,7 @@ import type { SpeechUpstreams } from './adapters/upstreams.ts'
 import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import { type AdmissionConfig, laneSettings, type SpeechConfig } from './config.ts'
 import { type Admission, createAdmission } from './domain/admission/admission.ts'
+import { createRecentJobs, type RecentJobs } from './domain/recent-jobs.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { speechRoutes } from './routes/speech.ts'
 import { statusRoutes } from './routes/status.ts'
@@ -39,7 +40,10 @@ export interface SpeechDeps {
   voiceWaitMs?: number
 }
 
-export function buildApp(deps: SpeechDeps): ServiceApp {
+export function buildApp(given: SpeechDeps): ServiceApp {
+  // Every lane run of a request is counted in its entry of the status page's recent jobs.
+  const recent = createRecentJobs()
+  const deps = { ...given, admission: recent.observe(given.admission) }
   const { parakeet, kokoro } = deps.upstreams
   const readiness = createReadiness({
     service: SERVICE_NAME,
@@ -59,6 +63,7 @@ export function buildApp(deps: SpeechDeps): ServiceApp {
     // as before); JSON-only routes added later apply BODY_LIMIT_BYTES themselves.
     bodyLimitBytes: Math.max(deps.config.BODY_LIMIT_BYTES, deps.config.AUDIO_BODY_LIMIT_BYTES),
   })
+  followAudioRequests(app, recent)
   const created = deps.created ?? Math.floor(Date.now() / 1000)
   app.route('/', modelsRoutes({ stt: parakeet, tts: kokoro, created, voiceWaitMs: deps.voiceWaitMs }))
   app.route('/', voicesRoutes({ tts: kokoro }))
@@ -68,10 +73,24 @@ export function buildApp(deps: SpeechDeps): ServiceApp {
     statusRoutes({
       admission: deps.admission,
       upstreams: [parakeet, kokoro],
+      recent,
       refresh: () => readiness.report(),
     }),
   )
   return app
+}
+
+/** Each audio request (a POST under /v1/audio or /api/audio) becomes one entry of the recent jobs. */
+function followAudioRequests(app: ServiceApp, recent: RecentJobs) {
+  for (const path of ['/v1/audio/*', '/api/audio/*']) {
+    app.use(path, async (c, next) => {
+      if (c.req.method !== 'POST') return next()
+      await recent.follow(`POST ${c.req.path.slice(0, 100)}`, async () => {
+        await next()
+        return c.res.status
+      })
+    })
+  }
 }
 
 /**

@@ -77,17 +77,44 @@ export const UpstreamStatus = z
   })
   .openapi('SpeechUpstreamStatus')
 
+/** One finished speech request, as the status page lists it: no file names, no text, no audio. */
+export const RecentJob = z
+  .object({
+    at: z.string().openapi({ description: 'ISO time the request arrived.' }),
+    route: z.string().openapi({ example: 'POST /v1/audio/transcriptions' }),
+    status: z.number().int().openapi({ description: 'The HTTP status it was answered with.' }),
+    outcome: z.enum(['ok', 'refused', 'rejected', 'failed', 'cancelled']).openapi({
+      description:
+        'ok: 2xx; refused: 429 or 503 (busy, try again after Retry-After); rejected: another 4xx (the ' +
+        'request was wrong); failed: another 5xx; cancelled: the client went away.',
+    }),
+    lanes: z.array(z.enum(['asr', 'diarize', 'tts'])).openapi({ description: 'The lanes it waited in.' }),
+    audio_s: z.number().nonnegative().nullable().openapi({
+      description:
+        'Seconds of audio it sent to a model (the longest over its lanes); null for TTS or when refused.',
+    }),
+    queue_ms: z.number().nonnegative().openapi({ description: 'Time spent queued, summed over its chunks.' }),
+    service_ms: z
+      .number()
+      .nonnegative()
+      .openapi({ description: 'Time the models worked on it, summed over its chunks.' }),
+    total_ms: z.number().nonnegative().openapi({ description: 'Arrival to the answer’s first byte.' }),
+  })
+  .openapi('SpeechRecentJob')
+
 export const SpeechStatus = z
   .object({
     checked_at: z.string().openapi({ description: 'ISO time of this answer.' }),
     lanes: z.array(LaneStatus),
     upstreams: z.array(UpstreamStatus),
+    recent: z.array(RecentJob).openapi({ description: 'The latest audio requests, newest first (bounded).' }),
   })
   .openapi('SpeechStatus')
 
 export type SpeechLaneStatus = z.infer<typeof LaneStatus>
 export type SpeechUpstreamStatus = z.infer<typeof UpstreamStatus>
 export type SpeechStatusReport = z.infer<typeof SpeechStatus>
+export type SpeechRecentJob = z.infer<typeof RecentJob>
 
 /** Audio encodings Kokoro produces; `pcm` is raw 24 kHz signed 16-bit little-endian mono. */
 export const SPEECH_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] as const

@@ -107,6 +107,27 @@ describe('GET /api/speech/status', () => {
     ])
   })
 
+  it('lists the latest audio requests, newest first, with how they ended', async () => {
+    const { app } = speechApp({ dispatcher: pool })
+    const sent = await app.request('/v1/audio/speech', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: '', voice: 'af_heart' }),
+    })
+    expect(sent.status).toBe(422)
+    // A read is not a job: only the POST is listed.
+    await app.request('/v1/audio/voices')
+    const body = await status(app)
+    expect(body.recent).toEqual([
+      expect.objectContaining({
+        route: 'POST /v1/audio/speech',
+        status: 422,
+        outcome: 'rejected',
+        audio_s: null,
+      }),
+    ])
+  })
+
   it('is published in the OpenAPI document with its schema, and answers in /metrics too', async () => {
     const { app } = speechApp({ dispatcher: pool })
     const doc = (await (await app.request('/openapi.json')).json()) as {

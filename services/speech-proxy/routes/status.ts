@@ -10,6 +10,7 @@ import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { UpstreamStatus } from '../adapters/health.ts'
 import type { Admission } from '../domain/admission/admission.ts'
 import type { LaneStatus } from '../domain/admission/lanes.ts'
+import type { RecentJobs } from '../domain/recent-jobs.ts'
 
 // The domain builds exactly the contract's shapes: a drift fails tsc here.
 true satisfies Same<LaneStatus, SpeechLaneStatus>
@@ -18,6 +19,7 @@ true satisfies Same<UpstreamStatus, SpeechUpstreamStatus>
 export interface StatusRouteDeps {
   admission: Pick<Admission, 'status'>
   upstreams: readonly { status(): UpstreamStatus }[]
+  recent: Pick<RecentJobs, 'list'>
   /** Probes the upstreams (readiness, cached briefly) so the states shown are fresh. */
   refresh(): Promise<unknown>
 }
@@ -29,7 +31,8 @@ const route = createRoute({
   description:
     'What the dashboard’s speech page and an operator read: per lane its limit, running and queued ' +
     'requests, the measured service time per work unit and the wait a new request would face; per ' +
-    'upstream up, busy (slow health while our requests run), degraded or down, and why.',
+    'upstream up, busy (slow health while our requests run), degraded or down, and why; and the latest ' +
+    'audio requests (route, audio seconds, outcome, queue and service time), newest first.',
   responses: { 200: jsonContent('Lanes and upstreams', SpeechStatus) },
 })
 
@@ -42,6 +45,7 @@ export function statusRoutes(deps: StatusRouteDeps): ServiceApp {
         checked_at: new Date().toISOString(),
         lanes: deps.admission.status(),
         upstreams: deps.upstreams.map((u) => u.status()),
+        recent: deps.recent.list(),
       },
       200,
     )
