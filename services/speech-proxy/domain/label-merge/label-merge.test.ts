@@ -57,6 +57,11 @@ describe('mergeDualChannel on the stereo call', async () => {
     expect(out.result.segments.filter((s) => s.channel === 1).map((s) => s.name)).toEqual(
       far.map((l) => (l.speaker === 'Cleo' ? 'Unknown_1' : l.speaker)),
     )
+    // The diarizer's confidence, where it gave one, is the turn's.
+    const [first] = input.systemTurns
+    if (!first) throw new Error('the call has far-side lines')
+    const rated = mergeDualChannel({ ...turnsOnly, systemTurns: [{ ...first, confidence: 0.42 }] })
+    expect(rated.result.segments.find((s) => s.channel === 1)?.confidence).toBe(0.42)
   })
 
   it('does not let the user’s own timeline entries name a far-side speaker', () => {

@@ -13,10 +13,6 @@ export interface Piece extends Span {
   confidence?: number
 }
 
-export interface SpeakerPiece extends Piece {
-  speaker: string
-}
-
 export type SegmentSource = 'mic_channel' | NameSource
 
 export interface MergedSegment {

@@ -12,8 +12,11 @@ export interface TimelineEntry extends Span {
   confidence?: number
 }
 
+/** A diarizer turn. */
 export interface Turn extends Span {
   speaker: string
+  /** The diarizer's own confidence, when it gives one: becomes the segment's without a transcript. */
+  confidence?: number
 }
 
 export type NameSource = 'timeline' | 'voiceprint' | 'diarizer'
