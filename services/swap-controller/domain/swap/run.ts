@@ -110,9 +110,7 @@ async function onFailure(
     // Shutting down: the record must be written within the exit budget, so no SSH round trips
     // (log excerpt, a `docker stop` that waits out its grace). The next start removes what was
     // left (startup-cleanup.ts), and any swap or stop tears down every vllm_node before it launches.
-    const left = launched
-      ? '; the model being loaded was left on the nodes (the next start removes it)'
-      : ''
+    const left = launched ? '; the model being loaded was left on the nodes (the next start removes it)' : ''
     job.error ??= `interrupted in ${job.state}: swap-controller shut down${left}`
     ctx.move(job, 'cancelled')
     return
