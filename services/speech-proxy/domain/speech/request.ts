@@ -9,9 +9,6 @@ import type { SpeechRequestBody } from '../../../../shared/contracts/speech-prox
 import { badRequest, validationFailed } from '../../../../shared/errors.ts'
 import type { Priority } from '../admission/lanes.ts'
 
-/** OpenAI's own limit on `input`. */
-export const DEFAULT_MAX_INPUT_CHARS = 4096
-
 /** `af_bella`, `af_bella(2)`, `af_bella(0.5)`: a name and an optional positive weight. */
 const BLEND_ITEM = /^[A-Za-z0-9_]+(\(\s*(\d+(\.\d*)?|\.\d+)\s*\))?$/
 
