@@ -132,6 +132,14 @@ describe('POST /v1/audio/speech against the simulated Kokoro', () => {
     expect(bed.sim.requestCount('/v1/audio/speech')).toBe(0)
   })
 
+  it('refuses a body over the JSON limit with 413 naming it, before calling Kokoro', async () => {
+    bed = await startKokoroBed({}, { BODY_LIMIT_BYTES: '2048' })
+    const res = await speak(bed, { input: 'x'.repeat(3000), voice: 'af_heart' })
+    expect(res.statusCode).toBe(413)
+    expect(((await res.body.json()) as { error: { message: string } }).error.message).toContain('2048 bytes')
+    expect(bed.sim.requestCount('/v1/audio/speech')).toBe(0)
+  })
+
   it('stops Kokoro when the client goes mid-stream, and frees the lane', async () => {
     bed = await startKokoroBed({ chunkDelayMs: 50, chunkBytes: 512 })
     const client = new AbortController()
