@@ -21,8 +21,10 @@ import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPage } from './pages/redaction.tsx'
 import { SearchPage } from './pages/search.tsx'
-import { SpeechPage } from './pages/speech.tsx'
+import { SpeechPlaceholder } from './pages/speech-placeholder.tsx'
 import { chromeFor, page, sendHtml } from './respond.ts'
+import { speechDashboardRoutes } from './speech/routes.tsx'
+import type { SpeechSource } from './speech/source.ts'
 import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
 import { render, streamStatus } from './status-stream.tsx'
 import { swapDashboardRoutes } from './swap/routes.tsx'
@@ -54,13 +56,14 @@ export interface DashboardDeps {
   swap?: SwapSource
   /** The swap-controller's model management, for the models page. */
   models?: ModelsSource
+  /** The speech-proxy, for the speech page. */
+  speech?: SpeechSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
 
 /** Pages not built yet: each says what it will show. */
 const PLACEHOLDERS = {
-  '/ui/speech': SpeechPage,
   '/ui/search': SearchPage,
   '/ui/redaction': RedactionPage,
   '/ui/connectivity': ConnectivityPage,
@@ -174,6 +177,8 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
       ),
     )
   }
+  if (deps.speech) app.route('/', speechDashboardRoutes({ speech: deps.speech, chrome, logger: deps.logger }))
+  else app.get('/ui/speech', (c) => page(c, <SpeechPlaceholder chrome={chromeFor(chrome, c)} />))
   for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
     app.get(path, (c) => page(c, <Page chrome={chromeFor(chrome, c)} />))
   }

@@ -7,6 +7,11 @@
 // Not in shared/contracts: in-process needs of the dashboard that adapters implement, not wire shapes.
 import type { ClusterStatus } from '../shared/contracts/gateway.ts'
 import type {
+  DiarizedTranscriptBody,
+  SpeechStatusReport,
+  SpeechVoice,
+} from '../shared/contracts/speech-proxy.ts'
+import type {
   AuditEntry,
   CatalogList,
   CustomModel,
@@ -112,4 +117,31 @@ export interface ModelsSource {
   /** Removes the weights on every node (and a custom card); a 502 carries the per-node results. */
   remove(key: string, actor: string, signal?: AbortSignal): Promise<DeleteAnswer>
   add(card: NewCard, actor: string, signal?: AbortSignal): Promise<CustomModel>
+}
+
+/** A refusal or failure of the speech-proxy, in its own words (413 too big, 415 not audio, 503 busy…). */
+export class SpeechSourceError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfterS: number | null = null,
+  ) {
+    super(message)
+  }
+}
+
+/** Audio as the speech-proxy streams it. */
+export interface SpokenAudio {
+  body: ReadableStream<Uint8Array>
+  contentType: string
+}
+
+export interface SpeechSource {
+  /** `GET /api/speech/status`: lanes, upstreams and recent jobs. */
+  status(signal?: AbortSignal): Promise<SpeechStatusReport>
+  voices(signal?: AbortSignal): Promise<SpeechVoice[]>
+  /** The transcript with speakers (`diarized_json`); rejects with SpeechSourceError. */
+  transcribe(file: File, signal?: AbortSignal): Promise<DiarizedTranscriptBody>
+  /** Text to speech (mp3); rejects with SpeechSourceError before any audio flows. */
+  speak(text: string, voice: string, signal?: AbortSignal): Promise<SpokenAudio>
 }

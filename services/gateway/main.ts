@@ -5,6 +5,7 @@ import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createModelsSource } from './adapters/models-source.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
+import { createSpeechSource } from './adapters/speech-source.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
 import { buildGateway, SERVICE_NAME } from './app.ts'
 import { backendUrls, loadGatewayConfig } from './config.ts'
@@ -33,10 +34,12 @@ await startService({
     const statusOptions = { disabled, simulated: config.SIMULATED_CLUSTER }
     const getStatus = createStatusSource(probe, statusOptions, undefined, swapJob)
     const models = createModelsSource({ baseUrl: urls['swap-controller'] })
+    const speech = createSpeechSource({ baseUrl: urls['speech-proxy'] })
     const dashboard = buildDashboard({
       getStatus,
       swap,
       models,
+      speech,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,

@@ -6,6 +6,8 @@
  */
 import { z } from '@hono/zod-openapi'
 
+export * from './speech-proxy/label-merge.ts'
+
 export const Voice = z
   .object({
     id: z.string().openapi({
@@ -145,3 +147,27 @@ export const SpeechRequest = z
   .openapi('SpeechRequest')
 
 export type SpeechRequestBody = z.infer<typeof SpeechRequest>
+
+/**
+ * `POST /v1/audio/transcriptions` with `response_format=diarized_json` (OpenAI's diarized shape):
+ * the dashboard's try-it form reads it. Times in seconds.
+ */
+export const DiarizedTranscript = z
+  .object({
+    task: z.literal('transcribe').optional(),
+    duration: z.number().nonnegative(),
+    text: z.string(),
+    segments: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string().optional(),
+        speaker: z.string(),
+        start: z.number(),
+        end: z.number(),
+        text: z.string(),
+      }),
+    ),
+  })
+  .openapi('DiarizedTranscript')
+
+export type DiarizedTranscriptBody = z.infer<typeof DiarizedTranscript>
