@@ -1,15 +1,20 @@
+import { tmpdir } from 'node:os'
 import type { Logger } from '../../shared/logger.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import type { SpeechUpstreams } from './adapters/upstreams.ts'
+import { ffmpegTools, workspaces } from './adapters/workspace.ts'
 import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import { type AdmissionConfig, laneSettings, type SpeechConfig } from './config.ts'
 import { type Admission, createAdmission } from './domain/admission/admission.ts'
 import { createRecentJobs, type RecentJobs } from './domain/recent-jobs.ts'
+import { createPipeline, type PipelineDeps } from './domain/transcribe/pipeline.ts'
+import { earlierAudioRoutes } from './routes/earlier-audio.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { speechRoutes } from './routes/speech.ts'
 import { statusRoutes } from './routes/status.ts'
+import { transcriptionRoutes } from './routes/transcriptions.ts'
 import { voicesRoutes } from './routes/voices.ts'
 
 export const SERVICE_NAME = 'speech-proxy'
@@ -25,6 +30,7 @@ export interface SpeechDeps {
     | 'AUDIO_BODY_LIMIT_BYTES'
     | 'UPSTREAM_HEALTH_TIMEOUT_MS'
     | 'SPEECH_DEADLINE_S'
+    | 'SPEECH_DIARIZE_DEADLINE_S'
     | 'SPEECH_TTS_MAX_INPUT_CHARS'
     | 'KOKORO_SPEECH_TIMEOUT_MS'
   >
@@ -38,6 +44,10 @@ export interface SpeechDeps {
   created?: number
   /** How long `/v1/models` waits for Kokoro's voices. */
   voiceWaitMs?: number
+  /** The transcription pipeline's local parts and speaker linking; ffmpeg and the OS temp dir by default. */
+  transcription?: Partial<Pick<PipelineDeps, 'tools' | 'workspace' | 'linkSpeakers' | 'chunking'>> & {
+    tmpDir?: string
+  }
 }
 
 export function buildApp(given: SpeechDeps): ServiceApp {
@@ -67,6 +77,9 @@ export function buildApp(given: SpeechDeps): ServiceApp {
   const created = deps.created ?? Math.floor(Date.now() / 1000)
   app.route('/', modelsRoutes({ stt: parakeet, tts: kokoro, created, voiceWaitMs: deps.voiceWaitMs }))
   app.route('/', voicesRoutes({ tts: kokoro }))
+  const transcribing = transcriptionDeps(deps)
+  app.route('/', transcriptionRoutes(transcribing))
+  app.route('/', earlierAudioRoutes(transcribing))
   app.route('/', speechRoutes({ tts: kokoro, admission: deps.admission, config: deps.config }))
   app.route(
     '/',
@@ -78,6 +91,27 @@ export function buildApp(given: SpeechDeps): ServiceApp {
     }),
   )
   return app
+}
+
+/** The pipeline behind the transcription routes: Parakeet through the admission lanes. */
+function transcriptionDeps(deps: SpeechDeps) {
+  const { tmpDir, ...parts } = deps.transcription ?? {}
+  const pipeline = createPipeline({
+    tools: ffmpegTools,
+    workspace: workspaces(tmpDir),
+    ...parts,
+    engine: deps.upstreams.parakeet,
+    lanes: deps.admission,
+  })
+  return {
+    pipeline,
+    deadlines: {
+      asr: deps.config.SPEECH_DEADLINE_S * 1000,
+      diarize: deps.config.SPEECH_DIARIZE_DEADLINE_S * 1000,
+    },
+    tmpDir: tmpDir ?? tmpdir(),
+    maxBytes: deps.config.AUDIO_BODY_LIMIT_BYTES,
+  }
 }
 
 /** Each audio request (a POST under /v1/audio or /api/audio) becomes one entry of the recent jobs. */

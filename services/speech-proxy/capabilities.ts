@@ -24,19 +24,15 @@ export const SPEECH_CAPABILITIES = [
     name: 'transcription',
     title: 'Transcription',
     needs: ['parakeet'],
-    built: [],
-    planned: ['POST /v1/audio/transcriptions'],
+    built: ['POST /v1/audio/transcriptions'],
+    planned: [],
   },
   {
     name: 'diarization',
     title: 'Diarization (who spoke when)',
     needs: ['parakeet'],
-    built: [],
-    planned: [
-      'POST /api/audio/transcribe-with-speakers',
-      'POST /api/audio/diarize',
-      'POST /api/audio/diarize-chunk',
-    ],
+    built: ['POST /api/audio/transcribe-with-speakers'],
+    planned: ['POST /api/audio/diarize', 'POST /api/audio/diarize-chunk'],
   },
   {
     name: 'label-merge',

@@ -1,15 +1,21 @@
 /**
- * Parakeet ASR on Spark 2: its health and the model it serves. Transcription comes in a later issue
- * and will run through `inFlight.track` so its load is visible to the health check.
+ * Parakeet ASR on Spark 2: its health, the model it serves, and the work calls — transcription
+ * (OpenAI verbose_json with word timestamps) and per-chunk diarization (Sortformer turns with
+ * TitaNet voice embeddings). Work calls are counted in `inFlight` by the admission lane that runs
+ * them (app.ts gives the asr and diarize lanes this tracker), never twice.
  */
 import type { Dispatcher } from 'undici'
+import { AppError } from '../../../shared/errors.ts'
 import { callJson } from '../../../shared/http-client.ts'
 import type { DependencyCheck } from '../../../shared/readiness.ts'
 import type { UpstreamTarget } from '../../../shared/upstream-health.ts'
 import { DEFAULT_STT_MODEL, parseModelIds } from '../domain/models.ts'
+import type { SpeechEngine } from '../domain/transcribe/ports.ts'
 import { createCached } from './cached.ts'
 import { speechUpstream, type UpstreamStatus } from './health.ts'
 import type { InFlight } from './in-flight.ts'
+import { postFile } from './parakeet-calls.ts'
+import { parseDiarizedChunk, parseTranscription } from './parakeet-parse.ts'
 
 export const PARAKEET_LABEL = 'Parakeet ASR'
 
@@ -20,9 +26,16 @@ export interface ParakeetOptions {
   dispatcher?: Dispatcher
   /** The model list only changes when the container is rebuilt. */
   modelsTtlMs?: number
+  /** Deadline of one transcription or diarization call (SPEECH_ASR_TIMEOUT_S). */
+  callTimeoutMs?: number
 }
 
-export interface Parakeet {
+/** Five minutes, as the earlier version waited: a long chunk on a busy GPU takes a while. */
+export const DEFAULT_CALL_TIMEOUT_MS = 300_000
+/** Disabled or unconfigured does not fix itself quickly; clients should back off longer. */
+const RETRY_AFTER_OFF_S = 60
+
+export interface Parakeet extends SpeechEngine {
   target: UpstreamTarget
   inFlight: InFlight
   check: DependencyCheck
@@ -56,8 +69,48 @@ export function createParakeet(options: ParakeetOptions): Parakeet {
     check,
     status,
     models: async () => (target.disabled || !target.baseUrl ? [] : served()),
+    async transcribe(path, { language, signal, timeoutMs }) {
+      const fields: Record<string, string | string[]> = {
+        model: (await served())[0] ?? DEFAULT_STT_MODEL,
+        response_format: 'verbose_json',
+        'timestamp_granularities[]': ['word', 'segment'],
+        ...(language ? { language } : {}),
+      }
+      const body = await postFile({
+        ...work(options, '/v1/audio/transcriptions', timeoutMs),
+        path,
+        fields,
+        signal,
+      })
+      return parseTranscription(PARAKEET_LABEL, body)
+    },
+    async diarizeChunk(path, { signal, timeoutMs }) {
+      const body = await postFile({
+        ...work(options, '/v1/audio/diarize-chunk', timeoutMs),
+        path,
+        fields: {},
+        signal,
+      })
+      return parseDiarizedChunk(PARAKEET_LABEL, body)
+    },
   }
 }
+
+/** Where a work call goes and its deadline; 503 when Parakeet is switched off or not configured. */
+function work(options: ParakeetOptions, path: string, timeoutMs: number | undefined) {
+  if (options.disabled) throw unavailable('is disabled by DISABLED_SERVICES')
+  if (!options.baseUrl)
+    throw unavailable('is not configured (set PARAKEET_URL, PARAKEET_HOST or SPARK2_HOST)')
+  return {
+    service: PARAKEET_LABEL,
+    url: `${options.baseUrl}${path}`,
+    timeoutMs: timeoutMs ?? options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    dispatcher: options.dispatcher,
+  }
+}
+
+const unavailable = (why: string) =>
+  new AppError(503, 'upstream_unavailable', `${PARAKEET_LABEL} ${why}.`, { retryAfterS: RETRY_AFTER_OFF_S })
 
 async function fetchModelIds(options: ParakeetOptions): Promise<string[]> {
   if (!options.baseUrl) return []

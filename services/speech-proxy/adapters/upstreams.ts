@@ -10,7 +10,7 @@ export interface SpeechUpstreams {
 
 export type UpstreamConfig = Pick<
   SpeechConfig,
-  'PARAKEET_URL' | 'KOKORO_URL' | 'DISABLED_SERVICES' | 'UPSTREAM_HEALTH_TIMEOUT_MS'
+  'PARAKEET_URL' | 'KOKORO_URL' | 'DISABLED_SERVICES' | 'UPSTREAM_HEALTH_TIMEOUT_MS' | 'SPEECH_ASR_TIMEOUT_S'
 >
 
 /** The real upstream adapters, built from the configuration (main.ts and the in-process tests). */
@@ -21,6 +21,7 @@ export function createSpeechUpstreams(config: UpstreamConfig, dispatcher?: Dispa
       baseUrl: config.PARAKEET_URL,
       disabled: config.DISABLED_SERVICES.has('parakeet'),
       healthTimeoutMs,
+      callTimeoutMs: config.SPEECH_ASR_TIMEOUT_S * 1000,
       dispatcher,
     }),
     kokoro: createKokoro({

@@ -2,7 +2,7 @@
 import type { Dispatcher } from 'undici'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createSpeechUpstreams } from '../adapters/upstreams.ts'
-import { buildWithAdmission } from '../app.ts'
+import { buildWithAdmission, type SpeechDeps } from '../app.ts'
 import { loadSpeechConfig } from '../config.ts'
 
 export interface HarnessOptions {
@@ -13,6 +13,7 @@ export interface HarnessOptions {
   voiceWaitMs?: number
   env?: Record<string, string>
   dispatcher?: Dispatcher
+  transcription?: SpeechDeps['transcription']
 }
 
 export function speechApp(options: HarnessOptions) {
@@ -32,6 +33,7 @@ export function speechApp(options: HarnessOptions) {
     upstreams,
     created: 1_700_000_000,
     voiceWaitMs: options.voiceWaitMs,
+    transcription: options.transcription,
   })
   return { app, upstreams, config, admission, metrics }
 }
