@@ -3,14 +3,22 @@ import type { Logger } from '../../shared/logger.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
+import { readPcm16k } from './adapters/ffmpeg.ts'
 import type { SpeechUpstreams } from './adapters/upstreams.ts'
 import { ffmpegTools, workspaces } from './adapters/workspace.ts'
 import { SPEECH_CAPABILITIES } from './capabilities.ts'
 import { type AdmissionConfig, laneSettings, type SpeechConfig } from './config.ts'
 import { type Admission, createAdmission } from './domain/admission/admission.ts'
+import { createDiarizer, type Diarizer } from './domain/diarize/pipeline.ts'
+import { createLabelMerge } from './domain/label-merge/pipeline.ts'
+import { sideWork } from './domain/label-merge/pipeline-sides.ts'
 import { createRecentJobs, type RecentJobs } from './domain/recent-jobs.ts'
-import { createPipeline, type PipelineDeps } from './domain/transcribe/pipeline.ts'
+import { transcriptLinker } from './domain/speakers/transcript-linker.ts'
+import { createPipeline, type Pipeline, type PipelineDeps } from './domain/transcribe/pipeline.ts'
+import { diarizationRoutes } from './routes/diarization.ts'
+import { earlierDiarizationRoutes } from './routes/diarization-earlier.ts'
 import { earlierAudioRoutes } from './routes/earlier-audio.ts'
+import { labelMergeRoutes } from './routes/label-merge.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { speechRoutes } from './routes/speech.ts'
 import { statusRoutes } from './routes/status.ts'
@@ -31,6 +39,7 @@ export interface SpeechDeps {
     | 'UPSTREAM_HEALTH_TIMEOUT_MS'
     | 'SPEECH_DEADLINE_S'
     | 'SPEECH_DIARIZE_DEADLINE_S'
+    | 'SPEECH_LINK_THRESHOLD'
     | 'SPEECH_TTS_MAX_INPUT_CHARS'
     | 'KOKORO_SPEECH_TIMEOUT_MS'
   >
@@ -80,6 +89,10 @@ export function buildApp(given: SpeechDeps): ServiceApp {
   const transcribing = transcriptionDeps(deps)
   app.route('/', transcriptionRoutes(transcribing))
   app.route('/', earlierAudioRoutes(transcribing))
+  const diarizing = diarizationDeps(deps)
+  app.route('/', diarizationRoutes(diarizing))
+  app.route('/', earlierDiarizationRoutes(diarizing))
+  app.route('/', labelMergeRoutes(labelMergeDeps(deps, transcribing.pipeline, diarizing.diarizer)))
   app.route('/', speechRoutes({ tts: kokoro, admission: deps.admission, config: deps.config }))
   app.route(
     '/',
@@ -99,6 +112,7 @@ function transcriptionDeps(deps: SpeechDeps) {
   const pipeline = createPipeline({
     tools: ffmpegTools,
     workspace: workspaces(tmpDir),
+    linkSpeakers: transcriptLinker(deps.config.SPEECH_LINK_THRESHOLD),
     ...parts,
     engine: deps.upstreams.parakeet,
     lanes: deps.admission,
@@ -112,6 +126,39 @@ function transcriptionDeps(deps: SpeechDeps) {
     tmpDir: tmpDir ?? tmpdir(),
     maxBytes: deps.config.AUDIO_BODY_LIMIT_BYTES,
   }
+}
+
+/** The diarizer behind the diarization routes: Parakeet's diarize-chunk through the `diarize` lane. */
+function diarizationDeps(deps: SpeechDeps) {
+  const { tmpDir, tools, workspace } = deps.transcription ?? {}
+  const diarizer = createDiarizer({
+    tools: tools ?? ffmpegTools,
+    workspace: workspace ?? workspaces(tmpDir),
+    engine: deps.upstreams.parakeet,
+    lanes: deps.admission,
+    linkThreshold: deps.config.SPEECH_LINK_THRESHOLD,
+  })
+  return {
+    diarizer,
+    limits: { tmpDir: tmpDir ?? tmpdir(), maxBytes: deps.config.AUDIO_BODY_LIMIT_BYTES },
+    deadlineS: deps.config.SPEECH_DIARIZE_DEADLINE_S,
+  }
+}
+
+/** Label-merge over the same pipelines: words from the transcription pipeline, speakers from the diarizer. */
+function labelMergeDeps(deps: SpeechDeps, transcriber: Pipeline, diarizer: Diarizer) {
+  const { tmpDir, tools, workspace } = deps.transcription ?? {}
+  const deadlines = {
+    asr: deps.config.SPEECH_DEADLINE_S * 1000,
+    diarize: deps.config.SPEECH_DIARIZE_DEADLINE_S * 1000,
+  }
+  const labelMerge = createLabelMerge({
+    tools: tools ?? ffmpegTools,
+    readPcm: readPcm16k,
+    workspace: workspace ?? workspaces(tmpDir),
+    ...sideWork({ transcriber, diarizer, deadlines }),
+  })
+  return { labelMerge, tmpDir: tmpDir ?? tmpdir(), maxBytes: deps.config.AUDIO_BODY_LIMIT_BYTES }
 }
 
 /** Each audio request (a POST under /v1/audio or /api/audio) becomes one entry of the recent jobs. */

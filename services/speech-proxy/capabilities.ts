@@ -31,8 +31,13 @@ export const SPEECH_CAPABILITIES = [
     name: 'diarization',
     title: 'Diarization (who spoke when)',
     needs: ['parakeet'],
-    built: ['POST /api/audio/transcribe-with-speakers'],
-    planned: ['POST /api/audio/diarize', 'POST /api/audio/diarize-chunk'],
+    built: [
+      'POST /v1/audio/diarization',
+      'POST /api/audio/diarize',
+      'POST /api/audio/diarize-chunk',
+      'POST /api/audio/transcribe-with-speakers',
+    ],
+    planned: [],
   },
   {
     name: 'label-merge',

@@ -32,6 +32,8 @@ export const configShape = {
   SPEECH_DEADLINE_S: env.int(300, 1, 86_400),
   /** Default budget of a diarization request, in seconds (the earlier version's 600 s timeout). */
   SPEECH_DIARIZE_DEADLINE_S: env.int(600, 1, 86_400),
+  /** Cosine at which two chunks' voice embeddings (or a voice and a known voiceprint) are one speaker. */
+  SPEECH_LINK_THRESHOLD: env.number(0.7, 0),
   /** Deadline of one call to Parakeet (a transcription or a chunk's diarization), in seconds. */
   SPEECH_ASR_TIMEOUT_S: env.int(300, 1, 86_400),
   /** Longest `input` of a speech request, in characters (OpenAI's limit by default). */
