@@ -151,7 +151,7 @@ describe('receiveUpload', () => {
     form.append('model', 'whisper-1')
     const err = await refusal(receiveUpload(formRequest(form), options()))
     expect(err.status).toBe(422)
-    expect(err.issues?.[0]?.field).toBe('body.file')
+    expect(err.issues?.[0]?.field).toBe('file')
     expect(await readdir(parent)).toEqual([])
   })
 

@@ -69,7 +69,7 @@ export async function receiveUpload(req: Request, opts: UploadOptions): Promise<
 function missingFile(fileFields: readonly string[]) {
   const names = fileFields.map((f) => `'${f}'`).join(' or ')
   return {
-    field: `body.${fileFields[0] ?? 'file'}`,
+    field: fileFields[0] ?? 'file',
     location: 'body',
     message: `An audio file is required in the multipart field ${names}.`,
     type: 'value_error.missing',
@@ -163,7 +163,7 @@ function collectParts(bb: busboy.Busboy, dir: string, fileFields: readonly strin
       const why = files[field]
         ? 'was sent twice'
         : `is not a file field here (expected ${fileFields.join(', ')})`
-      fail(validationFailed([{ field: `body.${field}`, location: 'body', message: `'${field}' ${why}.` }]))
+      fail(validationFailed([{ field, location: 'body', message: `'${field}' ${why}.` }]))
       return
     }
     const entry: UploadedFile = {
@@ -188,7 +188,7 @@ function collectParts(bb: busboy.Busboy, dir: string, fileFields: readonly strin
     fields[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value]
   })
   bb.on('filesLimit', () =>
-    fail(validationFailed([{ field: 'body', location: 'body', message: 'Too many files in the form.' }])),
+    fail(validationFailed([{ field: '', location: 'body', message: 'Too many files in the form.' }])),
   )
   bb.on('fieldsLimit', () => fail(badRequest(`More than ${MAX_FIELDS} form fields.`)))
   bb.on('error', (err: Error) => fail(badRequest(`Malformed multipart body: ${err.message}`)))

@@ -180,7 +180,7 @@ describe('POST /v1/audio/transcriptions: what is uploaded', () => {
     const res = await bed.post('/v1/audio/transcriptions', talkPath, { response_format: 'mp4' })
     expect(res.status).toBe(422)
     const body = (await res.json()) as { error: { param: string } }
-    expect(body.error.param).toBe('body.response_format')
+    expect(body.error.param).toBe('response_format')
   })
 })
 

@@ -7,7 +7,11 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { truthPathFor } from '../../../tests/fixtures/audio/fixtures.ts'
-import { type ParakeetHandle, startParakeet } from '../../../tools/spark-sim/speech/parakeet.ts'
+import {
+  type ParakeetHandle,
+  type ParakeetOptions,
+  startParakeet,
+} from '../../../tools/spark-sim/speech/parakeet.ts'
 import { registerTruthFile } from '../../../tools/spark-sim/speech/truth-registry.ts'
 import { type HarnessOptions, speechApp } from './harness.ts'
 
@@ -24,7 +28,9 @@ export interface TranscriptionBed {
   close(): Promise<void>
 }
 
-export async function startTranscriptionBed(options: HarnessOptions = {}): Promise<TranscriptionBed> {
+export async function startTranscriptionBed(
+  options: HarnessOptions & { parakeet?: ParakeetOptions } = {},
+): Promise<TranscriptionBed> {
   const dir = await mkdtemp(join(tmpdir(), 'speech-transcription-'))
   const registry = join(dir, 'registry')
   const scratch = join(dir, 'scratch')

@@ -23,11 +23,8 @@ export interface FormInput {
   list(...names: string[]): string[]
 }
 
-const issue = (field: string, message: string): FieldIssue => ({
-  field: `body.${field}`,
-  location: 'body',
-  message,
-})
+// `field` is the form field's own name: the detail style prefixes the location ("loc": ["body", "language"]).
+const issue = (field: string, message: string): FieldIssue => ({ field, location: 'body', message })
 
 /** The parsed form, or the list of what is wrong with it (422). */
 export function parseTranscriptionForm(input: FormInput): TranscriptionForm | FieldIssue[] {
