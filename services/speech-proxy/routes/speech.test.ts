@@ -19,7 +19,7 @@ function speak(
 ) {
   return request(`${b.service.url}/v1/audio/speech`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(opts.client ? { 'x-client-id': opts.client } : {}) },
+    headers: { 'content-type': 'application/json', ...(opts.client ? { 'x-spark-actor': opts.client } : {}) },
     body: JSON.stringify(body),
     signal: opts.signal,
   })
@@ -180,6 +180,20 @@ describe('POST /v1/audio/speech against the simulated Kokoro', () => {
     expect(b.seen.peak).toBe(2)
     expect(Math.max(...answers.map((a) => a.position))).toBeGreaterThan(0)
     expect(b.seen.ended.finished).toBe(10)
+  })
+
+  it("counts requests against the gateway's actor: one over its quota is a 429, another actor still gets in", async () => {
+    bed = await startKokoroBed({ chunkDelayMs: 50, chunkBytes: 512 }, { SPEECH_CLIENT_MAX: '1' })
+    const body = { input: TEXT, voice: 'af_heart', response_format: 'wav' }
+    const first = await speak(bed, body, { client: 'ann' })
+    expect(first.statusCode).toBe(200)
+    const again = await speak(bed, body, { client: 'ann' })
+    expect(again.statusCode).toBe(429)
+    expect(again.headers['retry-after']).toBeDefined()
+    expect(((await again.body.json()) as { error: { code: string } }).error.code).toBe('over_quota')
+    const other = await speak(bed, { ...body, input: 'Hi.' }, { client: 'bob' })
+    expect(other.statusCode).toBe(200)
+    await Promise.all([first.body.dump(), other.body.dump()])
   })
 
   it('turns a wedged Kokoro into 503 upstream_wedged with Retry-After 60', async () => {

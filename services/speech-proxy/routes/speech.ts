@@ -9,6 +9,7 @@ import type { Admission } from '../domain/admission/admission.ts'
 import { arrivalPosition } from '../domain/speech/position.ts'
 import { contentTypeFor, planSpeech } from '../domain/speech/request.ts'
 import { type Opened, streamThroughSlot } from '../domain/speech/streamed-slot.ts'
+import { clientOf } from './audio-request.ts'
 import { errorResponse } from './schemas.ts'
 
 export interface SpeechRouteDeps {
@@ -41,7 +42,6 @@ const route = createRoute({
     body: jsonBody(SpeechRequest),
     headers: z.object({
       'x-priority': z.enum(['interactive', 'standard', 'batch']).optional(),
-      'x-client-id': z.string().max(128).optional(),
     }),
   },
   responses: {
@@ -90,7 +90,7 @@ export function speechRoutes(deps: SpeechRouteDeps): ServiceApp {
       deps.admission,
       {
         lane: 'tts',
-        client: headers['x-client-id'] || 'anonymous',
+        client: clientOf(c),
         priority: plan.priority,
         deadlineMs: deps.config.SPEECH_DEADLINE_S * 1000,
         work: 1,

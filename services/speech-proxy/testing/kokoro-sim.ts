@@ -45,7 +45,7 @@ export async function startKokoroBed(
   const pool = createPool({ connectTimeoutMs: 1000 })
   const app = speechApp({ kokoroUrl: sim.url, dispatcher: pool, env })
   // A plain Hono in front: the fake server takes any fetch handler, the service's has its own Env.
-  const service = await startFake(new Hono().all('*', (c) => app.app.fetch(c.req.raw)))
+  const service = await startFake(new Hono().all('*', (c) => app.app.fetch(c.req.raw, c.env as object)))
   return {
     sim,
     seen,
