@@ -82,7 +82,8 @@ function multipartFrame(boundary: string, fields: FilePost['fields'], filename: 
   for (const [name, value] of Object.entries(fields))
     for (const v of [value].flat()) {
       // Values are ours or checked by the route; a line break would forge a part of its own.
-      if (/[\r\n"]/.test(name) || /[\r\n]/.test(v)) throw new TypeError(`form field ${name} carries a line break or quote`)
+      if (/[\r\n"]/.test(name) || /[\r\n]/.test(v))
+        throw new TypeError(`form field ${name} carries a line break or quote`)
       parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${v}\r\n`)
     }
   parts.push(
