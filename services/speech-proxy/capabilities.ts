@@ -42,9 +42,9 @@ export const SPEECH_CAPABILITIES = [
   {
     name: 'label-merge',
     title: 'Speaker label merge',
-    needs: [],
-    built: [],
-    planned: ['POST /api/audio/label-merge'],
+    needs: ['parakeet'],
+    built: ['POST /v1/audio/label-merge', 'POST /api/audio/label-merge'],
+    planned: [],
   },
   {
     name: 'tts',

@@ -6,6 +6,8 @@
  */
 import { z } from '@hono/zod-openapi'
 
+export * from './speech-proxy/label-merge.ts'
+
 export const Voice = z
   .object({
     id: z.string().openapi({
