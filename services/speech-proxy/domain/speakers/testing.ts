@@ -87,9 +87,13 @@ export function diarizeChunk(
     .map((t) => ({ ...t, start: Math.max(t.start, chunk.start), end: Math.min(t.end, chunk.end) }))
     .filter((t) => t.end > t.start)
   const present = [...new Set(heard.map((t) => t.voice))]
-  if (present.length > 4) throw new Error(`chunk ${chunk.index} hears ${present.length} voices`)
-  const slots = present.map((_, i) => i).sort(() => rand() - 0.5)
-  const label = (voice: number) => `Speaker_${slots[present.indexOf(voice)]}`
+  // Sortformer has four slots: a fifth voice and more are force-fitted into the last one.
+  const slots = present
+    .slice(0, 4)
+    .map((_, i) => i)
+    .sort(() => rand() - 0.5)
+  const label = (voice: number) => `Speaker_${slots[Math.min(present.indexOf(voice), 3)]}`
+  const labels = [...new Set(present.map(label))]
   const seconds = (voice: number) =>
     heard.filter((t) => t.voice === voice).reduce((s, t) => s + t.end - t.start, 0)
   const r3 = (x: number) => Math.round(x * 1000) / 1000
@@ -101,9 +105,11 @@ export function diarizeChunk(
       speaker: label(t.voice),
       confidence: 0.9,
     })),
-    speakers_detected: present.map(label).sort(),
+    speakers_detected: labels.sort(),
     fingerprints: opts.fingerprints
-      ? Object.fromEntries(present.map((v) => [label(v), noisy(voices[v] as number[], seconds(v), rand)]))
+      ? Object.fromEntries(
+          present.slice(0, 4).map((v) => [label(v), noisy(voices[v] as number[], seconds(v), rand)]),
+        )
       : {},
   }
 }
