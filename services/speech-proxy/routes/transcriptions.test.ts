@@ -127,6 +127,19 @@ describe('POST /v1/audio/transcriptions: the two-speaker dialogue', () => {
     }
   })
 
+  it('while Parakeet works on a request, it counts in Parakeet’s in_flight (busy, not down)', async () => {
+    const inFlight = async () => {
+      const status = (await (await bed.app.request('/api/speech/status')).json()) as {
+        upstreams: { name: string; in_flight: number }[]
+      }
+      return status.upstreams.find((u) => u.name === 'parakeet')?.in_flight
+    }
+    const pending = bed.post('/v1/audio/transcriptions', talkPath)
+    await expect.poll(inFlight, { timeout: 20_000, interval: 10 }).toBe(1)
+    expect((await pending).status).toBe(200)
+    expect(await inFlight()).toBe(0)
+  })
+
   it('diarized_json: segments carry speakers, two of them, alternating like the script', async () => {
     const res = await bed.post('/v1/audio/transcriptions', talkPath, { response_format: 'diarized_json' })
     expect(res.status).toBe(200)
