@@ -15,7 +15,8 @@ import { clientOf, withUpload } from './audio-request.ts'
 import { type DiarizationRouteDeps, diarizeUpload, serverTiming } from './diarization.ts'
 import { priorityOf } from './diarization-form.ts'
 
-const Detail = z.object({ detail: z.unknown() }).openapi('EarlierAudioError')
+// FastAPI's error body, as the earlier version answered.
+const Detail = z.object({ detail: z.unknown() })
 const detail = (description: string) => jsonContent(description, Detail)
 const upload = z.object({ file: z.string().openapi({ format: 'binary' }) })
 const Models = z.object({ diarization: z.string(), embedding: z.string().optional() })

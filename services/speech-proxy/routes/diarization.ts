@@ -6,7 +6,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { validationFailed } from '../../../shared/errors.ts'
-import { jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { Upload } from '../adapters/upload.ts'
 import { render } from '../domain/audio/formats.ts'
@@ -61,7 +60,7 @@ export const diarizationRoute = createRoute({
   request: { body: { content: { 'multipart/form-data': { schema: DiarizationForm } }, required: true } },
   responses: {
     200: {
-      ...jsonContent('Who spoke when', DiarizationResult),
+      description: 'Who spoke when',
       content: {
         'application/json': { schema: DiarizationResult },
         'text/plain': { schema: z.string().openapi({ description: 'RTTM' }) },
