@@ -175,6 +175,25 @@ describe('POST /api/audio/label-merge: the earlier contract', () => {
       expect(mine.some((s) => Math.abs(s.start_s - line.start) < 0.1 && s.speaker === 'Ada')).toBe(true)
   })
 
+  it('returns fingerprints by name that name the same voices by voiceprint next time', async () => {
+    const audio = { mic_file: files.mic, system_file: files.system }
+    const first = await post('/api/audio/label-merge', audio, { self_name: 'Ada', transcribe: 'false' })
+    const { fingerprints } = (await first.json()) as EarlierLabelMergeTimedBody
+    // The far side came out as two unknown voices, each with its embedding.
+    expect(Object.keys(fingerprints).sort()).toEqual(['Unknown_1', 'Unknown_2'])
+    for (const print of Object.values(fingerprints)) expect(print).toHaveLength(192)
+    const known = { Ben: fingerprints.Unknown_1, Cleo: fingerprints.Unknown_2 }
+    const again = await post('/api/audio/label-merge', audio, {
+      self_name: 'Ada',
+      transcribe: 'false',
+      known_voiceprints: JSON.stringify(known),
+    })
+    const body = (await again.json()) as EarlierLabelMergeTimedBody
+    const theirs = body.segments.filter((s) => s.source !== 'mic_channel')
+    expect(theirs.map((s) => [s.speaker, s.source])).toEqual(far().map((l) => [l.speaker, 'voiceprint']))
+    expect(Object.keys(body.fingerprints).sort()).toEqual(['Ben', 'Cleo'])
+  })
+
   it('a mono dialogue with a timeline names both speakers', async () => {
     const timeline = JSON.stringify(talk.lines.map((l) => ({ start: l.start, end: l.end, name: l.speaker })))
     const res = await post('/api/audio/label-merge', { file: files.talk }, { timeline })
