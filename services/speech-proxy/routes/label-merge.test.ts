@@ -238,3 +238,36 @@ describe('label-merge form errors', () => {
     expect(await bed.leftovers()).toEqual([])
   })
 })
+
+describe('label-merge: the upload limit and a wedged GPU', () => {
+  let small: TranscriptionBed
+  beforeAll(async () => {
+    small = await startTranscriptionBed({ env: { AUDIO_BODY_LIMIT_BYTES: String(100 * 1024) } })
+  })
+  afterAll(async () => {
+    await small?.close()
+  })
+
+  it('over the limit: 413 whose detail names it, nothing left on disk', async () => {
+    const form = new FormData()
+    form.set('mic_file', new Blob([await readFile(files.mic)]), 'mic.wav')
+    form.set('system_file', new Blob([await readFile(files.system)]), 'system.wav')
+    const res = await small.app.request('/api/audio/label-merge', { method: 'POST', body: form })
+    expect(res.status).toBe(413)
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/102400/)
+    expect(await small.leftovers()).toEqual([])
+  })
+
+  it('Parakeet answering with a cuBLAS fault: 503, Retry-After 60, a detail naming it, nothing left', async () => {
+    await bed.parakeet.setMode('wedged')
+    try {
+      const res = await post('/api/audio/label-merge', { mic_file: files.mic, system_file: files.system })
+      expect(res.status).toBe(503)
+      expect(res.headers.get('retry-after')).toBe('60')
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/CUBLAS_STATUS_/)
+      expect(await bed.leftovers()).toEqual([])
+    } finally {
+      await bed.parakeet.setMode('ok')
+    }
+  })
+})
