@@ -5,7 +5,6 @@
  * voice one slot, though it can split a voice — so a merge that would join them only pays a penalty
  * rather than being forbidden. Speaker-count hints bound where merging stops.
  */
-import { cosine } from './vectors.ts'
 
 export interface Voice {
   chunk: number
@@ -55,13 +54,28 @@ export function clusterVoices(
     return base - (between.shareChunk[a]![b] ? SAME_CHUNK_PENALTY : 0)
   }
   const alive = new Set(groups.map((_, i) => i))
+  // Each group's best partner, kept up to date through merges, so a merge costs O(groups), not O(groups²).
+  const rowBest = (a: number) => {
+    let found: { b: number; s: number } | null = null
+    for (const b of alive) if (b !== a && (!found || score(a, b) > found.s)) found = { b, s: score(a, b) }
+    return found
+  }
+  const best = new Map([...alive].map((a) => [a, rowBest(a)]))
   while (alive.size > Math.max(1, opts.min)) {
-    let best: { a: number; b: number; s: number } | null = null
-    for (const a of alive)
-      for (const b of alive) if (a < b && (!best || score(a, b) > best.s)) best = { a, b, s: score(a, b) }
-    if (!best || (best.s < opts.threshold && alive.size <= opts.max)) break
-    merge(groups, between, best.a, best.b)
-    alive.delete(best.b)
+    let pick: { a: number; b: number; s: number } | null = null
+    for (const [a, r] of best) if (r && (!pick || r.s > pick.s)) pick = { a, ...r }
+    if (!pick || (pick.s < opts.threshold && alive.size <= opts.max)) break
+    const { a, b } = pick
+    merge(groups, between, a, b)
+    alive.delete(b)
+    best.delete(b)
+    best.set(a, rowBest(a))
+    for (const c of alive) {
+      if (c === a) continue
+      const r = best.get(c)
+      if (!r || r.b === a || r.b === b) best.set(c, rowBest(c))
+      else if (score(c, a) > r.s) best.set(c, { b: a, s: score(c, a) })
+    }
   }
   const out = new Array<number>(voices.length).fill(-1)
   ;[...alive].forEach((g, id) => {
@@ -92,18 +106,34 @@ function initialGroups(voices: readonly Voice[], sameVoice: readonly [number, nu
 
 /** sums[a][b]: the sum of cosines over every embedded member pair of groups a and b. */
 function printSums(voices: readonly Voice[], groups: readonly Group[]): number[][] {
-  return groups.map((ga) =>
-    groups.map((gb) => {
-      let s = 0
-      for (const i of ga.members)
-        for (const j of gb.members) {
-          const x = voices[i]?.fingerprint
-          const y = voices[j]?.fingerprint
-          if (x && y) s += cosine(x, y)
-        }
-      return s
-    }),
-  )
+  // Unit vectors once, so each pair is one dot product.
+  const units = voices.map((v) => (v.fingerprint ? normalised(v.fingerprint) : null))
+  const groupOf = new Int32Array(voices.length)
+  groups.forEach((g, gi) => {
+    for (const m of g.members) groupOf[m] = gi
+  })
+  const sums = groups.map(() => new Array<number>(groups.length).fill(0))
+  for (let i = 0; i < voices.length; i++) {
+    const x = units[i]
+    if (!x) continue
+    for (let j = i + 1; j < voices.length; j++) {
+      const y = units[j]
+      if (!y) continue
+      let dot = 0
+      for (let k = 0; k < x.length; k++) dot += (x[k] as number) * (y[k] as number)
+      const [gi, gj] = [groupOf[i] as number, groupOf[j] as number]
+      sums[gi]![gj] = (sums[gi]![gj] as number) + dot
+      if (gi !== gj) sums[gj]![gi] = (sums[gj]![gi] as number) + dot
+    }
+  }
+  return sums
+}
+
+function normalised(v: readonly number[]): Float64Array {
+  const out = Float64Array.from(v)
+  const norm = Math.hypot(...out) || 1
+  for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) / norm
+  return out
 }
 
 /** Folds group b into group a; the sums stay exact because average linkage is a ratio of sums. */
