@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AudioFixture, dialogue, nonAudio } from '../../../tests/fixtures/audio/fixtures.ts'
+import { type AudioFixture, dialogue, nonAudio, silenceOnly } from '../../../tests/fixtures/audio/fixtures.ts'
 import { runAudioTool } from '../adapters/ffmpeg-run.ts'
 import { startTranscriptionBed, type TranscriptionBed } from '../testing/transcription-bed.ts'
 
@@ -119,6 +119,13 @@ describe('POST /v1/audio/diarization', () => {
     }
     expect(bed.parakeet.requestCount('/v1/audio/diarize-chunk')).toBe(before)
     expect(await bed.leftovers()).toEqual([])
+  }, 60_000)
+
+  it('answers silence with no speakers', async () => {
+    const quiet = await bed.keep((await silenceOnly()).path, { truth: false })
+    const res = await bed.post('/v1/audio/diarization', quiet)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ segments: [], speakers: [] })
   }, 60_000)
 
   it('says 415 for a file that is not audio', async () => {
