@@ -108,76 +108,109 @@ async function run(ports: LabelMergePorts, job: LabelMergeJob, ws: Workspace): P
   const decodeStarted = now()
   const { sides, duration } = await normalise(ports, job, ws)
   timings.decode += now() - decodeStarted
-  const side = (path16k: string, signal: AbortSignal): SideJob => ({
-    path16k,
-    client: job.client,
-    ...(job.priority ? { priority: job.priority } : {}),
-    signal,
-  })
-  const work: SideWork[] = []
-  const done = <T extends SideWork>(w: T) => {
-    work.push(w)
-    return w
+  const ctx: Context = { ports, job, now, timings, work: [], duration }
+  const outcome =
+    sides.mode === 'mono' ? await mono(ctx, sides.audio) : await call(ctx, sides.mic, sides.system)
+  for (const w of ctx.work)
+    for (const [phase, ms] of Object.entries(w.timings)) timings[phase as keyof LabelMergeTimings] += ms ?? 0
+  return {
+    ...outcome,
+    mode: sides.mode,
+    queuePosition: Math.max(0, ...ctx.work.map((w) => w.queuePosition)),
+    timings,
   }
-  const words = async (path: string, signal: AbortSignal): Promise<SideWords | undefined> =>
-    job.transcribe ? done(await ports.transcribe(side(path, signal))) : undefined
-  const speakers = async (path: string, signal: AbortSignal): Promise<SideTurns> =>
-    done(await ports.diarize(side(path, signal)))
-  const naming = {
-    duration,
-    ...(job.timeline ? { timeline: job.timeline } : {}),
-    ...(job.knownVoiceprints ? { knownVoiceprints: job.knownVoiceprints } : {}),
-  }
+}
 
-  let outcome: LabelMergeOutcome
-  if (sides.mode === 'mono') {
-    const [asr, diarized] = await together(job.signal, [
-      (s: AbortSignal) => words(sides.audio, s),
-      (s: AbortSignal) => speakers(sides.audio, s),
-    ] as const)
-    const mergeStarted = now()
-    outcome = mergeMono({
-      ...naming,
+interface Context {
+  ports: LabelMergePorts
+  job: LabelMergeJob
+  now: () => number
+  timings: LabelMergeTimings
+  /** What each side's ASR and diarizer reported, for the request's timings. */
+  work: SideWork[]
+  duration: number
+}
+
+const sideJob = (ctx: Context, path16k: string, signal: AbortSignal): SideJob => ({
+  path16k,
+  client: ctx.job.client,
+  ...(ctx.job.priority ? { priority: ctx.job.priority } : {}),
+  signal,
+})
+
+/** The side's words, or none when the client asked for speaker turns only. */
+async function words(ctx: Context, path: string, signal: AbortSignal): Promise<SideWords | undefined> {
+  if (!ctx.job.transcribe) return undefined
+  const out = await ctx.ports.transcribe(sideJob(ctx, path, signal))
+  ctx.work.push(out)
+  return out
+}
+
+async function speakers(ctx: Context, path: string, signal: AbortSignal): Promise<SideTurns> {
+  const out = await ctx.ports.diarize(sideJob(ctx, path, signal))
+  ctx.work.push(out)
+  return out
+}
+
+const namingOf = ({ job, duration }: Context) => ({
+  duration,
+  ...(job.timeline ? { timeline: job.timeline } : {}),
+  ...(job.knownVoiceprints ? { knownVoiceprints: job.knownVoiceprints } : {}),
+})
+
+function timed<T>(ctx: Context, fn: () => T): T {
+  const started = ctx.now()
+  try {
+    return fn()
+  } finally {
+    ctx.timings.merge += ctx.now() - started
+  }
+}
+
+async function mono(ctx: Context, audio: string): Promise<LabelMergeOutcome> {
+  const [asr, diarized] = await together(ctx.job.signal, [
+    (s: AbortSignal) => words(ctx, audio, s),
+    (s: AbortSignal) => speakers(ctx, audio, s),
+  ] as const)
+  return timed(ctx, () =>
+    mergeMono({
+      ...namingOf(ctx),
       ...(asr ? { words: asr.words } : {}),
       turns: diarized.turns,
       fingerprints: diarized.fingerprints,
-    })
-    timings.merge += now() - mergeStarted
-  } else {
-    // Built one side after the other: the CPU is shared with the other requests' work.
-    const envelopes = async (signal: AbortSignal) => {
-      const started = now()
-      const mic = await envelopeOf(ports, sides.mic, signal)
-      const system = await envelopeOf(ports, sides.system, signal)
-      timings.merge += now() - started
-      return { mic, system }
+    }),
+  )
+}
+
+async function call(ctx: Context, mic: string, system: string): Promise<LabelMergeOutcome> {
+  // One side after the other: the CPU is shared with the other requests' work.
+  const envelopes = async (signal: AbortSignal) => {
+    const started = ctx.now()
+    const both = {
+      mic: await envelopeOf(ctx.ports, mic, signal),
+      system: await envelopeOf(ctx.ports, system, signal),
     }
-    const [micAsr, systemAsr, diarized, env] = await together(job.signal, [
-      (s: AbortSignal) => words(sides.mic, s),
-      (s: AbortSignal) => words(sides.system, s),
-      (s: AbortSignal) => speakers(sides.system, s),
-      envelopes,
-    ] as const)
-    const mergeStarted = now()
-    outcome = mergeDualChannel({
-      ...naming,
+    ctx.timings.merge += ctx.now() - started
+    return both
+  }
+  const [micAsr, systemAsr, diarized, env] = await together(ctx.job.signal, [
+    (s: AbortSignal) => words(ctx, mic, s),
+    (s: AbortSignal) => words(ctx, system, s),
+    (s: AbortSignal) => speakers(ctx, system, s),
+    envelopes,
+  ] as const)
+  const { job } = ctx
+  return timed(ctx, () =>
+    mergeDualChannel({
+      ...namingOf(ctx),
       ...env,
       selfName: job.selfName,
       ...(job.selfVad ? { selfVad: job.selfVad } : {}),
       ...(micAsr && systemAsr ? { micWords: micAsr.words, systemWords: systemAsr.words } : {}),
       systemTurns: diarized.turns,
       fingerprints: diarized.fingerprints,
-    })
-    timings.merge += now() - mergeStarted
-  }
-  for (const w of work)
-    for (const [phase, ms] of Object.entries(w.timings)) timings[phase as keyof LabelMergeTimings] += ms ?? 0
-  return {
-    ...outcome,
-    mode: sides.mode,
-    queuePosition: Math.max(0, ...work.map((w) => w.queuePosition)),
-    timings,
-  }
+    }),
+  )
 }
 
 /** Probes the upload(s) (415 for what is not audio) and writes each side as 16 kHz mono. */
