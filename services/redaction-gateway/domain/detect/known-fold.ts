@@ -1,0 +1,67 @@
+/**
+ * Unicode folding with a map back to the original text, so a known entity written "Zoë
+ * Smith-Jones" matches "ZOE SMITH JONES", "zoe smith\u200b-jones" or "Zoe Smith – Jones", and the
+ * detection still carries offsets into the original.
+ *
+ * Per code point: NFKD (splits accents off and opens ligatures like "ﬁ"), combining marks dropped,
+ * lower-cased, a few letters NFKD leaves whole spelled out (ß→ss, æ→ae, ø→o, ł→l…); zero-width
+ * characters and soft hyphens vanish; runs of whitespace, hyphens and dashes become one space
+ * (so a hyphenated surname matches its spaced form and the reverse); curly apostrophes become `'`.
+ */
+const SPELLED: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+}
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/u
+const SEPARATOR = /[\s\-‐‑‒–—―]/u
+const APOSTROPHE = /['‘’ʼ`´]/u
+
+export interface Folded {
+  text: string
+  /** For each folded UTF-16 unit, where its source code point starts in the original. */
+  starts: number[]
+  /** For each folded UTF-16 unit, where its source code point ends in the original. */
+  ends: number[]
+}
+
+export function foldChar(ch: string): string {
+  if (INVISIBLE.test(ch)) return ''
+  if (SEPARATOR.test(ch)) return ' '
+  if (APOSTROPHE.test(ch)) return "'"
+  const lower = ch.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
+  return [...lower].map((c) => SPELLED[c] ?? c).join('')
+}
+
+export function fold(text: string): Folded {
+  let out = ''
+  const starts: number[] = []
+  const ends: number[] = []
+  let i = 0
+  for (const ch of text) {
+    const folded = foldChar(ch)
+    const end = i + ch.length
+    for (const unit of folded) {
+      if (unit === ' ' && out.endsWith(' ')) {
+        ends[ends.length - 1] = end
+        continue
+      }
+      out += unit
+      starts.push(i)
+      ends.push(end)
+    }
+    i = end
+  }
+  return { text: out, starts, ends }
+}
+
+/** The folded form alone, trimmed: the key two spellings of one value share. */
+export function foldKey(value: string): string {
+  return fold(value).text.trim()
+}

@@ -1,0 +1,75 @@
+import { EVERYDAY, findFolded } from './known.ts'
+import { fold, foldKey } from './known-fold.ts'
+import type { Detection } from './types.ts'
+
+/**
+ * Mention propagation over resolved detections: once "Sarah Johnson" is a PERSON, every mention
+ * of "Sarah Johnson", "Sarah", "Johnson" (so also "Ms. Johnson": titles stay outside the span) gets
+ * the same entity, before or after the full name.
+ *
+ * "The same entity" is carried by `value`: a propagated span's `value` is the full name it belongs
+ * to, not the text it covers, so the placeholder module gives it the full name's token and
+ * rehydration writes the full name back. A part shared by two detected people ("Sarah" of Sarah
+ * Johnson and Sarah Lee) is ambiguous and not propagated; a part that is an everyday word ("Will",
+ * "Grant") only counts capitalised. Spans already claimed by another detection are left alone,
+ * except a lone PERSON span equal to one entity's part, which joins that entity.
+ */
+export function propagate(text: string, resolved: readonly Detection[]): Detection[] {
+  const owners = partOwners(resolved)
+  if (owners.size === 0) return [...resolved]
+  const folded = fold(text)
+  const claimed = resolved.map((d) => joinEntity(d, owners))
+  const added: Detection[] = []
+  for (const [key, entity] of owners) {
+    if (!entity) continue
+    const capitalised = !key.includes(' ') && EVERYDAY.test(key)
+    for (const [start, end] of findFolded(text, folded, key, capitalised)) {
+      const overlaps = (d: Detection) => d.start < end && start < d.end
+      if (claimed.some(overlaps) || added.some(overlaps)) continue
+      added.push({
+        start,
+        end,
+        tier: 2,
+        type: 'PERSON',
+        kind: null,
+        detector: 'propagate',
+        score: 0.8,
+        value: entity,
+      })
+    }
+  }
+  return [...claimed, ...added].sort((a, b) => a.start - b.start)
+}
+
+/** Folded part (first name, surname, shorter runs of words) → the full name, or null when ambiguous. */
+function partOwners(resolved: readonly Detection[]): Map<string, string | null> {
+  const owners = new Map<string, string | null>()
+  for (const d of resolved) {
+    if (d.type !== 'PERSON') continue
+    const words = foldKey(d.value).split(' ')
+    if (words.length < 2) continue
+    for (const part of partsOf(words)) {
+      const current = owners.get(part)
+      if (current === undefined) owners.set(part, d.value)
+      else if (current !== null && foldKey(current) !== foldKey(d.value)) owners.set(part, null)
+    }
+  }
+  return owners
+}
+
+function partsOf(words: string[]): string[] {
+  const out: string[] = []
+  for (let len = 1; len <= words.length; len++) {
+    for (let i = 0; i + len <= words.length; i++) {
+      const part = words.slice(i, i + len).join(' ')
+      if (part.replace(/\W/g, '').length >= 2) out.push(part)
+    }
+  }
+  return out
+}
+
+function joinEntity(d: Detection, owners: Map<string, string | null>): Detection {
+  if (d.type !== 'PERSON') return d
+  const entity = owners.get(foldKey(d.value))
+  return entity ? { ...d, value: entity } : d
+}
