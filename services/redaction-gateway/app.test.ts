@@ -10,6 +10,7 @@ import { buildApp } from './app.ts'
 import { REDACTION_CAPABILITIES } from './capabilities.ts'
 import { loadRedactionConfig } from './config.ts'
 
+const KEY = Buffer.alloc(32, 0x5a).toString('base64')
 let root: string
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'redaction-test-'))
@@ -19,7 +20,7 @@ afterEach(async () => {
 })
 
 function redactionApp(env: Record<string, string>, logger: Logger = silentLogger()) {
-  return buildApp({ config: loadRedactionConfig(env), logger })
+  return buildApp({ config: loadRedactionConfig({ REDACTION_INSECURE_DEV_KEY: '1', ...env }), logger })
 }
 
 async function ready(app: ReturnType<typeof redactionApp>) {
@@ -102,18 +103,18 @@ describe('redaction-gateway service surface', () => {
     expect(body.capabilities!.redaction!.state).toBe('not_built')
   })
 
-  it('never writes REDACTION_KEY to the log or the readiness report', async () => {
+  it('never writes REDACTION_MAP_KEY to the log or the readiness report', async () => {
     const sink = new PassThrough()
     let logged = ''
     sink.on('data', (chunk: Buffer) => (logged += chunk.toString()))
     const logger = createLogger({ service: 'redaction-gateway', level: 'trace', destination: sink })
-    const config = loadRedactionConfig({ DATA_DIR: root, REDACTION_KEY: 'k3y-material' })
+    const config = loadRedactionConfig({ DATA_DIR: root, REDACTION_MAP_KEY: KEY })
     const app = buildApp({ config, logger })
     const report = await (await app.request('/ready')).text()
     await app.request('/nowhere')
     logger.info({ config }, 'config')
     await new Promise((r) => setImmediate(r))
     expect(logged).toContain('[redacted]')
-    expect(logged + report).not.toContain('k3y-material')
+    expect(logged + report).not.toContain(KEY)
   })
 })

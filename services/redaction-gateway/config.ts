@@ -1,9 +1,38 @@
 import { join } from 'node:path'
-import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
+import { z } from '@hono/zod-openapi'
+import {
+  baseConfig,
+  blankIsUnset,
+  ConfigError,
+  type EnvSource,
+  env,
+  loadConfig,
+} from '../../shared/config.ts'
+import { Secret } from '../../shared/secret.ts'
 import { SERVICES } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['redaction-gateway'].port
 export const MAP_DB_FILE = 'redaction_maps.db'
+export const DEFAULT_MAP_TTL_S = 24 * 3600
+export const MAP_KEY_BYTES = 32
+
+/** 32 bytes written as 64 hex digits or base64 (standard or URL-safe); anything else is undefined. */
+export function decodeMapKey(text: string): Buffer | undefined {
+  const trimmed = text.trim()
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex')
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) return undefined
+  const bytes = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+  return bytes.length === MAP_KEY_BYTES ? bytes : undefined
+}
+
+function mapKeySchema() {
+  return z
+    .preprocess(blankIsUnset, z.string().optional())
+    .refine((v) => v === undefined || decodeMapKey(v) !== undefined, {
+      message: 'expected 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)',
+    })
+    .transform((v) => (v === undefined ? undefined : new Secret(v)))
+}
 
 export const configShape = {
   ...baseConfig(DEFAULT_PORT),
@@ -11,8 +40,12 @@ export const configShape = {
   REDACTION_MAP_DB: env.optionalString().refine((v) => v === undefined || !/[/\\]$|\0/.test(v), {
     message: 'expected a file path (it ends with a slash or contains a NUL byte)',
   }),
-  /** Key for encrypting stored values (used by the map store in a later issue). */
-  REDACTION_KEY: env.secret(),
+  /** AES-256 key for the stored values: 32 bytes as base64 or hex. Required unless the dev flag is set. */
+  REDACTION_MAP_KEY: mapKeySchema(),
+  /** Runs with a fixed, publicly known key when REDACTION_MAP_KEY is unset: for development only. */
+  REDACTION_INSECURE_DEV_KEY: env.bool(false),
+  /** How long a map lives after its last use (create or extend); the sweep deletes it after that. */
+  REDACTION_MAP_TTL_S: env.int(DEFAULT_MAP_TTL_S, 60),
   /** Upstream names to leave alone (case-insensitive); kept for the local-LLM NER pass to come. */
   DISABLED_SERVICES: env.nameSet(),
 }
@@ -22,7 +55,13 @@ export type RedactionConfig = Omit<RawConfig, 'REDACTION_MAP_DB'> & { REDACTION_
 
 const loadRaw = (source: EnvSource) => loadConfig(configShape, source)
 
+/** Refuses to start without a map key: values stored under no real key are as good as plain text. */
 export function loadRedactionConfig(source: EnvSource): RedactionConfig {
   const raw = loadRaw(source)
+  if (!raw.REDACTION_MAP_KEY && !raw.REDACTION_INSECURE_DEV_KEY)
+    throw new ConfigError([
+      'REDACTION_MAP_KEY: required (32 bytes, base64 or hex, e.g. `openssl rand -base64 32`); ' +
+        'set REDACTION_INSECURE_DEV_KEY=1 to run with a known development key instead',
+    ])
   return { ...raw, REDACTION_MAP_DB: raw.REDACTION_MAP_DB ?? join(raw.DATA_DIR, MAP_DB_FILE) }
 }

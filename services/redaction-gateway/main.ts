@@ -1,5 +1,6 @@
 import { startService } from '../../shared/start.ts'
 import { prepareMapStore } from './adapters/map-store.ts'
+import { resolveMapKey } from './adapters/map-store-key.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadRedactionConfig } from './config.ts'
 
@@ -13,8 +14,9 @@ await startService({
       mapDb: config.REDACTION_MAP_DB,
       state: store.state,
       detail: store.detail,
-      key: config.REDACTION_KEY ? 'set' : 'unset',
+      key: config.REDACTION_MAP_KEY ? 'set' : 'insecure-dev',
     }
+    resolveMapKey(config, kit.logger)
     if (store.state === 'up') kit.logger.info(fields, 'map store')
     else kit.logger.warn(fields, 'map store unusable')
     return {

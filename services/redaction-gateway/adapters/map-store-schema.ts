@@ -1,0 +1,25 @@
+/**
+ * The map store's tables. `maps` holds no secret (handle, task, times); `entries` holds each value
+ * sealed (see map-store-crypto.ts) with the HMAC that finds an equal value without decrypting.
+ * Deleting a map deletes its entries (foreign key, cascade).
+ */
+export const MAP_STORE_MIGRATIONS = [
+  `CREATE TABLE maps (
+     handle TEXT PRIMARY KEY,
+     task_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX maps_by_expiry ON maps (expires_at);
+   CREATE TABLE entries (
+     handle TEXT NOT NULL REFERENCES maps (handle) ON DELETE CASCADE,
+     token TEXT NOT NULL,
+     type TEXT NOT NULL,
+     value_hash BLOB NOT NULL,
+     ciphertext BLOB NOT NULL,
+     iv BLOB NOT NULL,
+     tag BLOB NOT NULL,
+     PRIMARY KEY (handle, token),
+     UNIQUE (handle, type, value_hash)
+   );`,
+] as const
