@@ -16,7 +16,7 @@ import {
 
 export { channelsIdentical } from './ffmpeg-channels.ts'
 export { readPcm16k } from './ffmpeg-pcm.ts'
-export { type Probe, probe } from './ffmpeg-probe.ts'
+export { probe } from './ffmpeg-probe.ts'
 
 /** The 16 kHz mono s16 WAV the upstreams take: both channels mixed, or the one asked for. */
 export async function toMono16k(

@@ -57,5 +57,3 @@ export function createPreflightProbes(ssh: SshNodes) {
     run: (step: PlanStep, stdin?: string, signal?: AbortSignal) => probe(step, signal, stdin),
   }
 }
-
-export type PreflightProbes = ReturnType<typeof createPreflightProbes>
