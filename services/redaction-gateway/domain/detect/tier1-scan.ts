@@ -38,12 +38,7 @@ function chunkAt(text: string, at: number): string | null {
 function chunkFits(chunk: string, options: CodeOptions): boolean {
   if (/\d/.test(chunk)) return !options.digitsOnly || /^\d+$/.test(chunk)
   // Letter-only chunks: a short upper-case prefix or suffix of an id ("AB 12 34 56 C").
-  return (
-    !options.digitsOnly &&
-    chunk.length <= 2 &&
-    chunk === chunk.toUpperCase() &&
-    (hasDigits || chunk.length <= 2)
-  )
+  return !options.digitsOnly && chunk.length <= 2 && chunk === chunk.toUpperCase()
 }
 
 /** Reads a code starting at `at`; null when there is none. */
