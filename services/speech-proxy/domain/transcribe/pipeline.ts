@@ -7,6 +7,7 @@
  * that is removed however the job ends.
  */
 
+import { AppError } from '../../../../shared/errors.ts'
 import type { Priority } from '../admission/lanes.ts'
 import { type Chunk, type ChunkPlanOptions, DEFAULT_CHUNKING, planChunks } from '../audio/chunking.ts'
 import { type ChunkResult, stitch } from '../audio/stitch.ts'
@@ -113,7 +114,19 @@ async function run(deps: PipelineDeps, job: TranscribeJob, ws: Workspace): Promi
 
   const priority = job.priority ?? (plan.length > 1 ? 'batch' : 'standard')
   let queuePosition = 0
-  const remaining = (budget: number) => Math.max(1, budget - (now() - started))
+  // A budget spent before the lane (a decode backlog) is refused, not run late: a free lane would
+  // admit a request whatever its deadline.
+  const remaining = (budget: number) => {
+    const left = budget - (now() - started)
+    if (left > 0) return left
+    const retryAfterS = Math.max(1, Math.ceil(timings.decode / 1000))
+    throw new AppError(
+      503,
+      'deadline',
+      `The request's deadline of ${Math.round(budget / 1000)} s passed before it reached the upstream; retry in ${retryAfterS} s.`,
+      { retryAfterS },
+    )
+  }
   const done = await mapWindow(plan, deps.chunkWindow ?? CHUNK_WINDOW, signal, async (chunk, chunkSignal) => {
     const cutStarted = now()
     const path = plan.length === 1 ? mono : ws.file(`chunk-${chunk.index}.wav`)
