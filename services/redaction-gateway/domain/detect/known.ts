@@ -9,7 +9,8 @@ import type { DetectContext, Detection, EntityType, KnownEntities } from './type
  * hyphenated surname) so "Ms. Smith-Jones", "Anne" or "Jones" do not leak once "Anne Smith-Jones"
  * is known. Folding turns hyphens into spaces, so "Smith-Jones" also matches "Smith Jones" and the
  * reverse. A part that is also an everyday word ("Will", "Rose", "Grant") matches only when it is
- * capitalised in the text, otherwise every "will" would be a person.
+ * capitalised in the text, otherwise every "will" would be a person; so does a whole name made only
+ * of such words ("Will Grant").
  */
 const KINDS: [keyof KnownEntities, EntityType][] = [
   ['persons', 'PERSON'],
@@ -19,7 +20,12 @@ const KINDS: [keyof KnownEntities, EntityType][] = [
   ['locations', 'LOC'],
 ]
 
-export const EVERYDAY =
+/** A name made only of everyday words ("Will", "Will Grant") counts only when capitalised. */
+export function needsCapital(key: string): boolean {
+  return key.split(' ').every((word) => EVERYDAY.test(word))
+}
+
+const EVERYDAY =
   /^(?:will|may|rose|grant|mark|bill|art|faith|hope|joy|june|april|august|summer|dawn|sky|chase|hunter|frank|pat|sue|rob|ray|jack|gene|don|bob|guy|max|sam|al|ed|van|von|de|da|di|del|la|le|du|dos|das|bin|ben|the|and|of|jr|sr|ii|iii|young|long|green|white|black|brown|king|price|banks|stone|wood|hill|lee|ward|may|page|bell|rich|cash|case|gay|love|rich|short|little|small)$/
 
 interface Needle {
@@ -42,7 +48,7 @@ function needlesOf(known: KnownEntities): Needle[] {
     for (const entry of known[field] ?? []) {
       const key = foldKey(entry)
       if (key.length < 2) continue
-      out.push({ key, type, capitalised: false })
+      out.push({ key, type, capitalised: type === 'PERSON' && needsCapital(key) })
       if (type === 'PERSON') out.push(...partsOf(key))
     }
   }
@@ -56,7 +62,7 @@ function partsOf(key: string): Needle[] {
   for (let len = 1; len < words.length; len++) {
     for (let i = 0; i + len <= words.length; i++) {
       const part = words.slice(i, i + len).join(' ')
-      out.push({ key: part, type: 'PERSON', capitalised: len === 1 && EVERYDAY.test(part) })
+      out.push({ key: part, type: 'PERSON', capitalised: needsCapital(part) })
     }
   }
   return out

@@ -1,4 +1,4 @@
-import { EVERYDAY, findFolded } from './known.ts'
+import { findFolded, needsCapital } from './known.ts'
 import { fold, foldKey } from './known-fold.ts'
 import type { Detection } from './types.ts'
 
@@ -10,8 +10,8 @@ import type { Detection } from './types.ts'
  * "The same entity" is carried by `value`: a propagated span's `value` is the full name it belongs
  * to, not the text it covers, so the placeholder module gives it the full name's token and
  * rehydration writes the full name back. A part shared by two detected people ("Sarah" of Sarah
- * Johnson and Sarah Lee) is ambiguous and not propagated; a part that is an everyday word ("Will",
- * "Grant") only counts capitalised. Spans already claimed by another detection are left alone,
+ * Johnson and Sarah Lee) is ambiguous and not propagated; a part made only of everyday words
+ * ("Will", "Grant", "Will Grant") only counts capitalised. Spans already claimed by another detection are left alone,
  * except a lone PERSON span equal to one entity's part, which joins that entity.
  */
 export function propagate(text: string, resolved: readonly Detection[]): Detection[] {
@@ -22,8 +22,7 @@ export function propagate(text: string, resolved: readonly Detection[]): Detecti
   const added: Detection[] = []
   for (const [key, entity] of owners) {
     if (!entity) continue
-    const capitalised = !key.includes(' ') && EVERYDAY.test(key)
-    for (const [start, end] of findFolded(text, folded, key, capitalised)) {
+    for (const [start, end] of findFolded(text, folded, key, needsCapital(key))) {
       const overlaps = (d: Detection) => d.start < end && start < d.end
       if (claimed.some(overlaps) || added.some(overlaps)) continue
       added.push({

@@ -60,6 +60,9 @@ function outside(piece: Detection, winner: Detection): Detection[] {
   return out
 }
 
+/** A numeric span cut down to no digit ("paid" of "paid 4111…") has nothing left to hide. */
+const NUMERIC = new Set(['PHONE', 'AMOUNT', 'DATE', 'IP', 'DIGITS'])
+
 const EDGE = /^[\s.,;:!?'"’”()[\]{}<>/-]+|[\s.,;:!?'"’”()[\]{}<>/-]+$/gu
 
 function retrimmed(text: string, piece: Detection): Detection | null {
@@ -67,6 +70,7 @@ function retrimmed(text: string, piece: Detection): Detection | null {
   const lead = raw.length - raw.replace(/^[\s.,;:!?'"’”()[\]{}<>/-]+/u, '').length
   const value = raw.replace(EDGE, '')
   if ((value.match(/[\p{L}\p{N}]/gu) ?? []).length < 2) return null
+  if (piece.type && NUMERIC.has(piece.type) && !/\d/.test(value)) return null
   const start = piece.start + lead
   return { ...piece, start, end: start + value.length, value }
 }

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { detectNames } from './names.ts'
+import { NAMES_CORPUS } from './names-corpus.test-data.ts'
+import { propagate } from './propagate.ts'
+import { resolve } from './resolve.ts'
+import type { Detection } from './types.ts'
+
+interface Gold {
+  text: string
+  persons: [number, number][]
+  others: [number, number][]
+}
+
+/** Strips the `{person}` and `<other>` marks, keeping their offsets in the plain text. */
+function parse(line: string): Gold {
+  const gold: Gold = { text: '', persons: [], others: [] }
+  for (const part of line.split(/([{<][^}>]*[}>])/)) {
+    const inner = part.slice(1, -1)
+    const span: [number, number] = [gold.text.length, gold.text.length + inner.length]
+    if (part.startsWith('{')) gold.persons.push(span)
+    else if (part.startsWith('<')) gold.others.push(span)
+    gold.text += /^[{<]/.test(part) ? inner : part
+  }
+  return gold
+}
+
+function names(text: string): Detection[] {
+  return propagate(text, resolve(text, detectNames(text)))
+}
+
+const overlaps = (d: Detection, [s, e]: [number, number]) => d.start < e && s < d.end
+
+function score(lines: string[]): { recall: number; precision: number; missed: string[]; wrong: string[] } {
+  let persons = 0
+  let found = 0
+  let detections = 0
+  let right = 0
+  const missed: string[] = []
+  const wrong: string[] = []
+  for (const line of lines) {
+    const gold = parse(line)
+    const got = names(gold.text)
+    for (const [s, e] of gold.persons) {
+      persons++
+      const covered = [...Array(e - s).keys()].every((i) =>
+        got.some((d) => d.start <= s + i && s + i < d.end),
+      )
+      if (covered) found++
+      else missed.push(gold.text.slice(s, e))
+    }
+    for (const d of got) {
+      detections++
+      if ([...gold.persons, ...gold.others].some((span) => overlaps(d, span))) right++
+      else wrong.push(d.value)
+    }
+  }
+  return { recall: found / persons, precision: right / detections, missed, wrong }
+}
+
+describe('rule-based names', () => {
+  it('has a corpus of at least 60 sentences', () => {
+    expect(NAMES_CORPUS.length).toBeGreaterThanOrEqual(60)
+  })
+
+  it('reaches recall ≥ 0.95 and precision ≥ 0.85 on the mini-corpus', () => {
+    const { recall, precision, missed, wrong } = score(NAMES_CORPUS)
+    expect({ recall: recall >= 0.95, missed }).toEqual({ recall: true, missed: expect.any(Array) })
+    expect({ precision: precision >= 0.85, wrong }).toEqual({ precision: true, wrong: expect.any(Array) })
+  })
+
+  it('trims titles, possessives and punctuation from a span', () => {
+    const text = "Dr. Patel's note, then Mr. O'Brien."
+    expect(detectNames(text).map((d) => d.value)).not.toContain("Patel's")
+    expect(resolve(text, detectNames(text)).map((d) => d.value)).toEqual(['Patel', "O'Brien"])
+  })
+
+  it('leaves allow-listed public terms alone', () => {
+    const text = 'Bitcoin at Coinbase after the Federal Reserve spoke on Monday.'
+    expect(detectNames(text)).toEqual([])
+  })
+
+  it('types organisations and funds by their suffix', () => {
+    const text = 'Northwind Growth Fund II and Blue Harbor Partners LLC signed.'
+    expect(resolve(text, detectNames(text)).map((d) => [d.type, d.value])).toEqual([
+      ['FUND', 'Northwind Growth Fund II'],
+      ['ORG', 'Blue Harbor Partners LLC'],
+    ])
+  })
+
+  it('finds a listed given name in lower case', () => {
+    expect(detectNames('so then priya said no').map((d) => d.value)).toContain('priya')
+  })
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { propagate } from './propagate.ts'
+import type { Detection } from './types.ts'
+
+function person(text: string, value: string, from = 0): Detection {
+  const start = text.indexOf(value, from)
+  return {
+    start,
+    end: start + value.length,
+    tier: 2,
+    type: 'PERSON',
+    kind: null,
+    detector: 'names',
+    score: 0.9,
+    value,
+  }
+}
+
+describe('propagate', () => {
+  it('gives later first names, surnames and titled surnames the full name', () => {
+    const text = 'Sarah Johnson called. Later Ms. Johnson said sarah would sign.'
+    const out = propagate(text, [person(text, 'Sarah Johnson')])
+    expect(out.map((d) => [text.slice(d.start, d.end), d.value])).toEqual([
+      ['Sarah Johnson', 'Sarah Johnson'],
+      ['Johnson', 'Sarah Johnson'],
+      ['sarah', 'Sarah Johnson'],
+    ])
+  })
+
+  it('also covers a mention before the full name', () => {
+    const text = 'Johnson? Yes, Sarah Johnson.'
+    expect(propagate(text, [person(text, 'Sarah Johnson')]).map((d) => d.start)).toEqual([0, 14])
+  })
+
+  it('leaves a first name two people share alone', () => {
+    const text = 'Sarah Johnson and Sarah Lee met; Sarah left.'
+    const out = propagate(text, [person(text, 'Sarah Johnson'), person(text, 'Sarah Lee')])
+    expect(out).toHaveLength(2)
+  })
+
+  it('joins a separately detected part to its entity and skips claimed spans', () => {
+    const text = 'Will Grant and Grant; we will grant it.'
+    const grant = person(text, 'Grant', 11)
+    const out = propagate(text, [person(text, 'Will Grant'), { ...grant, detector: 'names-given' }])
+    expect(out.map((d) => [text.slice(d.start, d.end), d.value])).toEqual([
+      ['Will Grant', 'Will Grant'],
+      ['Grant', 'Will Grant'],
+    ])
+  })
+
+  it('does nothing without a multi-word person', () => {
+    const text = 'Sarah said hi'
+    expect(propagate(text, [person(text, 'Sarah')])).toEqual([person(text, 'Sarah')])
+  })
+})
