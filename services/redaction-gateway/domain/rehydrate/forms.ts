@@ -57,6 +57,8 @@ function bracketAt(
   brackets: readonly Bracket[],
   atEnd: boolean,
 ): Bracket | 'partial' | undefined {
+  // Every bracket starts with one of these: most positions are answered without building a string.
+  if (!'[({\\&]})'.includes(s[i] ?? '[')) return undefined
   const rest = s.slice(i, i + 8).toLowerCase()
   for (const bracket of brackets) if (rest.startsWith(bracket.text)) return bracket
   if (!atEnd && rest && rest.length < 8 && brackets.some((b) => b.text.startsWith(rest))) return 'partial'

@@ -5,7 +5,7 @@
  * into a token (a lone `[`, `[PERS`, `PERSON_1` that may become `PERSON_12`), and in JSON-string
  * mode (tool-call argument deltas) escapes restored values so the JSON stays valid.
  */
-import { candidateTokens, scan, type TokenLookup } from './scan.ts'
+import { readForms, scan, type TokenLookup, tokensOf } from './scan.ts'
 
 export type { TokenLookup } from './scan.ts'
 
@@ -27,9 +27,10 @@ const escaperFor = (options: RehydrateOptions) =>
 
 export function rehydrate(text: string, lookup: TokenLookup, options: RehydrateOptions = {}): Rehydrated {
   const unknown = new Set<string>()
-  const wanted = candidateTokens(text, 0)
+  const forms = readForms(text, 0, true)
+  const wanted = tokensOf(forms)
   const known = wanted.size ? lookup([...wanted]) : new Map<string, string>()
-  const result = scan(text, 0, known, { atEnd: true, escape: escaperFor(options), unknown })
+  const result = scan(text, 0, forms, known, { escape: escaperFor(options), unknown })
   return { text: result.text, restored: result.restored, unknown: [...unknown] }
 }
 
@@ -59,12 +60,13 @@ export function createStreamRehydrator(
 
   const run = (atEnd: boolean): string => {
     const s = context + pending
-    const fresh = [...candidateTokens(s, context.length)].filter((t) => !asked.has(t))
+    const forms = readForms(s, context.length, atEnd)
+    const fresh = [...tokensOf(forms)].filter((t) => !asked.has(t))
     if (fresh.length) {
       for (const t of fresh) asked.add(t)
       for (const [token, value] of lookup(fresh)) known.set(token, value)
     }
-    const result = scan(s, context.length, known, { atEnd, escape: escapeValue, unknown })
+    const result = scan(s, context.length, forms, known, { escape: escapeValue, unknown })
     restored += result.restored
     context = s.slice(Math.max(0, result.next - CONTEXT_CHARS), result.next)
     pending = s.slice(result.next)

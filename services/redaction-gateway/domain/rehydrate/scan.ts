@@ -4,7 +4,7 @@
  * wins (`[PERSON_12]` is never read as `[PERSON_1]` + `2]`). A form whose token the map does not
  * know is left as written — never a value for it — and, written exactly `[TYPE_N]`, reported.
  */
-import { readForm } from './forms.ts'
+import { type FormRead, readForm } from './forms.ts'
 
 /** Values for the tokens asked (canonical `[TYPE_N]`); tokens the map does not hold are absent. */
 export type TokenLookup = (tokens: readonly string[]) => ReadonlyMap<string, string>
@@ -16,48 +16,53 @@ export interface ScanResult {
   restored: number
 }
 
-const MIGHT_START = /[[\\&({A-Z]/
+/** Only these characters can start a form: an opening bracket's first character or an upper-case letter. */
+const mightStart = (c: string) =>
+  (c >= 'A' && c <= 'Z') || c === '[' || c === '\\' || c === '&' || c === '(' || c === '{'
 
-/** Every token a form at any position from `from` could stand for, to ask the map in one go. */
-export function candidateTokens(s: string, from: number): Set<string> {
-  const tokens = new Set<string>()
-  for (let i = from; i < s.length; i++) {
-    if (!MIGHT_START.test(s[i]!)) continue
-    const read = readForm(s, i, true)
-    if (read.kind === 'token') tokens.add(read.token)
-  }
-  return tokens
+export interface FormAt {
+  at: number
+  read: Exclude<FormRead, { kind: 'none' }>
 }
+
+/** Every form from `from` on, read once: the map is asked for their tokens, then `scan` uses them. */
+export function readForms(s: string, from: number, atEnd: boolean): FormAt[] {
+  const forms: FormAt[] = []
+  for (let i = from; i < s.length; i++) {
+    if (!mightStart(s[i]!)) continue
+    const read = readForm(s, i, atEnd)
+    if (read.kind !== 'none') forms.push({ at: i, read })
+  }
+  return forms
+}
+
+export const tokensOf = (forms: readonly FormAt[]): Set<string> =>
+  new Set(forms.flatMap(({ read }) => (read.kind === 'token' ? [read.token] : [])))
 
 export function scan(
   s: string,
   from: number,
+  forms: readonly FormAt[],
   known: ReadonlyMap<string, string>,
-  options: { atEnd: boolean; escape: (value: string) => string; unknown: Set<string> },
+  options: { escape: (value: string) => string; unknown: Set<string> },
 ): ScanResult {
   const parts: string[] = []
   let restored = 0
   let copiedTo = from
-  let i = from
-  while (i < s.length) {
-    if (!MIGHT_START.test(s[i]!)) {
-      i++
-      continue
+  let next = s.length
+  for (const { at, read } of forms) {
+    if (at < copiedTo) continue
+    if (read.kind === 'partial') {
+      next = at
+      break
     }
-    const read = readForm(s, i, options.atEnd)
-    if (read.kind === 'partial') break
-    if (read.kind === 'token') {
-      const value = known.get(read.token)
-      if (value !== undefined) {
-        parts.push(s.slice(copiedTo, i), options.escape(value))
-        restored++
-        i = copiedTo = read.end
-        continue
-      }
-      if (read.exact) options.unknown.add(read.token)
-    }
-    i++
+    const value = known.get(read.token)
+    if (value !== undefined) {
+      parts.push(s.slice(copiedTo, at), options.escape(value))
+      restored++
+      copiedTo = read.end
+    } else if (read.exact) options.unknown.add(read.token)
   }
-  parts.push(s.slice(copiedTo, i))
-  return { text: parts.join(''), next: i, restored }
+  parts.push(s.slice(copiedTo, next))
+  return { text: parts.join(''), next, restored }
 }
