@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDatabase } from '../../../shared/sqlite.ts'
+import { prepareMapStore } from './map-store.ts'
 import { MapFileExposedError } from './map-store-files.ts'
 import { MAP_STORE_MIGRATIONS } from './map-store-schema.ts'
 import {
@@ -193,6 +194,17 @@ describe('map store', () => {
     await writeFile(loose, '', { mode: 0o604 })
     await chmod(loose, 0o604)
     await expect(store({ path: loose })).rejects.toThrow(/loose\.db: readable or writable by other users/)
+  })
+
+  it('reports an exposed file through readiness too', async () => {
+    const file = join(root, 'exposed.db')
+    await writeFile(file, '', { mode: 0o600 })
+    expect((await prepareMapStore(file)).state).toBe('up')
+    await chmod(file, 0o640)
+    expect(await prepareMapStore(file)).toMatchObject({
+      state: 'down',
+      detail: expect.stringMatching(/mode 0640/),
+    })
   })
 
   it('refuses a type that is not a placeholder type and an unknown handle', async () => {

@@ -8,6 +8,9 @@ import { access, mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { DependencyCheck, DependencyReport } from '../../../shared/readiness.ts'
 import { describeFsProblem } from '../domain/fs-problem.ts'
+import { MapFileExposedError } from './map-store-files.ts'
+
+export { type MapState, type MapStore, type MapStoreOptions, openMapStore } from './map-store-sqlite.ts'
 
 export const MAP_STORE_DIR_MODE = 0o700
 
@@ -29,10 +32,12 @@ export async function prepareMapStore(dbPath: string): Promise<DependencyReport>
   return { state: 'up', ...(created ? { detail: `created ${dir}` } : {}), info }
 }
 
-/** A database file that exists must be a writable regular file; a missing one is created later. */
+/** A database file that exists must be an owner-only, writable regular file; a missing one is created later. */
 async function databaseFileProblem(file: string): Promise<string | undefined> {
   try {
-    if (!(await stat(file)).isFile()) return `${file}: not a regular file`
+    const info = await stat(file)
+    if (!info.isFile()) return `${file}: not a regular file`
+    if ((info.mode & 0o077) !== 0) return new MapFileExposedError(file, info.mode).message
     await access(file, constants.W_OK)
     return undefined
   } catch (err) {
