@@ -45,8 +45,9 @@ function segwitHits(text: string): Detection[] {
     const token = m[0]
     const end = m.index + token.length
     if (validSegwit(token)) hits.push(tier2Hit(text, m.index, end, 'BTC_ADDR', 'btc-bech32', 0.99))
-    else if ([42, 62, 44, 64].includes(token.length) && /^(?:bc|tb|bcrt)1[qp]/i.test(token)) {
-      // The address shape with a bad checksum (a typo): still somebody's address, lower score.
+    else if (token.length >= 40 && /^(?:bc|tb|bcrt)1[qp]/i.test(token)) {
+      // The address shape with a bad checksum or a lost character (a typo, a transcript): still
+      // somebody's address, at a lower score.
       hits.push(tier2Hit(text, m.index, end, 'BTC_ADDR', 'btc-bech32', 0.5))
     }
   }

@@ -97,12 +97,13 @@ describe('bech32 material', () => {
     }
   })
 
-  it('scores a checksum-broken, mixed-case or wrong-encoding address low but still types it', () => {
+  it('scores a checksum-broken, mixed-case, wrong-encoding or truncated address low but still types it', () => {
     const good = segwit('bc', 0, HASH160)
     const broken = `${good.slice(0, -1)}${good.endsWith('q') ? 'p' : 'q'}`
     const mixed = `${good.slice(0, 10).toUpperCase()}${good.slice(10)}`
     const wrongEncoding = bech32m.encode('bc', [0, ...bech32.toWords(HASH160)])
-    for (const text of [broken, mixed, wrongEncoding]) {
+    const lostCharacter = good.slice(0, -1)
+    for (const text of [broken, mixed, wrongEncoding, lostCharacter]) {
       const [hit] = detectBitcoin(text)
       expect(hit).toMatchObject({ type: 'BTC_ADDR' })
       expect(hit?.score).toBeLessThan(0.9)
