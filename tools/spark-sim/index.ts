@@ -4,7 +4,8 @@
  * and bge-m3 emulators, and the environment Spark Control's services need to reach all of it.
  * A test tool, labelled as simulated everywhere it shows up.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { generateEd25519KeyPair } from '../../shared/ssh/keygen.ts'
@@ -119,6 +120,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       EMBED_URL: embeddings.url,
       // No Qdrant in the simulator: vector-search uses its embedded store.
       VECTOR_STORE: 'embedded',
+      REDACTION_MAP_KEY: await mapKeyOf(options.dataDir),
     }
 
     if (preload) {
@@ -163,4 +165,18 @@ async function writeClientKey(dataDir: string) {
   await writeFile(keyPath, pair.private, { mode: 0o600 })
   await writeFile(`${keyPath}.pub`, `${pair.public}\n`, { mode: 0o644 })
   return { keyPath, publicLine: pair.public, privateKey: pair.private }
+}
+
+/**
+ * The redaction map key of this data directory: made once (32 random bytes, file 0600) and read
+ * again on the next start, so a demo's maps stay readable across restarts like a real install's.
+ */
+async function mapKeyOf(dataDir: string): Promise<string> {
+  const path = resolve(dataDir, 'redaction-map.key')
+  const existing = await readFile(path, 'utf8').catch(() => null)
+  if (existing?.trim()) return existing.trim()
+  const key = randomBytes(32).toString('hex')
+  await mkdir(resolve(dataDir), { recursive: true, mode: 0o700 })
+  await writeFile(path, `${key}\n`, { mode: 0o600 })
+  return key
 }
