@@ -2,6 +2,7 @@
  * Every service runs on Deno 2 from the same sources: start each one with `deno run` (the deno
  * npm package's binary) and check that it answers `/health` and `/ready`.
  */
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES } from '../../shared/topology.ts'
@@ -15,7 +16,12 @@ beforeAll(async () => {
     throw new Error(`deno is missing at ${deno}: run "npm ci" (the deno npm package provides it)`)
   stack = await launchStack({
     runtime: 'deno',
-    env: { LOG_LEVEL: 'warn', DATA_DIR: `${REPO_ROOT}.data/deno-test` },
+    env: {
+      LOG_LEVEL: 'warn',
+      DATA_DIR: `${REPO_ROOT}.data/deno-test`,
+      // The redaction-gateway refuses to start without a map key.
+      REDACTION_MAP_KEY: randomBytes(32).toString('hex'),
+    },
     healthTimeoutMs: 90_000,
   })
 }, 120_000)
