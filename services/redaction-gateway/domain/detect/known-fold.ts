@@ -23,6 +23,13 @@ const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/u
 const SEPARATOR = /[\s\-‐‑‒–—―]/u
 const APOSTROPHE = /['‘’ʼ`´]/u
 
+const ASCII = Array.from({ length: 128 }, (_, code) => {
+  const ch = String.fromCharCode(code)
+  if (/[\s-]/.test(ch)) return ' '
+  if (ch === '`') return "'"
+  return ch.toLowerCase()
+})
+
 export interface Folded {
   text: string
   /** For each folded UTF-16 unit, where its source code point starts in the original. */
@@ -32,6 +39,9 @@ export interface Folded {
 }
 
 export function foldChar(ch: string): string {
+  const code = ch.charCodeAt(0)
+  // Plain ASCII is most of any text: skip the Unicode work for it.
+  if (code < 128) return ASCII[code]!
   if (INVISIBLE.test(ch)) return ''
   if (SEPARATOR.test(ch)) return ' '
   if (APOSTROPHE.test(ch)) return "'"
@@ -40,25 +50,29 @@ export function foldChar(ch: string): string {
 }
 
 export function fold(text: string): Folded {
-  let out = ''
   const starts: number[] = []
   const ends: number[] = []
-  let i = 0
-  for (const ch of text) {
-    const folded = foldChar(ch)
-    const end = i + ch.length
-    for (const unit of folded) {
-      if (unit === ' ' && out.endsWith(' ')) {
+  const out: string[] = []
+  let lastSpace = false
+  for (let i = 0; i < text.length; ) {
+    const code = text.charCodeAt(i)
+    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1
+    const folded = foldChar(width === 1 ? text[i]! : text.slice(i, i + width))
+    const end = i + width
+    for (let k = 0; k < folded.length; k++) {
+      const unit = folded[k]!
+      if (unit === ' ' && lastSpace) {
         ends[ends.length - 1] = end
         continue
       }
-      out += unit
+      lastSpace = unit === ' '
+      out.push(unit)
       starts.push(i)
       ends.push(end)
     }
     i = end
   }
-  return { text: out, starts, ends }
+  return { text: out.join(''), starts, ends }
 }
 
 /** The folded form alone, trimmed: the key two spellings of one value share. */

@@ -19,12 +19,15 @@ export function propagate(text: string, resolved: readonly Detection[]): Detecti
   if (owners.size === 0) return [...resolved]
   const folded = fold(text)
   const claimed = resolved.map((d) => joinEntity(d, owners))
+  const taken = new Uint8Array(text.length)
+  for (const d of claimed) taken.fill(1, d.start, d.end)
   const added: Detection[] = []
-  for (const [key, entity] of owners) {
-    if (!entity) continue
+  // Longest parts first, so "Sarah Johnson" is taken whole before "Sarah" could take half of it.
+  const parts = [...owners].filter(([, entity]) => entity).sort(([a], [b]) => b.length - a.length)
+  for (const [key, entity] of parts) {
     for (const [start, end] of findFolded(text, folded, key, needsCapital(key))) {
-      const overlaps = (d: Detection) => d.start < end && start < d.end
-      if (claimed.some(overlaps) || added.some(overlaps)) continue
+      if (taken.subarray(start, end).includes(1)) continue
+      taken.fill(1, start, end)
       added.push({
         start,
         end,
@@ -33,7 +36,7 @@ export function propagate(text: string, resolved: readonly Detection[]): Detecti
         kind: null,
         detector: 'propagate',
         score: 0.8,
-        value: entity,
+        value: entity!,
       })
     }
   }

@@ -36,19 +36,36 @@ function precedence(a: Detection, b: Detection): number {
 }
 
 export function resolve(text: string, detections: readonly Detection[]): Detection[] {
+  // Kept sorted by start and free of overlaps, so the winners a candidate meets are found by bisection.
   const accepted: Detection[] = []
   for (const candidate of [...detections].sort(precedence)) {
     let pieces = [candidate]
-    for (const winner of accepted) pieces = pieces.flatMap((piece) => outside(piece, winner))
+    for (
+      let i = firstEndingAfter(accepted, candidate.start);
+      accepted[i] && accepted[i]!.start < candidate.end;
+      i++
+    ) {
+      const winner = accepted[i]!
+      pieces = pieces.flatMap((piece) => outside(piece, winner))
+    }
     for (const piece of pieces) {
       const kept = piece === candidate ? piece : retrimmed(text, piece)
-      if (kept) accepted.push(kept)
+      if (kept) accepted.splice(firstEndingAfter(accepted, kept.start), 0, kept)
     }
   }
-  return mergeAdjacent(
-    text,
-    accepted.sort((a, b) => a.start - b.start),
-  )
+  return mergeAdjacent(text, accepted)
+}
+
+/** Index of the first accepted span ending after `at` (ends rise with starts: no overlaps). */
+function firstEndingAfter(sorted: Detection[], at: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid]!.end <= at) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** The parts of `piece` that `winner` does not cover (zero, one or two). */
@@ -60,7 +77,6 @@ function outside(piece: Detection, winner: Detection): Detection[] {
   return out
 }
 
-/** A numeric span cut down to no digit ("paid" of "paid 4111…") has nothing left to hide. */
 const NUMERIC = new Set(['PHONE', 'AMOUNT', 'DATE', 'IP', 'DIGITS'])
 
 const EDGE = /^[\s.,;:!?'"’”()[\]{}<>/-]+|[\s.,;:!?'"’”()[\]{}<>/-]+$/gu
