@@ -1,15 +1,9 @@
 /**
  * The 10.5-minute, six-voice meeting through POST /v1/audio/diarization: cut into ~16 chunks, each
  * diarized by the simulated Sortformer (at most four labels per chunk, shuffled, noisy embeddings)
- * and linked back into the meeting's speakers.
- *
- * What the simulator can tell apart bounds what linking can reach. Two pairs of the fixture's voices
- * (Ben/Dev: en-gb at pitch 30 and en-gb+m3 at 25; Ada/Finn: en-us at 50 and en-us+m7 at 40) get
- * simulated embeddings as close across the pair as within one voice (cosine 0.69–0.70 across,
- * 0.68–0.76 within, measured on 10 s chunks), and the simulated diarizer already puts each pair
- * under one label inside a chunk. So the test holds each voice the simulator separates (Eve, Cleo,
- * and each pair) to one label of its own, and every single speaker to one label for most of their
- * speech.
+ * and linked back into the meeting's speakers. The bar is the issue's: six distinct labels, each
+ * speaker's speech (≥ 90 % of it) under one label of their own, across every chunk — including the
+ * speakers who fall silent for minutes and come back (the meeting's cast rotates).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type AudioFixture, meeting } from '../../../tests/fixtures/audio/fixtures.ts'
@@ -35,9 +29,9 @@ interface Turn {
   speaker: string
 }
 
-/** The label holding most of these speakers' speech, and its share. */
-function mainLabel(who: readonly string[], turns: readonly Turn[]) {
-  const mine = m.lines.filter((l) => who.includes(l.speaker))
+/** The label holding most of this speaker's speech, and its share. */
+function mainLabel(who: string, turns: readonly Turn[]) {
+  const mine = m.lines.filter((l) => l.speaker === who)
   const total = mine.reduce((s, l) => s + l.end - l.start, 0)
   const by = new Map<string, number>()
   for (const l of mine)
@@ -49,18 +43,17 @@ function mainLabel(who: readonly string[], turns: readonly Turn[]) {
   return { label, share: time / total }
 }
 
-it('keeps the voices the diarizer can tell apart under distinct labels across the whole meeting', async () => {
+it('keeps each of the six voices under one label of its own across the whole meeting', async () => {
   const res = await bed.post('/v1/audio/diarization', path)
   expect(res.status).toBe(200)
   const body = (await res.json()) as { duration: number; segments: Turn[]; speakers: string[] }
   expect(body.duration).toBeGreaterThan(600)
-  expect(body.speakers.length).toBeGreaterThanOrEqual(4)
-  const groups = [['Eve'], ['Cleo'], ['Ben', 'Dev'], ['Ada', 'Finn']].map((g) => mainLabel(g, body.segments))
-  expect(new Set(groups.map((g) => g.label)).size).toBe(4)
-  for (const g of groups.slice(0, 2)) expect(g.share).toBeGreaterThanOrEqual(0.9)
-  for (const g of groups.slice(2)) expect(g.share).toBeGreaterThanOrEqual(0.8)
-  for (const who of ['Ada', 'Ben', 'Cleo', 'Dev', 'Eve', 'Finn'])
-    expect(mainLabel([who], body.segments).share, who).toBeGreaterThanOrEqual(0.75)
+  expect(body.speakers.length).toBeGreaterThanOrEqual(6)
+  const speakers = [...new Set(m.lines.map((l) => l.speaker))]
+  expect(speakers).toHaveLength(6)
+  const main = speakers.map((who) => ({ who, ...mainLabel(who, body.segments) }))
+  for (const s of main) expect(s.share, s.who).toBeGreaterThanOrEqual(0.9)
+  expect(new Set(main.map((s) => s.label)).size).toBe(6)
   // Turns are in order and never overlap: each moment is owned by one chunk's body.
   for (let i = 1; i < body.segments.length; i++)
     expect(body.segments[i]!.start).toBeGreaterThanOrEqual(body.segments[i - 1]!.end - 1e-6)
