@@ -34,25 +34,33 @@ function hexHits(text: string): Detection[] {
   return hits
 }
 
-/** The end of the balanced parenthesis group opened at `open`, or -1 (unbalanced, or a line break). */
-function closingParen(text: string, open: number): number {
-  let depth = 0
-  for (let i = open; i < text.length && i < open + 8000; i++) {
+/** Far longer than a multisig of twenty keys; bounds the work on pathological nesting. */
+const MAX_DESCRIPTOR = 8000
+
+/** Each '(' mapped to its ')' on the same line, in one pass (descriptors never span lines). */
+function matchingParens(text: string): Map<number, number> {
+  const pairs = new Map<number, number>()
+  let open: number[] = []
+  for (let i = 0; i < text.length; i++) {
     const ch = text[i]
-    if (ch === '\n') return -1
-    if (ch === '(') depth++
-    else if (ch === ')' && --depth === 0) return i
+    if (ch === '(') open.push(i)
+    else if (ch === ')') {
+      const from = open.pop()
+      if (from !== undefined) pairs.set(from, i)
+    } else if (ch === '\n') open = []
   }
-  return -1
+  return pairs
 }
 
 function descriptorHits(text: string): Detection[] {
   const hits: Detection[] = []
   let coveredTo = -1
+  let pairs: Map<number, number> | undefined
   for (const m of text.matchAll(DESCRIPTOR_START)) {
     if (m.index < coveredTo) continue
-    const close = closingParen(text, m.index + m[0].length - 1)
-    if (close < 0) continue
+    pairs ??= matchingParens(text)
+    const close = pairs.get(m.index + m[0].length - 1)
+    if (close === undefined || close - m.index > MAX_DESCRIPTOR) continue
     const body = text.slice(m.index, close + 1)
     if (!DESCRIPTOR_KEY.test(body)) continue
     const checksum = /^#[a-z0-9]{8}(?![a-z0-9])/.exec(text.slice(close + 1))

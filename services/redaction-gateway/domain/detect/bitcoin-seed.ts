@@ -23,10 +23,13 @@ const WEAK: ReadonlySet<string> = new Set(NUMBERING.filter((w) => WORDS.has(w)))
 /** Numbering that may sit between seed words although it is not in the wordlist. */
 const SPOKEN_NUMBERS: ReadonlySet<string> = new Set(NUMBERING.filter((w) => !WORDS.has(w)))
 const WORD = /[A-Za-z]+/g
-const GAP = /^(?:[\s,;|/\-–—•*"'()[\]]|#?\d{1,2}[.):]?)*$/
+// The (?!\d) keeps this linear: a long digit run must not be split every possible way.
+const GAP = /^(?:[\s,;|/\-–—•*"'()[\]]|#?\d{1,2}(?!\d)[.):]?)*$/
 const LABEL =
   /\b(?:seed(?:[ \t]+(?:phrase|words?))?|recovery[ \t]+(?:phrase|words?|seed)|mnemonic|backup[ \t]+(?:phrase|words?)|secret[ \t]+(?:recovery[ \t]+)?phrase|(?:twelve|twenty[ -]four|12|24)[ \t]+words)\b[^A-Za-z]{0,6}(?:[A-Za-z]+[^A-Za-z]{1,4}){0,3}$/i
 const CHECKSUM_LENGTHS = [24, 21, 18, 15, 12]
+/** Longer runs are dropped anyway; checking every window of them would only cost time. */
+const CHECKSUM_MAX_RUN = 48
 
 interface Word {
   start: number
@@ -78,9 +81,10 @@ export function detectSeedPhrases(text: string): Detection[] {
     const first = run[0] as Word
     const last = run[run.length - 1] as Word
     const labelled = LABEL.test(text.slice(Math.max(0, first.start - 60), first.start))
-    const valid = run.length >= 12 && hasValidChecksum(run.map((w) => w.word))
+    const valid =
+      run.length >= 12 && run.length <= CHECKSUM_MAX_RUN && hasValidChecksum(run.map((w) => w.word))
     if (!valid && strong < (labelled ? 4 : 6)) continue
-    const score = valid ? 0.99 : labelled ? 0.9 : 0.75
+    const score = valid || run.length > CHECKSUM_MAX_RUN ? 0.99 : labelled ? 0.9 : 0.75
     hits.push(tier1Hit(text, first.start, last.end, 'seed_phrase', 'bip39-seed', score))
   }
   return hits

@@ -1,3 +1,4 @@
+import { pemBlocks } from './secrets-pem.ts'
 import { tier1Hit } from './tier1-scan.ts'
 import type { DetectContext, Detection, Tier1Kind } from './types.ts'
 
@@ -10,14 +11,6 @@ interface PrefixRule {
 }
 
 const PREFIXED: PrefixRule[] = [
-  {
-    detector: 'secret-pem',
-    kind: 'private_key',
-    // An unterminated block (pasted cut short) runs to its last base64 or header line (a one-word
-    // line right after it may go with it: better than leaving key material behind).
-    pattern:
-      /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|(?:\r?\n(?:[A-Za-z0-9+/]{4,}={0,2}|[A-Za-z0-9+/]*={1,2}|[A-Za-z-]+: [^\n]*|(?=\r?\n[A-Za-z0-9+/]{16,}))[ \t]*)*)/g,
-  },
   {
     detector: 'secret-openai',
     kind: 'api_secret',
@@ -113,5 +106,5 @@ export function detectSecrets(text: string, _ctx: DetectContext = {}): Detection
       hits.push(tier1Hit(text, m.index, m.index + value.length, rule.kind, rule.detector, 0.97))
     }
   }
-  return [...hits, ...labelledSecrets(text)].sort((a, b) => a.start - b.start)
+  return [...pemBlocks(text), ...hits, ...labelledSecrets(text)].sort((a, b) => a.start - b.start)
 }

@@ -57,4 +57,20 @@ describe('detectTier1 and detectCrypto', () => {
       ['seed_phrase', 'abandon ability able about above absent'],
     ])
   })
+
+  it('stay linear on pathological input (long digit gaps, repeated headers, long runs, nesting)', () => {
+    const inputs = [
+      `abandon ${'1234567890'.repeat(5000)}$ ability`,
+      '-----BEGIN PRIVATE KEY-----\n'.repeat(2000),
+      'abandon '.repeat(5000),
+      'wpkh('.repeat(5000),
+      `${'sh('.repeat(3000)}x${')'.repeat(3000)}`,
+      'password: '.repeat(5000),
+      `account ${'is '.repeat(5000)}`,
+      'A1b2C3d4E5'.repeat(5000),
+    ]
+    // A catastrophic regex would take minutes here; the test's timeout is the guard.
+    for (const text of inputs) expect(() => detectTier1AndCrypto(text)).not.toThrow()
+    expect(detectTier1AndCrypto('abandon '.repeat(5000)).tier1).toHaveLength(1)
+  })
 })
