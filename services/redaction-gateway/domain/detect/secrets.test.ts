@@ -45,6 +45,9 @@ describe('detectSecrets', () => {
     expect(found('my password is Tr0ub4dor&3.')).toEqual(['api_secret:Tr0ub4dor&3'])
     expect(found('the passphrase is correcthorse')).toEqual(['api_secret:correcthorse'])
     expect(found('the PIN is 4821')).toEqual(['api_secret:4821'])
+    expect(found('my pin is four eight two one.')).toEqual(['api_secret:four eight two one'])
+    expect(found('password: Summer2024!')).toEqual(['api_secret:Summer2024!'])
+    expect(found('password: hunter2, call me on one two three')).toEqual(['api_secret:hunter2'])
   })
 
   it('finds high-entropy tokens after a generic label, and URL credentials', () => {

@@ -1,4 +1,6 @@
 import { pemBlocks } from './secrets-pem.ts'
+import { normaliseSpokenDigits } from './spoken.ts'
+import { dedupe } from './tier1.ts'
 import { tier1Hit } from './tier1-scan.ts'
 import type { DetectContext, Detection, Tier1Kind } from './types.ts'
 
@@ -71,7 +73,7 @@ function entropy(value: string): number {
 }
 
 function labelledValueScore(label: string, value: string, prose: boolean): number | null {
-  const word = value.replace(/[.!?)]+$/, '')
+  const word = value.replace(/[.,;:)]+$/, '')
   if (/^pin/i.test(label)) return /^\d{4,8}$/.test(word) ? 0.85 : null
   if (prose && /^[a-z]+$/.test(word) && PROSE.has(word)) return null
   if (/^(?:token|bearer|credentials?)$/i.test(label)) {
@@ -90,12 +92,24 @@ function labelledSecrets(text: string): Detection[] {
     const start = after + assign[0].length
     const raw = VALUE.exec(text.slice(start, start + 4096))?.[0]
     if (!raw) continue
-    const value = raw.replace(/[.!?)]+$/, '')
+    const value = raw.replace(/[.,;:)]+$/, '')
     const score = labelledValueScore(m[0], value, !/[:=>]/.test(assign[0]))
     if (score !== null)
       hits.push(tier1Hit(text, start, start + value.length, 'api_secret', 'secret-labelled', score))
   }
   return hits
+}
+
+/** PINs and passwords read aloud ("my pin is four eight two one"). */
+function spokenSecrets(text: string): Detection[] {
+  const spoken = normaliseSpokenDigits(text)
+  if (!spoken.changed) return []
+  return labelledSecrets(spoken.text)
+    .filter((d) => /\d/.test(d.value))
+    .map((d) => {
+      const [start, end] = spoken.toOriginal(d.start, d.end)
+      return { ...d, start, end, value: text.slice(start, end), detector: 'secret-labelled-spoken' }
+    })
 }
 
 export function detectSecrets(text: string, _ctx: DetectContext = {}): Detection[] {
@@ -106,5 +120,5 @@ export function detectSecrets(text: string, _ctx: DetectContext = {}): Detection
       hits.push(tier1Hit(text, m.index, m.index + value.length, rule.kind, rule.detector, 0.97))
     }
   }
-  return [...pemBlocks(text), ...hits, ...labelledSecrets(text)].sort((a, b) => a.start - b.start)
+  return dedupe([...pemBlocks(text), ...hits, ...labelledSecrets(text), ...spokenSecrets(text)])
 }

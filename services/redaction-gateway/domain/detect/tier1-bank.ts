@@ -97,9 +97,9 @@ function swiftHits(text: string): Detection[] {
     if (!COUNTRY_CODES.has(m[1] as string)) continue
     const code = m[0]
     const tail = code.slice(6)
-    const near = text.slice(Math.max(0, m.index - 60), m.index + code.length + 60)
-    // All-caps words ("CUSTOMER") share the shape; a digit, the XXX branch or bank words nearby tell.
-    if (/\d/.test(tail) || code.endsWith('XXX') || BANK_CONTEXT.test(near)) {
+    const before = text.slice(Math.max(0, m.index - 30), m.index)
+    // All-caps words ("CUSTOMER") share the shape; a digit, the XXX branch or bank words just before tell.
+    if (/\d/.test(tail) || code.endsWith('XXX') || BANK_CONTEXT.test(before)) {
       hits.push(tier1Hit(text, m.index, m.index + code.length, 'swift', 'tier1-swift', 0.8))
     }
   }

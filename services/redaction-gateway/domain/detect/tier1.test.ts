@@ -53,6 +53,7 @@ describe('bank numbers', () => {
     expect(found('use CHASUS33 for it')).toEqual(['swift:CHASUS33'])
     expect(found('beneficiary bank DEUTDEFF500')).toEqual(['swift:DEUTDEFF500'])
     expect(found('URGENT: CUSTOMER BUSINESS REVIEW PLANNING')).toEqual([])
+    expect(found('URGENT: CUSTOMER wants a bank transfer')).toEqual([])
   })
 })
 
