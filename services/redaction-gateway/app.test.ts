@@ -86,21 +86,21 @@ describe('redaction-gateway service surface', () => {
     expect((await (await app.request('/openapi.json')).json()).info.title).toBe('redaction-gateway')
   })
 
-  it('answers /scrub and /rehydrate with 501 in the earlier {"error": code} shape until they are built', async () => {
+  it('builds /scrub and /rehydrate; without an open store they answer 503 in the {"error": code} shape', async () => {
     const app = redactionApp({ DATA_DIR: root })
-    const answers = await askRoutes(app, REDACTION_CAPABILITIES, 'planned')
+    expect(await askRoutes(app, REDACTION_CAPABILITIES, 'planned')).toEqual([])
+    const answers = await askRoutes(app, REDACTION_CAPABILITIES, 'built')
     expect(answers.map((a) => [a.route, a.status])).toEqual([
-      ['POST /scrub', 501],
-      ['POST /rehydrate', 501],
+      ['POST /scrub', 400],
+      ['POST /rehydrate', 400],
     ])
-    expect(answers[0]!.body).toEqual({
-      error: 'not_implemented',
-      detail: 'Redaction (scrub and rehydrate) is not built yet in this version of Spark Control.',
-      capability: 'redaction',
-    })
-    const { body } = await ready(app)
-    expect(body.dependencies.map_store!.state).toBe('up')
-    expect(body.capabilities!.redaction!.state).toBe('not_built')
+    const body = { task_id: 't', items: [{ id: 1, text: 'x' }], ner: 'rules_only', map_handle: 'h' }
+    const res = await app.request('/scrub', { method: 'POST', body: JSON.stringify(body) })
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({ error: 'map_store_unavailable' })
+    const report = await ready(app)
+    expect(report.body.dependencies.map_store!.state).toBe('up')
+    expect(report.body.capabilities!.redaction!.state).toBe('up')
   })
 
   it('never writes REDACTION_MAP_KEY to the log or the readiness report', async () => {

@@ -5,12 +5,28 @@ import { createService, type ServiceApp } from '../../shared/service.ts'
 import { mapStoreCheck } from './adapters/map-store.ts'
 import { REDACTION_CAPABILITIES } from './capabilities.ts'
 import type { RedactionConfig } from './config.ts'
+import { RULE_DETECTORS } from './domain/scrub/detectors.ts'
+import { storeUnavailable } from './domain/scrub/errors.ts'
+import type { Detectors, TokenStore } from './domain/scrub/ports.ts'
+import { rehydrateRoutes } from './routes/rehydrate.ts'
+import { scrubRoutes } from './routes/scrub.ts'
 
 export const SERVICE_NAME = 'redaction-gateway'
 
 export interface RedactionDeps {
-  config: Pick<RedactionConfig, 'SIMULATED_CLUSTER' | 'BODY_LIMIT_BYTES' | 'REDACTION_MAP_DB'>
+  config: Pick<
+    RedactionConfig,
+    | 'SIMULATED_CLUSTER'
+    | 'BODY_LIMIT_BYTES'
+    | 'REDACTION_MAP_DB'
+    | 'REDACTION_MAX_ITEMS'
+    | 'REDACTION_MAX_ITEM_CHARS'
+  >
   logger: Logger
+  /** The opened map store; absent when it could not be opened (the routes answer 503, /ready says why). */
+  store?: TokenStore
+  /** Replaces the rule-based detectors (tests inject failing ones). */
+  detectors?: Detectors
   metrics?: Metrics
   shutdown?: AbortSignal
 }
@@ -22,7 +38,7 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
     capabilities: REDACTION_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
   })
-  return createService({
+  const app = createService({
     name: SERVICE_NAME,
     description: 'Scrubs PII from text before it leaves, and puts it back in the answers.',
     logger: deps.logger,
@@ -31,4 +47,15 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
     shutdown: deps.shutdown,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
   })
+  const store = () => {
+    if (!deps.store) throw storeUnavailable('see /ready for why')
+    return deps.store
+  }
+  const limits = {
+    maxItems: deps.config.REDACTION_MAX_ITEMS,
+    maxItemChars: deps.config.REDACTION_MAX_ITEM_CHARS,
+  }
+  app.route('/', scrubRoutes({ detectors: deps.detectors ?? RULE_DETECTORS, store, limits }))
+  app.route('/', rehydrateRoutes({ store }))
+  return app
 }

@@ -1,7 +1,6 @@
 /**
- * What redaction-gateway serves: nothing yet. The gateway already routes the earlier `/scrub` and
- * `/rehydrate` here; they answer 501 (`{"error": "not_implemented"}`) until their issue builds them
- * and moves them to `built` (shared/capabilities.ts).
+ * What redaction-gateway serves: the earlier `/scrub` and `/rehydrate`, over the encrypted map store
+ * (`map_store` in /ready: the capability is up only while the store is).
  */
 import type { Capability } from '../../shared/capabilities.ts'
 
@@ -10,7 +9,7 @@ export const REDACTION_CAPABILITIES = [
     name: 'redaction',
     title: 'Redaction (scrub and rehydrate)',
     needs: ['map_store'],
-    built: [],
-    planned: ['POST /scrub', 'POST /rehydrate'],
+    built: ['POST /scrub', 'POST /rehydrate'],
+    planned: [],
   },
 ] as const satisfies readonly Capability[]

@@ -15,6 +15,9 @@ export const DEFAULT_PORT = SERVICES['redaction-gateway'].port
 export const MAP_DB_FILE = 'redaction_maps.db'
 export const DEFAULT_MAP_TTL_S = 24 * 3600
 export const MAP_KEY_BYTES = 32
+export const DEFAULT_MAX_ITEMS = 1000
+/** About 40,000 words: a two-hour transcript fits in one item. */
+export const DEFAULT_MAX_ITEM_CHARS = 250_000
 
 /** 32 bytes written as 64 hex digits or base64 (standard or URL-safe); anything else is undefined. */
 export function decodeMapKey(text: string): Buffer | undefined {
@@ -46,6 +49,10 @@ export const configShape = {
   REDACTION_INSECURE_DEV_KEY: env.bool(false),
   /** How long a map lives after its last use (create or extend); the sweep deletes it after that. */
   REDACTION_MAP_TTL_S: env.int(DEFAULT_MAP_TTL_S, 60),
+  /** The most items one `/scrub` takes; more is a 413 (nothing scrubbed). */
+  REDACTION_MAX_ITEMS: env.int(DEFAULT_MAX_ITEMS, 1),
+  /** The longest item text `/scrub` takes, in UTF-16 characters; longer is a 413 (nothing scrubbed). */
+  REDACTION_MAX_ITEM_CHARS: env.int(DEFAULT_MAX_ITEM_CHARS, 1),
   /** Upstream names to leave alone (case-insensitive); kept for the local-LLM NER pass to come. */
   DISABLED_SERVICES: env.nameSet(),
 }

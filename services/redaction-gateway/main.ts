@@ -1,5 +1,5 @@
 import { startService } from '../../shared/start.ts'
-import { prepareMapStore } from './adapters/map-store.ts'
+import { type MapStore, openMapStore, prepareMapStore } from './adapters/map-store.ts'
 import { resolveMapKey } from './adapters/map-store-key.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadRedactionConfig } from './config.ts'
@@ -9,18 +9,37 @@ await startService({
   loadConfig: loadRedactionConfig,
   build: async (config, kit) => {
     // A problem here is reported by /ready (and logged), never a crash at start as before.
-    const store = await prepareMapStore(config.REDACTION_MAP_DB)
+    const prepared = await prepareMapStore(config.REDACTION_MAP_DB)
     const fields = {
       mapDb: config.REDACTION_MAP_DB,
-      state: store.state,
-      detail: store.detail,
+      state: prepared.state,
+      detail: prepared.detail,
       key: config.REDACTION_MAP_KEY ? 'set' : 'insecure-dev',
     }
-    resolveMapKey(config, kit.logger)
-    if (store.state === 'up') kit.logger.info(fields, 'map store')
-    else kit.logger.warn(fields, 'map store unusable')
+    const key = resolveMapKey(config, kit.logger)
+    let store: MapStore | undefined
+    if (prepared.state === 'up') {
+      try {
+        store = await openMapStore({
+          path: config.REDACTION_MAP_DB,
+          key,
+          ttlS: config.REDACTION_MAP_TTL_S,
+          logger: kit.logger,
+        })
+        kit.logger.info(fields, 'map store')
+      } catch (err) {
+        kit.logger.error({ ...fields, err: (err as Error).message }, 'map store could not be opened')
+      }
+    } else kit.logger.warn(fields, 'map store unusable')
     return {
-      app: buildApp({ config, logger: kit.logger, metrics: kit.metrics, shutdown: kit.lifecycle.signal }),
+      app: buildApp({
+        config,
+        logger: kit.logger,
+        metrics: kit.metrics,
+        shutdown: kit.lifecycle.signal,
+        store,
+      }),
+      onClose: [() => store?.close()],
     }
   },
 })

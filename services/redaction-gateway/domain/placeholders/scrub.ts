@@ -61,7 +61,7 @@ export function scrubText(
   return { text: parts.join(''), tokensUsed: [...used], tier1Dropped, tier2Tokenized }
 }
 
-function bucketed(d: Detection, { bucket }: ScrubOptions): string | null {
+export function bucketed(d: Detection, { bucket }: ScrubOptions): string | null {
   if (d.type === 'AMOUNT' && bucket?.amounts) return bucketAmount(d.value)
   if (d.type === 'DATE' && bucket?.dates)
     return bucketDate(d.value, bucket.dates === true ? 'month' : bucket.dates)

@@ -1,0 +1,159 @@
+/**
+ * One `/scrub` call, pure orchestration over injected detectors and the token store:
+ * neutralise → detect (Tier-1, secrets, crypto, known, structured, names) → resolve overlaps →
+ * propagate mentions → Tier-1 policy → bucket → tokens from the store in ONE batch → text.
+ * It fails closed: a detector error or an input over the limits is an error, never unscrubbed
+ * text, and nothing is stored before every item has been detected.
+ */
+import { propagate } from '../detect/propagate.ts'
+import { resolve } from '../detect/resolve.ts'
+import type { Detection, EntityType, KnownEntities, Tier1Kind } from '../detect/types.ts'
+import type { DateBucket } from '../placeholders/bucket-date.ts'
+import { neutralise } from '../placeholders/neutralise.ts'
+import { bucketed, type ScrubOptions, scrubText } from '../placeholders/scrub.ts'
+import { keyOf, tokenMapFrom } from '../placeholders/tokens.ts'
+import {
+  type ItemId,
+  mapGone,
+  mapNotFound,
+  nerUnavailable,
+  scrubFailed,
+  tier1Detected,
+  tooLarge,
+} from './errors.ts'
+import type { Detectors, TokenStore } from './ports.ts'
+
+export interface ScrubInput {
+  taskId: string
+  items: { id: ItemId; text: string }[]
+  knownEntities?: KnownEntities
+  tier1Action: 'drop' | 'reject'
+  bucket?: { amounts?: boolean; dates?: boolean | DateBucket }
+  ner: 'auto' | 'rules_only' | 'qwen'
+  mapHandle?: string
+}
+
+export interface ScrubLimits {
+  maxItems: number
+  maxItemChars: number
+}
+
+export interface ScrubOutput {
+  mapHandle: string
+  expiresAt: Date
+  items: { id: ItemId; scrubbedText: string; tokensUsed: string[] }[]
+  tier1Dropped: number
+  tier2Tokenized: number
+  distinctEntities: number
+  /** Counts per entity type, for logs and metrics (never values). */
+  typeCounts: Partial<Record<EntityType, number>>
+}
+
+export interface ScrubDeps {
+  detectors: Detectors
+  store: TokenStore
+  limits: ScrubLimits
+}
+
+export function scrub(input: ScrubInput, deps: ScrubDeps): ScrubOutput {
+  if (input.ner !== 'rules_only') throw nerUnavailable()
+  checkLimits(input, deps.limits)
+  if (input.mapHandle) requireLive(deps.store.status(input.mapHandle))
+  const found = input.items.map((item) => detectItem(item.text, input.knownEntities, deps.detectors))
+  if (input.tier1Action === 'reject') rejectTier1(input.items, found)
+  const options: ScrubOptions = { bucket: input.bucket }
+  const wanted = found.map((detections) => detections.filter((d) => needsToken(d, options)))
+  const { handle, expiresAt, tokens } = deps.store.batch(() => {
+    const map = openMap(input, deps.store)
+    const minted = wanted.map((ds) =>
+      ds.map((d) => deps.store.tokenFor(map.handle, d.type!, d.value, keyOf(d.type!, d.value))),
+    )
+    return { ...map, tokens: minted }
+  })
+  const items = input.items.map((item, i) => {
+    const entries = wanted[i]!.map((d, j) => ({ token: tokens[i]![j]!, value: d.value }))
+    const out = scrubText(item.text, found[i]!, tokenMapFrom(entries), options)
+    // A token the store did not mint would rehydrate to nothing: refuse rather than answer it.
+    const minted = new Set(tokens[i])
+    if (out.tokensUsed.some((t) => !minted.has(t))) throw scrubFailed(new Error('token outside the map'))
+    return { id: item.id, out }
+  })
+  return summarise(items, handle, expiresAt, wanted)
+}
+
+function checkLimits(input: ScrubInput, limits: ScrubLimits) {
+  if (input.items.length > limits.maxItems)
+    throw tooLarge(`${input.items.length} items is over the limit of ${limits.maxItems}`)
+  const long = input.items.find((item) => item.text.length > limits.maxItemChars)
+  if (long)
+    throw tooLarge(`item ${JSON.stringify(long.id)} is over the limit of ${limits.maxItemChars} characters`)
+}
+
+function requireLive(state: 'live' | 'expired' | 'unknown') {
+  if (state === 'unknown') throw mapNotFound()
+  if (state === 'expired') throw mapGone()
+}
+
+function openMap(input: ScrubInput, store: TokenStore): { handle: string; expiresAt: Date } {
+  if (!input.mapHandle) return store.create(input.taskId)
+  const extended = store.extend(input.mapHandle)
+  if (extended.state !== 'live') return requireLive(extended.state) as never
+  return { handle: input.mapHandle, expiresAt: extended.expiresAt }
+}
+
+/** Resolved, propagated detections over the neutralised text (neutralising keeps every offset). */
+export function detectItem(text: string, knownEntities: KnownEntities | undefined, detectors: Detectors) {
+  const source = neutralise(text)
+  const ctx = { knownEntities }
+  try {
+    const { tier1, crypto } = detectors.tier1AndCrypto(source, ctx)
+    const all = [
+      ...tier1,
+      ...crypto,
+      ...detectors.known(source, ctx),
+      ...detectors.structured(source, ctx),
+      ...detectors.names(source, ctx),
+    ]
+    return propagate(source, resolve(source, all))
+  } catch (err) {
+    throw scrubFailed(err)
+  }
+}
+
+function rejectTier1(items: ScrubInput['items'], found: Detection[][]) {
+  const spans = items
+    .map((item, i) => ({ item: item.id, kinds: tier1Kinds(found[i]!) }))
+    .filter((span) => span.kinds.length > 0)
+  if (spans.length > 0) throw tier1Detected(spans)
+}
+
+function tier1Kinds(detections: Detection[]): Tier1Kind[] {
+  const kinds = new Set<Tier1Kind>()
+  for (const d of detections) if (d.tier === 1 && d.kind) kinds.add(d.kind)
+  return [...kinds].sort()
+}
+
+/** Tier-2 spans that become tokens: not Tier-1 (dropped) and not coarsened to a bucket. */
+function needsToken(d: Detection, options: ScrubOptions): d is Detection & { type: EntityType } {
+  return d.tier === 2 && d.type !== null && bucketed(d, options) === null
+}
+
+function summarise(
+  items: { id: ItemId; out: ReturnType<typeof scrubText> }[],
+  mapHandle: string,
+  expiresAt: Date,
+  tokenised: Detection[][],
+): ScrubOutput {
+  const distinct = new Set(items.flatMap(({ out }) => out.tokensUsed))
+  const typeCounts: Partial<Record<EntityType, number>> = {}
+  for (const d of tokenised.flat()) typeCounts[d.type!] = (typeCounts[d.type!] ?? 0) + 1
+  return {
+    mapHandle,
+    expiresAt,
+    items: items.map(({ id, out }) => ({ id, scrubbedText: out.text, tokensUsed: out.tokensUsed })),
+    tier1Dropped: items.reduce((n, { out }) => n + out.tier1Dropped, 0),
+    tier2Tokenized: items.reduce((n, { out }) => n + out.tier2Tokenized, 0),
+    distinctEntities: distinct.size,
+    typeCounts,
+  }
+}

@@ -1,0 +1,22 @@
+import type { DetectContext, Detection } from '../detect/types.ts'
+
+/** The detectors the pipeline runs; `detectors.ts` gives the real ones, tests inject failing ones. */
+export interface Detectors {
+  /** Tier-1 material (dropped or rejected) and Tier-2 bitcoin material, from one pass. */
+  tier1AndCrypto(text: string, ctx: DetectContext): { tier1: Detection[]; crypto: Detection[] }
+  known(text: string, ctx: DetectContext): Detection[]
+  structured(text: string, ctx: DetectContext): Detection[]
+  names(text: string, ctx: DetectContext): Detection[]
+}
+
+export type MapLiveness = 'live' | 'expired' | 'unknown'
+
+/** The part of the map store a scrub and a rehydration use (adapters/map-store.ts implements it). */
+export interface TokenStore {
+  create(taskId: string): { handle: string; expiresAt: Date }
+  extend(handle: string): { state: 'live'; expiresAt: Date } | { state: 'expired' | 'unknown' }
+  tokenFor(handle: string, type: string, value: string, dedupKey?: string): string
+  valuesFor(handle: string, tokens: readonly string[]): Map<string, string>
+  status(handle: string): MapLiveness
+  batch<T>(fn: () => T): T
+}

@@ -1,0 +1,40 @@
+/**
+ * How the redaction routes read a body: the earlier gateway answered a body it could not use with
+ * 400 `{"error": "bad_request", ...}` (malformed JSON and failed validation alike), where the rest of
+ * the service answers 422 the FastAPI way; so these routes check the JSON themselves.
+ */
+import { type Hook, OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import { badRequest, describeIssues, type FieldIssue } from '../../../shared/errors.ts'
+import type { AppEnv, ServiceApp } from '../../../shared/service.ts'
+
+/** Reads the body once (Hono keeps it for the validator) and answers 400 when it is not JSON. */
+const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const text = await c.req.text()
+  try {
+    JSON.parse(text)
+  } catch {
+    throw badRequest('The body is not valid JSON.', {
+      issues: [{ field: '', location: 'body', message: 'JSON decode error' }],
+    })
+  }
+  return next()
+}
+
+const badRequestHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (result.success) return
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.'),
+    message: issue.message,
+    location: 'body',
+  }))
+  throw badRequest(describeIssues(issues), { issues })
+}
+
+/** A router for a redaction route group: failed validation is a 400 `bad_request`, not a 422. */
+export function createRedactionRouter(path: '/scrub' | '/rehydrate'): ServiceApp {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: badRequestHook })
+  // Scoped to the path: a router's `use('*')` would run for every route of the app it is mounted in.
+  app.use(path, requireJsonBody)
+  return app
+}

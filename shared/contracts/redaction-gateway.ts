@@ -1,0 +1,97 @@
+/**
+ * The redaction gateway's wire contract: the earlier version's `POST /scrub` and `POST /rehydrate`
+ * (the CRM calls them and switches backends with no app change, so no field may change), plus the
+ * additions documented in docs/COMPATIBILITY.md. Error bodies are `{"error": "<code>", ...}`.
+ */
+import { z } from '@hono/zod-openapi'
+
+/** Items carry the caller's id back unchanged: a string or a number, as the CRM sent it. */
+const ItemId = z.union([z.string().max(200), z.number()])
+
+export const TextItem = z.object({ id: ItemId, text: z.string() })
+
+export const KnownEntitiesBody = z
+  .object({
+    persons: z.array(z.string()).optional(),
+    orgs: z.array(z.string()).optional(),
+    funds: z.array(z.string()).optional(),
+    emails: z.array(z.string()).optional(),
+    locations: z.array(z.string()).optional(),
+  })
+  .openapi('KnownEntities')
+
+export const ScrubRequest = z
+  .object({
+    task_id: z.string().min(1).max(200),
+    actor: z.string().max(200).optional(),
+    items: z.array(TextItem),
+    known_entities: KnownEntitiesBody.optional(),
+    tier1_action: z.enum(['drop', 'reject']).default('drop'),
+    bucket: z
+      .object({
+        amounts: z.boolean().optional(),
+        dates: z.union([z.boolean(), z.enum(['month', 'quarter'])]).optional(),
+      })
+      .optional(),
+    /** `auto` and `qwen` ask for the local-LLM pass; without it they answer 422 `ner_unavailable`. */
+    ner: z.enum(['auto', 'rules_only', 'qwen']).default('auto'),
+    map_handle: z.string().min(1).max(200).optional(),
+  })
+  .openapi('ScrubRequest')
+
+export const DescriptiveFlag = z.object({
+  item: ItemId,
+  span: z.tuple([z.number().int(), z.number().int()]),
+  action: z.string(),
+})
+
+export const ScrubResponse = z
+  .object({
+    task_id: z.string(),
+    map_handle: z.string(),
+    items: z.array(z.object({ id: ItemId, scrubbed_text: z.string(), tokens_used: z.array(z.string()) })),
+    stats: z.object({
+      tier1_dropped: z.number().int(),
+      tier2_tokenized: z.number().int(),
+      distinct_entities: z.number().int(),
+      descriptive_flags: z.array(DescriptiveFlag),
+    }),
+    expires_at: z.string(),
+  })
+  .openapi('ScrubResponse')
+
+export const Tier1Rejected = z
+  .object({
+    error: z.literal('tier1_detected'),
+    spans: z.array(z.object({ item: ItemId, kinds: z.array(z.string()) })),
+  })
+  .openapi('Tier1Rejected')
+
+export const RehydrateRequest = z
+  .object({
+    task_id: z.string().max(200).optional(),
+    map_handle: z.string().min(1).max(200),
+    items: z.array(TextItem).optional(),
+    /** Convenience form: one text instead of items (answered as `text` + `unresolved`). */
+    text: z.string().optional(),
+  })
+  .refine((b) => (b.items === undefined) !== (b.text === undefined), {
+    message: 'send either `items` or `text`',
+  })
+  .openapi('RehydrateRequest')
+
+export const RehydrateResponse = z
+  .object({
+    task_id: z.string().optional(),
+    map_handle: z.string(),
+    items: z.array(z.object({ id: ItemId, text: z.string(), unresolved: z.array(z.string()) })).optional(),
+    text: z.string().optional(),
+    unresolved: z.array(z.string()).optional(),
+    stats: z.object({ restored: z.number().int(), unresolved: z.number().int() }),
+  })
+  .openapi('RehydrateResponse')
+
+export type ScrubRequestBody = z.infer<typeof ScrubRequest>
+export type ScrubResponseBody = z.infer<typeof ScrubResponse>
+export type RehydrateRequestBody = z.infer<typeof RehydrateRequest>
+export type RehydrateResponseBody = z.infer<typeof RehydrateResponse>
