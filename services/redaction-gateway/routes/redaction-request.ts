@@ -8,7 +8,11 @@ import type { MiddlewareHandler } from 'hono'
 import { badRequest, describeIssues, type FieldIssue } from '../../../shared/errors.ts'
 import type { AppEnv, ServiceApp } from '../../../shared/service.ts'
 
-/** Reads the body once (Hono keeps it for the validator) and answers 400 when it is not JSON. */
+/**
+ * Reads the body once and answers 400 when it is not JSON. Any content type is read as JSON (the
+ * CRM posts JSON, whatever its client labels it); the text stays in Hono's body cache, where the
+ * validator reads it back under the JSON type.
+ */
 const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const text = await c.req.text()
   try {
@@ -18,6 +22,15 @@ const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
       issues: [{ field: '', location: 'body', message: 'JSON decode error' }],
     })
   }
+  const headers = new Headers(c.req.raw.headers)
+  headers.set('content-type', 'application/json')
+  headers.delete('content-length')
+  c.req.raw = new Request(c.req.raw.url, {
+    method: c.req.method,
+    headers,
+    body: text,
+    signal: c.req.raw.signal,
+  })
   return next()
 }
 
