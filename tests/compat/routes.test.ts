@@ -123,12 +123,4 @@ describe('earlier routes not built yet keep the earlier error shape', () => {
       expect(typeof (await res.json()).detail, path).toBe('string')
     }
   })
-
-  it('answers /scrub and /rehydrate with {"error": "not_implemented"}', async () => {
-    for (const path of ['/scrub', '/rehydrate']) {
-      const res = await send({ method: 'POST', path })
-      expect(res.status, path).toBe(501)
-      expect((await res.json()).error, path).toBe('not_implemented')
-    }
-  })
 })

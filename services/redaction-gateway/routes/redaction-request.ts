@@ -5,7 +5,7 @@
  */
 import { type Hook, OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { badRequest, describeIssues, type FieldIssue } from '../../../shared/errors.ts'
+import { AppError, badRequest, describeIssues, type FieldIssue } from '../../../shared/errors.ts'
 import type { AppEnv, ServiceApp } from '../../../shared/service.ts'
 
 /**
@@ -48,6 +48,12 @@ const badRequestHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
 export function createRedactionRouter(path: '/scrub' | '/rehydrate'): ServiceApp {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: badRequestHook })
   // Scoped to the path: a router's `use('*')` would run for every route of the app it is mounted in.
-  app.use(path, requireJsonBody)
+  app.post(path, requireJsonBody)
+  // Another method on the path is a 405 naming POST, never a 404 that reads as a wrong URL.
+  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], path, (c) => {
+    throw new AppError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${path}; use POST.`, {
+      headers: { Allow: 'POST' },
+    })
+  })
   return app
 }
