@@ -68,7 +68,8 @@ interface Run {
   sampledRssMiB: number
   withFfmpegMiB: number
   words: number
-  tempLeft: number
+  /** What the job left in the service's temp dir (uploads and workspaces must all be gone). */
+  tempLeft: string[]
 }
 
 async function freePort(): Promise<number> {
@@ -214,7 +215,8 @@ async function transcribeOnce(
   const busy = busyMs(calls, started, ended)
   const overheadS = (ended - started - busy) / 1000
   const audioSentS = calls.reduce((sum, c) => sum + c.audioS, 0)
-  const tempLeft = (await readdir(tmp)).length
+  // tsx keeps its compile cache in the temp dir too; it is not the job's.
+  const tempLeft = (await readdir(tmp)).filter((name) => !name.startsWith('tsx-'))
   await stopChild(child)
   return {
     minutes: rec.minutes,

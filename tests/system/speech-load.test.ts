@@ -2,8 +2,8 @@
  * The speech-proxy under load on loopback (issue #9): 50 clients at once send short real-speech
  * transcriptions to the service (in this process, served over HTTP so each client is its own
  * `X-Forwarded-For` address) in front of the simulated Parakeet, behind a metering hop
- * (bench/speech-meter.ts) that gives each call 200–500 ms of service time and records how many run
- * at once. The ASR lane allows 2 and the deadline is 8 s, under what 50 requests need (each also
+ * (bench/speech-meter.ts) that gives each call 300–600 ms of service time and records how many run
+ * at once. The ASR lane allows 2 and the deadline is 8 s, under the ~11 s of calls 50 requests need (each also
  * spends ~0.2 s of CPU in ffprobe and ffmpeg before it reaches the lane), so requests queue, some
  * run late in their budget and some are refused. Invariants:
  *
@@ -12,8 +12,7 @@
  *   early are the only ones without an answer, and their queued work goes away;
  * - no request served waited past its deadline: what it spent before its upstream call started
  *   (Server-Timing `decode` + `queue`; the budget starts once the upload is on disk) stays within
- *   the deadline plus a margin, so whatever
- *   could not start in time was refused. (Refusals themselves can come late: every upload is
+ *   the deadline plus a margin, so whatever could not start in time was refused. (Refusals themselves can come late: every upload is
  *   probed and decoded by ffmpeg before any deadline is checked, with no bound on how many at once;
  *   see bench/README.md, "Speech benchmark".)
  * - afterwards nothing runs or waits, and the heap after a forced GC does not grow from one round
@@ -83,7 +82,7 @@ beforeAll(async () => {
   await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-i', (await dialogue()).path, '-t', '4', clip])
   parakeet = await startParakeet({ host: '127.0.0.1', port: 0, truthDir: '', tmpDir: dir })
   const random = seededRandom(9)
-  meter = await startUpstreamMeter({ target: parakeet.url, serviceMs: () => 200 + random() * 300 })
+  meter = await startUpstreamMeter({ target: parakeet.url, serviceMs: () => 300 + random() * 300 })
   const built = speechApp({
     parakeetUrl: meter.url,
     env: { SPEECH_LANE_ASR: String(LANE_LIMIT), SPEECH_DEADLINE_S: String(DEADLINE_S) },
@@ -185,9 +184,7 @@ describe('speech-proxy under 50 concurrent clients', () => {
       expect(servedLate).toEqual([])
       expect(answered.filter((o) => o.status === 200).length).toBeGreaterThan(0)
       expect(answered.filter((o) => o.status === 503).length).toBeGreaterThan(0)
-      expect(
-        outcomes.filter((o) => o.status === 'gave-up').every((o) => [5, 22, 39].includes(o.client)),
-      ).toBe(true)
+      expect(outcomes.filter((o) => o.status === 'gave-up' && !GIVE_UP.has(o.client))).toEqual([])
       heaps.push(heapAfterGc())
     }
     // The load reached the limit, so the check above could have failed.
