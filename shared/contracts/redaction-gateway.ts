@@ -90,8 +90,3 @@ export const RehydrateResponse = z
     stats: z.object({ restored: z.number().int(), unresolved: z.number().int() }),
   })
   .openapi('RehydrateResponse')
-
-export type ScrubRequestBody = z.infer<typeof ScrubRequest>
-export type ScrubResponseBody = z.infer<typeof ScrubResponse>
-export type RehydrateRequestBody = z.infer<typeof RehydrateRequest>
-export type RehydrateResponseBody = z.infer<typeof RehydrateResponse>
