@@ -4,31 +4,17 @@
  * meeting recorder would upload it (a 2-hour WAV would be over the 200 MB upload limit). Built once
  * per machine in the OS temp dir, keyed by the source and the length.
  */
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, rename, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { meeting } from '../tests/fixtures/audio/fixtures.ts'
+import { run } from '../tests/fixtures/audio/run.ts'
 
 export interface Recording {
   path: string
   minutes: number
   bytes: number
-}
-
-function ffmpeg(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-y', ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let err = ''
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString()
-    })
-    child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${err}`))))
-  })
 }
 
 export async function recording(minutes: number): Promise<Recording> {
@@ -41,7 +27,11 @@ export async function recording(minutes: number): Promise<Recording> {
   await mkdir(dir, { recursive: true })
   const loops = Math.ceil((minutes * 60) / source.duration)
   const scratch = `${path}.${process.pid}.tmp.mp3`
-  await ffmpeg([
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-nostdin',
+    '-y',
     '-stream_loop',
     String(loops),
     '-i',
