@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { silentLogger } from '../../../shared/logger.ts'
+import { type Logger, silentLogger } from '../../../shared/logger.ts'
 import { type MapStore, openMapStore } from '../adapters/map-store.ts'
 import { buildApp } from '../app.ts'
 import { loadRedactionConfig } from '../config.ts'
@@ -20,7 +20,7 @@ export interface RedactionHarness {
 }
 
 export async function redactionHarness(
-  options: { env?: Record<string, string>; detectors?: Detectors } = {},
+  options: { env?: Record<string, string>; detectors?: Detectors; logger?: Logger } = {},
 ): Promise<RedactionHarness> {
   const root = await mkdtemp(join(tmpdir(), 'redaction-routes-'))
   const config = loadRedactionConfig({
@@ -36,7 +36,12 @@ export async function redactionHarness(
     now: () => clock.now,
     sweepEveryMs: 0,
   })
-  const app = buildApp({ config, logger: silentLogger(), store, detectors: options.detectors })
+  const app = buildApp({
+    config,
+    logger: options.logger ?? silentLogger(),
+    store,
+    detectors: options.detectors,
+  })
   return {
     app,
     store,

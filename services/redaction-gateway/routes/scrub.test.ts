@@ -1,4 +1,6 @@
+import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createLogger } from '../../../shared/logger.ts'
 import type { Detectors } from '../domain/scrub/ports.ts'
 import { type RedactionHarness, redactionHarness } from './scrub-testing.ts'
 
@@ -179,5 +181,27 @@ describe('POST /scrub: the earlier contract', () => {
     const res = await h.app.request('/ready')
     const report = await res.json()
     expect(report.capabilities.redaction).toMatchObject({ state: 'up' })
+  })
+
+  it('logs counts and types, never a value', async () => {
+    const sink = new PassThrough()
+    let logged = ''
+    sink.on('data', (chunk: Buffer) => (logged += chunk.toString()))
+    const logger = createLogger({ service: 'redaction-gateway', level: 'trace', destination: sink })
+    const logging = await redactionHarness({ logger })
+    try {
+      const text = 'Anne Smith-Jones (anne@bluefin.example, SSN 123-45-6789) at Bluefin Capital.'
+      const scrubbed = await logging.post('/scrub', request([{ id: 1, text }]))
+      const back = { map_handle: scrubbed.body.map_handle, text: scrubbed.body.items[0].scrubbed_text }
+      expect((await logging.post('/rehydrate', back)).body.text).not.toContain('6789')
+      await logging.post('/scrub', request([{ id: 1, text }], { tier1_action: 'reject' }))
+      await new Promise((r) => setImmediate(r))
+      expect(logged).toContain('"types":{')
+      expect(logged).toContain('rehydrated')
+      for (const value of ['Anne', 'Smith', 'bluefin', 'Bluefin', '6789', '[PERSON_1]'])
+        expect(logged).not.toContain(value)
+    } finally {
+      await logging.close()
+    }
   })
 })
