@@ -173,6 +173,28 @@ describe('service factory', () => {
     expect(res.status).toBe(413)
   })
 
+  it('hands a streamed multipart body on unread when the service counts uploads itself', async () => {
+    const readiness = createReadiness({ service: 'uploads', checks: [], cacheMs: 0 })
+    const app = createService({
+      name: 'uploads',
+      logger: silentLogger(),
+      readiness,
+      bodyLimitBytes: 2048,
+      countsMultipartItself: true,
+    })
+    app.post('/upload', async (c) => {
+      const { value } = await c.req.raw.body!.getReader().read()
+      return c.text(`first ${value?.length}`)
+    })
+    // The rest never comes: a middleware that read the body whole to count it would never return.
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new Uint8Array(1024)),
+    })
+    const headers = { 'content-type': 'multipart/form-data; boundary=x' }
+    const res = await app.request('/upload', { method: 'POST', headers, body, duplex: 'half' } as RequestInit)
+    expect(await res.text()).toBe('first 1024')
+  })
+
   it('hides internal errors behind a 500 with the request id, and sets Retry-After on 503', async () => {
     const app = makeApp()
     const boom = await app.request('/boom')

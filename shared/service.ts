@@ -47,6 +47,12 @@ export interface ServiceOptions {
   bodyLimitBytes?: number
   /** Overrides the error body style for paths this service owns (see errors.ts). */
   errorStyle?: (path: string) => ErrorStyle
+  /**
+   * Its multipart routes count upload bytes while they stream (speech-proxy's upload adapter), so a
+   * multipart body without Content-Length is not buffered here to be counted — that would hold a
+   * 200 MB upload in memory. A declared Content-Length over the limit is still refused here.
+   */
+  countsMultipartItself?: boolean
 }
 
 const REQUEST_ID_PATTERN = /^[\w\-.:=]{1,128}$/
@@ -179,14 +185,19 @@ export function createService(options: ServiceOptions): ServiceApp {
         'request',
       )
   })
-  app.use(
-    bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 10 * 1024 * 1024,
-      onError: () => {
-        throw payloadTooLarge(options.bodyLimitBytes ?? 10 * 1024 * 1024)
-      },
-    }),
-  )
+  const limitBodies = bodyLimit({
+    maxSize: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+    onError: () => {
+      throw payloadTooLarge(options.bodyLimitBytes ?? 10 * 1024 * 1024)
+    },
+  })
+  app.use((c, next) => {
+    const req = c.req.raw
+    const streamed = !req.headers.has('content-length') || req.headers.has('transfer-encoding')
+    const multipart = /^multipart\/form-data/i.test(req.headers.get('content-type') ?? '')
+    if (options.countsMultipartItself && multipart && streamed) return next()
+    return limitBodies(c, next)
+  })
 
   app.use(lenientJsonBodies(styleFor))
 

@@ -81,6 +81,8 @@ export function buildApp(given: SpeechDeps): ServiceApp {
     // The service-wide limit is the outer gate, so it must admit audio uploads (413 above 200 MB,
     // as before); JSON-only routes added later apply BODY_LIMIT_BYTES themselves.
     bodyLimitBytes: Math.max(deps.config.BODY_LIMIT_BYTES, deps.config.AUDIO_BODY_LIMIT_BYTES),
+    // receiveUpload counts a streamed upload as it arrives (413 past AUDIO_BODY_LIMIT_BYTES).
+    countsMultipartItself: true,
   })
   followAudioRequests(app, recent)
   const created = deps.created ?? Math.floor(Date.now() / 1000)
