@@ -67,6 +67,11 @@ export const Tier1Rejected = z
   })
   .openapi('Tier1Rejected')
 
+/** An OpenAI chat message: string or `text`-part contents and tool-call arguments are rehydrated. */
+export const ChatMessageBody = z
+  .object({ role: z.string(), content: z.unknown().optional(), tool_calls: z.array(z.unknown()).optional() })
+  .passthrough()
+
 export const RehydrateRequest = z
   .object({
     task_id: z.string().max(200).optional(),
@@ -74,9 +79,11 @@ export const RehydrateRequest = z
     items: z.array(TextItem).optional(),
     /** Convenience form: one text instead of items (answered as `text` + `unresolved`). */
     text: z.string().optional(),
+    /** OpenAI form: chat messages (answered as `messages` + `unresolved`). */
+    messages: z.array(ChatMessageBody).optional(),
   })
-  .refine((b) => (b.items === undefined) !== (b.text === undefined), {
-    message: 'send either `items` or `text`',
+  .refine((b) => [b.items, b.text, b.messages].filter((v) => v !== undefined).length === 1, {
+    message: 'send exactly one of `items`, `text` or `messages`',
   })
   .openapi('RehydrateRequest')
 
@@ -86,6 +93,7 @@ export const RehydrateResponse = z
     map_handle: z.string(),
     items: z.array(z.object({ id: ItemId, text: z.string(), unresolved: z.array(z.string()) })).optional(),
     text: z.string().optional(),
+    messages: z.array(ChatMessageBody).optional(),
     unresolved: z.array(z.string()).optional(),
     stats: z.object({ restored: z.number().int(), unresolved: z.number().int() }),
   })

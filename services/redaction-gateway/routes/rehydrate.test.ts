@@ -115,6 +115,48 @@ describe('POST /rehydrate', () => {
     })
   })
 
+  it('takes OpenAI chat messages: contents, text parts and tool-call arguments (JSON-escaped)', async () => {
+    const { map_handle } = await scrub(['Anne Smith-Jones said "hi" to Bluefin Capital'])
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Who is [PERSON_1]?' },
+          { type: 'image_url', image_url: { url: 'x' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'c1',
+            type: 'function',
+            function: { name: 'crm', arguments: '{"who":"[PERSON_1]","q":"[PERSON_2]"}' },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'c1', content: '[ORG_1] is a client.' },
+    ]
+    const { status, body } = await h.post('/rehydrate', { map_handle, messages })
+    expect(status).toBe(200)
+    expect(body.messages[0]).toEqual(messages[0])
+    expect(body.messages[1].content).toEqual([
+      { type: 'text', text: 'Who is Anne Smith-Jones?' },
+      { type: 'image_url', image_url: { url: 'x' } },
+    ])
+    const args = JSON.parse(body.messages[2].tool_calls[0].function.arguments)
+    expect(args).toEqual({ who: 'Anne Smith-Jones', q: '[PERSON_2]' })
+    expect(body.messages[3]).toEqual({
+      role: 'tool',
+      tool_call_id: 'c1',
+      content: 'Bluefin Capital is a client.',
+    })
+    expect(body.unresolved).toEqual(['[PERSON_2]'])
+    expect(body.stats).toEqual({ restored: 3, unresolved: 1 })
+  })
+
   it('never gives one map the values of another', async () => {
     const a = await scrub(['Anne Smith-Jones and carol@diaz.example'])
     const b = await scrub(['Peter Novak and peter@novak.example'])

@@ -7,7 +7,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import type { ServiceApp } from '../../../shared/service.ts'
 import type { TokenStore } from '../domain/scrub/ports.ts'
-import { restoreTexts } from '../domain/scrub/restore.ts'
+import { restoreMessages, restorerFor } from '../domain/scrub/restore.ts'
 import { createRedactionRouter } from './redaction-request.ts'
 import { CodeError, RehydrateRequest, RehydrateResponse } from './redaction-schemas.ts'
 
@@ -20,8 +20,9 @@ const route = createRoute({
   path: '/rehydrate',
   summary: 'Put the original values back in place of [TYPE_N] placeholders',
   description:
-    'Send `items` (`[{id, text}]`, answered as `items: [{id, text, unresolved}]`) or one `text` ' +
-    '(answered as `text` + `unresolved`). Exact tokens are restored first, then tolerant forms ' +
+    'Send `items` (`[{id, text}]`, answered as `items: [{id, text, unresolved}]`), one `text` ' +
+    '(answered as `text` + `unresolved`), or OpenAI chat `messages` (string and `text`-part ' +
+    'contents and tool-call arguments restored; answered as `messages` + `unresolved`). Exact tokens are restored first, then tolerant forms ' +
     '(case, spacing, brackets, HTML/Markdown/JSON escapes) of tokens this map holds.',
   request: { body: jsonBody(RehydrateRequest) },
   responses: {
@@ -37,21 +38,20 @@ export function rehydrateRoutes(deps: RehydrateRouteDeps): ServiceApp {
   const app = createRedactionRouter('/rehydrate')
   app.openapi(route, (c) => {
     const body = c.req.valid('json')
-    const items = body.items ?? [{ id: 0, text: body.text ?? '' }]
-    const out = restoreTexts(
-      body.map_handle,
-      items.map((i) => i.text),
-      deps.store(),
-    )
-    c.var.log.info({ items: items.length, restored: out.restored, unresolved: out.unresolved }, 'rehydrated')
-    const stats = { restored: out.restored, unresolved: out.unresolved }
+    const restorer = restorerFor(body.map_handle, deps.store())
     const head = {
       ...(body.task_id === undefined ? {} : { task_id: body.task_id }),
       map_handle: body.map_handle,
     }
-    if (body.items === undefined) return c.json({ ...head, ...out.texts[0]!, stats }, 200)
-    const answered = items.map((item, i) => ({ id: item.id, ...out.texts[i]! }))
-    return c.json({ ...head, items: answered, stats }, 200)
+    const answer = (rest: Record<string, unknown>, count: number) => {
+      const stats = { ...restorer.totals }
+      c.var.log.info({ count, form: Object.keys(rest)[0], ...stats }, 'rehydrated')
+      return c.json({ ...head, ...rest, stats }, 200)
+    }
+    if (body.messages) return answer(restoreMessages(body.messages, restorer), body.messages.length)
+    if (body.items === undefined) return answer({ ...restorer.restore(body.text ?? '') }, 1)
+    const items = body.items.map((item) => ({ id: item.id, ...restorer.restore(item.text) }))
+    return answer({ items }, items.length)
   })
   return app
 }

@@ -8,24 +8,75 @@ import { rehydrate } from '../rehydrate/rehydrate.ts'
 import { mapGone, mapNotFound } from './errors.ts'
 import type { TokenStore } from './ports.ts'
 
-export interface Restored {
-  texts: { text: string; unresolved: string[] }[]
-  restored: number
-  unresolved: number
+export interface RestoredText {
+  text: string
+  unresolved: string[]
 }
 
-export function restoreTexts(handle: string, texts: readonly string[], store: TokenStore): Restored {
+export interface Restorer {
+  /** `json`: the text sits inside a JSON string (tool-call arguments); values are escaped for it. */
+  restore(text: string, options?: { json?: boolean }): RestoredText
+  readonly totals: { restored: number; unresolved: number }
+}
+
+/** A restorer over one live map; 404/410 at once for an unknown or expired handle. */
+export function restorerFor(handle: string, store: TokenStore): Restorer {
   const state = store.status(handle)
   if (state === 'unknown') throw mapNotFound()
   if (state === 'expired') throw mapGone()
   const lookup = (tokens: readonly string[]) => store.valuesFor(handle, tokens)
-  let restored = 0
-  let unresolved = 0
-  const out = texts.map((text) => {
-    const r = rehydrate(text, lookup)
-    restored += r.restored
-    unresolved += r.unknown.length
-    return { text: restoreNeutralised(r.text), unresolved: r.unknown }
-  })
-  return { texts: out, restored, unresolved }
+  const totals = { restored: 0, unresolved: 0 }
+  return {
+    restore(text, options = {}) {
+      const r = rehydrate(text, lookup, options)
+      totals.restored += r.restored
+      totals.unresolved += r.unknown.length
+      return { text: restoreNeutralised(r.text), unresolved: r.unknown }
+    },
+    totals,
+  }
 }
+
+export interface ChatMessage {
+  content?: unknown
+  tool_calls?: unknown
+  [field: string]: unknown
+}
+
+/**
+ * OpenAI chat messages with every text restored: string contents, `text` parts, and tool-call
+ * arguments (a JSON string, so restored values are JSON-escaped). Other fields pass unchanged.
+ */
+export function restoreMessages(messages: readonly ChatMessage[], restorer: Restorer) {
+  const unresolved = new Set<string>()
+  const text = (s: string, json = false) => {
+    const r = restorer.restore(s, { json })
+    for (const t of r.unresolved) unresolved.add(t)
+    return r.text
+  }
+  const restored = messages.map((m) => ({
+    ...m,
+    ...(m.content === undefined ? {} : { content: restoreContent(m.content, text) }),
+    ...(Array.isArray(m.tool_calls) ? { tool_calls: m.tool_calls.map((c) => restoreToolCall(c, text)) } : {}),
+  }))
+  return { messages: restored, unresolved: [...unresolved] }
+}
+
+type TextFn = (s: string, json?: boolean) => string
+
+function restoreContent(content: unknown, text: TextFn): unknown {
+  if (typeof content === 'string') return text(content)
+  if (!Array.isArray(content)) return content
+  return content.map((part) =>
+    isRecord(part) && part.type === 'text' && typeof part.text === 'string'
+      ? { ...part, text: text(part.text) }
+      : part,
+  )
+}
+
+function restoreToolCall(call: unknown, text: TextFn): unknown {
+  if (!isRecord(call) || !isRecord(call.function) || typeof call.function.arguments !== 'string') return call
+  return { ...call, function: { ...call.function, arguments: text(call.function.arguments, true) } }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
