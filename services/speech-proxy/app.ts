@@ -13,7 +13,6 @@ import { createDiarizer, type Diarizer } from './domain/diarize/pipeline.ts'
 import { createLabelMerge } from './domain/label-merge/pipeline.ts'
 import { sideWork } from './domain/label-merge/pipeline-sides.ts'
 import { createRecentJobs, type RecentJobs } from './domain/recent-jobs.ts'
-import { transcriptLinker } from './domain/speakers/transcript-linker.ts'
 import { createPipeline, type Pipeline, type PipelineDeps } from './domain/transcribe/pipeline.ts'
 import { diarizationRoutes } from './routes/diarization.ts'
 import { earlierDiarizationRoutes } from './routes/diarization-earlier.ts'
@@ -53,8 +52,8 @@ export interface SpeechDeps {
   created?: number
   /** How long `/v1/models` waits for Kokoro's voices. */
   voiceWaitMs?: number
-  /** The transcription pipeline's local parts and speaker linking; ffmpeg and the OS temp dir by default. */
-  transcription?: Partial<Pick<PipelineDeps, 'tools' | 'workspace' | 'linkSpeakers' | 'chunking'>> & {
+  /** The transcription pipeline's local parts; ffmpeg and the OS temp dir by default. */
+  transcription?: Partial<Pick<PipelineDeps, 'tools' | 'workspace' | 'chunking'>> & {
     tmpDir?: string
   }
 }
@@ -114,7 +113,7 @@ function transcriptionDeps(deps: SpeechDeps) {
   const pipeline = createPipeline({
     tools: ffmpegTools,
     workspace: workspaces(tmpDir),
-    linkSpeakers: transcriptLinker(deps.config.SPEECH_LINK_THRESHOLD),
+    linkThreshold: deps.config.SPEECH_LINK_THRESHOLD,
     ...parts,
     engine: deps.upstreams.parakeet,
     lanes: deps.admission,

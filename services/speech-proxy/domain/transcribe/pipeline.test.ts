@@ -175,25 +175,40 @@ describe('transcription pipeline', () => {
     expect(out.models.diarization).toBe('nvidia/diar_sortformer_4spk-v1')
   })
 
-  it('diarized with a linker: its labels are the recording’s, given the chunks and the hints', async () => {
+  it('diarized long audio: the diarizer runs over its own short chunks beside the ASR, its labels linked', async () => {
+    const rec = recording(200)
+    const { tools, seen, pipeline } = setup(rec)
+    const out = await pipeline.transcribe(job({ diarize: true }))
+    const diarized = seen.filter((s) => s.lane === 'diarize')
+    const asr = seen.filter((s) => s.lane === 'asr')
+    expect(asr).toHaveLength(out.chunks)
+    // 40 s diarizer chunks (at most 56 s) against 60–90 s ASR chunks; one pause search for both.
+    expect(diarized.length).toBeGreaterThan(out.chunks)
+    expect(diarized.every((s) => s.work <= 56 + 1e-9)).toBe(true)
+    expect(tools.calls.silences).toBe(1)
+    const t = out.transcript
+    expect(t.speakers).toEqual(['Speaker_0', 'Speaker_1'])
+    expect(t.words.map((w) => w.word)).toEqual(rec.words.map((w) => w.word))
+    // Sentences alternate voices across every chunk boundary: linking kept the two labels apart.
+    expect(t.segments.map((s) => s.speaker)).toEqual(t.segments.map((_, i) => `Speaker_${i % 2}`))
+    expect(await readdir(parent)).toEqual([])
+  })
+
+  it('a diarizer failure fails the job once the ASR calls have settled', async () => {
     const rec = recording(200)
     const spans = new Map<string, { start: number; end: number }>()
-    const asked: { chunks: number; hints: object }[] = []
+    const engine = fakeEngine(rec, spans)
+    const wedge = new AppError(503, 'upstream_wedged', 'GPU fault', { retryAfterS: 60 })
     const pipeline = createPipeline({
       tools: fakeTools(rec, spans),
-      engine: fakeEngine(rec, spans),
+      engine: { ...engine, diarizeChunk: async () => Promise.reject(wedge) },
       lanes: lanes(),
       workspace: workspaces(parent),
       chunking: CHUNKING,
-      linkSpeakers: (chunks, hints) => {
-        asked.push({ chunks: chunks.length, hints })
-        return (_chunk, local) => (local === 'Speaker_1' ? 'Ada' : 'Ben')
-      },
     })
-    const out = await pipeline.transcribe(job({ diarize: true, speakers: { max: 2 } }))
-    expect(asked).toEqual([{ chunks: out.chunks, hints: { max: 2 } }])
-    expect(out.transcript.speakers).toEqual(['Ada', 'Ben'])
-    expect(out.transcript.segments[0]!.speaker).toBe('Ada')
+    await expect(pipeline.transcribe(job({ diarize: true }))).rejects.toBe(wedge)
+    expect(engine.active()).toBe(0)
+    expect(await readdir(parent)).toEqual([])
   })
 
   it('a long pause inside one speaker’s turn starts a new block', async () => {

@@ -2,33 +2,31 @@
  * One transcription, upload to transcript: probe (415 for what is not audio), normalise to 16 kHz
  * mono (a stereo file whose channels are the same signal is read from one channel, any other is
  * mixed), then either one upstream call or — for audio longer than one chunk — cut at silences,
- * each chunk through the admission lanes (ASR, and the diarizer beside it when speakers are asked
- * for), stitched back with file-wide timestamps. Every derived file lives in a per-job workspace
- * that is removed however the job ends.
+ * each chunk through the ASR lane, stitched back with file-wide timestamps. When speakers are asked
+ * for, the diarizer works beside it over the same normalised audio in its own short chunks
+ * (speaker-track.ts), and each word takes the recording-wide speaker of the turn it falls in. Every
+ * derived file lives in a per-job workspace that is removed however the job ends.
  */
 
 import { AppError } from '../../../../shared/errors.ts'
 import type { Priority } from '../admission/lanes.ts'
 import { type Chunk, type ChunkPlanOptions, DEFAULT_CHUNKING, planChunks } from '../audio/chunking.ts'
 import { type ChunkResult, stitch } from '../audio/stitch.ts'
-import type { Segment, Transcript, Word } from '../audio/types.ts'
+import type { Timed, Transcript } from '../audio/types.ts'
+import { DEFAULT_DIARIZATION_MODEL } from '../diarize/pipeline.ts'
 import { DEFAULT_STT_MODEL } from '../models.ts'
-import type {
-  AsrResult,
-  AudioTools,
-  DiarizeResult,
-  Lanes,
-  SpeakerHints,
-  SpeakerLinker,
-  SpeechEngine,
-  Workspace,
-} from './ports.ts'
+import { DEFAULT_LINK_THRESHOLD } from '../speakers/link.ts'
+import type { AsrResult, AudioTools, Lanes, SpeakerHints, SpeechEngine, Workspace } from './ports.ts'
+import { type SpeakerTrack, speakerTrack } from './speaker-track.ts'
 import { assignSpeakers, numberSpeakers, speakerBlocks } from './speakers.ts'
 import { mapWindow } from './window.ts'
 
-export const DEFAULT_DIARIZATION_MODEL = 'nvidia/diar_sortformer_4spk-v1'
+export { DEFAULT_DIARIZATION_MODEL }
 
-/** Chunks of one job in flight at once: enough to keep the lanes busy, few enough for the client's quota. */
+/**
+ * Chunks of one job in flight at once, per lane: enough to keep the lanes busy, few enough for the
+ * client's quota (a diarized job has up to this many ASR and this many diarizer calls out).
+ */
 const CHUNK_WINDOW = 4
 
 export interface PipelineDeps {
@@ -36,9 +34,12 @@ export interface PipelineDeps {
   engine: SpeechEngine
   lanes: Lanes
   workspace(): Promise<Workspace>
-  /** Links chunk-local speakers across a long recording (domain/speakers); per-chunk labels without it. */
-  linkSpeakers?: SpeakerLinker
+  /** Cosine at which two voices are one when linking a long recording's speakers (SPEECH_LINK_THRESHOLD). */
+  linkThreshold?: number
+  /** The ASR chunks. */
   chunking?: ChunkPlanOptions
+  /** The diarizer's chunks; the diarization route's by default. */
+  speakerChunking?: ChunkPlanOptions
   chunkWindow?: number
   now?: () => number
 }
@@ -70,8 +71,9 @@ export interface Timings {
 export interface TranscribeOutcome {
   transcript: Transcript
   models: { transcription: string; diarization: string | null }
-  /** Where the first chunk stood in the ASR queue on arrival; 0 = it ran at once. */
+  /** Where the job's first chunk stood in its lane's queue on arrival (the further back of ASR and diarizer); 0 = it ran at once. */
   queuePosition: number
+  /** ASR chunks. */
   chunks: number
   timings: Timings
 }
@@ -79,7 +81,8 @@ export interface TranscribeOutcome {
 interface ChunkDone {
   chunk: Chunk
   asr: AsrResult
-  diarized: DiarizeResult | null
+  /** Where the chunk stood in the ASR queue on arrival. */
+  position: number
 }
 
 export interface Pipeline {
@@ -109,11 +112,15 @@ async function run(deps: PipelineDeps, job: TranscribeJob, ws: Workspace): Promi
   const mono = ws.file('audio.wav')
   const identical = info.channels === 2 && (await tools.channelsIdentical(job.path, signal))
   await tools.toMono16k(job.path, mono, signal, identical ? { channel: 0 } : {})
-  const plan = await chunkPlan(deps, job, mono, info.durationS)
+  let pauses: Promise<Timed[]> | undefined
+  const silences = () => {
+    pauses ??= tools.silences(mono, signal)
+    return pauses
+  }
+  const plan = await chunkPlan(deps, job, info.durationS, silences)
   timings.decode += now() - started
 
   const priority = job.priority ?? (plan.length > 1 ? 'batch' : 'standard')
-  let queuePosition = 0
   // A budget spent before the lane (a decode backlog) is refused, not run late: a free lane would
   // admit a request whatever its deadline.
   const remaining = (budget: number) => {
@@ -127,57 +134,85 @@ async function run(deps: PipelineDeps, job: TranscribeJob, ws: Workspace): Promi
       { retryAfterS },
     )
   }
-  const done = await mapWindow(plan, deps.chunkWindow ?? CHUNK_WINDOW, signal, async (chunk, chunkSignal) => {
-    const cutStarted = now()
-    const path = plan.length === 1 ? mono : ws.file(`chunk-${chunk.index}.wav`)
-    if (plan.length > 1) await tools.cut(mono, path, chunk.start, chunk.end - chunk.start, chunkSignal)
-    timings.decode += now() - cutStarted
-    const admit = { client: job.client, priority, work: Math.max(chunk.end - chunk.start, 0.001) }
-    const [asr, diarized] = await both(
-      chunkSignal,
-      (s) =>
-        deps.lanes.run(
-          { ...admit, lane: 'asr', deadlineMs: remaining(job.deadlines.asr), signal: s },
-          (sig) => deps.engine.transcribe(path, { language: job.language, signal: sig }),
-        ),
-      job.diarize
-        ? (s) =>
-            deps.lanes.run(
-              { ...admit, lane: 'diarize', deadlineMs: remaining(job.deadlines.diarize), signal: s },
-              (sig) => deps.engine.diarizeChunk(path, { signal: sig }),
-            )
-        : null,
+  const window = deps.chunkWindow ?? CHUNK_WINDOW
+  const transcribeAll = (chunkSignal: AbortSignal) =>
+    mapWindow(plan, window, chunkSignal, async (chunk, s) => {
+      const cutStarted = now()
+      const path = plan.length === 1 ? mono : ws.file(`chunk-${chunk.index}.wav`)
+      if (plan.length > 1) await tools.cut(mono, path, chunk.start, chunk.end - chunk.start, s)
+      timings.decode += now() - cutStarted
+      const asr = await deps.lanes.run(
+        {
+          lane: 'asr',
+          client: job.client,
+          priority,
+          work: Math.max(chunk.end - chunk.start, 0.001),
+          deadlineMs: remaining(job.deadlines.asr),
+          signal: s,
+        },
+        (sig) => deps.engine.transcribe(path, { language: job.language, signal: sig }),
+      )
+      timings.queue += asr.queueMs
+      timings.asr += asr.serviceMs
+      return { chunk, asr: asr.value, position: asr.position }
+    })
+  const speakersOf = (s: AbortSignal) =>
+    speakerTrack(
+      {
+        tools,
+        engine: deps.engine,
+        lanes: deps.lanes,
+        linkThreshold: deps.linkThreshold ?? DEFAULT_LINK_THRESHOLD,
+        chunking: deps.speakerChunking,
+        chunkWindow: window,
+        now,
+      },
+      ws,
+      {
+        mono,
+        durationS: info.durationS,
+        silences,
+        chunking: job.chunking,
+        hints: job.speakers ?? {},
+        client: job.client,
+        priority,
+        deadlineMs: () => remaining(job.deadlines.diarize),
+        signal: s,
+      },
     )
-    if (chunk.index === 0) queuePosition = asr.position
-    timings.queue += asr.queueMs + (diarized?.queueMs ?? 0)
-    timings.asr += asr.serviceMs
-    timings.diar += diarized?.serviceMs ?? 0
-    return { chunk, asr: asr.value, diarized: diarized?.value ?? null } satisfies ChunkDone
-  })
+  const [done, track] = await both(signal, transcribeAll, job.diarize ? speakersOf : null)
+  if (track) {
+    timings.queue += track.timings.queue
+    timings.decode += track.timings.decode
+    timings.diar += track.timings.diar
+    timings.merge += track.timings.merge
+  }
 
   const mergeStarted = now()
-  const transcript = merge(deps, done, info.durationS, job)
+  const transcript = merge(done, info.durationS, track)
   timings.merge += now() - mergeStarted
   return {
     transcript,
     models: {
       transcription: done.find((d) => d.asr.model)?.asr.model ?? DEFAULT_STT_MODEL,
-      diarization: job.diarize
-        ? (done.find((d) => d.diarized?.models?.diarization)?.diarized?.models?.diarization ??
-          DEFAULT_DIARIZATION_MODEL)
-        : null,
+      diarization: track ? (track.model ?? DEFAULT_DIARIZATION_MODEL) : null,
     },
-    queuePosition,
+    queuePosition: Math.max(done[0]?.position ?? 0, track?.position ?? 0),
     chunks: plan.length,
     timings,
   }
 }
 
-async function chunkPlan(deps: PipelineDeps, job: TranscribeJob, mono: string, durationS: number) {
+async function chunkPlan(
+  deps: PipelineDeps,
+  job: TranscribeJob,
+  durationS: number,
+  silences: () => Promise<Timed[]>,
+): Promise<Chunk[]> {
   const opts = deps.chunking ?? DEFAULT_CHUNKING
   if (job.chunking === 'off' || durationS <= opts.maxS)
     return [{ index: 0, start: 0, end: durationS, bodyStart: 0, bodyEnd: durationS }]
-  return planChunks(durationS, await deps.tools.silences(mono, job.signal), opts)
+  return planChunks(durationS, await silences(), opts)
 }
 
 /**
@@ -203,15 +238,11 @@ async function both<A, B>(
   return [a.value, b.value]
 }
 
-function merge(
-  deps: PipelineDeps,
-  done: readonly ChunkDone[],
-  durationS: number,
-  job: TranscribeJob,
-): Transcript {
+/** The stitched words; with speakers, each word labelled from the recording-wide turns, in speaker blocks. */
+function merge(done: readonly ChunkDone[], durationS: number, track: SpeakerTrack | null): Transcript {
   const language = done.find((d) => d.asr.language)?.asr.language ?? null
   const duration = Math.round(durationS * 1000) / 1000
-  if (!job.diarize) {
+  if (!track) {
     const results: ChunkResult[] = done.map((d) => ({
       chunk: d.chunk,
       words: d.asr.words,
@@ -219,18 +250,9 @@ function merge(
     }))
     return { duration, language, ...stitch(results) }
   }
-  const results: ChunkResult[] = done.map((d) => ({
-    chunk: d.chunk,
-    words: assignSpeakers(d.asr.words, d.diarized?.segments ?? []),
-    segments: [],
-  }))
-  const parts = done.map((d) => ({ ...d.chunk, diarized: d.diarized as DiarizeResult }))
-  const relabel = deps.linkSpeakers?.(parts, job.speakers ?? {})
-  const stitched = stitch(results, relabel ? { relabel } : {})
-  const named: { words: Word[]; speakers: string[] } = relabel
-    ? { words: stitched.words, speakers: distinctSpeakers(stitched.words) }
-    : numberSpeakers(stitched.words)
-  const segments: Segment[] = speakerBlocks(named.words)
+  const stitched = stitch(done.map((d) => ({ chunk: d.chunk, words: d.asr.words, segments: [] })))
+  const named = numberSpeakers(assignSpeakers(stitched.words, track.turns))
+  const segments = speakerBlocks(named.words)
   return {
     duration,
     language,
@@ -240,7 +262,3 @@ function merge(
     speakers: named.speakers,
   }
 }
-
-const distinctSpeakers = (words: readonly Word[]) => [
-  ...new Set(words.flatMap((w) => (w.speaker === undefined ? [] : [w.speaker]))),
-]

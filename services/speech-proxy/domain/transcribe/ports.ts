@@ -57,28 +57,9 @@ export interface Workspace {
 
 export type Lanes = Pick<Admission, 'run'>
 
-/**
- * Maps each chunk's local speaker labels to the recording's speakers. The per-chunk diarizer labels
- * are arbitrary, so without a linker a long recording's labels only hold within a chunk.
- */
 /** The client's speaker-count hints (`num_speakers`, `min_speakers`, `max_speakers`). */
 export interface SpeakerHints {
   num?: number
   min?: number
   max?: number
 }
-
-/** A chunk as planned (chunk-local times are relative to `start`) with what the diarizer said of it. */
-export interface DiarizedPart {
-  index: number
-  start: number
-  end: number
-  bodyStart: number
-  bodyEnd: number
-  diarized: DiarizedChunk
-}
-
-export type SpeakerLinker = (
-  chunks: readonly DiarizedPart[],
-  hints: SpeakerHints,
-) => (chunkIndex: number, local: string) => string

@@ -1,31 +1,64 @@
 /**
- * Words meet diarizer turns: each word takes the speaker of the turn it overlaps most (the nearest
- * turn when it falls in a gap between turns), and a diarized transcript's segments are speaker
+ * Words meet the recording's speaker turns: each word takes the speaker of the turn it overlaps most
+ * (the nearest close turn when it falls in a gap between turns), and a diarized transcript's segments are speaker
  * blocks — a new block on every change of speaker or after a pause longer than `gapS`.
  */
 import type { Segment, Word } from '../audio/types.ts'
 import { joinWords } from '../audio/words.ts'
-import type { DiarizedTurn } from '../speakers/types.ts'
+import type { GlobalTurn } from '../speakers/link.ts'
 
 /** The earlier version's block break: a pause longer than this starts a new block. */
 export const BLOCK_GAP_S = 1.5
 
-/** `words` with `speaker` set from `turns` (same clock); words stay unlabelled when there are no turns. */
-export function assignSpeakers(words: readonly Word[], turns: readonly DiarizedTurn[]): Word[] {
+/**
+ * `words` with `speaker` set from `turns` (same clock): the turn covering most of the word, else
+ * the nearest turn within `NEAR_S`, else the speaker of the word before (the diarizer heard no
+ * voice there, and speech runs on). Words stay unlabelled when there are no turns.
+ */
+export function assignSpeakers(words: readonly Word[], turns: readonly GlobalTurn[]): Word[] {
   if (turns.length === 0) return [...words]
-  return words.map((w) => ({ ...w, speaker: speakerAt(w, turns) }))
+  const sorted = [...turns].sort((a, b) => a.start - b.start)
+  const longest = sorted.reduce((m, t) => Math.max(m, t.end - t.start), 0)
+  let previous: string | undefined
+  return words.map((w) => {
+    const speaker = speakerAt(w, sorted, longest) ?? previous ?? nearest(w, sorted)
+    previous = speaker
+    return { ...w, speaker }
+  })
 }
 
-function speakerAt(w: Word, turns: readonly DiarizedTurn[]): string {
-  let best: { score: number; speaker: string } | null = null
-  const mid = (w.start + w.end) / 2
-  for (const t of turns) {
-    const overlap = Math.min(w.end, t.end_s) - Math.max(w.start, t.start_s)
-    // Overlap wins; otherwise the distance to the turn counts against it.
-    const score = overlap > 0 ? overlap : -Math.min(Math.abs(mid - t.start_s), Math.abs(mid - t.end_s))
-    if (!best || score > best.score) best = { score, speaker: t.speaker }
+/** Turns this far from a word (in seconds) still claim it when none overlaps it. */
+export const NEAR_S = 0.5
+
+function speakerAt(w: Word, turns: readonly GlobalTurn[], longest: number): string | undefined {
+  let best: { score: number; speaker: string } | undefined
+  // Only turns starting after this can reach the word: a binary search skips the rest.
+  for (let i = firstStartingAfter(turns, w.start - longest - NEAR_S); i < turns.length; i++) {
+    const t = turns[i] as GlobalTurn
+    if (t.start > w.end + NEAR_S) break
+    const overlap = Math.min(w.end, t.end) - Math.max(w.start, t.start)
+    // Overlap wins; otherwise the gap to the turn counts against it.
+    const score = overlap > 0 ? overlap : -Math.max(t.start - w.end, w.start - t.end)
+    if (score >= -NEAR_S && (!best || score > best.score)) best = { score, speaker: t.speaker }
   }
-  return (best as { speaker: string }).speaker
+  return best?.speaker
+}
+
+function nearest(w: Word, turns: readonly GlobalTurn[]): string {
+  const mid = (w.start + w.end) / 2
+  const gap = (t: GlobalTurn) => Math.max(t.start - mid, mid - t.end, 0)
+  return turns.reduce((a, b) => (gap(b) < gap(a) ? b : a)).speaker
+}
+
+function firstStartingAfter(turns: readonly GlobalTurn[], t: number): number {
+  let lo = 0
+  let hi = turns.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((turns[mid] as GlobalTurn).start < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** Speaker blocks from time-ordered, labelled words. */
