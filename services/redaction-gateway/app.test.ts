@@ -103,6 +103,22 @@ describe('redaction-gateway service surface', () => {
     expect(report.body.capabilities!.redaction!.state).toBe('up')
   })
 
+  it('reports map_store down with the reason when main.ts could not open the store', async () => {
+    const config = loadRedactionConfig({ REDACTION_INSECURE_DEV_KEY: '1', DATA_DIR: root })
+    const app = buildApp({
+      config,
+      logger: silentLogger(),
+      storeProblem: 'could not be opened: disk I/O error',
+    })
+    const { status, body } = await ready(app)
+    expect(status).toBe(503)
+    expect(body.dependencies.map_store).toMatchObject({
+      state: 'down',
+      detail: 'could not be opened: disk I/O error',
+    })
+    expect(body.capabilities!.redaction!.state).not.toBe('up')
+  })
+
   it('never writes REDACTION_MAP_KEY to the log or the readiness report', async () => {
     const sink = new PassThrough()
     let logged = ''

@@ -1,6 +1,6 @@
 import type { Logger } from '../../shared/logger.ts'
 import type { Metrics } from '../../shared/metrics.ts'
-import { createReadiness } from '../../shared/readiness.ts'
+import { createReadiness, type DependencyCheck } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import { mapStoreCheck } from './adapters/map-store.ts'
 import { REDACTION_CAPABILITIES } from './capabilities.ts'
@@ -25,6 +25,8 @@ export interface RedactionDeps {
   logger: Logger
   /** The opened map store; absent when it could not be opened (the routes answer 503, /ready says why). */
   store?: TokenStore
+  /** Why the store could not be opened (main.ts); /ready then reports `map_store` down with it. */
+  storeProblem?: string
   /** Replaces the rule-based detectors (tests inject failing ones). */
   detectors?: Detectors
   metrics?: Metrics
@@ -34,7 +36,7 @@ export interface RedactionDeps {
 export function buildApp(deps: RedactionDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
-    checks: [mapStoreCheck(deps.config.REDACTION_MAP_DB)],
+    checks: [storeCheck(deps)],
     capabilities: REDACTION_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
   })
@@ -58,4 +60,12 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
   app.route('/', scrubRoutes({ detectors: deps.detectors ?? RULE_DETECTORS, store, limits }))
   app.route('/', rehydrateRoutes({ store }))
   return app
+}
+
+/** The store's file checks, unless opening it already failed: then that failure, so /ready matches the routes. */
+function storeCheck(deps: RedactionDeps): DependencyCheck {
+  const files = mapStoreCheck(deps.config.REDACTION_MAP_DB)
+  const problem = deps.storeProblem
+  if (problem === undefined) return files
+  return { ...files, check: async () => ({ state: 'down', detail: problem }) }
 }

@@ -18,6 +18,7 @@ await startService({
     }
     const key = resolveMapKey(config, kit.logger)
     let store: MapStore | undefined
+    let storeProblem: string | undefined
     if (prepared.state === 'up') {
       try {
         store = await openMapStore({
@@ -28,6 +29,7 @@ await startService({
         })
         kit.logger.info(fields, 'map store')
       } catch (err) {
+        storeProblem = `could not be opened: ${(err as Error).message}`
         kit.logger.error({ ...fields, err: (err as Error).message }, 'map store could not be opened')
       }
     } else kit.logger.warn(fields, 'map store unusable')
@@ -38,6 +40,7 @@ await startService({
         metrics: kit.metrics,
         shutdown: kit.lifecycle.signal,
         store,
+        storeProblem,
       }),
       onClose: [() => store?.close()],
     }
