@@ -1,7 +1,7 @@
 /**
  * The earlier version's audio API under `/api/audio/*` (docs/COMPATIBILITY.md), `{"detail": ...}`
- * errors. `transcribe-with-speakers` runs ASR and the diarizer side by side (per chunk for a long
- * file, speakers linked across chunks), gives each word the speaker whose turn it falls in, and
+ * errors. `transcribe-with-speakers` runs ASR and the diarizer side by side (the diarizer over its own
+ * short chunks, speakers linked across them), gives each word the speaker whose turn it falls in, and
  * answers speaker blocks in milliseconds — a new block on a change of speaker or a pause over 1.5 s.
  */
 import { createRoute, z } from '@hono/zod-openapi'

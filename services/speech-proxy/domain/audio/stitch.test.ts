@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../../shared/random.ts'
 import { type Chunk, planChunks } from './chunking.ts'
 import { type ChunkResult, stitch } from './stitch.ts'
-import type { Segment, Word } from './types.ts'
+import type { Word } from './types.ts'
 
 /** What an ASR would hear of a chunk: the words overlapping it, cut at its edges, in chunk time. */
 function hear(chunk: Chunk, words: Word[], leadingSpaces: boolean): Word[] {
@@ -82,22 +82,6 @@ describe('stitch', () => {
     ])
     expect(out.words.map((x) => x.word)).toEqual(['Hello', 'there', 'Late', 'words', 'next', 'one'])
     expect(out.text).toBe('Hello there Late words next one')
-  })
-
-  it('maps chunk-local speakers through relabel, on words and segments', () => {
-    const plan = planChunks(400, [], { targetS: 120, maxS: 180, marginS: 10 })
-    const results: ChunkResult[] = plan.map((chunk) => ({
-      chunk,
-      words: [{ word: 'hi', start: 20, end: 20.5, speaker: 'speaker_0' }],
-      segments: [{ id: 0, start: 20, end: 20.5, text: 'hi', speaker: 'speaker_0' } satisfies Segment],
-    }))
-    const out = stitch(results, { relabel: (chunk, local) => `${local}@${chunk}` })
-    expect(out.words.map((w) => w.speaker)).toEqual(['speaker_0@0', 'speaker_0@1', 'speaker_0@2'])
-    expect(out.segments.map((s) => [s.speaker, s.words?.[0]?.speaker])).toEqual([
-      ['speaker_0@0', 'speaker_0@0'],
-      ['speaker_0@1', 'speaker_0@1'],
-      ['speaker_0@2', 'speaker_0@2'],
-    ])
   })
 
   it('keeps a segment without words by its midpoint, and clamps times to what the chunk was sent', () => {

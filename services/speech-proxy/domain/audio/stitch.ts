@@ -1,8 +1,7 @@
 /**
  * Puts chunk results back together. Each chunk answers in its own time (0 = the chunk's start); a
  * word or segment moves to file time and is kept only by the chunk whose body holds its midpoint,
- * so the overlap margins, which two chunks both hear, yield each word once. Speakers are local to a
- * chunk until `relabel` maps them to the recording's speakers (domain/speakers links them).
+ * so the overlap margins, which two chunks both hear, yield each word once.
  */
 import type { Chunk } from './chunking.ts'
 import type { Segment, Timed, Word } from './types.ts'
@@ -22,11 +21,6 @@ export interface Stitched {
   text: string
 }
 
-export interface StitchOptions {
-  /** The recording-wide label of a chunk's local speaker label. */
-  relabel?: (chunkIndex: number, local: string) => string
-}
-
 /** True when `t` (file seconds) belongs to this chunk of a plan whose last chunk has index `last`. */
 export function owns(chunk: Chunk, t: number, last: number): boolean {
   const afterStart = chunk.index === 0 || t >= chunk.bodyStart
@@ -43,16 +37,12 @@ export function toGlobal<T extends Timed>(item: T, chunk: Chunk): T {
 const midpoint = (t: Timed) => (t.start + t.end) / 2
 const byTime = (a: Timed, b: Timed) => a.start - b.start || a.end - b.end
 
-export function stitch(results: readonly ChunkResult[], opts: StitchOptions = {}): Stitched {
+export function stitch(results: readonly ChunkResult[]): Stitched {
   const last = Math.max(-1, ...results.map((r) => r.chunk.index))
   const words: Word[] = []
   const segments: Segment[] = []
   for (const { chunk, words: local, segments: localSegments } of results) {
-    const place = <T extends Word | Segment>(item: T): T => {
-      const placed = toGlobal(item, chunk)
-      if (placed.speaker === undefined || !opts.relabel) return placed
-      return { ...placed, speaker: opts.relabel(chunk.index, placed.speaker) }
-    }
+    const place = <T extends Word | Segment>(item: T): T => toGlobal(item, chunk)
     const kept = local.map(place).filter((w) => owns(chunk, midpoint(w), last))
     words.push(...kept)
     for (const segment of withWords(localSegments, local)) {
