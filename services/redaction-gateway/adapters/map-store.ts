@@ -10,7 +10,7 @@ import type { DependencyCheck, DependencyReport } from '../../../shared/readines
 import { describeFsProblem } from '../domain/fs-problem.ts'
 import { MapFileExposedError } from './map-store-files.ts'
 
-export { type MapState, type MapStore, type MapStoreOptions, openMapStore } from './map-store-sqlite.ts'
+export { type MapStore, openMapStore } from './map-store-sqlite.ts'
 
 export const MAP_STORE_DIR_MODE = 0o700
 
