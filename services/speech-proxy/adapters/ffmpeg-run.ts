@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process'
 import { AppError } from '../../../shared/errors.ts'
+import { createToolSlots } from './tool-slots.ts'
 
 export type AudioTool = 'ffmpeg' | 'ffprobe'
 
@@ -47,7 +48,19 @@ const DEFAULT_STDOUT_CAP = 1024 * 1024
 
 export const clientGone = () => new AppError(499, 'client_closed', 'The client went away.')
 
-export function runAudioTool(tool: AudioTool, args: string[], opts: RunOptions): Promise<RunResult> {
+/** One per process: every request's probes and decodes take turns (tool-slots.ts). */
+const slots = createToolSlots()
+
+export async function runAudioTool(tool: AudioTool, args: string[], opts: RunOptions): Promise<RunResult> {
+  const release = await slots.acquire(opts.signal, clientGone)
+  try {
+    return await spawnTool(tool, args, opts)
+  } finally {
+    release()
+  }
+}
+
+function spawnTool(tool: AudioTool, args: string[], opts: RunOptions): Promise<RunResult> {
   if (opts.signal.aborted) return Promise.reject(clientGone())
   return new Promise((resolve, reject) => {
     const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false })
