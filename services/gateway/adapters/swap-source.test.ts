@@ -30,7 +30,7 @@ const routes: Handler = (req, res) => {
   if (path === '/api/swap/logs/recent') return json(res, 200, { lines: sampleLogs() })
   if (path === '/api/swap/lock') return json(res, 200, req.method === 'DELETE' ? { held: false } : HELD_LOCK)
   if (path === '/api/swap')
-    return json(res, 202, { ...runningJob(), dry_run: false, coalesced: false, fit: null })
+    return json(res, 202, { ...runningJob(), dry_run: false, coalesced: false, fit: null, preflight: null })
   if (path === '/api/swap/cancel') return json(res, 202, { ...runningJob(), cancel_requested: true })
   if (path.endsWith('/validate')) return json(res, 200, fitsAnswer(decodeURIComponent(path.split('/')[3]!)))
   json(res, 404, { detail: 'Not Found' })
