@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os'
 import type { Logger } from '../../shared/logger.ts'
+import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
@@ -104,6 +105,8 @@ export function buildApp(given: SpeechDeps): ServiceApp {
       refresh: () => readiness.report(),
     }),
   )
+  // Last: a known path asked with another method is 405 with Allow (GET /api/audio/diarize), not 404.
+  app.all('*', methodNotAllowed(app))
   return app
 }
 

@@ -5,6 +5,7 @@
  * what it needs. `buildApp` is pure: it wires the given adapters and starts nothing.
  */
 import type { Logger } from '../../shared/logger.ts'
+import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
@@ -25,7 +26,6 @@ import { type ChatRouteDeps, chatRoutes } from './routes/chat.ts'
 import { historyRoutes } from './routes/history.ts'
 import { lockRoutes } from './routes/lock.ts'
 import { logsRoutes } from './routes/logs.ts'
-import { methodNotAllowed } from './routes/method-not-allowed.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { nodesRoutes } from './routes/nodes.ts'
 import { scheduleRoutes } from './routes/schedule.ts'

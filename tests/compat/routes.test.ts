@@ -100,19 +100,18 @@ describe('every routed path reaches a handler or says it is not built yet', () =
 })
 
 describe('earlier routes not built yet keep the earlier error shape', () => {
-  it('answers /v1/audio/transcriptions in the OpenAI envelope, so SDKs show the message', async () => {
-    const res = await send({ method: 'POST', path: '/v1/audio/transcriptions' })
+  it('answers /v1/embeddings in the OpenAI envelope, so SDKs show the message', async () => {
+    const res = await send({ method: 'POST', path: '/v1/embeddings' })
     expect(res.status).toBe(501)
     expect((await res.json()).error).toMatchObject({
-      message: 'Transcription is not built yet in this version of Spark Control.',
+      message: 'Embeddings is not built yet in this version of Spark Control.',
       type: 'server_error',
       code: 'not_implemented',
     })
   })
 
-  it('answers /api/audio/*, /api/search, /api/health-event and /api/services with {"detail": "…"}', async () => {
+  it('answers /api/search, /api/health-event and /api/services with {"detail": "…"}', async () => {
     for (const [method, path] of [
-      ['POST', '/api/audio/diarize-chunk'],
       ['POST', '/api/search'],
       ['POST', '/api/health-event'],
       ['GET', '/api/services'],

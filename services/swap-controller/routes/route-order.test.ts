@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
+import { allowedMethods, methodNotAllowed, patternMatches } from '../../../shared/method-not-allowed.ts'
 import type { ServiceApp } from '../../../shared/service.ts'
 import type { LogTail } from '../adapters/log-tail.ts'
 import { openSwapStore } from '../adapters/store/store.ts'
@@ -18,7 +19,6 @@ import { buildInventory } from '../domain/inventory.ts'
 import { createSwapEngine } from '../domain/swap/engine.ts'
 import { testRecipe } from '../testing/engine-parts.ts'
 import { FakeSshNodes } from '../testing/fakes.ts'
-import { allowedMethods, methodNotAllowed, patternMatches } from './method-not-allowed.ts'
 
 const closers: Array<() => unknown> = []
 afterEach(async () => {

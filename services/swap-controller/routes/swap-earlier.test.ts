@@ -1,6 +1,7 @@
 /** `GET /api/swap/{id}/stream` and `POST /api/swap/{key}/validate` through buildApp, with a real engine and fakes. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../shared/logger.ts'
+import { patternMatches } from '../../../shared/method-not-allowed.ts'
 import { type Deferred, deferred } from '../../../shared/testing/deferred.ts'
 import { sseReader } from '../../../ui/fixtures/sse.ts'
 import type { LogLineEvent, LogTail } from '../adapters/log-tail.ts'
@@ -15,7 +16,6 @@ import type { SwapPlan } from '../domain/swap/plan.ts'
 import { type ClusterDriver, SwapFailure } from '../domain/swap/ports.ts'
 import { lockedCoordination, testRecipe as recipe } from '../testing/engine-parts.ts'
 import { FakeSshNode, FakeSshNodes, healthySpark } from '../testing/fakes.ts'
-import { patternMatches } from './method-not-allowed.ts'
 
 const GIB = 2 ** 30
 const ENTRIES = [
