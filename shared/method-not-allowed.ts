@@ -4,8 +4,8 @@
  * last, as a catch-all: a route that matches answers first, so this runs only when none did.
  */
 import type { MiddlewareHandler } from 'hono'
-import { AppError } from '../../../shared/errors.ts'
-import type { AppEnv, ServiceApp } from '../../../shared/service.ts'
+import { AppError } from './errors.ts'
+import type { AppEnv, ServiceApp } from './service.ts'
 
 const segments = (path: string) => path.split('/').filter(Boolean)
 
