@@ -10,9 +10,9 @@ describe.runIf(!process.env.COMPAT_BASE_URL)('DISABLED_SERVICES', () => {
     expect(body.kokoro).toMatchObject({ disabled: true, ready: false, status: 'disabled' })
     expect(body.qdrant).toMatchObject({ disabled: true, ready: false, status: 'disabled' })
     expect(body.vllm).toMatchObject({ disabled: false, ready: true, status: 'ready' })
-    // Not disabled, answering its health check, but not ready while transcription is not built.
-    expect(body.parakeet).toMatchObject({ disabled: false, ready: false, status: 'not_ready' })
-    expect(body.parakeet.capabilities).toMatchObject({ transcription: 'not_built' })
+    // Not disabled, answering, and its own routes are built: ready, with transcription up.
+    expect(body.parakeet).toMatchObject({ disabled: false, ready: true, status: 'ready' })
+    expect(body.parakeet.capabilities).toMatchObject({ transcription: 'up' })
   })
 
   it('does not count a disabled upstream as a problem', async () => {
