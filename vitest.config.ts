@@ -14,9 +14,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Vitest's default is one worker per core but one, which on a 2-core machine runs every file in
-    // turn; most of the slow files wait on child processes and simulated loads rather than compute.
-    maxWorkers: 2,
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 })
