@@ -157,8 +157,16 @@ describe('dashboard controls behind an admin key', () => {
         timeout: 60_000,
       })
       .toBe(servedName(target))
-    await page.reload()
-    expect(await page.getAttribute('#swap-progress', 'data-outcome')).toBe('ready')
+    // vLLM lists the model a moment before the job has checked its first token and ended `ready`.
+    await expect
+      .poll(
+        async () => {
+          await page.reload()
+          return page.getAttribute('#swap-progress', 'data-outcome')
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('ready')
     await page.goto(fixture.url('/ui/history'))
     expect(await page.textContent('tr[data-action="lock.force_release"]')).toContain('dashboard:ops-laptop')
     await context.close()
