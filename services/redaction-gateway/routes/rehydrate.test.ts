@@ -25,7 +25,7 @@ const ROUND_TRIP = [
   'Office: 221B Baker Street, London.',
   'Bluefin Capital invested €400k in 2025.',
   'Send to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq please.',
-  'Server 192.168.10.24 is down again.',
+  'Server 203.0.113.24 is down again.',
   'Dr. Maria Gonzalez joins on Monday.',
   'Ticket 8841-2290-117 was closed.',
   'The txid is 4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b.',

@@ -8,13 +8,13 @@ const who = async (headers: Record<string, string>, env?: unknown) =>
 
 describe('clientOf: whom a request counts against in the admission lanes', () => {
   it('the actor the gateway forwards (the API key’s name) first', async () => {
-    expect(await who({ 'x-spark-actor': 'recap-relay', 'x-forwarded-for': '10.0.0.9' })).toBe(
+    expect(await who({ 'x-spark-actor': 'recap-relay', 'x-forwarded-for': '203.0.113.9' })).toBe(
       'key:recap-relay',
     )
   })
 
   it('else the address the gateway appended to X-Forwarded-For, not one the client claimed', async () => {
-    expect(await who({ 'x-forwarded-for': '1.2.3.4, 10.0.0.9' })).toBe('ip:10.0.0.9')
+    expect(await who({ 'x-forwarded-for': '1.2.3.4, 203.0.113.9' })).toBe('ip:203.0.113.9')
   })
 
   it('else the peer, from Node or Deno', async () => {

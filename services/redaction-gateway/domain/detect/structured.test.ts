@@ -41,7 +41,7 @@ const POSITIVE: [EntityType, string, string][] = [
   ['ADDR', 'ship to 123 Main Street, Apt 4B, Austin, TX 78701.', '123 Main Street, Apt 4B, Austin, TX 78701'],
   ['ADDR', 'office at Bahnhofstrasse 12, 8001 Zürich', 'Bahnhofstrasse 12, 8001 Zürich'],
   ['ADDR', 'she lives at 42 baker street now', '42 baker street'],
-  ['IP', 'from 192.168.10.4 and', '192.168.10.4'],
+  ['IP', 'from 203.0.113.4 and', '203.0.113.4'],
   ['IP', 'v6 2001:db8::8a2e:370:7334 seen', '2001:db8::8a2e:370:7334'],
   ['DIGITS', 'reference 4829174630 in the note', '4829174630'],
 ]
