@@ -31,6 +31,8 @@ export interface ScrubInput {
   bucket?: { amounts?: boolean; dates?: boolean | DateBucket }
   ner: 'auto' | 'rules_only' | 'qwen'
   mapHandle?: string
+  /** Per item, the names the local-LLM pass found (`ner: auto|qwen`); the route runs that pass first. */
+  modelNames?: Detection[][]
 }
 
 export interface ScrubLimits {
@@ -56,10 +58,13 @@ export interface ScrubDeps {
 }
 
 export function scrub(input: ScrubInput, deps: ScrubDeps): ScrubOutput {
-  if (input.ner !== 'rules_only') throw nerUnavailable()
+  // The route runs the local-LLM pass before this: without its answer, nothing is scrubbed.
+  if (input.ner !== 'rules_only' && !input.modelNames) throw nerUnavailable()
   checkLimits(input, deps.limits)
   if (input.mapHandle) requireLive(deps.store.status(input.mapHandle))
-  const found = input.items.map((item) => detectItem(item.text, input.knownEntities, deps.detectors))
+  const found = input.items.map((item, i) =>
+    detectItem(item.text, input.knownEntities, deps.detectors, input.modelNames?.[i]),
+  )
   if (input.tier1Action === 'reject') rejectTier1(input.items, found)
   const options: ScrubOptions = { bucket: input.bucket }
   const wanted = found.map((detections) => detections.filter((d) => needsToken(d, options)))
@@ -102,7 +107,12 @@ function openMap(input: ScrubInput, store: TokenStore): { handle: string; expire
 }
 
 /** Resolved, propagated detections over the neutralised text (neutralising keeps every offset). */
-export function detectItem(text: string, knownEntities: KnownEntities | undefined, detectors: Detectors) {
+export function detectItem(
+  text: string,
+  knownEntities: KnownEntities | undefined,
+  detectors: Detectors,
+  modelNames: readonly Detection[] = [],
+) {
   const source = neutralise(text)
   const ctx = { knownEntities }
   try {
@@ -113,6 +123,7 @@ export function detectItem(text: string, knownEntities: KnownEntities | undefine
       ...detectors.known(source, ctx),
       ...detectors.structured(source, ctx),
       ...detectors.names(source, ctx),
+      ...modelNames,
     ]
     return propagate(source, resolve(source, all))
   } catch (err) {
