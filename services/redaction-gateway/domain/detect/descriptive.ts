@@ -22,7 +22,7 @@ const PERSON = String.raw`\[PERSON_\d+\]`
 /** A capitalised name of up to four words ("Zug", "Acme Capital Partners"). */
 const NAME = String.raw`\p{Lu}[\p{L}\p{M}&'’.-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}&'’.-]*){0,3}`
 const TARGET = `(?:${PLACEHOLDER}|${NAME})`
-const OWNER = String.raw`(?:'s|’s|')`
+const OWNER = "(?:'s|’s|')"
 const DETERMINER = String.raw`\b(?:[Tt]he|[Oo]ur|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts|[Yy]our|[Mm]y|[Aa]n?)\s+`
 /** Up to two words between a determiner and the role ("the new deputy CFO"). */
 const ADJECTIVES = String.raw`(?:[\p{L}-]+\s+){0,2}?`
