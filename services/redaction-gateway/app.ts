@@ -7,9 +7,12 @@ import { REDACTION_CAPABILITIES } from './capabilities.ts'
 import type { RedactionConfig } from './config.ts'
 import { RULE_DETECTORS } from './domain/scrub/detectors.ts'
 import { storeUnavailable } from './domain/scrub/errors.ts'
+import type { ScrubOutput } from './domain/scrub/pipeline.ts'
 import type { Detectors, TokenStore } from './domain/scrub/ports.ts'
+import { countsOfScrub, type TypeCountStore } from './domain/stats/counts.ts'
 import { rehydrateRoutes } from './routes/rehydrate.ts'
 import { scrubRoutes } from './routes/scrub.ts'
+import { statsRoutes } from './routes/stats.ts'
 
 export const SERVICE_NAME = 'redaction-gateway'
 
@@ -27,6 +30,9 @@ export interface RedactionDeps {
   store?: TokenStore
   /** Why the store could not be opened (main.ts); /ready then reports `map_store` down with it. */
   storeProblem?: string
+  /** Counts per type over time (adapters/type-counts.ts); absent, `GET /api/redaction/stats` answers 503. */
+  typeCounts?: TypeCountStore
+  now?: () => Date
   /** Replaces the rule-based detectors (tests inject failing ones). */
   detectors?: Detectors
   metrics?: Metrics
@@ -57,7 +63,10 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
     maxItems: deps.config.REDACTION_MAX_ITEMS,
     maxItemChars: deps.config.REDACTION_MAX_ITEM_CHARS,
   }
-  app.route('/', scrubRoutes({ detectors: deps.detectors ?? RULE_DETECTORS, store, limits }))
+  const now = deps.now ?? (() => new Date())
+  const onScrubbed = (out: ScrubOutput) => deps.typeCounts?.record(now(), countsOfScrub(out))
+  app.route('/', scrubRoutes({ detectors: deps.detectors ?? RULE_DETECTORS, store, limits, onScrubbed }))
+  app.route('/', statsRoutes({ counts: deps.typeCounts, now }))
   app.route('/', rehydrateRoutes({ store }))
   return app
 }

@@ -9,7 +9,7 @@ export const REDACTION_CAPABILITIES = [
     name: 'redaction',
     title: 'Redaction (scrub and rehydrate)',
     needs: ['map_store'],
-    built: ['POST /scrub', 'POST /rehydrate'],
+    built: ['POST /scrub', 'POST /rehydrate', 'GET /api/redaction/stats'],
     planned: [],
   },
 ] as const satisfies readonly Capability[]

@@ -1,6 +1,7 @@
 import { startService } from '../../shared/start.ts'
 import { type MapStore, openMapStore, prepareMapStore } from './adapters/map-store.ts'
 import { resolveMapKey } from './adapters/map-store-key.ts'
+import { openTypeCountsBeside } from './adapters/type-counts.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadRedactionConfig } from './config.ts'
 
@@ -33,6 +34,7 @@ await startService({
         kit.logger.error({ ...fields, err: (err as Error).message }, 'map store could not be opened')
       }
     } else kit.logger.warn(fields, 'map store unusable')
+    const typeCounts = await openTypeCountsBeside(config.REDACTION_MAP_DB, kit.logger)
     return {
       app: buildApp({
         config,
@@ -41,8 +43,9 @@ await startService({
         shutdown: kit.lifecycle.signal,
         store,
         storeProblem,
+        typeCounts,
       }),
-      onClose: [() => store?.close()],
+      onClose: [() => store?.close(), () => typeCounts?.close()],
     }
   },
 })

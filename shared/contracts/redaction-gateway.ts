@@ -98,3 +98,27 @@ export const RehydrateResponse = z
     stats: z.object({ restored: z.number().int(), unresolved: z.number().int() }),
   })
   .openapi('RehydrateResponse')
+
+/** Counts by placeholder type or Tier-1 kind; names only, never a value. */
+const CountsByName = z.record(z.string(), z.number().int())
+
+/** One hour of `/scrub` answers: how many calls, how many placeholders per type, Tier-1 spans per kind. */
+export const RedactionStatsHour = z.object({
+  hour: z.string().openapi({ description: "The hour's start (ISO 8601, UTC)" }),
+  scrubs: z.number().int(),
+  types: CountsByName,
+  tier1: CountsByName,
+})
+
+/** `GET /api/redaction/stats`: counts per hour over the last `hours` hours (hours without a scrub left out). */
+export const RedactionStats = z
+  .object({
+    hours: z.number().int(),
+    bucket_s: z.number().int(),
+    from: z.string(),
+    to: z.string(),
+    buckets: z.array(RedactionStatsHour),
+    totals: RedactionStatsHour.omit({ hour: true }),
+  })
+  .openapi('RedactionStats')
+export type RedactionStats = z.infer<typeof RedactionStats>

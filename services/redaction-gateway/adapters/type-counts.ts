@@ -6,6 +6,7 @@
  * (and before every read, and at close): one disk sync per flush, not one more per scrub. A crash
  * loses at most the last few seconds of counts, never a map.
  */
+import { dirname, join } from 'node:path'
 import type { Logger } from '../../../shared/logger.ts'
 import { type Database, openDatabase } from '../../../shared/sqlite.ts'
 import {
@@ -136,4 +137,21 @@ function bucketsOf(rows: Row[]): HourCounts[] {
     else bucket.tier1[r.name] = r.n
   }
   return [...byHour.values()]
+}
+
+/**
+ * The counts beside the map database (main.ts). Not essential: when they cannot be opened the
+ * scrubs go on, uncounted, and `GET /api/redaction/stats` answers 503.
+ */
+export async function openTypeCountsBeside(
+  mapDb: string,
+  logger: Logger,
+): Promise<TypeCountStore | undefined> {
+  const path = join(dirname(mapDb), COUNTS_DB_FILE)
+  try {
+    return await openTypeCounts({ path, logger })
+  } catch (err) {
+    logger.warn({ path, err: (err as Error).message }, 'redaction counts could not be opened')
+    return undefined
+  }
 }

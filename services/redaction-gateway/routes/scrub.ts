@@ -5,11 +5,15 @@
 import { createRoute } from '@hono/zod-openapi'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import type { ServiceApp } from '../../../shared/service.ts'
-import { type ScrubDeps, scrub } from '../domain/scrub/pipeline.ts'
+import { type ScrubDeps, type ScrubOutput, scrub } from '../domain/scrub/pipeline.ts'
 import { createRedactionRouter } from './redaction-request.ts'
 import { CodeError, ScrubRequest, ScrubResponse, Tier1Rejected } from './redaction-schemas.ts'
 
-export type ScrubRouteDeps = Omit<ScrubDeps, 'store'> & { store: () => ScrubDeps['store'] }
+export type ScrubRouteDeps = Omit<ScrubDeps, 'store'> & {
+  store: () => ScrubDeps['store']
+  /** Told of every answered scrub (the counts per type over time); it must not throw. */
+  onScrubbed?: (out: ScrubOutput) => void
+}
 
 const route = createRoute({
   method: 'post',
@@ -61,6 +65,7 @@ export function scrubRoutes(deps: ScrubRouteDeps): ServiceApp {
       },
       'scrubbed',
     )
+    deps.onScrubbed?.(out)
     return c.json(
       {
         task_id: body.task_id,

@@ -54,3 +54,23 @@ export function totalsOf(buckets: readonly HourCounts[]): Omit<HourCounts, 'hour
 function addInto(into: Record<string, number>, from: Readonly<Record<string, number>>) {
   for (const [name, n] of Object.entries(from)) into[name] = (into[name] ?? 0) + n
 }
+
+/** The part of a scrub's output the counts read: never its texts, tokens or values. */
+export interface ScrubTotals {
+  typeCounts: Partial<Record<string, number>>
+  tier1Dropped: number
+  /** Tier-1 spans per kind, when the pipeline reports them. */
+  tier1Kinds?: Partial<Record<string, number>>
+}
+
+/** A scrub's counts; Tier-1 spans whose kind the pipeline did not report count as `unspecified`. */
+export function countsOfScrub(out: ScrubTotals): ScrubCounts {
+  const tier1 = out.tier1Kinds ?? (out.tier1Dropped > 0 ? { unspecified: out.tier1Dropped } : {})
+  return { types: defined(out.typeCounts), tier1: defined(tier1) }
+}
+
+function defined(counts: Partial<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [name, n] of Object.entries(counts)) if (n !== undefined) out[name] = n
+  return out
+}
