@@ -16,6 +16,7 @@ describe('route table', () => {
     ['/api/search/collections/docs', 'vector-search', 'standard'],
     ['/scrub', 'redaction-gateway', 'standard'],
     ['/rehydrate', 'redaction-gateway', 'standard'],
+    ['/api/redaction/stats', 'redaction-gateway', 'standard'],
     ['/api/swap', 'swap-controller', 'standard'],
     ['/api/swap/lock', 'swap-controller', 'standard'],
     ['/api/swap/job-1/stream', 'swap-controller', 'standard'],

@@ -43,6 +43,7 @@ const PREFIXES: Array<[string, Route]> = [
   ['/v1/audio/', route('speech-proxy', '/v1/audio/*', 'audio')],
   ['/api/audio/', route('speech-proxy', '/api/audio/*', 'audio')],
   ['/api/speech/', route('speech-proxy', '/api/speech/*')],
+  ['/api/redaction/', route('redaction-gateway', '/api/redaction/*')],
   ['/api/search/', route('vector-search', '/api/search/*')],
   ['/api/swap', route('swap-controller', '/api/swap*')],
   ['/api/models', route('swap-controller', '/api/models*')],
