@@ -1,10 +1,11 @@
 import type { Logger } from '../../shared/logger.ts'
 import type { Metrics } from '../../shared/metrics.ts'
-import { createReadiness, type DependencyCheck } from '../../shared/readiness.ts'
+import { createReadiness, type DependencyCheck, type DependencyReport } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import { mapStoreCheck } from './adapters/map-store.ts'
 import { REDACTION_CAPABILITIES } from './capabilities.ts'
 import type { RedactionConfig } from './config.ts'
+import type { NameModel } from './domain/detect/llm-names-pass.ts'
 import { RULE_DETECTORS } from './domain/scrub/detectors.ts'
 import { storeUnavailable } from './domain/scrub/errors.ts'
 import type { ScrubOutput } from './domain/scrub/pipeline.ts'
@@ -15,6 +16,9 @@ import { scrubRoutes } from './routes/scrub.ts'
 import { statsRoutes } from './routes/stats.ts'
 
 export const SERVICE_NAME = 'redaction-gateway'
+
+/** The local-LLM name pass and its readiness report (`local_llm`, never critical: rules_only works without it). */
+export type LocalLlm = NameModel & { check(signal: AbortSignal): Promise<DependencyReport> }
 
 export interface RedactionDeps {
   config: Pick<
@@ -30,6 +34,8 @@ export interface RedactionDeps {
   store?: TokenStore
   /** Why the store could not be opened (main.ts); /ready then reports `map_store` down with it. */
   storeProblem?: string
+  /** The local LLM for `ner: auto|qwen` (adapters/llm-ner.ts); absent, those answer 422 `ner_unavailable`. */
+  localLlm?: LocalLlm
   /** Counts per type over time (adapters/type-counts.ts); absent, `GET /api/redaction/stats` answers 503. */
   typeCounts?: TypeCountStore
   now?: () => Date
@@ -42,7 +48,7 @@ export interface RedactionDeps {
 export function buildApp(deps: RedactionDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
-    checks: [storeCheck(deps)],
+    checks: [storeCheck(deps), localLlmCheck(deps.localLlm)],
     capabilities: REDACTION_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
   })
@@ -63,9 +69,10 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
     maxItems: deps.config.REDACTION_MAX_ITEMS,
     maxItemChars: deps.config.REDACTION_MAX_ITEM_CHARS,
   }
+  const detectors = deps.detectors ?? RULE_DETECTORS
   const now = deps.now ?? (() => new Date())
   const onScrubbed = (out: ScrubOutput) => deps.typeCounts?.record(now(), countsOfScrub(out))
-  app.route('/', scrubRoutes({ detectors: deps.detectors ?? RULE_DETECTORS, store, limits, onScrubbed }))
+  app.route('/', scrubRoutes({ detectors, store, limits, nameModel: deps.localLlm, onScrubbed }))
   app.route('/', statsRoutes({ counts: deps.typeCounts, now }))
   app.route('/', rehydrateRoutes({ store }))
   return app
@@ -77,4 +84,12 @@ function storeCheck(deps: RedactionDeps): DependencyCheck {
   const problem = deps.storeProblem
   if (problem === undefined) return files
   return { ...files, check: async () => ({ state: 'down', detail: problem }) }
+}
+
+function localLlmCheck(llm: LocalLlm | undefined): DependencyCheck {
+  const absent = async (): Promise<DependencyReport> => ({
+    state: 'not_configured',
+    detail: 'no local LLM client',
+  })
+  return { name: 'local_llm', check: llm ? (signal) => llm.check(signal) : absent }
 }

@@ -9,7 +9,7 @@ import {
   loadConfig,
 } from '../../shared/config.ts'
 import { Secret } from '../../shared/secret.ts'
-import { SERVICES } from '../../shared/topology.ts'
+import { defaultServiceUrl, SERVICES } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['redaction-gateway'].port
 export const MAP_DB_FILE = 'redaction_maps.db'
@@ -53,8 +53,18 @@ export const configShape = {
   REDACTION_MAX_ITEMS: env.int(DEFAULT_MAX_ITEMS, 1),
   /** The longest item text `/scrub` takes, in UTF-16 characters; longer is a 413 (nothing scrubbed). */
   REDACTION_MAX_ITEM_CHARS: env.int(DEFAULT_MAX_ITEM_CHARS, 1),
-  /** Upstream names to leave alone (case-insensitive); kept for the local-LLM NER pass to come. */
+  /** Upstream names to leave alone (case-insensitive); `vllm` turns the local-LLM name pass off. */
   DISABLED_SERVICES: env.nameSet(),
+  /** The swap-controller, whose chat proxy serves the local-LLM name pass (`ner: auto|qwen`). */
+  SWAP_CONTROLLER_URL: env.urlWithDefault(defaultServiceUrl('swap-controller')),
+  /** One chat call of the name pass (a chat request held during a swap waits within it too). */
+  REDACTION_NER_TIMEOUT_MS: env.int(60_000, 100),
+  /** The whole name pass of one `/scrub`; under the gateway's 300 s so the client gets the 422. */
+  REDACTION_NER_DEADLINE_MS: env.int(240_000, 100),
+  /** Chat calls of the name pass at once, across all `/scrub` calls (the Spark serves chat too). */
+  REDACTION_NER_CONCURRENCY: env.int(4, 1, 64),
+  /** The longest piece of an item one chat call carries (UTF-16 characters); longer items are cut. */
+  REDACTION_NER_CHUNK_CHARS: env.int(6000, 200),
 }
 
 type RawConfig = ReturnType<typeof loadRaw>

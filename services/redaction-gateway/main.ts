@@ -1,4 +1,5 @@
 import { startService } from '../../shared/start.ts'
+import { createLlmNer } from './adapters/llm-ner.ts'
 import { type MapStore, openMapStore, prepareMapStore } from './adapters/map-store.ts'
 import { resolveMapKey } from './adapters/map-store-key.ts'
 import { openTypeCountsBeside } from './adapters/type-counts.ts'
@@ -44,6 +45,14 @@ await startService({
         store,
         storeProblem,
         typeCounts,
+        localLlm: createLlmNer({
+          baseUrl: config.SWAP_CONTROLLER_URL,
+          timeoutMs: config.REDACTION_NER_TIMEOUT_MS,
+          deadlineMs: config.REDACTION_NER_DEADLINE_MS,
+          concurrency: config.REDACTION_NER_CONCURRENCY,
+          chunkChars: config.REDACTION_NER_CHUNK_CHARS,
+          disabled: config.DISABLED_SERVICES.has('vllm'),
+        }),
       }),
       onClose: [() => store?.close(), () => typeCounts?.close()],
     }

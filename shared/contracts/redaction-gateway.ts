@@ -33,7 +33,7 @@ export const ScrubRequest = z
         dates: z.union([z.boolean(), z.enum(['month', 'quarter'])]).optional(),
       })
       .optional(),
-    /** `auto` and `qwen` ask for the local-LLM pass; without it they answer 422 `ner_unavailable`. */
+    /** `auto` and `qwen` add the local-LLM name pass; when it cannot run: 422 `ner_unavailable`. */
     ner: z.enum(['auto', 'rules_only', 'qwen']).default('auto'),
     map_handle: z.string().min(1).max(200).optional(),
   })
@@ -66,6 +66,22 @@ export const Tier1Rejected = z
     spans: z.array(z.object({ item: ItemId, kinds: z.array(z.string()) })),
   })
   .openapi('Tier1Rejected')
+
+/** `ner: auto|qwen` when the local-LLM name pass cannot run: nothing was scrubbed or stored. */
+export const NerUnavailable = z
+  .object({
+    error: z.literal('ner_unavailable'),
+    detail: z.string(),
+    reason: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          '`disabled`, `unreachable`, `no_model`, `switching`, `wrong_model` (ner "qwen" without a Qwen ' +
+          'model), `timeout`, `busy`, `failed` or `malformed` (the model answered outside the schema)',
+      }),
+  })
+  .openapi('NerUnavailable')
 
 /** An OpenAI chat message: string or `text`-part contents and tool-call arguments are rehydrated. */
 export const ChatMessageBody = z

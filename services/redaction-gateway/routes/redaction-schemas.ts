@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 
 export {
+  NerUnavailable,
   RehydrateRequest,
   RehydrateResponse,
   ScrubRequest,

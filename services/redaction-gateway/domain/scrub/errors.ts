@@ -20,12 +20,14 @@ export const tier1Detected = (spans: { item: ItemId; kinds: Tier1Kind[] }[]) =>
     },
   )
 
-export const nerUnavailable = () =>
+/** `reason` is a code a client may branch on (`no_model`, `switching`, …); `why` says it in words, never a value. */
+export const nerUnavailable = (reason?: string, why = 'it is not available here') =>
   new AppError(
     422,
     'ner_unavailable',
-    'The local-LLM name pass (ner "auto" or "qwen") cannot run here; nothing was scrubbed. ' +
+    `The local-LLM name pass (ner "auto" or "qwen") cannot run: ${why}; nothing was scrubbed. ` +
       'Send ner "rules_only" for the rule-based pass.',
+    reason ? { extra: { reason } } : undefined,
   )
 
 export const tooLarge = (what: string) => new AppError(413, 'too_large', `${what}; nothing was scrubbed.`)

@@ -1,0 +1,209 @@
+/**
+ * The local-LLM name pass over this cluster's chat proxy (the swap-controller's OpenAI-compatible
+ * `/v1/models` and `/v1/chat/completions`): never a cloud service. Which model: the one served now
+ * (`ner: "auto"`), or the served one whose id names Qwen (`"qwen"`). Long items are cut into pieces
+ * (`llm-ner-chunks.ts`), each asked at temperature 0 under vLLM's structured output, at most
+ * `concurrency` at once across every `/scrub` (`llm-ner-limit.ts`). Every call has its own timeout
+ * and the whole pass a deadline. Whatever goes wrong is a `NerUnavailableError` with a reason, and
+ * the remaining calls are cancelled: the route scrubs nothing then.
+ */
+import type { Dispatcher } from 'undici'
+import { AppError } from '../../../shared/errors.ts'
+import { callJson, type JsonResponse } from '../../../shared/http-client.ts'
+import type { DependencyReport } from '../../../shared/readiness.ts'
+import type { LlmEntity } from '../domain/detect/llm-names.ts'
+import { type NameModel, type NerMode, NerUnavailableError } from '../domain/detect/llm-names-pass.ts'
+import { chatBody, entitiesFrom, modelIdsFrom } from './llm-ner-answer.ts'
+import { splitChunks } from './llm-ner-chunks.ts'
+import { createLimiter } from './llm-ner-limit.ts'
+
+export interface LlmNerOptions {
+  /** The swap-controller's URL (its chat proxy). */
+  baseUrl: string
+  /** One chat call's budget. */
+  timeoutMs: number
+  /** The whole pass's budget (all pieces of all items). */
+  deadlineMs: number
+  /** Chat calls at once, across all `/scrub` calls. */
+  concurrency: number
+  /** The longest piece of text one call carries. */
+  chunkChars: number
+  /** Pieces that may wait for a slot; a pass that would queue more is refused (`busy`). */
+  maxWaiting?: number
+  /** `DISABLED_SERVICES` names vllm: the pass is refused without a call. */
+  disabled?: boolean
+  dispatcher?: Dispatcher
+}
+
+export interface LlmNer extends NameModel {
+  /** The `local_llm` readiness report: is a model served that `ner: "auto"` would use. */
+  check(signal: AbortSignal): Promise<DependencyReport>
+}
+
+const SERVICE = 'the swap-controller'
+const STATE_TIMEOUT_MS = 3000
+const QWEN = /qwen/i
+
+export function createLlmNer(options: LlmNerOptions): LlmNer {
+  const base = options.baseUrl.replace(/\/+$/, '')
+  const limiter = createLimiter(
+    options.concurrency,
+    options.maxWaiting ?? options.concurrency * 64,
+    () => new NerUnavailableError('busy', 'the local-LLM name pass has too much queued; retry shortly'),
+  )
+  const call = <T>(path: string, timeoutMs: number, signal: AbortSignal, body?: unknown) =>
+    callJson<T>(`${base}${path}`, {
+      service: SERVICE,
+      timeoutMs,
+      signal,
+      body,
+      dispatcher: options.dispatcher,
+    })
+
+  /** No model answers: say whether a switch is under way (it will be back) or none is loaded. */
+  async function noModel(signal: AbortSignal): Promise<NerUnavailableError> {
+    const state = await call<{ state?: unknown }>('/api/swap/state', STATE_TIMEOUT_MS, signal).catch(
+      () => null,
+    )
+    const running =
+      state?.status === 200 && typeof state.body?.state === 'string' && state.body.state !== 'idle'
+    return running
+      ? new NerUnavailableError(
+          'switching',
+          'the chat model is being switched; retry when the switch is done',
+        )
+      : new NerUnavailableError('no_model', 'no chat model is loaded on the cluster')
+  }
+
+  async function servedModel(mode: NerMode, signal: AbortSignal): Promise<string> {
+    const res = await call('/v1/models', options.timeoutMs, signal).catch((err) => {
+      throw failure(err, signal)
+    })
+    if (isVllmAway(res)) throw await noModel(signal)
+    if (res.status !== 200) throw new NerUnavailableError('failed', `GET /v1/models answered ${res.status}`)
+    const ids = modelIdsFrom(res.body)
+    if (ids.length === 0) throw await noModel(signal)
+    if (mode === 'auto') return ids[0]!
+    const qwen = ids.find((id) => QWEN.test(id))
+    if (!qwen)
+      throw new NerUnavailableError(
+        'wrong_model',
+        `ner "qwen" needs a Qwen model; the cluster serves ${ids[0]}`,
+      )
+    return qwen
+  }
+
+  async function ask(model: string, text: string, signal: AbortSignal): Promise<LlmEntity[]> {
+    const maxTokens = Math.ceil(text.length / 2) + 256
+    const res = await call(
+      '/v1/chat/completions',
+      options.timeoutMs,
+      signal,
+      chatBody(model, text, maxTokens),
+    ).catch((err) => {
+      throw failure(err, signal)
+    })
+    if (res.status === 200) return entitiesFrom(res.body)
+    if (isVllmAway(res)) throw await noModel(signal)
+    throw refusal(res)
+  }
+
+  return {
+    async entities(texts, { mode, signal }) {
+      if (options.disabled) throw disabled()
+      const pass = new AbortController()
+      const deadline = AbortSignal.timeout(options.deadlineMs)
+      const all = AbortSignal.any([pass.signal, deadline, ...(signal ? [signal] : [])])
+      try {
+        const model = await servedModel(mode, all)
+        const pieces = texts.flatMap((text, item) =>
+          splitChunks(text, options.chunkChars).map((c) => ({ item, c })),
+        )
+        if (!limiter.fits(pieces.length))
+          throw new NerUnavailableError('busy', 'the local-LLM name pass has too much queued; retry shortly')
+        const found = await Promise.all(
+          pieces.map(({ item, c }) =>
+            limiter
+              .run(() => ask(model, c, all), all)
+              .then(
+                (entities) => ({ item, entities }),
+                (err: unknown) => {
+                  pass.abort(err) // the first failure ends the others: the answer is all or nothing
+                  throw err
+                },
+              ),
+          ),
+        )
+        const out: LlmEntity[][] = texts.map(() => [])
+        for (const { item, entities } of found) out[item]!.push(...entities)
+        return out
+      } catch (err) {
+        throw settle(err, signal, deadline, options.deadlineMs)
+      }
+    },
+
+    async check(signal) {
+      const info = { kind: 'llm', base_url: base, model: null as string | null, disabled: !!options.disabled }
+      if (options.disabled) return { state: 'disabled', detail: 'DISABLED_SERVICES names vllm', info }
+      try {
+        const model = await servedModel('auto', signal)
+        return { state: 'up', detail: `ner "auto" uses ${model}`, info: { ...info, model } }
+      } catch (err) {
+        const e = failure(err, signal)
+        const busy = e instanceof NerUnavailableError && e.reason === 'switching'
+        return { state: busy ? 'busy' : 'down', detail: e.message, info }
+      }
+    },
+  }
+}
+
+const disabled = () =>
+  new NerUnavailableError('disabled', 'the local LLM is turned off here (DISABLED_SERVICES names vllm)')
+
+/** The chat proxy's "vLLM is not there": its earlier 502 body, which it answers while no model runs. */
+function isVllmAway(res: JsonResponse<unknown>): boolean {
+  const body = res.body as { detail?: unknown } | null
+  return res.status === 502 && body?.detail === 'vllm unreachable'
+}
+
+/** A non-2xx answer of the chat proxy, by its error code (the proxy's OpenAI envelope). */
+function refusal(res: JsonResponse<unknown>): NerUnavailableError {
+  const code = (res.body as { error?: { code?: unknown } } | null)?.error?.code
+  const switching = () =>
+    new NerUnavailableError('switching', 'the chat model is being switched; retry when the switch is done')
+  if (res.status === 503) {
+    if (code === 'model_switching' || code === 'model_loading') return switching()
+    if (code === 'shutting_down') return new NerUnavailableError('unreachable', `${SERVICE} is restarting`)
+    // `model_stopping`, or vLLM's own 503 while it is not ready yet.
+    return new NerUnavailableError('no_model', 'the chat model is not ready')
+  }
+  // The model read from /v1/models a moment ago is gone: a switch began in between.
+  if (res.status === 404 && code === 'model_not_found') return switching()
+  const named = typeof code === 'string' ? ` (${code})` : ''
+  return new NerUnavailableError('failed', `the chat proxy answered ${res.status}${named}`)
+}
+
+/** A transport failure (callJson's typed error) as a reason; the caller's own abort stays as it is. */
+function failure(err: unknown, signal: AbortSignal): Error {
+  if (err instanceof NerUnavailableError) return err
+  if (signal.aborted) return err as Error
+  if (err instanceof AppError && err.status === 504)
+    return new NerUnavailableError('timeout', `${SERVICE} did not answer within the time allowed`)
+  if (err instanceof AppError && err.status === 503)
+    return new NerUnavailableError('unreachable', `${SERVICE} is not reachable`)
+  return new NerUnavailableError('failed', `the call to ${SERVICE} failed`)
+}
+
+/** What the pass as a whole failed with: the caller going away, the deadline, or the first failure. */
+function settle(
+  err: unknown,
+  caller: AbortSignal | undefined,
+  deadline: AbortSignal,
+  deadlineMs: number,
+): Error {
+  if (caller?.aborted) return new AppError(499, 'client_closed', 'The client went away.')
+  if (deadline.aborted && !(err instanceof NerUnavailableError && err.reason !== 'failed'))
+    return new NerUnavailableError('timeout', `the name pass did not finish within ${deadlineMs} ms`)
+  if (err instanceof NerUnavailableError) return err
+  return new NerUnavailableError('failed', 'the name pass failed')
+}
