@@ -5,6 +5,11 @@
  * another map or another token fails authentication instead of answering with someone else's value.
  * Equal values are found by an HMAC-SHA256 of (handle, type, normalised value), so a lookup never
  * decrypts the map, and the same value in two maps gives two unrelated hashes.
+ *
+ * A surface form (the text a placeholder replaced when it differs from the token's value, see
+ * map-store-surfaces.ts) is found by an HMAC, under a third sub-key, of (handle, token, the scrubbed
+ * text on each side), and sealed with that HMAC in its additional data: a surface moved to another
+ * map, token or context fails authentication.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 
@@ -22,6 +27,9 @@ export interface MapCipher {
   /** Throws when the sealed value was altered or belongs to another handle or token. */
   open(handle: string, token: string, sealed: SealedValue): string
   dedupHash(handle: string, type: string, normalised: string): Buffer
+  contextHash(handle: string, token: string, before: string, after: string): Buffer
+  sealSurface(handle: string, context: Buffer, surface: string): SealedValue
+  openSurface(handle: string, context: Buffer, sealed: SealedValue): string
 }
 
 const subKey = (key: Buffer, purpose: string) =>
@@ -43,24 +51,35 @@ export function createMapCipher(mapKey: Buffer): MapCipher {
   if (mapKey.length !== 32) throw new RangeError('the map key must be 32 bytes')
   const valueKey = subKey(mapKey, 'value encryption')
   const hashKey = subKey(mapKey, 'value dedup hash')
+  const contextKey = subKey(mapKey, 'surface context hash')
+  const seal = (aad: Buffer, text: string): SealedValue => {
+    const iv = randomBytes(IV_BYTES)
+    const cipher = createCipheriv('aes-256-gcm', valueKey, iv, { authTagLength: TAG_BYTES })
+    cipher.setAAD(aad)
+    const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()])
+    return { ciphertext, iv, tag: cipher.getAuthTag() }
+  }
+  const open = (aad: Buffer, { ciphertext, iv, tag }: SealedValue): string => {
+    const decipher = createDecipheriv('aes-256-gcm', valueKey, iv, { authTagLength: TAG_BYTES })
+    decipher.setAAD(aad)
+    decipher.setAuthTag(tag)
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8')
+  }
+  // A surface's additional data starts with a label no (handle, token) pair frames to.
+  const surfaceAad = (handle: string, context: Buffer) => framed('surface', handle, context.toString('hex'))
   return {
-    seal(handle, token, value) {
-      const iv = randomBytes(IV_BYTES)
-      const cipher = createCipheriv('aes-256-gcm', valueKey, iv, { authTagLength: TAG_BYTES })
-      cipher.setAAD(framed(handle, token))
-      const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()])
-      return { ciphertext, iv, tag: cipher.getAuthTag() }
-    },
-    open(handle, token, { ciphertext, iv, tag }) {
-      const decipher = createDecipheriv('aes-256-gcm', valueKey, iv, { authTagLength: TAG_BYTES })
-      decipher.setAAD(framed(handle, token))
-      decipher.setAuthTag(tag)
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8')
-    },
+    seal: (handle, token, value) => seal(framed(handle, token), value),
+    open: (handle, token, sealed) => open(framed(handle, token), sealed),
     dedupHash: (handle, type, normalised) =>
       createHmac('sha256', hashKey)
         .update(framed(handle, type, normalised))
         .digest(),
+    contextHash: (handle, token, before, after) =>
+      createHmac('sha256', contextKey)
+        .update(framed(handle, token, before, after))
+        .digest(),
+    sealSurface: (handle, context, surface) => seal(surfaceAad(handle, context), surface),
+    openSurface: (handle, context, sealed) => open(surfaceAad(handle, context), sealed),
   }
 }
 

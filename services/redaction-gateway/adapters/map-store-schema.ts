@@ -1,7 +1,9 @@
 /**
  * The map store's tables. `maps` holds no secret (handle, task, times); `entries` holds each value
  * sealed (see map-store-crypto.ts) with the HMAC that finds an equal value without decrypting.
- * Deleting a map deletes its entries (foreign key, cascade).
+ * `surfaces` (version 2) holds, per map, the text a placeholder replaced where it differs from the
+ * token's value ("Sarah" for the token of "Sarah Johnson"), sealed, under the HMAC of its context
+ * (map-store-surfaces.ts). Deleting a map deletes its entries and surfaces (foreign key, cascade).
  */
 export const MAP_STORE_MIGRATIONS = [
   `CREATE TABLE maps (
@@ -21,5 +23,13 @@ export const MAP_STORE_MIGRATIONS = [
      tag BLOB NOT NULL,
      PRIMARY KEY (handle, token),
      UNIQUE (handle, type, value_hash)
+   );`,
+  `CREATE TABLE surfaces (
+     handle TEXT NOT NULL REFERENCES maps (handle) ON DELETE CASCADE,
+     context_hash BLOB NOT NULL,
+     ciphertext BLOB NOT NULL,
+     iv BLOB NOT NULL,
+     tag BLOB NOT NULL,
+     PRIMARY KEY (handle, context_hash)
    );`,
 ] as const

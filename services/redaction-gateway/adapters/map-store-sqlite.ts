@@ -8,9 +8,11 @@ import { randomBytes } from 'node:crypto'
 import { AppError } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import { type Database, openDatabase } from '../../../shared/sqlite.ts'
+import type { Occurrence, SurfaceRecord } from '../domain/scrub/ports.ts'
 import { createMapCipher, type MapCipher, normaliseValue } from './map-store-crypto.ts'
 import { refuseExposedMapFile } from './map-store-files.ts'
 import { MAP_STORE_MIGRATIONS } from './map-store-schema.ts'
+import { recordSurfaces, surfacesAt } from './map-store-surfaces.ts'
 
 export type MapState = 'live' | 'expired' | 'unknown'
 export type Extended = { state: 'live'; expiresAt: Date } | { state: 'expired' | 'unknown' }
@@ -21,6 +23,14 @@ export interface MapStore {
   extend(handle: string): Extended
   /** The token already standing for this value (equal after `dedupKey`), or a new `[TYPE_N]`. */
   tokenFor(handle: string, type: string, value: string, dedupKey?: string): string
+  /** `tokenFor`, with the value the token stands for (the first one stored, which an equal one may not be). */
+  entryFor(handle: string, type: string, value: string, dedupKey?: string): { token: string; value: string }
+  /** Every value of one type in a map, for mention propagation inside a scrub; never for an answer. */
+  valuesOfType(handle: string, type: string): string[]
+  /** Keeps the texts placeholders replaced where they differ from the value (map-store-surfaces.ts). */
+  recordSurfaces(handle: string, records: SurfaceRecord[]): void
+  /** The surface recorded for each occurrence's context, or undefined. */
+  surfacesAt(handle: string, occurrences: readonly Occurrence[]): (string | undefined)[]
   /** Values of the tokens asked that this map holds; tokens it does not hold are absent. */
   valuesFor(handle: string, tokens: readonly string[]): Map<string, string>
   status(handle: string): MapState
@@ -104,6 +114,32 @@ export function mapStoreOn(db: Database, cipher: MapCipher, options: MapStoreOpt
     ])
     return `[${type}_${(row?.n ?? 0) + 1}]`
   }
+  const openRow = (handle: string, row: EntryRow) =>
+    cipher.open(handle, row.token, {
+      ciphertext: Buffer.from(row.ciphertext),
+      iv: Buffer.from(row.iv),
+      tag: Buffer.from(row.tag),
+    })
+  const entryFor = (handle: string, type: string, value: string, dedupKey?: string) => {
+    if (!TYPE_PATTERN.test(type)) throw new RangeError(`not a placeholder type: ${type}`)
+    const hash = cipher.dedupHash(handle, type, dedupKey ?? normaliseValue(value))
+    // One transaction: two scrubs of one map cannot hand out the same number or two tokens for one value.
+    return db.transaction(() => {
+      requireLive(handle)
+      const existing = db.get<EntryRow>(
+        'SELECT token, ciphertext, iv, tag FROM entries WHERE handle = ? AND type = ? AND value_hash = ?',
+        [handle, type, hash],
+      )
+      if (existing) return { token: existing.token, value: openRow(handle, existing) }
+      const token = nextToken(handle, type)
+      const sealed = cipher.seal(handle, token, value)
+      db.run(
+        'INSERT INTO entries (handle, token, type, value_hash, ciphertext, iv, tag) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [handle, token, type, hash, sealed.ciphertext, sealed.iv, sealed.tag],
+      )
+      return { token, value }
+    })
+  }
   return {
     create(taskId) {
       const handle = randomBytes(24).toString('base64url')
@@ -124,25 +160,25 @@ export function mapStoreOn(db: Database, cipher: MapCipher, options: MapStoreOpt
       db.run('UPDATE maps SET expires_at = MAX(expires_at, ?) WHERE handle = ?', [expiresAt, handle])
       return { state, expiresAt: new Date(expiresAt) }
     },
-    tokenFor(handle, type, value, dedupKey) {
-      if (!TYPE_PATTERN.test(type)) throw new RangeError(`not a placeholder type: ${type}`)
-      const hash = cipher.dedupHash(handle, type, dedupKey ?? normaliseValue(value))
-      // One transaction: two scrubs of one map cannot hand out the same number or two tokens for one value.
-      return db.transaction(() => {
+    tokenFor: (handle, type, value, dedupKey) => entryFor(handle, type, value, dedupKey).token,
+    entryFor,
+    valuesOfType(handle, type) {
+      requireLive(handle)
+      const rows = db.all<EntryRow>(
+        'SELECT token, ciphertext, iv, tag FROM entries WHERE handle = ? AND type = ?',
+        [handle, type],
+      )
+      return rows.map((row) => openRow(handle, row))
+    },
+    recordSurfaces(handle, records) {
+      db.transaction(() => {
         requireLive(handle)
-        const existing = db.get<{ token: string }>(
-          'SELECT token FROM entries WHERE handle = ? AND type = ? AND value_hash = ?',
-          [handle, type, hash],
-        )
-        if (existing) return existing.token
-        const token = nextToken(handle, type)
-        const sealed = cipher.seal(handle, token, value)
-        db.run(
-          'INSERT INTO entries (handle, token, type, value_hash, ciphertext, iv, tag) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [handle, token, type, hash, sealed.ciphertext, sealed.iv, sealed.tag],
-        )
-        return token
+        recordSurfaces(db, cipher, handle, records)
       })
+    },
+    surfacesAt(handle, occurrences) {
+      requireLive(handle)
+      return surfacesAt(db, cipher, handle, occurrences)
     },
     valuesFor(handle, tokens) {
       requireLive(handle)
@@ -155,12 +191,7 @@ export function mapStoreOn(db: Database, cipher: MapCipher, options: MapStoreOpt
           [handle, ...chunk],
         )
         for (const row of rows) {
-          const sealed = {
-            ciphertext: Buffer.from(row.ciphertext),
-            iv: Buffer.from(row.iv),
-            tag: Buffer.from(row.tag),
-          }
-          values.set(row.token, cipher.open(handle, row.token, sealed))
+          values.set(row.token, openRow(handle, row))
         }
       }
       return values
@@ -176,7 +207,10 @@ export function mapStoreOn(db: Database, cipher: MapCipher, options: MapStoreOpt
              AND EXISTS (SELECT 1 FROM entries WHERE entries.handle = maps.handle) LIMIT ?`,
           [at, batch],
         )
-        for (const { handle } of expired) db.run('DELETE FROM entries WHERE handle = ?', [handle])
+        for (const { handle } of expired) {
+          db.run('DELETE FROM entries WHERE handle = ?', [handle])
+          db.run('DELETE FROM surfaces WHERE handle = ?', [handle])
+        }
         db.run('DELETE FROM maps WHERE handle IN (SELECT handle FROM maps WHERE expires_at <= ? LIMIT ?)', [
           at - EXPIRED_TOMBSTONE_MS,
           batch,

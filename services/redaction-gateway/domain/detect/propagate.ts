@@ -7,15 +7,23 @@ import type { Detection } from './types.ts'
  * of "Sarah Johnson", "Sarah", "Johnson" (so also "Ms. Johnson": titles stay outside the span) gets
  * the same entity, before or after the full name.
  *
+ * `people` are full names found elsewhere — other items of the call, the map being extended — so
+ * "Sarah" in one item joins the "Sarah Johnson" of another item or of an earlier call.
+ *
  * "The same entity" is carried by `value`: a propagated span's `value` is the full name it belongs
- * to, not the text it covers, so the placeholder module gives it the full name's token and
- * rehydration writes the full name back. A part shared by two detected people ("Sarah" of Sarah
+ * to, not the text it covers, so the placeholder module gives it the full name's token (the map
+ * keeps the text it covered as a surface form, so an echoed text rehydrates exactly, and a new
+ * sentence gets the full name). A part shared by two detected people ("Sarah" of Sarah
  * Johnson and Sarah Lee) is ambiguous and not propagated; a part made only of everyday words
  * ("Will", "Grant", "Will Grant") only counts capitalised. Spans already claimed by another detection are left alone,
  * except a lone PERSON span equal to one entity's part, which joins that entity.
  */
-export function propagate(text: string, resolved: readonly Detection[]): Detection[] {
-  const owners = partOwners(resolved)
+export function propagate(
+  text: string,
+  resolved: readonly Detection[],
+  people: readonly string[] = [],
+): Detection[] {
+  const owners = partOwners([...resolved.filter((d) => d.type === 'PERSON').map((d) => d.value), ...people])
   if (owners.size === 0) return [...resolved]
   const folded = fold(text)
   const claimed = resolved.map((d) => joinEntity(d, owners))
@@ -44,16 +52,15 @@ export function propagate(text: string, resolved: readonly Detection[]): Detecti
 }
 
 /** Folded part (first name, surname, shorter runs of words) → the full name, or null when ambiguous. */
-function partOwners(resolved: readonly Detection[]): Map<string, string | null> {
+function partOwners(names: readonly string[]): Map<string, string | null> {
   const owners = new Map<string, string | null>()
-  for (const d of resolved) {
-    if (d.type !== 'PERSON') continue
-    const words = foldKey(d.value).split(' ')
+  for (const name of names) {
+    const words = foldKey(name).split(' ')
     if (words.length < 2) continue
     for (const part of partsOf(words)) {
       const current = owners.get(part)
-      if (current === undefined) owners.set(part, d.value)
-      else if (current !== null && foldKey(current) !== foldKey(d.value)) owners.set(part, null)
+      if (current === undefined) owners.set(part, name)
+      else if (current !== null && foldKey(current) !== foldKey(name)) owners.set(part, null)
     }
   }
   return owners

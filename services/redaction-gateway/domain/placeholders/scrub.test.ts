@@ -68,6 +68,8 @@ describe('placeholders', () => {
       tokensUsed: ['[PERSON_1]'],
       tier1Dropped: 1,
       tier2Tokenized: 1,
+      // Where each token stands in the output, with the text it replaced (the surface form).
+      occurrences: [{ token: '[PERSON_1]', start: 19, end: 29, surface: 'Sarah', value: 'Sarah' }],
     })
     expect([...map.values.values()]).toEqual(['Sarah'])
   })

@@ -17,6 +17,17 @@ export interface Scrubbed {
   tokensUsed: string[]
   tier1Dropped: number
   tier2Tokenized: number
+  /** Each token written, where it stands in `text`, and the text it replaced (`surface`). */
+  occurrences: Occurrence[]
+}
+
+export interface Occurrence {
+  token: string
+  start: number
+  end: number
+  surface: string
+  /** The detection's value, which the token stands for (a propagated mention's is the full name). */
+  value: string
 }
 
 export const TIER1_REPLACEMENT = '[REDACTED]'
@@ -35,30 +46,38 @@ export function scrubText(
   const source = neutralise(text)
   const parts: string[] = []
   const used = new Set<string>()
+  const occurrences: Occurrence[] = []
+  let written = 0
+  const write = (part: string) => {
+    parts.push(part)
+    written += part.length
+  }
   let at = 0
   let tier1Dropped = 0
   let tier2Tokenized = 0
   for (const d of [...detections].sort((a, b) => a.start - b.start)) {
     if (d.start < at) continue
-    parts.push(source.slice(at, d.start))
+    write(source.slice(at, d.start))
     at = d.end
     if (d.tier === 1 || !d.type) {
       tier1Dropped++
-      parts.push(options.tier1Replacement ?? TIER1_REPLACEMENT)
+      write(options.tier1Replacement ?? TIER1_REPLACEMENT)
       continue
     }
     const coarse = bucketed(d, options)
     if (coarse !== null) {
-      parts.push(coarse)
+      write(coarse)
       continue
     }
     const token = tokenFor(map, d.type, d.value)
     used.add(token)
     tier2Tokenized++
-    parts.push(token)
+    const surface = source.slice(d.start, d.end)
+    occurrences.push({ token, start: written, end: written + token.length, surface, value: d.value })
+    write(token)
   }
-  parts.push(source.slice(at))
-  return { text: parts.join(''), tokensUsed: [...used], tier1Dropped, tier2Tokenized }
+  write(source.slice(at))
+  return { text: parts.join(''), tokensUsed: [...used], tier1Dropped, tier2Tokenized, occurrences }
 }
 
 export function bucketed(d: Detection, { bucket }: ScrubOptions): string | null {

@@ -44,7 +44,12 @@ export function scan(
   from: number,
   forms: readonly FormAt[],
   known: ReadonlyMap<string, string>,
-  options: { escape: (value: string) => string; unknown: Set<string> },
+  options: {
+    escape: (value: string) => string
+    unknown: Set<string>
+    /** Form position → the surface recorded for that exact occurrence, written instead of the value. */
+    surfaces?: ReadonlyMap<number, string>
+  },
 ): ScanResult {
   const parts: string[] = []
   let restored = 0
@@ -56,7 +61,7 @@ export function scan(
       next = at
       break
     }
-    const value = known.get(read.token)
+    const value = known.has(read.token) ? (options.surfaces?.get(at) ?? known.get(read.token)) : undefined
     if (value !== undefined) {
       parts.push(s.slice(copiedTo, at), options.escape(value))
       restored++

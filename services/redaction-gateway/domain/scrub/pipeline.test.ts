@@ -19,6 +19,12 @@ function fakeStore() {
         tokens.set(k, `[${type}_${[...tokens.keys()].filter((t) => t.startsWith(type)).length + 1}]`)
       return tokens.get(k)!
     },
+    entryFor(handle, type, value, key) {
+      return { token: store.tokenFor(handle, type, value, key), value }
+    },
+    valuesOfType: () => [],
+    recordSurfaces: () => {},
+    surfacesAt: (_handle, occurrences) => occurrences.map(() => undefined),
     valuesFor: () => new Map(),
     status: () => 'live',
     batch(fn) {

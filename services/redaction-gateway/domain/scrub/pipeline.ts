@@ -1,9 +1,11 @@
 /**
  * One `/scrub` call, pure orchestration over injected detectors and the token store:
  * neutralise → detect (Tier-1, secrets, crypto, known, structured, names) → resolve overlaps →
- * propagate mentions → Tier-1 policy → bucket → tokens from the store in ONE batch → text.
+ * propagate mentions (across all items, and the people the map already holds) → Tier-1 policy →
+ * bucket → tokens from the store and surface forms, in ONE transaction → text.
  * It fails closed: a detector error or an input over the limits is an error, never unscrubbed
- * text, and nothing is stored before every item has been detected.
+ * text, and nothing is stored before every item has been detected (an error inside the store's
+ * transaction rolls back everything this call wrote).
  */
 import { propagate } from '../detect/propagate.ts'
 import { resolve } from '../detect/resolve.ts'
@@ -22,6 +24,7 @@ import {
   tooLarge,
 } from './errors.ts'
 import type { Detectors, TokenStore } from './ports.ts'
+import { surfaceRecords } from './surfaces.ts'
 
 export interface ScrubInput {
   taskId: string
@@ -62,28 +65,48 @@ export function scrub(input: ScrubInput, deps: ScrubDeps): ScrubOutput {
   if (input.ner !== 'rules_only' && !input.modelNames) throw nerUnavailable()
   checkLimits(input, deps.limits)
   if (input.mapHandle) requireLive(deps.store.status(input.mapHandle))
-  const found = input.items.map((item, i) =>
+  const resolved = input.items.map((item, i) =>
     detectItem(item.text, input.knownEntities, deps.detectors, input.modelNames?.[i]),
   )
+  const found = propagateAcross(input, resolved, deps.store)
   if (input.tier1Action === 'reject') rejectTier1(input.items, found)
   const options: ScrubOptions = { bucket: input.bucket }
   const wanted = found.map((detections) => detections.filter((d) => needsToken(d, options)))
-  const { handle, expiresAt, tokens } = deps.store.batch(() => {
+  const { handle, expiresAt, items } = deps.store.batch(() => {
     const map = openMap(input, deps.store)
-    const minted = wanted.map((ds) =>
-      ds.map((d) => deps.store.tokenFor(map.handle, d.type!, d.value, keyOf(d.type!, d.value))),
+    const entries = wanted.map((ds) =>
+      ds.map((d) => deps.store.entryFor(map.handle, d.type!, d.value, keyOf(d.type!, d.value))),
     )
-    return { ...map, tokens: minted }
-  })
-  const items = input.items.map((item, i) => {
-    const entries = wanted[i]!.map((d, j) => ({ token: tokens[i]![j]!, value: d.value }))
-    const out = scrubText(item.text, found[i]!, tokenMapFrom(entries), options)
-    // A token the store did not mint would rehydrate to nothing: refuse rather than answer it.
-    const minted = new Set(tokens[i])
-    if (out.tokensUsed.some((t) => !minted.has(t))) throw scrubFailed(new Error('token outside the map'))
-    return { id: item.id, out }
+    const items = input.items.map((item, i) => {
+      const minted = wanted[i]!.map((d, j) => ({ token: entries[i]![j]!.token, value: d.value }))
+      const out = scrubText(item.text, found[i]!, tokenMapFrom(minted), options)
+      // A token the store did not mint would rehydrate to nothing: refuse rather than answer it.
+      const known = new Set(minted.map((m) => m.token))
+      if (out.tokensUsed.some((t) => !known.has(t))) throw scrubFailed(new Error('token outside the map'))
+      return { id: item.id, out }
+    })
+    const values = new Map(entries.flat().map((e) => [e.token, e.value]))
+    deps.store.recordSurfaces(map.handle, surfaceRecords(items, values))
+    return { ...map, items }
   })
   return summarise(items, handle, expiresAt, wanted)
+}
+
+/**
+ * Mentions propagate across the whole call: a person named in full in one item gives its token to
+ * "Sarah" or "Ms. Johnson" in another, and so do the people an extended map already holds (read
+ * here for that only, never answered). A part two of them share stays ambiguous.
+ */
+function propagateAcross(input: ScrubInput, resolved: Detection[][], store: TokenStore): Detection[][] {
+  const people = resolved.flatMap((ds) => ds.filter((d) => d.type === 'PERSON').map((d) => d.value))
+  if (input.mapHandle) people.push(...store.valuesOfType(input.mapHandle, 'PERSON'))
+  return input.items.map((item, i) => {
+    try {
+      return propagate(neutralise(item.text), resolved[i]!, people)
+    } catch (err) {
+      throw scrubFailed(err)
+    }
+  })
 }
 
 function checkLimits(input: ScrubInput, limits: ScrubLimits) {
@@ -106,7 +129,7 @@ function openMap(input: ScrubInput, store: TokenStore): { handle: string; expire
   return { handle: input.mapHandle, expiresAt: extended.expiresAt }
 }
 
-/** Resolved, propagated detections over the neutralised text (neutralising keeps every offset). */
+/** Resolved detections over the neutralised text (neutralising keeps every offset); not yet propagated. */
 export function detectItem(
   text: string,
   knownEntities: KnownEntities | undefined,
@@ -125,7 +148,7 @@ export function detectItem(
       ...detectors.names(source, ctx),
       ...modelNames,
     ]
-    return propagate(source, resolve(source, all))
+    return resolve(source, all)
   } catch (err) {
     throw scrubFailed(err)
   }

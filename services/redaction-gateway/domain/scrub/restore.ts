@@ -2,9 +2,12 @@
  * `/rehydrate` over a stored map: each text's placeholders back to their values (exact tokens, then
  * tolerant forms of tokens this map holds; see domain/rehydrate), then the brackets `/scrub`
  * neutralised in the input put back. Only the tokens a text mentions are read from the store.
+ * An exact placeholder in the context `/scrub` wrote it in gets the text it replaced there (its
+ * surface form), so rehydrating a scrubbed text gives back the input exactly.
  */
 import { restoreNeutralised } from '../placeholders/neutralise.ts'
 import { rehydrate } from '../rehydrate/rehydrate.ts'
+import type { SurfaceLookup } from '../rehydrate/surfaces.ts'
 import { mapGone, mapNotFound } from './errors.ts'
 import type { TokenStore } from './ports.ts'
 
@@ -25,16 +28,22 @@ export function restorerFor(handle: string, store: TokenStore): Restorer {
   if (state === 'unknown') throw mapNotFound()
   if (state === 'expired') throw mapGone()
   const lookup = (tokens: readonly string[]) => store.valuesFor(handle, tokens)
+  const surfaces = surfaceLookupFor(handle, store)
   const totals = { restored: 0, unresolved: 0 }
   return {
     restore(text, options = {}) {
-      const r = rehydrate(text, lookup, options)
+      const r = rehydrate(text, lookup, { ...options, surfaces })
       totals.restored += r.restored
       totals.unresolved += r.unknown.length
       return { text: restoreNeutralised(r.text), unresolved: r.unknown }
     },
     totals,
   }
+}
+
+/** The map's surface forms, for `rehydrate` and `createStreamRehydrator` (option `surfaces`). */
+export function surfaceLookupFor(handle: string, store: TokenStore): SurfaceLookup {
+  return (occurrences) => store.surfacesAt(handle, occurrences)
 }
 
 export interface ChatMessage {

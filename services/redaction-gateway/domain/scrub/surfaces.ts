@@ -1,0 +1,23 @@
+/**
+ * Which occurrences of a scrub keep a surface form: those whose replaced text differs from the
+ * value their token stands for ("Sarah" under the token of "Sarah Johnson", "JOSE GARCIA" under
+ * the token first stored as "José García"), each under its context in the scrubbed text. With them,
+ * `/rehydrate` of the scrubbed text gives back the input exactly (domain/rehydrate/surfaces.ts).
+ */
+import type { Scrubbed } from '../placeholders/scrub.ts'
+import { contextAround } from '../rehydrate/surfaces.ts'
+import type { SurfaceRecord } from './ports.ts'
+
+export function surfaceRecords(
+  items: readonly { out: Scrubbed }[],
+  values: ReadonlyMap<string, string>,
+): SurfaceRecord[] {
+  const records: SurfaceRecord[] = []
+  for (const { out } of items) {
+    for (const o of out.occurrences) {
+      if (o.surface === values.get(o.token)) continue
+      records.push({ token: o.token, surface: o.surface, ...contextAround(out.text, o.start, o.end) })
+    }
+  }
+  return records
+}
