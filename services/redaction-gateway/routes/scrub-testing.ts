@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Logger, silentLogger } from '../../../shared/logger.ts'
 import { type MapStore, openMapStore } from '../adapters/map-store.ts'
-import { buildApp } from '../app.ts'
+import { buildApp, type LocalLlm } from '../app.ts'
 import { loadRedactionConfig } from '../config.ts'
 import type { Detectors } from '../domain/scrub/ports.ts'
 
@@ -20,7 +20,7 @@ export interface RedactionHarness {
 }
 
 export async function redactionHarness(
-  options: { env?: Record<string, string>; detectors?: Detectors; logger?: Logger } = {},
+  options: { env?: Record<string, string>; detectors?: Detectors; logger?: Logger; localLlm?: LocalLlm } = {},
 ): Promise<RedactionHarness> {
   const root = await mkdtemp(join(tmpdir(), 'redaction-routes-'))
   const config = loadRedactionConfig({
@@ -41,6 +41,7 @@ export async function redactionHarness(
     logger: options.logger ?? silentLogger(),
     store,
     detectors: options.detectors,
+    localLlm: options.localLlm,
   })
   return {
     app,
