@@ -52,4 +52,29 @@ describe('propagate', () => {
     const text = 'Sarah said hi'
     expect(propagate(text, [person(text, 'Sarah')])).toEqual([person(text, 'Sarah')])
   })
+
+  it('takes people found elsewhere (other items, the map being extended) as owners too', () => {
+    const text = 'Ms. Johnson agreed; sarah will sign, and Mark too.'
+    const out = propagate(text, [], ['Sarah Johnson', 'Mark Lee'])
+    expect(out.map((d) => [text.slice(d.start, d.end), d.value])).toEqual([
+      ['Johnson', 'Sarah Johnson'],
+      ['sarah', 'Sarah Johnson'],
+      ['Mark', 'Mark Lee'],
+    ])
+  })
+
+  it('joins a lone first name detected here to a person found elsewhere', () => {
+    const text = 'Sarah called.'
+    const out = propagate(text, [person(text, 'Sarah')], ['Sarah Johnson'])
+    expect(out.map((d) => d.value)).toEqual(['Sarah Johnson'])
+  })
+
+  it('leaves a part alone when a person here and one found elsewhere share it', () => {
+    const text = 'Sarah Lee arrived; Sarah left, Ms. Lee stayed.'
+    const out = propagate(text, [person(text, 'Sarah Lee')], ['Sarah Johnson', 'sarah johnson'])
+    expect(out.map((d) => [text.slice(d.start, d.end), d.value])).toEqual([
+      ['Sarah Lee', 'Sarah Lee'],
+      ['Lee', 'Sarah Lee'],
+    ])
+  })
 })

@@ -63,11 +63,15 @@ describe('round trip', () => {
   })
 
   it('gives back a known name written otherwise than in known_entities', () => {
-    const texts = ['JOSE GARCIA joined.', 'Then José García left; jose garcia stayed.', 'Call Jose Garcia.']
+    const texts = [
+      'JOSE GARCIA joined.',
+      'Then José García left (jose garcia, per the notes).',
+      'Call Jose Garcia.',
+    ]
     const out = rt.scrub(texts, { known: { persons: ['José García'] } })
     expect(out.items.map((i) => i.scrubbedText)).toEqual([
       '[PERSON_1] joined.',
-      'Then [PERSON_1] left; [PERSON_1] stayed.',
+      'Then [PERSON_1] left ([PERSON_1], per the notes).',
       'Call [PERSON_1].',
     ])
     expect(
@@ -108,6 +112,21 @@ describe('round trip', () => {
       rt.rehydrate(
         first.mapHandle,
         second.items.map((i) => i.scrubbedText),
+      ),
+    ).toEqual(texts)
+  })
+
+  it('does not propagate a first name two people of one call share, even in different items', () => {
+    const texts = ['Sarah Johnson called.', 'Sarah Lee wrote.', 'Ask Sarah, then Ms. Lee.']
+    const out = rt.scrub(texts, { known: { persons: ['Sarah Johnson', 'Sarah Lee'] } })
+    expect(out.items[0]!.scrubbedText).toBe('[PERSON_1] called.')
+    expect(out.items[1]!.scrubbedText).toBe('[PERSON_2] wrote.')
+    expect(out.items[2]!.scrubbedText).not.toContain('[PERSON_1]')
+    expect(out.items[2]!.scrubbedText).toMatch(/Ms\. \[PERSON_2\]\.$/)
+    expect(
+      rt.rehydrate(
+        out.mapHandle,
+        out.items.map((i) => i.scrubbedText),
       ),
     ).toEqual(texts)
   })
