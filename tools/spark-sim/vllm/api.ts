@@ -1,12 +1,13 @@
 /**
  * vLLM's OpenAI-compatible HTTP surface as a controller meets it: `/health`, `/v1/models`, chat and
- * text completions (JSON and SSE), `/metrics`, plus the small extras (`/version`, `/load`, `/ping`,
+ * text completions (JSON and SSE, with `response_format` structured output), `/metrics`, plus the small extras (`/version`, `/load`, `/ping`,
  * `/tokenize`). Error bodies use vLLM's `{"error": {message, type, param, code}}` envelope.
  */
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type Engine, EngineDeadError, type TokenEvent } from './engine.ts'
 import { countPromptTokens } from './generation.ts'
+import { outputFormat, SchemaError } from './structured.ts'
 
 const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() })
 const Message = z.looseObject({
@@ -18,6 +19,8 @@ const Common = {
   stream: z.boolean().nullish(),
   max_tokens: z.number().int().min(1).nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  /** Checked in `structured.ts`, which answers a 400 naming the field. */
+  response_format: z.unknown().optional(),
 }
 const ChatBody = z.looseObject({
   ...Common,
@@ -165,6 +168,13 @@ async function complete(c: Context, engine: Engine, kind: 'chat' | 'text'): Prom
       : Array.isArray(body.prompt)
         ? body.prompt.join('\n')
         : body.prompt
+  let output: ReturnType<typeof outputFormat>
+  try {
+    output = outputFormat(body.response_format)
+  } catch (err) {
+    if (!(err instanceof SchemaError)) throw err
+    return c.json(errorBody(err.message, 'BadRequestError', 400, 'response_format'), 400)
+  }
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined
   const promptTokens = countPromptTokens(prompt)
   if (promptTokens + (maxTokens ?? 0) > cfg.maxModelLen) {
@@ -178,7 +188,7 @@ async function complete(c: Context, engine: Engine, kind: 'chat' | 'text'): Prom
   const reqSignal = c.req.raw.signal
   const onClientGone = () => abort.abort(new Error('client disconnected'))
   reqSignal.addEventListener('abort', onClientGone, { once: true })
-  const events = engine.generate(prompt, maxTokens, abort.signal)
+  const events = engine.generate(prompt, maxTokens, abort.signal, output)
   const shape = new Shape(kind, cfg.servedModelName)
   if (body.stream) {
     const includeUsage = body.stream_options?.include_usage === true

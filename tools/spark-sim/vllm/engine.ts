@@ -3,9 +3,10 @@
  * periodic `Engine 000:` stats line. The HTTP layer (api.ts) only translates requests onto this.
  */
 import { sleep } from '../../../shared/abort.ts'
-import { countPromptTokens, generateTokens, hash32, Scheduler } from './generation.ts'
+import { countPromptTokens, generateTokens, hash32, Scheduler, textTokens } from './generation.ts'
 import type { VllmLog } from './log-lines.ts'
 import { type FinishReason, VllmMetrics } from './metrics.ts'
+import { type OutputFormat, structuredText } from './structured.ts'
 
 export type VllmState = 'loading' | 'starting-api' | 'ready' | 'dead' | 'stopping' | 'exited'
 
@@ -122,12 +123,16 @@ export class Engine {
     prompt: string,
     maxTokens: number | undefined,
     signal: AbortSignal,
+    output: OutputFormat = { kind: 'text' },
   ): AsyncGenerator<TokenEvent> {
     if (this.state === 'dead') throw new EngineDeadError()
     const both = AbortSignal.any([signal, this.dead.signal])
     const started = performance.now()
     const promptTokens = countPromptTokens(prompt)
-    const { tokens, finish } = generateTokens(prompt, maxTokens)
+    const { tokens, finish } =
+      output.kind === 'json'
+        ? textTokens(structuredText(output, hash32(prompt)), maxTokens)
+        : generateTokens(prompt, maxTokens)
     this.inflight++
     let release: (() => void) | undefined
     const live: Live = { tokens: promptTokens }

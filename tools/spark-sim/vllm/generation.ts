@@ -52,6 +52,19 @@ export function generateTokens(
 }
 
 /**
+ * A structured answer (`structured.ts`) as tokens of about four characters, so it streams in
+ * pieces like any answer; a smaller `maxTokens` cuts it (finish_reason `length`), as vLLM's would be.
+ */
+export function textTokens(
+  text: string,
+  maxTokens: number | undefined,
+): { tokens: string[]; finish: 'stop' | 'length' } {
+  const all = text.match(/[\s\S]{1,4}/g) ?? []
+  const limit = maxTokens === undefined ? all.length : Math.min(all.length, maxTokens)
+  return { tokens: all.slice(0, limit), finish: limit < all.length ? 'length' : 'stop' }
+}
+
+/**
  * vLLM's scheduler caps concurrently running sequences (`--max-num-seqs`); the rest wait. This is
  * what makes `vllm:num_requests_waiting` non-zero under load.
  */
