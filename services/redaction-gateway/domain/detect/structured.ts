@@ -3,6 +3,7 @@ import { detectAmounts } from './structured-amounts.ts'
 import { detectEmails, detectIps, detectPhones, detectUrls } from './structured-contact.ts'
 import { detectDates } from './structured-dates.ts'
 import { matchAll } from './structured-span.ts'
+import { detectSpokenNumbers } from './structured-spoken.ts'
 import type { DetectContext, Detection } from './types.ts'
 
 /**
@@ -15,7 +16,7 @@ function detectDigits(text: string): Detection[] {
   return matchAll(text, DIGIT_RUN, 'DIGITS', 'digits', 0.3, (m) => m[0].replace(/\D/g, '').length >= 7)
 }
 
-/** Structured PII: contact details, money, dates, addresses, IPs and bare digit runs (unresolved). */
+/** Structured PII: contact details, money, dates, addresses, IPs and bare digit runs, also read aloud (unresolved). */
 export function detectStructured(text: string, _ctx: DetectContext = {}): Detection[] {
   return [
     ...detectEmails(text),
@@ -26,5 +27,6 @@ export function detectStructured(text: string, _ctx: DetectContext = {}): Detect
     ...detectAddresses(text),
     ...detectIps(text),
     ...detectDigits(text),
+    ...detectSpokenNumbers(text, (spoken) => [...detectPhones(spoken), ...detectDigits(spoken)]),
   ]
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { resolve } from './resolve.ts'
+import { detectStructured } from './structured.ts'
+
+const found = (text: string) =>
+  resolve(text, detectStructured(text))
+    .filter((d) => d.type === 'PHONE' || d.type === 'DIGITS')
+    .map((d) => [d.type, d.value])
+
+describe('numbers read aloud', () => {
+  it('finds a phone number spelled out in groups, on the words as written', () => {
+    const said = 'four one five, five five five, zero one three four'
+    expect(found(`yeah so my number is ${said} and email is`)).toEqual([['PHONE', said]])
+  })
+
+  it('finds an international number read without its plus as a long digit run', () => {
+    const said = 'four four, seven four zero zero, one two three four five six'
+    expect(found(`call me on ${said} tomorrow`).map(([, v]) => v)).toEqual([said])
+  })
+
+  it('leaves short spelled numbers and ordinary counting alone', () => {
+    expect(found('we have two or three options, maybe four five at most')).toEqual([])
+    expect(found('one two three, let us start')).toEqual([])
+  })
+
+  it('does not report a written number twice', () => {
+    expect(found('office (212) 555-0123 or five five five')).toEqual([['PHONE', '(212) 555-0123']])
+  })
+})
