@@ -19,9 +19,11 @@ import { readOverviewTick, type TickSources } from './overview/tick.ts'
 import { ConnectivityPage } from './pages/connectivity.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
-import { RedactionPage } from './pages/redaction.tsx'
+import { RedactionPlaceholder } from './pages/redaction.tsx'
 import { SearchPage } from './pages/search.tsx'
 import { SpeechPlaceholder } from './pages/speech-placeholder.tsx'
+import { redactionDashboardRoutes } from './redaction/routes.tsx'
+import type { RedactionSource } from './redaction/source.ts'
 import { chromeFor, page, sendHtml } from './respond.ts'
 import { speechDashboardRoutes } from './speech/routes.tsx'
 import type { SpeechSource } from './speech/source.ts'
@@ -58,6 +60,8 @@ export interface DashboardDeps {
   models?: ModelsSource
   /** The speech-proxy, for the speech page. */
   speech?: SpeechSource
+  /** The redaction-gateway, for the redaction page. */
+  redaction?: RedactionSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
@@ -65,7 +69,6 @@ export const FRAGMENT_PATH = '/ui/fragments/status'
 /** Pages not built yet: each says what it will show. */
 const PLACEHOLDERS = {
   '/ui/search': SearchPage,
-  '/ui/redaction': RedactionPage,
   '/ui/connectivity': ConnectivityPage,
 } as const
 
@@ -179,6 +182,15 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   }
   if (deps.speech) app.route('/', speechDashboardRoutes({ speech: deps.speech, chrome, logger: deps.logger }))
   else app.get('/ui/speech', (c) => page(c, <SpeechPlaceholder chrome={chromeFor(chrome, c)} />))
+  if (deps.redaction) {
+    const redactionDeps = {
+      redaction: deps.redaction,
+      chrome,
+      logger: deps.logger,
+      getStatus: deps.getStatus,
+    }
+    app.route('/', redactionDashboardRoutes(redactionDeps))
+  } else app.get('/ui/redaction', (c) => page(c, <RedactionPlaceholder chrome={chromeFor(chrome, c)} />))
   for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
     app.get(path, (c) => page(c, <Page chrome={chromeFor(chrome, c)} />))
   }

@@ -5,7 +5,9 @@
  * shared/contracts/.
  */
 // Not in shared/contracts: in-process needs of the dashboard that adapters implement, not wire shapes.
+import type { z } from '@hono/zod-openapi'
 import type { ClusterStatus } from '../shared/contracts/gateway.ts'
+import type { RedactionStats, ScrubResponse } from '../shared/contracts/redaction-gateway.ts'
 import type {
   DiarizedTranscriptBody,
   SpeechStatusReport,
@@ -26,6 +28,9 @@ import type {
   TelemetryView,
   ValidateAnswer,
 } from '../shared/contracts/swap-controller.ts'
+
+/** `POST /scrub`'s answer as the contract names it. */
+export type ScrubAnswer = z.infer<typeof ScrubResponse>
 
 /** The cluster status as the gateway gathers it from every service's `/ready` (in process, no HTTP). */
 export type GetStatus = (signal?: AbortSignal) => Promise<ClusterStatus>
@@ -144,4 +149,37 @@ export interface SpeechSource {
   transcribe(file: File, signal?: AbortSignal): Promise<DiarizedTranscriptBody>
   /** Text to speech (mp3); rejects with SpeechSourceError before any audio flows. */
   speak(text: string, voice: string, signal?: AbortSignal): Promise<SpokenAudio>
+}
+
+/** A refusal of the redaction-gateway in its own words: its `error` code, and `reason` for `ner_unavailable`. */
+export class RedactionSourceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | null,
+    message: string,
+    readonly reason: string | null = null,
+  ) {
+    super(message)
+  }
+}
+
+/** The dashboard's try-it scrub: one text, rules only or with the cluster's own model for names. */
+export interface ScrubTry {
+  text: string
+  ner: 'rules_only' | 'auto'
+}
+
+/** What a rehydrated reply came to: the text with the values back, and the tokens the map does not hold. */
+export interface Restored {
+  text: string
+  unresolved: string[]
+}
+
+export interface RedactionSource {
+  /** `POST /scrub` with one item, into a new map; rejects with RedactionSourceError on 4xx. */
+  scrub(input: ScrubTry, signal?: AbortSignal): Promise<ScrubAnswer>
+  /** `POST /rehydrate` in its `{text}` form; rejects with RedactionSourceError (404 unknown, 410 expired map). */
+  rehydrate(mapHandle: string, text: string, signal?: AbortSignal): Promise<Restored>
+  /** `GET /api/redaction/stats`: counts per type per hour, never values. */
+  stats(hours: number, signal?: AbortSignal): Promise<RedactionStats>
 }

@@ -4,6 +4,7 @@ import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createModelsSource } from './adapters/models-source.ts'
+import { createRedactionSource } from './adapters/redaction-source.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
 import { createSpeechSource } from './adapters/speech-source.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
@@ -35,11 +36,13 @@ await startService({
     const getStatus = createStatusSource(probe, statusOptions, undefined, swapJob)
     const models = createModelsSource({ baseUrl: urls['swap-controller'] })
     const speech = createSpeechSource({ baseUrl: urls['speech-proxy'] })
+    const redaction = createRedactionSource({ baseUrl: urls['redaction-gateway'] })
     const dashboard = buildDashboard({
       getStatus,
       swap,
       models,
       speech,
+      redaction,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
