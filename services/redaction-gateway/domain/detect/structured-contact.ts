@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { findPhoneNumbersInText } from 'libphonenumber-js'
+import { phoneWindows } from './structured-phone-windows.ts'
 import { hit, matchAll } from './structured-span.ts'
 import type { Detection } from './types.ts'
 
@@ -58,11 +59,15 @@ function isBareDomain(candidate: string): boolean {
 
 export function detectPhones(text: string): Detection[] {
   const out: Detection[] = []
+  const windows = phoneWindows(text)
   for (const region of PHONE_REGIONS) {
-    for (const found of findPhoneNumbersInText(text, region)) {
-      if (!plausiblePhone(text.slice(found.startsAt, found.endsAt), region)) continue
-      const d = hit(text, found.startsAt, found.endsAt, 'PHONE', 'phone', 0.9)
-      if (d) out.push(d)
+    for (const [from, to] of windows) {
+      for (const found of findPhoneNumbersInText(text.slice(from, to), region)) {
+        const [start, end] = [from + found.startsAt, from + found.endsAt]
+        if (!plausiblePhone(text.slice(start, end), region)) continue
+        const d = hit(text, start, end, 'PHONE', 'phone', 0.9)
+        if (d) out.push(d)
+      }
     }
   }
   out.push(...matchAll(text, PHONE_SHAPE, 'PHONE', 'phone-shape', 0.7))
