@@ -1,7 +1,8 @@
 /**
  * The earlier redaction contract through the gateway (`POST /scrub`, `POST /rehydrate`): the CRM's
  * documented requests answer the documented fields, a scrub rehydrates back to its input, and the
- * 422 cases (`tier1_detected` with kinds only, `ner_unavailable`) keep their `{"error": code}` bodies.
+ * 422 cases (`tier1_detected` with kinds only, `ner_unavailable` with a reason) keep their `{"error": code}`
+ * bodies. `ner: auto|qwen` go through the local LLM (the demo serves a Qwen model).
  */
 import { describe, expect, it } from 'vitest'
 import { compatTarget } from './target.ts'
@@ -96,13 +97,41 @@ describe('POST /scrub and POST /rehydrate (earlier redaction contract)', () => {
     expect(JSON.stringify(res.body)).not.toContain('6789')
   })
 
-  it('422 ner_unavailable for ner "auto" and "qwen" while the local-LLM pass cannot run', async () => {
-    for (const ner of ['auto', 'qwen']) {
-      const res = await post('/scrub', { ...documented, ner })
+  it('ner "auto" (the default) and "qwen" scrub through the local LLM, or answer 422 ner_unavailable with a reason', async () => {
+    const { ner: _rulesOnly, ...withDefault } = documented
+    for (const body of [withDefault, { ...documented, ner: 'auto' }, { ...documented, ner: 'qwen' }]) {
+      const res = await post('/scrub', body)
+      if (target.demo) expect(res.status, 'the demo serves a Qwen model').toBe(200)
+      if (res.status === 200) {
+        // The documented request's names are known entities: the model pass only adds to them.
+        expect(res.body.items[0].scrubbed_text).toBe('Call with [PERSON_1] ([EMAIL_1]) about [ORG_1].')
+        continue
+      }
       expect(res.status).toBe(422)
-      expect(res.body.error).toBe('ner_unavailable')
+      expect(res.body).toMatchObject({ error: 'ner_unavailable', reason: expect.any(String) })
     }
   })
+
+  it.runIf(!process.env.COMPAT_BASE_URL)(
+    '422 ner_unavailable (no_model) while no model is served; nothing scrubbed',
+    async () => {
+      expect(
+        (
+          await fetch(target.url('/api/swap/stop'), {
+            method: 'POST',
+            body: '{}',
+            headers: { 'content-type': 'application/json' },
+          })
+        ).status,
+      ).toBe(200)
+      for (const ner of ['auto', 'qwen']) {
+        const res = await post('/scrub', { ...documented, ner })
+        expect(res.status).toBe(422)
+        expect(res.body).toMatchObject({ error: 'ner_unavailable', reason: 'no_model' })
+        expect(JSON.stringify(res.body)).not.toContain('Smith-Jones')
+      }
+    },
+  )
 
   it('400 bad_request for a malformed body; 404 map_not_found for an unknown handle', async () => {
     const bad = await post('/scrub', { task_id: 'x' })

@@ -62,6 +62,8 @@ describe('the local-LLM name pass over the chat proxy', () => {
     expect(body.messages[0].content).toMatch(/exactly as it is written/)
     expect(body.messages[0].content).toContain('[PERSON_1]')
     expect(body.messages[1]).toEqual({ role: 'user', content: 'Call Priya Raman.' })
+    // Never a model load on the pass's account: the chat proxy's on-demand swap obeys this header.
+    expect(proxy.calls[0]!.req.headers['x-spark-may-swap']).toBe('no')
   })
 
   it('cuts a long item into pieces at line and sentence ends, at most `concurrency` calls at once', async () => {

@@ -8,6 +8,7 @@
  * the remaining calls are cancelled: the route scrubs nothing then.
  */
 import type { Dispatcher } from 'undici'
+import { MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { callJson, type JsonResponse } from '../../../shared/http-client.ts'
 import type { DependencyReport } from '../../../shared/readiness.ts'
@@ -51,12 +52,15 @@ export function createLlmNer(options: LlmNerOptions): LlmNer {
     options.maxWaiting ?? options.concurrency * 64,
     () => new NerUnavailableError('busy', 'the local-LLM name pass has too much queued; retry shortly'),
   )
+  // A name pass must never load a model: the chat proxy's on-demand swap obeys this header.
+  const headers = { [MAY_SWAP_HEADER]: 'no' }
   const call = <T>(path: string, timeoutMs: number, signal: AbortSignal, body?: unknown) =>
     callJson<T>(`${base}${path}`, {
       service: SERVICE,
       timeoutMs,
       signal,
       body,
+      headers,
       dispatcher: options.dispatcher,
     })
 
@@ -179,6 +183,9 @@ function refusal(res: JsonResponse<unknown>): NerUnavailableError {
   }
   // The model read from /v1/models a moment ago is gone: a switch began in between.
   if (res.status === 404 && code === 'model_not_found') return switching()
+  // It was stopped in between, and loading it again is not this pass's to do (the header above).
+  if (res.status === 403 && code === 'swap_needs_admin')
+    return new NerUnavailableError('no_model', 'the chat model was stopped during the name pass')
   const named = typeof code === 'string' ? ` (${code})` : ''
   return new NerUnavailableError('failed', `the chat proxy answered ${res.status}${named}`)
 }
