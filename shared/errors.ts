@@ -2,9 +2,9 @@
  * Typed errors and the one place that turns them into HTTP responses.
  *
  * Three body styles coexist because clients depend on them:
- * - `openai`  — `/v1/*`: the OpenAI error envelope, so OpenAI SDKs surface the message.
+ * - `openai`  — `/v1/*`, `/scrub-proxy/v1/*`: the OpenAI error envelope, so OpenAI SDKs surface the message.
  * - `detail`  — routes of the earlier version: FastAPI's `{"detail": ...}` bodies, kept byte-compatible.
- * - `code`    — `/scrub`, `/rehydrate`: the earlier redaction gateway's `{"error": "<code>", ...}`.
+ * - `code`    — `/scrub`, `/rehydrate` (and `/rehydrate/stream`): the earlier redaction gateway's `{"error": "<code>", ...}`.
  * - `problem` — every new route: RFC 9457 problem+json (which also carries `detail`).
  */
 
@@ -115,8 +115,8 @@ const NEW_UNDER_EARLIER_PREFIXES = new Set([
 ])
 
 export function errorStyleFor(path: string): ErrorStyle {
-  if (path === '/v1' || path.startsWith('/v1/')) return 'openai'
-  if (path === '/scrub' || path === '/rehydrate') return 'code'
+  if (path === '/v1' || path.startsWith('/v1/') || path.startsWith('/scrub-proxy/v1/')) return 'openai'
+  if (path === '/scrub' || path === '/rehydrate' || path === '/rehydrate/stream') return 'code'
   if (path === '/api/search') return 'detail'
   if (NEW_UNDER_EARLIER_PREFIXES.has(path)) return 'problem'
   if (DETAIL_PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`)))

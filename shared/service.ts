@@ -53,6 +53,11 @@ export interface ServiceOptions {
    * 200 MB upload in memory. A declared Content-Length over the limit is still refused here.
    */
   countsMultipartItself?: boolean
+  /**
+   * Paths whose routes read a `text/*` body as it streams and count its bytes themselves (a streamed
+   * rehydration): such a body without Content-Length is not buffered here to be counted either.
+   */
+  streamsTextBodiesAt?: readonly string[]
 }
 
 const REQUEST_ID_PATTERN = /^[\w\-.:=]{1,128}$/
@@ -196,6 +201,8 @@ export function createService(options: ServiceOptions): ServiceApp {
     const streamed = !req.headers.has('content-length') || req.headers.has('transfer-encoding')
     const multipart = /^multipart\/form-data/i.test(req.headers.get('content-type') ?? '')
     if (options.countsMultipartItself && multipart && streamed) return next()
+    const text = /^text\//i.test(req.headers.get('content-type') ?? '')
+    if (text && streamed && options.streamsTextBodiesAt?.includes(c.req.path)) return next()
     return limitBodies(c, next)
   })
 

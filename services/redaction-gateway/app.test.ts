@@ -93,7 +93,9 @@ describe('redaction-gateway service surface', () => {
     expect(answers.map((a) => [a.route, a.status])).toEqual([
       ['POST /scrub', 400],
       ['POST /rehydrate', 400],
+      ['POST /rehydrate/stream', 400],
       ['GET /api/redaction/stats', 503],
+      ['POST /scrub-proxy/v1/chat/completions', 503],
     ])
     const body = { task_id: 't', items: [{ id: 1, text: 'x' }], ner: 'rules_only', map_handle: 'h' }
     const res = await app.request('/scrub', { method: 'POST', body: JSON.stringify(body) })

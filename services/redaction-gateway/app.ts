@@ -2,17 +2,21 @@ import type { Logger } from '../../shared/logger.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness, type DependencyCheck, type DependencyReport } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
+import { cloudChatCheck } from './adapters/cloud-chat.ts'
 import { mapStoreCheck } from './adapters/map-store.ts'
 import { REDACTION_CAPABILITIES } from './capabilities.ts'
 import type { RedactionConfig } from './config.ts'
 import type { NameModel } from './domain/detect/llm-names-pass.ts'
+import type { CloudChat } from './domain/proxy/ports.ts'
 import { RULE_DETECTORS } from './domain/scrub/detectors.ts'
 import { storeUnavailable } from './domain/scrub/errors.ts'
 import type { ScrubOutput } from './domain/scrub/pipeline.ts'
 import type { Detectors, TokenStore } from './domain/scrub/ports.ts'
 import { countsOfScrub, type TypeCountStore } from './domain/stats/counts.ts'
 import { rehydrateRoutes } from './routes/rehydrate.ts'
+import { REHYDRATE_STREAM_PATH, rehydrateStreamRoutes } from './routes/rehydrate-stream.ts'
 import { scrubRoutes } from './routes/scrub.ts'
+import { scrubProxyRoutes } from './routes/scrub-proxy.ts'
 import { statsRoutes } from './routes/stats.ts'
 
 export const SERVICE_NAME = 'redaction-gateway'
@@ -28,6 +32,8 @@ export interface RedactionDeps {
     | 'REDACTION_MAP_DB'
     | 'REDACTION_MAX_ITEMS'
     | 'REDACTION_MAX_ITEM_CHARS'
+    | 'REDACTION_PROXY_NER'
+    | 'REDACTION_CLOUD_MAX_IN_FLIGHT'
   >
   logger: Logger
   /** The opened map store; absent when it could not be opened (the routes answer 503, /ready says why). */
@@ -36,6 +42,8 @@ export interface RedactionDeps {
   storeProblem?: string
   /** The local LLM for `ner: auto|qwen` (adapters/llm-ner.ts); absent, those answer 422 `ner_unavailable`. */
   localLlm?: LocalLlm
+  /** The scrub-proxy's cloud endpoint (adapters/cloud-chat.ts); absent unless REDACTION_CLOUD_URL is set. */
+  cloud?: CloudChat
   /** Counts per type over time (adapters/type-counts.ts); absent, `GET /api/redaction/stats` answers 503. */
   typeCounts?: TypeCountStore
   now?: () => Date
@@ -48,7 +56,7 @@ export interface RedactionDeps {
 export function buildApp(deps: RedactionDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
-    checks: [storeCheck(deps), localLlmCheck(deps.localLlm)],
+    checks: [storeCheck(deps), localLlmCheck(deps.localLlm), cloudChatCheck(deps.cloud)],
     capabilities: REDACTION_CAPABILITIES,
     simulated: deps.config.SIMULATED_CLUSTER,
   })
@@ -60,6 +68,7 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
     metrics: deps.metrics,
     shutdown: deps.shutdown,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    streamsTextBodiesAt: [REHYDRATE_STREAM_PATH],
   })
   const store = () => {
     if (!deps.store) throw storeUnavailable('see /ready for why')
@@ -75,6 +84,16 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
   app.route('/', scrubRoutes({ detectors, store, limits, nameModel: deps.localLlm, onScrubbed }))
   app.route('/', statsRoutes({ counts: deps.typeCounts, now }))
   app.route('/', rehydrateRoutes({ store }))
+  const maxBytes = deps.config.BODY_LIMIT_BYTES
+  app.route('/', rehydrateStreamRoutes({ store, maxBytes }))
+  app.route(
+    '/',
+    scrubProxyRoutes({
+      ...{ detectors, store, limits, cloud: deps.cloud, nameModel: deps.localLlm, maxEventChars: maxBytes },
+      ner: deps.config.REDACTION_PROXY_NER,
+      maxInFlight: deps.config.REDACTION_CLOUD_MAX_IN_FLIGHT,
+    }),
+  )
   return app
 }
 

@@ -9,7 +9,15 @@ export const REDACTION_CAPABILITIES = [
     name: 'redaction',
     title: 'Redaction (scrub and rehydrate)',
     needs: ['map_store'],
-    built: ['POST /scrub', 'POST /rehydrate', 'GET /api/redaction/stats'],
+    built: ['POST /scrub', 'POST /rehydrate', 'POST /rehydrate/stream', 'GET /api/redaction/stats'],
+    planned: [],
+  },
+  {
+    // Up only with a cloud endpoint configured and answering (`cloud_chat`): off is `not_configured`.
+    name: 'scrub_proxy',
+    title: 'Scrub-proxy (cloud chat with PII scrubbed out and put back)',
+    needs: ['map_store', 'cloud_chat'],
+    built: ['POST /scrub-proxy/v1/chat/completions'],
     planned: [],
   },
 ] as const satisfies readonly Capability[]

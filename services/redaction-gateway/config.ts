@@ -65,6 +65,16 @@ export const configShape = {
   REDACTION_NER_CONCURRENCY: env.int(4, 1, 64),
   /** The longest piece of an item one chat call carries (UTF-16 characters); longer items are cut. */
   REDACTION_NER_CHUNK_CHARS: env.int(6000, 200),
+  /** The scrub-proxy's OpenAI-compatible API, its base URL (`…/v1`); blank ⇒ the scrub-proxy is off. */
+  REDACTION_CLOUD_URL: env.url(),
+  /** Sent to that API as `Authorization: Bearer …`; never logged. */
+  REDACTION_CLOUD_API_KEY: env.secret(),
+  /** Idle budget for the cloud's answer: its headers, then each gap between streamed chunks. */
+  REDACTION_CLOUD_TIMEOUT_MS: env.int(300_000, 1000),
+  /** Scrub-proxy requests at once; past it 503 `scrub_proxy_busy` (nothing waits in a queue). */
+  REDACTION_CLOUD_MAX_IN_FLIGHT: env.int(32, 1, 1024),
+  /** The scrub-proxy's name pass: `rules_only`, or `auto` to add the local-LLM pass (422 when it cannot run). */
+  REDACTION_PROXY_NER: z.preprocess(blankIsUnset, z.enum(['rules_only', 'auto']).default('rules_only')),
 }
 
 type RawConfig = ReturnType<typeof loadRaw>

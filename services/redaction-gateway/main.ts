@@ -1,4 +1,5 @@
 import { startService } from '../../shared/start.ts'
+import { createCloudChat } from './adapters/cloud-chat.ts'
 import { createLlmNer } from './adapters/llm-ner.ts'
 import { type MapStore, openMapStore, prepareMapStore } from './adapters/map-store.ts'
 import { resolveMapKey } from './adapters/map-store-key.ts'
@@ -36,6 +37,15 @@ await startService({
       }
     } else kit.logger.warn(fields, 'map store unusable')
     const typeCounts = await openTypeCountsBeside(config.REDACTION_MAP_DB, kit.logger)
+    const cloudUrl = config.REDACTION_CLOUD_URL
+    const cloud = cloudUrl
+      ? createCloudChat({
+          baseUrl: cloudUrl,
+          apiKey: config.REDACTION_CLOUD_API_KEY,
+          timeoutMs: config.REDACTION_CLOUD_TIMEOUT_MS,
+        })
+      : undefined
+    kit.logger.info({ scrubProxy: cloud ? 'on' : 'off', ner: config.REDACTION_PROXY_NER }, 'scrub-proxy')
     return {
       app: buildApp({
         config,
@@ -45,6 +55,7 @@ await startService({
         store,
         storeProblem,
         typeCounts,
+        cloud,
         localLlm: createLlmNer({
           baseUrl: config.SWAP_CONTROLLER_URL,
           timeoutMs: config.REDACTION_NER_TIMEOUT_MS,
@@ -54,7 +65,7 @@ await startService({
           disabled: config.DISABLED_SERVICES.has('vllm'),
         }),
       }),
-      onClose: [() => store?.close(), () => typeCounts?.close()],
+      onClose: [() => store?.close(), () => typeCounts?.close(), () => cloud?.close()],
     }
   },
 })

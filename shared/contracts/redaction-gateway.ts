@@ -115,6 +115,24 @@ export const RehydrateResponse = z
   })
   .openapi('RehydrateResponse')
 
+/** The map of a streamed rehydration, and of a scrub-proxy conversation (sent by the caller, answered back). */
+export const MAP_HANDLE_HEADER = 'X-Redaction-Map'
+/** Beside a scrub-proxy answer's handle: when that map expires (ISO 8601) unless used again. */
+export const MAP_EXPIRES_HEADER = 'X-Redaction-Map-Expires-At'
+
+/**
+ * The scrub-proxy's request: an OpenAI chat-completions body. Only `messages` is read here; every
+ * other field goes to the cloud endpoint as sent.
+ */
+export const ScrubProxyRequest = z
+  .object({
+    model: z.string().optional(),
+    messages: z.array(ChatMessageBody).min(1),
+    stream: z.boolean().optional(),
+  })
+  .passthrough()
+  .openapi('ScrubProxyChatRequest')
+
 /** Counts by placeholder type or Tier-1 kind; names only, never a value. */
 const CountsByName = z.record(z.string(), z.number().int())
 

@@ -6,6 +6,7 @@ import { type Logger, silentLogger } from '../../../shared/logger.ts'
 import { type MapStore, openMapStore } from '../adapters/map-store.ts'
 import { buildApp, type LocalLlm } from '../app.ts'
 import { loadRedactionConfig } from '../config.ts'
+import type { CloudChat } from '../domain/proxy/ports.ts'
 import type { Detectors } from '../domain/scrub/ports.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field, error bodies included
@@ -20,7 +21,13 @@ export interface RedactionHarness {
 }
 
 export async function redactionHarness(
-  options: { env?: Record<string, string>; detectors?: Detectors; logger?: Logger; localLlm?: LocalLlm } = {},
+  options: {
+    env?: Record<string, string>
+    detectors?: Detectors
+    logger?: Logger
+    localLlm?: LocalLlm
+    cloud?: CloudChat
+  } = {},
 ): Promise<RedactionHarness> {
   const root = await mkdtemp(join(tmpdir(), 'redaction-routes-'))
   const config = loadRedactionConfig({
@@ -42,6 +49,7 @@ export async function redactionHarness(
     store,
     detectors: options.detectors,
     localLlm: options.localLlm,
+    cloud: options.cloud,
   })
   return {
     app,
