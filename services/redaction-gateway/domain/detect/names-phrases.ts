@@ -102,8 +102,30 @@ function lowerCase(tokens: Token[], i: number): Found | null {
     const end = extent(tokens, i, (n) => (n.cap ? !n.acronym && !isAllowed(n.key) : nameLike(n)), 4)
     return { phrase: phrase(tokens, i, end, 'PERSON', end > i + 1 ? 0.8 : 0.7, 'names-given'), next: end }
   }
-  return null
+  if (!nameLike(t) || isParticle(t)) return null
+  // An unlisted name in a transcript: two or more name-like words where speech introduces someone.
+  const end = extent(tokens, i, nameLike, 4)
+  if (end - i < 2 || !(introduced(tokens, i) || affiliated(tokens, end))) return null
+  return { phrase: phrase(tokens, i, end, 'PERSON', 0.6, 'names-context'), next: end }
 }
+
+/** "this is …", "met …", "with …", "i'm …": the words before a lower-case phrase introduce someone. */
+function introduced(tokens: Token[], i: number): boolean {
+  const [before, twoBefore] = [tokens[i - 1], tokens[i - 2]]
+  if (!before || !tokens[i]!.joined) return false
+  if (before.key === 'is')
+    return !!twoBefore && before.joined && (twoBefore.key === 'this' || twoBefore.key === 'name')
+  return INTRODUCING.has(before.key)
+}
+
+/** "… from Acme", "… of Harbor Ridge": a lower-case phrase followed by where the person works. */
+function affiliated(tokens: Token[], end: number): boolean {
+  const [by, org] = [tokens[end], tokens[end + 1]]
+  return !!by && !!org && by.joined && org.joined && AFFILIATION.has(by.key) && org.cap
+}
+
+const INTRODUCING = new Set(['with', 'met', "i'm", 'im', 'dear', 'hi', 'hello', 'thanks'])
+const AFFILIATION = new Set(['from', 'of', 'at'])
 
 function capitalised(tokens: Token[], i: number): Found {
   const next = extent(tokens, i, (t) => t.cap && !t.acronym)
@@ -116,9 +138,18 @@ function capitalised(tokens: Token[], i: number): Found {
   const value = words.map((w) => w.key).join(' ')
   if (PLACES.has(value)) return { phrase: phrase(tokens, from, to, 'LOC', 0.7, 'names-place'), next }
   if (words.some((w) => THINGS.has(w.key)) || isAllowed(value)) return { phrase: null, next }
+  if (placed(tokens, from, words))
+    return { phrase: phrase(tokens, from, to, 'LOC', 0.6, 'names-place'), next }
   const person = personScore(tokens, from, to, from === i && tokens[i]!.sentenceStart)
   if (person === 0) return { phrase: null, next }
   return { phrase: phrase(tokens, from, to, 'PERSON', person, 'names-rules'), next }
+}
+
+/** "in Monterrey", "based in Pune": a capitalised phrase after "in" that names no one is a place. */
+function placed(tokens: Token[], from: number, words: Token[]): boolean {
+  const before = tokens[from - 1]
+  if (!before || before.cap || before.key !== 'in' || !tokens[from]!.joined) return false
+  return !words.some((w) => FIRST_NAMES.has(w.key) || SURNAME_SET.has(w.key))
 }
 
 /** How sure the phrase `[from, to)` is a person; 0 when it is not one. */

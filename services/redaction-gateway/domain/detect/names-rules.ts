@@ -10,7 +10,7 @@ import type { Detection, EntityType } from './types.ts'
 /** A capitalised name word: "Johnson", "O'Brien", "Al-Rashid", "McDonald", "Ødegaard". */
 const CAP = String.raw`\p{Lu}[\p{L}'’]*(?:-\p{Lu}?[\p{L}'’]+)*(?![\p{L}'’-])`
 const ORG_SUFFIX =
-  'Inc|LLC|L\\.L\\.C\\.|Ltd|Limited|GmbH|AG|SA|S\\.A\\.|SARL|BV|NV|PLC|LP|LLP|Corp|Corporation|Co|Capital|Partners|Ventures|Holdings|Group|Bank|Trust|Advisors|Advisers|Management|Investments|Asset Management|Family Office|Foundation|Labs|Technologies'
+  'Inc|LLC|L\\.L\\.C\\.|Ltd|Limited|GmbH|AG|SA|S\\.A\\.|SARL|BV|NV|PLC|LP|LLP|Corp|Corporation|Co|Capital|Partners|Ventures|Holdings|Group|Bank|Trust|Advisors|Advisers|Management|Investments|Asset Management|Family Office|Foundation|Labs|Technologies|Company|Associates|Analytics|Custody|Mining|Logistics|Securities|Financial|Advisory|Consulting|Industries|Solutions|Insurance|Properties|Enterprises'
 const ORG = new RegExp(String.raw`\b(${CAP}(?:\s+(?:${CAP}|&|of)){0,4}\s+(?:${ORG_SUFFIX}))\b\.?`, 'gu')
 const FUND = new RegExp(String.raw`\b((?:${CAP}\s+){1,4}Fund(?:\s+(?:[IVX]{1,4}|\d{1,2}))?)\b`, 'gu')
 

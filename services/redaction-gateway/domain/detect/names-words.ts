@@ -89,6 +89,9 @@ treasury strategy summit conference forum week day month quarter year season pro
 project initiative award prize cup league club church mosque temple city county state region
 province district valley river lake mountain island islands coast bay beach north south east west
 central eastern western northern southern international global national federal royal
+director directors managing chief officer head president vice chair chairman chairwoman founder
+cofounder co-founder partner principal associate analyst manager counsel executive senior junior
+treasurer secretary advisor adviser consultant banker trader operations relations investor
 `)
 
 /** Lower-case words before a name that say a person is meant: "with", "met", "thanks". */
