@@ -3,7 +3,8 @@
  * sealed (see map-store-crypto.ts) with the HMAC that finds an equal value without decrypting.
  * `surfaces` (version 2) holds, per map, the text a placeholder replaced where it differs from the
  * token's value ("Sarah" for the token of "Sarah Johnson"), sealed, under the HMAC of its context
- * (map-store-surfaces.ts). Deleting a map deletes its entries and surfaces (foreign key, cascade).
+ * (map-store-surfaces.ts); its token, as in `entries`, is no secret and lets a rehydration hash
+ * only the placeholders that have any. Deleting a map deletes its entries and surfaces (foreign key, cascade).
  */
 export const MAP_STORE_MIGRATIONS = [
   `CREATE TABLE maps (
@@ -27,9 +28,11 @@ export const MAP_STORE_MIGRATIONS = [
   `CREATE TABLE surfaces (
      handle TEXT NOT NULL REFERENCES maps (handle) ON DELETE CASCADE,
      context_hash BLOB NOT NULL,
+     token TEXT NOT NULL,
      ciphertext BLOB NOT NULL,
      iv BLOB NOT NULL,
      tag BLOB NOT NULL,
      PRIMARY KEY (handle, context_hash)
-   );`,
+   );
+   CREATE INDEX surfaces_by_token ON surfaces (handle, token);`,
 ] as const

@@ -38,7 +38,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-const at = (token: string, before: string, after: string) => ({ token, before, after })
+const at = (token: string, before: string, after: string, nth = 0) => ({ token, before, after, nth })
 
 describe('map store: values for a scrub', () => {
   it('entryFor gives the token and the value first stored for it, however an equal value is spelled', async () => {
@@ -81,10 +81,12 @@ describe('map store: surface forms', () => {
         at('[PERSON_1]', 'later ', ' said yes.'),
         at('[PERSON_1]', 'Later ', ' said yes'),
         at('[PERSON_2]', 'Later ', ' said yes.'),
+        // The second occurrence with those sides in a text is another context.
+        at('[PERSON_1]', 'Later ', ' said yes.', 1),
         // The frame keeps the sides apart: moving text across the placeholder is another context.
         at('[PERSON_1]', 'Later  ', 'said yes.'),
       ]),
-    ).toEqual([undefined, undefined, undefined, undefined])
+    ).toEqual([undefined, undefined, undefined, undefined, undefined])
     expect(s.surfacesAt(b, [at('[PERSON_1]', 'Later ', ' said yes.')])).toEqual([undefined])
   })
 

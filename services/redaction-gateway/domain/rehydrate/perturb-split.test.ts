@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../../shared/random.ts'
 import { createStreamRehydrator, type RehydrateOptions, rehydrate } from './rehydrate.ts'
-import { contextAround, type SurfaceLookup } from './surfaces.ts'
+import { contextCounter, type SurfaceLookup } from './surfaces.ts'
 import { mapLookup } from './testing-maps.ts'
 
 const MAP: Record<string, string> = {
@@ -57,15 +57,14 @@ function scrubbedWithSurfaces(pieces: Array<string | { token: string; surface: s
     }
   }
   const recorded = new Map<string, string>()
-  const key = (token: string, before: string, after: string) => JSON.stringify([token, before, after])
-  for (const s of spots) {
-    const { before, after } = contextAround(text, s.start, s.end)
-    recorded.set(key(s.token, before, after), s.surface)
-  }
+  const key = (token: string, c: { before: string; after: string; nth: number }) =>
+    JSON.stringify([token, c.before, c.after, c.nth])
+  const count = contextCounter()
+  for (const s of spots) recorded.set(key(s.token, count(text, s.token, s.start, s.end)), s.surface)
   const asked: number[] = []
   const surfaces: SurfaceLookup = (occurrences) => {
     asked.push(occurrences.length)
-    return occurrences.map((o) => recorded.get(key(o.token, o.before, o.after)))
+    return occurrences.map((o) => recorded.get(key(o.token, o)))
   }
   return { text, surfaces, asked }
 }

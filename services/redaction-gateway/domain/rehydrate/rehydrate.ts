@@ -11,7 +11,7 @@
  * SURFACE_CONTEXT_CHARS after it have arrived (or the stream ended), so its output is the same.
  */
 import { type FormAt, readForms, scan, type TokenLookup, tokensOf } from './scan.ts'
-import { contextAround, SURFACE_CONTEXT_CHARS, type SurfaceLookup } from './surfaces.ts'
+import { type ContextCounter, contextCounter, SURFACE_CONTEXT_CHARS, type SurfaceLookup } from './surfaces.ts'
 
 export type { TokenLookup } from './scan.ts'
 
@@ -38,7 +38,7 @@ export function rehydrate(text: string, lookup: TokenLookup, options: RehydrateO
   const forms = readForms(text, 0, true)
   const wanted = tokensOf(forms)
   const known = wanted.size ? lookup([...wanted]) : new Map<string, string>()
-  const surfaces = surfacesOf(text, forms, known, options.surfaces)
+  const surfaces = surfacesOf(text, forms, known, options.surfaces, contextCounter())
   const result = scan(text, 0, forms, known, { escape: escaperFor(options), unknown, surfaces })
   return { text: result.text, restored: result.restored, unknown: [...unknown] }
 }
@@ -52,6 +52,7 @@ function surfacesOf(
   forms: readonly FormAt[],
   known: ReadonlyMap<string, string>,
   lookup: SurfaceLookup | undefined,
+  count: ContextCounter,
 ): Map<number, string> {
   const found = new Map<number, string>()
   if (!lookup) return found
@@ -59,7 +60,7 @@ function surfacesOf(
   if (exact.length === 0) return found
   const asked = exact.map(({ at, read }) => {
     const { token, end } = read as { token: string; end: number }
-    return { token, ...contextAround(s, at, end) }
+    return { token, ...count(s, token, at, end) }
   })
   const answers = lookup(asked)
   exact.forEach(({ at }, i) => {
@@ -112,6 +113,7 @@ export function createStreamRehydrator(
   const unknown = new Set<string>()
   const known = new Map<string, string>()
   const asked = new Set<string>()
+  const count = contextCounter()
   let context = ''
   let pending = ''
   let restored = 0
@@ -125,7 +127,7 @@ export function createStreamRehydrator(
       for (const [token, value] of lookup(fresh)) known.set(token, value)
     }
     const { forms, settled } = settleable(s, read, known, !!options.surfaces && !atEnd)
-    const surfaces = surfacesOf(s, settled, known, options.surfaces)
+    const surfaces = surfacesOf(s, settled, known, options.surfaces, count)
     const result = scan(s, context.length, forms, known, { escape: escapeValue, unknown, surfaces })
     restored += result.restored
     context = s.slice(Math.max(0, result.next - CONTEXT_CHARS), result.next)

@@ -74,9 +74,17 @@ export function scrub(input: ScrubInput, deps: ScrubDeps): ScrubOutput {
   const wanted = found.map((detections) => detections.filter((d) => needsToken(d, options)))
   const { handle, expiresAt, items } = deps.store.batch(() => {
     const map = openMap(input, deps.store)
-    const entries = wanted.map((ds) =>
-      ds.map((d) => deps.store.entryFor(map.handle, d.type!, d.value, keyOf(d.type!, d.value))),
-    )
+    // One store read per distinct value: a name mentioned 200 times is looked up (and decrypted) once.
+    const byKey = new Map<string, { token: string; value: string }>()
+    const entryOf = (d: Detection) => {
+      const key = keyOf(d.type!, d.value)
+      const known = byKey.get(key)
+      if (known) return known
+      const entry = deps.store.entryFor(map.handle, d.type!, d.value, key)
+      byKey.set(key, entry)
+      return entry
+    }
+    const entries = wanted.map((ds) => ds.map(entryOf))
     const items = input.items.map((item, i) => {
       const minted = wanted[i]!.map((d, j) => ({ token: entries[i]![j]!.token, value: d.value }))
       const out = scrubText(item.text, found[i]!, tokenMapFrom(minted), options)

@@ -11,11 +11,15 @@ export interface Detectors {
 
 export type MapLiveness = 'live' | 'expired' | 'unknown'
 
-/** One placeholder occurrence in a text: its token and the text on each side (domain/rehydrate/surfaces.ts). */
+/**
+ * One placeholder occurrence in a text: its token, the text on each side, and how many earlier
+ * occurrences of the text had the same token and sides (domain/rehydrate/surfaces.ts).
+ */
 export interface Occurrence {
   token: string
   before: string
   after: string
+  nth: number
 }
 
 /** What the placeholder replaced at an occurrence, kept where it differs from the token's value. */

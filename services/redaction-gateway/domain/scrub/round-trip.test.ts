@@ -82,6 +82,16 @@ describe('round trip', () => {
     ).toEqual(texts)
   })
 
+  it('gives back a line repeated with the name spelled differently each time', () => {
+    const text =
+      'hi Sarah Johnson ok. hi sarah ok. hi SARAH ok. hi Sarah ok. hi Ms. Johnson ok. hi sarah johnson ok.'
+    const out = rt.scrub([text], { known: { persons: ['Sarah Johnson'] } })
+    expect(out.items[0]!.scrubbedText).toBe(
+      'hi [PERSON_1] ok. hi [PERSON_1] ok. hi [PERSON_1] ok. hi [PERSON_1] ok. hi Ms. [PERSON_1] ok. hi [PERSON_1] ok.',
+    )
+    expect(rt.rehydrate(out.mapHandle, [out.items[0]!.scrubbedText])).toEqual([text])
+  })
+
   it('writes the full value where a model wrote the placeholder in a sentence of its own', () => {
     const out = rt.scrub(['Sarah Johnson called.', 'Sarah will call back.'])
     const [reply] = rt.rehydrate(out.mapHandle, ['Please tell [PERSON_1] that the deck is ready.'])

@@ -5,7 +5,7 @@
  * `/rehydrate` of the scrubbed text gives back the input exactly (domain/rehydrate/surfaces.ts).
  */
 import type { Scrubbed } from '../placeholders/scrub.ts'
-import { contextAround } from '../rehydrate/surfaces.ts'
+import { contextCounter } from '../rehydrate/surfaces.ts'
 import type { SurfaceRecord } from './ports.ts'
 
 export function surfaceRecords(
@@ -14,9 +14,11 @@ export function surfaceRecords(
 ): SurfaceRecord[] {
   const records: SurfaceRecord[] = []
   for (const { out } of items) {
+    // Every occurrence is numbered, as `/rehydrate` numbers every exact placeholder it reads.
+    const count = contextCounter()
     for (const o of out.occurrences) {
-      if (o.surface === values.get(o.token)) continue
-      records.push({ token: o.token, surface: o.surface, ...contextAround(out.text, o.start, o.end) })
+      const context = count(out.text, o.token, o.start, o.end)
+      if (o.surface !== values.get(o.token)) records.push({ token: o.token, surface: o.surface, ...context })
     }
   }
   return records
