@@ -99,12 +99,18 @@ export function entitiesFrom(body: unknown): LlmEntity[] {
   return parsed.data.entities
 }
 
-const ModelList = z.object({ data: z.array(z.object({ id: z.string() })) })
+const ModelList = z.object({ data: z.array(z.object({ id: z.string(), root: z.string().nullish() })) })
 
-/** The served model ids from `/v1/models`, or `malformed`. */
-export function modelIdsFrom(body: unknown): string[] {
+/** A served model: its id (maybe an alias) and, from vLLM, the model it is (`root`, the Hugging Face id). */
+export interface ServedModel {
+  id: string
+  root: string | null
+}
+
+/** The served models from `/v1/models`, or `malformed`. */
+export function servedModelsFrom(body: unknown): ServedModel[] {
   const parsed = ModelList.safeParse(body)
   if (!parsed.success)
     throw new NerUnavailableError('malformed', 'the model list is not an OpenAI model list')
-  return parsed.data.data.map((m) => m.id)
+  return parsed.data.data.map((m) => ({ id: m.id, root: m.root ?? null }))
 }

@@ -28,8 +28,15 @@ export interface FakeChatProxy {
   close(): Promise<void>
 }
 
+/** vLLM's model list; `alias=root` gives a served alias and the model behind it. */
 export const modelList = (...ids: string[]): Reply => ({
-  body: { object: 'list', data: ids.map((id) => ({ id, object: 'model', owned_by: 'vllm' })) },
+  body: {
+    object: 'list',
+    data: ids.map((spec) => {
+      const [id, root = id] = spec.split('=')
+      return { id, object: 'model', owned_by: 'vllm', root }
+    }),
+  },
 })
 
 /** A chat completion whose content is `content` (a string, or JSON of an object). */

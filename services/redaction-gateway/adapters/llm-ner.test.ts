@@ -95,6 +95,11 @@ describe('the local-LLM name pass over the chat proxy', () => {
     const err = await failure(ner().entities(['Hi Ana.'], { mode: 'qwen' }))
     expect(err.reason).toBe('wrong_model')
     expect(err.message).toContain('openai/gpt-oss-120b')
+    // An alias counts when vLLM says the model behind it (`root`) is a Qwen.
+    proxy.models = modelList('coder=Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8')
+    await ner().entities(['Hi Ana.'], { mode: 'qwen' })
+    expect(proxy.calls.at(-1)!.body.model).toBe('coder')
+    proxy.models = modelList('openai/gpt-oss-120b')
     // "auto" takes whatever chat model is served.
     await ner().entities(['Hi Ana.'], { mode: 'auto' })
     expect(proxy.calls.at(-1)!.body.model).toBe('openai/gpt-oss-120b')

@@ -14,7 +14,7 @@ import { callJson, type JsonResponse } from '../../../shared/http-client.ts'
 import type { DependencyReport } from '../../../shared/readiness.ts'
 import type { LlmEntity } from '../domain/detect/llm-names.ts'
 import { type NameModel, type NerMode, NerUnavailableError } from '../domain/detect/llm-names-pass.ts'
-import { chatBody, entitiesFrom, modelIdsFrom } from './llm-ner-answer.ts'
+import { chatBody, entitiesFrom, servedModelsFrom } from './llm-ner-answer.ts'
 import { splitChunks } from './llm-ner-chunks.ts'
 import { createLimiter } from './llm-ner-limit.ts'
 
@@ -85,16 +85,17 @@ export function createLlmNer(options: LlmNerOptions): LlmNer {
     })
     if (isVllmAway(res)) throw await noModel(signal)
     if (res.status !== 200) throw new NerUnavailableError('failed', `GET /v1/models answered ${res.status}`)
-    const ids = modelIdsFrom(res.body)
-    if (ids.length === 0) throw await noModel(signal)
-    if (mode === 'auto') return ids[0]!
-    const qwen = ids.find((id) => QWEN.test(id))
+    const models = servedModelsFrom(res.body)
+    if (models.length === 0) throw await noModel(signal)
+    if (mode === 'auto') return models[0]!.id
+    // An alias (`--served-model-name coder`) still counts when the model behind it is a Qwen.
+    const qwen = models.find((m) => QWEN.test(m.id) || QWEN.test(m.root ?? ''))
     if (!qwen)
       throw new NerUnavailableError(
         'wrong_model',
-        `ner "qwen" needs a Qwen model; the cluster serves ${ids[0]}`,
+        `ner "qwen" needs a Qwen model; the cluster serves ${models[0]!.id}`,
       )
-    return qwen
+    return qwen.id
   }
 
   async function ask(model: string, text: string, signal: AbortSignal): Promise<LlmEntity[]> {
