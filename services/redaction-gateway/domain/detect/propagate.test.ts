@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { propagate } from './propagate.ts'
+import { ownersOf, propagate } from './propagate.ts'
 import type { Detection } from './types.ts'
 
 function person(text: string, value: string, from = 0): Detection {
@@ -55,7 +55,7 @@ describe('propagate', () => {
 
   it('takes people found elsewhere (other items, the map being extended) as owners too', () => {
     const text = 'Ms. Johnson agreed; sarah will sign, and Mark too.'
-    const out = propagate(text, [], ['Sarah Johnson', 'Mark Lee'])
+    const out = propagate(text, [], ownersOf(['Sarah Johnson', 'Mark Lee']))
     expect(out.map((d) => [text.slice(d.start, d.end), d.value])).toEqual([
       ['Johnson', 'Sarah Johnson'],
       ['sarah', 'Sarah Johnson'],
@@ -65,13 +65,17 @@ describe('propagate', () => {
 
   it('joins a lone first name detected here to a person found elsewhere', () => {
     const text = 'Sarah called.'
-    const out = propagate(text, [person(text, 'Sarah')], ['Sarah Johnson'])
+    const out = propagate(text, [person(text, 'Sarah')], ownersOf(['Sarah Johnson']))
     expect(out.map((d) => d.value)).toEqual(['Sarah Johnson'])
   })
 
   it('leaves a part alone when a person here and one found elsewhere share it', () => {
     const text = 'Sarah Lee arrived; Sarah left, Ms. Lee stayed.'
-    const out = propagate(text, [person(text, 'Sarah Lee')], ['Sarah Johnson', 'sarah johnson'])
+    const out = propagate(
+      text,
+      [person(text, 'Sarah Lee')],
+      ownersOf(['Sarah Lee', 'Sarah Johnson', 'sarah johnson']),
+    )
     expect(out.map((d) => [text.slice(d.start, d.end), d.value])).toEqual([
       ['Sarah Lee', 'Sarah Lee'],
       ['Lee', 'Sarah Lee'],

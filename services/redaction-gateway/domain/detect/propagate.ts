@@ -7,8 +7,9 @@ import type { Detection } from './types.ts'
  * of "Sarah Johnson", "Sarah", "Johnson" (so also "Ms. Johnson": titles stay outside the span) gets
  * the same entity, before or after the full name.
  *
- * `people` are full names found elsewhere — other items of the call, the map being extended — so
- * "Sarah" in one item joins the "Sarah Johnson" of another item or of an earlier call.
+ * `owners` may come from more than this text's detections — the people of every item of the call and
+ * of the map being extended (`ownersOf`) — so "Sarah" in one item joins the "Sarah Johnson" of
+ * another item or of an earlier call.
  *
  * "The same entity" is carried by `value`: a propagated span's `value` is the full name it belongs
  * to, not the text it covers, so the placeholder module gives it the full name's token (the map
@@ -21,17 +22,16 @@ import type { Detection } from './types.ts'
 export function propagate(
   text: string,
   resolved: readonly Detection[],
-  people: readonly string[] = [],
+  owners: Owners = ownersOf(resolved.filter((d) => d.type === 'PERSON').map((d) => d.value)),
 ): Detection[] {
-  const owners = partOwners([...resolved.filter((d) => d.type === 'PERSON').map((d) => d.value), ...people])
-  if (owners.size === 0) return [...resolved]
+  if (owners.parts.size === 0) return [...resolved]
   const folded = fold(text)
-  const claimed = resolved.map((d) => joinEntity(d, owners))
+  const claimed = resolved.map((d) => joinEntity(d, owners.parts))
   const taken = new Uint8Array(text.length)
   for (const d of claimed) taken.fill(1, d.start, d.end)
   const added: Detection[] = []
   // Longest parts first, so "Sarah Johnson" is taken whole before "Sarah" could take half of it.
-  const parts = [...owners].filter(([, entity]) => entity).sort(([a], [b]) => b.length - a.length)
+  const parts = candidates(folded.text, owners).sort(([a], [b]) => b.length - a.length)
   for (const [key, entity] of parts) {
     for (const [start, end] of findFolded(text, folded, key, needsCapital(key))) {
       if (taken.subarray(start, end).includes(1)) continue
@@ -44,11 +44,48 @@ export function propagate(
         kind: null,
         detector: 'propagate',
         score: 0.8,
-        value: entity!,
+        value: entity,
       })
     }
   }
   return [...claimed, ...added].sort((a, b) => a.start - b.start)
+}
+
+/** The people mentions can belong to, by part, built once for a whole call. */
+export interface Owners {
+  /** Folded part (first name, surname, shorter runs of words) → the full name, or null when ambiguous. */
+  parts: Map<string, string | null>
+  /** Unambiguous parts by their first run of letters and digits, to try only parts a text can hold. */
+  byFirstRun: Map<string, string[]>
+}
+
+const RUNS = /[\p{L}\p{N}]+/gu
+
+export function ownersOf(names: readonly string[]): Owners {
+  const parts = partOwners(names)
+  const byFirstRun = new Map<string, string[]>()
+  for (const [part, entity] of parts) {
+    if (!entity) continue
+    const first = part.match(RUNS)?.[0]
+    if (first) byFirstRun.set(first, [...(byFirstRun.get(first) ?? []), part])
+  }
+  return { parts, byFirstRun }
+}
+
+/**
+ * The parts worth searching for in a text: every run of letters of a part stands whole in the
+ * folded text (findFolded wants word boundaries), so a call with a thousand people does not search
+ * each item for each of their names.
+ */
+function candidates(folded: string, owners: Owners): [string, string][] {
+  const runs = new Set(folded.match(RUNS) ?? [])
+  const out: [string, string][] = []
+  for (const run of runs) {
+    for (const part of owners.byFirstRun.get(run) ?? []) {
+      if ((part.match(RUNS) ?? []).every((r) => runs.has(r))) out.push([part, owners.parts.get(part)!])
+    }
+  }
+  return out
 }
 
 /** Folded part (first name, surname, shorter runs of words) → the full name, or null when ambiguous. */

@@ -7,7 +7,7 @@
  * text, and nothing is stored before every item has been detected (an error inside the store's
  * transaction rolls back everything this call wrote).
  */
-import { propagate } from '../detect/propagate.ts'
+import { ownersOf, propagate } from '../detect/propagate.ts'
 import { resolve } from '../detect/resolve.ts'
 import type { Detection, EntityType, KnownEntities, Tier1Kind } from '../detect/types.ts'
 import type { DateBucket } from '../placeholders/bucket-date.ts'
@@ -108,9 +108,10 @@ export function scrub(input: ScrubInput, deps: ScrubDeps): ScrubOutput {
 function propagateAcross(input: ScrubInput, resolved: Detection[][], store: TokenStore): Detection[][] {
   const people = resolved.flatMap((ds) => ds.filter((d) => d.type === 'PERSON').map((d) => d.value))
   if (input.mapHandle) people.push(...store.valuesOfType(input.mapHandle, 'PERSON'))
+  const owners = ownersOf(people)
   return input.items.map((item, i) => {
     try {
-      return propagate(neutralise(item.text), resolved[i]!, people)
+      return propagate(neutralise(item.text), resolved[i]!, owners)
     } catch (err) {
       throw scrubFailed(err)
     }
