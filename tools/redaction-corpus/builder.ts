@@ -19,6 +19,8 @@ export interface Mention {
   form?: string
   /** Which name pool a person came from. */
   origin?: string
+  /** A person whose given name or surname the tuning corpus (dev) never uses. */
+  unseen?: true
 }
 
 export interface KnownEntitiesWire {

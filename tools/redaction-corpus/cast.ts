@@ -16,6 +16,8 @@ export interface Person {
   origin: string
   title: string
   known: boolean
+  /** Its given name or surname never appears in the tuning corpus. */
+  unseen: boolean
 }
 
 export interface Named {
@@ -30,12 +32,28 @@ export interface Cast {
   location: Named
   /** Lower-case names, as speech recognition writes them. */
   spoken: boolean
+  /** The gate's corpus: half of the framings around names are ones the tuning corpus never uses. */
+  heldOut: boolean
 }
 
-function person(dice: Dice, knownShare: number): Person {
+/**
+ * The words around a name: in the tuning corpus always `seen`; in the gate's corpus one of `unseen`
+ * half of the time, so a rule that learnt dev.jsonl's phrasing ("hi, this is …") cannot pass the
+ * gate by that alone. Dev draws no dice here, so it stays the same whatever is added to `unseen`.
+ */
+export function framing<T>(cast: Cast, dice: Dice, seen: T, unseen: readonly T[]): T {
+  if (!cast.heldOut || dice.chance(0.5)) return seen
+  return dice.pick(unseen)
+}
+
+/** Every third name of each list appears only in the gate's corpus, never in the tuning one. */
+const heldOutName = (names: readonly string[], name: string) => names.indexOf(name) % 3 === 2
+
+function person(dice: Dice, knownShare: number, heldOut: boolean): Person {
   const pool = dice.pick(NAME_POOLS)
-  const given = dice.pick(pool.given)
-  const surname = dice.pick(pool.surnames)
+  const pick = (names: string[]) => dice.pick(heldOut ? names : names.filter((n) => !heldOutName(names, n)))
+  const given = pick(pool.given)
+  const surname = pick(pool.surnames)
   const full = pool.surnameFirst && dice.chance(0.5) ? `${surname} ${given}` : `${given} ${surname}`
   return {
     given,
@@ -44,14 +62,15 @@ function person(dice: Dice, knownShare: number): Person {
     origin: pool.origin,
     title: dice.pick(TITLES),
     known: dice.chance(knownShare),
+    unseen: heldOutName(pool.given, given) || heldOutName(pool.surnames, surname),
   }
 }
 
-export function castFor(dice: Dice, spoken: boolean): Cast {
+export function castFor(dice: Dice, spoken: boolean, heldOut: boolean): Cast {
   const count = dice.int(1, 3)
   const people: Person[] = []
   while (people.length < count) {
-    const p = person(dice, 0.3)
+    const p = person(dice, 0.3, heldOut)
     // Two people sharing a first name or surname make "Sarah" ambiguous; the corpus keeps them apart.
     if (!people.some((q) => q.given === p.given || q.surname === p.surname)) people.push(p)
   }
@@ -61,6 +80,7 @@ export function castFor(dice: Dice, spoken: boolean): Cast {
     fund: { name: `${dice.pick(FUND_ROOTS)} ${dice.pick(FUND_SUFFIXES)}`, known: dice.chance(0.25) },
     location: { name: dice.pick(LOCATIONS), known: dice.chance(0.1) },
     spoken,
+    heldOut,
   }
 }
 
@@ -74,7 +94,10 @@ export function knownEntities(cast: Cast): KnownEntitiesWire {
   return known
 }
 
-const flags = (p: { known: boolean }) => (p.known ? { known: true as const } : {})
+export const flags = (p: { known: boolean; unseen?: boolean }) => ({
+  ...(p.known ? { known: true as const } : {}),
+  ...(p.unseen ? { unseen: true as const } : {}),
+})
 const lower = (cast: Cast, s: string) => (cast.spoken ? s.toLowerCase() : s)
 
 export function fullName(b: DocBuilder, cast: Cast, p: Person): DocBuilder {

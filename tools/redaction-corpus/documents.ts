@@ -4,7 +4,7 @@
  * title + surname mentions refer back to someone, then adds a handful of facts.
  */
 import { type CorpusDoc, DocBuilder } from './builder.ts'
-import { type Cast, castFor, fullName, knownEntities, laterName, orgName } from './cast.ts'
+import { type Cast, castFor, flags, framing, fullName, knownEntities, laterName, orgName } from './cast.ts'
 import { SPOKEN_FACTS } from './facts-spoken.ts'
 import { type Fact, WRITTEN_FACTS } from './facts-written.ts'
 import type { Dice } from './random.ts'
@@ -20,11 +20,18 @@ function clock(dice: Dice, minute: number): string {
   return `[00:${String(minute).padStart(2, '0')}:${String(dice.int(0, 59)).padStart(2, '0')}]`
 }
 
+const UNSEEN_INTROS: (readonly [string, string, string])[] = [
+  ['good morning, ', ' here, i run ', '.\n'],
+  ['yeah it is ', ' with ', ' on the line.\n'],
+  ['okay so ', ' speaking, calling for ', '.\n'],
+]
+
 function transcript(b: DocBuilder, cast: Cast, dice: Dice) {
   cast.people.forEach((p, i) => {
-    b.add(`${clock(dice, i)} speaker ${i + 1}: hi, this is `)
-    fullName(b, cast, p).add(' from ')
-    orgName(b, cast, 'org').add('.\n')
+    const [intro, from, end] = framing(cast, dice, ['hi, this is ', ' from ', '.\n'] as const, UNSEEN_INTROS)
+    b.add(`${clock(dice, i)} speaker ${i + 1}: ${intro}`)
+    fullName(b, cast, p).add(from)
+    orgName(b, cast, 'org').add(end)
   })
   const spoken = [...SPOKEN_FACTS, ...SPOKEN_FACTS, ...WRITTEN_FACTS.slice(0, 3)]
   facts(dice, spoken, dice.int(2, 3)).forEach((fact, i) => {
@@ -36,10 +43,10 @@ function transcript(b: DocBuilder, cast: Cast, dice: Dice) {
 
 function crm(b: DocBuilder, cast: Cast, dice: Dice) {
   for (const p of cast.people) {
-    b.add('Contact: ')
+    b.add(framing(cast, dice, 'Contact: ', ['Primary contact — ', 'Relationship: ', 'Client — ']))
     fullName(b, cast, p).add('\n')
   }
-  b.add('Account: ')
+  b.add(framing(cast, dice, 'Account: ', ['Firm: ', 'Entity — ']))
   orgName(b, cast, 'org').add('\nNotes: ')
   for (const fact of facts(dice, WRITTEN_FACTS, dice.int(2, 3))) fact(b, cast, dice)
   b.add('\n')
@@ -65,12 +72,17 @@ function mail(b: DocBuilder, cast: Cast, dice: Dice) {
   else b.add('Hi team,\n\n')
   for (const fact of facts(dice, WRITTEN_FACTS, dice.int(1, 3))) fact(b, cast, dice)
   b.add('\n\nBest regards,\n')
-  fullName(b, cast, from).add('\nManaging Director, ')
+  const role = framing(cast, dice, '\nManaging Director, ', [
+    '\nHead of Partnerships | ',
+    '\nChief Investment Officer at ',
+    '\nPrincipal — ',
+  ])
+  fullName(b, cast, from).add(role)
   orgName(b, cast, 'org').add('\nMobile: ').mention('structured', 'phone', phone(dice)).add('\n')
 }
 
 function chat(b: DocBuilder, cast: Cast, dice: Dice) {
-  b.add('Chat with ')
+  b.add(framing(cast, dice, 'Chat with ', ['Participants: ', 'Thread between ']))
   cast.people.forEach((p, i) => {
     fullName(b, cast, p).add(i === cast.people.length - 1 ? '\n' : ', ')
   })
@@ -80,7 +92,7 @@ function chat(b: DocBuilder, cast: Cast, dice: Dice) {
     if (dice.chance(0.3)) b.add('advisor: ')
     else
       b.mention('names', 'person', speaker.given, {
-        ...(speaker.known ? { known: true } : {}),
+        ...flags(speaker),
         form: 'first',
         origin: speaker.origin,
       }).add(': ')
@@ -96,9 +108,9 @@ const WRITERS: Record<Kind, (b: DocBuilder, cast: Cast, dice: Dice) => void> = {
   chat,
 }
 
-export function document(dice: Dice, id: string): CorpusDoc {
+export function document(dice: Dice, id: string, heldOut: boolean): CorpusDoc {
   const kind = dice.pick(['transcript', 'crm', 'email', 'chat'] as const)
-  const cast = castFor(dice, kind === 'transcript')
+  const cast = castFor(dice, kind === 'transcript', heldOut)
   const b = new DocBuilder()
   WRITERS[kind](b, cast, dice)
   return b.build(id, kind, knownEntities(cast))

@@ -3,7 +3,7 @@
  * read aloud, seed words read one by one. The value recorded is the text as written in the transcript.
  */
 import * as btc from './bitcoin.ts'
-import { fullName, laterName, orgName } from './cast.ts'
+import { framing, fullName, laterName, orgName } from './cast.ts'
 import type { Fact } from './facts-written.ts'
 import { spellDigits, spokenEmail, spokenSeed } from './spoken.ts'
 import * as s from './structured.ts'
@@ -21,6 +21,14 @@ export const SPOKEN_FACTS: Fact[] = [
     b.add('my social is ')
       .mention('tier1', 'ssn_spoken', spellDigits(t1.ssn(d, '-')), { drop: true })
       .add(' okay. ')
+  },
+  (b, _c, d) => {
+    b.add('card number is ').mention('tier1', 'card_spoken', spellDigits(t1.cardNumber(d, ' ')), {
+      drop: true,
+    })
+    b.add(' and the pin is ')
+      .mention('tier1', 'pin_spoken', spellDigits(d.digits(4)), { drop: true })
+      .add('. ')
   },
   (b, _c, d) => {
     b.add('the account number is ').mention('tier1', 'account_spoken', spellDigits(t1.accountNumber(d)), {
@@ -47,16 +55,31 @@ export const SPOKEN_FACTS: Fact[] = [
     orgName(b, c, 'fund').add(' by ').mention('structured', 'date', s.date(d)).add('. ')
   },
   (b, c, d) => {
-    b.add('i talked to ')
+    const [talked, about] = framing(
+      c,
+      d,
+      ['i talked to ', ' about it on '],
+      [
+        ['so ', ' rang me on '],
+        ['and then ', ' told me on '],
+      ],
+    )
+    b.add(talked)
     laterName(b, c, d.pick(c.people), d)
-      .add(' about it on ')
+      .add(about)
       .mention('public', 'public', d.pick(['Monday', 'Thursday']))
     b.add(' and they moved it off ').mention('public', 'public', 'Coinbase').add('. ')
   },
   (b, c, d) => {
     const p = d.pick(c.people)
-    fullName(b, c, p).add(' from ')
-    orgName(b, c, 'org').add(' said the ').mention('public', 'public', 'Bitcoin').add(' is in ')
-    orgName(b, c, 'location').add(' now. ')
+    const [lead, from, said, isIn, now] = framing(
+      c,
+      d,
+      ['', ' from ', ' said the ', ' is in ', ' now. '],
+      [['so ', ' over at ', ' reckons the ', ' stays in ', ' for now. ']],
+    )
+    fullName(b.add(lead), c, p).add(from)
+    orgName(b, c, 'org').add(said).mention('public', 'public', 'Bitcoin').add(isIn)
+    orgName(b, c, 'location').add(now)
   },
 ]

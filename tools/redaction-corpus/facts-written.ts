@@ -4,7 +4,7 @@
  */
 import * as btc from './bitcoin.ts'
 import type { DocBuilder } from './builder.ts'
-import { type Cast, fullName, laterName, orgName, type Person } from './cast.ts'
+import { type Cast, framing, fullName, laterName, orgName, type Person } from './cast.ts'
 import type { Dice } from './random.ts'
 import * as s from './structured.ts'
 import * as t1 from './tier1.ts'
@@ -13,14 +13,40 @@ export type Fact = (b: DocBuilder, cast: Cast, dice: Dice) => void
 
 const lead = (cast: Cast, dice: Dice): Person => dice.pick(cast.people)
 const network = (dice: Dice) => dice.pick(['main', 'main', 'main', 'test', 'regtest'] as const)
+const SCRIPTS = ['p2pkh', 'p2sh', 'p2wpkh', 'p2wsh', 'p2tr'] as const
+
+/** A receiving address of any script type on any network; segwit ones sometimes upper-case (QR style). */
+function address(b: DocBuilder, d: Dice) {
+  const script = d.pick(SCRIPTS)
+  const value =
+    script === 'p2pkh' || script === 'p2sh'
+      ? btc.base58Address(d, script, network(d))
+      : btc.segwitAddress(d, script, network(d))
+  const upper = script !== 'p2pkh' && script !== 'p2sh' && d.chance(0.2)
+  return b.mention('crypto', upper ? `${script}_upper` : script, upper ? value.toUpperCase() : value)
+}
+
+function secret(b: DocBuilder, d: Dice) {
+  const shape = d.pick(Object.keys(t1.SECRET_SHAPES))
+  return b.mention('tier1', `secret_${shape}`, t1.SECRET_SHAPES[shape]!(d), { drop: true })
+}
 
 export const WRITTEN_FACTS: Fact[] = [
   (b, c, d) => {
     const p = lead(c, d)
-    b.add('Met with ')
-    fullName(b, c, p).add(' of ')
-    orgName(b, c, 'org').add(' in ')
-    orgName(b, c, 'location').add(' on ').mention('structured', 'date', s.date(d)).add('. ')
+    const [met, of, inPlace, on] = framing(
+      c,
+      d,
+      ['Met with ', ' of ', ' in ', ' on '],
+      [
+        ['Lunch with ', ', who heads ', ', in ', ' on '],
+        ['Caught up with ', ' (', ') while in ', ' on '],
+      ],
+    )
+    b.add(met)
+    fullName(b, c, p).add(of)
+    orgName(b, c, 'org').add(inPlace)
+    orgName(b, c, 'location').add(on).mention('structured', 'date', s.date(d)).add('. ')
   },
   (b, c, d) => {
     const p = lead(c, d)
@@ -34,18 +60,23 @@ export const WRITTEN_FACTS: Fact[] = [
     orgName(b, c, 'fund').add(' before ').mention('structured', 'date', s.date(d)).add('. ')
   },
   (b, _c, d) => {
-    b.add('Wire instructions: account number ').mention('tier1', 'account_number', t1.accountNumber(d), {
+    b.add(
+      d.pick(['Wire instructions: account number ', 'Send to acct # ', 'Brokerage account ', 'Account No. ']),
+    )
+    b.mention('tier1', 'account_number', t1.accountNumber(d), { drop: true })
+    b.add(d.pick([', routing number ', ', ABA ', ', routing # ', ' (RTN ']))
+    b.mention('tier1', 'routing_number', t1.abaRouting(d), { drop: true })
+    b.add(d.pick([', SWIFT ', ', BIC ', ', SWIFT/BIC: '])).mention('tier1', 'swift', t1.swift(d), {
       drop: true,
     })
-    b.add(', routing number ').mention('tier1', 'routing_number', t1.abaRouting(d), { drop: true })
-    b.add(', SWIFT ').mention('tier1', 'swift', t1.swift(d), { drop: true }).add('. ')
+    b.add('. ')
   },
   (b, c, d) => {
     b.add('Beneficiary IBAN ')
       .mention('tier1', 'iban', t1.iban(d, d.chance(0.6)), { drop: true })
       .add(' at ')
     orgName(b, c, 'org')
-      .add('; wire reference ')
+      .add(d.pick(['; wire reference ', '; Fedwire IMAD ', '; wire confirmation number ']))
       .mention('tier1', 'wire', t1.wireReference(d), { drop: true })
     b.add('. ')
   },
@@ -58,7 +89,7 @@ export const WRITTEN_FACTS: Fact[] = [
     )
   },
   (b, c, d) => {
-    b.add('Copy of passport number ')
+    b.add(d.pick(['Copy of passport number ', 'Passport No. ', 'passport # ']))
       .mention('tier1', 'passport', t1.passport(d), { drop: true })
       .add(' received from ')
     laterName(b, c, lead(c, d), d).add('. ')
@@ -68,9 +99,13 @@ export const WRITTEN_FACTS: Fact[] = [
     b.mention('tier1', 'card_number', t1.cardNumber(d, d.pick([' ', '-', ''])), { drop: true }).add('. ')
   },
   (b, _c, d) => {
-    const shape = d.pick(Object.keys(t1.SECRET_SHAPES))
-    b.add(d.pick(['The integration still uses ', 'Rotate this key: ', 'Found in the config: ']))
-    b.mention('tier1', `secret_${shape}`, t1.SECRET_SHAPES[shape]!(d), { drop: true }).add(' — revoke it. ')
+    b.add(d.pick(['The integration still uses ', 'Rotate this key: ', 'Found in the config: API_KEY=']))
+    secret(b, d).add(d.pick([' and ', '\nAuthorization: Bearer ', ' plus ']))
+    secret(b, d).add(' — revoke both. ')
+  },
+  (b, _c, d) => {
+    b.add(d.pick(['Driver’s license number ', 'Tax ID ', 'National ID ']))
+    b.mention('tier1', 'gov_id', t1.governmentId(d), { drop: true }).add(' is on the KYC form. ')
   },
   (b, _c, d) => {
     b.add('Portal login: password: ')
@@ -84,14 +119,15 @@ export const WRITTEN_FACTS: Fact[] = [
     b.add('\n')
   },
   (b, c, d) => {
-    laterName(b, c, lead(c, d), d).add(' will send ').mention('structured', 'amount', s.amount(d)).add(' to ')
-    const script = d.pick(['p2pkh', 'p2sh', 'p2wpkh', 'p2wsh', 'p2tr'] as const)
-    const address =
-      script === 'p2pkh' || script === 'p2sh'
-        ? btc.base58Address(d, script, network(d))
-        : btc.segwitAddress(d, script, network(d))
-    const upper = script !== 'p2pkh' && script !== 'p2sh' && d.chance(0.2)
-    b.mention('crypto', upper ? `${script}_upper` : script, upper ? address.toUpperCase() : address).add('. ')
+    const verb = framing(c, d, ' will send ', [' is wiring ', ' plans to move '])
+    laterName(b, c, lead(c, d), d).add(verb).mention('structured', 'amount', s.amount(d)).add(' to ')
+    if (d.chance(0.2)) address(b.add('bitcoin:'), d).add(`?amount=0.${d.digits(3)}. `)
+    else address(b, d).add('. ')
+  },
+  (b, _c, d) => {
+    address(b.add('Deposit addresses: '), d).add(', ')
+    address(b, d).add(' and ')
+    address(b, d).add(' (old wallet). ')
   },
   (b, _c, d) => {
     const kind = d.pick(['xpub', 'ypub', 'zpub', 'tpub'] as const)
@@ -103,7 +139,13 @@ export const WRITTEN_FACTS: Fact[] = [
       .add(' for the record. ')
   },
   (b, _c, d) => {
-    b.add('Please pay ').mention('crypto', 'ln_invoice', btc.lightningInvoice(d, network(d)))
+    const invoice = btc.lightningInvoice(d, network(d))
+    const upper = d.chance(0.2)
+    b.add('Please pay ').mention(
+      'crypto',
+      upper ? 'ln_invoice_upper' : 'ln_invoice',
+      upper ? invoice.toUpperCase() : invoice,
+    )
     b.add(' or use the tip link ').mention('crypto', 'lnurl', btc.lnurl(d)).add('. ')
   },
   (b, _c, d) => {
@@ -125,9 +167,16 @@ export const WRITTEN_FACTS: Fact[] = [
     b.add('. ')
   },
   (b, _c, d) => {
-    b.add('Seed phrase backup: ')
-      .mention('crypto', 'seed', btc.mnemonic(d, d.pick([12, 24])), { drop: true })
-      .add('. ')
+    const phrase = btc.mnemonic(d, d.pick([12, 24]))
+    const numbered = d.chance(0.3)
+    const written = numbered
+      ? phrase
+          .split(' ')
+          .map((w, i) => `${i + 1}. ${w}`)
+          .join(' ')
+      : phrase
+    b.add(numbered ? 'Recovery words: 1. ' : 'Seed phrase backup: ')
+    b.mention('crypto', 'seed', numbered ? written.slice(3) : written, { drop: true }).add('. ')
   },
   (b, _c, d) => {
     b.add('Mail the signed documents to ').mention('structured', 'address', s.streetAddress(d)).add('. ')
@@ -145,7 +194,7 @@ export const WRITTEN_FACTS: Fact[] = [
   },
   (b, c, d) => {
     laterName(b, c, lead(c, d), d)
-      .add(' keeps most of it on ')
+      .add(framing(c, d, ' keeps most of it on ', [' holds the bulk on ', ' stores most with ']))
       .mention('public', 'public', d.pick(['Coinbase', 'Kraken']))
     b.add(' and asked about the ').mention('public', 'public', 'Lightning Network').add(' on ')
     b.mention('public', 'public', d.pick(['Monday', 'Tuesday', 'Friday'])).add('. ')
@@ -166,10 +215,19 @@ export const WRITTEN_FACTS: Fact[] = [
   },
   (b, c, d) => {
     const [p, q] = [lead(c, d), d.pick(c.people)]
-    fullName(b, c, p).add(' introduced us to ')
+    const [intro, at, event] = framing(
+      c,
+      d,
+      [' introduced us to ', ' at the ', ' conference in '],
+      [
+        [' put us in touch with ', ' after the ', ' meetup in '],
+        [' referred ', ' to us at a ', ' dinner in '],
+      ],
+    )
+    fullName(b, c, p).add(intro)
     if (q === p) laterName(b, c, q, d)
     else fullName(b, c, q)
-    b.add(' at the ').mention('public', 'public', 'Bitcoin').add(' conference in ')
+    b.add(at).mention('public', 'public', 'Bitcoin').add(event)
     orgName(b, c, 'location').add('. ')
   },
   (b, c, d) => {

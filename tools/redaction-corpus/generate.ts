@@ -7,17 +7,17 @@ export const CORPUS_DIR = fileURLToPath(new URL('../../tests/fixtures/redaction-
 
 /** The two committed corpora: `dev` for tuning the detectors, `test` the frozen gate (another seed). */
 export const CORPORA = {
-  dev: { seed: 0x5eed_0001, documents: 180 },
-  test: { seed: 0x5eed_0002, documents: 180 },
+  dev: { seed: 0x5eed_0001, documents: 175, heldOut: false },
+  test: { seed: 0x5eed_0002, documents: 175, heldOut: true },
 } as const
 
 export type CorpusName = keyof typeof CORPORA
 
 export function generateCorpus(name: CorpusName): CorpusDoc[] {
-  const { seed, documents } = CORPORA[name]
+  const { seed, documents, heldOut } = CORPORA[name]
   const dice = createDice(seed)
   return Array.from({ length: documents }, (_, i) =>
-    document(dice, `${name}-${String(i + 1).padStart(4, '0')}`),
+    document(dice, `${name}-${String(i + 1).padStart(4, '0')}`, heldOut),
   )
 }
 

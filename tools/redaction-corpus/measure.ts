@@ -39,6 +39,8 @@ export interface NameFigures {
   byOrigin: Record<string, { mentions: number; masked: number; recall: number }>
   /** Names given in `known_entities` and those the rules must find alone. */
   byKnown: Record<string, { mentions: number; masked: number; recall: number }>
+  /** People whose names dev.jsonl also uses, and people it never shows (held out for the gate). */
+  byPool: Record<string, { mentions: number; masked: number; recall: number }>
   known: { mentions: number; leaked: number }
   precisionByType: Record<string, { right: number; wrong: number; precision: number }>
   topMisses: { pattern: string; count: number; example: string }[]
@@ -110,8 +112,8 @@ function emptyClass(): ClassFigures {
 
 export function measure(corpus: string, runs: readonly Scrubbed[]): LeakReport {
   const classes = { tier1: emptyClass(), structured: emptyClass(), crypto: emptyClass() }
-  const names = { bySubclass: {}, byForm: {}, byOrigin: {}, byKnown: {} } as Record<
-    'bySubclass' | 'byForm' | 'byOrigin' | 'byKnown',
+  const names = { bySubclass: {}, byForm: {}, byOrigin: {}, byKnown: {}, byPool: {} } as Record<
+    'bySubclass' | 'byForm' | 'byOrigin' | 'byKnown' | 'byPool',
     Record<string, Tally>
   >
   const known = { mentions: 0, leaked: 0 }
@@ -141,12 +143,15 @@ export function measure(corpus: string, runs: readonly Scrubbed[]): LeakReport {
         if (m.form) bump(names.byForm, m.form, masked)
         if (m.origin) bump(names.byOrigin, m.origin, masked)
         bump(names.byKnown, m.known ? 'known' : 'not_known', masked)
+        if (m.type === 'person') bump(names.byPool, m.unseen ? 'held_out' : 'in_dev', masked)
         if (m.known) {
           known.mentions++
           if (!masked) known.leaked++
         }
         if (!masked) {
-          const pattern = [m.type, m.form, m.origin, m.known ? 'known' : ''].filter(Boolean).join('/')
+          const pattern = [m.type, m.form, m.origin, m.known ? 'known' : '', m.unseen ? 'held_out' : '']
+            .filter(Boolean)
+            .join('/')
           const miss = misses.get(pattern) ?? { count: 0, example: m.value }
           miss.count++
           misses.set(pattern, miss)
@@ -217,6 +222,7 @@ export function measure(corpus: string, runs: readonly Scrubbed[]): LeakReport {
       byForm: withRecall(names.byForm),
       byOrigin: withRecall(names.byOrigin),
       byKnown: withRecall(names.byKnown),
+      byPool: withRecall(names.byPool),
       known,
       precisionByType: Object.fromEntries(
         Object.entries(byType).map(([k, t]) => [k, { ...t, precision: ratio(t.right, t.right + t.wrong) }]),

@@ -35,6 +35,7 @@ export function formatReport(r: LeakReport): string {
     ['form', n.byForm],
     ['origin', n.byOrigin],
     ['known_entities', n.byKnown],
+    ['person names seen in dev', n.byPool],
   ] as const)
     lines.push(
       `  recall by ${label}: ${Object.entries(table)

@@ -14,7 +14,8 @@ export function spellDigits(written: string): string {
 
 export function spokenEmail(address: string): string {
   const [local, domain] = address.split('@') as [string, string]
-  const say = (part: string) => part.replace(/\./g, ' dot ').replace(/_/g, ' underscore ')
+  const say = (part: string) =>
+    part.replace(/\./g, ' dot ').replace(/_/g, ' underscore ').replace(/\+/g, ' plus ')
   return `${say(local)} at ${say(domain)}`
 }
 

@@ -32,6 +32,7 @@ export function email(dice: Dice, given: string, surname: string): string {
     `${asciiSlug(given)}.${asciiSlug(surname)}`,
     `${asciiSlug(given)[0]}${asciiSlug(surname)}`,
     `${asciiSlug(given)}${dice.digits(2)}`,
+    `${asciiSlug(given)}+crm`,
   ])
   return `${local}@${dice.pick(MAIL_DOMAINS)}`
 }
@@ -80,6 +81,9 @@ export function amount(dice: Dice): string {
     () => `${n} thousand euros`,
     () => `${dice.int(2, 90)} BTC`,
     () => `${n},000 sats`,
+    () => `₿0.${dice.digits(3)}`,
+    () => `EUR ${(n / 100).toFixed(1)}m`,
+    () => `$${n},${dice.digits(3)},000.00`,
   ])()
 }
 
@@ -101,10 +105,13 @@ export function date(dice: Dice): string {
     () => `Q${dice.int(1, 4)} ${year}`,
     () => `${MONTHS[month - 1]} ${year}`,
     () => `the ${dice.pick(['3rd', '14th', '21st', '9th'])} of ${MONTHS[month - 1]}`,
+    () => `${MONTHS[month - 1]!.slice(0, 3)}. ${day}, ${year}`,
   ])()
 }
 
 export function streetAddress(dice: Dice): string {
+  if (dice.chance(0.15))
+    return `${dice.int(2, 240)} ${dice.pick(STREET_NAMES)} Lane, London ${dice.pick(['SW1A', 'EC2V', 'N1'])} ${dice.int(1, 9)}${dice.letters(2)}`
   if (dice.chance(0.2))
     return `${dice.pick(EU_STREETS)} ${dice.int(1, 120)}, ${dice.int(1000, 9699)} ${dice.pick(EU_CITIES)}`
   const [city, state] = dice.pick(US_CITIES)

@@ -10,6 +10,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
 export function accountNumber(dice: Dice): string {
+  if (dice.chance(0.2)) return `${dice.digits(4)}-${dice.digits(6)}`
   return `${dice.int(1, 9)}${dice.digits(dice.int(7, 11))}`
 }
 
@@ -43,6 +44,14 @@ export function passport(dice: Dice): string {
     () => dice.digits(9),
     () => `${dice.letters(1)}${dice.digits(8)}`,
     () => `${dice.letters(2)}${dice.digits(7)}`,
+  ])()
+}
+
+export function governmentId(dice: Dice): string {
+  return dice.pick([
+    () => `${dice.letters(1)}${dice.digits(7)}`,
+    () => `${dice.digits(2)}-${dice.digits(7)}`,
+    () => dice.digits(10),
   ])()
 }
 

@@ -17,7 +17,7 @@ const TLD_SET = new Set(TLDS.split('|'))
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g
 /** Read-aloud addresses: "john dot smith at example dot com", "jane at acme.io". */
 const SPOKEN_EMAIL = new RegExp(
-  String.raw`\b[a-z0-9]+(?:(?:\s+(?:dot|underscore|dash|hyphen)\s+|[._-])[a-z0-9]+)*\s+at\s+[a-z0-9-]+(?:(?:\s+dot\s+|\.)[a-z0-9-]+)*(?:\s+dot\s+|\.)(?:${TLDS})\b`,
+  String.raw`\b[a-z0-9]+(?:(?:\s+(?:dot|underscore|dash|hyphen|plus)\s+|[._+-])[a-z0-9]+)*\s+at\s+[a-z0-9-]+(?:(?:\s+dot\s+|\.)[a-z0-9-]+)*(?:\s+dot\s+|\.)(?:${TLDS})\b`,
   'gi',
 )
 const URL_SCHEME = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gi

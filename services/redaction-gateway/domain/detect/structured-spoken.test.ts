@@ -7,6 +7,15 @@ const found = (text: string) =>
     .filter((d) => d.type === 'PHONE' || d.type === 'DIGITS')
     .map((d) => [d.type, d.value])
 
+it('reads a spoken mail address with plus addressing whole', () => {
+  const said = 'sakura plus crm at corp dot example dot net'
+  expect(
+    resolve(`email is ${said}.`, detectStructured(`email is ${said}.`))
+      .filter((d) => d.type === 'EMAIL')
+      .map((d) => d.value),
+  ).toEqual([said])
+})
+
 describe('numbers read aloud', () => {
   it('finds a phone number spelled out in groups, on the words as written', () => {
     const said = 'four one five, five five five, zero one three four'
