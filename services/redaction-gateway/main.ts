@@ -63,6 +63,7 @@ await startService({
           concurrency: config.REDACTION_NER_CONCURRENCY,
           chunkChars: config.REDACTION_NER_CHUNK_CHARS,
           disabled: config.DISABLED_SERVICES.has('vllm'),
+          registry: kit.metrics.registry,
         }),
       }),
       onClose: [() => store?.close(), () => typeCounts?.close(), () => cloud?.close()],

@@ -1,5 +1,6 @@
 /** The name pass against a real local HTTP server standing in for the swap-controller's chat proxy. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Registry } from '../../../shared/metrics.ts'
 import { type NerReason, NerUnavailableError } from '../domain/detect/llm-names-pass.ts'
 import { createLlmNer, type LlmNerOptions } from './llm-ner.ts'
 import { completion, type FakeChatProxy, fakeChatProxy, modelList } from './llm-ner-testing.ts'
@@ -41,7 +42,9 @@ const reasonOf = async (promise: Promise<unknown>): Promise<NerReason> => (await
 describe('the local-LLM name pass over the chat proxy', () => {
   it('asks the served model at temperature 0 with the entity JSON schema, and returns its entities per item', async () => {
     proxy.chat = () => completion({ entities: [{ text: 'Priya Raman', type: 'person' }] })
-    const found = await ner().entities(['Call Priya Raman.', 'Nothing here.'], { mode: 'auto' })
+    const registry = new Registry()
+    const found = await ner({ registry }).entities(['Call Priya Raman.', 'Nothing here.'], { mode: 'auto' })
+    expect(await registry.metrics()).toContain('redaction_ner_passes_total{outcome="ok"} 1')
     expect(found).toEqual([
       [{ text: 'Priya Raman', type: 'person' }],
       [{ text: 'Priya Raman', type: 'person' }],
@@ -116,9 +119,13 @@ describe('the local-LLM name pass over the chat proxy', () => {
     ['not a chat completion', { body: { result: 'Priya Raman' } }],
   ])('calls %s malformed, never quoting it', async (_what, reply) => {
     proxy.chat = () => reply
-    const err = await failure(ner().entities(['Call Priya Raman.'], { mode: 'auto' }))
+    const registry = new Registry()
+    const err = await failure(ner({ registry }).entities(['Call Priya Raman.'], { mode: 'auto' }))
     expect(err.reason).toBe('malformed')
     expect(err.message).not.toMatch(/Priya|Raman/)
+    const series = await registry.metrics()
+    expect(series).toContain('redaction_ner_passes_total{outcome="malformed"} 1')
+    expect(series).toContain('redaction_ner_calls_total 1')
   })
 
   it('gives up on a slow model after the per-call timeout, and on a slow pass at the deadline', async () => {

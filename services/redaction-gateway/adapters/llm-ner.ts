@@ -11,12 +11,14 @@ import type { Dispatcher } from 'undici'
 import { MAY_SWAP_HEADER } from '../../../shared/auth/credentials.ts'
 import { AppError } from '../../../shared/errors.ts'
 import { callJson, type JsonResponse } from '../../../shared/http-client.ts'
+import type { Registry } from '../../../shared/metrics.ts'
 import type { DependencyReport } from '../../../shared/readiness.ts'
 import type { LlmEntity } from '../domain/detect/llm-names.ts'
 import { type NameModel, type NerMode, NerUnavailableError } from '../domain/detect/llm-names-pass.ts'
 import { chatBody, entitiesFrom, servedModelsFrom } from './llm-ner-answer.ts'
 import { splitChunks } from './llm-ner-chunks.ts'
 import { createLimiter } from './llm-ner-limit.ts'
+import { nerMetrics } from './llm-ner-metrics.ts'
 
 export interface LlmNerOptions {
   /** The swap-controller's URL (its chat proxy). */
@@ -34,6 +36,8 @@ export interface LlmNerOptions {
   /** `DISABLED_SERVICES` names vllm: the pass is refused without a call. */
   disabled?: boolean
   dispatcher?: Dispatcher
+  /** The app's registry: the pass's series (`llm-ner-metrics.ts`) are published there. */
+  registry?: Registry
 }
 
 export interface LlmNer extends NameModel {
@@ -47,6 +51,7 @@ const QWEN = /qwen/i
 
 export function createLlmNer(options: LlmNerOptions): LlmNer {
   const base = options.baseUrl.replace(/\/+$/, '')
+  const metrics = nerMetrics(options.registry)
   const limiter = createLimiter(
     options.concurrency,
     options.maxWaiting ?? options.concurrency * 64,
@@ -99,6 +104,7 @@ export function createLlmNer(options: LlmNerOptions): LlmNer {
   }
 
   async function ask(model: string, text: string, signal: AbortSignal): Promise<LlmEntity[]> {
+    metrics.called()
     const maxTokens = Math.ceil(text.length / 2) + 256
     const res = await call(
       '/v1/chat/completions',
@@ -113,37 +119,55 @@ export function createLlmNer(options: LlmNerOptions): LlmNer {
     throw refusal(res)
   }
 
+  /** One pass over every piece of every item: all entities, or the first failure (the rest cancelled). */
+  async function runPass(
+    texts: readonly string[],
+    mode: NerMode,
+    signal?: AbortSignal,
+  ): Promise<LlmEntity[][]> {
+    if (options.disabled) throw disabled()
+    const cancel = new AbortController()
+    const deadline = AbortSignal.timeout(options.deadlineMs)
+    const all = AbortSignal.any([cancel.signal, deadline, ...(signal ? [signal] : [])])
+    try {
+      const model = await servedModel(mode, all)
+      const pieces = texts.flatMap((text, item) =>
+        splitChunks(text, options.chunkChars).map((c) => ({ item, c })),
+      )
+      if (!limiter.fits(pieces.length))
+        throw new NerUnavailableError('busy', 'the local-LLM name pass has too much queued; retry shortly')
+      const found = await Promise.all(
+        pieces.map(({ item, c }) =>
+          limiter
+            .run(() => ask(model, c, all), all)
+            .then(
+              (entities) => ({ item, entities }),
+              (err: unknown) => {
+                cancel.abort(err) // the first failure ends the others: the answer is all or nothing
+                throw err
+              },
+            ),
+        ),
+      )
+      const out: LlmEntity[][] = texts.map(() => [])
+      for (const { item, entities } of found) out[item]!.push(...entities)
+      return out
+    } catch (err) {
+      throw settle(err, signal, deadline, options.deadlineMs)
+    }
+  }
+
   return {
     async entities(texts, { mode, signal }) {
-      if (options.disabled) throw disabled()
-      const pass = new AbortController()
-      const deadline = AbortSignal.timeout(options.deadlineMs)
-      const all = AbortSignal.any([pass.signal, deadline, ...(signal ? [signal] : [])])
+      const started = performance.now()
+      const seconds = () => (performance.now() - started) / 1000
       try {
-        const model = await servedModel(mode, all)
-        const pieces = texts.flatMap((text, item) =>
-          splitChunks(text, options.chunkChars).map((c) => ({ item, c })),
-        )
-        if (!limiter.fits(pieces.length))
-          throw new NerUnavailableError('busy', 'the local-LLM name pass has too much queued; retry shortly')
-        const found = await Promise.all(
-          pieces.map(({ item, c }) =>
-            limiter
-              .run(() => ask(model, c, all), all)
-              .then(
-                (entities) => ({ item, entities }),
-                (err: unknown) => {
-                  pass.abort(err) // the first failure ends the others: the answer is all or nothing
-                  throw err
-                },
-              ),
-          ),
-        )
-        const out: LlmEntity[][] = texts.map(() => [])
-        for (const { item, entities } of found) out[item]!.push(...entities)
-        return out
+        const found = await runPass(texts, mode, signal)
+        metrics.observe('ok', seconds())
+        return found
       } catch (err) {
-        throw settle(err, signal, deadline, options.deadlineMs)
+        metrics.observe(err instanceof NerUnavailableError ? err.reason : 'client_closed', seconds())
+        throw err
       }
     },
 
