@@ -20,6 +20,7 @@ import {
   detectUrls,
 } from '../services/redaction-gateway/domain/detect/structured-contact.ts'
 import { detectDates } from '../services/redaction-gateway/domain/detect/structured-dates.ts'
+import { detectSpokenNumbers } from '../services/redaction-gateway/domain/detect/structured-spoken.ts'
 import { detectTier1Numbers } from '../services/redaction-gateway/domain/detect/tier1.ts'
 import type { DetectContext, Detection } from '../services/redaction-gateway/domain/detect/types.ts'
 import { neutralise } from '../services/redaction-gateway/domain/placeholders/neutralise.ts'
@@ -69,6 +70,7 @@ export function stageBreakdown(raw: string, ctx: DetectContext, runs: number): S
     ['structured: dates', () => detectDates(text)],
     ['structured: addresses', () => detectAddresses(text)],
     ['structured: ips', () => detectIps(text)],
+    ['structured: phones read aloud', () => detectSpokenNumbers(text, detectPhones)],
     ['structured (all, + digit runs)', () => detectStructured(text, ctx)],
     ['names', () => detectNames(text, ctx)],
   ]

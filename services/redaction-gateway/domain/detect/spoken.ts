@@ -126,7 +126,18 @@ function runPieces(text: string, run: DigitToken[]): Piece[] {
   return pieces
 }
 
+/**
+ * The Tier-1, secrets and structured detectors each ask for the same text in one scrub: the last
+ * answer is kept (the result is immutable), so a long transcript is rewritten once, not three times.
+ */
+let last: { original: string; spoken: SpokenText } | null = null
+
 export function normaliseSpokenDigits(original: string): SpokenText {
+  if (last?.original !== original) last = { original, spoken: rewrite(original) }
+  return last.spoken
+}
+
+function rewrite(original: string): SpokenText {
   const runs = digitRuns(original, digitTokens(original))
   if (runs.length === 0) return { text: original, changed: false, toOriginal: (s, e) => [s, e] }
   const starts: number[] = []

@@ -61,13 +61,11 @@ export function detectPhones(text: string): Detection[] {
   const out: Detection[] = []
   const windows = phoneWindows(text)
   for (const region of PHONE_REGIONS) {
-    for (const [from, to] of windows) {
-      for (const found of findPhoneNumbersInText(text.slice(from, to), region)) {
-        const [start, end] = [from + found.startsAt, from + found.endsAt]
-        if (!plausiblePhone(text.slice(start, end), region)) continue
-        const d = hit(text, start, end, 'PHONE', 'phone', 0.9)
-        if (d) out.push(d)
-      }
+    for (const found of findPhoneNumbersInText(windows.text, region)) {
+      const [start, end] = windows.toOriginal(found.startsAt, found.endsAt)
+      if (!plausiblePhone(text.slice(start, end), region)) continue
+      const d = hit(text, start, end, 'PHONE', 'phone', 0.9)
+      if (d) out.push(d)
     }
   }
   out.push(...matchAll(text, PHONE_SHAPE, 'PHONE', 'phone-shape', 0.7))
