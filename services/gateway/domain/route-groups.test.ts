@@ -17,6 +17,8 @@ describe('API-key group of a request', () => {
     ['PUT', '/api/search/collections/docs', 'search'],
     ['POST', '/scrub', 'redaction'],
     ['POST', '/rehydrate', 'redaction'],
+    ['POST', '/rehydrate/stream', 'redaction'],
+    ['POST', '/scrub-proxy/v1/chat/completions', 'redaction'],
     ['POST', '/api/swap', 'admin'],
     ['POST', '/api/swap/cancel', 'admin'],
     ['POST', '/api/swap/stop', 'admin'],

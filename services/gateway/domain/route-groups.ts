@@ -30,9 +30,10 @@ export function groupFor(method: string, path: string, route: Route | null): Sco
   if (route === null) return !safe && path.startsWith(DASHBOARD_ACTIONS) ? 'admin' : null
   // `/api/<service>/health|ready|metrics|openapi.json`: the same as each service's own probes.
   if (route.upstreamPath !== undefined) return null
-  if (route.budget === 'chat') return 'chat'
+  // Before the chat budget: the redaction routes that stream (scrub-proxy, /rehydrate/stream) read maps.
   const data = DATA_GROUPS[route.service]
   if (data) return data
+  if (route.budget === 'chat') return 'chat'
   // `/api/health-event` is a report the apps send, not a change to the cluster.
   if (route.service === 'connectivity-monitor' && path === '/api/health-event') return null
   // swap-controller (swaps, models, services, schedule, lock, NIM) and the monitor's own routes.

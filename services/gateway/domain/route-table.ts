@@ -35,6 +35,12 @@ const EXACT = new Map<string, Route>([
   ['/api/search', route('vector-search', '/api/search')],
   ['/scrub', route('redaction-gateway', '/scrub')],
   ['/rehydrate', route('redaction-gateway', '/rehydrate')],
+  // Both stream a model's answer, so they get chat's time budget (an idle gap can be long).
+  ['/rehydrate/stream', route('redaction-gateway', '/rehydrate/stream', 'chat')],
+  [
+    '/scrub-proxy/v1/chat/completions',
+    route('redaction-gateway', '/scrub-proxy/v1/chat/completions', 'chat'),
+  ],
   ['/api/health-event', route('connectivity-monitor', '/api/health-event')],
 ])
 
@@ -107,6 +113,8 @@ export function isDataRoute(path: string): boolean {
     path.startsWith('/v1/') ||
     path === '/scrub' ||
     path === '/rehydrate' ||
+    path === '/rehydrate/stream' ||
+    path.startsWith('/scrub-proxy/v1/') ||
     path.startsWith('/api/search') ||
     path.startsWith('/api/audio/') ||
     path === '/api/health-event'

@@ -66,18 +66,18 @@ export function createCloudChat(options: CloudChatOptions): CloudChat {
       throw failure(err, call.signal)
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      const text = await readCapped(res.body, ERROR_BODY_BYTES).catch(() => '')
+      const text = (await textWithin(res.body, ERROR_BODY_BYTES).catch(() => undefined)) ?? ''
       throw refusal(res.statusCode, text, res.headers['retry-after'])
     }
     if (String(res.headers['content-type'] ?? '').includes('text/event-stream'))
       return { kind: 'stream', source: nodeSource(res.body) }
-    let text: string
+    let text: string | undefined
     try {
-      text = await readCapped(res.body, MAX_ANSWER_BYTES + 1)
+      text = await textWithin(res.body, MAX_ANSWER_BYTES)
     } catch (err) {
       throw failure(err, call.signal)
     }
-    if (Buffer.byteLength(text) > MAX_ANSWER_BYTES)
+    if (text === undefined)
       throw new AppError(502, 'cloud_failed', `${SERVICE} answered more than ${MAX_ANSWER_BYTES} bytes.`)
     try {
       return { kind: 'json', body: JSON.parse(text) }
@@ -167,15 +167,19 @@ function messageOf(text: string): string | undefined {
   return text.trim().slice(0, 300) || undefined
 }
 
-async function readCapped(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
+/** The body as text, or undefined once it passes `limit` bytes (the rest is not read). */
+async function textWithin(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {
   const parts: Buffer[] = []
   let size = 0
-  for await (const chunk of body) {
-    parts.push(chunk)
-    size += chunk.length
-    if (size >= limit) break
+  for await (const part of body as AsyncIterable<Buffer>) {
+    size += part.length
+    if (size > limit) {
+      body.destroy()
+      return undefined
+    }
+    parts.push(part)
   }
-  return Buffer.concat(parts).subarray(0, limit).toString('utf8')
+  return Buffer.concat(parts).toString('utf8')
 }
 
 /** An undici body as a ByteSource: `cancel` destroys it, which aborts the request to the cloud. */

@@ -81,8 +81,18 @@ export function handleOf(query: string | undefined, header: string | undefined):
 
 const STREAM_TYPES = { sse: 'text/event-stream; charset=utf-8', text: 'text/plain; charset=utf-8' }
 
+/** Another method on a POST-only path is a 405 naming POST, never a 404 that reads as a wrong URL. */
+export function refuseOtherMethods(app: ServiceApp, path: string) {
+  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], path, (c) => {
+    throw new AppError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${path}; use POST.`, {
+      headers: { Allow: 'POST' },
+    })
+  })
+}
+
 export function rehydrateStreamRoutes(deps: RehydrateStreamDeps): ServiceApp {
   const app = createRouter()
+  refuseOtherMethods(app, REHYDRATE_STREAM_PATH)
   app.openapi(route, (c) => {
     const handle = handleOf(c.req.query('map_handle'), c.req.header(MAP_HANDLE_HEADER))
     const type = (c.req.header('content-type') ?? '').toLowerCase()

@@ -27,6 +27,7 @@ import { createChunkRestorer } from '../domain/stream/chunk-restorer.ts'
 import { liveMap } from '../domain/stream/live-map.ts'
 import { restoredBody } from '../domain/stream/restored-body.ts'
 import { createSseRestorer } from '../domain/stream/sse-restorer.ts'
+import { refuseOtherMethods } from './rehydrate-stream.ts'
 import { localNames } from './scrub-proxy-names.ts'
 
 export const SCRUB_PROXY_PATH = '/scrub-proxy/v1/chat/completions'
@@ -93,6 +94,7 @@ const proxyBusy = (max: number) =>
 
 export function scrubProxyRoutes(deps: ScrubProxyDeps): ServiceApp {
   const app = createRouter()
+  refuseOtherMethods(app, SCRUB_PROXY_PATH)
   let inFlight = 0
   // Off is said before the body is read or checked: no request can be right while it is off.
   app.post(SCRUB_PROXY_PATH, (_, next) => {
