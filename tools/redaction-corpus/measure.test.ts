@@ -17,7 +17,7 @@ function doc() {
 }
 const run = (scrubbed: string) => {
   const d = doc()
-  return measure('unit', [{ doc: d, regions: alignScrubbed(d.text, scrubbed) }])
+  return measure('unit', [{ doc: d, scrubbed, regions: alignScrubbed(d.text, scrubbed) }])
 }
 
 describe('measure', () => {
@@ -42,6 +42,14 @@ describe('measure', () => {
       'Hi [PERSON_1], SSN [REDACTED], card 4111 1111 1111 [REDACTED], mail [EMAIL_1] on Monday.',
     )
     expect(mostlyKept.classes.tier1.leaked).toBe(1)
+  })
+
+  it('sees a value that survives elsewhere in the text, even where its own span was replaced', () => {
+    const b = new DocBuilder().add('cc ADA@example.com; to ')
+    const d = b.mention('structured', 'email', 'ada@example.com').add('.').build('d2', 'email', {})
+    const scrubbed = 'cc ADA@example.com; to [EMAIL_1].'
+    const r = measure('unit', [{ doc: d, scrubbed, regions: alignScrubbed(d.text, scrubbed) }])
+    expect(r.classes.structured).toMatchObject({ mentions: 1, leaked: 1, partial: 0 })
   })
 
   it('sees a name whose surname survives, and a name token over a public term', () => {

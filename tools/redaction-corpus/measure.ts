@@ -1,7 +1,8 @@
 /**
  * The leak report: for each planted mention, which of its characters survived scrubbing.
  * - tier1 / structured / crypto: a mention leaks when its whole value survives, or more than half of
- *   its letters and digits do (a card with four digits masked still leaks); `partial` counts any
+ *   its letters and digits do (a card with four digits masked still leaks), or its value (6+ letters
+ *   and digits) appears anywhere in the scrubbed text; `partial` counts any
  *   surviving letter or digit. A mention marked `drop` is also checked to be dropped, not tokenised
  *   (Tier-1 material must never reach the map).
  * - names: a mention is masked when none of its words of 4+ letters (all its words, when it has no
@@ -60,7 +61,19 @@ export interface LeakReport {
 
 export interface Scrubbed {
   doc: CorpusDoc
+  /** The scrubbed text, as the pipeline answered it. */
+  scrubbed: string
   regions: Region[]
+}
+
+/**
+ * A second look that does not rely on the alignment: a value of 6+ letters and digits found
+ * anywhere in the scrubbed text, case-folded, has leaked wherever it sits.
+ */
+function foundAnywhere(value: string, scrubbed: string): boolean {
+  return (
+    (value.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 6 && scrubbed.toLowerCase().includes(value.toLowerCase())
+  )
 }
 
 type Tally = { mentions: number; masked: number }
@@ -124,7 +137,7 @@ export function measure(corpus: string, runs: readonly Scrubbed[]): LeakReport {
   const pub = { mentions: 0, scrubbed: 0, examples: [] as string[] }
   let nameMentions = 0
   let nameMasked_ = 0
-  for (const { doc, regions } of runs) {
+  for (const { doc, scrubbed, regions } of runs) {
     const covered = coverage(doc.text.length, regions)
     const leakedIn = new Set<string>()
     const seenIn = new Set<string>()
@@ -160,7 +173,7 @@ export function measure(corpus: string, runs: readonly Scrubbed[]): LeakReport {
         const figures = classes[m.class]
         const t = entry(figures.byType, m.type, () => ({ mentions: 0, leaked: 0, partial: 0, tokenised: 0 }))
         const { total, kept } = surviving(doc.text, covered, m.start, m.end)
-        const leaked = total > 0 && (kept === total || kept * 2 > total)
+        const leaked = (total > 0 && (kept === total || kept * 2 > total)) || foundAnywhere(m.value, scrubbed)
         const tokenised =
           Boolean(m.drop) && regions.some((r) => r.type !== null && r.start < m.end && r.end > m.start)
         figures.mentions++
