@@ -8,6 +8,8 @@ export interface Limiter {
   run<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T>
   /** Whether `count` more tasks fit in the queue now. */
   fits(count: number): boolean
+  /** The most tasks it holds at once, running and waiting. */
+  readonly capacity: number
 }
 
 export function createLimiter(concurrency: number, maxWaiting: number, full: () => Error): Limiter {
@@ -52,5 +54,6 @@ export function createLimiter(concurrency: number, maxWaiting: number, full: () 
       }
     },
     fits: (count) => running + waiting.length + count <= concurrency + maxWaiting,
+    capacity: concurrency + maxWaiting,
   }
 }

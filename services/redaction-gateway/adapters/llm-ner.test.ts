@@ -202,7 +202,22 @@ describe('the local-LLM name pass over the chat proxy', () => {
       ner({ concurrency: 1, maxWaiting: 2, chunkChars: 200 }).entities(['a. '.repeat(300)], { mode: 'auto' }),
     )
     expect(err.reason).toBe('busy')
+    expect(err.message).toMatch(/needs \d+ model calls and at most 3 can be queued/)
     expect(proxy.calls).toHaveLength(0)
+  })
+
+  it('refuses a second pass while the first fills the queue, across /scrub calls', async () => {
+    proxy.chat = async () => {
+      await released
+      return completion({ entities: [] })
+    }
+    const llm = ner({ concurrency: 1, maxWaiting: 1, chunkChars: 200 })
+    const first = llm.entities(['a. '.repeat(100)], { mode: 'auto' }) // two pieces: one runs, one waits
+    await expect.poll(() => proxy.inFlight).toBe(1)
+    const err = await failure(llm.entities(['b'], { mode: 'auto' }))
+    expect(err).toMatchObject({ reason: 'busy', message: expect.stringMatching(/too much queued/) })
+    release()
+    expect(await first).toEqual([[]])
   })
 
   it('reports local_llm readiness: up naming the model, busy while switching, down when none is served', async () => {

@@ -134,8 +134,7 @@ export function createLlmNer(options: LlmNerOptions): LlmNer {
       const pieces = texts.flatMap((text, item) =>
         splitChunks(text, options.chunkChars).map((c) => ({ item, c })),
       )
-      if (!limiter.fits(pieces.length))
-        throw new NerUnavailableError('busy', 'the local-LLM name pass has too much queued; retry shortly')
+      if (!limiter.fits(pieces.length)) throw tooMuch(pieces.length, limiter.capacity)
       const found = await Promise.all(
         pieces.map(({ item, c }) =>
           limiter
@@ -184,6 +183,17 @@ export function createLlmNer(options: LlmNerOptions): LlmNer {
       }
     },
   }
+}
+
+/** More pieces than fit now: the queue is busy, or this one request is more than it can ever hold. */
+function tooMuch(pieces: number, capacity: number): NerUnavailableError {
+  if (pieces <= capacity)
+    return new NerUnavailableError('busy', 'the local-LLM name pass has too much queued; retry shortly')
+  return new NerUnavailableError(
+    'busy',
+    `this request needs ${pieces} model calls and at most ${capacity} can be queued; ` +
+      'send fewer or shorter items per call',
+  )
 }
 
 const disabled = () =>
