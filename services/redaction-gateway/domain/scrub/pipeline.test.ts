@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Detection } from '../detect/types.ts'
 import { type ScrubInput, scrub } from './pipeline.ts'
-import type { Detectors, TokenStore } from './ports.ts'
+import type { Detectors, SurfaceRecord, TokenStore } from './ports.ts'
 
 /** An in-memory store that records what it was asked, so the tests can see what reached it. */
 function fakeStore() {
   const tokens = new Map<string, string>()
-  const calls = { batches: 0, tokenFor: [] as string[], inBatch: true }
+  const calls = { batches: 0, tokenFor: [] as string[], inBatch: true, surfaces: [] as SurfaceRecord[] }
   let depth = 0
   const store: TokenStore = {
     create: () => ({ handle: 'h1', expiresAt: new Date(0) }),
@@ -23,7 +23,10 @@ function fakeStore() {
       return { token: store.tokenFor(handle, type, value, key), value }
     },
     valuesOfType: () => [],
-    recordSurfaces: () => {},
+    recordSurfaces(_handle, records) {
+      if (depth === 0) calls.inBatch = false
+      calls.surfaces.push(...records)
+    },
     surfacesAt: (_handle, occurrences) => occurrences.map(() => undefined),
     valuesFor: () => new Map(),
     status: () => 'live',
@@ -79,6 +82,31 @@ const input = (texts: string[], over: Partial<ScrubInput> = {}): ScrubInput => (
 const limits = { maxItems: 10, maxItemChars: 100 }
 
 describe('scrub pipeline', () => {
+  it("records, in the batch, the text of each span that differs from its token's value, under its context", () => {
+    const { store, calls } = fakeStore()
+    const detectors: Detectors = {
+      ...fixed,
+      names: (text) => (text.includes('Ann Lee') ? [span(text, 'Ann Lee', { detector: 'names' })] : []),
+      // As the known-entity detector does: the span as written, the value as given.
+      known: (text) =>
+        text.includes('ann lee') ? [span(text, 'ann lee', { value: 'Ann Lee', detector: 'known' })] : [],
+    }
+    const out = scrub(input(['Ann Lee met us.', 'Later ann lee and Ann again.']), {
+      detectors,
+      store,
+      limits,
+    })
+    expect(out.items.map((i) => i.scrubbedText)).toEqual([
+      '[PERSON_1] met us.',
+      'Later [PERSON_1] and [PERSON_1] again.',
+    ])
+    expect(calls.inBatch).toBe(true)
+    expect(calls.surfaces).toEqual([
+      { token: '[PERSON_1]', surface: 'ann lee', before: 'Later ', after: ' and [PERSON_1] ', nth: 0 },
+      { token: '[PERSON_1]', surface: 'Ann', before: ' [PERSON_1] and ', after: ' again.', nth: 0 },
+    ])
+  })
+
   it('asks the store once per distinct value in one batch, and never for Tier-1 or bucketed values', () => {
     const { store, calls } = fakeStore()
     const out = scrub(input(['Ann owes $5k', 'Ann: 999-99-9999'], { bucket: { amounts: true } }), {
