@@ -21,11 +21,11 @@ let cloud: FakeCloud
 let h: RedactionHarness
 let server: FakeUpstream
 
-async function setup(env: Record<string, string> = {}, cloudUrl?: string) {
+async function setup(env: Record<string, string> = {}, cloudUrl?: string, timeoutMs = 5000) {
   const chat = createCloudChat({
     baseUrl: cloudUrl ?? cloud.url,
     apiKey: new Secret(CLOUD_KEY),
-    timeoutMs: 5000,
+    timeoutMs,
   })
   h = await redactionHarness({ env, cloud: chat })
   server = await startFake(h.app as never)
@@ -191,6 +191,31 @@ describe('scrub-proxy failures', () => {
     const res = await post({ model: 'echo', messages: [{ role: 'user', content: USER_TEXT }] })
     expect(res.status).toBe(422)
     expect((await res.json()).error).toMatchObject({ code: 'ner_unavailable' })
+    expect(cloud.calls).toHaveLength(0)
+  })
+
+  it('ends a stream the cloud stops feeding with one error event after the idle budget', async () => {
+    await setup({}, undefined, 300)
+    const res = await post({ model: 'trickle', stream: true, messages: [{ role: 'user', content: 'hi' }] })
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).toContain('"content":"Noted"')
+    expect(text).toMatch(
+      /event: error\ndata: \{"error":\{"message":"[^"]+","type":"server_error","code":502\}\}\n\n$/,
+    )
+  })
+
+  it('refuses a body without messages with 422 and one that is not JSON with 400, sending nothing', async () => {
+    await setup()
+    const missing = await post({ model: 'echo' })
+    expect(missing.status).toBe(422)
+    expect((await missing.json()).error).toMatchObject({ type: 'invalid_request_error', param: 'messages' })
+    const broken = await fetch(`${server.url}/scrub-proxy/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"messages": [',
+    })
+    expect(broken.status).toBe(400)
     expect(cloud.calls).toHaveLength(0)
   })
 
