@@ -34,7 +34,10 @@ const nameLike = (t: Token) =>
   !t.embedded && t.key.length >= 2 && !COMMON.has(t.key) && !NOT_NAMES.has(t.key) && !THINGS.has(t.key)
 /** A word no capitalised phrase begins or ends with (sentence words, public terms). */
 const sentenceWord = (t: Token, next: Token | undefined) => {
-  if (t.acronym || NOT_NAMES.has(t.key) || isAllowed(t.key)) return true
+  if (t.acronym || isAllowed(t.key)) return true
+  // "Will", "Grant" capitalised inside a sentence are people; at its start, the words.
+  if (EVERYDAY.has(t.key) && !t.sentenceStart) return false
+  if (NOT_NAMES.has(t.key)) return true
   if (!COMMON.has(t.key)) return false
   return !(FIRST_NAMES.has(t.key) && next?.joined && next.cap && !COMMON.has(next.key))
 }
@@ -165,5 +168,5 @@ function personScore(tokens: Token[], from: number, to: number, start: boolean):
     (after?.joined && !after.cap && VERBS_AFTER.has(after.key))
   if (FIRST_NAMES.has(w.key) && !COMMON.has(w.key) && !(start && EVERYDAY.has(w.key) && !cue)) return 0.75
   if (SURNAME_SET.has(w.key) && !EVERYDAY.has(w.key) && (!start || cue)) return 0.6
-  return cue && !COMMON.has(w.key) ? 0.6 : 0
+  return cue && (!COMMON.has(w.key) || EVERYDAY.has(w.key)) ? 0.6 : 0
 }

@@ -90,4 +90,44 @@ describe('rule-based names', () => {
   it('finds a listed given name in lower case', () => {
     expect(detectNames('so then priya said no').map((d) => d.value)).toContain('priya')
   })
+
+  it('keeps particles, apostrophes and hyphens inside a name', () => {
+    const text = "Met Pieter van der Berg, Giulia De Luca, Siobhan O'Brien and Khalid Al-Rashid today."
+    expect(values(text)).toEqual([
+      'Pieter van der Berg',
+      'Giulia De Luca',
+      "Siobhan O'Brien",
+      'Khalid Al-Rashid',
+    ])
+  })
+
+  it('finds a name after a title in any case, without the title', () => {
+    expect(values('then ms. van der berg said no')).toEqual(['van der berg'])
+    expect(values('Prof. Schneider agreed')).toEqual(['Schneider'])
+  })
+
+  it('finds unlisted lower-case names where speech introduces someone', () => {
+    expect(values('hi, this is ophira quennell from Acme Capital.')).toContain('ophira quennell')
+    expect(values('speaker 2: tamsin orrery from Blue Harbor said yes')).toContain('tamsin orrery')
+    expect(values('this is really important for custody')).toEqual([])
+  })
+
+  it('counts an everyday-word given name only when capitalised', () => {
+    expect(values('we will grant them access in may')).toEqual([])
+    expect(values('The deck went to Grant and Will yesterday.')).toEqual(['Grant', 'Will'])
+  })
+
+  it('takes roles, sentence words and thing words for no one, and a phrase after "in" for a place', () => {
+    expect(values('Best regards,\nLudmila Lebedev\nManaging Director')).toEqual(['Ludmila Lebedev'])
+    expect(values('Lunch with the Risk Committee. Reminder: send it.')).toEqual([])
+    expect(resolve('She is in Monterrey now.', detectNames('She is in Monterrey now.'))).toMatchObject([
+      { type: 'LOC', value: 'Monterrey' },
+    ])
+  })
 })
+
+function values(text: string): string[] {
+  return resolve(text, detectNames(text))
+    .filter((d) => d.type === 'PERSON')
+    .map((d) => d.value)
+}
