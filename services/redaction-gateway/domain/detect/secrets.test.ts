@@ -50,6 +50,23 @@ describe('detectSecrets', () => {
     expect(found('password: hunter2, call me on one two three')).toEqual(['api_secret:hunter2'])
   })
 
+  it('finds labels inside identifiers, bearer tokens, and a PIN written without "is"', () => {
+    const aws = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
+    expect(found(`AWS_SECRET_ACCESS_KEY=${aws}\n`)).toEqual([`api_secret:${aws}`])
+    expect(found(`aws_secret_access_key = ${aws}`)).toEqual([`api_secret:${aws}`])
+    expect(found('DB_PASSWORD=Tr0ub4dor-EXAMPLE')).toEqual(['api_secret:Tr0ub4dor-EXAMPLE'])
+    expect(found('Authorization: Bearer abcEXAMPLE123def456ghi789jkl')).toEqual([
+      'api_secret:abcEXAMPLE123def456ghi789jkl',
+    ])
+    expect(found('PIN 4821. pin four eight two one')).toEqual([
+      'api_secret:4821',
+      'api_secret:four eight two one',
+    ])
+    expect(
+      found('password_reset=true, the Bearer of bad news, pin 12 of the map, my_secret_sauce: x'),
+    ).toEqual([])
+  })
+
   it('finds high-entropy tokens after a generic label, and URL credentials', () => {
     expect(found('token: 9f8e7d6c5b4a39281706f5e4d3c2b1a0')).toEqual([
       'api_secret:9f8e7d6c5b4a39281706f5e4d3c2b1a0',

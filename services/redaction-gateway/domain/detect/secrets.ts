@@ -48,8 +48,9 @@ const PREFIXED: PrefixRule[] = [
   },
 ]
 
+/** Bounded by any non-alphanumeric, `_` included, so `DB_PASSWORD=` and `aws_secret_access_key =` count. */
 const SECRET_LABEL =
-  /\b(?:password|passwd|pwd|passcode|passphrase|pass[ \t]+phrase|secret(?:[ _-]?key)?|client[ _-]?secret|api[ _-]?key|apikey|access[ _-]?key(?:[ _-]?id)?|secret[ _-]?access[ _-]?key|auth[ _-]?token|access[ _-]?token|bearer|token|private[ _-]?key|credentials?|pin(?:[ \t]+(?:code|number))?)\b["']?/gi
+  /(?<![A-Za-z0-9])(?:password|passwd|pwd|passcode|passphrase|pass[ \t]+phrase|secret(?:[ _-]?key)?|client[ _-]?secret|api[ _-]?key|apikey|access[ _-]?key(?:[ _-]?id)?|secret[ _-]?access[ _-]?key|auth[ _-]?token|access[ _-]?token|bearer|token|private[ _-]?key|credentials?|pin(?:[ \t]+(?:code|number))?)(?![A-Za-z0-9])["']?/gi
 /** `label: value` or `label=value` (config and chat), or `label is value` (speech). */
 const ASSIGN = /^[ \t]*(?:(?::|=|=>|->)[ \t]*["']?|(?:is|was|will[ \t]+be)[ \t]+["']?)/i
 const VALUE = /^[^\s"'`,;]{3,}/
@@ -83,11 +84,15 @@ function labelledValueScore(label: string, value: string, prose: boolean): numbe
   return word.length >= 3 ? (entropy(word) >= 3 ? 0.9 : 0.75) : null
 }
 
+/** "PIN 4821" in a note: a PIN needs no "is" or ":" before its digits. */
+const PIN_GAP = /^[ \t]+(?=\d{4,8}(?!\d))/
+
 function labelledSecrets(text: string): Detection[] {
   const hits: Detection[] = []
   for (const m of text.matchAll(SECRET_LABEL)) {
     const after = m.index + m[0].length
-    const assign = ASSIGN.exec(text.slice(after, after + 24))
+    const window = text.slice(after, after + 24)
+    const assign = ASSIGN.exec(window) ?? (/^pin/i.test(m[0]) ? PIN_GAP.exec(window) : null)
     if (!assign) continue
     const start = after + assign[0].length
     const raw = VALUE.exec(text.slice(start, start + 4096))?.[0]
@@ -112,6 +117,20 @@ function spokenSecrets(text: string): Detection[] {
     })
 }
 
+/** `Authorization: Bearer <token>`: the scheme name is the label, a space the assignment. */
+const BEARER = /(?<![A-Za-z0-9])Bearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/g
+
+function bearerTokens(text: string): Detection[] {
+  const hits: Detection[] = []
+  for (const m of text.matchAll(BEARER)) {
+    const token = m[1] as string
+    if (entropy(token) < 3 || !/\d/.test(token)) continue
+    const start = m.index + m[0].length - token.length
+    hits.push(tier1Hit(text, start, start + token.length, 'api_secret', 'secret-bearer', 0.9))
+  }
+  return hits
+}
+
 export function detectSecrets(text: string, _ctx: DetectContext = {}): Detection[] {
   const hits: Detection[] = []
   for (const rule of PREFIXED) {
@@ -120,5 +139,11 @@ export function detectSecrets(text: string, _ctx: DetectContext = {}): Detection
       hits.push(tier1Hit(text, m.index, m.index + value.length, rule.kind, rule.detector, 0.97))
     }
   }
-  return dedupe([...pemBlocks(text), ...hits, ...labelledSecrets(text), ...spokenSecrets(text)])
+  return dedupe([
+    ...pemBlocks(text),
+    ...hits,
+    ...labelledSecrets(text),
+    ...bearerTokens(text),
+    ...spokenSecrets(text),
+  ])
 }

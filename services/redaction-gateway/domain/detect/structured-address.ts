@@ -17,6 +17,10 @@ const STREET_FIRST =
   /\b[\p{Lu}][\p{L}-]*(?:strasse|straße|gasse|weg|platz|allee|ring|str\.)\s+\d{1,4}[a-z]?(?:,\s*\d{4,5}\s+[\p{Lu}][\p{L}]+)?/gu
 const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/g
 
+/** Post-office boxes, with the town when it follows: "P.O. Box 4821, Zug", "Postfach 12, 8021 Zürich". */
+const PO_BOX =
+  /\b(?:[Pp]\.?\s?[Oo]\.?\s?[Bb]ox|Post\s+Office\s+Box|Postfach|Case\s+postale)\s+\d{1,6}(?:,\s*(?:\d{4,5}\s+)?\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?)?/gu
+
 /** "2 kids on the way", "3 miles down the road": a street name holds no function words. */
 const FUNCTION_WORD = /\s(?:the|a|an|on|of|to|in|at|down|up|my|our|your|his|her|their|kids|miles|times)\s/i
 
@@ -25,5 +29,6 @@ export function detectAddresses(text: string): Detection[] {
     ...matchAll(text, NUMBER_FIRST, 'ADDR', 'address', 0.85, (m) => !FUNCTION_WORD.test(m[0])),
     ...matchAll(text, STREET_FIRST, 'ADDR', 'address', 0.85),
     ...matchAll(text, UK_POSTCODE, 'ADDR', 'address-postcode', 0.7),
+    ...matchAll(text, PO_BOX, 'ADDR', 'address-po-box', 0.85),
   ]
 }

@@ -20,6 +20,13 @@ const SPOKEN_EMAIL = new RegExp(
   String.raw`\b[a-z0-9]+(?:(?:\s+(?:dot|underscore|dash|hyphen|plus)\s+|[._+-])[a-z0-9]+)*\s+at\s+[a-z0-9-]+(?:(?:\s+dot\s+|\.)[a-z0-9-]+)*(?:\s+dot\s+|\.)(?:${TLDS})\b`,
   'gi',
 )
+/** Addresses written to dodge harvesters: "jane [at] example [dot] com", "jane(at)example.com". */
+const BRACKETED_AT = String.raw`\s*[[({<]\s*at\s*[\])}>]\s*`
+const BRACKETED_DOT = String.raw`(?:\s*[[({<]\s*dot\s*[\])}>]\s*|\.)`
+const OBFUSCATED_EMAIL = new RegExp(
+  String.raw`[A-Za-z0-9._%+-]+${BRACKETED_AT}[A-Za-z0-9-]+(?:${BRACKETED_DOT}[A-Za-z0-9-]+)*${BRACKETED_DOT}[A-Za-z]{2,}\b`,
+  'gi',
+)
 const URL_SCHEME = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gi
 const URL_WWW = /\bwww\.[^\s<>"'`]+/gi
 const BARE_DOMAIN = new RegExp(
@@ -39,6 +46,7 @@ export function detectEmails(text: string): Detection[] {
   return [
     ...matchAll(text, EMAIL, 'EMAIL', 'email', 0.99),
     ...matchAll(text, SPOKEN_EMAIL, 'EMAIL', 'email-spoken', 0.85),
+    ...matchAll(text, OBFUSCATED_EMAIL, 'EMAIL', 'email-obfuscated', 0.9),
   ]
 }
 

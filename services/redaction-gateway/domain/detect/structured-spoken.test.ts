@@ -16,6 +16,19 @@ it('reads a spoken mail address with plus addressing whole', () => {
   ).toEqual([said])
 })
 
+it('reads mail addresses written to dodge harvesters, and post-office boxes', () => {
+  const typed = (text: string, type: string) =>
+    resolve(text, detectStructured(text))
+      .filter((d) => d.type === type)
+      .map((d) => d.value)
+  expect(typed('mail jane [at] example [dot] com now', 'EMAIL')).toEqual(['jane [at] example [dot] com'])
+  expect(typed('write to jane(at)example.com now', 'EMAIL')).toEqual(['jane(at)example.com'])
+  expect(typed('we met at the bank (at) noon', 'EMAIL')).toEqual([])
+  expect(typed('Send it to P.O. Box 4821, Zug.', 'ADDR')).toEqual(['P.O. Box 4821, Zug'])
+  expect(typed('Postfach 12, 8021 Zürich', 'ADDR')).toEqual(['Postfach 12, 8021 Zürich'])
+  expect(typed('put it in the box 12 times', 'ADDR')).toEqual([])
+})
+
 describe('numbers read aloud', () => {
   it('finds a phone number spelled out in groups, on the words as written', () => {
     const said = 'four one five, five five five, zero one three four'
