@@ -28,6 +28,11 @@ export interface RehydrateOptions {
   json?: boolean
   /** The map's surface forms; without it every token gets its value. */
   surfaces?: SurfaceLookup
+  /**
+   * Numbers the contexts read: pass one counter to every text of a request, in order, as `/scrub`
+   * numbers over the items of a call (an item "Sarah" beside an item "Sarah Johnson"). Default: one per text.
+   */
+  contexts?: ContextCounter
 }
 
 const escaperFor = (options: RehydrateOptions) =>
@@ -38,7 +43,7 @@ export function rehydrate(text: string, lookup: TokenLookup, options: RehydrateO
   const forms = readForms(text, 0, true)
   const wanted = tokensOf(forms)
   const known = wanted.size ? lookup([...wanted]) : new Map<string, string>()
-  const surfaces = surfacesOf(text, forms, known, options.surfaces, contextCounter())
+  const surfaces = surfacesOf(text, forms, known, options.surfaces, options.contexts ?? contextCounter())
   const result = scan(text, 0, forms, known, { escape: escaperFor(options), unknown, surfaces })
   return { text: result.text, restored: result.restored, unknown: [...unknown] }
 }
@@ -113,7 +118,7 @@ export function createStreamRehydrator(
   const unknown = new Set<string>()
   const known = new Map<string, string>()
   const asked = new Set<string>()
-  const count = contextCounter()
+  const count = options.contexts ?? contextCounter()
   let context = ''
   let pending = ''
   let restored = 0

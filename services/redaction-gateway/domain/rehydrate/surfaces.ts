@@ -1,7 +1,9 @@
 /**
  * The context that picks a placeholder's surface form: the text on each side of one occurrence, as
  * written in the scrubbed text (other placeholders still placeholders), and `nth`, how many earlier
- * occurrences in the same text had the same token and sides (a transcript repeats its lines).
+ * occurrences had the same token and sides — in the texts of one `/scrub` call, or of one
+ * `/rehydrate` request, in order (a transcript repeats its lines; an item "Sarah" may sit beside an
+ * item "Sarah Johnson", both scrubbed to a bare placeholder).
  * `/scrub` records a surface under it where the text it replaced differs from the token's value
  * ("Sarah" for the token of "Sarah Johnson"); `/rehydrate` reads the same context around each exact
  * placeholder of a map's token and, when a surface was recorded there, writes it instead of the
@@ -18,7 +20,7 @@ export interface Context {
 
 export type ContextCounter = (text: string, token: string, start: number, end: number) => Context
 
-/** Contexts numbered in text order; one counter per text (a stream keeps one for its whole text). */
+/** Contexts numbered in reading order: one counter per call or request (a stream keeps one for its text). */
 export function contextCounter(): ContextCounter {
   const seen = new Map<string, number>()
   return (text, token, start, end) => {

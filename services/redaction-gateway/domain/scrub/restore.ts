@@ -7,7 +7,7 @@
  */
 import { restoreNeutralised } from '../placeholders/neutralise.ts'
 import { rehydrate } from '../rehydrate/rehydrate.ts'
-import type { SurfaceLookup } from '../rehydrate/surfaces.ts'
+import { contextCounter, type SurfaceLookup } from '../rehydrate/surfaces.ts'
 import { mapGone, mapNotFound } from './errors.ts'
 import type { TokenStore } from './ports.ts'
 
@@ -29,10 +29,12 @@ export function restorerFor(handle: string, store: TokenStore): Restorer {
   if (state === 'expired') throw mapGone()
   const lookup = (tokens: readonly string[]) => store.valuesFor(handle, tokens)
   const surfaces = surfaceLookupFor(handle, store)
+  // One numbering for all the texts of a request, as `/scrub` numbers over the items of a call.
+  const contexts = contextCounter()
   const totals = { restored: 0, unresolved: 0 }
   return {
     restore(text, options = {}) {
-      const r = rehydrate(text, lookup, { ...options, surfaces })
+      const r = rehydrate(text, lookup, { ...options, surfaces, contexts })
       totals.restored += r.restored
       totals.unresolved += r.unknown.length
       return { text: restoreNeutralised(r.text), unresolved: r.unknown }

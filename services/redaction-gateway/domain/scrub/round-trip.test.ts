@@ -82,6 +82,25 @@ describe('round trip', () => {
     ).toEqual(texts)
   })
 
+  it('gives back items that scrub to the same text: a name alone beside its first name alone', () => {
+    const texts = ['Sarah Johnson', 'Sarah', 'SARAH JOHNSON', 'Sarah']
+    const out = rt.scrub(texts, { known: { persons: ['Sarah Johnson'] } })
+    expect(out.items.map((i) => i.scrubbedText)).toEqual([
+      '[PERSON_1]',
+      '[PERSON_1]',
+      '[PERSON_1]',
+      '[PERSON_1]',
+    ])
+    expect(
+      rt.rehydrate(
+        out.mapHandle,
+        out.items.map((i) => i.scrubbedText),
+      ),
+    ).toEqual(texts)
+    // Sent alone, an item is numbered from the start: the first recorded spelling, or the value.
+    expect(rt.rehydrate(out.mapHandle, ['[PERSON_1]'])).toEqual(['Sarah Johnson'])
+  })
+
   it('gives back a line repeated with the name spelled differently each time', () => {
     const text =
       'hi Sarah Johnson ok. hi sarah ok. hi SARAH ok. hi Sarah ok. hi Ms. Johnson ok. hi sarah johnson ok.'

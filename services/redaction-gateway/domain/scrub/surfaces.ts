@@ -13,9 +13,10 @@ export function surfaceRecords(
   values: ReadonlyMap<string, string>,
 ): SurfaceRecord[] {
   const records: SurfaceRecord[] = []
+  // Every occurrence of every item is numbered, in order, as `/rehydrate` numbers every exact
+  // placeholder of the items it is sent.
+  const count = contextCounter()
   for (const { out } of items) {
-    // Every occurrence is numbered, as `/rehydrate` numbers every exact placeholder it reads.
-    const count = contextCounter()
     for (const o of out.occurrences) {
       const context = count(out.text, o.token, o.start, o.end)
       if (o.surface !== values.get(o.token)) records.push({ token: o.token, surface: o.surface, ...context })
