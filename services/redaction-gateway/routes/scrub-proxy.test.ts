@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Secret } from '../../../shared/secret.ts'
 import { type FakeUpstream, refusedUrl, startFake } from '../../../shared/testing/fake-upstream.ts'
 import { createCloudChat } from '../adapters/cloud-chat.ts'
+import type { LocalLlm } from '../app.ts'
 import { PLACEHOLDER_INSTRUCTION } from '../domain/proxy/instruction.ts'
 import { type FakeCloud, startFakeCloud } from './scrub-proxy-testing.ts'
 import { type RedactionHarness, redactionHarness } from './scrub-testing.ts'
@@ -21,13 +22,18 @@ let cloud: FakeCloud
 let h: RedactionHarness
 let server: FakeUpstream
 
-async function setup(env: Record<string, string> = {}, cloudUrl?: string, timeoutMs = 5000) {
+async function setup(
+  env: Record<string, string> = {},
+  cloudUrl?: string,
+  timeoutMs = 5000,
+  localLlm?: LocalLlm,
+) {
   const chat = createCloudChat({
     baseUrl: cloudUrl ?? cloud.url,
     apiKey: new Secret(CLOUD_KEY),
     timeoutMs,
   })
-  h = await redactionHarness({ env, cloud: chat })
+  h = await redactionHarness({ env, cloud: chat, localLlm })
   server = await startFake(h.app as never)
 }
 
@@ -219,6 +225,14 @@ describe('scrub-proxy failures', () => {
     expect(cloud.calls).toHaveLength(0)
   })
 
+  it('refuses texts over REDACTION_MAX_ITEM_CHARS with 413 too_large, sending nothing', async () => {
+    await setup({ REDACTION_MAX_ITEM_CHARS: '40' })
+    const res = await post({ model: 'echo', messages: [{ role: 'user', content: USER_TEXT }] })
+    expect(res.status).toBe(413)
+    expect((await res.json()).error).toMatchObject({ code: 'too_large' })
+    expect(cloud.calls).toHaveLength(0)
+  })
+
   it('a client that goes away mid-stream ends the request to the cloud', async () => {
     await setup()
     const abort = new AbortController()
@@ -250,6 +264,24 @@ describe('scrub-proxy failures', () => {
     await expect
       .poll(async () => (await post({ model: 'echo', messages: [{ role: 'user', content: 'c' }] })).status)
       .toBe(200)
+  })
+})
+
+describe('scrub-proxy with REDACTION_PROXY_NER=auto', () => {
+  it('adds the names the local LLM finds (which the rules miss) before anything is sent', async () => {
+    const nickname = 'zephyrine quartzwood'
+    const localLlm: LocalLlm = {
+      entities: async (texts) =>
+        texts.map((t) => (t.includes(nickname) ? [{ text: nickname, type: 'person' }] : [])),
+      check: async () => ({ state: 'up' }),
+    }
+    await setup({ REDACTION_PROXY_NER: 'auto' }, undefined, 5000, localLlm)
+    const said = `ask ${nickname} to call ${PLANTED.email}`
+    const res = await post({ model: 'echo', messages: [{ role: 'user', content: said }] })
+    expect(res.status).toBe(200)
+    expect(cloud.calls[0]!.raw).not.toContain(nickname)
+    expect(cloud.calls[0]!.raw).not.toContain(PLANTED.email)
+    expect((await res.json()).choices[0].message.content).toBe(`Noted: ${said}`)
   })
 })
 

@@ -21,6 +21,7 @@ import type { NameModel } from '../domain/detect/llm-names-pass.ts'
 import { chatTexts } from '../domain/proxy/chat-texts.ts'
 import { withInstruction } from '../domain/proxy/instruction.ts'
 import type { CloudChat } from '../domain/proxy/ports.ts'
+import { tooLarge } from '../domain/scrub/errors.ts'
 import { type ScrubDeps, scrub } from '../domain/scrub/pipeline.ts'
 import { restoreMessages, restorerFor } from '../domain/scrub/restore.ts'
 import { createChunkRestorer } from '../domain/stream/chunk-restorer.ts'
@@ -118,31 +119,24 @@ export function scrubProxyRoutes(deps: ScrubProxyDeps): ServiceApp {
     let streaming = false
     try {
       const signal = c.req.raw.signal
-      const texts = chatTexts(request)
-      const items = texts.texts.map((text, id) => ({ id, text }))
-      const modelNames = deps.ner === 'auto' ? await localNames(items, deps.nameModel, signal) : undefined
-      const out = scrub(
-        { taskId: 'scrub-proxy', items, tier1Action: 'drop', ner: deps.ner, mapHandle: asked, modelNames },
-        { ...deps, store },
-      )
-      const scrubbed = withInstruction(texts.finish(out.items.map((i) => i.scrubbedText)))
+      const out = await scrubbed(request, asked, { ...deps, store }, signal)
       const log = c.var.log
-      const types = out.typeCounts
-      log.info(
-        { texts: items.length, tier1Dropped: out.tier1Dropped, types, extended: !!asked },
-        'scrub-proxy scrubbed',
-      )
-      const answer = await cloud.complete(scrubbed, { signal, requestId: c.var.requestId })
-      const headers = {
-        [MAP_HANDLE_HEADER]: out.mapHandle,
-        [MAP_EXPIRES_HEADER]: out.expiresAt.toISOString(),
+      const { mapHandle } = out
+      const fields = {
+        texts: out.texts,
+        tier1Dropped: out.tier1Dropped,
+        types: out.typeCounts,
+        extended: !!asked,
       }
+      log.info(fields, 'scrub-proxy scrubbed')
+      const answer = await cloud.complete(out.request, { signal, requestId: c.var.requestId })
+      const headers = { [MAP_HANDLE_HEADER]: mapHandle, [MAP_EXPIRES_HEADER]: out.expiresAt.toISOString() }
       if (answer.kind === 'json') {
-        const restored = restoreAnswer(answer.body, restorerFor(out.mapHandle, store))
+        const restored = restoreAnswer(answer.body, restorerFor(mapHandle, store))
         log.info({ form: 'json', ...restored.totals }, 'scrub-proxy answer restored')
         return c.json(restored.body, 200, headers)
       }
-      const map = liveMap(store, out.mapHandle)
+      const map = liveMap(store, mapHandle)
       const chunks = createChunkRestorer(map.lookup, map.surfaces)
       const stage = createSseRestorer(chunks, { maxEventChars: deps.maxEventChars })
       const body = restoredBody(answer.source, stage, {
@@ -160,6 +154,32 @@ export function scrubProxyRoutes(deps: ScrubProxyDeps): ServiceApp {
     }
   })
   return app
+}
+
+/**
+ * The request as the cloud may see it: every text scrubbed into the conversation's map (Tier-1
+ * dropped), the placeholder instruction added. Over-limit input is refused before the local-LLM
+ * pass sees any of it.
+ */
+async function scrubbed(
+  request: Record<string, unknown>,
+  mapHandle: string | undefined,
+  deps: Omit<ScrubProxyDeps, 'store'> & { store: ScrubDeps['store'] },
+  signal: AbortSignal,
+) {
+  const texts = chatTexts(request)
+  const items = texts.texts.map((text, id) => ({ id, text }))
+  const { maxItems, maxItemChars } = deps.limits
+  if (items.length > maxItems) throw tooLarge(`${items.length} texts is over the limit of ${maxItems}`)
+  if (items.some((i) => i.text.length > maxItemChars))
+    throw tooLarge(`a text is over the limit of ${maxItemChars} characters`)
+  const modelNames = deps.ner === 'auto' ? await localNames(items, deps.nameModel, signal) : undefined
+  const out = scrub(
+    { taskId: 'scrub-proxy', items, tier1Action: 'drop', ner: deps.ner, mapHandle, modelNames },
+    deps,
+  )
+  const forCloud = withInstruction(texts.finish(out.items.map((i) => i.scrubbedText)))
+  return { ...out, texts: items.length, request: forCloud }
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }
