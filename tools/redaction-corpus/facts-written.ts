@@ -50,9 +50,10 @@ export const WRITTEN_FACTS: Fact[] = [
   },
   (b, c, d) => {
     const p = lead(c, d)
-    laterName(b, c, p, d)
-      .add('’s email is ')
-      .mention('structured', 'email', s.email(d, p.given, p.surname))
+    laterName(b, c, p, d).add('’s email is ')
+    if (d.chance(0.25))
+      b.mention('structured', 'email_obfuscated', s.obfuscated(s.email(d, p.given, p.surname), d))
+    else b.mention('structured', 'email', s.email(d, p.given, p.surname))
     b.add(' and the best number is ').mention('structured', 'phone', s.phone(d)).add('. ')
   },
   (b, c, d) => {
@@ -96,7 +97,17 @@ export const WRITTEN_FACTS: Fact[] = [
   },
   (b, _c, d) => {
     b.add(d.pick(['Paid the retainer with card ', 'Card on file: ', 'Charge the deposit to ']))
-    b.mention('tier1', 'card_number', t1.cardNumber(d, d.pick([' ', '-', ''])), { drop: true }).add('. ')
+    b.mention('tier1', 'card_number', t1.cardNumber(d, d.pick([' ', '-', ''])), { drop: true })
+    if (d.chance(0.4)) b.add(', PIN ').mention('tier1', 'pin', d.digits(4), { drop: true })
+    b.add('. ')
+  },
+  (b, _c, d) => {
+    const label = d.pick(['AWS_SECRET_ACCESS_KEY=', 'DB_PASSWORD=', 'client_secret: ', '"api_key": "'])
+    b.add('Pasted from the .env file:\n', label).mention('tier1', 'secret_labelled', t1.genericSecret(d), {
+      drop: true,
+    })
+    b.add(label.startsWith('"') ? '"\n' : '\n', 'Authorization: Bearer ')
+    b.mention('tier1', 'secret_bearer', t1.genericSecret(d), { drop: true }).add('\n')
   },
   (b, _c, d) => {
     b.add(d.pick(['The integration still uses ', 'Rotate this key: ', 'Found in the config: API_KEY=']))

@@ -37,6 +37,17 @@ export function email(dice: Dice, given: string, surname: string): string {
   return `${local}@${dice.pick(MAIL_DOMAINS)}`
 }
 
+/** "jane [at] example [dot] com": written so harvesters miss it, and detectors must not. */
+export function obfuscated(address: string, dice: Dice): string {
+  const [at, dot] = dice.pick([
+    [' [at] ', ' [dot] '],
+    ['(at)', '.'],
+    [' (at) ', ' (dot) '],
+  ])
+  const [local, domain] = address.split('@') as [string, string]
+  return `${local}${at}${domain.replace(/\./g, dot)}`
+}
+
 export function url(dice: Dice, slug: string): string {
   return dice.pick([
     `https://www.example.com/clients/${slug}`,
@@ -110,6 +121,7 @@ export function date(dice: Dice): string {
 }
 
 export function streetAddress(dice: Dice): string {
+  if (dice.chance(0.1)) return `P.O. Box ${dice.int(10, 99999)}, ${dice.pick(EU_CITIES)}`
   if (dice.chance(0.15))
     return `${dice.int(2, 240)} ${dice.pick(STREET_NAMES)} Lane, London ${dice.pick(['SW1A', 'EC2V', 'N1'])} ${dice.int(1, 9)}${dice.letters(2)}`
   if (dice.chance(0.2))

@@ -144,6 +144,11 @@ export const SECRET_SHAPES: Record<string, (dice: Dice) => string> = {
   },
 }
 
+/** A config secret with no provider prefix: only its label says what it is. */
+export function genericSecret(dice: Dice): string {
+  return fake(dice, dice.int(24, 40), `${ALNUM}/+`)
+}
+
 export function pemBlock(dice: Dice): string {
   const label = dice.pick(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY'])
   const body = base64.encode(dice.bytes(dice.int(48, 96)))

@@ -58,12 +58,15 @@ describe('detectSecrets', () => {
     expect(found('Authorization: Bearer abcEXAMPLE123def456ghi789jkl')).toEqual([
       'api_secret:abcEXAMPLE123def456ghi789jkl',
     ])
+    expect(found('Bearer uKFcRRdmppvneJDuEXAMPLEjHuI')).toEqual(['api_secret:uKFcRRdmppvneJDuEXAMPLEjHuI'])
     expect(found('PIN 4821. pin four eight two one')).toEqual([
       'api_secret:4821',
       'api_secret:four eight two one',
     ])
     expect(
-      found('password_reset=true, the Bearer of bad news, pin 12 of the map, my_secret_sauce: x'),
+      found(
+        'password_reset=true, the Bearer of bad news, Bearer responsibilities-everywhere, pin 12 of the map, my_secret_sauce: x',
+      ),
     ).toEqual([])
   })
 

@@ -124,7 +124,8 @@ function bearerTokens(text: string): Detection[] {
   const hits: Detection[] = []
   for (const m of text.matchAll(BEARER)) {
     const token = m[1] as string
-    if (entropy(token) < 3 || !/\d/.test(token)) continue
+    // A token mixes digits or cases; a word after "Bearer" in prose does not.
+    if (entropy(token) < 3 || !(/\d/.test(token) || (/[a-z]/.test(token) && /[A-Z]/.test(token)))) continue
     const start = m.index + m[0].length - token.length
     hits.push(tier1Hit(text, start, start + token.length, 'api_secret', 'secret-bearer', 0.9))
   }
