@@ -28,6 +28,9 @@ import { neutralise } from '../services/redaction-gateway/domain/placeholders/ne
 export interface Timing {
   p50Ms: number
   p95Ms: number
+  /** CPU time of this process (user + system) per run: what the run cost, whatever else the machine did. */
+  cpuP50Ms: number
+  cpuP95Ms: number
   runs: number
 }
 
@@ -36,18 +39,42 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
 }
 
-/** `fn` run `warmup` times unmeasured, then `runs` times; its p50 and p95 in ms. */
-export function timed(fn: () => unknown, runs: number, warmup = 2): Timing {
-  for (let i = 0; i < warmup; i++) fn()
-  const samples: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    fn()
-    samples.push(performance.now() - t0)
+function summary(wall: number[], cpu: number[]): Timing {
+  wall.sort((a, b) => a - b)
+  cpu.sort((a, b) => a - b)
+  return {
+    p50Ms: percentile(wall, 0.5),
+    p95Ms: percentile(wall, 0.95),
+    cpuP50Ms: percentile(cpu, 0.5),
+    cpuP95Ms: percentile(cpu, 0.95),
+    runs: wall.length,
   }
-  samples.sort((a, b) => a - b)
-  return { p50Ms: percentile(samples, 0.5), p95Ms: percentile(samples, 0.95), runs }
 }
+
+/**
+ * Each of `fns` run `warmup` times unmeasured, then `runs` rounds of one run each, in turn, so a
+ * burst of other work on the machine lands on all of them alike; wall and CPU time per run.
+ */
+export function timedTogether<K extends string>(fns: Record<K, () => unknown>, runs: number, warmup = 2) {
+  const names = Object.keys(fns) as K[]
+  for (let i = 0; i < warmup; i++) for (const name of names) fns[name]()
+  const wall = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>
+  const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>
+  for (let i = 0; i < runs; i++) {
+    for (const name of names) {
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      fns[name]()
+      wall[name].push(performance.now() - t0)
+      const c = process.cpuUsage(c0)
+      cpu[name].push((c.user + c.system) / 1000)
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, summary(wall[n], cpu[n])])) as Record<K, Timing>
+}
+
+export const timed = (fn: () => unknown, runs: number, warmup = 2): Timing =>
+  timedTogether({ fn }, runs, warmup).fn
 
 export interface Stage extends Timing {
   stage: string
