@@ -80,15 +80,23 @@ describe('streaming redaction routes through the gateway', () => {
     const { gateway, cloud } = await stack()
     const client = new OpenAI({ baseURL: `${gateway}/scrub-proxy/v1`, apiKey: 'x', maxRetries: 0 })
     const said = 'Please email sarah.johnson@example.com about Sarah Johnson.'
-    const stream = await client.chat.completions.create({
-      model: 'echo',
-      stream: true,
-      messages: [{ role: 'user', content: said }],
-    })
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'echo', stream: true, messages: [{ role: 'user', content: said }] })
+      .withResponse()
     let text = ''
     for await (const part of stream) text += part.choices[0]?.delta.content ?? ''
     expect(text).toBe(`Noted: ${said}`)
     expect(cloud.calls).toHaveLength(1)
     expect(cloud.calls[0]!.raw).not.toMatch(/sarah|johnson/i)
+    // The conversation's map crosses the gateway both ways.
+    const handle = response.headers.get('x-redaction-map')!
+    const next = await client.chat.completions
+      .create(
+        { model: 'echo', messages: [{ role: 'user', content: 'And Sarah Johnson again.' }] },
+        { headers: { 'X-Redaction-Map': handle } },
+      )
+      .withResponse()
+    expect(next.response.headers.get('x-redaction-map')).toBe(handle)
+    expect(JSON.parse(cloud.calls[1]!.raw).messages.at(-1).content).toBe('And [PERSON_1] again.')
   })
 })
