@@ -37,6 +37,10 @@ const ALLOWED = new Set(
 )
 
 export function isAllowed(value: string): boolean {
-  const key = foldKey(value)
-  return ALLOWED.has(key) || ALLOWED.has(key.replace(/^the /, ''))
+  return isAllowedKey(foldKey(value))
+}
+
+/** The same for a value already folded (`foldKey`), as the name rules hold each word. */
+export function isAllowedKey(key: string): boolean {
+  return ALLOWED.has(key) || (key.startsWith('the ') && ALLOWED.has(key.slice(4)))
 }

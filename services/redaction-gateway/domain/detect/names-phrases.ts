@@ -1,4 +1,4 @@
-import { isAllowed } from './allow-list.ts'
+import { isAllowed, isAllowedKey } from './allow-list.ts'
 import { FIRST_NAMES } from './names-first.ts'
 import { PARTICLES, SURNAME_SET } from './names-surnames.ts'
 import { isTitle, type Token } from './names-tokens.ts'
@@ -34,7 +34,7 @@ const nameLike = (t: Token) =>
   !t.embedded && t.key.length >= 2 && !COMMON.has(t.key) && !NOT_NAMES.has(t.key) && !THINGS.has(t.key)
 /** A word no capitalised phrase begins or ends with (sentence words, public terms). */
 const sentenceWord = (t: Token, next: Token | undefined) => {
-  if (t.acronym || isAllowed(t.key)) return true
+  if (t.acronym || isAllowedKey(t.key)) return true
   // "Will", "Grant" capitalised inside a sentence are people; at its start, the words.
   if (EVERYDAY.has(t.key) && !t.sentenceStart) return false
   if (NOT_NAMES.has(t.key)) return true
@@ -102,7 +102,7 @@ function titled(tokens: Token[], i: number): Found | null {
 function lowerCase(tokens: Token[], i: number): Found | null {
   const t = tokens[i]!
   if (isGiven(t) && t.key.length >= 2) {
-    const end = extent(tokens, i, (n) => (n.cap ? !n.acronym && !isAllowed(n.key) : nameLike(n)), 4)
+    const end = extent(tokens, i, (n) => (n.cap ? !n.acronym && !isAllowedKey(n.key) : nameLike(n)), 4)
     return { phrase: phrase(tokens, i, end, 'PERSON', end > i + 1 ? 0.8 : 0.7, 'names-given'), next: end }
   }
   if (!nameLike(t) || isParticle(t)) return null
@@ -140,7 +140,7 @@ function capitalised(tokens: Token[], i: number): Found {
   const words = tokens.slice(from, to)
   const value = words.map((w) => w.key).join(' ')
   if (PLACES.has(value)) return { phrase: phrase(tokens, from, to, 'LOC', 0.7, 'names-place'), next }
-  if (words.some((w) => THINGS.has(w.key)) || isAllowed(value)) return { phrase: null, next }
+  if (words.some((w) => THINGS.has(w.key)) || isAllowedKey(value)) return { phrase: null, next }
   if (placed(tokens, from, words))
     return { phrase: phrase(tokens, from, to, 'LOC', 0.6, 'names-place'), next }
   const person = personScore(tokens, from, to, from === i && tokens[i]!.sentenceStart)

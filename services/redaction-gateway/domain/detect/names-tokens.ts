@@ -66,8 +66,9 @@ export function tokenize(text: string): Token[] {
   for (const m of text.matchAll(WORD)) {
     let word = m[0]
     const start = m.index
-    const possessive = POSSESSIVE.test(word)
-    word = word.replace(POSSESSIVE, '').replace(TRAILING_APOSTROPHE, '')
+    const apostrophe = word.includes("'") || word.includes('’')
+    const possessive = apostrophe && POSSESSIVE.test(word)
+    if (apostrophe) word = word.replace(POSSESSIVE, '').replace(TRAILING_APOSTROPHE, '')
     if (!word) continue
     const gap = text.slice(prevEnd, start)
     const first = word[0]!
