@@ -1,4 +1,4 @@
-import { isAllowed, isAllowedKey } from './allow-list.ts'
+import { isAllowedKey } from './allow-list.ts'
 import { FIRST_NAMES } from './names-first.ts'
 import { PARTICLES, SURNAME_SET } from './names-surnames.ts'
 import { isTitle, type Token } from './names-tokens.ts'
