@@ -39,10 +39,15 @@ export const ScrubRequest = z
   })
   .openapi('ScrubRequest')
 
+/**
+ * A phrase that can identify someone without naming them, flagged (not changed) in the scrubbed
+ * text: `span` is [start, end) in UTF-16 units of that item's `scrubbed_text`; `kind` is an addition.
+ */
 export const DescriptiveFlag = z.object({
   item: ItemId,
   span: z.tuple([z.number().int(), z.number().int()]),
   action: z.string(),
+  kind: z.enum(['role', 'age', 'relation', 'unique']).optional(),
 })
 
 export const ScrubResponse = z

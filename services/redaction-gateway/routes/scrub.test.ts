@@ -51,6 +51,17 @@ describe('POST /scrub: the earlier contract', () => {
     })
   })
 
+  it('flags a phrase that can identify someone without naming them, with its span in the scrubbed text', async () => {
+    const text = 'Lunch with the CFO at Bluefin Capital, then a call with Tom Reyes.'
+    const { status, body } = await h.post('/scrub', request([{ id: 'n1', text }]))
+    expect(status).toBe(200)
+    const scrubbed: string = body.items[0].scrubbed_text
+    const flags = body.stats.descriptive_flags as { item: string; span: [number, number]; action: string }[]
+    expect(flags.length).toBe(1)
+    expect(flags[0]).toMatchObject({ item: 'n1', action: 'flag', kind: 'role' })
+    expect(scrubbed.slice(...flags[0]!.span)).toBe('the CFO at [ORG_1]')
+  })
+
   it('drops Tier-1 data as [REDACTED] and never stores it', async () => {
     const text = 'SSN 123-45-6789, card 4111 1111 1111 1111, call Bob Lee.'
     const { status, body } = await h.post('/scrub', request([{ id: 1, text }]))

@@ -8,6 +8,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Logger } from '../../../shared/logger.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import type { ServiceApp } from '../../../shared/service.ts'
+import { descriptiveFlags } from '../domain/detect/descriptive.ts'
 import { findLlmNames, type NameModel, NerUnavailableError } from '../domain/detect/llm-names-pass.ts'
 import type { Detection } from '../domain/detect/types.ts'
 import { mapGone, mapNotFound, nerUnavailable, tooLarge } from '../domain/scrub/errors.ts'
@@ -92,7 +93,9 @@ export function scrubRoutes(deps: ScrubRouteDeps): ServiceApp {
           tier1_dropped: out.tier1Dropped,
           tier2_tokenized: out.tier2Tokenized,
           distinct_entities: out.distinctEntities,
-          descriptive_flags: [],
+          descriptive_flags: out.items.flatMap((i) =>
+            descriptiveFlags(i.scrubbedText).map((f) => ({ item: i.id, ...f })),
+          ),
         },
         expires_at: out.expiresAt.toISOString(),
       },

@@ -52,6 +52,8 @@ export interface ScrubOutput {
   distinctEntities: number
   /** Counts per entity type, for logs and metrics (never values). */
   typeCounts: Partial<Record<EntityType, number>>
+  /** Tier-1 spans per kind (dropped), for the same counts. */
+  tier1Kinds: Partial<Record<Tier1Kind, number>>
 }
 
 export interface ScrubDeps {
@@ -97,7 +99,7 @@ export function scrub(input: ScrubInput, deps: ScrubDeps): ScrubOutput {
     deps.store.recordSurfaces(map.handle, surfaceRecords(items, values))
     return { ...map, items }
   })
-  return summarise(items, handle, expiresAt, wanted)
+  return summarise(items, handle, expiresAt, wanted, found)
 }
 
 /**
@@ -186,10 +188,13 @@ function summarise(
   mapHandle: string,
   expiresAt: Date,
   tokenised: Detection[][],
+  found: Detection[][],
 ): ScrubOutput {
   const distinct = new Set(items.flatMap(({ out }) => out.tokensUsed))
   const typeCounts: Partial<Record<EntityType, number>> = {}
   for (const d of tokenised.flat()) typeCounts[d.type!] = (typeCounts[d.type!] ?? 0) + 1
+  const tier1Kinds: Partial<Record<Tier1Kind, number>> = {}
+  for (const d of found.flat()) if (d.tier === 1 && d.kind) tier1Kinds[d.kind] = (tier1Kinds[d.kind] ?? 0) + 1
   return {
     mapHandle,
     expiresAt,
@@ -198,5 +203,6 @@ function summarise(
     tier2Tokenized: items.reduce((n, { out }) => n + out.tier2Tokenized, 0),
     distinctEntities: distinct.size,
     typeCounts,
+    tier1Kinds,
   }
 }

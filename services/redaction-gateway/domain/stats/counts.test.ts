@@ -17,15 +17,12 @@ describe('counts per hour', () => {
     expect(totals).toEqual({ scrubs: 3, types: { PERSON: 3, EMAIL: 1 }, tier1: { ssn: 1, iban: 2 } })
   })
 
-  it('takes a scrub’s counts by type and Tier-1 kind, and its drops as unspecified when no kinds are given', () => {
-    expect(
-      countsOfScrub({ typeCounts: { PERSON: 2, ORG: undefined }, tier1Dropped: 3, tier1Kinds: { ssn: 3 } }),
-    ).toEqual({ types: { PERSON: 2 }, tier1: { ssn: 3 } })
-    expect(countsOfScrub({ typeCounts: {}, tier1Dropped: 2 })).toEqual({
-      types: {},
-      tier1: { unspecified: 2 },
+  it('takes a scrub’s counts by type and Tier-1 kind, leaving out what is undefined', () => {
+    expect(countsOfScrub({ typeCounts: { PERSON: 2, ORG: undefined }, tier1Kinds: { ssn: 3 } })).toEqual({
+      types: { PERSON: 2 },
+      tier1: { ssn: 3 },
     })
-    expect(countsOfScrub({ typeCounts: { EMAIL: 1 }, tier1Dropped: 0 })).toEqual({
+    expect(countsOfScrub({ typeCounts: { EMAIL: 1 }, tier1Kinds: {} })).toEqual({
       types: { EMAIL: 1 },
       tier1: {},
     })

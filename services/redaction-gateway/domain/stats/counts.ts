@@ -58,15 +58,13 @@ function addInto(into: Record<string, number>, from: Readonly<Record<string, num
 /** The part of a scrub's output the counts read: never its texts, tokens or values. */
 export interface ScrubTotals {
   typeCounts: Partial<Record<string, number>>
-  tier1Dropped: number
-  /** Tier-1 spans per kind, when the pipeline reports them. */
-  tier1Kinds?: Partial<Record<string, number>>
+  /** Tier-1 spans per kind. */
+  tier1Kinds: Partial<Record<string, number>>
 }
 
-/** A scrub's counts; Tier-1 spans whose kind the pipeline did not report count as `unspecified`. */
+/** A scrub's counts: placeholders per type and Tier-1 spans per kind. */
 export function countsOfScrub(out: ScrubTotals): ScrubCounts {
-  const tier1 = out.tier1Kinds ?? (out.tier1Dropped > 0 ? { unspecified: out.tier1Dropped } : {})
-  return { types: defined(out.typeCounts), tier1: defined(tier1) }
+  return { types: defined(out.typeCounts), tier1: defined(out.tier1Kinds) }
 }
 
 function defined(counts: Partial<Record<string, number>>): Record<string, number> {
