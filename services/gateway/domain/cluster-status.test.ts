@@ -195,6 +195,21 @@ describe('cluster status', () => {
     })
   })
 
+  it("names a service's own store in words, and leaves the redaction name pass to the chat model's sentence", () => {
+    const r = healthy()
+    r['swap-controller']!.dependencies.vllm = upstream('up', 'llm', 'http://spark-1.test:8888/v1', null)
+    r['redaction-gateway'] = report(
+      { local_llm: { state: 'down', critical: false, detail: 'no model is loaded' } },
+      'degraded',
+    )
+    expect(build(r).summary).toBe('Chat model: none loaded')
+    r['redaction-gateway'] = report(
+      { map_store: { state: 'down', critical: true, detail: 'EACCES' } },
+      'degraded',
+    )
+    expect(build(r).summary).toContain('Redaction has trouble: its encrypted map store is down')
+  })
+
   it('does not name a model for a vLLM that is down', () => {
     const r = healthy()
     r['swap-controller']!.dependencies.vllm!.state = 'down'

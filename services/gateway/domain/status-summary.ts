@@ -21,6 +21,18 @@ const UPSTREAM_TITLES: Record<string, string> = {
   qdrant: 'The search database',
 }
 
+/** What a service relies on that is not an upstream, in the owner's words. */
+const DEPENDENCY_TITLES: Record<string, string> = {
+  map_store: 'its encrypted map store',
+  cloud_chat: 'the cloud chat service it forwards to',
+}
+
+/**
+ * Dependencies another sentence already covers: the redaction name pass's `local_llm` is the chat
+ * model, which "Chat model: none loaded" or "Model switching is not answering" already names.
+ */
+const SAID_ELSEWHERE = new Set(['local_llm'])
+
 /** What an owner calls the thing an upstream serves, for "… is busy". */
 const UPSTREAM_AREAS: Record<string, string> = {
   vllm: 'Chat',
@@ -106,9 +118,9 @@ function serviceProblems(services: ServiceStatus[]): string[] {
     if (s.state !== 'degraded') continue
     // Upstreams and nodes get their own sentences; anything else a service depends on is named here.
     for (const [dep, report] of Object.entries(s.dependencies)) {
-      if (report.state === 'down' && !(dep in UPSTREAM_TITLES) && !dep.startsWith('node:')) {
-        problems.push(`${serviceTitle(s.name)} has trouble: ${dep} is down`)
-      }
+      if (report.state !== 'down' || dep in UPSTREAM_TITLES || dep.startsWith('node:')) continue
+      if (SAID_ELSEWHERE.has(dep)) continue
+      problems.push(`${serviceTitle(s.name)} has trouble: ${DEPENDENCY_TITLES[dep] ?? dep} is down`)
     }
   }
   return problems
