@@ -10,6 +10,8 @@ type UrlEnvName = (typeof SERVICES)[BackendName]['urlEnv']
 
 const MIB = 1024 * 1024
 const MINUTE_MS = 60_000
+/** Control and search calls through the gateway; longer than any single call a service may make. */
+export const DEFAULT_PROXY_TIMEOUT_MS = 5 * MINUTE_MS
 
 /** `SWAP_CONTROLLER_URL`, … — one per backend, named by the shared topology table. */
 const urlShape = Object.fromEntries(
@@ -36,7 +38,7 @@ export const configShape = {
   /** Long recordings are chunked and diarized behind speech-proxy; it enforces finer limits itself. */
   PROXY_AUDIO_TIMEOUT_MS: env.int(30 * MINUTE_MS, 1000),
   /** Everything else: control and search calls, swap progress streams (idle time between events). */
-  PROXY_TIMEOUT_MS: env.int(5 * MINUTE_MS, 1000),
+  PROXY_TIMEOUT_MS: env.int(DEFAULT_PROXY_TIMEOUT_MS, 1000),
   PROXY_CONNECT_TIMEOUT_MS: env.int(3000, 100),
   /** Keep-alive connections per backend; bounded so a flood cannot exhaust sockets. */
   PROXY_CONNECTIONS: env.int(512, 1, 65_535),

@@ -15,6 +15,8 @@ export const DEFAULT_PORT = SERVICES['redaction-gateway'].port
 export const MAP_DB_FILE = 'redaction_maps.db'
 export const DEFAULT_MAP_TTL_S = 24 * 3600
 export const MAP_KEY_BYTES = 32
+/** The name pass of one `/scrub` at most (tests/architecture/deadlines.test.ts keeps the callers longer). */
+export const DEFAULT_NER_DEADLINE_MS = 240_000
 export const DEFAULT_MAX_ITEMS = 1000
 /** About 40,000 words: a two-hour transcript fits in one item. */
 export const DEFAULT_MAX_ITEM_CHARS = 250_000
@@ -60,7 +62,7 @@ export const configShape = {
   /** One chat call of the name pass (a chat request held during a swap waits within it too). */
   REDACTION_NER_TIMEOUT_MS: env.int(60_000, 100),
   /** The whole name pass of one `/scrub`; under the gateway's 300 s so the client gets the 422. */
-  REDACTION_NER_DEADLINE_MS: env.int(240_000, 100),
+  REDACTION_NER_DEADLINE_MS: env.int(DEFAULT_NER_DEADLINE_MS, 100),
   /** Chat calls of the name pass at once, across all `/scrub` calls (the Spark serves chat too). */
   REDACTION_NER_CONCURRENCY: env.int(4, 1, 64),
   /** The longest piece of an item one chat call carries (UTF-16 characters); longer items are cut. */

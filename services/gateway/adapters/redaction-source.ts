@@ -25,6 +25,8 @@ export interface RedactionSourceOptions {
 }
 
 const SERVICE = 'redaction-gateway'
+/** A scrub from the dashboard: the name pass by the cluster's model may take minutes (its own deadline is shorter). */
+export const SCRUB_TIMEOUT_MS = 270_000
 /** Who the scrub's map and logs name: the dashboard's try-it, not an app. */
 const DASHBOARD_TASK = 'dashboard-try'
 
@@ -50,7 +52,7 @@ async function refusal(res: Response): Promise<RedactionSourceError> {
 export function createRedactionSource(options: RedactionSourceOptions): RedactionSource {
   const base = options.baseUrl.replace(/\/+$/, '')
   const readMs = options.timeoutMs ?? 10_000
-  const scrubMs = options.scrubTimeoutMs ?? 120_000
+  const scrubMs = options.scrubTimeoutMs ?? SCRUB_TIMEOUT_MS
 
   async function call<S extends z.ZodType>(
     path: string,
