@@ -127,11 +127,25 @@ function affiliated(tokens: Token[], end: number): boolean {
   return !!by && !!org && by.joined && org.joined && AFFILIATION.has(by.key) && org.cap
 }
 
+/** Thing words a place's name may have ("Cape Coast", "Salt Lake City"). */
+const GEOGRAPHY = new Set([
+  'coast',
+  'bay',
+  'valley',
+  'river',
+  'lake',
+  'island',
+  'islands',
+  'beach',
+  'city',
+  'park',
+])
+
 const INTRODUCING = new Set(['with', 'met', "i'm", 'im', 'dear', 'hi', 'hello', 'thanks'])
 const AFFILIATION = new Set(['from', 'of', 'at'])
 
 function capitalised(tokens: Token[], i: number): Found {
-  const next = extent(tokens, i, (t) => t.cap && !t.acronym)
+  const next = extent(tokens, i, (t) => t.cap && !t.acronym && !t.embedded)
   let from = i
   let to = next
   while (from < to && sentenceWord(tokens[from]!, tokens[from + 1])) from++
@@ -140,9 +154,9 @@ function capitalised(tokens: Token[], i: number): Found {
   const words = tokens.slice(from, to)
   const value = words.map((w) => w.key).join(' ')
   if (PLACES.has(value)) return { phrase: phrase(tokens, from, to, 'LOC', 0.7, 'names-place'), next }
-  if (words.some((w) => THINGS.has(w.key)) || isAllowedKey(value)) return { phrase: null, next }
   if (placed(tokens, from, words))
     return { phrase: phrase(tokens, from, to, 'LOC', 0.6, 'names-place'), next }
+  if (words.some((w) => THINGS.has(w.key)) || isAllowedKey(value)) return { phrase: null, next }
   const person = personScore(tokens, from, to, from === i && tokens[i]!.sentenceStart)
   if (person === 0) return { phrase: null, next }
   return { phrase: phrase(tokens, from, to, 'PERSON', person, 'names-rules'), next }
@@ -152,7 +166,9 @@ function capitalised(tokens: Token[], i: number): Found {
 function placed(tokens: Token[], from: number, words: Token[]): boolean {
   const before = tokens[from - 1]
   if (!before || before.cap || before.key !== 'in' || !tokens[from]!.joined) return false
-  return !words.some((w) => FIRST_NAMES.has(w.key) || SURNAME_SET.has(w.key))
+  const named = words.some((w) => FIRST_NAMES.has(w.key) || SURNAME_SET.has(w.key))
+  const things = words.some((w) => THINGS.has(w.key) && !GEOGRAPHY.has(w.key))
+  return !named && !things && !isAllowedKey(words.map((w) => w.key).join(' '))
 }
 
 /** How sure the phrase `[from, to)` is a person; 0 when it is not one. */

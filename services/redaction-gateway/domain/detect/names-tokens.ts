@@ -12,7 +12,7 @@ export interface Token {
   end: number
   key: string
   cap: boolean
-  /** Written in capitals throughout ("KYC", "ETF"): an acronym, not a name. */
+  /** Written in capitals throughout ("KYC", "ETF") or in a case no name has: not a name. */
   acronym: boolean
   /** First word of a sentence, a line, a header or a quote. */
   sentenceStart: boolean
@@ -43,6 +43,11 @@ const TITLE_KEYS = new Set([
   'lord',
   'lady',
 ])
+
+/** "uKFcRRdm…", "QnEPT7Zm": case changing inside a word more than a name does ("McDonald", "DeLuca"). */
+const mixedCase = (word: string) =>
+  /\p{Ll}\p{Lu}{2}/u.test(word) ||
+  word.split(/[-'’]/).some((part) => (part.match(/\p{Ll}\p{Lu}/gu) ?? []).length > 1)
 
 export const isTitle = (t: Token | undefined): boolean => !!t && TITLE_KEYS.has(t.key)
 
@@ -78,7 +83,7 @@ export function tokenize(text: string): Token[] {
       end: start + word.length,
       key: keyOf(word),
       cap,
-      acronym: cap && word.length > 1 && word === word.toUpperCase(),
+      acronym: cap && word.length > 1 && (word === word.toUpperCase() || mixedCase(word)),
       sentenceStart: !prev || (SENTENCE_GAP.test(gap) && !(isTitle(prev) && /^\.?\s+$/.test(gap))),
       joined: !!prev && /^[ \t]+$/.test(gap) && !prev.possessive,
       possessive,
