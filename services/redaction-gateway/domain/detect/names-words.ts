@@ -50,6 +50,22 @@ subscription redemption lockup commitment commitments close closing round rounds
 orders buy sell bought sold hello dear regards best cheers sincerely kind warm morning
 sounds sound works worked okay alright anyway actually basically honestly literally probably
 definitely exactly absolutely certainly really truly already soon later again still maybe perhaps
+due diligence private public equity real estate net asset assets value values annual general mutual
+hedge gross interest income growth opportunity opportunities strategic secured unsecured proof
+reserve reserves holiday holidays merry happy new old next last first second third final draft
+action actions item items step steps agenda minutes summary overview background status update
+review quarterly monthly weekly daily yearly term sheet sheets cold hot hardware software multisig
+multi signature signatures vault vaults node nodes mining miner miners halving block blocks chain
+onchain offchain transaction transactions address addresses invoice invoices channel channels
+liquidity volatility exposure allocation rebalancing rebalance yield yields loan loans lending
+credit debt collateral margin leverage derivatives options futures spot price target targets
+legal regulatory compliance tax taxes accounting audit estate trust trusts will wills family
+office retirement pension insurance annuity philanthropy charity donation gift gifts
+management committee operations sales marketing research product products support engineering
+security risk strategy policy governance board investor investors relations communications
+confidential internal external draft final version attachment attachments subject urgent important
+disclosure disclosures statement statements notice notices proposal proposals presentation checklist
+schedule terms conditions onboarding setup offboarding welcome introduction invitation reminder
 `)
 
 /** Given names that are also everyday words: a name only when capitalised. */

@@ -117,6 +117,20 @@ describe('rule-based names', () => {
     expect(values('The deck went to Grant and Will yesterday.')).toEqual(['Grant', 'Will'])
   })
 
+  it('leaves the headers and business phrases of notes and emails alone', () => {
+    const text = [
+      'Due Diligence Checklist',
+      'Private Equity allocation is on hold.',
+      'Net Asset Value was up.',
+      'Action Items: Next Steps',
+      'Happy Holidays from the team',
+      'Risk Disclosure Statement',
+      'Subject: Multisig Vault Onboarding',
+      'Sent from my iPhone',
+    ].join('\n')
+    expect(detectNames(text)).toEqual([])
+  })
+
   it('takes roles, sentence words and thing words for no one, and a phrase after "in" for a place', () => {
     expect(values('Best regards,\nLudmila Lebedev\nManaging Director')).toEqual(['Ludmila Lebedev'])
     expect(values('Lunch with the Risk Committee. Reminder: send it.')).toEqual([])
