@@ -80,6 +80,24 @@ jean pierre jacques francois louis antoine guillaume nicolas olivier philippe th
 camille chloe claire elodie helene isabelle juliette lea manon margaux marion nathalie sylvie amelie
 xavier yves benoit
 ezekiel bartholomew margarethe aurelio ferdinand
+abel agnes alec alistair ambrose anastasia angus annabel archibald arlo augustus barnaby basil
+benedict bertram blake brendan caleb calvin casper cecilia cedric clement cordelia cornelius cyril
+delia desmond dominic edgar edmund eliza elliot emmeline esther eugene ezra felicity fergus finn
+flora francesca frederica gideon gilbert godfrey gregor hamish hector hilda horace humphrey ignatius
+irene isadora jasper jethro josiah jude juliana lavinia leopold lionel lorna lucian lucinda magnus
+malcolm marcus margot matilda maximilian meredith mildred minerva montgomery mortimer nell nora
+octavia orson oswald otis perpetua phineas piers quincy reginald rex rhiannon rufus rupert sabrina
+seraphina silas simeon stella sybil tamsin thaddeus theo thea ulrich una valentine wilfred xander
+yvonne zachariah zelda
+aarush anaya arnav avni dhruv diya gautam harini hema ishita jayant kalpana karan lalit madhav
+mahesh naveen nitin padma parth pooja prakash preeti rajiv rekha ritu sahil sameer sandeep sarita
+shankar shilpa siddharth smita sonal sudhir swati tarun uday usha venkat vidya yogesh zoya
+chiamaka chinonso chisom ebere ifeanyi kemi kunle nneka obiageli oluchi somto tobenna uchenna zainab
+efua kofi adwoa akwasi ekua kobina esi yaw abena afua
+ahmet aysel berk cansu ece emir hakan irem kerem leyla mert onur selim tugba umut volkan
+jianhua liqiang mingyu shuang xiaoming xinyi yuxuan zihan zhiwei yichen ruoxi
+kaede sota yuto riko asuka kenshin takumi natsuki
+da-eun do-yun ha-eun hyun-soo ji-ho min-seo seo-hyun su-bin ye-eun yoon-seo
 `
 
 export const FIRST_NAMES: ReadonlySet<string> = new Set(GIVEN_NAMES.split(/\s+/).filter(Boolean))

@@ -74,6 +74,9 @@ will may grant mark rose june april august summer dawn sky chase hunter frank pa
 gene don bob guy max sam al ed bill art faith hope joy grace victor young long green white black brown
 king price banks stone wood hill lee ward page bell rich cash case love short little small sterling
 early major miles hart lane west north south may an song min long ma hu he yu ye lu li bao hai ping
+amber angel holly ruby pearl crystal iris violet lily daisy ivy heather olive jasmine autumn river
+storm sunny penny sandy dean earl duke prince reed wade robin georgia florence victoria jordan paris
+chance destiny harmony melody rosa sierra august justice honor patience mercy trinity
 `)
 
 /**
