@@ -4,7 +4,7 @@ import { foldKey } from './known-fold.ts'
  * The words of a text, read once, with what the name rules need to know about each: its folded
  * key, whether it is capitalised, whether it starts a sentence, and whether it joins the word
  * before it into one phrase (a single space between them). One regex pass over the text; keys of
- * non-ASCII words are folded through a cache, so a 60 KB transcript costs a few milliseconds.
+ * non-ASCII words are folded once per text, so a 60 KB transcript costs a few milliseconds.
  */
 export interface Token {
   start: number
@@ -51,14 +51,11 @@ const mixedCase = (word: string) =>
 
 export const isTitle = (t: Token | undefined): boolean => !!t && TITLE_KEYS.has(t.key)
 
-const cache = new Map<string, string>()
-
-function keyOf(word: string): string {
+function keyOf(word: string, cache: Map<string, string>): string {
   if (/^[\x00-\x7f]*$/.test(word)) return word.toLowerCase()
   let key = cache.get(word)
   if (key === undefined) {
     key = foldKey(word)
-    if (cache.size > 50_000) cache.clear()
     cache.set(word, key)
   }
   return key
@@ -66,6 +63,8 @@ function keyOf(word: string): string {
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = []
+  // Per call, so no word of one text stays in memory after it.
+  const keys = new Map<string, string>()
   let prevEnd = 0
   let prev: Token | undefined
   for (const m of text.matchAll(WORD)) {
@@ -81,7 +80,7 @@ export function tokenize(text: string): Token[] {
     const token: Token = {
       start,
       end: start + word.length,
-      key: keyOf(word),
+      key: keyOf(word, keys),
       cap,
       acronym: cap && word.length > 1 && (word === word.toUpperCase() || mixedCase(word)),
       sentenceStart: !prev || (SENTENCE_GAP.test(gap) && !(isTitle(prev) && /^\.?\s+$/.test(gap))),

@@ -127,13 +127,16 @@ function runPieces(text: string, run: DigitToken[]): Piece[] {
 }
 
 /**
- * The Tier-1, secrets and structured detectors each ask for the same text in one scrub: the last
- * answer is kept (the result is immutable), so a long transcript is rewritten once, not three times.
+ * The Tier-1, secrets and structured detectors each ask for the same text in one scrub: the answer
+ * is kept (it is immutable) until the synchronous scrub is over, so a long transcript is rewritten
+ * once, not three times, and no text outlives the call that brought it.
  */
 let last: { original: string; spoken: SpokenText } | null = null
 
 export function normaliseSpokenDigits(original: string): SpokenText {
-  if (last?.original !== original) last = { original, spoken: rewrite(original) }
+  if (last?.original === original) return last.spoken
+  if (!last) queueMicrotask(() => (last = null))
+  last = { original, spoken: rewrite(original) }
   return last.spoken
 }
 
