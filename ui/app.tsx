@@ -20,11 +20,13 @@ import { ConnectivityPage } from './pages/connectivity.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPlaceholder } from './pages/redaction.tsx'
-import { SearchPage } from './pages/search.tsx'
+import { SearchPlaceholder } from './pages/search.tsx'
 import { SpeechPlaceholder } from './pages/speech-placeholder.tsx'
 import { redactionDashboardRoutes } from './redaction/routes.tsx'
 import type { RedactionSource } from './redaction/source.ts'
 import { chromeFor, page, sendHtml } from './respond.ts'
+import { searchDashboardRoutes } from './search/routes.tsx'
+import type { SearchSource } from './search/source.ts'
 import { speechDashboardRoutes } from './speech/routes.tsx'
 import type { SpeechSource } from './speech/source.ts'
 import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
@@ -62,13 +64,14 @@ export interface DashboardDeps {
   speech?: SpeechSource
   /** The redaction-gateway, for the redaction page. */
   redaction?: RedactionSource
+  /** vector-search, for the search page. */
+  search?: SearchSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
 
 /** Pages not built yet: each says what it will show. */
 const PLACEHOLDERS = {
-  '/ui/search': SearchPage,
   '/ui/connectivity': ConnectivityPage,
 } as const
 
@@ -191,6 +194,12 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     }
     app.route('/', redactionDashboardRoutes(redactionDeps))
   } else app.get('/ui/redaction', (c) => page(c, <RedactionPlaceholder chrome={chromeFor(chrome, c)} />))
+  if (deps.search)
+    app.route(
+      '/',
+      searchDashboardRoutes({ search: deps.search, chrome, logger: deps.logger, getStatus: deps.getStatus }),
+    )
+  else app.get('/ui/search', (c) => page(c, <SearchPlaceholder chrome={chromeFor(chrome, c)} />))
   for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
     app.get(path, (c) => page(c, <Page chrome={chromeFor(chrome, c)} />))
   }

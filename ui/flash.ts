@@ -48,6 +48,6 @@ export class FlashNotices {
 
   /** `path` with the notice's id attached, or `path` alone when there is nothing to say. */
   redirectPath(path: string, notice: Notice | null): string {
-    return notice ? `${path}?${FLASH_PARAM}=${this.put(notice)}` : path
+    return notice ? `${path}${path.includes('?') ? '&' : '?'}${FLASH_PARAM}=${this.put(notice)}` : path
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * What the search page reads from and asks of vector-search, as the page needs it: the port the
+ * gateway implements over HTTP (services/gateway/adapters/search-source.ts, which checks every
+ * answer against shared/contracts/vector-search*) and the tests fake. Kept beside the page rather
+ * than in ui/ports.ts because its shapes are the page's view of several contracts (collections,
+ * documents, jobs, query), mapped once in the adapter.
+ */
+
+/** A collection name as vector-search accepts it (the earlier whitelist). */
+export const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,64}$/
+/** A tenant id as the `X-Tenant` header takes it. */
+export const TENANT_ID = /^[A-Za-z0-9_.:-]{1,128}$/
+/** A document id: what a person may type (the API takes any string; the page keeps to readable ones). */
+export const DOC_ID = /^[A-Za-z0-9_.:/#@+-]{1,200}$/
+
+export interface SearchCollection {
+  name: string
+  /** Points (chunks) stored; null when they cannot be counted without a tenant. */
+  points: number | null
+  /** The payload field holding the tenant, when the collection is multi-tenant. */
+  tenantField: string | null
+  denseSize: number | null
+  distance: string | null
+}
+
+export interface NewCollection {
+  name: string
+  tenantField?: string
+}
+
+export interface IngestTry {
+  collection: string
+  docId: string
+  text: string
+  metadata?: Record<string, unknown>
+  tenant?: string
+}
+
+/** A document ingested at once (`done`), or taken as a job to follow (`queued`). */
+export type IngestOutcome =
+  | {
+      kind: 'done'
+      status: 'created' | 'replaced' | 'unchanged'
+      chunks: number
+      tookMs: number | null
+      /** Chunks embedded this time (0 for an unchanged document). */
+      embedded: number | null
+    }
+  | { kind: 'queued'; jobId: string; chunks: number | null }
+
+export interface IngestJob {
+  id: string
+  state: 'queued' | 'running' | 'done' | 'failed'
+  collection: string | null
+  docId: string | null
+  /** Chunks done and planned, when known. */
+  done: number
+  total: number | null
+  result: Extract<IngestOutcome, { kind: 'done' }> | null
+  error: string | null
+}
+
+export type QueryMode = 'hybrid' | 'dense' | 'sparse'
+
+export interface QueryTry {
+  collection: string
+  query: string
+  mode: QueryMode
+  rerank: boolean
+  limit: number
+  tenant?: string
+}
+
+export interface QueryHit {
+  id: string
+  docId: string | null
+  chunk: number | null
+  text: string
+  /** The fused score in hybrid mode, the leg's own score otherwise. */
+  score: number
+  /** The reranker's raw logit, when the query asked for a rerank. */
+  rerankScore: number | null
+}
+
+export interface QueryAnswer {
+  mode: QueryMode
+  fusion: string | null
+  reranked: boolean
+  hits: QueryHit[]
+  /** Milliseconds per stage (embed, each leg, fusion, rerank, total…), in the order the service gave. */
+  timings: [stage: string, ms: number][]
+}
+
+/** A refusal or failure of vector-search in its own words: its code, and Retry-After when it gave one. */
+export class SearchSourceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | null,
+    message: string,
+    readonly retryAfterS: number | null = null,
+  ) {
+    super(message)
+  }
+}
+
+export interface SearchSource {
+  /** Collections with their point counts (per tenant when `tenant` is given). */
+  collections(tenant?: string, signal?: AbortSignal): Promise<SearchCollection[]>
+  createCollection(spec: NewCollection, signal?: AbortSignal): Promise<SearchCollection>
+  /** False when there was no such collection. */
+  deleteCollection(name: string, signal?: AbortSignal): Promise<boolean>
+  ingest(input: IngestTry, signal?: AbortSignal): Promise<IngestOutcome>
+  job(id: string, signal?: AbortSignal): Promise<IngestJob>
+  query(input: QueryTry, signal?: AbortSignal): Promise<QueryAnswer>
+}
