@@ -1,0 +1,104 @@
+/**
+ * The vector-search routes the evaluation and the search bench drive, over HTTP: the service
+ * itself, or the gateway in front of it (the same paths). Every call has a timeout; a failure names
+ * the route and the service's answer.
+ */
+import { sleep } from '../../shared/abort.ts'
+import type { QueryRequest, QueryResponse } from '../../shared/contracts/vector-search.ts'
+
+export interface EvalDocument {
+  id: string
+  text: string
+  metadata?: Record<string, unknown>
+}
+
+export interface SearchClient {
+  readonly baseUrl: string
+  createCollection(name: string): Promise<void>
+  deleteCollection(name: string): Promise<void>
+  /** Ingests the documents and waits until they are searchable; answers the chunks written. */
+  ingest(collection: string, documents: EvalDocument[]): Promise<{ chunks: number }>
+  query(collection: string, request: Partial<QueryRequest>): Promise<QueryResponse>
+}
+
+export class RouteError extends Error {
+  constructor(
+    readonly route: string,
+    readonly status: number,
+    body: string,
+  ) {
+    super(`${route} answered ${status}: ${body.slice(0, 300)}`)
+    this.name = 'RouteError'
+  }
+}
+
+export interface ClientOptions {
+  /** `Authorization: Bearer …` for a gateway that requires a key for the search group. */
+  apiKey?: string
+  timeoutMs?: number
+  /** How long an ingest job may run before the client gives up on it. */
+  jobTimeoutMs?: number
+}
+
+interface IngestAnswer {
+  job_id?: string
+  id?: string
+  status?: string
+  chunks?: number
+  documents?: { chunks?: number }[]
+}
+
+const chunksOf = (answer: IngestAnswer) =>
+  answer.chunks ?? answer.documents?.reduce((n, d) => n + (d.chunks ?? 0), 0) ?? 0
+
+export function httpSearchClient(baseUrl: string, options: ClientOptions = {}): SearchClient {
+  const base = baseUrl.replace(/\/+$/, '')
+  const timeoutMs = options.timeoutMs ?? 120_000
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+    const text = await res.text()
+    if (!res.ok) throw new RouteError(`${method} ${path}`, res.status, text)
+    return { status: res.status, json: (text ? JSON.parse(text) : {}) as T }
+  }
+
+  async function waitForJob(id: string): Promise<IngestAnswer> {
+    const deadline = Date.now() + (options.jobTimeoutMs ?? 600_000)
+    for (let delay = 50; Date.now() < deadline; delay = Math.min(1000, delay * 2)) {
+      const { json } = await call<IngestAnswer>('GET', `/api/search/jobs/${encodeURIComponent(id)}`)
+      if (json.status === 'done' || json.status === 'succeeded' || json.status === 'completed') return json
+      if (json.status === 'failed') throw new RouteError(`job ${id}`, 500, JSON.stringify(json))
+      await sleep(delay)
+    }
+    throw new Error(`ingest job ${id} did not finish in time`)
+  }
+
+  const collectionPath = (name: string) => `/api/search/collections/${encodeURIComponent(name)}`
+  return {
+    baseUrl: base,
+    async createCollection(name) {
+      await call('POST', '/api/search/collections', { name })
+    },
+    async deleteCollection(name) {
+      await call('DELETE', collectionPath(name))
+    },
+    async ingest(collection, documents) {
+      const { status, json } = await call<IngestAnswer>('POST', `${collectionPath(collection)}/documents`, {
+        documents,
+      })
+      const jobId = status === 202 ? (json.job_id ?? json.id) : undefined
+      return { chunks: chunksOf(jobId ? await waitForJob(jobId) : json) }
+    },
+    async query(collection, request) {
+      return (await call<QueryResponse>('POST', `${collectionPath(collection)}/query`, request)).json
+    },
+  }
+}
