@@ -1,4 +1,6 @@
 import { isAllowed } from './allow-list.ts'
+import { foldKey } from './known-fold.ts'
+import { NOT_NAMES, THINGS } from './names-words.ts'
 import { hit } from './structured-span.ts'
 import type { Detection, EntityType } from './types.ts'
 
@@ -19,11 +21,27 @@ export function possessive(value: string): number {
   return /['’]s$/u.test(value) ? 2 : 0
 }
 
+/**
+ * Where the organisation's own name starts in a suffix match: after a sentence word ("Met Acme
+ * Capital") and after a person it follows ("Tobias Wren of Quarry Lane Capital" — the person is
+ * read by the phrase rules), but "Bank of Montreal Trust" stays whole.
+ */
+function orgStart(value: string): number {
+  const words = [...value.matchAll(/\S+/g)]
+  let i = 0
+  while (i < words.length - 2 && NOT_NAMES.has(foldKey(words[i]![0]))) i++
+  const of = words.findLastIndex((w, j) => j > i && w[0] === 'of')
+  if (of > i && of < words.length - 2 && !THINGS.has(foldKey(words[i]![0]))) i = of + 1
+  return words[i]!.index
+}
+
 function collect(text: string, re: RegExp, type: EntityType, detector: string, score: number): Detection[] {
   const out: Detection[] = []
   for (const m of text.matchAll(re)) {
-    const inner = m[1]!
-    const start = m.index + m[0].indexOf(inner)
+    const whole = m[1]!
+    const skip = type === 'ORG' ? orgStart(whole) : 0
+    const inner = whole.slice(skip)
+    const start = m.index + m[0].indexOf(whole) + skip
     const d = hit(text, start, start + inner.length - possessive(inner), type, detector, score)
     if (d && !isAllowed(d.value)) out.push(d)
   }

@@ -87,6 +87,15 @@ describe('rule-based names', () => {
     ])
   })
 
+  it('keeps a person apart from the organisation named after them', () => {
+    const text = 'We met Tobias Wren of Quarry Lane Capital, then Bank of Montreal Trust.'
+    expect(resolve(text, detectNames(text)).map((d) => [d.type, d.value])).toEqual([
+      ['PERSON', 'Tobias Wren'],
+      ['ORG', 'Quarry Lane Capital'],
+      ['ORG', 'Bank of Montreal Trust'],
+    ])
+  })
+
   it('finds a listed given name in lower case', () => {
     expect(detectNames('so then priya said no').map((d) => d.value)).toContain('priya')
   })
