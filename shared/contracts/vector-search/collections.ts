@@ -52,10 +52,10 @@ export const CollectionInfo = z
     sparse: z.object({ idf: z.boolean() }),
     indexes: z.array(PayloadIndex),
     tenant_field: z.string().nullable(),
-    points: z
-      .number()
-      .int()
-      .openapi({ description: "Points (chunks); the caller's tenant's only with `X-Tenant`." }),
+    points: z.number().int().nullable().openapi({
+      description:
+        "Points (chunks). On a per-tenant collection the caller's tenant's (`X-Tenant`), else null.",
+    }),
   })
   .openapi('CollectionInfo')
 
