@@ -5,6 +5,7 @@ import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createModelsSource } from './adapters/models-source.ts'
 import { createRedactionSource } from './adapters/redaction-source.ts'
+import { createSearchSource } from './adapters/search-source.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
 import { createSpeechSource } from './adapters/speech-source.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
@@ -37,12 +38,14 @@ await startService({
     const models = createModelsSource({ baseUrl: urls['swap-controller'] })
     const speech = createSpeechSource({ baseUrl: urls['speech-proxy'] })
     const redaction = createRedactionSource({ baseUrl: urls['redaction-gateway'] })
+    const search = createSearchSource({ baseUrl: urls['vector-search'] })
     const dashboard = buildDashboard({
       getStatus,
       swap,
       models,
       speech,
       redaction,
+      search,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,

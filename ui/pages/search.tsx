@@ -33,10 +33,12 @@ export function SearchPage({ chrome, data }: { chrome: Chrome; data: SearchPageD
         <h2 id="search-collections-h">Collections</h2>
         <CollectionList collections={data.collections} current={data.current} />
         <div id="search-confirm">{data.confirm ? <DeleteConfirm collection={data.confirm} /> : null}</div>
-        <details class="search-new" open={data.collections?.length === 0 ? true : undefined}>
-          <summary>Make a collection</summary>
-          <CreateForm />
-        </details>
+        <h3>Make a collection</h3>
+        <p class="muted">
+          Dense vectors of 1024 dimensions (bge-m3, cosine) and sparse vectors; a tenant field keeps each
+          tenant's documents apart.
+        </p>
+        <CreateForm />
       </section>
       {data.collections?.length || data.current ? (
         <>

@@ -57,7 +57,7 @@ export function IngestForm(props: {
         current={props.current}
       />
       <label for="search-doc-id">Document id (the same id again replaces that document)</label>
-      <input id="search-doc-id" name="doc_id" maxlength={200} required value={data.docId ?? ''} />
+      <input id="search-doc-id" name="doc_id" maxlength={256} required value={data.docId ?? ''} />
       <label for="search-doc-text">Text</label>
       <textarea id="search-doc-text" name="text" rows={8} maxlength={INGEST_MAX_CHARS} required>
         {data.text ?? ''}

@@ -9,7 +9,7 @@ import { INGEST_MAX_CHARS, METADATA_MAX_CHARS, QUERY_LIMIT, QUERY_MAX_CHARS } fr
 import type { QueryFormData } from './query.tsx'
 import {
   COLLECTION_NAME,
-  DOC_ID,
+  DOCUMENT_ID,
   type IngestTry,
   type NewCollection,
   type QueryMode,
@@ -67,8 +67,7 @@ export function ingestInput(form: Form): IngestTry | Notice {
   const collection = collectionOf(form)
   if (isNotice(collection)) return collection
   const docId = field(form, 'doc_id').trim()
-  if (!DOC_ID.test(docId))
-    return bad('A document id is up to 200 letters, digits and . _ : / # @ + - (no spaces).')
+  if (!DOCUMENT_ID.test(docId)) return bad('A document id is 1 to 256 characters on one line.')
   const text = field(form, 'text')
   if (!text.trim()) return bad('Paste the text of the document.')
   if (text.length > INGEST_MAX_CHARS)

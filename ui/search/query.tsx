@@ -81,7 +81,7 @@ export interface QueryResult {
 const score = (v: number) => v.toFixed(4)
 const ms = (v: number) => v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)
 
-export function snippet(text: string): string {
+function snippet(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS - 1)}…` : flat
 }
@@ -107,7 +107,7 @@ function Hit({ hit, rank, reranked }: { hit: QueryHit; rank: number; reranked: b
   )
 }
 
-export function Timings({ timings }: { timings: QueryAnswer['timings'] }) {
+function Timings({ timings }: { timings: QueryAnswer['timings'] }) {
   if (!timings.length) return null
   return (
     <dl class="search-timings" data-timings="">

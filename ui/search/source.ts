@@ -6,12 +6,12 @@
  * documents, jobs, query), mapped once in the adapter.
  */
 
-/** A collection name as vector-search accepts it (the earlier whitelist). */
-export const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,64}$/
-/** A tenant id as the `X-Tenant` header takes it. */
-export const TENANT_ID = /^[A-Za-z0-9_.:-]{1,128}$/
-/** A document id: what a person may type (the API takes any string; the page keeps to readable ones). */
-export const DOC_ID = /^[A-Za-z0-9_.:/#@+-]{1,200}$/
+/** The collection name, document id and tenant id vector-search accepts, from its contract. */
+export {
+  COLLECTION_NAME,
+  DOCUMENT_ID,
+  TENANT_ID,
+} from '../../shared/contracts/vector-search.ts'
 
 export interface SearchCollection {
   name: string
