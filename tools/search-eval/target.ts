@@ -16,6 +16,8 @@ import { launchStack } from '../stack/launch.ts'
 
 export interface Target {
   url: string
+  /** The embeddings server the service calls, when known here (not for SEARCH_EVAL_URL). */
+  embedUrl: string | null
   /** What answers: for the printed header and the JSON. */
   describe: { service: string; embedder: string; store: string }
   stop(): Promise<void>
@@ -30,6 +32,7 @@ export async function startTarget(env: Env, extraEnv: Record<string, string> = {
   if (running)
     return {
       url: running,
+      embedUrl: blank(env.EMBED_URL) ?? null,
       describe: { service: running, embedder: 'as that service is configured', store: 'as configured' },
       stop: async () => {},
     }
@@ -58,6 +61,7 @@ export async function startTarget(env: Env, extraEnv: Record<string, string> = {
     stops.push(() => stack.stop())
     return {
       url: stack.url('vector-search'),
+      embedUrl: embedUrl ?? sim!.url,
       describe: {
         service: 'vector-search started here',
         embedder: embedUrl ?? 'simulated bge-m3 (text features, not the real model)',
