@@ -3,5 +3,6 @@
  * under `shared/contracts/vector-search/`.
  */
 export * from './vector-search/collections.ts'
+export * from './vector-search/documents.ts'
 export * from './vector-search/earlier.ts'
 export * from './vector-search/query.ts'

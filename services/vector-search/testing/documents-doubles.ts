@@ -172,12 +172,20 @@ export function countingStore(inner: VectorStore) {
 
 /** A deterministic embedder: dense from the text's characters, sparse from its words; counts calls. */
 export function countingEmbedder(dim = 8) {
-  const state = { calls: 0, texts: 0, batchSizes: [] as number[], down: false }
+  const state = {
+    calls: 0,
+    texts: 0,
+    batchSizes: [] as number[],
+    down: false,
+    /** When set, each call waits for it (a slow server the test releases). */
+    gate: null as Promise<void> | null,
+  }
   const embedder: Embedder = {
     model: 'BAAI/bge-m3',
     dim,
     async embed(texts, want): Promise<Embeddings> {
       if (state.down) throw new EmbedderError('unavailable', 'embeddings server is not reachable', 7)
+      if (state.gate) await state.gate
       state.calls++
       state.texts += texts.length
       state.batchSizes.push(texts.length)
