@@ -29,18 +29,18 @@ const CRM: SearchCollection = {
 }
 
 function fakeSearch(over: Partial<SearchSource> = {}) {
-  const calls: Array<{ what: string; input?: unknown }> = []
+  const calls: Array<{ what: string; input?: unknown; actor?: string }> = []
   const source: SearchSource = {
     async collections() {
       calls.push({ what: 'collections' })
       return [NOTES, CRM]
     },
-    async createCollection(spec) {
-      calls.push({ what: 'create', input: spec })
+    async createCollection(spec, actor) {
+      calls.push({ what: 'create', input: spec, actor })
       return { ...NOTES, name: spec.name, points: 0, tenantField: spec.tenantField ?? null }
     },
-    async deleteCollection(name) {
-      calls.push({ what: 'delete', input: name })
+    async deleteCollection(name, actor) {
+      calls.push({ what: 'delete', input: name, actor })
       return name === 'notes'
     },
     async ingest(input: IngestTry) {
@@ -212,7 +212,11 @@ describe('collections', () => {
       post(false, { name: 'faq', tenant_field: 'org' }),
     )
     expect(res.status).toBe(303)
-    expect(fake.calls).toContainEqual({ what: 'create', input: { name: 'faq', tenantField: 'org' } })
+    expect(fake.calls).toContainEqual({
+      what: 'create',
+      input: { name: 'faq', tenantField: 'org' },
+      actor: 'dashboard',
+    })
     const back = res.headers.get('location') ?? ''
     expect(back).toMatch(/^\/ui\/search\?collection=faq&notice=/)
     expect(await (await app.request(back)).text()).toContain('Made the collection faq.')
@@ -241,7 +245,7 @@ describe('collections', () => {
     expect(fake.calls.some((c) => c.what === 'delete')).toBe(false)
     const res = await app.request('/ui/actions/search/collections/delete', post(false, { name: 'notes' }))
     expect(res.status).toBe(303)
-    expect(fake.calls).toContainEqual({ what: 'delete', input: 'notes' })
+    expect(fake.calls).toContainEqual({ what: 'delete', input: 'notes', actor: 'dashboard' })
     const back = await (await app.request(res.headers.get('location') ?? '')).text()
     expect(back).toContain('Deleted the collection notes and everything in it.')
   })

@@ -9,7 +9,7 @@
 import { type Context, Hono } from 'hono'
 import type { Logger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
-import { isHtmx } from '../actions.ts'
+import { actorOf, isHtmx } from '../actions.ts'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import type { Chrome } from '../layout/layout.tsx'
 import { SearchPage, type SearchPageData } from '../pages/search.tsx'
@@ -137,7 +137,7 @@ export function searchDashboardRoutes(deps: SearchDashboardDeps): Hono<AppEnv> {
     if (isNotice(input)) return backTo(c, chrome, SEARCH_PATHS.page, input)
     let notice: Notice
     try {
-      const made = await search.createCollection(input, c.req.raw.signal)
+      const made = await search.createCollection(input, actorOf(c), c.req.raw.signal)
       notice = { tone: 'good', text: `Made the collection ${made.name}.` }
     } catch (err) {
       log(c).warn({ reason: (err as Error).message }, 'dashboard: create collection failed')
@@ -152,7 +152,7 @@ export function searchDashboardRoutes(deps: SearchDashboardDeps): Hono<AppEnv> {
     if (!COLLECTION_NAME.test(name)) notice = { tone: 'bad', text: 'Pick a collection from the list first.' }
     else {
       try {
-        const gone = await search.deleteCollection(name, c.req.raw.signal)
+        const gone = await search.deleteCollection(name, actorOf(c), c.req.raw.signal)
         notice = gone
           ? { tone: 'good', text: `Deleted the collection ${name} and everything in it.` }
           : { tone: 'warn', text: `There was no collection named ${name}.` }
@@ -171,7 +171,7 @@ export function searchDashboardRoutes(deps: SearchDashboardDeps): Hono<AppEnv> {
     if (isNotice(input)) result = { notice: input, outcome: null }
     else {
       try {
-        result = { notice: null, outcome: await search.ingest(input, c.req.raw.signal) }
+        result = { notice: null, outcome: await search.ingest(input, actorOf(c), c.req.raw.signal) }
       } catch (err) {
         log(c).warn({ reason: (err as Error).message }, 'dashboard: ingest failed')
         result = { notice: searchNotice(err), outcome: null }

@@ -106,10 +106,11 @@ export class SearchSourceError extends Error {
 export interface SearchSource {
   /** Collections with their point counts (per tenant when `tenant` is given). */
   collections(tenant?: string, signal?: AbortSignal): Promise<SearchCollection[]>
-  createCollection(spec: NewCollection, signal?: AbortSignal): Promise<SearchCollection>
-  /** False when there was no such collection. */
-  deleteCollection(name: string, signal?: AbortSignal): Promise<boolean>
-  ingest(input: IngestTry, signal?: AbortSignal): Promise<IngestOutcome>
+  /** Changes are made as `actor` (vector-search's audit log names it). */
+  createCollection(spec: NewCollection, actor: string, signal?: AbortSignal): Promise<SearchCollection>
+  /** Deletes every point of every tenant (a person confirmed it); false when there was no such collection. */
+  deleteCollection(name: string, actor: string, signal?: AbortSignal): Promise<boolean>
+  ingest(input: IngestTry, actor: string, signal?: AbortSignal): Promise<IngestOutcome>
   job(id: string, signal?: AbortSignal): Promise<IngestJob>
   query(input: QueryTry, signal?: AbortSignal): Promise<QueryAnswer>
 }

@@ -48,7 +48,10 @@ describe('the dashboard’s search source', () => {
       seen.push(body)
       return c.json(info(body.name, 0, body.tenant_field ?? null), 201)
     })
-    app.delete('/api/search/collections/notes', (c) => c.json({ name: 'notes', deleted: true }))
+    app.delete('/api/search/collections/notes', (c) => {
+      seen.push({ confirm: c.req.query('confirm'), actor: c.req.header('x-spark-actor') })
+      return c.json({ name: 'notes', deleted: true })
+    })
     app.delete('/api/search/collections/gone', (c) =>
       c.json({ type: 'about:blank', title: 'Not Found', status: 404, code: 'collection_not_found' }, 404),
     )
@@ -56,10 +59,13 @@ describe('the dashboard’s search source', () => {
     expect(await source.collections()).toEqual([
       { name: 'notes', points: 42, tenantField: 'org', denseSize: 1024, distance: 'Cosine' },
     ])
-    expect((await source.createCollection({ name: 'faq', tenantField: 'org' })).name).toBe('faq')
-    expect(seen).toEqual([{ name: 'faq', tenant_field: 'org' }])
-    expect(await source.deleteCollection('notes')).toBe(true)
-    expect(await source.deleteCollection('gone')).toBe(false)
+    expect((await source.createCollection({ name: 'faq', tenantField: 'org' }, 'dashboard')).name).toBe('faq')
+    expect(await source.deleteCollection('notes', 'dashboard:ops')).toBe(true)
+    expect(await source.deleteCollection('gone', 'dashboard')).toBe(false)
+    expect(seen).toEqual([
+      { name: 'faq', tenant_field: 'org' },
+      { confirm: 'notes', actor: 'dashboard:ops' },
+    ])
   })
 
   it('ingests one document with its tenant header, and maps a written answer and a job', async () => {
@@ -88,7 +94,7 @@ describe('the dashboard’s search source', () => {
     )
     const source = await sourceOf(app)
     const one = { collection: 'notes', docId: 'doc-1', text: 'Hello', metadata: { a: 1 }, tenant: 'acme' }
-    expect(await source.ingest(one)).toEqual({
+    expect(await source.ingest(one, 'dashboard')).toEqual({
       kind: 'done',
       status: 'unchanged',
       chunks: 3,
@@ -99,7 +105,7 @@ describe('the dashboard’s search source', () => {
       tenant: 'acme',
       body: { documents: [{ id: 'doc-1', text: 'Hello', metadata: { a: 1 } }] },
     })
-    expect(await source.ingest({ collection: 'notes', docId: 'big', text: 'x' })).toEqual({
+    expect(await source.ingest({ collection: 'notes', docId: 'big', text: 'x' }, 'dashboard')).toEqual({
       kind: 'queued',
       jobId: 'ing_1',
       chunks: 100,

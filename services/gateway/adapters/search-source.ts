@@ -138,11 +138,12 @@ export function createSearchSource(options: SearchSourceOptions): SearchSource {
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     schema: S,
-    opts: { body?: unknown; tenant?: string; timeoutMs?: number; signal?: AbortSignal },
+    opts: { body?: unknown; tenant?: string; actor?: string; timeoutMs?: number; signal?: AbortSignal },
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = {}
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
     if (opts.tenant) headers['x-tenant'] = opts.tenant
+    if (opts.actor) headers['x-spark-actor'] = opts.actor
     const timeoutMs = opts.timeoutMs ?? readMs
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
     let res: Response
@@ -167,22 +168,26 @@ export function createSearchSource(options: SearchSourceOptions): SearchSource {
       const list = await call('GET', '/api/search/collections', CollectionList, { tenant, signal })
       return list.collections.map(collectionView)
     },
-    async createCollection(spec, signal) {
+    async createCollection(spec, actor, signal) {
       const body = { name: spec.name, ...(spec.tenantField ? { tenant_field: spec.tenantField } : {}) }
-      return collectionView(await call('POST', '/api/search/collections', CollectionSchema, { body, signal }))
+      return collectionView(
+        await call('POST', '/api/search/collections', CollectionSchema, { body, actor, signal }),
+      )
     },
-    async deleteCollection(name, signal) {
+    async deleteCollection(name, actor, signal) {
       try {
-        await call('DELETE', collectionPath(name), DeletedCollection, { signal })
+        // vector-search asks for the name again: the person confirmed this very collection.
+        const path = `${collectionPath(name)}?confirm=${encodeURIComponent(name)}`
+        await call('DELETE', path, DeletedCollection, { actor, signal })
         return true
       } catch (err) {
         if (err instanceof SearchSourceError && err.status === 404) return false
         throw err
       }
     },
-    async ingest(input, signal) {
+    async ingest(input, actor, signal) {
       const path = `${collectionPath(input.collection)}/documents`
-      const opts = { body: ingestBody(input), tenant: input.tenant, timeoutMs: ingestMs, signal }
+      const opts = { body: ingestBody(input), tenant: input.tenant, actor, timeoutMs: ingestMs, signal }
       return ingestOutcome(await call('POST', path, IngestAnswer, opts))
     },
     async job(id, signal) {
