@@ -53,7 +53,7 @@ describe('the dashboard’s search source', () => {
       return c.json({ name: 'notes', deleted: true })
     })
     app.delete('/api/search/collections/gone', (c) =>
-      c.json({ type: 'about:blank', title: 'Not Found', status: 404, code: 'collection_not_found' }, 404),
+      c.json({ type: 'urn:spark-control:error:collection_not_found', title: 'Not Found', status: 404 }, 404),
     )
     const source = await sourceOf(app)
     expect(await source.collections()).toEqual([
@@ -173,10 +173,9 @@ describe('the dashboard’s search source', () => {
     app.post('/api/search/collections/notes/query', (c) =>
       c.json(
         {
-          type: 'about:blank',
+          type: 'urn:spark-control:error:embeddings_unavailable',
           title: 'Service Unavailable',
           status: 503,
-          code: 'embeddings_unavailable',
           detail: 'The embeddings server is down.',
         },
         503,

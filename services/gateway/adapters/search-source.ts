@@ -49,12 +49,20 @@ function valid<S extends z.ZodType>(schema: S, body: unknown, what: string): z.o
   throw upstreamFailed(SERVICE, `its answer to ${what} does not match the contract (${fields.join(', ')})`)
 }
 
-/** A refusal in vector-search's words: problem+json (`code`, `detail`) or the OpenAI envelope; Retry-After kept. */
+const PROBLEM_TYPE = 'urn:spark-control:error:'
+
+/** The error code of problem+json (`type: urn:spark-control:error:<code>`), or of the OpenAI envelope. */
+function codeOf(body: Record<string, unknown> | null): string | null {
+  const type = body?.type
+  if (typeof type === 'string' && type.startsWith(PROBLEM_TYPE)) return type.slice(PROBLEM_TYPE.length)
+  const inner = body?.error as Record<string, unknown> | undefined
+  return typeof inner?.code === 'string' ? inner.code : null
+}
+
+/** A refusal in vector-search's words (problem+json `detail`), with its code and Retry-After. */
 async function refusal(res: Response): Promise<SearchSourceError> {
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null
-  const inner = body?.error as Record<string, unknown> | undefined
-  const code =
-    typeof body?.code === 'string' ? body.code : typeof inner?.code === 'string' ? inner.code : null
+  const code = codeOf(body)
   const retry = Number(res.headers.get('retry-after'))
   const message = messageOf(body) ?? `The search service answered ${res.status}${code ? ` (${code})` : ''}.`
   return new SearchSourceError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : null)
