@@ -4,7 +4,12 @@
  * the route and the service's answer.
  */
 import { sleep } from '../../shared/abort.ts'
-import type { QueryRequest, QueryResponse } from '../../shared/contracts/vector-search.ts'
+import type {
+  IngestJob,
+  IngestResponse,
+  QueryRequest,
+  QueryResponse,
+} from '../../shared/contracts/vector-search.ts'
 
 export interface EvalDocument {
   id: string
@@ -40,16 +45,9 @@ export interface ClientOptions {
   jobTimeoutMs?: number
 }
 
-interface IngestAnswer {
-  job_id?: string
-  id?: string
-  status?: string
-  chunks?: number
-  documents?: { chunks?: number }[]
-}
-
-const chunksOf = (answer: IngestAnswer) =>
-  answer.chunks ?? answer.documents?.reduce((n, d) => n + (d.chunks ?? 0), 0) ?? 0
+/** chunks the documents now have: the sync answer's count, or the finished job's per-document results. */
+const chunksOf = (answer: IngestResponse | IngestJob) =>
+  'chunks' in answer ? answer.chunks : (answer.documents ?? []).reduce((n, d) => n + d.chunks, 0)
 
 export function httpSearchClient(baseUrl: string, options: ClientOptions = {}): SearchClient {
   const base = baseUrl.replace(/\/+$/, '')
@@ -70,12 +68,13 @@ export function httpSearchClient(baseUrl: string, options: ClientOptions = {}): 
     return { status: res.status, json: (text ? JSON.parse(text) : {}) as T }
   }
 
-  async function waitForJob(id: string): Promise<IngestAnswer> {
+  async function waitForJob(id: string): Promise<IngestJob> {
     const deadline = Date.now() + (options.jobTimeoutMs ?? 600_000)
-    for (let delay = 50; Date.now() < deadline; delay = Math.min(1000, delay * 2)) {
-      const { json } = await call<IngestAnswer>('GET', `/api/search/jobs/${encodeURIComponent(id)}`)
-      if (json.status === 'done' || json.status === 'succeeded' || json.status === 'completed') return json
-      if (json.status === 'failed') throw new RouteError(`job ${id}`, 500, JSON.stringify(json))
+    for (let delay = 20; Date.now() < deadline; delay = Math.min(500, delay * 2)) {
+      const { json } = await call<IngestJob>('GET', `/api/search/jobs/${encodeURIComponent(id)}`)
+      if (json.state === 'done') return json
+      if (json.state === 'failed')
+        throw new RouteError(`ingest job ${id}`, json.error?.status ?? 500, JSON.stringify(json.error))
       await sleep(delay)
     }
     throw new Error(`ingest job ${id} did not finish in time`)
@@ -88,14 +87,14 @@ export function httpSearchClient(baseUrl: string, options: ClientOptions = {}): 
       await call('POST', '/api/search/collections', { name })
     },
     async deleteCollection(name) {
-      await call('DELETE', collectionPath(name))
+      // The route asks for the name again, so a stray DELETE cannot drop a collection.
+      await call('DELETE', `${collectionPath(name)}?confirm=${encodeURIComponent(name)}`)
     },
     async ingest(collection, documents) {
-      const { status, json } = await call<IngestAnswer>('POST', `${collectionPath(collection)}/documents`, {
-        documents,
-      })
-      const jobId = status === 202 ? (json.job_id ?? json.id) : undefined
-      return { chunks: chunksOf(jobId ? await waitForJob(jobId) : json) }
+      const path = `${collectionPath(collection)}/documents`
+      const { status, json } = await call<IngestResponse | IngestJob>('POST', path, { documents })
+      const done = status === 202 && 'state' in json ? await waitForJob(json.id) : json
+      return { chunks: chunksOf(done) }
     },
     async query(collection, request) {
       return (await call<QueryResponse>('POST', `${collectionPath(collection)}/query`, request)).json
