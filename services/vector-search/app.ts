@@ -2,9 +2,17 @@ import type { Logger } from '../../shared/logger.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
+import { createIngestJobs } from './adapters/ingest-jobs.ts'
 import type { VectorUpstreams } from './adapters/upstreams.ts'
 import { VECTOR_CAPABILITIES } from './capabilities.ts'
-import type { VectorConfig } from './config.ts'
+import { loadVectorConfig, type VectorConfig } from './config.ts'
+import { createIngester } from './domain/documents/ingest.ts'
+import { type DocumentsConfig, documentSettings } from './domain/documents/settings.ts'
+import type { Embedder } from './domain/embed/ports.ts'
+import { asAppError } from './domain/query/errors.ts'
+import type { VectorStore } from './domain/store/ports.ts'
+import { documentRoutes } from './routes/documents.ts'
+import { jobRoutes } from './routes/jobs.ts'
 
 export const SERVICE_NAME = 'vector-search'
 
@@ -12,11 +20,15 @@ export const SERVICE_NAME = 'vector-search'
 const READINESS_MARGIN_MS = 1000
 
 export interface VectorDeps {
-  config: Pick<VectorConfig, 'SIMULATED_CLUSTER' | 'BODY_LIMIT_BYTES' | 'UPSTREAM_HEALTH_TIMEOUT_MS'>
+  config: Pick<VectorConfig, 'SIMULATED_CLUSTER' | 'BODY_LIMIT_BYTES' | 'UPSTREAM_HEALTH_TIMEOUT_MS'> &
+    Partial<DocumentsConfig>
   logger: Logger
   upstreams: VectorUpstreams
   metrics?: Metrics
   shutdown?: AbortSignal
+  /** The vector store and the embeddings server; the documents routes are mounted when both are given. */
+  store?: VectorStore
+  embedder?: Embedder
 }
 
 export function buildApp(deps: VectorDeps): ServiceApp {
@@ -27,7 +39,7 @@ export function buildApp(deps: VectorDeps): ServiceApp {
     simulated: deps.config.SIMULATED_CLUSTER,
     timeoutMs: deps.config.UPSTREAM_HEALTH_TIMEOUT_MS + READINESS_MARGIN_MS,
   })
-  return createService({
+  const app = createService({
     name: SERVICE_NAME,
     description: 'Embeddings, rerank and hybrid search over bge-m3 and Qdrant (or the embedded store).',
     logger: deps.logger,
@@ -36,4 +48,17 @@ export function buildApp(deps: VectorDeps): ServiceApp {
     shutdown: deps.shutdown,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
   })
+  if (deps.store && deps.embedder)
+    mountDocuments(app, { ...deps, store: deps.store, embedder: deps.embedder })
+  return app
+}
+
+/** Ingest, delete and ingest-job routes; unset settings take config.ts's defaults. */
+function mountDocuments(app: ServiceApp, deps: VectorDeps & { store: VectorStore; embedder: Embedder }) {
+  const settings = documentSettings({ ...loadVectorConfig({}), ...deps.config })
+  const ingester = createIngester({ store: deps.store, embedder: deps.embedder, settings: settings.ingest })
+  const jobs = createIngestJobs({ ...settings.jobs, describe: asAppError })
+  deps.shutdown?.addEventListener('abort', () => jobs.close(), { once: true })
+  app.route('/', documentRoutes({ ...settings, store: deps.store, ingester, jobs }))
+  app.route('/', jobRoutes({ jobs }))
 }

@@ -24,8 +24,21 @@ export const VECTOR_CAPABILITIES = [
     name: 'search',
     title: 'Search',
     needs: ['embeddings', 'qdrant'],
-    built: [],
-    // The earlier `/api/search`, and every new route under it (collections, documents, …).
-    planned: ['ALL /api/search', 'ALL /api/search/*'],
+    built: [
+      'POST /api/search/collections/:name/documents',
+      'DELETE /api/search/collections/:name/documents/:doc_id',
+      'POST /api/search/collections/:name/documents/delete',
+      'GET /api/search/jobs/:id',
+    ],
+    // The earlier `/api/search`, and the new routes under it still to be built.
+    planned: [
+      'ALL /api/search',
+      'POST /api/search/embed',
+      'GET /api/search/collections',
+      'POST /api/search/collections',
+      'GET /api/search/collections/:name',
+      'DELETE /api/search/collections/:name',
+      'POST /api/search/collections/:name/query',
+    ],
   },
 ] as const satisfies readonly Capability[]

@@ -28,6 +28,23 @@ export const configShape = {
   /** Upstream names to leave alone (case-insensitive); unknown names are kept for the gateway. */
   DISABLED_SERVICES: env.nameSet(),
   UPSTREAM_HEALTH_TIMEOUT_MS: env.int(1500, 50, 30_000),
+  /** Ingestion: chunk size and overlap in tokens (≈ characters / 4); a chunk with its overlap fits the size. */
+  CHUNK_TOKENS: env.int(400, 16, 8000),
+  CHUNK_OVERLAP_TOKENS: env.int(60, 0, 4000),
+  /** An ingest of more chunks answers 202 with a job; one of fewer is all-or-nothing. */
+  INGEST_ASYNC_CHUNKS: env.int(256, 1, 100_000),
+  /** Per ingest request (over one of them: 413). */
+  INGEST_MAX_DOCUMENTS: env.int(1000, 1, 100_000),
+  INGEST_MAX_DOCUMENT_CHARS: env.int(1_000_000, 1000),
+  INGEST_MAX_METADATA_BYTES: env.int(16_384, 256),
+  /** Per call to the embeddings server and per write to the store (Qdrant refuses bodies over 32 MB). */
+  INGEST_EMBED_BATCH: env.int(32, 1, 2048),
+  INGEST_EMBED_BATCH_BYTES: env.int(256 * 1024, 1024),
+  INGEST_STORE_BATCH: env.int(256, 1, 10_000),
+  INGEST_STORE_BATCH_BYTES: env.int(8 * 1024 * 1024, 64 * 1024, 30 * 1024 * 1024),
+  /** Ingest jobs queued or running at once (one more: 503), and how long a finished one is kept. */
+  INGEST_JOBS_MAX: env.int(8, 1, 1000),
+  INGEST_JOB_KEEP_S: env.int(3600, 1),
 }
 
 type RawConfig = ReturnType<typeof loadRaw>

@@ -33,7 +33,10 @@ export function pointBytes(point: {
   payload: unknown
 }): number {
   return (
-    64 + point.dense.length * 24 + point.sparse.indices.length * 36 + JSON.stringify(point.payload).length
+    64 +
+    point.dense.length * 24 +
+    point.sparse.indices.length * 36 +
+    Buffer.byteLength(JSON.stringify(point.payload))
   )
 }
 
