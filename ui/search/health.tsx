@@ -47,23 +47,27 @@ function dependencyLine(dep: Dependency | undefined, what: string) {
   }
 }
 
-/** The store is whichever dependency vector-search reports for it: Qdrant, or the embedded store. */
-const storeOf = (deps: Record<string, Dependency>): [string, Dependency] | undefined =>
-  Object.entries(deps).find(([name]) => name !== 'embeddings' && (name === 'qdrant' || /store/.test(name)))
+/** The store in use is the one the search capability needs: Qdrant, or the embedded store. */
+function storeOf(
+  cap: Capability | undefined,
+  deps: Record<string, Dependency>,
+): [string, Dependency] | undefined {
+  const name = cap?.needs.find((n) => n !== 'embeddings')
+  const dep = name ? deps[name] : undefined
+  return name && dep ? [name, dep] : undefined
+}
 
 export function searchHealth(status: ClusterStatus | null): SearchHealth | null {
   if (!status) return null
   const caps = status.capabilities.filter((c) => c.service === SERVICE)
   const service = status.services.find((s) => s.name === SERVICE)
-  const search = capabilityLine(
-    caps.find((c) => c.name === 'search'),
-    'Search',
-  )
+  const searchCap = caps.find((c) => c.name === 'search')
+  const search = capabilityLine(searchCap, 'Search')
   const lines = [search]
   const deps = service?.dependencies ?? {}
   const embeddings = dependencyLine(deps.embeddings, 'Embeddings server (bge-m3)')
   if (embeddings) lines.push(embeddings)
-  const store = storeOf(deps)
+  const store = storeOf(searchCap, deps)
   const storeLine = store
     ? dependencyLine(store[1], store[0] === 'qdrant' ? 'Store (Qdrant)' : 'Store (embedded)')
     : null

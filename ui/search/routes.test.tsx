@@ -107,13 +107,22 @@ function searchUp(base = sampleStatus(new Date('2030-01-01T12:00:08Z'))): Cluste
             ...s,
             dependencies: {
               embeddings: { state: 'up', critical: false },
-              store: { state: 'up', detail: 'embedded (SQLite)', critical: true },
+              qdrant: { state: 'not_configured', critical: false },
+              embedded_store: { state: 'up', detail: 'SQLite file', critical: true },
             },
           }
         : s,
     ),
     capabilities: base.capabilities.map((c) =>
-      c.service === 'vector-search' ? { ...c, state: 'up', ready: true, detail: 'Working.' } : c,
+      c.service === 'vector-search'
+        ? {
+            ...c,
+            state: 'up',
+            ready: true,
+            detail: 'Working.',
+            needs: c.needs.map((n) => (n === 'qdrant' ? 'embedded_store' : n)),
+          }
+        : c,
     ),
   }
 }
@@ -164,6 +173,8 @@ describe('GET /ui/search', () => {
       expect(html).toMatch(new RegExp(`<form[^>]*method="post"[^>]*action="/ui/actions/search/${action}"`))
     expect(html).toContain('data-working="true"')
     expect(html).not.toContain('data-search-down')
+    expect(html).toContain('Store (embedded): working — SQLite file')
+    expect(html).not.toContain('Qdrant')
   })
 
   it('says search is not working, and why, when the embeddings server is down', async () => {
