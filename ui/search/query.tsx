@@ -110,12 +110,12 @@ function Hit({ hit, rank, reranked }: { hit: QueryHit; rank: number; reranked: b
 function Timings({ timings }: { timings: QueryAnswer['timings'] }) {
   if (!timings.length) return null
   return (
-    <dl class="search-timings" data-timings="">
+    <dl class="search-timings" data-timings="" aria-label="Time per stage">
       {timings.map(([stage, v]) => (
-        <>
+        <div>
           <dt>{stage}</dt>
           <dd data-timing={stage}>{ms(v)} ms</dd>
-        </>
+        </div>
       ))}
     </dl>
   )

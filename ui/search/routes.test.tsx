@@ -385,7 +385,7 @@ describe('query', () => {
     expect(html).toContain('Fused score (rrf(k=60))')
     expect(html).toMatch(/data-score="0.0328">0.0328/)
     expect(html).toMatch(/data-rerank-score="4.25">4.2500/)
-    expect(html).toMatch(/<dt>embed<\/dt><dd data-timing="embed">3.20 ms<\/dd>/)
+    expect(html).toMatch(/<div><dt>embed<\/dt><dd data-timing="embed">3.20 ms<\/dd><\/div>/)
     expect(html).toMatch(/data-timing="total">12.4 ms/)
   })
 
