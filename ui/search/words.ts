@@ -4,8 +4,8 @@ import { SearchSourceError } from './source.ts'
 
 const CODE_WORDS: Record<string, string> = {
   tenant_required: 'This collection keeps tenants apart: fill in the tenant.',
-  collection_not_found: 'There is no such collection (any more).',
-  collection_exists: 'A collection of that name exists already.',
+  not_found: 'There is no such collection (any more).',
+  conflict: 'A collection of that name exists already.',
 }
 
 export function searchNotice(err: unknown): Notice {
