@@ -8,6 +8,7 @@ import type { ReadyReport } from '../../shared/readiness.ts'
 import { askRoutes } from '../../shared/testing/capabilities.ts'
 import { untilAborted } from '../../shared/testing/deferred.ts'
 import { type FakeUpstream, refusedUrl, startFake } from '../../shared/testing/fake-upstream.ts'
+import { createEmbedModels } from './adapters/embedder-from-config.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp } from './app.ts'
 import { VECTOR_CAPABILITIES } from './capabilities.ts'
@@ -23,7 +24,12 @@ function vectorApp(env: Record<string, string>, options: { dispatcher?: Dispatch
   // test sets its own short timeout.
   const config = loadVectorConfig({ UPSTREAM_HEALTH_TIMEOUT_MS: '5000', ...env })
   const upstreams = createVectorUpstreams(config, options.dispatcher ?? pool)
-  return buildApp({ config, logger: options.logger ?? silentLogger(), upstreams })
+  return buildApp({
+    config,
+    logger: options.logger ?? silentLogger(),
+    upstreams,
+    ...createEmbedModels(config, options.dispatcher ?? pool),
+  })
 }
 
 /** A fake with a health route at `path`; with `hangs`, the route answers only when the test ends. */
@@ -142,45 +148,36 @@ describe('vector-search service surface', () => {
     expect((await (await app.request('/openapi.json')).json()).info.title).toBe('vector-search')
   })
 
-  it('answers every route the gateway sends here with 501: nothing is built yet', async () => {
-    const answers = await askRoutes(vectorApp({}), VECTOR_CAPABILITIES, 'planned')
-    expect(answers.map((a) => [a.route, a.status])).toEqual([
-      ['POST /v1/embeddings', 501],
-      ['POST /v1/rerank', 501],
-      ['ALL /api/search', 501],
-      ['POST /api/search/embed', 501],
-      ['GET /api/search/collections', 501],
-      ['POST /api/search/collections', 501],
-      ['GET /api/search/collections/:name', 501],
-      ['DELETE /api/search/collections/:name', 501],
-      ['POST /api/search/collections/:name/query', 501],
-    ])
-    expect(answers[0]!.body).toMatchObject({
-      error: {
-        message: 'Embeddings is not built yet in this version of Spark Control.',
-        type: 'server_error',
-      },
-    })
-    expect(answers[2]!.body).toEqual({
+  it('answers every planned route with 501 in the path’s style, and no built one with 501 or 404', async () => {
+    const app = vectorApp({})
+    const planned = await askRoutes(app, VECTOR_CAPABILITIES, 'planned')
+    expect(planned.filter((a) => a.status !== 501)).toEqual([])
+    expect(planned.find((a) => a.route === 'ALL /api/search')?.body).toEqual({
       detail: 'Search is not built yet in this version of Spark Control.',
       capability: 'search',
     })
-    const other = await vectorApp({}).request('/v1/nothing-here')
+    // The search routes need a store this app is built without; embeddings and rerank need only the server.
+    const served = VECTOR_CAPABILITIES.filter((c) => c.name !== 'search')
+    const built = await askRoutes(app, served, 'built')
+    expect(built.map((a) => a.route)).toEqual([
+      'POST /v1/embeddings',
+      'POST /api/search/embed',
+      'POST /v1/rerank',
+    ])
+    expect(built.filter((a) => a.status === 501 || a.status === 404)).toEqual([])
+    const other = await app.request('/v1/nothing-here')
     expect(other.status).toBe(404)
     expect((await other.json()).error.type).toBe('not_found_error')
   })
 
-  it('reports every capability not_built, even with its upstreams up', async () => {
+  it('reports built capabilities up with their upstreams up, and the others not_built', async () => {
     const embedUrl = await fakeWithHealth('/health')
     const qdrantUrl = await fakeWithHealth('/readyz')
     const { body } = await ready(vectorApp({ EMBED_URL: embedUrl, QDRANT_URL: qdrantUrl }))
     expect(body.dependencies.embeddings!.state).toBe('up')
-    expect(Object.values(body.capabilities!).map((c) => c.state)).toEqual([
-      'not_built',
-      'not_built',
-      // The documents routes are built.
-      'up',
-    ])
+    expect(Object.values(body.capabilities!).map((c) => c.state)).toEqual(
+      VECTOR_CAPABILITIES.map((c) => (c.built.length > 0 ? 'up' : 'not_built')),
+    )
   })
 
   it('never writes the Qdrant API key to the log', async () => {

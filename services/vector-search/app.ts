@@ -8,11 +8,14 @@ import { VECTOR_CAPABILITIES } from './capabilities.ts'
 import { loadVectorConfig, type VectorConfig } from './config.ts'
 import { createIngester } from './domain/documents/ingest.ts'
 import { type DocumentsConfig, documentSettings } from './domain/documents/settings.ts'
-import type { Embedder } from './domain/embed/ports.ts'
+import type { Embedder, Reranker } from './domain/embed/ports.ts'
 import { asAppError } from './domain/query/errors.ts'
 import type { VectorStore } from './domain/store/ports.ts'
 import { documentRoutes } from './routes/documents.ts'
+import { embedRoutes } from './routes/embed.ts'
+import { embeddingsRoutes } from './routes/embeddings.ts'
 import { jobRoutes } from './routes/jobs.ts'
+import { rerankRoutes } from './routes/rerank.ts'
 
 export const SERVICE_NAME = 'vector-search'
 
@@ -21,11 +24,14 @@ const READINESS_MARGIN_MS = 1000
 
 export interface VectorDeps {
   config: Pick<VectorConfig, 'SIMULATED_CLUSTER' | 'BODY_LIMIT_BYTES' | 'UPSTREAM_HEALTH_TIMEOUT_MS'> &
+    Partial<Pick<VectorConfig, 'RERANK_MAX_DOCUMENTS'>> &
     Partial<DocumentsConfig>
   logger: Logger
   upstreams: VectorUpstreams
   metrics?: Metrics
   shutdown?: AbortSignal
+  /** The bge-m3 reranker (`/v1/rerank` is mounted when given); documents per request from RERANK_MAX_DOCUMENTS. */
+  reranker?: Reranker
   /** The vector store and the embeddings server; the documents routes are mounted when both are given. */
   store?: VectorStore
   embedder?: Embedder
@@ -48,6 +54,7 @@ export function buildApp(deps: VectorDeps): ServiceApp {
     shutdown: deps.shutdown,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
   })
+  mountEmbeddings(app, deps)
   if (deps.store && deps.embedder)
     mountDocuments(app, { ...deps, store: deps.store, embedder: deps.embedder })
   return app
@@ -61,4 +68,17 @@ function mountDocuments(app: ServiceApp, deps: VectorDeps & { store: VectorStore
   deps.shutdown?.addEventListener('abort', () => jobs.close(), { once: true })
   app.route('/', documentRoutes({ ...settings, store: deps.store, ingester, jobs }))
   app.route('/', jobRoutes({ jobs }))
+}
+
+/** Embeddings, embed and rerank: the routes over the bge-m3 server. */
+function mountEmbeddings(app: ServiceApp, deps: VectorDeps) {
+  if (deps.embedder) {
+    app.route('/', embeddingsRoutes({ embedder: deps.embedder }))
+    app.route('/', embedRoutes({ embedder: deps.embedder }))
+  }
+  if (deps.reranker)
+    app.route(
+      '/',
+      rerankRoutes({ reranker: deps.reranker, maxDocuments: deps.config.RERANK_MAX_DOCUMENTS ?? 1000 }),
+    )
 }

@@ -10,15 +10,16 @@ export const VECTOR_CAPABILITIES = [
     name: 'embeddings',
     title: 'Embeddings',
     needs: ['embeddings'],
-    built: [],
-    planned: ['POST /v1/embeddings'],
+    // `/api/search/embed` is the dense + sparse form of the same thing.
+    built: ['POST /v1/embeddings', 'POST /api/search/embed'],
+    planned: [],
   },
   {
     name: 'rerank',
     title: 'Rerank',
     needs: ['embeddings'],
-    built: [],
-    planned: ['POST /v1/rerank'],
+    built: ['POST /v1/rerank'],
+    planned: [],
   },
   {
     name: 'search',
@@ -33,7 +34,6 @@ export const VECTOR_CAPABILITIES = [
     // The earlier `/api/search`, and the new routes under it still to be built.
     planned: [
       'ALL /api/search',
-      'POST /api/search/embed',
       'GET /api/search/collections',
       'POST /api/search/collections',
       'GET /api/search/collections/:name',

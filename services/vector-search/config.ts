@@ -28,6 +28,20 @@ export const configShape = {
   /** Upstream names to leave alone (case-insensitive); unknown names are kept for the gateway. */
   DISABLED_SERVICES: env.nameSet(),
   UPSTREAM_HEALTH_TIMEOUT_MS: env.int(1500, 50, 30_000),
+  /** The embeddings server's API: `auto` asks it once (FastAPI bge-m3 `/embed`, TEI, vLLM, OpenAI) and remembers. */
+  EMBED_API: z.preprocess(blankIsUnset, z.enum(['auto', 'openai', 'bge-m3', 'tei', 'vllm']).default('auto')),
+  EMBED_MODEL: env.string('BAAI/bge-m3'),
+  /** Inputs per call to the embeddings server (halved when the server refuses a batch for its size). */
+  EMBED_BATCH: env.int(32, 1, 2048),
+  /** Calls to the embeddings server at once, per request. */
+  EMBED_CONCURRENCY: env.int(4, 1, 64),
+  /** One call's timeout (a batch, a rerank); over it: 504. */
+  EMBED_TIMEOUT_MS: env.int(30_000, 100, 600_000),
+  /** The rerank server's API (`auto`: vLLM, Cohere/Jina `/v1/rerank`, or TEI `/rerank`); it is EMBED_URL's server. */
+  RERANK_API: z.preprocess(blankIsUnset, z.enum(['auto', 'cohere', 'vllm', 'tei']).default('auto')),
+  RERANK_MODEL: env.string('BAAI/bge-reranker-v2-m3'),
+  /** Documents per `/v1/rerank` request (over: 400). */
+  RERANK_MAX_DOCUMENTS: env.int(1000, 1, 10_000),
   /** Ingestion: chunk size and overlap in tokens (≈ characters / 4); a chunk with its overlap fits the size. */
   CHUNK_TOKENS: env.int(400, 16, 8000),
   CHUNK_OVERLAP_TOKENS: env.int(60, 0, 4000),

@@ -1,5 +1,6 @@
 import { startUpstreamService } from '../../shared/start.ts'
 import { displayUrl } from '../../shared/upstream-health.ts'
+import { createEmbedModels } from './adapters/embedder-from-config.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadVectorConfig } from './config.ts'
@@ -11,9 +12,12 @@ await startUpstreamService({
   // The API key is never logged; only whether one is set.
   describe: (config) => ({
     embeddings: displayUrl(config.EMBED_URL),
+    embedApi: config.EMBED_API,
+    rerankApi: config.RERANK_API,
     qdrant: displayUrl(config.QDRANT_URL) ?? 'embedded store',
     qdrantApiKey: config.QDRANT_API_KEY ? 'set' : 'unset',
     disabled: [...config.DISABLED_SERVICES],
   }),
-  buildApp,
+  // The embeddings server's clients use undici's global pool: every call carries its own timeout.
+  buildApp: (deps) => buildApp({ ...deps, ...createEmbedModels(deps.config) }),
 })

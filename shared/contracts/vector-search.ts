@@ -5,4 +5,5 @@
 export * from './vector-search/collections.ts'
 export * from './vector-search/documents.ts'
 export * from './vector-search/earlier.ts'
+export * from './vector-search/embeddings.ts'
 export * from './vector-search/query.ts'
