@@ -15,7 +15,7 @@ async function sourceOf(app: Hono, timeoutMs = 2000) {
   return createSearchSource({ baseUrl: fake.url, timeoutMs, ingestTimeoutMs: timeoutMs })
 }
 
-const info = (name: string, points: number, tenant: string | null = null) => ({
+const info = (name: string, points: number | null, tenant: string | null = null) => ({
   name,
   dense: { size: 1024, distance: 'Cosine' },
   sparse: { idf: false },
@@ -41,7 +41,7 @@ describe('the dashboard’s search source', () => {
     const seen: unknown[] = []
     const app = new Hono()
     app.get('/api/search/collections', (c) =>
-      c.json({ store: 'embedded', collections: [info('notes', 42, 'org')] }),
+      c.json({ store: 'embedded', collections: [info('notes', 42), info('crm', null, 'org')] }),
     )
     app.post('/api/search/collections', async (c) => {
       const body = await c.req.json()
@@ -57,7 +57,9 @@ describe('the dashboard’s search source', () => {
     )
     const source = await sourceOf(app)
     expect(await source.collections()).toEqual([
-      { name: 'notes', points: 42, tenantField: 'org', denseSize: 1024, distance: 'Cosine' },
+      { name: 'notes', points: 42, tenantField: null, denseSize: 1024, distance: 'Cosine' },
+      // A per-tenant collection's count without X-Tenant: not counted across tenants.
+      { name: 'crm', points: null, tenantField: 'org', denseSize: 1024, distance: 'Cosine' },
     ])
     expect((await source.createCollection({ name: 'faq', tenantField: 'org' }, 'dashboard')).name).toBe('faq')
     expect(await source.deleteCollection('notes', 'dashboard:ops')).toBe(true)
