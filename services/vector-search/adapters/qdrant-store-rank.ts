@@ -4,7 +4,11 @@
  * from 0, of a leg adds 1 / (k + p)).
  */
 import type { Schemas } from '@qdrant/js-client-rest'
-import type { QuerySpec, ScoredPoint } from '../domain/store/ports.ts'
+import type { CollectionSpec, QuerySpec, ScoredPoint } from '../domain/store/ports.ts'
+import { fusionQuery, type QueryBody, queryBody } from './qdrant-store-wire.ts'
+
+/** Ties at the page edge are settled by fetching a little further, a bounded number of times. */
+const TIE_ROUNDS = 3
 
 export function toScored(p: Schemas['ScoredPoint'], withPayload: boolean): ScoredPoint {
   const hit: ScoredPoint = { id: String(p.id), score: p.score }
@@ -20,7 +24,7 @@ export function rankedHits(hits: ScoredPoint[], ascending: boolean): ScoredPoint
 }
 
 /** Fetches the dense and sparse legs apart and fuses them with RRF at the query's k; at most `fetch` hits. */
-export async function rrfOnOurSide(
+async function rrfOnOurSide(
   q: QuerySpec,
   fetch: number,
   leg: (mode: 'dense' | 'sparse') => Promise<ScoredPoint[]>,
@@ -35,4 +39,42 @@ export async function rrfOnOurSide(
     })
   }
   return rankedHits([...fused.values()], false).slice(0, fetch)
+}
+
+interface RankedQuery {
+  spec: CollectionSpec
+  q: QuerySpec
+  filter: Schemas['Filter'] | undefined
+  /** Whether the server takes `{rrf: {k}}` (Qdrant ≥ 1.16). */
+  parametrisedRrf: boolean
+}
+
+/**
+ * Runs a query and returns the page `offset … offset + limit` in our order. Qdrant is asked for the
+ * first `offset + limit` hits and the page is cut here, so equal scores across the page edge are
+ * ordered by id too.
+ */
+export async function rankedQuery(
+  { spec, q, filter, parametrisedRrf }: RankedQuery,
+  send: (body: QueryBody) => Promise<ScoredPoint[]>,
+): Promise<ScoredPoint[]> {
+  const wanted = q.offset + q.limit
+  const ascending = q.mode === 'dense' && spec.dense.distance === 'Euclid'
+  const fusion = q.mode === 'hybrid' ? fusionQuery(q, parametrisedRrf) : null
+  let fetch = wanted
+  for (let round = 0; ; round++) {
+    const n = fetch
+    const hits =
+      q.mode === 'hybrid' && fusion === null
+        ? await rrfOnOurSide(q, n, (mode) =>
+            send(queryBody({ ...q, mode }, filter, Math.max(q.prefetchLimit, n), null)),
+          )
+        : await send(queryBody(q, filter, n, fusion))
+    const sorted = rankedHits(hits, ascending)
+    const edge = sorted[wanted - 1]
+    // More may tie with the last hit kept: fetch further so the id order among them is the true one.
+    const tiedPastEdge = edge && hits.length === n && sorted[n - 1]?.score === edge.score
+    if (!tiedPastEdge || round >= TIE_ROUNDS) return sorted.slice(q.offset, wanted)
+    fetch *= 2
+  }
 }

@@ -15,7 +15,6 @@ import type {
   CollectionSpec,
   Filter,
   Point,
-  QuerySpec,
   Scope,
   ScoredPoint,
   VectorStore,
@@ -30,14 +29,13 @@ import {
   splitBatches,
 } from './qdrant-store-batches.ts'
 import { toStoreError } from './qdrant-store-errors.ts'
-import { rankedHits, rrfOnOurSide, toScored } from './qdrant-store-rank.ts'
+import { rankedQuery, toScored } from './qdrant-store-rank.ts'
 import {
   checkVectors,
   createBody,
-  fusionQuery,
   indexBodies,
   pointBody,
-  queryBody,
+  type QueryBody,
   scoped,
   specFromInfo,
 } from './qdrant-store-wire.ts'
@@ -50,13 +48,14 @@ export interface QdrantStoreOptions {
   batch?: Partial<BatchLimits>
   /** What a `unavailable` error tells callers to wait. */
   retryAfterS?: number
-  /** How long a collection's spec (tenant field, vector size) is trusted before it is read again. */
+  /**
+   * How long a collection's spec (tenant field, vector size) is trusted before it is read again. Short,
+   * because another replica may delete and re-make a collection with a tenant field meanwhile.
+   */
   specTtlMs?: number
 }
 
 const SCROLL_PAGE = 1000
-/** Ties at the page edge are settled by fetching a little further, a bounded number of times. */
-const TIE_ROUNDS = 3
 
 export function createQdrantStore(options: QdrantStoreOptions): VectorStore {
   // The API key goes in a header rather than `apiKey`, which would make the client warn on plain http
@@ -70,7 +69,7 @@ export function createQdrantStore(options: QdrantStoreOptions): VectorStore {
   })
   const limits = { ...DEFAULT_BATCH_LIMITS, ...options.batch }
   const retryAfterS = options.retryAfterS ?? 5
-  const specTtlMs = options.specTtlMs ?? 30_000
+  const specTtlMs = options.specTtlMs ?? 2000
   const specs = new Map<string, { spec: CollectionSpec; at: number }>()
   let version: Promise<string> | null = null
 
@@ -98,7 +97,12 @@ export function createQdrantStore(options: QdrantStoreOptions): VectorStore {
 
   /** The collection's spec and the filter every call on its points carries (the tenant's, when it has one). */
   async function resolve(scope: Scope, filter: Filter | undefined, signal?: AbortSignal) {
-    const spec = await readSpec(scope.collection, signal)
+    let spec = await readSpec(scope.collection, signal)
+    // A tenant for a collection cached without a tenant field: it may have been re-made since; look again.
+    if (spec && !spec.tenantField && scope.tenant !== undefined) {
+      specs.delete(scope.collection)
+      spec = await readSpec(scope.collection, signal)
+    }
     if (!spec) throw new StoreError('collection_not_found', `Collection ${scope.collection} does not exist.`)
     if (spec.tenantField && scope.tenant === undefined)
       throw new StoreError('tenant_required', `Collection ${scope.collection} needs a tenant on every call.`)
@@ -133,44 +137,9 @@ export function createQdrantStore(options: QdrantStoreOptions): VectorStore {
     return major > 1 || (major === 1 && minor >= 16)
   }
 
-  async function fetchRanked(
-    name: string,
-    spec: CollectionSpec,
-    q: QuerySpec,
-    filter: Schemas['Filter'] | undefined,
-    signal?: AbortSignal,
-  ) {
-    const wanted = q.offset + q.limit
-    const ascending = q.mode === 'dense' && spec.dense.distance === 'Euclid'
-    const fusion = q.mode === 'hybrid' ? fusionQuery(q, await supportsRrfK(signal)) : undefined
-    let fetch = wanted
-    for (let round = 0; ; round++) {
-      const hits =
-        fusion === null
-          ? await rrfOnOurSide(q, fetch, (leg) =>
-              run(name, { ...q, mode: leg }, filter, Math.max(q.prefetchLimit, fetch), undefined, signal),
-            )
-          : await run(name, q, filter, fetch, fusion, signal)
-      const sorted = rankedHits(hits, ascending)
-      const edge = sorted[wanted - 1]
-      // More may tie with the last hit kept: fetch further so the id order among them is the true one.
-      const tiedPastEdge = edge && hits.length === fetch && sorted[fetch - 1]?.score === edge.score
-      if (!tiedPastEdge || round >= TIE_ROUNDS) return sorted.slice(q.offset, wanted)
-      fetch *= 2
-    }
-  }
-
-  async function run(
-    name: string,
-    q: QuerySpec,
-    filter: Schemas['Filter'] | undefined,
-    fetch: number,
-    fusion: Schemas['QueryInterface'] | null | undefined,
-    signal?: AbortSignal,
-  ) {
-    const body = queryBody(q, filter, fetch, fusion ?? null)
+  async function send(name: string, body: QueryBody, withPayload: boolean, signal?: AbortSignal) {
     const res = await call('query', signal, () => client.query(name, body))
-    return res.points.map((p) => toScored(p, q.withPayload))
+    return res.points.map((p) => toScored(p, withPayload))
   }
 
   return {
@@ -295,7 +264,10 @@ export function createQdrantStore(options: QdrantStoreOptions): VectorStore {
         checkVectors(spec, undefined, q.sparse)
       }
       if (q.limit <= 0) return []
-      return fetchRanked(scope.collection, spec, q, filter, signal)
+      const parametrisedRrf = q.mode === 'hybrid' && q.fusion.kind === 'rrf' && (await supportsRrfK(signal))
+      return rankedQuery({ spec, q, filter, parametrisedRrf }, (body) =>
+        send(scope.collection, body, q.withPayload, signal),
+      )
     },
 
     async close() {
