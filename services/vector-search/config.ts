@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { z } from '@hono/zod-openapi'
 import {
   baseConfig,
@@ -25,6 +26,10 @@ export const configShape = {
    * `embedded` forces the embedded store (the simulated cluster has no Qdrant).
    */
   VECTOR_STORE: z.preprocess(blankIsUnset, z.enum(['auto', 'qdrant', 'embedded']).default('auto')),
+  /** The embedded store's SQLite file; blank ⇒ `<DATA_DIR>/vectors.db` (folder 0700, file 0600). */
+  VECTOR_DB: env.optionalString(),
+  /** Every call to Qdrant gives up after this long (a 504). */
+  QDRANT_TIMEOUT_MS: env.int(10_000, 100, 600_000),
   /** Upstream names to leave alone (case-insensitive); unknown names are kept for the gateway. */
   DISABLED_SERVICES: env.nameSet(),
   UPSTREAM_HEALTH_TIMEOUT_MS: env.int(1500, 50, 30_000),
@@ -62,7 +67,8 @@ export const configShape = {
 }
 
 type RawConfig = ReturnType<typeof loadRaw>
-export type VectorConfig = Omit<RawConfig, 'EMBED_URL' | 'QDRANT_URL'> & {
+export type VectorConfig = Omit<RawConfig, 'EMBED_URL' | 'QDRANT_URL' | 'VECTOR_DB'> & {
+  VECTOR_DB: string
   /** Effective base URLs (no trailing slash), or null when not configured. */
   EMBED_URL: string | null
   QDRANT_URL: string | null
@@ -75,6 +81,7 @@ export function loadVectorConfig(source: EnvSource): VectorConfig {
   const spark2 = { fallbackHostKey: 'SPARK2_HOST', fallbackHost: raw.SPARK2_HOST }
   return {
     ...raw,
+    VECTOR_DB: raw.VECTOR_DB ?? join(raw.DATA_DIR, 'vectors.db'),
     EMBED_URL: resolveUpstreamUrl({ url: raw.EMBED_URL, port: UPSTREAMS.embeddings.port, ...spark2 }),
     QDRANT_URL:
       raw.VECTOR_STORE === 'embedded'

@@ -1,6 +1,7 @@
 import { startUpstreamService } from '../../shared/start.ts'
 import { displayUrl } from '../../shared/upstream-health.ts'
 import { createEmbedModels } from './adapters/embedder-from-config.ts'
+import { selectStore } from './adapters/store-selection.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
 import { loadVectorConfig } from './config.ts'
@@ -19,5 +20,6 @@ await startUpstreamService({
     disabled: [...config.DISABLED_SERVICES],
   }),
   // The embeddings server's clients use undici's global pool: every call carries its own timeout.
-  buildApp: (deps) => buildApp({ ...deps, ...createEmbedModels(deps.config) }),
+  buildApp: (deps) =>
+    buildApp({ ...deps, ...createEmbedModels(deps.config), store: selectStore(deps.config, deps.shutdown) }),
 })

@@ -58,6 +58,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
 export class EmbeddedStore implements VectorStore {
   readonly kind = 'embedded' as const
   private readonly indexes = new Map<string, CollectionIndex>()
+  private closed = false
 
   constructor(
     private readonly db: Database,
@@ -68,7 +69,7 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async createCollection(spec: CollectionSpec, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted()
+    this.usable(signal)
     if (this.indexes.has(spec.name))
       throw new StoreError('collection_exists', `collection ${spec.name} exists`)
     if (!Number.isInteger(spec.dense.size) || spec.dense.size < 1 || spec.dense.size > 65_536)
@@ -79,15 +80,18 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async listCollections(tenant?: string): Promise<CollectionInfo[]> {
+    this.usable()
     return [...this.indexes.values()].map((index) => info(index, tenant))
   }
 
   async getCollection(name: string, tenant?: string): Promise<CollectionInfo | null> {
+    this.usable()
     const index = this.indexes.get(name)
     return index ? info(index, tenant) : null
   }
 
   async deleteCollection(name: string): Promise<boolean> {
+    this.usable()
     if (!this.indexes.has(name)) return false
     this.db.transaction(() => {
       this.db.run('DELETE FROM points WHERE collection = ?', [name])
@@ -98,20 +102,20 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async upsert(scope: Scope, points: Point[], signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted()
+    this.usable(signal)
     const { index, tenant } = this.scoped(scope)
     this.write(index, [], preparePoints(index, tenant, points))
   }
 
   async replace(scope: Scope, remove: Filter, points: Point[], signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted()
+    this.usable(signal)
     const { index, tenant } = this.scoped(scope)
     const prepared = preparePoints(index, tenant, points)
     this.write(index, index.matching(this.eligible(index, tenant, remove)), prepared)
   }
 
   async deleteWhere(scope: Scope, filter: Filter, signal?: AbortSignal): Promise<number> {
-    signal?.throwIfAborted()
+    this.usable(signal)
     const { index, tenant } = this.scoped(scope)
     const slots = index.matching(this.eligible(index, tenant, filter))
     this.write(index, slots, [])
@@ -119,7 +123,7 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async scroll(scope: Scope, filter: Filter, limit: number, signal?: AbortSignal): Promise<ScoredPoint[]> {
-    signal?.throwIfAborted()
+    this.usable(signal)
     const { index, tenant } = this.scoped(scope)
     return index
       .matching(this.eligible(index, tenant, filter))
@@ -129,7 +133,7 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async query(scope: Scope, spec: QuerySpec, signal?: AbortSignal): Promise<ScoredPoint[]> {
-    signal?.throwIfAborted()
+    this.usable(signal)
     const { index, tenant } = this.scoped(scope)
     const distance = index.spec.dense.distance
     const dense =
@@ -161,7 +165,13 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     this.db.close()
+  }
+
+  private usable(signal?: AbortSignal): void {
+    signal?.throwIfAborted()
+    if (this.closed) throw new StoreError('unavailable', 'the embedded store is closed')
   }
 
   private denseLeg(
