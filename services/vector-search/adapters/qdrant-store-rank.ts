@@ -61,7 +61,8 @@ export async function rankedQuery(
   const wanted = q.offset + q.limit
   const ascending = q.mode === 'dense' && spec.dense.distance === 'Euclid'
   const fusion = q.mode === 'hybrid' ? fusionQuery(q, parametrisedRrf) : null
-  let fetch = wanted
+  // One past the page: when that one ties with the last kept, more may tie beyond it.
+  let fetch = wanted + 1
   for (let round = 0; ; round++) {
     const n = fetch
     const hits =
