@@ -152,12 +152,8 @@ describe('vector-search service surface', () => {
     const app = vectorApp({})
     const planned = await askRoutes(app, VECTOR_CAPABILITIES, 'planned')
     expect(planned.filter((a) => a.status !== 501)).toEqual([])
-    expect(planned.find((a) => a.route === 'ALL /api/search')?.body).toEqual({
-      detail: 'Search is not built yet in this version of Spark Control.',
-      capability: 'search',
-    })
     // The search routes need a store this app is built without; embeddings and rerank need only the server.
-    const served = VECTOR_CAPABILITIES.filter((c) => c.name !== 'search')
+    const served = VECTOR_CAPABILITIES.filter((c) => c.name === 'embeddings' || c.name === 'rerank')
     const built = await askRoutes(app, served, 'built')
     expect(built.map((a) => a.route)).toEqual([
       'POST /v1/embeddings',

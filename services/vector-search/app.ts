@@ -4,18 +4,24 @@ import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
 import { createIngestJobs } from './adapters/ingest-jobs.ts'
 import type { VectorUpstreams } from './adapters/upstreams.ts'
-import { VECTOR_CAPABILITIES } from './capabilities.ts'
+import { vectorCapabilities } from './capabilities.ts'
 import { loadVectorConfig, type VectorConfig } from './config.ts'
 import { createIngester } from './domain/documents/ingest.ts'
 import { type DocumentsConfig, documentSettings } from './domain/documents/settings.ts'
 import type { Embedder, Reranker } from './domain/embed/ports.ts'
+import type { EarlierQdrant } from './domain/query/earlier.ts'
 import { asAppError } from './domain/query/errors.ts'
+import { cachedSpecs } from './domain/query/specs.ts'
+import { embeddedStoreCheck } from './domain/query/store-check.ts'
 import type { VectorStore } from './domain/store/ports.ts'
+import { collectionRoutes } from './routes/collections.ts'
 import { documentRoutes } from './routes/documents.ts'
 import { embedRoutes } from './routes/embed.ts'
 import { embeddingsRoutes } from './routes/embeddings.ts'
 import { jobRoutes } from './routes/jobs.ts'
+import { queryRoutes } from './routes/query.ts'
 import { rerankRoutes } from './routes/rerank.ts'
+import { earlierSearchRoutes } from './routes/search-earlier.ts'
 
 export const SERVICE_NAME = 'vector-search'
 
@@ -35,13 +41,19 @@ export interface VectorDeps {
   /** The vector store and the embeddings server; the documents routes are mounted when both are given. */
   store?: VectorStore
   embedder?: Embedder
+  /** Qdrant's Query API for the earlier `/api/search`; without it that route answers 503 (embedded store only). */
+  earlierQdrant?: EarlierQdrant
 }
 
 export function buildApp(deps: VectorDeps): ServiceApp {
   const readiness = createReadiness({
     service: SERVICE_NAME,
-    checks: [deps.upstreams.embeddings, deps.upstreams.qdrant],
-    capabilities: VECTOR_CAPABILITIES,
+    checks: [
+      deps.upstreams.embeddings,
+      deps.upstreams.qdrant,
+      ...(deps.store?.kind === 'embedded' ? [embeddedStoreCheck(deps.store)] : []),
+    ],
+    capabilities: vectorCapabilities(deps.store?.kind),
     simulated: deps.config.SIMULATED_CLUSTER,
     timeoutMs: deps.config.UPSTREAM_HEALTH_TIMEOUT_MS + READINESS_MARGIN_MS,
   })
@@ -57,7 +69,21 @@ export function buildApp(deps: VectorDeps): ServiceApp {
   mountEmbeddings(app, deps)
   if (deps.store && deps.embedder)
     mountDocuments(app, { ...deps, store: deps.store, embedder: deps.embedder })
+  mountSearch(app, deps)
   return app
+}
+
+/** Collections and their query over the store in use, and the earlier `/api/search` over Qdrant. */
+function mountSearch(app: ServiceApp, deps: VectorDeps) {
+  if (deps.store) {
+    const specs = cachedSpecs(deps.store)
+    app.route('/', collectionRoutes({ store: deps.store, specs }))
+    app.route(
+      '/',
+      queryRoutes({ store: deps.store, specs, embedder: deps.embedder, reranker: deps.reranker }),
+    )
+  }
+  app.route('/', earlierSearchRoutes({ qdrant: deps.earlierQdrant, embedder: deps.embedder }))
 }
 
 /** Ingest, delete and ingest-job routes; unset settings take config.ts's defaults. */

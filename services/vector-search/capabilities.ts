@@ -4,6 +4,7 @@
  * `built` (shared/capabilities.ts).
  */
 import type { Capability } from '../../shared/capabilities.ts'
+import { EMBEDDED_STORE } from './domain/query/store-check.ts'
 
 export const VECTOR_CAPABILITIES = [
   {
@@ -30,15 +31,31 @@ export const VECTOR_CAPABILITIES = [
       'DELETE /api/search/collections/:name/documents/:doc_id',
       'POST /api/search/collections/:name/documents/delete',
       'GET /api/search/jobs/:id',
-    ],
-    // The earlier `/api/search`, and the new routes under it still to be built.
-    planned: [
-      'ALL /api/search',
       'GET /api/search/collections',
       'POST /api/search/collections',
       'GET /api/search/collections/:name',
       'DELETE /api/search/collections/:name',
       'POST /api/search/collections/:name/query',
     ],
+    planned: [],
+  },
+  {
+    // The earlier `/api/search` searches the clients' own Qdrant collections: Qdrant only, whatever the store.
+    name: 'search_earlier',
+    title: 'Search (earlier /api/search)',
+    needs: ['embeddings', 'qdrant'],
+    built: ['POST /api/search'],
+    planned: [],
   },
 ] as const satisfies readonly Capability[]
+
+/**
+ * The capabilities as this process runs them: the search capability needs the store in use — the
+ * embedded store is a local dependency (EMBEDDED_STORE), not the Qdrant upstream.
+ */
+export function vectorCapabilities(store: 'qdrant' | 'embedded' | undefined): readonly Capability[] {
+  if (store !== 'embedded') return VECTOR_CAPABILITIES
+  return VECTOR_CAPABILITIES.map((c) =>
+    c.name === 'search' ? { ...c, needs: ['embeddings', EMBEDDED_STORE] } : c,
+  )
+}

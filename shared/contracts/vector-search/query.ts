@@ -26,6 +26,8 @@ export const QueryFilter = z
     should: z.array(z.unknown()).optional(),
     must_not: z.array(z.unknown()).optional(),
   })
+  // Unknown clauses reach the route's check, which names them (400), rather than being dropped unread.
+  .loose()
   .openapi('QueryFilter', {
     example: { must: [{ key: 'source', match: { value: 'crm' } }] },
   })
