@@ -2,7 +2,7 @@
  * A person uses search from the dashboard on the real stack in a real browser: makes a collection,
  * ingests a pasted document, sees the count move, asks a hybrid query with a rerank and gets the
  * document back with its scores and the time each stage took; re-ingesting it unchanged writes
- * nothing; deleting the collection asks first. With JavaScript (htmx answers in place) and without
+ * nothing; a long paste is followed as a job to the end; deleting the collection asks first. With JavaScript (htmx answers in place) and without
  * (plain forms, the page comes back).
  */
 import { fileURLToPath } from 'node:url'
@@ -32,6 +32,12 @@ const DOC = [
   'Parcels leave the warehouse within two working days; tracking numbers arrive by email.',
 ].join('\n')
 const OTHER = 'Our office plants are watered on Mondays. The kettle is in the kitchen on the second floor.'
+/** A handbook long enough (over 20,000 characters) for the page to ingest it as a job and show its progress. */
+const HANDBOOK = Array.from(
+  { length: 240 },
+  (_, i) =>
+    `Section ${i + 1} of the handbook explains rule ${i + 1}: keep receipts for ${i + 2} years and file them by month.`,
+).join('\n\n')
 
 async function makeCollection(page: Page, name: string) {
   await page.fill('#search-new-name', name)
@@ -50,6 +56,29 @@ async function ingest(page: Page, docId: string, text: string, status: string) {
   const chunks = Number(await page.getAttribute('[data-ingest-status]', 'data-chunks'))
   expect(chunks).toBeGreaterThan(0)
   return chunks
+}
+
+/** A large paste becomes a job: the page follows it (htmx polls; without JavaScript a link reads it again). */
+async function ingestLarge(page: Page, js: boolean) {
+  await page.fill('#search-doc-id', 'handbook')
+  await page.fill('#search-doc-text', HANDBOOK)
+  await page.fill('#search-doc-metadata', '')
+  await page.click('[data-action="ingest"]')
+  await page.waitForSelector('[data-job]', { timeout: 20_000 })
+  if (js) await page.waitForSelector('[data-job-state="done"]', { timeout: 30_000 })
+  else
+    await expect
+      .poll(
+        async () => {
+          const state = await page.getAttribute('[data-job]', 'data-job-state')
+          if (state === 'queued' || state === 'running') await page.click('[data-job] a')
+          return page.getAttribute('[data-job]', 'data-job-state')
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('done')
+  expect(await page.getAttribute('[data-job] [data-ingest-status]', 'data-ingest-status')).toBe('created')
+  expect(Number(await page.getAttribute('[data-job] [data-ingest-status]', 'data-chunks'))).toBeGreaterThan(3)
 }
 
 async function points(page: Page, name: string) {
@@ -113,6 +142,7 @@ describe('search from the dashboard (simulated cluster, embedded store)', () => 
 
     await ingest(page, 'refunds', DOC, 'unchanged')
     expect(await page.textContent('[data-ingest-status]')).toContain('0 embedded')
+    await ingestLarge(page, true)
     await deleteCollection(page, 'browser_js')
     expect(errors).toEqual([])
     await page.close()
@@ -127,6 +157,8 @@ describe('search from the dashboard (simulated cluster, embedded store)', () => 
     expect(await points(page, 'browser_nojs')).toBe(chunks)
     await ingest(page, 'office', OTHER, 'created')
     await queryAndCheck(page)
+    await ingestLarge(page, false)
+    await page.goto(fixture.url('/ui/search'))
     await deleteCollection(page, 'browser_nojs')
     await context.close()
   })

@@ -5,7 +5,13 @@
  */
 import type { Notice } from '../components/notice.tsx'
 import type { IngestFormData } from './ingest.tsx'
-import { INGEST_MAX_CHARS, METADATA_MAX_CHARS, QUERY_LIMIT, QUERY_MAX_CHARS } from './paths.ts'
+import {
+  INGEST_BACKGROUND_CHARS,
+  INGEST_MAX_CHARS,
+  METADATA_MAX_CHARS,
+  QUERY_LIMIT,
+  QUERY_MAX_CHARS,
+} from './paths.ts'
 import type { QueryFormData } from './query.tsx'
 import {
   COLLECTION_NAME,
@@ -76,7 +82,7 @@ export function ingestInput(form: Form): IngestTry | Notice {
   if (isNotice(metadata)) return metadata
   const tenant = tenantOf(form)
   if (isNotice(tenant)) return tenant
-  return { collection, docId, text, metadata, tenant }
+  return { collection, docId, text, metadata, tenant, background: text.length > INGEST_BACKGROUND_CHARS }
 }
 
 const MODES: readonly QueryMode[] = ['hybrid', 'dense', 'sparse']

@@ -11,6 +11,11 @@ export const SEARCH_PATHS = {
 
 /** The longest document the paste form takes (the API takes more, in several documents). */
 export const INGEST_MAX_CHARS = 200_000
+/**
+ * A pasted document longer than this is ingested as a job the page follows, so a person sees it
+ * progress instead of a form that hangs (the service makes a job of its own only past 256 chunks).
+ */
+export const INGEST_BACKGROUND_CHARS = 20_000
 /** The longest metadata JSON the paste form takes. */
 export const METADATA_MAX_CHARS = 4_000
 /** The longest query the query box takes. */

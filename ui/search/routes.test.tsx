@@ -283,6 +283,7 @@ describe('ingest', () => {
         text: 'Hello there.',
         metadata: { source: 'notes' },
         tenant: 'acme',
+        background: false,
       },
     })
     expect(html).toMatch(/data-ingest-status="created" data-chunks="3"/)
@@ -303,10 +304,18 @@ describe('ingest', () => {
   })
 
   it('follows a large ingest as a job: polled in place while it runs, readable without JavaScript', async () => {
-    const fake = fakeSearch({ ingest: async () => ({ kind: 'queued', jobId: 'job_1', chunks: 100 }) })
+    const asked: IngestTry[] = []
+    const fake = fakeSearch({
+      ingest: async (input) => {
+        asked.push(input)
+        return { kind: 'queued', jobId: 'job_1', chunks: 100 }
+      },
+    })
     const app = dashboard(fake.source)
-    const fields = { collection: 'notes', doc_id: 'big', text: 'x '.repeat(5000) }
+    const fields = { collection: 'notes', doc_id: 'big', text: 'word '.repeat(5000) }
     const html = await (await app.request('/ui/actions/search/ingest', post(true, fields))).text()
+    // A long paste is asked for as a job, so its progress can be shown.
+    expect(asked[0]?.background).toBe(true)
     expect(html).toContain('hx-get="/ui/fragments/search/job?id=job_1"')
     const running = await (await app.request('/ui/fragments/search/job?id=job_1')).text()
     expect(running).toContain('40 of 100 chunks')

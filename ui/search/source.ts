@@ -34,6 +34,8 @@ export interface IngestTry {
   text: string
   metadata?: Record<string, unknown>
   tenant?: string
+  /** Ask for a job (202) whatever the size, to follow its progress. */
+  background?: boolean
 }
 
 /** A document ingested at once (`done`), or taken as a job to follow (`queued`). */

@@ -75,7 +75,7 @@ describe('the dashboard’s search source', () => {
     const app = new Hono()
     app.post('/api/search/collections/:name/documents', async (c) => {
       const body = await c.req.json()
-      seen.push({ tenant: c.req.header('x-tenant'), body })
+      seen.push({ tenant: c.req.header('x-tenant'), body, async: c.req.query('async') })
       if (body.documents[0].id === 'big') return c.json(JOB, 202)
       return c.json({
         collection: 'notes',
@@ -106,13 +106,16 @@ describe('the dashboard’s search source', () => {
     expect(seen[0]).toEqual({
       tenant: 'acme',
       body: { documents: [{ id: 'doc-1', text: 'Hello', metadata: { a: 1 } }] },
+      async: undefined,
     })
-    expect(await source.ingest({ collection: 'notes', docId: 'big', text: 'x' }, 'dashboard')).toEqual({
+    expect(
+      await source.ingest({ collection: 'notes', docId: 'big', text: 'x', background: true }, 'dashboard'),
+    ).toEqual({
       kind: 'queued',
       jobId: 'ing_1',
       chunks: 100,
     })
-    expect(seen[1]?.tenant).toBeUndefined()
+    expect(seen[1]).toMatchObject({ tenant: undefined, async: 'true' })
     const job = await source.job('ing_1')
     expect(job).toMatchObject({ state: 'done', done: 100, total: 100, docId: 'big' })
     expect(job.result).toEqual({ kind: 'done', status: 'created', chunks: 100, embedded: 100, tookMs: 2500 })

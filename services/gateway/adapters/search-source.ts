@@ -194,7 +194,7 @@ export function createSearchSource(options: SearchSourceOptions): SearchSource {
       }
     },
     async ingest(input, actor, signal) {
-      const path = `${collectionPath(input.collection)}/documents`
+      const path = `${collectionPath(input.collection)}/documents${input.background ? '?async=true' : ''}`
       const opts = { body: ingestBody(input), tenant: input.tenant, actor, timeoutMs: ingestMs, signal }
       return ingestOutcome(await call('POST', path, IngestAnswer, opts))
     },
