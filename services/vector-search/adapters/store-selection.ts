@@ -14,7 +14,12 @@ import { createQdrantStore } from './qdrant-store.ts'
 
 export type StoreConfig = Pick<
   VectorConfig,
-  'QDRANT_URL' | 'QDRANT_API_KEY' | 'QDRANT_TIMEOUT_MS' | 'VECTOR_DB'
+  | 'QDRANT_URL'
+  | 'QDRANT_API_KEY'
+  | 'QDRANT_TIMEOUT_MS'
+  | 'VECTOR_DB'
+  | 'INGEST_STORE_BATCH'
+  | 'INGEST_STORE_BATCH_BYTES'
 >
 
 export function selectStore(config: StoreConfig, shutdown?: AbortSignal): VectorStore {
@@ -23,6 +28,8 @@ export function selectStore(config: StoreConfig, shutdown?: AbortSignal): Vector
         url: config.QDRANT_URL,
         apiKey: config.QDRANT_API_KEY?.reveal(),
         timeoutMs: config.QDRANT_TIMEOUT_MS,
+        // The same per-request limits ingestion batches by; the store re-splits any larger write.
+        batch: { maxPoints: config.INGEST_STORE_BATCH, maxBytes: config.INGEST_STORE_BATCH_BYTES },
       })
     : deferred(openEmbeddedStore({ path: config.VECTOR_DB }))
   shutdown?.addEventListener('abort', () => void store.close().catch(() => undefined), { once: true })
