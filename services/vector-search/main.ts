@@ -1,6 +1,7 @@
 import { startUpstreamService } from '../../shared/start.ts'
 import { displayUrl } from '../../shared/upstream-health.ts'
 import { createEmbedModels } from './adapters/embedder-from-config.ts'
+import { earlierQdrantFrom } from './adapters/search-earlier-qdrant.ts'
 import { selectStore } from './adapters/store-selection.ts'
 import { createVectorUpstreams } from './adapters/upstreams.ts'
 import { buildApp, SERVICE_NAME } from './app.ts'
@@ -21,5 +22,10 @@ await startUpstreamService({
   }),
   // The embeddings server's clients use undici's global pool: every call carries its own timeout.
   buildApp: (deps) =>
-    buildApp({ ...deps, ...createEmbedModels(deps.config), store: selectStore(deps.config, deps.shutdown) }),
+    buildApp({
+      ...deps,
+      ...createEmbedModels(deps.config),
+      store: selectStore(deps.config, deps.shutdown),
+      earlierQdrant: earlierQdrantFrom(deps.config),
+    }),
 })

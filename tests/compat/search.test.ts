@@ -6,7 +6,7 @@
  * the demo stack runs the embedded store and this route needs Qdrant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { qdrantEarlierSearch } from '../../services/vector-search/adapters/search-earlier-qdrant.ts'
+import { earlierQdrantFrom } from '../../services/vector-search/adapters/search-earlier-qdrant.ts'
 import { createVectorUpstreams } from '../../services/vector-search/adapters/upstreams.ts'
 import { buildApp } from '../../services/vector-search/app.ts'
 import { loadVectorConfig } from '../../services/vector-search/config.ts'
@@ -62,7 +62,8 @@ function earlierApp(withQdrant = true) {
     logger: silentLogger(),
     upstreams: createVectorUpstreams(config),
     embedder: wordsEmbedder(),
-    ...(withQdrant ? { earlierQdrant: qdrantEarlierSearch({ url: qdrant.url, timeoutMs: 5000 }) } : {}),
+    // As main.ts builds it: from QDRANT_URL; without one the service has only the embedded store.
+    earlierQdrant: withQdrant ? earlierQdrantFrom(config) : undefined,
   })
   return async (body: unknown) => {
     const res = await app.request('/api/search', {

@@ -13,6 +13,7 @@ import {
   upstreamUnavailable,
 } from '../../../shared/errors.ts'
 import { callJson } from '../../../shared/http-client.ts'
+import type { VectorConfig } from '../config.ts'
 import type { EarlierQdrant } from '../domain/query/earlier.ts'
 
 export interface EarlierQdrantOptions {
@@ -67,4 +68,16 @@ function failure(status: number, body: QdrantAnswer, collection: string): AppErr
   if (status === 503 || status === 429)
     return upstreamUnavailable('Qdrant', RETRY_AFTER_S, 'is busy or starting')
   return upstreamFailed('Qdrant', why)
+}
+
+/** The earlier route's Qdrant when the service is configured for Qdrant; none with the embedded store. */
+export function earlierQdrantFrom(
+  config: Pick<VectorConfig, 'QDRANT_URL' | 'QDRANT_API_KEY' | 'QDRANT_TIMEOUT_MS'>,
+): EarlierQdrant | undefined {
+  if (!config.QDRANT_URL) return undefined
+  return qdrantEarlierSearch({
+    url: config.QDRANT_URL,
+    apiKey: config.QDRANT_API_KEY?.reveal(),
+    timeoutMs: config.QDRANT_TIMEOUT_MS,
+  })
 }
