@@ -6,8 +6,6 @@
  */
 import type { Condition, Filter } from './ports.ts'
 
-export type PointPredicate = (id: string, payload: Record<string, unknown>) => boolean
-
 /** The values a dotted key names, arrays flattened one level (as Qdrant does). */
 function valuesAt(payload: Record<string, unknown>, key: string): unknown[] {
   let current: unknown = payload
