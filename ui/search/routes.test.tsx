@@ -31,9 +31,9 @@ const CRM: SearchCollection = {
 function fakeSearch(over: Partial<SearchSource> = {}) {
   const calls: Array<{ what: string; input?: unknown; actor?: string }> = []
   const source: SearchSource = {
-    async collections() {
-      calls.push({ what: 'collections' })
-      return [NOTES, CRM]
+    async collections(tenant) {
+      calls.push({ what: 'collections', input: tenant })
+      return [NOTES, tenant ? { ...CRM, points: 3 } : { ...CRM, points: null }]
     },
     async createCollection(spec, actor) {
       calls.push({ what: 'create', input: spec, actor })
@@ -168,7 +168,8 @@ describe('GET /ui/search', () => {
     const html = await (await dashboard().request('/ui/search')).text()
     expect(html).toContain('<a href="/ui/search" aria-current="page">Search</a>')
     expect(html).toMatch(/<tr data-collection="notes"[^>]*>[\s\S]*?data-points="42"/)
-    expect(html).toMatch(/<tr data-collection="crm"[\s\S]*?by tenant/)
+    // A per-tenant collection is not counted across its tenants.
+    expect(html).toMatch(/<tr data-collection="crm"[^>]*>[\s\S]*?data-points="">per tenant[\s\S]*?by tenant/)
     for (const action of ['collections', 'ingest', 'query'])
       expect(html).toMatch(new RegExp(`<form[^>]*method="post"[^>]*action="/ui/actions/search/${action}"`))
     expect(html).toContain('data-working="true"')
@@ -288,8 +289,10 @@ describe('ingest', () => {
     })
     expect(html).toMatch(/data-ingest-status="created" data-chunks="3"/)
     expect(html).toContain('New document — 3 chunks, 3 embedded in 13 ms.')
-    // The counts come along, out of band.
+    // The counts come along, out of band, with the tenant's count of its collection.
     expect(html).toMatch(/<div id="search-collections" hx-swap-oob="true">/)
+    expect(fake.calls).toContainEqual({ what: 'collections', input: 'acme' })
+    expect(html).toMatch(/<tr data-collection="crm"[\s\S]*?data-points="3"/)
   })
 
   it('refuses metadata that is not a JSON object, and keeps the text (no JavaScript: 422 page)', async () => {

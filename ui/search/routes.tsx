@@ -50,6 +50,8 @@ const form = (c: Context<AppEnv>) => c.req.parseBody().catch(() => ({}) as Form)
 interface Shown {
   current?: string | null
   confirm?: string | null
+  /** The tenant the person named in a form, for the counts. */
+  tenant?: string
   ingest?: SearchPageData['ingest']
   query?: SearchPageData['query']
 }
@@ -60,13 +62,14 @@ export function searchDashboardRoutes(deps: SearchDashboardDeps): Hono<AppEnv> {
   const read = pageReader(deps.logger, 'search')
   const log = (c: Context<AppEnv>) => c.var.log ?? deps.logger
 
-  const collectionsOf = (c: Context<AppEnv>) =>
-    read(c, 'collections', search.collections(undefined, c.req.raw.signal))
+  /** With a tenant, a per-tenant collection's count is that tenant's (without, it is not counted). */
+  const collectionsOf = (c: Context<AppEnv>, tenant?: string) =>
+    read(c, 'collections', search.collections(tenant, c.req.raw.signal))
 
   async function pageData(c: Context<AppEnv>, shown: Shown): Promise<SearchPageData> {
     const [status, collections] = await Promise.all([
       read(c, 'status', readStatus(deps.getStatus, c.req.raw.signal, STATUS_READ_MS)),
-      collectionsOf(c),
+      collectionsOf(c, shown.tenant),
     ])
     const asked = shown.current ?? null
     const current = asked && COLLECTION_NAME.test(asked) ? asked : (collections?.[0]?.name ?? null)
@@ -179,7 +182,7 @@ export function searchDashboardRoutes(deps: SearchDashboardDeps): Hono<AppEnv> {
     }
     const current = isNotice(input) ? field(raw, 'collection') : input.collection
     if (isHtmx(c)) {
-      const list = result.outcome ? await collectionsOf(c) : null
+      const list = result.outcome ? await collectionsOf(c, isNotice(input) ? undefined : input.tenant) : null
       return fragment(
         c,
         <>
@@ -189,7 +192,8 @@ export function searchDashboardRoutes(deps: SearchDashboardDeps): Hono<AppEnv> {
       )
     }
     const kept = result.outcome?.kind === 'done' ? { ...ingestKept(raw), text: '' } : ingestKept(raw)
-    return render(c, { current, ingest: { form: kept, result } }, isNotice(input) ? 422 : 200)
+    const tenant = isNotice(input) ? undefined : input.tenant
+    return render(c, { current, tenant, ingest: { form: kept, result } }, isNotice(input) ? 422 : 200)
   })
 
   app.post(SEARCH_PATHS.query, async (c) => {
@@ -207,7 +211,12 @@ export function searchDashboardRoutes(deps: SearchDashboardDeps): Hono<AppEnv> {
     }
     if (isHtmx(c)) return fragment(c, <QueryResultView result={result} />)
     const current = isNotice(input) ? field(raw, 'collection') : input.collection
-    return render(c, { current, query: { form: queryKept(raw), result } }, isNotice(input) ? 422 : 200)
+    const tenant = isNotice(input) ? undefined : input.tenant
+    return render(
+      c,
+      { current, tenant, query: { form: queryKept(raw), result } },
+      isNotice(input) ? 422 : 200,
+    )
   })
   return app
 }
