@@ -99,14 +99,13 @@ describe('every routed path reaches a handler or says it is not built yet', () =
   )
 })
 
-describe('earlier routes not built yet keep the earlier error shape', () => {
-  it('answers /v1/embeddings in the OpenAI envelope, so SDKs show the message', async () => {
+describe('earlier routes keep the earlier error shape', () => {
+  it('answers a refused /v1/embeddings in the OpenAI envelope, so SDKs show the message', async () => {
     const res = await send({ method: 'POST', path: '/v1/embeddings' })
-    expect(res.status).toBe(501)
+    expect(res.status).toBe(422)
     expect((await res.json()).error).toMatchObject({
-      message: 'Embeddings is not built yet in this version of Spark Control.',
-      type: 'server_error',
-      code: 'not_implemented',
+      message: expect.stringContaining('input'),
+      type: 'invalid_request_error',
     })
   })
 

@@ -58,14 +58,15 @@ const openai: ServerShape = {
   embed: async (call, texts) => ({ dense: await openaiDense(call, texts) }),
 }
 
-const bgeM3: ServerShape = {
+/** The FastAPI servers name the texts `texts` (FlagEmbedding's word) or `inputs`; `auto` finds which. */
+export const fastapiBgeM3 = (field: 'texts' | 'inputs'): ServerShape => ({
   api: 'bge-m3',
   sparse: true,
   async embed(call, texts, want) {
     const body = (await postJson(
       call.wire,
       '/embed',
-      { texts, return_dense: want.dense, return_sparse: want.sparse, return_colbert_vecs: false },
+      { [field]: texts, return_dense: want.dense, return_sparse: want.sparse, return_colbert_vecs: false },
       call.signal,
     )) as Record<string, unknown> | null
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed('no JSON object')
@@ -84,7 +85,7 @@ const bgeM3: ServerShape = {
       ).map(parseSparse)
     return out
   },
-}
+})
 
 const tei: ServerShape = {
   api: 'tei',
@@ -145,7 +146,12 @@ const vllm: ServerShape = {
   },
 }
 
-export const SHAPES: Record<EmbedApi, ServerShape> = { openai, 'bge-m3': bgeM3, tei, vllm }
+export const SHAPES: Record<EmbedApi, ServerShape> = {
+  openai,
+  'bge-m3': fastapiBgeM3('texts'),
+  tei,
+  vllm,
+}
 
 /** The same server answering dense only (TEI or vLLM serving a model without a sparse head). */
 export const denseOnly = (shape: ServerShape): ServerShape => ({ ...shape, sparse: false })

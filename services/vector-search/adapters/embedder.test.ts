@@ -96,6 +96,27 @@ describe('embedder over the simulated FastAPI bge-m3 server', () => {
   })
 })
 
+describe('embedder over a FastAPI server that names the texts `inputs`', () => {
+  it('is found by the second probe and sent `inputs` from then on', async () => {
+    const app = new Hono()
+    app.post('/embed', async (c) => {
+      const body = (await c.req.json()) as Record<string, unknown>
+      const extra = Object.keys(body).filter((k) => !k.startsWith('return_') && k !== 'inputs')
+      if (extra.length > 0 || !Array.isArray(body.inputs))
+        return c.json({ detail: 'extra fields not permitted' }, 422)
+      return c.json({
+        dense_vectors: body.inputs.map(() => [0, 0, 2, 0]),
+        lexical_weights: body.inputs.map(() => ({ '17': 0.25, '5': 0.5 })),
+      })
+    })
+    const embedder = createEmbedder(options(await fake(app), { dim: DIM }))
+    const out = await embedder.embed(['a', 'b'], both)
+    expect(embedder.api()).toBe('bge-m3')
+    expect(out.dense![1]).toEqual([0, 0, 1, 0])
+    expect(out.sparse![0]).toEqual({ indices: [5, 17], values: [0.5, 0.25] })
+  })
+})
+
 describe('embedder over TEI', () => {
   function tei(seen: { embed: number[]; sparse: unknown[] }, maxBatch = 4) {
     const app = new Hono()
@@ -104,7 +125,9 @@ describe('embedder over TEI', () => {
       error_type: 'Validation',
     })
     app.post('/embed', async (c) => {
-      const body = (await c.req.json()) as { inputs: string[]; normalize?: boolean }
+      const body = (await c.req.json()) as { inputs?: string[]; normalize?: boolean }
+      // TEI's JSON extractor refuses a body without `inputs` (as the auto probe's `texts` is).
+      if (!body.inputs) return c.text('Failed to deserialize the JSON body: missing field `inputs`', 422)
       if (body.inputs.length > maxBatch) return c.json(refuse(body.inputs.length), 422)
       seen.embed.push(body.inputs.length)
       return c.json(body.inputs.map((t) => [t.length, 0, 0, 0]))
