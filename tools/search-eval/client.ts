@@ -21,8 +21,11 @@ export interface SearchClient {
   readonly baseUrl: string
   createCollection(name: string): Promise<void>
   deleteCollection(name: string): Promise<void>
-  /** Ingests the documents and waits until they are searchable; answers the chunks written. */
-  ingest(collection: string, documents: EvalDocument[]): Promise<{ chunks: number }>
+  /** Ingests the documents and waits until they are searchable; answers the chunks and the service's timings (sync answers). */
+  ingest(
+    collection: string,
+    documents: EvalDocument[],
+  ): Promise<{ chunks: number; timings?: IngestResponse['timings'] }>
   query(collection: string, request: Partial<QueryRequest>): Promise<QueryResponse>
 }
 
@@ -94,7 +97,7 @@ export function httpSearchClient(baseUrl: string, options: ClientOptions = {}): 
       const path = `${collectionPath(collection)}/documents`
       const { status, json } = await call<IngestResponse | IngestJob>('POST', path, { documents })
       const done = status === 202 && 'state' in json ? await waitForJob(json.id) : json
-      return { chunks: chunksOf(done) }
+      return { chunks: chunksOf(done), ...('timings' in done ? { timings: done.timings } : {}) }
     },
     async query(collection, request) {
       return (await call<QueryResponse>('POST', `${collectionPath(collection)}/query`, request)).json

@@ -18,6 +18,8 @@ export interface Target {
   url: string
   /** The embeddings server the service calls, when known here (not for SEARCH_EVAL_URL). */
   embedUrl: string | null
+  /** The service's process id when it was started here (for CPU time). */
+  pid?: number
   /** What answers: for the printed header and the JSON. */
   describe: { service: string; embedder: string; store: string }
   stop(): Promise<void>
@@ -62,6 +64,7 @@ export async function startTarget(env: Env, extraEnv: Record<string, string> = {
     return {
       url: stack.url('vector-search'),
       embedUrl: embedUrl ?? sim!.url,
+      pid: stack.services['vector-search']?.process.pid,
       describe: {
         service: 'vector-search started here',
         embedder: embedUrl ?? 'simulated bge-m3 (text features, not the real model)',
