@@ -71,6 +71,17 @@ describe('Qdrant store: failures', () => {
     expect(await failure(store.getCollection('x'))).toMatchObject({ code: 'unavailable', retryAfterS: 5 })
   })
 
+  it('sends the API key on every call, and says so when Qdrant refuses it', async () => {
+    const double = await startQdrantDouble({ apiKey: 'k-123' })
+    closers.push(() => double.close())
+    const keyed = createQdrantStore({ url: double.url, apiKey: 'k-123', timeoutMs: 2000 })
+    await keyed.createCollection(collectionSpec('keyed'))
+    expect((await keyed.listCollections()).map((c) => c.name)).toEqual(['keyed'])
+    const err = await failure(createQdrantStore({ url: double.url, timeoutMs: 2000 }).listCollections())
+    expect(err).toMatchObject({ code: 'failed' })
+    expect(err?.message).toMatch(/API key/)
+  })
+
   it('fuses RRF with a custom k on our side on a Qdrant older than 1.16, with the same answer', async () => {
     const answers = []
     for (const version of ['1.16.3', '1.15.5']) {
