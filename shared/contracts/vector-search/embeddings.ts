@@ -98,7 +98,3 @@ export const RerankResponse = z
     ),
   })
   .openapi('RerankResponse')
-
-export type EmbeddingsResponseBody = z.infer<typeof EmbeddingsResponse>
-export type EmbedResponseBody = z.infer<typeof EmbedResponse>
-export type RerankResponseBody = z.infer<typeof RerankResponse>

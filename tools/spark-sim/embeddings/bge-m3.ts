@@ -15,7 +15,8 @@
  *                         → {object:'rerank.result', model, results:[{index, relevance_score, document?}]},
  *                         sorted, raw logits (not 0–1); `/rerank` is an alias
  *
- * More than 64 inputs (or documents beyond 1000) in one call → 413, like TEI's client batch limit.
+ * More than 64 inputs (or documents beyond 1000) in one call → 413, worded like TEI's client batch
+ * limit (TEI itself answers 422; see ../README.md).
  * Errors use the OpenAI envelope; malformed JSON is 400, fields that do not validate are 422.
  */
 import { Buffer } from 'node:buffer'
