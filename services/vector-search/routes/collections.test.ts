@@ -179,3 +179,19 @@ describe('DELETE /api/search/collections/{name}', () => {
     ).toBe(200)
   })
 })
+
+describe('readiness with the embedded store', () => {
+  it('makes search depend on the embedded store, and the earlier /api/search on Qdrant', async () => {
+    const { app, store } = await searchApp()
+    const report = await (await app.request('/ready')).json()
+    expect(report.dependencies.embedded_store).toMatchObject({ state: 'up', critical: true })
+    expect(report.capabilities.search.needs).toEqual(['embeddings', 'embedded_store'])
+    expect(report.capabilities.search_earlier).toMatchObject({ needs: ['embeddings', 'qdrant'] })
+    expect(report.capabilities.search_earlier.detail).toContain('qdrant is not configured')
+    await store.close()
+    // /ready keeps a report for half a second; the next one sees the store gone.
+    const ready = async () => (await app.request('/ready')).json()
+    await expect.poll(async () => (await ready()).dependencies.embedded_store.state).toBe('down')
+    expect((await ready()).status).toBe('not_ready')
+  })
+})
