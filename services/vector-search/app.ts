@@ -1,4 +1,5 @@
 import type { Logger } from '../../shared/logger.ts'
+import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
@@ -70,6 +71,8 @@ export function buildApp(deps: VectorDeps): ServiceApp {
   if (deps.store && deps.embedder)
     mountDocuments(app, { ...deps, store: deps.store, embedder: deps.embedder })
   mountSearch(app, deps)
+  // Last: a known path asked with another method is 405 with Allow, not 404 (shared/method-not-allowed.ts).
+  app.all('*', methodNotAllowed(app))
   return app
 }
 

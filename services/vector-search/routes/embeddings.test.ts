@@ -108,6 +108,13 @@ describe('POST /v1/embeddings', () => {
     expect(body.data[149].embedding[5]).toBeCloseTo(denseEmbedding('text 149')[5]!, 6)
   })
 
+  it('answers GET with 405 and Allow: POST, in the OpenAI envelope', async () => {
+    const res = await appFor(sim_()).request('/v1/embeddings')
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('POST')
+    expect((await res.json()).error.message).toContain('not allowed')
+  })
+
   it('answers 503 with Retry-After when the embeddings server is down', async () => {
     const res = await post({ EMBED_URL: await refusedUrl() }, '/v1/embeddings', { input: 'x' })
     expect(res.status).toBe(503)
