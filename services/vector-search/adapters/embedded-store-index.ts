@@ -165,15 +165,20 @@ export class CollectionIndex {
     const found: number[] = []
     let below = -1
     let need = want
+    let examined = 0
     while (found.length < want && below < buckets.length - 1) {
       let cut = below
-      for (let seen = 0; cut < buckets.length - 1 && seen < need; ) seen += buckets[++cut]!
+      let seen = 0
+      while (cut < buckets.length - 1 && seen < need) seen += buckets[++cut]!
       for (let slot = 0; slot < slots; slot++) {
         const d = dist[slot]!
         if (d > below && d <= cut && eligible(slot)) found.push(slot)
       }
       below = cut
-      need *= 4
+      examined += seen
+      // The next band is sized by the share that passed so far, so a selective filter needs few passes.
+      need =
+        found.length === 0 ? need * 8 : Math.ceil(((want - found.length) * examined * 1.25) / found.length)
     }
     if (found.length > want) found.sort((a, b) => dist[a]! - dist[b]!).length = want
     return found

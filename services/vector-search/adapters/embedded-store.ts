@@ -12,7 +12,7 @@
  * One process owns the file: the index is not shared, so a second writer would not be seen.
  */
 import { type Database, openDatabase } from '../../../shared/sqlite.ts'
-import { filterHolds, isEmptyFilter } from '../domain/store/filter-eval.ts'
+import { compileFilter, isEmptyFilter } from '../domain/store/filter-eval.ts'
 import { fuse, type Leg, type LegHit } from '../domain/store/fusion.ts'
 import {
   type CollectionInfo,
@@ -215,9 +215,9 @@ export class EmbeddedStore implements VectorStore {
   }
 
   private eligible(index: CollectionIndex, tenant: string | undefined, filter: Filter | undefined): Eligible {
-    const test = isEmptyFilter(filter)
-      ? null
-      : (slot: number) => filterHolds(filter!, index.ids[slot]!, index.payloads[slot]!)
+    if (!filter || isEmptyFilter(filter)) return index.eligible(index.tenantCode(tenant), null)
+    const check = compileFilter(filter)
+    const test = (slot: number) => check(index.ids[slot]!, index.payloads[slot]!)
     return index.eligible(index.tenantCode(tenant), test)
   }
 
