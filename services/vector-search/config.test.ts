@@ -50,6 +50,16 @@ describe('vector-search config', () => {
     expect(loadVectorConfig({ SPARK2_HOST: '127.0.0.1' }).QDRANT_URL).toBe('http://127.0.0.1:6333')
   })
 
+  it('refuses VECTOR_STORE=qdrant with no Qdrant to reach, rather than quietly using the embedded store', () => {
+    expect(() => loadVectorConfig({ VECTOR_STORE: 'qdrant' })).toThrow(ConfigError)
+    expect(() => loadVectorConfig({ VECTOR_STORE: 'qdrant' })).toThrow(
+      /VECTOR_STORE: qdrant needs QDRANT_URL/,
+    )
+    expect(loadVectorConfig({ VECTOR_STORE: 'qdrant', SPARK2_HOST: '127.0.0.1' }).QDRANT_URL).toBe(
+      'http://127.0.0.1:6333',
+    )
+  })
+
   it('names every bad key at once', () => {
     let problems: string[] = []
     try {

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi'
 import {
   baseConfig,
   blankIsUnset,
+  ConfigError,
   type EnvSource,
   env,
   loadConfig,
@@ -79,13 +80,17 @@ const loadRaw = (source: EnvSource) => loadConfig(configShape, source)
 export function loadVectorConfig(source: EnvSource): VectorConfig {
   const raw = loadRaw(source)
   const spark2 = { fallbackHostKey: 'SPARK2_HOST', fallbackHost: raw.SPARK2_HOST }
+  const qdrant =
+    raw.VECTOR_STORE === 'embedded'
+      ? null
+      : resolveUpstreamUrl({ url: raw.QDRANT_URL, port: UPSTREAMS.qdrant.port, ...spark2 })
+  // Asked for Qdrant by name but told nowhere where it is: an error, not a quiet embedded store.
+  if (raw.VECTOR_STORE === 'qdrant' && qdrant === null)
+    throw new ConfigError(['VECTOR_STORE: qdrant needs QDRANT_URL (or SPARK2_HOST for Qdrant on Spark 2)'])
   return {
     ...raw,
     VECTOR_DB: raw.VECTOR_DB ?? join(raw.DATA_DIR, 'vectors.db'),
     EMBED_URL: resolveUpstreamUrl({ url: raw.EMBED_URL, port: UPSTREAMS.embeddings.port, ...spark2 }),
-    QDRANT_URL:
-      raw.VECTOR_STORE === 'embedded'
-        ? null
-        : resolveUpstreamUrl({ url: raw.QDRANT_URL, port: UPSTREAMS.qdrant.port, ...spark2 }),
+    QDRANT_URL: qdrant,
   }
 }
