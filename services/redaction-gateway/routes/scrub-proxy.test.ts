@@ -291,6 +291,7 @@ describe('scrub-proxy off', () => {
     server = await startFake(h.app as never)
     const res = await post({ model: 'echo', messages: [{ role: 'user', content: 'hi' }] })
     expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('300')
     expect((await res.json()).error).toMatchObject({ code: 'scrub_proxy_off' })
     const ready = await (await h.app.request('/ready')).json()
     expect(ready.dependencies.cloud_chat.state).toBe('not_configured')

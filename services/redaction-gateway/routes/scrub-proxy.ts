@@ -82,11 +82,16 @@ const route = createRoute({
   },
 })
 
+/** How long a client should wait before asking again for something only configuration turns on. */
+const NOT_CONFIGURED_RETRY_S = 300
+
 export const proxyOff = () =>
   new AppError(
     503,
     'scrub_proxy_off',
     'The scrub-proxy is off: no cloud endpoint is configured (set REDACTION_CLOUD_URL).',
+    // Every 503 says when to look again; this one changes only when the owner configures it.
+    { retryAfterS: NOT_CONFIGURED_RETRY_S },
   )
 const proxyBusy = (max: number) =>
   new AppError(503, 'scrub_proxy_busy', `The scrub-proxy is handling ${max} requests; retry shortly.`, {

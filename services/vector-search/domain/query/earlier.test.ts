@@ -60,6 +60,7 @@ describe('earlierSearch', () => {
     await expect(earlierSearch({}, { ...base, collection: 'crm', query: 'x' })).rejects.toMatchObject({
       status: 503,
       code: 'qdrant_not_configured',
+      retryAfterS: 300,
     })
     expect(sent).toEqual([])
   })

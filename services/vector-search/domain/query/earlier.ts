@@ -46,6 +46,8 @@ export async function earlierSearch(
       'qdrant_not_configured',
       '/api/search searches Qdrant collections and this service runs the embedded store (QDRANT_URL unset); ' +
         'use POST /api/search/collections/{name}/query, or set QDRANT_URL.',
+      // Every 503 says when to look again; this one changes only when the owner configures Qdrant.
+      { retryAfterS: 300 },
     )
   const sparse = request.sparse ? checkSparse(request.sparse) : undefined
   const dense = request.dense
