@@ -49,7 +49,8 @@ export interface JsonResponse<T> {
   body: T
 }
 
-const REFUSED = new Set([
+/** Socket errors that mean the upstream could not be reached at all (nothing half-sent came back). */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'EHOSTUNREACH',
@@ -74,7 +75,7 @@ export function classifyFailure(
     code === 'UND_ERR_CONNECT_TIMEOUT'
   )
     return upstreamTimeout(options.service, options.timeoutMs ?? 0)
-  if (code && REFUSED.has(code))
+  if (code && UNREACHABLE_CODES.has(code))
     return upstreamUnavailable(options.service, options.retryAfterS ?? 5, undefined, { code })
   if (e.name === 'AbortError') return new AppError(499, 'client_closed', 'The client went away.')
   return upstreamFailed(options.service, e.message ?? String(err))

@@ -7,7 +7,7 @@
  */
 import { type Dispatcher, request, errors as undiciErrors } from 'undici'
 import { AppError, upstreamFailed } from '../../../shared/errors.ts'
-import { classifyFailure } from '../../../shared/http-client.ts'
+import { classifyFailure, UNREACHABLE_CODES } from '../../../shared/http-client.ts'
 import { sseErrorEvent } from '../../../shared/sse.ts'
 
 export interface ForwardRequest {
@@ -35,17 +35,7 @@ export interface VllmProxyOptions {
   modelsTimeoutMs?: number
 }
 
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-])
+const CONNECT_CODES = new Set([...UNREACHABLE_CODES, 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'])
 const ERROR_BODY_LIMIT = 64 * 1024
 const PASSED_HEADERS = ['content-type', 'cache-control', 'x-request-id']
 

@@ -4,19 +4,11 @@
  * when its own timeout fires, and undici's `TypeError('fetch failed')` (the cause carries the
  * socket error) when nothing answers. Messages name the status, never a payload or a vector.
  */
+import { UNREACHABLE_CODES } from '../../../shared/http-client.ts'
 import { StoreError } from '../domain/store/ports.ts'
 
-const DOWN_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-])
+// undici's own socket errors too: the client reports a dropped keep-alive connection with them.
+const DOWN_CODES = new Set([...UNREACHABLE_CODES, 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
 const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
