@@ -14,9 +14,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Two files at once: the default (cores − 1) is one at a time on a 2-core machine, and most of the
-    // slow files wait on child processes (services, the simulator, chromium) rather than on the CPU.
-    maxWorkers: 2,
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 })

@@ -36,6 +36,10 @@ async function given(recipe: string) {
   })
   expect(started.status).toBe(202)
   await expect.poll(loaded, { timeout: 60_000, interval: 250 }).toBe(servedName(recipe))
+  // vLLM lists the model a moment before the job ends; a switch asked for before then is refused.
+  const running = async () =>
+    (await (await fetch(fixture.url('/api/swap/state'))).json()).job?.outcome === 'running'
+  await expect.poll(running, { timeout: 30_000, interval: 250 }).toBe(false)
 }
 
 /** From now on, the page's visible text after every DOM change, in order. */

@@ -40,9 +40,23 @@ async function openOverview(): Promise<{ page: Page; errors: string[] }> {
 /** Picks `recipe` in the overview's switch form and confirms; returns the confirmation's text. */
 async function switchTo(page: Page, recipe: string): Promise<string> {
   await page.selectOption('#switch-recipe', recipe)
-  await page.click('[data-action="switch"]')
-  await page.waitForSelector(`[data-confirm="${recipe}"][data-allowed="true"]`)
-  const text = (await page.textContent('[data-confirm]')) ?? ''
+  // The question reflects the moment it was asked: a switch still finishing (vLLM lists its model a
+  // moment before the job ends) makes it say "wait". Ask again, as a person would, until it may go.
+  let text = ''
+  await expect
+    .poll(
+      async () => {
+        await page.click('[data-action="switch"]')
+        const dialog = await page.waitForSelector(`[data-confirm="${recipe}"]`)
+        text = (await dialog.textContent()) ?? ''
+        return dialog.getAttribute('data-allowed')
+      },
+      { timeout: 45_000, interval: 500 },
+    )
+    .toBe('true')
+    .catch((err) => {
+      throw new Error(`the switch was never allowed; the dialog said: ${text}`, { cause: err })
+    })
   await page.click('[data-action="confirm-swap"]')
   return text
 }
@@ -58,6 +72,10 @@ async function given(recipe: string) {
   })
   expect(started.status).toBe(202)
   await expect.poll(status, { timeout: 60_000, interval: 250 }).toBe(served(recipe))
+  // vLLM lists the model a moment before the job ends; a switch asked for before then is refused.
+  const running = async () =>
+    (await (await fetch(fixture.url('/api/swap/state'))).json()).job?.outcome === 'running'
+  await expect.poll(running, { timeout: 30_000, interval: 250 }).toBe(false)
 }
 
 const loadedModel = (page: Page) => page.getAttribute('#model-card [data-loaded-model]', 'data-loaded-model')
