@@ -1,7 +1,8 @@
 /**
- * What vector-search serves: nothing yet. The gateway already routes `/v1/embeddings`, `/v1/rerank`
- * and `/api/search*` here; they answer 501 until their issue builds them and moves each route to
- * `built` (shared/capabilities.ts).
+ * What vector-search serves: embeddings and rerank (they need the bge-m3 server), collections,
+ * documents and queries (they need the store in use: the embedded one or Qdrant), and the earlier
+ * `/api/search` (it needs Qdrant: it searches the clients' own Qdrant collections). `/ready`,
+ * discovery and the dashboard read each capability's state from here (shared/capabilities.ts).
  */
 import type { Capability } from '../../shared/capabilities.ts'
 import { EMBEDDED_STORE } from './domain/query/store-check.ts'

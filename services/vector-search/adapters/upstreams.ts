@@ -1,6 +1,6 @@
 /**
- * The bge-m3 embeddings server and Qdrant on Spark 2. Only their health for now; embedding, search
- * and the embedded store come in later issues.
+ * The health of the bge-m3 embeddings server and of Qdrant (on Spark 2 by default), as /ready
+ * reports them; the calls themselves are in `embedder*.ts`, `reranker.ts` and `qdrant-store*.ts`.
  */
 import type { Dispatcher } from 'undici'
 import type { DependencyCheck } from '../../../shared/readiness.ts'
