@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Registry } from '../../../shared/metrics.ts'
 import { type NerReason, NerUnavailableError } from '../domain/detect/llm-names-pass.ts'
 import { createLlmNer, type LlmNerOptions } from './llm-ner.ts'
+import { splitChunks } from './llm-ner-chunks.ts'
 import { completion, type FakeChatProxy, fakeChatProxy, modelList } from './llm-ner-testing.ts'
 
 let proxy: FakeChatProxy
@@ -72,13 +73,23 @@ describe('the local-LLM name pass over the chat proxy', () => {
   it('cuts a long item into pieces at line and sentence ends, at most `concurrency` calls at once', async () => {
     const sentence = 'Mira Okafor met the board in Lagos today. '
     const text = `${sentence.repeat(30)}\n${sentence.repeat(30)}`
+    // Each call is held until its partner arrives (the last one alone once every piece came), so the
+    // test sees the pass keep two in flight without timing anything.
+    const total = splitChunks(text, 300).length
+    let arrived = 0
+    let waiting: (() => void) | undefined
     proxy.chat = async ({ body }) => {
-      await new Promise((r) => setTimeout(r, 5))
+      arrived++
+      if (waiting) {
+        waiting()
+        waiting = undefined
+      } else if (arrived < total) await new Promise<void>((r) => (waiting = r))
       const piece: string = body.messages[1].content
       return completion({ entities: piece.includes('Lagos') ? [{ text: 'Lagos', type: 'location' }] : [] })
     }
     const [found] = await ner({ concurrency: 2, chunkChars: 300 }).entities([text], { mode: 'auto' })
     const pieces = proxy.calls.map((c) => c.body.messages[1].content as string)
+    expect(pieces.length).toBe(total)
     expect(pieces.length).toBeGreaterThan(8)
     expect(pieces.join('')).toBe(text)
     for (const piece of pieces) {
