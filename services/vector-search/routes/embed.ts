@@ -7,8 +7,8 @@ import { MAX_EMBED_INPUTS } from '../../../shared/contracts/vector-search/embedd
 import { badRequest } from '../../../shared/errors.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import { viaEmbedder } from '../domain/embed/errors.ts'
 import type { Embedder } from '../domain/embed/ports.ts'
-import { viaEmbedder } from './embed-errors.ts'
 import { EmbedRequest, EmbedResponse, problem } from './embeddings-schemas.ts'
 
 export interface EmbedRouteDeps {

@@ -8,8 +8,8 @@ import { AppError, badRequest } from '../../../shared/errors.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { base64Floats, isModelName } from '../domain/embed/answers.ts'
+import { viaEmbedder } from '../domain/embed/errors.ts'
 import type { Embedder } from '../domain/embed/ports.ts'
-import { viaEmbedder } from './embed-errors.ts'
 import { EmbeddingsRequest, EmbeddingsResponse, openaiError } from './embeddings-schemas.ts'
 
 export interface EmbeddingsRouteDeps {

@@ -8,8 +8,8 @@ import { AppError, badRequest } from '../../../shared/errors.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { isModelName, rank } from '../domain/embed/answers.ts'
+import { viaEmbedder } from '../domain/embed/errors.ts'
 import type { Reranker } from '../domain/embed/ports.ts'
-import { viaEmbedder } from './embed-errors.ts'
 import { openaiError, RerankRequest, RerankResponse } from './embeddings-schemas.ts'
 
 export interface RerankRouteDeps {

@@ -4,12 +4,12 @@
  */
 import {
   AppError,
-  badRequest,
   conflict,
   notFound,
   upstreamFailed,
   upstreamUnavailable,
 } from '../../../../shared/errors.ts'
+import { embedderFailure } from '../embed/errors.ts'
 import { EmbedderError } from '../embed/ports.ts'
 import { StoreError } from '../store/ports.ts'
 
@@ -17,7 +17,7 @@ const RETRY_AFTER_S = 5
 
 export function asAppError(err: unknown): unknown {
   if (err instanceof StoreError) return fromStore(err)
-  if (err instanceof EmbedderError) return fromEmbedder(err)
+  if (err instanceof EmbedderError) return embedderFailure(err)
   return err
 }
 
@@ -43,28 +43,6 @@ function fromStore(err: StoreError): AppError {
       return new AppError(504, 'upstream_timeout', `The vector store did not answer in time: ${err.message}`)
     default:
       return upstreamFailed('The vector store', err.message)
-  }
-}
-
-function fromEmbedder(err: EmbedderError): AppError {
-  switch (err.code) {
-    case 'unavailable':
-      return upstreamUnavailable(
-        'The embeddings server',
-        err.retryAfterS ?? RETRY_AFTER_S,
-        'is not reachable',
-        err,
-      )
-    case 'timeout':
-      return new AppError(
-        504,
-        'upstream_timeout',
-        `The embeddings server did not answer in time: ${err.message}`,
-      )
-    case 'rejected':
-      return badRequest(`The embeddings server refused the input: ${err.message}`)
-    default:
-      return upstreamFailed('The embeddings server', err.message)
   }
 }
 

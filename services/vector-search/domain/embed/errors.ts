@@ -1,10 +1,11 @@
 /**
- * Embedder and reranker failures as the HTTP errors the embeddings, embed and rerank routes answer
- * (shared/errors.ts renders them in the path's style). The adapters' messages are whole sentences
- * naming the embeddings server, so they are passed on as they are.
+ * Embedder and reranker failures as the HTTP errors every vector-search route answers (the
+ * embeddings, embed and rerank routes, and the ingest and query routes through
+ * domain/query/errors.ts); shared/errors.ts renders them in the path's style. The adapters'
+ * messages are whole sentences naming the embeddings server, so they are passed on as they are.
  */
-import { AppError, upstreamFailed } from '../../../shared/errors.ts'
-import { EmbedderError } from '../domain/embed/ports.ts'
+import { AppError, upstreamFailed } from '../../../../shared/errors.ts'
+import { EmbedderError } from './ports.ts'
 
 const RETRY_AFTER_S = 5
 
