@@ -1,12 +1,115 @@
-import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
+/**
+ * The connectivity monitor's environment. Targets come from the same keys the other services read
+ * (service URLs, `SPARK1_HOST`/`SPARK2_HOST` or `SPARK_NODES`, the upstream URLs), so nothing is
+ * configured twice; `MONITOR_TARGETS` adds targets of the owner's own. Defaults are the ones the
+ * tests and the benchmark prove: a 1 s TCP probe, a 2 s health probe, 250 ms bursts after a
+ * failure, two failures to call a target down and two successes to call it back.
+ */
+import { join } from 'node:path'
+import { z } from '@hono/zod-openapi'
+import { baseConfig, blankIsUnset, type EnvSource, env, loadConfig } from '../../shared/config.ts'
+import { defaultServiceUrl, SERVICE_NAMES, SERVICES, type ServiceName } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = 9105
+export const CONNECTIVITY_FILE = 'connectivity.json'
+export const MONITOR_DB_FILE = 'connectivity-monitor.db'
 
 export const configShape = {
   ...baseConfig(DEFAULT_PORT),
-  /** The earlier version's connectivity log, kept up to date for its readers. */
-  CONNECTIVITY_LOG: env.string('./.data/connectivity.json'),
+  /** The earlier version's connectivity log, kept up to date for its readers; blank ⇒ `<DATA_DIR>/connectivity.json`. */
+  CONNECTIVITY_LOG: env.optionalString(),
+  /** Outage log, state spans and uptime; blank ⇒ `<DATA_DIR>/connectivity-monitor.db`. */
+  MONITOR_DB: env.optionalString(),
+
+  // Where targets are (read, not owned, by the monitor: the same keys the other services read).
+  SPARK1_HOST: env.host(),
+  SPARK1_SSH_PORT: env.int(22, 1, 65535),
+  SPARK2_HOST: env.host(),
+  SPARK2_SSH_PORT: env.int(22, 1, 65535),
+  /** JSON inventory for any number of nodes (`[{"name","host","sshPort"?,"role"?}]`); overrides SPARK1/SPARK2. */
+  SPARK_NODES: env.optionalString(),
+  VLLM_HOST: env.host(),
+  VLLM_PORT: env.int(8888, 1, 65535),
+  PARAKEET_URL: env.url(),
+  PARAKEET_HOST: env.host(),
+  KOKORO_URL: env.url(),
+  KOKORO_HOST: env.host(),
+  EMBED_URL: env.url(),
+  QDRANT_URL: env.url(),
+  /** `embedded` means no Qdrant to watch. */
+  VECTOR_STORE: z.preprocess(blankIsUnset, z.enum(['auto', 'qdrant', 'embedded']).default('auto')),
+  /** Upstreams switched off (earlier names: vllm, parakeet, kokoro, embeddings, qdrant): listed, never probed. */
+  DISABLED_SERVICES: env.nameSet(),
+  /** JSON list of extra targets: `[{"id","title"?,"tcp"?:"host:port","http"?:url,"host"?:node}]`. */
+  MONITOR_TARGETS: env.optionalString(),
+
+  // Probing.
+  MONITOR_TCP_INTERVAL_MS: env.int(1000, 100, 600_000),
+  MONITOR_HTTP_INTERVAL_MS: env.int(2000, 100, 600_000),
+  MONITOR_FUNCTIONAL_INTERVAL_MS: env.int(60_000, 1000, 3_600_000),
+  MONITOR_SSH_INTERVAL_MS: env.int(10_000, 500, 3_600_000),
+  /** The burst interval right after a failure or a slow answer, until the state is settled. */
+  MONITOR_FAST_INTERVAL_MS: env.int(250, 50, 10_000),
+  /** While real traffic to a target succeeds, its probes run this many times less often. */
+  MONITOR_QUIET_FACTOR: env.int(5, 1, 100),
+  /** Share of each interval drawn at random and added or taken away, so probes do not line up. */
+  MONITOR_JITTER: env.number(0.1, 0),
+  MONITOR_TCP_TIMEOUT_MS: env.int(1000, 50, 60_000),
+  MONITOR_HTTP_TIMEOUT_MS: env.int(1500, 50, 60_000),
+  /** A health answer slower than this counts as slow (busy GPU), not failed. */
+  MONITOR_HTTP_SLOW_MS: env.int(500, 10, 60_000),
+  MONITOR_FUNCTIONAL_TIMEOUT_MS: env.int(10_000, 100, 300_000),
+  MONITOR_SSH_TIMEOUT_MS: env.int(3000, 100, 60_000),
+  /** Probes per second over all targets at most; beyond it the slow layers wait (bursts go first). */
+  MONITOR_PROBE_BUDGET_PER_S: env.int(40, 1, 1000),
+  /** Failures in a row (within a few seconds) before a target is called down. */
+  MONITOR_DOWN_AFTER: env.int(2, 1, 20),
+  /** Successes in a row before a down target is called up again. */
+  MONITOR_UP_AFTER: env.int(2, 1, 20),
+  /** With no evidence at all for this long a target's state is unknown. */
+  MONITOR_STALE_AFTER_MS: env.int(60_000, 1000, 3_600_000),
+
+  // History.
+  /** Outages and state changes older than this are deleted. */
+  MONITOR_RETENTION_DAYS: env.int(400, 1, 36_500),
+  /** Events kept in connectivity.json's rolling `events` (the earlier version kept 200). */
+  CONNECTIVITY_LOG_EVENTS: env.int(200, 10, 10_000),
+
+  // Alerts.
+  /** POSTed a JSON body on every alert and resolve; unset sends none. */
+  ALERT_WEBHOOK_URL: env.url(),
+  /** Signs each webhook body: `X-Spark-Signature: sha256=<hex HMAC-SHA256>`. Never logged. */
+  ALERT_WEBHOOK_SECRET: env.secret(),
+  /** ntfy topic URL (`https://ntfy.sh/<topic>` or a self-hosted one); unset sends none. */
+  ALERT_NTFY_URL: env.url(),
+  ALERT_NTFY_TOKEN: env.secret(),
+  /** A down target is alerted only when it has stayed down this long (a short blip is logged, not paged). */
+  ALERT_DEBOUNCE_S: env.int(30, 0, 86_400),
+  /** Repeat the alert while the outage lasts, every this many minutes (0: never). */
+  ALERT_REMIND_MIN: env.int(0, 0, 10_080),
+  ALERT_TIMEOUT_MS: env.int(5000, 100, 60_000),
+  /** Where the swap-controller answers; a swap in progress is a maintenance window for vLLM. */
+  SWAP_CONTROLLER_URL: env.url(),
 }
 
-export type MonitorConfig = ReturnType<typeof loadMonitorConfig>
-export const loadMonitorConfig = (source: EnvSource) => loadConfig(configShape, source)
+type RawConfig = ReturnType<typeof loadRaw>
+const loadRaw = (source: EnvSource) => loadConfig(configShape, source)
+
+export type MonitorConfig = Omit<RawConfig, 'CONNECTIVITY_LOG' | 'MONITOR_DB'> & {
+  CONNECTIVITY_LOG: string
+  MONITOR_DB: string
+  /** Where each Spark Control service listens (`SPEECH_PROXY_URL`, …, default its usual port), read for targets. */
+  serviceUrls: Record<ServiceName, string>
+}
+
+export function loadMonitorConfig(source: EnvSource): MonitorConfig {
+  const raw = loadRaw(source)
+  return {
+    ...raw,
+    CONNECTIVITY_LOG: raw.CONNECTIVITY_LOG ?? join(raw.DATA_DIR, CONNECTIVITY_FILE),
+    MONITOR_DB: raw.MONITOR_DB ?? join(raw.DATA_DIR, MONITOR_DB_FILE),
+    serviceUrls: Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, source[SERVICES[name].urlEnv]?.trim() || defaultServiceUrl(name)]),
+    ) as Record<ServiceName, string>,
+  }
+}
