@@ -94,6 +94,24 @@ describe('openDatabase on Node (better-sqlite3)', () => {
     )
   })
 
+  it('keeps the versions of each migration scope apart, so two parts can share one file', async () => {
+    const path = join(freshDir(), 'scoped.db')
+    ;(await openAt(path)).close()
+    const other = await openDatabase(path, {
+      migrations: ['CREATE TABLE windows (id TEXT PRIMARY KEY)'],
+      scope: 'maintenance',
+    })
+    open.push(other)
+    other.run('INSERT INTO windows (id) VALUES (?)', ['w1'])
+    const first = await openAt(path)
+    expect(first.all('SELECT version FROM schema_version ORDER BY version')).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ])
+    expect(first.get('SELECT id FROM windows')).toEqual({ id: 'w1' })
+    await expect(openDatabase(path, { migrations: [], scope: 'Bad-Name' })).rejects.toThrow(/scope/)
+  })
+
   it('rolls a failed migration back entirely', async () => {
     const path = join(freshDir(), 'bad.db')
     const broken = ['CREATE TABLE a (x); CREATE TABLE b (y); THIS IS NOT SQL']

@@ -39,6 +39,12 @@ export interface OpenOptions {
   migrations: readonly string[]
   /** How long a write waits for another connection's lock; default 5 s. */
   busyTimeoutMs?: number
+  /**
+   * Names these migrations when several parts of a service keep their own tables in one file,
+   * each through its own connection: each scope counts its versions apart (`schema_version_<scope>`),
+   * so one part's migrations never pass for the other's. Lower-case letters and `_`.
+   */
+  scope?: string
 }
 
 /** The part of both drivers we use; their statement objects share run/get/all. */
@@ -85,7 +91,7 @@ export async function openDatabase(path: string, options: OpenOptions): Promise<
     native.exec('PRAGMA synchronous = FULL')
     native.exec('PRAGMA foreign_keys = ON')
     const db = wrap(native, path, driver)
-    migrate(db, options.migrations)
+    migrate(db, options.migrations, versionTable(options.scope))
     return db
   } catch (err) {
     native.close()
@@ -163,9 +169,17 @@ function wrap(native: NativeDatabase, path: string, driver: Database['driver']):
   return db
 }
 
-function migrate(db: Database, migrations: readonly string[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
-  const current = db.get<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version')?.v ?? 0
+function versionTable(scope: string | undefined): string {
+  if (scope === undefined) return 'schema_version'
+  // The name goes into SQL text (a table name cannot be bound), so it is checked, not quoted.
+  if (!/^[a-z_]{1,40}$/.test(scope))
+    throw new TypeError(`migration scope ${JSON.stringify(scope)}: use a-z and _`)
+  return `schema_version_${scope}`
+}
+
+function migrate(db: Database, migrations: readonly string[], table: string): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`)
+  const current = db.get<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${table}`)?.v ?? 0
   if (current > migrations.length)
     throw new Error(
       `${db.path}: schema version ${current} is newer than this build knows (${migrations.length}); refusing to open it`,
@@ -173,10 +187,7 @@ function migrate(db: Database, migrations: readonly string[]): void {
   for (let version = current + 1; version <= migrations.length; version++) {
     db.transaction(() => {
       db.exec(migrations[version - 1]!)
-      db.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [
-        version,
-        new Date().toISOString(),
-      ])
+      db.run(`INSERT INTO ${table} (version, applied_at) VALUES (?, ?)`, [version, new Date().toISOString()])
     })
   }
 }
