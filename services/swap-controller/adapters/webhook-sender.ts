@@ -4,18 +4,13 @@
  * up. It never blocks a swap: the engine only writes to the outbox and calls `notify()`. The URL's
  * path and the secret are never logged (webhook URLs often carry a secret in the path).
  */
-import { type Dispatcher, request } from 'undici'
+import type { Dispatcher } from 'undici'
 import { sleep } from '../../../shared/abort.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { Secret } from '../../../shared/secret.ts'
+import { type PostVerdict, postOnce } from '../../../shared/webhook.ts'
 import type { OutboxItem, WebhookOutbox } from '../domain/coordination/ports.ts'
-import {
-  DEFAULT_RETRY,
-  isRetryableStatus,
-  type RetryPolicy,
-  retryDelayMs,
-  signBody,
-} from '../domain/coordination/webhook.ts'
+import { DEFAULT_RETRY, type RetryPolicy, retryDelayMs, signBody } from '../domain/coordination/webhook.ts'
 
 export interface WebhookSenderOptions {
   url: string
@@ -41,8 +36,6 @@ export interface WebhookSender {
   close(): Promise<void>
 }
 
-type Verdict = { ok: true; status: number } | { ok: false; retry: boolean; why: string; status?: number }
-
 const MAX_TIMER_MS = 2 ** 31 - 1
 
 export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
@@ -58,7 +51,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   let pendingNotify = false
   let timer: ReturnType<typeof setTimeout> | undefined
 
-  async function post(item: OutboxItem): Promise<Verdict> {
+  async function post(item: OutboxItem): Promise<PostVerdict> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'spark-control-swap-webhook',
@@ -66,25 +59,13 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       'x-spark-delivery': String(item.id),
     }
     if (options.secret) headers['x-spark-signature'] = signBody(item.body, options.secret.reveal())
-    try {
-      const res = await request(options.url, {
-        method: 'POST',
-        body: item.body,
-        headers,
-        signal: AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        dispatcher: options.dispatcher,
-      })
-      // The answer's body is not needed; drain it (bounded) so the connection can be reused.
-      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined)
-      const status = res.statusCode
-      if (status >= 200 && status < 300) return { ok: true, status }
-      return { ok: false, retry: isRetryableStatus(status), why: `HTTP ${status}`, status }
-    } catch (err) {
-      const e = err as { code?: string; name?: string; cause?: { code?: string } }
-      return { ok: false, retry: true, why: e.code ?? e.cause?.code ?? e.name ?? 'request failed' }
-    }
+    return postOnce(options.url, {
+      body: item.body,
+      headers,
+      timeoutMs,
+      signal: stop.signal,
+      dispatcher: options.dispatcher,
+    })
   }
 
   async function deliver(item: OutboxItem): Promise<void> {

@@ -4,8 +4,11 @@
  * when a secret is set. The earlier body fields were never documented; the shape below is our choice,
  * recorded in docs/COMPATIBILITY.md. Delivery is at-least-once, so receivers dedupe on `swap_id`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import { backoffDelay } from '../../../../shared/backoff.ts'
+
+// Signing and the retryable statuses are the project's one webhook scheme (shared/webhook.ts).
+export { isRetryableStatus, signBody, verifySignature } from '../../../../shared/webhook.ts'
+
 import { isoUtc } from './time.ts'
 
 export const WEBHOOK_EVENTS = ['swap_complete', 'swap_failed'] as const
@@ -85,22 +88,6 @@ function servingState(outcome: SwapOutcome): WebhookEvent['serving_state'] {
 /** The exact bytes that are signed, stored in the outbox and sent. */
 export const encodeEvent = (event: WebhookEvent): string => JSON.stringify(event)
 
-export function signBody(body: string | Uint8Array, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
-}
-
-/** What a receiver does; used by our tests and documented for downstream developers. */
-export function verifySignature(
-  body: string | Uint8Array,
-  secret: string,
-  header: string | null | undefined,
-): boolean {
-  if (!header) return false
-  const expected = Buffer.from(signBody(body, secret))
-  const given = Buffer.from(header)
-  return expected.length === given.length && timingSafeEqual(expected, given)
-}
-
 export interface RetryPolicy {
   /** Delay after the first failure; doubles after each further one. */
   baseMs: number
@@ -121,7 +108,3 @@ export function retryDelayMs(
   if (failures < 1 || failures >= policy.maxAttempts) return null
   return backoffDelay(failures, { baseMs: policy.baseMs, maxMs: policy.maxMs, random })
 }
-
-/** 408, 429 and 5xx may pass on a later try; other 4xx mean the receiver rejects the event itself. */
-export const isRetryableStatus = (status: number): boolean =>
-  status === 408 || status === 429 || status >= 500
