@@ -211,7 +211,8 @@ export const MaintenanceWindow = z
     /** Target ids, or `*` for all. */
     targets: z.array(z.string()).min(1),
     starts_at: z.string(),
-    ends_at: z.string(),
+    /** Null while open-ended: the swap's window lasts until the swap is over. */
+    ends_at: z.string().nullable(),
     reason: z.string(),
     /** `owner` for a window set by a person, `swap` for the one a swap opens on vLLM. */
     source: z.enum(['owner', 'swap']),
@@ -228,6 +229,34 @@ export const MaintenanceRequest = z
     reason: z.string().min(1).max(500),
   })
   .openapi('MaintenanceRequest')
+
+/**
+ * The body of every alert webhook POST (`ALERT_WEBHOOK_URL`): `X-Spark-Event` repeats `event`,
+ * `X-Spark-Delivery` is stable across retries (dedupe on it), and with a secret the body is signed
+ * as the swap webhook is (`X-Spark-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>`).
+ */
+export const MonitorAlert = z
+  .object({
+    event: z.enum(['outage', 'resolved', 'reminder']),
+    target: z.string(),
+    title: z.string(),
+    kind: TargetKind,
+    /** The target's state when the message was made (`up`, `unknown`, … on a resolve). */
+    state: TargetState,
+    severity: z.enum(['down', 'degraded']),
+    started_at: z.string(),
+    /** Set on `resolved`; null while the outage lasts. */
+    ended_at: z.string().nullable(),
+    /** Seconds, to the end or (while it lasts) to when the message was made. */
+    duration_s: z.number(),
+    reason: z.string(),
+    /** On a node's alert: the targets on that node in outage with it (not alerted apart). */
+    grouped: z.array(z.string()),
+    /** True when the cluster is the simulator's. */
+    simulated: z.boolean(),
+  })
+  .openapi('MonitorAlert')
+export type MonitorAlert = z.infer<typeof MonitorAlert>
 
 /** One message of `GET /api/monitor/events` (SSE): the event name is `type`. */
 export const MonitorEvent = z.discriminatedUnion('type', [

@@ -7,6 +7,7 @@ import type { z } from '@hono/zod-openapi'
 import type {
   EvidenceLayer,
   FailureKind,
+  MaintenanceRequest as MaintenanceRequestSchema,
   MaintenanceWindow,
   Outage,
   TargetKind,
@@ -16,6 +17,7 @@ import type {
 
 export type { EvidenceLayer, FailureKind, MaintenanceWindow, Outage, TargetKind, TargetState }
 export type UptimeAnswer = z.infer<typeof UptimeAnswerSchema>
+export type MaintenanceRequest = z.infer<typeof MaintenanceRequestSchema>
 
 /** A small real request, enough to show the upstream does its job (not just its health route). */
 export interface FunctionalCheck {
@@ -141,7 +143,8 @@ export interface Maintenance {
   /** Why `target` is under maintenance at `now`, or null. */
   active(target: Target, now: number): { reason: string; until: number | null } | null
   windows(now: number): MaintenanceWindow[]
-  add(window: Omit<MaintenanceWindow, 'id' | 'source'>, now: number): MaintenanceWindow
+  /** An owner's window (`starts_at` default now); refuses one already over or ending before it starts. */
+  add(window: MaintenanceRequest, now: number): MaintenanceWindow
   remove(id: string): boolean
   /** A swap began (`detail` says what it loads) or ended (null). */
   setSwap(detail: string | null, now: number): void
