@@ -87,6 +87,8 @@ export interface TargetClassifier {
   readonly state: TargetState
   readonly since: number
   observe(evidence: Evidence, now: number): Transition | null
+  /** A probe of `layer` was sent at `at`; a functional check in flight holds back an app-level down. */
+  started(layer: EvidenceLayer, at: number): void
   /** Time-based decisions (no evidence for long → unknown, a pending check that ran out). */
   tick(now: number): Transition | null
   /** A maintenance window or a swap began (`reason`) or ended (null). */
