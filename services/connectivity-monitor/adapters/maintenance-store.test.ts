@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../shared/sqlite.ts'
 import { createMaintenance } from '../domain/maintenance/maintenance.ts'
+import type { Target } from '../domain/ports.ts'
 import { openMaintenanceStore } from './maintenance-store.ts'
 
 const cleanups: Array<() => void> = []
@@ -18,7 +19,7 @@ function freshPath() {
 }
 
 const T0 = Date.parse('2026-12-06T12:00:00Z')
-const target = {
+const target: Target = {
   id: 'vllm',
   kind: 'upstream',
   title: 'vLLM',
@@ -26,7 +27,7 @@ const target = {
   legacySubject: 'vllm',
   origins: [],
   disabled: false,
-} as const
+}
 
 describe('maintenance store', () => {
   it('keeps owner windows across a restart, and forgets the removed and the ended', async () => {
