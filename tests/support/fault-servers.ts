@@ -44,7 +44,8 @@ export async function startFaultServer(host = '127.0.0.1'): Promise<FaultServer>
   let healthDelayMs = DEFAULT_BUSY_HEALTH_MS
   const sockets = new Set<Socket>()
   const hung = new Set<Socket>()
-  const delayed = new Set<NodeJS.Timeout>()
+  /** Health answers held by `busy`, each with the send that ends it early. */
+  const delayed = new Map<NodeJS.Timeout, () => void>()
   const counts = { GET: 0, POST: 0 }
   let server: Server | null = null
 
@@ -67,7 +68,7 @@ export async function startFaultServer(host = '127.0.0.1'): Promise<FaultServer>
         delayed.delete(timer)
         send()
       }, healthDelayMs)
-      delayed.add(timer)
+      delayed.set(timer, send)
       return
     }
     send()
@@ -101,8 +102,12 @@ export async function startFaultServer(host = '127.0.0.1'): Promise<FaultServer>
     await closed
   }
 
+  /** Leaving `busy` answers what it held, as a GPU that finished its work would. */
   const endDelayed = () => {
-    for (const timer of delayed) clearTimeout(timer)
+    for (const [timer, send] of delayed) {
+      clearTimeout(timer)
+      send()
+    }
     delayed.clear()
   }
 
