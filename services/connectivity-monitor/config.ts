@@ -8,7 +8,14 @@
 import { join } from 'node:path'
 import { z } from '@hono/zod-openapi'
 import { baseConfig, blankIsUnset, type EnvSource, env, loadConfig } from '../../shared/config.ts'
-import { defaultServiceUrl, SERVICE_NAMES, SERVICES, type ServiceName } from '../../shared/topology.ts'
+import { sparkNodesEnv } from '../../shared/inventory-nodes.ts'
+import {
+  defaultServiceUrl,
+  SERVICE_NAMES,
+  SERVICES,
+  type ServiceName,
+  UPSTREAMS,
+} from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = 9105
 export const CONNECTIVITY_FILE = 'connectivity.json'
@@ -26,21 +33,25 @@ export const configShape = {
   SPARK1_SSH_PORT: env.int(22, 1, 65535),
   SPARK2_HOST: env.host(),
   SPARK2_SSH_PORT: env.int(22, 1, 65535),
-  /** JSON inventory for any number of nodes (`[{"name","host","sshPort"?,"role"?}]`); overrides SPARK1/SPARK2. */
-  SPARK_NODES: env.optionalString(),
+  /** JSON inventory for any number of nodes, the swap-controller's schema (shared/inventory-nodes.ts); overrides SPARK1/SPARK2. */
+  SPARK_NODES: sparkNodesEnv(),
   VLLM_HOST: env.host(),
   VLLM_PORT: env.int(8888, 1, 65535),
   PARAKEET_URL: env.url(),
   PARAKEET_HOST: env.host(),
+  PARAKEET_PORT: env.port(UPSTREAMS.parakeet.port),
   KOKORO_URL: env.url(),
   KOKORO_HOST: env.host(),
+  KOKORO_PORT: env.port(UPSTREAMS.kokoro.port),
   EMBED_URL: env.url(),
   QDRANT_URL: env.url(),
+  /** Sent (as `api-key`) only to QDRANT_URL's origin, for its health route and `GET /collections`. Never logged. */
+  QDRANT_API_KEY: env.secret(),
   /** `embedded` means no Qdrant to watch. */
   VECTOR_STORE: z.preprocess(blankIsUnset, z.enum(['auto', 'qdrant', 'embedded']).default('auto')),
   /** Upstreams switched off (earlier names: vllm, parakeet, kokoro, embeddings, qdrant): listed, never probed. */
   DISABLED_SERVICES: env.nameSet(),
-  /** JSON list of extra targets: `[{"id","title"?,"tcp"?:"host:port","http"?:url,"host"?:node}]`. */
+  /** JSON list of extra targets: `[{"id","title"?,"kind"?,"tcp"?:"host:port","http"?:url,"functional"?:{"method","url","body"?},"host"?:node}]`; an id of a built-in target replaces its probes. */
   MONITOR_TARGETS: env.optionalString(),
 
   // Probing.

@@ -7,56 +7,14 @@
 import { join } from 'node:path'
 import { z } from '@hono/zod-openapi'
 import { baseConfig, blankIsUnset, type EnvSource, env, hostSchema, loadConfig } from '../../shared/config.ts'
-import { safeName, UNIX_USER } from '../../shared/names.ts'
+import { sparkNodesEnv, unixUser } from '../../shared/inventory-nodes.ts'
+import { safeName } from '../../shared/names.ts'
 import { absolutePathProblem } from '../../shared/ssh/quote.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['swap-controller'].port
 
-const userString = () => z.string().trim().regex(UNIX_USER, 'must be a user name (letters, digits, `_ . -`)')
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional())
-
-export const nodeEntrySchema = z
-  .object({
-    name: safeName(),
-    host: hostSchema(),
-    user: userString(),
-    ssh_port: z.number().int().min(1).max(65535).default(22),
-    role: z.enum(['head', 'worker']),
-  })
-  .strict()
-
-export type NodeEntry = z.infer<typeof nodeEntrySchema>
-
-const nodesSchema = z
-  .array(nodeEntrySchema)
-  .min(1, 'must list at least one node')
-  .superRefine((nodes, ctx) => {
-    const seen = new Set<string>()
-    nodes.forEach((n, i) => {
-      if (seen.has(n.name))
-        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate node name ${n.name}` })
-      seen.add(n.name)
-    })
-    const heads = nodes.filter((n) => n.role === 'head').length
-    if (heads !== 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message: `needs exactly one node with role "head" (found ${heads})`,
-      })
-  })
-
-const jsonNodes = () =>
-  z.preprocess((value, ctx) => {
-    if (typeof value !== 'string' || value.trim() === '') return undefined
-    try {
-      return JSON.parse(value)
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, host, user, ssh_port?, role}' })
-      return z.NEVER
-    }
-  }, nodesSchema.optional())
 
 /** `~/…` (resolved per SSH user) or an absolute path; it reaches commands, so it is checked strictly. */
 const homePath = (fallback: string) =>
@@ -76,13 +34,13 @@ const homePath = (fallback: string) =>
 export const configShape = {
   ...baseConfig(DEFAULT_PORT),
   SPARK1_HOST: optional(hostSchema()),
-  SPARK1_USER: optional(userString()),
+  SPARK1_USER: optional(unixUser()),
   SPARK1_SSH_PORT: env.int(22, 1, 65535),
   SPARK2_HOST: optional(hostSchema()),
-  SPARK2_USER: optional(userString()),
+  SPARK2_USER: optional(unixUser()),
   SPARK2_SSH_PORT: env.int(22, 1, 65535),
   /** JSON inventory for any number of nodes; overrides SPARK1_* and SPARK2_* when set. */
-  SPARK_NODES: jsonNodes(),
+  SPARK_NODES: sparkNodesEnv(),
   /** Private key for every node; default `<DATA_DIR>/ssh/id_ed25519`. */
   SSH_KEY_PATH: env.optionalString(),
   /** known_hosts file; unset pins host keys in memory only (see shared/ssh/known-hosts.ts). */

@@ -5,8 +5,8 @@
  *   worker. A pair member with no host is left out; one with a host but no user is kept and
  *   reported as not configured, so the dashboard can say what is missing.
  */
+import type { NodeEntry } from '../../../shared/inventory-nodes.ts'
 import type { SshTarget } from '../../../shared/ssh/types.ts'
-import type { NodeEntry } from '../config.ts'
 
 export type NodeRole = 'head' | 'worker'
 
