@@ -3,17 +3,26 @@
  * real dependencies, serve the app, and shut down cleanly. A bad configuration stops the process
  * with every bad key named.
  */
+import type { Dispatcher } from 'undici'
 import { ConfigError, type EnvSource, processEnv } from './config.ts'
 import { createPool } from './http-client.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
+import { type OutcomeOrigins, reportOutcomes } from './outcomes/dispatcher.ts'
+import { createOutcomeReporter, noOutcomeReporter, type OutcomeReporter } from './outcomes/reporter.ts'
 import { type NodeHandler, type RunningServer, serve } from './serve.ts'
 import type { ServiceApp } from './service.ts'
+import { SERVICES } from './topology.ts'
 
 export interface ServiceKit {
   logger: Logger
   metrics: Metrics
   lifecycle: AbortController
+  /**
+   * Where this process reports its requests to upstreams (shared/outcomes/): the connectivity
+   * monitor at `CONNECTIVITY_MONITOR_URL`, or a no-op when that is unset (and in the monitor itself).
+   */
+  outcomes: OutcomeReporter
 }
 
 export interface Built {
@@ -33,8 +42,9 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
   options: StartOptions<C>,
 ): Promise<RunningServer> {
   let config: C
+  const env = processEnv()
   try {
-    config = options.loadConfig(processEnv())
+    config = options.loadConfig(env)
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${options.name}: ${err.message}`)
@@ -45,16 +55,33 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL })
   const metrics = createMetrics(options.name, { processMetrics: true })
   const lifecycle = new AbortController()
-  const { app, onClose, nodeHandler } = await options.build(config, { logger, metrics, lifecycle })
+  const outcomes = outcomeReporterFor(options.name, env, logger, metrics)
+  const built = await options.build(config, { logger, metrics, lifecycle, outcomes })
   return serve({
-    fetch: app.fetch,
-    nodeHandler,
+    fetch: built.app.fetch,
+    nodeHandler: built.nodeHandler,
     port: config.PORT,
     hostname: config.HOST,
     logger,
     lifecycle,
-    onClose,
+    // Last: the outcomes of requests the other closers end still go out.
+    onClose: [...(built.onClose ?? []), () => outcomes.close()],
     handleSignals: true,
+  })
+}
+
+function outcomeReporterFor(name: string, env: EnvSource, logger: Logger, metrics: Metrics): OutcomeReporter {
+  const url = env[SERVICES['connectivity-monitor'].urlEnv]?.trim()
+  if (name === 'connectivity-monitor' || !url) return noOutcomeReporter()
+  if (!URL.canParse(url)) {
+    console.error(`${name}: CONNECTIVITY_MONITOR_URL: not a URL`)
+    exitProcess(78)
+  }
+  return createOutcomeReporter({
+    url,
+    source: name,
+    logger: logger.child({ component: 'outcomes' }),
+    registry: metrics.registry,
   })
 }
 
@@ -65,6 +92,7 @@ export interface UpstreamAppDeps<C, U> {
   metrics: Metrics
   shutdown: AbortSignal
   upstreams: U
+  outcomes: OutcomeReporter
 }
 
 /**
@@ -77,7 +105,12 @@ export function startUpstreamService<
 >(options: {
   name: string
   loadConfig: (env: EnvSource) => C
-  upstreams: (config: C, pool: ReturnType<typeof createPool>) => U
+  upstreams: (config: C, pool: Dispatcher) => U
+  /**
+   * The upstreams whose requests through the pool are reported to the connectivity monitor
+   * (`originsOf({parakeet: config.PARAKEET_URL, …})`); health checks are left out by the reporter.
+   */
+  reported?: (config: C) => OutcomeOrigins
   describe: (config: C) => Record<string, unknown>
   buildApp: (deps: UpstreamAppDeps<C, U>) => ServiceApp
 }): Promise<RunningServer> {
@@ -86,11 +119,12 @@ export function startUpstreamService<
     loadConfig: options.loadConfig,
     build: (config, kit) => {
       const pool = createPool()
-      const upstreams = options.upstreams(config, pool)
-      kit.logger.info(options.describe(config), 'upstreams')
-      const { logger, metrics, lifecycle } = kit
+      const { logger, metrics, lifecycle, outcomes } = kit
+      const origins = options.reported?.(config) ?? {}
+      const upstreams = options.upstreams(config, reportOutcomes(pool, outcomes, origins))
+      logger.info(options.describe(config), 'upstreams')
       return {
-        app: options.buildApp({ config, logger, metrics, shutdown: lifecycle.signal, upstreams }),
+        app: options.buildApp({ config, logger, metrics, shutdown: lifecycle.signal, upstreams, outcomes }),
         onClose: [() => pool.close()],
       }
     },
