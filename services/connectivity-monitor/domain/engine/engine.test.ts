@@ -1,0 +1,226 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MonitorEvent } from '../../../../shared/contracts/connectivity-monitor.ts'
+import { engineDeps, type FakeClassifier, fakeClassifier, sampleTarget } from '../../testing/engine-parts.ts'
+import { type ProbeAnswer, scriptedProbes } from '../../testing/probes.ts'
+import type { Target } from '../ports.ts'
+import { createProbeBudget } from './budget.ts'
+import { createMonitorEngine, type MonitorEngine } from './engine.ts'
+
+let engine: MonitorEngine | undefined
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.parse('2026-01-05T10:00:00Z') })
+})
+afterEach(async () => {
+  await engine?.stop()
+  engine = undefined
+  vi.useRealTimers()
+})
+
+/** An engine whose probes answer from `answer`, every other part a recording stand-in. */
+function started(answer: (t: Target, layer: string) => ProbeAnswer, overrides = {}) {
+  const scripted = scriptedProbes(answer)
+  const classifiers = new Map<string, FakeClassifier>()
+  const parts = engineDeps({
+    probes: scripted.probes,
+    classifierFor: (target, now) => {
+      const c = fakeClassifier(target, now)
+      classifiers.set(target.id, c)
+      return c
+    },
+    ...overrides,
+  })
+  engine = createMonitorEngine(parts.deps)
+  const events: MonitorEvent[] = []
+  engine.subscribe((e) => events.push(e))
+  engine.start()
+  return { ...parts, scripted, classifiers, events, engine }
+}
+
+describe('monitor engine: state changes', () => {
+  it('sends a change to the history, then the connectivity log, the alerter and the event stream', async () => {
+    let up = true
+    const m = started(() => (up ? { ok: true } : { ok: false, kind: 'refused' }))
+    await vi.advanceTimersByTimeAsync(1500)
+    expect(m.history.changes.map((c) => c.to)).toEqual(['up'])
+    up = false
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(m.history.changes.map((c) => c.to)).toEqual(['up', 'down'])
+    expect(m.connectivityLog.transitions).toEqual(m.history.changes)
+    expect(m.alerter.changes.map((a) => a.change)).toEqual(m.history.changes)
+    const opened = m.alerter.changes[1]!.recorded.opened
+    expect(opened).toMatchObject({ target: 'vllm', ongoing: true })
+    expect(m.events.filter((e) => e.type !== 'report')).toEqual([
+      expect.objectContaining({ type: 'state', target: 'vllm', from: 'unknown', to: 'up' }),
+      expect.objectContaining({ type: 'state', target: 'vllm', from: 'up', to: 'down' }),
+      { type: 'outage', outage: opened },
+    ])
+    up = true
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(m.events.at(-1)).toMatchObject({ type: 'outage', outage: { ongoing: false } })
+    expect(m.engine.views(Date.now())[0]).toMatchObject({
+      id: 'vllm',
+      state: 'up',
+      reason: expect.any(String),
+    })
+  })
+
+  it('probes at the burst interval as soon as a failure is seen', async () => {
+    let up = true
+    const m = started(() => (up ? { ok: true } : { ok: false, kind: 'refused' }))
+    await vi.advanceTimersByTimeAsync(1100)
+    up = false
+    const tcpBefore = m.scripted.of('vllm', 'tcp').length
+    // Steady tcp is every 1000 ms; after the first failure it is every 250 ms.
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(m.scripted.of('vllm', 'tcp').length - tcpBefore).toBeGreaterThanOrEqual(6)
+  })
+
+  it('keeps probing and logging when the history database fails', async () => {
+    let up = true
+    const m = started(() => (up ? { ok: true } : { ok: false, kind: 'refused' }))
+    m.history.failing = true
+    await vi.advanceTimersByTimeAsync(1500)
+    up = false
+    await vi.advanceTimersByTimeAsync(1500)
+    expect(m.connectivityLog.transitions.map((c) => c.to)).toEqual(['up', 'down'])
+    const before = m.scripted.calls.length
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(m.scripted.calls.length).toBeGreaterThan(before)
+  })
+})
+
+describe('monitor engine: probing', () => {
+  it('never spends more than the probe budget over many targets', async () => {
+    const targets = Array.from({ length: 20 }, (_, i) => sampleTarget(`t${i}`))
+    const m = started(() => ({ ok: true }), { targets, budget: createProbeBudget(10) })
+    await vi.advanceTimersByTimeAsync(10_000)
+    // 10 a second for 10 s, plus the one second's worth the bucket starts with.
+    expect(m.scripted.calls.length).toBeLessThanOrEqual(110)
+    expect(m.scripted.calls.length).toBeGreaterThanOrEqual(90)
+    expect(m.engine.stats(Date.now()).probesPerS).toBeLessThanOrEqual(11)
+  })
+
+  it('runs the functional check at once when a health answer is slow, and tells the classifier', async () => {
+    const m = started((_t, layer) => (layer === 'http' ? { ok: true, slow: true } : { ok: true }))
+    await vi.advanceTimersByTimeAsync(1100)
+    const firstHttp = m.scripted.of('vllm', 'http')[0]!
+    const functional = m.scripted.of('vllm', 'functional')
+    expect(functional.length).toBeGreaterThanOrEqual(1)
+    expect(functional[0]!.at - firstHttp.at).toBeLessThan(5)
+    expect(m.classifiers.get('vllm')!.startedCalls[0]).toEqual({ layer: 'functional', at: functional[0]!.at })
+  })
+
+  it('runs no second functional check while one is in flight', async () => {
+    const m = started((_t, layer) =>
+      layer === 'functional' ? 'hang' : layer === 'http' ? { ok: false, kind: 'timeout' } : { ok: true },
+    )
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(m.scripted.of('vllm', 'http').length).toBeGreaterThan(3)
+    expect(m.scripted.of('vllm', 'functional')).toHaveLength(1)
+  })
+
+  it('keeps one probe of a layer in flight, two for http while bursting', async () => {
+    const m = started(() => 'hang')
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(Math.max(...m.scripted.of('vllm', 'tcp').map((c) => c.inFlight))).toBe(1)
+    expect(m.scripted.of('vllm', 'tcp')).toHaveLength(1)
+    // The hanging probes never answer, so the fake classifier never turns fast: one http.
+    expect(m.scripted.of('vllm', 'http')).toHaveLength(1)
+  })
+
+  it('lets two health checks overlap once the target is bursting', async () => {
+    const m = started((_t, layer) => (layer === 'http' ? 'hang' : { ok: false, kind: 'refused' }))
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(m.scripted.of('vllm', 'http').map((c) => c.inFlight)).toEqual([1, 2])
+  })
+
+  it('never probes a disabled target, and lists it as unknown', async () => {
+    const targets = [sampleTarget('vllm'), sampleTarget('kokoro', { disabled: true })]
+    const m = started(() => ({ ok: true }), { targets })
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(m.scripted.calls.filter((c) => c.target === 'kokoro')).toEqual([])
+    expect(m.engine.views(Date.now()).find((v) => v.id === 'kokoro')).toMatchObject({ state: 'unknown' })
+  })
+
+  it('probes nothing with probing off, and still classifies what traffic reports', async () => {
+    const m = started(() => ({ ok: true }), { probing: false })
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(m.scripted.calls).toEqual([])
+    const at = Date.now()
+    const failed = {
+      layer: 'passive' as const,
+      ok: false,
+      kind: 'refused' as const,
+      latencyMs: 1,
+      source: 'gateway',
+    }
+    expect(m.engine.intake({ target: 'vllm', at, ...failed })).toBe(true)
+    expect(m.engine.intake({ target: 'vllm', at: at + 100, ...failed })).toBe(true)
+    expect(m.engine.intake({ target: 'nope', at, ...failed })).toBe(false)
+    expect(m.history.changes.map((c) => c.to)).toEqual(['down'])
+    expect(m.engine.views(Date.now())[0]!.passive).toMatchObject({ ok: 0, failed: 2 })
+  })
+
+  it('stops every loop and waits for the probes in flight, aborting them', async () => {
+    const m = started(() => 'hang')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(m.scripted.inFlightNow()).toBeGreaterThan(0)
+    await m.engine.stop()
+    expect(m.scripted.inFlightNow()).toBe(0)
+    expect(m.scripted.aborted).toBeGreaterThan(0)
+    expect(vi.getTimerCount()).toBe(0)
+    const calls = m.scripted.calls.length
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(m.scripted.calls).toHaveLength(calls)
+  })
+})
+
+describe('monitor engine: the tick', () => {
+  it('writes a history heartbeat every 5 s, prunes, and ticks the alerter', async () => {
+    const m = started(() => ({ ok: true }), { pruneMs: 3000 })
+    await vi.advanceTimersByTimeAsync(10_100)
+    // Ticks every 250 ms from 250: heartbeats at 250 and 5250, prunes at 250, 3250, 6250, 9250.
+    expect(m.history.heartbeats).toBe(2)
+    expect(m.history.prunes).toBe(4)
+    expect(m.alerter.ticks).toBe(40)
+  })
+
+  it('tells the classifier when a maintenance window opens and closes', async () => {
+    const m = started(() => ({ ok: true }))
+    await vi.advanceTimersByTimeAsync(1100)
+    const now = Date.now()
+    m.maintenance.add(
+      { targets: ['vllm'], ends_at: new Date(now + 2000).toISOString(), reason: 'new PSU' },
+      now,
+    )
+    await vi.advanceTimersByTimeAsync(300)
+    expect(m.engine.views(Date.now())[0]).toMatchObject({
+      state: 'maintenance',
+      maintenance: { reason: 'new PSU', until: new Date(now + 2000).toISOString() },
+    })
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(m.history.changes.map((c) => c.to)).toEqual(['up', 'maintenance', 'unknown', 'up'])
+  })
+})
+
+describe('monitor engine: health events', () => {
+  it('finds the target by its earlier subject in any case, logs the report and streams it', async () => {
+    const m = started(() => ({ ok: true }), {
+      targets: [sampleTarget('spark-1', { kind: 'node', legacySubject: 'spark1' })],
+      probing: false,
+    })
+    const at = Date.now()
+    const e = { target: 'SPARK1', layer: 'passive' as const, at, ok: true, latencyMs: 12, source: 'recap' }
+    expect(m.engine.report(e)).toBe(true)
+    expect(m.connectivityLog.reports).toEqual([{ target: 'spark-1', evidence: { ...e, target: 'spark-1' } }])
+    expect(m.events).toContainEqual({
+      type: 'report',
+      target: 'spark-1',
+      at: new Date(at).toISOString(),
+      ok: true,
+      source: 'recap',
+    })
+    expect(m.engine.names()).toEqual(['spark-1', 'spark1'])
+  })
+})

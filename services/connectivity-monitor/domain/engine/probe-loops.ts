@@ -1,0 +1,166 @@
+/**
+ * The active probing: one loop per target and layer, each timed by the schedule's delay for the
+ * target's probing mode, all drawing on one probe budget. A loop never has more than one probe of
+ * its layer in flight (two for `http` in fast mode, so a health check that hangs to its timeout
+ * does not stretch the burst after a failure); when the budget is spent it tries again shortly.
+ */
+import type { Logger } from '../../../../shared/logger.ts'
+import type { Clock, Evidence, Probes, ProbingMode, Target } from '../ports.ts'
+import type { ProbeBudget } from './budget.ts'
+import { WindowCounter } from './counter.ts'
+import { type LayerLoop, type ProbeLayer, type TargetRuntime, tellStarted } from './runtime.ts'
+
+/** After a refused budget token, the next try comes this long later (± half, so loops spread). */
+const BUDGET_RETRY_MS = 100
+const RATE_WINDOW_S = 10
+
+export interface ProbeLoopDeps {
+  probes: Probes
+  /** Milliseconds to the next probe of `layer` for a target in `mode` (domain/schedule, jittered). */
+  probeDelay(layer: ProbeLayer, mode: ProbingMode): number
+  budget: ProbeBudget
+  clock: Clock
+  random: () => number
+  logger: Logger
+  onEvidence(runtime: TargetRuntime, evidence: Evidence): void
+}
+
+const LAYER_CONFIG: Record<ProbeLayer, (t: Target) => unknown> = {
+  tcp: (t) => t.tcp,
+  http: (t) => t.http,
+  functional: (t) => t.functional,
+  ssh: (t) => t.ssh,
+}
+
+const limitFor = (layer: ProbeLayer, mode: ProbingMode) => (layer === 'http' && mode === 'fast' ? 2 : 1)
+
+export function createProbeLoops(deps: ProbeLoopDeps) {
+  const { clock, budget } = deps
+  const abort = new AbortController()
+  const inFlight = new Set<Promise<void>>()
+  const launched = new WindowCounter(RATE_WINDOW_S)
+  let running = false
+
+  function schedule(rt: TargetRuntime, loop: LayerLoop, delayMs: number) {
+    if (loop.timer) clearTimeout(loop.timer)
+    const delay = Math.max(0, delayMs)
+    loop.dueAt = clock.now() + delay
+    loop.timer = setTimeout(() => fire(rt, loop), delay)
+  }
+
+  function fire(rt: TargetRuntime, loop: LayerLoop) {
+    loop.timer = null
+    if (!running) return
+    const now = clock.now()
+    const mode = rt.classifier.probing(now)
+    if (loop.inFlight >= limitFor(loop.layer, mode)) {
+      loop.pending = true
+      return
+    }
+    if (!budget.take(now, mode === 'fast')) {
+      schedule(rt, loop, BUDGET_RETRY_MS * (0.5 + deps.random()))
+      return
+    }
+    launch(rt, loop, now)
+    schedule(rt, loop, deps.probeDelay(loop.layer, mode))
+  }
+
+  function launch(rt: TargetRuntime, loop: LayerLoop, now: number) {
+    loop.inFlight++
+    launched.add(now)
+    if (loop.layer === 'functional') tellStarted(rt.classifier, 'functional', now)
+    const run = probeSafely(loop.layer, rt.target, now).then((evidence) => {
+      loop.inFlight--
+      if (!running) return
+      try {
+        deps.onEvidence(rt, evidence)
+      } catch (err) {
+        deps.logger.error({ err: (err as Error).message, target: rt.target.id }, 'evidence not handled')
+      }
+      if (loop.pending) {
+        loop.pending = false
+        fire(rt, loop)
+      }
+    })
+    inFlight.add(run)
+    void run.finally(() => inFlight.delete(run))
+  }
+
+  /** A probe keeps its promise never to throw; if one breaks it, that is a failed check, not a crash. */
+  async function probeSafely(layer: ProbeLayer, target: Target, at: number): Promise<Evidence> {
+    try {
+      return await deps.probes[layer]!(target, abort.signal)
+    } catch (err) {
+      const detail = `probe failed: ${(err as Error).message}`
+      return {
+        target: target.id,
+        layer,
+        at,
+        ok: false,
+        kind: 'other',
+        latencyMs: clock.now() - at,
+        detail,
+        source: 'probe',
+      }
+    }
+  }
+
+  return {
+    /** Starts a loop per probed layer of every enabled target, spread over each layer's first interval. */
+    start(runtimes: Iterable<TargetRuntime>) {
+      running = true
+      for (const rt of runtimes) {
+        if (rt.target.disabled) continue
+        for (const layer of Object.keys(LAYER_CONFIG) as ProbeLayer[]) {
+          if (!deps.probes[layer] || !LAYER_CONFIG[layer](rt.target)) continue
+          const loop: LayerLoop = { layer, timer: null, dueAt: 0, inFlight: 0, pending: false }
+          rt.loops.set(layer, loop)
+          schedule(rt, loop, deps.random() * deps.probeDelay(layer, rt.mode))
+        }
+      }
+    },
+
+    /** Runs `layer` now, ahead of its timer (the functional check after a slow health answer), unless one is in flight. */
+    urgent(rt: TargetRuntime, layer: ProbeLayer): boolean {
+      const loop = rt.loops.get(layer)
+      if (!running || !loop || loop.inFlight > 0) return false
+      const now = clock.now()
+      if (!budget.take(now, true)) return false
+      launch(rt, loop, now)
+      return true
+    },
+
+    /** A target just turned fast (a failure seen): its next probes come at the burst interval, not the steady one. */
+    hurry(rt: TargetRuntime) {
+      if (!running) return
+      const now = clock.now()
+      for (const loop of rt.loops.values()) {
+        if (loop.layer === 'functional' || !loop.timer) continue
+        const fast = deps.probeDelay(loop.layer, 'fast')
+        if (loop.dueAt - now > fast) schedule(rt, loop, fast)
+      }
+    },
+
+    /** Probes launched per second over the last few seconds. */
+    rate(now: number): number {
+      return launched.total(now) / RATE_WINDOW_S
+    },
+
+    get inFlight() {
+      return inFlight.size
+    },
+
+    /** Stops every loop, aborts the probes in flight and waits for them to end. */
+    async stop(runtimes: Iterable<TargetRuntime>) {
+      running = false
+      for (const rt of runtimes)
+        for (const loop of rt.loops.values()) {
+          if (loop.timer) clearTimeout(loop.timer)
+          loop.timer = null
+        }
+      abort.abort(new Error('the monitor is stopping'))
+      await Promise.allSettled([...inFlight])
+    },
+  }
+}
+export type ProbeLoops = ReturnType<typeof createProbeLoops>
