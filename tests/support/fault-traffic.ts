@@ -1,10 +1,12 @@
 /**
  * Real traffic to fault servers, reported to the monitor the way a proxying service reports its
- * request outcomes: each request's outcome (target, send time, ok or failure kind, latency) goes
- * into a batch, and the batch is POSTed to `/api/monitor/outcomes` every `batchMs`. Used where a
- * test or the benchmark needs "a target with traffic" without the whole stack in front of it.
+ * request outcomes: through the shared kit's reporter (shared/outcomes/reporter.ts: a bounded
+ * ring, timed batches to `POST /api/monitor/outcomes`) with its failure kinds. Used where a test or
+ * the benchmark needs "a target with traffic" without the whole stack in front of it.
  */
-import type { FailureKind, RequestOutcome } from '../../shared/contracts/connectivity-monitor.ts'
+import type { RequestOutcome } from '../../shared/contracts/connectivity-monitor.ts'
+import { failureKind } from '../../shared/outcomes/failure-kind.ts'
+import { createOutcomeReporter } from '../../shared/outcomes/reporter.ts'
 import { nowMs } from './fault-monitor.ts'
 
 export interface TrafficTarget {
@@ -18,7 +20,7 @@ export interface TrafficOptions {
   targets: TrafficTarget[]
   /** Requests per second to each target. */
   ratePerS: number
-  /** How often outcomes are sent to the monitor (a real service batches too). */
+  /** How often outcomes are sent to the monitor (default: the reporter's own). */
   batchMs?: number
   /** A request unanswered this long is a `timeout` outcome. */
   timeoutMs?: number
@@ -31,27 +33,20 @@ export interface Traffic {
   stop(): Promise<void>
 }
 
-export function failureKindOf(err: unknown): FailureKind {
-  const e = err as { name?: string; code?: string; cause?: { code?: string; name?: string } }
-  const code = e.code ?? e.cause?.code
-  if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') return 'timeout'
-  if (code === 'ECONNREFUSED') return 'refused'
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'reset'
-  return 'other'
-}
-
 /** Starts sending; each target gets its own evenly spaced requests, staggered so they do not line up. */
 export function startTraffic(options: TrafficOptions): Traffic {
-  const batchMs = options.batchMs ?? 250
   const timeoutMs = options.timeoutMs ?? 2000
-  const source = options.source ?? 'fault-traffic'
-  let pending: RequestOutcome[] = []
+  const reporter = createOutcomeReporter({
+    url: options.monitorUrl,
+    source: options.source ?? 'fault-traffic',
+    flushMs: options.batchMs,
+  })
   const counts = new Map<string, { ok: number; failed: number }>()
   const inFlight = new Set<Promise<void>>()
   let stopped = false
 
   const note = (outcome: RequestOutcome) => {
-    pending.push(outcome)
+    reporter.record(outcome)
     const c = counts.get(outcome.target) ?? { ok: 0, failed: 0 }
     if (outcome.ok) c.ok++
     else c.failed++
@@ -76,23 +71,8 @@ export function startTraffic(options: TrafficOptions): Traffic {
           : { target: target.id, at, ok: false, kind: 'bad_status', latency_ms, status: res.status },
       )
     } catch (err) {
-      note({ target: target.id, at, ok: false, kind: failureKindOf(err), latency_ms: nowMs() - started })
+      note({ target: target.id, at, ok: false, kind: failureKind(err), latency_ms: nowMs() - started })
     }
-  }
-
-  const flush = async () => {
-    if (pending.length === 0) return
-    const outcomes = pending
-    pending = []
-    await fetch(`${options.monitorUrl}/api/monitor/outcomes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ source, outcomes }),
-      signal: AbortSignal.timeout(2000),
-    }).then(
-      (res) => res.arrayBuffer(),
-      () => undefined,
-    )
   }
 
   const period = 1000 / options.ratePerS
@@ -107,7 +87,6 @@ export function startTraffic(options: TrafficOptions): Traffic {
     }
     return setTimeout(start, (period * i) / options.targets.length)
   })
-  const batcher = setInterval(() => void flush(), batchMs)
 
   return {
     counts: (target) => counts.get(target) ?? { ok: 0, failed: 0 },
@@ -115,9 +94,8 @@ export function startTraffic(options: TrafficOptions): Traffic {
       stopped = true
       for (const t of timers) clearTimeout(t)
       for (const t of timers) clearInterval(t)
-      clearInterval(batcher)
       await Promise.all(inFlight)
-      await flush()
+      await reporter.close()
     },
   }
 }

@@ -5,8 +5,8 @@
  */
 import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { failureKind } from '../../shared/outcomes/failure-kind.ts'
 import { type FaultServer, refusingPort, startFaultServer } from '../support/fault-servers.ts'
-import { failureKindOf } from '../support/fault-traffic.ts'
 
 const servers: FaultServer[] = []
 afterEach(async () => {
@@ -33,7 +33,7 @@ const tcpAccepts = (port: number) =>
 const kindOfFetch = (url: string, init: RequestInit = {}, timeoutMs = 1000) =>
   fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }).then(
     (res) => `status ${res.status}`,
-    (err: unknown) => failureKindOf(err),
+    (err: unknown) => failureKind(err),
   )
 
 describe('fault servers', () => {
@@ -53,7 +53,7 @@ describe('fault servers', () => {
     expect(await tcpAccepts(s.port)).toBe(true)
     const held = fetch(`${s.url}/health`).then(
       () => 'answered',
-      (err: unknown) => failureKindOf(err),
+      (err: unknown) => failureKind(err),
     )
     expect(await kindOfFetch(`${s.url}/health`, {}, 300)).toBe('timeout')
     await s.setMode('ok')
