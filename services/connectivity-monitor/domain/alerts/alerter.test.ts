@@ -141,6 +141,23 @@ describe('alerter', () => {
     ])
   })
 
+  it('alerts again, as down, a degraded outage already alerted that goes down; one resolve ends it', async () => {
+    const { change, tick, sent, marked } = setup({ debounceS: 10 })
+    const kokoro = upstream('kokoro')
+    change(kokoro, 'up', 'degraded', s(0))
+    await tick(s(50))
+    change(kokoro, 'degraded', 'down', s(60))
+    await tick(s(61))
+    change(kokoro, 'down', 'degraded', s(70))
+    await tick(s(200))
+    change(kokoro, 'degraded', 'up', s(300))
+    await tick(s(301))
+    expect(
+      sent.map((x) => `${x.alert.event}:${x.alert.severity}:${x.alert.started_at.slice(11, 19)}`),
+    ).toEqual(['outage:degraded:12:00:00', 'outage:down:12:00:00', 'resolved:degraded:12:00:00'])
+    expect(new Set(marked)).toEqual(new Set(['out_1']))
+  })
+
   it('holds the alert back while maintenance covers the target, sends it if the outage outlasts it, and still resolves', async () => {
     const { change, tick, sent, held } = setup()
     const vllm = upstream('vllm')

@@ -58,7 +58,7 @@ export interface AlerterOptions {
   clock: Clock
   logger: Logger
   maintenance: Pick<Maintenance, 'active'>
-  /** History.markAlerted: called once per outage when its alert (or its node's) was delivered. */
+  /** History.markAlerted: called when an alert for the outage (or its node's) was delivered; may repeat. */
   markAlerted: (outageId: string) => void
   delivery?: DeliveryPolicy
 }
@@ -72,13 +72,13 @@ export function createAlerter(options: AlerterOptions): Alerter & { idle(): Prom
   const debounceMs = config.ALERT_DEBOUNCE_S * 1000
   const remindMs = config.ALERT_REMIND_MIN * 60_000
   const open = new Map<string, OpenOutage>()
-  const marked = new Set<string>()
+  // Each channel reports its delivery of the same item; the history hears of it once.
+  const marked = new WeakSet<QueuedAlert>()
 
   const markDelivered = (item: QueuedAlert) => {
-    if (item.alert.event !== 'outage') return
+    if (item.alert.event !== 'outage' || marked.has(item)) return
+    marked.add(item)
     for (const id of item.outageIds) {
-      if (marked.has(id)) continue
-      marked.add(id)
       try {
         options.markAlerted(id)
       } catch (err) {
@@ -151,6 +151,8 @@ export function createAlerter(options: AlerterOptions): Alerter & { idle(): Prom
   }
 
   function changedSeverity(o: OpenOutage, change: Transition, recorded: RecordedChange, severity: Severity) {
+    // Degraded (alerted without paging) turning into down is news: it is alerted again, as down.
+    if (o.alerted && o.severity === 'degraded' && severity === 'down') o.alerted = false
     o.severity = severity
     o.state = change.to
     if (recorded.opened && !o.outageIds.includes(recorded.opened.id)) o.outageIds.push(recorded.opened.id)
