@@ -10,13 +10,15 @@ import type { AppEnv } from '../shared/service.ts'
 import { type Asset, assetUrl, loadAssets, serveAsset } from './assets.ts'
 import { Placeholder } from './components/placeholder.tsx'
 import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from './components/stopped.ts'
+import { connectivityDashboardRoutes } from './connectivity/routes.tsx'
+import type { MonitorSource } from './connectivity/source.ts'
 import { FlashNotices } from './flash.ts'
 import { type Chrome, Layout } from './layout/layout.tsx'
 import { modelsDashboardRoutes } from './models/routes.tsx'
 import type { ModelsSource } from './models/source.ts'
 import { overviewParts } from './overview/parts.tsx'
 import { readOverviewTick, type TickSources } from './overview/tick.ts'
-import { ConnectivityPage } from './pages/connectivity.tsx'
+import { ConnectivityPlaceholder } from './pages/connectivity.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPlaceholder } from './pages/redaction.tsx'
@@ -66,14 +68,11 @@ export interface DashboardDeps {
   redaction?: RedactionSource
   /** vector-search, for the search page. */
   search?: SearchSource
+  /** The connectivity monitor, for the connectivity page. */
+  monitor?: MonitorSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
-
-/** Pages not built yet: each says what it will show. */
-const PLACEHOLDERS = {
-  '/ui/connectivity': ConnectivityPage,
-} as const
 
 export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   const assets = loadAssets()
@@ -200,9 +199,11 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
       searchDashboardRoutes({ search: deps.search, chrome, logger: deps.logger, getStatus: deps.getStatus }),
     )
   else app.get('/ui/search', (c) => page(c, <SearchPlaceholder chrome={chromeFor(chrome, c)} />))
-  for (const [path, Page] of Object.entries(PLACEHOLDERS)) {
-    app.get(path, (c) => page(c, <Page chrome={chromeFor(chrome, c)} />))
-  }
+  if (deps.monitor) {
+    const monitorDeps = { monitor: deps.monitor, chrome, logger: deps.logger, shutdown: deps.shutdown, now }
+    app.route('/', connectivityDashboardRoutes(monitorDeps))
+  } else
+    app.get('/ui/connectivity', (c) => page(c, <ConnectivityPlaceholder chrome={chromeFor(chrome, c)} />))
 
   app.get(FRAGMENT_PATH, async (c) => {
     const view = await currentView(c)

@@ -4,6 +4,7 @@ import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createModelsSource } from './adapters/models-source.ts'
+import { createMonitorSource } from './adapters/monitor-source.ts'
 import { createRedactionSource } from './adapters/redaction-source.ts'
 import { createSearchSource } from './adapters/search-source.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
@@ -25,6 +26,7 @@ await startService({
       retryAfterS: config.RETRY_AFTER_S,
       onBrokenStream: (info) => kit.logger.warn(info, 'backend stream broke mid-response'),
       shutdown: kit.lifecycle.signal,
+      outcomes: kit.outcomes,
     })
     const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
     const disabled = config.DISABLED_SERVICES
@@ -39,6 +41,7 @@ await startService({
     const speech = createSpeechSource({ baseUrl: urls['speech-proxy'] })
     const redaction = createRedactionSource({ baseUrl: urls['redaction-gateway'] })
     const search = createSearchSource({ baseUrl: urls['vector-search'] })
+    const monitor = createMonitorSource({ baseUrl: urls['connectivity-monitor'] })
     const dashboard = buildDashboard({
       getStatus,
       swap,
@@ -46,6 +49,7 @@ await startService({
       speech,
       redaction,
       search,
+      monitor,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
