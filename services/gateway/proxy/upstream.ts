@@ -11,6 +11,8 @@
  */
 import type { ServerResponse } from 'node:http'
 import { type Dispatcher, Pool } from 'undici'
+import { reportOutcomes } from '../../../shared/outcomes/dispatcher.ts'
+import type { OutcomeSink } from '../../../shared/outcomes/reporter.ts'
 import type { BackendName } from '../domain/route-table.ts'
 import { createClientWatch } from './client-watch.ts'
 import type { Exchange, ExchangeOptions, ForwardRequest, OpenStreams } from './exchange.ts'
@@ -35,10 +37,15 @@ export interface UpstreamProxyOptions extends Omit<ExchangeOptions, 'streams'> {
   connections: number
   /** Aborted when shutdown begins: open event streams (`endOnShutdown`) end at once. */
   shutdown?: AbortSignal
+  /** Each proxied request's outcome goes here (the connectivity monitor), the backend's name as target. */
+  outcomes?: OutcomeSink
 }
 
 export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProxy {
-  const targets = new Map<BackendName, { pool: Pool; basePath: string }>()
+  const targets = new Map<
+    BackendName,
+    { pool: Pool; dispatcher: Dispatcher; origin: string; basePath: string }
+  >()
   for (const [name, url] of Object.entries(options.urls) as Array<[BackendName, string]>) {
     const parsed = new URL(url)
     const pool = new Pool(parsed.origin, {
@@ -47,7 +54,15 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       keepAliveTimeout: 30_000,
       pipelining: 1,
     })
-    targets.set(name, { pool, basePath: parsed.pathname.replace(/\/+$/, '') })
+    const dispatcher = options.outcomes
+      ? reportOutcomes(pool, options.outcomes, { [parsed.origin]: name })
+      : pool
+    targets.set(name, {
+      pool,
+      dispatcher,
+      origin: parsed.origin,
+      basePath: parsed.pathname.replace(/\/+$/, ''),
+    })
   }
 
   const clients = createClientWatch()
@@ -73,8 +88,10 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
 
   function dispatch(req: ForwardRequest, exchange: Exchange) {
     const target = targets.get(req.service)!
-    target.pool.dispatch(
+    target.dispatcher.dispatch(
       {
+        // A pool knows its origin; the outcome reporter reads it here.
+        origin: target.origin,
         path: target.basePath + req.path,
         method: req.method as Dispatcher.HttpMethod,
         headers: req.headers,

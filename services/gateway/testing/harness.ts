@@ -95,6 +95,8 @@ export async function startGateway(
     auth?: ApiKeyAuth
     /** The gateway's shutdown signal, as main.ts passes it to the proxy. */
     shutdown?: AbortSignal
+    /** Where proxied requests' outcomes go, as main.ts passes the process's reporter. */
+    outcomes?: UpstreamProxyOptions['outcomes']
   } = {},
 ): Promise<GatewayUnderTest> {
   const dead = await deadUrl()
@@ -110,6 +112,7 @@ export async function startGateway(
     retryAfterS: 5,
     onBrokenStream: options.onBrokenStream,
     shutdown: options.shutdown,
+    outcomes: options.outcomes,
   })
   const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
   const probe = createServiceProbe({ reader, urls, disabled: config.DISABLED_SERVICES, cacheMs: 0 })
