@@ -56,13 +56,19 @@ export function streamConnectivity(c: Context<AppEnv>, deps: FeedDeps): Response
   })
 }
 
-/** Wakes the feed on every change the monitor announces; reports are traffic, not changes. */
+/**
+ * Wakes the feed on every change the monitor announces (reports are traffic, not changes), and
+ * when its stream opens again after a break: the page then stops saying the monitor is away.
+ */
 async function listen(monitor: MonitorSource, signal: AbortSignal, wake: Wake, log: Logger) {
   let failures = 0
+  const opened = () => {
+    if (failures > 0) wake.notify()
+    failures = 0
+  }
   while (!signal.aborted) {
     try {
-      for await (const event of monitor.events(signal)) {
-        failures = 0
+      for await (const event of monitor.events(signal, opened)) {
         if (event.type !== 'report') wake.notify()
       }
     } catch (err) {

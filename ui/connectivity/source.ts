@@ -43,6 +43,9 @@ export interface MonitorSource {
   addMaintenance(window: NewWindow, actor: string, signal?: AbortSignal): Promise<MaintenanceWindow>
   /** Ends a window early; false when there was no such window. */
   removeMaintenance(id: string, actor: string, signal?: AbortSignal): Promise<boolean>
-  /** The monitor's live events until `signal` aborts; rejects (or ends) when the stream breaks. */
-  events(signal: AbortSignal): AsyncIterable<MonitorEvent>
+  /**
+   * The monitor's live events until `signal` aborts; rejects (or ends) when the stream breaks.
+   * `onOpen` is called once the monitor has accepted the stream, before any event.
+   */
+  events(signal: AbortSignal, onOpen?: () => void): AsyncIterable<MonitorEvent>
 }

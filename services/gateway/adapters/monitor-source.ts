@@ -125,9 +125,10 @@ export function createMonitorSource(options: MonitorSourceOptions): MonitorSourc
         throw err
       }
     },
-    async *events(signal) {
+    async *events(signal, onOpen) {
       const res = await send('GET', '/api/monitor/events', { signal, stream: true })
       if (!res.body) throw upstreamFailed(SERVICE, 'answered its event stream without a body')
+      onOpen?.()
       for await (const m of sseMessages(res.body, signal)) {
         let data: unknown
         try {
