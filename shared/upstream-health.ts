@@ -15,8 +15,8 @@ export type ProbeOutcome =
   | { kind: 'ok'; status: number }
   | { kind: 'bad_status'; status: number; detail: string }
   | { kind: 'timeout'; detail: string }
-  | { kind: 'unreachable'; detail: string }
-  | { kind: 'failed'; detail: string }
+  | { kind: 'unreachable'; detail: string; code?: string }
+  | { kind: 'failed'; detail: string; code?: string }
 
 export interface ProbeOptions {
   timeoutMs: number
@@ -24,6 +24,9 @@ export interface ProbeOptions {
   signal?: AbortSignal
   dispatcher?: Dispatcher
   headers?: Record<string, string>
+  /** GET unless told; a POST sends `json` as its body (the monitor's small real requests). */
+  method?: 'GET' | 'POST'
+  json?: unknown
 }
 
 /** Health bodies are tiny; anything bigger is drained up to this size and then the socket is dropped. */
@@ -43,14 +46,20 @@ const UNREACHABLE: Record<string, string> = {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
-/** GETs `url` once; never throws. Any 2xx is healthy, whatever the body says. */
+/** GETs `url` once (or POSTs `json`); never throws. Any 2xx is healthy, whatever the body says. */
 export async function probeHttp(url: string, options: ProbeOptions): Promise<ProbeOutcome> {
   const timeout = AbortSignal.timeout(options.timeoutMs)
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+  const post = options.method === 'POST'
   try {
     const res = await request(url, {
-      method: 'GET',
-      headers: { accept: 'application/json, text/plain', ...options.headers },
+      method: post ? 'POST' : 'GET',
+      headers: {
+        accept: 'application/json, text/plain',
+        ...(post ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(post ? { body: JSON.stringify(options.json ?? {}) } : {}),
       signal,
       dispatcher: options.dispatcher,
       headersTimeout: options.timeoutMs,
@@ -75,9 +84,9 @@ function describeFailure(err: unknown, timeoutMs: number, timedOut: boolean): Pr
     return { kind: 'timeout', detail: `no answer within ${timeoutMs} ms` }
   }
   const phrase = UNREACHABLE[code]
-  if (phrase) return { kind: 'unreachable', detail: phrase }
+  if (phrase) return { kind: 'unreachable', detail: phrase, code }
   if (e.name === 'AbortError') return { kind: 'failed', detail: 'check cancelled' }
-  return { kind: 'failed', detail: e.message || String(err) }
+  return { kind: 'failed', detail: e.message || String(err), ...(code ? { code } : {}) }
 }
 
 export type Assessment = Pick<DependencyReport, 'state' | 'detail'>
