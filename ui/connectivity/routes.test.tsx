@@ -271,7 +271,7 @@ describe('maintenance', () => {
       actor: 'dashboard',
     })
     const back = await (await app.request(res.headers.get('location')!)).text()
-    expect(back).toContain('Planned maintenance until 14:30 UTC: moving the box')
+    expect(back).toContain('Planned maintenance until 14:30:00 UTC: moving the box')
   })
 
   it('ends a window, and says it in words when the monitor refuses or is away', async () => {

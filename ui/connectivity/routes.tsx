@@ -22,6 +22,7 @@ import { isNotice, isWindowId, type MaintenanceFields, windowInput } from './mai
 import { CONNECTIVITY_PATHS, type RangeId, rangeOf } from './paths.ts'
 import { readConnectivity } from './read.ts'
 import type { MonitorSource } from './source.ts'
+import { exactTime } from './words.ts'
 import { monitorNotice } from './words-errors.ts'
 
 export interface ConnectivityDashboardDeps {
@@ -153,7 +154,7 @@ export function connectivityDashboardRoutes(deps: ConnectivityDashboardDeps): Ho
         await monitor.addMaintenance(input, actorOf(c), c.req.raw.signal)
         notice = {
           tone: 'good',
-          text: `Planned maintenance until ${input.ends_at.slice(11, 16)} UTC: ${input.reason}`,
+          text: `Planned maintenance until ${exactTime(input.ends_at, now())}: ${input.reason}`,
         }
       } catch (err) {
         log(c).warn({ reason: (err as Error).message }, 'dashboard: add maintenance failed')
