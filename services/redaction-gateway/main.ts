@@ -1,3 +1,5 @@
+import { getGlobalDispatcher } from 'undici'
+import { originsOf, reportOutcomes } from '../../shared/outcomes/dispatcher.ts'
 import { startService } from '../../shared/start.ts'
 import { createCloudChat } from './adapters/cloud-chat.ts'
 import { createLlmNer } from './adapters/llm-ner.ts'
@@ -64,6 +66,12 @@ await startService({
           chunkChars: config.REDACTION_NER_CHUNK_CHARS,
           disabled: config.DISABLED_SERVICES.has('vllm'),
           registry: kit.metrics.registry,
+          // The name pass's calls are reported as traffic to the swap-controller; the cloud's are not ours.
+          dispatcher: reportOutcomes(
+            getGlobalDispatcher(),
+            kit.outcomes,
+            originsOf({ 'swap-controller': config.SWAP_CONTROLLER_URL }),
+          ),
         }),
       }),
       onClose: [() => store?.close(), () => typeCounts?.close(), () => cloud?.close()],

@@ -1,3 +1,4 @@
+import { originsOf } from '../../shared/outcomes/dispatcher.ts'
 import { startUpstreamService } from '../../shared/start.ts'
 import { displayUrl } from '../../shared/upstream-health.ts'
 import { createSpeechUpstreams } from './adapters/upstreams.ts'
@@ -8,6 +9,7 @@ await startUpstreamService({
   name: SERVICE_NAME,
   loadConfig: loadSpeechConfig,
   upstreams: createSpeechUpstreams,
+  reported: (config) => originsOf({ parakeet: config.PARAKEET_URL, kokoro: config.KOKORO_URL }),
   describe: (config) => ({
     parakeet: displayUrl(config.PARAKEET_URL),
     kokoro: displayUrl(config.KOKORO_URL),

@@ -1,4 +1,5 @@
 import { createPool } from '../../shared/http-client.ts'
+import { originsOf, reportOutcomes } from '../../shared/outcomes/dispatcher.ts'
 import { createSshPool } from '../../shared/ssh/pool.ts'
 import { startService } from '../../shared/start.ts'
 import { createClusterDriver } from './adapters/cluster-driver.ts'
@@ -40,7 +41,13 @@ await startService({
       logger: kit.logger.child({ component: 'ssh' }),
     })
     const dispatcher = createPool({ connectTimeoutMs: 3000 })
-    const vllm = createVllmClient({ baseUrl: inventory.vllm.baseUrl, dispatcher })
+    // Requests to vLLM (model lists, chat) are reported to the connectivity monitor; the swap's own
+    // checks and the metrics poll are probes of a sort, and go unreported.
+    const vllmOrigins = originsOf({ vllm: inventory.vllm.baseUrl })
+    const vllm = createVllmClient({
+      baseUrl: inventory.vllm.baseUrl,
+      dispatcher: reportOutcomes(dispatcher, kit.outcomes, vllmOrigins),
+    })
     const telemetry = createTelemetryPoller({
       inventory,
       ssh,
@@ -185,7 +192,7 @@ await startService({
       chat: {
         proxy: createVllmProxy({
           baseUrl: inventory.vllm.baseUrl,
-          dispatcher: chatDispatcher,
+          dispatcher: reportOutcomes(chatDispatcher, kit.outcomes, vllmOrigins),
           timeoutMs: config.CHAT_TIMEOUT_MS,
         }),
         inflight,

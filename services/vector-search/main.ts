@@ -1,3 +1,5 @@
+import { getGlobalDispatcher } from 'undici'
+import { originsOf, reportOutcomes } from '../../shared/outcomes/dispatcher.ts'
 import { startUpstreamService } from '../../shared/start.ts'
 import { displayUrl } from '../../shared/upstream-health.ts'
 import { createEmbedModels } from './adapters/embedder-from-config.ts'
@@ -21,11 +23,16 @@ await startUpstreamService({
     disabled: [...config.DISABLED_SERVICES],
   }),
   // The embeddings server's clients use undici's global pool: every call carries its own timeout.
-  buildApp: (deps) =>
-    buildApp({
+  // Their requests, and Qdrant's, are reported to the connectivity monitor.
+  buildApp: (deps) => {
+    const { config, outcomes } = deps
+    const origins = originsOf({ embeddings: config.EMBED_URL, qdrant: config.QDRANT_URL })
+    const reported = reportOutcomes(getGlobalDispatcher(), outcomes, origins)
+    return buildApp({
       ...deps,
-      ...createEmbedModels(deps.config),
-      store: selectStore(deps.config, deps.shutdown),
-      earlierQdrant: earlierQdrantFrom(deps.config),
-    }),
+      ...createEmbedModels(config, reported),
+      store: selectStore(config, deps.shutdown, outcomes),
+      earlierQdrant: earlierQdrantFrom(config, reported),
+    })
+  },
 })

@@ -10,6 +10,8 @@
  */
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest'
 import { abortable } from '../../../shared/abort.ts'
+import type { OutcomeSink } from '../../../shared/outcomes/reporter.ts'
+import { reportCall } from '../../../shared/outcomes/timed-call.ts'
 import type {
   CollectionInfo,
   CollectionSpec,
@@ -53,6 +55,11 @@ export interface QdrantStoreOptions {
    * because another replica may delete and re-make a collection with a tenant field meanwhile.
    */
   specTtlMs?: number
+  /**
+   * Where each call's outcome is reported (the connectivity monitor): the client brings its own
+   * undici agent, so calls are timed here rather than by an interceptor.
+   */
+  outcomes?: OutcomeSink
 }
 
 const SCROLL_PAGE = 1000
@@ -75,7 +82,7 @@ export function createQdrantStore(options: QdrantStoreOptions): VectorStore {
 
   async function call<T>(what: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
     try {
-      return await abortable(run(), signal)
+      return await abortable(reportCall(options.outcomes, 'qdrant', run), signal)
     } catch (err) {
       throw toStoreError(err, what, retryAfterS)
     }

@@ -73,11 +73,13 @@ function failure(status: number, body: QdrantAnswer, collection: string): AppErr
 /** The earlier route's Qdrant when the service is configured for Qdrant; none with the embedded store. */
 export function earlierQdrantFrom(
   config: Pick<VectorConfig, 'QDRANT_URL' | 'QDRANT_API_KEY' | 'QDRANT_TIMEOUT_MS'>,
+  dispatcher?: Dispatcher,
 ): EarlierQdrant | undefined {
   if (!config.QDRANT_URL) return undefined
   return qdrantEarlierSearch({
     url: config.QDRANT_URL,
     apiKey: config.QDRANT_API_KEY?.reveal(),
     timeoutMs: config.QDRANT_TIMEOUT_MS,
+    dispatcher,
   })
 }

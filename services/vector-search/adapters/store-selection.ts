@@ -6,6 +6,7 @@
  * every call with `unavailable` (and `/ready` says so) instead of stopping the service.
  */
 
+import type { OutcomeSink } from '../../../shared/outcomes/reporter.ts'
 import type { VectorConfig } from '../config.ts'
 import type { CollectionSpec, Filter, Point, QuerySpec, Scope, VectorStore } from '../domain/store/ports.ts'
 import { StoreError } from '../domain/store/ports.ts'
@@ -22,10 +23,15 @@ export type StoreConfig = Pick<
   | 'INGEST_STORE_BATCH_BYTES'
 >
 
-export function selectStore(config: StoreConfig, shutdown?: AbortSignal): VectorStore {
+export function selectStore(
+  config: StoreConfig,
+  shutdown?: AbortSignal,
+  outcomes?: OutcomeSink,
+): VectorStore {
   const store = config.QDRANT_URL
     ? createQdrantStore({
         url: config.QDRANT_URL,
+        outcomes,
         apiKey: config.QDRANT_API_KEY?.reveal(),
         timeoutMs: config.QDRANT_TIMEOUT_MS,
         // The same per-request limits ingestion batches by; the store re-splits any larger write.
