@@ -8,7 +8,7 @@ import { AskFirstLink } from '../components/ask-first-link.tsx'
 import { ALL_TARGETS, defaultUntil, type MaintenanceFields, REASON_MAX } from './maintenance-input.ts'
 import { CONNECTIVITY_PATHS, pageUrl } from './paths.ts'
 import type { MaintenanceWindow, NewWindow, TargetView } from './source.ts'
-import { exactTime, span } from './words.ts'
+import { exactTime, maintenanceWords, span } from './words.ts'
 
 const namesOf = (ids: readonly string[], titles: Map<string, string>) =>
   ids.includes(ALL_TARGETS) ? 'every target' : ids.map((id) => titles.get(id) ?? id).join(', ')
@@ -35,8 +35,8 @@ export function WindowList(props: {
         const started = Date.parse(w.starts_at) <= now.getTime()
         return (
           <li data-window={w.id} data-window-source={w.source}>
-            <strong>{namesOf(w.targets, titles)}</strong>: {w.reason}. {started ? 'Since' : 'From'}{' '}
-            <time datetime={w.starts_at}>{exactTime(w.starts_at, now)}</time>{' '}
+            <strong>{namesOf(w.targets, titles)}</strong>: {maintenanceWords(w.reason)}.{' '}
+            {started ? 'Since' : 'From'} <time datetime={w.starts_at}>{exactTime(w.starts_at, now)}</time>{' '}
             {w.ends_at === null ? (
               'until it is over'
             ) : (
