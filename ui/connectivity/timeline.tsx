@@ -5,9 +5,9 @@
  * readers.
  */
 import { pageUrl, RANGES, type RangeId } from './paths.ts'
+import { placeOutages, ticks } from './placement.ts'
 import type { Outage, TargetView } from './source.ts'
 import { groupTargets } from './states.tsx'
-import { placeOutages, ticks } from './timeline.ts'
 import { exactTime, span } from './words.ts'
 
 function Bar({ outages, from, to, label }: { outages: Outage[]; from: number; to: number; label: string }) {

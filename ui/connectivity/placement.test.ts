@@ -1,7 +1,7 @@
 /** Where outages sit on the timeline: clipped to the span, placed as shares of it, never invisible. */
 import { describe, expect, it } from 'vitest'
 import { outage } from '../fixtures/connectivity.ts'
-import { MIN_WIDTH_PCT, placeOutages, ticks } from './timeline.ts'
+import { MIN_WIDTH_PCT, placeOutages, ticks } from './placement.ts'
 
 const FROM = Date.parse('2030-01-01T12:00:00Z')
 const DAY = 24 * 3600_000
