@@ -109,7 +109,8 @@ async function monitorSpans(monitor: RunningMonitor, watch: EventWatch): Promise
 
 const monitorDecisions = (watch: EventWatch): Decision[] =>
   watch.events.flatMap(({ event, receivedAt }) =>
-    event.type === 'state' && (event.to === 'down' || event.to === 'degraded')
+    // The stream opens with each target's state as from = to; only changes are decisions.
+    event.type === 'state' && event.from !== event.to && (event.to === 'down' || event.to === 'degraded')
       ? [{ target: event.target, at: receivedAt }]
       : [],
   )

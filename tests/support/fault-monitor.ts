@@ -171,7 +171,7 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Runnin
     target: async (id) =>
       TargetsAnswer.parse(await getJson('/api/monitor/targets')).targets.find((t) => t.id === id),
     outages: async (target) => {
-      const query = target ? `?target=${encodeURIComponent(target)}` : ''
+      const query = `?limit=1000${target ? `&target=${encodeURIComponent(target)}` : ''}`
       const { outages } = OutagesAnswer.parse(await getJson(`/api/monitor/outages${query}`))
       return target ? outages.filter((o) => o.target === target) : outages
     },
