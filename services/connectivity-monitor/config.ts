@@ -55,6 +55,8 @@ export const configShape = {
   MONITOR_TARGETS: env.optionalString(),
 
   // Probing.
+  /** False: no active probes at all, only what real traffic reports (the tests prove passive detection with it). */
+  MONITOR_PROBING: env.bool(true),
   MONITOR_TCP_INTERVAL_MS: env.int(1000, 100, 600_000),
   MONITOR_HTTP_INTERVAL_MS: env.int(2000, 100, 600_000),
   MONITOR_FUNCTIONAL_INTERVAL_MS: env.int(60_000, 1000, 3_600_000),

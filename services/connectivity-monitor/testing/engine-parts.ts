@@ -6,10 +6,9 @@
  */
 import type { Outage } from '../../../shared/contracts/connectivity-monitor.ts'
 import { silentLogger } from '../../../shared/logger.ts'
-import { createProbeBudget } from '../domain/engine/budget.ts'
 import type { MonitorEngineDeps } from '../domain/engine/engine.ts'
+import { memoryMaintenanceStore } from '../domain/engine/fallbacks.ts'
 import { createMaintenance } from '../domain/maintenance/maintenance.ts'
-import type { MaintenanceStore, StoredWindow } from '../domain/maintenance/ports.ts'
 import type {
   Alerter,
   ConnectivityLog,
@@ -22,9 +21,9 @@ import type {
   TargetState,
   Transition,
 } from '../domain/ports.ts'
+import { createProbeBudget } from '../domain/schedule/budget.ts'
 
 export interface FakeClassifier extends TargetClassifier {
-  started(layer: string, at: number): void
   readonly startedCalls: Array<{ layer: string; at: number }>
 }
 
@@ -162,23 +161,8 @@ export function recordingLog(): RecordingLog {
 
 /** The real maintenance rules over a store in memory. */
 export function memoryMaintenance(): Maintenance {
-  let rows: StoredWindow[] = []
   let ids = 0
-  const store: MaintenanceStore = {
-    all: () => [...rows],
-    insert: (w) => void rows.push(w),
-    remove(id) {
-      const before = rows.length
-      rows = rows.filter((w) => w.id !== id)
-      return rows.length < before
-    },
-    removeEnded(now) {
-      const before = rows.length
-      rows = rows.filter((w) => w.endsAt > now)
-      return before - rows.length
-    },
-  }
-  return createMaintenance({ store, newId: () => `mnt_${++ids}` })
+  return createMaintenance({ store: memoryMaintenanceStore(), newId: () => `mnt_${++ids}` })
 }
 
 export interface RecordingAlerter extends Alerter {
@@ -225,7 +209,7 @@ export function engineDeps(overrides: Partial<MonitorEngineDeps> = {}) {
     classifierFor: (target, now) => fakeClassifier(target, now),
     probes: {},
     probeDelay: (layer, mode) => (mode === 'fast' ? 250 : layer === 'functional' ? 60_000 : 1000),
-    budget: createProbeBudget(1000),
+    budget: createProbeBudget({ perSecond: 1000 }, Date.now()),
     ...parts,
     clock: { now: () => Date.now() },
     random: () => 0.5,

@@ -20,7 +20,7 @@ import type {
   TargetClassifier,
   Transition,
 } from '../ports.ts'
-import type { ProbeBudget } from './budget.ts'
+import type { ProbeBudget } from '../schedule/budget.ts'
 import { createEventHub, type MonitorListener } from './hub.ts'
 import { targetLookup } from './lookup.ts'
 import { createProbeLoops } from './probe-loops.ts'
@@ -64,6 +64,7 @@ export interface MonitorEngine {
   /** The earlier health-event: evidence, plus a `report` line in connectivity.json and on the stream. */
   report(evidence: Evidence): boolean
   find(name: string): Target | undefined
+  readonly targets: readonly Target[]
   /** Every name `find` knows (ids and the earlier subjects). */
   names(): string[]
   views(now: number): TargetView[]
@@ -197,6 +198,7 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
       return true
     },
     find: (name) => lookup.find(name),
+    targets: deps.targets,
     names: () => lookup.names(),
     views(now) {
       return [...runtimes.values()].map((rt) =>
@@ -215,8 +217,8 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
     subscribe: (listener) => hub.subscribe(listener),
     stats: (now) => ({
       startedAt,
-      probesPerS: loops.rate(now),
-      budgetPerS: deps.budget.perS,
+      probesPerS: deps.budget.rate(now),
+      budgetPerS: deps.budget.perSecond,
       inFlight: loops.inFlight,
     }),
   }

@@ -28,4 +28,3 @@ export function createEventHub(logger: Logger) {
     },
   }
 }
-export type EventHub = ReturnType<typeof createEventHub>

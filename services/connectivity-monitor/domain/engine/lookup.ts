@@ -25,4 +25,3 @@ export function targetLookup(targets: readonly Target[]) {
     },
   }
 }
-export type TargetLookup = ReturnType<typeof targetLookup>

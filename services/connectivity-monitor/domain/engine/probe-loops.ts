@@ -6,13 +6,11 @@
  */
 import type { Logger } from '../../../../shared/logger.ts'
 import type { Clock, Evidence, Probes, ProbingMode, Target } from '../ports.ts'
-import type { ProbeBudget } from './budget.ts'
-import { WindowCounter } from './counter.ts'
-import { type LayerLoop, type ProbeLayer, type TargetRuntime, tellStarted } from './runtime.ts'
+import type { ProbeBudget } from '../schedule/budget.ts'
+import type { LayerLoop, ProbeLayer, TargetRuntime } from './runtime.ts'
 
 /** After a refused budget token, the next try comes this long later (± half, so loops spread). */
 const BUDGET_RETRY_MS = 100
-const RATE_WINDOW_S = 10
 
 export interface ProbeLoopDeps {
   probes: Probes
@@ -38,7 +36,6 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
   const { clock, budget } = deps
   const abort = new AbortController()
   const inFlight = new Set<Promise<void>>()
-  const launched = new WindowCounter(RATE_WINDOW_S)
   let running = false
 
   function schedule(rt: TargetRuntime, loop: LayerLoop, delayMs: number) {
@@ -67,8 +64,9 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
 
   function launch(rt: TargetRuntime, loop: LayerLoop, now: number) {
     loop.inFlight++
-    launched.add(now)
-    if (loop.layer === 'functional') tellStarted(rt.classifier, 'functional', now)
+    // Every probe sent is told: a functional check in flight holds back a down, and a hung probe
+    // still out when a target recovers dates the recovery.
+    rt.classifier.started(loop.layer, now)
     const run = probeSafely(loop.layer, rt.target, now).then((evidence) => {
       loop.inFlight--
       if (!running) return
@@ -141,11 +139,6 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
       }
     },
 
-    /** Probes launched per second over the last few seconds. */
-    rate(now: number): number {
-      return launched.total(now) / RATE_WINDOW_S
-    },
-
     get inFlight() {
       return inFlight.size
     },
@@ -163,4 +156,3 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     },
   }
 }
-export type ProbeLoops = ReturnType<typeof createProbeLoops>

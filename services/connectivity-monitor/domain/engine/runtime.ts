@@ -1,8 +1,9 @@
 /** The engine's live record of one target, shared by its parts (probe loops, intake, housekeeping). */
-import type { EvidenceLayer, ProbingMode, Target, TargetClassifier } from '../ports.ts'
+import type { ProbingMode, Target, TargetClassifier } from '../ports.ts'
+import type { ProbeLayer } from '../schedule/delay.ts'
 import { TargetReadings } from './view.ts'
 
-export type ProbeLayer = Exclude<EvidenceLayer, 'passive'>
+export type { ProbeLayer }
 
 /** One layer's probe loop of one target: at most its limit of probes in flight, the next one timed. */
 export interface LayerLoop {
@@ -38,13 +39,4 @@ export function targetRuntime(target: Target, classifier: TargetClassifier, now:
     loops: new Map(),
     mode: classifier.probing(now),
   }
-}
-
-/**
- * The classifier tells when a functional check began, so it waits for that check before it calls
- * a slow target down. The method is optional on purpose: feature-detected, not required.
- */
-export function tellStarted(classifier: TargetClassifier, layer: ProbeLayer, at: number): void {
-  const started = (classifier as { started?: (layer: ProbeLayer, at: number) => void }).started
-  started?.call(classifier, layer, at)
 }

@@ -1,0 +1,33 @@
+/**
+ * The monitor's app over stand-in parts (testing/engine-parts.ts), probing off unless asked: route
+ * tests drive it with `app.request` and feed the engine as the routes would. Test-only code.
+ */
+import { type Logger, silentLogger } from '../../../shared/logger.ts'
+import { buildApp, type MonitorDeps } from '../app.ts'
+import { loadMonitorConfig } from '../config.ts'
+import { createMonitorEngine, type MonitorEngineDeps } from '../domain/engine/engine.ts'
+import { engineDeps, sampleTarget } from './engine-parts.ts'
+
+export function monitorApp(
+  options: { engine?: Partial<MonitorEngineDeps>; events?: MonitorDeps['events']; logger?: Logger } = {},
+) {
+  const parts = engineDeps({
+    targets: [
+      sampleTarget('vllm'),
+      sampleTarget('parakeet'),
+      sampleTarget('spark-2', { kind: 'node', host: null, legacySubject: 'spark2' }),
+    ],
+    probing: false,
+    ...options.engine,
+  })
+  const engine = createMonitorEngine(parts.deps)
+  const app = buildApp({
+    config: loadMonitorConfig({}),
+    logger: options.logger ?? silentLogger(),
+    engine,
+    history: parts.deps.history,
+    maintenance: parts.deps.maintenance,
+    events: options.events,
+  })
+  return { app, engine, ...parts }
+}
