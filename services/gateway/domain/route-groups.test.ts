@@ -31,6 +31,8 @@ describe('API-key group of a request', () => {
     ['POST', '/api/schedule', 'admin'],
     ['POST', '/api/swap-controller/anything', 'admin'],
     ['POST', '/ui/actions/swap', 'admin'],
+    ['POST', '/api/monitor/maintenance', 'admin'],
+    ['DELETE', '/api/monitor/maintenance/mnt_1', 'admin'],
   ])('%s %s → %s', (method, path, expected) => {
     expect(group(method, path)).toBe(expected)
   })
@@ -46,6 +48,8 @@ describe('API-key group of a request', () => {
     ['GET', '/ui/swap'],
     ['POST', '/ui/unlock'],
     ['POST', '/api/health-event'],
+    ['GET', '/api/monitor/targets'],
+    ['GET', '/api/monitor/events'],
     ['GET', '/api/swap-controller/health'],
     ['GET', '/api/speech-proxy/metrics'],
     ['OPTIONS', '/v1/chat/completions'],

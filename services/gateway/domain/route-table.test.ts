@@ -28,6 +28,9 @@ describe('route table', () => {
     ['/api/services/parakeet/restart', 'swap-controller', 'standard'],
     ['/api/nim/install', 'swap-controller', 'standard'],
     ['/api/health-event', 'connectivity-monitor', 'standard'],
+    ['/api/monitor/targets', 'connectivity-monitor', 'standard'],
+    ['/api/monitor/events', 'connectivity-monitor', 'standard'],
+    ['/api/monitor/maintenance/mnt_1', 'connectivity-monitor', 'standard'],
     ['/api/connectivity-monitor/outages', 'connectivity-monitor', 'standard'],
     ['/api/speech-proxy/jobs/1', 'speech-proxy', 'audio'],
     ['/api/redaction-gateway/maps/x', 'redaction-gateway', 'standard'],
@@ -67,6 +70,7 @@ describe('route table', () => {
     '//api/swap',
     '/v1/audio',
     '/scrub/extra',
+    '/api/monitor',
   ])('leaves %s to the gateway itself', (path) => {
     expect(resolveRoute(path)).toBeNull()
   })
