@@ -4,7 +4,7 @@
  * keep succeeding, reported to the monitor as a proxying service reports them; the monitor, watched
  * over its SSE stream the whole time, never calls it down and calls it busy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { sleep } from '../../shared/abort.ts'
 import {
   type EventWatch,
@@ -34,7 +34,10 @@ beforeAll(async () => {
     env: servicesAt(services.url),
   })
   watch = await watchMonitorEvents(monitor.url)
-  await expect.poll(async () => (await monitor.target('gpu-box'))?.state, { timeout: 15_000 }).toBe('up')
+  await vi.waitFor(async () => expect((await monitor.target('gpu-box'))?.state).toBe('up'), {
+    timeout: 15_000,
+    interval: 200,
+  })
 }, 60_000)
 
 afterAll(async () => {
