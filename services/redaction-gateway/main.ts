@@ -71,6 +71,8 @@ await startService({
             getGlobalDispatcher(),
             kit.outcomes,
             originsOf({ 'swap-controller': config.SWAP_CONTROLLER_URL }),
+            // The chat proxy's 503 (vLLM swapping or away) is vLLM's state, not the controller's.
+            { relays: true },
           ),
         }),
       }),

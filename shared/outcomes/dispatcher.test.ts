@@ -163,6 +163,19 @@ describe('reportOutcomes', () => {
     }
   })
 
+  it('counts any answer of a service that relays its upstreams as alive, keeping the status', async () => {
+    const relaying = reportOutcomes(agent, reporter, { [upstream.url]: 'speech-proxy' }, { relays: true })
+    const res = await request(`${upstream.url}/status/503`, { dispatcher: relaying })
+    await res.body.text()
+    await upstream.stop()
+    await request(`${upstream.url}/`, { dispatcher: relaying }).catch(() => undefined)
+    const outcomes = await received(2)
+    expect(outcomes.map(({ ok, kind, status }) => ({ ok, kind, status }))).toEqual([
+      { ok: true, status: 503 },
+      { ok: false, kind: 'refused' },
+    ])
+  })
+
   it('is the dispatcher itself when nothing is reported', () => {
     expect(reportOutcomes(agent, noOutcomeReporter(), { [upstream.url]: 'kokoro' })).toBe(agent)
     expect(reportOutcomes(agent, reporter, {})).toBe(agent)

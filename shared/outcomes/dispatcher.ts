@@ -7,7 +7,8 @@
  *
  * - `ok` is "the target answered with a status under 500": a 4xx is the caller's problem, and the
  *   target is alive. A 5xx is reported as `http_5xx` with its status (a 503 from vLLM during a swap
- *   too — the monitor knows about maintenance, the client does not).
+ *   too — the monitor knows about maintenance, the client does not). For our own services (the
+ *   gateway's backends) any answer is `ok`: see `ReportOptions.relays`.
  * - `latency_ms` runs to the response head, or to the failure.
  * - A request its caller gave up on (the client went away, the work was cancelled) says nothing
  *   about the target and is not reported; a caller's timeout (`AbortSignal.timeout`) is a `timeout`.
@@ -25,6 +26,15 @@ import type { OutcomeSink } from './reporter.ts'
 /** Origin (`http://host:port`) → target id. */
 export type OutcomeOrigins = Record<string, string>
 
+export interface ReportOptions {
+  /**
+   * The targets are our own services, which answer for their upstreams' failures with 502/503/504
+   * (Parakeet down is the speech-proxy's 503): any answer means the service itself is alive, so a
+   * 5xx is reported `ok` with its status, and only transport failures count against it.
+   */
+  relays?: boolean
+}
+
 const HEALTH_PATHS = new Set(['/health', '/healthz', '/readyz', '/livez', '/ready'])
 
 /** The contract's ceiling for one latency figure. */
@@ -38,6 +48,7 @@ export function reportOutcomes(
   dispatcher: Dispatcher,
   sink: OutcomeSink,
   origins: OutcomeOrigins,
+  { relays = false }: ReportOptions = {},
 ): Dispatcher {
   const targets = new Map<string, string>()
   for (const [origin, target] of Object.entries(origins))
@@ -46,7 +57,7 @@ export function reportOutcomes(
   return dispatcher.compose((dispatch) => (opts, handler) => {
     const target = targetOf(opts, targets)
     if (target === undefined || isHealthCheck(opts)) return dispatch(opts, handler)
-    return dispatch(opts, new OutcomeHandler(handler, sink, target))
+    return dispatch(opts, new OutcomeHandler(handler, sink, target, relays))
   })
 }
 
@@ -78,11 +89,13 @@ class OutcomeHandler implements Dispatcher.DispatchHandler {
   private readonly inner: Dispatcher.DispatchHandler
   private readonly sink: OutcomeSink
   private readonly target: string
+  private readonly relays: boolean
 
-  constructor(inner: Dispatcher.DispatchHandler, sink: OutcomeSink, target: string) {
+  constructor(inner: Dispatcher.DispatchHandler, sink: OutcomeSink, target: string, relays: boolean) {
     this.inner = inner
     this.sink = sink
     this.target = target
+    this.relays = relays
   }
 
   private record(ok: boolean, kind?: RequestOutcome['kind'], status?: number) {
@@ -124,7 +137,7 @@ class OutcomeHandler implements Dispatcher.DispatchHandler {
     if (statusCode >= 200 && !this.answered) {
       this.answered = true
       if (statusCode > 599) this.record(false, 'bad_status')
-      else if (statusCode >= 500) this.record(false, 'http_5xx', statusCode)
+      else if (statusCode >= 500 && !this.relays) this.record(false, 'http_5xx', statusCode)
       else this.record(true, undefined, statusCode)
     }
     this.inner.onResponseStart?.(controller, statusCode, headers, statusMessage)

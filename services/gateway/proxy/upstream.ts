@@ -37,7 +37,10 @@ export interface UpstreamProxyOptions extends Omit<ExchangeOptions, 'streams'> {
   connections: number
   /** Aborted when shutdown begins: open event streams (`endOnShutdown`) end at once. */
   shutdown?: AbortSignal
-  /** Each proxied request's outcome goes here (the connectivity monitor), the backend's name as target. */
+  /**
+   * Each proxied request's outcome goes here (the connectivity monitor), the backend's name as
+   * target; a backend's 5xx speaks for its upstream, so only a backend that does not answer fails.
+   */
   outcomes?: OutcomeSink
 }
 
@@ -55,7 +58,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       pipelining: 1,
     })
     const dispatcher = options.outcomes
-      ? reportOutcomes(pool, options.outcomes, { [parsed.origin]: name })
+      ? reportOutcomes(pool, options.outcomes, { [parsed.origin]: name }, { relays: true })
       : pool
     targets.set(name, {
       pool,
