@@ -57,6 +57,9 @@ export function groupTargets(targets: readonly TargetView[]): TargetGroup[] {
   return groups
 }
 
+/** "Spark node spark-1": the monitor's title when it already says it is a node. */
+const nodeHeading = (title: string) => (/\bnode\b/i.test(title) ? title : `Spark node ${title}`)
+
 export function Pill({ look }: { look: StateLook }) {
   return (
     <span class={`pill tone-${look.tone}`} data-pill={look.label}>
@@ -156,7 +159,7 @@ export function StatesPanel(props: {
               <tbody data-group={g.id}>
                 <tr class="group-row">
                   <th scope="rowgroup" colspan={HEAD.length}>
-                    {g.node ? `Spark node ${g.title}` : g.title}
+                    {g.node ? nodeHeading(g.title) : g.title}
                   </th>
                 </tr>
                 {g.node ? (
