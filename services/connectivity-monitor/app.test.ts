@@ -37,7 +37,8 @@ describe('connectivity-monitor: the service', () => {
     for (const a of answers) {
       expect(a.status, a.route).not.toBe(501)
       // A 404 must be the handler's (no such window), never the router's.
-      if (a.status === 404) expect((a.body as { detail: string }).detail, a.route).toBe('No maintenance window x.')
+      if (a.status === 404)
+        expect((a.body as { detail: string }).detail, a.route).toBe('No maintenance window x.')
     }
   })
 
@@ -91,10 +92,26 @@ describe('POST /api/health-event (the earlier route)', () => {
 
   it('refuses an unknown service with 400 {"detail"} naming the known ones', async () => {
     const { app } = started()
-    const res = await app.request('/api/health-event', post({ service: 'kokoro', ok: true }))
+    const res = await app.request('/api/health-event', post({ service: 'nas', ok: true }))
     expect(res.status).toBe(400)
     const body = await res.json()
-    expect(body.detail).toBe('Unknown service "kokoro"; known: parakeet, spark-2, spark2, vllm.')
+    expect(body.detail).toBe('Unknown service "nas"; known: parakeet, spark-2, spark2, vllm.')
+  })
+
+  it('takes and drops a report on an earlier name it does not watch here (Qdrant with the embedded store)', async () => {
+    const { app, connectivityLog } = started()
+    const res = await app.request('/api/health-event', post({ service: 'Qdrant', ok: false }))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true })
+    expect(connectivityLog.reports).toEqual([])
+  })
+
+  it('answers another method with 405 {"detail"} and Allow, not 404', async () => {
+    const { app } = started()
+    const res = await app.request('/api/health-event')
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('POST')
+    expect(typeof (await res.json()).detail).toBe('string')
   })
 
   it('refuses a body without `ok` with 422 and FastAPI’s field list', async () => {

@@ -1,4 +1,5 @@
 import type { Logger } from '../../shared/logger.ts'
+import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness, type DependencyCheck } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
@@ -49,6 +50,8 @@ export function buildApp(deps: MonitorDeps): ServiceApp {
   app.route('/', readRoutes({ engine, history, clock, simulated: deps.config.SIMULATED_CLUSTER }))
   app.route('/', eventRoutes({ engine, clock, ...deps.events }))
   app.route('/', maintenanceRoutes({ maintenance, targets: engine.targets, clock }))
+  // Last: a known path asked with another method is 405 with Allow, not 404 (shared/method-not-allowed.ts).
+  app.all('*', methodNotAllowed(app))
   return app
 }
 

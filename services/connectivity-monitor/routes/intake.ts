@@ -8,6 +8,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { badRequest } from '../../../shared/errors.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
+import { UPSTREAM_NAMES } from '../../../shared/topology.ts'
 import type { MonitorEngine } from '../domain/engine/engine.ts'
 import type { Clock, Evidence } from '../domain/ports.ts'
 import {
@@ -24,6 +25,13 @@ export interface IntakeRouteDeps {
   engine: MonitorEngine
   clock: Clock
 }
+
+/**
+ * The names the earlier poller always knew. A report on one the monitor does not watch here (Qdrant
+ * with the embedded store, an upstream not configured) is taken and dropped, as a report on a
+ * service nobody probes: refusing it would break a client that did nothing wrong.
+ */
+const EARLIER_NAMES = new Set<string>([...UPSTREAM_NAMES, 'spark1', 'spark2'])
 
 /** The recap relay truncated the error text to this; longer text is cut here, not refused. */
 export const HEALTH_EVENT_ERROR_CHARS = 280
@@ -64,6 +72,10 @@ export function intakeRoutes({ engine, clock }: IntakeRouteDeps): ServiceApp {
   router.openapi(healthEvent, (c) => {
     const body = c.req.valid('json')
     const target = engine.find(body.service)
+    if (!target && EARLIER_NAMES.has(body.service.toLowerCase())) {
+      c.var.log.debug({ service: body.service }, 'health event on a service not watched here; dropped')
+      return c.json({ ok: true as const }, 200)
+    }
     if (!target)
       throw badRequest(
         `Unknown service ${JSON.stringify(body.service)}; known: ${engine.names().join(', ')}.`,
