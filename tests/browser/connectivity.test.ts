@@ -54,13 +54,24 @@ describe('the connectivity page (simulated cluster)', () => {
     try {
       await page.waitForSelector('tr[data-target="embeddings"][data-state="down"]', { timeout: 15_000 })
       expect(await page.textContent('#conn-summary')).toContain('Down:')
+      // The outage table shows it while it lasts, then the upstream comes back.
+      await page.waitForSelector('tr[data-outage-target="embeddings"][data-ongoing="true"]', {
+        timeout: 15_000,
+      })
+      expect(await page.textContent('tr[data-outage-target="embeddings"][data-ongoing="true"]')).toContain(
+        'ongoing',
+      )
     } finally {
       await embeddings.setMode('ok')
     }
     await page.waitForSelector('tr[data-target="embeddings"][data-state="up"]', { timeout: 15_000 })
     const outage = page.locator('tr[data-outage-target="embeddings"][data-ongoing="false"]').first()
     await outage.waitFor({ timeout: 15_000 })
-    expect(Number(await outage.getAttribute('data-duration-ms'))).toBeGreaterThan(0)
+    const ms = Number(await outage.getAttribute('data-duration-ms'))
+    const recorded = await fetch(
+      `${fixture.demo().stack.url('connectivity-monitor')}/api/monitor/outages`,
+    ).then((r) => r.text())
+    expect(ms, recorded).toBeGreaterThan(0)
     expect(await outage.locator('[data-duration]').textContent()).toMatch(/^\d+(\.\d)? (s|min)/)
     expect(await page.locator('tr[data-timeline="embeddings"] rect[data-segment]').count()).toBeGreaterThan(0)
     expect(await page.getAttribute('body', 'data-not-reloaded')).toBe('yes')
