@@ -10,7 +10,6 @@ import { jsonContent } from '../../../shared/openapi.ts'
 export {
   HealthEventAnswer,
   HealthEventRequest,
-  MAX_OUTCOMES_PER_BATCH,
   MaintenanceRequest,
   MaintenanceWindow,
   OutagesAnswer,
