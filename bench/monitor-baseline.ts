@@ -36,11 +36,11 @@ export function startFixedPoller(targets: Array<{ id: string; url: string }>): P
     )
     const current = open.get(target.id)
     if (!ok && !current) {
-      // The earlier poller timestamped the change when its poll came back.
-      const span = { target: target.id, startedAt: wall(), endedAt: null }
+      // Dated from the poll that failed (as generous as it can be); decided when that poll came back.
+      const span = { target: target.id, startedAt: sentAt, endedAt: null }
       open.set(target.id, span)
       spans.push(span)
-      decisions.push({ target: target.id, at: span.startedAt })
+      decisions.push({ target: target.id, at: wall() })
     } else if (ok && current) {
       current.endedAt = sentAt
       open.delete(target.id)

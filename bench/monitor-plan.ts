@@ -86,15 +86,17 @@ export function score(
   now: number,
 ): Scored[] {
   return injected.map((outage) => {
-    const overlapping = spans.filter(
-      (s) =>
-        s.target === outage.target && s.startedAt <= outage.endedAt && (s.endedAt ?? now) >= outage.startedAt,
-    )
+    // The record that shares the most time with it: a record of zero length at the recovery (a
+    // state flicker after the outage) overlaps nothing and catches nothing.
+    const overlapOf = (s: DetectedSpan) =>
+      Math.min(s.endedAt ?? now, outage.endedAt) - Math.max(s.startedAt, outage.startedAt)
+    const span = spans
+      .filter((s) => s.target === outage.target && overlapOf(s) > 0)
+      .sort((a, b) => overlapOf(b) - overlapOf(a))[0]
     const decision = decisions.find(
       (d) => d.target === outage.target && d.at >= outage.startedAt && d.at <= outage.endedAt + LATE_MS,
     )
-    const span = overlapping[0]
-    const caught = overlapping.length > 0
+    const caught = span !== undefined
     return {
       outage,
       caught,

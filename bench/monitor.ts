@@ -186,7 +186,8 @@ async function main() {
     await traffic.stop()
 
     const end = nowMs()
-    const scoredMonitor = score(injected, await monitorSpans(monitor, watch), monitorDecisions(watch), end)
+    const spans = await monitorSpans(monitor, watch)
+    const scoredMonitor = score(injected, spans, monitorDecisions(watch), end)
     const scoredBaseline = score(injected, poller.spans(), poller.decisions(), end)
     const monitorFigures = figures(scoredMonitor)
     const baselineFigures = figures(scoredBaseline)
@@ -232,6 +233,7 @@ async function main() {
         targets,
         scored: scoredMonitor,
         scoredBaseline,
+        monitorSpans: spans,
       },
     )
     console.log(`results: ${file}`)
