@@ -65,7 +65,10 @@ describe('the connectivity page (simulated cluster)', () => {
       await embeddings.setMode('ok')
     }
     await page.waitForSelector('tr[data-target="embeddings"][data-state="up"]', { timeout: 15_000 })
-    const outage = page.locator('tr[data-outage-target="embeddings"][data-ongoing="false"]').first()
+    // The down outage: the monitor may log a mixed spell around the recovery apart, as degraded.
+    const outage = page
+      .locator('tr[data-outage-target="embeddings"][data-severity="down"][data-ongoing="false"]')
+      .first()
     await outage.waitFor({ timeout: 15_000 })
     const ms = Number(await outage.getAttribute('data-duration-ms'))
     const recorded = await fetch(

@@ -31,6 +31,7 @@ function OutageRow({ o, title, now, child }: { o: Outage; title: string; now: Da
     <tr
       data-outage={o.id}
       data-outage-target={o.target}
+      data-severity={o.severity}
       data-ongoing={String(o.ongoing)}
       data-duration-ms={o.duration_ms}
       class={child ? 'outage-child' : undefined}

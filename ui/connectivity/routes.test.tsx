@@ -160,6 +160,7 @@ describe('GET /ui/connectivity: outages and uptime', () => {
     const node = page.match(/<tbody data-outage-group="o-node">[\s\S]*?<\/tbody>/)?.[0] ?? ''
     expect(node.match(/class="outage-child"/g)).toHaveLength(2)
     const open = page.match(/<tr data-outage="o-qdrant"[\s\S]*?<\/tr>/)?.[0] ?? ''
+    expect(open).toContain('data-severity="degraded"')
     expect(open).toContain('<strong>ongoing</strong>')
     expect(open).toContain('5 min so far')
     expect(page.match(/<tr data-outage="o-emb"[\s\S]*?<\/tr>/)?.[0]).toContain('4.2 s')
