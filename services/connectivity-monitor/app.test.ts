@@ -154,6 +154,8 @@ describe('POST /api/monitor/outcomes', () => {
     const tooBig = await app.request('/api/monitor/outcomes', post(big))
     expect(tooBig.status).toBe(400)
     expect(tooBig.headers.get('content-type')).toContain('application/problem+json')
+    const huge = { source: 'gateway', outcomes: [{ ...outcome('vllm', true), target: 'x'.repeat(600_000) }] }
+    expect((await app.request('/api/monitor/outcomes', post(huge))).status).toBe(413)
     const bad = await app.request(
       '/api/monitor/outcomes',
       post({ source: 'gateway', outcomes: [{ target: 'vllm' }] }),
@@ -314,6 +316,16 @@ describe('GET /api/monitor/events', () => {
     expect(events.slice(3)).toEqual([
       expect.objectContaining({ type: 'state', target: 'parakeet', from: 'unknown', to: 'up' }),
     ])
+  })
+
+  it('sends a comment line while nothing happens, so proxies keep the stream open', async () => {
+    const { app } = started({ events: { heartbeatMs: 20 } })
+    const res = await app.request('/api/monitor/events')
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let text = ''
+    while (!text.includes(': keep-alive')) text += (await reader.read()).value ?? ''
+    await reader.cancel()
+    expect(text.indexOf(': keep-alive')).toBeGreaterThan(text.lastIndexOf('event: state'))
   })
 
   it('drops a client that falls behind instead of holding the engine', async () => {

@@ -5,7 +5,8 @@
  * (shared/outcomes/). Both become passive evidence for the target's classifier.
  */
 import { createRoute } from '@hono/zod-openapi'
-import { badRequest } from '../../../shared/errors.ts'
+import { bodyLimit } from 'hono/body-limit'
+import { badRequest, payloadTooLarge } from '../../../shared/errors.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { UPSTREAM_NAMES } from '../../../shared/topology.ts'
@@ -66,8 +67,20 @@ const outcomes = createRoute({
   },
 })
 
+/** A full batch of 1000 outcomes is about 150 KB; anything much larger is not a reporting client. */
+export const OUTCOMES_BODY_LIMIT_BYTES = 512 * 1024
+
 export function intakeRoutes({ engine, clock }: IntakeRouteDeps): ServiceApp {
   const router = createRouter()
+  router.use(
+    outcomes.path,
+    bodyLimit({
+      maxSize: OUTCOMES_BODY_LIMIT_BYTES,
+      onError: () => {
+        throw payloadTooLarge(OUTCOMES_BODY_LIMIT_BYTES)
+      },
+    }),
+  )
 
   router.openapi(healthEvent, (c) => {
     const body = c.req.valid('json')
