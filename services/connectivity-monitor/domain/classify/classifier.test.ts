@@ -255,6 +255,16 @@ describe('recovery from down', () => {
     return c
   }
 
+  it('leaves the failures of the down spell out of the mix: no degraded spell right after recovering', () => {
+    const c = upAt()
+    // Real traffic failing through a 3 s outage: many failures in the 30 s window.
+    const spell = Array.from({ length: 12 }, (_, i) => ev('passive', 1000 + i * 250, 'refused', 1))
+    expect(states(feed(c, ...spell))).toEqual(['up>down'])
+    const after = Array.from({ length: 12 }, (_, i) => ev('passive', 4000 + i * 250, 'ok', 20))
+    expect(states(feed(c, ...after))).toEqual(['down>up'])
+    expect(c.state).toBe('up')
+  })
+
   it('needs two successes in a row, dated between the last failure and the first success', () => {
     const c = downAt()
     expect(feed(c, ev('tcp', 3000, 'refused', 1), ev('http', 3250, 'ok'))).toEqual([])

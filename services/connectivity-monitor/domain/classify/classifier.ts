@@ -61,6 +61,9 @@ export function createClassifier(target: Target, policy: ClassifierPolicy, now: 
       reason,
       evidence,
     }
+    // Failures of a down spell say nothing about a mix once it is over (or before it began):
+    // counted on, they made a degraded spell right after every recovery.
+    if (to === 'down' || state === 'down') seen.mix.reset()
     state = to
     since = begun
     return transition
