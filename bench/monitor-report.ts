@@ -10,6 +10,7 @@ export interface MonitorRun {
   monitorCpuS: number
   cpuShare: number
   probesPerS: number
+  probeBudget: number
   baselinePolls: number
   load: number[]
 }
@@ -71,7 +72,8 @@ export function renderMonitor(f: {
     `outages ≥ 2 s caught: monitor ${num(f.monitor.long.caughtShare * 100, 1)} % vs 5 s poller ` +
       `${num(f.baseline.long.caughtShare * 100, 1)} % (× ${num(ratio, 2)})`,
     `monitor CPU: ${num(r.monitorCpuS, 2)} s over ${num(r.wallS, 0)} s = ${num(r.cpuShare * 100, 2)} % of one core; ` +
-      `probes/s (its own count, mean of samples): ${num(r.probesPerS, 1)}; baseline polls: ${r.baselinePolls}`,
+      `probes/s (its own count, mean of samples): ${num(r.probesPerS, 1)} of a budget of ${num(r.probeBudget)}; ` +
+      `baseline polls: ${r.baselinePolls}`,
     `load average (1 min) at start / end: ${r.load.map((l) => num(l, 2)).join(' / ')}`,
   ]
   const goals = table([

@@ -170,10 +170,16 @@ async function main() {
     const t0 = nowMs() + 500
     const cpu0 = await cpuSecondsOf([monitor.pid])
     const probeRates: number[] = []
+    let probeBudget = Number.NaN
     const sampler = setInterval(() => {
       void fetch(`${monitor.url}/api/monitor/targets`)
-        .then((r) => r.json() as Promise<{ monitor?: { probes_per_s?: number } }>)
-        .then((a) => a.monitor?.probes_per_s !== undefined && probeRates.push(a.monitor.probes_per_s))
+        .then(
+          (r) => r.json() as Promise<{ monitor?: { probes_per_s?: number; probe_budget_per_s?: number } }>,
+        )
+        .then((a) => {
+          if (a.monitor?.probes_per_s !== undefined) probeRates.push(a.monitor.probes_per_s)
+          probeBudget = a.monitor?.probe_budget_per_s ?? probeBudget
+        })
         .catch(() => undefined)
     }, 5000)
     cleanups.add('probe-rate sampler', () => clearInterval(sampler))
@@ -217,6 +223,7 @@ async function main() {
       monitorCpuS: cpu1 - cpu0,
       cpuShare,
       probesPerS,
+      probeBudget,
       baselinePolls: poller.polls(),
       trafficOutcomes: ids.slice(0, CONFIG.withTraffic).map((id) => ({ id, ...traffic.counts(id) })),
       load: [load0, loadavg()[0]!],
