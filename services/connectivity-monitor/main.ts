@@ -100,6 +100,7 @@ await startService({
       ...{ history, connectivityLog, maintenance, alerter, clock, logger },
       random: Math.random,
       probing: config.MONITOR_PROBING,
+      httpOverdueMs: config.MONITOR_HTTP_SLOW_MS,
     })
     const swaps = watchSwaps({ url: config.serviceUrls['swap-controller'], maintenance, logger })
     engine.start()

@@ -135,6 +135,16 @@ describe('monitor engine: probing', () => {
     expect(m.scripted.of('vllm', 'http')).toHaveLength(1)
   })
 
+  it('sends a second health check beside one that is overdue, and no third', async () => {
+    const m = started((_t, layer) => (layer === 'http' ? 'hang' : { ok: true }), { httpOverdueMs: 500 })
+    await vi.advanceTimersByTimeAsync(1000)
+    const [first, second] = m.scripted.of('vllm', 'http')
+    expect(second!.at - first!.at).toBe(500)
+    expect(second!.inFlight).toBe(2)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(m.scripted.of('vllm', 'http')).toHaveLength(2)
+  })
+
   it('lets two health checks overlap once the target is bursting', async () => {
     const m = started((_t, layer) => (layer === 'http' ? 'hang' : { ok: false, kind: 'refused' }))
     await vi.advanceTimersByTimeAsync(5000)

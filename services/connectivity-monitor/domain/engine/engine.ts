@@ -41,6 +41,8 @@ export interface MonitorEngineDeps {
   clock: Clock
   random: () => number
   logger: Logger
+  /** A health probe out this long gets a second one beside it (probe-loops.ts); unset: never. */
+  httpOverdueMs?: number
   /** False: no active probes at all, only what real traffic reports (`MONITOR_PROBING=false`). */
   probing?: boolean
   tickMs?: number

@@ -21,6 +21,13 @@ export interface ProbeLoopDeps {
   random: () => number
   logger: Logger
   onEvidence(runtime: TargetRuntime, evidence: Evidence): void
+  /**
+   * A health probe still out after this long (the slow threshold) gets a second one beside it.
+   * A server that accepts and never answers says nothing until a timeout; without the second
+   * probe, a hang that began just after a health check could end before two checks had failed in
+   * it, and a 3 s hang would go unseen.
+   */
+  httpOverdueMs?: number
 }
 
 const LAYER_CONFIG: Record<ProbeLayer, (t: Target) => unknown> = {
@@ -67,7 +74,9 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     // Every probe sent is told: a functional check in flight holds back a down, and a hung probe
     // still out when a target recovers dates the recovery.
     rt.classifier.started(loop.layer, now)
+    const overdue = loop.layer === 'http' ? watchOverdue(rt, loop) : null
     const run = probeSafely(loop.layer, rt.target, now).then((evidence) => {
+      if (overdue) clearTimeout(overdue)
       loop.inFlight--
       if (!running) return
       try {
@@ -82,6 +91,15 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     })
     inFlight.add(run)
     void run.finally(() => inFlight.delete(run))
+  }
+
+  function watchOverdue(rt: TargetRuntime, loop: LayerLoop) {
+    if (deps.httpOverdueMs === undefined) return null
+    return setTimeout(() => {
+      if (!running || loop.inFlight >= 2) return
+      const now = clock.now()
+      if (budget.take(now, true)) launch(rt, loop, now)
+    }, deps.httpOverdueMs)
   }
 
   /** A probe keeps its promise never to throw; if one breaks it, that is a failed check, not a crash. */
