@@ -104,6 +104,21 @@ describe('monitor engine: probing', () => {
     expect(m.engine.stats(Date.now()).probesPerS).toBeLessThanOrEqual(11)
   })
 
+  it('lets a steady probe kept waiting a whole interval go ahead of the bursts', async () => {
+    // Five targets failing burst on tcp and http every 250 ms: 40 probes/s wanted of a budget of 10.
+    const failing = Array.from({ length: 5 }, (_, i) => sampleTarget(`f${i}`, { functional: undefined }))
+    const quiet = sampleTarget('quiet', { http: undefined, functional: undefined })
+    const m = started((t) => (t.id === 'quiet' ? { ok: true } : { ok: false, kind: 'refused' }), {
+      targets: [...failing, quiet],
+      budget: createProbeBudget({ perSecond: 10 }, Date.now()),
+    })
+    await vi.advanceTimersByTimeAsync(20_000)
+    const gaps = m.scripted.of('quiet', 'tcp').map((c, i, all) => (i === 0 ? 0 : c.at - all[i - 1]!.at))
+    // Its interval is 1 s: waiting at most one more for a token, never starved for good.
+    expect(gaps.length).toBeGreaterThanOrEqual(9)
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(2200)
+  })
+
   it('runs the functional check at once when a health answer is slow, and tells the classifier', async () => {
     const m = started((_t, layer) => (layer === 'http' ? { ok: true, slow: true } : { ok: true }))
     await vi.advanceTimersByTimeAsync(1100)

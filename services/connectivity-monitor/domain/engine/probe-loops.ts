@@ -61,10 +61,15 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
       loop.pending = true
       return
     }
-    if (!budget.take(now, mode === 'fast')) {
+    // A steady probe kept waiting a whole interval for a token goes as urgent: with many targets
+    // bursting at once, the quiet ones would otherwise never be probed, and their outages missed.
+    const starved = loop.starvedSince !== null && now - loop.starvedSince >= deps.probeDelay(loop.layer, mode)
+    if (!budget.take(now, mode === 'fast' || starved)) {
+      loop.starvedSince ??= now
       schedule(rt, loop, BUDGET_RETRY_MS * (0.5 + deps.random()))
       return
     }
+    loop.starvedSince = null
     launch(rt, loop, now)
     schedule(rt, loop, deps.probeDelay(loop.layer, mode))
   }
@@ -129,7 +134,14 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
         if (rt.target.disabled) continue
         for (const layer of Object.keys(LAYER_CONFIG) as ProbeLayer[]) {
           if (!deps.probes[layer] || !LAYER_CONFIG[layer](rt.target)) continue
-          const loop: LayerLoop = { layer, timer: null, dueAt: 0, inFlight: 0, pending: false }
+          const loop: LayerLoop = {
+            layer,
+            timer: null,
+            dueAt: 0,
+            inFlight: 0,
+            pending: false,
+            starvedSince: null,
+          }
           rt.loops.set(layer, loop)
           schedule(rt, loop, deps.random() * deps.probeDelay(layer, rt.mode))
         }

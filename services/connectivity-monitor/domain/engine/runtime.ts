@@ -14,6 +14,8 @@ export interface LayerLoop {
   inFlight: number
   /** The timer fired while the limit was in flight: probe again as soon as one ends. */
   pending: boolean
+  /** When the budget first refused this loop's probe; null while it is not waiting for a token. */
+  starvedSince: number | null
 }
 
 export interface TargetRuntime {
