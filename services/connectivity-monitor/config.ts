@@ -2,8 +2,9 @@
  * The connectivity monitor's environment. Targets come from the same keys the other services read
  * (service URLs, `SPARK1_HOST`/`SPARK2_HOST` or `SPARK_NODES`, the upstream URLs), so nothing is
  * configured twice; `MONITOR_TARGETS` adds targets of the owner's own. Defaults are the ones the
- * tests and the benchmark prove: a 1 s TCP probe, a 2 s health probe, 250 ms bursts after a
- * failure, two failures to call a target down and two successes to call it back.
+ * tests and the benchmark prove: a 1 s health probe (a 1 s TCP probe for targets with nothing
+ * else; bare connects otherwise only in bursts), 250 ms bursts after a failure, two failures to
+ * call a target down and two successes to call it back.
  */
 import { join } from 'node:path'
 import { z } from '@hono/zod-openapi'
@@ -57,14 +58,15 @@ export const configShape = {
   // Probing.
   /** False: no active probes at all, only what real traffic reports (the tests prove passive detection with it). */
   MONITOR_PROBING: env.bool(true),
+  /** For targets with only a port to probe; others get a TCP connect only in a burst after a failure. */
   MONITOR_TCP_INTERVAL_MS: env.int(1000, 100, 600_000),
-  MONITOR_HTTP_INTERVAL_MS: env.int(2000, 100, 600_000),
+  MONITOR_HTTP_INTERVAL_MS: env.int(1000, 100, 600_000),
   MONITOR_FUNCTIONAL_INTERVAL_MS: env.int(60_000, 1000, 3_600_000),
   MONITOR_SSH_INTERVAL_MS: env.int(10_000, 500, 3_600_000),
   /** The burst interval right after a failure or a slow answer, until the state is settled. */
   MONITOR_FAST_INTERVAL_MS: env.int(250, 50, 10_000),
   /** While real traffic to a target succeeds, its probes run this many times less often. */
-  MONITOR_QUIET_FACTOR: env.int(5, 1, 100),
+  MONITOR_QUIET_FACTOR: env.int(2, 1, 100),
   /** Share of each interval drawn at random and added or taken away, so probes do not line up. */
   MONITOR_JITTER: env.number(0.1, 0),
   MONITOR_TCP_TIMEOUT_MS: env.int(1000, 50, 60_000),
@@ -79,6 +81,8 @@ export const configShape = {
   MONITOR_DOWN_AFTER: env.int(2, 1, 20),
   /** Successes in a row before a down target is called up again. */
   MONITOR_UP_AFTER: env.int(2, 1, 20),
+  /** Spark Control's own services that do not answer in the monitor's first this-long are starting, not down. */
+  MONITOR_STARTUP_GRACE_MS: env.int(30_000, 0, 600_000),
   /** With no evidence at all for this long a target's state is unknown. */
   MONITOR_STALE_AFTER_MS: env.int(60_000, 1000, 3_600_000),
 

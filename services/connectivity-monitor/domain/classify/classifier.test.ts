@@ -46,6 +46,18 @@ describe('from unknown', () => {
     expect(states(feed(box, ev('ssh', 100, 'ok')))).toEqual(['unknown>up'])
   })
 
+  it('gives a service of ours its start-up grace: unknown while it starts, down only after, dated from then', () => {
+    const graced = { ...policy, startupGraceMs: 30_000 }
+    const c = createClassifier(service, graced, 0)
+    const early = Array.from({ length: 8 }, (_, i) => ev('http', 1000 + i * 250, 'refused', 1))
+    expect(feed(c, ...early)).toEqual([])
+    expect(c.state).toBe('unknown')
+    expect(c.tick(31_000)).toMatchObject({ from: 'unknown', to: 'down', at: 30_000 })
+    // An upstream has no such grace: it was running before the monitor started.
+    const u = createClassifier(upstream, graced, 0)
+    expect(states(feed(u, ...early))).toEqual(['unknown>down'])
+  })
+
   it('is down after two failures, dated at the first', () => {
     const c = createClassifier(upstream, policy, 0)
     expect(feed(c, ev('tcp', 100, 'refused'))).toEqual([])

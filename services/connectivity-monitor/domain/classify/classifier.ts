@@ -7,7 +7,7 @@
  * | from                 | to          | when                                                                 |
  * | -------------------- | ----------- | -------------------------------------------------------------------- |
  * | unknown              | up (busy)   | one liveness (a TCP/SSH ok for a port-only target)                   |
- * | not down             | down (hard) | N hard failures with no liveness sent after the first                |
+ * | not down             | down (hard) | N hard failures with no liveness sent after the first (a service: not in its start-up grace) |
  * | not down             | down (app)  | N failures with no liveness sent after the first, no functional check sent < 3 s ago still out, and not shielded (below) |
  * | up                   | busy        | N slow signs (health slow or timing out) and liveness sent since the first, within 10 s |
  * | busy                 | up          | M calm (fast) health answers in a row                                |
@@ -49,6 +49,7 @@ export function createClassifier(target: Target, policy: ClassifierPolicy, now: 
   const interval = (layer: EvidenceLayer) => policy.intervalMs[layer]
   let state: TargetState = 'unknown'
   let since = now
+  const startingUntil = target.kind === 'service' ? now + policy.startupGraceMs : Number.NEGATIVE_INFINITY
 
   function change(to: TargetState, at: number, decidedAt: number, reason: string, evidence: Evidence[]) {
     const begun = Math.min(Math.max(at, since), decidedAt)
@@ -77,10 +78,12 @@ export function createClassifier(target: Target, policy: ClassifierPolicy, now: 
     if (run.count < policy.downAfter) return null
     const hard = run.hard >= policy.downAfter
     if (!hard && (seen.pending(at) || seen.shielded(at))) return null
+    const starting = state === 'unknown' ? startingUntil : Number.NEGATIVE_INFINITY
+    if (at < starting) return null
     const first = run.first!
     // A port answer bounds when the port closed; only liveness bounds when the app stopped.
     const before = hard ? seen.lastOk : seen.lastAlive
-    const begun = backdate(before?.at ?? null, first.at, interval(first.layer))
+    const begun = Math.max(backdate(before?.at ?? null, first.at, interval(first.layer)), starting)
     const sample = run.sample()
     return change('down', begun, at, downReason(sample, hard), deciding(before, sample))
   }

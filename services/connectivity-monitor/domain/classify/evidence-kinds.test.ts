@@ -28,6 +28,13 @@ describe('evidenceClass', () => {
     expect(evidenceClass(ev(layer, 0, result))).toBe(expected)
   })
 
+  it('takes a reset after a long wait on an app layer for a hang that ended, not a closed port', () => {
+    expect(evidenceClass(ev('http', 0, 'reset', 1400))).toBe('soft')
+    expect(evidenceClass(ev('passive', 0, 'reset', 3000))).toBe('soft')
+    expect(evidenceClass(ev('http', 0, 'reset', 3))).toBe('hard')
+    expect(evidenceClass(ev('tcp', 0, 'reset', 1400))).toBe('hard')
+  })
+
   it('takes a failure with no kind for a soft one on an app layer', () => {
     expect(evidenceClass({ ...ev('http', 0, 'other'), kind: undefined })).toBe('soft')
   })

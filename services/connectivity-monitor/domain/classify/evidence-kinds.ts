@@ -4,6 +4,7 @@
  * | evidence                                                        | class    |
  * | --------------------------------------------------------------- | -------- |
  * | any failure `refused`, `reset`, `unreachable`, `dns`            | hard     |
+ * | a `reset` after a second or more of waiting (a hang dropped)     | soft     |
  * | any failure on the TCP or SSH layer (a `timeout` is an unanswered SYN) | hard |
  * | `timeout`, `http_5xx`, `bad_status`, `other` on health, functional or real traffic | soft |
  * | an ok of health (slow or not), the functional check or real traffic | alive |
@@ -21,9 +22,17 @@ export type EvidenceClass = 'hard' | 'soft' | 'alive' | 'port'
 const TRANSPORT: ReadonlySet<FailureKind> = new Set(['refused', 'reset', 'unreachable', 'dns'])
 const isPortLayer = (e: Evidence) => e.layer === 'tcp' || e.layer === 'ssh'
 
+/**
+ * A reset that came only after this long was a connection the server accepted and then sat on (a
+ * hang that ended by dropping its sockets): an app failure dated like a timeout, not a closed port.
+ */
+export const HUNG_RESET_MS = 1000
+
 export function evidenceClass(e: Evidence): EvidenceClass {
   if (e.ok) return isPortLayer(e) ? 'port' : 'alive'
-  return isPortLayer(e) || TRANSPORT.has(e.kind ?? 'other') ? 'hard' : 'soft'
+  if (isPortLayer(e)) return 'hard'
+  if (e.kind === 'reset' && e.latencyMs >= HUNG_RESET_MS) return 'soft'
+  return TRANSPORT.has(e.kind ?? 'other') ? 'hard' : 'soft'
 }
 
 /** A target with nothing but a port to probe: its TCP or SSH answer is all the liveness there is. */

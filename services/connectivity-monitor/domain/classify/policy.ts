@@ -15,6 +15,11 @@ export interface ClassifierPolicy {
   staleAfterMs: number
   /** Each layer's steady interval, which bounds the back-dating (passive traffic uses health's). */
   intervalMs: Record<EvidenceLayer, number>
+  /**
+   * Spark Control's own services start beside the monitor: one not answering yet in its first
+   * this-long is starting, not down (it stays unknown), and a down after it is dated no earlier.
+   */
+  startupGraceMs: number
   /** A functional check sent less than this long ago holds back an app-level down. */
   pendingGraceMs: number
   /** Liveness this recent keeps a slow target busy rather than down. */
@@ -40,6 +45,7 @@ type PolicyKeys =
   | 'MONITOR_HTTP_INTERVAL_MS'
   | 'MONITOR_FUNCTIONAL_INTERVAL_MS'
   | 'MONITOR_SSH_INTERVAL_MS'
+  | 'MONITOR_STARTUP_GRACE_MS'
 
 export function classifierPolicy(config: Pick<MonitorConfig, PolicyKeys>): ClassifierPolicy {
   return {
@@ -53,6 +59,7 @@ export function classifierPolicy(config: Pick<MonitorConfig, PolicyKeys>): Class
       ssh: config.MONITOR_SSH_INTERVAL_MS,
       passive: config.MONITOR_HTTP_INTERVAL_MS,
     },
+    startupGraceMs: config.MONITOR_STARTUP_GRACE_MS,
     pendingGraceMs: 3000,
     livenessWindowMs: 10_000,
     recentMs: 5000,

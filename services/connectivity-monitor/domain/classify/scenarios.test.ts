@@ -1,6 +1,6 @@
 /**
  * The issue's four outages as evidence streams, run through the classifier with the engine's
- * probing pattern (fixtures/probe-sim.ts) at the default config: durations within ±1 s, busy
+ * probing pattern (fixtures/probe-sim.ts) of a 1 s TCP and 2 s health probe: durations within ±1 s, busy
  * never down, a single failed probe no outage, a short outage caught from real traffic alone.
  */
 import { describe, expect, it } from 'vitest'
@@ -11,7 +11,12 @@ import { type ProbeLayer, scheduleSettings } from '../schedule/delay.ts'
 import { policy, service, upstream } from './fixtures/evidence.ts'
 import { type Answer, type SimRun, simulate, type World } from './fixtures/probe-sim.ts'
 
-const settings = scheduleSettings(loadMonitorConfig({}))
+// The pattern these scenarios were written for: a steady 1 s TCP connect beside a 2 s health check.
+// The engine's defaults (1 s health, TCP only in bursts) are proven end to end by
+// tests/system/monitor-*.test.ts and bench/monitor.ts.
+const settings = scheduleSettings(
+  loadMonitorConfig({ MONITOR_HTTP_INTERVAL_MS: '2000', MONITOR_QUIET_FACTOR: '5' }),
+)
 const TIMEOUT: Record<ProbeLayer, number> = { tcp: 1000, http: 1500, functional: 10_000, ssh: 3000 }
 const ok = (latencyMs = 3): Answer => ({ ok: true, latencyMs })
 const refused: Answer = { ok: false, kind: 'refused', latencyMs: 1 }

@@ -142,12 +142,25 @@ describe('monitor engine: probing', () => {
   })
 
   it('keeps one probe of a layer in flight, two for http while bursting', async () => {
-    const m = started(() => 'hang')
+    const box = sampleTarget('box', { http: undefined, functional: undefined })
+    const m = started(() => 'hang', { targets: [sampleTarget('vllm'), box] })
     await vi.advanceTimersByTimeAsync(5000)
-    expect(Math.max(...m.scripted.of('vllm', 'tcp').map((c) => c.inFlight))).toBe(1)
-    expect(m.scripted.of('vllm', 'tcp')).toHaveLength(1)
+    expect(Math.max(...m.scripted.of('box', 'tcp').map((c) => c.inFlight))).toBe(1)
+    expect(m.scripted.of('box', 'tcp')).toHaveLength(1)
     // The hanging probes never answer, so the fake classifier never turns fast: one http.
     expect(m.scripted.of('vllm', 'http')).toHaveLength(1)
+  })
+
+  it('connects bare TCP to a target with a health route only while it is bursting', async () => {
+    let refusing = false
+    const m = started((_t, layer) =>
+      layer === 'http' && refusing ? { ok: false, kind: 'refused' } : { ok: true },
+    )
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(m.scripted.of('vllm', 'tcp')).toEqual([])
+    refusing = true
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(m.scripted.of('vllm', 'tcp').length).toBeGreaterThan(0)
   })
 
   it('sends a second health check beside one that is overdue, and no third', async () => {
@@ -162,6 +175,16 @@ describe('monitor engine: probing', () => {
 
   it('lets two health checks overlap once the target is bursting', async () => {
     const m = started((_t, layer) => (layer === 'http' ? 'hang' : { ok: false, kind: 'refused' }))
+    // Real traffic failing is what turns it fast here: the bare TCP check waits for a burst.
+    m.engine.intake({
+      target: 'vllm',
+      layer: 'passive',
+      at: Date.now(),
+      ok: false,
+      kind: 'refused',
+      latencyMs: 1,
+      source: 'gateway',
+    })
     await vi.advanceTimersByTimeAsync(5000)
     expect(m.scripted.of('vllm', 'http').map((c) => c.inFlight)).toEqual([1, 2])
   })

@@ -37,6 +37,8 @@ const LAYER_CONFIG: Record<ProbeLayer, (t: Target) => unknown> = {
   ssh: (t) => t.ssh,
 }
 
+const hasOtherLayer = (t: Target) => Boolean(t.http || t.ssh)
+
 const limitFor = (layer: ProbeLayer, mode: ProbingMode) => (layer === 'http' && mode === 'fast' ? 2 : 1)
 
 export function createProbeLoops(deps: ProbeLoopDeps) {
@@ -57,6 +59,14 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     if (!running) return
     const now = clock.now()
     const mode = rt.classifier.probing(now)
+    // A target with a health route or an SSH banner is watched through those (kept-alive HTTP, or
+    // a check every few seconds); its bare TCP connect only runs in a burst, to tell a refused port
+    // from a hung app. A connect a second per target was most of the monitor's CPU and, on a
+    // Spark, one sshd log line a second.
+    if (loop.layer === 'tcp' && mode !== 'fast' && hasOtherLayer(rt.target)) {
+      schedule(rt, loop, deps.probeDelay(loop.layer, mode))
+      return
+    }
     if (loop.inFlight >= limitFor(loop.layer, mode)) {
       loop.pending = true
       return

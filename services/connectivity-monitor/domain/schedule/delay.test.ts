@@ -10,9 +10,9 @@ const middle = () => 0.5
 describe('scheduleSettings', () => {
   it('reads the intervals, burst, quiet factor, jitter and budget from the config', () => {
     expect(defaults).toEqual({
-      intervalMs: { tcp: 1000, http: 2000, functional: 60_000, ssh: 10_000 },
+      intervalMs: { tcp: 1000, http: 1000, functional: 60_000, ssh: 10_000 },
       fastMs: 250,
-      quietFactor: 5,
+      quietFactor: 2,
       jitter: 0.1,
       budgetPerSecond: 40,
     })
@@ -27,7 +27,7 @@ describe('scheduleSettings', () => {
 describe('probeDelay', () => {
   it.each<[ProbeLayer, number]>([
     ['tcp', 1000],
-    ['http', 2000],
+    ['http', 1000],
     ['functional', 60_000],
     ['ssh', 10_000],
   ])('runs %s at its own interval when steady', (layer, interval) => {
@@ -52,14 +52,14 @@ describe('probeDelay', () => {
   })
 
   it('slows every layer by the quiet factor while real traffic succeeds', () => {
-    expect(probeDelay('tcp', 'quiet', noJitter, middle)).toBe(5000)
-    expect(probeDelay('http', 'quiet', noJitter, middle)).toBe(10_000)
-    expect(probeDelay('functional', 'quiet', noJitter, middle)).toBe(300_000)
+    expect(probeDelay('tcp', 'quiet', noJitter, middle)).toBe(2000)
+    expect(probeDelay('http', 'quiet', noJitter, middle)).toBe(2000)
+    expect(probeDelay('functional', 'quiet', noJitter, middle)).toBe(120_000)
   })
 
   it('spreads each delay by the jitter share either way, never further', () => {
-    expect(probeDelay('http', 'steady', defaults, () => 0)).toBe(1800)
-    expect(probeDelay('http', 'steady', defaults, () => 0.999_999)).toBe(2200)
+    expect(probeDelay('http', 'steady', defaults, () => 0)).toBe(900)
+    expect(probeDelay('http', 'steady', defaults, () => 0.999_999)).toBe(1100)
     const random = seededRandom(7)
     const delays = Array.from({ length: 2000 }, () => probeDelay('tcp', 'steady', defaults, random))
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(900)
