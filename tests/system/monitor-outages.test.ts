@@ -115,10 +115,15 @@ describe('connectivity monitor: outages injected on loopback', { timeout: 60_000
     const file = join(monitor.dataDir, 'connectivity.json')
     // The file is written off the probe path; it catches up a moment after the outage closes.
     const read = async () => JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as ConnectivityDoc
+    // The first sighting is an `up` too: wait for the `up` that carries the outage's down_seconds.
     await expect
-      .poll(async () => (await read()).events?.some((e) => e.subject === 'kokoro' && e.transition === 'up'), {
-        timeout: 10_000,
-      })
+      .poll(
+        async () =>
+          (await read()).events?.some(
+            (e) => e.subject === 'kokoro' && e.transition === 'up' && e.down_seconds !== undefined,
+          ),
+        { timeout: 10_000 },
+      )
       .toBe(true)
     const log = await read()
     const all = log.events.filter((e) => e.subject === 'kokoro' && e.kind === 'transition')

@@ -27,15 +27,16 @@ export interface ProbeSettings {
 type Outcome = { ok: boolean; kind?: Evidence['kind']; detail: string }
 
 /**
- * Probe connections are kept alive only for a second: enough to reuse one within a burst after a
- * failure, and shorter than the servers' own idle timeouts (uvicorn's and Node's are 5 s), so a
- * probe never picks a socket the server is closing at that moment and reads the race as a reset.
+ * Probe connections are kept alive for 3 s: longer than the 1 s health interval (with its jitter),
+ * so steady probing reuses one connection per target instead of a connect each time, and shorter
+ * than the servers' own idle timeouts (uvicorn's and Node's are 5 s), so a probe never picks a
+ * socket the server is closing at that moment and reads the race as a reset.
  */
 export function createProbeAgent(settings: Pick<ProbeSettings, 'tcpTimeoutMs'>): Agent {
   return new Agent({
     connect: { timeout: settings.tcpTimeoutMs },
-    keepAliveTimeout: 1000,
-    keepAliveMaxTimeout: 1000,
+    keepAliveTimeout: 3000,
+    keepAliveMaxTimeout: 3000,
   })
 }
 
