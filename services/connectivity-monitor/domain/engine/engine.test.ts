@@ -151,6 +151,20 @@ describe('monitor engine: probing', () => {
     expect(m.scripted.of('vllm', 'http')).toHaveLength(1)
   })
 
+  it('leaves health alone while a down target refuses its port, and asks again once the port opens', async () => {
+    let refusing = true
+    const m = started(() => (refusing ? { ok: false, kind: 'refused' } : { ok: true }))
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(m.classifiers.get('vllm')!.state).toBe('down')
+    const before = m.scripted.of('vllm', 'http').length
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(m.scripted.of('vllm', 'http')).toHaveLength(before)
+    expect(m.scripted.of('vllm', 'tcp').length).toBeGreaterThan(8)
+    refusing = false
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(m.scripted.of('vllm', 'http').length).toBeGreaterThan(before)
+  })
+
   it('connects bare TCP to a target with a health route only while it is bursting', async () => {
     let refusing = false
     const m = started((_t, layer) =>
@@ -174,7 +188,8 @@ describe('monitor engine: probing', () => {
   })
 
   it('lets two health checks overlap once the target is bursting', async () => {
-    const m = started((_t, layer) => (layer === 'http' ? 'hang' : { ok: false, kind: 'refused' }))
+    // Every check hangs (a port that accepts and never answers, so it is not refusing: health goes on).
+    const m = started(() => 'hang')
     // Real traffic failing is what turns it fast here: the bare TCP check waits for a burst.
     m.engine.intake({
       target: 'vllm',

@@ -39,6 +39,9 @@ const LAYER_CONFIG: Record<ProbeLayer, (t: Target) => unknown> = {
 
 const hasOtherLayer = (t: Target) => Boolean(t.http || t.ssh)
 
+const portRefusing = (rt: TargetRuntime) =>
+  rt.classifier.state === 'down' && rt.loops.has('tcp') && rt.readings.layers.get('tcp')?.ok === false
+
 const limitFor = (layer: ProbeLayer, mode: ProbingMode) => (layer === 'http' && mode === 'fast' ? 2 : 1)
 
 export function createProbeLoops(deps: ProbeLoopDeps) {
@@ -64,6 +67,13 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     // from a hung app. A connect a second per target was most of the monitor's CPU and, on a
     // Spark, one sshd log line a second.
     if (loop.layer === 'tcp' && mode !== 'fast' && hasOtherLayer(rt.target)) {
+      schedule(rt, loop, deps.probeDelay(loop.layer, mode))
+      return
+    }
+    // Down with its port refusing: the TCP burst alone watches for the port to open (a health check
+    // would only be refused too), and health resumes with the first open port. That halves what a
+    // down target takes from the budget, which the idle targets' steady probes need.
+    if (loop.layer === 'http' && portRefusing(rt)) {
       schedule(rt, loop, deps.probeDelay(loop.layer, mode))
       return
     }
