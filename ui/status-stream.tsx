@@ -10,7 +10,7 @@
  * and leaves no timer behind; a click that changes something wakes it early (`wake`).
  */
 import type { Context } from 'hono'
-import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
+import type { SSEStreamingApi } from 'hono/streaming'
 import type { ClusterStatus } from '../shared/contracts/gateway.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { AppEnv } from '../shared/service.ts'
@@ -21,6 +21,7 @@ import type { OverviewPart } from './overview/parts.tsx'
 import type { OverviewTick } from './overview/tick.ts'
 import { OVERVIEW_EVENT } from './pages/overview.tsx'
 import type { StatusView } from './status-source.ts'
+import { streamUntilGone } from './stream-until-gone.ts'
 import { pause, type Wake } from './wake.ts'
 
 export interface StreamDeps {
@@ -57,21 +58,7 @@ const RECONNECT_MS = 3000
 
 export function streamStatus(c: Context<AppEnv>, deps: StreamDeps): Response {
   const log = c.var.log ?? deps.logger
-  return streamSSE(c, async (stream) => {
-    const stop = new AbortController()
-    const end = () => stop.abort()
-    deps.shutdown.addEventListener('abort', end, { once: true })
-    c.req.raw.signal.addEventListener('abort', end, { once: true })
-    stream.onAbort(end)
-    if (deps.shutdown.aborted || c.req.raw.signal.aborted) end()
-    try {
-      await feed(stream, stop.signal, deps, log)
-    } finally {
-      deps.shutdown.removeEventListener('abort', end)
-      c.req.raw.signal.removeEventListener('abort', end)
-      deps.onEnd?.()
-    }
-  })
+  return streamUntilGone(c, deps.shutdown, (stream, signal) => feed(stream, signal, deps, log), deps.onEnd)
 }
 
 async function feed(stream: SSEStreamingApi, signal: AbortSignal, deps: StreamDeps, log: Logger) {

@@ -7,11 +7,12 @@
  * cannot be reached) and listens again after a backoff. Nothing outlives the stream.
  */
 import type { Context } from 'hono'
-import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
+import type { SSEStreamingApi } from 'hono/streaming'
 import { sleep } from '../../shared/abort.ts'
 import { backoffDelay } from '../../shared/backoff.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { AppEnv } from '../../shared/service.ts'
+import { streamUntilGone } from '../stream-until-gone.ts'
 import { pause, Wake } from '../wake.ts'
 import type { LivePart } from './live.tsx'
 import { CONNECTIVITY_EVENT } from './paths.ts'
@@ -35,25 +36,24 @@ const LISTEN_BACKOFF = { baseMs: 500, maxMs: 15_000 }
 
 export function streamConnectivity(c: Context<AppEnv>, deps: FeedDeps): Response {
   const log = c.var.log ?? deps.logger
-  return streamSSE(c, async (stream) => {
-    const stop = new AbortController()
-    const end = () => stop.abort()
-    deps.shutdown.addEventListener('abort', end, { once: true })
-    c.req.raw.signal.addEventListener('abort', end, { once: true })
-    stream.onAbort(end)
-    if (deps.shutdown.aborted || c.req.raw.signal.aborted) end()
-    const wake = new Wake()
-    const listening = listen(deps.monitor, stop.signal, wake, log)
-    try {
-      await feed(stream, stop.signal, deps, wake)
-    } finally {
-      end()
-      await listening
-      deps.shutdown.removeEventListener('abort', end)
-      c.req.raw.signal.removeEventListener('abort', end)
-      deps.onEnd?.()
-    }
-  })
+  return streamUntilGone(
+    c,
+    deps.shutdown,
+    async (stream, gone) => {
+      // The listener stops with the feed, however the feed ends (a failed write too).
+      const done = new AbortController()
+      const signal = AbortSignal.any([gone, done.signal])
+      const wake = new Wake()
+      const listening = listen(deps.monitor, signal, wake, log)
+      try {
+        await feed(stream, signal, deps, wake)
+      } finally {
+        done.abort()
+        await listening
+      }
+    },
+    deps.onEnd,
+  )
 }
 
 /**
