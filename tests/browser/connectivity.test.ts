@@ -6,21 +6,14 @@
  * without JavaScript and at phone width.
  */
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { useDemo } from '../support/demo.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
 const fixture = useDemo({ name: 'browser-connectivity' })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-}, 60_000)
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 /** What the monitor itself says it watches (asked directly, not through the page). */
 async function monitorTargets(): Promise<string[]> {
@@ -33,7 +26,7 @@ const stateOf = (page: Page, id: string) => page.getAttribute(`tr[data-target="$
 
 describe('the connectivity page (simulated cluster)', () => {
   it('lists every target, shows an upstream going down live, then its outage with a duration', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(fixture.url('/'))
@@ -84,7 +77,7 @@ describe('the connectivity page (simulated cluster)', () => {
   })
 
   it('plans maintenance after asking, lists it, and ends it after asking again', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     await page.goto(fixture.url('/ui/connectivity'))
     await page.check('input[name="targets"][value="kokoro"]')
     await page.fill('#conn-reason', 'moving the box')
@@ -103,7 +96,7 @@ describe('the connectivity page (simulated cluster)', () => {
   })
 
   it('is filled in without JavaScript, and fits a phone', async () => {
-    const context = await browser.newContext({
+    const context = await browser().newContext({
       javaScriptEnabled: false,
       viewport: { width: 390, height: 844 },
     })

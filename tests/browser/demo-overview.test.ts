@@ -1,27 +1,15 @@
-/**
- * The dashboard of the real stack in a real browser: the gateway serves the overview built from
- * every service's readiness, and an outage on the simulated cluster shows up live, without reload.
- */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { useDemo } from '../support/demo.ts'
 import { servedName } from '../support/served-names.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 const fixture = useDemo({ name: 'browser' })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 describe('overview on the simulated cluster', () => {
   it('shows the loaded model and all-good, then a Spark outage live, then the recovery', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(fixture.url('/'))

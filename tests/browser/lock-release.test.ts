@@ -1,22 +1,9 @@
-/**
- * A reservation of swaps (the lock) taken through the API while the overview is open shows up on
- * that page without a reload, with its release button, within the page's refresh cycle; pressing
- * the button releases it (the API says so), and the page offers switching again.
- */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { useDemo } from '../support/demo.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 const fixture = useDemo({ name: 'browser-lock-release' })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 /** The overview's feed ticks every 2 s; three ticks is ample, a 10 s timer of its own is not it. */
 const REFRESH_CYCLE_MS = 6000
@@ -27,7 +14,7 @@ const lockState = async () =>
 describe('the lock notice on the overview', () => {
   it('appears without a reload when the lock is taken through the API, and its button releases it', async () => {
     expect((await lockState()).held).toBe(false)
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
     page.on('console', (msg) => {

@@ -6,14 +6,14 @@
  * form posts, and the page it lands back on says what the click came to.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { generateKey, hashKey } from '../../shared/auth/keys.ts'
 import { SIM_RECIPES } from '../../tools/spark-sim/recipes.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { useDemo } from '../support/demo.ts'
 import { servedName } from '../support/served-names.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 const ADMIN_KEY = generateKey()
 const CHAT_KEY = generateKey()
@@ -30,14 +30,7 @@ const fixture = useDemo({
   name: 'locked-controls',
   env: { API_KEY_GROUPS: 'admin', API_KEYS_FILE: `${keysDir}/api-keys.json` },
 })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 const TARGET = 'gpt-oss-120b'
 
@@ -54,7 +47,7 @@ async function unlock(page: Page, key: string) {
 
 describe('dashboard controls behind an admin key', () => {
   it('says how to unlock, refuses a key without the scope, and switches once unlocked', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     await page.goto(fixture.url('/ui/swap'))
     expect(await page.locator('[data-banner="open-controls"]').count()).toBe(0)
     expect(await page.locator('[data-banner="locked"]').count()).toBe(1)
@@ -96,7 +89,7 @@ describe('dashboard controls behind an admin key', () => {
   }, 120_000)
 
   it('refuses a wrong key at the unlock form without keeping it', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     await page.goto(fixture.url('/ui/swap'))
     await page.fill('#unlock-key', 'sc_not-a-real-key')
     await page.click('[data-action="unlock-controls"]')
@@ -108,7 +101,7 @@ describe('dashboard controls behind an admin key', () => {
   }, 30_000)
 
   it('works without JavaScript: a refusal lands back on the page saying why, and an unlocked switch goes through', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false })
+    const context = await browser().newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
     const loaded = (await (await fetch(fixture.url('/api/status'))).json()).loaded_model as string
     const target = Object.keys(SIM_RECIPES).find(

@@ -3,28 +3,21 @@
  * types part of a repo, picks the suggestion, reads the question, says yes and watches the download
  * reach done on every node; then deletes the model no recipe launches after confirming.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { SIM_UNRECIPED_MODEL } from '../../tools/spark-sim/cluster/hf-hub.ts'
 import { useDemo } from '../support/demo.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 const fixture = useDemo({ name: 'browser-models' })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 const REPO = 'openai/gpt-oss-20b'
 const UNRECIPED_KEY = SIM_UNRECIPED_MODEL.replace('/', '--')
 const nodeNames = () => fixture.demo().sim.nodes.nodes.map((n) => n.name)
 
 async function openModels(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage()
+  const page = await browser().newPage()
   const errors: string[] = []
   page.on('pageerror', (err) => errors.push(err.message))
   page.on('console', (msg) => {

@@ -5,23 +5,16 @@
  * never "Everything is working" or "Nothing is busy" beside a running switch, never a fault during
  * the planned switch, and at the end the new model named with no Cancel left.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { useDemo } from '../support/demo.ts'
 import { servedName } from '../support/served-names.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 // Long enough that the page goes through several refreshes while the model loads.
 const fixture = useDemo({ name: 'browser-overview-switch', loadTimeMs: 6000 })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 const TARGET = 'gpt-oss-120b'
 
@@ -89,7 +82,7 @@ function contradiction(text: string, target: string): string | null {
 describe('the overview through a whole switch (simulated cluster)', () => {
   it('shows one consistent state in every snapshot, from confirm to the new model answering', async () => {
     await given(SIM_DEFAULT_RECIPE)
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
     page.on('console', (msg) => {

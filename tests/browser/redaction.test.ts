@@ -5,21 +5,14 @@
  * in the counts — with JavaScript (htmx answers in place) and without (plain forms).
  */
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { useDemo } from '../support/demo.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
 const fixture = useDemo({ name: 'browser-redaction' })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-}, 60_000)
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 // A documentation-style address (valid bech32), a reserved example domain, a made-up person.
 const NAME = 'Margaret Holloway'
@@ -73,7 +66,7 @@ async function countsShowTypes(page: Page) {
 
 describe('trying redaction from the dashboard (simulated cluster)', () => {
   it('scrubs a pasted text with the types marked, puts the values back into a reply, and counts the types', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(fixture.url('/'))
@@ -98,7 +91,7 @@ describe('trying redaction from the dashboard (simulated cluster)', () => {
   })
 
   it('works without JavaScript: the forms post and the page comes back with the answers', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false })
+    const context = await browser().newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
     await page.goto(fixture.url('/ui/redaction'))
     await scrubAndCheck(page)

@@ -6,21 +6,14 @@
  * (plain forms, the page comes back).
  */
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { useDemo } from '../support/demo.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
 const fixture = useDemo({ name: 'browser-search' })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-}, 60_000)
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 const DOC = [
   'Refund policy',
@@ -124,7 +117,7 @@ async function deleteCollection(page: Page, name: string) {
 
 describe('search from the dashboard (simulated cluster, embedded store)', () => {
   it('makes a collection, ingests a pasted document, and queries it with scores and timings', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(fixture.url('/'))
@@ -149,7 +142,7 @@ describe('search from the dashboard (simulated cluster, embedded store)', () => 
   })
 
   it('works without JavaScript: the forms post and the page comes back with the answers', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false })
+    const context = await browser().newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
     await page.goto(fixture.url('/ui/search'))
     await makeCollection(page, 'browser_nojs')

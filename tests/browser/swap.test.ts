@@ -5,29 +5,22 @@
  * "went back to …" with the log excerpt, and the previous model is the one answering. Each test
  * loads the model it starts from (`given`), so any one passes alone.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { useDemo } from '../support/demo.ts'
 import { servedName } from '../support/served-names.ts'
-import { launchChromium } from './chromium.ts'
+import { useChromium } from './chromium.ts'
 
 // Long enough that the page is seen mid-load, short enough for CI.
 const fixture = useDemo({ name: 'browser-swap', loadTimeMs: 6000 })
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useChromium()
 
 const served = (recipe: string) => servedName(recipe)
 const TARGET = 'gpt-oss-120b'
 
 async function openOverview(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage()
+  const page = await browser().newPage()
   const errors: string[] = []
   page.on('pageerror', (err) => errors.push(err.message))
   page.on('console', (msg) => {
@@ -141,7 +134,7 @@ describe('switching the chat model from the overview (simulated cluster)', () =>
   }, 150_000)
 
   it('cancels a switch from the swap page', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     // The two-node recipe, never loaded by the tests above.
     await page.goto(fixture.url('/ui/swap?recipe=glm-4.5-air'))
     await page.click('[data-action="confirm-swap"]')
