@@ -20,16 +20,26 @@ npx knip --no-progress || { echo "0 passed, 1 failed"; exit 1; }
 
 echo "== tests"
 mkdir -p .data
-report=.data/vitest-report.json
-npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
-status=$?
-if [ -f "$report" ]; then
-  node -e '
-    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
-    const skipped = r.numPendingTests + (r.numTodoTests || 0)
+# Unit tests two files at a time, then the system tests (whole stacks, a browser) one at a time.
+# Arguments (file filters) go to both runs.
+unit=.data/vitest-unit.json
+system=.data/vitest-system.json
+rm -f "$unit" "$system"
+npx vitest run --project unit --maxWorkers=2 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$unit" "$@"
+unit_status=$?
+npx vitest run --project system --maxWorkers=1 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$system" "$@"
+system_status=$?
+node -e '
+  const fs = require("fs")
+  let passed = 0, failed = 0, skipped = 0
+  for (const file of process.argv.slice(1)) {
+    if (!fs.existsSync(file)) continue
+    const r = JSON.parse(fs.readFileSync(file, "utf8"))
+    passed += r.numPassedTests
+    skipped += r.numPendingTests + (r.numTodoTests || 0)
     // A file that fails before its tests run (a beforeAll) fails no test; count the file instead.
-    const failed = r.numFailedTests || r.numFailedTestSuites
-    console.log(`tests: ${r.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
-  ' "$report"
-fi
-exit $status
+    failed += r.numFailedTests || r.numFailedTestSuites
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
+' "$unit" "$system"
+[ "$unit_status" -eq 0 ] && [ "$system_status" -eq 0 ]
