@@ -76,7 +76,7 @@ export const configShape = {
   MONITOR_FUNCTIONAL_TIMEOUT_MS: env.int(10_000, 100, 300_000),
   MONITOR_SSH_TIMEOUT_MS: env.int(3000, 100, 60_000),
   /** Probes per second over all targets at most; beyond it the slow layers wait (bursts go first). */
-  MONITOR_PROBE_BUDGET_PER_S: env.int(40, 1, 1000),
+  MONITOR_PROBE_BUDGET_PER_S: env.int(60, 1, 1000),
   /** Failures in a row (within a few seconds) before a target is called down. */
   MONITOR_DOWN_AFTER: env.int(2, 1, 20),
   /** Successes in a row before a down target is called up again. */

@@ -14,7 +14,7 @@ describe('scheduleSettings', () => {
       fastMs: 250,
       quietFactor: 2,
       jitter: 0.1,
-      budgetPerSecond: 40,
+      budgetPerSecond: 60,
     })
     const custom = scheduleSettings(
       loadMonitorConfig({ MONITOR_TCP_INTERVAL_MS: '700', MONITOR_JITTER: '3' }),
