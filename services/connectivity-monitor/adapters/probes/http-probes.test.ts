@@ -129,15 +129,15 @@ describe('functional probe', () => {
 describe('probeSettings', () => {
   it('takes the timeouts from config and sends Qdrant’s key to Qdrant’s origin only', () => {
     const config = loadMonitorConfig({
-      SPARK2_HOST: '10.0.0.2',
+      SPARK2_HOST: 'spark-2.example',
       QDRANT_API_KEY: 'secret-key',
       MONITOR_HTTP_SLOW_MS: '700',
       MONITOR_SSH_TIMEOUT_MS: '2500',
     })
     const settings = probeSettings(config, buildTargets(config).targets)
     expect(settings).toMatchObject({ httpSlowMs: 700, sshTimeoutMs: 2500, tcpTimeoutMs: 1000 })
-    expect([...(settings.headers ?? [])]).toEqual([['http://10.0.0.2:6333', { 'api-key': 'secret-key' }]])
-    const keyless = loadMonitorConfig({ SPARK2_HOST: '10.0.0.2' })
+    expect([...(settings.headers ?? [])]).toEqual([['http://spark-2.example:6333', { 'api-key': 'secret-key' }]])
+    const keyless = loadMonitorConfig({ SPARK2_HOST: 'spark-2.example' })
     expect(probeSettings(keyless, buildTargets(keyless).targets).headers?.size).toBe(0)
   })
 })

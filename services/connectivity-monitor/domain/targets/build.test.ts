@@ -4,14 +4,14 @@ import { loadMonitorConfig } from '../../config.ts'
 import type { Target } from '../ports.ts'
 import { buildTargets } from './build.ts'
 
-const PAIR: EnvSource = { SPARK1_HOST: '10.0.0.1', SPARK2_HOST: '10.0.0.2' }
+const PAIR: EnvSource = { SPARK1_HOST: 'spark-1.example', SPARK2_HOST: 'spark-2.example' }
 
 const build = (env: EnvSource) => buildTargets(loadMonitorConfig(env))
 const byId = (targets: Target[]) => new Map(targets.map((t) => [t.id, t]))
 
 describe('buildTargets: services', () => {
   it('watches every service but the monitor, at its URL', () => {
-    const { targets } = build({ SPEECH_PROXY_URL: 'http://10.0.0.9:7000/' })
+    const { targets } = build({ SPEECH_PROXY_URL: 'http://control.example:7000/' })
     const services = targets.filter((t) => t.kind === 'service')
     expect(services.map((t) => t.id)).toEqual([
       'gateway',
@@ -26,9 +26,9 @@ describe('buildTargets: services', () => {
       title: 'speech-proxy service',
       host: null,
       legacySubject: null,
-      origins: ['http://10.0.0.9:7000'],
-      tcp: { host: '10.0.0.9', port: 7000 },
-      http: { url: 'http://10.0.0.9:7000/health' },
+      origins: ['http://control.example:7000'],
+      tcp: { host: 'control.example', port: 7000 },
+      http: { url: 'http://control.example:7000/health' },
       disabled: false,
     })
     expect(byId(targets).get('gateway')?.tcp).toEqual({ host: '127.0.0.1', port: 9999 })
@@ -53,15 +53,15 @@ describe('buildTargets: nodes', () => {
         host: null,
         legacySubject: 'spark1',
         origins: [],
-        tcp: { host: '10.0.0.1', port: 22 },
-        ssh: { host: '10.0.0.1', port: 22 },
+        tcp: { host: 'spark-1.example', port: 22 },
+        ssh: { host: 'spark-1.example', port: 22 },
         disabled: false,
       },
       expect.objectContaining({
         id: 'spark-2',
         legacySubject: 'spark2',
-        tcp: { host: '10.0.0.2', port: 2222 },
-        ssh: { host: '10.0.0.2', port: 2222 },
+        tcp: { host: 'spark-2.example', port: 2222 },
+        ssh: { host: 'spark-2.example', port: 2222 },
       }),
     ])
     expect(nodes.every((n) => n.http === undefined)).toBe(true)
@@ -69,22 +69,22 @@ describe('buildTargets: nodes', () => {
 
   it('reads SPARK_NODES with the swap-controller schema, any number of nodes', () => {
     const SPARK_NODES = JSON.stringify([
-      { name: 'spark-1', host: '10.0.0.1', user: 'u', role: 'head' },
-      { name: 'spark-2', host: '10.0.0.2', user: 'u', role: 'worker', ssh_port: 2200 },
+      { name: 'spark-1', host: 'spark-1.example', user: 'u', role: 'head' },
+      { name: 'spark-2', host: 'spark-2.example', user: 'u', role: 'worker', ssh_port: 2200 },
       { name: 'gx10', host: '10.0.0.3', user: 'u', role: 'worker' },
     ])
     const { targets, warnings } = build({ SPARK_NODES, SPARK1_HOST: '10.9.9.9' })
     const nodes = targets.filter((t) => t.kind === 'node')
     expect(nodes.map((n) => [n.id, n.legacySubject, n.ssh])).toEqual([
-      ['spark-1', 'spark1', { host: '10.0.0.1', port: 22 }],
-      ['spark-2', 'spark2', { host: '10.0.0.2', port: 2200 }],
+      ['spark-1', 'spark1', { host: 'spark-1.example', port: 22 }],
+      ['spark-2', 'spark2', { host: 'spark-2.example', port: 2200 }],
       ['gx10', null, { host: '10.0.0.3', port: 22 }],
     ])
     expect(warnings.join('\n')).toMatch(/SPARK_NODES is set/)
   })
 
   it('refuses a SPARK_NODES value the swap-controller would refuse', () => {
-    const noUser = JSON.stringify([{ name: 'spark-1', host: '10.0.0.1', role: 'head' }])
+    const noUser = JSON.stringify([{ name: 'spark-1', host: 'spark-1.example', role: 'head' }])
     expect(() => build({ SPARK_NODES: noUser })).toThrow(/SPARK_NODES\.0\.user/)
     expect(() => build({ SPARK_NODES: '[{' })).toThrow(/SPARK_NODES: must be a JSON array/)
   })
@@ -105,33 +105,33 @@ describe('buildTargets: upstreams', () => {
       title: 'vLLM on spark-1',
       host: 'spark-1',
       legacySubject: 'vllm',
-      origins: ['http://10.0.0.1:8888'],
-      tcp: { host: '10.0.0.1', port: 8888 },
-      http: { url: 'http://10.0.0.1:8888/health' },
-      functional: { method: 'GET', url: 'http://10.0.0.1:8888/v1/models' },
+      origins: ['http://spark-1.example:8888'],
+      tcp: { host: 'spark-1.example', port: 8888 },
+      http: { url: 'http://spark-1.example:8888/health' },
+      functional: { method: 'GET', url: 'http://spark-1.example:8888/v1/models' },
       disabled: false,
     })
     expect(t.get('parakeet')).toMatchObject({
       title: 'Parakeet (speech-to-text)',
       host: 'spark-2',
-      tcp: { host: '10.0.0.2', port: 8000 },
-      http: { url: 'http://10.0.0.2:8000/health' },
+      tcp: { host: 'spark-2.example', port: 8000 },
+      http: { url: 'http://spark-2.example:8000/health' },
     })
     expect(t.get('parakeet')?.functional).toBeUndefined()
     expect(t.get('kokoro')).toMatchObject({
       host: 'spark-2',
-      http: { url: 'http://10.0.0.2:8880/health' },
-      functional: { method: 'GET', url: 'http://10.0.0.2:8880/v1/audio/voices' },
+      http: { url: 'http://spark-2.example:8880/health' },
+      functional: { method: 'GET', url: 'http://spark-2.example:8880/v1/audio/voices' },
     })
     expect(t.get('embeddings')).toMatchObject({
       host: 'spark-2',
-      http: { url: 'http://10.0.0.2:8088/health' },
+      http: { url: 'http://spark-2.example:8088/health' },
     })
     expect(t.get('embeddings')?.functional).toBeUndefined()
     expect(t.get('qdrant')).toMatchObject({
       host: 'spark-2',
-      http: { url: 'http://10.0.0.2:6333/readyz' },
-      functional: { method: 'GET', url: 'http://10.0.0.2:6333/collections' },
+      http: { url: 'http://spark-2.example:6333/readyz' },
+      functional: { method: 'GET', url: 'http://spark-2.example:6333/collections' },
     })
   })
 
@@ -139,10 +139,10 @@ describe('buildTargets: upstreams', () => {
     const t = byId(
       build({
         ...PAIR,
-        VLLM_HOST: '10.0.0.2',
+        VLLM_HOST: 'spark-2.example',
         VLLM_PORT: '9000',
         PARAKEET_URL: 'http://asr.lan:8001/',
-        KOKORO_HOST: '10.0.0.1',
+        KOKORO_HOST: 'spark-1.example',
         KOKORO_PORT: '9880',
         EMBED_URL: 'http://[fd00::5]:8088',
       }).targets,
@@ -151,7 +151,7 @@ describe('buildTargets: upstreams', () => {
     expect(t.get('vllm')).toMatchObject({
       title: 'vLLM on spark-2',
       host: 'spark-2',
-      tcp: { host: '10.0.0.2', port: 9000 },
+      tcp: { host: 'spark-2.example', port: 9000 },
     })
     expect(t.get('parakeet')).toMatchObject({
       host: null,
@@ -159,7 +159,7 @@ describe('buildTargets: upstreams', () => {
       tcp: { host: 'asr.lan', port: 8001 },
       http: { url: 'http://asr.lan:8001/health' },
     })
-    expect(t.get('kokoro')).toMatchObject({ host: 'spark-1', tcp: { host: '10.0.0.1', port: 9880 } })
+    expect(t.get('kokoro')).toMatchObject({ host: 'spark-1', tcp: { host: 'spark-1.example', port: 9880 } })
     expect(t.get('embeddings')).toMatchObject({
       tcp: { host: 'fd00::5', port: 8088 },
       origins: ['http://[fd00::5]:8088'],
@@ -173,7 +173,7 @@ describe('buildTargets: upstreams', () => {
   })
 
   it('leaves out an upstream with no address, saying what to set', () => {
-    const { targets, warnings } = build({ SPARK2_HOST: '10.0.0.2' })
+    const { targets, warnings } = build({ SPARK2_HOST: 'spark-2.example' })
     expect(targets.some((t) => t.id === 'vllm')).toBe(false)
     expect(warnings).toContain(
       'vllm is not watched: its address is not configured (set VLLM_HOST, or SPARK1_HOST (or a head node in SPARK_NODES))',
@@ -205,7 +205,7 @@ describe('buildTargets: ids', () => {
   it('are unique, and a node may not take a service’s name', () => {
     const { targets } = build(PAIR)
     expect(new Set(targets.map((t) => t.id)).size).toBe(targets.length)
-    const SPARK_NODES = JSON.stringify([{ name: 'qdrant', host: '10.0.0.1', user: 'u', role: 'head' }])
+    const SPARK_NODES = JSON.stringify([{ name: 'qdrant', host: 'spark-1.example', user: 'u', role: 'head' }])
     expect(() => build({ SPARK_NODES, QDRANT_URL: 'http://10.0.0.5:6333' })).toThrow(/node name qdrant/)
   })
 })
