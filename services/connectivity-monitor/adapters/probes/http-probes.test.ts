@@ -136,7 +136,9 @@ describe('probeSettings', () => {
     })
     const settings = probeSettings(config, buildTargets(config).targets)
     expect(settings).toMatchObject({ httpSlowMs: 700, sshTimeoutMs: 2500, tcpTimeoutMs: 1000 })
-    expect([...(settings.headers ?? [])]).toEqual([['http://spark-2.example:6333', { 'api-key': 'secret-key' }]])
+    expect([...(settings.headers ?? [])]).toEqual([
+      ['http://spark-2.example:6333', { 'api-key': 'secret-key' }],
+    ])
     const keyless = loadMonitorConfig({ SPARK2_HOST: 'spark-2.example' })
     expect(probeSettings(keyless, buildTargets(keyless).targets).headers?.size).toBe(0)
   })
