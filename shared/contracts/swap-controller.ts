@@ -7,5 +7,6 @@
 export * from './swap-controller/catalog.ts'
 export * from './swap-controller/coordination.ts'
 export * from './swap-controller/models.ts'
+export * from './swap-controller/ops.ts'
 export * from './swap-controller/swap.ts'
 export * from './swap-controller/telemetry.ts'

@@ -56,6 +56,7 @@ const PREFIXES: Array<[string, Route]> = [
   ['/api/schedule', route('swap-controller', '/api/schedule*')],
   ['/api/services', route('swap-controller', '/api/services*')],
   ['/api/nim/', route('swap-controller', '/api/nim/*')],
+  ['/api/ops/', route('swap-controller', '/api/ops/*')],
   ['/api/monitor/', route('connectivity-monitor', '/api/monitor/*')],
 ]
 
