@@ -75,6 +75,16 @@ export const upstreamFailed = (service: string, why: string) =>
 export const upstreamTimeout = (service: string, timeoutMs: number) =>
   new AppError(504, 'upstream_timeout', `${service} did not answer within ${timeoutMs} ms.`)
 /** A route the gateway already sends somewhere, whose handler is not written yet (shared/capabilities.ts). */
+/**
+ * A change to the cluster asked for without `confirm: true` (or `dry_run`): nothing was done. A
+ * person confirms in the dashboard; a program says so explicitly.
+ */
+export const confirmationRequired = (what: string) =>
+  new AppError(
+    428,
+    'confirmation_required',
+    `${what} changes the cluster: send "confirm": true to go ahead, or "dry_run": true to see the commands`,
+  )
 export const notImplemented = (message: string, options?: AppErrorOptions) =>
   new AppError(501, 'not_implemented', message, options)
 
@@ -153,6 +163,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
+  428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',
