@@ -28,7 +28,8 @@ export function createNodeCommands({
       const res = await target.exec(argv, {
         timeoutMs: opts.timeoutMs ?? defaultTimeoutMs,
         signal: opts.signal,
-        maxOutputBytes,
+        stdin: opts.stdin,
+        maxOutputBytes: opts.maxOutputBytes ?? maxOutputBytes,
       })
       return { code: res.code, stdout: res.stdout, stderr: res.stderr }
     },

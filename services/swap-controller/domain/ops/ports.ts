@@ -44,6 +44,7 @@ export interface SwapActivity {
 export interface NodeCommandRunner {
   run(
     command: Pick<OpsCommand, 'node' | 'argv'>,
-    opts?: { timeoutMs?: number; signal?: AbortSignal },
+    /** `stdin`: written then EOF (secrets go this way, never in argv); `maxOutputBytes` for long builds. */
+    opts?: { timeoutMs?: number; signal?: AbortSignal; stdin?: string; maxOutputBytes?: number },
   ): Promise<{ code: number | null; stdout: string; stderr: string }>
 }
