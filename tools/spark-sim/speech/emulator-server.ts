@@ -17,6 +17,11 @@
  * `busyHealthDelayMs`, how long a GET waits while a work request runs (their Python servers block
  * the event loop during inference, so `/health` answers late whenever they work).
  *
+ * Outside `busy` the GPU's capacity model applies (emulator-capacity.ts): `capacity` work requests
+ * at once (default 4), each holding its slot at least `serviceMs`, and `/health` later by
+ * `healthMsPerRequest` for each request running or waiting — set by options, `SPARK_SIM_*` or
+ * `setCapacity`.
+ *
  * Work routes are the POST routes. Every queue is bounded (`queueLimit`, 503 beyond it) and bodies
  * above `bodyLimitBytes` (250 MB) get 413, checked on Content-Length and again while streaming.
  */
@@ -27,6 +32,7 @@ import { sleep } from '../../../shared/abort.ts'
 import { type Logger, silentLogger } from '../../../shared/logger.ts'
 import { seededRandom } from '../../../shared/random.ts'
 import { type RunningServer, serve } from '../../../shared/serve.ts'
+import { type CapacityOptions, checkedCapacity, resolveCapacity } from './emulator-capacity.ts'
 import { createGate, releaseOnEnd } from './emulator-gate.ts'
 
 export type EmulatorMode = 'ok' | 'slow' | 'busy' | 'wedged' | 'down'
@@ -40,7 +46,7 @@ export interface ModeOptions {
   healthDelayMs?: number
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends CapacityOptions {
   host?: string
   /** 0 picks a free port; the port is kept across `down` → `ok`. */
   port?: number
@@ -64,6 +70,11 @@ export interface EmulatorHandle {
   setFailRate(rate: number, seed?: number): void
   /** How long GETs wait while a work request runs (outside `busy`, which has its own delay). */
   setBusyHealthDelay(ms: number): void
+  /**
+   * The GPU's capacity from now on (outside `busy`): `n` work requests at once, each holding its slot
+   * at least `serviceMs` (kept when not given), `/health` later by `healthMsPerRequest` per request.
+   */
+  setCapacity(n: number, serviceMs?: number, healthMsPerRequest?: number): void
   /** Work requests answered with a drawn failure so far. */
   failures(): number
   /** Requests seen for one path (e.g. `/health`), or for all paths when none is given. */
@@ -97,7 +108,6 @@ export interface EmulatorContext {
 }
 
 export const BODY_LIMIT_BYTES = 250 * 1024 * 1024
-const OK_CONCURRENCY = 4
 const DEFAULT_LATENCY_MS = 1500
 const DEFAULT_HOLD_MS = 2000
 const DEFAULT_HEALTH_DELAY_MS = 3000
@@ -115,7 +125,8 @@ export async function startEmulator(
 ): Promise<EmulatorHandle> {
   const host = options.host ?? '127.0.0.1'
   const log = (options.logger ?? silentLogger()).child({ emulator: spec.name })
-  const gate = createGate(options.queueLimit ?? 64, OK_CONCURRENCY)
+  const load = resolveCapacity(spec.name, options)
+  const gate = createGate(options.queueLimit ?? 64, load.capacity)
   const counts = new Map<string, number>()
   let mode: EmulatorMode = 'ok'
   let modeOpts: ModeOptions = {}
@@ -144,7 +155,9 @@ export async function startEmulator(
     if (c.req.method !== 'POST') {
       if (gate.active > 0) {
         const delay =
-          mode === 'busy' ? (modeOpts.healthDelayMs ?? DEFAULT_HEALTH_DELAY_MS) : busyHealthDelayMs
+          mode === 'busy'
+            ? (modeOpts.healthDelayMs ?? DEFAULT_HEALTH_DELAY_MS)
+            : busyHealthDelayMs + load.healthMsPerRequest * (gate.active + gate.queued)
         if (delay > 0) await sleep(delay)
       }
       return next()
@@ -156,6 +169,7 @@ export async function startEmulator(
     } catch {
       return fail(c, 503, 'Server busy: request queue is full', { 'Retry-After': '5' })
     }
+    const heldFrom = Date.now()
     try {
       if (mode === 'busy') await sleep(modeOpts.holdMs ?? DEFAULT_HOLD_MS)
       // Drawn once the request holds the GPU: the failure happens during inference, not in the queue.
@@ -165,6 +179,10 @@ export async function startEmulator(
         return fail(c, 500, WEDGE_MESSAGE)
       }
       await next()
+      // The slot is held at least the service time, as a GPU batch takes its time however light
+      // the emulator's own work is; a refusal (4xx) never reached the GPU and goes at once.
+      const left = load.serviceMs - (Date.now() - heldFrom)
+      if (mode !== 'busy' && c.res.status < 400 && left > 0) await sleep(left)
     } catch (err) {
       release()
       throw err
@@ -225,7 +243,7 @@ export async function startEmulator(
     async setMode(next, opts = {}) {
       log.info({ from: mode, to: next }, 'mode change')
       modeOpts = opts
-      gate.setLimit(next === 'busy' ? 1 : OK_CONCURRENCY)
+      gate.setLimit(next === 'busy' ? 1 : load.capacity)
       if (next === 'down') {
         mode = next
         if (running) await unlisten()
@@ -240,6 +258,12 @@ export async function startEmulator(
     },
     setBusyHealthDelay(ms) {
       busyHealthDelayMs = Math.max(0, ms)
+    },
+    setCapacity(n, serviceMs, healthMsPerRequest) {
+      load.capacity = checkedCapacity(n)
+      if (serviceMs !== undefined) load.serviceMs = Math.max(0, serviceMs)
+      if (healthMsPerRequest !== undefined) load.healthMsPerRequest = Math.max(0, healthMsPerRequest)
+      if (mode !== 'busy') gate.setLimit(load.capacity)
     },
     failures: () => failures,
     requestCount: (path) =>
