@@ -36,6 +36,10 @@ export const ServiceContainerSpec = z
       .boolean()
       .openapi({ description: "An always-on container of the owner's own (a custom tile)." }),
     disabled: z.boolean().openapi({ description: 'Hidden by DISABLED_SERVICES.' }),
+    update_dir: z.string().nullable().optional().openapi({
+      description:
+        "A custom tile's checkout on its node: Update runs `git pull` and a compose rebuild there.",
+    }),
   })
   .openapi('ServiceContainerSpec')
 export type ServiceContainerSpec = z.infer<typeof ServiceContainerSpec>
@@ -154,9 +158,16 @@ export const PatchStatus = z
     state: PatchState,
     detail: z.string().nullable().openapi({ description: 'Why it is missing or unknown, in plain words.' }),
     checked_at: z.string(),
+    summary: z.string().optional().openapi({
+      description: 'One line for a person or a log: `<id> on <service> (<node>): applied`, or why not.',
+    }),
   })
   .openapi('PatchStatus')
 export type PatchStatus = z.infer<typeof PatchStatus>
+
+/** Patches naming a service the inventory lacks, hides (DISABLED_SERVICES) or gives no needed value. */
+export const PatchSkipped = z.array(z.object({ id: z.string(), service: z.string(), reason: z.string() }))
+export type PatchSkipped = z.infer<typeof PatchSkipped>
 
 export const PatchesAnswer = z
   .object({
@@ -164,6 +175,7 @@ export const PatchesAnswer = z
     patches: z.array(PatchStatus),
     /** Patch files that did not load, with the reason (never silently dropped). */
     invalid: z.array(z.object({ file: z.string(), reason: z.string() })),
+    skipped: PatchSkipped.optional(),
   })
   .openapi('OpsPatches')
 export type PatchesAnswer = z.infer<typeof PatchesAnswer>
@@ -179,6 +191,8 @@ export type PatchApplyRequest = z.infer<typeof PatchApplyRequest>
 
 export const PatchStep = z.object({
   kind: z.enum(['check', 'apply', 'recheck']),
+  /** What the step does, from the patch file. */
+  description: z.string().optional(),
   command: OpsCommand,
   /** Null in a dry run (nothing ran). */
   exit_code: z.number().int().nullable(),
@@ -198,11 +212,17 @@ export const PatchApplyResult = z.object({
   applied: z.boolean(),
   skipped: z.boolean().openapi({ description: 'Already applied: nothing ran.' }),
   steps: z.array(PatchStep),
+  summary: z.string().optional().openapi({ description: 'One line for a person or a log: what happened.' }),
 })
 export type PatchApplyResult = z.infer<typeof PatchApplyResult>
 
 export const PatchApplyAnswer = z
-  .object({ dry_run: z.boolean(), ok: z.boolean(), results: z.array(PatchApplyResult) })
+  .object({
+    dry_run: z.boolean(),
+    ok: z.boolean(),
+    results: z.array(PatchApplyResult),
+    skipped: PatchSkipped.optional(),
+  })
   .openapi('OpsPatchApply')
 export type PatchApplyAnswer = z.infer<typeof PatchApplyAnswer>
 
@@ -224,6 +244,8 @@ export const SweepRequest = z
     /** The sweep loads the GPU: against a real cluster it runs only with this set. */
     confirm_live: z.boolean().optional(),
     dry_run: z.boolean().optional(),
+    /** Asked for explicitly, as every operation that loads or changes the cluster (428 without it or `dry_run`). */
+    confirm: z.boolean().optional(),
   })
   .openapi('SweepRequest')
 export type SweepRequest = z.infer<typeof SweepRequest>
@@ -260,6 +282,8 @@ export const SweepResult = z
     recommended_limit: z.number().int().nullable(),
     setting: z.string().nullable().openapi({ example: 'SPEECH_LANE_ASR' }),
     reason: z.string().nullable(),
+    /** Present and true on a dry run's answer: the plan in `reason`, nothing sent, nothing saved. */
+    dry_run: z.boolean().optional(),
   })
   .openapi('SweepResult')
 export type SweepResult = z.infer<typeof SweepResult>
