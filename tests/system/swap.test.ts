@@ -312,10 +312,8 @@ describe('swap engine on the simulated cluster', () => {
       for (const n of sim.nodes.nodes) n.dropConnections()
       const done = await finished(job.job_id)
       expect(done).toMatchObject({ status: 'ready', outcome: 'ready', mode: 'cluster' })
-      expect(sim.nodes.nodes.map((n) => n.containers().map((c) => c.status))).toEqual([
-        ['running'],
-        ['running'],
-      ])
+      const vllmNodes = sim.nodes.nodes.map((n) => n.containers().filter((c) => c.name === 'vllm_node'))
+      expect(vllmNodes.map((cs) => cs.map((c) => c.status))).toEqual([['running'], ['running']])
       const launch = ranSince(0)
         .filter((l) => l.includes('run-recipe'))
         .at(-1)

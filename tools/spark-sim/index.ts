@@ -1,7 +1,9 @@
 /**
  * The simulated cluster in one call: two Spark nodes behind real SSH servers (spark-1 the head
  * running vLLM, spark-2 the worker that also hosts speech and embeddings), the Parakeet, Kokoro
- * and bge-m3 emulators, and the environment Spark Control's services need to reach all of it.
+ * and bge-m3 emulators (each behind its service container on spark-2: `docker stop parakeet-asr`
+ * takes the Parakeet emulator down), and the environment Spark Control's services need to reach
+ * all of it.
  * A test tool, labelled as simulated everywhere it shows up.
  */
 import { randomBytes } from 'node:crypto'
@@ -97,6 +99,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     closers.push(() => kokoro.close())
     const embeddings = await startBgeM3({ host, port: ports.embeddings ?? 0, logger })
     closers.push(() => embeddings.close())
+    addServiceContainers(nodes, { parakeet, kokoro, embeddings })
 
     const chosenVllmPort = vllmPort || (await import('../stack/ports.ts').then((m) => m.comeAndGoPort(host)))
     const head = nodes.node('spark-1')
@@ -150,6 +153,34 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   } catch (err) {
     await closeAll(closers)
     throw err
+  }
+}
+
+/** The speech and embedding containers on spark-2, as the earlier layout runs them (no Qdrant here). */
+export const SIM_SERVICE_CONTAINERS = {
+  parakeet: { name: 'parakeet-asr', image: 'parakeet-asr:latest', port: 8000, residentGiB: 6.4 },
+  kokoro: {
+    name: 'kokoro-tts',
+    image: 'ghcr.io/remsky/kokoro-fastapi-gpu:latest',
+    port: 8880,
+    residentGiB: 2.1,
+  },
+  embeddings: { name: 'bge-m3', image: 'spark-embed:latest', port: 8088, residentGiB: 3.3 },
+} as const
+
+function addServiceContainers(
+  nodes: SimNodesHandle,
+  servers: Record<keyof typeof SIM_SERVICE_CONTAINERS, EmulatorHandle>,
+) {
+  const worker = nodes.node('spark-2')
+  for (const [key, c] of Object.entries(SIM_SERVICE_CONTAINERS)) {
+    worker.addServiceContainer({
+      name: c.name,
+      image: c.image,
+      port: c.port,
+      residentBytes: Math.round(c.residentGiB * 1024 ** 3),
+      process: servers[key as keyof typeof SIM_SERVICE_CONTAINERS],
+    })
   }
 }
 

@@ -9,6 +9,7 @@ import type { RecipeTemplate } from './eugr-recipe.ts'
 import { architectureOf } from './hf-hub.ts'
 import { SimContainer, type SimNode, type VllmProcess } from './node-state.ts'
 import { KIB_PER_GIB } from './resources.ts'
+import { stopService } from './service-containers.ts'
 
 export interface RecipeMeta {
   model: string
@@ -198,6 +199,10 @@ export class SimCluster {
     opts: { graceMs?: number; kill?: boolean } = {},
   ): Promise<boolean> {
     if (node.stopRefusal) return false
+    if (c.service) {
+      await stopService(c, opts.kill === true)
+      return true
+    }
     if (c.status === 'running') {
       if (!opts.kill) await sleep(Math.min(opts.graceMs ?? 10_000, this.settings.stopGraceMs))
       await Promise.all(c.processes.map((p) => p.emulator.kill()))

@@ -126,17 +126,18 @@ export function renderPs(
 
 /** The parts of `docker inspect` a controller reads; the rest is omitted. */
 export function inspectObject(c: SimContainer): Record<string, unknown> {
-  const running = c.status === 'running'
+  const running = c.status === 'running' || c.status === 'restarting'
+  const [path = '', ...args] = c.command.split(' ')
   return {
     Id: c.id,
     Created: c.createdAt.toISOString(),
-    Path: 'sleep',
-    Args: ['infinity'],
+    Path: path,
+    Args: args,
     State: {
-      Status: c.status === 'removing' ? 'removing' : c.status,
+      Status: c.status,
       Running: running,
       Paused: false,
-      Restarting: false,
+      Restarting: c.status === 'restarting',
       OOMKilled: false,
       Dead: false,
       Pid: running ? 4000 + (c.id.charCodeAt(1) % 1000) : 0,
@@ -147,12 +148,20 @@ export function inspectObject(c: SimContainer): Record<string, unknown> {
     },
     Image: `sha256:${c.id.split('').reverse().join('')}`,
     Name: `/${c.name}`,
-    RestartCount: 0,
-    HostConfig: { NetworkMode: 'host', AutoRemove: c.autoRemove, Privileged: true, IpcMode: 'host' },
+    RestartCount: c.restartCount,
+    HostConfig: {
+      NetworkMode: 'host',
+      AutoRemove: c.autoRemove,
+      Privileged: c.service === null,
+      IpcMode: 'host',
+      RestartPolicy: { Name: c.restartPolicy, MaximumRetryCount: 0 },
+      Memory: c.memoryLimit,
+      MemorySwap: c.memorySwap,
+    },
     Config: {
       Hostname: c.name,
       Image: c.image,
-      Cmd: ['sleep', 'infinity'],
+      Cmd: [path, ...args],
       Env: ['RAY_memory_monitor_refresh_ms=0'],
     },
     NetworkSettings: { Networks: { host: {} } },

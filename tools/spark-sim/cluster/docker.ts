@@ -1,11 +1,14 @@
 /**
  * `docker` on a simulated node: ps, inspect, logs (incl. `-f`), stop, kill, rm, exec (the few
- * commands eugr runs inside `vllm_node`), images and version. Messages follow the Docker CLI.
+ * commands eugr runs inside `vllm_node`), start/restart/update (docker-lifecycle.ts), stats
+ * (docker-stats.ts), images and version. Messages follow the Docker CLI.
  */
 
 import { inspectObject, normalise, noSuch, renderPs, renderTemplate, TemplateError } from './docker-format.ts'
 import { hasImage, imageCommand, inspectImages, listImages } from './docker-images.ts'
+import { restart, start, update } from './docker-lifecycle.ts'
 import { logs } from './docker-logs.ts'
+import { stats } from './docker-stats.ts'
 import type { SimContainer } from './node-state.ts'
 import type { CommandContext } from './shell-exec.ts'
 
@@ -30,6 +33,14 @@ export async function docker(ctx: CommandContext): Promise<number> {
       return stopKillRm(ctx, sub, rest)
     case 'exec':
       return exec(ctx, rest)
+    case 'start':
+      return start(ctx, rest)
+    case 'restart':
+      return restart(ctx, rest)
+    case 'update':
+      return update(ctx, rest)
+    case 'stats':
+      return stats(ctx, rest)
     case 'images':
       return listImages(ctx, rest, 'images')
     case 'image':
@@ -183,7 +194,7 @@ async function stopKillRm(ctx: CommandContext, sub: 'stop' | 'kill' | 'rm', raw:
       status = 1
       continue
     }
-    if (sub === 'kill' && !c.running) {
+    if (sub === 'kill' && c.status !== 'running' && c.status !== 'restarting') {
       ctx.stderr(
         `Error response from daemon: cannot kill container: ${n}: container ${c.id} is not running\n`,
       )

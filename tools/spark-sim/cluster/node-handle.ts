@@ -5,16 +5,30 @@
 import type { VllmState } from '../vllm/index.ts'
 import { setImagePresent } from './docker-images.ts'
 import { type RecipeFileState, recipeFileState, removeRecipeFile } from './node-recipes.ts'
-import type { CommandRecord, SimNode } from './node-state.ts'
+import type { CommandRecord, ContainerStatus, SimNode, SimRestartPolicy } from './node-state.ts'
+import {
+  addServiceContainer,
+  crashService,
+  type ServiceContainerSpec,
+  wedgeService,
+} from './service-containers.ts'
 
 export interface ContainerInfo {
   id: string
   name: string
   image: string
-  status: 'running' | 'exited' | 'removing'
+  status: ContainerStatus
   exitCode: number
   createdAt: Date
+  startedAt: Date
   finishedAt?: Date
+  restartCount: number
+  restartPolicy: SimRestartPolicy
+  /** HostConfig.Memory / MemorySwap in bytes (0: none). */
+  memoryLimit: number
+  memorySwap: number
+  /** For a service container: its server's mode (`ok`, `slow` while wedged, `down` while stopped). */
+  serviceMode?: string
   role: 'head' | 'worker' | 'solo'
   /** The container's main vLLM (if any): model, served name, the port it was asked for, its state. */
   vllm?: { model: string; servedModelName: string; nominalPort: number; state: VllmState; url: string | null }
@@ -49,6 +63,17 @@ export interface SimNodeHandle {
   setImagePresent(image: string, present: boolean): void
   /** The node's images as references (`vllm-node:latest`), sorted. */
   images(): string[]
+  /** Adds an always-on service container (`--restart unless-stopped`, not removed when stopped). */
+  addServiceContainer(spec: ServiceContainerSpec): void
+  /**
+   * Wedges a service container's server: every answer (health too) hangs. `once` is cleared by the
+   * next start or restart, `persistent` comes back after each one; `none` ends it.
+   */
+  wedgeContainer(name: string, wedge: 'none' | 'once' | 'persistent'): Promise<void>
+  /** The server in a service container dies (exit 1); its restart policy brings it back. */
+  crashContainer(name: string): Promise<void>
+  /** true: `docker update` prints the names and exits 0 but changes nothing. */
+  setUpdateIgnored(ignored: boolean): void
 }
 
 export const nodeHandle = (node: SimNode, vllmDir: string): SimNodeHandle => ({
@@ -77,7 +102,13 @@ export const nodeHandle = (node: SimNode, vllmDir: string): SimNodeHandle => ({
         status: c.status,
         exitCode: c.exitCode,
         createdAt: c.createdAt,
+        startedAt: c.startedAt,
         finishedAt: c.finishedAt,
+        restartCount: c.restartCount,
+        restartPolicy: c.restartPolicy,
+        memoryLimit: c.memoryLimit,
+        memorySwap: c.memorySwap,
+        serviceMode: c.service?.process.mode(),
         role: c.role,
         vllm: p && {
           model: p.model,
@@ -105,4 +136,19 @@ export const nodeHandle = (node: SimNode, vllmDir: string): SimNodeHandle => ({
   },
   setImagePresent: (image, present) => setImagePresent(node, image, present),
   images: () => [...node.images].sort(),
+  addServiceContainer: (spec) => {
+    addServiceContainer(node, spec)
+    setImagePresent(node, spec.image, true)
+  },
+  wedgeContainer: (name, wedge) => wedgeService(serviceContainer(node, name), wedge),
+  crashContainer: (name) => crashService(serviceContainer(node, name)),
+  setUpdateIgnored: (ignored) => {
+    node.updateIgnored = ignored
+  },
 })
+
+function serviceContainer(node: SimNode, name: string) {
+  const c = node.containers.get(name)
+  if (!c?.service) throw new Error(`no service container ${name} on ${node.name}`)
+  return c
+}

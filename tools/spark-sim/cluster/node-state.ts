@@ -17,7 +17,30 @@ export interface SimNodeSpec {
   memTotalGiB?: number
 }
 
-export type ContainerStatus = 'running' | 'exited' | 'removing'
+export type ContainerStatus = 'running' | 'exited' | 'removing' | 'restarting'
+
+/** Docker's restart policies (`docker run/update --restart`). */
+export type SimRestartPolicy = 'no' | 'on-failure' | 'unless-stopped' | 'always'
+
+/**
+ * The server process inside a service container (Parakeet, Kokoro, bge-m3): the emulator whose
+ * listening socket follows the container (down while it is stopped, back when it starts).
+ */
+export interface ServiceProcess {
+  setMode(mode: 'ok' | 'slow' | 'down', opts?: { latencyMs?: number }): Promise<void>
+  mode(): string
+}
+
+/** What makes a container a service container (service-containers.ts): its process and habits. */
+export interface ServiceLink {
+  process: ServiceProcess
+  /** Resident memory while it runs, before the cap (bytes). */
+  residentBytes: number
+  /** The port its server listens on inside (log lines only). */
+  port: number
+  /** Fault switch: the server hangs (health never answers); `persistent` survives a restart. */
+  wedge: 'none' | 'once' | 'persistent'
+}
 
 /** A vLLM process started inside a container (`docker exec -d … vllm serve`). */
 export interface VllmProcess {
@@ -46,6 +69,14 @@ export class SimContainer {
   readonly processes: VllmProcess[] = []
   /** For a Ray worker container: the head's process it serves (for GPU load and engine death). */
   servedBy: VllmProcess | undefined
+  /** Docker's RestartCount: only the restart policy raises it; a manual start or restart resets it. */
+  restartCount = 0
+  restartPolicy: SimRestartPolicy = 'no'
+  /** `HostConfig.Memory` / `MemorySwap` in bytes; 0 = no limit, swap -1 = unlimited. */
+  memoryLimit = 0
+  memorySwap = 0
+  /** Set for the always-on service containers; null for eugr's `vllm_node`. */
+  service: ServiceLink | null = null
 
   constructor(
     readonly name: string,
@@ -64,6 +95,8 @@ export class SimContainer {
   statusText(now = Date.now()): string {
     if (this.status === 'running') return `Up ${humanDuration(now - this.startedAt.getTime())}`
     if (this.status === 'removing') return 'Removal In Progress'
+    if (this.status === 'restarting')
+      return `Restarting (${this.exitCode}) ${humanDuration(now - (this.finishedAt ?? new Date()).getTime())} ago`
     return `Exited (${this.exitCode}) ${humanDuration(now - (this.finishedAt ?? new Date()).getTime())} ago`
   }
 }
@@ -110,6 +143,8 @@ export class SimNode {
   downloadFailure: 'network' | null = null
   unreachable = false
   stopRefusal = false
+  /** Fault switch: `docker update` answers as usual but changes nothing (a daemon that drops it). */
+  updateIgnored = false
   /** Fault switch: recipe keys whose file was deleted from this node's checkout (node-recipes.ts). */
   readonly removedRecipes = new Set<string>()
   /** Fault switch: this node's run-recipe.sh drops everything after `--` (an older launcher). */
