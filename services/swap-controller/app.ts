@@ -20,6 +20,8 @@ import type { SwapControllerConfig } from './config.ts'
 import type { Coordination } from './domain/coordination/service.ts'
 import type { Inventory } from './domain/inventory.ts'
 import type { ModelService } from './domain/models/service.ts'
+import type { NimInstaller } from './domain/ops/nim-install.ts'
+import type { EarlierServices } from './domain/ops/services-earlier.ts'
 import type { SwapEngine } from './domain/swap/engine.ts'
 import { type CatalogRouteDeps, catalogRoutes } from './routes/catalog.ts'
 import { type ChatRouteDeps, chatRoutes } from './routes/chat.ts'
@@ -27,8 +29,10 @@ import { historyRoutes } from './routes/history.ts'
 import { lockRoutes } from './routes/lock.ts'
 import { logsRoutes } from './routes/logs.ts'
 import { modelsRoutes } from './routes/models.ts'
+import { nimRoutes } from './routes/nim.ts'
 import { nodesRoutes } from './routes/nodes.ts'
 import { scheduleRoutes } from './routes/schedule.ts'
+import { servicesEarlierRoutes } from './routes/services-earlier.ts'
 import { swapRoutes } from './routes/swap.ts'
 import { swapEarlierRoutes } from './routes/swap-earlier.ts'
 import { swapStopRoutes } from './routes/swap-stop.ts'
@@ -64,6 +68,10 @@ export interface SwapControllerDeps {
   chat?: Omit<ChatRouteDeps, 'engine' | 'loadedModels' | 'catalog'>
   /** Model management (add, delete, suggest, downloads; disk discovery in `GET /api/models`); mounted when given. */
   models?: ModelService
+  /** The earlier service tiles; `GET /api/services` and `POST /api/services/{name}/{action}` when given. */
+  earlierServices?: EarlierServices
+  /** NVIDIA NIM install; `POST /api/nim/install` when given. */
+  nim?: NimInstaller
 }
 
 export function buildApp(deps: SwapControllerDeps): ServiceApp {
@@ -128,6 +136,8 @@ export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
     const coordination = deps.coordination
     groups.push(...[lockRoutes, historyRoutes, scheduleRoutes].map((routes) => routes({ coordination })))
   }
+  if (deps.earlierServices) groups.push(servicesEarlierRoutes({ services: deps.earlierServices }))
+  if (deps.nim) groups.push(nimRoutes({ nim: deps.nim }))
   if (deps.chat)
     groups.push(chatRoutes({ ...deps.chat, engine: deps.swap, catalog: deps.catalog?.recipes, loadedModels }))
   return groups

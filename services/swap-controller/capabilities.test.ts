@@ -34,31 +34,18 @@ function controller() {
 }
 
 describe('swap-controller capabilities', () => {
-  it('answers the earlier /api/services and /api/nim routes with 501 {"detail": …}, not 404', async () => {
-    const answers = await askRoutes(controller(), SWAP_CONTROLLER_CAPABILITIES, 'planned')
-    expect(answers.map((a) => [a.route, a.status])).toEqual([
-      ['GET /api/services', 501],
-      ['POST /api/services/:name/:action', 501],
-      ['POST /api/nim/install', 501],
-    ])
-    expect(answers[2]!.body).toEqual({
-      detail: 'NIM install is not built yet in this version of Spark Control.',
-      capability: 'nim',
-    })
-    // A planned route is a known path: another method is 405 with Allow, as on every controller route.
-    const put = await controller().request('/api/services', { method: 'PUT' })
-    expect(put.status).toBe(405)
-    expect(put.headers.get('allow')).toBe('GET, HEAD')
+  it('has nothing planned: the earlier /api/services and /api/nim routes are built', async () => {
+    expect(await askRoutes(controller(), SWAP_CONTROLLER_CAPABILITIES, 'planned')).toEqual([])
   })
 
-  it('calls chat up when vLLM answers, and the unbuilt capabilities not_built', async () => {
+  it('calls chat up when vLLM answers, and the node-backed capabilities up when the node answers', async () => {
     const body = (await (await controller().request('/ready')).json()) as ReadyReport
     const states = Object.fromEntries(Object.entries(body.capabilities!).map(([name, c]) => [name, c.state]))
     expect(states).toMatchObject({
       chat: 'up',
       swaps: 'up',
-      'service-control': 'not_built',
-      nim: 'not_built',
+      'service-control': 'up',
+      nim: 'up',
     })
   })
 })

@@ -1,8 +1,8 @@
 /**
  * What the swap-controller serves. Chat, model switching, model management, coordination and
- * telemetry are built; the earlier `/api/services*` (restart an upstream) and `/api/nim/install`
- * are routed here already and answer 501 until their issue builds them and moves them to `built`
- * (shared/capabilities.ts).
+ * telemetry are built, and so are the earlier service tiles (`/api/services*`) and
+ * `/api/nim/install`. A route the gateway sends here before it is written goes under `planned`
+ * and answers 501 (shared/capabilities.ts).
  */
 import type { Capability } from '../../shared/capabilities.ts'
 
@@ -79,15 +79,15 @@ export const SWAP_CONTROLLER_CAPABILITIES = [
   {
     name: 'service-control',
     title: 'Service control',
-    needs: [],
-    built: [],
-    planned: ['GET /api/services', 'POST /api/services/:name/:action'],
+    needs: ['node:*'],
+    built: ['GET /api/services', 'POST /api/services/:name/:action', 'GET /api/services/:name/logs'],
+    planned: [],
   },
   {
     name: 'nim',
     title: 'NIM install',
-    needs: [],
-    built: [],
-    planned: ['POST /api/nim/install'],
+    needs: ['node:*'],
+    built: ['POST /api/nim/install'],
+    planned: [],
   },
 ] as const satisfies readonly Capability[]

@@ -96,6 +96,8 @@ export const configShape = {
   SWAP_VERIFY_TIMEOUT_S: env.int(60, 5, 3600),
   /** How long a launched model may take to answer a streamed token (cold compile caches take long). */
   SWAP_READY_TIMEOUT_S: env.int(1800, 10, 14_400),
+  /** NVIDIA NGC API key (`nvapi-…`) for `POST /api/nim/install`; only ever written to a command's stdin. */
+  NGC_API_KEY: env.secret(),
   /** Idle budget of a chat request to vLLM (headers, then between chunks); the earlier proxy allowed 30 min. */
   CHAT_TIMEOUT_MS: env.int(1_800_000, 1000, 14_400_000),
   /** How long a chat request is held during a swap before it gets 503 + Retry-After. */
