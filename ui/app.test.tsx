@@ -139,6 +139,7 @@ describe('layout and placeholder pages', () => {
       '/ui/search',
       '/ui/redaction',
       '/ui/connectivity',
+      '/ui/ops',
       '/ui/history',
     ])
     for (const item of NAV_ITEMS) expect(html).toContain(`href="${item.href}"`)

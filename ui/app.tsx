@@ -16,10 +16,13 @@ import { FlashNotices } from './flash.ts'
 import { type Chrome, Layout } from './layout/layout.tsx'
 import { modelsDashboardRoutes } from './models/routes.tsx'
 import type { ModelsSource } from './models/source.ts'
+import { opsDashboardRoutes } from './ops/routes.tsx'
+import type { OpsSource } from './ops/source.ts'
 import { overviewParts } from './overview/parts.tsx'
 import { readOverviewTick, type TickSources } from './overview/tick.ts'
 import { ConnectivityPlaceholder } from './pages/connectivity.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
+import { OpsPlaceholder } from './pages/ops.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPlaceholder } from './pages/redaction.tsx'
 import { SearchPlaceholder } from './pages/search.tsx'
@@ -70,6 +73,8 @@ export interface DashboardDeps {
   search?: SearchSource
   /** The connectivity monitor, for the connectivity page. */
   monitor?: MonitorSource
+  /** The swap-controller's cluster operations, for the operations page. */
+  ops?: OpsSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
@@ -204,6 +209,8 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     app.route('/', connectivityDashboardRoutes(monitorDeps))
   } else
     app.get('/ui/connectivity', (c) => page(c, <ConnectivityPlaceholder chrome={chromeFor(chrome, c)} />))
+  if (deps.ops) app.route('/', opsDashboardRoutes({ ops: deps.ops, chrome, logger: deps.logger, now }))
+  else app.get('/ui/ops', (c) => page(c, <OpsPlaceholder chrome={chromeFor(chrome, c)} />))
 
   app.get(FRAGMENT_PATH, async (c) => {
     const view = await currentView(c)

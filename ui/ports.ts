@@ -23,8 +23,14 @@ import type {
   LockState,
   LogLine,
   ModelMenu,
+  OpsServicesAnswer,
+  PatchApplyAnswer,
+  PatchesAnswer,
+  RestartAnswer,
   Suggestion,
   SwapStateView,
+  SweepRequest,
+  SweepResult,
   TelemetryView,
   ValidateAnswer,
 } from '../shared/contracts/swap-controller.ts'
@@ -182,4 +188,43 @@ export interface RedactionSource {
   rehydrate(mapHandle: string, text: string, signal?: AbortSignal): Promise<Restored>
   /** `GET /api/redaction/stats`: counts per type per hour, never values. */
   stats(hours: number, signal?: AbortSignal): Promise<RedactionStats>
+}
+
+/**
+ * A refusal or failure of the swap-controller's cluster operations in its own words (409 a swap on
+ * that node, 428 not confirmed, 429 too many restarts, 501 not offered yet…); `code` is the problem's
+ * code when its body named one.
+ */
+export class OpsSourceError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string | null = null,
+  ) {
+    super(message)
+  }
+}
+
+/** A cluster change asked for with its commands only (`dry_run`), or for real (`confirm`, a person said yes). */
+export type OpsMode = 'dry_run' | 'confirm'
+
+/** The swap-controller's cluster operations (`/api/ops/*`): service containers, patches, sweeps. */
+export interface OpsSource {
+  services(signal?: AbortSignal): Promise<OpsServicesAnswer>
+  /** Restarts one service container as `actor`; rejects with OpsSourceError on a refusal. */
+  restart(name: string, mode: OpsMode, actor: string, signal?: AbortSignal): Promise<RestartAnswer>
+  /** Every patch on every service it targets, each check step run now. */
+  patches(signal?: AbortSignal): Promise<PatchesAnswer>
+  /** Applies the missing patches (only `ids` when given) as `actor`, reporting each step. */
+  applyPatches(
+    ids: string[] | null,
+    mode: OpsMode,
+    actor: string,
+    signal?: AbortSignal,
+  ): Promise<PatchApplyAnswer>
+  /** Saved and running sweeps, as the controller lists them. */
+  sweeps(signal?: AbortSignal): Promise<SweepResult[]>
+  sweep(id: string, signal?: AbortSignal): Promise<SweepResult>
+  /** Starts a sweep as `actor`; it runs on in the controller and shows in `sweeps()`. */
+  startSweep(request: SweepRequest, actor: string, signal?: AbortSignal): Promise<SweepResult>
 }

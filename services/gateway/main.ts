@@ -5,6 +5,7 @@ import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { createModelsSource } from './adapters/models-source.ts'
 import { createMonitorSource } from './adapters/monitor-source.ts'
+import { createOpsSource } from './adapters/ops-source.ts'
 import { createRedactionSource } from './adapters/redaction-source.ts'
 import { createSearchSource } from './adapters/search-source.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
@@ -42,6 +43,7 @@ await startService({
     const redaction = createRedactionSource({ baseUrl: urls['redaction-gateway'] })
     const search = createSearchSource({ baseUrl: urls['vector-search'] })
     const monitor = createMonitorSource({ baseUrl: urls['connectivity-monitor'] })
+    const ops = createOpsSource({ baseUrl: urls['swap-controller'] })
     const dashboard = buildDashboard({
       getStatus,
       swap,
@@ -50,6 +52,7 @@ await startService({
       redaction,
       search,
       monitor,
+      ops,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
@@ -77,6 +80,7 @@ await startService({
         () => reader.close(),
         () => swap.close(),
         () => models.close(),
+        () => ops.close(),
         () => auth?.close(),
       ],
     }

@@ -14,6 +14,7 @@ export type PageId =
   | 'search'
   | 'redaction'
   | 'connectivity'
+  | 'ops'
   | 'history'
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -25,6 +26,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'search', href: '/ui/search', label: 'Search' },
   { id: 'redaction', href: '/ui/redaction', label: 'Redaction' },
   { id: 'connectivity', href: '/ui/connectivity', label: 'Connectivity' },
+  { id: 'ops', href: '/ui/ops', label: 'Operations' },
   { id: 'history', href: '/ui/history', label: 'History' },
 ]
 
