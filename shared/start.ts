@@ -12,6 +12,8 @@ import { type OutcomeOrigins, reportOutcomes } from './outcomes/dispatcher.ts'
 import { createOutcomeReporter, noOutcomeReporter, type OutcomeReporter } from './outcomes/reporter.ts'
 import { type NodeHandler, type RunningServer, serve } from './serve.ts'
 import type { ServiceApp } from './service.ts'
+import { followSettings, openSettingsFile, type ServiceSettings } from './settings/follow.ts'
+import { loadWithSettings } from './settings/merge.ts'
 import { SERVICES } from './topology.ts'
 
 export interface ServiceKit {
@@ -23,6 +25,11 @@ export interface ServiceKit {
    * monitor at `CONNECTIVITY_MONITOR_URL`, or a no-op when that is unset (and in the monitor itself).
    */
   outcomes: OutcomeReporter
+  /**
+   * The knobs of `<DATA_DIR>/app_settings.json` this service follows without a restart
+   * (shared/settings/): their values now, and listeners told when the file changes them.
+   */
+  settings: ServiceSettings
 }
 
 export interface Built {
@@ -43,8 +50,11 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
 ): Promise<RunningServer> {
   let config: C
   const env = processEnv()
+  // The environment first, then the settings file for the keys it leaves unset, then the defaults.
+  const file = await openSettingsFile(env)
+  const warnings = file.read.problem ? [file.read.problem] : []
   try {
-    config = options.loadConfig(env)
+    config = loadWithSettings(options.loadConfig, env, file.read.values, (w) => warnings.push(w))
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${options.name}: ${err.message}`)
@@ -53,10 +63,12 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
     throw err
   }
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL })
+  for (const warning of warnings) logger.warn(warning)
   const metrics = createMetrics(options.name, { processMetrics: true })
   const lifecycle = new AbortController()
   const outcomes = outcomeReporterFor(options.name, env, logger, metrics)
-  const built = await options.build(config, { logger, metrics, lifecycle, outcomes })
+  const settings = followSettings({ service: options.name, env, ...file, logger })
+  const built = await options.build(config, { logger, metrics, lifecycle, outcomes, settings })
   return serve({
     fetch: built.app.fetch,
     nodeHandler: built.nodeHandler,
@@ -65,7 +77,7 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
     logger,
     lifecycle,
     // Last: the outcomes of requests the other closers end still go out.
-    onClose: [...(built.onClose ?? []), () => outcomes.close()],
+    onClose: [() => settings.close(), ...(built.onClose ?? []), () => outcomes.close()],
     handleSignals: true,
   })
 }
@@ -93,6 +105,7 @@ export interface UpstreamAppDeps<C, U> {
   shutdown: AbortSignal
   upstreams: U
   outcomes: OutcomeReporter
+  settings: ServiceSettings
 }
 
 /**
@@ -119,12 +132,20 @@ export function startUpstreamService<
     loadConfig: options.loadConfig,
     build: (config, kit) => {
       const pool = createPool()
-      const { logger, metrics, lifecycle, outcomes } = kit
+      const { logger, metrics, lifecycle, outcomes, settings } = kit
       const origins = options.reported?.(config) ?? {}
       const upstreams = options.upstreams(config, reportOutcomes(pool, outcomes, origins))
       logger.info(options.describe(config), 'upstreams')
       return {
-        app: options.buildApp({ config, logger, metrics, shutdown: lifecycle.signal, upstreams, outcomes }),
+        app: options.buildApp({
+          config,
+          logger,
+          metrics,
+          shutdown: lifecycle.signal,
+          upstreams,
+          outcomes,
+          settings,
+        }),
         onClose: [() => pool.close()],
       }
     },

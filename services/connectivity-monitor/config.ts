@@ -10,13 +10,8 @@ import { join } from 'node:path'
 import { z } from '@hono/zod-openapi'
 import { baseConfig, blankIsUnset, type EnvSource, env, loadConfig } from '../../shared/config.ts'
 import { sparkNodesEnv } from '../../shared/inventory-nodes.ts'
-import {
-  defaultServiceUrl,
-  SERVICE_NAMES,
-  SERVICES,
-  type ServiceName,
-  UPSTREAMS,
-} from '../../shared/topology.ts'
+import { KNOBS } from '../../shared/settings/registry.ts'
+import { defaultServiceUrl, SERVICE_NAMES, SERVICES, type ServiceName } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = 9105
 export const CONNECTIVITY_FILE = 'connectivity.json'
@@ -37,17 +32,17 @@ export const configShape = {
   /** JSON inventory for any number of nodes, the swap-controller's schema (shared/inventory-nodes.ts); overrides SPARK1/SPARK2. */
   SPARK_NODES: sparkNodesEnv(),
   VLLM_HOST: env.host(),
-  VLLM_PORT: env.int(8888, 1, 65535),
-  PARAKEET_URL: env.url(),
+  VLLM_PORT: KNOBS.VLLM_PORT.schema,
+  PARAKEET_URL: KNOBS.PARAKEET_URL.schema,
   PARAKEET_HOST: env.host(),
-  PARAKEET_PORT: env.port(UPSTREAMS.parakeet.port),
-  KOKORO_URL: env.url(),
+  PARAKEET_PORT: KNOBS.PARAKEET_PORT.schema,
+  KOKORO_URL: KNOBS.KOKORO_URL.schema,
   KOKORO_HOST: env.host(),
-  KOKORO_PORT: env.port(UPSTREAMS.kokoro.port),
-  EMBED_URL: env.url(),
-  QDRANT_URL: env.url(),
+  KOKORO_PORT: KNOBS.KOKORO_PORT.schema,
+  EMBED_URL: KNOBS.EMBED_URL.schema,
+  QDRANT_URL: KNOBS.QDRANT_URL.schema,
   /** Sent (as `api-key`) only to QDRANT_URL's origin, for its health route and `GET /collections`. Never logged. */
-  QDRANT_API_KEY: env.secret(),
+  QDRANT_API_KEY: KNOBS.QDRANT_API_KEY.schema,
   /** `embedded` means no Qdrant to watch. */
   VECTOR_STORE: z.preprocess(blankIsUnset, z.enum(['auto', 'qdrant', 'embedded']).default('auto')),
   /** Upstreams switched off (earlier names: vllm, parakeet, kokoro, embeddings, qdrant): listed, never probed. */
@@ -94,16 +89,16 @@ export const configShape = {
 
   // Alerts.
   /** POSTed a JSON body on every alert and resolve; unset sends none. */
-  ALERT_WEBHOOK_URL: env.url(),
+  ALERT_WEBHOOK_URL: KNOBS.ALERT_WEBHOOK_URL.schema,
   /** Signs each webhook body: `X-Spark-Signature: sha256=<hex HMAC-SHA256>`. Never logged. */
-  ALERT_WEBHOOK_SECRET: env.secret(),
+  ALERT_WEBHOOK_SECRET: KNOBS.ALERT_WEBHOOK_SECRET.schema,
   /** ntfy topic URL (`https://ntfy.sh/<topic>` or a self-hosted one); unset sends none. */
-  ALERT_NTFY_URL: env.url(),
-  ALERT_NTFY_TOKEN: env.secret(),
+  ALERT_NTFY_URL: KNOBS.ALERT_NTFY_URL.schema,
+  ALERT_NTFY_TOKEN: KNOBS.ALERT_NTFY_TOKEN.schema,
   /** A down target is alerted only when it has stayed down this long (a short blip is logged, not paged). */
-  ALERT_DEBOUNCE_S: env.int(30, 0, 86_400),
+  ALERT_DEBOUNCE_S: KNOBS.ALERT_DEBOUNCE_S.schema,
   /** Repeat the alert while the outage lasts, every this many minutes (0: never). */
-  ALERT_REMIND_MIN: env.int(0, 0, 10_080),
+  ALERT_REMIND_MIN: KNOBS.ALERT_REMIND_MIN.schema,
   ALERT_TIMEOUT_MS: env.int(5000, 100, 60_000),
   /** Where the swap-controller answers; a swap in progress is a maintenance window for vLLM. */
   SWAP_CONTROLLER_URL: env.url(),

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { apiKeyConfig } from '../../shared/auth/config.ts'
 import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
+import { KNOBS } from '../../shared/settings/registry.ts'
 import { BACKEND_SERVICES, defaultServiceUrl, SERVICES } from '../../shared/topology.ts'
 import type { BackendName } from './domain/route-table.ts'
 
@@ -30,7 +31,7 @@ export const configShape = {
   BIND_PORT: optionalPort,
   ...urlShape,
   /** Earlier variable: upstreams (`vllm`, `kokoro`, …) or services switched off on purpose. */
-  DISABLED_SERVICES: env.list(),
+  DISABLED_SERVICES: KNOBS.DISABLED_SERVICES.schema,
   /** Audio routes take long recordings; the earlier version allowed 200 MB per request. */
   AUDIO_BODY_LIMIT_BYTES: env.int(200 * MIB, 1024),
   /** Chat generations can run long; the earlier chat proxy allowed 30 minutes. */

@@ -9,6 +9,7 @@ import {
   loadConfig,
 } from '../../shared/config.ts'
 import { Secret } from '../../shared/secret.ts'
+import { KNOBS } from '../../shared/settings/registry.ts'
 import { defaultServiceUrl, SERVICES } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['redaction-gateway'].port
@@ -68,15 +69,15 @@ export const configShape = {
   /** The longest piece of an item one chat call carries (UTF-16 characters); longer items are cut. */
   REDACTION_NER_CHUNK_CHARS: env.int(6000, 200),
   /** The scrub-proxy's OpenAI-compatible API, its base URL (`…/v1`); blank ⇒ the scrub-proxy is off. */
-  REDACTION_CLOUD_URL: env.url(),
+  REDACTION_CLOUD_URL: KNOBS.REDACTION_CLOUD_URL.schema,
   /** Sent to that API as `Authorization: Bearer …`; never logged. */
-  REDACTION_CLOUD_API_KEY: env.secret(),
+  REDACTION_CLOUD_API_KEY: KNOBS.REDACTION_CLOUD_API_KEY.schema,
   /** Idle budget for the cloud's answer: its headers, then each gap between streamed chunks. */
   REDACTION_CLOUD_TIMEOUT_MS: env.int(300_000, 1000),
   /** Scrub-proxy requests at once; past it 503 `scrub_proxy_busy` (nothing waits in a queue). */
   REDACTION_CLOUD_MAX_IN_FLIGHT: env.int(32, 1, 1024),
   /** The scrub-proxy's name pass: `rules_only`, or `auto` to add the local-LLM pass (422 when it cannot run). */
-  REDACTION_PROXY_NER: z.preprocess(blankIsUnset, z.enum(['rules_only', 'auto']).default('rules_only')),
+  REDACTION_PROXY_NER: KNOBS.REDACTION_PROXY_NER.schema,
 }
 
 type RawConfig = ReturnType<typeof loadRaw>

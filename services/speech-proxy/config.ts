@@ -1,5 +1,6 @@
 import { baseConfig, type EnvSource, env, loadConfig, resolveUpstreamUrl } from '../../shared/config.ts'
-import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
+import { KNOBS } from '../../shared/settings/registry.ts'
+import { SERVICES } from '../../shared/topology.ts'
 import type { Lane } from './domain/admission/lanes.ts'
 
 export const DEFAULT_PORT = SERVICES['speech-proxy'].port
@@ -8,26 +9,26 @@ export const configShape = {
   ...baseConfig(DEFAULT_PORT),
   /** Default host of Parakeet and Kokoro, as in the earlier version's "Configure Sparks" action. */
   SPARK2_HOST: env.host(),
-  PARAKEET_URL: env.url(),
+  PARAKEET_URL: KNOBS.PARAKEET_URL.schema,
   /** Earlier-version name for the Parakeet host (blank ⇒ Spark 2). */
   PARAKEET_HOST: env.host(),
-  PARAKEET_PORT: env.port(UPSTREAMS.parakeet.port),
-  KOKORO_URL: env.url(),
+  PARAKEET_PORT: KNOBS.PARAKEET_PORT.schema,
+  KOKORO_URL: KNOBS.KOKORO_URL.schema,
   KOKORO_HOST: env.host(),
-  KOKORO_PORT: env.port(UPSTREAMS.kokoro.port),
+  KOKORO_PORT: KNOBS.KOKORO_PORT.schema,
   DISABLED_SERVICES: env.nameSet(),
   /** Upload ceiling of the audio routes; the earlier contract answers 413 above 200 MB. */
   AUDIO_BODY_LIMIT_BYTES: env.int(200 * 1024 * 1024, 1024),
   /** Health probes must be quicker than the readiness deadline so a slow answer can read as busy. */
   UPSTREAM_HEALTH_TIMEOUT_MS: env.int(1500, 50, 30_000),
   /** Requests each speech model runs at once (admission lanes); more only queue on the GPU. */
-  SPEECH_LANE_ASR: env.int(1, 1, 64),
-  SPEECH_LANE_DIARIZE: env.int(1, 1, 64),
-  SPEECH_LANE_TTS: env.int(2, 1, 64),
+  SPEECH_LANE_ASR: KNOBS.SPEECH_LANE_ASR.schema,
+  SPEECH_LANE_DIARIZE: KNOBS.SPEECH_LANE_DIARIZE.schema,
+  SPEECH_LANE_TTS: KNOBS.SPEECH_LANE_TTS.schema,
   /** Requests (or chunks) that may wait in each lane; beyond it 503 queue_full + Retry-After. */
-  SPEECH_QUEUE_MAX: env.int(128, 0, 100_000),
+  SPEECH_QUEUE_MAX: KNOBS.SPEECH_QUEUE_MAX.schema,
   /** Running + queued requests one client may have across lanes; beyond it 429 + Retry-After. */
-  SPEECH_CLIENT_MAX: env.int(32, 1, 100_000),
+  SPEECH_CLIENT_MAX: KNOBS.SPEECH_CLIENT_MAX.schema,
   /** Default budget of a transcription or speech request, in seconds (the earlier version's 300 s timeout). */
   SPEECH_DEADLINE_S: env.int(300, 1, 86_400),
   /** Default budget of a diarization request, in seconds (the earlier version's 600 s timeout). */

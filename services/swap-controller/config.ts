@@ -9,8 +9,10 @@ import { z } from '@hono/zod-openapi'
 import { baseConfig, blankIsUnset, type EnvSource, env, hostSchema, loadConfig } from '../../shared/config.ts'
 import { sparkNodesEnv, unixUser } from '../../shared/inventory-nodes.ts'
 import { safeName } from '../../shared/names.ts'
+import { KNOBS } from '../../shared/settings/registry.ts'
 import { absolutePathProblem } from '../../shared/ssh/quote.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
+import { sparkServicesEnv } from './domain/ops/inventory-schema.ts'
 
 export const DEFAULT_PORT = SERVICES['swap-controller'].port
 
@@ -49,11 +51,8 @@ export const configShape = {
   SSH_STRICT_HOST_KEYS: env.bool(false),
   /** Where vLLM answers; default the head node's host. */
   VLLM_HOST: optional(hostSchema()),
-  VLLM_PORT: env.int(UPSTREAMS.vllm.port, 1, 65535),
-  VLLM_CONTAINER: z.preprocess(
-    blankIsUnset,
-    safeName('a container name', { trim: true }).default('vllm_node'),
-  ),
+  VLLM_PORT: KNOBS.VLLM_PORT.schema,
+  VLLM_CONTAINER: KNOBS.VLLM_CONTAINER.schema,
   /** eugr/spark-vllm-docker checkout on the Sparks. */
   SPARK_VLLM_DOCKER_DIR: homePath('~/spark-vllm-docker'),
   RECIPES_DIR: env.string('./recipes'),
@@ -77,14 +76,14 @@ export const configShape = {
   /** Container log lines kept per node for replay on `/api/swap/logs`. */
   LOG_REPLAY_LINES: env.int(500, 10, 5000),
   /** Where `swap_complete` / `swap_failed` events are POSTed; unset sends none. */
-  SWAP_WEBHOOK_URL: env.url(),
+  SWAP_WEBHOOK_URL: KNOBS.SWAP_WEBHOOK_URL.schema,
   /** Signs each event body: `X-Spark-Signature: sha256=<hex HMAC-SHA256>`. Never logged. */
-  SWAP_WEBHOOK_SECRET: env.secret(),
-  SWAP_WEBHOOK_TIMEOUT_MS: env.int(5000, 100, 120_000),
+  SWAP_WEBHOOK_SECRET: KNOBS.SWAP_WEBHOOK_SECRET.schema,
+  SWAP_WEBHOOK_TIMEOUT_MS: KNOBS.SWAP_WEBHOOK_TIMEOUT_MS.schema,
   /** Audit rows kept in `<DATA_DIR>/swap-controller.db`; the oldest go first. */
   AUDIT_MAX_ROWS: env.int(10_000, 100, 10_000_000),
   /** A swap whose estimated memory need does not fit: `refuse` it, or `warn` and go ahead. */
-  SWAP_FIT_POLICY: z.preprocess(blankIsUnset, z.enum(['refuse', 'warn']).default('refuse')),
+  SWAP_FIT_POLICY: KNOBS.SWAP_FIT_POLICY.schema,
   /**
    * The head's recipe file missing or different from ours: `copy` ours there before the swap
    * (audited), or `refuse` the swap. run-recipe.sh reads the head's file, so they must agree.
@@ -98,12 +97,46 @@ export const configShape = {
   SWAP_READY_TIMEOUT_S: env.int(1800, 10, 14_400),
   /** NVIDIA NGC API key (`nvapi-…`) for `POST /api/nim/install`; only ever written to a command's stdin. */
   NGC_API_KEY: env.secret(),
+  /** Where the Spark services answer, named as the speech-proxy and vector-search name them; blank: SPARK2_HOST on the usual port. */
+  PARAKEET_URL: env.url(),
+  KOKORO_URL: env.url(),
+  EMBED_URL: env.url(),
+  /** Concurrency sweep (`/api/ops/sweeps`, `npm run sweep`): seconds measured at each level, and the warm-up before. */
+  SWEEP_CELL_S: env.int(60, 1, 3600),
+  SWEEP_WARMUP_S: env.int(10, 0, 600),
   /** Idle budget of a chat request to vLLM (headers, then between chunks); the earlier proxy allowed 30 min. */
   CHAT_TIMEOUT_MS: env.int(1_800_000, 1000, 14_400_000),
   /** How long a chat request is held during a swap before it gets 503 + Retry-After. */
-  CHAT_WAIT_DURING_SWAP_MS: env.int(30_000, 0, 600_000),
+  CHAT_WAIT_DURING_SWAP_MS: KNOBS.CHAT_WAIT_DURING_SWAP_MS.schema,
   /** How long a swap waits for in-flight generations before it stops the model they run on. */
   CHAT_DRAIN_TIMEOUT_MS: env.int(30_000, 0, 600_000),
+  /** The Spark services' containers as the earlier version named them (PARAKEET_URL & co. are above). */
+  PARAKEET_HOST: env.host(),
+  PARAKEET_PORT: env.port(UPSTREAMS.parakeet.port),
+  PARAKEET_CONTAINER: z.preprocess(
+    blankIsUnset,
+    safeName('a container name', { trim: true }).default('parakeet-asr'),
+  ),
+  /** Accepted for the earlier version's settings; the node's SSH user is the one used. */
+  PARAKEET_USER: env.optionalString(),
+  KOKORO_HOST: env.host(),
+  KOKORO_PORT: env.port(UPSTREAMS.kokoro.port),
+  KOKORO_CONTAINER: z.preprocess(
+    blankIsUnset,
+    safeName('a container name', { trim: true }).default('kokoro-tts'),
+  ),
+  QDRANT_URL: env.url(),
+  /** JSON array of service container specs replacing (same name) or extending the default four. */
+  SPARK_SERVICES: sparkServicesEnv(),
+  /** Restart a wedged service by itself (only services whose spec says auto_restart). */
+  OPS_AUTO_RESTART: env.bool(false),
+  /** At most this many automatic restarts of one service in OPS_AUTO_RESTART_WINDOW_S. */
+  OPS_AUTO_RESTART_MAX: env.int(3, 1, 100),
+  OPS_AUTO_RESTART_WINDOW_S: env.int(1800, 10, 86_400),
+  /** How often the services' health is checked for auto-restart. */
+  OPS_HEALTH_INTERVAL_MS: env.int(10_000, 100, 600_000),
+  /** Health failures in a row (timeouts or 5xx, container running) that make a service wedged. */
+  OPS_WEDGE_FAILURES: env.int(3, 1, 100),
 }
 
 export type SwapControllerConfig = ReturnType<typeof loadSwapControllerConfig>

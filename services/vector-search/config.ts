@@ -9,6 +9,7 @@ import {
   loadConfig,
   resolveUpstreamUrl,
 } from '../../shared/config.ts'
+import { KNOBS } from '../../shared/settings/registry.ts'
 import { SERVICES, UPSTREAMS } from '../../shared/topology.ts'
 
 export const DEFAULT_PORT = SERVICES['vector-search'].port
@@ -18,10 +19,10 @@ export const configShape = {
   /** Default host of the embeddings server and Qdrant, as in the earlier version. */
   SPARK2_HOST: env.host(),
   /** The bge-m3 server (spark-embed); defaults to Spark 2 on its usual port. */
-  EMBED_URL: env.url(),
+  EMBED_URL: KNOBS.EMBED_URL.schema,
   /** Qdrant; unset (and no SPARK2_HOST) means the embedded store is used instead. */
-  QDRANT_URL: env.url(),
-  QDRANT_API_KEY: env.secret(),
+  QDRANT_URL: KNOBS.QDRANT_URL.schema,
+  QDRANT_API_KEY: KNOBS.QDRANT_API_KEY.schema,
   /**
    * `auto` uses Qdrant when QDRANT_URL or SPARK2_HOST says where it is, else the embedded store;
    * `embedded` forces the embedded store (the simulated cluster has no Qdrant).
