@@ -44,7 +44,10 @@ describe('the settings file', () => {
   it('writes whole through a temporary file, owner-only, leaving no temporary file behind', async () => {
     const path = join(dir, 'sub', SETTINGS_FILE)
     await writeSettingsFile(path, { SPEECH_LANE_ASR: '2', UNKNOWN: { kept: true } })
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ SPEECH_LANE_ASR: '2', UNKNOWN: { kept: true } })
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
+      SPEECH_LANE_ASR: '2',
+      UNKNOWN: { kept: true },
+    })
     expect((await stat(path)).mode & 0o777).toBe(0o600)
     expect(await readdir(join(dir, 'sub'))).toEqual([SETTINGS_FILE])
   })

@@ -34,11 +34,8 @@ describe('precedence: environment, then the settings file, then the default', ()
 
   it('leaves out a file value the schema refuses, with a warning naming the key, and keeps the rest', () => {
     const warnings: string[] = []
-    const config = loadWithSettings(
-      load,
-      {},
-      { SPEECH_LANE_ASR: 'many', SPEECH_LANE_TTS: '4' },
-      (w) => warnings.push(w),
+    const config = loadWithSettings(load, {}, { SPEECH_LANE_ASR: 'many', SPEECH_LANE_TTS: '4' }, (w) =>
+      warnings.push(w),
     )
     expect(config.SPEECH_LANE_ASR).toBe(1)
     expect(config.SPEECH_LANE_TTS).toBe(4)
@@ -47,6 +44,8 @@ describe('precedence: environment, then the settings file, then the default', ()
   })
 
   it('still stops on a bad environment value', () => {
-    expect(() => loadWithSettings(load, { SPEECH_LANE_ASR: 'many' }, {}, () => undefined)).toThrow(ConfigError)
+    expect(() => loadWithSettings(load, { SPEECH_LANE_ASR: 'many' }, {}, () => undefined)).toThrow(
+      ConfigError,
+    )
   })
 })

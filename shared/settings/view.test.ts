@@ -22,7 +22,11 @@ describe('the registry', () => {
 
 describe('describeSettings', () => {
   it('says where each value comes from; environment-set knobs are read-only', () => {
-    const body = describeSettings({ VLLM_PORT: '9000' }, read({ VLLM_PORT: '8000', SPEECH_LANE_ASR: '3' }), '/d')
+    const body = describeSettings(
+      { VLLM_PORT: '9000' },
+      read({ VLLM_PORT: '8000', SPEECH_LANE_ASR: '3' }),
+      '/d',
+    )
     expect(setting(body, 'VLLM_PORT')).toMatchObject({ value: '9000', source: 'env', editable: false })
     expect(setting(body, 'SPEECH_LANE_ASR')).toMatchObject({
       value: '3',
