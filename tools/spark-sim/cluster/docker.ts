@@ -8,6 +8,7 @@ import { inspectObject, normalise, noSuch, renderPs, renderTemplate, TemplateErr
 import { hasImage, imageCommand, inspectImages, listImages } from './docker-images.ts'
 import { restart, start, update } from './docker-lifecycle.ts'
 import { logs } from './docker-logs.ts'
+import { login, pull, run } from './docker-nim.ts'
 import { stats } from './docker-stats.ts'
 import type { SimContainer } from './node-state.ts'
 import type { CommandContext } from './shell-exec.ts'
@@ -41,6 +42,10 @@ export async function docker(ctx: CommandContext): Promise<number> {
       return update(ctx, rest)
     case 'stats':
       return stats(ctx, rest)
+    case 'login':
+    case 'pull':
+    case 'run':
+      return { login, pull, run }[sub](ctx, rest)
     case 'images':
       return listImages(ctx, rest, 'images')
     case 'image':
