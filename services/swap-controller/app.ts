@@ -22,6 +22,7 @@ import type { Inventory } from './domain/inventory.ts'
 import type { ModelService } from './domain/models/service.ts'
 import type { NimInstaller } from './domain/ops/nim-install.ts'
 import type { EarlierServices } from './domain/ops/services-earlier.ts'
+import type { SweepService } from './domain/ops/sweep/service.ts'
 import type { SwapEngine } from './domain/swap/engine.ts'
 import { type CatalogRouteDeps, catalogRoutes } from './routes/catalog.ts'
 import { type ChatRouteDeps, chatRoutes } from './routes/chat.ts'
@@ -31,6 +32,7 @@ import { logsRoutes } from './routes/logs.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { nimRoutes } from './routes/nim.ts'
 import { nodesRoutes } from './routes/nodes.ts'
+import { opsSweepRoutes } from './routes/ops-sweep.ts'
 import { scheduleRoutes } from './routes/schedule.ts'
 import { servicesEarlierRoutes } from './routes/services-earlier.ts'
 import { swapRoutes } from './routes/swap.ts'
@@ -68,6 +70,8 @@ export interface SwapControllerDeps {
   chat?: Omit<ChatRouteDeps, 'engine' | 'loadedModels' | 'catalog'>
   /** Model management (add, delete, suggest, downloads; disk discovery in `GET /api/models`); mounted when given. */
   models?: ModelService
+  /** Concurrency sweeps of the speech and embeddings backends; `/api/ops/sweeps*` when given. */
+  sweep?: SweepService
   /** The earlier service tiles; `GET /api/services` and `POST /api/services/{name}/{action}` when given. */
   earlierServices?: EarlierServices
   /** NVIDIA NIM install; `POST /api/nim/install` when given. */
@@ -138,6 +142,7 @@ export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
   }
   if (deps.earlierServices) groups.push(servicesEarlierRoutes({ services: deps.earlierServices }))
   if (deps.nim) groups.push(nimRoutes({ nim: deps.nim }))
+  if (deps.sweep) groups.push(opsSweepRoutes({ sweeps: deps.sweep }))
   if (deps.chat)
     groups.push(chatRoutes({ ...deps.chat, engine: deps.swap, catalog: deps.catalog?.recipes, loadedModels }))
   return groups

@@ -77,6 +77,14 @@ export const SWAP_CONTROLLER_CAPABILITIES = [
     planned: [],
   },
   {
+    name: 'ops-sweep',
+    title: 'Concurrency sweep',
+    // The swept backends are checked when a sweep starts, not by this service's readiness.
+    needs: [],
+    built: ['POST /api/ops/sweeps', 'GET /api/ops/sweeps', 'GET /api/ops/sweeps/:id'],
+    planned: [],
+  },
+  {
     name: 'service-control',
     title: 'Service control',
     needs: ['node:*'],

@@ -7,6 +7,7 @@ import { earlierCatalogFiles, earlierFiles } from './adapters/earlier-catalog-fi
 import { createLogTail } from './adapters/log-tail.ts'
 import { createModelDisk } from './adapters/model-disk.ts'
 import { createNodeShell } from './adapters/node-shell.ts'
+import { setUpSweeps } from './adapters/ops/sweep-setup.ts'
 import { createPreflightProbes } from './adapters/preflight-probes.ts'
 import { createRecipeDir, readRecipeText } from './adapters/recipe-dir.ts'
 import { openSwapStore } from './adapters/store/store.ts'
@@ -163,6 +164,10 @@ await startService({
       audit: (entry) => coordination.recordAudit(entry),
       nodeMemoryBytes: GB10_NODE_MEMORY_BYTES,
     })
+    const sweeps = await setUpSweeps(config, {
+      audit: (entry) => coordination.recordAudit(entry),
+      logger: kit.logger.child({ component: 'sweep' }),
+    })
     // A swap in flight is interrupted as soon as shutdown begins — not after the server has
     // drained, which is what held requests waited for — and its record and audit row are written
     // (within a bounded wait) before the store closes.
@@ -189,6 +194,7 @@ await startService({
       },
       swap,
       models,
+      sweep: sweeps.service,
       chat: {
         proxy: createVllmProxy({
           baseUrl: inventory.vllm.baseUrl,
@@ -234,6 +240,7 @@ await startService({
         () => dispatcher.close(),
         () => chatDispatcher.destroy(),
         () => webhook?.close(),
+        () => sweeps.close(),
         () => store.close(),
       ],
     }
