@@ -32,6 +32,8 @@ export interface EarlierServicesDeps {
   audit: (entry: AuditInput) => void
   /** An inventory node's host and SSH user; undefined for a name not in the inventory. */
   node: (name: string) => { host: string; user: string | null } | undefined
+  /** Where a service answers when configured by URL (`PARAKEET_URL`, …); else its node's host and port. */
+  baseUrl?: (service: string) => string | null
   /** The model ids a vLLM at `baseUrl` serves (`GET /v1/models`); for a `kind: llm` tile. */
   listModels: (baseUrl: string, signal: AbortSignal) => Promise<string[]>
   clock?: () => number
@@ -70,9 +72,13 @@ export function createEarlierServices(deps: EarlierServicesDeps): EarlierService
   }
 
   async function tile(view: ServiceContainerView, signal?: AbortSignal) {
-    const host = deps.node(view.node)?.host ?? null
+    const configured = deps.baseUrl?.(view.name) ?? null
+    const host = configured
+      ? new URL(configured).hostname.replace(/^\[|\]$/g, '')
+      : (deps.node(view.node)?.host ?? null)
     const base = earlierTile(view, { host, model: null })
-    return { ...base, model: await modelOf(view, base.url, signal) }
+    const url = configured ?? base.url
+    return { ...base, url, model: await modelOf(view, url, signal) }
   }
 
   async function update(spec: ServiceContainerSpec, opts: ActOptions) {
