@@ -9,7 +9,7 @@ import { OPS_PATHS, opsPageUrl } from './paths.ts'
 import { Pill, ProblemBox } from './problem.tsx'
 import type { Part } from './read.ts'
 import type { PatchApplyAnswer, PatchApplyResult, PatchesAnswer } from './source.ts'
-import { PATCH_STATES, patchOutcome, stepWords } from './words.ts'
+import { PATCH_STATES, patchOutcome, stepName, stepWords } from './words.ts'
 
 export function PatchesPanel(props: { part: Part<PatchesAnswer> | null; now: Date; oob?: boolean }) {
   const { part, now } = props
@@ -32,6 +32,18 @@ export function PatchesPanel(props: { part: Part<PatchesAnswer> | null; now: Dat
             {invalid.map((i) => (
               <li>
                 {i.file}: {i.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {part.value.skipped?.length ? (
+        <div class="muted" data-skipped-patches="">
+          <p>Left out (the service is not in the inventory, or hidden):</p>
+          <ul>
+            {part.value.skipped.map((s) => (
+              <li>
+                {s.id} on {s.service}: {s.reason}
               </li>
             ))}
           </ul>
@@ -119,10 +131,18 @@ export function PatchesConfirm({ plan }: { plan: PatchApplyAnswer }) {
         container it patches.
       </p>
       {runs.map((r) => (
-        <div data-plan-patch={r.id}>
+        <div data-plan-patch={r.id} data-plan-service={r.service}>
           <h4>
             {r.id} on {r.service} ({r.node})
           </h4>
+          <ol>
+            {r.steps.map((s) => (
+              <li data-plan-step={s.kind}>
+                {stepName(s)}
+                {s.description ? `: ${s.description}` : ''}
+              </li>
+            ))}
+          </ol>
           <Commands commands={r.steps.map((s) => s.command)} open />
         </div>
       ))}
@@ -135,8 +155,8 @@ export function PatchesConfirm({ plan }: { plan: PatchApplyAnswer }) {
           hx-swap="innerHTML"
           hx-disabled-elt="find button"
         >
-          {runs.map((r) => (
-            <input type="hidden" name="ids" value={r.id} />
+          {[...new Set(runs.map((r) => r.id))].map((id) => (
+            <input type="hidden" name="ids" value={id} />
           ))}
           <input type="hidden" name="confirm" value="true" />
           <button type="submit" class="button button-primary" data-action="confirm-reapply">
@@ -168,7 +188,8 @@ function PatchRun({ r, dryRun }: { r: PatchApplyResult; dryRun: boolean }) {
             const w = stepWords(s)
             return (
               <li data-step={s.kind} data-step-ok={String(s.ok)} class={`tone-${w.tone}`}>
-                {w.text} <code>{s.command.display}</code>
+                {w.text}
+                {s.description ? ` (${s.description})` : ''} <code>{s.command.display}</code>
               </li>
             )
           })}

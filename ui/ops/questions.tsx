@@ -8,7 +8,7 @@ import { isSafeName } from '../../shared/names.ts'
 import { NoticeBox } from '../components/notice.tsx'
 import { PatchesConfirm } from './patches.tsx'
 import { RestartConfirm } from './restart.tsx'
-import type { OpsSource } from './source.ts'
+import { type OpsSource, OpsSourceError } from './source.ts'
 import { isSweepTarget } from './sweep-words.ts'
 import { SweepConfirm } from './sweeps.tsx'
 import { changeRefusal, restartRefusal } from './words-errors.ts'
@@ -37,8 +37,19 @@ export async function patchesQuestion(a: Asking): Promise<Child> {
   }
 }
 
-export function sweepQuestion(target: string, simulated: boolean): Child {
+/**
+ * The sweep's dry run says its plan (levels, cell length) in words; a live cluster may refuse even
+ * the dry run without `confirm_live` (428), and then the question goes without the plan.
+ */
+export async function sweepQuestion(a: Asking, target: string, simulated: boolean): Promise<Child> {
   if (!isSweepTarget(target))
     return <NoticeBox notice={{ tone: 'warn', text: 'Pick what to measure from the list first.' }} />
-  return <SweepConfirm target={target} simulated={simulated} />
+  let plan: string | null = null
+  try {
+    plan = (await a.ops.startSweep({ target, dry_run: true }, a.actor, a.signal)).reason
+  } catch (err) {
+    if (!(err instanceof OpsSourceError && err.status === 428))
+      return <NoticeBox notice={changeRefusal(err, 'The sweep was')} />
+  }
+  return <SweepConfirm target={target} simulated={simulated} plan={plan} />
 }

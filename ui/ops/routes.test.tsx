@@ -188,11 +188,15 @@ describe('sweeps', () => {
     const { html: question } = await getHtml(app, `${OPS_PATHS.sweepConfirm}?sweep=tts`)
     expect(question).toContain('Run a concurrency sweep of Text to speech (kokoro)?')
     expect(question).not.toContain('confirm_live')
+    expect(question).toContain('Levels 1, 2, 3, 4, 6, 8; 10 s each.')
     const { html } = await postForm(app, OPS_PATHS.startSweep, [
       ['target', 'tts'],
       ['confirm', 'true'],
     ])
-    expect(fake.calls).toEqual([{ what: 'startSweep', args: [{ target: 'tts' }], actor: 'dashboard' }])
+    expect(fake.calls.map((c) => c.args[0])).toEqual([
+      { target: 'tts', dry_run: true },
+      { target: 'tts', confirm: true },
+    ])
     expect(html).toContain('Started a sweep of Text to speech (kokoro)')
     expect(html).toContain('data-sweep-running="sw-tts-new"')
     expect(html).toContain('hx-get="/ui/fragments/ops/sweeps" hx-trigger="every 2s"')
@@ -209,13 +213,13 @@ describe('sweeps', () => {
       ['confirm', 'true'],
     ])
     expect(html).toContain('tick that you understand it loads the GPU')
-    expect(fake.calls).toEqual([])
+    expect(fake.calls.map((c) => c.args[0])).toEqual([{ target: 'asr', dry_run: true }])
     await postForm(app, OPS_PATHS.startSweep, [
       ['target', 'asr'],
       ['confirm', 'true'],
       ['confirm_live', 'true'],
     ])
-    expect(fake.calls[0]?.args).toEqual([{ target: 'asr', confirm_live: true }])
+    expect(fake.calls[1]?.args).toEqual([{ target: 'asr', confirm: true, confirm_live: true }])
   })
 
   it('says a sweep that stopped early and one that is still running', async () => {

@@ -70,7 +70,7 @@ export function opsDashboardRoutes(deps: OpsDashboardDeps): Hono<AppEnv> {
     return {
       restart: restart ? await restartQuestion(asking(c), restart) : undefined,
       patches: c.req.query('patches') === 'apply' ? await patchesQuestion(asking(c)) : undefined,
-      sweep: sweep ? sweepQuestion(sweep, chrome.simulated) : undefined,
+      sweep: sweep ? await sweepQuestion(asking(c), sweep, chrome.simulated) : undefined,
       sweepTarget: isSweepTarget(sweep) ? sweep : undefined,
     }
   }
@@ -90,9 +90,9 @@ export function opsDashboardRoutes(deps: OpsDashboardDeps): Hono<AppEnv> {
   app.get(OPS_PATHS.patchesConfirm, async (c) =>
     fragment(c, c.req.query('dismiss') ? '' : await patchesQuestion(asking(c))),
   )
-  app.get(OPS_PATHS.sweepConfirm, (c) => {
+  app.get(OPS_PATHS.sweepConfirm, async (c) => {
     const target = c.req.query('sweep') ?? ''
-    return fragment(c, target ? sweepQuestion(target, chrome.simulated) : '')
+    return fragment(c, target ? await sweepQuestion(asking(c), target, chrome.simulated) : '')
   })
 
   app.post(OPS_PATHS.restart, async (c) => {
@@ -173,7 +173,7 @@ export function opsDashboardRoutes(deps: OpsDashboardDeps): Hono<AppEnv> {
       }
     else {
       try {
-        const request = { target, ...(live ? { confirm_live: true } : {}) }
+        const request = { target, confirm: true, ...(live ? { confirm_live: true } : {}) }
         const started = await ops.startSweep(request, actorOf(c), c.req.raw.signal)
         notice = {
           tone: 'good',

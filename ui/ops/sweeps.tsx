@@ -139,7 +139,8 @@ export function SweepForm({ target }: { target?: SweepTarget }) {
 }
 
 /** The question before a sweep; on real Sparks it cannot be sent without ticking the GPU box. */
-export function SweepConfirm({ target, simulated }: { target: SweepTarget; simulated: boolean }) {
+export function SweepConfirm(props: { target: SweepTarget; simulated: boolean; plan: string | null }) {
+  const { target, simulated, plan } = props
   return (
     <div class="confirm" role="dialog" aria-labelledby="sweep-confirm-h" data-confirm-sweep={target}>
       <h3 id="sweep-confirm-h">Run a concurrency sweep of {TARGETS[target]}?</h3>
@@ -148,6 +149,7 @@ export function SweepConfirm({ target, simulated }: { target: SweepTarget; simul
           It sends the same fixed requests {SWEEP_LEVELS.join(', ')} at a time, each level for a short while,
           and measures throughput, latency, errors and how slowly the health check answers meanwhile.
         </li>
+        {plan ? <li data-sweep-plan="">{plan}</li> : null}
         <li>It stops early when errors start, and the result is saved and shown here.</li>
         <li>It does not change any setting: the recommended limit is yours to set.</li>
         {simulated ? (

@@ -123,9 +123,11 @@ const STEP_KINDS: Record<PatchStep['kind'], string> = {
   recheck: 'check again',
 }
 
+export const stepName = (s: PatchStep) => STEP_KINDS[s.kind] ?? s.kind
+
 /** One step of a patch run: "apply: ok (40 ms)", "check again: still fails — HostConfig.Memory is 0". */
 export function stepWords(s: PatchStep): { tone: Tone; text: string } {
-  const name = STEP_KINDS[s.kind] ?? s.kind
+  const name = stepName(s)
   if (s.ok === null) return { tone: 'off', text: `${name}: would run` }
   const ms = s.ms === null ? '' : ` (${latency(s.ms)})`
   const detail = s.detail ? ` — ${s.detail}` : ''
