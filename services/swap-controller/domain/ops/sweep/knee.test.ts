@@ -66,7 +66,7 @@ describe('recommend', () => {
     })
     const tts = recommend('tts', curve(3), null)
     expect(tts).toMatchObject({ knee: 3, recommended_limit: 3, setting: 'SPEECH_LANE_TTS' })
-    expect(tts.reason).toMatch(/Set SPEECH_LANE_TTS=3 in the speech-proxy/)
+    expect(tts.reason).toMatch(/Set SPEECH_LANE_TTS=3 for the speech-proxy/)
     expect(recommend('embeddings', curve(2), null)).toMatchObject({
       recommended_limit: 2,
       setting: 'EMBED_CONCURRENCY',

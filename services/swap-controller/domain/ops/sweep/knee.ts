@@ -87,7 +87,7 @@ export function recommend(
       knee,
       recommended_limit: knee,
       setting,
-      reason: `${why} Set ${setting}=${knee} in the ${service}.${stopped}`,
+      reason: `${why} Set ${setting}=${knee} for the ${service}.${stopped}`,
     }
   const last = cells[cells.length - 1]
   if (open && last)
