@@ -21,6 +21,7 @@ import type { Coordination } from './domain/coordination/service.ts'
 import type { Inventory } from './domain/inventory.ts'
 import type { ModelService } from './domain/models/service.ts'
 import type { NimInstaller } from './domain/ops/nim-install.ts'
+import type { PatchOps } from './domain/ops/patches/service.ts'
 import type { EarlierServices } from './domain/ops/services-earlier.ts'
 import type { SweepService } from './domain/ops/sweep/service.ts'
 import type { SwapEngine } from './domain/swap/engine.ts'
@@ -32,6 +33,7 @@ import { logsRoutes } from './routes/logs.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { nimRoutes } from './routes/nim.ts'
 import { nodesRoutes } from './routes/nodes.ts'
+import { opsPatchesRoutes } from './routes/ops-patches.ts'
 import { opsSweepRoutes } from './routes/ops-sweep.ts'
 import { scheduleRoutes } from './routes/schedule.ts'
 import { servicesEarlierRoutes } from './routes/services-earlier.ts'
@@ -72,6 +74,8 @@ export interface SwapControllerDeps {
   models?: ModelService
   /** Concurrency sweeps of the speech and embeddings backends; `/api/ops/sweeps*` when given. */
   sweep?: SweepService
+  /** The Spark container patches; `GET /api/ops/patches` and `POST /api/ops/patches/apply` when given. */
+  patches?: PatchOps
   /** The earlier service tiles; `GET /api/services` and `POST /api/services/{name}/{action}` when given. */
   earlierServices?: EarlierServices
   /** NVIDIA NIM install; `POST /api/nim/install` when given. */
@@ -142,6 +146,7 @@ export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
   }
   if (deps.earlierServices) groups.push(servicesEarlierRoutes({ services: deps.earlierServices }))
   if (deps.nim) groups.push(nimRoutes({ nim: deps.nim }))
+  if (deps.patches) groups.push(opsPatchesRoutes({ patches: deps.patches, simulated }))
   if (deps.sweep) groups.push(opsSweepRoutes({ sweeps: deps.sweep }))
   if (deps.chat)
     groups.push(chatRoutes({ ...deps.chat, engine: deps.swap, catalog: deps.catalog?.recipes, loadedModels }))

@@ -56,7 +56,7 @@ export const configShape = {
   /** eugr/spark-vllm-docker checkout on the Sparks. */
   SPARK_VLLM_DOCKER_DIR: homePath('~/spark-vllm-docker'),
   RECIPES_DIR: env.string('./recipes'),
-  /** The versioned container patches (`patches/<id>.yaml`), read on each look; relative to the working directory like RECIPES_DIR. */
+  /** The container patches (`<id>.yaml` each), read on each look; relative like RECIPES_DIR. */
   PATCHES_DIR: env.string('./patches'),
   /** The earlier version's catalog files, read as model cards (docs/COMPATIBILITY.md); unset: none. */
   MODELS_YAML: env.optionalString(),
