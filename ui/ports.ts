@@ -193,13 +193,14 @@ export interface RedactionSource {
 /**
  * A refusal or failure of the swap-controller's cluster operations in its own words (409 a swap on
  * that node, 428 not confirmed, 429 too many restarts, 501 not offered yet…); `code` is the problem's
- * code when its body named one.
+ * code when its body named one, `extra` the rest of the body (a swap refusal's `node`).
  */
 export class OpsSourceError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly code: string | null = null,
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message)
   }

@@ -106,7 +106,7 @@ describe('restarting a service', () => {
       ['service', 'parakeet'],
       ['confirm', 'true'],
     ])
-    expect(html).toContain('parakeet was not restarted: a model switch is running')
+    expect(html).toContain('parakeet was not restarted: a model switch is using its node')
     expect(html).toContain('a model swap is running on spark-2')
   })
 

@@ -42,11 +42,11 @@ const aboutSwap = (err: OpsSourceError) => /swap/.test(err.code ?? '') || /\b(sw
 /** Why a restart did not happen, in words a person can act on. */
 export function restartRefusal(err: unknown, service: string, node: string | null): Notice {
   if (err instanceof OpsSourceError) {
-    const where = node ? ` on ${node}` : ' on its node'
+    const on = typeof err.extra.node === 'string' ? err.extra.node : node
     if (err.status === 409 && aboutSwap(err))
       return {
         tone: 'warn',
-        text: `${service} was not restarted: a model switch is running${where} right now, and restarting a container there could break it. Try again when the switch has finished.`,
+        text: `${service} was not restarted: a model switch is using ${on ?? 'its node'} right now, and restarting a container there could break it. Try again when the switch has finished.`,
         items: [err.message],
       }
     if (err.status === 429)

@@ -84,11 +84,17 @@ describe('restart words', () => {
   })
 
   it('says a refusal during a swap of the node plainly, and other refusals as the controller put them', () => {
-    const swap = new OpsSourceError(409, 'a swap is running on spark-2', 'swap_in_progress')
-    const n = restartRefusal(swap, 'parakeet', 'spark-2')
-    expect(n.text).toBe(
-      'parakeet was not restarted: a model switch is running on spark-2 right now, and restarting a container there could break it. Try again when the switch has finished.',
+    const swap = new OpsSourceError(
+      409,
+      'Cannot restart parakeet now: a swap or stop is using spark-2. Try again when it has finished.',
+      'conflict',
+      { node: 'spark-2' },
     )
+    const n = restartRefusal(swap, 'parakeet', null)
+    expect(n.text).toBe(
+      'parakeet was not restarted: a model switch is using spark-2 right now, and restarting a container there could break it. Try again when the switch has finished.',
+    )
+    expect(n.items).toEqual([swap.message])
     expect(restartRefusal(new OpsSourceError(429, 'at most 3 in 30 min'), 'kokoro', null).text).toContain(
       'restarted too often',
     )

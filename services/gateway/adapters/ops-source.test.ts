@@ -74,6 +74,7 @@ describe('ops source over HTTP', () => {
           title: 'Conflict',
           status: 409,
           detail: 'a swap runs on spark-2',
+          node: 'spark-2',
         },
         'application/problem+json',
       ),
@@ -85,6 +86,7 @@ describe('ops source over HTTP', () => {
       (err as OpsSourceError).message,
       (err as OpsSourceError).code,
     ]).toEqual([409, 'a swap runs on spark-2', 'conflict'])
+    expect((err as OpsSourceError).extra.node).toBe('spark-2')
   })
 
   it('refuses an answer that does not match the contract, naming the field', async () => {

@@ -45,7 +45,10 @@ export function createOpsSource(options: OpsSourceOptions): OpsSource & { close(
   const changeTimeoutMs = options.changeTimeoutMs ?? OPS_CHANGE_TIMEOUT_MS
   const controller = createControllerCall(
     { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000, connections: 4, pool: options.pool },
-    (r) => new OpsSourceError(r.status, r.message, codeOf(r.body)),
+    (r) => {
+      const extra = typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {}
+      return new OpsSourceError(r.status, r.message, codeOf(r.body), extra)
+    },
   )
   const call: typeof controller.call = (path, schema, signal, init: ControllerRequest = {}) =>
     controller.call(path, schema, signal, init.method ? { timeoutMs: changeTimeoutMs, ...init } : init)
