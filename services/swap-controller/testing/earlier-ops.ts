@@ -8,6 +8,7 @@ import type {
   ServiceContainerSpec,
   ServiceContainerView,
 } from '../../../shared/contracts/swap-controller.ts'
+import { conflict } from '../../../shared/errors.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import { createVllmClient } from '../adapters/vllm-client.ts'
 import { buildApp } from '../app.ts'
@@ -70,7 +71,11 @@ export interface FakeContainers extends ServiceContainers {
   acts: Array<{ name: string; action: ContainerAction; dryRun: boolean; actor: string }>
 }
 
-export function fakeContainers(specs = DEFAULT_SPECS): FakeContainers {
+/** Like the real one: refused while a swap uses the node, and audited (as `auditAction` when given). */
+export function fakeContainers(
+  specs: ServiceContainerSpec[],
+  guard: { busy: readonly string[]; audit: (e: AuditInput) => void },
+): FakeContainers {
   const acts: FakeContainers['acts'] = []
   return {
     acts,
@@ -81,8 +86,21 @@ export function fakeContainers(specs = DEFAULT_SPECS): FakeContainers {
       return s ? viewOf(s) : null
     },
     async act(name, action, opts) {
-      acts.push({ name, action, dryRun: opts.dryRun, actor: opts.actor })
       const s = specs.find((x) => x.name === name)!
+      const audit = (outcome: string) =>
+        guard.audit({
+          actor: opts.actor,
+          action: opts.auditAction ?? `ops.${action}`,
+          target: name,
+          dryRun: opts.dryRun,
+          outcome,
+        })
+      if (!opts.dryRun && guard.busy.includes(s.node)) {
+        audit('refused')
+        throw conflict(`A swap is using ${s.node}.`)
+      }
+      acts.push({ name, action, dryRun: opts.dryRun, actor: opts.actor })
+      audit('ok')
       const answer: RestartAnswer = {
         dry_run: opts.dryRun,
         service: name,
@@ -134,12 +152,12 @@ export function earlierOpsApp(options: EarlierOpsOptions = {}) {
     SPARK2_USER: 'owner',
   })
   const inventory = buildInventory(config)
-  const containers = fakeContainers(options.specs)
   const { runner, calls } = recordingRunner(options.answer ?? (() => ({ code: 0, stdout: 'done\n' })))
   const busy: string[] = []
   const swaps = { busyNodes: () => busy }
   const audits: AuditInput[] = []
   const audit = (e: AuditInput) => void audits.push(e)
+  const containers = fakeContainers(options.specs ?? DEFAULT_SPECS, { busy, audit })
   const modelCalls: string[] = []
   const earlierServices = createEarlierServices({
     containers,

@@ -18,6 +18,12 @@ export interface OpsActor {
 
 export type ContainerAction = 'start' | 'stop' | 'restart'
 
+export interface ActOptions extends OpsActor {
+  dryRun: boolean
+  /** The audit row's action when not `ops.<action>`: the earlier routes record `services.<action>`. */
+  auditAction?: string
+}
+
 /** The Spark service containers: their live view, and start/stop/restart with the guard rails. */
 export interface ServiceContainers {
   specs(): readonly ServiceContainerSpec[]
@@ -28,7 +34,7 @@ export interface ServiceContainers {
    * Start, stop or restart one container. Refused (typed error) during a swap that involves the
    * same node; audited; `dryRun` returns the commands and touches nothing.
    */
-  act(name: string, action: ContainerAction, opts: OpsActor & { dryRun: boolean }): Promise<RestartAnswer>
+  act(name: string, action: ContainerAction, opts: ActOptions): Promise<RestartAnswer>
   /** The last `lines` lines of the container's log (`docker logs --tail`). */
   logs(name: string, lines: number, signal?: AbortSignal): Promise<string[]>
   /** Automatic restarts (and refusals) of wedged services, newest first. */

@@ -3,7 +3,7 @@
  * start/stop/restart through `ServiceContainers.act` (which keeps its own guard rails and audit),
  * a custom tile's Update, and the log tail. Hidden services (DISABLED_SERVICES) do not exist
  * here: absent from the list, 404 to an action. The earlier route took no body and asked for no
- * confirmation (the dashboard asked the person), so none is required here either; every call is
+ * confirmation (the dashboard asked the person), so none is required here either; every change is
  * audited as `services.<action>`, and refused while a swap is using the service's node.
  */
 import {
@@ -17,7 +17,12 @@ import {
 } from '../../../../shared/contracts/swap-controller.ts'
 import { type AppError, badRequest, conflict, notFound, upstreamFailed } from '../../../../shared/errors.ts'
 import type { AuditInput } from '../coordination/ports.ts'
-import type { NodeCommandRunner, OpsActor, ServiceContainers, SwapActivity } from './ports.ts'
+import type {
+  ActOptions as ContainerActOptions,
+  NodeCommandRunner,
+  ServiceContainers,
+  SwapActivity,
+} from './ports.ts'
 import { planUpdate, tailLines, updateDirectory } from './services-earlier-update.ts'
 import { earlierTile, knownModel, tileActions } from './services-earlier-view.ts'
 
@@ -39,9 +44,7 @@ export interface EarlierServicesDeps {
   clock?: () => number
 }
 
-export interface ActOptions extends OpsActor {
-  dryRun: boolean
-}
+export type ActOptions = Omit<ContainerActOptions, 'auditAction'>
 
 export interface EarlierServices {
   tiles(signal?: AbortSignal): Promise<EarlierServicesAnswer>
@@ -113,7 +116,9 @@ export function createEarlierServices(deps: EarlierServicesDeps): EarlierService
     action: 'start' | 'stop' | 'restart',
     opts: ActOptions,
   ) {
-    const done = await deps.containers.act(spec.name, action, opts)
+    // The containers' own guard rails apply (refused during a swap of the node) and they write the
+    // audit row, under the earlier route's action name.
+    const done = await deps.containers.act(spec.name, action, { ...opts, auditAction: `services.${action}` })
     const answer = answerFor(spec, action, opts.dryRun, done.commands)
     const ok = opts.dryRun || done.restarted
     const past = { start: 'started', stop: 'stopped', restart: 'restarted' }[action]
@@ -141,29 +146,29 @@ export function createEarlierServices(deps: EarlierServicesDeps): EarlierService
             .filter((a) => a !== 'logs')
             .join(', ')}.`,
         )
+      if (action !== 'update') return container(spec, action, opts)
       const record = (outcome: string, detail: string, durationS?: number | null) =>
         deps.audit({
           actor: opts.actor,
           requestId: opts.requestId ?? null,
-          action: `services.${action}`,
+          action: 'services.update',
           target: name,
           dryRun: opts.dryRun,
           outcome,
           detail,
-          durationMs: durationS == null ? null : { [action]: Math.round(durationS * 1000) },
+          durationMs: durationS == null ? null : { update: Math.round(durationS * 1000) },
         })
       if (!opts.dryRun && deps.swaps.busyNodes().includes(spec.node)) {
-        const err = conflict(`A model swap is using ${spec.node}; ${action} ${name} when it has finished.`)
+        const err = conflict(`A model swap is using ${spec.node}; update ${name} when it has finished.`)
         record('refused', err.message)
         throw err
       }
       try {
-        const answer = action === 'update' ? await update(spec, opts) : await container(spec, action, opts)
-        record(answer.ok ? 'ok' : 'failed', answer.detail, answer.duration_s)
+        const answer = await update(spec, opts)
+        record('ok', answer.detail, answer.duration_s)
         return answer
       } catch (err) {
-        const status = (err as AppError).status
-        record(status === 409 || status === 428 ? 'refused' : 'failed', (err as Error).message)
+        record((err as AppError).status === 409 ? 'refused' : 'failed', (err as Error).message)
         throw err
       }
     },
