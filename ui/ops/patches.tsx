@@ -189,7 +189,7 @@ function PatchRun({ r, dryRun }: { r: PatchApplyResult; dryRun: boolean }) {
             return (
               <li data-step={s.kind} data-step-ok={String(s.ok)} class={`tone-${w.tone}`}>
                 {w.text}
-                {s.description ? ` (${s.description})` : ''} <code>{s.command.display}</code>
+                {s.description ? ` (${s.description})` : ''} · <code>{s.command.display}</code>
               </li>
             )
           })}

@@ -16,7 +16,7 @@ describe('GET /ui/ops', () => {
     const { res, html } = await getHtml(opsDashboard(), '/ui/ops')
     expect(res.status).toBe(200)
     expect(html).toContain('<a href="/ui/ops" aria-current="page">Operations</a>')
-    const names = [...html.matchAll(/<article class="card" data-service="([^"]+)"/g)].map((m) => m[1])
+    const names = [...html.matchAll(/<article class="card[^"]*" data-service="([^"]+)"/g)].map((m) => m[1])
     expect(names).toEqual(['parakeet', 'kokoro', 'embeddings', 'qdrant'])
     const parakeet = elementOf(html, 'article', 'data-service', 'parakeet')
     expect(parakeet).toContain('data-pill="healthy"')

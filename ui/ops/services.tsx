@@ -23,7 +23,12 @@ function ServiceCard(props: { v: ServiceContainerView; answer: OpsServicesAnswer
   const recent = answer.auto_restart.recent.filter((e) => e.service === v.name).slice(0, 3)
   const confirmUrl = `${OPS_PATHS.restartConfirm}?service=${encodeURIComponent(v.name)}`
   return (
-    <article class="card" data-service={v.name} data-state={v.state} data-pill={v.pill}>
+    <article
+      class={`card tone-${pillLook(v.pill).tone}`}
+      data-service={v.name}
+      data-state={v.state}
+      data-pill={v.pill}
+    >
       <div class="card-head">
         <h3 class="card-title">
           {v.name} {answer.simulated ? <span class="sim-tag">simulated</span> : null}
