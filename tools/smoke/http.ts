@@ -94,8 +94,14 @@ export function httpFailure(
 ) {
   const words = STATUS_CODES[answer.status] ?? 'error'
   const message = errorMessage(answer.bytes)
-  const retry = retryAfter ? ` (retry after ${retryAfter} s)` : ''
-  return `${route} answered ${answer.status} ${words}${message ? `: ${message}` : ''}${retry}`
+  const retry = retryAfter && !/retry/i.test(message) ? ` (retry after ${retryAfter} s)` : ''
+  return `${route} answered ${answer.status} ${words}${message ? `: ${message}` : ''}${retry}${KEY_HINTS[answer.status] ?? ''}`
+}
+
+/** API keys are per route group (docs/SECURITY.md): say what to do about a refusal. */
+const KEY_HINTS: Record<number, string> = {
+  401: ' — this route needs an API key: --key or SPARK_CONTROL_KEY',
+  403: " — the key lacks this route group's scope",
 }
 
 /**

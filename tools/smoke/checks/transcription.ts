@@ -39,5 +39,7 @@ export function transcriptVerdict(body: SpeakerTranscript): string {
     fail(`the transcript of ${audio} has no words (${segments.length} segments) — is the file speech?`)
   if (speakers.size === 0)
     fail(`the transcript of ${audio} has ${words.length} words but names no speaker (diarization found none)`)
-  return `${audio}: ${words.length} words, ${speakers.size} speaker${speakers.size === 1 ? '' : 's'}`
+  return `${audio}: ${plural(words.length, 'word')}, ${plural(speakers.size, 'speaker')}`
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
