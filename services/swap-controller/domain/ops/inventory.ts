@@ -49,6 +49,8 @@ interface Default {
   healthPath: string
   url?: string | undefined
   host?: string | undefined
+  /** The cap the `parakeet-memory-cap` patch applies (patches/); SPARK_SERVICES can change it. */
+  memoryCapBytes?: number
 }
 
 function defaults(c: ServiceInventoryConfig): Default[] {
@@ -61,6 +63,8 @@ function defaults(c: ServiceInventoryConfig): Default[] {
       healthPath: '/health',
       url: c.PARAKEET_URL,
       host: c.PARAKEET_HOST,
+      // Unbounded diarization of a long file once swap-thrashed the node; 48 GiB leaves the rest room.
+      memoryCapBytes: 48 * 1024 ** 3,
     },
     {
       name: 'kokoro',
@@ -145,7 +149,7 @@ function defaultDraft(d: Default, nodes: Nodes, worker: string | null): Draft {
       port: portOf(d.url) ?? d.port,
       health_path: d.healthPath,
       restart_policy: 'unless-stopped',
-      memory_cap_bytes: null,
+      memory_cap_bytes: d.memoryCapBytes ?? null,
       auto_restart: true,
       custom: false,
       update_dir: null,
