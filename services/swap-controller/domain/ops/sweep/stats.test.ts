@@ -14,42 +14,28 @@ describe('percentile', () => {
 })
 
 describe('throughput', () => {
-  const back2back = (offset: number, each: number, n: number): RequestRecord[] =>
-    Array.from({ length: n }, (_, i) => ({
-      start: offset + i * each,
-      end: offset + (i + 1) * each,
-      ok: true,
-      status: 200,
-    }))
-
-  it('counts each request by the share of it inside the window, so edges do not matter', () => {
-    // One worker, 300 ms per request, window 1000 ms starting mid-request: exactly 1000/300 requests.
-    const records = back2back(-150, 300, 6)
-    expect(throughput(records, { from: 0, to: 1000 })).toBeCloseTo(1000 / 300, 5)
-    // Shifted by any phase, still the same.
-    expect(throughput(back2back(-10, 300, 6), { from: 0, to: 1000 })).toBeCloseTo(1000 / 300, 5)
-  })
-
-  it('leaves failed requests out', () => {
-    const records: RequestRecord[] = [
-      { start: 0, end: 500, ok: true, status: 200 },
-      { start: 500, end: 1000, ok: false, status: 503 },
-    ]
-    expect(throughput(records, { from: 0, to: 1000 })).toBeCloseTo(1, 5)
+  it("is concurrency over the mean latency (Little's law), successful requests only", () => {
+    const each = (ms: number, ok = true): RequestRecord => ({ start: 0, end: ms, ok, status: ok ? 200 : 503 })
+    // Two workers, 800 ms each: 2.5 answers a second, wherever a window's edges fall.
+    expect(throughput([each(800), each(800), each(800)], 2)).toBeCloseTo(2.5, 5)
+    // One of four failed: three quarters of the rate.
+    expect(throughput([each(500), each(500), each(500), each(500, false)], 1)).toBeCloseTo(1.5, 5)
+    expect(throughput([], 4)).toBe(0)
   })
 })
 
 describe('cellOf', () => {
   it('measures requests that started in the window, latency of the successful ones, health samples', () => {
     const records: RequestRecord[] = [
-      { start: -100, end: 100, ok: true, status: 200 },
+      { start: -400, end: 100, ok: true, status: 200 },
       { start: 100, end: 300, ok: true, status: 200 },
       { start: 300, end: 700, ok: false, status: 500, error: 'HTTP 500' },
       { start: 700, end: 1100, ok: true, status: 200 },
+      { start: 1100, end: 1200, ok: false, status: 503 },
     ]
-    const cell = cellOf(2, records, [5, 9, 40], { from: 0, to: 1000 })
+    const cell = cellOf(1, records, [5, 9, 40], { from: 0, to: 1000 })
     expect(cell).toMatchObject({
-      concurrency: 2,
+      concurrency: 1,
       requests: 3,
       errors: 1,
       error_rate: 0.3333,
@@ -58,9 +44,21 @@ describe('cellOf', () => {
       health_p50_ms: 9,
       health_max_ms: 40,
     })
-    // 0.5 + 1 + 0.75 of successful requests inside one second.
-    expect(cell.throughput_rps).toBeCloseTo(2.25, 3)
+    // Two successes in one worker's 1000 ms of requests.
+    expect(cell.throughput_rps).toBeCloseTo(2, 3)
     expect(commonError(records)).toBe('HTTP 500 ×1')
+  })
+
+  it('falls back to the requests overlapping the window when they are longer than it', () => {
+    const records: RequestRecord[] = [
+      { start: -500, end: 1500, ok: true, status: 200 },
+      { start: 1500, end: 3500, ok: true, status: 200 },
+    ]
+    expect(cellOf(1, records, [], { from: 0, to: 1000 })).toMatchObject({
+      requests: 1,
+      p50_ms: 2000,
+      throughput_rps: 0.5,
+    })
   })
 
   it('has null latencies for a level where nothing succeeded', () => {

@@ -1,6 +1,7 @@
 /**
- * The numbers of one concurrency level: latency percentiles, throughput and error rate from the
- * requests that started inside its measured window, and the health latencies sampled beside them.
+ * The numbers of one concurrency level from the requests that started inside its measured window
+ * (or, when requests are longer than the window, those that overlapped it): latency percentiles,
+ * error rate and throughput, and the health latencies sampled beside them.
  */
 import type { SweepCell } from '../../../../../shared/contracts/swap-controller.ts'
 
@@ -27,35 +28,31 @@ export function percentile(values: readonly number[], p: number): number | null 
 }
 
 /**
- * Successful requests per second in the window, each counted by the share of its lifetime that fell
- * inside it. Counting whole requests by when they ended swings by a whole round of `capacity`
- * answers depending on where the window's edges fall; the shares do not, so two levels a backend
- * serves equally fast measure equal.
+ * Successful requests per second of `concurrency` workers sending back to back: by Little's law,
+ * concurrency × (successful share) / mean latency. Counting completions inside the window instead
+ * swings by a whole round of answers with where the window's edges fall, and any request still
+ * carrying the ramp-up (shorter, not yet queued) skews a count by time share; the mean of the
+ * requests that started in the window has neither problem.
  */
-export function throughput(records: readonly RequestRecord[], window: Window): number {
-  const seconds = (window.to - window.from) / 1000
-  if (seconds <= 0) return 0
-  let done = 0
-  for (const r of records) {
-    if (!r.ok) continue
-    const overlap = Math.min(r.end, window.to) - Math.max(r.start, window.from)
-    const length = r.end - r.start
-    if (length <= 0) done += r.end >= window.from && r.end <= window.to ? 1 : 0
-    else if (overlap > 0) done += overlap / length
-  }
-  return done / seconds
+export function throughput(measured: readonly RequestRecord[], concurrency: number): number {
+  if (measured.length === 0) return 0
+  const ok = measured.filter((r) => r.ok).length
+  const busyMs = measured.reduce((sum, r) => sum + Math.max(1, r.end - r.start), 0)
+  return (concurrency * ok * 1000) / busyMs
 }
 
 const round = (n: number | null, digits = 1) => (n === null ? null : Number(n.toFixed(digits)))
 
-/** The cell of one level: requests that started in the window, health samples taken in it. */
+/** The cell of one level, and the health samples taken in its window. */
 export function cellOf(
   concurrency: number,
   records: readonly RequestRecord[],
   healthMs: readonly number[],
   window: Window,
 ): SweepCell {
-  const measured = records.filter((r) => r.start >= window.from && r.start < window.to)
+  const started = records.filter((r) => r.start >= window.from && r.start < window.to)
+  const measured =
+    started.length > 0 ? started : records.filter((r) => r.start < window.to && r.end > window.from)
   const errors = measured.filter((r) => !r.ok).length
   const latencies = measured.filter((r) => r.ok).map((r) => r.end - r.start)
   return {
@@ -63,7 +60,7 @@ export function cellOf(
     requests: measured.length,
     errors,
     error_rate: measured.length === 0 ? 0 : Number((errors / measured.length).toFixed(4)),
-    throughput_rps: Number(throughput(records, window).toFixed(3)),
+    throughput_rps: Number(throughput(measured, concurrency).toFixed(3)),
     p50_ms: round(percentile(latencies, 0.5)),
     p95_ms: round(percentile(latencies, 0.95)),
     p99_ms: round(percentile(latencies, 0.99)),
