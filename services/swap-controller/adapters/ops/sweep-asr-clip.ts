@@ -12,7 +12,6 @@
 import { Buffer } from 'node:buffer'
 
 export const ASR_CLIP_NAME = 'sweep-clip.wav'
-export const ASR_CLIP_SECONDS = 2.21
 
 export const asrClip = (): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(CLIP_BASE64, 'base64'))
 
