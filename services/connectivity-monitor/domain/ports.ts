@@ -97,8 +97,16 @@ export interface TargetClassifier {
   probing(now: number): ProbingMode
 }
 
-/** A probe of one layer; never throws, always answers within the layer's timeout. */
-export type Probe = (target: Target, signal: AbortSignal) => Promise<Evidence>
+/** How one probe differs from the layer's usual one (the health burst a suspected hang starts). */
+export interface ProbeOptions {
+  /** A shorter timeout than the layer's own. */
+  timeoutMs?: number
+  /** On a connection of its own, not the kept-alive one. */
+  fresh?: boolean
+}
+
+/** A probe of one layer; never throws, always answers within the layer's timeout (or `options.timeoutMs`). */
+export type Probe = (target: Target, signal: AbortSignal, options?: ProbeOptions) => Promise<Evidence>
 
 export type Probes = Partial<Record<Exclude<EvidenceLayer, 'passive'>, Probe>>
 

@@ -5,8 +5,17 @@
  */
 import { Agent, type Dispatcher } from 'undici'
 import type { MonitorConfig } from '../../config.ts'
-import type { Clock, Evidence, EvidenceLayer, Probe, Probes, Target } from '../../domain/ports.ts'
+import type {
+  Clock,
+  Evidence,
+  EvidenceLayer,
+  Probe,
+  ProbeOptions,
+  Probes,
+  Target,
+} from '../../domain/ports.ts'
 import { httpCheck } from './http.ts'
+import { KeepAliveHealth } from './keep-alive.ts'
 import { socketProbe } from './socket.ts'
 import { sshBanner } from './ssh.ts'
 
@@ -19,7 +28,7 @@ export interface ProbeSettings {
   sshTimeoutMs: number
   /** Extra request headers by origin (Qdrant's `api-key`), never shown in evidence. */
   headers?: ReadonlyMap<string, Record<string, string>>
-  /** The HTTP connection pool (`createProbeAgent`); the caller closes it. */
+  /** The HTTP connection pool (`createProbeAgent`) of the functional checks and HTTPS health; the caller closes it. */
   dispatcher?: Dispatcher
   clock?: Clock
 }
@@ -70,23 +79,44 @@ export function probeSettings(
 
 const NOT_SET: Outcome = { ok: false, kind: 'other', detail: 'this layer is not set for the target' }
 
-export function createProbes(settings: ProbeSettings): Probes {
+/** The probes, and `close()` for the health checks' kept connections. */
+export type MonitorProbes = Probes & { close(): void }
+
+export function createProbes(settings: ProbeSettings): MonitorProbes {
   const clock = settings.clock ?? { now: () => Date.now() }
   const headersFor = (url: string) =>
     URL.canParse(url) ? settings.headers?.get(new URL(url).origin) : undefined
+  // One kept-alive health connection per target; HTTPS (a custom target) goes through undici.
+  const kept = new Map<string, KeepAliveHealth | null>()
+  const keptFor = (target: string, url: string): KeepAliveHealth | null => {
+    const key = `${target} ${url}`
+    let health = kept.get(key)
+    if (health === undefined) {
+      const parsed = URL.canParse(url) ? new URL(url) : null
+      health = parsed?.protocol === 'http:' ? new KeepAliveHealth(parsed, headersFor(url)) : null
+      kept.set(key, health)
+    }
+    return health
+  }
+  const healthCheck = (t: Target, url: string, signal: AbortSignal, options?: ProbeOptions) => {
+    const timeoutMs = options?.timeoutMs ?? settings.httpTimeoutMs
+    const health = keptFor(t.id, url)
+    if (health) return health.check({ timeoutMs, signal, fresh: options?.fresh })
+    return httpCheck({ url, timeoutMs, signal, headers: headersFor(url), dispatcher: settings.dispatcher })
+  }
 
   /** Times one check and turns what it said into evidence. */
   const layer =
     (
       name: Exclude<EvidenceLayer, 'passive'>,
-      check: (t: Target, signal: AbortSignal) => Promise<Outcome>,
+      check: (t: Target, signal: AbortSignal, options?: ProbeOptions) => Promise<Outcome>,
       slowMs?: number,
     ): Probe =>
-    async (target, signal) => {
+    async (target, signal, options) => {
       const at = clock.now()
       const started = performance.now()
       // A probe never throws: whatever escapes a check (a port out of range) is a failed check.
-      const outcome = await check(target, signal).catch(
+      const outcome = await check(target, signal, options).catch(
         (err: unknown): Outcome => ({
           ok: false,
           kind: 'other',
@@ -114,16 +144,7 @@ export function createProbes(settings: ProbeSettings): Probes {
     ),
     http: layer(
       'http',
-      async (t, signal) =>
-        t.http
-          ? httpCheck({
-              url: t.http.url,
-              timeoutMs: settings.httpTimeoutMs,
-              signal,
-              headers: headersFor(t.http.url),
-              dispatcher: settings.dispatcher,
-            })
-          : NOT_SET,
+      async (t, signal, options) => (t.http ? healthCheck(t, t.http.url, signal, options) : NOT_SET),
       settings.httpSlowMs,
     ),
     functional: layer('functional', async (t, signal) =>
@@ -142,5 +163,8 @@ export function createProbes(settings: ProbeSettings): Probes {
     ssh: layer('ssh', async (t, signal) =>
       t.ssh ? sshBanner(t.ssh, settings.sshTimeoutMs, signal) : NOT_SET,
     ),
+    close() {
+      for (const health of kept.values()) health?.close()
+    },
   }
 }

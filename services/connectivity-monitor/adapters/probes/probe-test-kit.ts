@@ -101,8 +101,11 @@ export function useProbeKit() {
   }
 
   return {
-    probes: (extra: Partial<ProbeSettings> = {}) =>
-      createProbes({ ...SETTINGS, dispatcher: agent, ...extra }),
+    probes: (extra: Partial<ProbeSettings> = {}) => {
+      const made = createProbes({ ...SETTINGS, dispatcher: agent, ...extra })
+      cleanups.push(() => made.close())
+      return made
+    },
     listen,
     tcpServer,
     httpServer,
