@@ -1,7 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, errorMessage } from './http.ts'
+import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './testing/self-signed.ts'
 
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))
 
@@ -85,5 +87,28 @@ describe('smoke client', () => {
       `GET /api/status: nothing is listening at 127.0.0.1:${port} (connection refused)`,
     )
     await nobody.close()
+  })
+})
+
+describe('smoke client over HTTPS with a self-signed certificate', () => {
+  it('refuses the certificate, saying --insecure accepts it; with --insecure it answers', async () => {
+    const server = createTlsServer({ cert: SELF_SIGNED_CERT, key: SELF_SIGNED_KEY }, (_req, res) =>
+      res.end('{"ok":true}'),
+    )
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const strict = createClient({ base, timeoutMs: 5000 })
+      await expect(strict.request('/api/status')).rejects.toThrow(
+        /^GET \/api\/status: the HTTPS certificate of 127\.0\.0\.1:\d+ is not trusted \(\w+\); --insecure accepts it$/,
+      )
+      await strict.close()
+      const insecure = createClient({ base, timeoutMs: 5000, insecure: true })
+      expect((await insecure.request('/api/status')).json()).toEqual({ ok: true })
+      await insecure.close()
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })

@@ -166,6 +166,8 @@ export function networkFailure(route: string, options: ClientOptions, err: unkno
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
+    case 'CERT_HAS_EXPIRED':
+    case 'CERT_NOT_YET_VALID':
       return `${route}: the HTTPS certificate of ${host} is not trusted (${code}); --insecure accepts it`
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return `${route}: ${host} does not answer HTTPS here (is it http://?)`

@@ -1,0 +1,23 @@
+/**
+ * A throwaway self-signed certificate for 127.0.0.1 (P-256, made once with openssl for this test, valid
+ * to 2126) so the client's --insecure can be tested against a real TLS server. It protects nothing.
+ */
+export const SELF_SIGNED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBkDCCATagAwIBAgIUXa52BCqPF7iPc9WvLTajKdDJyRIwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwNjE1MjgxN1oYDzIxMjYxMTEy
+MTUyODE3WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASabtfBsmStSpPXYWaj6v9qV/IAbHvZv4FTfAOUmmOxRsCU3IK9tzdf
+2aieLcAoyDXUJcfc1GX3rri0BeV4urCno2QwYjAdBgNVHQ4EFgQUOFUKepHDcKko
+/v4KepBBZY7SylEwHwYDVR0jBBgwFoAUOFUKepHDcKko/v4KepBBZY7SylEwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0gAMEUC
+IFFJYwMEnv8G3+1RSw4V4V+7e2m3exRcE4kBCcBY9ABJAiEAxhfP3vx+pOlteAtB
+PuYYIuN85BwzIhR9H+7xWbL24+c=
+-----END CERTIFICATE-----
+`
+
+export const SELF_SIGNED_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgcM2TbLM3iEsGOgsc
+WTISYEwQwteXHgWdEoICIlSrvmShRANCAASabtfBsmStSpPXYWaj6v9qV/IAbHvZ
+v4FTfAOUmmOxRsCU3IK9tzdf2aieLcAoyDXUJcfc1GX3rri0BeV4urCn
+-----END PRIVATE KEY-----
+`
