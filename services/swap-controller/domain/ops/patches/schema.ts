@@ -76,8 +76,6 @@ export const patchFileSchema = z.strictObject({
   check: z.array(checkStep).min(1, 'must hold at least one step').max(10),
 })
 export type PatchFile = z.infer<typeof patchFileSchema>
-export type ApplyStepFile = z.infer<typeof applyStep>
-export type CheckStepFile = z.infer<typeof checkStep>
 
 /** Why one argv word is not acceptable, or null; `where` names it in the reason. */
 export function wordProblem(value: string, where: string): string | null {
