@@ -120,11 +120,11 @@ export function createPatchOps(deps: PatchOpsDeps): PatchOps {
     const busy = new Set(deps.swapActivity.busyNodes())
     const blocked = targets.filter((t) => busy.has(t.node))
     if (blocked.length === 0) return
-    const nodes = [...new Set(blocked.map((t) => t.node))].join(', ')
+    const nodes = [...new Set(blocked.map((t) => t.node))]
     for (const t of blocked) audit(t, input, 'refused', `a swap is running on ${t.node}`)
     throw conflict(
-      `A swap is running on ${nodes}; patches for ${blocked.map(targetName).join(', ')} wait until it is over. Nothing was changed.`,
-      { extra: { nodes: [...busy] } },
+      `A swap is running on ${nodes.join(', ')}; patches for ${blocked.map(targetName).join(', ')} wait until it is over. Nothing was changed.`,
+      { extra: { nodes } },
     )
   }
 
