@@ -139,6 +139,12 @@ export const configShape = {
   OPS_HEALTH_INTERVAL_MS: env.int(10_000, 100, 600_000),
   /** Health failures in a row (timeouts or 5xx, container running) that make a service wedged. */
   OPS_WEDGE_FAILURES: env.int(3, 1, 100),
+  /** Budget of one service health check (a wedged server never answers). */
+  OPS_HEALTH_TIMEOUT_MS: env.int(3000, 100, 60_000),
+  /** `docker restart -t`: seconds before docker kills a service that does not stop. */
+  OPS_RESTART_GRACE_S: env.int(20, 0, 600),
+  /** How long a restart waits for the service's health to answer again before it reports failure. */
+  OPS_RESTART_HEALTH_WAIT_S: env.int(120, 1, 3600),
 }
 
 export type SwapControllerConfig = ReturnType<typeof loadSwapControllerConfig>
