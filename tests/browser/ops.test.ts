@@ -46,7 +46,9 @@ describe('the operations page (simulated cluster)', () => {
     const question = page.locator('[data-confirm-restart="parakeet"]')
     await question.waitFor()
     expect(await question.textContent()).toContain('stops the container parakeet-asr and starts it again')
-    expect(await question.locator('pre[data-commands]').textContent()).toMatch(/docker .*parakeet-asr/)
+    expect(await question.locator('pre[data-commands]').textContent()).toMatch(
+      /docker\W+restart\b.*parakeet-asr/,
+    )
     // The dry run touched nothing.
     expect((await service('parakeet'))?.started_at).toBe(before)
 

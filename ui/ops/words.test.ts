@@ -43,7 +43,10 @@ describe('service words', () => {
     expect(memoryWords(serviceView('k'))).toBe('2.0 GiB (no cap)')
     const uncapped = serviceView('p', { memory_limit_bytes: null, memory_cap_bytes: 24 * GIB })
     expect(memoryWords(uncapped)).toBe('2.0 GiB (no cap) — 24 GiB wanted: re-apply the patches')
-    expect(memoryWords(serviceView('x', { memory_bytes: null }))).toBe('not known (no cap)')
+    expect(memoryWords(serviceView('x', { memory_bytes: null }))).toBe('not known')
+    expect(memoryWords(serviceView('x', { memory_bytes: null, memory_limit_bytes: 4 * GIB }))).toBe(
+      'not known of a 4.0 GiB cap',
+    )
   })
 
   it('says the last health check with its latency, or why it fails', () => {

@@ -54,6 +54,8 @@ export const restartsWords = (n: number | null) =>
 export function memoryWords(v: ServiceContainerView): string {
   const used = v.memory_bytes === null ? 'not known' : gib(v.memory_bytes)
   const limit = v.memory_limit_bytes
+  // A container that is not there (or a node that did not answer) has no figures to compare.
+  if (v.memory_bytes === null && limit === null) return used
   const inForce =
     limit === null || limit <= 0
       ? `${used} (no cap)`
