@@ -32,6 +32,8 @@ import type { RedactionSource } from './redaction/source.ts'
 import { chromeFor, page, sendHtml } from './respond.ts'
 import { searchDashboardRoutes } from './search/routes.tsx'
 import type { SearchSource } from './search/source.ts'
+import { settingsDashboardRoutes } from './settings/routes.tsx'
+import type { SettingsSource } from './settings/source.ts'
 import { speechDashboardRoutes } from './speech/routes.tsx'
 import type { SpeechSource } from './speech/source.ts'
 import { type GetStatus, readStatus, type StatusView } from './status-source.ts'
@@ -75,6 +77,8 @@ export interface DashboardDeps {
   monitor?: MonitorSource
   /** The swap-controller's cluster operations, for the operations page. */
   ops?: OpsSource
+  /** The gateway's settings file store, for the settings page. */
+  settings?: SettingsSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
@@ -211,6 +215,8 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
     app.get('/ui/connectivity', (c) => page(c, <ConnectivityPlaceholder chrome={chromeFor(chrome, c)} />))
   if (deps.ops) app.route('/', opsDashboardRoutes({ ops: deps.ops, chrome, logger: deps.logger, now }))
   else app.get('/ui/ops', (c) => page(c, <OpsPlaceholder chrome={chromeFor(chrome, c)} />))
+  if (deps.settings)
+    app.route('/', settingsDashboardRoutes({ settings: deps.settings, chrome, logger: deps.logger }))
 
   app.get(FRAGMENT_PATH, async (c) => {
     const view = await currentView(c)

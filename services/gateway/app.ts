@@ -8,6 +8,7 @@ import { type AppEnv, createService, type ServiceApp } from '../../shared/servic
 import { BACKEND_SERVICES } from '../../shared/topology.ts'
 import type { BackendReader } from './adapters/backend-reader.ts'
 import { createStatusSource, type ReadSwapJob, type ServiceProbe } from './adapters/service-probe.ts'
+import type { SettingsStore } from './adapters/settings-store.ts'
 import type { GatewayConfig } from './config.ts'
 import { serviceDependency } from './domain/cluster-status.ts'
 import { isCrossSiteControlRequest } from './domain/csrf.ts'
@@ -21,6 +22,7 @@ import type { UpstreamProxy } from './proxy/upstream.ts'
 import { mountDashboard } from './routes/dashboard.ts'
 import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
 import { modelsRoutes } from './routes/models.ts'
+import { settingsRoutes } from './routes/settings.ts'
 import { statusRoutes } from './routes/status.ts'
 import { refusedFormRedirect, unlockRoutes } from './routes/unlock.ts'
 
@@ -54,6 +56,8 @@ export interface GatewayDeps {
   dashboard?: Hono<AppEnv>
   /** API keys for the route groups in `API_KEY_GROUPS`; absent: every route is open (the default). */
   auth?: ApiKeyAuth
+  /** The settings file (`/api/settings`); absent: the routes are not served (404). */
+  settings?: SettingsStore
   now?: () => Date
 }
 
@@ -91,11 +95,12 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   if (deps.auth) app.use(keyGuard(deps.auth))
   app.route('/', statusRoutes({ getStatus }))
   const timeoutMs = config.STATUS_PROBE_TIMEOUT_MS
-  const speechDisabled = disabled.includes('speech-proxy')
+  const speechDisabled = () => disabled.includes('speech-proxy')
   app.route('/', modelsRoutes({ getStatus, reader: deps.reader, speechDisabled, timeoutMs, now }))
   const ownDoc = () => app.getOpenAPI31Document({ openapi: '3.1.0', info: DOC_INFO }) as unknown as OpenApiDoc
   app.route('/', docsRoutes({ reader: deps.reader, ownDoc, disabled, timeoutMs }))
   if (deps.auth) app.route('/', unlockRoutes({ auth: deps.auth }))
+  if (deps.settings) app.route('/', settingsRoutes({ store: deps.settings }))
   mountDashboard(app, deps.dashboard)
 
   // The factory claims `/openapi.json` for the gateway's own routes; the public one is the merged document.

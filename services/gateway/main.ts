@@ -1,4 +1,6 @@
 import { withBudget } from '../../shared/abort.ts'
+import { processEnv } from '../../shared/config.ts'
+import { settingsFilePath } from '../../shared/settings/file.ts'
 import { startService } from '../../shared/start.ts'
 import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
@@ -9,6 +11,7 @@ import { createOpsSource } from './adapters/ops-source.ts'
 import { createRedactionSource } from './adapters/redaction-source.ts'
 import { createSearchSource } from './adapters/search-source.ts'
 import { createServiceProbe, createStatusSource } from './adapters/service-probe.ts'
+import { createSettingsStore } from './adapters/settings-store.ts'
 import { createSpeechSource } from './adapters/speech-source.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
 import { buildGateway, SERVICE_NAME } from './app.ts'
@@ -30,7 +33,16 @@ await startService({
       outcomes: kit.outcomes,
     })
     const reader = createBackendReader({ urls, timeoutMs: config.STATUS_PROBE_TIMEOUT_MS })
-    const disabled = config.DISABLED_SERVICES
+    // DISABLED_SERVICES follows the Settings page: one list, changed in place, read by every part.
+    const disabled = [...kit.settings.get('DISABLED_SERVICES')]
+    kit.settings.onChange(() => disabled.splice(0, disabled.length, ...kit.settings.get('DISABLED_SERVICES')))
+    const env = processEnv()
+    const settings = createSettingsStore({
+      path: settingsFilePath(env),
+      env,
+      logger: kit.logger,
+      onSaved: kit.settings.reload,
+    })
     const probe = createServiceProbe({ reader, urls, disabled, cacheMs: config.STATUS_CACHE_MS })
     const swap = createSwapSource({ baseUrl: urls['swap-controller'] })
     // The status waits for the swap state no longer than for a probe.
@@ -53,6 +65,7 @@ await startService({
       search,
       monitor,
       ops,
+      settings,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
@@ -61,7 +74,7 @@ await startService({
     })
     const auth = await openGatewayAuth(config, kit.logger)
     const { app, nodeHandler } = buildGateway({
-      config,
+      config: { ...config, DISABLED_SERVICES: disabled },
       logger: kit.logger,
       metrics: kit.metrics,
       shutdown: kit.lifecycle.signal,
@@ -71,6 +84,7 @@ await startService({
       swapJob,
       dashboard,
       auth,
+      settings,
     })
     return {
       app,

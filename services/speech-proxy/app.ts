@@ -4,6 +4,7 @@ import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
 import { createReadiness } from '../../shared/readiness.ts'
 import { createService, type ServiceApp } from '../../shared/service.ts'
+import type { LiveSettings } from '../../shared/settings/live.ts'
 import { readPcm16k } from './adapters/ffmpeg.ts'
 import type { SpeechUpstreams } from './adapters/upstreams.ts'
 import { ffmpegTools, workspaces } from './adapters/workspace.ts'
@@ -192,6 +193,21 @@ export function speechAdmission(
     ...laneSettings(config),
     metrics,
     trackers: { asr: parakeet.inFlight, diarize: parakeet.inFlight, tts: kokoro.inFlight },
+  })
+}
+
+/** The lane limits and queue bounds follow the Settings page: a save resizes the lanes, no restart. */
+export function followLaneSettings(admission: Admission, settings: Pick<LiveSettings, 'get' | 'onChange'>) {
+  return settings.onChange(() => {
+    const queue = settings.get('SPEECH_QUEUE_MAX')
+    admission.resize({
+      limits: {
+        asr: settings.get('SPEECH_LANE_ASR'),
+        diarize: settings.get('SPEECH_LANE_DIARIZE'),
+        tts: settings.get('SPEECH_LANE_TTS'),
+      },
+      maxQueue: { asr: queue, diarize: queue, tts: queue },
+    })
   })
 }
 

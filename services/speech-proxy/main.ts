@@ -2,7 +2,7 @@ import { originsOf } from '../../shared/outcomes/dispatcher.ts'
 import { startUpstreamService } from '../../shared/start.ts'
 import { displayUrl } from '../../shared/upstream-health.ts'
 import { createSpeechUpstreams } from './adapters/upstreams.ts'
-import { buildWithAdmission, SERVICE_NAME } from './app.ts'
+import { buildWithAdmission, followLaneSettings, SERVICE_NAME } from './app.ts'
 import { loadSpeechConfig } from './config.ts'
 
 await startUpstreamService({
@@ -15,5 +15,9 @@ await startUpstreamService({
     kokoro: displayUrl(config.KOKORO_URL),
     disabled: [...config.DISABLED_SERVICES],
   }),
-  buildApp: (deps) => buildWithAdmission(deps).app,
+  buildApp: (deps) => {
+    const { app, admission } = buildWithAdmission(deps)
+    followLaneSettings(admission, deps.settings)
+    return app
+  },
 })

@@ -7,6 +7,10 @@ import { earlierCatalogFiles, earlierFiles } from './adapters/earlier-catalog-fi
 import { createLogTail } from './adapters/log-tail.ts'
 import { createModelDisk } from './adapters/model-disk.ts'
 import { createNodeShell } from './adapters/node-shell.ts'
+import { setUpServiceContainers } from './adapters/ops/containers-setup.ts'
+import { createNodeCommands } from './adapters/ops/node-commands.ts'
+import { setUpEarlierOps } from './adapters/ops/services-earlier-setup.ts'
+import { createSwapActivity } from './adapters/ops/swap-activity.ts'
 import { setUpSweeps } from './adapters/ops/sweep-setup.ts'
 import { createPreflightProbes } from './adapters/preflight-probes.ts'
 import { createRecipeDir, readRecipeText } from './adapters/recipe-dir.ts'
@@ -71,16 +75,19 @@ await startService({
       dataDir: config.DATA_DIR,
       limits: { auditRows: config.AUDIT_MAX_ROWS },
     })
-    const webhook = config.SWAP_WEBHOOK_URL
-      ? createWebhookSender({
-          url: config.SWAP_WEBHOOK_URL,
-          secret: config.SWAP_WEBHOOK_SECRET,
-          timeoutMs: config.SWAP_WEBHOOK_TIMEOUT_MS,
-          outbox: store.outbox,
-          logger: kit.logger,
-        })
-      : null
-    webhook?.start()
+    // The receiver's address, secret and timeout are read at each send: the Settings page changes
+    // them without a restart; with no address nothing is queued.
+    const webhook = createWebhookSender({
+      target: () => ({
+        url: kit.settings.get('SWAP_WEBHOOK_URL'),
+        secret: kit.settings.get('SWAP_WEBHOOK_SECRET'),
+        timeoutMs: kit.settings.get('SWAP_WEBHOOK_TIMEOUT_MS'),
+      }),
+      outbox: store.outbox,
+      logger: kit.logger,
+    })
+    webhook.start()
+    kit.settings.onChange(() => webhook.notify())
     const coordination = createCoordination({ store, webhook })
     const recipes = createRecipeDir({ dir: config.RECIPES_DIR })
     // Chat streams run long: their own pool, with the chat budget as the idle timeout.
@@ -164,6 +171,21 @@ await startService({
       audit: (entry) => coordination.recordAudit(entry),
       nodeMemoryBytes: GB10_NODE_MEMORY_BYTES,
     })
+    const ops = setUpServiceContainers(config, {
+      inventory,
+      runner: createNodeCommands({ ssh }),
+      swaps: createSwapActivity({ engine: swap, nodes: inventory.nodes }),
+      coordination,
+      logger: kit.logger.child({ component: 'ops' }),
+    })
+    const earlierOps = setUpEarlierOps(config, {
+      inventory,
+      containers: ops.containers,
+      swaps: ops.swaps,
+      runner: createNodeCommands({ ssh }),
+      audit: (entry) => coordination.recordAudit(entry),
+      dispatcher,
+    })
     const sweeps = await setUpSweeps(config, {
       audit: (entry) => coordination.recordAudit(entry),
       logger: kit.logger.child({ component: 'sweep' }),
@@ -195,6 +217,9 @@ await startService({
       swap,
       models,
       sweep: sweeps.service,
+      ops: ops.routes,
+      earlierServices: earlierOps.services,
+      nim: earlierOps.nim,
       chat: {
         proxy: createVllmProxy({
           baseUrl: inventory.vllm.baseUrl,
@@ -239,8 +264,9 @@ await startService({
         () => ssh.close(),
         () => dispatcher.close(),
         () => chatDispatcher.destroy(),
-        () => webhook?.close(),
+        () => webhook.close(),
         () => sweeps.close(),
+        () => ops.close(),
         () => store.close(),
       ],
     }

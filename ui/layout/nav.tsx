@@ -16,6 +16,7 @@ export type PageId =
   | 'connectivity'
   | 'ops'
   | 'history'
+  | 'settings'
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'overview', href: '/', label: 'Overview' },
@@ -28,6 +29,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'connectivity', href: '/ui/connectivity', label: 'Connectivity' },
   { id: 'ops', href: '/ui/ops', label: 'Operations' },
   { id: 'history', href: '/ui/history', label: 'History' },
+  { id: 'settings', href: '/ui/settings', label: '⚙ Settings' },
 ]
 
 export function Nav({ current }: { current: PageId | null }) {

@@ -21,13 +21,16 @@ const DATA_GROUPS: Partial<Record<Route['service'], Scope>> = {
  * (`POST /ui/unlock`) must stay open: it is how a browser presents its key.
  */
 const DASHBOARD_ACTIONS = '/ui/actions/'
+/** The gateway's own control route: saving the settings file (routes/settings.ts). */
+const GATEWAY_CONTROLS = new Set(['/api/settings'])
 
 /** `route`: what `resolveRoute(path)` found (null: the gateway answers the path itself). */
 export function groupFor(method: string, path: string, route: Route | null): Scope | null {
   const safe = SAFE_METHODS.has(method.toUpperCase())
   // CORS preflights carry no credentials by design; the real request that follows is checked.
   if (method.toUpperCase() === 'OPTIONS') return null
-  if (route === null) return !safe && path.startsWith(DASHBOARD_ACTIONS) ? 'admin' : null
+  if (route === null)
+    return !safe && (path.startsWith(DASHBOARD_ACTIONS) || GATEWAY_CONTROLS.has(path)) ? 'admin' : null
   // `/api/<service>/health|ready|metrics|openapi.json`: the same as each service's own probes.
   if (route.upstreamPath !== undefined) return null
   // Before the chat budget: the redaction routes that stream (scrub-proxy, /rehydrate/stream) read maps.

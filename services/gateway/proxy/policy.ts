@@ -20,7 +20,10 @@ import type { ScannedHeaders } from './headers.ts'
 export interface ProxyPolicyOptions {
   limits: Record<Budget, number>
   timeouts: Record<Budget, number>
-  /** `DISABLED_SERVICES`: backends switched off on purpose answer 503 without a retry hint. */
+  /**
+   * `DISABLED_SERVICES`: backends switched off on purpose answer 503 without a retry hint. Read per
+   * request: the list follows the Settings page (a handful of names, so a scan costs nothing).
+   */
   disabled: readonly string[]
   metrics: Metrics
   logger: Logger
@@ -51,7 +54,6 @@ export interface ProxyPolicy {
 }
 
 export function createProxyPolicy(options: ProxyPolicyOptions): ProxyPolicy {
-  const disabled = new Set(options.disabled)
   const { requests, duration } = options.metrics
   // Access lines for every proxied request are a debug aid; at info level only failures are logged.
   const debug = options.logger.isLevelEnabled('debug')
@@ -68,7 +70,7 @@ export function createProxyPolicy(options: ProxyPolicyOptions): ProxyPolicy {
 
   return {
     admit(route, method, path, h) {
-      if (disabled.has(route.service)) {
+      if (options.disabled.includes(route.service)) {
         throw new AppError(
           503,
           'service_disabled',

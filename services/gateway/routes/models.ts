@@ -43,7 +43,8 @@ const modelsRoute = createRoute({
 export interface ModelsRouteDeps {
   getStatus: GetStatus
   reader: BackendReader
-  speechDisabled: boolean
+  /** Read per request: `DISABLED_SERVICES` follows the Settings page. */
+  speechDisabled: () => boolean
   timeoutMs: number
   now: () => Date
 }
@@ -52,7 +53,7 @@ export function modelsRoutes(deps: ModelsRouteDeps): ServiceApp {
   const router = createRouter()
   router.openapi(modelsRoute, async (c) => {
     const [speech, status] = await Promise.all([
-      deps.speechDisabled
+      deps.speechDisabled()
         ? null
         : deps.reader.read('speech-proxy', '/v1/models', { timeoutMs: deps.timeoutMs }),
       deps.getStatus(),

@@ -82,6 +82,7 @@ export function createRecentJobs(
     observe(admission) {
       return {
         status: () => admission.status(),
+        resize: (change) => admission.resize(change),
         async run(req, fn) {
           const tracked = current.getStore()
           if (tracked && !tracked.job.lanes.includes(req.lane)) tracked.job.lanes.push(req.lane)

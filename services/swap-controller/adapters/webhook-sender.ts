@@ -12,9 +12,19 @@ import { type PostVerdict, postOnce } from '../../../shared/webhook.ts'
 import type { OutboxItem, WebhookOutbox } from '../domain/coordination/ports.ts'
 import { DEFAULT_RETRY, type RetryPolicy, retryDelayMs, signBody } from '../domain/coordination/webhook.ts'
 
-export interface WebhookSenderOptions {
-  url: string
+/** Where deliveries go now; read at each send, so a change on the Settings page applies to the next one. */
+export interface WebhookTarget {
+  /** Unset: nothing is sent, and pending deliveries wait in the outbox until an address is set. */
+  url?: string
   secret?: Secret
+  timeoutMs?: number
+}
+
+export interface WebhookSenderOptions {
+  /** A fixed receiver; `target` instead follows the settings. */
+  url?: string
+  secret?: Secret
+  target?: () => WebhookTarget
   outbox: WebhookOutbox
   logger: Logger
   timeoutMs?: number
@@ -27,6 +37,8 @@ export interface WebhookSenderOptions {
 }
 
 export interface WebhookSender {
+  /** Whether an address is set now (no address: nothing is queued for sending). */
+  enabled(): boolean
   /** Picks up deliveries left pending by an earlier run. */
   start(): void
   /** Something was enqueued: send it now instead of at the next timer. */
@@ -42,38 +54,38 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   const { outbox, logger } = options
   const clock = options.clock ?? Date.now
   const policy = options.policy ?? DEFAULT_RETRY
-  const timeoutMs = options.timeoutMs ?? 5000
   const batchSize = options.batchSize ?? 20
-  const origin = new URL(options.url).origin
-  const log = logger.child({ component: 'webhook', receiver: origin })
+  const target = (): WebhookTarget =>
+    options.target?.() ?? { url: options.url, secret: options.secret, timeoutMs: options.timeoutMs }
+  const log = logger.child({ component: 'webhook' })
   const stop = new AbortController()
   let running: Promise<void> | null = null
   let pendingNotify = false
   let timer: ReturnType<typeof setTimeout> | undefined
 
-  async function post(item: OutboxItem): Promise<PostVerdict> {
+  async function post(item: OutboxItem, to: WebhookTarget & { url: string }): Promise<PostVerdict> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'spark-control-swap-webhook',
       'x-spark-event': item.event,
       'x-spark-delivery': String(item.id),
     }
-    if (options.secret) headers['x-spark-signature'] = signBody(item.body, options.secret.reveal())
-    return postOnce(options.url, {
+    if (to.secret) headers['x-spark-signature'] = signBody(item.body, to.secret.reveal())
+    return postOnce(to.url, {
       body: item.body,
       headers,
-      timeoutMs,
+      timeoutMs: to.timeoutMs ?? 5000,
       signal: stop.signal,
       dispatcher: options.dispatcher,
     })
   }
 
-  async function deliver(item: OutboxItem): Promise<void> {
+  async function deliver(item: OutboxItem, to: WebhookTarget & { url: string }): Promise<void> {
     const attempts = item.attempts + 1
-    const verdict = await post(item)
+    const verdict = await post(item, to)
     // Shutting down aborted the POST: the try does not count, the row stays pending for the next run.
     if (stop.signal.aborted) return
-    const fields = { delivery: item.id, event: item.event, attempts }
+    const fields = { delivery: item.id, event: item.event, attempts, receiver: new URL(to.url).origin }
     if (verdict.ok) {
       outbox.markDelivered(item.id, clock(), attempts)
       log.info({ ...fields, status: verdict.status }, 'webhook delivered')
@@ -94,15 +106,18 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       const batch = outbox.due(clock(), batchSize)
       if (batch.length === 0) return
       for (const item of batch) {
-        if (stop.signal.aborted) return
-        await deliver(item)
+        // The address was removed: what is left waits in the outbox for the next one.
+        const to = target()
+        if (stop.signal.aborted || !to.url) return
+        await deliver(item, { ...to, url: to.url })
       }
     }
   }
 
   function armTimer() {
     clearTimeout(timer)
-    if (stop.signal.aborted) return
+    // Without an address nothing is due: `notify()` starts again once one is set.
+    if (stop.signal.aborted || !target().url) return
     const next = outbox.nextDueAtMs()
     if (next === null) return
     timer = setTimeout(notify, Math.min(MAX_TIMER_MS, Math.max(0, next - clock())))
@@ -137,6 +152,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   }
 
   return {
+    enabled: () => !!target().url,
     start: notify,
     notify,
     async idle() {

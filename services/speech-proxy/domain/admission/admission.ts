@@ -28,6 +28,16 @@ export interface Admission {
   /** Runs `fn` when the lane has a slot; throws AppError 429/503 (with retryAfterS) or 499. */
   run<T>(req: Admit, fn: (signal: AbortSignal) => Promise<T>): Promise<Admitted<T>>
   status(): LaneStatus[]
+  /**
+   * New limits for some lanes, in force at once (the Settings page): a raised limit starts waiting
+   * requests now; a lowered one lets running requests finish and starts no more until under it.
+   */
+  resize(change: LaneResize): void
+}
+
+export interface LaneResize {
+  limits?: Partial<Record<Lane, number>>
+  maxQueue?: Partial<Record<Lane, number>>
 }
 
 export interface AdmissionOptions {
@@ -220,7 +230,17 @@ export function createAdmission(opts: AdmissionOptions): Admission {
     }))
   }
 
-  return { run, status }
+  function resize(change: LaneResize) {
+    for (const s of lanes.values()) {
+      const limit = change.limits?.[s.lane]
+      const maxQueue = change.maxQueue?.[s.lane]
+      if (limit !== undefined) s.limit = Math.max(1, limit)
+      if (maxQueue !== undefined) s.maxQueue = Math.max(0, maxQueue)
+      dispatch(s)
+    }
+  }
+
+  return { run, status, resize }
 }
 
 function newLane(lane: Lane, opts: AdmissionOptions): LaneState {

@@ -58,7 +58,7 @@ export interface CoordinationOptions {
   mintToken?: () => string
   newId?: () => string
   /** Told after each enqueue so it sends now rather than at its next timer; absent = no webhook set. */
-  webhook?: { notify(): void } | null
+  webhook?: { notify(): void; enabled?(): boolean } | null
   maxScheduleEntries?: number
 }
 
@@ -176,7 +176,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     recordAudit: (entry) => store.transaction(() => audit(entry)),
 
     enqueueWebhook(event) {
-      if (!options.webhook) return null
+      if (!options.webhook || options.webhook.enabled?.() === false) return null
       if (!WEBHOOK_EVENTS.includes(event.event))
         throw new TypeError(`unknown webhook event ${String(event.event)}`)
       const id = store.outbox.enqueue(event.event, encodeEvent(event), now())

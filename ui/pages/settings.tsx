@@ -1,0 +1,22 @@
+/**
+ * Settings: the optional knobs of the installation (speech lanes, addresses of the Spark 2
+ * services, webhooks, alerts, hidden services), kept in the settings file of the data folder.
+ * Anything set in the environment wins and is shown read-only. Filled in on the server, so it works
+ * without JavaScript.
+ */
+import { type Chrome, Layout } from '../layout/layout.tsx'
+import { SettingsPanel } from '../settings/form.tsx'
+import type { SettingsBody } from '../settings/source.ts'
+
+export function SettingsPage({ chrome, body }: { chrome: Chrome; body: SettingsBody | null }) {
+  return (
+    <Layout title="Settings" current="settings" chrome={chrome}>
+      <h1>Settings</h1>
+      <p class="muted">
+        Optional settings. Those marked “live” apply as soon as you save; the others when the service named
+        beside them restarts. A setting made in the installation’s environment wins over this page.
+      </p>
+      <SettingsPanel body={body} />
+    </Layout>
+  )
+}
