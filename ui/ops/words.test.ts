@@ -45,7 +45,7 @@ describe('service words', () => {
     expect(memoryWords(uncapped)).toBe('2.0 GiB (no cap) — 24 GiB wanted: re-apply the patches')
     expect(memoryWords(serviceView('x', { memory_bytes: null }))).toBe('not known')
     expect(memoryWords(serviceView('x', { memory_bytes: null, memory_limit_bytes: 4 * GIB }))).toBe(
-      'not known of a 4.0 GiB cap',
+      'not known (cap 4.0 GiB)',
     )
   })
 

@@ -52,14 +52,14 @@ export const restartsWords = (n: number | null) =>
 
 /** "6.0 GiB of a 24 GiB cap (25 %)", and a cap the inventory wants that is not in force said so. */
 export function memoryWords(v: ServiceContainerView): string {
-  const used = v.memory_bytes === null ? 'not known' : gib(v.memory_bytes)
-  const limit = v.memory_limit_bytes
+  const used = v.memory_bytes
+  const limit = v.memory_limit_bytes !== null && v.memory_limit_bytes > 0 ? v.memory_limit_bytes : null
   // A container that is not there (or a node that did not answer) has no figures to compare.
-  if (v.memory_bytes === null && limit === null) return used
+  if (used === null) return limit === null ? 'not known' : `not known (cap ${gib(limit)})`
   const inForce =
-    limit === null || limit <= 0
-      ? `${used} (no cap)`
-      : `${used} of a ${gib(limit)} cap${v.memory_bytes === null ? '' : ` (${Math.round((v.memory_bytes / limit) * 100)} %)`}`
+    limit === null
+      ? `${gib(used)} (no cap)`
+      : `${gib(used)} of a ${gib(limit)} cap (${Math.round((used / limit) * 100)} %)`
   const wanted = v.memory_cap_bytes
   if (wanted !== null && wanted !== limit) return `${inForce} — ${gib(wanted)} wanted: re-apply the patches`
   return inForce
