@@ -17,7 +17,7 @@ export interface Answer {
   json<T = unknown>(): T
 }
 
-export interface RequestInit {
+export interface SmokeRequest {
   method?: 'GET' | 'POST' | 'DELETE'
   json?: unknown
   form?: FormData
@@ -25,7 +25,7 @@ export interface RequestInit {
 
 export interface SmokeClient {
   base: string
-  request(path: string, init?: RequestInit): Promise<Answer>
+  request(path: string, init?: SmokeRequest): Promise<Answer>
   close(): Promise<void>
 }
 
@@ -45,7 +45,7 @@ export function createClient(options: ClientOptions): SmokeClient {
   }
 }
 
-async function send(dispatcher: Dispatcher, options: ClientOptions, path: string, init: RequestInit) {
+async function send(dispatcher: Dispatcher, options: ClientOptions, path: string, init: SmokeRequest) {
   const method = init.method ?? (init.json !== undefined || init.form ? 'POST' : 'GET')
   const route = `${method} ${path.split('?')[0]}`
   const headers: Record<string, string> = {}

@@ -1,6 +1,6 @@
 /** A stand-in for the gateway: answers each `METHOD /path` from a table and records what was asked. */
 import { CheckFailed } from '../check.ts'
-import type { Answer, RequestInit, SmokeClient } from '../http.ts'
+import type { Answer, SmokeClient, SmokeRequest } from '../http.ts'
 
 export type Reply = { status?: number; json: unknown } | { fail: string }
 
@@ -16,7 +16,7 @@ export function fakeClient(routes: Record<string, Reply | ((body: unknown) => Re
     base: 'http://gateway.example',
     asked,
     bodies,
-    async request(path: string, init: RequestInit = {}): Promise<Answer> {
+    async request(path: string, init: SmokeRequest = {}): Promise<Answer> {
       const method = init.method ?? (init.json !== undefined || init.form ? 'POST' : 'GET')
       const key = `${method} ${path}`
       asked.push(key)
