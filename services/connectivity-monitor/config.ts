@@ -60,14 +60,25 @@ export const configShape = {
   MONITOR_SSH_INTERVAL_MS: env.int(10_000, 500, 3_600_000),
   /** The burst interval right after a failure or a slow answer, until the state is settled. */
   MONITOR_FAST_INTERVAL_MS: env.int(250, 50, 10_000),
-  /** While real traffic to a target succeeds, its probes run this many times less often. */
-  MONITOR_QUIET_FACTOR: env.int(2, 1, 100),
+  /**
+   * While real traffic to a target succeeds, its probes run this many times less often. 1 (off) by
+   * default: traffic cannot see a hang until its own requests time out, so a slower health check
+   * is a slower hang detection, and a kept-alive check costs little.
+   */
+  MONITOR_QUIET_FACTOR: env.int(1, 1, 100),
   /** Share of each interval drawn at random and added or taken away, so probes do not line up. */
   MONITOR_JITTER: env.number(0.1, 0),
   MONITOR_TCP_TIMEOUT_MS: env.int(1000, 50, 60_000),
   MONITOR_HTTP_TIMEOUT_MS: env.int(1500, 50, 60_000),
   /** A health answer slower than this counts as slow (busy GPU), not failed. */
   MONITOR_HTTP_SLOW_MS: env.int(500, 10, 60_000),
+  /**
+   * A health check unanswered past MONITOR_HANG_FACTOR × the target's usual latency, and never less
+   * than this, is a suspected hang: a second check on a fresh connection goes at once with that
+   * wait, and both unanswered count as two failures. 0 turns it off.
+   */
+  MONITOR_HANG_SUSPECT_MS: env.int(300, 0, 60_000),
+  MONITOR_HANG_FACTOR: env.int(4, 1, 100),
   MONITOR_FUNCTIONAL_TIMEOUT_MS: env.int(10_000, 100, 300_000),
   MONITOR_SSH_TIMEOUT_MS: env.int(3000, 100, 60_000),
   /** Probes per second over all targets at most; beyond it the slow layers wait (bursts go first). */

@@ -101,6 +101,14 @@ await startService({
       random: Math.random,
       probing: config.MONITOR_PROBING,
       httpOverdueMs: config.MONITOR_HTTP_SLOW_MS,
+      hangSuspicion:
+        config.MONITOR_HANG_SUSPECT_MS > 0
+          ? {
+              floorMs: config.MONITOR_HANG_SUSPECT_MS,
+              factor: config.MONITOR_HANG_FACTOR,
+              timeoutMs: config.MONITOR_HTTP_TIMEOUT_MS,
+            }
+          : undefined,
     })
     const swaps = watchSwaps({ url: config.serviceUrls['swap-controller'], maintenance, logger })
     engine.start()
@@ -117,6 +125,7 @@ await startService({
         () => connectivityLog.flush(),
         () => history.close(),
         () => store.close(),
+        () => probes.close(),
         () => agent.close(),
       ],
     }

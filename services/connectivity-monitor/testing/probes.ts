@@ -5,7 +5,7 @@
  */
 import { untilAborted } from '../../../shared/testing/deferred.ts'
 import type { ProbeLayer } from '../domain/engine/runtime.ts'
-import type { Evidence, FailureKind, Probes, Target } from '../domain/ports.ts'
+import type { Evidence, FailureKind, ProbeOptions, Probes, Target } from '../domain/ports.ts'
 
 export type ProbeAnswer = { ok: true; slow?: boolean } | { ok: false; kind: FailureKind } | 'hang'
 
@@ -15,24 +15,37 @@ export interface ProbeCall {
   at: number
   /** Probes of this target and layer in flight when it began (itself included). */
   inFlight: number
+  options?: ProbeOptions
 }
 
-export function scriptedProbes(answer: (target: Target, layer: ProbeLayer) => ProbeAnswer) {
+export function scriptedProbes(
+  answer: (target: Target, layer: ProbeLayer, options?: ProbeOptions) => ProbeAnswer,
+) {
   const calls: ProbeCall[] = []
   const inFlight = new Map<string, number>()
   let aborted = 0
   const probe =
     (layer: ProbeLayer) =>
-    async (target: Target, signal: AbortSignal): Promise<Evidence> => {
+    async (target: Target, signal: AbortSignal, options?: ProbeOptions): Promise<Evidence> => {
       const at = Date.now()
       const key = `${target.id}/${layer}`
       inFlight.set(key, (inFlight.get(key) ?? 0) + 1)
-      calls.push({ target: target.id, layer, at, inFlight: inFlight.get(key)! })
+      calls.push({
+        target: target.id,
+        layer,
+        at,
+        inFlight: inFlight.get(key)!,
+        ...(options ? { options } : {}),
+      })
       try {
-        const a = answer(target, layer)
+        const a = answer(target, layer, options)
         if (a === 'hang') {
-          await untilAborted(signal)
-          aborted++
+          // A hang answers nothing: the probe ends at the short wait it was given, or when the engine stops.
+          const waited = options?.timeoutMs
+          await (waited === undefined
+            ? untilAborted(signal)
+            : Promise.race([untilAborted(signal), new Promise((r) => setTimeout(r, waited))]))
+          if (signal.aborted) aborted++
           return {
             target: target.id,
             layer,

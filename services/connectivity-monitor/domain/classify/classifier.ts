@@ -181,7 +181,11 @@ export function createClassifier(target: Target, policy: ClassifierPolicy, now: 
     },
     probing(at) {
       if (state === 'maintenance') return 'steady'
-      if (state === 'down' || seen.failures.count > 0 || at - seen.lastAlarm < policy.recentMs) return 'fast'
+      if (state === 'down' || seen.failures.count > 0) return 'fast'
+      // Up again with nothing failing or slow: the recovery is settled, a burst would only cost
+      // (after each outage it was 5 s of probes every 250 ms, most of a busy run's budget).
+      const settled = state === 'up' && seen.slowSigns.count === 0
+      if (!settled && at - seen.lastAlarm < policy.recentMs) return 'fast'
       return at - seen.lastPassiveOk < policy.recentMs ? 'quiet' : 'steady'
     },
   }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { MonitorEvent } from '../../../../shared/contracts/connectivity-monitor.ts'
 import { engineDeps, type FakeClassifier, fakeClassifier, sampleTarget } from '../../testing/engine-parts.ts'
 import { type ProbeAnswer, scriptedProbes } from '../../testing/probes.ts'
-import type { Target } from '../ports.ts'
+import type { ProbeOptions, Target } from '../ports.ts'
 import { createProbeBudget } from '../schedule/budget.ts'
 import { createMonitorEngine, type MonitorEngine } from './engine.ts'
 
@@ -18,7 +18,7 @@ afterEach(async () => {
 })
 
 /** An engine whose probes answer from `answer`, every other part a recording stand-in. */
-function started(answer: (t: Target, layer: string) => ProbeAnswer, overrides = {}) {
+function started(answer: (t: Target, layer: string, options?: ProbeOptions) => ProbeAnswer, overrides = {}) {
   const scripted = scriptedProbes(answer)
   const classifiers = new Map<string, FakeClassifier>()
   const parts = engineDeps({
@@ -65,15 +65,21 @@ describe('monitor engine: state changes', () => {
     })
   })
 
-  it('probes at the burst interval as soon as a failure is seen', async () => {
+  it('probes at the burst interval as soon as a failure is seen, and half as often while the port refuses', async () => {
     let up = true
     const m = started(() => (up ? { ok: true } : { ok: false, kind: 'refused' }))
     await vi.advanceTimersByTimeAsync(1100)
     up = false
-    const tcpBefore = m.scripted.of('vllm', 'tcp').length
+    const from = Date.now()
     // Steady tcp is every 1000 ms; after the first failure it is every 250 ms.
-    await vi.advanceTimersByTimeAsync(2000)
-    expect(m.scripted.of('vllm', 'tcp').length - tcpBefore).toBeGreaterThanOrEqual(6)
+    await vi.advanceTimersByTimeAsync(4000)
+    const tcp = m.scripted.of('vllm', 'tcp').filter((c) => c.at >= from)
+    const gaps = tcp.slice(1).map((c, i) => c.at - tcp[i]!.at)
+    expect(gaps.slice(0, 2)).toContain(250)
+    // Down, its port refusing: the TCP burst alone watches for the port to open, every 500 ms.
+    expect(gaps.slice(-3)).toEqual([500, 500, 500])
+    const httpWhileDown = m.scripted.of('vllm', 'http').filter((c) => c.at >= from + 2000)
+    expect(httpWhileDown).toEqual([])
   })
 
   it('keeps probing and logging when the history database fails', async () => {
@@ -242,6 +248,61 @@ describe('monitor engine: probing', () => {
     const calls = m.scripted.calls.length
     await vi.advanceTimersByTimeAsync(10_000)
     expect(m.scripted.calls).toHaveLength(calls)
+  })
+})
+
+describe('monitor engine: a suspected hang', () => {
+  const suspicion = { hangSuspicion: { floorMs: 300, factor: 4, timeoutMs: 1500 } }
+
+  it('sends a fresh check when health is overdue, and calls two unanswered checks down in about twice the wait', async () => {
+    let hung = false
+    const m = started((_t, layer) => (hung && layer !== 'tcp' ? 'hang' : { ok: true }), suspicion)
+    // Ten steady answers of 1 ms: the usual latency is known.
+    await vi.advanceTimersByTimeAsync(10_500)
+    hung = true
+    const from = Date.now()
+    await vi.advanceTimersByTimeAsync(2000)
+    const http = m.scripted.of('vllm', 'http').filter((c) => c.at > from)
+    const [steady, fresh] = http
+    expect(steady!.options).toBeUndefined()
+    expect(fresh).toMatchObject({ at: steady!.at + 300, options: { fresh: true, timeoutMs: 300 } })
+    // The functional check goes at the suspicion: its answer would tell busy from hung.
+    expect(m.scripted.of('vllm', 'functional').filter((c) => c.at > from)[0]?.at).toBe(steady!.at + 300)
+    const down = m.history.changes.find((c) => c.to === 'down')!
+    expect(down.decidedAt - steady!.at).toBe(600)
+    expect(down.evidence.map((e) => [e.at, e.kind])).toEqual([
+      [steady!.at, 'timeout'],
+      [fresh!.at, 'timeout'],
+    ])
+    expect(down.evidence[0]!.detail).toMatch(/^no answer within 600 ms \(it usually answers within 1 ms\)/)
+  })
+
+  it('suspects nothing before it knows the usual latency: the overdue check gets a second one with the usual timeout', async () => {
+    const m = started((_t, layer) => (layer === 'http' ? 'hang' : { ok: true }), {
+      ...suspicion,
+      httpOverdueMs: 500,
+    })
+    await vi.advanceTimersByTimeAsync(2000)
+    const [first, second] = m.scripted.of('vllm', 'http')
+    expect(second).toMatchObject({ at: first!.at + 500 })
+    expect(second!.options).toEqual({})
+    expect(m.history.changes.map((c) => c.to)).not.toContain('down')
+  })
+
+  it('does not count the overdue check failed when the fresh one answers', async () => {
+    let stuck = false
+    // The kept connection's checks stop answering; a fresh connection answers at once.
+    const m = started(
+      (_t, layer, options) => (stuck && layer === 'http' && !options?.fresh ? 'hang' : { ok: true }),
+      suspicion,
+    )
+    await vi.advanceTimersByTimeAsync(10_500)
+    stuck = true
+    const from = Date.now()
+    await vi.advanceTimersByTimeAsync(3000)
+    const fresh = m.scripted.of('vllm', 'http').filter((c) => c.at > from && c.options?.fresh)
+    expect(fresh.length).toBeGreaterThanOrEqual(1)
+    expect(m.history.changes.map((c) => c.to)).toEqual(['up'])
   })
 })
 

@@ -21,6 +21,7 @@ import type {
   Transition,
 } from '../ports.ts'
 import type { ProbeBudget } from '../schedule/budget.ts'
+import type { HangSuspicion } from './hang-watch.ts'
 import { createEventHub, type MonitorListener } from './hub.ts'
 import { targetLookup } from './lookup.ts'
 import { createProbeLoops } from './probe-loops.ts'
@@ -43,6 +44,8 @@ export interface MonitorEngineDeps {
   logger: Logger
   /** A health probe out this long gets a second one beside it (probe-loops.ts); unset: never. */
   httpOverdueMs?: number
+  /** When a health check is overdue enough to suspect a hang (hang-watch.ts); unset: never. */
+  hangSuspicion?: HangSuspicion
   /** False: no active probes at all, only what real traffic reports (`MONITOR_PROBING=false`). */
   probing?: boolean
   tickMs?: number
@@ -89,7 +92,12 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
   const runtimes = new Map<string, TargetRuntime>(
     deps.targets.map((t) => [t.id, targetRuntime(t, deps.classifierFor(t, startedAt), startedAt)]),
   )
-  const loops = createProbeLoops({ ...deps, onEvidence: (rt, e) => observe(rt, e) })
+  const loops = createProbeLoops({
+    ...deps,
+    onEvidence: (rt, e) => observe(rt, e),
+    // A suspected hang asks the functional check at once: its answer is what tells busy from hung.
+    onSuspicion: (rt) => void loops.urgent(rt, 'functional'),
+  })
   let ticker: ReturnType<typeof setInterval> | null = null
   let lastHeartbeat = Number.NEGATIVE_INFINITY
   let lastPrune = Number.NEGATIVE_INFINITY

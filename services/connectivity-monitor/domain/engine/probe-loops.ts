@@ -3,10 +3,16 @@
  * target's probing mode, all drawing on one probe budget. A loop never has more than one probe of
  * its layer in flight (two for `http` in fast mode, so a health check that hangs to its timeout
  * does not stretch the burst after a failure); when the budget is spent it tries again shortly.
+ *
+ * A hang (a server that accepts and never answers) says nothing until a timeout. So a health check
+ * overdue well past the target's usual latency is a suspicion (hang-watch.ts): a second check on a
+ * fresh connection goes at once with that same short wait, and when it is not answered either,
+ * both count as failed — two failures, as down always needs, in about twice the wait.
  */
 import type { Logger } from '../../../../shared/logger.ts'
-import type { Clock, Evidence, Probes, ProbingMode, Target } from '../ports.ts'
+import type { Clock, Evidence, ProbeOptions, Probes, ProbingMode, Target } from '../ports.ts'
 import type { ProbeBudget } from '../schedule/budget.ts'
+import { type HangSuspicion, hangWatch, type WatchedProbe } from './hang-watch.ts'
 import type { LayerLoop, ProbeLayer, TargetRuntime } from './runtime.ts'
 
 /** After a refused budget token, the next try comes this long later (± half, so loops spread). */
@@ -28,6 +34,10 @@ export interface ProbeLoopDeps {
    * it, and a 3 s hang would go unseen.
    */
   httpOverdueMs?: number
+  /** When a health check counts as overdue against the target's usual latency; unset: never. */
+  hangSuspicion?: HangSuspicion
+  /** A hang is suspected: the engine asks the functional check at once. */
+  onSuspicion?(runtime: TargetRuntime): void
 }
 
 const LAYER_CONFIG: Record<ProbeLayer, (t: Target) => unknown> = {
@@ -43,6 +53,13 @@ const portRefusing = (rt: TargetRuntime) =>
   rt.classifier.state === 'down' && rt.loops.has('tcp') && rt.readings.layers.get('tcp')?.ok === false
 
 const limitFor = (layer: ProbeLayer, mode: ProbingMode) => (layer === 'http' && mode === 'fast' ? 2 : 1)
+
+/**
+ * While a down target refuses its port, its TCP burst runs at twice the burst interval: the end of
+ * the outage is still dated within a quarter second (back-dating takes the midpoint), for half the
+ * probes — a down target was the largest single draw on the budget.
+ */
+const REFUSING_SLOWDOWN = 2
 
 export function createProbeLoops(deps: ProbeLoopDeps) {
   const { clock, budget } = deps
@@ -91,24 +108,55 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     }
     loop.starvedSince = null
     launch(rt, loop, now)
-    schedule(rt, loop, deps.probeDelay(loop.layer, mode))
+    const slower = loop.layer === 'tcp' && portRefusing(rt) ? REFUSING_SLOWDOWN : 1
+    schedule(rt, loop, slower * deps.probeDelay(loop.layer, mode))
   }
 
-  function launch(rt: TargetRuntime, loop: LayerLoop, now: number) {
+  const hangs = hangWatch({
+    suspicion: deps.hangSuspicion,
+    httpOverdueMs: deps.httpOverdueMs,
+    clock,
+    /** A second health check beside the overdue one; false when the limit or the budget says no. */
+    second(rt, loop, options, suspect) {
+      if (!running) return false
+      if (suspect) deps.onSuspicion?.(rt)
+      const now = clock.now()
+      if (loop.inFlight >= 2 || !budget.take(now, true)) return false
+      launch(rt, loop, now, options, suspect ?? undefined)
+      return true
+    },
+  })
+
+  function deliver(rt: TargetRuntime, evidence: Evidence) {
+    try {
+      deps.onEvidence(rt, evidence)
+    } catch (err) {
+      deps.logger.error({ err: (err as Error).message, target: rt.target.id }, 'evidence not handled')
+    }
+  }
+
+  /** `beside`: the overdue check this one was sent beside, on a hang suspicion. */
+  function launch(
+    rt: TargetRuntime,
+    loop: LayerLoop,
+    now: number,
+    options?: ProbeOptions,
+    beside?: WatchedProbe,
+  ) {
     loop.inFlight++
     // Every probe sent is told: a functional check in flight holds back a down, and a hung probe
     // still out when a target recovers dates the recovery.
     rt.classifier.started(loop.layer, now)
-    const overdue = loop.layer === 'http' ? watchOverdue(rt, loop) : null
-    const run = probeSafely(loop.layer, rt.target, now).then((evidence) => {
-      if (overdue) clearTimeout(overdue)
+    const watched = loop.layer === 'http' && !beside ? hangs.watch(rt, loop, now) : null
+    const run = probeSafely(loop.layer, rt.target, now, options).then((evidence) => {
       loop.inFlight--
       if (!running) return
-      try {
-        deps.onEvidence(rt, evidence)
-      } catch (err) {
-        deps.logger.error({ err: (err as Error).message, target: rt.target.id }, 'evidence not handled')
+      if (watched) hangs.answered(rt, watched, evidence)
+      if (beside) {
+        const overdue = hangs.confirmed(rt, beside, evidence)
+        if (overdue) deliver(rt, overdue)
       }
+      deliver(rt, evidence)
       if (loop.pending) {
         loop.pending = false
         fire(rt, loop)
@@ -118,19 +166,15 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     void run.finally(() => inFlight.delete(run))
   }
 
-  function watchOverdue(rt: TargetRuntime, loop: LayerLoop) {
-    if (deps.httpOverdueMs === undefined) return null
-    return setTimeout(() => {
-      if (!running || loop.inFlight >= 2) return
-      const now = clock.now()
-      if (budget.take(now, true)) launch(rt, loop, now)
-    }, deps.httpOverdueMs)
-  }
-
   /** A probe keeps its promise never to throw; if one breaks it, that is a failed check, not a crash. */
-  async function probeSafely(layer: ProbeLayer, target: Target, at: number): Promise<Evidence> {
+  async function probeSafely(
+    layer: ProbeLayer,
+    target: Target,
+    at: number,
+    options?: ProbeOptions,
+  ): Promise<Evidence> {
     try {
-      return await deps.probes[layer]!(target, abort.signal)
+      return await deps.probes[layer]!(target, abort.signal, options)
     } catch (err) {
       const detail = `probe failed: ${(err as Error).message}`
       return {

@@ -1,6 +1,7 @@
 /** The engine's live record of one target, shared by its parts (probe loops, intake, housekeeping). */
 import type { ProbingMode, Target, TargetClassifier } from '../ports.ts'
 import type { ProbeLayer } from '../schedule/delay.ts'
+import { LatencyProfile } from './latency-profile.ts'
 import { TargetReadings } from './view.ts'
 
 export type { ProbeLayer }
@@ -29,6 +30,8 @@ export interface TargetRuntime {
   loops: Map<ProbeLayer, LayerLoop>
   /** The probing mode last seen, to notice the switch to `fast`. */
   mode: ProbingMode
+  /** How long its steady health checks take while it is up (what "overdue" is measured against). */
+  healthLatency: LatencyProfile
 }
 
 export function targetRuntime(target: Target, classifier: TargetClassifier, now: number): TargetRuntime {
@@ -40,5 +43,6 @@ export function targetRuntime(target: Target, classifier: TargetClassifier, now:
     maintenance: null,
     loops: new Map(),
     mode: classifier.probing(now),
+    healthLatency: new LatencyProfile(),
   }
 }

@@ -12,7 +12,7 @@ describe('scheduleSettings', () => {
     expect(defaults).toEqual({
       intervalMs: { tcp: 1000, http: 1000, functional: 60_000, ssh: 10_000 },
       fastMs: 250,
-      quietFactor: 2,
+      quietFactor: 1,
       jitter: 0.1,
       budgetPerSecond: 60,
     })
@@ -51,10 +51,12 @@ describe('probeDelay', () => {
     expect(probeDelay('functional', 'steady', often, middle)).toBe(1000)
   })
 
-  it('slows every layer by the quiet factor while real traffic succeeds', () => {
-    expect(probeDelay('tcp', 'quiet', noJitter, middle)).toBe(2000)
-    expect(probeDelay('http', 'quiet', noJitter, middle)).toBe(2000)
-    expect(probeDelay('functional', 'quiet', noJitter, middle)).toBe(120_000)
+  it('slows every layer by the quiet factor while real traffic succeeds (1, not at all, by default)', () => {
+    expect(probeDelay('http', 'quiet', noJitter, middle)).toBe(1000)
+    const quieter = { ...noJitter, quietFactor: 2 }
+    expect(probeDelay('tcp', 'quiet', quieter, middle)).toBe(2000)
+    expect(probeDelay('http', 'quiet', quieter, middle)).toBe(2000)
+    expect(probeDelay('functional', 'quiet', quieter, middle)).toBe(120_000)
   })
 
   it('spreads each delay by the jitter share either way, never further', () => {
