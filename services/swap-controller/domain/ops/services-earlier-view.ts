@@ -75,3 +75,13 @@ export function earlierTile(
     error: view.error,
   }
 }
+
+/** Where a service answers, from its health URL (which the inventory builds from `PARAKEET_URL` …). */
+export function serviceBaseUrl(entry: {
+  healthUrl: string | null
+  spec: Pick<ServiceContainerSpec, 'health_path'>
+}): string | null {
+  const { healthUrl, spec } = entry
+  if (!healthUrl || !spec.health_path || !healthUrl.endsWith(spec.health_path)) return null
+  return healthUrl.slice(0, -spec.health_path.length)
+}
