@@ -34,6 +34,7 @@ import { modelsRoutes } from './routes/models.ts'
 import { nimRoutes } from './routes/nim.ts'
 import { nodesRoutes } from './routes/nodes.ts'
 import { opsPatchesRoutes } from './routes/ops-patches.ts'
+import { type OpsServicesRouteDeps, opsServicesRoutes } from './routes/ops-services.ts'
 import { opsSweepRoutes } from './routes/ops-sweep.ts'
 import { scheduleRoutes } from './routes/schedule.ts'
 import { servicesEarlierRoutes } from './routes/services-earlier.ts'
@@ -80,6 +81,8 @@ export interface SwapControllerDeps {
   earlierServices?: EarlierServices
   /** NVIDIA NIM install; `POST /api/nim/install` when given. */
   nim?: NimInstaller
+  /** The Spark service containers; `GET /api/ops/services`, restart and logs when given. */
+  ops?: OpsServicesRouteDeps
 }
 
 export function buildApp(deps: SwapControllerDeps): ServiceApp {
@@ -148,6 +151,7 @@ export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
   if (deps.nim) groups.push(nimRoutes({ nim: deps.nim }))
   if (deps.patches) groups.push(opsPatchesRoutes({ patches: deps.patches, simulated }))
   if (deps.sweep) groups.push(opsSweepRoutes({ sweeps: deps.sweep }))
+  if (deps.ops) groups.push(opsServicesRoutes(deps.ops))
   if (deps.chat)
     groups.push(chatRoutes({ ...deps.chat, engine: deps.swap, catalog: deps.catalog?.recipes, loadedModels }))
   return groups

@@ -85,6 +85,17 @@ export const SWAP_CONTROLLER_CAPABILITIES = [
     planned: [],
   },
   {
+    name: 'operations',
+    title: 'Cluster operations',
+    needs: ['node:*'],
+    built: [
+      'GET /api/ops/services',
+      'POST /api/ops/services/:name/restart',
+      'GET /api/ops/services/:name/logs',
+    ],
+    planned: [],
+  },
+  {
     name: 'service-control',
     title: 'Service control',
     needs: ['node:*'],
