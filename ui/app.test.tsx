@@ -141,6 +141,7 @@ describe('layout and placeholder pages', () => {
       '/ui/connectivity',
       '/ui/ops',
       '/ui/history',
+      '/ui/settings',
     ])
     for (const item of NAV_ITEMS) expect(html).toContain(`href="${item.href}"`)
     expect(html).toContain('<a href="/" aria-current="page">Overview</a>')

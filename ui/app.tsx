@@ -26,6 +26,7 @@ import { OpsPlaceholder } from './pages/ops.tsx'
 import { OverviewPage, STATUS_EVENTS_PATH } from './pages/overview.tsx'
 import { RedactionPlaceholder } from './pages/redaction.tsx'
 import { SearchPlaceholder } from './pages/search.tsx'
+import { SettingsPlaceholder } from './pages/settings.tsx'
 import { SpeechPlaceholder } from './pages/speech-placeholder.tsx'
 import { redactionDashboardRoutes } from './redaction/routes.tsx'
 import type { RedactionSource } from './redaction/source.ts'
@@ -217,6 +218,7 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   else app.get('/ui/ops', (c) => page(c, <OpsPlaceholder chrome={chromeFor(chrome, c)} />))
   if (deps.settings)
     app.route('/', settingsDashboardRoutes({ settings: deps.settings, chrome, logger: deps.logger }))
+  else app.get('/ui/settings', (c) => page(c, <SettingsPlaceholder chrome={chromeFor(chrome, c)} />))
 
   app.get(FRAGMENT_PATH, async (c) => {
     const view = await currentView(c)

@@ -4,6 +4,7 @@
  * Anything set in the environment wins and is shown read-only. Filled in on the server, so it works
  * without JavaScript.
  */
+import { Placeholder } from '../components/placeholder.tsx'
 import { type Chrome, Layout } from '../layout/layout.tsx'
 import { SettingsPanel } from '../settings/form.tsx'
 import type { SettingsBody } from '../settings/source.ts'
@@ -17,6 +18,17 @@ export function SettingsPage({ chrome, body }: { chrome: Chrome; body: SettingsB
         beside them restarts. A setting made in the installation’s environment wins over this page.
       </p>
       <SettingsPanel body={body} />
+    </Layout>
+  )
+}
+
+/** The page of a dashboard built without the settings store (a test, or a gateway without it). */
+export function SettingsPlaceholder({ chrome }: { chrome: Chrome }) {
+  return (
+    <Layout title="Settings" current="settings" chrome={chrome}>
+      <Placeholder title="Settings">
+        <p>The settings file is not connected to this dashboard, so there is nothing to show.</p>
+      </Placeholder>
     </Layout>
   )
 }
