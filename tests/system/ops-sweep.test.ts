@@ -81,13 +81,19 @@ describe('concurrency sweep on the simulated cluster', () => {
   })
 
   it('finds knee 3 for an embeddings backend that runs 3 at once, lists it first, and audits it', async () => {
-    sim().embeddings.setCapacity(3, 250)
+    sim().embeddings.setCapacity(3, 400)
     const result = await sweep({ target: 'embeddings', levels: [1, 2, 3, 4] })
-    expect(result).toMatchObject({ knee: 3, recommended_limit: 3, setting: 'EMBED_CONCURRENCY' })
+    expect(result, JSON.stringify(result.cells)).toMatchObject({
+      knee: 3,
+      recommended_limit: 3,
+      setting: 'EMBED_CONCURRENCY',
+    })
     expect(result.reason).toMatch(/Set EMBED_CONCURRENCY=3/)
     const list = (await (await fetch(fixture.url('/api/ops/sweeps'))).json()) as SweepList
     expect(list.sweeps[0]!.id).toBe(result.id)
-    const history = (await (await fetch(fixture.url('/api/swap/history?limit=20'))).json()) as {
+    const history = (await (
+      await fetch(fixture.url('/api/swap/history?action=ops.sweep&limit=50'))
+    ).json()) as {
       entries?: Array<{ action: string; outcome: string; target: string | null }>
     }
     const rows = (history.entries ?? []).filter((e) => e.action === 'ops.sweep' && e.target === result.id)
@@ -95,7 +101,7 @@ describe('concurrency sweep on the simulated cluster', () => {
   })
 
   it('npm run sweep finds knee 3 straight against the emulator, prints the table and writes the JSON', async () => {
-    sim().embeddings.setCapacity(3, 250)
+    sim().embeddings.setCapacity(3, 400)
     const dir = await outDir
     const run = await cli(
       `--target embeddings --url ${sim().embeddings.url} --levels 1,3,4 --cell-s 1.2 --warmup-s 0.3 --out ${dir}`,
