@@ -64,5 +64,4 @@ export const settingsUpdateAnswer = settingsBody
 
 export type SettingView = z.infer<typeof settingView>
 export type SettingsBody = z.infer<typeof settingsBody>
-export type SettingsUpdate = z.infer<typeof settingsUpdateBody>
 export type SettingsUpdateAnswer = z.infer<typeof settingsUpdateAnswer>
