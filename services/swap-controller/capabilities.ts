@@ -92,6 +92,8 @@ export const SWAP_CONTROLLER_CAPABILITIES = [
       'GET /api/ops/services',
       'POST /api/ops/services/:name/restart',
       'GET /api/ops/services/:name/logs',
+      'GET /api/ops/patches',
+      'POST /api/ops/patches/apply',
     ],
     planned: [],
   },

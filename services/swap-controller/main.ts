@@ -9,6 +9,7 @@ import { createModelDisk } from './adapters/model-disk.ts'
 import { createNodeShell } from './adapters/node-shell.ts'
 import { setUpServiceContainers } from './adapters/ops/containers-setup.ts'
 import { createNodeCommands } from './adapters/ops/node-commands.ts'
+import { createPatchDir } from './adapters/ops/patch-dir.ts'
 import { setUpEarlierOps } from './adapters/ops/services-earlier-setup.ts'
 import { createSwapActivity } from './adapters/ops/swap-activity.ts'
 import { setUpSweeps } from './adapters/ops/sweep-setup.ts'
@@ -29,6 +30,7 @@ import { buildInventory, sshTargets } from './domain/inventory.ts'
 import { createDownloads } from './domain/models/downloads.ts'
 import { withEarlierCards } from './domain/models/earlier-catalog.ts'
 import { createModelService } from './domain/models/service.ts'
+import { createPatchOps } from './domain/ops/patches/service.ts'
 import { createSwapEngine } from './domain/swap/engine.ts'
 import { cleanUpInterruptedSwap } from './domain/swap/startup-cleanup.ts'
 
@@ -186,6 +188,14 @@ await startService({
       audit: (entry) => coordination.recordAudit(entry),
       dispatcher,
     })
+    // The container patches (patches/): checked and applied on the services' nodes, audited.
+    const patches = createPatchOps({
+      catalog: createPatchDir({ dir: config.PATCHES_DIR }),
+      services: () => ops.containers.specs(),
+      runner: createNodeCommands({ ssh }),
+      swapActivity: ops.swaps,
+      audit: (entry) => coordination.recordAudit(entry),
+    })
     const sweeps = await setUpSweeps(config, {
       audit: (entry) => coordination.recordAudit(entry),
       logger: kit.logger.child({ component: 'sweep' }),
@@ -220,6 +230,7 @@ await startService({
       ops: ops.routes,
       earlierServices: earlierOps.services,
       nim: earlierOps.nim,
+      patches,
       chat: {
         proxy: createVllmProxy({
           baseUrl: inventory.vllm.baseUrl,

@@ -1,128 +1,57 @@
 /**
- * The container patches on the simulated cluster: the swap-controller app in this process, real
- * SSH to the simulated Sparks, their docker (`update`, `inspect --format`), and the audit log in
- * SQLite. The repository's patch files plus one test patch (a memory cap on bge-m3) are read from a
- * temporary PATCHES_DIR. Each test touches its own patch and service, so any one runs alone.
+ * The container patches end to end on the simulated cluster, through the gateway: the controller
+ * reads a temporary PATCHES_DIR (the repository's patches plus one of the test's own, a memory cap
+ * on bge-m3 given one by SPARK_SERVICES) and runs the checks and the apply steps over real SSH
+ * against the simulated Sparks' docker (`update`, `inspect --format`); the audit log is read back
+ * from `/api/swap/history`. Each test touches its own patch and service, so any one runs alone.
  */
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createNodeCommands } from '../../services/swap-controller/adapters/ops/node-commands.ts'
-import { createPatchDir } from '../../services/swap-controller/adapters/ops/patch-dir.ts'
-import { openSwapStore, type SwapStore } from '../../services/swap-controller/adapters/store/store.ts'
-import { createVllmClient } from '../../services/swap-controller/adapters/vllm-client.ts'
-import { buildApp } from '../../services/swap-controller/app.ts'
-import { loadSwapControllerConfig, sshKeyPath } from '../../services/swap-controller/config.ts'
-import { createCoordination } from '../../services/swap-controller/domain/coordination/service.ts'
-import { buildInventory, sshTargets } from '../../services/swap-controller/domain/inventory.ts'
-import { createPatchOps } from '../../services/swap-controller/domain/ops/patches/service.ts'
-import type {
-  PatchApplyAnswer,
-  PatchesAnswer,
-  ServiceContainerSpec,
-} from '../../shared/contracts/swap-controller.ts'
-import { silentLogger } from '../../shared/logger.ts'
-import type { ServiceApp } from '../../shared/service.ts'
-import { createSshPool, type SshPool } from '../../shared/ssh/pool.ts'
-import { type SimulatedCluster, startSimulatedCluster } from '../../tools/spark-sim/index.ts'
+import type { PatchApplyAnswer, PatchesAnswer } from '../../shared/contracts/swap-controller.ts'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
+import { eventually, useDemo } from '../support/demo.ts'
 
 const GIB = 1024 ** 3
+/** The inventory's default cap for parakeet. */
 const PARAKEET_CAP = 48 * GIB
 const EMBED_CAP = 8 * GIB
 
-const service = (
-  name: string,
-  container: string,
-  memory_cap_bytes: number | null,
-  kind: ServiceContainerSpec['kind'],
-): ServiceContainerSpec => ({
-  name,
-  kind,
-  node: 'spark-2',
-  container,
-  port: null,
-  health_path: '/health',
-  restart_policy: 'unless-stopped',
-  memory_cap_bytes,
-  auto_restart: false,
-  custom: false,
-  disabled: false,
-})
-const SERVICES = [
-  service('parakeet', 'parakeet-asr', PARAKEET_CAP, 'stt'),
-  service('kokoro', 'kokoro-tts', null, 'tts'),
-  service('embeddings', 'bge-m3', EMBED_CAP, 'embeddings'),
-]
-
-/** A patch of the test's own: the repository ships none for bge-m3. */
-async function writeTestPatches(dir: string) {
+/** Written before the stack starts (this hook is registered first), read by the env getter below. */
+let patchesDir = ''
+beforeAll(async () => {
+  patchesDir = await mkdtemp(join(tmpdir(), 'ops-patches-'))
   const repo = join(REPO_ROOT, 'patches')
   for (const f of (await readdir(repo)).filter((n) => n.endsWith('.yaml')))
-    await copyFile(join(repo, f), join(dir, f))
+    await copyFile(join(repo, f), join(patchesDir, f))
   const cap = await readFile(join(repo, 'parakeet-memory-cap.yaml'), 'utf8')
   await writeFile(
-    join(dir, 'embeddings-memory-cap.yaml'),
+    join(patchesDir, 'embeddings-memory-cap.yaml'),
     cap
       .replace('id: parakeet-memory-cap', 'id: embeddings-memory-cap')
       .replace('service: parakeet', 'service: embeddings'),
   )
-}
+})
+afterAll(() => rm(patchesDir, { recursive: true, force: true }))
 
-let sim: SimulatedCluster
-let ssh: SshPool
-let store: SwapStore
-let app: ServiceApp
-let dataDir = ''
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'ops-patches-'))
-  const patchesDir = await mkdtemp(join(tmpdir(), 'ops-patches-dir-'))
-  await writeTestPatches(patchesDir)
-  sim = await startSimulatedCluster({ dataDir, preload: null })
-  const config = loadSwapControllerConfig({ ...sim.env, DATA_DIR: dataDir, PATCHES_DIR: patchesDir })
-  const inventory = buildInventory(config)
-  ssh = createSshPool({
-    targets: sshTargets(inventory),
-    keyPath: sshKeyPath(config),
-    knownHostsPath: config.SSH_KNOWN_HOSTS,
-    logger: silentLogger(),
-  })
-  store = await openSwapStore({ dataDir })
-  const coordination = createCoordination({ store })
-  const patches = createPatchOps({
-    catalog: createPatchDir({ dir: config.PATCHES_DIR }),
-    services: () => SERVICES,
-    runner: createNodeCommands({ ssh }),
-    swapActivity: { busyNodes: () => [] },
-    audit: (entry) => coordination.recordAudit(entry),
-    checkTimeoutMs: 3000,
-  })
-  app = buildApp({
-    config,
-    inventory,
-    ssh,
-    vllm: createVllmClient({ baseUrl: null }),
-    logger: silentLogger(),
-    coordination,
-    patches,
-  })
-}, 60_000)
-
-afterAll(async () => {
-  await ssh?.close()
-  store?.close()
-  await sim?.close()
-  await rm(dataDir, { recursive: true, force: true })
+const fixture = useDemo({
+  name: 'ops-patches',
+  loadTimeMs: 600,
+  get env() {
+    return {
+      PATCHES_DIR: patchesDir,
+      SPARK_SERVICES: JSON.stringify([{ name: 'embeddings', memory_cap_bytes: EMBED_CAP }]),
+    }
+  },
 })
 
-const worker = () => sim.nodes.node('spark-2')
-const status = async () => (await (await app.request('/api/ops/patches')).json()) as PatchesAnswer
+const worker = () => fixture.demo().sim.nodes.node('spark-2')
+const status = async () => (await (await fetch(fixture.url('/api/ops/patches'))).json()) as PatchesAnswer
 const stateOf = (s: PatchesAnswer, id: string, svc: string) =>
   s.patches.find((p) => p.id === id && p.service === svc)?.state
 const apply = async (body: unknown) => {
-  const res = await app.request('/api/ops/patches/apply', {
+  const res = await fetch(fixture.url('/api/ops/patches/apply'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-spark-actor': 'ops-test' },
     body: JSON.stringify(body),
@@ -132,7 +61,7 @@ const apply = async (body: unknown) => {
 }
 const updatesSent = () => worker().commandLog.filter((e) => e.line.startsWith("'docker' 'update'")).length
 const auditRows = async (target: string) => {
-  const res = await app.request('/api/swap/history?action=ops.patch.apply&limit=500')
+  const res = await fetch(fixture.url('/api/swap/history?action=ops.patch.apply&limit=500'))
   const { entries } = (await res.json()) as {
     entries: { target: string; outcome: string; dry_run: boolean }[]
   }
@@ -196,6 +125,39 @@ describe('patches on the simulated cluster', () => {
     } finally {
       worker().setUpdateIgnored(false)
     }
+  })
+
+  it('refuses without confirm (428) and while a swap uses the node (409, audited), running nothing', async () => {
+    const updates = updatesSent()
+    const unconfirmed = await fetch(fixture.url('/api/ops/patches/apply'), { method: 'POST' })
+    expect(unconfirmed.status).toBe(428)
+    expect(unconfirmed.headers.get('content-type')).toMatch(/problem\+json/)
+    const swapJob = await (
+      await fetch(fixture.url('/api/swap'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ recipe: 'glm-4.5-air' }),
+      })
+    ).json()
+    const swapState = async () => (await fetch(fixture.url('/api/swap/state'))).json()
+    await eventually(
+      swapState,
+      (st) => st.job?.job_id === swapJob.job_id && st.job?.outcome === 'running',
+      30_000,
+    )
+    const refused = await fetch(fixture.url('/api/ops/patches/apply'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ confirm: true, ids: ['speech-restart-policy'] }),
+    })
+    expect(refused.status).toBe(409)
+    expect(await refused.json()).toMatchObject({
+      nodes: ['spark-2'],
+      detail: expect.stringMatching(/swap is running on spark-2/),
+    })
+    expect(updatesSent()).toBe(updates)
+    expect((await auditRows('speech-restart-policy/kokoro')).map((e) => e.outcome)).toEqual(['refused'])
+    await eventually(swapState, (st) => st.state === 'idle', 60_000)
   })
 
   it('says unknown, with the reason, while the node does not answer', async () => {
