@@ -131,9 +131,9 @@ export const configShape = {
   /** JSON array of service container specs replacing (same name) or extending the default four. */
   SPARK_SERVICES: sparkServicesEnv(),
   /** Restart a wedged service by itself (only services whose spec says auto_restart). */
-  OPS_AUTO_RESTART: env.bool(false),
+  OPS_AUTO_RESTART: KNOBS.OPS_AUTO_RESTART.schema,
   /** At most this many automatic restarts of one service in OPS_AUTO_RESTART_WINDOW_S. */
-  OPS_AUTO_RESTART_MAX: env.int(3, 1, 100),
+  OPS_AUTO_RESTART_MAX: KNOBS.OPS_AUTO_RESTART_MAX.schema,
   OPS_AUTO_RESTART_WINDOW_S: env.int(1800, 10, 86_400),
   /** How often the services' health is checked for auto-restart. */
   OPS_HEALTH_INTERVAL_MS: env.int(10_000, 100, 600_000),

@@ -53,6 +53,18 @@ export const CLUSTER_KNOBS = {
     services: ['swap-controller'],
     schema: env.int(30_000, 0, 600_000),
   },
+  OPS_AUTO_RESTART: {
+    label: 'Restart a stuck service by itself',
+    help: 'true: a Spark service that stops answering is restarted automatically (at most a few times in 30 minutes); false: never.',
+    services: ['swap-controller'],
+    schema: env.bool(false),
+  },
+  OPS_AUTO_RESTART_MAX: {
+    label: 'Automatic restarts allowed',
+    help: 'How many automatic restarts of one service are allowed within the restart window (30 minutes by default) before it is left alone.',
+    services: ['swap-controller'],
+    schema: env.int(3, 1, 100),
+  },
   SWAP_FIT_POLICY: {
     label: 'Model too big for memory',
     help: 'refuse: a model that will not fit is not started; warn: it is started anyway, with a warning.',
