@@ -75,8 +75,8 @@ describe('the operations page (simulated cluster)', () => {
     await page.click('[data-action="reapply"]')
     const question = page.locator('[data-confirm-patches]')
     await question.waitFor()
-    expect(await question.locator('[data-plan-patch="parakeet-memory-cap"] pre').textContent()).toContain(
-      'docker update',
+    expect(await question.locator('[data-plan-patch="parakeet-memory-cap"] pre').textContent()).toMatch(
+      /docker\W+update\b.*parakeet-asr/,
     )
     await page.click('[data-action="confirm-reapply"]')
     const report = page.locator('[data-patch-report]')

@@ -11,6 +11,9 @@ import { elementOf, getHtml, opsDashboard, postForm } from '../fixtures/ops-app.
 import { OPS_PATHS } from './paths.ts'
 import { OpsSourceError } from './source.ts'
 
+/** The commands as a person reads them (JSX escapes their quotes). */
+const unescaped = (html: string) => html.replaceAll('&#39;', "'")
+
 describe('GET /ui/ops', () => {
   it('shows a card per service with its pill, memory, health and a Restart button', async () => {
     const { res, html } = await getHtml(opsDashboard(), '/ui/ops')
@@ -68,7 +71,7 @@ describe('restarting a service', () => {
     const { html: question } = await getHtml(app, `${OPS_PATHS.restartConfirm}?service=parakeet`)
     expect(question).toContain('Restart parakeet on spark-2?')
     expect(question).toContain('Docker on spark-2 stops the container parakeet-c and starts it again.')
-    expect(question).toContain('spark-2$ docker restart --time 10 parakeet-c')
+    expect(unescaped(question)).toContain("spark-2$ 'docker' 'restart' '--time' '10' 'parakeet-c'")
     expect(question).toContain('<input type="hidden" name="confirm" value="true"/>')
     expect(fake.calls).toEqual([{ what: 'restart', args: ['parakeet', 'dry_run'], actor: 'dashboard:owner' }])
 
@@ -143,7 +146,9 @@ describe('patches', () => {
     const app = opsDashboard(fake)
     const { html: question } = await getHtml(app, OPS_PATHS.patchesConfirm)
     expect(question).toContain('Re-apply 1 missing patch?')
-    expect(question).toContain('spark-2$ docker update --memory 24g --memory-swap 24g parakeet-asr')
+    expect(unescaped(question)).toContain(
+      "spark-2$ 'docker' 'update' '--memory' '24g' '--memory-swap' '24g' 'parakeet-asr'",
+    )
     expect(question).not.toContain('data-plan-patch="kokoro-restart-policy"')
     const { html } = await postForm(app, OPS_PATHS.applyPatches, [
       ['ids', 'parakeet-memory-cap'],
