@@ -186,7 +186,8 @@ describe('connectivity monitor: outages injected on loopback', { timeout: 60_000
         { timeout: 15_000, interval: 250 },
       )
       .toBe(true)
-    expect(await monitor.outages('blipper')).toEqual([])
+    const outages = await monitor.outages('blipper')
+    expect(outages, JSON.stringify(outages)).toEqual([])
     const downs = watch.events.filter(
       (r) => r.event.type === 'state' && r.event.target === 'blipper' && r.event.to === 'down',
     )

@@ -30,6 +30,11 @@ export async function openHistory(options: OpenHistoryOptions): Promise<History>
   const db = await openDatabase(options.path, { migrations: HISTORY_MIGRATIONS, scope: HISTORY_SCOPE })
   const now = options.now ?? Date.now
   try {
+    // The history is the monitor's own record, acknowledged to nobody: a power cut may lose its
+    // last state changes (the next start counts that time as unknown), and in exchange a state
+    // change is not an fsync that holds the event loop — and the probes' timers — for milliseconds.
+    // Owner maintenance windows keep FULL: their connection (maintenance-store.ts) is its own.
+    db.exec('PRAGMA synchronous = NORMAL')
     closeWhatTheLastRunLeftOpen(db, now(), options.logger)
   } catch (err) {
     db.close()

@@ -58,6 +58,9 @@ export class KeepAliveHealth {
   private idle: Socket | null = null
   private idleSince = 0
   private closed = false
+  /** Checks in flight, each with its cancel; one listener on the engine's signal serves them all. */
+  private readonly active = new Map<() => void, AbortSignal>()
+  private listening: AbortSignal | null = null
 
   constructor(url: URL, headers?: Record<string, string>) {
     this.host = url.hostname.replace(/^\[(.*)\]$/, '$1')
@@ -67,6 +70,7 @@ export class KeepAliveHealth {
 
   async check(call: HealthCall): Promise<HttpResult> {
     if (call.signal.aborted) return { ok: false, ...CANCELLED }
+    this.listenTo(call.signal)
     const started = performance.now()
     const kept = call.fresh ? null : this.takeIdle()
     const first = await this.exchange(kept ?? this.open(), call.timeoutMs, call.signal)
@@ -81,6 +85,22 @@ export class KeepAliveHealth {
     this.closed = true
     this.idle?.destroy()
     this.idle = null
+  }
+
+  /**
+   * Adding and removing a listener on an AbortSignal per check was a visible share of the probe's
+   * CPU; the engine passes the same signal every time, so one listener per signal cancels them all.
+   */
+  private listenTo(signal: AbortSignal): void {
+    if (this.listening === signal) return
+    this.listening = signal
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const [cancel, of] of [...this.active]) if (of === signal) cancel()
+      },
+      { once: true },
+    )
   }
 
   private open(): Socket {
@@ -125,7 +145,7 @@ export class KeepAliveHealth {
         if (settled) return
         settled = true
         clearTimeout(timer)
-        signal.removeEventListener('abort', onAbort)
+        this.active.delete(onAbort)
         socket.off('data', onData).off('close', onClose).off('connect', onConnect)
         socket.off('error', onError)
         if (reusable) this.keep(socket)
@@ -163,7 +183,7 @@ export class KeepAliveHealth {
           }),
         )
       }, timeoutMs)
-      signal.addEventListener('abort', onAbort, { once: true })
+      this.active.set(onAbort, signal)
       socket.on('data', onData).on('close', onClose).on('error', onError).once('connect', onConnect)
       socket.write(this.request)
     })

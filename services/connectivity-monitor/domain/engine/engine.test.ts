@@ -254,7 +254,7 @@ describe('monitor engine: probing', () => {
 describe('monitor engine: a suspected hang', () => {
   const suspicion = { hangSuspicion: { floorMs: 300, factor: 4, timeoutMs: 1500 } }
 
-  it('sends a fresh check when health is overdue, and calls two unanswered checks down in about twice the wait', async () => {
+  it('sends a fresh check when health is overdue, and calls two unanswered checks down in three times the wait', async () => {
     let hung = false
     const m = started((_t, layer) => (hung && layer !== 'tcp' ? 'hang' : { ok: true }), suspicion)
     // Ten steady answers of 1 ms: the usual latency is known.
@@ -265,16 +265,16 @@ describe('monitor engine: a suspected hang', () => {
     const http = m.scripted.of('vllm', 'http').filter((c) => c.at > from)
     const [steady, fresh] = http
     expect(steady!.options).toBeUndefined()
-    expect(fresh).toMatchObject({ at: steady!.at + 300, options: { fresh: true, timeoutMs: 300 } })
+    expect(fresh).toMatchObject({ at: steady!.at + 300, options: { fresh: true, timeoutMs: 600 } })
     // The functional check goes at the suspicion: its answer would tell busy from hung.
     expect(m.scripted.of('vllm', 'functional').filter((c) => c.at > from)[0]?.at).toBe(steady!.at + 300)
     const down = m.history.changes.find((c) => c.to === 'down')!
-    expect(down.decidedAt - steady!.at).toBe(600)
+    expect(down.decidedAt - steady!.at).toBe(900)
     expect(down.evidence.map((e) => [e.at, e.kind])).toEqual([
       [steady!.at, 'timeout'],
       [fresh!.at, 'timeout'],
     ])
-    expect(down.evidence[0]!.detail).toMatch(/^no answer within 600 ms \(it usually answers within 1 ms\)/)
+    expect(down.evidence[0]!.detail).toMatch(/^no answer within 900 ms \(it usually answers within 1 ms\)/)
   })
 
   it('suspects nothing before it knows the usual latency: the overdue check gets a second one with the usual timeout', async () => {

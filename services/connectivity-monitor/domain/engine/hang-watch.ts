@@ -1,10 +1,11 @@
 /**
  * Watching a health check for a hang. Each steady health check gets one timer: when the check is
  * overdue — past `factor` × the target's usual latency (latency-profile.ts), never under
- * `floorMs` — a hang is suspected, and a second check goes on a fresh connection with that same
+ * `floorMs` — a hang is suspected, and a second check goes on a fresh connection with twice that
  * wait. If that one is not answered either, the first counts as failed at that moment: two checks,
  * sent apart, each unanswered many times longer than the target ever takes. That is the "two
- * failures" down always needs, after about twice the wait instead of two full timeouts.
+ * failures" down always needs, after three times the wait instead of two full timeouts. (With the
+ * same wait for both, a server process stalled for 600 ms on a loaded machine read as a hang.)
  *
  * It is still only evidence: a target whose real traffic or functional check succeeds meanwhile
  * is busy, never down (the classifier's shield), and a later answer to the first check is still
@@ -13,6 +14,9 @@
  */
 import type { Evidence, ProbeOptions } from '../ports.ts'
 import type { LayerLoop, TargetRuntime } from './runtime.ts'
+
+/** The check on a fresh connection waits this many times the suspicion's wait. */
+const SECOND_WAIT = 2
 
 export interface HangSuspicion {
   floorMs: number
@@ -45,7 +49,7 @@ export function hangWatch(deps: HangWatchDeps) {
     const usualMs = suspicion ? rt.healthLatency.usualHigh() : null
     if (!suspicion || usualMs === null) return null
     const waitMs = Math.max(suspicion.floorMs, suspicion.factor * usualMs)
-    return waitMs < suspicion.timeoutMs ? { waitMs, usualMs } : null
+    return SECOND_WAIT * waitMs < suspicion.timeoutMs ? { waitMs, usualMs } : null
   }
 
   return {
@@ -57,7 +61,7 @@ export function hangWatch(deps: HangWatchDeps) {
       probe.timer = setTimeout(() => {
         probe.timer = null
         if (!probe.out) return
-        if (suspect) deps.second(rt, loop, { fresh: true, timeoutMs: suspect.waitMs }, probe)
+        if (suspect) deps.second(rt, loop, { fresh: true, timeoutMs: SECOND_WAIT * suspect.waitMs }, probe)
         else deps.second(rt, loop, {}, null)
       }, after)
       return probe

@@ -6,8 +6,8 @@
  *
  * A hang (a server that accepts and never answers) says nothing until a timeout. So a health check
  * overdue well past the target's usual latency is a suspicion (hang-watch.ts): a second check on a
- * fresh connection goes at once with that same short wait, and when it is not answered either,
- * both count as failed — two failures, as down always needs, in about twice the wait.
+ * fresh connection goes at once with twice that short wait, and when it is not answered either,
+ * both count as failed — two failures, as down always needs, in three times the wait.
  */
 import type { Logger } from '../../../../shared/logger.ts'
 import type { Clock, Evidence, ProbeOptions, Probes, ProbingMode, Target } from '../ports.ts'
