@@ -59,7 +59,6 @@ export function PatchesPanel(props: { part: Part<PatchesAnswer> | null; now: Dat
                 <th scope="col">Patch</th>
                 <th scope="col">Service</th>
                 <th scope="col">State</th>
-                <th scope="col">Why</th>
               </tr>
             </thead>
             <tbody>
@@ -78,9 +77,10 @@ export function PatchesPanel(props: { part: Part<PatchesAnswer> | null; now: Dat
                   </td>
                   <td>
                     <Pill look={PATCH_STATES[p.state]} data={p.state} />
-                  </td>
-                  <td>
-                    {p.detail ?? ''} <span class="muted">checked {agoWords(p.checked_at, now)}</span>
+                    {p.detail ? <br /> : null}
+                    {p.detail ?? ''}
+                    <br />
+                    <span class="muted">checked {agoWords(p.checked_at, now)}</span>
                   </td>
                 </tr>
               ))}

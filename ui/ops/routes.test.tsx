@@ -163,6 +163,17 @@ describe('patches', () => {
     expect(html).toContain('check again: ok')
   })
 
+  it('without JavaScript: the dry run is the page, the report a notice on it', async () => {
+    const app = opsDashboard()
+    const { html: asked } = await getHtml(app, '/ui/ops?patches=apply')
+    expect(elementOf(asked, 'div', 'id', 'ops-patches-confirm')).toContain('Re-apply 1 missing patch?')
+    const { res } = await postForm(app, OPS_PATHS.applyPatches, [['confirm', 'true']], false)
+    expect(res.status).toBe(303)
+    const { html } = await getHtml(app, res.headers.get('location')!)
+    expect(html).toContain('The missing patches are applied.')
+    expect(html).toContain('parakeet-memory-cap on parakeet: applied: the check passes now')
+  })
+
   it('reports a check that still fails after apply as a problem', async () => {
     const fake = fakeOps()
     fake.state.recheckOk = false
