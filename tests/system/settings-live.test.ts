@@ -1,14 +1,22 @@
 /**
  * The settings file end to end on the demo: a change saved through the gateway's `PUT
  * /api/settings` reaches the services that follow it live — the speech-proxy's lane limit, the
- * gateway's hidden services — with no restart; a knob the environment sets cannot be overridden.
+ * gateway's hidden services, the swap-controller's webhook receiver — with no restart; a knob the
+ * environment sets cannot be overridden.
  */
-import { describe, expect, it } from 'vitest'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { SettingsBody } from '../../shared/contracts/settings.ts'
-import { useDemo } from '../support/demo.ts'
+import { verifySignature } from '../../shared/webhook.ts'
+import { eventually, useDemo } from '../support/demo.ts'
 
-// Set in the environment of every service: the file must never win over it.
-const fixture = useDemo({ name: 'settings-live', env: { ALERT_DEBOUNCE_S: '45' } })
+const fixture = useDemo({
+  name: 'settings-live',
+  // ALERT_DEBOUNCE_S is set in the environment of every service: the file must never win over it.
+  // A short stop grace keeps the swap below quick.
+  env: { ALERT_DEBOUNCE_S: '45', SWAP_STOP_GRACE_S: '1', SWAP_VERIFY_TIMEOUT_S: '5' },
+})
 const getJson = async <T = Record<string, unknown>>(path: string) =>
   (await fetch(fixture.url(path))).json() as T
 
@@ -18,6 +26,17 @@ const put = (values: Record<string, unknown>) =>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ values }),
   })
+
+const received: Array<{ body: string; headers: IncomingHttpHeaders }> = []
+const receiver = createServer((req, res) => {
+  let body = ''
+  req.on('data', (c: Buffer) => (body += c.toString()))
+  req.on('end', () => {
+    received.push({ body, headers: req.headers })
+    res.writeHead(204).end()
+  })
+})
+afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())))
 
 const asrLimit = async () => {
   const status = await getJson<{ lanes: Array<{ lane: string; limit: number }> }>('/api/speech/status')
@@ -60,5 +79,37 @@ describe('settings saved through the gateway apply without a restart', () => {
       value: '45',
       source: 'env',
     })
+  })
+
+  it('the swap webhook: an address and secret saved on the page receive the next swap event, signed', async () => {
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+    const saved = await put({ SWAP_WEBHOOK_URL: url, SWAP_WEBHOOK_SECRET: 'page-secret' })
+    expect(saved.status).toBe(200)
+    expect(await saved.json()).toMatchObject({ applied_now: ['SWAP_WEBHOOK_URL', 'SWAP_WEBHOOK_SECRET'] })
+    // The controller follows the file within moments (its watcher); the event is queued when the swap
+    // ends, seconds after it starts, so the swap below is announced to the new address.
+    const settled = await getJson<SettingsBody>('/api/settings')
+    expect(settled.settings.find((s) => s.name === 'SWAP_WEBHOOK_SECRET')?.value).toBe('set')
+    const job = await eventually(
+      async () => {
+        const res = await fetch(fixture.url('/api/swap'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ recipe: 'gpt-oss-120b' }),
+        })
+        return (await res.json()) as { job_id?: string }
+      },
+      (j) => typeof j.job_id === 'string',
+      15_000,
+    )
+    const event = await eventually(
+      async () => received.find((r) => JSON.parse(r.body).swap_id === job.job_id),
+      (r) => r !== undefined,
+      30_000,
+    )
+    expect(verifySignature(event!.body, 'page-secret', event!.headers['x-spark-signature'] as string)).toBe(
+      true,
+    )
   })
 })
