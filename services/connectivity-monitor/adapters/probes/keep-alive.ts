@@ -45,6 +45,30 @@ const statusResult = (status: number): HttpResult =>
     ? { ok: true, detail: `HTTP ${status}` }
     : { ok: false, kind: status >= 500 ? 'http_5xx' : 'bad_status', detail: `answered HTTP ${status}` }
 
+/**
+ * The checks in flight per signal, cancelled together by one listener. Adding and removing a
+ * listener on an AbortSignal per check was a visible share of a probe's CPU, and the engine passes
+ * the same signal to every probe.
+ */
+const cancels = new WeakMap<AbortSignal, Set<() => void>>()
+
+function onAbortOf(signal: AbortSignal): Set<() => void> {
+  let set = cancels.get(signal)
+  if (!set) {
+    const created = new Set<() => void>()
+    set = created
+    cancels.set(signal, created)
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const cancel of [...created]) cancel()
+      },
+      { once: true },
+    )
+  }
+  return set
+}
+
 interface Exchange {
   result: HttpResult
   /** The socket ended before any byte of the answer: a kept connection may have gone stale. */
@@ -58,9 +82,6 @@ export class KeepAliveHealth {
   private idle: Socket | null = null
   private idleSince = 0
   private closed = false
-  /** Checks in flight, each with its cancel; one listener on the engine's signal serves them all. */
-  private readonly active = new Map<() => void, AbortSignal>()
-  private listening: AbortSignal | null = null
 
   constructor(url: URL, headers?: Record<string, string>) {
     this.host = url.hostname.replace(/^\[(.*)\]$/, '$1')
@@ -70,7 +91,6 @@ export class KeepAliveHealth {
 
   async check(call: HealthCall): Promise<HttpResult> {
     if (call.signal.aborted) return { ok: false, ...CANCELLED }
-    this.listenTo(call.signal)
     const started = performance.now()
     const kept = call.fresh ? null : this.takeIdle()
     const first = await this.exchange(kept ?? this.open(), call.timeoutMs, call.signal)
@@ -85,22 +105,6 @@ export class KeepAliveHealth {
     this.closed = true
     this.idle?.destroy()
     this.idle = null
-  }
-
-  /**
-   * Adding and removing a listener on an AbortSignal per check was a visible share of the probe's
-   * CPU; the engine passes the same signal every time, so one listener per signal cancels them all.
-   */
-  private listenTo(signal: AbortSignal): void {
-    if (this.listening === signal) return
-    this.listening = signal
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const [cancel, of] of [...this.active]) if (of === signal) cancel()
-      },
-      { once: true },
-    )
   }
 
   private open(): Socket {
@@ -145,7 +149,7 @@ export class KeepAliveHealth {
         if (settled) return
         settled = true
         clearTimeout(timer)
-        this.active.delete(onAbort)
+        cancels.get(signal)?.delete(onAbort)
         socket.off('data', onData).off('close', onClose).off('connect', onConnect)
         socket.off('error', onError)
         if (reusable) this.keep(socket)
@@ -183,7 +187,7 @@ export class KeepAliveHealth {
           }),
         )
       }, timeoutMs)
-      this.active.set(onAbort, signal)
+      onAbortOf(signal).add(onAbort)
       socket.on('data', onData).on('close', onClose).on('error', onError).once('connect', onConnect)
       socket.write(this.request)
     })
