@@ -16,11 +16,15 @@ export type CardState =
   | 'not_built'
   | 'unknown'
 
-interface StateLook {
+/** The colour family of a pill, shared by every page (style.css has one rule per tone). */
+export type Tone = 'good' | 'busy' | 'warn' | 'bad' | 'off'
+
+/** How a state shows: a word and a symbol as well as a colour, so it never rests on colour alone. */
+export interface StateLook {
   label: string
   /** A symbol DejaVu Sans has, so it renders without emoji fonts; always paired with the label. */
   icon: string
-  tone: 'good' | 'busy' | 'warn' | 'bad' | 'off'
+  tone: Tone
 }
 
 const LOOKS: Record<CardState, StateLook> = {
@@ -39,7 +43,7 @@ const LOOKS: Record<CardState, StateLook> = {
 
 export const lookOf = (state: string): StateLook => LOOKS[state as CardState] ?? LOOKS.unknown
 
-const OVERALL: Record<ClusterStatus['overall'], { label: string; icon: string; tone: StateLook['tone'] }> = {
+const OVERALL: Record<ClusterStatus['overall'], StateLook> = {
   ok: { label: 'All good', icon: '✓', tone: 'good' },
   degraded: { label: 'Needs attention', icon: '⚠', tone: 'warn' },
   down: { label: 'Not working', icon: '✕', tone: 'bad' },

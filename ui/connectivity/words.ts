@@ -2,9 +2,9 @@
  * The connectivity page's words and numbers: what a state is called (a planned switch is never
  * "down"), how a probe reading reads, how long something lasted, and uptime to 0.001 %.
  */
-import type { MaintenanceWindow, TargetView } from './source.ts'
 
-export type Tone = 'good' | 'busy' | 'warn' | 'bad' | 'off'
+import type { Tone } from '../components/labels.ts'
+import type { MaintenanceWindow, TargetView } from './source.ts'
 
 export interface StateLook {
   /** The word on the pill. */

@@ -1,4 +1,5 @@
 /** The operations page in words: service pills, uptime, memory, health, restart and patch outcomes. */
+import type { StateLook, Tone } from '../components/labels.ts'
 import { agoWords, latency, span } from '../connectivity/words.ts'
 import { gib } from '../swap/format.ts'
 import type {
@@ -11,16 +12,7 @@ import type {
   ServiceHealth,
 } from './source.ts'
 
-export type Tone = 'good' | 'busy' | 'warn' | 'bad' | 'off'
-
-export interface PillLook {
-  label: string
-  /** A symbol DejaVu Sans has; always next to the word, so no state is told by colour alone. */
-  icon: string
-  tone: Tone
-}
-
-const PILLS: Record<ServiceContainerView['pill'], PillLook> = {
+const PILLS: Record<ServiceContainerView['pill'], StateLook> = {
   healthy: { label: 'Healthy', icon: '✓', tone: 'good' },
   starting: { label: 'Starting', icon: '◐', tone: 'busy' },
   unhealthy: { label: 'Unhealthy', icon: '✕', tone: 'bad' },
@@ -29,7 +21,7 @@ const PILLS: Record<ServiceContainerView['pill'], PillLook> = {
   unknown: { label: 'Unknown', icon: '?', tone: 'warn' },
 }
 
-export const pillLook = (pill: ServiceContainerView['pill']): PillLook => PILLS[pill] ?? PILLS.unknown
+export const pillLook = (pill: ServiceContainerView['pill']): StateLook => PILLS[pill] ?? PILLS.unknown
 
 const STATE_WORDS: Record<ServiceContainerView['state'], string> = {
   running: 'running',
@@ -155,7 +147,7 @@ export function patchOutcome(r: PatchApplyResult, dryRun: boolean): { tone: Tone
   return { tone: 'bad', text: 'problem: not applied' }
 }
 
-export const PATCH_STATES: Record<'applied' | 'missing' | 'unknown', PillLook> = {
+export const PATCH_STATES: Record<'applied' | 'missing' | 'unknown', StateLook> = {
   applied: { label: 'Applied', icon: '✓', tone: 'good' },
   missing: { label: 'Missing', icon: '✕', tone: 'warn' },
   unknown: { label: 'Unknown', icon: '?', tone: 'off' },
