@@ -1,10 +1,20 @@
 import { defineConfig } from 'vitest/config'
 
 // Unit and in-process tests live beside the code (project `unit`); system, browser, SSH and Deno
-// tests live in tests/ (project `system`). scripts/test.sh runs `unit` two files at a time and
-// `system` one at a time: system tests start whole stacks and a browser, and share two cores
-// badly. Slow suites get their own timeouts in their files; the defaults here suit the fast ones.
+// tests live in tests/ (project `system`). scripts/test.sh runs `unit` and `system` two files at a
+// time, then `timing` one at a time: the system tests whose assertions are measurements (outage
+// durations, detection latency, throughput knees, load, shutdown and timeout bounds) run alone so
+// another file's stack cannot skew them. Slow suites get their own timeouts in their files.
 const shared = { testTimeout: 20_000, hookTimeout: 60_000, pool: 'forks' as const }
+
+const TIMING = [
+  'tests/system/monitor-*.test.ts',
+  'tests/system/ops-sweep.test.ts',
+  'tests/system/speech-load.test.ts',
+  'tests/system/load-*.test.ts',
+  'tests/system/lifecycle-*.test.ts',
+  'tests/system/shutdown.test.ts',
+]
 
 export default defineConfig({
   test: {
@@ -22,7 +32,8 @@ export default defineConfig({
           ],
         },
       },
-      { test: { ...shared, name: 'system', include: ['tests/**/*.test.ts'] } },
+      { test: { ...shared, name: 'system', include: ['tests/**/*.test.ts'], exclude: TIMING } },
+      { test: { ...shared, name: 'timing', include: TIMING } },
     ],
   },
 })

@@ -20,15 +20,18 @@ npx knip --no-progress || { echo "0 passed, 1 failed"; exit 1; }
 
 echo "== tests"
 mkdir -p .data
-# Unit tests two files at a time, then the system tests (whole stacks, a browser) one at a time.
-# Arguments (file filters) go to both runs.
+# Unit tests and system tests (whole stacks, a browser) two files at a time, then the tests that
+# measure time one at a time (vitest.config.ts). Arguments (file filters) go to every run.
 unit=.data/vitest-unit.json
 system=.data/vitest-system.json
-rm -f "$unit" "$system"
+timing=.data/vitest-timing.json
+rm -f "$unit" "$system" "$timing"
 npx vitest run --project unit --maxWorkers=2 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$unit" "$@"
 unit_status=$?
-npx vitest run --project system --maxWorkers=1 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$system" "$@"
+npx vitest run --project system --maxWorkers=2 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$system" "$@"
 system_status=$?
+npx vitest run --project timing --maxWorkers=1 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$timing" "$@"
+timing_status=$?
 node -e '
   const fs = require("fs")
   let passed = 0, failed = 0, skipped = 0
@@ -41,5 +44,5 @@ node -e '
     failed += r.numFailedTests || r.numFailedTestSuites
   }
   console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
-' "$unit" "$system"
-[ "$unit_status" -eq 0 ] && [ "$system_status" -eq 0 ]
+' "$unit" "$system" "$timing"
+[ "$unit_status" -eq 0 ] && [ "$system_status" -eq 0 ] && [ "$timing_status" -eq 0 ]
