@@ -3,9 +3,15 @@
  * real dependencies, serve the app, and shut down cleanly. A bad configuration stops the process
  * with every bad key named.
  */
+import { join } from 'node:path'
 import type { Dispatcher } from 'undici'
+import { type AuditStore, openAuditStoreOrStandIn } from './audit/store.ts'
 import { ConfigError, type EnvSource, processEnv } from './config.ts'
 import { createPool } from './http-client.ts'
+import { requireInternalProof } from './internal-auth/guard.ts'
+import { createProofChecker } from './internal-auth/proof.ts'
+import { armInternalProof, proveInternal, serviceOrigins } from './internal-auth/prove.ts'
+import { InternalSecretError, loadInternalSecret } from './internal-auth/secret.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { type OutcomeOrigins, reportOutcomes } from './outcomes/dispatcher.ts'
@@ -30,6 +36,11 @@ export interface ServiceKit {
    * (shared/settings/): their values now, and listeners told when the file changes them.
    */
   settings: ServiceSettings
+  /**
+   * This service's audit log (shared/audit/): record every mutation here; its `GET /audit` route
+   * reads it. A table of its own migration scope in `<DATA_DIR>/<service>.db`.
+   */
+  audit: AuditStore
 }
 
 export interface Built {
@@ -43,6 +54,11 @@ export interface StartOptions<C extends { HOST: string; PORT: number; LOG_LEVEL:
   name: string
   loadConfig: (env: EnvSource) => C
   build: (config: C, kit: ServiceKit) => Promise<Built> | Built
+  /**
+   * The gateway: the installation's public entrance, which proves the internal secret to the
+   * services but does not ask for it (API keys guard it instead).
+   */
+  publicEntrance?: boolean
 }
 
 export async function startService<C extends { HOST: string; PORT: number; LOG_LEVEL: string }>(
@@ -62,13 +78,24 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
     }
     throw err
   }
+  const secret = await loadInternalSecret(env).catch((err: unknown) => {
+    if (!(err instanceof InternalSecretError)) throw err
+    console.error(`${options.name}: ${err.message}`)
+    return exitProcess(78)
+  })
+  armInternalProof(secret, serviceOrigins(env))
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL })
   for (const warning of warnings) logger.warn(warning)
   const metrics = createMetrics(options.name, { processMetrics: true })
   const lifecycle = new AbortController()
   const outcomes = outcomeReporterFor(options.name, env, logger, metrics)
   const settings = followSettings({ service: options.name, env, ...file, logger })
-  const built = await options.build(config, { logger, metrics, lifecycle, outcomes, settings })
+  const audit = await openAuditStoreOrStandIn(auditPathFor(options.name, config as { DATA_DIR?: unknown }), {
+    logger,
+  })
+  const built = await options.build(config, { logger, metrics, lifecycle, outcomes, settings, audit })
+  // Before it serves: only requests proving the internal secret reach a route (internal-auth/).
+  if (!options.publicEntrance) requireInternalProof(built.app, createProofChecker(secret))
   return serve({
     fetch: built.app.fetch,
     nodeHandler: built.nodeHandler,
@@ -77,9 +104,15 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
     logger,
     lifecycle,
     // Last: the outcomes of requests the other closers end still go out.
-    onClose: [() => settings.close(), ...(built.onClose ?? []), () => outcomes.close()],
+    onClose: [() => settings.close(), ...(built.onClose ?? []), () => audit.close(), () => outcomes.close()],
     handleSignals: true,
   })
+}
+
+/** `DATA_DIR` is read the same way as every service's config (shared/config.ts `baseConfig`). */
+function auditPathFor(name: string, config: { DATA_DIR?: unknown }): string {
+  const dir = typeof config.DATA_DIR === 'string' && config.DATA_DIR.trim() ? config.DATA_DIR : './.data'
+  return join(dir, `${name}.db`)
 }
 
 function outcomeReporterFor(name: string, env: EnvSource, logger: Logger, metrics: Metrics): OutcomeReporter {
@@ -106,6 +139,7 @@ export interface UpstreamAppDeps<C, U> {
   upstreams: U
   outcomes: OutcomeReporter
   settings: ServiceSettings
+  audit: AuditStore
 }
 
 /**
@@ -131,8 +165,8 @@ export function startUpstreamService<
     name: options.name,
     loadConfig: options.loadConfig,
     build: (config, kit) => {
-      const pool = createPool()
-      const { logger, metrics, lifecycle, outcomes, settings } = kit
+      const pool = proveInternal(createPool())
+      const { logger, metrics, lifecycle, outcomes, settings, audit } = kit
       const origins = options.reported?.(config) ?? {}
       const upstreams = options.upstreams(config, reportOutcomes(pool, outcomes, origins))
       logger.info(options.describe(config), 'upstreams')
@@ -145,6 +179,7 @@ export function startUpstreamService<
           upstreams,
           outcomes,
           settings,
+          audit,
         }),
         onClose: [() => pool.close()],
       }

@@ -1,4 +1,5 @@
 import type { Hono, MiddlewareHandler } from 'hono'
+import type { AuditStore } from '../../shared/audit/store.ts'
 import type { ApiKeyAuth } from '../../shared/auth/guard.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
@@ -7,20 +8,27 @@ import type { NodeHandler } from '../../shared/serve.ts'
 import { type AppEnv, createService, type ServiceApp } from '../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../shared/topology.ts'
 import type { BackendReader } from './adapters/backend-reader.ts'
+import type { KeysAdmin } from './adapters/keys-admin.ts'
 import { createStatusSource, type ReadSwapJob, type ServiceProbe } from './adapters/service-probe.ts'
 import type { SettingsStore } from './adapters/settings-store.ts'
 import type { GatewayConfig } from './config.ts'
 import { serviceDependency } from './domain/cluster-status.ts'
 import { isCrossSiteControlRequest } from './domain/csrf.ts'
 import type { OpenApiDoc } from './domain/openapi-merge.ts'
+import { isNeverLimited, type RateLimiter } from './domain/rate-limit.ts'
 import { groupFor } from './domain/route-groups.ts'
 import { aliasGet, installFrontDoor } from './proxy/fetch-entry.ts'
+import { clientAddress } from './proxy/headers.ts'
 import { createNodeFrontDoor } from './proxy/node-front-door.ts'
 import { createProxyPolicy, crossSiteRefused, type ProxyPolicyOptions } from './proxy/policy.ts'
 import { createPortableFrontDoor } from './proxy/portable-front-door.ts'
 import type { UpstreamProxy } from './proxy/upstream.ts'
 import { mountDashboard } from './routes/dashboard.ts'
 import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
+import { keysRoutes } from './routes/keys.ts'
+import { loginRoutes } from './routes/login.ts'
+import { dashboardGuard } from './routes/login-guard.ts'
+import type { DashboardLogin } from './routes/login-setup.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { statusRoutes } from './routes/status.ts'
@@ -58,6 +66,14 @@ export interface GatewayDeps {
   auth?: ApiKeyAuth
   /** The settings file (`/api/settings`); absent: the routes are not served (404). */
   settings?: SettingsStore
+  /** The dashboard's CSRF tokens and, with a password set, the owner login (routes/login*.ts). */
+  login?: DashboardLogin
+  /** Key management (`/api/keys`, routes/keys.ts); absent: the routes are not served (404). */
+  keys?: KeysAdmin
+  /** Rate limits (`RATE_LIMITS`, `RATE_LIMIT_PER_ADDRESS`); absent: nothing is counted (the default). */
+  limiter?: RateLimiter
+  /** The gateway's audit log (`kit.audit`): its own mutations (settings, keys, logins) go here. */
+  audit?: AuditStore
   now?: () => Date
 }
 
@@ -92,7 +108,9 @@ export function buildGateway(deps: GatewayDeps): Gateway {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
   })
   app.use(csrfGuard)
+  if (deps.login) app.use(dashboardGuard(deps.login, deps.auth))
   if (deps.auth) app.use(keyGuard(deps.auth))
+  if (deps.limiter) app.use(limitGuard(deps.limiter, deps.auth !== undefined))
   app.route('/', statusRoutes({ getStatus }))
   const timeoutMs = config.STATUS_PROBE_TIMEOUT_MS
   const speechDisabled = () => disabled.includes('speech-proxy')
@@ -101,6 +119,8 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   app.route('/', docsRoutes({ reader: deps.reader, ownDoc, disabled, timeoutMs }))
   if (deps.auth) app.route('/', unlockRoutes({ auth: deps.auth }))
   if (deps.settings) app.route('/', settingsRoutes({ store: deps.settings }))
+  if (deps.keys) app.route('/', keysRoutes({ admin: deps.keys }))
+  if (deps.login?.passwordHash) app.route('/', loginRoutes(deps.login))
   mountDashboard(app, deps.dashboard)
 
   // The factory claims `/openapi.json` for the gateway's own routes; the public one is the merged document.
@@ -113,7 +133,10 @@ export function buildGateway(deps: GatewayDeps): Gateway {
 }
 
 /** The proxy's budgets per route class (chat, audio, the rest), from the gateway's configuration. */
-function proxyPolicyOptions({ config, logger, auth }: GatewayDeps, metrics: Metrics): ProxyPolicyOptions {
+function proxyPolicyOptions(
+  { config, logger, auth, limiter }: GatewayDeps,
+  metrics: Metrics,
+): ProxyPolicyOptions {
   return {
     limits: {
       audio: config.AUDIO_BODY_LIMIT_BYTES,
@@ -129,6 +152,7 @@ function proxyPolicyOptions({ config, logger, auth }: GatewayDeps, metrics: Metr
     metrics,
     logger,
     auth,
+    limiter,
   }
 }
 
@@ -163,6 +187,8 @@ const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
 const keyGuard =
   (auth: ApiKeyAuth): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
+    // The owner's session stands for the admin scope on the dashboard's own actions, never the API.
+    if (c.var.owner && c.req.path.startsWith('/ui/actions/')) return next()
     let actor: string | null
     try {
       actor = auth.check(groupFor(c.req.method, c.req.path, null), {
@@ -176,6 +202,17 @@ const keyGuard =
       throw err
     }
     if (actor !== null) c.set('actor', actor)
+    await next()
+  }
+
+/** The rate limits for the routes the gateway answers itself; after the key check, which names the caller. */
+const limitGuard =
+  (limiter: RateLimiter, keysOn: boolean): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    if (!isNeverLimited(c.req.path, null)) {
+      const group = groupFor(c.req.method, c.req.path, null) ?? 'default'
+      await limiter.take(group, { key: keysOn ? (c.var.actor ?? null) : null, address: clientAddress(c.env) })
+    }
     await next()
   }
 

@@ -1,10 +1,13 @@
 import { withBudget } from '../../shared/abort.ts'
+import { keysFilePath } from '../../shared/auth/store.ts'
 import { processEnv } from '../../shared/config.ts'
 import { settingsFilePath } from '../../shared/settings/file.ts'
 import { startService } from '../../shared/start.ts'
 import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
+import { openKeyUsage, usageFilePath } from './adapters/key-usage.ts'
+import { createKeysAdmin } from './adapters/keys-admin.ts'
 import { createModelsSource } from './adapters/models-source.ts'
 import { createMonitorSource } from './adapters/monitor-source.ts'
 import { createOpsSource } from './adapters/ops-source.ts'
@@ -16,11 +19,14 @@ import { createSpeechSource } from './adapters/speech-source.ts'
 import { createSwapSource } from './adapters/swap-source.ts'
 import { buildGateway, SERVICE_NAME } from './app.ts'
 import { backendUrls, loadGatewayConfig } from './config.ts'
+import { createRateLimiter } from './domain/rate-limit.ts'
 import { createUpstreamProxy } from './proxy/upstream.ts'
+import { openDashboardLogin } from './routes/login-setup.ts'
 
 await startService({
   name: SERVICE_NAME,
   loadConfig: loadGatewayConfig,
+  publicEntrance: true,
   build: async (config, kit) => {
     const urls = backendUrls(config)
     const proxy = createUpstreamProxy({
@@ -56,6 +62,7 @@ await startService({
     const search = createSearchSource({ baseUrl: urls['vector-search'] })
     const monitor = createMonitorSource({ baseUrl: urls['connectivity-monitor'] })
     const ops = createOpsSource({ baseUrl: urls['swap-controller'] })
+    const login = await openDashboardLogin(config, kit.logger, kit.audit)
     const dashboard = buildDashboard({
       getStatus,
       swap,
@@ -70,9 +77,15 @@ await startService({
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
       // The banner says control routes are open to anyone; not so once they need an admin key.
-      controlsOpen: !config.API_KEY_GROUPS.includes('admin'),
+      controlsOpen: !config.API_KEY_GROUPS.includes('admin') && login.passwordHash === null,
     })
-    const auth = await openGatewayAuth(config, kit.logger)
+    // Key usage is counted in memory where a key is accepted and written beside the key file now and then.
+    const usage = await openKeyUsage({
+      path: usageFilePath(keysFilePath(config)),
+      onError: (err) => kit.logger.warn({ reason: err.message }, 'API key usage file not read or written'),
+    })
+    const auth = await openGatewayAuth(config, kit.logger, usage.note)
+    const keys = createKeysAdmin({ path: keysFilePath(config), usage, audit: kit.audit, logger: kit.logger })
     const { app, nodeHandler } = buildGateway({
       config: { ...config, DISABLED_SERVICES: disabled },
       logger: kit.logger,
@@ -85,6 +98,10 @@ await startService({
       dashboard,
       auth,
       settings,
+      login,
+      audit: kit.audit,
+      keys,
+      limiter: createRateLimiter(config),
     })
     return {
       app,
@@ -96,6 +113,7 @@ await startService({
         () => models.close(),
         () => ops.close(),
         () => auth?.close(),
+        () => usage.close(),
       ],
     }
   },
