@@ -3,6 +3,7 @@ import { apiKeyConfig } from '../../shared/auth/config.ts'
 import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
 import { KNOBS } from '../../shared/settings/registry.ts'
 import { BACKEND_SERVICES, defaultServiceUrl, SERVICES } from '../../shared/topology.ts'
+import { rateLimitConfig } from './domain/rate-limit-config.ts'
 import type { BackendName } from './domain/route-table.ts'
 
 export const DEFAULT_PORT = 9999
@@ -55,6 +56,8 @@ export const configShape = {
   STATUS_CACHE_MS: env.int(1000, 0),
   /** Opt-in API keys per route group (docs/SECURITY.md); none by default, as the apps send none. */
   ...apiKeyConfig(),
+  /** Opt-in rate limits per route group, per key and per client address (domain/rate-limit-config.ts). */
+  ...rateLimitConfig(),
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>

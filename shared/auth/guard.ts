@@ -26,7 +26,12 @@ export interface ApiKeyAuth {
 
 const REALM = 'spark-control'
 
-export function createApiKeyAuth(options: { groups: Iterable<Scope>; store: KeyStore }): ApiKeyAuth {
+export function createApiKeyAuth(options: {
+  groups: Iterable<Scope>
+  store: KeyStore
+  /** Told of each request a valid key came with (the gateway counts usage in memory). */
+  onUse?: (name: string) => void
+}): ApiKeyAuth {
   const groups = new Set(options.groups)
   const { store } = options
   return {
@@ -57,6 +62,7 @@ export function createApiKeyAuth(options: { groups: Iterable<Scope>; store: KeyS
           },
         )
       }
+      options.onUse?.(who.name)
       return who.name
     },
     hasScope(scope, h) {

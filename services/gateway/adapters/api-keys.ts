@@ -16,6 +16,8 @@ export interface ApiKeySettings {
 export async function openGatewayAuth(
   config: ApiKeySettings,
   logger: Logger,
+  /** Told of each request a valid key came with (usage counts). */
+  onUse?: (name: string) => void,
 ): Promise<ApiKeyAuth | undefined> {
   if (config.API_KEY_GROUPS.length === 0) return undefined
   const path = keysFilePath(config)
@@ -37,5 +39,5 @@ export async function openGatewayAuth(
   } else {
     logger.info({ groups, keys: store.size, file: path }, 'API keys required')
   }
-  return createApiKeyAuth({ groups, store })
+  return createApiKeyAuth({ groups, store, onUse })
 }

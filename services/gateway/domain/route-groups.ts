@@ -23,12 +23,16 @@ const DATA_GROUPS: Partial<Record<Route['service'], Scope>> = {
 const DASHBOARD_ACTIONS = '/ui/actions/'
 /** The gateway's own control route: saving the settings file (routes/settings.ts). */
 const GATEWAY_CONTROLS = new Set(['/api/settings'])
+/** The gateway's key management (routes/keys.ts), every method. */
+const KEYS_PATH = '/api/keys'
 
 /** `route`: what `resolveRoute(path)` found (null: the gateway answers the path itself). */
 export function groupFor(method: string, path: string, route: Route | null): Scope | null {
   const safe = SAFE_METHODS.has(method.toUpperCase())
   // CORS preflights carry no credentials by design; the real request that follows is checked.
   if (method.toUpperCase() === 'OPTIONS') return null
+  // Key management: even a read is admin's, as it names every key and what it may do.
+  if (route === null && (path === KEYS_PATH || path.startsWith(`${KEYS_PATH}/`))) return 'admin'
   if (route === null)
     return !safe && (path.startsWith(DASHBOARD_ACTIONS) || GATEWAY_CONTROLS.has(path)) ? 'admin' : null
   // `/api/<service>/health|ready|metrics|openapi.json`: the same as each service's own probes.

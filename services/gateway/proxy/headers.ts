@@ -16,6 +16,8 @@ export interface ScannedHeaders extends OriginHeaders, CredentialHeaders {
   contentLengthHeader: string | null
   /** `X-Spark-Actor` as the client sent it; never forwarded as is (see `ProxyPolicy.admit`). */
   actor: string | null
+  /** The peer's address (what per-address rate limits count by), when the server knows it. */
+  client: string | null
 }
 
 /** Meaningful only between two hops, or set by us; never forwarded as the client sent them. */
@@ -121,6 +123,7 @@ export class HeaderScan {
       apiKey: this.apiKey,
       cookie: this.cookie,
       actor: this.actor,
+      client,
     }
   }
 }

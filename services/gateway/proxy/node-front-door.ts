@@ -48,7 +48,7 @@ export function createNodeFrontDoor({ proxy, policy }: NodeFrontDoorOptions): No
     const hasBody = method !== 'GET' && method !== 'HEAD'
     let status = 500
     try {
-      const { limit, timeoutMs } = policy.admit(route, method, path, h)
+      const { limit, timeoutMs } = await policy.admit(route, method, path, h)
       const body = hasBody ? await nodeBody(req, h.contentLength, limit) : null
       if (body !== null && h.contentLengthHeader !== null)
         h.headers.push('content-length', h.contentLengthHeader)

@@ -13,6 +13,7 @@ import { AppError, errorStyleFor, payloadTooLarge, renderError } from '../../../
 import type { Logger } from '../../../shared/logger.ts'
 import type { Metrics } from '../../../shared/metrics.ts'
 import { isCrossSiteControlRequest } from '../domain/csrf.ts'
+import { isNeverLimited, type RateLimiter } from '../domain/rate-limit.ts'
 import { groupFor } from '../domain/route-groups.ts'
 import type { Budget, Route } from '../domain/route-table.ts'
 import type { ScannedHeaders } from './headers.ts'
@@ -29,6 +30,8 @@ export interface ProxyPolicyOptions {
   logger: Logger
   /** API keys (opt-in per route group); absent: every route is open, as before keys existed. */
   auth?: ApiKeyAuth
+  /** Rate limits (opt-in, domain/rate-limit.ts); absent: nothing is counted. */
+  limiter?: RateLimiter
 }
 
 export const crossSiteRefused = () =>
@@ -43,10 +46,15 @@ const METHOD_LABELS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
 /** The decisions both front doors share; see the top of this file. */
 export interface ProxyPolicy {
   /**
-   * Throws the refusal (backend switched off, cross-site, missing or insufficient API key, declared
-   * body too large); else the budgets. Adds `X-Spark-Actor` to the forwarded headers.
+   * Throws the refusal (backend switched off, cross-site, missing or insufficient API key, over a
+   * rate limit, declared body too large); else the budgets. Adds `X-Spark-Actor` to the forwarded headers.
    */
-  admit(route: Route, method: string, path: string, h: ScannedHeaders): { limit: number; timeoutMs: number }
+  admit(
+    route: Route,
+    method: string,
+    path: string,
+    h: ScannedHeaders,
+  ): Promise<{ limit: number; timeoutMs: number }>
   /** Any failure as the AppError to answer with; 5xx are logged, anything unexpected as a bug. */
   failure(err: unknown, route: Route, requestId: string): AppError
   /** One metric (and, at debug level, one line) per proxied request; `started` from performance.now(). */
@@ -69,7 +77,7 @@ export function createProxyPolicy(options: ProxyPolicyOptions): ProxyPolicy {
   }
 
   return {
-    admit(route, method, path, h) {
+    async admit(route, method, path, h) {
       if (options.disabled.includes(route.service)) {
         throw new AppError(
           503,
@@ -79,7 +87,15 @@ export function createProxyPolicy(options: ProxyPolicyOptions): ProxyPolicy {
       }
       if (isCrossSiteControlRequest(method, path, h)) throw crossSiteRefused()
       const group = groupFor(method, path, route)
-      forwardActor(h, options.auth ? options.auth.check(group, h) : h.actor)
+      const actor = options.auth ? options.auth.check(group, h) : h.actor
+      forwardActor(h, actor)
+      if (options.limiter && !isNeverLimited(path, route)) {
+        // Without keys on, a client-claimed actor is no identity to count by: the address is.
+        await options.limiter.take(group ?? 'default', {
+          key: options.auth ? actor : null,
+          address: h.client,
+        })
+      }
       // A chat request may load a model on demand: with admin behind a key, only an admin key may.
       if (group === 'chat' && options.auth?.groups.has('admin')) {
         h.headers.push(MAY_SWAP_HEADER, options.auth.hasScope('admin', h) ? 'yes' : 'no')

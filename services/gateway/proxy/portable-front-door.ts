@@ -29,7 +29,7 @@ export function createPortableFrontDoor({ proxy, policy }: PortableFrontDoorOpti
     const h = scanHeaders(request, env)
     let status = 500
     try {
-      const { limit, timeoutMs } = policy.admit(route, method, path, h)
+      const { limit, timeoutMs } = await policy.admit(route, method, path, h)
       const body =
         method === 'GET' || method === 'HEAD' ? null : await readableBody(request, h.contentLength, limit)
       if (body !== null && h.contentLengthHeader !== null) {
