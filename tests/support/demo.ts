@@ -21,7 +21,8 @@ export function useDemo(options: DemoOptions & { name: string }): DemoFixture {
       ...options,
     })
     await waitForEverythingUp(demo.gatewayUrl)
-  }, 90_000)
+    // Starting (up to 90 s on a busy machine, tools/stack/launch.ts) plus the preloaded model.
+  }, 180_000)
   afterAll(async () => {
     await demo?.stop()
   }, 30_000)

@@ -97,7 +97,9 @@ export async function launchStack(options: StackOptions = {}): Promise<Stack> {
     }
     await Promise.all(
       Object.values(services).map((s) =>
-        waitForHealth(s.url, options.healthTimeoutMs ?? 30_000, () => s.process.exitCode === null).catch(
+        // Six services compile under tsx at once; with two stacks starting together on two cores
+        // (the suite runs system files two at a time) that has taken over 30 s.
+        waitForHealth(s.url, options.healthTimeoutMs ?? 90_000, () => s.process.exitCode === null).catch(
           (err: Error) => {
             throw new Error(`${s.name}: ${err.message}\n${s.output.slice(-20).join('\n')}`)
           },
