@@ -6,6 +6,7 @@
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici'
 import { withBudget } from './abort.ts'
 import { AppError, upstreamFailed, upstreamTimeout, upstreamUnavailable } from './errors.ts'
+import { internalProofHeaders } from './internal-auth/prove.ts'
 
 export interface PoolOptions {
   connectTimeoutMs?: number
@@ -98,9 +99,12 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
     payload = JSON.stringify(options.body)
     headers['content-type'] = 'application/json'
   }
+  const method = options.method ?? (payload ? 'POST' : 'GET')
+  // To one of our services: the installation's proof (none to anything else).
+  Object.assign(headers, internalProofHeaders(method, url))
   try {
     const res = await request(url, {
-      method: options.method ?? (payload ? 'POST' : 'GET'),
+      method,
       headers,
       body: payload,
       signal: withBudget(options.signal, timeoutMs),

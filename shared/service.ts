@@ -18,6 +18,7 @@ import {
   renderError,
   validationFailed,
 } from './errors.ts'
+import { internalProofGuard } from './internal-auth/guard.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import type { Readiness } from './readiness.ts'
@@ -29,6 +30,8 @@ export interface AppVariables {
   shutdown: AbortSignal
   /** The API key's name when the request carried a valid one (gateway); who acts, for audits. */
   actor?: string
+  /** The dashboard's owner is logged in (gateway, shared/auth/session.ts): the session acts as `owner`. */
+  owner?: boolean
 }
 export interface AppEnv extends Env {
   Variables: AppVariables
@@ -190,6 +193,8 @@ export function createService(options: ServiceOptions): ServiceApp {
         'request',
       )
   })
+  // Before any route: only the gateway may be served (on once startService arms it; see internal-auth/).
+  app.use(internalProofGuard(app))
   const limitBodies = bodyLimit({
     maxSize: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     onError: () => {

@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici'
 import { type AuditStore, openAuditStoreOrStandIn } from './audit/store.ts'
 import { ConfigError, type EnvSource, processEnv } from './config.ts'
 import { createPool } from './http-client.ts'
+import { type ClientTimeouts, clientTimeoutsFrom } from './http-server/slow-clients.ts'
 import { requireInternalProof } from './internal-auth/guard.ts'
 import { createProofChecker } from './internal-auth/proof.ts'
 import { armInternalProof, proveInternal, serviceOrigins } from './internal-auth/prove.ts'
@@ -65,12 +66,14 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
   options: StartOptions<C>,
 ): Promise<RunningServer> {
   let config: C
+  let clientTimeouts: ClientTimeouts
   const env = processEnv()
   // The environment first, then the settings file for the keys it leaves unset, then the defaults.
   const file = await openSettingsFile(env)
   const warnings = file.read.problem ? [file.read.problem] : []
   try {
     config = loadWithSettings(options.loadConfig, env, file.read.values, (w) => warnings.push(w))
+    clientTimeouts = clientTimeoutsFrom(env)
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${options.name}: ${err.message}`)
@@ -106,6 +109,7 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
     // Last: the outcomes of requests the other closers end still go out.
     onClose: [() => settings.close(), ...(built.onClose ?? []), () => audit.close(), () => outcomes.close()],
     handleSignals: true,
+    clientTimeouts,
   })
 }
 

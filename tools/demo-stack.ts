@@ -29,6 +29,8 @@ export interface Demo {
   sim: SimulatedCluster
   stack: Stack
   gatewayUrl: string
+  /** The data volume every service shares (the internal secret lives there). */
+  dataDir: string
   stop(): Promise<void>
 }
 
@@ -63,6 +65,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       sim,
       stack,
       gatewayUrl: stack.url('gateway'),
+      dataDir,
       async stop() {
         await stack.stop()
         await sim.close()

@@ -1,4 +1,5 @@
 import { getGlobalDispatcher } from 'undici'
+import { proveInternal } from '../../shared/internal-auth/prove.ts'
 import { originsOf, reportOutcomes } from '../../shared/outcomes/dispatcher.ts'
 import { startService } from '../../shared/start.ts'
 import { createCloudChat } from './adapters/cloud-chat.ts'
@@ -68,7 +69,7 @@ await startService({
           registry: kit.metrics.registry,
           // The name pass's calls are reported as traffic to the swap-controller; the cloud's are not ours.
           dispatcher: reportOutcomes(
-            getGlobalDispatcher(),
+            proveInternal(getGlobalDispatcher()),
             kit.outcomes,
             originsOf({ 'swap-controller': config.SWAP_CONTROLLER_URL }),
             // The chat proxy's 503 (vLLM swapping or away) is vLLM's state, not the controller's.

@@ -10,6 +10,7 @@ import { Agent, request } from 'undici'
 import { sleep, unref } from '../abort.ts'
 import { backoffDelay } from '../backoff.ts'
 import type { OutcomeBatch, RequestOutcome } from '../contracts/connectivity-monitor.ts'
+import { proveInternal } from '../internal-auth/prove.ts'
 import type { Logger } from '../logger.ts'
 import { Counter, type Registry } from '../metrics.ts'
 
@@ -81,6 +82,7 @@ export function createOutcomeReporter(options: OutcomeReporterOptions): OutcomeR
     bodyTimeout: timeoutMs,
     keepAliveTimeout: 10_000,
   })
+  const proven = proveInternal(agent)
   const stats = { sent: 0, dropped: 0, failedBatches: 0 }
   /** Lost since the last batch the monitor accepted: the next batch says so. */
   let unreported = 0
@@ -144,7 +146,7 @@ export function createOutcomeReporter(options: OutcomeReporterOptions): OutcomeR
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(batch),
-        dispatcher: agent,
+        dispatcher: proven,
         signal: AbortSignal.timeout(timeoutMs),
       })
       await res.body.dump().catch(() => undefined)

@@ -4,6 +4,7 @@
  * proxy's pools so a flood of proxied traffic never delays the status page.
  */
 import { Agent, request } from 'undici'
+import { proveInternal } from '../../../shared/internal-auth/prove.ts'
 import type { BackendName } from '../domain/route-table.ts'
 
 export type ReadResult =
@@ -42,6 +43,7 @@ export function createBackendReader({
   maxBytes = 4 * 1024 * 1024,
 }: BackendReaderOptions): BackendReader {
   const agent = new Agent({ connections: 8, keepAliveTimeout: 10_000, connect: { timeout: timeoutMs } })
+  const proven = proveInternal(agent)
 
   async function read(
     service: BackendName,
@@ -55,7 +57,7 @@ export function createBackendReader({
     const latency = () => Math.round(performance.now() - started)
     try {
       const res = await request(`${urls[service]}${path}`, {
-        dispatcher: agent,
+        dispatcher: proven,
         signal,
         headers: { accept: 'application/json' },
         headersTimeout: budget,

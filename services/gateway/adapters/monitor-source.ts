@@ -16,6 +16,7 @@ import {
 } from '../../../shared/contracts/connectivity-monitor.ts'
 import { upstreamFailed } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
+import { internalProofHeaders } from '../../../shared/internal-auth/prove.ts'
 import { type MonitorSource, MonitorSourceError } from '../../../ui/connectivity/source.ts'
 import { messageOf } from './controller-call.ts'
 import { sseMessages } from './monitor-source-events.ts'
@@ -72,7 +73,7 @@ export function createMonitorSource(options: MonitorSourceOptions): MonitorSourc
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers,
+        headers: { ...headers, ...internalProofHeaders(method, `${base}${path}`) },
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         signal,
       })

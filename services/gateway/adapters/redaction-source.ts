@@ -13,6 +13,7 @@ import {
 } from '../../../shared/contracts/redaction-gateway.ts'
 import { upstreamFailed } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
+import { internalProofHeaders } from '../../../shared/internal-auth/prove.ts'
 import { type RedactionSource, RedactionSourceError } from '../../../ui/ports.ts'
 import { messageOf } from './controller-call.ts'
 
@@ -67,7 +68,9 @@ export function createRedactionSource(options: RedactionSourceOptions): Redactio
         : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
     let res: Response
     try {
-      res = await fetch(`${base}${path}`, { ...init, signal: withBudget(signal, timeoutMs) })
+      const proof = internalProofHeaders(init.method ?? 'GET', `${base}${path}`)
+      const headers = { ...(init.headers as Record<string, string> | undefined), ...proof }
+      res = await fetch(`${base}${path}`, { ...init, headers, signal: withBudget(signal, timeoutMs) })
     } catch (err) {
       throw classifyFailure(err, { service: SERVICE, timeoutMs })
     }

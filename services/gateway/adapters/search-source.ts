@@ -19,6 +19,7 @@ import {
 } from '../../../shared/contracts/vector-search.ts'
 import { upstreamFailed } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
+import { internalProofHeaders } from '../../../shared/internal-auth/prove.ts'
 import {
   type IngestOutcome,
   type IngestTry,
@@ -158,7 +159,7 @@ export function createSearchSource(options: SearchSourceOptions): SearchSource {
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers,
+        headers: { ...headers, ...internalProofHeaders(method, `${base}${path}`) },
         body,
         signal: withBudget(opts.signal, timeoutMs),
       })

@@ -8,6 +8,7 @@ import { withBudget } from '../../../shared/abort.ts'
 import { DiarizedTranscript, SpeechStatus, VoiceList } from '../../../shared/contracts/speech-proxy.ts'
 import { upstreamFailed } from '../../../shared/errors.ts'
 import { classifyFailure } from '../../../shared/http-client.ts'
+import { internalProofHeaders } from '../../../shared/internal-auth/prove.ts'
 import { type SpeechSource, SpeechSourceError } from '../../../ui/ports.ts'
 import { messageOf } from './controller-call.ts'
 
@@ -56,7 +57,11 @@ export function createSpeechSource(options: SpeechSourceOptions): SpeechSource {
     let res: Response
     try {
       // One client id for the dashboard, so its try-its share a quota and take turns with the API's clients.
-      const headers = { ...(init.headers as Record<string, string>), 'x-client-id': DASHBOARD_CLIENT }
+      const headers = {
+        ...(init.headers as Record<string, string>),
+        'x-client-id': DASHBOARD_CLIENT,
+        ...internalProofHeaders(init.method ?? 'GET', `${base}${path}`),
+      }
       res = await fetch(`${base}${path}`, { ...init, headers, signal: withBudget(signal, timeoutMs) })
     } catch (err) {
       throw classifyFailure(err, { service: SERVICE, timeoutMs })

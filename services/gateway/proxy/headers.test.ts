@@ -2,7 +2,9 @@
  * What the proxy forwards, drops and adds on the way through, the CSRF guard in front of proxied
  * control routes, and a few edge cases of the exchange.
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createProofChecker } from '../../../shared/internal-auth/proof.ts'
+import { armInternalProof, disarmInternalProof } from '../../../shared/internal-auth/prove.ts'
 import { listen, rawRequest, startGateway, TEST_POOL_CONNECTIONS } from '../testing/harness.ts'
 import { echoBackend, trackServers } from '../testing/tracked.ts'
 
@@ -195,4 +197,29 @@ it('still answers after a burst of aborted requests', async () => {
   await Promise.all(burst.map((b) => b.sent))
   answer = true
   expect((await rawRequest(`${gw.url}/api/models`)).body).toBe('late')
+})
+
+describe('trust headers and the internal proof', () => {
+  afterEach(() => disarmInternalProof())
+
+  it('never forwards a client’s x-spark-* and proves the secret on every proxied request', async () => {
+    const upstream = await track(echo())
+    const gw = await track(startGateway({ 'swap-controller': upstream.url }))
+    const secret = Buffer.from('k'.repeat(64))
+    armInternalProof(secret, [new URL(upstream.url).origin])
+    const checker = createProofChecker(secret)
+    for (const path of ['/api/models?refresh=1', '/api/swap/state']) {
+      const res = await rawRequest(`${gw.url}${path}`, {
+        headers: {
+          'x-spark-internal': 'v1.1.forged',
+          'x-spark-may-swap': 'yes',
+          'x-spark-anything': 'later',
+        },
+      })
+      const seen = JSON.parse(res.body)
+      expect(seen.headers['x-spark-may-swap']).toBeUndefined()
+      expect(seen.headers['x-spark-anything']).toBeUndefined()
+      expect(checker.check(seen.headers['x-spark-internal'], 'GET', path)).toBe('ok')
+    }
+  })
 })

@@ -91,7 +91,8 @@ export class HeaderScan {
     // Several Cookie headers are one list (RFC 6265 5.4), joined as a browser would send them.
     else if (name === 'cookie') this.cookie = this.cookie === null ? value : `${this.cookie}; ${value}`
     else if (name === 'x-spark-actor') this.actor = joined(this.actor, value)
-    if (NOT_FORWARDED.has(name) || name.startsWith('proxy-')) return
+    // Every `x-spark-*` is ours to set (trust headers, the internal proof): a client's never passes.
+    if (NOT_FORWARDED.has(name) || name.startsWith('proxy-') || name.startsWith('x-spark-')) return
     this.headers.push(name, value)
   }
 

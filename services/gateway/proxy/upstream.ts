@@ -11,6 +11,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import { type Dispatcher, Pool } from 'undici'
+import { proveInternal } from '../../../shared/internal-auth/prove.ts'
 import { reportOutcomes } from '../../../shared/outcomes/dispatcher.ts'
 import type { OutcomeSink } from '../../../shared/outcomes/reporter.ts'
 import type { BackendName } from '../domain/route-table.ts'
@@ -57,9 +58,11 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       keepAliveTimeout: 30_000,
       pipelining: 1,
     })
+    // Every proxied request proves the installation's secret (shared/internal-auth/).
+    const proven = proveInternal(pool)
     const dispatcher = options.outcomes
-      ? reportOutcomes(pool, options.outcomes, { [parsed.origin]: name }, { relays: true })
-      : pool
+      ? reportOutcomes(proven, options.outcomes, { [parsed.origin]: name }, { relays: true })
+      : proven
     targets.set(name, {
       pool,
       dispatcher,
