@@ -4,6 +4,15 @@
  * requests finish (for at most `graceMs`), run the service's closers, exit within 10 s.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { closeAfterRefusal, closeLingering } from './http-server/lingering-close.ts'
+import { SHUTDOWN_SIGNALS, shutdownSignalListener } from './http-server/signals.ts'
+import {
+  applyClientTimeouts,
+  type ClientTimeouts,
+  connectionsCheckingInterval,
+  DEFAULT_CLIENT_TIMEOUTS,
+  watchBody,
+} from './http-server/slow-clients.ts'
 import type { Logger } from './logger.ts'
 
 type FetchHandler = (request: Request) => Response | Promise<Response>
@@ -32,6 +41,8 @@ export interface ServeOptions {
    * main cost (the gateway's proxy). Deno ignores it and serves everything through `fetch`.
    */
   nodeHandler?: NodeHandler
+  /** How long a client may take over its request head and body (Node only); the defaults otherwise. */
+  clientTimeouts?: ClientTimeouts
 }
 
 export interface RunningServer {
@@ -71,37 +82,37 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     'listening',
   )
   if (options.handleSignals) {
-    let closing = false
-    const onSignal = (signal: string) => {
-      if (closing) return
-      closing = true
-      options.logger.info({ signal }, 'shutting down')
-      const started = Date.now()
-      const hardStop = setTimeout(() => {
-        options.logger.error({ ms: Date.now() - started }, 'shutdown budget exceeded; exiting now')
-        exit(1)
-      }, SHUTDOWN_BUDGET_MS - 500)
-      ;(hardStop as { unref?: () => void }).unref?.()
-      running.close().then(
-        () => {
-          options.logger.info({ ms: Date.now() - started }, 'stopped')
-          exit(0)
-        },
-        (err: unknown) => {
-          options.logger.error({ err }, 'shutdown failed')
-          exit(1)
-        },
-      )
-    }
-    if (deno) {
-      deno.addSignalListener('SIGTERM', () => onSignal('SIGTERM'))
-      deno.addSignalListener('SIGINT', () => onSignal('SIGINT'))
-    } else {
-      process.once('SIGTERM', () => onSignal('SIGTERM'))
-      process.once('SIGINT', () => onSignal('SIGINT'))
+    const listener = shutdownSignalListener(options.logger, {
+      begin: (signal) => shutDown(running, options.logger, signal),
+      force: () => exit(1),
+    })
+    for (const signal of SHUTDOWN_SIGNALS) {
+      if (deno) deno.addSignalListener(signal, () => listener(signal))
+      // `on`, never `once`: with no listener left, a repeated signal would kill the process mid-drain.
+      else process.on(signal, listener)
     }
   }
   return running
+}
+
+function shutDown(running: RunningServer, logger: Logger, signal: string) {
+  logger.info({ signal }, 'shutting down')
+  const started = Date.now()
+  const hardStop = setTimeout(() => {
+    logger.error({ ms: Date.now() - started }, 'shutdown budget exceeded; exiting now')
+    exit(1)
+  }, SHUTDOWN_BUDGET_MS - 500)
+  ;(hardStop as { unref?: () => void }).unref?.()
+  running.close().then(
+    () => {
+      logger.info({ ms: Date.now() - started }, 'stopped')
+      exit(0)
+    },
+    (err: unknown) => {
+      logger.error({ err }, 'shutdown failed')
+      exit(1)
+    },
+  )
 }
 
 function exit(code: number): void {
@@ -125,13 +136,17 @@ async function serveNode(options: ServeOptions): Promise<RunningServer> {
   const { createServer } = await import('node:http')
   const viaFetch = getRequestListener(options.fetch, { hostname: options.hostname })
   const first = options.nodeHandler
+  const timeouts = options.clientTimeouts ?? DEFAULT_CLIENT_TIMEOUTS
   const server = createServer(
-    first
-      ? (req, res) => {
-          if (!first(req, res)) void viaFetch(req, res)
-        }
-      : viaFetch,
+    { connectionsCheckingInterval: connectionsCheckingInterval(timeouts) },
+    (req, res) => {
+      watchBody(req, timeouts)
+      closeAfterRefusal(req, res)
+      if (!first?.(req, res)) void viaFetch(req, res)
+    },
   )
+  server.on('connection', closeLingering)
+  applyClientTimeouts(server, timeouts)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.hostname, () => {
@@ -139,10 +154,6 @@ async function serveNode(options: ServeOptions): Promise<RunningServer> {
       resolve()
     })
   })
-  // Slow clients must not pin sockets forever; long uploads and streams keep sending bytes.
-  server.headersTimeout = 30_000
-  server.requestTimeout = 0
-  server.keepAliveTimeout = 65_000
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
   return {
