@@ -13,6 +13,8 @@ import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from '.
 import { connectivityDashboardRoutes } from './connectivity/routes.tsx'
 import type { MonitorSource } from './connectivity/source.ts'
 import { FlashNotices } from './flash.ts'
+import { keysDashboardRoutes } from './keys/routes.tsx'
+import type { KeysSource } from './keys/source.ts'
 import { type Chrome, Layout } from './layout/layout.tsx'
 import { modelsDashboardRoutes } from './models/routes.tsx'
 import type { ModelsSource } from './models/source.ts'
@@ -80,6 +82,8 @@ export interface DashboardDeps {
   ops?: OpsSource
   /** The gateway's settings file store, for the settings page. */
   settings?: SettingsSource
+  /** The gateway's key management, for Settings → API keys. */
+  keys?: KeysSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
@@ -219,6 +223,7 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   if (deps.settings)
     app.route('/', settingsDashboardRoutes({ settings: deps.settings, chrome, logger: deps.logger }))
   else app.get('/ui/settings', (c) => page(c, <SettingsPlaceholder chrome={chromeFor(chrome, c)} />))
+  if (deps.keys) app.route('/', keysDashboardRoutes({ keys: deps.keys, chrome, logger: deps.logger }))
 
   app.get(FRAGMENT_PATH, async (c) => {
     const view = await currentView(c)

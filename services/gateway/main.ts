@@ -7,7 +7,7 @@ import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { openKeyUsage, usageFilePath } from './adapters/key-usage.ts'
-import { createKeysAdmin } from './adapters/keys-admin.ts'
+import { createKeysAdmin, mayManageKeys } from './adapters/keys-admin.ts'
 import { createModelsSource } from './adapters/models-source.ts'
 import { createMonitorSource } from './adapters/monitor-source.ts'
 import { createOpsSource } from './adapters/ops-source.ts'
@@ -62,6 +62,13 @@ await startService({
     const search = createSearchSource({ baseUrl: urls['vector-search'] })
     const monitor = createMonitorSource({ baseUrl: urls['connectivity-monitor'] })
     const ops = createOpsSource({ baseUrl: urls['swap-controller'] })
+    // Key usage is counted in memory where a key is accepted and written beside the key file now and then.
+    const usage = await openKeyUsage({
+      path: usageFilePath(keysFilePath(config)),
+      onError: (err) => kit.logger.warn({ reason: err.message }, 'API key usage file not read or written'),
+    })
+    const auth = await openGatewayAuth(config, kit.logger, usage.note)
+    const keys = createKeysAdmin({ path: keysFilePath(config), usage, audit: kit.audit, logger: kit.logger })
     const login = await openDashboardLogin(config, kit.logger, kit.audit)
     const dashboard = buildDashboard({
       getStatus,
@@ -73,19 +80,13 @@ await startService({
       monitor,
       ops,
       settings,
+      keys: { ...keys, mayManage: mayManageKeys(auth) },
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
       // The banner says control routes are open to anyone; not so once they need an admin key.
       controlsOpen: !config.API_KEY_GROUPS.includes('admin') && login.passwordHash === null,
     })
-    // Key usage is counted in memory where a key is accepted and written beside the key file now and then.
-    const usage = await openKeyUsage({
-      path: usageFilePath(keysFilePath(config)),
-      onError: (err) => kit.logger.warn({ reason: err.message }, 'API key usage file not read or written'),
-    })
-    const auth = await openGatewayAuth(config, kit.logger, usage.note)
-    const keys = createKeysAdmin({ path: keysFilePath(config), usage, audit: kit.audit, logger: kit.logger })
     const { app, nodeHandler } = buildGateway({
       config: { ...config, DISABLED_SERVICES: disabled },
       logger: kit.logger,

@@ -17,6 +17,12 @@ export function SettingsPage({ chrome, body }: { chrome: Chrome; body: SettingsB
         Optional settings. Those marked “live” apply as soon as you save; the others when the service named
         beside them restarts. A setting made in the installation’s environment wins over this page.
       </p>
+      <p>
+        <a href="/ui/settings/keys" data-link="api-keys">
+          API keys →
+        </a>{' '}
+        <span class="muted">create, list and revoke the keys apps and people use.</span>
+      </p>
       <SettingsPanel body={body} />
     </Layout>
   )

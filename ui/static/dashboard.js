@@ -19,6 +19,25 @@
     setPaused(false)
   })
 
+  // 4. A "Copy" button beside a value shown once (a new API key): hidden without JavaScript,
+  //    where the value stays selectable in its field.
+  document.addEventListener('click', (evt) => {
+    var button = evt.target.closest?.('button[data-copy]')
+    if (!button) return
+    var field = document.getElementById(button.getAttribute('data-copy'))
+    if (!field || !navigator.clipboard) return
+    navigator.clipboard.writeText(field.value).then(() => {
+      button.textContent = 'Copied'
+    })
+  })
+  function revealCopyButtons() {
+    document.querySelectorAll('button[data-copy][hidden]').forEach((b) => {
+      b.hidden = false
+    })
+  }
+  document.addEventListener('DOMContentLoaded', revealCopyButtons)
+  document.addEventListener('htmx:afterSwap', revealCopyButtons)
+
   function showError(text) {
     var box = document.getElementById('action-error')
     if (!box) return

@@ -6,6 +6,7 @@
  */
 
 import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
+import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
 import { generateKey, hashKey, type Scope } from '../../../shared/auth/keys.ts'
 import { type ApiKeyRecord, readKeyFile, writeKeyFile } from '../../../shared/auth/store.ts'
 import type { KeyCreated, KeyView } from '../../../shared/contracts/keys.ts'
@@ -105,5 +106,21 @@ export function createKeysAdmin(options: KeysAdminOptions): KeysAdmin {
         audit.record({ actor, action: 'keys.revoke', target: name, outcome: 'ok' })
         logger.info({ actor, keyName: name }, 'API key revoked')
       }),
+  }
+}
+
+/**
+ * Who may see and change keys on the dashboard: anyone who reaches it while `admin` needs no key
+ * (as every other control), else the owner's session or a browser unlocked with an admin key.
+ */
+export function mayManageKeys(auth: ApiKeyAuth | undefined) {
+  return (request: Request, owner: boolean): boolean => {
+    if (!auth?.groups.has('admin') || owner) return true
+    const h = request.headers
+    return auth.hasScope('admin', {
+      authorization: h.get('authorization'),
+      apiKey: h.get('x-api-key'),
+      cookie: h.get('cookie'),
+    })
   }
 }

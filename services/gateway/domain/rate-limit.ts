@@ -85,10 +85,12 @@ const NEVER_EXACT = new Set([
   '/v1/models',
 ])
 const NEVER_PREFIXES = ['/static/', '/openapi']
+/** The merged API description, which `/openapi.json` is answered by (routes/docs.ts). */
+const MERGED_DOC = '/api/gateway/openapi.json'
 
 /** `route`: what the route table found (null: the gateway answers the path itself). */
 export function isNeverLimited(path: string, route: Route | null): boolean {
   // `/api/<service>/health|ready|metrics|openapi.json`: the backends' own probes.
   if (route?.upstreamPath !== undefined) return true
-  return NEVER_EXACT.has(path) || NEVER_PREFIXES.some((p) => path.startsWith(p))
+  return NEVER_EXACT.has(path) || path === MERGED_DOC || NEVER_PREFIXES.some((p) => path.startsWith(p))
 }

@@ -14,8 +14,10 @@ import { serve } from '../../../shared/serve.ts'
 import type { AppEnv } from '../../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import { createBackendReader } from '../adapters/backend-reader.ts'
+import type { KeysAdmin } from '../adapters/keys-admin.ts'
 import { createServiceProbe } from '../adapters/service-probe.ts'
 import { buildGateway, type GatewayAppConfig } from '../app.ts'
+import type { RateLimiter } from '../domain/rate-limit.ts'
 import type { BackendName } from '../domain/route-table.ts'
 import { createUpstreamProxy, type UpstreamProxyOptions } from '../proxy/upstream.ts'
 
@@ -93,6 +95,9 @@ export async function startGateway(
     dashboard?: Hono<AppEnv>
     onBrokenStream?: UpstreamProxyOptions['onBrokenStream']
     auth?: ApiKeyAuth
+    /** Rate limits and key management (domain/rate-limit.ts, routes/keys.ts). */
+    limiter?: RateLimiter
+    keys?: KeysAdmin
     /** The gateway's shutdown signal, as main.ts passes it to the proxy. */
     shutdown?: AbortSignal
     /** Where proxied requests' outcomes go, as main.ts passes the process's reporter. */
@@ -120,6 +125,7 @@ export async function startGateway(
   const { app, nodeHandler } = buildGateway({
     ...{ config, logger, proxy, reader, probe },
     ...{ dashboard: options.dashboard, auth: options.auth },
+    ...{ limiter: options.limiter, keys: options.keys },
   })
   const path = servePath
   const fastPathTook: string[] = []
