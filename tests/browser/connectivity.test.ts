@@ -9,15 +9,19 @@ import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { useDemo } from '../support/demo.ts'
+import { internalProver, provenFetch } from '../support/internal-proof.ts'
 import { useChromium } from './chromium.ts'
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
 const fixture = useDemo({ name: 'browser-connectivity' })
 const browser = useChromium()
 
+/** Straight to the monitor, with the internal proof the gateway would carry. */
+const monitorFetch = (url: string) => provenFetch(internalProver(fixture.demo().stack))(url)
+
 /** What the monitor itself says it watches (asked directly, not through the page). */
 async function monitorTargets(): Promise<string[]> {
-  const res = await fetch(`${fixture.demo().stack.url('connectivity-monitor')}/api/monitor/targets`)
+  const res = await monitorFetch(`${fixture.demo().stack.url('connectivity-monitor')}/api/monitor/targets`)
   const body = (await res.json()) as { targets: Array<{ id: string }> }
   return body.targets.map((t) => t.id).sort()
 }
@@ -64,7 +68,7 @@ describe('the connectivity page (simulated cluster)', () => {
       .first()
     await outage.waitFor({ timeout: 15_000 })
     const ms = Number(await outage.getAttribute('data-duration-ms'))
-    const recorded = await fetch(
+    const recorded = await monitorFetch(
       `${fixture.demo().stack.url('connectivity-monitor')}/api/monitor/outages`,
     ).then((r) => r.text())
     expect(ms, recorded).toBeGreaterThan(0)

@@ -55,4 +55,13 @@ describe('services under Deno', () => {
       'down',
     )
   })
+
+  it('the services under Deno refuse a direct call and answer the gateway’s proven one', async () => {
+    const direct = await fetch(`${stack!.url('swap-controller')}/api/swap/history`)
+    expect(direct.status).toBe(401)
+    await direct.body?.cancel()
+    const proxied = await fetch(`${stack!.url('gateway')}/api/swap/history`)
+    expect(proxied.status).toBe(200)
+    await proxied.body?.cancel()
+  })
 })

@@ -15,6 +15,7 @@ import {
 } from '../../shared/contracts/connectivity-monitor.ts'
 import { SERVICE_NAMES, SERVICES } from '../../shared/topology.ts'
 import { launchStack, type Stack } from '../../tools/stack/launch.ts'
+import { armForStack, internalProver, type ProveFn, provenFetch } from './internal-proof.ts'
 
 /** Wall-clock milliseconds with sub-millisecond resolution (the monitor's times are wall clock too). */
 export const nowMs = () => performance.timeOrigin + performance.now()
@@ -60,11 +61,11 @@ export interface EventWatch {
 }
 
 /** Opens `GET /api/monitor/events` and keeps every message that parses as a `MonitorEvent`. */
-export async function watchMonitorEvents(monitorUrl: string): Promise<EventWatch> {
+export async function watchMonitorEvents(monitorUrl: string, prove: ProveFn): Promise<EventWatch> {
   const abort = new AbortController()
   const events: ReceivedEvent[] = []
   const waiters = new Set<() => void>()
-  const res = await fetch(`${monitorUrl}/api/monitor/events`, { signal: abort.signal })
+  const res = await provenFetch(prove)(`${monitorUrl}/api/monitor/events`, { signal: abort.signal })
   if (!res.ok || !res.body) throw new Error(`GET /api/monitor/events: ${res.status}`)
   const onBlock = (block: string, receivedAt: number) => {
     const data = block
@@ -124,6 +125,8 @@ export interface RunningMonitor {
   pid: number
   dataDir: string
   stack: Stack
+  /** The internal proof for a request straight to the monitor (tests/support/internal-proof.ts). */
+  prove: ProveFn
   targets(): Promise<TargetView[]>
   target(id: string): Promise<TargetView | undefined>
   outages(target?: string): Promise<Outage[]>
@@ -157,8 +160,11 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Runnin
   })
   const running = stack.services['connectivity-monitor']!
   const url = running.url
+  const prove = internalProver(stack)
+  // Outcome reporters made in this process (fault-traffic.ts) prove the secret, as a service's do.
+  armForStack(stack)
   const getJson = async (path: string) => {
-    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })
+    const res = await provenFetch(prove)(`${url}${path}`, { signal: AbortSignal.timeout(5000) })
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
     return res.json()
   }
@@ -167,6 +173,7 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Runnin
     pid: running.process.pid!,
     dataDir,
     stack,
+    prove,
     targets: async () => TargetsAnswer.parse(await getJson('/api/monitor/targets')).targets,
     target: async (id) =>
       TargetsAnswer.parse(await getJson('/api/monitor/targets')).targets.find((t) => t.id === id),

@@ -33,7 +33,7 @@ beforeAll(async () => {
     extra: extraTargets([{ id: 'gpu-box', url: upstream.url }]),
     env: servicesAt(services.url),
   })
-  watch = await watchMonitorEvents(monitor.url)
+  watch = await watchMonitorEvents(monitor.url, monitor.prove)
   await vi.waitFor(async () => expect((await monitor.target('gpu-box'))?.state).toBe('up'), {
     timeout: 15_000,
     interval: 200,

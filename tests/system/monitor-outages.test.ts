@@ -49,7 +49,7 @@ beforeAll(async () => {
     ],
     env: { ...servicesAt(faults.services.url), PARAKEET_URL: parakeet.url, KOKORO_URL: kokoro.url },
   })
-  watch = await watchMonitorEvents(monitor.url)
+  watch = await watchMonitorEvents(monitor.url, monitor.prove)
   // Every fault starts from a target the monitor already calls up.
   for (const id of ['parakeet', 'kokoro', 'hanger', 'blipper']) await upBy(id)
 }, 60_000)

@@ -9,6 +9,7 @@ import { sleep } from '../../shared/abort.ts'
 import { OutagesAnswer, TargetsAnswer } from '../../shared/contracts/connectivity-monitor.ts'
 import { useDemo } from '../support/demo.ts'
 import { type EventWatch, nowMs, watchMonitorEvents } from '../support/fault-monitor.ts'
+import { internalProver, provenFetch } from '../support/internal-proof.ts'
 
 const OUTAGE_MS = 1500
 const TOLERANCE_MS = 1000
@@ -48,9 +49,10 @@ function embeddingsTraffic(ratePerS: number) {
 describe('connectivity monitor: passive outcomes only', () => {
   it('catches a 1.5 s embeddings outage from the traffic through the gateway, within ±1 s', async () => {
     const monitorUrl = fixture.demo().stack.url('connectivity-monitor')
-    const get = async (path: string) => (await fetch(`${monitorUrl}${path}`)).json()
+    const prove = internalProver(fixture.demo().stack)
+    const get = async (path: string) => (await provenFetch(prove)(`${monitorUrl}${path}`)).json()
     const embeddings = fixture.demo().sim.embeddings
-    watch = await watchMonitorEvents(monitorUrl)
+    watch = await watchMonitorEvents(monitorUrl, prove)
     const traffic = embeddingsTraffic(10)
     try {
       // With no probes, only the reported outcomes can make the target known at all.

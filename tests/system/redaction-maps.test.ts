@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../shared/random.ts'
 import { launchStack, type Stack } from '../../tools/stack/launch.ts'
+import { internalProver, provenFetch } from '../support/internal-proof.ts'
 
 const MAPS = 12
 const CALLS = 360
@@ -39,7 +40,7 @@ afterAll(async () => {
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field
 async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${path}`, {
+  const res = await provenFetch(internalProver(stack))(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAP_STORE_MIGRATIONS } from '../../services/redaction-gateway/adapters/map-store-schema.ts'
 import { openDatabase } from '../../shared/sqlite.ts'
 import { launchStack, type Stack } from '../../tools/stack/launch.ts'
+import { internalProver, provenFetch } from '../support/internal-proof.ts'
 
 const TOTAL = 400
 const CONCURRENCY = 16
@@ -61,7 +62,7 @@ interface Answered {
 }
 
 const post = (base: string, path: string, body: unknown) =>
-  fetch(`${base}${path}`, {
+  provenFetch(internalProver(stack!))(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),

@@ -9,6 +9,7 @@ import { openSwapStore } from '../../services/swap-controller/adapters/store/sto
 import { SIM_DOWNLOADABLE_MODEL } from '../../tools/spark-sim/cluster/index.ts'
 import { launchStack, REPO_ROOT } from '../../tools/stack/launch.ts'
 import { eventually, useDemo } from '../support/demo.ts'
+import { internalProver, provenFetch } from '../support/internal-proof.ts'
 
 const exitOf = (proc: import('node:child_process').ChildProcess) =>
   new Promise<{ code: number | null; ms: number }>((resolve) => {
@@ -149,7 +150,10 @@ describe('shutdown in the middle of a swap', () => {
     try {
       const url = `${restarted.url('swap-controller')}/api/swap/history?action=swap.cleanup`
       const [cleanup] = await eventually(
-        () => fetch(url).then((r) => r.json() as Promise<{ entries: Array<Record<string, unknown>> }>),
+        () =>
+          provenFetch(internalProver(restarted))(url).then(
+            (r) => r.json() as Promise<{ entries: Array<Record<string, unknown>> }>,
+          ),
         (h) => h.entries.length > 0,
         30_000,
       ).then((h) => h.entries)

@@ -10,6 +10,7 @@ import type {
   QueryRequest,
   QueryResponse,
 } from '../../shared/contracts/vector-search.ts'
+import { internalProofHeaders } from '../../shared/internal-auth/prove.ts'
 
 export interface EvalDocument {
   id: string
@@ -62,6 +63,8 @@ export function httpSearchClient(baseUrl: string, options: ClientOptions = {}): 
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+        // Straight to a vector-search started here (target.ts arms it): the gateway's proof.
+        ...internalProofHeaders(method, `${base}${path}`),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),

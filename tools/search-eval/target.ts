@@ -11,6 +11,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { armInternalProof } from '../../shared/internal-auth/prove.ts'
+import { loadInternalSecret } from '../../shared/internal-auth/secret.ts'
 import { startBgeM3 } from '../spark-sim/embeddings/bge-m3.ts'
 import { launchStack } from '../stack/launch.ts'
 
@@ -61,6 +63,10 @@ export async function startTarget(env: Env, extraEnv: Record<string, string> = {
       },
     })
     stops.push(() => stack.stop())
+    // This process calls the service directly, as the gateway would: with the installation's proof.
+    armInternalProof(await loadInternalSecret({ DATA_DIR: dataDir }), [
+      new URL(stack.url('vector-search')).origin,
+    ])
     return {
       url: stack.url('vector-search'),
       embedUrl: embedUrl ?? sim!.url,

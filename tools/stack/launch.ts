@@ -4,6 +4,7 @@
  * stdout/stderr lines are kept (bounded) for diagnosis and optionally echoed.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SERVICES, type ServiceName } from '../../shared/topology.ts'
 import { freePort, waitForHealth } from './ports.ts'
@@ -35,6 +36,10 @@ export interface RunningService {
 export interface Stack {
   services: Record<string, RunningService>
   url(name: ServiceName): string
+  /** The services' data volume (`DATA_DIR`, resolved): the internal secret is made there. */
+  dataDir: string
+  /** `INTERNAL_SECRET` when the stack was given one (then no file is made). */
+  internalSecret?: string
   stop(): Promise<void>
 }
 
@@ -70,6 +75,8 @@ export async function launchStack(options: StackOptions = {}): Promise<Stack> {
   const stack: Stack = {
     services,
     url: (name) => services[name]?.url ?? urlEnv[SERVICES[name].urlEnv]!,
+    dataDir: resolve(REPO_ROOT, options.env?.DATA_DIR ?? process.env.DATA_DIR ?? './.data'),
+    internalSecret: options.env?.INTERNAL_SECRET ?? process.env.INTERNAL_SECRET,
     stop: () => stopAll(Object.values(services)),
   }
   try {
