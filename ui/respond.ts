@@ -38,6 +38,7 @@ export const fragment = async (c: Context<AppEnv>, node: unknown, status: PageSt
 export const chromeFor = (chrome: Chrome, c: Context<AppEnv>): Chrome => ({
   ...chrome,
   viewer: c.var.actor ?? null,
+  owner: c.var.owner ?? false,
   here: c.req.path,
   unlockNote: UNLOCK_NOTES.find((n) => n === c.req.query('unlock')) ?? null,
   flash: chrome.notices?.take(c.req.query(FLASH_PARAM)) ?? null,

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { apiKeyConfig } from '../../shared/auth/config.ts'
+import { loginConfig } from '../../shared/auth/session-config.ts'
 import { baseConfig, type EnvSource, env, loadConfig } from '../../shared/config.ts'
 import { KNOBS } from '../../shared/settings/registry.ts'
 import { BACKEND_SERVICES, defaultServiceUrl, SERVICES } from '../../shared/topology.ts'
@@ -56,6 +57,8 @@ export const configShape = {
   STATUS_CACHE_MS: env.int(1000, 0),
   /** Opt-in API keys per route group (docs/SECURITY.md); none by default, as the apps send none. */
   ...apiKeyConfig(),
+  /** Opt-in owner login for the dashboard, its sessions and lockout (shared/auth/session-config.ts). */
+  ...loginConfig(),
   /** Opt-in rate limits per route group, per key and per client address (domain/rate-limit-config.ts). */
   ...rateLimitConfig(),
 }

@@ -5,6 +5,7 @@
  * action path, where the gateway's same-origin and admin-key rules apply.
  */
 import { AskFirstLink } from '../components/ask-first-link.tsx'
+import { CsrfField } from '../components/csrf.tsx'
 import { ALL_TARGETS, defaultUntil, type MaintenanceFields, REASON_MAX } from './maintenance-input.ts'
 import { CONNECTIVITY_PATHS, pageUrl } from './paths.ts'
 import type { MaintenanceWindow, NewWindow, TargetView } from './source.ts'
@@ -130,6 +131,7 @@ export function AddConfirm(props: { window: NewWindow; targets: TargetView[] | n
       </ul>
       <div class="confirm-actions">
         <form method="post" action={CONNECTIVITY_PATHS.add}>
+          <CsrfField />
           {w.targets.map((t) => (
             <input type="hidden" name="targets" value={t} />
           ))}
@@ -157,6 +159,7 @@ export function RemoveConfirm(props: { window: MaintenanceWindow; targets: Targe
       </p>
       <div class="confirm-actions">
         <form method="post" action={CONNECTIVITY_PATHS.remove}>
+          <CsrfField />
           <input type="hidden" name="id" value={w.id} />
           <button type="submit" class="button button-danger" data-action="confirm-remove">
             Yes, end it now

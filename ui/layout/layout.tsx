@@ -3,6 +3,7 @@
  * Scripts are local files (see assets.ts) and `defer`red so the page paints before they run.
  */
 import type { Child } from 'hono/jsx'
+import { CsrfField, CsrfMeta } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import type { FlashNotices } from '../flash.ts'
 import { Nav, type PageId } from './nav.tsx'
@@ -19,6 +20,8 @@ export interface Chrome {
   simulated: boolean
   /** True while the control routes take no credentials (no API key for `admin`): the page says so. */
   controlsOpen: boolean
+  /** The owner is logged in (dashboard password): the page offers to log out. */
+  owner?: boolean
   /** With keys on: the name of the key this browser unlocked the controls with, or null. */
   viewer?: string | null
   /** This page's path, to come back to after unlocking. */
@@ -52,6 +55,7 @@ export function Layout(props: { title: string; current: PageId | null; chrome: C
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
+        <CsrfMeta />
         <title>{`${props.title} — Spark Control${suffix}`}</title>
         <link rel="icon" href={chrome.urls.icon} type="image/svg+xml" />
         <link rel="stylesheet" href={chrome.urls.css} />
@@ -65,7 +69,9 @@ export function Layout(props: { title: string; current: PageId | null; chrome: C
         </a>
         <header class="site-header">
           {chrome.simulated ? <SimulatedBanner /> : null}
-          {chrome.controlsOpen ? (
+          {chrome.owner ? (
+            <OwnerBanner />
+          ) : chrome.controlsOpen ? (
             <OpenControlsBanner />
           ) : (
             <KeyBanner
@@ -110,6 +116,20 @@ function SimulatedBanner() {
           Everything on these pages comes from the built-in simulator, a test tool.
         </span>
       </p>
+    </div>
+  )
+}
+
+function OwnerBanner() {
+  return (
+    <div class="banner banner-key" role="note" data-banner="owner">
+      <p>Logged in as the owner.</p>
+      <form method="post" action="/ui/logout">
+        <CsrfField />
+        <button type="submit" class="button button-quiet" data-action="log-out">
+          Log out
+        </button>
+      </form>
     </div>
   )
 }
@@ -171,6 +191,7 @@ function KeyBanner({ viewer, here, note }: { viewer: string | null; here: string
           Controls unlocked with the API key <strong>{viewer}</strong>.
         </p>
         <form method="post" action="/ui/lock">
+          <CsrfField />
           <button type="submit" class="button button-quiet" data-action="lock-controls">
             Lock
           </button>
@@ -182,6 +203,7 @@ function KeyBanner({ viewer, here, note }: { viewer: string | null; here: string
     <div class="banner banner-key" role="note" data-banner="locked">
       <UnlockNoteLine note={note} />
       <form method="post" action="/ui/unlock" class="unlock-form">
+        <CsrfField />
         <label for="unlock-key">
           Switching models and other changes need an API key with the admin scope.
         </label>

@@ -3,6 +3,8 @@
  * It is listed as needing a recipe until one launches it. Refusals come back in this same box,
  * with what was typed kept.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { MODELS_PATHS } from './paths.ts'
 
@@ -29,6 +31,7 @@ export function AddForm({ data }: { data: AddData }) {
         hx-target="#models-add"
         hx-swap="outerHTML"
       >
+        <CsrfField />
         <label for="add-repo">
           Hugging Face model <span class="muted">(org/name)</span>
         </label>

@@ -1,4 +1,6 @@
 /** The question before a delete: what goes, from where, and that it cannot be undone. */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { gib } from '../swap/format.ts'
 import { MODELS_PATHS } from './paths.ts'
 import type { DeleteAnswer, MenuModel } from './source.ts'
@@ -40,6 +42,7 @@ export function DeleteConfirm({ model: m }: { model: MenuModel }) {
           hx-target="#models-confirm"
           hx-swap="innerHTML"
         >
+          <CsrfField />
           <input type="hidden" name="key" value={m.key} />
           <button type="submit" class="button button-danger" data-action="confirm-delete">
             Yes, delete it from every Spark

@@ -3,6 +3,8 @@
  * <option>s swapped into the <datalist> as the person types), then the question in plain words:
  * where it goes, roughly how big, how much room the Sparks have. Only "Yes" starts anything.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { gib } from '../swap/format.ts'
 import { MODELS_PATHS } from './paths.ts'
 import type { MenuModel, NodeDisk, Suggestion } from './source.ts'
@@ -105,6 +107,7 @@ export function DownloadConfirm({ data }: { data: DownloadConfirmData }) {
           hx-target="#models-downloads"
           hx-swap="outerHTML"
         >
+          <CsrfField />
           <input type="hidden" name="repo" value={repo} />
           <button type="submit" class="button button-primary" data-action="confirm-download">
             Yes, download it

@@ -5,6 +5,7 @@
  */
 
 import { AskFirstLink } from '../components/ask-first-link.tsx'
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { clockUtc, gib } from '../swap/format.ts'
 import { MODELS_PATHS } from './paths.ts'
@@ -133,6 +134,7 @@ function DownloadItem({ d }: { d: DownloadView }) {
           hx-target="#models-downloads"
           hx-swap="outerHTML"
         >
+          <CsrfField />
           <input type="hidden" name="id" value={d.download_id} />
           <button type="submit" class="button button-quiet" data-action="cancel-download">
             Cancel this download

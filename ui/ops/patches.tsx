@@ -3,6 +3,8 @@
  * run now), and re-applying the missing ones: the dry run's commands per patch, the question, then
  * a report of every step. A patch whose check still fails after applying is shown as a problem.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { agoWords } from '../connectivity/words.ts'
 import { Commands } from './commands.tsx'
 import { OPS_PATHS, opsPageUrl } from './paths.ts'
@@ -155,6 +157,7 @@ export function PatchesConfirm({ plan }: { plan: PatchApplyAnswer }) {
           hx-swap="innerHTML"
           hx-disabled-elt="find button"
         >
+          <CsrfField />
           {[...new Set(runs.map((r) => r.id))].map((id) => (
             <input type="hidden" name="ids" value={id} />
           ))}

@@ -3,6 +3,8 @@
  * commands from the controller's dry run), and the answer once it ran (how long, health after).
  * Only "Yes" restarts anything; it posts `confirm: true` through the dashboard's action path.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { Commands } from './commands.tsx'
 import { OPS_PATHS } from './paths.ts'
@@ -35,6 +37,7 @@ export function RestartConfirm({ plan }: { plan: RestartAnswer }) {
           hx-swap="innerHTML"
           hx-disabled-elt="find button"
         >
+          <CsrfField />
           <input type="hidden" name="service" value={plan.service} />
           <input type="hidden" name="confirm" value="true" />
           <button type="submit" class="button button-primary" data-action="confirm-restart">

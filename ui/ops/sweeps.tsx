@@ -4,6 +4,8 @@
  * its fragment while one runs; and the form that starts one, after a question that says what it
  * loads (on real Sparks, an explicit "this loads the GPU").
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { exactTime } from '../connectivity/words.ts'
 import { OPS_PATHS, opsPageUrl, SWEEP_POLL_S } from './paths.ts'
 import { ProblemBox } from './problem.tsx'
@@ -170,6 +172,7 @@ export function SweepConfirm(props: { target: SweepTarget; simulated: boolean; p
           hx-swap="innerHTML"
           hx-disabled-elt="find button"
         >
+          <CsrfField />
           <input type="hidden" name="target" value={target} />
           <input type="hidden" name="confirm" value="true" />
           {simulated ? null : (

@@ -5,6 +5,8 @@
  * scrubbed text too (it holds placeholders, no value), so the reply form needs nothing kept on the
  * server.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { Legend, ScrubbedText } from './highlight.tsx'
 import { REDACTION_PATHS, TRY_MAX_CHARS } from './paths.ts'
@@ -28,6 +30,7 @@ export function ScrubForm({ data }: { data: ScrubFormData }) {
       hx-swap="outerHTML"
       hx-disabled-elt="find button"
     >
+      <CsrfField />
       <label for="redaction-text">
         Text with sensitive details (it is not stored; the details are kept encrypted)
       </label>
@@ -112,6 +115,7 @@ function RehydrateForm({ view }: { view: ScrubView }) {
       hx-swap="outerHTML"
       hx-disabled-elt="find button"
     >
+      <CsrfField />
       <input type="hidden" name="map_handle" value={view.mapHandle} data-map-handle="" />
       <input type="hidden" name="scrubbed" value={view.scrubbed} />
       <label for="redaction-reply">A reply that uses the placeholders (for example a model’s answer)</label>

@@ -5,6 +5,7 @@
  * collections, so all of it changes); htmx only fetches the question in place.
  */
 import { AskFirstLink } from '../components/ask-first-link.tsx'
+import { CsrfField } from '../components/csrf.tsx'
 import { pageUrl, SEARCH_PATHS } from './paths.ts'
 import type { SearchCollection } from './source.ts'
 
@@ -70,6 +71,7 @@ export function CollectionList(props: {
 export function CreateForm() {
   return (
     <form class="speech-form search-create" method="post" action={SEARCH_PATHS.create}>
+      <CsrfField />
       <label for="search-new-name">Name (letters, digits, _ and -, up to 64)</label>
       <input id="search-new-name" name="name" pattern="[A-Za-z0-9_\-]{1,64}" maxlength={64} required />
       <label for="search-new-tenant">Tenant field (optional: every call then names a tenant)</label>
@@ -95,6 +97,7 @@ export function DeleteConfirm({ collection: c }: { collection: SearchCollection 
       <p>This removes {what}. It cannot be undone: the documents would have to be ingested again.</p>
       <div class="confirm-actions">
         <form method="post" action={SEARCH_PATHS.remove}>
+          <CsrfField />
           <input type="hidden" name="name" value={c.name} />
           <button type="submit" class="button button-danger" data-action="confirm-delete">
             Yes, delete {c.name}

@@ -4,6 +4,8 @@
  * chunks and how long it took; a large document becomes a job whose progress the page follows
  * (htmx asks again every second; without JavaScript a link reads it again).
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { INGEST_MAX_CHARS, JOB_POLL_S, METADATA_MAX_CHARS, pageUrl, SEARCH_PATHS } from './paths.ts'
 import type { IngestJob, IngestOutcome, SearchCollection } from './source.ts'
@@ -51,6 +53,7 @@ export function IngestForm(props: {
       hx-swap="outerHTML"
       hx-disabled-elt="find button"
     >
+      <CsrfField />
       <CollectionPicker
         id="search-ingest-collection"
         collections={props.collections}

@@ -4,6 +4,8 @@
  * its text (escaped by JSX, never trusted as HTML), the fused or leg score, the rerank score, and
  * the time each stage took.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { CollectionPicker } from './ingest.tsx'
 import { QUERY_MAX_CHARS, SEARCH_PATHS, SNIPPET_CHARS } from './paths.ts'
@@ -38,6 +40,7 @@ export function QueryForm(props: {
       hx-swap="outerHTML"
       hx-disabled-elt="find button"
     >
+      <CsrfField />
       <CollectionPicker
         id="search-query-collection"
         collections={props.collections}

@@ -5,6 +5,7 @@
  * never holds their values, only whether one is set.
  */
 import type { ServiceName } from '../../shared/topology.ts'
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { CLEAR_PREFIX, SETTINGS_PATHS } from './paths.ts'
 import type { SettingsBody, SettingView } from './source.ts'
@@ -95,6 +96,7 @@ export function SettingsPanel({ body, notice }: { body: SettingsBody | null; not
             hx-swap="outerHTML"
             hx-disabled-elt="find button"
           >
+            <CsrfField />
             {groups(body.settings).map(([service, list]) => (
               <fieldset class="settings-group" data-service={service}>
                 <legend>{SERVICE_TITLES[service]}</legend>

@@ -3,6 +3,8 @@
  * Both are plain forms (they work without JavaScript: the transcript comes back in the page, the
  * speech opens as audio); with htmx the answer lands in place.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { DEFAULT_VOICE, SAY_MAX_CHARS, SPEECH_PATHS, sayUrl } from './paths.ts'
 import type { DiarizedTranscriptBody, SpeechVoice } from './source.ts'
@@ -55,6 +57,7 @@ export function TranscribeForm() {
       hx-swap="outerHTML"
       hx-disabled-elt="find button"
     >
+      <CsrfField />
       <label for="speech-file">A recording (wav, mp3, m4a, ogg, webm, flac; up to 10 MB here)</label>
       <input id="speech-file" type="file" name="file" accept="audio/*,video/webm" required />
       <button type="submit" class="button button-primary" data-action="transcribe">
@@ -82,6 +85,7 @@ export function SayForm({ data }: { data: SayData }) {
       hx-target="#speech-player"
       hx-swap="outerHTML"
     >
+      <CsrfField />
       <label for="speech-text">Text to say</label>
       <textarea id="speech-text" name="text" rows={3} maxlength={SAY_MAX_CHARS} required>
         {data.text ?? ''}

@@ -19,6 +19,12 @@
     setPaused(false)
   })
 
+  // 3. Every htmx request carries the page's CSRF token (forms also carry it as a hidden field).
+  document.addEventListener('htmx:configRequest', (evt) => {
+    var meta = document.querySelector('meta[name="csrf-token"]')
+    if (meta) evt.detail.headers['X-CSRF-Token'] = meta.getAttribute('content')
+  })
+
   // 4. A "Copy" button beside a value shown once (a new API key): hidden without JavaScript,
   //    where the value stays selectable in its field.
   document.addEventListener('click', (evt) => {
@@ -31,7 +37,8 @@
     })
   })
   function revealCopyButtons() {
-    document.querySelectorAll('button[data-copy][hidden]').forEach((b) => {
+    // The wrapper carries `hidden` (a button's own would lose to the stylesheet's display).
+    document.querySelectorAll('[data-copy-wrap][hidden]').forEach((b) => {
       b.hidden = false
     })
   }

@@ -3,6 +3,8 @@
  * fits, what happens if it fails. Only "Yes" starts anything; the exact commands are one click away
  * for those who want them.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import type { SwitchBlock } from './blocked.ts'
 import { aboutDuration, gib, modeWords } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
@@ -141,6 +143,7 @@ export function SwapConfirm({ data }: { data: ConfirmData }) {
             hx-target="#swap-progress"
             hx-swap="outerHTML"
           >
+            <CsrfField />
             <input type="hidden" name="recipe" value={m.key} />
             <button type="submit" class="button button-primary" data-action="confirm-swap">
               Yes, switch to {m.name}

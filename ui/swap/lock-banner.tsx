@@ -3,6 +3,8 @@
  * for a person at the dashboard to take the reservation back. Releasing is audited as forced.
  * It re-reads itself now and then, so a reservation taken or ended elsewhere shows up.
  */
+
+import { CsrfField } from '../components/csrf.tsx'
 import { clockUtc, inWords } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
 import type { LockView } from './source.ts'
@@ -44,6 +46,7 @@ export function LockBanner({
         hx-target="#lock-banner"
         hx-swap="outerHTML"
       >
+        <CsrfField />
         <button type="submit" class="button button-quiet" data-action="release-lock">
           Release the reservation
         </button>

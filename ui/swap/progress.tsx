@@ -5,6 +5,7 @@
  * so a switch started elsewhere (an app, a script) shows up too.
  */
 
+import { CsrfField } from '../components/csrf.tsx'
 import type { Notice } from '../components/notice.tsx'
 import type { DeliberateStop } from '../components/stopped.ts'
 import { aboutDuration, clockUtc, duration, PHASE_LABEL, STATE_STEPS, sumMs } from './format.ts'
@@ -144,6 +145,7 @@ function Running({ job, logs }: { job: JobView; logs: LogLine[] }) {
           hx-target="#swap-progress"
           hx-swap="outerHTML"
         >
+          <CsrfField />
           <button type="submit" class="button button-quiet" data-action="cancel">
             Cancel the switch
           </button>

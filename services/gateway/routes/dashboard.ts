@@ -25,6 +25,7 @@ export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefi
     c.set('shutdown', parent.shutdown)
     // The name of the API key that unlocked the dashboard, when keys are on: the audit log's "who".
     if (parent.actor) c.set('actor', parent.actor)
+    if (parent.owner) c.set('owner', true)
     await next()
   })
   inner.route('/', dashboard)
@@ -43,7 +44,13 @@ export function mountDashboard(app: ServiceApp, dashboard: Hono<AppEnv> | undefi
   })
   const forward = (c: Context<AppEnv>) =>
     inner.fetch(c.req.raw, {
-      parent: { requestId: c.var.requestId, log: c.var.log, shutdown: c.var.shutdown, actor: c.var.actor },
+      parent: {
+        requestId: c.var.requestId,
+        log: c.var.log,
+        shutdown: c.var.shutdown,
+        actor: c.var.actor,
+        owner: c.var.owner,
+      },
     })
   app.on(['GET', 'HEAD'], DASHBOARD_PATHS, forward)
   app.on('POST', DASHBOARD_ACTION_PATHS, forward)

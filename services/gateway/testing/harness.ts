@@ -5,6 +5,7 @@
  * proxy/portable-front-door.test.ts runs the proxy suites again on the portable path (web
  * Request/Response, as on Deno). Every server is closed by the test that starts it.
  */
+
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Hono } from 'hono'
@@ -20,6 +21,7 @@ import { buildGateway, type GatewayAppConfig } from '../app.ts'
 import type { RateLimiter } from '../domain/rate-limit.ts'
 import type { BackendName } from '../domain/route-table.ts'
 import { createUpstreamProxy, type UpstreamProxyOptions } from '../proxy/upstream.ts'
+import type { DashboardLogin } from '../routes/login-setup.ts'
 
 export interface Listening {
   url: string
@@ -95,6 +97,8 @@ export async function startGateway(
     dashboard?: Hono<AppEnv>
     onBrokenStream?: UpstreamProxyOptions['onBrokenStream']
     auth?: ApiKeyAuth
+    /** CSRF tokens and the owner login (routes/login-setup.ts). */
+    login?: DashboardLogin
     /** Rate limits and key management (domain/rate-limit.ts, routes/keys.ts). */
     limiter?: RateLimiter
     keys?: KeysAdmin
@@ -124,7 +128,7 @@ export async function startGateway(
   const logger = silentLogger()
   const { app, nodeHandler } = buildGateway({
     ...{ config, logger, proxy, reader, probe },
-    ...{ dashboard: options.dashboard, auth: options.auth },
+    ...{ dashboard: options.dashboard, auth: options.auth, login: options.login },
     ...{ limiter: options.limiter, keys: options.keys },
   })
   const path = servePath
