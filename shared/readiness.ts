@@ -7,7 +7,9 @@
  * show up as `degraded` so the dashboard can explain them. A capability that is not built yet is
  * `not_built` whatever its upstream says, and never makes the service less ready.
  */
+import { basename } from 'node:path'
 import { assessCapabilities, type Capability, type CapabilityReport } from './capabilities.ts'
+import { storageFaultDetail, storageFaults } from './sqlite-faults.ts'
 
 export type DependencyState = 'up' | 'busy' | 'down' | 'not_configured' | 'disabled'
 
@@ -92,6 +94,16 @@ export function createReadiness({
         else if (status === 'ready') status = 'degraded'
       }
     })
+    // A database file of this process that a write failed on (full or read-only volume): reads still
+    // answer, so degraded, with the reason; the entry goes once a write succeeds again.
+    for (const fault of storageFaults()) {
+      dependencies[`storage:${basename(fault.path)}`] = {
+        state: 'down',
+        detail: storageFaultDetail(fault),
+        critical: false,
+      }
+      if (status === 'ready') status = 'degraded'
+    }
     return {
       service,
       status,

@@ -11,6 +11,7 @@
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { asStorageError, clearStorageFault } from './sqlite-faults.ts'
 
 export type SqlValue = string | number | bigint | null | Uint8Array
 /** Booleans are stored as 0/1 and `undefined` as NULL; neither driver binds them itself. */
@@ -81,6 +82,17 @@ function prepareFile(path: string): void {
   chmodSync(path, 0o600)
 }
 
+const open = new Set<Database>()
+
+/**
+ * The connections this process has open to `path`. For fault tests: a connection's own
+ * `PRAGMA query_only` or `max_page_count` makes a service's volume read-only or full where a
+ * chmod would not (tests may run as root) and no small volume can be mounted.
+ */
+export function connectionsTo(path: string): Database[] {
+  return [...open].filter((db) => db.path === path)
+}
+
 export async function openDatabase(path: string, options: OpenOptions): Promise<Database> {
   prepareFile(path)
   const { db: native, driver } = await openNative(path)
@@ -92,6 +104,7 @@ export async function openDatabase(path: string, options: OpenOptions): Promise<
     native.exec('PRAGMA foreign_keys = ON')
     const db = wrap(native, path, driver)
     migrate(db, options.migrations, versionTable(options.scope))
+    open.add(db)
     return db
   } catch (err) {
     native.close()
@@ -127,12 +140,31 @@ function wrap(native: NativeDatabase, path: string, driver: Database['driver']):
   }
   let depth = 0
   let closed = false
+  // A full or read-only volume becomes a 507/503 `AppError` (shared/sqlite-faults.ts); a write that
+  // succeeds again clears the fault /ready reports.
+  const write = <T>(fn: () => T): T => {
+    let out: T
+    try {
+      out = fn()
+    } catch (err) {
+      throw asStorageError(err, path)
+    }
+    if (depth === 0) clearStorageFault(path)
+    return out
+  }
+  const rollBack = (savepoint: string) => {
+    try {
+      native.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
+    } catch {
+      // SQLite already rolled back by itself (disk full, I/O error): the first error is the one to report.
+    }
+  }
   const db: Database = {
     path,
     driver,
-    exec: (sql) => native.exec(sql),
+    exec: (sql) => write(() => native.exec(sql)),
     run(sql, params) {
-      const result = prepare(sql).run(...args(params))
+      const result = write(() => prepare(sql).run(...args(params)))
       return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) }
     },
     get: <T>(sql: string, params?: SqlParams) =>
@@ -140,29 +172,34 @@ function wrap(native: NativeDatabase, path: string, driver: Database['driver']):
     all: <T>(sql: string, params?: SqlParams) => prepare(sql).all(...args(params)) as T[],
     transaction<T>(fn: () => T): T {
       const savepoint = `sp_${depth}`
-      native.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
+      write(() => native.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`))
       depth++
+      let out: T
       try {
-        const out = fn()
+        out = fn()
         // An async body would commit before its awaited writes ran: refuse it instead.
         if (out instanceof Promise) throw new TypeError('transaction() takes a synchronous function')
-        depth--
-        native.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`)
-        return out
       } catch (err) {
         depth--
-        try {
-          native.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
-        } catch {
-          // SQLite already rolled back by itself (disk full, I/O error): the first error is the one to report.
-        }
+        rollBack(savepoint)
         throw err
       }
+      depth--
+      try {
+        write(() => native.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`))
+      } catch (err) {
+        // A commit refused by a full volume leaves the transaction open: end it, and the depth stays right.
+        rollBack(savepoint)
+        throw err
+      }
+      return out
     },
     close() {
       if (closed) return
       closed = true
       statements.clear()
+      clearStorageFault(path)
+      open.delete(db)
       native.close()
     },
   }
