@@ -14,8 +14,8 @@ import type { Socket } from 'node:net'
 const DRAIN_BYTES = 2 * 1024 * 1024
 /** How long the body is read and dropped after the answer, at most. */
 const DRAIN_MS = 1000
-/** How long the client then has to read the answer before the socket is destroyed. */
-const LINGER_MS = 1000
+/** How long the client then has to read the answer before the socket is destroyed (a busy client reads late). */
+const LINGER_MS = 2000
 const CHECK_MS = 50
 
 const lingering = new WeakSet<Socket>()

@@ -12,6 +12,8 @@ import { SMALL_BODY_BYTES } from './request-body.ts'
 /** As the portable path's `requestBody`: small declared bodies read whole, the rest streamed and counted. */
 export async function nodeBody(req: IncomingMessage, declared: number | null, limit: number) {
   if (declared === 0) return null
+  // Refused before a byte is read or sent on: the client gets its 413 while still sending.
+  if (declared !== null && declared > limit) throw payloadTooLarge(limit)
   if (declared === null || declared > SMALL_BODY_BYTES) return limitedBody(req, limit)
   try {
     return await readWhole(req)

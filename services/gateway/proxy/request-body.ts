@@ -18,6 +18,8 @@ export async function requestBody(
   limit: number,
 ): Promise<AsyncIterable<Uint8Array> | Uint8Array | null> {
   if (declared === 0) return null
+  // Refused before a byte is read or sent on: the client gets its 413 while still sending.
+  if (declared !== null && declared > limit) throw payloadTooLarge(limit)
   // Reading `request.body` first would make @hono/node-server build a full stream and lose its fast path.
   if (declared !== null && declared <= SMALL_BODY_BYTES) return new Uint8Array(await request.arrayBuffer())
   return request.body === null ? null : limitedBody(request.body, limit)
