@@ -48,9 +48,11 @@ function NewKey({ created }: { created: KeyCreated }) {
           value={created.key}
           aria-label="The new key"
         />{' '}
-        <button type="button" class="button" data-copy="new-key" hidden>
-          Copy
-        </button>
+        <span data-copy-wrap hidden>
+          <button type="button" class="button" data-copy="new-key">
+            Copy
+          </button>
+        </span>
       </p>
     </div>
   )
