@@ -11,7 +11,13 @@ describe('the internal secret', () => {
   })
   afterEach(() => rm(dir, { recursive: true, force: true }))
 
-  it('is made on first start into DATA_DIR, readable by its owner only, and kept', async () => {
+  it('is made on first start into DATA_DIR (made too), readable by its owner only, and kept', async () => {
+    const first = await loadInternalSecret({ DATA_DIR: join(dir, 'new') })
+    expect((await stat(join(dir, 'new', SECRET_FILE))).mode & 0o777).toBe(0o600)
+    expect((await loadInternalSecret({ DATA_DIR: join(dir, 'new') })).equals(first)).toBe(true)
+  })
+
+  it('is kept in DATA_DIR', async () => {
     const first = await loadInternalSecret({ DATA_DIR: dir })
     expect(first.toString()).toMatch(/^[0-9a-f]{64}$/)
     expect((await stat(join(dir, SECRET_FILE))).mode & 0o777).toBe(0o600)
@@ -38,8 +44,9 @@ describe('the internal secret', () => {
   it('refuses a file that is not a secret, and a directory it cannot write', async () => {
     await writeFile(join(dir, SECRET_FILE), 'oops\n')
     await expect(loadInternalSecret({ DATA_DIR: dir })).rejects.toThrow(/not an internal secret/)
-    await expect(loadInternalSecret({ DATA_DIR: join(dir, 'missing', 'dir') })).rejects.toThrow(
-      /cannot create the internal secret/,
+    await writeFile(join(dir, 'a-file'), '')
+    await expect(loadInternalSecret({ DATA_DIR: join(dir, 'a-file', 'dir') })).rejects.toThrow(
+      /cannot (read|create) the internal secret/,
     )
   })
 })

@@ -5,8 +5,8 @@
  * into `<DATA_DIR>/internal-secret` (mode 0600), which every service of an installation shares.
  */
 import { randomBytes } from 'node:crypto'
-import { link, readFile, unlink, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 
 export const SECRET_FILE = 'internal-secret'
 /** A configured secret shorter than this is refused: it must be as hard to guess as 32 random bytes. */
@@ -41,6 +41,8 @@ async function readOrCreate(path: string): Promise<Buffer> {
   if (existing) return existing
   const candidate = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
+    // A fresh volume: the first service up makes DATA_DIR, as the other stores would.
+    await mkdir(dirname(path), { recursive: true })
     await writeFile(candidate, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
     await link(candidate, path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err
