@@ -14,10 +14,14 @@ export interface ClientTimeouts {
   bodyStallMs: number
 }
 
-/** A trickle below this per `bodyStallMs` (under 70 B/s at the default) is a stalled body. */
+/** A trickle below this per `bodyStallMs` (under 140 B/s at the default) is a stalled body. */
 export const MIN_BODY_BYTES = 1024
 
-export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 10_000, bodyStallMs: 15_000 }
+/**
+ * A slow head is dropped within 11 s (the timeout and one check); a stalled body within two periods
+ * (the stall may begin just after a check): 15 s.
+ */
+export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 10_000, bodyStallMs: 7500 }
 
 /** `HTTP_HEADERS_TIMEOUT_MS` and `HTTP_BODY_STALL_MS`, read by every service at start. */
 export function clientTimeoutsFrom(source: EnvSource): ClientTimeouts {
