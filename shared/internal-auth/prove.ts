@@ -51,7 +51,13 @@ export function proveInternal(dispatcher: Dispatcher): Dispatcher {
     if (!armed || opts.origin === undefined) return dispatch(opts, handler)
     const origin = typeof opts.origin === 'string' ? new URL(opts.origin).origin : opts.origin.origin
     if (!armed.origins.has(origin)) return dispatch(opts, handler)
-    const proof = signProof(armed.secret, opts.method, opts.path)
+    let proof: string
+    try {
+      proof = signProof(armed.secret, opts.method, opts.path)
+    } catch {
+      // A path no URL parser reads: sent unproven, the service answers its 401 rather than we a 500.
+      return dispatch(opts, handler)
+    }
     return dispatch({ ...opts, headers: withHeader(opts.headers, PROOF_HEADER, proof) }, handler)
   })
 }
