@@ -22,14 +22,14 @@ export const keyView = z
       description: 'When the gateway last accepted it (ISO 8601); null if never (or keys are off).',
     }),
     request_count: z.number().int().min(0).openapi({
-      description: 'Requests the gateway accepted with it since it was created (counted while keys are on).',
+      description:
+        'Requests that came with it since it was created, a rate limit’s refusals included (counted while some group needs a key).',
     }),
   })
   .openapi('ApiKey')
 export type KeyView = z.infer<typeof keyView>
 
 export const keyList = z.object({ keys: z.array(keyView) }).openapi('ApiKeyList')
-export type KeyList = z.infer<typeof keyList>
 
 export const keyCreateBody = z
   .object({
@@ -40,7 +40,6 @@ export const keyCreateBody = z
   })
   .strict()
   .openapi('ApiKeyCreate')
-export type KeyCreateBody = z.infer<typeof keyCreateBody>
 
 export const keyCreated = z
   .object({
