@@ -34,8 +34,9 @@ export function exitOf(proc: ChildProcess): Promise<Exit> {
 export async function startAlone(
   name: ServiceName,
   env: Record<string, string> = {},
-): Promise<RunningService> {
-  const dataDir = mkdtempSync(join(tmpdir(), `lifecycle-${name}-`))
+  /** The DATA_DIR of an earlier start (a restart); a fresh one by default. */
+  dataDir = mkdtempSync(join(tmpdir(), `lifecycle-${name}-`)),
+): Promise<RunningService & { dataDir: string }> {
   const stack: Stack = await launchStack({
     services: [name],
     env: { DATA_DIR: dataDir, LOG_LEVEL: 'info', INTERNAL_SECRET: TEST_INTERNAL_SECRET, ...env },
@@ -45,7 +46,7 @@ export async function startAlone(
     await stack.stop()
     rmSync(dataDir, { recursive: true, force: true })
   })
-  return stack.services[name]!
+  return { ...stack.services[name]!, dataDir }
 }
 
 /** Resolves with the first output line of `service` that contains `text`; rejects if it exits first. */
