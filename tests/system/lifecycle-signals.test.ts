@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
+import { stopAll } from '../../tools/stack/launch.ts'
 import { exitOf, lineWith, standInUpstream, startAlone } from '../support/lifecycle.ts'
 
 /** A chat upstream that streams a tick every 50 ms until the test lets it finish. */
@@ -67,12 +68,14 @@ describe('a repeated shutdown signal', () => {
     const stream = await openStream(gateway.url)
     expect(await stream.ticks(1)).toBe('ok')
 
+    // What the demo's stop does after a Ctrl-C: the terminal's SIGINT reaches the whole process
+    // group, then the demo sends each service its own SIGTERM.
     const exited = exitOf(gateway.process)
-    gateway.process.kill('SIGTERM')
+    gateway.process.kill('SIGINT')
     await lineWith(gateway, 'shutting down')
-    gateway.process.kill('SIGTERM')
+    const stopped = stopAll([gateway])
     await lineWith(gateway, 'already shutting down')
-    expect(await stream.ticks(4), 'the stream goes on after the second SIGTERM').toBe('ok')
+    expect(await stream.ticks(4), 'the stream goes on after the second signal').toBe('ok')
 
     chat.finish()
     const { text, end } = await stream.rest()
@@ -81,6 +84,7 @@ describe('a repeated shutdown signal', () => {
     const { code, ms } = await exited
     expect(code).toBe(0)
     expect(ms).toBeLessThan(10_000)
+    await stopped
   })
 
   it('the third signal forces the exit at once, logged', async () => {
