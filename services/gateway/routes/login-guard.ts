@@ -54,7 +54,9 @@ export function dashboardGuard(
       return csrfRefused(c)
     }
     await withCsrfToken(login.csrf.tokenFor(binding), next)
-    if (!session && anon === null) setCookie(c, CSRF_COOKIE, binding, ANON_MAX_AGE_S)
+    // Only a page hands out the anonymous cookie: API answers stay free of cookies, as before.
+    if (!session && anon === null && c.req.method === 'GET' && isDashboardPage(c.req.path))
+      setCookie(c, CSRF_COOKIE, binding, ANON_MAX_AGE_S)
   }
 }
 

@@ -233,6 +233,7 @@ describe('without a password (the default)', () => {
     const page = await b.get('/ui/swap?recipe=llama-70b')
     expect(page.status).toBe(200)
     expect(b.jar.has('sc_csrf')).toBe(true)
+    expect((await rawRequest(`${gw.url}/api/status`)).headers['set-cookie']).toBeUndefined()
     const token = tokenIn(page.body)!
     expect(page.body).toContain(`<meta name="csrf-token" content="${token}"/>`)
     expect((await b.post('/ui/actions/swap', { recipe: 'llama-70b' })).status).toBe(403)
