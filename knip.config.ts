@@ -13,6 +13,8 @@ const config: KnipConfig = {
     'services/*/main.ts',
     // Run by hand: `node --import tsx tools/api-keys.ts …` (README, docs/SECURITY.md).
     'tools/api-keys.ts',
+    // Run by hand (or by a StartOS action): `node --import tsx tools/dashboard-password.ts set`.
+    'tools/dashboard-password.ts',
     // Forked by bench/run.ts as child processes (bench/children.ts `forkReady`).
     'bench/upstream.ts',
     'bench/load.ts',
