@@ -3,7 +3,7 @@
  * 11 MB body over a raw socket (the limit is 10 MB) and every one reads the status line, whether
  * its own write then fails or not. Under load, 14 of 50 saw only a broken pipe: the server closed
  * half a second after its answer with the rest of the body unread, and a client that had not read
- * the answer by then lost it to the reset. Here each client reads a second late, as a busy one does.
+ * the answer by then lost it to the reset. Here each client reads 0.8 s late, as a busy one does.
  */
 import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ import { standInUpstream, startAlone, TEST_INTERNAL_SECRET } from '../support/li
 const BODY = Buffer.alloc(11 * 1024 * 1024, 0x20)
 const CLIENTS = 50
 /** How late each client starts reading (a client busy elsewhere). */
-const READ_LATE_MS = 1000
+const READ_LATE_MS = 800
 
 interface Outcome {
   /** What the client read before its connection ended. */
