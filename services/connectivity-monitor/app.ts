@@ -1,3 +1,4 @@
+import type { AuditStore } from '../../shared/audit/store.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import type { Metrics } from '../../shared/metrics.ts'
@@ -7,6 +8,7 @@ import { MONITOR_CAPABILITIES } from './capabilities.ts'
 import type { MonitorConfig } from './config.ts'
 import type { MonitorEngine } from './domain/engine/engine.ts'
 import type { Clock, History, Maintenance } from './domain/ports.ts'
+import { mountAudit } from './routes/audit.ts'
 import { eventRoutes } from './routes/events.ts'
 import { intakeRoutes } from './routes/intake.ts'
 import { maintenanceRoutes } from './routes/maintenance.ts'
@@ -26,6 +28,8 @@ export interface MonitorDeps {
   shutdown?: AbortSignal
   /** Stream tuning for tests. */
   events?: { heartbeatMs?: number; queueSize?: number; maxStreams?: number }
+  /** The service's audit log (`kit.audit`): maintenance windows; absent, nothing is recorded. */
+  audit?: AuditStore
 }
 
 export function buildApp(deps: MonitorDeps): ServiceApp {
@@ -46,6 +50,7 @@ export function buildApp(deps: MonitorDeps): ServiceApp {
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
   })
   const { engine, history, maintenance } = deps
+  mountAudit(app, deps.audit)
   app.route('/', intakeRoutes({ engine, clock }))
   app.route('/', readRoutes({ engine, history, clock, simulated: deps.config.SIMULATED_CLUSTER }))
   app.route('/', eventRoutes({ engine, clock, ...deps.events }))

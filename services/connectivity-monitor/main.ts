@@ -57,6 +57,9 @@ async function maintenanceStoreOf(config: MonitorConfig, logger: Logger) {
 await startService({
   name: SERVICE_NAME,
   loadConfig: loadMonitorConfig,
+  // The lag metric sampled once a second instead of every 10 ms: the monitor's CPU goal is 2 % of a
+  // core, and that timer alone was about a tenth of it (bench/README.md, monitor section).
+  eventLoopPrecisionMs: 1000,
   build: async (config, kit) => {
     const { logger } = kit
     const clock = { now: () => Date.now() }
@@ -117,6 +120,7 @@ await startService({
         ...{ config, logger, engine, history, maintenance, clock },
         metrics: kit.metrics,
         shutdown: kit.lifecycle.signal,
+        audit: kit.audit,
       }),
       onClose: [
         () => engine.stop(),

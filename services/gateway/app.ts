@@ -7,6 +7,7 @@ import { createReadiness } from '../../shared/readiness.ts'
 import type { NodeHandler } from '../../shared/serve.ts'
 import { type AppEnv, createService, type ServiceApp } from '../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../shared/topology.ts'
+import type { AuditSource } from './adapters/audit-source.ts'
 import type { BackendReader } from './adapters/backend-reader.ts'
 import type { KeysAdmin } from './adapters/keys-admin.ts'
 import { createStatusSource, type ReadSwapJob, type ServiceProbe } from './adapters/service-probe.ts'
@@ -23,6 +24,7 @@ import { createNodeFrontDoor } from './proxy/node-front-door.ts'
 import { createProxyPolicy, crossSiteRefused, type ProxyPolicyOptions } from './proxy/policy.ts'
 import { createPortableFrontDoor } from './proxy/portable-front-door.ts'
 import type { UpstreamProxy } from './proxy/upstream.ts'
+import { mergedAuditRoutes } from './routes/audit.ts'
 import { mountDashboard } from './routes/dashboard.ts'
 import { docsRoutes, MERGED_DOC_PATH } from './routes/docs.ts'
 import { keysRoutes } from './routes/keys.ts'
@@ -74,6 +76,8 @@ export interface GatewayDeps {
   limiter?: RateLimiter
   /** The gateway's audit log (`kit.audit`): its own mutations (settings, keys, logins) go here. */
   audit?: AuditStore
+  /** Every service's audit log, merged (`GET /api/audit`); absent, the route is not served. */
+  auditView?: AuditSource
   now?: () => Date
 }
 
@@ -119,6 +123,7 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   app.route('/', docsRoutes({ reader: deps.reader, ownDoc, disabled, timeoutMs }))
   if (deps.auth) app.route('/', unlockRoutes({ auth: deps.auth }))
   if (deps.settings) app.route('/', settingsRoutes({ store: deps.settings }))
+  if (deps.auditView) app.route('/', mergedAuditRoutes({ source: deps.auditView, own: deps.audit }))
   if (deps.keys) app.route('/', keysRoutes({ admin: deps.keys }))
   if (deps.login?.passwordHash) app.route('/', loginRoutes(deps.login))
   mountDashboard(app, deps.dashboard)

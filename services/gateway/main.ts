@@ -5,6 +5,8 @@ import { settingsFilePath } from '../../shared/settings/file.ts'
 import { startService } from '../../shared/start.ts'
 import { buildDashboard } from '../../ui/app.tsx'
 import { openGatewayAuth } from './adapters/api-keys.ts'
+import { createAuditSource } from './adapters/audit-source.ts'
+import { auditedSettings } from './adapters/audited-settings.ts'
 import { createBackendReader } from './adapters/backend-reader.ts'
 import { openKeyUsage, usageFilePath } from './adapters/key-usage.ts'
 import { createKeysAdmin, mayManageKeys } from './adapters/keys-admin.ts'
@@ -43,11 +45,21 @@ await startService({
     const disabled = [...kit.settings.get('DISABLED_SERVICES')]
     kit.settings.onChange(() => disabled.splice(0, disabled.length, ...kit.settings.get('DISABLED_SERVICES')))
     const env = processEnv()
-    const settings = createSettingsStore({
-      path: settingsFilePath(env),
-      env,
-      logger: kit.logger,
-      onSaved: kit.settings.reload,
+    // Each save is audited with the names of the keys it changed, never their values.
+    const settings = auditedSettings(
+      createSettingsStore({
+        path: settingsFilePath(env),
+        env,
+        logger: kit.logger,
+        onSaved: kit.settings.reload,
+      }),
+      kit.audit,
+    )
+    const auditView = createAuditSource({
+      urls,
+      own: kit.audit,
+      disabled,
+      timeoutMs: config.STATUS_PROBE_TIMEOUT_MS,
     })
     const probe = createServiceProbe({ reader, urls, disabled, cacheMs: config.STATUS_CACHE_MS })
     const swap = createSwapSource({ baseUrl: urls['swap-controller'] })
@@ -101,6 +113,7 @@ await startService({
       settings,
       login,
       audit: kit.audit,
+      auditView,
       keys,
       limiter: createRateLimiter(config),
     })

@@ -1,3 +1,4 @@
+import type { AuditStore } from '../../shared/audit/store.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import { createReadiness, type DependencyCheck, type DependencyReport } from '../../shared/readiness.ts'
@@ -13,6 +14,8 @@ import { storeUnavailable } from './domain/scrub/errors.ts'
 import type { ScrubOutput } from './domain/scrub/pipeline.ts'
 import type { Detectors, TokenStore } from './domain/scrub/ports.ts'
 import { countsOfScrub, type TypeCountStore } from './domain/stats/counts.ts'
+import { mountAudit } from './routes/audit.ts'
+import { mapRoutes } from './routes/maps.ts'
 import { rehydrateRoutes } from './routes/rehydrate.ts'
 import { REHYDRATE_STREAM_PATH, rehydrateStreamRoutes } from './routes/rehydrate-stream.ts'
 import { scrubRoutes } from './routes/scrub.ts'
@@ -51,6 +54,10 @@ export interface RedactionDeps {
   detectors?: Detectors
   metrics?: Metrics
   shutdown?: AbortSignal
+  /** Deletes one map (the map store's `delete`); absent, `DELETE /api/redaction/maps/{handle}` answers 503. */
+  deleteMap?: (handle: string) => boolean
+  /** The service's audit log (`kit.audit`): map deletions; absent, nothing is recorded. */
+  audit?: AuditStore
 }
 
 export function buildApp(deps: RedactionDeps): ServiceApp {
@@ -81,6 +88,8 @@ export function buildApp(deps: RedactionDeps): ServiceApp {
   const detectors = deps.detectors ?? RULE_DETECTORS
   const now = deps.now ?? (() => new Date())
   const onScrubbed = (out: ScrubOutput) => deps.typeCounts?.record(now(), countsOfScrub(out))
+  mountAudit(app, deps.audit)
+  app.route('/', mapRoutes({ deleteMap: deps.deleteMap }))
   app.route('/', scrubRoutes({ detectors, store, limits, nameModel: deps.localLlm, onScrubbed }))
   app.route('/', statsRoutes({ counts: deps.typeCounts, now }))
   app.route('/', rehydrateRoutes({ store }))

@@ -57,6 +57,8 @@ await startService({
         shutdown: kit.lifecycle.signal,
         store,
         storeProblem,
+        deleteMap: store ? (handle) => store.delete(handle) : undefined,
+        audit: kit.audit,
         typeCounts,
         cloud,
         localLlm: createLlmNer({

@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os'
+import type { AuditStore } from '../../shared/audit/store.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import { createMetrics, type Metrics } from '../../shared/metrics.ts'
@@ -16,6 +17,7 @@ import { createLabelMerge } from './domain/label-merge/pipeline.ts'
 import { sideWork } from './domain/label-merge/pipeline-sides.ts'
 import { createRecentJobs, type RecentJobs } from './domain/recent-jobs.ts'
 import { createPipeline, type Pipeline, type PipelineDeps } from './domain/transcribe/pipeline.ts'
+import { mountAudit } from './routes/audit.ts'
 import { diarizationRoutes } from './routes/diarization.ts'
 import { earlierDiarizationRoutes } from './routes/diarization-earlier.ts'
 import { earlierAudioRoutes } from './routes/earlier-audio.ts'
@@ -58,6 +60,8 @@ export interface SpeechDeps {
   transcription?: Partial<Pick<PipelineDeps, 'tools' | 'workspace' | 'chunking'>> & {
     tmpDir?: string
   }
+  /** The service's audit log (`kit.audit`), read at `GET /api/speech-proxy/audit`. */
+  audit?: AuditStore
 }
 
 export function buildApp(given: SpeechDeps): ServiceApp {
@@ -86,6 +90,7 @@ export function buildApp(given: SpeechDeps): ServiceApp {
     countsMultipartItself: true,
   })
   followAudioRequests(app, recent)
+  mountAudit(app, deps.audit)
   const created = deps.created ?? Math.floor(Date.now() / 1000)
   app.route('/', modelsRoutes({ stt: parakeet, tts: kokoro, created, voiceWaitMs: deps.voiceWaitMs }))
   app.route('/', voicesRoutes({ tts: kokoro }))

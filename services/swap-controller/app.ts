@@ -25,6 +25,7 @@ import type { PatchOps } from './domain/ops/patches/service.ts'
 import type { EarlierServices } from './domain/ops/services-earlier.ts'
 import type { SweepService } from './domain/ops/sweep/service.ts'
 import type { SwapEngine } from './domain/swap/engine.ts'
+import { swapAuditRoutes } from './routes/audit.ts'
 import { type CatalogRouteDeps, catalogRoutes } from './routes/catalog.ts'
 import { type ChatRouteDeps, chatRoutes } from './routes/chat.ts'
 import { historyRoutes } from './routes/history.ts'
@@ -145,7 +146,11 @@ export function routeGroups(deps: SwapControllerDeps): ServiceApp[] {
   if (deps.models) groups.push(modelsRoutes({ models: deps.models }))
   if (deps.coordination) {
     const coordination = deps.coordination
-    groups.push(...[lockRoutes, historyRoutes, scheduleRoutes].map((routes) => routes({ coordination })))
+    groups.push(
+      ...[lockRoutes, historyRoutes, scheduleRoutes, swapAuditRoutes].map((routes) =>
+        routes({ coordination }),
+      ),
+    )
   }
   if (deps.earlierServices) groups.push(servicesEarlierRoutes({ services: deps.earlierServices }))
   if (deps.nim) groups.push(nimRoutes({ nim: deps.nim }))

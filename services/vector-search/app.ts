@@ -1,3 +1,4 @@
+import type { AuditStore } from '../../shared/audit/store.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import type { Metrics } from '../../shared/metrics.ts'
@@ -15,6 +16,7 @@ import { asAppError } from './domain/query/errors.ts'
 import { cachedSpecs } from './domain/query/specs.ts'
 import { embeddedStoreCheck } from './domain/query/store-check.ts'
 import type { VectorStore } from './domain/store/ports.ts'
+import { mountAudit } from './routes/audit.ts'
 import { collectionRoutes } from './routes/collections.ts'
 import { documentRoutes } from './routes/documents.ts'
 import { embedRoutes } from './routes/embed.ts'
@@ -44,6 +46,8 @@ export interface VectorDeps {
   embedder?: Embedder
   /** Qdrant's Query API for the earlier `/api/search`; without it that route answers 503 (embedded store only). */
   earlierQdrant?: EarlierQdrant
+  /** The service's audit log (`kit.audit`): collection and document changes; absent, nothing is recorded. */
+  audit?: AuditStore
 }
 
 export function buildApp(deps: VectorDeps): ServiceApp {
@@ -67,6 +71,7 @@ export function buildApp(deps: VectorDeps): ServiceApp {
     shutdown: deps.shutdown,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
   })
+  mountAudit(app, deps.audit)
   mountEmbeddings(app, deps)
   if (deps.store && deps.embedder)
     mountDocuments(app, { ...deps, store: deps.store, embedder: deps.embedder })

@@ -45,7 +45,7 @@ export const auditColumnsSql = `
     detail TEXT,
     request_id TEXT`
 
-interface AuditRow {
+export interface AuditRow {
   id: number
   at_ms: number
   actor: string
@@ -61,7 +61,7 @@ interface AuditRow {
 /** The earlier API's timestamps: UTC written `+00:00` with six fractional digits. */
 export const isoUtc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 23)}000+00:00`
 
-const toEntry = (row: AuditRow): AuditEntry => ({
+export const toEntry = (row: AuditRow): AuditEntry => ({
   id: row.id,
   at: isoUtc(row.at_ms),
   actor: row.actor,

@@ -33,6 +33,8 @@ export function groupFor(method: string, path: string, route: Route | null): Sco
   if (method.toUpperCase() === 'OPTIONS') return null
   // Key management: even a read is admin's, as it names every key and what it may do.
   if (route === null && (path === KEYS_PATH || path.startsWith(`${KEYS_PATH}/`))) return 'admin'
+  // The audit logs (merged, and each service's own) name who did what: admin's, like the keys.
+  if (path === '/api/audit' || /^\/api\/[a-z-]+\/audit$/.test(path)) return 'admin'
   if (route === null)
     return !safe && (path.startsWith(DASHBOARD_ACTIONS) || GATEWAY_CONTROLS.has(path)) ? 'admin' : null
   // `/api/<service>/health|ready|metrics|openapi.json`: the same as each service's own probes.

@@ -2,6 +2,7 @@
  * What coordination needs from storage. The SQLite store (adapters/store) implements it; calls are
  * synchronous on purpose so a read-decide-write runs inside one transaction with nothing in between.
  */
+import type { AuditQuery } from '../../../../shared/audit/table.ts'
 import type { LockRecord } from './lock.ts'
 import type { ScheduleEntry } from './schedule.ts'
 
@@ -57,6 +58,8 @@ export interface AuditRepository {
   /** Newest first. */
   /** Newest first; only the rows the filter lets through (each part applies when given). */
   recent(limit: number, filter?: AuditFilter): AuditEntry[]
+  /** The filters every service's `GET /api/<service>/audit` takes (shared/audit/table.ts). */
+  query(query: AuditQuery): AuditEntry[]
 }
 
 export interface ScheduleRepository {

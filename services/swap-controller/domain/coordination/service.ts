@@ -4,6 +4,7 @@
  * written in one transaction, so what a client is told has happened is on disk before it is told.
  * The swap engine calls `assertSwapAllowed`, `recordAudit` and `enqueueWebhook`.
  */
+import type { AuditQuery } from '../../../../shared/audit/table.ts'
 import { AppError, conflict, notFound } from '../../../../shared/errors.ts'
 import {
   type AcquireRequest,
@@ -46,6 +47,8 @@ export interface Coordination {
   /** Queues a signed delivery in the durable outbox; returns its id, or null when no webhook is set. */
   enqueueWebhook(event: WebhookEvent): number | null
   history(limit: number, filter?: AuditFilter): AuditEntry[]
+  /** The audit log with every service's filters (`GET /api/swap-controller/audit`). */
+  auditLog(query: AuditQuery): AuditEntry[]
   /** Entries as answered, each with its `next_run` from the clock's now. */
   listSchedule(): ScheduleView[]
   putSchedule(input: ScheduleInput, ctx: RequestContext): ScheduleView
@@ -185,6 +188,8 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     },
 
     history: (limit, filter) => store.audit.recent(limit, filter),
+
+    auditLog: (query) => store.audit.query(query),
 
     listSchedule() {
       const at = now()
