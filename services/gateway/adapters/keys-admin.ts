@@ -5,12 +5,14 @@
  * `keys.revoke` with the key's name — never the key — and are logged the same way.
  */
 
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import type { ApiKeyAuth } from '../../../shared/auth/guard.ts'
 import { generateKey, hashKey, type Scope } from '../../../shared/auth/keys.ts'
-import { type ApiKeyRecord, readKeyFile, writeKeyFile } from '../../../shared/auth/store.ts'
+import { type ApiKeyRecord, KeyFileError, readKeyFile, writeKeyFile } from '../../../shared/auth/store.ts'
 import type { KeyCreated, KeyView } from '../../../shared/contracts/keys.ts'
-import { conflict, notFound } from '../../../shared/errors.ts'
+import { AppError, conflict, notFound } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { KeyUsage } from './key-usage.ts'
 
@@ -28,6 +30,30 @@ export interface KeysAdminOptions {
   audit: AuditRecorder
   logger: Logger
   now?: () => Date
+}
+
+/** A key file that cannot be read is the owner's to fix: 409 saying so, never a 500. */
+async function readRecords(path: string): Promise<ApiKeyRecord[]> {
+  try {
+    return await readKeyFile(path)
+  } catch (err) {
+    if (err instanceof KeyFileError) throw conflict(`${err.message}. Fix or remove it; nothing was changed.`)
+    throw err
+  }
+}
+
+/** The first key may come before the data folder exists (keys off, a fresh installation). */
+async function writeRecords(path: string, records: ApiKeyRecord[]): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true })
+    await writeKeyFile(path, records)
+  } catch (err) {
+    throw new AppError(
+      503,
+      'key_file_unwritable',
+      `The key file ${path} cannot be written: ${(err as Error).message}.`,
+    )
+  }
 }
 
 export function createKeysAdmin(options: KeysAdminOptions): KeysAdmin {
@@ -52,11 +78,11 @@ export function createKeysAdmin(options: KeysAdminOptions): KeysAdmin {
   }
 
   return {
-    list: async () => (await readKeyFile(path)).map(viewOf),
+    list: async () => (await readRecords(path)).map(viewOf),
 
     create: (name, scopes, actor) =>
       oneAtATime(async () => {
-        const records = await readKeyFile(path)
+        const records = await readRecords(path)
         if (records.some((r) => r.name === name)) {
           audit.record({
             actor,
@@ -74,7 +100,7 @@ export function createKeysAdmin(options: KeysAdminOptions): KeysAdmin {
           scopes: [...new Set(scopes)],
           created_at: now().toISOString(),
         }
-        await writeKeyFile(path, [...records, record])
+        await writeRecords(path, [...records, record])
         usage.forget(name)
         audit.record({
           actor,
@@ -89,7 +115,7 @@ export function createKeysAdmin(options: KeysAdminOptions): KeysAdmin {
 
     revoke: (name, actor) =>
       oneAtATime(async () => {
-        const records = await readKeyFile(path)
+        const records = await readRecords(path)
         const kept = records.filter((r) => r.name !== name)
         if (kept.length === records.length) {
           audit.record({
@@ -101,7 +127,7 @@ export function createKeysAdmin(options: KeysAdminOptions): KeysAdmin {
           })
           throw notFound(`No API key named "${name}".`)
         }
-        await writeKeyFile(path, kept)
+        await writeRecords(path, kept)
         usage.forget(name)
         audit.record({ actor, action: 'keys.revoke', target: name, outcome: 'ok' })
         logger.info({ actor, keyName: name }, 'API key revoked')

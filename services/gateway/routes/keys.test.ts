@@ -3,7 +3,7 @@
  * never shows a key or its digest; usage counts what the gateway accepted; a revoked key is refused
  * within the file's re-read; the audit names the key, never shows it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -116,5 +116,26 @@ describe('/api/keys', () => {
       (k: { name: string }) => k.name,
     )
     expect(names).toEqual(['owner-laptop', 'first-admin'])
+  })
+})
+
+describe('/api/keys and a broken key file', () => {
+  it('answers 409 naming the file, never a 500, and a fresh data folder gets its first key', async () => {
+    const { gw, path } = await keysStack([])
+    writeFileSync(path, '{ not json')
+    const res = await call(`${gw.url}/api/keys`, 'GET', undefined, null)
+    expect(res.status).toBe(409)
+    expect(JSON.parse(res.body).detail).toContain('not valid JSON')
+
+    const dir = join(mkdtempSync(join(tmpdir(), 'gateway-keys-')), 'not-yet')
+    const usage = await openKeyUsage({ path: join(dir, 'usage.json'), flushMs: 60_000 })
+    closers.push(() => usage.close())
+    const keys = createKeysAdmin({
+      path: join(dir, 'api-keys.json'),
+      usage,
+      audit: memoryAuditRecorder(),
+      logger: silentLogger(),
+    })
+    expect((await keys.create('first', ['admin'], 'api')).record.name).toBe('first')
   })
 })
