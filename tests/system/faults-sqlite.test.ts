@@ -28,8 +28,10 @@ import { createVectorUpstreams } from '../../services/vector-search/adapters/ups
 import { buildApp as buildVectorApp } from '../../services/vector-search/app.ts'
 import { loadVectorConfig } from '../../services/vector-search/config.ts'
 import { countingEmbedder } from '../../services/vector-search/testing/documents-doubles.ts'
+import { openAuditStore } from '../../shared/audit/store.ts'
 import { silentLogger } from '../../shared/logger.ts'
 import { connectionsTo, openDatabase } from '../../shared/sqlite.ts'
+import { storageFaults } from '../../shared/sqlite-faults.ts'
 
 type Fault = 'read_only' | 'full'
 interface Answer {
@@ -231,4 +233,37 @@ faultCases('connectivity-monitor: maintenance windows (POST /api/monitor/mainten
     ready: () => readyOf(app),
     code: problemCode,
   }
+})
+
+describe('the shared audit store', () => {
+  it.each(['read_only', 'full'] as const)(
+    'a %s volume: the mutation is not failed by its audit entry, the fault is reported, the file stays sound',
+    async (fault) => {
+      const path = join(root, `audit-${fault}.db`)
+      const warn = vi.fn()
+      const store = await openAuditStore(path, { logger: { warn } })
+      try {
+        const entry = (n: number) => ({
+          actor: 'owner',
+          action: 'lock.acquire',
+          target: `job-${n}`,
+          outcome: 'ok',
+          detail: 'x'.repeat(200),
+        })
+        store.record(entry(0))
+        volume(path, fault)
+        // A full volume refuses only the entry that needs a new page.
+        for (let n = 1; n < 400 && warn.mock.calls.length === 0; n++)
+          expect(() => store.record(entry(n))).not.toThrow()
+        expect(warn.mock.calls[0]?.[1]).toBe('audit entry not written')
+        expect(storageFaults().find((f) => f.path === path)).toMatchObject({ kind: fault })
+        volume(path, 'ok')
+        expect(await integrity(path)).toBe('ok')
+        store.record(entry(1000))
+        expect(storageFaults().find((f) => f.path === path)).toBeUndefined()
+      } finally {
+        store.close()
+      }
+    },
+  )
 })
