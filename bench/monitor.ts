@@ -33,6 +33,7 @@ import {
 } from '../tests/support/fault-monitor.ts'
 import { type FaultServer, startFaultServer } from '../tests/support/fault-servers.ts'
 import { startTraffic, type Traffic } from '../tests/support/fault-traffic.ts'
+import { provenFetch } from '../tests/support/internal-proof.ts'
 import { Cleanups, cpuSecondsOf } from './children.ts'
 import { type Poller, startFixedPoller } from './monitor-baseline.ts'
 import {
@@ -70,6 +71,10 @@ const LONG_MS = 2000
 const log = (line: string) => console.log(`  ${line}`)
 const ids = Array.from({ length: CONFIG.targets }, (_, i) => `t${String(i + 1).padStart(2, '0')}`)
 const cleanups = new Cleanups()
+
+/** `BENCH_MONITOR_NODE_OPTIONS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the monitor only. */
+const monitorNodeOptions = (): Record<string, string> =>
+  process.env.BENCH_MONITOR_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_MONITOR_NODE_OPTIONS } : {}
 
 async function startTargets() {
   const servers = new Map<string, FaultServer>()
@@ -137,10 +142,10 @@ async function main() {
     const { servers, services } = await startTargets()
     const monitor = await startMonitor({
       extra: extraTargets(ids.map((id) => ({ id, url: servers.get(id)!.url }))),
-      env: servicesAt(services.url),
+      env: { ...servicesAt(services.url), ...monitorNodeOptions() },
     })
     cleanups.add('monitor', () => monitor.stop())
-    const watch = await watchMonitorEvents(monitor.url)
+    const watch = await watchMonitorEvents(monitor.url, monitor.prove)
     cleanups.add('event watch', () => watch.close())
     log(`monitor pid ${monitor.pid} at ${monitor.url}; waiting for ${ids.length} targets to be up`)
     await waitAllUp(monitor)
@@ -172,7 +177,7 @@ async function main() {
     const probeRates: number[] = []
     let probeBudget = Number.NaN
     const sampler = setInterval(() => {
-      void fetch(`${monitor.url}/api/monitor/targets`)
+      void provenFetch(monitor.prove)(`${monitor.url}/api/monitor/targets`)
         .then(
           (r) => r.json() as Promise<{ monitor?: { probes_per_s?: number; probe_budget_per_s?: number } }>,
         )

@@ -2,11 +2,21 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 
 export { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
-/** One registry per app instance, so tests can build many apps in one process. */
-export function createMetrics(service: string, { processMetrics = false } = {}) {
+/**
+ * One registry per app instance, so tests can build many apps in one process. `eventLoopPrecisionMs`:
+ * how often the event-loop lag is sampled (prom-client's default, 10 ms, is a timer 100 times a second).
+ */
+export function createMetrics(
+  service: string,
+  {
+    processMetrics = false,
+    eventLoopPrecisionMs,
+  }: { processMetrics?: boolean; eventLoopPrecisionMs?: number } = {},
+) {
   const registry = new Registry()
   registry.setDefaultLabels({ service })
-  if (processMetrics) collectDefaultMetrics({ register: registry })
+  if (processMetrics)
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: eventLoopPrecisionMs })
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by route template, method and status',

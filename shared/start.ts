@@ -60,6 +60,8 @@ export interface StartOptions<C extends { HOST: string; PORT: number; LOG_LEVEL:
    * services but does not ask for it (API keys guard it instead).
    */
   publicEntrance?: boolean
+  /** How often the event-loop lag metric samples (prom-client's default: 10 ms); see shared/metrics.ts. */
+  eventLoopPrecisionMs?: number
 }
 
 export async function startService<C extends { HOST: string; PORT: number; LOG_LEVEL: string }>(
@@ -89,7 +91,10 @@ export async function startService<C extends { HOST: string; PORT: number; LOG_L
   armInternalProof(secret, serviceOrigins(env))
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL })
   for (const warning of warnings) logger.warn(warning)
-  const metrics = createMetrics(options.name, { processMetrics: true })
+  const metrics = createMetrics(options.name, {
+    processMetrics: true,
+    eventLoopPrecisionMs: options.eventLoopPrecisionMs,
+  })
   const lifecycle = new AbortController()
   const outcomes = outcomeReporterFor(options.name, env, logger, metrics)
   const settings = followSettings({ service: options.name, env, ...file, logger })

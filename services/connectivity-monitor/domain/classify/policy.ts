@@ -43,6 +43,7 @@ type PolicyKeys =
   | 'MONITOR_STALE_AFTER_MS'
   | 'MONITOR_TCP_INTERVAL_MS'
   | 'MONITOR_HTTP_INTERVAL_MS'
+  | 'MONITOR_HTTP_IDLE_INTERVAL_MS'
   | 'MONITOR_FUNCTIONAL_INTERVAL_MS'
   | 'MONITOR_SSH_INTERVAL_MS'
   | 'MONITOR_STARTUP_GRACE_MS'
@@ -54,7 +55,8 @@ export function classifierPolicy(config: Pick<MonitorConfig, PolicyKeys>): Class
     staleAfterMs: config.MONITOR_STALE_AFTER_MS,
     intervalMs: {
       tcp: config.MONITOR_TCP_INTERVAL_MS,
-      http: config.MONITOR_HTTP_INTERVAL_MS,
+      // The longer of the two health intervals, so an idle target's gaps are still back-dated.
+      http: Math.max(config.MONITOR_HTTP_INTERVAL_MS, config.MONITOR_HTTP_IDLE_INTERVAL_MS),
       functional: config.MONITOR_FUNCTIONAL_INTERVAL_MS,
       ssh: config.MONITOR_SSH_INTERVAL_MS,
       passive: config.MONITOR_HTTP_INTERVAL_MS,

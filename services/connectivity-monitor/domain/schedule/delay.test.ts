@@ -11,6 +11,7 @@ describe('scheduleSettings', () => {
   it('reads the intervals, burst, quiet factor, jitter and budget from the config', () => {
     expect(defaults).toEqual({
       intervalMs: { tcp: 1000, http: 1000, functional: 60_000, ssh: 10_000 },
+      idleHttpMs: 1500,
       fastMs: 250,
       quietFactor: 1,
       jitter: 0.1,
@@ -27,11 +28,17 @@ describe('scheduleSettings', () => {
 describe('probeDelay', () => {
   it.each<[ProbeLayer, number]>([
     ['tcp', 1000],
-    ['http', 1000],
+    ['http', 1500],
     ['functional', 60_000],
     ['ssh', 10_000],
-  ])('runs %s at its own interval when steady', (layer, interval) => {
+  ])('runs %s at its own interval when steady (health at the idle interval)', (layer, interval) => {
     expect(probeDelay(layer, 'steady', noJitter, middle)).toBe(interval)
+  })
+
+  it('checks health at the plain interval while traffic flows, and never idles below it', () => {
+    expect(probeDelay('http', 'quiet', noJitter, middle)).toBe(1000)
+    const long = scheduleSettings(loadMonitorConfig({ MONITOR_HTTP_INTERVAL_MS: '2000' }))
+    expect(probeDelay('http', 'steady', { ...long, jitter: 0 }, middle)).toBe(2000)
   })
 
   it('bursts TCP, health and SSH at the fast interval', () => {
@@ -60,8 +67,8 @@ describe('probeDelay', () => {
   })
 
   it('spreads each delay by the jitter share either way, never further', () => {
-    expect(probeDelay('http', 'steady', defaults, () => 0)).toBe(900)
-    expect(probeDelay('http', 'steady', defaults, () => 0.999_999)).toBe(1100)
+    expect(probeDelay('http', 'quiet', defaults, () => 0)).toBe(900)
+    expect(probeDelay('http', 'quiet', defaults, () => 0.999_999)).toBe(1100)
     const random = seededRandom(7)
     const delays = Array.from({ length: 2000 }, () => probeDelay('tcp', 'steady', defaults, random))
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(900)
