@@ -14,14 +14,14 @@ const MUTATIONS: AuditedMutation[] = [
   {
     method: 'POST',
     path: PATH,
-    action: 'maintenance.create',
+    action: 'maintenance.add',
     target: (c) => validated<{ targets?: string[] }>(c, 'json')?.targets?.join(','),
     detail: (c) => {
       const until = validated<{ ends_at?: string }>(c, 'json')?.ends_at
       return until ? `until ${until}` : null
     },
   },
-  { method: 'DELETE', path: `${PATH}/:id`, action: 'maintenance.delete', target: (c) => c.req.param('id') },
+  { method: 'DELETE', path: `${PATH}/:id`, action: 'maintenance.remove', target: (c) => c.req.param('id') },
 ]
 
 /** Before the routes: the recording wraps their handlers. */

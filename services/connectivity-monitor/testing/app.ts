@@ -10,7 +10,12 @@ import { createMonitorEngine, type MonitorEngine, type MonitorEngineDeps } from 
 import { engineDeps, sampleTarget } from './engine-parts.ts'
 
 export function monitorApp(
-  options: { engine?: Partial<MonitorEngineDeps>; events?: MonitorDeps['events']; logger?: Logger } = {},
+  options: {
+    engine?: Partial<MonitorEngineDeps>
+    events?: MonitorDeps['events']
+    logger?: Logger
+    audit?: MonitorDeps['audit']
+  } = {},
 ) {
   const parts = engineDeps({
     targets: [
@@ -29,6 +34,7 @@ export function monitorApp(
     history: parts.deps.history,
     maintenance: parts.deps.maintenance,
     events: options.events,
+    audit: options.audit,
   })
   return { app, engine, ...parts }
 }

@@ -1,7 +1,9 @@
 /** A redaction app over a real (temporary) map store with a settable clock, for the route tests. */
+
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { AuditStore } from '../../../shared/audit/store.ts'
 import { type Logger, silentLogger } from '../../../shared/logger.ts'
 import { type MapStore, openMapStore } from '../adapters/map-store.ts'
 import { buildApp, type LocalLlm } from '../app.ts'
@@ -27,6 +29,7 @@ export async function redactionHarness(
     logger?: Logger
     localLlm?: LocalLlm
     cloud?: CloudChat
+    audit?: AuditStore
   } = {},
 ): Promise<RedactionHarness> {
   const root = await mkdtemp(join(tmpdir(), 'redaction-routes-'))
@@ -50,6 +53,8 @@ export async function redactionHarness(
     detectors: options.detectors,
     localLlm: options.localLlm,
     cloud: options.cloud,
+    deleteMap: (handle) => store.delete(handle),
+    audit: options.audit,
   })
   return {
     app,
