@@ -171,7 +171,9 @@ describe('an upstream killed mid-answer', () => {
     const { text, error } = await readAll(res)
     expect(error).toBeNull()
     expect(text.match(/^event: error$/gm), text).toHaveLength(1)
-    expect(text).not.toContain('jane@example.com')
+    // What the cloud sent before it died reached the client first.
+    expect(text.indexOf('Hel')).toBeGreaterThan(-1)
+    expect(text.indexOf('Hel')).toBeLessThan(text.indexOf('event: error'))
     await expectHealthy()
   })
 })
@@ -206,7 +208,7 @@ describe('an upstream that accepts and never answers', () => {
     form.set('file', new Blob([new Uint8Array(silentWav(0.5))], { type: 'audio/wav' }), 'a.wav')
     form.set('model', 'parakeet')
     const r = await timed(() => fetch(gateway('/v1/audio/transcriptions'), { method: 'POST', body: form }))
-    expect([503, 504], r.body).toContain(r.status)
+    expect(r.status, r.body).toBe(504)
     expect(r.ms).toBeLessThan(BOUND.transcription + SLACK_MS)
   })
 
@@ -214,19 +216,19 @@ describe('an upstream that accepts and never answers', () => {
     const r = await timed(() =>
       postJson('/v1/audio/speech', { model: 'kokoro', input: 'Hello there.', voice: 'af_heart' }),
     )
-    expect([503, 504], r.body).toContain(r.status)
+    expect(r.status, r.body).toBe(504)
     expect(r.ms).toBeLessThan(BOUND.speech + SLACK_MS)
   })
 
   it('embeddings: an error within EMBED_TIMEOUT_MS', async () => {
     const r = await timed(() => postJson('/v1/embeddings', { model: 'bge-m3', input: 'hello' }))
-    expect([503, 504], r.body).toContain(r.status)
+    expect(r.status, r.body).toBe(504)
     expect(r.ms).toBeLessThan(BOUND.embeddings + SLACK_MS)
   })
 
   it('Qdrant search: an error within QDRANT_TIMEOUT_MS', async () => {
     const r = await timed(() => postJson('/api/search', { collection: 'notes', dense: [0.1, 0.2, 0.3] }))
-    expect([503, 504], r.body).toContain(r.status)
+    expect(r.status, r.body).toBe(504)
     expect(r.ms).toBeLessThan(BOUND.qdrant + SLACK_MS)
     expect(JSON.parse(r.body).detail).toMatch(/Qdrant/)
   })
