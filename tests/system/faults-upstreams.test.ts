@@ -203,7 +203,7 @@ describe('an upstream that accepts and never answers', () => {
     expect(JSON.parse(r.body).error.message).toMatch(/vLLM/)
   })
 
-  it('transcription: an error within SPEECH_ASR_TIMEOUT_S', async () => {
+  it('transcription: 504 within the model lookup + SPEECH_ASR_TIMEOUT_S', async () => {
     const form = new FormData()
     form.set('file', new Blob([new Uint8Array(silentWav(0.5))], { type: 'audio/wav' }), 'a.wav')
     form.set('model', 'parakeet')
@@ -212,7 +212,7 @@ describe('an upstream that accepts and never answers', () => {
     expect(r.ms).toBeLessThan(BOUND.transcription + SLACK_MS)
   })
 
-  it('speech: an error within KOKORO_SPEECH_TIMEOUT_MS', async () => {
+  it('speech: 504 within KOKORO_SPEECH_TIMEOUT_MS', async () => {
     const r = await timed(() =>
       postJson('/v1/audio/speech', { model: 'kokoro', input: 'Hello there.', voice: 'af_heart' }),
     )
@@ -220,13 +220,13 @@ describe('an upstream that accepts and never answers', () => {
     expect(r.ms).toBeLessThan(BOUND.speech + SLACK_MS)
   })
 
-  it('embeddings: an error within EMBED_TIMEOUT_MS', async () => {
+  it('embeddings: 504 within EMBED_TIMEOUT_MS', async () => {
     const r = await timed(() => postJson('/v1/embeddings', { model: 'bge-m3', input: 'hello' }))
     expect(r.status, r.body).toBe(504)
     expect(r.ms).toBeLessThan(BOUND.embeddings + SLACK_MS)
   })
 
-  it('Qdrant search: an error within QDRANT_TIMEOUT_MS', async () => {
+  it('Qdrant search: 504 within QDRANT_TIMEOUT_MS', async () => {
     const r = await timed(() => postJson('/api/search', { collection: 'notes', dense: [0.1, 0.2, 0.3] }))
     expect(r.status, r.body).toBe(504)
     expect(r.ms).toBeLessThan(BOUND.qdrant + SLACK_MS)
