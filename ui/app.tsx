@@ -3,6 +3,7 @@
  * the gateway mounts for `/`, `/ui/*` and `/static/*`. It knows nothing about how the status is
  * gathered: `getStatus` is the gateway's, and the tests pass a fake.
  */
+
 import { type Context, Hono } from 'hono'
 import { AppError } from '../shared/errors.ts'
 import type { Logger } from '../shared/logger.ts'
@@ -13,6 +14,8 @@ import { deliberateStop, MODEL_CHANGES, STOP_HISTORY, switchInProgress } from '.
 import { connectivityDashboardRoutes } from './connectivity/routes.tsx'
 import type { MonitorSource } from './connectivity/source.ts'
 import { FlashNotices } from './flash.ts'
+import { historyDashboardRoutes } from './history/routes.tsx'
+import type { AuditViewSource } from './history/source.ts'
 import { keysDashboardRoutes } from './keys/routes.tsx'
 import type { KeysSource } from './keys/source.ts'
 import { type Chrome, Layout } from './layout/layout.tsx'
@@ -84,6 +87,8 @@ export interface DashboardDeps {
   settings?: SettingsSource
   /** The gateway's key management, for Settings → API keys. */
   keys?: KeysSource
+  /** Every service's audit log merged (the gateway's `GET /api/audit`), for the History page. */
+  audit?: AuditViewSource
 }
 
 export const FRAGMENT_PATH = '/ui/fragments/status'
@@ -160,6 +165,8 @@ export function buildDashboard(deps: DashboardDeps): Hono<AppEnv> {
   })
   app.get('/ui', (c) => c.redirect('/', 302))
   app.get('/ui/', (c) => c.redirect('/', 302))
+  // Before the swap routes: with the merged view, History shows every service, not only the controller.
+  if (deps.audit) app.route('/', historyDashboardRoutes({ audit: deps.audit, chrome, logger: deps.logger }))
   if (deps.swap) {
     const onChange = () => wake.notify()
     app.route('/', swapDashboardRoutes({ swap: deps.swap, chrome, logger: deps.logger, now, onChange }))

@@ -93,6 +93,7 @@ await startService({
       ops,
       settings,
       keys: { ...keys, mayManage: mayManageKeys(auth) },
+      audit: auditView,
       simulated: config.SIMULATED_CLUSTER,
       logger: kit.logger,
       shutdown: kit.lifecycle.signal,
