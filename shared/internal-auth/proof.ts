@@ -15,7 +15,7 @@ export const PROOF_WINDOW_MS = 30_000
 export type ProofVerdict = 'ok' | 'missing' | 'malformed' | 'wrong' | 'expired' | 'replayed'
 
 /** The path and query as both sides read them: a URL parser's form of what went on the wire. */
-export function canonicalPath(pathAndQuery: string): string {
+function canonicalPath(pathAndQuery: string): string {
   const url = new URL(`http://internal${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`)
   return `${url.pathname}${url.search}`
 }

@@ -10,11 +10,11 @@ import { dirname, join } from 'node:path'
 
 export const SECRET_FILE = 'internal-secret'
 /** A configured secret shorter than this is refused: it must be as hard to guess as 32 random bytes. */
-export const MIN_SECRET_LENGTH = 32
+const MIN_SECRET_LENGTH = 32
 
 export class InternalSecretError extends Error {}
 
-export interface SecretSource {
+interface SecretSource {
   INTERNAL_SECRET?: string
   DATA_DIR?: string
 }
