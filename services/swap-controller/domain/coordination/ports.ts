@@ -2,41 +2,17 @@
  * What coordination needs from storage. The SQLite store (adapters/store) implements it; calls are
  * synchronous on purpose so a read-decide-write runs inside one transaction with nothing in between.
  */
-import type { AuditQuery } from '../../../../shared/audit/table.ts'
+import type { AuditInput } from '../../../../shared/audit/recorder.ts'
+import type { AuditEntry, AuditQuery } from '../../../../shared/audit/table.ts'
 import type { LockRecord } from './lock.ts'
 import type { ScheduleEntry } from './schedule.ts'
 
-export interface AuditInput {
-  /** A person or program: `X-Spark-Actor`, later the API key's name, else "dashboard" or "api". */
-  actor: string
-  /** Dotted verb, e.g. `lock.acquire`, `swap.start`, `schedule.delete`. */
-  action: string
-  /** What it acted on: a recipe key, a schedule id, a lock holder. */
-  target?: string | null
-  dryRun?: boolean
-  /** `ok`, `refused`, `failed`, `cancelled`, `rolled_back`, … */
-  outcome: string
-  /** Milliseconds per phase, e.g. `{stopping: 5200, loading: 81000}`. */
-  durationMs?: Record<string, number> | null
-  /** A short human sentence; never a token, secret or prompt. */
-  detail?: string | null
-  requestId?: string | null
-  /** Defaults to the coordination clock's now. */
-  atMs?: number
-}
-
-export interface AuditEntry {
-  id: number
-  at: string
-  actor: string
-  action: string
-  target: string | null
-  dry_run: boolean
-  outcome: string
-  duration_ms: Record<string, number> | null
-  detail: string | null
-  request_id: string | null
-}
+/**
+ * One audit row in and out: the same for every service (shared/audit/). Here the actor is
+ * `X-Spark-Actor` (the key's name behind the gateway), else "dashboard" or "api", and `atMs`
+ * defaults to the coordination clock's now.
+ */
+export type { AuditEntry, AuditInput }
 
 export interface OutboxItem {
   id: number
