@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 
 /** Reaches a file name, an SSH command line or an SQL statement if a route forgets to check. */
-export const HOSTILE_STRINGS = [
+const HOSTILE_STRINGS = [
   '../../etc/passwd',
   '..\\..\\windows\\win.ini',
   '/etc/shadow',
@@ -36,7 +36,7 @@ export const HOSTILE_STRINGS = [
 ]
 
 /** Values of every JSON type, for a field that expects another. */
-export const WRONG_TYPES: unknown[] = [
+const WRONG_TYPES: unknown[] = [
   0,
   -1,
   1.5,
@@ -58,7 +58,7 @@ export const WRONG_TYPES: unknown[] = [
 ]
 
 /** Byte sequences that are not UTF-8: lone continuation bytes, overlong forms, surrogates, cut-offs. */
-export const INVALID_UTF8: Buffer[] = [
+const INVALID_UTF8: Buffer[] = [
   Buffer.from([0xff]),
   Buffer.from([0xfe, 0xff]),
   Buffer.from([0x80, 0x80]),

@@ -5,7 +5,7 @@
 
 export type Schema = Record<string, unknown>
 
-export interface Param {
+interface Param {
   name: string
   in: 'path' | 'query' | 'header'
   required: boolean
@@ -26,7 +26,7 @@ interface Operation {
   requestBody?: { content?: Record<string, { schema?: Schema }> }
 }
 
-export interface OpenApiDoc {
+interface OpenApiDoc {
   paths: Record<string, Record<string, Operation>>
   components?: { schemas?: Record<string, Schema> }
 }
@@ -34,7 +34,7 @@ export interface OpenApiDoc {
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete'])
 
 /** Inlines every `$ref` (cycles stop at the depth limit as an open object). */
-export function resolveSchema(doc: OpenApiDoc, schema: unknown, depth = 0): Schema {
+function resolveSchema(doc: OpenApiDoc, schema: unknown, depth = 0): Schema {
   if (!schema || typeof schema !== 'object' || depth > 12) return {}
   if (Array.isArray(schema)) return schema.map((s) => resolveSchema(doc, s, depth + 1)) as unknown as Schema
   const ref = (schema as { $ref?: string }).$ref

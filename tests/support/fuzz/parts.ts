@@ -155,7 +155,7 @@ export function keepDryRun(route: Route, parts: Parts): Parts {
   return { ...parts, body: { raw: Buffer.from(`{${DRY_RUN}${rest}`, 'latin1') } }
 }
 
-export function bodyBytes(body: Parts['body']): Buffer | undefined {
+function bodyBytes(body: Parts['body']): Buffer | undefined {
   if (!body) return undefined
   return 'raw' in body ? body.raw : Buffer.from(JSON.stringify(body.json) ?? 'null')
 }

@@ -25,7 +25,7 @@ export interface RawAnswer {
 
 const HEAD_END = Buffer.from('\r\n\r\n')
 
-export function serialize(host: string, req: RawRequest): Buffer {
+function serialize(host: string, req: RawRequest): Buffer {
   const names = new Set(req.headers.map(([n]) => n.toLowerCase()))
   const lines = [`${req.method} ${req.target} HTTP/1.1`]
   if (!names.has('host')) lines.push(`Host: ${host}`)

@@ -18,7 +18,7 @@ export interface Failure {
   why: string
 }
 
-export interface FuzzReport {
+interface FuzzReport {
   cases: number
   perCategory: Record<Category, number>
   statuses: Record<number, number>
@@ -27,7 +27,7 @@ export interface FuzzReport {
   msPerRoute: Record<string, number>
 }
 
-export interface FuzzOptions {
+interface FuzzOptions {
   origin: URL
   routes: Route[]
   runsPerRoute: number

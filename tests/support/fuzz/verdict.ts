@@ -21,7 +21,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v)
 
 /** Does the body have the error shape of `style`? */
-export function hasErrorShape(style: ErrorStyle, answer: RawAnswer): boolean {
+function hasErrorShape(style: ErrorStyle, answer: RawAnswer): boolean {
   const body = parse(answer.body)
   if (!isObject(body)) return false
   switch (style) {
