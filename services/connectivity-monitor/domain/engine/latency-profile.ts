@@ -42,9 +42,3 @@ export class LatencyProfile {
     this.next = 0
   }
 }
-
-/** When an answer is overdue enough to suspect a hang: well past the usual, never under `floorMs`. */
-export function overdueAfter(profile: LatencyProfile, floorMs: number, factor: number): number | null {
-  const usual = profile.usualHigh()
-  return usual === null ? null : Math.max(floorMs, factor * usual)
-}

@@ -2,4 +2,4 @@
  * Who an audited mutation is attributed to: every service's one rule (shared/audit/actor.ts) —
  * `X-Spark-Actor` (the key's name behind the gateway), else "dashboard" for htmx, else "api".
  */
-export { ACTOR_HEADER, actorFrom } from '../../../../shared/audit/actor.ts'
+export { actorFrom } from '../../../../shared/audit/actor.ts'
