@@ -4,7 +4,7 @@
  * requests finish (for at most `graceMs`), run the service's closers, exit within 10 s.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { closeAfterRefusal, closeLingering } from './http-server/lingering-close.ts'
+import { closeAfterEarlyAnswer, closeLingering } from './http-server/lingering-close.ts'
 import { SHUTDOWN_SIGNALS, shutdownSignalListener } from './http-server/signals.ts'
 import {
   applyClientTimeouts,
@@ -141,7 +141,7 @@ async function serveNode(options: ServeOptions): Promise<RunningServer> {
     { connectionsCheckingInterval: connectionsCheckingInterval(timeouts) },
     (req, res) => {
       watchBody(req, timeouts)
-      closeAfterRefusal(req, res)
+      closeAfterEarlyAnswer(req, res)
       if (!first?.(req, res)) void viaFetch(req, res)
     },
   )
