@@ -58,3 +58,27 @@ export function heapAfterGc(service: RunningService): Promise<HeapFigures> {
     }
   })
 }
+
+export type MemoryAfterGc = Record<string, HeapFigures>
+
+/** Every service's heap and RSS after a full GC in each. */
+export async function memoryAfterGc(services: RunningService[]): Promise<MemoryAfterGc> {
+  return Object.fromEntries(await Promise.all(services.map(async (s) => [s.name, await heapAfterGc(s)])))
+}
+
+/** A Markdown table: one column per stage ("warmed up", "after the run", …), heap used / RSS. */
+export function formatMemory(stages: Record<string, MemoryAfterGc>): string {
+  const mib = (f: HeapFigures) => `${f.heapUsedMiB.toFixed(1)} / ${f.rssMiB.toFixed(1)}`
+  const columns = Object.keys(stages)
+  const names = Object.keys(Object.values(stages)[0]!)
+  return [
+    `| service (heap used / RSS MiB, after a full GC) | ${columns.join(' | ')} |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} |`,
+    ...names.map(
+      (n) =>
+        `| ${n} | ${Object.values(stages)
+          .map((m) => mib(m[n]!))
+          .join(' | ')} |`,
+    ),
+  ].join('\n')
+}

@@ -3,7 +3,8 @@
  * 1. Warm-up at full load, then every service's RSS as the baseline.
  * 2. Mixed routes (bench/load-mixed.ts) from LOAD_CONNECTIONS (1,000) connections for LOAD_SECONDS
  *    (60): answers, error rate and p50/p95/p99 per route.
- * 3. RSS right after, and once settled (polled up to 60 s): every service back within 10 %?
+ * 3. RSS right after, and once settled (polled up to 60 s): every service back within 10 %? And
+ *    each service's heap and RSS after a full GC (bench/load-heap.ts), warmed up and after the run.
  * 4. Slow clients: normal requests from 50 connections for 10 s alone, then again with
  *    LOAD_SLOW_CLIENTS (500) half-open and trickling connections hanging on; the p95 ratio.
  * Prints Markdown tables and writes bench/results/load-<timestamp>.json. Exits non-zero if a service
@@ -12,6 +13,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { startDemo } from '../tools/demo-stack.ts'
 import { REPO_ROOT } from '../tools/stack/launch.ts'
+import { formatMemory, INSPECT_ENV, memoryAfterGc } from './load-heap.ts'
 import { formatRss, grownBeyond, rssOf, settledRss } from './load-memory.ts'
 import { formatFigures, mixedRoutes, type RouteFigures, runLoad } from './load-mixed.ts'
 import { openSlowClients } from './load-slow.ts'
@@ -24,7 +26,7 @@ const GROWTH = 0.1
 const demo = await startDemo({
   dataDir: `${REPO_ROOT}.data/bench-load-${process.pid}`,
   loadTimeMs: 1500,
-  env: { LOG_LEVEL: 'warn' },
+  env: { LOG_LEVEL: 'warn', ...INSPECT_ENV },
 })
 try {
   const origin = demo.gatewayUrl
@@ -37,6 +39,7 @@ try {
   console.log(`warm-up: ${CONNECTIONS} connections for 10 s`)
   await runLoad({ origin, connections: CONNECTIONS, durationMs: 10_000, routes: mix })
   const baseline = await rssOf(pids)
+  const warmedUp = await memoryAfterGc(services)
 
   console.log(`load: ${CONNECTIONS} connections for ${SECONDS} s`)
   const started = Date.now()
@@ -46,6 +49,9 @@ try {
   const settled = await settledRss(pids, baseline, GROWTH, 60_000)
   console.log(`\n${formatFigures(rows)}\n\nrequests/s: ${(total(rows) / elapsedS).toFixed(0)}\n`)
   console.log(`${formatRss(baseline, peak, settled.rss)}\n(settled after ${settled.afterMs} ms)\n`)
+  // RSS at a moment only says where the GC sawtooth was; after a full GC it tells a leak (bench/README.md).
+  const collected = await memoryAfterGc(services)
+  console.log(`${formatMemory({ 'warmed up': warmedUp, 'after the run': collected })}\n`)
 
   const normal = mix.filter((r) => !r.name.includes('transcriptions'))
   const alone = await runLoad({ origin, connections: 50, durationMs: 10_000, routes: normal })
@@ -76,6 +82,7 @@ try {
     baseline,
     peak,
     settled,
+    afterGc: { warmedUp, afterRun: collected },
     alone,
     withSlow,
     slowFigures,
