@@ -5,6 +5,7 @@
  * PATH (shims first, through sshd's SetEnv); the head's run-recipe.sh reaches the worker over SSH.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir, userInfo } from 'node:os'
@@ -13,6 +14,7 @@ import { createInterface } from 'node:readline'
 import { vi } from 'vitest'
 import { REPO_ROOT } from '../../tools/stack/launch.ts'
 import { comeAndGoPort } from '../../tools/stack/ports.ts'
+import { internalProver, provenFetch } from '../support/internal-proof.ts'
 import { type OpenSshBed, SETUP_HINT, startOpenSsh } from '../support/openssh.ts'
 
 export const FIXTURES = join(REPO_ROOT, 'tests/fixtures/eugr-standin')
@@ -35,6 +37,8 @@ export interface StandinNode {
 
 export interface StandinCluster {
   url: string
+  /** `fetch` to the controller, proving the installation's secret as the gateway does. */
+  fetch: (url: string, init?: RequestInit) => Promise<Response>
   vllmPort: number
   controllerRecipes: string
   node(name: NodeName): StandinNode
@@ -142,6 +146,8 @@ export async function startStandinCluster(options: StandinOptions): Promise<Stan
     PORT: '0',
     LOG_LEVEL: 'info',
     DATA_DIR: join(root, 'data'),
+    // The controller answers only proven requests (shared/internal-auth/): the tests prove this one.
+    INTERNAL_SECRET: randomBytes(32).toString('hex'),
     SPARK_NODES: JSON.stringify(
       NODES.map((n, i) => ({
         name: n,
@@ -196,6 +202,7 @@ export async function startStandinCluster(options: StandinOptions): Promise<Stan
     await nodesUp(`http://127.0.0.1:${port}`)
     const result: StandinCluster = {
       url: `http://127.0.0.1:${port}`,
+      fetch: provenFetch(internalProver({ dataDir: env.DATA_DIR!, internalSecret: env.INTERNAL_SECRET })),
       vllmPort,
       controllerRecipes,
       node,

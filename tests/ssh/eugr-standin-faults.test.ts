@@ -55,7 +55,7 @@ const headRecipe = (key: string) => join(c.node('spark-1').dockerDir, 'recipes',
 const controllerRecipe = (key: string) => readFile(join(c.controllerRecipes, `${key}.yaml`), 'utf8')
 
 async function auditEntries(action: string) {
-  const res = await fetch(`${c.url}/api/swap/history?action=${action}&limit=50`)
+  const res = await c.fetch(`${c.url}/api/swap/history?action=${action}&limit=50`)
   return (
     (await res.json()) as { entries: { at: string; action: string; target: string; outcome: string }[] }
   ).entries
@@ -83,7 +83,7 @@ describe('a worker that does not answer', () => {
     expect(body.detail).toMatch(/small-chat keeps serving/)
     expect(body.nodes).toEqual(['spark-2'])
     expect(await served()).toEqual(['small-chat'])
-    const listed = (await (await fetch(`${c.url}/v1/models`)).json()) as { data: { id: string }[] }
+    const listed = (await (await c.fetch(`${c.url}/v1/models`)).json()) as { data: { id: string }[] }
     expect(listed.data.map((m) => m.id)).toContain('small-chat')
     expect(changesSince('spark-1', from)).toEqual([])
   }, 60_000)

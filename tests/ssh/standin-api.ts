@@ -14,7 +14,7 @@ export interface Job {
 
 export function standinApi(cluster: () => StandinCluster) {
   const c = cluster
-  const getJob = async (id: string) => (await fetch(`${c().url}/api/swap/${id}`)).json() as Promise<Job>
+  const getJob = async (id: string) => (await c().fetch(`${c().url}/api/swap/${id}`)).json() as Promise<Job>
   const finished = (id: string) =>
     until(
       () => getJob(id),
@@ -28,7 +28,7 @@ export function standinApi(cluster: () => StandinCluster) {
     return ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id)
   }
   const postSwap = (recipe: string) =>
-    fetch(`${c().url}/api/swap`, {
+    c().fetch(`${c().url}/api/swap`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ recipe }),
@@ -46,7 +46,7 @@ export function standinApi(cluster: () => StandinCluster) {
     if (job.outcome !== 'ready') throw new Error(`${recipe} did not load: ${JSON.stringify(job)}`)
   }
   async function chat(model: string) {
-    const res = await fetch(`${c().url}/v1/chat/completions`, {
+    const res = await c().fetch(`${c().url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }], max_tokens: 4 }),
