@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config'
 // Unit and in-process tests live beside the code (project `unit`); system, browser, SSH and Deno
 // tests live in tests/ (project `system`). scripts/test.sh runs `unit` and `system` two files at a
 // time, then `timing` one at a time: the system tests whose assertions are measurements (outage
-// durations, detection latency, throughput knees, load, shutdown and timeout bounds) run alone so
-// another file's stack cannot skew them. Slow suites get their own timeouts in their files.
+// durations, detection latency, throughput knees, load, shutdown and timeout bounds, and real swaps
+// driven through the page) run alone so another file's stack cannot skew them. Slow suites get their own timeouts in their files.
 const shared = { testTimeout: 20_000, hookTimeout: 60_000, pool: 'forks' as const }
 
 const TIMING = [
@@ -14,6 +14,10 @@ const TIMING = [
   'tests/system/load-*.test.ts',
   'tests/system/lifecycle-*.test.ts',
   'tests/system/shutdown.test.ts',
+  // Real swaps driven through the page: a dry run's pre-flight over SSH and the load wait on time
+  // that a second stack starting beside them took past the page's 30 s wait.
+  'tests/browser/swap.test.ts',
+  'tests/browser/overview-switch.test.ts',
 ]
 
 export default defineConfig({
