@@ -42,12 +42,22 @@ export async function startAlone(
     env: { DATA_DIR: dataDir, LOG_LEVEL: 'info', INTERNAL_SECRET: TEST_INTERNAL_SECRET, ...env },
     healthTimeoutMs: 60_000,
   })
-  afterAll(async () => {
-    await stack.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  startedAlone.push({ stack, dataDir })
   return { ...stack.services[name]!, dataDir }
 }
+
+/**
+ * What startAlone started, stopped after the file by one hook registered when this module loads: a
+ * hook registered inside a running test (a restart in the middle of one) would never run, and the
+ * process would outlive the suite.
+ */
+const startedAlone: Array<{ stack: Stack; dataDir: string }> = []
+afterAll(async () => {
+  for (const { stack, dataDir } of startedAlone.splice(0)) {
+    await stack.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+})
 
 /** Resolves with the first output line of `service` that contains `text`; rejects if it exits first. */
 export function lineWith(service: RunningService, text: string): Promise<string> {
