@@ -72,8 +72,8 @@ describe('proving it', () => {
 
   it('adds a proof only once armed, and only to our services', () => {
     expect(internalProofHeaders('GET', 'http://127.0.0.1:9101/api/swap/state')).toEqual({})
-    armInternalProof(SECRET, ['http://10.0.0.5:9200'])
-    const proof = internalProofHeaders('GET', 'http://10.0.0.5:9200/api/x?y=1')[PROOF_HEADER]
+    armInternalProof(SECRET, ['http://backend.example:9200'])
+    const proof = internalProofHeaders('GET', 'http://backend.example:9200/api/x?y=1')[PROOF_HEADER]
     expect(createProofChecker(SECRET).check(proof, 'GET', '/api/x?y=1')).toBe('ok')
     expect(internalProofHeaders('POST', 'http://10.0.0.6:8888/v1/chat/completions')).toEqual({})
   })

@@ -47,7 +47,7 @@ describe('the limiter', () => {
       RATE_LIMITS: { chat: { points: 2, durationS: 30 } },
       RATE_LIMIT_PER_ADDRESS: {},
     })!
-    const a = { key: 'app-a', address: '10.0.0.1' }
+    const a = { key: 'app-a', address: '127.0.0.11' }
     await limiter.take('chat', a)
     await limiter.take('chat', a)
     const over = await refusal(limiter.take('chat', a))
@@ -56,7 +56,7 @@ describe('the limiter', () => {
     expect(over!.retryAfterS).toBeGreaterThanOrEqual(29)
     expect(over!.retryAfterS).toBeLessThanOrEqual(30)
     // Same address, another key: its own budget. Another group: not limited at all.
-    expect(await refusal(limiter.take('chat', { key: 'app-b', address: '10.0.0.1' }))).toBeNull()
+    expect(await refusal(limiter.take('chat', { key: 'app-b', address: '127.0.0.11' }))).toBeNull()
     expect(await refusal(limiter.take('search', a))).toBeNull()
   })
 
@@ -65,12 +65,12 @@ describe('the limiter', () => {
       RATE_LIMITS: { default: { points: 1, durationS: 60 } },
       RATE_LIMIT_PER_ADDRESS: { admin: { points: 2, durationS: 60 } },
     })!
-    await limiter.take('default', { key: null, address: '10.0.0.2' })
-    expect((await refusal(limiter.take('default', { key: null, address: '10.0.0.2' })))?.status).toBe(429)
-    expect(await refusal(limiter.take('default', { key: null, address: '10.0.0.3' }))).toBeNull()
-    await limiter.take('admin', { key: 'one', address: '10.0.0.4' })
-    await limiter.take('admin', { key: 'two', address: '10.0.0.4' })
-    const capped = await refusal(limiter.take('admin', { key: 'three', address: '10.0.0.4' }))
+    await limiter.take('default', { key: null, address: '127.0.0.12' })
+    expect((await refusal(limiter.take('default', { key: null, address: '127.0.0.12' })))?.status).toBe(429)
+    expect(await refusal(limiter.take('default', { key: null, address: '127.0.0.13' }))).toBeNull()
+    await limiter.take('admin', { key: 'one', address: '127.0.0.14' })
+    await limiter.take('admin', { key: 'two', address: '127.0.0.14' })
+    const capped = await refusal(limiter.take('admin', { key: 'three', address: '127.0.0.14' }))
     expect(capped?.message).toMatch(/for this address/)
   })
 

@@ -71,14 +71,14 @@ describe('buildTargets: nodes', () => {
     const SPARK_NODES = JSON.stringify([
       { name: 'spark-1', host: 'spark-1.example', user: 'u', role: 'head' },
       { name: 'spark-2', host: 'spark-2.example', user: 'u', role: 'worker', ssh_port: 2200 },
-      { name: 'gx10', host: '10.0.0.3', user: 'u', role: 'worker' },
+      { name: 'gx10', host: 'gx10.example', user: 'u', role: 'worker' },
     ])
-    const { targets, warnings } = build({ SPARK_NODES, SPARK1_HOST: '10.9.9.9' })
+    const { targets, warnings } = build({ SPARK_NODES, SPARK1_HOST: 'elsewhere.example' })
     const nodes = targets.filter((t) => t.kind === 'node')
     expect(nodes.map((n) => [n.id, n.legacySubject, n.ssh])).toEqual([
       ['spark-1', 'spark1', { host: 'spark-1.example', port: 22 }],
       ['spark-2', 'spark2', { host: 'spark-2.example', port: 2200 }],
-      ['gx10', null, { host: '10.0.0.3', port: 22 }],
+      ['gx10', null, { host: 'gx10.example', port: 22 }],
     ])
     expect(warnings.join('\n')).toMatch(/SPARK_NODES is set/)
   })
@@ -206,6 +206,8 @@ describe('buildTargets: ids', () => {
     const { targets } = build(PAIR)
     expect(new Set(targets.map((t) => t.id)).size).toBe(targets.length)
     const SPARK_NODES = JSON.stringify([{ name: 'qdrant', host: 'spark-1.example', user: 'u', role: 'head' }])
-    expect(() => build({ SPARK_NODES, QDRANT_URL: 'http://10.0.0.5:6333' })).toThrow(/node name qdrant/)
+    expect(() => build({ SPARK_NODES, QDRANT_URL: 'http://vector-box.example:6333' })).toThrow(
+      /node name qdrant/,
+    )
   })
 })

@@ -4,7 +4,7 @@ import { loadMonitorConfig } from '../../config.ts'
 import type { Target } from '../ports.ts'
 import { buildTargets } from './build.ts'
 
-const PAIR: EnvSource = { SPARK1_HOST: '10.0.0.1', SPARK2_HOST: '10.0.0.2' }
+const PAIR: EnvSource = { SPARK1_HOST: 'spark-1.example', SPARK2_HOST: 'spark-2.example' }
 
 const build = (env: EnvSource) => buildTargets(loadMonitorConfig(env))
 const byId = (targets: Target[]) => new Map(targets.map((t) => [t.id, t]))
@@ -15,12 +15,12 @@ describe('buildTargets: MONITOR_TARGETS', () => {
 
   it('adds the owner’s targets, a TCP check from the URL when none is given', () => {
     const { targets } = withTargets([
-      { id: 'nas', title: 'The NAS', tcp: '10.0.0.7:445' },
+      { id: 'nas', title: 'The NAS', tcp: 'nas.example:445' },
       {
         id: 'ollama',
         kind: 'upstream',
-        http: 'http://10.0.0.2:11434/api/version',
-        functional: { method: 'POST', url: 'http://10.0.0.2:11434/api/show', body: { name: 'm' } },
+        http: 'http://spark-2.example:11434/api/version',
+        functional: { method: 'POST', url: 'http://spark-2.example:11434/api/show', body: { name: 'm' } },
         host: 'spark-2',
       },
     ])
@@ -32,16 +32,16 @@ describe('buildTargets: MONITOR_TARGETS', () => {
       host: null,
       legacySubject: null,
       origins: [],
-      tcp: { host: '10.0.0.7', port: 445 },
+      tcp: { host: 'nas.example', port: 445 },
       disabled: false,
     })
     expect(t.get('ollama')).toMatchObject({
       title: 'ollama',
       host: 'spark-2',
-      origins: ['http://10.0.0.2:11434'],
-      tcp: { host: '10.0.0.2', port: 11434 },
-      http: { url: 'http://10.0.0.2:11434/api/version' },
-      functional: { method: 'POST', url: 'http://10.0.0.2:11434/api/show', body: { name: 'm' } },
+      origins: ['http://spark-2.example:11434'],
+      tcp: { host: 'spark-2.example', port: 11434 },
+      http: { url: 'http://spark-2.example:11434/api/version' },
+      functional: { method: 'POST', url: 'http://spark-2.example:11434/api/show', body: { name: 'm' } },
     })
     expect(targets.at(-1)?.id).toBe('ollama')
   })
@@ -51,8 +51,12 @@ describe('buildTargets: MONITOR_TARGETS', () => {
       withTargets([
         {
           id: 'embeddings',
-          http: 'http://10.0.0.2:8088/health',
-          functional: { method: 'POST', url: 'http://10.0.0.2:8088/v1/embeddings', body: { input: 'ok' } },
+          http: 'http://spark-2.example:8088/health',
+          functional: {
+            method: 'POST',
+            url: 'http://spark-2.example:8088/v1/embeddings',
+            body: { input: 'ok' },
+          },
         },
         { id: 'spark-1', tcp: '[fd00::1]:22' },
       ]).targets,
@@ -62,8 +66,8 @@ describe('buildTargets: MONITOR_TARGETS', () => {
       title: 'bge-m3 embeddings server',
       host: 'spark-2',
       legacySubject: 'embeddings',
-      origins: ['http://10.0.0.2:8088'],
-      functional: { method: 'POST', url: 'http://10.0.0.2:8088/v1/embeddings', body: { input: 'ok' } },
+      origins: ['http://spark-2.example:8088'],
+      functional: { method: 'POST', url: 'http://spark-2.example:8088/v1/embeddings', body: { input: 'ok' } },
     })
     expect(t.get('spark-1')).toMatchObject({
       kind: 'node',
@@ -87,15 +91,15 @@ describe('buildTargets: MONITOR_TARGETS', () => {
     expect(problems('{"id":"x"}')).toEqual(['MONITOR_TARGETS: must be a JSON array of targets'])
     const found = problems(
       JSON.stringify([
-        { id: 'Bad Id', tcp: '10.0.0.1:1' },
-        { id: 'a', tcp: '10.0.0.1' },
+        { id: 'Bad Id', tcp: 'spark-1.example:1' },
+        { id: 'a', tcp: 'spark-1.example' },
         { id: 'b', http: 'ftp://x/' },
         { id: 'c' },
-        { id: 'd', tcp: '10.0.0.1:1', host: 'spark-9' },
-        { id: 'e', tcp: '10.0.0.1:1', colour: 'red' },
+        { id: 'd', tcp: 'spark-1.example:1', host: 'spark-9' },
+        { id: 'e', tcp: 'spark-1.example:1', colour: 'red' },
         { id: 'f', functional: { method: 'GET', url: 'http://x/', body: {} } },
-        { id: 'g', tcp: '10.0.0.1:70000' },
-        { id: 'a', tcp: '10.0.0.1:2' },
+        { id: 'g', tcp: 'spark-1.example:70000' },
+        { id: 'a', tcp: 'spark-1.example:2' },
       ]),
     )
     expect(found).toEqual([
@@ -112,7 +116,7 @@ describe('buildTargets: MONITOR_TARGETS', () => {
   })
 
   it('marks an owner’s target disabled by DISABLED_SERVICES', () => {
-    const { targets } = withTargets([{ id: 'nas', tcp: '10.0.0.7:445' }], {
+    const { targets } = withTargets([{ id: 'nas', tcp: 'nas.example:445' }], {
       ...PAIR,
       DISABLED_SERVICES: 'nas',
     })
