@@ -91,6 +91,8 @@ export const configShape = {
   MONITOR_PROBE_BUDGET_PER_S: env.int(60, 1, 1000),
   /** Failures in a row (within a few seconds) before a target is called down. */
   MONITOR_DOWN_AFTER: env.int(2, 1, 20),
+  /** … sent at least this far apart, first to last, so a blip shorter than it is never an outage. */
+  MONITOR_CONFIRM_MS: env.int(200, 0, 10_000),
   /** Successes in a row before a down target is called up again. */
   MONITOR_UP_AFTER: env.int(2, 1, 20),
   /** Spark Control's own services that do not answer in the monitor's first this-long are starting, not down. */

@@ -27,6 +27,12 @@ export interface FaultServer {
   mode(): FaultMode
   /** Resolves once the mode holds: the port refuses (`stopped`) or accepts again (others). */
   setMode(mode: FaultMode, opts?: { healthDelayMs?: number }): Promise<void>
+  /**
+   * Arms a blip: the next request has its connection reset, and the port then refuses for `ms`
+   * before it listens again. Resolves with the blip's span (reset to listening) once it is over —
+   * a blip that begins with a failed probe, whatever the monitor's schedule.
+   */
+  blipOnNextRequest(ms: number): Promise<{ startedAt: number; endedAt: number }>
   /** Requests answered so far, by method (`GET`, `POST`). */
   answered(method: 'GET' | 'POST'): number
   close(): Promise<void>
@@ -48,8 +54,13 @@ export async function startFaultServer(host = '127.0.0.1'): Promise<FaultServer>
   const delayed = new Map<NodeJS.Timeout, () => void>()
   const counts = { GET: 0, POST: 0 }
   let server: Server | null = null
+  let armedBlip: ((req: IncomingMessage) => void) | null = null
 
   const answer = (req: IncomingMessage, res: ServerResponse) => {
+    if (armedBlip) {
+      armedBlip(req)
+      return
+    }
     if (mode === 'hang') {
       hung.add(req.socket)
       return
@@ -128,8 +139,22 @@ export async function startFaultServer(host = '127.0.0.1'): Promise<FaultServer>
       if (next === 'stopped') await unlisten()
       else if (!server) await listen()
     },
+    blipOnNextRequest(ms) {
+      return new Promise((resolve, reject) => {
+        armedBlip = (req) => {
+          armedBlip = null
+          const startedAt = Date.now()
+          req.socket.destroy()
+          unlisten()
+            .then(() => new Promise((r) => setTimeout(r, Math.max(0, ms - (Date.now() - startedAt)))))
+            .then(() => (mode === 'stopped' ? undefined : listen()))
+            .then(() => resolve({ startedAt, endedAt: Date.now() }), reject)
+        }
+      })
+    },
     answered: (method) => counts[method],
     async close() {
+      armedBlip = null
       endDelayed()
       await unlisten()
     },

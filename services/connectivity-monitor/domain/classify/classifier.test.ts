@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { loadMonitorConfig } from '../../config.ts'
 import type { Evidence, Target, TargetClassifier, Transition } from '../ports.ts'
 import { createClassifier } from './classifier.ts'
 import { ev, node, policy, service, upstream } from './fixtures/evidence.ts'
-import type { ClassifierPolicy } from './policy.ts'
+import { type ClassifierPolicy, classifierPolicy } from './policy.ts'
 
 /** Each piece of evidence arrives at its send time plus its latency. */
 function feed(c: TargetClassifier, ...evidence: Evidence[]): Transition[] {
@@ -104,7 +105,25 @@ describe('down (hard)', () => {
   it('is not held back by a functional check in flight: refused is an answer', () => {
     const c = upAt()
     c.started('functional', 900)
-    expect(states(feed(c, ev('tcp', 1000, 'refused'), ev('http', 1100, 'reset')))).toEqual(['up>down'])
+    expect(states(feed(c, ev('tcp', 1000, 'refused'), ev('http', 1200, 'reset')))).toEqual(['up>down'])
+  })
+
+  it('does not confirm a refusal with a check sent less than MONITOR_CONFIRM_MS after it (a blip)', () => {
+    const c = upAt()
+    expect(feed(c, ev('http', 1000, 'refused', 0), ev('tcp', 1036, 'refused', 1))).toEqual([])
+    expect(c.tick(1500)).toBeNull()
+    expect(feed(c, ev('http', 1250, 'ok'))).toEqual([])
+    expect(c.state).toBe('up')
+    // Still refusing when the next check goes: that one confirms, dated between the last ok and the first failure.
+    feed(c, ev('http', 2000, 'refused', 0), ev('tcp', 2036, 'refused', 1))
+    expect(feed(c, ev('tcp', 2200, 'refused', 1))).toMatchObject([{ to: 'down', at: 1625 }])
+  })
+
+  it('takes one failure for down when MONITOR_DOWN_AFTER is 1, with no spread to wait for', () => {
+    const p = classifierPolicy(loadMonitorConfig({ MONITOR_DOWN_AFTER: '1' }))
+    expect(p.confirmSpanMs).toBe(0)
+    const c = upAt(upstream, { ...policy, downAfter: 1, confirmSpanMs: p.confirmSpanMs })
+    expect(states(feed(c, ev('tcp', 1000, 'refused')))).toEqual(['up>down'])
   })
 
   it('counts a dead app behind an open port (docker-proxy resets) though the port answers', () => {
@@ -216,7 +235,7 @@ describe('busy', () => {
     const c = upAt()
     feed(c, ev('http', 2000, 'slow', 900), ev('http', 4000, 'slow', 900))
     expect(c.state).toBe('busy')
-    expect(states(feed(c, ev('tcp', 5000, 'refused'), ev('passive', 5100, 'refused')))).toEqual(['busy>down'])
+    expect(states(feed(c, ev('tcp', 5000, 'refused'), ev('passive', 5200, 'refused')))).toEqual(['busy>down'])
   })
 })
 

@@ -7,8 +7,8 @@
  * | from                 | to          | when                                                                 |
  * | -------------------- | ----------- | -------------------------------------------------------------------- |
  * | unknown              | up (busy)   | one liveness (a TCP/SSH ok for a port-only target)                   |
- * | not down             | down (hard) | N hard failures with no liveness sent after the first (a service: not in its start-up grace) |
- * | not down             | down (app)  | N failures with no liveness sent after the first, no functional check sent < 3 s ago still out, and not shielded (below) |
+ * | not down             | down (hard) | N hard failures with no liveness sent after the first, sent ≥ MONITOR_CONFIRM_MS apart (a service: not in its start-up grace) |
+ * | not down             | down (app)  | N failures with no liveness sent after the first, sent ≥ MONITOR_CONFIRM_MS apart, no functional check sent < 3 s ago still out, and not shielded (below) |
  * | up                   | busy        | N slow signs (health slow or timing out) and liveness sent since the first, within 10 s |
  * | busy                 | up          | M calm (fast) health answers in a row                                |
  * | up, busy             | degraded    | in 30 s: ≥ 3 app failures, ≥ 30 % of app answers failing, some succeeding |
@@ -75,7 +75,7 @@ export function createClassifier(target: Target, policy: ClassifierPolicy, now: 
 
   function down(at: number): Transition | null {
     const run = seen.failures
-    if (run.count < policy.downAfter) return null
+    if (run.count < policy.downAfter || run.spanMs() < policy.confirmSpanMs) return null
     const hard = run.hard >= policy.downAfter
     if (!hard && (seen.pending(at) || seen.shielded(at))) return null
     const starting = state === 'unknown' ? startingUntil : Number.NEGATIVE_INFINITY

@@ -9,6 +9,11 @@ import type { EvidenceLayer } from '../ports.ts'
 export interface ClassifierPolicy {
   /** Failures in a row (no liveness in between) that call a target down. */
   downAfter: number
+  /**
+   * Those failures must have been sent at least this far apart (first to last): a refusal and the
+   * check sent at once to confirm it both land in a 150 ms blip, which is not an outage.
+   */
+  confirmSpanMs: number
   /** Successes in a row that call a down target up again; fast health answers that end busy. */
   upAfter: number
   /** No evidence at all for this long: unknown. */
@@ -39,6 +44,7 @@ export interface ClassifierPolicy {
 
 type PolicyKeys =
   | 'MONITOR_DOWN_AFTER'
+  | 'MONITOR_CONFIRM_MS'
   | 'MONITOR_UP_AFTER'
   | 'MONITOR_STALE_AFTER_MS'
   | 'MONITOR_TCP_INTERVAL_MS'
@@ -51,6 +57,8 @@ type PolicyKeys =
 export function classifierPolicy(config: Pick<MonitorConfig, PolicyKeys>): ClassifierPolicy {
   return {
     downAfter: config.MONITOR_DOWN_AFTER,
+    // One failure is enough for an owner who asked for that; no spread to wait for then.
+    confirmSpanMs: config.MONITOR_DOWN_AFTER > 1 ? config.MONITOR_CONFIRM_MS : 0,
     upAfter: config.MONITOR_UP_AFTER,
     staleAfterMs: config.MONITOR_STALE_AFTER_MS,
     intervalMs: {

@@ -13,6 +13,8 @@ export class EvidenceRun {
   hard = 0
   /** The member sent first (not the first to arrive: late answers come in out of order). */
   first: Evidence | null = null
+  /** The member sent last. */
+  last: Evidence | null = null
   private head: Evidence[] = []
   private tail: Evidence[] = []
 
@@ -20,6 +22,7 @@ export class EvidenceRun {
     this.count++
     if (hard) this.hard++
     if (!this.first || e.at < this.first.at) this.first = e
+    if (!this.last || e.at > this.last.at) this.last = e
     if (this.head.length < 2) this.head.push(e)
     else {
       this.tail.push(e)
@@ -31,8 +34,14 @@ export class EvidenceRun {
     this.count = 0
     this.hard = 0
     this.first = null
+    this.last = null
     this.head = []
     this.tail = []
+  }
+
+  /** From the first member's send time to the last one's. */
+  spanMs(): number {
+    return this.first && this.last ? this.last.at - this.first.at : 0
   }
 
   /** True when `e` was sent after this run began (so it breaks the run). */
