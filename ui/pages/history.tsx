@@ -6,8 +6,8 @@
  */
 import type { MergedAudit } from '../../shared/contracts/audit.ts'
 import { SERVICE_NAMES } from '../../shared/topology.ts'
+import { AuditTable } from '../components/audit-table.tsx'
 import { type HistoryFilters, OUTCOME_CHOICES } from '../history/filters.ts'
-import { AuditTable } from '../history/table.tsx'
 import { type Chrome, Layout } from '../layout/layout.tsx'
 import { HistoryTable } from '../swap/history-table.tsx'
 import type { AuditEntry } from '../swap/source.ts'
@@ -94,7 +94,11 @@ export function MergedHistoryPage({
               {audit.unavailable.map((u) => `${u.service} (${u.reason})`).join(', ')}.
             </p>
           ) : null}
-          <AuditTable entries={audit.entries} />
+          {audit.entries.length === 0 ? (
+            <p class="muted">No change matches these filters.</p>
+          ) : (
+            <AuditTable entries={audit.entries} withService />
+          )}
         </>
       )}
     </Layout>

@@ -1,20 +1,30 @@
 /**
- * Every service's audit entries in one table: when, which service, who, what (and on what), how it
- * ended, how long, details. Rows keep `data-action` and `data-outcome` for scripts and tests.
+ * Audit entries, newest first: when, (which service,) who, what and on what, dry run or real, how
+ * it ended, how long each step took, details. One table for the swap history and the merged log of
+ * every service; rows keep `data-action` and `data-outcome` for scripts and tests.
  */
-import type { MergedAuditEntry } from '../../shared/contracts/audit.ts'
+import type { ServiceAuditEntry } from '../../shared/contracts/audit.ts'
 import { duration, sumMs } from '../swap/format.ts'
-import { actionWords, detailWords, outcomeWords } from '../swap/history-table.tsx'
+import { actionWords, detailWords, outcomeWords } from './audit-words.ts'
 
-export function AuditTable({ entries }: { entries: MergedAuditEntry[] }) {
-  if (entries.length === 0) return <p class="muted">No change matches these filters.</p>
+type Row = Omit<ServiceAuditEntry, 'request_id'> & { service?: string }
+
+const stepTimes = (ms: Row['duration_ms']) =>
+  ms
+    ? Object.entries(ms)
+        .map(([k, v]) => `${k} ${duration(v)}`)
+        .join(', ')
+    : ''
+
+/** `withService` adds the service column (the merged log); rows are then keyed `service:id`. */
+export function AuditTable({ entries, withService = false }: { entries: Row[]; withService?: boolean }) {
   return (
     <div class="table-wrap">
       <table class="history">
         <thead>
           <tr>
             <th scope="col">When (UTC)</th>
-            <th scope="col">Service</th>
+            {withService ? <th scope="col">Service</th> : null}
             <th scope="col">Who</th>
             <th scope="col">What</th>
             <th scope="col">Result</th>
@@ -25,15 +35,15 @@ export function AuditTable({ entries }: { entries: MergedAuditEntry[] }) {
         <tbody>
           {entries.map((e) => (
             <tr
-              data-audit={`${e.service}:${e.id}`}
-              data-service={e.service}
+              data-audit={withService ? `${e.service}:${e.id}` : String(e.id)}
+              data-service={withService ? e.service : undefined}
               data-action={e.action}
               data-outcome={e.outcome}
             >
               <td data-label="When (UTC)">
                 <time datetime={e.at}>{e.at.slice(0, 19).replace('T', ' ')}</time>
               </td>
-              <td data-label="Service">{e.service}</td>
+              {withService ? <td data-label="Service">{e.service}</td> : null}
               <td data-label="Who">{e.actor}</td>
               <td data-label="What">
                 <span title={e.action}>{actionWords(e.action)}</span>
@@ -43,7 +53,9 @@ export function AuditTable({ entries }: { entries: MergedAuditEntry[] }) {
               <td data-label="Result" title={e.outcome}>
                 {outcomeWords(e.outcome)}
               </td>
-              <td data-label="Took">{duration(sumMs(e.duration_ms))}</td>
+              <td data-label="Took" title={stepTimes(e.duration_ms)}>
+                {duration(sumMs(e.duration_ms))}
+              </td>
               <td class="detail-cell" data-label={e.detail ? 'Details' : undefined}>
                 {detailWords(e.detail)}
               </td>
