@@ -1,0 +1,23 @@
+import { FileHelper, z } from '@start9labs/start-sdk'
+import { sdk } from '../sdk'
+
+/**
+ * The package's own state in the `main` volume: only the Spark nodes, which reach the services as
+ * `SPARK_NODES` (env, so a change restarts them). Everything else the actions set lives where the
+ * product reads it (app_settings.json, api-keys.json, dashboard-password).
+ */
+const nodeShape = z.object({
+  name: z.string(),
+  host: z.string(),
+  user: z.string(),
+  ssh_port: z.number().int().catch(22),
+  role: z.enum(['head', 'worker']),
+})
+
+const shape = z.object({
+  nodes: z.array(nodeShape).catch([]),
+})
+
+export type StoredNode = z.infer<typeof nodeShape>
+
+export const storeJson = FileHelper.json({ base: sdk.volumes.main, subpath: './store.json' }, shape)
