@@ -3,7 +3,9 @@
  * key) and how (timeout, a subset of checks, JSON output). Bad arguments are a `UsageError`; the
  * CLI prints the usage and exits 2 for them.
  */
-import { parseArgs } from 'node:util'
+import { apiKeyFlag, httpUrlFlag, parseFlags, UsageError } from '../cli/args.ts'
+
+export { UsageError }
 
 /** The checks, in the order they run. */
 export const CHECK_NAMES = [
@@ -32,8 +34,6 @@ export interface SmokeOptions {
   help: boolean
 }
 
-export class UsageError extends Error {}
-
 export const USAGE = `usage: npm run smoke -- --base <gateway-url> [options]
 
 Checks a running Spark Control end to end through its gateway, one line per check:
@@ -51,19 +51,22 @@ ${CHECK_NAMES.join(', ')}.
 Exit code: 0 when no check failed, 1 when one did, 2 for bad arguments.`
 
 export function parseSmokeArgs(argv: string[], env: Record<string, string | undefined>): SmokeOptions {
-  let parsed: ReturnType<typeof parseCli>
-  try {
-    parsed = parseCli(argv)
-  } catch (err) {
-    throw new UsageError((err as Error).message)
-  }
-  const v = parsed.values
+  const v = parseFlags(argv, {
+    base: { type: 'string' },
+    audio: { type: 'string' },
+    key: { type: 'string' },
+    insecure: { type: 'boolean' },
+    'timeout-s': { type: 'string' },
+    only: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  })
   if (v.help) return { ...defaults(), help: true }
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument: ${parsed.positionals[0]}`)
+  if (!v.base?.trim()) throw new UsageError('--base <gateway-url> is required')
   return {
-    base: baseUrl(v.base),
+    base: httpUrlFlag('--base', v.base),
     audio: v.audio?.trim() || undefined,
-    key: v.key?.trim() || env.SPARK_CONTROL_KEY?.trim() || undefined,
+    key: apiKeyFlag(v.key, env),
     insecure: v.insecure ?? false,
     timeoutMs: timeoutMs(v['timeout-s']),
     only: onlyChecks(v.only),
@@ -71,23 +74,6 @@ export function parseSmokeArgs(argv: string[], env: Record<string, string | unde
     help: false,
   }
 }
-
-const parseCli = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      base: { type: 'string' },
-      audio: { type: 'string' },
-      key: { type: 'string' },
-      insecure: { type: 'boolean' },
-      'timeout-s': { type: 'string' },
-      only: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
 
 const defaults = (): SmokeOptions => ({
   base: '',
@@ -97,19 +83,6 @@ const defaults = (): SmokeOptions => ({
   json: false,
   help: false,
 })
-
-function baseUrl(value: string | undefined): string {
-  if (!value?.trim()) throw new UsageError('--base <gateway-url> is required')
-  let url: URL
-  try {
-    url = new URL(value.trim())
-  } catch {
-    throw new UsageError(`--base: not a URL: ${value}`)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--base: use an http:// or https:// address, not ${url.protocol}`)
-  return url.href.replace(/\/+$/, '')
-}
 
 function timeoutMs(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_S * 1000

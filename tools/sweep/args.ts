@@ -3,8 +3,10 @@
  * with `--gateway`), which levels, how long each, and `--yes-live` for a backend that is neither on
  * this machine nor simulated. Bad arguments are a `UsageError`: the CLI prints the usage, exits 2.
  */
-import { parseArgs } from 'node:util'
 import { SWEEP_LEVELS, SweepTarget } from '../../shared/contracts/swap-controller.ts'
+import { apiKeyFlag, httpUrlFlag, parseFlags, UsageError } from '../cli/args.ts'
+
+export { UsageError }
 
 export const DEFAULT_CELL_S = 60
 export const DEFAULT_WARMUP_S = 10
@@ -24,8 +26,6 @@ export interface SweepCliOptions {
   outDir: string
   help: boolean
 }
-
-export class UsageError extends Error {}
 
 export const USAGE = `usage: npm run sweep -- --target <asr|tts|embeddings> (--url <backend-url> | --gateway <gateway-url>) [options]
 
@@ -47,13 +47,18 @@ the knee and recommends the lane limit (SPEECH_LANE_ASR, SPEECH_LANE_TTS or EMBE
 Exit code: 0 when the sweep ran, 1 when it could not, 2 for bad arguments or a refused live target.`
 
 export function parseSweepArgs(argv: string[], env: Record<string, string | undefined>): SweepCliOptions {
-  let parsed: ReturnType<typeof parseCli>
-  try {
-    parsed = parseCli(argv)
-  } catch (err) {
-    throw new UsageError((err as Error).message)
-  }
-  const v = parsed.values
+  const v = parseFlags(argv, {
+    target: { type: 'string' },
+    url: { type: 'string' },
+    gateway: { type: 'string' },
+    key: { type: 'string' },
+    levels: { type: 'string' },
+    'cell-s': { type: 'string' },
+    'warmup-s': { type: 'string' },
+    'yes-live': { type: 'boolean' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+  })
   const base = {
     levels: [...SWEEP_LEVELS],
     cellS: DEFAULT_CELL_S,
@@ -61,15 +66,14 @@ export function parseSweepArgs(argv: string[], env: Record<string, string | unde
     outDir: '.data/sweeps',
   }
   if (v.help) return { ...base, target: 'asr', yesLive: false, help: true }
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument: ${parsed.positionals[0]}`)
   const target = SweepTarget.safeParse(v.target)
   if (!target.success) throw new UsageError('--target must be asr, tts or embeddings')
   if (Boolean(v.url) === Boolean(v.gateway)) throw new UsageError('give exactly one of --url and --gateway')
   return {
     target: target.data,
-    url: v.url ? httpUrl('--url', v.url) : undefined,
-    gateway: v.gateway ? httpUrl('--gateway', v.gateway) : undefined,
-    key: v.key?.trim() || env.SPARK_CONTROL_KEY?.trim() || undefined,
+    url: v.url ? httpUrlFlag('--url', v.url) : undefined,
+    gateway: v.gateway ? httpUrlFlag('--gateway', v.gateway) : undefined,
+    key: apiKeyFlag(v.key, env),
     levels: v.levels === undefined ? base.levels : levels(v.levels),
     cellS: v['cell-s'] === undefined ? base.cellS : seconds('--cell-s', v['cell-s'], 0.5),
     warmupS: v['warmup-s'] === undefined ? base.warmupS : seconds('--warmup-s', v['warmup-s'], 0),
@@ -77,32 +81,6 @@ export function parseSweepArgs(argv: string[], env: Record<string, string | unde
     outDir: v.out?.trim() || base.outDir,
     help: false,
   }
-}
-
-const parseCli = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      target: { type: 'string' },
-      url: { type: 'string' },
-      gateway: { type: 'string' },
-      key: { type: 'string' },
-      levels: { type: 'string' },
-      'cell-s': { type: 'string' },
-      'warmup-s': { type: 'string' },
-      'yes-live': { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  })
-
-function httpUrl(flag: string, raw: string): string {
-  const trimmed = raw.trim().replace(/\/+$/, '')
-  if (!URL.canParse(trimmed) || !/^https?:$/.test(new URL(trimmed).protocol))
-    throw new UsageError(`${flag} must be an http(s) URL, got ${JSON.stringify(raw)}`)
-  return trimmed
 }
 
 function levels(raw: string): number[] {
