@@ -98,13 +98,16 @@ function refuse(io: CliIo, why: string) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const code = await runApiKeys(process.argv.slice(2), {
+  // No top-level await: the StartOS package bundles this module as CommonJS, where one would
+  // turn the whole bundle into a promise.
+  void runApiKeys(process.argv.slice(2), {
     env: process.env,
     out: (l) => console.log(l),
     err: (l) => console.error(l),
-  }).catch((err: Error) => {
-    console.error(`api-keys: ${err.message}`)
-    return 1
   })
-  process.exit(code)
+    .catch((err: Error) => {
+      console.error(`api-keys: ${err.message}`)
+      return 1
+    })
+    .then((code) => process.exit(code))
 }

@@ -25,7 +25,30 @@ export interface PasswordCliIo {
 
 const USAGE = 'usage: dashboard-password.ts <set | clear | status> [--file <path>]'
 /** Short passwords fall to guessing despite the lockout and the slow hash. */
-const MIN_CHARS = 10
+export const PASSWORD_MIN_CHARS = 10
+export const PASSWORD_MAX_CHARS = 1024
+
+/** Why `password` cannot be the dashboard password, or null when it can. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < PASSWORD_MIN_CHARS)
+    return `the password needs at least ${PASSWORD_MIN_CHARS} characters`
+  if (password.length > PASSWORD_MAX_CHARS)
+    return `the password is longer than ${PASSWORD_MAX_CHARS} characters`
+  return null
+}
+
+/** Writes the hash of `password` to `file` (the StartOS action calls this too); throws when it is refused. */
+export async function setDashboardPassword(file: string, password: string): Promise<void> {
+  const problem = passwordProblem(password)
+  if (problem) throw new Error(problem)
+  await mkdir(dirname(file), { recursive: true })
+  await writePasswordHash(file, password)
+}
+
+/** Removes the password file: after a restart the dashboard needs no login. */
+export async function clearDashboardPassword(file: string): Promise<void> {
+  await rm(file, { force: true })
+}
 
 export async function runDashboardPassword(argv: string[], io: PasswordCliIo): Promise<number> {
   const args = [...argv]
@@ -37,16 +60,14 @@ export async function runDashboardPassword(argv: string[], io: PasswordCliIo): P
   switch (command) {
     case 'set': {
       const password = await io.ask('New dashboard password: ')
-      if (password.length < MIN_CHARS)
-        return refuse(io, `the password needs at least ${MIN_CHARS} characters`)
-      if (password.length > 1024) return refuse(io, 'the password is longer than 1024 characters')
-      await mkdir(dirname(file), { recursive: true })
-      await writePasswordHash(file, password)
+      const problem = passwordProblem(password)
+      if (problem) return refuse(io, problem)
+      await setDashboardPassword(file, password)
       io.out(`Password set (hash in ${file}). Restart the gateway for it to take effect.`)
       return 0
     }
     case 'clear':
-      await rm(file, { force: true })
+      await clearDashboardPassword(file)
       io.out(`Password removed (${file}). After a restart the dashboard needs no login.`)
       return 0
     case 'status':
@@ -92,14 +113,17 @@ function askHidden(prompt: string): Promise<string> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const code = await runDashboardPassword(process.argv.slice(2), {
+  // No top-level await: the StartOS package bundles this module as CommonJS, where one would
+  // turn the whole bundle into a promise.
+  void runDashboardPassword(process.argv.slice(2), {
     env: process.env,
     ask: askHidden,
     out: (l) => console.log(l),
     err: (l) => console.error(l),
-  }).catch((err: Error) => {
-    console.error(`dashboard-password: ${err.message}`)
-    return 1
   })
-  process.exit(code)
+    .catch((err: Error) => {
+      console.error(`dashboard-password: ${err.message}`)
+      return 1
+    })
+    .then((code) => process.exit(code))
 }
