@@ -5,7 +5,7 @@
  * action path, where the gateway's same-origin and admin-key rules apply.
  */
 import { AskFirstLink } from '../components/ask-first-link.tsx'
-import { CsrfField } from '../components/csrf.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import { ALL_TARGETS, defaultUntil, type MaintenanceFields, REASON_MAX } from './maintenance-input.ts'
 import { CONNECTIVITY_PATHS, pageUrl } from './paths.ts'
 import type { MaintenanceWindow, NewWindow, TargetView } from './source.ts'
@@ -130,17 +130,13 @@ export function AddConfirm(props: { window: NewWindow; targets: TargetView[] | n
         <li>Reason: {w.reason}</li>
       </ul>
       <div class="confirm-actions">
-        <form method="post" action={CONNECTIVITY_PATHS.add}>
-          <CsrfField />
-          {w.targets.map((t) => (
-            <input type="hidden" name="targets" value={t} />
-          ))}
-          <input type="hidden" name="until" value={w.ends_at} />
-          <input type="hidden" name="reason" value={w.reason} />
-          <button type="submit" class="button button-primary" data-action="confirm-window">
-            Yes, plan it
-          </button>
-        </form>
+        <ConfirmForm
+          action={CONNECTIVITY_PATHS.add}
+          fields={{ targets: w.targets, until: w.ends_at, reason: w.reason }}
+          tone="primary"
+          name="confirm-window"
+          label="Yes, plan it"
+        />
         <Dismiss />
       </div>
     </div>
@@ -158,29 +154,24 @@ export function RemoveConfirm(props: { window: MaintenanceWindow; targets: Targe
         now on, downtime of {names} counts as an outage again and sends alerts.
       </p>
       <div class="confirm-actions">
-        <form method="post" action={CONNECTIVITY_PATHS.remove}>
-          <CsrfField />
-          <input type="hidden" name="id" value={w.id} />
-          <button type="submit" class="button button-danger" data-action="confirm-remove">
-            Yes, end it now
-          </button>
-        </form>
+        <ConfirmForm
+          action={CONNECTIVITY_PATHS.remove}
+          fields={{ id: String(w.id) }}
+          tone="danger"
+          name="confirm-remove"
+          label="Yes, end it now"
+        />
         <Dismiss />
       </div>
     </div>
   )
 }
 
-function Dismiss() {
-  return (
-    <a
-      class="button button-quiet"
-      href={pageUrl()}
-      hx-get={CONNECTIVITY_PATHS.removeConfirm}
-      hx-target="#conn-confirm"
-      data-action="dismiss"
-    >
-      Not now
-    </a>
-  )
-}
+const Dismiss = () => (
+  <DismissLink
+    href={pageUrl()}
+    fragment={CONNECTIVITY_PATHS.removeConfirm}
+    target="#conn-confirm"
+    label="Not now"
+  />
+)

@@ -1,6 +1,6 @@
 /** The question before a delete: what goes, from where, and that it cannot be undone. */
 
-import { CsrfField } from '../components/csrf.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import { gib } from '../swap/format.ts'
 import { MODELS_PATHS } from './paths.ts'
 import type { DeleteAnswer, MenuModel } from './source.ts'
@@ -35,28 +35,20 @@ export function DeleteConfirm({ model: m }: { model: MenuModel }) {
         {m.local_path ? <li>Files in the local folder {m.local_path} are not removed.</li> : null}
       </ul>
       <div class="confirm-actions">
-        <form
-          method="post"
+        <ConfirmForm
           action={MODELS_PATHS.remove}
-          hx-post={MODELS_PATHS.remove}
-          hx-target="#models-confirm"
-          hx-swap="innerHTML"
-        >
-          <CsrfField />
-          <input type="hidden" name="key" value={m.key} />
-          <button type="submit" class="button button-danger" data-action="confirm-delete">
-            Yes, delete it from every Spark
-          </button>
-        </form>
-        <a
-          class="button button-quiet"
+          target="#models-confirm"
+          fields={{ key: m.key }}
+          tone="danger"
+          name="confirm-delete"
+          label="Yes, delete it from every Spark"
+        />
+        <DismissLink
           href={MODELS_PATHS.page}
-          hx-get={MODELS_PATHS.deleteConfirm}
-          hx-target="#models-confirm"
-          data-action="dismiss"
-        >
-          Keep it
-        </a>
+          fragment={MODELS_PATHS.deleteConfirm}
+          target="#models-confirm"
+          label="Keep it"
+        />
       </div>
     </div>
   )

@@ -4,7 +4,7 @@
  * where it goes, roughly how big, how much room the Sparks have. Only "Yes" starts anything.
  */
 
-import { CsrfField } from '../components/csrf.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import { gib } from '../swap/format.ts'
 import { MODELS_PATHS } from './paths.ts'
 import type { MenuModel, NodeDisk, Suggestion } from './source.ts'
@@ -100,28 +100,21 @@ export function DownloadConfirm({ data }: { data: DownloadConfirmData }) {
         <li>Gated models need each Spark's own Hugging Face login; Spark Control never handles the token.</li>
       </ul>
       <div class="confirm-actions">
-        <form
-          method="post"
+        <ConfirmForm
           action={MODELS_PATHS.download}
-          hx-post={MODELS_PATHS.download}
-          hx-target="#models-downloads"
-          hx-swap="outerHTML"
-        >
-          <CsrfField />
-          <input type="hidden" name="repo" value={repo} />
-          <button type="submit" class="button button-primary" data-action="confirm-download">
-            Yes, download it
-          </button>
-        </form>
-        <a
-          class="button button-quiet"
+          target="#models-downloads"
+          swap="outerHTML"
+          fields={{ repo }}
+          tone="primary"
+          name="confirm-download"
+          label="Yes, download it"
+        />
+        <DismissLink
           href={MODELS_PATHS.page}
-          hx-get={MODELS_PATHS.downloadConfirm}
-          hx-target="#download-confirm"
-          data-action="dismiss"
-        >
-          Not now
-        </a>
+          fragment={MODELS_PATHS.downloadConfirm}
+          target="#download-confirm"
+          label="Not now"
+        />
       </div>
     </div>
   )

@@ -4,7 +4,7 @@
  * a report of every step. A patch whose check still fails after applying is shown as a problem.
  */
 
-import { CsrfField } from '../components/csrf.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import { agoWords } from '../connectivity/words.ts'
 import { Commands } from './commands.tsx'
 import { OPS_PATHS, opsPageUrl } from './paths.ts'
@@ -149,32 +149,21 @@ export function PatchesConfirm({ plan }: { plan: PatchApplyAnswer }) {
         </div>
       ))}
       <div class="confirm-actions">
-        <form
-          method="post"
+        <ConfirmForm
           action={OPS_PATHS.applyPatches}
-          hx-post={OPS_PATHS.applyPatches}
-          hx-target="#ops-patches-confirm"
-          hx-swap="innerHTML"
-          hx-disabled-elt="find button"
-        >
-          <CsrfField />
-          {[...new Set(runs.map((r) => r.id))].map((id) => (
-            <input type="hidden" name="ids" value={id} />
-          ))}
-          <input type="hidden" name="confirm" value="true" />
-          <button type="submit" class="button button-primary" data-action="confirm-reapply">
-            Yes, re-apply {runs.length === 1 ? 'it' : 'them'}
-          </button>
-        </form>
-        <a
-          class="button button-quiet"
+          target="#ops-patches-confirm"
+          busy
+          fields={{ ids: [...new Set(runs.map((r) => r.id))], confirm: 'true' }}
+          tone="primary"
+          name="confirm-reapply"
+          label={`Yes, re-apply ${runs.length === 1 ? 'it' : 'them'}`}
+        />
+        <DismissLink
           href={OPS_PATHS.page}
-          hx-get={`${OPS_PATHS.patchesConfirm}?dismiss=1`}
-          hx-target="#ops-patches-confirm"
-          data-action="dismiss"
-        >
-          Not now
-        </a>
+          fragment={`${OPS_PATHS.patchesConfirm}?dismiss=1`}
+          target="#ops-patches-confirm"
+          label="Not now"
+        />
       </div>
     </div>
   )

@@ -4,7 +4,7 @@
  * Only "Yes" restarts anything; it posts `confirm: true` through the dashboard's action path.
  */
 
-import { CsrfField } from '../components/csrf.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import { type Notice, NoticeBox } from '../components/notice.tsx'
 import { Commands } from './commands.tsx'
 import { OPS_PATHS } from './paths.ts'
@@ -29,30 +29,21 @@ export function RestartConfirm({ plan }: { plan: RestartAnswer }) {
       </ul>
       <Commands commands={plan.commands} open />
       <div class="confirm-actions">
-        <form
-          method="post"
+        <ConfirmForm
           action={OPS_PATHS.restart}
-          hx-post={OPS_PATHS.restart}
-          hx-target="#ops-restart-confirm"
-          hx-swap="innerHTML"
-          hx-disabled-elt="find button"
-        >
-          <CsrfField />
-          <input type="hidden" name="service" value={plan.service} />
-          <input type="hidden" name="confirm" value="true" />
-          <button type="submit" class="button button-primary" data-action="confirm-restart">
-            Yes, restart {plan.service}
-          </button>
-        </form>
-        <a
-          class="button button-quiet"
+          target="#ops-restart-confirm"
+          busy
+          fields={{ service: plan.service, confirm: 'true' }}
+          tone="primary"
+          name="confirm-restart"
+          label={`Yes, restart ${plan.service}`}
+        />
+        <DismissLink
           href={OPS_PATHS.page}
-          hx-get={OPS_PATHS.restartConfirm}
-          hx-target="#ops-restart-confirm"
-          data-action="dismiss"
-        >
-          Not now
-        </a>
+          fragment={OPS_PATHS.restartConfirm}
+          target="#ops-restart-confirm"
+          label="Not now"
+        />
       </div>
     </div>
   )

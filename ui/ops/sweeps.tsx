@@ -5,7 +5,7 @@
  * loads (on real Sparks, an explicit "this loads the GPU").
  */
 
-import { CsrfField } from '../components/csrf.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import { exactTime } from '../connectivity/words.ts'
 import { OPS_PATHS, opsPageUrl, SWEEP_POLL_S } from './paths.ts'
 import { ProblemBox } from './problem.tsx'
@@ -164,17 +164,15 @@ export function SweepConfirm(props: { target: SweepTarget; simulated: boolean; p
         )}
       </ul>
       <div class="confirm-actions">
-        <form
-          method="post"
+        <ConfirmForm
           action={OPS_PATHS.startSweep}
-          hx-post={OPS_PATHS.startSweep}
-          hx-target="#ops-sweep-confirm"
-          hx-swap="innerHTML"
-          hx-disabled-elt="find button"
+          target="#ops-sweep-confirm"
+          busy
+          fields={{ target, confirm: 'true' }}
+          tone="primary"
+          name="confirm-sweep"
+          label="Yes, run the sweep"
         >
-          <CsrfField />
-          <input type="hidden" name="target" value={target} />
-          <input type="hidden" name="confirm" value="true" />
           {simulated ? null : (
             <p>
               <label>
@@ -183,19 +181,13 @@ export function SweepConfirm(props: { target: SweepTarget; simulated: boolean; p
               </label>
             </p>
           )}
-          <button type="submit" class="button button-primary" data-action="confirm-sweep">
-            Yes, run the sweep
-          </button>
-        </form>
-        <a
-          class="button button-quiet"
+        </ConfirmForm>
+        <DismissLink
           href={opsPageUrl()}
-          hx-get={OPS_PATHS.sweepConfirm}
-          hx-target="#ops-sweep-confirm"
-          data-action="dismiss"
-        >
-          Not now
-        </a>
+          fragment={OPS_PATHS.sweepConfirm}
+          target="#ops-sweep-confirm"
+          label="Not now"
+        />
       </div>
     </div>
   )

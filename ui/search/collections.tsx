@@ -5,6 +5,7 @@
  * collections, so all of it changes); htmx only fetches the question in place.
  */
 import { AskFirstLink } from '../components/ask-first-link.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import { CsrfField } from '../components/csrf.tsx'
 import { pageUrl, SEARCH_PATHS } from './paths.ts'
 import type { SearchCollection } from './source.ts'
@@ -96,22 +97,19 @@ export function DeleteConfirm({ collection: c }: { collection: SearchCollection 
       <h2 id="search-delete-h">Delete the collection {c.name}?</h2>
       <p>This removes {what}. It cannot be undone: the documents would have to be ingested again.</p>
       <div class="confirm-actions">
-        <form method="post" action={SEARCH_PATHS.remove}>
-          <CsrfField />
-          <input type="hidden" name="name" value={c.name} />
-          <button type="submit" class="button button-danger" data-action="confirm-delete">
-            Yes, delete {c.name}
-          </button>
-        </form>
-        <a
-          class="button button-quiet"
+        <ConfirmForm
+          action={SEARCH_PATHS.remove}
+          fields={{ name: c.name }}
+          tone="danger"
+          name="confirm-delete"
+          label={`Yes, delete ${c.name}`}
+        />
+        <DismissLink
           href={SEARCH_PATHS.page}
-          hx-get={SEARCH_PATHS.deleteConfirm}
-          hx-target="#search-confirm"
-          data-action="dismiss"
-        >
-          Keep it
-        </a>
+          fragment={SEARCH_PATHS.deleteConfirm}
+          target="#search-confirm"
+          label="Keep it"
+        />
       </div>
     </div>
   )

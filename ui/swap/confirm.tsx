@@ -4,7 +4,7 @@
  * for those who want them.
  */
 
-import { CsrfField } from '../components/csrf.tsx'
+import { ConfirmForm, DismissLink } from '../components/confirm-actions.tsx'
 import type { SwitchBlock } from './blocked.ts'
 import { aboutDuration, gib, modeWords } from './format.ts'
 import { SWAP_PATHS } from './paths.ts'
@@ -136,29 +136,22 @@ export function SwapConfirm({ data }: { data: ConfirmData }) {
       ) : null}
       <div class="confirm-actions">
         {refused || block ? null : (
-          <form
-            method="post"
+          <ConfirmForm
             action={SWAP_PATHS.start}
-            hx-post={SWAP_PATHS.start}
-            hx-target="#swap-progress"
-            hx-swap="outerHTML"
-          >
-            <CsrfField />
-            <input type="hidden" name="recipe" value={m.key} />
-            <button type="submit" class="button button-primary" data-action="confirm-swap">
-              Yes, switch to {m.name}
-            </button>
-          </form>
+            target="#swap-progress"
+            swap="outerHTML"
+            fields={{ recipe: m.key }}
+            tone="primary"
+            name="confirm-swap"
+            label={`Yes, switch to ${m.name}`}
+          />
         )}
-        <a
-          class="button button-quiet"
+        <DismissLink
           href={SWAP_PATHS.page}
-          hx-get={SWAP_PATHS.confirm}
-          hx-target="#swap-confirm"
-          data-action="dismiss"
-        >
-          {current ? 'Keep the current model' : 'Not now'}
-        </a>
+          fragment={SWAP_PATHS.confirm}
+          target="#swap-confirm"
+          label={current ? 'Keep the current model' : 'Not now'}
+        />
       </div>
     </div>
   )
