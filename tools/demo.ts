@@ -21,11 +21,15 @@ const logTo = (service: ServiceName, line: string) => {
 
 const gatewayHost = process.env.DEMO_HOST ?? '127.0.0.1'
 console.log('Starting the simulated cluster and Spark Control…')
-const demo = await startDemo({ defaultPorts: true, gatewayHost, echo: logTo }).catch((err: Error) => {
-  console.error(`The demo could not start: ${err.message}`)
-  console.error('Is another copy running, or is port 9999 (or 9101-9105) taken? Stop it and try again.')
-  process.exit(1)
-})
+// `npx deno task demo` runs this file on Deno: the services then run on Deno too.
+const runtime = process.versions.deno ? 'deno' : 'node'
+const demo = await startDemo({ defaultPorts: true, gatewayHost, runtime, echo: logTo }).catch(
+  (err: Error) => {
+    console.error(`The demo could not start: ${err.message}`)
+    console.error('Is another copy running, or is port 9999 (or 9101-9105) taken? Stop it and try again.')
+    process.exit(1)
+  },
+)
 
 const shown = gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost
 console.log(`

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SERVICES, type ServiceName } from '../../shared/topology.ts'
+import { denoTaskArgv } from './deno-tasks.ts'
 import { freePort, waitForHealth } from './ports.ts'
 
 export type Runtime = 'node' | 'deno'
@@ -46,19 +47,13 @@ export interface Stack {
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const MAX_OUTPUT_LINES = 2000
 
-export const DENO_PERMISSIONS = [
-  '--allow-net',
-  '--allow-env',
-  '--allow-read',
-  '--allow-write',
-  '--allow-sys',
-  '--allow-run',
-]
-
 function commandFor(runtime: Runtime, name: ServiceName): [string, string[]] {
-  const entry = `services/${name}/main.ts`
-  if (runtime === 'deno') return [`${REPO_ROOT}node_modules/.bin/deno`, ['run', ...DENO_PERMISSIONS, entry]]
-  return [process.execPath, [...SERVICES[name].nodeFlags, '--import', 'tsx', entry]]
+  if (runtime === 'deno') {
+    // The service's deno.json task, so Deno runs it with exactly the permissions the docs give it.
+    const [program, ...args] = denoTaskArgv(name)
+    return [resolve(REPO_ROOT, program!), args]
+  }
+  return [process.execPath, [...SERVICES[name].nodeFlags, '--import', 'tsx', `services/${name}/main.ts`]]
 }
 
 export async function launchStack(options: StackOptions = {}): Promise<Stack> {

@@ -136,7 +136,12 @@ export function startVllmEmulator(opts: VllmEmulatorOptions): VllmEmulatorHandle
 
   const bind = (): Promise<boolean> =>
     new Promise((resolve) => {
-      const s = createAdaptorServer({ fetch: app.fetch }) as Server
+      // On Deno the override would swap the global Response for one Deno.serve (the speech and
+      // embeddings emulators in this same process) refuses; Node keeps the faster default.
+      const s = createAdaptorServer({
+        fetch: app.fetch,
+        overrideGlobalObjects: !process.versions.deno,
+      }) as Server
       s.on('connection', (sock: Socket) => {
         sockets.add(sock)
         sock.on('close', () => sockets.delete(sock))
