@@ -33,7 +33,10 @@ export default defineConfig({
             'shared/**/*.test.ts',
             'ui/**/*.test.{ts,tsx}',
             'tools/**/*.test.ts',
+            // The StartOS package's pure modules (no SDK import); startos/ type-checks them itself.
+            'startos/**/*.test.ts',
           ],
+          exclude: ['**/node_modules/**', 'startos/javascript/**'],
         },
       },
       { test: { ...shared, name: 'system', include: ['tests/**/*.test.ts'], exclude: TIMING } },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: format and lint (Biome), repeated code (jscpd), type check, dead code (knip),
-# then every test (unit, in-process, system on the simulated cluster, real OpenSSH, real audio,
-# browser, Deno). Prints a closing "N passed, N failed" line.
+# the StartOS package (type check, SDK lint, bundle), then every test (unit, in-process, system on
+# the simulated cluster, real OpenSSH, real audio, browser, Deno). Prints a closing "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/check-tools.sh || exit 1
@@ -17,6 +17,9 @@ npx tsc --noEmit -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }
 
 echo "== unused files, dependencies and exports"
 npx knip --no-progress || { echo "0 passed, 1 failed"; exit 1; }
+
+echo "== StartOS package (type check, SDK lint, bundle)"
+bash scripts/startos-check.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 echo "== tests"
 mkdir -p .data

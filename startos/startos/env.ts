@@ -2,7 +2,7 @@
  * The environment of each daemon, from the package's store. Pure: no SDK import.
  */
 import { defaultServiceUrl, SERVICE_NAMES, SERVICES, type ServiceName } from '../../shared/topology.ts'
-import { DATA_DIR } from './daemons.ts'
+import { DATA_DIR } from './daemons'
 
 /** A Spark node as the store keeps it and `SPARK_NODES` takes it (shared/inventory-nodes.ts). */
 export interface SparkNode {
