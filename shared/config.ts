@@ -22,7 +22,8 @@ export class ConfigError extends Error {
 export const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
 /** A bare host name or IP (v4, or v6 with or without brackets): no scheme, port or path. */
-const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[?[0-9A-Fa-f:.]+\]?)$/
+export const HOST_PATTERN =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[?[0-9A-Fa-f:.]+\]?)$/
 
 /** A host name or IP address as ssh2 and undici take it; never a URL, never anything a shell would read. */
 export const hostSchema = () =>

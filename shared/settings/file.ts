@@ -1,7 +1,8 @@
 /**
  * `<DATA_DIR>/app_settings.json`, the earlier version's settings file: one JSON object whose keys
- * are environment variable names and whose values are their values. Every service reads it; only
- * the gateway writes it (the Settings page, `PUT /api/settings`). Read leniently — a bad file is a
+ * are environment variable names and whose values are their values. Every service reads it; the
+ * gateway writes it (the Settings page, `PUT /api/settings`), and so do the StartOS package's
+ * settings actions, both through `writeSettingsFile`. Read leniently — a bad file is a
  * warning and counts as empty, never a crash — and written whole, owner-only, through a temporary
  * file and a rename, so no reader ever sees half of it.
  */
