@@ -8,32 +8,42 @@
 import type { KnipConfig } from 'knip'
 
 const config: KnipConfig = {
-  entry: [
-    // Each service is started as `node … services/<name>/main.ts` (compose, deno.json, tests).
-    'services/*/main.ts',
-    // Run by hand: `node --import tsx tools/api-keys.ts …` (README, docs/SECURITY.md).
-    'tools/api-keys.ts',
-    // Run by hand (or by a StartOS action): `node --import tsx tools/dashboard-password.ts set`.
-    'tools/dashboard-password.ts',
-    // Forked by bench/run.ts as child processes (bench/children.ts `forkReady`).
-    'bench/upstream.ts',
-    'bench/load.ts',
-    'bench/bare-proxy.ts',
-    // Served to the browser as files (ui/assets.ts), never imported.
-    'ui/static/*.js',
-  ],
-  project: ['**/*.{ts,tsx,js}'],
   // An export also used in its own file is part of that file's interface, not dead code.
   ignoreExportsUsedInFile: true,
-  ignoreDependencies: [
-    // Loaded by a computed import() so Deno never tries to resolve it (shared/sqlite.ts).
-    'better-sqlite3',
-    // Their dist files are served by path (ui/assets.ts `import.meta.resolve`), not imported.
-    'htmx.org',
-    'htmx-ext-sse',
-    // Run as node_modules/.bin/deno by the Deno tests and tools/stack/launch.ts.
-    'deno',
-  ],
+  workspaces: {
+    '.': {
+      entry: [
+        // Each service is started as `node … services/<name>/main.ts` (compose, deno.json, tests).
+        'services/*/main.ts',
+        // Run by hand: `node --import tsx tools/api-keys.ts …` (README, docs/SECURITY.md).
+        'tools/api-keys.ts',
+        // Run by hand (or by a StartOS action): `node --import tsx tools/dashboard-password.ts set`.
+        'tools/dashboard-password.ts',
+        // Forked by bench/run.ts as child processes (bench/children.ts `forkReady`).
+        'bench/upstream.ts',
+        'bench/load.ts',
+        'bench/bare-proxy.ts',
+        // Served to the browser as files (ui/assets.ts), never imported.
+        'ui/static/*.js',
+      ],
+      project: ['**/*.{ts,tsx,js}'],
+      ignoreDependencies: [
+        // Loaded by a computed import() so Deno never tries to resolve it (shared/sqlite.ts).
+        'better-sqlite3',
+        // Their dist files are served by path (ui/assets.ts `import.meta.resolve`), not imported.
+        'htmx.org',
+        'htmx-ext-sse',
+        // Run as node_modules/.bin/deno by the Deno tests and tools/stack/launch.ts.
+        'deno',
+      ],
+    },
+    // The StartOS package is its own npm project (startos/package.json); StartOS loads the
+    // bundle of startos/startos/index.ts. Its pure modules' tests run in the repository's vitest.
+    startos: {
+      entry: ['startos/index.ts'],
+      project: ['startos/**/*.ts'],
+    },
+  },
 }
 
 export default config

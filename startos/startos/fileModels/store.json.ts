@@ -18,6 +18,4 @@ const shape = z.object({
   nodes: z.array(nodeShape).catch([]),
 })
 
-export type StoredNode = z.infer<typeof nodeShape>
-
 export const storeJson = FileHelper.json({ base: sdk.volumes.main, subpath: './store.json' }, shape)
