@@ -4,7 +4,7 @@
  * action's `run` throws: a plain sentence StartOS shows as it is.
  */
 
-export interface ShownValue {
+interface ShownValue {
   type: 'single'
   value: string
   copyable: boolean
@@ -29,7 +29,7 @@ export class ActionRefusal extends Error {
   override name = 'ActionRefusal'
 }
 
-export function shownValue(value: string, { copyable = false, masked = false } = {}): ShownValue {
+function shownValue(value: string, { copyable = false, masked = false } = {}): ShownValue {
   return { type: 'single', value, copyable, qr: false, masked }
 }
 

@@ -180,5 +180,3 @@ export const ACTION_SAMPLES = {
     refused: [{ ids: [], mode: 'apply', confirm: false }],
   },
 } satisfies Record<string, ActionSamples>
-
-export type SampledActionId = keyof typeof ACTION_SAMPLES
