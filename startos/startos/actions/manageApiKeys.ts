@@ -4,7 +4,8 @@ import { SAFE_NAME, safeNameRule } from '../../../shared/names.ts'
 import { sdk } from '../sdk'
 import { giveToServices } from '../service-owner.ts'
 import { manageApiKeys as runManageApiKeys } from './api-keys-input.ts'
-import { dataDir } from './running'
+import { readKeyGroups } from './key-groups.ts'
+import { dataDir, restartIfRunning } from './running'
 
 const { InputSpec, Value, Variants } = sdk
 
@@ -50,6 +51,19 @@ export const manageApiKeysInput = InputSpec.of({
         name: 'Revoke a key',
         spec: InputSpec.of({ name: keyName('The name of the key to revoke.') }),
       },
+      require: {
+        name: 'Choose which routes need a key',
+        spec: InputSpec.of({
+          groups: Value.dynamicMultiselect(async () => ({
+            name: 'Route groups that need a key',
+            description:
+              'None selected: keys are off and every route is open on your network. "admin" alone is the usual first step: apps keep working, changing the cluster needs a key. Spark Control restarts to apply.',
+            // Shown as they are now, so saving them unchanged changes nothing.
+            default: await readKeyGroups(dataDir()),
+            values: SCOPE_LABELS,
+          })),
+        }),
+      },
     }),
   }),
 })
@@ -59,7 +73,7 @@ export const manageApiKeys = sdk.Action.withInput(
   {
     name: 'Manage API keys',
     description:
-      'Add, list or revoke the keys apps use to call Spark Control. A new key is shown once; the gateway uses changes within seconds.',
+      'Add, list or revoke the keys apps use to call Spark Control, and choose which routes need one. A new key is shown once; the gateway uses key changes within seconds.',
     warning: null,
     allowedStatuses: 'any',
     group: 'Security',
@@ -67,9 +81,14 @@ export const manageApiKeys = sdk.Action.withInput(
   },
   manageApiKeysInput,
   async () => null,
-  async ({ input }) => {
+  async ({ effects, input }) => {
     const done = await runManageApiKeys(dataDir(), input)
     if (done.wrote) await giveToServices(done.wrote)
-    return done.shown
+    if (!done.restart) return done.shown
+    const restarting = await restartIfRunning(effects)
+    const when = restarting
+      ? ' Spark Control is restarting so the gateway applies it.'
+      : ' It applies when Spark Control next starts.'
+    return { ...done.shown, message: `${done.shown.message}${when}` }
   },
 )

@@ -60,16 +60,20 @@ export const ACTION_SAMPLES = {
       { operation: { selection: 'list', value: {} } },
       { operation: { selection: 'add', value: { name: 'transcript-app', scopes: ['chat', 'audio'] } } },
       { operation: { selection: 'revoke', value: { name: 'transcript-app' } } },
+      { operation: { selection: 'require', value: { groups: ['admin', 'chat'] } } },
+      { operation: { selection: 'require', value: { groups: [] } } },
     ],
     invalid: [
       {},
       { operation: { selection: 'add', value: { name: 'x', scopes: ['everything'] } } },
       { operation: { selection: 'revoke', value: {} } },
+      { operation: { selection: 'require', value: { groups: 'admin' } } },
     ],
     refused: [
       { operation: { selection: 'add', value: { name: 'two words', scopes: ['chat'] } } },
       { operation: { selection: 'add', value: { name: 'no-scopes', scopes: [] } } },
       { operation: { selection: 'revoke', value: { name: 'never-added' } } },
+      { operation: { selection: 'require', value: { groups: ['everything'] } } },
     ],
   },
   configureUpstreams: {
