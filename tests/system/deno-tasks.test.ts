@@ -26,6 +26,7 @@ import {
   type TaskRun,
   taskFailure,
 } from '../support/task-group.ts'
+import { silentWav } from '../support/wav.ts'
 
 const tasks = readDenoTasks()
 const read = (path: string) => readFileSync(`${REPO_ROOT}${path}`, 'utf8')
@@ -164,11 +165,26 @@ describe('the documented tasks run', () => {
     const page = await (await fetch(`${gateway}/`)).text()
     if (!page.includes('simulated cluster'))
       throw taskFailure(run, 'the dashboard shows no "simulated cluster" label')
+    await transcribe(run, gateway)
     await stopGroup(run, STOP_MS)
     if (!run.output.includes('Stopping…'))
       throw taskFailure(run, 'exited on SIGTERM without stopping the demo')
   }, 70_000)
 })
+
+/** The speech-proxy's task may run only ffmpeg and ffprobe: a transcription probes the file with them. */
+async function transcribe(run: TaskRun, gateway: string) {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(silentWav(1))], { type: 'audio/wav' }), 'silence.wav')
+  form.append('model', 'parakeet')
+  const res = await fetch(`${gateway}/v1/audio/transcriptions`, { method: 'POST', body: form })
+  const body = await res.text()
+  if (res.status !== 200)
+    throw taskFailure(
+      run,
+      `a transcription answered ${res.status} ${body.slice(0, 300)} (speech-proxy log: .data/demo/logs)`,
+    )
+}
 
 /**
  * The demo is up when it has printed its banner (its SIGTERM handler is set after it) and the
