@@ -70,7 +70,7 @@ describe('the settings actions', () => {
       messages.push((err as Error).message)
     }
     expect(messages).toEqual([
-      expect.stringMatching(/^Transcription server address: .+\.$/),
+      'Transcription server address: Invalid URL (write it as http://host:port or https://…).',
       expect.stringMatching(/^vLLM port: .+\. vLLM container name: must be a container name: .+\.$/),
       expect.stringMatching(/^Alert webhook address: .+\.$/),
       expect.stringMatching(/^Alert after \(seconds down\): .+\.$/),

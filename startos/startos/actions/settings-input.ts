@@ -89,7 +89,8 @@ export async function saveSettings(
   if (!plan.ok) {
     const sentences = plan.issues.map((issue) => {
       const name = issue.field.replace(/^values\./, '')
-      return `${knobNamed(name)?.label ?? name}: ${issue.message}.`
+      const hint = name.endsWith('_URL') ? ' (write it as http://host:port or https://…)' : ''
+      return `${knobNamed(name)?.label ?? name}: ${issue.message}${hint}.`
     })
     throw new ActionRefusal(sentences.join(' '))
   }
