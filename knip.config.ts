@@ -19,6 +19,8 @@ const config: KnipConfig = {
         'tools/api-keys.ts',
         // Run by hand (or by a StartOS action): `node --import tsx tools/dashboard-password.ts set`.
         'tools/dashboard-password.ts',
+        // The simulated cluster as its own process: compose.yaml's profile `sim` runs its compiled form.
+        'tools/spark-sim/main.ts',
         // Forked by bench/run.ts as child processes (bench/children.ts `forkReady`).
         'bench/upstream.ts',
         'bench/load.ts',
@@ -30,6 +32,8 @@ const config: KnipConfig = {
       ignoreDependencies: [
         // Loaded by a computed import() so Deno never tries to resolve it (shared/sqlite.ts).
         'better-sqlite3',
+        // Only its Compose Specification schema file is read (tests/packaging/compose-schema.test.ts).
+        'dclint',
         // Their dist files are served by path (ui/assets.ts `import.meta.resolve`), not imported.
         'htmx.org',
         'htmx-ext-sse',

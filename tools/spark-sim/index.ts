@@ -46,6 +46,8 @@ export interface SimulatedClusterOptions {
   recipesDir?: string
   /** How long a simulated `hf download` takes (default 2 s). */
   downloadTimeMs?: number
+  /** The nodes' SSH host key; a new one each start when absent (tools/spark-sim/main.ts keeps one). */
+  hostKey?: string
   logger?: Logger
 }
 
@@ -90,6 +92,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
         ...new Set([...Object.values(recipeSet.recipes).map((r) => r.model), SIM_UNRECIPED_MODEL]),
       ],
       downloadTimeMs: options.downloadTimeMs,
+      hostKey: options.hostKey,
       logger,
     })
     closers.push(() => nodes.close())

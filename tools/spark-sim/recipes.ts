@@ -6,13 +6,18 @@
  * what the simulated eugr scripts need. A file it cannot use is skipped with a note, like a recipe
  * `run-recipe.sh` would then report as not found.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { fillTemplate, type TemplateValue } from './cluster/eugr-recipe.ts'
 import type { RecipeMeta } from './cluster/index.ts'
 
-export const SIM_RECIPES_DIR = fileURLToPath(new URL('../../recipes/', import.meta.url))
+/** The repo's recipes/: two folders up from the sources, three when running compiled from dist/. */
+const RECIPES_DIR_CANDIDATES = ['../../recipes/', '../../../recipes/'].map((p) =>
+  fileURLToPath(new URL(p, import.meta.url)),
+)
+export const SIM_RECIPES_DIR =
+  RECIPES_DIR_CANDIDATES.find((dir) => existsSync(dir)) ?? RECIPES_DIR_CANDIDATES[0]!
 
 /** A solo recipe, preloaded at start-up so the cluster has a chat model. */
 export const SIM_DEFAULT_RECIPE = 'qwen3-coder-30b'
