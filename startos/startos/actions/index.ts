@@ -1,11 +1,11 @@
 import { sdk } from '../sdk'
-import { configureAlerts, configureAlertsInput } from './configureAlerts'
-import { configureSparks, configureSparksInput } from './configureSparks'
-import { configureUpstreams, configureUpstreamsInput } from './configureUpstreams'
-import { manageApiKeys, manageApiKeysInput } from './manageApiKeys'
-import { reapplyPatches, reapplyPatchesInput } from './reapplyPatches'
+import { configureAlerts } from './configureAlerts'
+import { configureSparks } from './configureSparks'
+import { configureUpstreams } from './configureUpstreams'
+import { manageApiKeys } from './manageApiKeys'
+import { reapplyPatches } from './reapplyPatches'
 import { regenerateSshKey } from './regenerateSshKey'
-import { setDashboardPassword, setDashboardPasswordInput } from './setDashboardPassword'
+import { setDashboardPassword } from './setDashboardPassword'
 import { showPublicKey } from './showPublicKey'
 
 export const actions = sdk.Actions.of()
@@ -17,13 +17,3 @@ export const actions = sdk.Actions.of()
   .addAction(configureUpstreams)
   .addAction(configureAlerts)
   .addAction(reapplyPatches)
-
-/** Each action's input spec by action id, for the manifest test (with actions/samples.ts). */
-export const inputSpecs = {
-  configureSparks: configureSparksInput,
-  setDashboardPassword: setDashboardPasswordInput,
-  manageApiKeys: manageApiKeysInput,
-  configureUpstreams: configureUpstreamsInput,
-  configureAlerts: configureAlertsInput,
-  reapplyPatches: reapplyPatchesInput,
-}
