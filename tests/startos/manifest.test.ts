@@ -2,15 +2,16 @@
  * The StartOS package as StartOS loads it: the ncc bundle startos/javascript/index.js (built by
  * scripts/startos-check.sh, which test.sh runs first; built here when missing or older than the
  * package's sources). Packing the .s9pk needs start-cli and Docker and is not done here
- * (docs/STARTOS.md). The daemon table and the health check are tested beside them
- * (startos/startos/*.test.ts): files under startos/ are CommonJS to the repository's type check,
- * so this file reaches them only through the bundle or a runtime import.
+ * (docs/STARTOS.md). `main` runs here with stand-in effects: it returns the daemon chain StartOS
+ * would start, unstarted. Files under startos/ are CommonJS to the repository's type check, so this
+ * file reaches them only through the bundle or a runtime import; their own tests sit beside them
+ * (startos/startos/*.test.ts).
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 
 const root = resolve(import.meta.dirname, '../..')
 const project = join(root, 'startos')
@@ -23,6 +24,13 @@ interface Action {
   id: string
   inputSpec: { build(o: { effects: unknown }): Promise<BuiltSpec> } | null
 }
+interface DaemonEntry {
+  kind: 'daemon' | 'oneshot' | 'health'
+  id: string
+  requires: readonly string[]
+  exec?: { command: string[]; user?: string; cwd?: string; env?: Record<string, string> }
+  ready?: { display: string | null; fn: () => Promise<{ result: string; message: string | null }> }
+}
 interface Bundle {
   manifest: Record<string, unknown> & {
     id: string
@@ -32,7 +40,7 @@ interface Bundle {
     volumes: string[]
   }
   actions: { actions: Record<string, Action> }
-  main: unknown
+  main: (o: { effects: unknown; started: () => void }) => Promise<{ entries: DaemonEntry[] }>
   init: unknown
   uninit: unknown
   createBackup: unknown
@@ -85,6 +93,73 @@ describe('the manifest', () => {
   it("has the one data volume 'main' (the earlier package's) and no field SDK 2.0 removed", () => {
     expect(bundle.manifest.volumes).toEqual(['main'])
     expect(bundle.manifest).not.toHaveProperty('alerts')
+  })
+})
+
+/** Effects outside StartOS: every call answers null (no store file yet, nothing to wait for). */
+const standInEffects = new Proxy(
+  {},
+  { get: (_, key) => (key === 'then' ? undefined : async () => null) },
+) as Record<string, unknown>
+
+const servicesOnDisk = readdirSync(join(root, 'services'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+
+describe('main', () => {
+  let entries: DaemonEntry[]
+  let daemons: DaemonEntry[]
+  beforeAll(async () => {
+    entries = (await bundle.main({ effects: standInEffects, started: () => {} })).entries
+    daemons = entries.filter((e) => e.kind === 'daemon')
+  })
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('starts one daemon per folder under services/, named after it', () => {
+    expect(daemons.map((d) => d.id).sort()).toEqual([...servicesOnDisk].sort())
+  })
+
+  it("runs each service's built entry point as the image's user, with the data volume and its port", () => {
+    for (const d of daemons) {
+      expect(d.exec?.command.at(-1)).toBe(`dist/services/${d.id}/main.js`)
+      expect(d.exec).toMatchObject({ user: 'node', cwd: '/app' })
+      expect(d.exec?.env).toMatchObject({ DATA_DIR: '/data', PORT: expect.stringMatching(/^\d+$/) })
+      // No Spark configured yet: blank, which the services report as not configured.
+      expect(d.exec?.env?.SPARK_NODES).toBe('')
+    }
+  })
+
+  it('starts the gateway once every backend is ready, after the volume is handed to the services', () => {
+    const gateway = daemons.find((d) => d.id === 'gateway')
+    const backends = daemons.filter((d) => d.id !== 'gateway')
+    expect([...(gateway?.requires ?? [])].sort()).toEqual(backends.map((d) => d.id).sort())
+    expect(entries.find((e) => e.id === 'data-owner')).toMatchObject({
+      kind: 'oneshot',
+      exec: { command: ['chown', '-R', 'node:node', '/data'], user: 'root' },
+    })
+    for (const d of backends) expect(d.requires).toEqual(['data-owner'])
+  })
+
+  it('gives every daemon a health check on its own /ready that needs a 2xx', async () => {
+    for (const d of daemons) {
+      expect(d.ready?.display, d.id).toBeTruthy()
+      const port = d.exec?.env?.PORT
+      const seen: string[] = []
+      const answer = (status: number) =>
+        vi.stubGlobal('fetch', async (url: string) => {
+          seen.push(String(url))
+          return new Response('{}', { status })
+        })
+      answer(200)
+      expect((await d.ready?.fn())?.result, d.id).toBe('success')
+      answer(503)
+      expect((await d.ready?.fn())?.result, d.id).toBe('loading')
+      vi.stubGlobal('fetch', async () => {
+        throw new TypeError('fetch failed')
+      })
+      expect((await d.ready?.fn())?.result, d.id).toBe('failure')
+      expect(seen).toEqual([`http://127.0.0.1:${port}/ready`, `http://127.0.0.1:${port}/ready`])
+    }
   })
 })
 
