@@ -7,9 +7,9 @@
  */
 import { apiKeyConfig } from '../../../shared/auth/config.ts'
 import type { Scope } from '../../../shared/auth/keys.ts'
-import { readSettingsFile, SETTINGS_FILE, writeSettingsFile } from '../../../shared/settings/file.ts'
+import { readSettingsFile, writeSettingsFile } from '../../../shared/settings/file.ts'
 import { ActionRefusal } from './result.ts'
-import { settingsPath } from './settings-input.ts'
+import { readForUpdate, settingsPath } from './settings-input.ts'
 
 export const KEY_GROUPS_SETTING = 'API_KEY_GROUPS'
 
@@ -33,16 +33,12 @@ export async function writeKeyGroups(dataDir: string, groups: readonly string[])
   const parsed = parseGroups(groups.join(','))
   if (!parsed.success)
     throw new ActionRefusal(`Not saved: ${parsed.error.issues[0]?.message ?? 'unknown group'}.`)
-  const read = await readSettingsFile(file)
-  if (read.raw === null)
-    throw new ActionRefusal(
-      `The settings file cannot be used (${read.problem}). Fix it on the dashboard's Settings page or delete ${SETTINGS_FILE}, then try again.`,
-    )
+  const current = await readForUpdate(file)
   const text = parsed.data.join(',')
-  const before = typeof read.raw[KEY_GROUPS_SETTING] === 'string' ? read.raw[KEY_GROUPS_SETTING] : undefined
+  const before = typeof current[KEY_GROUPS_SETTING] === 'string' ? current[KEY_GROUPS_SETTING] : undefined
   const changed = (before ?? '') !== text
   if (changed) {
-    const raw = { ...read.raw }
+    const raw = { ...current }
     if (text) raw[KEY_GROUPS_SETTING] = text
     else delete raw[KEY_GROUPS_SETTING]
     await writeSettingsFile(file, raw)

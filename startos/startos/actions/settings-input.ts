@@ -65,6 +65,16 @@ export async function settingsPrefill(
   return prefill
 }
 
+/** The file as it is, to change some keys of; refuses to overwrite one that cannot be read as settings. */
+export async function readForUpdate(file: string): Promise<Record<string, unknown>> {
+  const read = await readSettingsFile(file)
+  if (read.raw === null)
+    throw new ActionRefusal(
+      `The settings file cannot be used (${read.problem}). Fix it on the dashboard's Settings page or delete ${SETTINGS_FILE}, then try again.`,
+    )
+  return read.raw
+}
+
 export interface SettingsSaved {
   file: string
   changed: string[]
@@ -79,13 +89,9 @@ export async function saveSettings(
   input: SettingsInput,
 ): Promise<SettingsSaved> {
   const file = settingsPath(dataDir)
-  const read = await readSettingsFile(file)
-  if (read.raw === null)
-    throw new ActionRefusal(
-      `The settings file cannot be used (${read.problem}). Fix it on the dashboard's Settings page or delete ${SETTINGS_FILE}, then try again.`,
-    )
+  const raw = await readForUpdate(file)
   const values = Object.fromEntries(keys.map((k) => [k, input[k] ?? null]))
-  const plan = planUpdate({}, read.raw, values)
+  const plan = planUpdate({}, raw, values)
   if (!plan.ok) {
     const sentences = plan.issues.map((issue) => {
       const name = issue.field.replace(/^values\./, '')
