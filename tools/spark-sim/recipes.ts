@@ -89,5 +89,10 @@ export function loadSimRecipes(dir = SIM_RECIPES_DIR): SimRecipeSet {
   return { recipes, problems }
 }
 
-/** The repo's recipes, read once when the simulator is first imported. */
-export const SIM_RECIPES: Record<string, RecipeMeta> = loadSimRecipes().recipes
+/**
+ * The repo's recipes, read once when the simulator is first imported; none when the code runs
+ * compiled somewhere without recipes/ beside it (the simulator's command is then given RECIPES_DIR).
+ */
+export const SIM_RECIPES: Record<string, RecipeMeta> = existsSync(SIM_RECIPES_DIR)
+  ? loadSimRecipes().recipes
+  : {}
