@@ -22,6 +22,7 @@ import { internalProofGuard } from './internal-auth/guard.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import type { Readiness } from './readiness.ts'
+import { PRODUCT_VERSION } from './version.ts'
 
 export interface AppVariables {
   requestId: string
@@ -218,7 +219,9 @@ export function createService(options: ServiceOptions): ServiceApp {
   )
   app.onError((err, c) => sendError(c, toAppError(err, c, styleFor), styleFor))
 
-  app.get('/health', (c) => c.json({ status: 'ok', service: name, version: options.version ?? '0.1.0' }))
+  app.get('/health', (c) =>
+    c.json({ status: 'ok', service: name, version: options.version ?? PRODUCT_VERSION }),
+  )
   app.get('/ready', async (c) => {
     const report = await readiness.report()
     return c.json(report, report.status === 'not_ready' ? 503 : 200)
@@ -229,7 +232,7 @@ export function createService(options: ServiceOptions): ServiceApp {
   })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: name, version: options.version ?? '0.1.0', description: options.description },
+    info: { title: name, version: options.version ?? PRODUCT_VERSION, description: options.description },
   })
   // Routes the gateway already sends here but nobody has written yet: 501, never a puzzling 404.
   mountNotBuilt(app, readiness.capabilities)

@@ -7,6 +7,7 @@ import { createReadiness } from '../../shared/readiness.ts'
 import type { NodeHandler } from '../../shared/serve.ts'
 import { type AppEnv, createService, type ServiceApp } from '../../shared/service.ts'
 import { BACKEND_SERVICES } from '../../shared/topology.ts'
+import { PRODUCT_VERSION } from '../../shared/version.ts'
 import type { AuditSource } from './adapters/audit-source.ts'
 import type { BackendReader } from './adapters/backend-reader.ts'
 import type { KeysAdmin } from './adapters/keys-admin.ts'
@@ -37,7 +38,6 @@ import { statusRoutes } from './routes/status.ts'
 import { refusedFormRedirect, unlockRoutes } from './routes/unlock.ts'
 
 export const SERVICE_NAME = 'gateway'
-const VERSION = '0.1.0'
 
 export type GatewayAppConfig = Pick<
   GatewayConfig,
@@ -103,7 +103,7 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   const readiness = backendReadiness(deps.probe, config)
   const app = createService({
     name: SERVICE_NAME,
-    version: VERSION,
+    version: PRODUCT_VERSION,
     description: 'The one public entry of Spark Control: routing, discovery, status, docs and the dashboard.',
     logger,
     readiness,
@@ -223,6 +223,6 @@ const limitGuard =
 
 const DOC_INFO = {
   title: 'Spark Control API',
-  version: VERSION,
+  version: PRODUCT_VERSION,
   description: 'Every route of Spark Control, served on one address by the gateway.',
 }
