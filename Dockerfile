@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for every Spark Control service: compose (compose.yaml) and StartOS (startos/) start one
 # container or daemon per service from it, each with its own command:
 #   node [flags] dist/services/<service>/main.js      (flags: shared/topology.ts, nodeFlags)
