@@ -26,11 +26,13 @@ RUN bash scripts/build.sh dist
 
 # ---- deps: production dependencies only, installed afresh in a clean stage (never a pruned dev
 # tree), on the target platform. The compilers are a fallback for a native module without a
-# prebuilt binary for this platform; they stay in this stage.
+# prebuilt binary for this platform (better-sqlite3 then compiles against the headers the node
+# image ships, so nothing else is downloaded); they stay in this stage.
 FROM ${NODE_IMAGE} AS deps
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
+ENV npm_config_nodedir=/usr/local
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
