@@ -15,11 +15,12 @@ npx jscpd --silent || { npx jscpd; echo "0 passed, 1 failed"; exit 1; }
 echo "== type check"
 npx tsc --noEmit -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }
 
-echo "== unused files, dependencies and exports"
-npx knip --no-progress || { echo "0 passed, 1 failed"; exit 1; }
-
+# Before knip: this installs startos/'s own dependencies, which knip checks too.
 echo "== StartOS package (type check, SDK lint, bundle)"
 bash scripts/startos-check.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+echo "== unused files, dependencies and exports"
+npx knip --no-progress || { echo "0 passed, 1 failed"; exit 1; }
 
 echo "== tests"
 mkdir -p .data
