@@ -16,7 +16,9 @@ const readyTrigger = sdk.trigger.statusTrigger(30_000, { starting: 1000, loading
 export const main = sdk.setupMain(async ({ effects }) => {
   // .const(): configuring the Sparks re-runs main, restarting the daemons with the new SPARK_NODES
   // (the swap-controller and the monitor read it at start).
-  const nodes = (await storeJson.read((s) => s.nodes).const(effects)) ?? []
+  const state = (await storeJson
+    .read((s) => ({ nodes: s.nodes, redactionMapKey: s.redactionMapKey }))
+    .const(effects)) ?? { nodes: [], redactionMapKey: '' }
 
   const subcontainer = sdk.SubContainer.of(
     effects,
@@ -27,7 +29,7 @@ export const main = sdk.setupMain(async ({ effects }) => {
 
   const daemon = (spec: DaemonSpec) => ({
     subcontainer,
-    exec: { command: spec.command, cwd: APP_DIR, user: SERVICE_USER, env: daemonEnv(spec.id, nodes) },
+    exec: { command: spec.command, cwd: APP_DIR, user: SERVICE_USER, env: daemonEnv(spec.id, state) },
     ready: { display: spec.display, fn: () => checkReady(spec.readyUrl), trigger: readyTrigger },
   })
 
