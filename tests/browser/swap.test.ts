@@ -40,7 +40,8 @@ async function switchTo(page: Page, recipe: string): Promise<string> {
     .poll(
       async () => {
         await page.click('[data-action="switch"]')
-        const dialog = await page.waitForSelector(`[data-confirm="${recipe}"]`)
+        // A click that brought no question within 10 s is clicked again, as a person would.
+        const dialog = await page.waitForSelector(`[data-confirm="${recipe}"]`, { timeout: 10_000 })
         text = (await dialog.textContent()) ?? ''
         return dialog.getAttribute('data-allowed')
       },
