@@ -134,9 +134,6 @@ export function SwitchForm(props: {
       hx-trigger={live ? 'swap-changed from:body, every 15s' : undefined}
       hx-include={choosing ? '#switch-recipe' : undefined}
       hx-swap={live ? 'outerHTML' : undefined}
-      // A refresh that replaced the form while its question was being asked made htmx drop the
-      // answer (its element was gone): the click did nothing. A refresh now waits out the question.
-      hx-sync={live ? 'this:drop' : undefined}
     >
       <SwitchChoices models={props.models} block={props.block ?? null} selected={props.selected ?? null} />
     </div>
@@ -170,7 +167,6 @@ function SwitchChoices({
       hx-get={SWAP_PATHS.confirm}
       hx-target="#swap-confirm"
       hx-swap="innerHTML"
-      hx-sync="closest #switch-form:replace"
     >
       <label for="switch-recipe">Switch the chat model to</label>
       <select id="switch-recipe" name="recipe">

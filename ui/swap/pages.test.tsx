@@ -239,9 +239,6 @@ describe('GET / with the swap-controller', () => {
     expect(fragment.html).toContain('class="switch-form"')
     // The refresh sends the choice being made and gets it back selected (never reset to the first).
     expect(tagWith(fragment.html, 'id="switch-form"')).toContain('hx-include="#switch-recipe"')
-    // …and never replaces the form while its question is being asked (htmx would drop the answer).
-    expect(tagWith(fragment.html, 'id="switch-form"')).toContain('hx-sync="this:drop"')
-    expect(tagWith(fragment.html, 'class="switch-form"')).toContain('hx-sync="closest #switch-form:replace"')
     const kept = await get(dashboard(fakeSwapSource()), '/ui/fragments/swap/switch-form?recipe=big-tight')
     expect(kept.html).toContain('<option value="big-tight" selected="">')
     const hostile = await get(
