@@ -36,6 +36,12 @@ async function switchTo(page: Page, recipe: string): Promise<string> {
   // The question reflects the moment it was asked: a switch still finishing (vLLM lists its model a
   // moment before the job ends) makes it say "wait". Ask again, as a person would, until it may go.
   let text = ''
+  // What the page was answered meanwhile that was not a success, for the message if it fails.
+  const refused: string[] = []
+  const onResponse = (r: { status(): number; url(): string }) => {
+    if (r.status() >= 400) refused.push(`${r.status()} ${new URL(r.url()).pathname}`)
+  }
+  page.on('response', onResponse)
   await expect
     .poll(
       async () => {
@@ -49,8 +55,12 @@ async function switchTo(page: Page, recipe: string): Promise<string> {
     )
     .toBe('true')
     .catch((err) => {
-      throw new Error(`the switch was never allowed; the dialog said: ${text}`, { cause: err })
+      throw new Error(
+        `the switch was never allowed; the dialog said: ${text}; refused answers: ${refused.join(', ') || 'none'}`,
+        { cause: err },
+      )
     })
+    .finally(() => page.off('response', onResponse))
   await page.click('[data-action="confirm-swap"]')
   return text
 }
