@@ -11,29 +11,13 @@ import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { useDemo } from '../support/demo.ts'
 import { servedName } from '../support/served-names.ts'
 import { useChromium } from './chromium.ts'
+import { askToSwitch, givenModel } from './switching.ts'
 
 // Long enough that the page goes through several refreshes while the model loads.
 const fixture = useDemo({ name: 'browser-overview-switch', loadTimeMs: 6000 })
 const browser = useChromium()
 
 const TARGET = 'gpt-oss-120b'
-
-/** Loads `recipe` through the swap API unless it is loaded already. */
-async function given(recipe: string) {
-  const loaded = async () => (await (await fetch(fixture.url('/api/status'))).json()).loaded_model
-  if ((await loaded()) === servedName(recipe)) return
-  const started = await fetch(fixture.url('/api/swap'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ recipe }),
-  })
-  expect(started.status).toBe(202)
-  await expect.poll(loaded, { timeout: 60_000, interval: 250 }).toBe(servedName(recipe))
-  // vLLM lists the model a moment before the job ends; a switch asked for before then is refused.
-  const running = async () =>
-    (await (await fetch(fixture.url('/api/swap/state'))).json()).job?.outcome === 'running'
-  await expect.poll(running, { timeout: 30_000, interval: 250 }).toBe(false)
-}
 
 /** From now on, the page's visible text after every DOM change, in order. */
 async function recordSnapshots(page: Page) {
@@ -81,7 +65,7 @@ function contradiction(text: string, target: string): string | null {
 
 describe('the overview through a whole switch (simulated cluster)', () => {
   it('shows one consistent state in every snapshot, from confirm to the new model answering', async () => {
-    await given(SIM_DEFAULT_RECIPE)
+    await givenModel(fixture.url, SIM_DEFAULT_RECIPE)
     const page = await browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
@@ -93,9 +77,7 @@ describe('the overview through a whole switch (simulated cluster)', () => {
     await expect.poll(() => page.textContent('[data-summary]')).toContain('Everything is working')
     const snapshots = await recordSnapshots(page)
 
-    await page.selectOption('#switch-recipe', TARGET)
-    await page.click('[data-action="switch"]')
-    await page.waitForSelector(`[data-confirm="${TARGET}"][data-allowed="true"]`)
+    await askToSwitch(page, TARGET)
     await page.click('[data-action="confirm-swap"]')
 
     const served = servedName(TARGET)

@@ -11,6 +11,7 @@ import { SIM_DEFAULT_RECIPE } from '../../tools/spark-sim/recipes.ts'
 import { useDemo } from '../support/demo.ts'
 import { servedName } from '../support/served-names.ts'
 import { useChromium } from './chromium.ts'
+import { askToSwitch, givenModel } from './switching.ts'
 
 // Long enough that the page is seen mid-load, short enough for CI.
 const fixture = useDemo({ name: 'browser-swap', loadTimeMs: 6000 })
@@ -30,57 +31,14 @@ async function openOverview(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors }
 }
 
-/** Picks `recipe` in the overview's switch form and confirms; returns the confirmation's text. */
+/** Asks to switch to `recipe` until allowed, then says yes; returns the question's text. */
 async function switchTo(page: Page, recipe: string): Promise<string> {
-  await page.selectOption('#switch-recipe', recipe)
-  // The question reflects the moment it was asked: a switch still finishing (vLLM lists its model a
-  // moment before the job ends) makes it say "wait". Ask again, as a person would, until it may go.
-  let text = ''
-  // What the page was answered meanwhile that was not a success, for the message if it fails.
-  const refused: string[] = []
-  const onResponse = (r: { status(): number; url(): string }) => {
-    if (r.status() >= 400) refused.push(`${r.status()} ${new URL(r.url()).pathname}`)
-  }
-  page.on('response', onResponse)
-  await expect
-    .poll(
-      async () => {
-        await page.click('[data-action="switch"]')
-        // A click that brought no question within 10 s is clicked again, as a person would.
-        const dialog = await page.waitForSelector(`[data-confirm="${recipe}"]`, { timeout: 10_000 })
-        text = (await dialog.textContent()) ?? ''
-        return dialog.getAttribute('data-allowed')
-      },
-      { timeout: 45_000, interval: 500 },
-    )
-    .toBe('true')
-    .catch((err) => {
-      throw new Error(
-        `the switch was never allowed; the dialog said: ${text}; refused answers: ${refused.join(', ') || 'none'}`,
-        { cause: err },
-      )
-    })
-    .finally(() => page.off('response', onResponse))
+  const text = await askToSwitch(page, recipe)
   await page.click('[data-action="confirm-swap"]')
   return text
 }
 
-/** Loads `recipe` through the swap API unless it is loaded already. */
-async function given(recipe: string) {
-  const status = async () => (await (await fetch(fixture.url('/api/status'))).json()).loaded_model
-  if ((await status()) === served(recipe)) return
-  const started = await fetch(fixture.url('/api/swap'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ recipe }),
-  })
-  expect(started.status).toBe(202)
-  await expect.poll(status, { timeout: 60_000, interval: 250 }).toBe(served(recipe))
-  // vLLM lists the model a moment before the job ends; a switch asked for before then is refused.
-  const running = async () =>
-    (await (await fetch(fixture.url('/api/swap/state'))).json()).job?.outcome === 'running'
-  await expect.poll(running, { timeout: 30_000, interval: 250 }).toBe(false)
-}
+const given = (recipe: string) => givenModel(fixture.url, recipe)
 
 const loadedModel = (page: Page) => page.getAttribute('#model-card [data-loaded-model]', 'data-loaded-model')
 const outcome = (page: Page) => page.getAttribute('#swap-progress', 'data-outcome')

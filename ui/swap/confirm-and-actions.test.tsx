@@ -135,10 +135,18 @@ describe('GET /ui/fragments/swap/confirm', () => {
     }
   })
 
-  it('says the same when the controller cannot check the recipe', async () => {
+  it('says the check could not be done, not that the recipe is unusable, when the controller does not answer', async () => {
     const { html } = await confirm(fakeSwapSource(), 'flaky')
-    expect(html).toContain('There is no usable recipe named flaky.')
+    expect(html).toContain('data-confirm-unavailable="flaky"')
+    expect(html).toContain('could not be checked just now')
+    expect(html).not.toContain('no usable recipe')
     expect(html).not.toContain('data-action="confirm-swap"')
+    // The same when the catalog itself does not come.
+    const fake = fakeSwapSource()
+    fake.fail.catalog = new SwapSourceError(504, 'the swap-controller did not answer')
+    const noCatalog = await confirm(fake, 'llama-70b')
+    expect(noCatalog.html).toContain('data-confirm-unavailable="llama-70b"')
+    expect(noCatalog.html).not.toContain('no usable recipe')
   })
 
   it('answers an empty body when no recipe is chosen ("Keep the current model")', async () => {

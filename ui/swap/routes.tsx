@@ -98,17 +98,23 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     return fits
   }
 
+  /**
+   * The confirmation's facts; `unknown` when there is no usable recipe of that name, `unavailable`
+   * when the controller did not answer the catalog or the fit check (not the recipe's fault).
+   */
   async function confirmData(c: Context<AppEnv>, recipe: string, catalog?: CatalogList | null) {
     const signal = c.req.raw.signal
     const list = catalog === undefined ? await read(c, 'catalog', swap.catalog(signal)) : catalog
-    const model = list?.models.find((m) => m.key === recipe && m.valid)
-    if (!model) return null
+    if (!list) return 'unavailable' as const
+    const model = list.models.find((m) => m.key === recipe && m.valid)
+    if (!model) return 'unknown' as const
     const [check, lock, state] = await Promise.all([
       read(c, 'validate', swap.validate(recipe, signal)),
       read(c, 'lock', swap.lock(signal)),
       read(c, 'state', swap.state(signal)),
     ])
-    return check ? { model, check, lock, block: switchBlock(state, lock, deps.now()) } : null
+    if (!check) return 'unavailable' as const
+    return { model, check, lock, block: switchBlock(state, lock, deps.now()) }
   }
 
   /** The recipe list as it is now; while a switch runs, fits are not checked (they would change anyway). */
@@ -171,7 +177,14 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
       recipesData(c, { catalog, state: progress.state, lock }),
       recipe && isSafeName(recipe) ? confirmData(c, recipe, catalog) : null,
     ])
-    const data = { card: { state: progress.state, telemetry }, progress, recipes, telemetry, lock, confirm }
+    const data = {
+      card: { state: progress.state, telemetry },
+      progress,
+      recipes,
+      telemetry,
+      lock,
+      confirm: typeof confirm === 'object' ? confirm : null,
+    }
     return page(c, <SwapPage chrome={chromeFor(chrome, c)} data={data} now={deps.now()} />)
   })
 
@@ -259,11 +272,20 @@ export function swapDashboardRoutes(deps: SwapDashboardDeps): Hono<AppEnv> {
     const recipe = c.req.query('recipe')
     // No recipe: "Keep the current model" — the panel empties.
     if (!recipe) return fragment(c, '')
-    const data = isSafeName(recipe) ? await confirmData(c, recipe) : null
-    if (!data) {
+    const data = isSafeName(recipe) ? await confirmData(c, recipe) : 'unknown'
+    if (data === 'unknown') {
       return fragment(
         c,
         <p class="notice notice-warn">There is no usable recipe named {recipe.slice(0, 128)}.</p>,
+      )
+    }
+    if (data === 'unavailable') {
+      return fragment(
+        c,
+        <p class="notice notice-warn" data-confirm-unavailable={recipe}>
+          The switch to {recipe} could not be checked just now: the model control did not answer. Ask again in
+          a moment.
+        </p>,
       )
     }
     return fragment(c, <SwapConfirm data={data} />)
