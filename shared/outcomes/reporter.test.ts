@@ -88,6 +88,8 @@ describe('createOutcomeReporter', () => {
     r.record(outcome(4))
     await expect.poll(() => monitor.batches.length).toBe(2)
     expect(monitor.batches[1]?.dropped).toBeUndefined()
+    // The reporter counts a batch once the monitor's answer is back, a moment after the monitor has it.
+    await expect.poll(() => r.stats().sent).toBe(2)
     const text = await metrics.registry.metrics()
     expect(text).toMatch(/monitor_outcomes_dropped_total\{service="speech-proxy"\} 3/)
     expect(text).toMatch(/monitor_outcomes_sent_total\{service="speech-proxy"\} 2/)
