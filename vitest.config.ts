@@ -14,6 +14,8 @@ const TIMING = [
   'tests/system/load-*.test.ts',
   'tests/system/lifecycle-*.test.ts',
   'tests/system/shutdown.test.ts',
+  // Timeout bounds of every upstream fault (504 within the lookup + the upstream's timeout).
+  'tests/system/faults-upstreams.test.ts',
   // Real swaps driven through the page: a dry run's pre-flight over SSH and the load wait on time
   // that a second stack starting beside them took past the page's 30 s wait.
   'tests/browser/swap.test.ts',

@@ -38,8 +38,11 @@ interface StatusSummary {
   loaded_model?: string | null
 }
 
-/** The preloaded model takes a moment to load; the suite starts once the status says it is up. */
-export async function waitForEverythingUp(gatewayUrl: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * The preloaded model takes a moment to load; the suite starts once the status says it is up. On a
+ * machine busy with another stack a service can take most of a minute to answer its first checks.
+ */
+export async function waitForEverythingUp(gatewayUrl: string, timeoutMs = 75_000): Promise<void> {
   await eventually(
     () =>
       fetch(`${gatewayUrl}/api/status`).then(
