@@ -75,6 +75,6 @@ describe('proving it', () => {
     armInternalProof(SECRET, ['http://backend.example:9200'])
     const proof = internalProofHeaders('GET', 'http://backend.example:9200/api/x?y=1')[PROOF_HEADER]
     expect(createProofChecker(SECRET).check(proof, 'GET', '/api/x?y=1')).toBe('ok')
-    expect(internalProofHeaders('POST', 'http://10.0.0.6:8888/v1/chat/completions')).toEqual({})
+    expect(internalProofHeaders('POST', 'http://spark-1.example:8888/v1/chat/completions')).toEqual({})
   })
 })
