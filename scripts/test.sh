@@ -29,24 +29,14 @@ mkdir -p .data
 unit=.data/vitest-unit.json
 system=.data/vitest-system.json
 timing=.data/vitest-timing.json
-rm -f "$unit" "$system" "$timing"
-npx vitest run --project unit --maxWorkers=2 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$unit" "$@"
+failures=.data/vitest-failures.txt
+notes=.data/vitest-notes.txt
+rm -f "$unit" "$system" "$timing" "$failures" "$notes"
+npx vitest run --project unit --maxWorkers=2 --passWithNoTests --reporter=default --reporter=json --reporter=./tests/support/failure-reporter.ts --outputFile.json="$unit" "$@"
 unit_status=$?
-npx vitest run --project system --maxWorkers=2 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$system" "$@"
+npx vitest run --project system --maxWorkers=2 --passWithNoTests --reporter=default --reporter=json --reporter=./tests/support/failure-reporter.ts --outputFile.json="$system" "$@"
 system_status=$?
-npx vitest run --project timing --maxWorkers=1 --passWithNoTests --reporter=default --reporter=json --outputFile.json="$timing" "$@"
+npx vitest run --project timing --maxWorkers=1 --passWithNoTests --reporter=default --reporter=json --reporter=./tests/support/failure-reporter.ts --outputFile.json="$timing" "$@"
 timing_status=$?
-node -e '
-  const fs = require("fs")
-  let passed = 0, failed = 0, skipped = 0
-  for (const file of process.argv.slice(1)) {
-    if (!fs.existsSync(file)) continue
-    const r = JSON.parse(fs.readFileSync(file, "utf8"))
-    passed += r.numPassedTests
-    skipped += r.numPendingTests + (r.numTodoTests || 0)
-    // A file that fails before its tests run (a beforeAll) fails no test; count the file instead.
-    failed += r.numFailedTests || r.numFailedTestSuites
-  }
-  console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
-' "$unit" "$system" "$timing"
+node scripts/test-summary.mjs "$failures" "$notes" "$unit" "$system" "$timing"
 [ "$unit_status" -eq 0 ] && [ "$system_status" -eq 0 ] && [ "$timing_status" -eq 0 ]
