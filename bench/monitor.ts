@@ -57,6 +57,8 @@ const CONFIG = {
   trafficPerS: 3,
   /** A proxy waits this long for an answer before it reports a timeout (hangs are found by probes first). */
   trafficTimeoutMs: 5000,
+  /** How often the simulated proxy sends its outcomes (`BENCH_OUTCOME_BATCH_MS`; default: the reporter's own). */
+  outcomeBatchMs: process.env.BENCH_OUTCOME_BATCH_MS ? Number(process.env.BENCH_OUTCOME_BATCH_MS) : undefined,
   runMs: quick ? 30_000 : 120_000,
   /** After the last outage, time for the monitor to close what is open. */
   drainMs: 6000,
@@ -72,9 +74,17 @@ const log = (line: string) => console.log(`  ${line}`)
 const ids = Array.from({ length: CONFIG.targets }, (_, i) => `t${String(i + 1).padStart(2, '0')}`)
 const cleanups = new Cleanups()
 
-/** `BENCH_MONITOR_NODE_OPTIONS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the monitor only. */
-const monitorNodeOptions = (): Record<string, string> =>
-  process.env.BENCH_MONITOR_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_MONITOR_NODE_OPTIONS } : {}
+/**
+ * The monitor's own environment on top of the bench's: `BENCH_MONITOR_ENV` (JSON, e.g.
+ * `{"MONITOR_HTTP_IDLE_INTERVAL_MS":"2500"}`) to weigh a setting, `BENCH_MONITOR_NODE_OPTIONS`
+ * (e.g. `--import ./profiler.mjs`) for a profile.
+ */
+const monitorEnv = (): Record<string, string> => ({
+  ...(process.env.BENCH_MONITOR_ENV
+    ? (JSON.parse(process.env.BENCH_MONITOR_ENV) as Record<string, string>)
+    : {}),
+  ...(process.env.BENCH_MONITOR_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_MONITOR_NODE_OPTIONS } : {}),
+})
 
 async function startTargets() {
   const servers = new Map<string, FaultServer>()
@@ -142,7 +152,7 @@ async function main() {
     const { servers, services } = await startTargets()
     const monitor = await startMonitor({
       extra: extraTargets(ids.map((id) => ({ id, url: servers.get(id)!.url }))),
-      env: { ...servicesAt(services.url), ...monitorNodeOptions() },
+      env: { ...servicesAt(services.url), ...monitorEnv() },
     })
     cleanups.add('monitor', () => monitor.stop())
     const watch = await watchMonitorEvents(monitor.url, monitor.prove)
@@ -156,6 +166,7 @@ async function main() {
       ratePerS: CONFIG.trafficPerS,
       timeoutMs: CONFIG.trafficTimeoutMs,
       source: 'bench-proxy',
+      batchMs: CONFIG.outcomeBatchMs,
     })
     cleanups.add('traffic', () => traffic.stop())
     const poller: Poller = startFixedPoller(ids.map((id) => ({ id, url: servers.get(id)!.url })))
@@ -237,7 +248,7 @@ async function main() {
     const file = await writeResults(
       'monitor',
       startedAt,
-      { config: CONFIG, targets: TARGETS },
+      { config: CONFIG, targets: TARGETS, monitorEnv: monitorEnv() },
       {
         run,
         monitor: monitorFigures,
