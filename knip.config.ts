@@ -27,6 +27,8 @@ const config: KnipConfig = {
         'bench/bare-proxy.ts',
         // Served to the browser as files (ui/assets.ts), never imported.
         'ui/static/*.js',
+        // A vitest reporter named on the command line by scripts/test.sh (`--reporter=…`).
+        'tests/support/failure-reporter.ts',
       ],
       project: ['**/*.{ts,tsx,js}'],
       ignoreDependencies: [
