@@ -211,6 +211,40 @@ describe('transcription pipeline', () => {
     expect(await readdir(parent)).toEqual([])
   })
 
+  it('reports the diarizer’s failure, not the abort it caused to an ASR call still running', async () => {
+    const rec = recording(200)
+    const spans = new Map<string, { start: number; end: number }>()
+    const asrRunning = deferred<void>()
+    // The ASR holds until it is aborted, then rejects as the lanes do for a caller that went away.
+    const engine = fakeEngine(rec, spans, {
+      hold: (signal) => {
+        asrRunning.resolve()
+        return new Promise((_, reject) =>
+          signal.addEventListener('abort', () =>
+            reject(new AppError(499, 'client_closed', 'The client went away before its request ran.')),
+          ),
+        )
+      },
+    })
+    const wedge = new AppError(503, 'upstream_wedged', 'GPU fault', { retryAfterS: 60 })
+    const pipeline = createPipeline({
+      tools: fakeTools(rec, spans),
+      engine: {
+        ...engine,
+        diarizeChunk: async () => {
+          await asrRunning.promise
+          throw wedge
+        },
+      },
+      lanes: lanes(),
+      workspace: workspaces(parent),
+      chunking: CHUNKING,
+    })
+    await expect(pipeline.transcribe(job({ diarize: true }))).rejects.toBe(wedge)
+    expect(engine.active()).toBe(0)
+    expect(await readdir(parent)).toEqual([])
+  })
+
   it('a long pause inside one speaker’s turn starts a new block', async () => {
     const rec: Recording = {
       durationS: 10,

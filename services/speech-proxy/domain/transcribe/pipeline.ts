@@ -216,8 +216,10 @@ async function chunkPlan(
 }
 
 /**
- * Runs one or two calls side by side; when one fails the other is aborted, and the failure is
- * thrown only once both have settled.
+ * Runs one or two calls side by side; when one fails the other is aborted, and the first failure
+ * is thrown once both have settled. The first in time, not in order: the call aborted because the
+ * other failed rejects too ("the client went away"), and reporting that would hide the cause (a
+ * wedged diarizer answered as a 499).
  */
 async function both<A, B>(
   signal: AbortSignal,
@@ -226,14 +228,17 @@ async function both<A, B>(
 ): Promise<[A, B | null]> {
   const stop = new AbortController()
   const shared = AbortSignal.any([signal, stop.signal])
+  let cause: { error: unknown } | null = null
   const guard = <T>(p: Promise<T>) =>
     p.catch((err: unknown) => {
-      stop.abort(err)
+      if (!cause) {
+        cause = { error: err }
+        stop.abort(err)
+      }
       throw err
     })
   const settled = await Promise.allSettled([guard(first(shared)), second ? guard(second(shared)) : null])
-  const failed = settled.find((s) => s.status === 'rejected')
-  if (failed) throw (failed as PromiseRejectedResult).reason
+  if (cause) throw (cause as { error: unknown }).error
   const [a, b] = settled as [PromiseFulfilledResult<A>, PromiseFulfilledResult<B | null>]
   return [a.value, b.value]
 }
