@@ -194,29 +194,41 @@ describe('transcription pipeline', () => {
     expect(await readdir(parent)).toEqual([])
   })
 
-  it('a diarizer failure fails the job once the ASR calls have settled', async () => {
+  /** A 200 s recording whose diarizer fails as `diarizeChunk` does; the ASR as `asr` says. */
+  function failingDiarizer(
+    diarizeChunk: PipelineDeps['engine']['diarizeChunk'],
+    asr: Parameters<typeof fakeEngine>[2] = {},
+  ) {
     const rec = recording(200)
     const spans = new Map<string, { start: number; end: number }>()
-    const engine = fakeEngine(rec, spans)
-    const wedge = new AppError(503, 'upstream_wedged', 'GPU fault', { retryAfterS: 60 })
+    const engine = fakeEngine(rec, spans, asr)
     const pipeline = createPipeline({
       tools: fakeTools(rec, spans),
-      engine: { ...engine, diarizeChunk: async () => Promise.reject(wedge) },
+      engine: { ...engine, diarizeChunk },
       lanes: lanes(),
       workspace: workspaces(parent),
       chunking: CHUNKING,
     })
+    return { engine, pipeline }
+  }
+
+  it('a diarizer failure fails the job once the ASR calls have settled', async () => {
+    const wedge = new AppError(503, 'upstream_wedged', 'GPU fault', { retryAfterS: 60 })
+    const { engine, pipeline } = failingDiarizer(async () => Promise.reject(wedge))
     await expect(pipeline.transcribe(job({ diarize: true }))).rejects.toBe(wedge)
     expect(engine.active()).toBe(0)
     expect(await readdir(parent)).toEqual([])
   })
 
   it('reports the diarizer’s failure, not the abort it caused to an ASR call still running', async () => {
-    const rec = recording(200)
-    const spans = new Map<string, { start: number; end: number }>()
     const asrRunning = deferred<void>()
+    const wedge = new AppError(503, 'upstream_wedged', 'GPU fault', { retryAfterS: 60 })
+    const diarizeChunk = async () => {
+      await asrRunning.promise
+      throw wedge
+    }
     // The ASR holds until it is aborted, then rejects as the lanes do for a caller that went away.
-    const engine = fakeEngine(rec, spans, {
+    const { engine, pipeline } = failingDiarizer(diarizeChunk, {
       hold: (signal) => {
         asrRunning.resolve()
         return new Promise((_, reject) =>
@@ -225,20 +237,6 @@ describe('transcription pipeline', () => {
           ),
         )
       },
-    })
-    const wedge = new AppError(503, 'upstream_wedged', 'GPU fault', { retryAfterS: 60 })
-    const pipeline = createPipeline({
-      tools: fakeTools(rec, spans),
-      engine: {
-        ...engine,
-        diarizeChunk: async () => {
-          await asrRunning.promise
-          throw wedge
-        },
-      },
-      lanes: lanes(),
-      workspace: workspaces(parent),
-      chunking: CHUNKING,
     })
     await expect(pipeline.transcribe(job({ diarize: true }))).rejects.toBe(wedge)
     expect(engine.active()).toBe(0)
