@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 // Unit and in-process tests live beside the code (project `unit`); system, browser, SSH and Deno
 // tests live in tests/ (project `system`). scripts/test.sh runs `unit` and `system` two files at a
@@ -22,9 +23,25 @@ const TIMING = [
   'tests/browser/overview-switch.test.ts',
 ]
 
+/**
+ * Files that run for minutes start first, so the second worker takes the short files beside them.
+ * Without a timing cache (every CI run is a fresh clone) vitest starts the larger files first, and
+ * the fuzz suite (small file, 3–5 minutes) began 230 s into the system run and ran on alone at its end.
+ */
+const LONG_FILES = ['tests/system/fuzz.test.ts']
+
+class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const long = (f: TestSpecification) => (LONG_FILES.some((p) => f.moduleId.endsWith(p)) ? 0 : 1)
+    // Array.prototype.sort is stable: the base order holds among the rest.
+    return (await super.sort(files)).sort((a, b) => long(a) - long(b))
+  }
+}
+
 export default defineConfig({
   test: {
     reporters: ['default'],
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         test: {
