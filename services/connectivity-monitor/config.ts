@@ -72,6 +72,11 @@ export const configShape = {
    * is a slower hang detection, and a kept-alive check costs little.
    */
   MONITOR_QUIET_FACTOR: env.int(1, 1, 100),
+  /**
+   * Probe and housekeeping timers are rounded up to this grid, so those due close together share one
+   * wake-up of the process (each costs CPU of its own); 1 gives every timer its own.
+   */
+  MONITOR_SLOT_MS: env.int(50, 1, 250),
   /** Share of each interval drawn at random and added or taken away, so probes do not line up. */
   MONITOR_JITTER: env.number(0.1, 0),
   MONITOR_TCP_TIMEOUT_MS: env.int(1000, 50, 60_000),

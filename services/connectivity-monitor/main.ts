@@ -103,6 +103,7 @@ await startService({
       ...{ history, connectivityLog, maintenance, alerter, clock, logger },
       random: Math.random,
       probing: config.MONITOR_PROBING,
+      slotMs: config.MONITOR_SLOT_MS,
       httpOverdueMs: config.MONITOR_HTTP_SLOW_MS,
       hangSuspicion:
         config.MONITOR_HANG_SUSPECT_MS > 0

@@ -214,6 +214,8 @@ export function engineDeps(overrides: Partial<MonitorEngineDeps> = {}) {
     clock: { now: () => Date.now() },
     random: () => 0.5,
     logger: silentLogger(),
+    // The service's default grid (MONITOR_SLOT_MS): the engine's tests run on the timers it really has.
+    slotMs: 50,
     ...overrides,
   }
   return { deps, ...parts }

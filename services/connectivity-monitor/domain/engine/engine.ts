@@ -26,6 +26,7 @@ import { createEventHub, type MonitorListener } from './hub.ts'
 import { targetLookup } from './lookup.ts'
 import { createProbeLoops } from './probe-loops.ts'
 import { type ProbeLayer, type TargetRuntime, targetRuntime } from './runtime.ts'
+import { createSlotTimer, type SlotTask } from './slot-timer.ts'
 import { iso, targetView } from './view.ts'
 
 export interface MonitorEngineDeps {
@@ -49,6 +50,8 @@ export interface MonitorEngineDeps {
   /** False: no active probes at all, only what real traffic reports (`MONITOR_PROBING=false`). */
   probing?: boolean
   tickMs?: number
+  /** Due times are rounded up to this grid, so timers due close together share a wake-up (slot-timer.ts); 1: none. */
+  slotMs?: number
   heartbeatMs?: number
   pruneMs?: number
 }
@@ -92,13 +95,15 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
   const runtimes = new Map<string, TargetRuntime>(
     deps.targets.map((t) => [t.id, targetRuntime(t, deps.classifierFor(t, startedAt), startedAt)]),
   )
+  const slots = createSlotTimer(clock, deps.slotMs ?? 1)
   const loops = createProbeLoops({
     ...deps,
+    slots,
     onEvidence: (rt, e) => observe(rt, e),
     // A suspected hang asks the functional check at once: its answer is what tells busy from hung.
     onSuspicion: (rt) => void loops.urgent(rt, 'functional'),
   })
-  let ticker: ReturnType<typeof setInterval> | null = null
+  let ticker: SlotTask | null = null
   let lastHeartbeat = Number.NEGATIVE_INFINITY
   let lastPrune = Number.NEGATIVE_INFINITY
 
@@ -125,6 +130,7 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
     const mode = guard('classifier', () => rt.classifier.probing(now)) ?? rt.mode
     if (mode === 'fast' && rt.mode !== 'fast') loops.hurry(rt)
     rt.mode = mode
+    loops.wake(rt)
   }
 
   function apply(rt: TargetRuntime, change: Transition) {
@@ -185,13 +191,19 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
   return {
     start() {
       if (ticker) return
-      ticker = setInterval(tick, deps.tickMs ?? TICK_MS)
+      const tickMs = deps.tickMs ?? TICK_MS
+      const every = () => {
+        ticker = slots.at(clock.now() + tickMs, every)
+        tick()
+      }
+      ticker = slots.at(clock.now() + tickMs, every)
       if (deps.probing !== false) loops.start(runtimes.values())
     },
     async stop() {
-      if (ticker) clearInterval(ticker)
+      if (ticker) slots.cancel(ticker)
       ticker = null
       await loops.stop(runtimes.values())
+      slots.clear()
     },
     intake: (evidence) => intake(evidence) !== undefined,
     report(evidence) {

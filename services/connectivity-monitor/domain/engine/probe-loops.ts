@@ -14,6 +14,7 @@ import type { Clock, Evidence, ProbeOptions, Probes, ProbingMode, Target } from 
 import type { ProbeBudget } from '../schedule/budget.ts'
 import { type HangSuspicion, hangWatch, type WatchedProbe } from './hang-watch.ts'
 import type { LayerLoop, ProbeLayer, TargetRuntime } from './runtime.ts'
+import type { SlotTimer } from './slot-timer.ts'
 
 /** After a refused budget token, the next try comes this long later (± half, so loops spread). */
 const BUDGET_RETRY_MS = 100
@@ -23,6 +24,8 @@ export interface ProbeLoopDeps {
   /** Milliseconds to the next probe of `layer` for a target in `mode` (domain/schedule, jittered). */
   probeDelay(layer: ProbeLayer, mode: ProbingMode): number
   budget: ProbeBudget
+  /** The engine's one timer (slot-timer.ts): every loop's next probe is a task on it. */
+  slots: SlotTimer
   clock: Clock
   random: () => number
   logger: Logger
@@ -52,6 +55,24 @@ const hasOtherLayer = (t: Target) => Boolean(t.http || t.ssh)
 const portRefusing = (rt: TargetRuntime) =>
   rt.classifier.state === 'down' && rt.loops.has('tcp') && rt.readings.layers.get('tcp')?.ok === false
 
+/**
+ * Whether a loop's probe would tell nothing now; such a loop is parked, with no timer, until the
+ * engine's `wake` finds it needed again. A wake-up of the process costs as much CPU as a probe (about
+ * 0.2 ms on the test machine), and loops that woke only to reschedule themselves were a third of the
+ * monitor's wake-ups.
+ * - A target with a health route or an SSH banner is watched through those (kept-alive HTTP, or a
+ *   check every few seconds); its bare TCP connect only runs in a burst, to tell a refused port from
+ *   a hung app. A connect a second per target was most of the monitor's CPU and, on a Spark, one
+ *   sshd log line a second.
+ * - Down with its port refusing: the TCP burst alone watches for the port to open (a health check
+ *   would only be refused too), and health resumes with the first open port. That halves what a down
+ *   target takes from the budget, which the idle targets' steady probes need.
+ */
+function idle(rt: TargetRuntime, loop: LayerLoop, mode: ProbingMode): boolean {
+  if (loop.layer === 'tcp') return mode !== 'fast' && hasOtherLayer(rt.target)
+  return loop.layer === 'http' && portRefusing(rt)
+}
+
 const limitFor = (layer: ProbeLayer, mode: ProbingMode) => (layer === 'http' && mode === 'fast' ? 2 : 1)
 
 /**
@@ -67,11 +88,10 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
   const inFlight = new Set<Promise<void>>()
   let running = false
 
-  function schedule(rt: TargetRuntime, loop: LayerLoop, delayMs: number) {
-    if (loop.timer) clearTimeout(loop.timer)
-    const delay = Math.max(0, delayMs)
-    loop.dueAt = clock.now() + delay
-    loop.timer = setTimeout(() => fire(rt, loop), delay)
+  function schedule(rt: TargetRuntime, loop: LayerLoop, delayMs: number, first = false) {
+    if (loop.timer) deps.slots.cancel(loop.timer)
+    loop.timer = deps.slots.at(clock.now() + Math.max(0, delayMs), () => fire(rt, loop), first)
+    loop.dueAt = loop.timer.slot
   }
 
   function fire(rt: TargetRuntime, loop: LayerLoop) {
@@ -79,19 +99,8 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     if (!running) return
     const now = clock.now()
     const mode = rt.classifier.probing(now)
-    // A target with a health route or an SSH banner is watched through those (kept-alive HTTP, or
-    // a check every few seconds); its bare TCP connect only runs in a burst, to tell a refused port
-    // from a hung app. A connect a second per target was most of the monitor's CPU and, on a
-    // Spark, one sshd log line a second.
-    if (loop.layer === 'tcp' && mode !== 'fast' && hasOtherLayer(rt.target)) {
-      schedule(rt, loop, deps.probeDelay(loop.layer, mode))
-      return
-    }
-    // Down with its port refusing: the TCP burst alone watches for the port to open (a health check
-    // would only be refused too), and health resumes with the first open port. That halves what a
-    // down target takes from the budget, which the idle targets' steady probes need.
-    if (loop.layer === 'http' && portRefusing(rt)) {
-      schedule(rt, loop, deps.probeDelay(loop.layer, mode))
+    if (idle(rt, loop, mode)) {
+      loop.parked = true
       return
     }
     if (loop.inFlight >= limitFor(loop.layer, mode)) {
@@ -103,7 +112,7 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     const starved = loop.starvedSince !== null && now - loop.starvedSince >= deps.probeDelay(loop.layer, mode)
     if (!budget.take(now, mode === 'fast' || starved)) {
       loop.starvedSince ??= now
-      schedule(rt, loop, BUDGET_RETRY_MS * (0.5 + deps.random()))
+      schedule(rt, loop, BUDGET_RETRY_MS * (0.5 + deps.random()), starved)
       return
     }
     loop.starvedSince = null
@@ -201,6 +210,7 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
           const loop: LayerLoop = {
             layer,
             timer: null,
+            parked: false,
             dueAt: 0,
             inFlight: 0,
             pending: false,
@@ -220,6 +230,22 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
       if (!budget.take(now, true)) return false
       launch(rt, loop, now)
       return true
+    },
+
+    /**
+     * Restarts the target's parked loops that would tell something now (a failure made it fast; its
+     * port answered again), each within one interval of its mode, spread at random.
+     */
+    wake(rt: TargetRuntime) {
+      if (!running) return
+      let mode: ProbingMode | null = null
+      for (const loop of rt.loops.values()) {
+        if (!loop.parked) continue
+        mode ??= rt.classifier.probing(clock.now())
+        if (idle(rt, loop, mode)) continue
+        loop.parked = false
+        schedule(rt, loop, deps.random() * deps.probeDelay(loop.layer, mode))
+      }
     },
 
     /** A target just turned fast (a failure seen): its next probes come at the burst interval, not the steady one. */
@@ -242,7 +268,7 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
       running = false
       for (const rt of runtimes)
         for (const loop of rt.loops.values()) {
-          if (loop.timer) clearTimeout(loop.timer)
+          if (loop.timer) deps.slots.cancel(loop.timer)
           loop.timer = null
         }
       abort.abort(new Error('the monitor is stopping'))

@@ -2,6 +2,7 @@
 import type { ProbingMode, Target, TargetClassifier } from '../ports.ts'
 import type { ProbeLayer } from '../schedule/delay.ts'
 import { LatencyProfile } from './latency-profile.ts'
+import type { SlotTask } from './slot-timer.ts'
 import { TargetReadings } from './view.ts'
 
 export type { ProbeLayer }
@@ -9,7 +10,10 @@ export type { ProbeLayer }
 /** One layer's probe loop of one target: at most its limit of probes in flight, the next one timed. */
 export interface LayerLoop {
   layer: ProbeLayer
-  timer: ReturnType<typeof setTimeout> | null
+  /** Its next probe on the engine's slot timer; null while one is in flight past the limit, or parked. */
+  timer: SlotTask | null
+  /** No timer: its probe would tell nothing now (probe-loops.ts `idle`); `wake` restarts it. */
+  parked: boolean
   /** When the timer fires. */
   dueAt: number
   inFlight: number
