@@ -95,7 +95,7 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
   const runtimes = new Map<string, TargetRuntime>(
     deps.targets.map((t) => [t.id, targetRuntime(t, deps.classifierFor(t, startedAt), startedAt)]),
   )
-  const slots = createSlotTimer(clock, deps.slotMs ?? 1)
+  const slots = createSlotTimer(deps.slotMs ?? 1)
   const loops = createProbeLoops({
     ...deps,
     slots,
@@ -193,10 +193,10 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
       if (ticker) return
       const tickMs = deps.tickMs ?? TICK_MS
       const every = () => {
-        ticker = slots.at(clock.now() + tickMs, every)
+        ticker = slots.after(tickMs, every)
         tick()
       }
-      ticker = slots.at(clock.now() + tickMs, every)
+      ticker = slots.after(tickMs, every)
       if (deps.probing !== false) loops.start(runtimes.values())
     },
     async stop() {

@@ -90,7 +90,7 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
 
   function schedule(rt: TargetRuntime, loop: LayerLoop, delayMs: number, first = false) {
     if (loop.timer) deps.slots.cancel(loop.timer)
-    loop.timer = deps.slots.at(clock.now() + Math.max(0, delayMs), () => fire(rt, loop), first)
+    loop.timer = deps.slots.after(delayMs, () => fire(rt, loop), first)
     loop.dueAt = loop.timer.slot
   }
 
@@ -251,7 +251,7 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
     /** A target just turned fast (a failure seen): its next probes come at the burst interval, not the steady one. */
     hurry(rt: TargetRuntime) {
       if (!running) return
-      const now = clock.now()
+      const now = deps.slots.now()
       for (const loop of rt.loops.values()) {
         if (loop.layer === 'functional' || !loop.timer) continue
         const fast = deps.probeDelay(loop.layer, 'fast')

@@ -8,10 +8,8 @@
  * answers come back together. The cost is up to `slotMs` of delay on a probe (50 ms by default
  * against a 250 ms burst), which the schedule's own jitter (±10 %) already exceeds.
  */
-import type { Clock } from '../ports.ts'
-
 export interface SlotTask {
-  /** The slot it runs in (clock milliseconds, a multiple of `slotMs`). */
+  /** The slot it runs in (`performance.now()` milliseconds, a multiple of `slotMs`). */
   readonly slot: number
 }
 
@@ -24,11 +22,13 @@ interface Task extends SlotTask {
 
 export interface SlotTimer {
   /**
-   * Runs `run` in the first slot at or after `dueAt`; `first` runs it ahead of the slot's other
-   * tasks (a probe kept waiting for the budget: in slot order it would always come after the bursts
-   * that take each new token, and wait for ever).
+   * Runs `run` in the first slot at least `delayMs` from now; `first` runs it ahead of the slot's
+   * other tasks (a probe kept waiting for the budget: in slot order it would always come after the
+   * bursts that take each new token, and wait for ever).
    */
-  at(dueAt: number, run: () => void, first?: boolean): SlotTask
+  after(delayMs: number, run: () => void, first?: boolean): SlotTask
+  /** The timer's own time, in which `slot` is given. */
+  now(): number
   cancel(task: SlotTask): void
   /** Cancels everything. */
   clear(): void
@@ -40,7 +40,11 @@ export interface SlotTimer {
  */
 const EARLY_MS = 2
 
-export function createSlotTimer(clock: Clock, slotMs: number): SlotTimer {
+/**
+ * Slots are kept in monotonic time (`performance.now()`), never the wall clock: a clock set back by
+ * an hour (NTP at boot) would otherwise hold every probe for that hour.
+ */
+export function createSlotTimer(slotMs: number, now: () => number = () => performance.now()): SlotTimer {
   const size = Math.max(1, Math.round(slotMs))
   const slots = new Map<number, Set<Task>>()
   let timer: ReturnType<typeof setTimeout> | null = null
@@ -53,14 +57,14 @@ export function createSlotTimer(clock: Clock, slotMs: number): SlotTimer {
     if (timer) clearTimeout(timer)
     timer = null
     armedFor = next
-    if (next !== Number.POSITIVE_INFINITY) timer = setTimeout(runDue, Math.max(0, next - clock.now()))
+    if (next !== Number.POSITIVE_INFINITY) timer = setTimeout(runDue, Math.max(0, next - now()))
   }
 
   function runDue() {
     timer = null
     armedFor = Number.POSITIVE_INFINITY
-    const now = clock.now()
-    const due = [...slots.keys()].filter((s) => s <= now + EARLY_MS).sort((a, b) => a - b)
+    const at = now()
+    const due = [...slots.keys()].filter((s) => s <= at + EARLY_MS).sort((a, b) => a - b)
     for (const slot of due) {
       const set = slots.get(slot)!
       slots.delete(slot)
@@ -75,8 +79,8 @@ export function createSlotTimer(clock: Clock, slotMs: number): SlotTimer {
   }
 
   return {
-    at(dueAt, run, first = false) {
-      const slot = Math.ceil(dueAt / size) * size
+    after(delayMs, run, first = false) {
+      const slot = Math.ceil((now() + Math.max(0, delayMs)) / size) * size
       let set = slots.get(slot)
       if (!set) {
         set = new Set()
@@ -95,6 +99,7 @@ export function createSlotTimer(clock: Clock, slotMs: number): SlotTimer {
         if (slot === armedFor) arm()
       }
     },
+    now,
     clear() {
       slots.clear()
       arm()
