@@ -130,7 +130,7 @@ export function createMonitorEngine(deps: MonitorEngineDeps): MonitorEngine {
     const mode = guard('classifier', () => rt.classifier.probing(now)) ?? rt.mode
     if (mode === 'fast' && rt.mode !== 'fast') loops.hurry(rt)
     rt.mode = mode
-    loops.wake(rt)
+    loops.wake(rt, mode)
   }
 
   function apply(rt: TargetRuntime, change: Transition) {

@@ -91,7 +91,6 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
   function schedule(rt: TargetRuntime, loop: LayerLoop, delayMs: number, first = false) {
     if (loop.timer) deps.slots.cancel(loop.timer)
     loop.timer = deps.slots.after(delayMs, () => fire(rt, loop), first)
-    loop.dueAt = loop.timer.slot
   }
 
   function fire(rt: TargetRuntime, loop: LayerLoop) {
@@ -211,7 +210,6 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
             layer,
             timer: null,
             parked: false,
-            dueAt: 0,
             inFlight: 0,
             pending: false,
             starvedSince: null,
@@ -236,13 +234,10 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
      * Restarts the target's parked loops that would tell something now (a failure made it fast; its
      * port answered again), each within one interval of its mode, spread at random.
      */
-    wake(rt: TargetRuntime) {
+    wake(rt: TargetRuntime, mode: ProbingMode) {
       if (!running) return
-      let mode: ProbingMode | null = null
       for (const loop of rt.loops.values()) {
-        if (!loop.parked) continue
-        mode ??= rt.classifier.probing(clock.now())
-        if (idle(rt, loop, mode)) continue
+        if (!loop.parked || idle(rt, loop, mode)) continue
         loop.parked = false
         schedule(rt, loop, deps.random() * deps.probeDelay(loop.layer, mode))
       }
@@ -255,7 +250,7 @@ export function createProbeLoops(deps: ProbeLoopDeps) {
       for (const loop of rt.loops.values()) {
         if (loop.layer === 'functional' || !loop.timer) continue
         const fast = deps.probeDelay(loop.layer, 'fast')
-        if (loop.dueAt - now > fast) schedule(rt, loop, fast)
+        if (loop.timer.slot - now > fast) schedule(rt, loop, fast)
       }
     },
 

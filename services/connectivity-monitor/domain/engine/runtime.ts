@@ -14,8 +14,6 @@ export interface LayerLoop {
   timer: SlotTask | null
   /** No timer: its probe would tell nothing now (probe-loops.ts `idle`); `wake` restarts it. */
   parked: boolean
-  /** When the timer fires (in the slot timer's monotonic time). */
-  dueAt: number
   inFlight: number
   /** The timer fired while the limit was in flight: probe again as soon as one ends. */
   pending: boolean

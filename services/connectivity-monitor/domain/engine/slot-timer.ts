@@ -44,7 +44,8 @@ const EARLY_MS = 2
  * Slots are kept in monotonic time (`performance.now()`), never the wall clock: a clock set back by
  * an hour (NTP at boot) would otherwise hold every probe for that hour.
  */
-export function createSlotTimer(slotMs: number, now: () => number = () => performance.now()): SlotTimer {
+export function createSlotTimer(slotMs: number): SlotTimer {
+  const now = () => performance.now()
   const size = Math.max(1, Math.round(slotMs))
   const slots = new Map<number, Set<Task>>()
   let timer: ReturnType<typeof setTimeout> | null = null
