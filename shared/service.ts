@@ -5,7 +5,6 @@
  */
 import { type Hook, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, Env, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { mountNotBuilt } from './capabilities.ts'
@@ -18,6 +17,7 @@ import {
   renderError,
   validationFailed,
 } from './errors.ts'
+import { limitBody } from './http-server/body-limit.ts'
 import { internalProofGuard } from './internal-auth/guard.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
@@ -196,7 +196,7 @@ export function createService(options: ServiceOptions): ServiceApp {
   })
   // Before any route: only the gateway may be served (on once startService arms it; see internal-auth/).
   app.use(internalProofGuard(app))
-  const limitBodies = bodyLimit({
+  const limitBodies = limitBody({
     maxSize: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     onError: () => {
       throw payloadTooLarge(options.bodyLimitBytes ?? 10 * 1024 * 1024)

@@ -5,8 +5,8 @@
  * (shared/outcomes/). Both become passive evidence for the target's classifier.
  */
 import { createRoute } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import { badRequest, payloadTooLarge } from '../../../shared/errors.ts'
+import { limitBody } from '../../../shared/http-server/body-limit.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import { UPSTREAM_NAMES } from '../../../shared/topology.ts'
@@ -74,7 +74,7 @@ export function intakeRoutes({ engine, clock }: IntakeRouteDeps): ServiceApp {
   const router = createRouter()
   router.use(
     outcomes.path,
-    bodyLimit({
+    limitBody({
       maxSize: OUTCOMES_BODY_LIMIT_BYTES,
       onError: () => {
         throw payloadTooLarge(OUTCOMES_BODY_LIMIT_BYTES)

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import { SpeechRequest } from '../../../shared/contracts/speech-proxy.ts'
 import { payloadTooLarge } from '../../../shared/errors.ts'
+import { limitBody } from '../../../shared/http-server/body-limit.ts'
 import { jsonBody } from '../../../shared/openapi.ts'
 import { createRouter, type ServiceApp } from '../../../shared/service.ts'
 import type { SpeechConfig } from '../config.ts'
@@ -71,7 +71,7 @@ export function speechRoutes(deps: SpeechRouteDeps): ServiceApp {
   const limit = deps.config.BODY_LIMIT_BYTES
   app.use(
     route.path,
-    bodyLimit({
+    limitBody({
       maxSize: limit,
       onError: () => {
         throw payloadTooLarge(limit)
