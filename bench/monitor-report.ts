@@ -9,6 +9,8 @@ export interface MonitorRun {
   wallS: number
   monitorCpuS: number
   cpuShare: number
+  /** The unscored warm-up before the run (CPU share NaN when there was none). */
+  warmup: { seconds: number; cpuShare: number }
   probesPerS: number
   probeBudget: number
   baselinePolls: number
@@ -74,6 +76,8 @@ export function renderMonitor(f: {
     `monitor CPU: ${num(r.monitorCpuS, 2)} s over ${num(r.wallS, 0)} s = ${num(r.cpuShare * 100, 2)} % of one core; ` +
       `probes/s (its own count, mean of samples): ${num(r.probesPerS, 1)} of a budget of ${num(r.probeBudget)}; ` +
       `baseline polls: ${r.baselinePolls}`,
+    `monitor CPU in the warm-up before the run (first ${num(r.warmup.seconds, 0)} s under the same load, not scored): ` +
+      `${num(r.warmup.cpuShare * 100, 2)} % of one core`,
     `load average (1 min) at start / end: ${r.load.map((l) => num(l, 2)).join(' / ')}`,
   ]
   const goals = table([

@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream'
 import { createRoute, z } from '@hono/zod-openapi'
 import { describe, expect, it } from 'vitest'
 import { AppError } from './errors.ts'
-import { silentLogger } from './logger.ts'
+import { createLogger, silentLogger } from './logger.ts'
 import { createReadiness } from './readiness.ts'
 import { createService } from './service.ts'
 
@@ -228,5 +229,29 @@ describe('service factory', () => {
     expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/v1\/echo"[^}]*status="200"[^}]*\} 1/)
     const doc = await (await app.request('/openapi.json')).json()
     expect(Object.keys(doc.paths)).toContain('/v1/echo')
+  })
+
+  it('logs a line per request except on the quiet paths, which are still counted', async () => {
+    const lines: string[] = []
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk))
+        done()
+      },
+    })
+    const readiness = createReadiness({ service: 'quiet', checks: [], cacheMs: 0 })
+    const app = createService({
+      name: 'quiet',
+      logger: createLogger({ service: 'quiet', destination }),
+      readiness,
+      quietPaths: ['/api/often'],
+    })
+    app.get('/api/often', (c) => c.json({}))
+    app.get('/api/rare', (c) => c.json({}))
+    for (const path of ['/api/often', '/api/often', '/api/rare', '/health']) await app.request(path)
+    const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request')
+    expect(logged.map((l) => l.path)).toEqual(['/api/rare'])
+    const metrics = await (await app.request('/metrics')).text()
+    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/api\/often"[^}]*\} 2/)
   })
 })

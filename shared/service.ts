@@ -49,6 +49,11 @@ export interface ServiceOptions {
   shutdown?: AbortSignal
   /** Default limit for request bodies; routes that take uploads raise it themselves. */
   bodyLimitBytes?: number
+  /**
+   * Paths called so often that a log line each would drown the useful ones (a reporter's batches
+   * several times a second); like `/health`, they are counted in the metrics but not logged.
+   */
+  quietPaths?: readonly string[]
   /** Overrides the error body style for paths this service owns (see errors.ts). */
   errorStyle?: (path: string) => ErrorStyle
   /**
@@ -116,8 +121,9 @@ function lenientJsonBodies(styleFor: (path: string) => ErrorStyle): MiddlewareHa
  */
 async function isEmptyBody(raw: Request): Promise<boolean> {
   const length = raw.headers.get('content-length')
-  if (raw.body === null) return true
+  // The header first: asking for `raw.body` makes @hono/node-server build a whole web Request.
   if (length !== null) return length.trim() === '0'
+  if (raw.body === null) return true
   const reader = raw.clone().body!.getReader()
   try {
     for (;;) {
@@ -167,6 +173,7 @@ export function createService(options: ServiceOptions): ServiceApp {
   const metrics = options.metrics ?? createMetrics(name)
   const shutdown = options.shutdown ?? new AbortController().signal
   const styleFor = options.errorStyle ?? errorStyleFor
+  const quiet = new Set([...QUIET_PATHS, ...(options.quietPaths ?? [])])
   const app = createRouter()
 
   app.use(
@@ -188,7 +195,7 @@ export function createService(options: ServiceOptions): ServiceApp {
     const labels = { route, method: c.req.method, status: String(c.res.status) }
     metrics.requests.inc(labels)
     metrics.duration.observe(labels, seconds)
-    if (!QUIET_PATHS.has(c.req.path))
+    if (!quiet.has(c.req.path))
       log.info(
         { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) },
         'request',

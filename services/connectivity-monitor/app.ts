@@ -1,4 +1,5 @@
 import type { AuditStore } from '../../shared/audit/store.ts'
+import { OUTCOMES_PATH } from '../../shared/contracts/connectivity-monitor.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { methodNotAllowed } from '../../shared/method-not-allowed.ts'
 import type { Metrics } from '../../shared/metrics.ts'
@@ -48,6 +49,7 @@ export function buildApp(deps: MonitorDeps): ServiceApp {
     metrics: deps.metrics,
     shutdown: deps.shutdown,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    quietPaths: [OUTCOMES_PATH],
   })
   const { engine, history, maintenance } = deps
   mountAudit(app, deps.audit)

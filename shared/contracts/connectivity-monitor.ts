@@ -71,6 +71,9 @@ export const RequestOutcome = z.object({
 export type RequestOutcome = z.infer<typeof RequestOutcome>
 
 /** At most this many outcomes in one batch; the reporting client sends smaller ones. */
+/** Where the proxying services send their batches (`POST`). */
+export const OUTCOMES_PATH = '/api/monitor/outcomes'
+
 export const MAX_OUTCOMES_PER_BATCH = 1000
 
 export const OutcomeBatch = z

@@ -9,7 +9,7 @@
 import { Agent, request } from 'undici'
 import { sleep, unref } from '../abort.ts'
 import { backoffDelay } from '../backoff.ts'
-import type { OutcomeBatch, RequestOutcome } from '../contracts/connectivity-monitor.ts'
+import { OUTCOMES_PATH, type OutcomeBatch, type RequestOutcome } from '../contracts/connectivity-monitor.ts'
 import { proveInternal } from '../internal-auth/prove.ts'
 import type { Logger } from '../logger.ts'
 import { Counter, type Registry } from '../metrics.ts'
@@ -55,8 +55,6 @@ export interface OutcomeReporterOptions {
   /** When given, `monitor_outcomes_sent_total` and `monitor_outcomes_dropped_total` are published there. */
   registry?: Registry
 }
-
-export const OUTCOMES_PATH = '/api/monitor/outcomes'
 
 export const noOutcomeReporter = (): OutcomeReporter => ({
   enabled: false,

@@ -5,6 +5,7 @@
  * (shared/outcomes/). Both become passive evidence for the target's classifier.
  */
 import { createRoute } from '@hono/zod-openapi'
+import { OUTCOMES_PATH } from '../../../shared/contracts/connectivity-monitor.ts'
 import { badRequest, payloadTooLarge } from '../../../shared/errors.ts'
 import { limitBody } from '../../../shared/http-server/body-limit.ts'
 import { jsonBody, jsonContent } from '../../../shared/openapi.ts'
@@ -52,7 +53,7 @@ const healthEvent = createRoute({
 
 const outcomes = createRoute({
   method: 'post',
-  path: '/api/monitor/outcomes',
+  path: OUTCOMES_PATH,
   tags: ['monitor'],
   summary: 'A batch of real request outcomes from a proxying service (passive evidence)',
   request: { body: jsonBody(OutcomeBatch) },
