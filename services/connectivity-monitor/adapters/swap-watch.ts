@@ -40,7 +40,7 @@ export function swapDetail(view: SwapStateView): string | null {
 
 export function watchSwaps(options: SwapWatchOptions): SwapWatch {
   const { maintenance } = options
-  const intervalMs = options.intervalMs ?? Number(process.env.XSWAP ?? 1000)
+  const intervalMs = options.intervalMs ?? 1000
   const timeoutMs = options.timeoutMs ?? Math.min(2000, Math.max(200, intervalMs))
   const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS
   const now = options.now ?? Date.now
