@@ -183,6 +183,28 @@ describe('monitor engine: probing', () => {
     expect(m.scripted.of('vllm', 'tcp').length).toBeGreaterThan(0)
   })
 
+  it('stops connecting in a burst once the port answered while health fails as an app does, and starts again when health is refused', async () => {
+    let health: ProbeAnswer = { ok: true }
+    let port: ProbeAnswer = { ok: true }
+    const m = started((_t, layer) => (layer === 'http' ? health : port), {
+      targets: [sampleTarget('vllm', { functional: undefined })],
+    })
+    await vi.advanceTimersByTimeAsync(2000)
+    health = { ok: false, kind: 'timeout' }
+    const failing = Date.now()
+    await vi.advanceTimersByTimeAsync(3000)
+    const tcpWhileHung = m.scripted.of('vllm', 'tcp').filter((c) => c.at >= failing)
+    const httpWhileHung = m.scripted.of('vllm', 'http').filter((c) => c.at >= failing)
+    // One connect said the port is open; the health burst goes on alone.
+    expect(tcpWhileHung).toHaveLength(1)
+    expect(httpWhileHung.length).toBeGreaterThan(8)
+    health = { ok: false, kind: 'refused' }
+    port = { ok: false, kind: 'refused' }
+    const refused = Date.now()
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(m.scripted.of('vllm', 'tcp').filter((c) => c.at >= refused).length).toBeGreaterThan(2)
+  })
+
   it('sends a second health check beside one that is overdue, and no third', async () => {
     const m = started((_t, layer) => (layer === 'http' ? 'hang' : { ok: true }), { httpOverdueMs: 500 })
     await vi.advanceTimersByTimeAsync(1000)

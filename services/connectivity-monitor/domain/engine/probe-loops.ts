@@ -10,6 +10,7 @@
  * both count as failed — two failures, as down always needs, in three times the wait.
  */
 import type { Logger } from '../../../../shared/logger.ts'
+import { evidenceClass } from '../classify/evidence-kinds.ts'
 import type { Clock, Evidence, ProbeOptions, Probes, ProbingMode, Target } from '../ports.ts'
 import type { ProbeBudget } from '../schedule/budget.ts'
 import { type HangSuspicion, hangWatch, type WatchedProbe } from './hang-watch.ts'
@@ -56,6 +57,18 @@ const portRefusing = (rt: TargetRuntime) =>
   rt.classifier.state === 'down' && rt.loops.has('tcp') && rt.readings.layers.get('tcp')?.ok === false
 
 /**
+ * The port has accepted a connection since health last answered, and health still fails short of a
+ * closed port (a timeout, an error status): the app is what fails, and another connect would only
+ * say again that the port is open. A health check refused or reset makes this false at once.
+ */
+function portOpenAppFailing(rt: TargetRuntime): boolean {
+  const tcp = rt.readings.layers.get('tcp')
+  const health = rt.readings.layers.get('http')
+  if (!tcp?.ok || !health || health.ok || evidenceClass(health) !== 'soft') return false
+  return tcp.at >= (rt.readings.lastOkAt('http') ?? Number.NEGATIVE_INFINITY)
+}
+
+/**
  * Whether a loop's probe would tell nothing now; such a loop is parked, with no timer, until the
  * engine's `wake` finds it needed again. A wake-up of the process costs as much CPU as a probe (about
  * 0.2 ms on the test machine), and loops that woke only to reschedule themselves were a third of the
@@ -67,9 +80,11 @@ const portRefusing = (rt: TargetRuntime) =>
  * - Down with its port refusing: the TCP burst alone watches for the port to open (a health check
  *   would only be refused too), and health resumes with the first open port. That halves what a down
  *   target takes from the budget, which the idle targets' steady probes need.
+ * - In a burst, once the port has answered and health fails as an app does (a hang, a 5xx), health
+ *   alone watches for the end: the connects repeating "open" were a fifth of a busy run's probes.
  */
 function idle(rt: TargetRuntime, loop: LayerLoop, mode: ProbingMode): boolean {
-  if (loop.layer === 'tcp') return mode !== 'fast' && hasOtherLayer(rt.target)
+  if (loop.layer === 'tcp') return hasOtherLayer(rt.target) && (mode !== 'fast' || portOpenAppFailing(rt))
   return loop.layer === 'http' && portRefusing(rt)
 }
 

@@ -13,6 +13,8 @@ export const iso = (ms: number) => new Date(ms).toISOString()
 /** The last probe result per layer and the passive counts of one target. */
 export class TargetReadings {
   readonly layers = new Map<string, Evidence>()
+  /** When each probed layer last answered ok (sent time). */
+  readonly #okAt = new Map<string, number>()
   readonly #ok = new WindowCounter(PASSIVE_WINDOW_S)
   readonly #failed = new WindowCounter(PASSIVE_WINDOW_S)
   #lastPassiveAt: number | null = null
@@ -20,10 +22,16 @@ export class TargetReadings {
   record(evidence: Evidence): void {
     if (evidence.layer !== 'passive') {
       this.layers.set(evidence.layer, evidence)
+      if (evidence.ok)
+        this.#okAt.set(evidence.layer, Math.max(this.#okAt.get(evidence.layer) ?? 0, evidence.at))
       return
     }
     ;(evidence.ok ? this.#ok : this.#failed).add(evidence.at)
     this.#lastPassiveAt = Math.max(this.#lastPassiveAt ?? 0, evidence.at)
+  }
+
+  lastOkAt(layer: string): number | null {
+    return this.#okAt.get(layer) ?? null
   }
 
   passive(now: number): TargetView['passive'] {
