@@ -73,10 +73,11 @@ export const configShape = {
    */
   MONITOR_QUIET_FACTOR: env.int(1, 1, 100),
   /**
-   * Probe and housekeeping timers are rounded up to this grid, so those due close together share one
-   * wake-up of the process (each costs CPU of its own); 1 gives every timer its own.
+   * Probe and housekeeping timers are rounded to the nearest point of this grid, so those due close
+   * together share one wake-up of the process (each costs CPU of its own); 1 gives every timer its
+   * own. The default divides the burst (250 ms) and steady intervals, so they keep their length.
    */
-  MONITOR_SLOT_MS: env.int(50, 1, 250),
+  MONITOR_SLOT_MS: env.int(125, 1, 250),
   /** Share of each interval drawn at random and added or taken away, so probes do not line up. */
   MONITOR_JITTER: env.number(0.1, 0),
   MONITOR_TCP_TIMEOUT_MS: env.int(1000, 50, 60_000),

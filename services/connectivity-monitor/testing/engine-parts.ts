@@ -215,7 +215,7 @@ export function engineDeps(overrides: Partial<MonitorEngineDeps> = {}) {
     random: () => 0.5,
     logger: silentLogger(),
     // The service's default grid (MONITOR_SLOT_MS): the engine's tests run on the timers it really has.
-    slotMs: 50,
+    slotMs: 125,
     ...overrides,
   }
   return { deps, ...parts }

@@ -13,14 +13,14 @@ afterEach(() => {
 })
 
 describe('slot timer', () => {
-  it('runs everything due within one slot together, at the slot, on one timer', () => {
+  it('runs everything due nearest one slot together, at the slot, on one timer', () => {
     const slots = createSlotTimer(50)
     const ran: Array<[string, number]> = []
     for (const [name, due] of [
       ['a', 10],
       ['b', 30],
-      ['c', 50],
-      ['d', 51],
+      ['c', 74],
+      ['d', 76],
     ] as const)
       slots.after(due, () => ran.push([name, since()]))
     expect(vi.getTimerCount()).toBe(1)
@@ -35,6 +35,21 @@ describe('slot timer', () => {
     vi.advanceTimersByTime(50)
     expect(ran.at(-1)).toEqual(['d', 100])
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('keeps an interval that is a multiple of the slot, and moves a due time by at most half a slot', () => {
+    const slots = createSlotTimer(125)
+    const burst: number[] = []
+    const every = () => {
+      burst.push(since())
+      if (burst.length < 4) slots.after(250, every)
+    }
+    slots.after(250, every)
+    const moved: number[] = []
+    for (const due of [180, 260, 340]) slots.after(due, () => moved.push(since()))
+    vi.advanceTimersByTime(1100)
+    expect(burst).toEqual([250, 500, 750, 1000])
+    expect(moved).toEqual([125, 250, 375])
   })
 
   it('runs at the exact time with a 1 ms grid', () => {

@@ -1,12 +1,15 @@
 /**
- * One timer for the engine's probe loops and its tick. A due time is rounded up to the next
- * multiple of `slotMs`, and everything due in one slot runs in the same wake-up of the process.
+ * One timer for the engine's probe loops and its tick. A due time is rounded to the nearest
+ * multiple of `slotMs` (never to one already begun), and everything due in one slot runs in the
+ * same wake-up of the process.
  *
  * Why: a wake-up costs CPU of its own — about 0.2 ms on the test machine, a virtual machine, for a
  * timer that does nothing — as much as the probe it starts. With a timer per loop, 26 targets woke
  * the monitor about 100 times a second; probes that share a slot also share the wake-up, and their
- * answers come back together. The cost is up to `slotMs` of delay on a probe (50 ms by default
- * against a 250 ms burst), which the schedule's own jitter (±10 %) already exceeds.
+ * answers come back together. The nearest slot rather than the next: rounding up stretched every
+ * interval (a 250 ms burst on a 100 ms grid came every 300 ms); to the nearest, a probe moves by
+ * at most half a slot either way, and an interval that is a multiple of the slot (the default
+ * 125 ms against 250 ms bursts, 1 s and 1.5 s steady checks) keeps its length.
  */
 export interface SlotTask {
   /** The slot it runs in (`performance.now()` milliseconds, a multiple of `slotMs`). */
@@ -22,8 +25,8 @@ interface Task extends SlotTask {
 
 export interface SlotTimer {
   /**
-   * Runs `run` in the first slot at least `delayMs` from now; `first` runs it ahead of the slot's
-   * other tasks (a probe kept waiting for the budget: in slot order it would always come after the
+   * Runs `run` in the slot nearest `delayMs` from now, or the next slot if that one has begun;
+   * `first` runs it ahead of the slot's other tasks (a probe kept waiting for the budget: in slot order it would always come after the
    * bursts that take each new token, and wait for ever).
    */
   after(delayMs: number, run: () => void, first?: boolean): SlotTask
@@ -81,7 +84,9 @@ export function createSlotTimer(slotMs: number): SlotTimer {
 
   return {
     after(delayMs, run, first = false) {
-      const slot = Math.ceil((now() + Math.max(0, delayMs)) / size) * size
+      const at = now()
+      const next = Math.floor(at / size) * size + size
+      const slot = Math.max(next, Math.round((at + Math.max(0, delayMs)) / size) * size)
       let set = slots.get(slot)
       if (!set) {
         set = new Set()
