@@ -50,7 +50,7 @@ export interface MonitorEngineDeps {
   /** False: no active probes at all, only what real traffic reports (`MONITOR_PROBING=false`). */
   probing?: boolean
   tickMs?: number
-  /** Due times are rounded up to this grid, so timers due close together share a wake-up (slot-timer.ts); 1: none. */
+  /** Due times are rounded to the nearest point of this grid, so timers due close together share a wake-up (slot-timer.ts); 1: none. */
   slotMs?: number
   heartbeatMs?: number
   pruneMs?: number
