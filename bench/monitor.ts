@@ -66,7 +66,7 @@ const CONFIG = {
   /**
    * Before the measured run, the same load (traffic and outages of another seed) for this long,
    * not scored (`BENCH_MONITOR_WARMUP_MS`). A monitor runs for weeks; in its first minute V8 is
-   * still compiling its hot paths and runs them unoptimised, at about twice the steady CPU. Both
+   * still compiling its hot paths and runs them unoptimised, at up to twice the steady CPU. Both
    * figures are reported.
    */
   warmupMs: Number(process.env.BENCH_MONITOR_WARMUP_MS ?? (quick ? 15_000 : 60_000)),

@@ -26,8 +26,8 @@ interface Task extends SlotTask {
 export interface SlotTimer {
   /**
    * Runs `run` in the slot nearest `delayMs` from now, or the next slot if that one has begun;
-   * `first` runs it ahead of the slot's other tasks (a probe kept waiting for the budget: in slot order it would always come after the
-   * bursts that take each new token, and wait for ever).
+   * `first` runs it ahead of the slot's other tasks (a probe kept waiting for the budget: in slot
+   * order it would always come after the bursts that take each new token, and wait for ever).
    */
   after(delayMs: number, run: () => void, first?: boolean): SlotTask
   /** The timer's own time, in which `slot` is given. */
