@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream'
 import { createRoute, z } from '@hono/zod-openapi'
 import { describe, expect, it } from 'vitest'
 import { AppError } from './errors.ts'
-import { createLogger, silentLogger } from './logger.ts'
+import { silentLogger } from './logger.ts'
 import { createReadiness } from './readiness.ts'
 import { createService } from './service.ts'
+import { captureLog } from './testing/log-capture.ts'
 
 const echoRoute = (path: string) =>
   createRoute({
@@ -232,24 +232,18 @@ describe('service factory', () => {
   })
 
   it('logs a line per request except on the quiet paths, which are still counted', async () => {
-    const lines: string[] = []
-    const destination = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk))
-        done()
-      },
-    })
+    const { records, logger } = captureLog('quiet')
     const readiness = createReadiness({ service: 'quiet', checks: [], cacheMs: 0 })
     const app = createService({
       name: 'quiet',
-      logger: createLogger({ service: 'quiet', destination }),
+      logger,
       readiness,
       quietPaths: ['/api/often'],
     })
     app.get('/api/often', (c) => c.json({}))
     app.get('/api/rare', (c) => c.json({}))
     for (const path of ['/api/often', '/api/often', '/api/rare', '/health']) await app.request(path)
-    const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request')
+    const logged = records().filter((l) => l.msg === 'request')
     expect(logged.map((l) => l.path)).toEqual(['/api/rare'])
     const metrics = await (await app.request('/metrics')).text()
     expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/api\/often"[^}]*\} 2/)

@@ -1,10 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MonitorAlert } from '../../../shared/contracts/connectivity-monitor.ts'
-import { createLogger } from '../../../shared/logger.ts'
 import { Secret } from '../../../shared/secret.ts'
+import { captureLog } from '../../../shared/testing/log-capture.ts'
 import { verifySignature } from '../../../shared/webhook.ts'
 import { createAlerter } from '../domain/alerts/alerter.ts'
 import { createMaintenance } from '../domain/maintenance/maintenance.ts'
@@ -62,13 +61,7 @@ const vllm = target('vllm', 'upstream', 'spark-1')
 const spark1 = target('spark-1', 'node', null)
 
 async function setup(origin: string, options: { timeoutMs?: number; capacity?: number } = {}) {
-  const lines: string[] = []
-  const destination = new Writable({
-    write: (chunk, _enc, done) => {
-      lines.push(String(chunk))
-      done()
-    },
-  })
+  const { lines, logger } = captureLog('connectivity-monitor')
   const store = await openMaintenanceStore(':memory:')
   const maintenance = createMaintenance({ store })
   const marked: string[] = []
@@ -82,7 +75,7 @@ async function setup(origin: string, options: { timeoutMs?: number; capacity?: n
       ALERT_TIMEOUT_MS: options.timeoutMs ?? 2000,
     }),
     clock: { now: () => T0 },
-    logger: createLogger({ service: 'connectivity-monitor', destination }),
+    logger,
     maintenance,
     markAlerted: (id) => marked.push(id),
     delivery: { capacity: options.capacity ?? 100, maxAttempts: 3, baseMs: 10, maxMs: 20 },

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createLogger, silentLogger } from '../../../shared/logger.ts'
+import { silentLogger } from '../../../shared/logger.ts'
+import { captureLog } from '../../../shared/testing/log-capture.ts'
 import type { Evidence, TargetState } from '../domain/ports.ts'
 import { createConnectivityFile } from './connectivity-file.ts'
 import { change, target } from './history-store-fixtures.ts'
@@ -35,17 +35,6 @@ const EARLIER_FILE = `{
     {"subject": "vllm", "at": "2026-03-01T11:59:40Z", "kind": "report", "ok": false, "source": "recap-relay", "detail": "connect timeout", "latency_ms": 3000}
   ]
 }`
-
-function logLines() {
-  const lines: Array<Record<string, unknown>> = []
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line))
-      done()
-    },
-  })
-  return { lines, logger: createLogger({ service: 'test', destination }) }
-}
 
 describe('connectivity.json, the earlier format', () => {
   it('continues a file written by the earlier version: keeps macs, migrates v0.5 events, ends the down with down_seconds', async () => {
@@ -156,9 +145,9 @@ describe('connectivity.json on disk', () => {
     expect(read(path).current).toEqual({ vllm: 'down' })
 
     writeFileSync(path, '{"current": {"vllm": "do')
-    const { lines, logger } = logLines()
+    const { records, logger } = captureLog()
     const log = createConnectivityFile({ path, maxEvents: 200, logger })
-    expect(lines.find((l) => l.level === 'warn')?.msg).toMatch(/not valid JSON/)
+    expect(records().find((l) => l.level === 'warn')?.msg).toMatch(/not valid JSON/)
     expect(readFileSync(`${path}.corrupt`, 'utf8')).toBe('{"current": {"vllm": "do')
     log.transition(change('vllm', 'unknown', 'up', T0), vllm)
     await log.flush()
@@ -185,11 +174,11 @@ describe('connectivity.json on disk', () => {
     // A directory where the file's folder should be: every write fails until it is gone.
     const path = join(root, 'blocked', 'connectivity.json')
     writeFileSync(join(root, 'blocked'), 'not a folder')
-    const { lines, logger } = logLines()
+    const { records, logger } = captureLog()
     const log = createConnectivityFile({ path, maxEvents: 200, logger })
     log.transition(change('vllm', 'unknown', 'down', T0), vllm)
     await log.flush()
-    expect(lines.some((l) => l.msg === 'connectivity log: write failed')).toBe(true)
+    expect(records().some((l) => l.msg === 'connectivity log: write failed')).toBe(true)
     rmSync(join(root, 'blocked'))
     mkdirSync(join(root, 'blocked'))
     log.transition(change('vllm', 'down', 'up', T0 + 2000), vllm)

@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type JobView, stateSchema } from '../../../shared/contracts/swap-controller.ts'
-import { createLogger } from '../../../shared/logger.ts'
 import { startFake } from '../../../shared/testing/fake-upstream.ts'
+import { captureLog } from '../../../shared/testing/log-capture.ts'
 import { swapDetail, watchSwaps } from './swap-watch.ts'
 
 const cleanups: Array<() => unknown> = []
@@ -56,17 +55,11 @@ async function startController() {
 
 function start(url: string, clock = { ms: Date.parse('2026-12-06T12:00:00Z') }) {
   const swaps: Array<string | null> = []
-  const lines: string[] = []
-  const destination = new Writable({
-    write: (chunk, _enc, done) => {
-      lines.push(String(chunk))
-      done()
-    },
-  })
+  const { lines, logger } = captureLog('connectivity-monitor')
   const watch = watchSwaps({
     url,
     maintenance: { setSwap: (detail) => swaps.push(detail) },
-    logger: createLogger({ service: 'connectivity-monitor', destination }),
+    logger,
     intervalMs: 20,
     timeoutMs: 500,
     now: () => clock.ms,

@@ -1,20 +1,13 @@
-import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '../../../shared/logger.ts'
+import { captureLog } from '../../../shared/testing/log-capture.ts'
 import { postJson, startedMonitor } from '../testing/app.ts'
 
 describe('maintenance windows', () => {
   const later = () => new Date(Date.now() + 3_600_000).toISOString()
 
   it('opens a window, lists it, and ends it; both changes are answered and audited', async () => {
-    const lines: string[] = []
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk))
-        done()
-      },
-    })
-    const { app } = startedMonitor({ logger: createLogger({ service: 'test', destination }) })
+    const { lines, logger } = captureLog()
+    const { app } = startedMonitor({ logger })
     const added = await app.request(
       '/api/monitor/maintenance',
       postJson({ targets: ['vllm'], ends_at: later(), reason: 'new PSU' }, { 'x-spark-actor': 'owner' }),

@@ -6,14 +6,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiKeyAuth } from '../../../shared/auth/guard.ts'
 import { generateKey, hashKey } from '../../../shared/auth/keys.ts'
 import { memoryKeyStore } from '../../../shared/auth/store.ts'
 import type { SettingsBody, SettingsUpdateAnswer } from '../../../shared/contracts/settings.ts'
-import { createLogger } from '../../../shared/logger.ts'
 import { SETTINGS_FILE } from '../../../shared/settings/file.ts'
+import { captureLog } from '../../../shared/testing/log-capture.ts'
 import { BACKEND_SERVICES } from '../../../shared/topology.ts'
 import { createBackendReader } from '../adapters/backend-reader.ts'
 import { createServiceProbe } from '../adapters/service-probe.ts'
@@ -35,14 +34,7 @@ afterEach(async () => {
 })
 
 function gateway(options: { env?: Record<string, string>; admin?: boolean } = {}) {
-  const lines: string[] = []
-  const destination = new Writable({
-    write: (chunk, _e, done) => {
-      lines.push(String(chunk))
-      done()
-    },
-  })
-  const logger = createLogger({ service: 'gateway', destination })
+  const { lines, logger } = captureLog('gateway')
   const urls = Object.fromEntries(BACKEND_SERVICES.map((s) => [s, 'http://127.0.0.1:9'])) as Record<
     (typeof BACKEND_SERVICES)[number],
     string

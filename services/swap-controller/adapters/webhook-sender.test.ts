@@ -3,10 +3,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createLogger } from '../../../shared/logger.ts'
 import { Secret } from '../../../shared/secret.ts'
+import { captureLog } from '../../../shared/testing/log-capture.ts'
 import { createCoordination } from '../domain/coordination/service.ts'
 import { type RetryPolicy, swapEvent, verifySignature } from '../domain/coordination/webhook.ts'
 import { openSwapStore } from './store/store.ts'
@@ -47,20 +46,9 @@ const SECRET = 'hook-secret-value'
 const cleanups: Array<() => unknown> = []
 let dir: string | undefined
 
-function logCapture() {
-  const lines: string[] = []
-  const destination = new Writable({
-    write: (chunk, _enc, done) => {
-      lines.push(String(chunk))
-      done()
-    },
-  })
-  return { logger: createLogger({ service: 'swap-controller', destination }), lines }
-}
-
 async function setup(url: string, options: { path?: string; timeoutMs?: number } = {}) {
   const store = await openSwapStore({ path: options.path ?? ':memory:' })
-  const { logger, lines } = logCapture()
+  const { logger, lines } = captureLog('swap-controller')
   const sender = createWebhookSender({
     url,
     secret: new Secret(SECRET),
